@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -27,6 +28,15 @@ using Shape = std::vector<int>;
 inline std::size_t shape_size(const Shape& shape) {
   std::size_t n = 1;
   for (int d : shape) n *= static_cast<std::size_t>(d);
+  return n;
+}
+
+// Element count in 64 bits: wasm's size_t is 32, so a legal-looking shape such as
+// [32768, 32769] wraps shape_size(). Every size a user can choose goes through this first and is
+// checked against a memory budget before anything is allocated.
+inline std::uint64_t shape_size64(const Shape& shape) {
+  std::uint64_t n = 1;
+  for (int d : shape) n *= static_cast<std::uint64_t>(d < 0 ? 0 : d);
   return n;
 }
 
