@@ -1,0 +1,228 @@
+// Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
+// averagePooling2d, globalAveragePooling2d. (dropout and batchNormalization: dropout_bn_test.cpp.)
+//
+// For each: a forward case worked out by hand, a finite-difference gradient check in double with
+// respect to every input (layer_v2_check.h), the shape function's result and its errors for bad
+// configurations. The layers are driven directly, as the graph will drive them.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "layer_v2_check.h"
+#include "nn/activation_layer.h"
+#include "nn/average_pooling2d_layer.h"
+#include "nn/merge_layers.h"
+#include "nn/reshape_layer.h"
+#include "test_util.h"
+
+namespace nnplay {
+namespace {
+
+using test::check_layer_gradients;
+using test::expect_near_all;
+using test::LayerDriver;
+using test::random_vector;
+
+std::vector<float> away_from_zero(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (float& x : v) x = (rng.uniform() < 0.5f ? -1.0f : 1.0f) * rng.uniform(0.1f, 2.0f);
+  return v;
+}
+
+// ---------------------------------------------------------------- activation
+
+TEST(ActivationLayer, SoftmaxNormalisesTheLastAxisOfEachSample) {
+  ActivationLayer layer({2, 2}, {ActivationKind::kSoftmax, 0.0f}, "activation_1");
+  EXPECT_EQ(layer.output_shape(), (Shape{2, 2}));
+  EXPECT_TRUE(layer.variables().empty());
+  LayerDriver drv{layer, 1, false, 1, {{0.0f, std::log(3.0f), 1.0f, 1.0f}}};
+  EXPECT_TRUE(expect_near_all(drv.forward(), {0.25f, 0.75f, 0.5f, 0.5f}, 1e-6, 1e-7));
+}
+
+TEST(ActivationLayer, LeakyReluUsesAlpha) {
+  ActivationLayer layer({3}, {ActivationKind::kLeakyRelu, 0.1f}, "a");
+  LayerDriver drv{layer, 2, true, 1, {{-2.0f, 0.5f, 3.0f, -1.0f, -0.5f, 0.0f}}};
+  EXPECT_TRUE(expect_near_all(drv.forward(), {-0.2f, 0.5f, 3.0f, -0.1f, -0.05f, 0.0f}, 1e-6, 1e-7));
+}
+
+TEST(ActivationLayer, GradientsMatchFiniteDifferences) {
+  const struct { ActivationKind kind; float alpha; } cases[] = {
+      {ActivationKind::kSoftmax, 0.0f}, {ActivationKind::kTanh, 0.0f}, {ActivationKind::kSigmoid, 0.0f},
+      {ActivationKind::kLeakyRelu, 0.3f}, {ActivationKind::kElu, 1.0f}, {ActivationKind::kRelu, 0.0f}};
+  for (const auto& c : cases) {
+    ActivationLayer layer({3, 4}, {c.kind, c.alpha}, "a");
+    LayerDriver drv{layer, 2, true, 1, {away_from_zero(24, 5)}};
+    check_layer_gradients(activation_name(c.kind), drv, 1e-2, 3e-3, 3e-4);
+  }
+}
+
+TEST(ActivationLayer, BadAlphaIsAnError) {
+  EXPECT_ERROR_CONTAINS(ActivationLayer({3}, {ActivationKind::kElu, -1.0f}, "a"), "activation elu", "alpha",
+                        ">= 0", "-1");
+  EXPECT_ERROR_CONTAINS(activation_output_shape({{3}, {3}}, {}), "exactly 1 input", "got 2");
+}
+
+// ---------------------------------------------------------------- reshape
+
+TEST(ReshapeLayer, KeepsValuesInOrderAndInfersMinusOne) {
+  ReshapeLayer layer({2, 3}, {{3, -1}}, "reshape_1");
+  EXPECT_EQ(layer.output_shape(), (Shape{3, 2}));
+  std::vector<float> x = random_vector(12, 3);
+  LayerDriver drv{layer, 2, false, 1, {x}};
+  EXPECT_EQ(drv.forward(), x);
+  EXPECT_EQ(reshape_output_shape({{28, 28}}, {{-1}}), (Shape{784}));  // flatten as a reshape
+  EXPECT_EQ(reshape_output_shape({{4, 4, 3}}, {{2, 8, 3}}), (Shape{2, 8, 3}));
+}
+
+TEST(ReshapeLayer, GradientPassesThrough) {
+  ReshapeLayer layer({2, 3}, {{6}}, "r");
+  LayerDriver drv{layer, 3, true, 1, {random_vector(18, 4)}};
+  check_layer_gradients("reshape", drv, 1e-2, 1e-4, 1e-5);
+}
+
+TEST(ReshapeLayer, BadTargetShapesAreErrors) {
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{-1, -1}}), "at most one -1", "[-1, -1]");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{3, 5}}), "[3, 5] has 15 values", "[4, 4] has 16",
+                        "unchanged");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{3, -1}}), "cannot infer", "16", "multiple of 3");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{0, 16}}), ">= 1", "got 0");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{-2, 8}}), ">= 1", "got -2");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{}}), "at least one entry");
+}
+
+// ---------------------------------------------------------------- concatenate
+
+TEST(ConcatenateLayer, JoinsTheLastAxis) {
+  ConcatenateLayer layer({{1}, {2}}, {}, "concatenate_1");
+  EXPECT_EQ(layer.output_shape(), (Shape{3}));
+  LayerDriver drv{layer, 2, false, 1, {{1, 2}, {3, 4, 5, 6}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{1, 3, 4, 2, 5, 6}));
+}
+
+TEST(ConcatenateLayer, JoinsAnInnerAxis) {
+  // Per sample a [1, 2] and b [2, 2] along axis 1 (the first per-sample axis) -> [3, 2].
+  ConcatenateLayer layer({{1, 2}, {2, 2}}, {1}, "c");
+  EXPECT_EQ(layer.output_shape(), (Shape{3, 2}));
+  LayerDriver drv{layer, 2, false, 1, {{1, 2, 10, 20}, {3, 4, 5, 6, 30, 40, 50, 60}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60}));
+  EXPECT_EQ(concatenate_output_shape({{2, 3}, {2, 3}}, {-2}), (Shape{4, 3}));
+}
+
+TEST(ConcatenateLayer, GradientsMatchFiniteDifferencesAndSkipNullInputs) {
+  for (int axis : {-1, 1, 2}) {
+    const std::vector<Shape> shapes = axis == 1 ? std::vector<Shape>{{1, 3}, {2, 3}, {3, 3}}
+                                                : std::vector<Shape>{{2, 1}, {2, 3}, {2, 2}};
+    ConcatenateLayer layer(shapes, {axis}, "c");
+    LayerDriver drv{layer, 2, true, 1, {}};
+    for (std::size_t i = 0; i < shapes.size(); ++i) drv.inputs.push_back(random_vector(2 * shape_size(shapes[i]), 10 + i));
+    check_layer_gradients("concatenate axis " + std::to_string(axis), drv, 1e-2, 1e-4, 1e-5);
+  }
+  // An input that needs no gradient (null) is skipped; the others still get theirs.
+  ConcatenateLayer layer({{1}, {2}}, {}, "c");
+  LayerDriver drv{layer, 1, true, 1, {{1}, {2, 3}}};
+  drv.forward();
+  std::vector<float> d_out{1, 2, 3}, d1(2, 0.0f);
+  layer.backward(drv.context(), drv.input_ptrs(), drv.out.data(), d_out.data(), {nullptr, d1.data()});
+  EXPECT_EQ(d1, (std::vector<float>{2, 3}));
+}
+
+TEST(ConcatenateLayer, BadInputsAreErrors) {
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{3}}, {}), "at least 2 inputs", "got 1");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{3}, {3, 1}}, {}), "same rank", "[3], [3, 1]");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{2, 3}, {3, 3}}, {-1}), "match on every axis but axis -1",
+                        "[2, 3], [3, 3]");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{2, 3}, {2, 3}}, {0}), "batch axis", "1 … 2");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{2, 3}, {2, 3}}, {-3}), "batch axis");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{2, 3}, {2, 3}}, {3}), "out of range", "rank 2");
+  EXPECT_ERROR_CONTAINS(concatenate_output_shape({{2, 3}, {2, 3}}, {-4}), "out of range");
+}
+
+// ---------------------------------------------------------------- add
+
+TEST(AddLayer, SumsItsInputs) {
+  AddLayer layer({{2}, {2}, {2}}, {}, "add_1");
+  EXPECT_EQ(layer.output_shape(), (Shape{2}));
+  EXPECT_EQ(layer.num_inputs(), 3);
+  LayerDriver drv{layer, 2, false, 1, {{1, 2, 3, 4}, {10, 20, 30, 40}, {100, 200, 300, 400}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{111, 222, 333, 444}));
+}
+
+TEST(AddLayer, GradientsMatchFiniteDifferences) {
+  AddLayer layer({{2, 3}, {2, 3}}, {}, "add");
+  LayerDriver drv{layer, 2, true, 1, {random_vector(12, 1), random_vector(12, 2)}};
+  check_layer_gradients("add", drv, 1e-2, 1e-4, 1e-5);
+}
+
+TEST(AddLayer, BadInputsAreErrors) {
+  EXPECT_ERROR_CONTAINS(add_output_shape({{3}}, {}), "at least 2 inputs", "got 1");
+  EXPECT_ERROR_CONTAINS(add_output_shape({{3}, {4}}, {}), "same shape", "[3], [4]");
+}
+
+// ---------------------------------------------------------------- averagePooling2d
+
+TEST(AveragePooling2dLayer, ValidPaddingAveragesEachWindow) {
+  AveragePooling2dLayer layer({4, 4, 1}, {}, "average_pooling2d_1");  // poolSize 2, strides 2
+  EXPECT_EQ(layer.output_shape(), (Shape{2, 2, 1}));
+  std::vector<float> x(16);
+  for (int i = 0; i < 16; ++i) x[i] = static_cast<float>(i);
+  LayerDriver drv{layer, 1, false, 1, {x}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{2.5f, 4.5f, 10.5f, 12.5f}));
+}
+
+TEST(AveragePooling2dLayer, SamePaddingCountsOnlyCellsInsideTheImage) {
+  // 3x3 image 1..9, pool 2, stride 2, "same": 2x2 outputs, the extra padding row/column at the
+  // bottom/right. Windows {1,2,4,5} {3,6} {7,8} {9}, as tf.avgPool gives [3, 4.5, 7.5, 9].
+  AveragePooling2dLayer layer({3, 3, 1}, {2, 2, 0, 0, true}, "p");
+  EXPECT_EQ(layer.output_shape(), (Shape{2, 2, 1}));
+  LayerDriver drv{layer, 1, false, 1, {{1, 2, 3, 4, 5, 6, 7, 8, 9}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{3.0f, 4.5f, 7.5f, 9.0f}));
+  // Two channels are pooled independently.
+  AveragePooling2dLayer two({2, 2, 2}, {2, 2, 1, 1, false}, "p2");
+  LayerDriver drv2{two, 1, false, 1, {{1, 10, 2, 20, 3, 30, 4, 40}}};
+  EXPECT_EQ(drv2.forward(), (std::vector<float>{2.5f, 25.0f}));
+}
+
+TEST(AveragePooling2dLayer, GradientsMatchFiniteDifferences) {
+  const AveragePooling2dConfig cases[] = {{2, 2, 1, 1, false}, {3, 3, 2, 2, true}, {2, 3, 0, 0, true},
+                                          {3, 2, 1, 2, false}};
+  for (const auto& cfg : cases) {
+    AveragePooling2dLayer layer({5, 5, 2}, cfg, "p");
+    LayerDriver drv{layer, 2, true, 1, {random_vector(100, 7)}};
+    check_layer_gradients("averagePooling2d", drv, 1e-2, 1e-3, 1e-5);
+  }
+}
+
+TEST(AveragePooling2dLayer, BadConfigsAreErrors) {
+  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{4, 4}}, {}), "averagePooling2d", "[height, width, channels]",
+                        "[4, 4]");
+  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{4, 4, 1}}, {0, 2}), "poolSize", ">= 1");
+  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{4, 4, 1}}, {2, 2, -1, 1}), "strides", ">= 1");
+  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{2, 2, 1}}, {3, 3}), "does not fit", "[2, 2, 1]",
+                        "\"same\"");
+  EXPECT_EQ(average_pooling2d_output_shape({{2, 2, 1}}, {3, 3, 0, 0, true}), (Shape{1, 1, 1}));
+}
+
+// ---------------------------------------------------------------- globalAveragePooling2d
+
+TEST(GlobalAveragePooling2dLayer, AveragesEveryPixelPerChannel) {
+  GlobalAveragePooling2dLayer layer({2, 2, 2}, {}, "global_average_pooling2d_1");
+  EXPECT_EQ(layer.output_shape(), (Shape{2}));
+  LayerDriver drv{layer, 2, false, 1, {{1, 10, 2, 20, 3, 30, 4, 40, 0, 0, 0, 0, 0, 0, 4, -8}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{2.5f, 25.0f, 1.0f, -2.0f}));
+}
+
+TEST(GlobalAveragePooling2dLayer, GradientsMatchFiniteDifferences) {
+  GlobalAveragePooling2dLayer layer({3, 4, 2}, {}, "g");
+  LayerDriver drv{layer, 2, true, 1, {random_vector(48, 8)}};
+  check_layer_gradients("globalAveragePooling2d", drv, 1e-2, 1e-3, 1e-5);
+}
+
+TEST(GlobalAveragePooling2dLayer, NonImageInputIsAnError) {
+  EXPECT_ERROR_CONTAINS(global_average_pooling2d_output_shape({{4, 3}}, {}), "globalAveragePooling2d",
+                        "[height, width, channels]", "[4, 3]");
+}
+
+}  // namespace
+}  // namespace nnplay
