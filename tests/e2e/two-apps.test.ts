@@ -155,6 +155,13 @@ describe('two playgrounds on one page', () => {
     });
     expect(restored.first).toEqual(states.first);
     expect(restored.second).toEqual(states.second);
+
+    // An outside edit of the first app's attribute applies, as an edited hash would.
+    await page.evaluate(() => document.getElementById('first')!.setAttribute('data-state', 'dataset=gauss&seed=9&networkShape=2'));
+    await page.waitForFunction(() => (window as unknown as TestWindow).nnplayTest.apps.first.state.dataset === 'gauss');
+    expect(await page.locator('#first .node.neuron').count()).toBe(2 + 1);
+    expect(await page.locator('#first-epoch').textContent()).toBe('0');
+    expect(await page.evaluate(() => (window as unknown as TestWindow).nnplayTest.apps.second.state.dataset)).toBe('circle');
     expect(errorsOf(page)).toEqual([]);
   });
 
