@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
+  // The page's modules import the library as users do ('nnplay'); here, its TypeScript source
+  // (as web/app/vite.config.ts resolves it for the page).
+  resolve: { alias: { nnplay: fileURLToPath(new URL('../../web/lib/index.ts', import.meta.url)) } },
   test: {
     include: ['tests/e2e/**/*.test.ts'],
     environment: 'node',

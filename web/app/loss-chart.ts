@@ -44,6 +44,14 @@ export class LossChart {
     );
   }
 
+  /** Stops a pending redraw and removes the chart (its canvas, legend and uPlot's listeners). */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dirty = false;
+    this.chart.destroy();
+  }
+
   clear(): void {
     this.xs = [];
     this.train = [];

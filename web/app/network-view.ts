@@ -15,7 +15,7 @@
 // come from worker snapshots.
 import { ALL_FEATURES } from '../worker/protocol';
 import type { FeatureName, Snapshot } from '../worker/protocol';
-import { cssColor, paintValues } from './colors';
+import { ValuePainter, cssColor } from './colors';
 import { LIMITS } from './state';
 
 export type NodeRef = { kind: 'feature'; feature: FeatureName } | { kind: 'neuron'; layer: number; unit: number };
@@ -90,6 +90,9 @@ export class NetworkView {
   private lastDraw = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly continueJob = new MessageChannel();
+  private readonly painter = new ValuePainter();
+  // Every listener this view adds outside its own elements goes away with dispose().
+  private readonly listeners = new AbortController();
 
   constructor(
     private readonly root: HTMLElement,
@@ -106,17 +109,36 @@ export class NetworkView {
     this.tooltip.hidden = true;
     this.body.append(this.canvas, this.tooltip);
     root.append(this.header, this.body);
-    this.body.addEventListener('pointermove', (e) => this.hoverLinks(e));
-    this.body.addEventListener('pointerdown', (e) => this.hoverLinks(e));
+    const signal = this.listeners.signal;
+    this.body.addEventListener('pointermove', (e) => this.hoverLinks(e), { signal });
+    this.body.addEventListener('pointerdown', (e) => this.hoverLinks(e), { signal });
     // A touch lifts the pointer right after the tap: keep a tapped link's weight shown until
     // the next tap (on another link, a node or anywhere else on the page).
     this.body.addEventListener('pointerleave', (e) => {
       if (e.pointerType !== 'touch') this.leaveLinks();
-    });
-    document.addEventListener('pointerdown', (e) => {
-      if (!this.body.contains(e.target as Node)) this.leaveLinks();
-    });
+    }, { signal });
+    root.ownerDocument.addEventListener(
+      'pointerdown',
+      (e) => {
+        if (!this.body.contains(e.target as Node)) this.leaveLinks();
+      },
+      { signal },
+    );
     this.continueJob.port1.onmessage = () => this.runJob();
+  }
+
+  /** Stops drawing and removes the view's listeners and elements. */
+  dispose(): void {
+    this.listeners.abort();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.job = null;
+    this.dirty = false;
+    this.continueJob.port1.onmessage = null;
+    this.continueJob.port1.close();
+    this.continueJob.port2.close();
+    this.root.replaceChildren();
+    this.root.classList.remove('network');
   }
 
   /** Rebuilds the layout for a new set of features or a new network shape. */
@@ -269,7 +291,7 @@ export class NetworkView {
       // Features span different ranges (x1 in [-6, 6], sin in [-1, 1]); scale each to [-1, 1].
       let max = 0;
       for (const v of values) max = Math.max(max, Math.abs(v));
-      paintValues(c, values, size, false, (v) => (max > 0 ? v / max : 0));
+      this.painter.paint(c, values, size, false, (v) => (max > 0 ? v / max : 0));
       return c;
     });
     this.redraw();
@@ -373,7 +395,7 @@ export class NetworkView {
         for (let u = 0; u < s.neurons[l].length; u++) {
           const p = this.neuronPositions[l]?.[u];
           if (!p) continue;
-          paintValues(this.scratch, s.neurons[l][u], s.thumbSize, discretize, l === outputLayer ? outputMap : undefined);
+          this.painter.paint(this.scratch, s.neurons[l][u], s.thumbSize, discretize, l === outputLayer ? outputMap : undefined);
           ctx.drawImage(this.scratch, p.x - half, p.y - half, this.nodeSize, this.nodeSize);
           if (++n % THUMBS_PER_STEP === 0) {
             rasterise();

@@ -4,15 +4,13 @@
 //
 // Pure functions only (no DOM, no worker), so they are testable in Node. Reading a file
 // checks all of it before anything changes: a bad file is reported and nothing is applied.
-import { MODEL_FORMAT, type ModelJSON, type NamedWeights, parseModelJSON } from '../lib/model-json';
+import { MODEL_FORMAT, type ModelJSON, type NamedWeights, parseModelJSON } from 'nnplay';
 import type { Checkpoint } from '../worker/protocol';
 import { parseHash, serializeHash } from './state';
 import type { PlaygroundState } from './state';
 
 export const PLAYGROUND_FORMAT = 'nnplay-playground';
 export const PLAYGROUND_FORMAT_VERSION = 1;
-/** localStorage key of the page's own copy of the current model. */
-export const AUTOSAVE_KEY = 'nnplay:playground';
 /** Files larger than this are not read (a real save of the largest network is ~40 KB). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 

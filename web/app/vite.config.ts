@@ -17,6 +17,8 @@ export default defineConfig({
     target: 'es2022',
     // The wasm engine is loaded by URL, never inlined.
     assetsInlineLimit: 0,
+    // The page, and a page with two playgrounds (an embedding example the browser tests use).
+    rollupOptions: { input: { index: here('index.html'), 'test-two': here('test-two.html') } },
   },
   worker: {
     format: 'es',

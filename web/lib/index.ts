@@ -60,6 +60,9 @@ export const io = { listModels, removeModel };
 export { loadLayersModel } from './io';
 export type { SaveResult } from './io';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
+/** Checks a model file completely without building it (needs no engine): see docs/API.md. */
+export { parseModelJSON } from './model-json';
+export type { ParsedModel, NamedWeights } from './model-json';
 export type { ModelJSON, LayerJSON, DenseLayerJSON, Conv2DLayerJSON, MaxPooling2DLayerJSON, FlattenLayerJSON, WeightJSON, CompileJSON } from './model-json';
 
 export const version = '0.1.0';
