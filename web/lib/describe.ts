@@ -26,8 +26,12 @@ class Writer {
   }
 }
 
+// The library's classes say their name with Symbol.toStringTag: the bundle is minified, so
+// constructor.name would read "q".
 function className(v: object): string | null {
   try {
+    const tag = (v as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+    if (typeof tag === 'string' && !ArrayBuffer.isView(v)) return tag;
     const proto = Object.getPrototypeOf(v) as { constructor?: { name?: unknown } } | null;
     const name = proto?.constructor?.name;
     return typeof name === 'string' && name !== '' && name !== 'Object' ? name : null;

@@ -171,7 +171,7 @@ export async function loadLayersModel(source: unknown): Promise<Sequential> {
   } else if (isBlob(source)) {
     json = parseJsonText(await source.text(), where);
   } else if (source === null || typeof source !== 'object') {
-    fail(where, `expected 'localstorage://name', a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${source === null ? 'null' : typeof source}`);
+    fail(where, `expected 'localstorage://name', a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${describe(source)}`);
   }
   const obj = json as { format?: unknown; model?: unknown };
   if (obj && typeof obj === 'object' && obj.format === 'nnplay-playground' && obj.model !== undefined) json = obj.model;

@@ -236,6 +236,10 @@ export abstract class Layer {
   abstract readonly name: string | undefined;
   /** TF.js class name: 'Dense', 'Conv2D', 'MaxPooling2D', 'Flatten'. */
   abstract getClassName(): string;
+  /** The class name in messages ("got a Dense"), also in the minified bundle. */
+  get [Symbol.toStringTag](): string {
+    return this.getClassName();
+  }
   /**
    * The per-sample output shape for a per-sample `input` shape; throws (prefixed with `where`)
    * if this layer cannot take that input. `index` is the layer's 0-based position, for messages.

@@ -194,6 +194,11 @@ export class Sequential {
 
   // ---------------------------------------------------------------- building
 
+  /** 'Sequential', also in the minified bundle (error messages name it). */
+  get [Symbol.toStringTag](): string {
+    return 'Sequential';
+  }
+
   get layers(): readonly Layer[] {
     return this.#layers;
   }

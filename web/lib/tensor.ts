@@ -33,6 +33,11 @@ export class Tensor {
     counters.tensors++;
   }
 
+  /** 'Tensor', also in the minified bundle (error messages name it: "got a Tensor"). */
+  get [Symbol.toStringTag](): string {
+    return 'Tensor';
+  }
+
   get rank(): number {
     return this.shape.length;
   }
