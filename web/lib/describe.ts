@@ -94,7 +94,7 @@ function write(v: unknown, depth: number, w: Writer): boolean {
   }
   const name = className(obj);
   if (name !== null) return w.put(`[${name}]`);
-  // Keys one at a time (for...in), not Object.keys(): a huge object is never listed whole.
+  // for...in stops at the budget; Object.keys() would build the whole key list as strings.
   let first = true;
   for (const k in obj) {
     if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
