@@ -246,6 +246,14 @@ class WasmModel {
   std::string predictOutput(WasmDataset& data) { return run_predict(data, false); }
 
   std::uintptr_t predictionPtr() const { return address_of(prediction_.data()); }
+  // Index into the last prediction of its first NaN/±Infinity, or -1: finite inputs can still
+  // overflow float32 inside the model, and the caller must not hand such an output on silently.
+  // One SIMD pass, so the library can afford it on every predict.
+  int firstNonFinitePrediction() const {
+    const std::size_t size = prediction_.size();
+    const std::size_t i = nnplay::vec_find_non_finite(prediction_.data(), size);
+    return i == size ? -1 : static_cast<int>(i);
+  }
   std::uintptr_t layerOutputPtr(int layer) const {
     if (layer < 0 || static_cast<std::size_t>(layer) >= layer_outputs_.size()) return 0;
     return address_of(layer_outputs_[static_cast<std::size_t>(layer)].data());
@@ -412,6 +420,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("predict", &WasmModel::predict)
       .function("predictOutput", &WasmModel::predictOutput)
       .function("predictionPtr", &WasmModel::predictionPtr)
+      .function("firstNonFinitePrediction", &WasmModel::firstNonFinitePrediction)
       .function("layerOutputPtr", &WasmModel::layerOutputPtr)
       .function("numWeights", &WasmModel::numWeights)
       .function("weightName", &WasmModel::weightName)

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/json_depth.h"
 #include "core/strings.h"
 
 namespace nnplay {
@@ -262,6 +263,7 @@ bool json_integer(const json& v, double lo, double hi, double* out) {
 }  // namespace
 
 PlaygroundConfig parse_playground_config(const std::string& text) {
+  check_json_depth(text, kMaxJsonDepth, "playground config");
   json j;
   try {
     j = json::parse(text);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/json_depth.h"
 #include "core/strings.h"
 #include "kernels/im2col.h"
 
@@ -104,6 +105,7 @@ Shape get_shape(const json& v, const std::string& where) {
 }
 
 json parse_object(const std::string& text, const std::string& what) {
+  check_json_depth(text, kMaxJsonDepth, what);
   json j;
   try {
     j = json::parse(text);

@@ -152,17 +152,17 @@ describe('shapes', () => {
 
 describe('errors', () => {
   test.each([
-    [() => nn.layers.conv2d({ filters: 0, kernelSize: 3 }), /layers\.conv2d\(\): filters must be an integer >= 1, got 0/],
+    [() => nn.layers.conv2d({ filters: 0, kernelSize: 3 }), /layers\.conv2d\(\): filters must be an integer in \[1, 2\^28\], got 0/],
     [() => nn.layers.conv2d({ filters: 2 } as nn.Conv2DLayerArgs), /layers\.conv2d\(\): kernelSize is required/],
-    [() => nn.layers.conv2d({ filters: 2, kernelSize: [3] as unknown as number }), /kernelSize must be an integer >= 1 or \[height, width\].*got \[3\]/],
-    [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, strides: 0 }), /strides must be an integer >= 1, got 0/],
+    [() => nn.layers.conv2d({ filters: 2, kernelSize: [3] as unknown as number }), /kernelSize must be an integer in \[1, 2\^28\] or \[height, width\].*got \[3\]/],
+    [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, strides: 0 }), /strides must be an integer in \[1, 2\^28\], got 0/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'full' as 'same' }), /unknown padding "full"; allowed: 'valid', 'same'/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, activation: 'swish' as 'relu' }), /layers\.conv2d\(\): unknown activation "swish"/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2 } as nn.Conv2DLayerArgs), /unknown option "dilationRate"; allowed: filters, kernelSize/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' as 'channelsLast' }), /dataFormat must be 'channelsLast'/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, inputShape: [28, 28] }), /inputShape must be \[height, width, channels\] \(NHWC\)/],
     [() => nn.layers.conv2d({ filters: 2, kernelSize: 3, kernelRegularizer: 'l3' as 'l1' }), /unknown kernelRegularizer "l3"/],
-    [() => nn.layers.maxPooling2d({ poolSize: 0 }), /layers\.maxPooling2d\(\): poolSize must be an integer >= 1, got 0/],
+    [() => nn.layers.maxPooling2d({ poolSize: 0 }), /layers\.maxPooling2d\(\): poolSize must be an integer in \[1, 2\^28\], got 0/],
     [() => nn.layers.maxPooling2d({ pool: 2 } as nn.MaxPooling2DLayerArgs), /unknown option "pool"; allowed: poolSize/],
     [() => nn.layers.flatten({ inputShape: [2, 2] }), /layers\.flatten\(\): inputShape must be \[features\] or \[height, width, channels\]/],
     [() => nn.layers.dense({ units: 4, inputShape: [28, 28, 1] }), /inputShape must be \[features\].*start with nn\.layers\.flatten/],

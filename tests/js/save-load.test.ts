@@ -157,12 +157,12 @@ describe('bad files: a clear error, nothing created', () => {
   };
 
   const cases: [string, () => unknown, RegExp][] = [
-    ['not an object', () => 42, /expected a model object \(format 'nnplay-layers-model'\), got number/],
+    ['not an object', () => 42, /expected a model object \(format 'nnplay-layers-model'\), got 42/],
     ['no format', () => variant((j) => delete j.format), /format must be 'nnplay-layers-model', got no format field/],
     ['a TF.js model.json', () => ({ modelTopology: {}, weightsManifest: [] }), /looks like a TensorFlow.js model.json/],
     ['a newer version', () => variant((j) => (j.version = 2)), /version 2 is not supported \(the file was written by a newer nnplay\); this nnplay reads version 1/],
     ['an unknown field', () => variant((j) => (j.extra = 1)), /unknown field "extra"/],
-    ['a bad seed', () => variant((j) => (j.seed = -1)), /seed must be an integer >= 0/],
+    ['a bad seed', () => variant((j) => (j.seed = -1)), /seed must be an integer in \[0, 2\^53 - 1\], got -1/],
     ['a bad inputShape', () => variant((j) => (j.inputShape = [2, 2])), /inputShape must be \[features\]/],
     ['no layers', () => variant((j) => (j.layers = [])), /layers must be a non-empty array/],
     ['an unknown activation', () => variant((j) => (j.layers[0].activation = 'swish')), /layers\[0\]: unknown activation "swish"; allowed: 'linear'/],

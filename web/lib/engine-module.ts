@@ -71,6 +71,8 @@ export interface WasmModel extends EmbindObject {
    *  layerOutputPtr() returns 0 until the next predict(). For callers that need the output only. */
   predictOutput(data: WasmDataset): string;
   predictionPtr(): number; // 0 before the first predict
+  /** Index into the last prediction of its first NaN/±Infinity, or -1 (one SIMD pass). */
+  firstNonFinitePrediction(): number;
   /** Output of hidden/output layer `layer` from the last predict, [n, layerUnits(layer)] (image
    *  layers: [n, h, w, c] NHWC, i.e. the same flat rows);
    *  0 before the first predict or for a layer out of range. */

@@ -86,6 +86,17 @@ export function readWeights(mod: NnplayModule, model: WasmModel): WeightValues[]
   return out;
 }
 
+/** Copies of the weight values only (no names or shapes): a cheap snapshot to restore. */
+export function snapshotWeights(mod: NnplayModule, model: WasmModel): Float32Array[] {
+  const out: Float32Array[] = [];
+  const count = model.numWeights();
+  for (let i = 0; i < count; i++) {
+    const start = model.weightPtr(i) >>> 2;
+    out.push(mod.HEAPF32.slice(start, start + model.weightSize(i)));
+  }
+  return out;
+}
+
 /** Writes weights in Keras order. Sizes must already have been checked by the caller. */
 export function writeWeights(mod: NnplayModule, model: WasmModel, values: readonly Float32Array[]): void {
   const count = model.numWeights();

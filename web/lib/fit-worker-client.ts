@@ -5,6 +5,7 @@
 //   'auto'  (default) a worker on a page's main thread; in-process in Node and in workers.
 //   'never' always in-process.
 //   { create } always in a worker made by `create` (apps with their own worker setup; tests).
+import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
 import { engineWasmUrl } from './wasm-loader';
@@ -21,7 +22,7 @@ export function setFitWorker(next: FitWorkerOption): void {
     next === 'never' ||
     (typeof next === 'object' && next !== null && typeof (next as { create?: unknown }).create === 'function');
   if (!ok) {
-    throw new Error(`nnplay: setFitWorker(): expected 'auto', 'never' or {create: () => Worker}, got ${String(next)}`);
+    throw new Error(`nnplay: setFitWorker(): expected 'auto', 'never' or {create: () => Worker}, got ${describe(next)}`);
   }
   option = next;
 }

@@ -6,6 +6,7 @@
 // Sequential into that format and back, and the two storage schemes. A load checks the whole
 // file first, then builds; if building, compiling or writing weights still fails, the new
 // model is disposed before the error propagates, so a failed load leaks nothing.
+import { describe } from './describe';
 import { type Layer, layerFromSpec } from './layers';
 import { engine } from './memory';
 import { type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSON } from './model-json';
@@ -95,7 +96,7 @@ function storage(where: string): Storage {
 
 function splitUrl(url: unknown, where: string): { scheme: string; path: string } {
   const m = typeof url === 'string' ? /^([a-z]+):\/\/(.*)$/.exec(url) : null;
-  if (!m) fail(where, `expected a URL like 'localstorage://my-model' or 'downloads://my-model', got ${JSON.stringify(url)}`);
+  if (!m) fail(where, `expected a URL like 'localstorage://my-model' or 'downloads://my-model', got ${describe(url)}`);
   return { scheme: m[1], path: m[2] };
 }
 
@@ -170,7 +171,7 @@ export async function loadLayersModel(source: unknown): Promise<Sequential> {
   } else if (isBlob(source)) {
     json = parseJsonText(await source.text(), where);
   } else if (source === null || typeof source !== 'object') {
-    fail(where, `expected 'localstorage://name', a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${source === null ? 'null' : typeof source}`);
+    fail(where, `expected 'localstorage://name', a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${describe(source)}`);
   }
   const obj = json as { format?: unknown; model?: unknown };
   if (obj && typeof obj === 'object' && obj.format === 'nnplay-playground' && obj.model !== undefined) json = obj.model;

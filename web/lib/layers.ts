@@ -5,6 +5,8 @@
 // layers, [height, width, channels] (NHWC) for images. A layer checks its own options when it
 // is made; whether it fits the layer before it is checked once, by outputShape(), when a
 // Sequential adds it, so a bad stack fails in add() with a message, not in the engine.
+import { describe, quote } from './describe';
+import { integerIn, limits, range } from './limits';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
 
 export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
@@ -139,9 +141,9 @@ function shapeText(shape: readonly number[]): string {
 }
 
 function checkArgs(where: string, args: unknown, allowed: readonly string[], example: string): Record<string, unknown> {
-  if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(where, `expected an options object like ${example}`);
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(where, `expected an options object like ${example}, got ${describe(args)}`);
   for (const k of Object.keys(args)) {
-    if (!allowed.includes(k)) fail(where, `unknown option "${k}"; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(k)) fail(where, `unknown option ${quote(k)}; allowed: ${allowed.join(', ')}`);
   }
   return args as Record<string, unknown>;
 }
@@ -149,14 +151,17 @@ function checkArgs(where: string, args: unknown, allowed: readonly string[], exa
 function oneOf<T extends string>(where: string, what: string, v: unknown, allowed: readonly T[]): T {
   const name = typeof v === 'string' ? (initializerAliases[v] ?? v) : v;
   if (typeof name !== 'string' || !(allowed as readonly string[]).includes(name)) {
-    fail(where, `unknown ${what} ${JSON.stringify(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    fail(where, `unknown ${what} ${quote(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
   return name as T;
 }
 
 function positiveInt(where: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(where, `${what} must be an integer >= 1, got ${String(v)}`);
-  return v;
+  return integerIn(where, what, v, 1, limits.dimension);
+}
+
+function isDimension(d: unknown): d is number {
+  return typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= limits.dimension;
 }
 
 /** A number n (meaning [n, n]) or [a, b], integers >= 1. */
@@ -165,15 +170,15 @@ function pair(where: string, what: string, v: unknown): [number, number] {
     positiveInt(where, what, v);
     return [v, v];
   }
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) {
-    fail(where, `${what} must be an integer >= 1 or [height, width] of integers >= 1, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(isDimension)) {
+    fail(where, `${what} must be an integer in ${range(1, limits.dimension)} or [height, width] of such integers, got ${describe(v)}`);
   }
   return [v[0], v[1]];
 }
 
 function useBiasOf(where: string, v: unknown): boolean {
   const useBias = v ?? true;
-  if (typeof useBias !== 'boolean') fail(where, `useBias must be true or false, got ${String(useBias)}`);
+  if (typeof useBias !== 'boolean') fail(where, `useBias must be true or false, got ${describe(useBias)}`);
   return useBias;
 }
 
@@ -181,34 +186,32 @@ function regularizerOf(where: string, v: unknown): { l1: number; l2: number } {
   let reg = v ?? new Regularizer(0, 0);
   if (typeof reg === 'string') {
     const make = ({ l1: () => l1(), l2: () => l2(), l1l2: () => l1l2() } as Record<string, () => Regularizer>)[reg];
-    if (!make) fail(where, `unknown kernelRegularizer "${reg}"; allowed: 'l1', 'l2', 'l1l2' or nn.regularizers.*`);
+    if (!make) fail(where, `unknown kernelRegularizer ${quote(reg)}; allowed: 'l1', 'l2', 'l1l2' or nn.regularizers.*`);
     reg = make();
   }
   if (!(reg instanceof Regularizer)) {
-    fail(where, "kernelRegularizer must come from nn.regularizers.l1()/l2()/l1l2() or be 'l1', 'l2', 'l1l2'");
+    fail(where, `kernelRegularizer must come from nn.regularizers.l1()/l2()/l1l2() or be 'l1', 'l2', 'l1l2', got ${describe(reg)}`);
   }
   return { l1: reg.l1, l2: reg.l2 };
 }
 
 function nameOf(where: string, v: unknown): string | undefined {
-  if (v !== undefined && typeof v !== 'string') fail(where, `name must be a string, got ${String(v)}`);
+  if (v !== undefined && typeof v !== 'string') fail(where, `name must be a string, got ${describe(v)}`);
   return v;
 }
 
 function dataFormatOf(where: string, v: unknown): void {
   if (v !== undefined && v !== 'channelsLast') {
-    fail(where, `dataFormat must be 'channelsLast' (images are [height, width, channels]), got ${JSON.stringify(v)}`);
+    fail(where, `dataFormat must be 'channelsLast' (images are [height, width, channels]), got ${describe(v)}`);
   }
 }
 
 /** A declared per-sample input shape of `ranks` dimensions (integers >= 1), or undefined. */
 function inputShapeOf(where: string, v: unknown, ranks: readonly number[], expected: string): number[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !ranks.includes(v.length)) fail(where, `inputShape must be ${expected}, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(v) || !ranks.includes(v.length)) fail(where, `inputShape must be ${expected}, got ${describe(v)}`);
   v.forEach((d, i) => {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
-      fail(where, `inputShape[${i}] must be an integer >= 1, got ${JSON.stringify(d)} (inputShape ${JSON.stringify(v)})`);
-    }
+    if (!isDimension(d)) fail(where, `inputShape[${i}] must be an integer in ${range(1, limits.dimension)}, got ${describe(d)} (inputShape ${quote(v)})`);
   });
   return [...(v as number[])];
 }
@@ -233,6 +236,10 @@ export abstract class Layer {
   abstract readonly name: string | undefined;
   /** TF.js class name: 'Dense', 'Conv2D', 'MaxPooling2D', 'Flatten'. */
   abstract getClassName(): string;
+  /** The class name in messages ("got a Dense"), also in the minified bundle. */
+  get [Symbol.toStringTag](): string {
+    return this.getClassName();
+  }
   /**
    * The per-sample output shape for a per-sample `input` shape; throws (prefixed with `where`)
    * if this layer cannot take that input. `index` is the layer's 0-based position, for messages.
@@ -291,18 +298,16 @@ export class Dense extends Layer {
         const image = Array.isArray(inputShape) && inputShape.length === 3;
         fail(
           where,
-          `inputShape must be [features] (one dimension; dense layers take flat vectors), got ${JSON.stringify(inputShape)}${image ? '; for images start with nn.layers.flatten({inputShape}) or nn.layers.conv2d({inputShape, ...})' : ''}`,
+          `inputShape must be [features] (one dimension; dense layers take flat vectors), got ${describe(inputShape)}${image ? '; for images start with nn.layers.flatten({inputShape}) or nn.layers.conv2d({inputShape, ...})' : ''}`,
         );
       }
       size = inputShape[0];
     }
     if (inputDim !== undefined) {
-      if (size !== undefined && size !== inputDim) fail(where, `inputShape [${size}] and inputDim ${inputDim} disagree`);
+      if (size !== undefined && size !== inputDim) fail(where, `inputShape [${quote(size)}] and inputDim ${describe(inputDim)} disagree`);
       size = inputDim;
     }
-    if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || size < 1)) {
-      fail(where, `the input size must be an integer >= 1, got ${String(size)}`);
-    }
+    if (size !== undefined) integerIn(where, 'the input size', size, 1, limits.dimension);
     return size;
   }
 

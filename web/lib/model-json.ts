@@ -10,6 +10,7 @@
 // Weights are base64 of little-endian float32, in Keras order (per dense layer kernel
 // [inputs, units], then bias [units]; per conv2d layer kernel [kernelH, kernelW, inChannels,
 // filters], then bias [filters]), so a file round-trips bit for bit.
+import { describe, quote } from './describe';
 import {
   type Conv2DSpec,
   type DenseSpec,
@@ -22,6 +23,7 @@ import {
   stackShapes,
   stackWeights,
 } from './layers';
+import { integerIn, limits, range } from './limits';
 import { type Optimizer, type OptimizerConfig, adagrad, adam, momentum, rmsprop, sgd } from './optimizers';
 
 export const MODEL_FORMAT = 'nnplay-layers-model';
@@ -173,11 +175,8 @@ export function toModelJSON(parts: {
 
 // ---------------------------------------------------------------- reading
 
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : typeof v;
-}
+// The file's values are user values: quoted bounded (a file may nest 100,000 deep).
+const typeName = describe;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -185,7 +184,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], what: string, fail: (m: string) => never): void {
   for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) fail(`${what} has an unknown field "${k}"; allowed: ${allowed.join(', ')}`);
+    if (!allowed.includes(k)) fail(`${what} has an unknown field ${quote(k)}; allowed: ${allowed.join(', ')}`);
   }
 }
 
@@ -243,20 +242,20 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
   if (obj.version !== MODEL_FORMAT_VERSION) {
     const newer = typeof obj.version === 'number' && obj.version > MODEL_FORMAT_VERSION;
     fail(
-      `version ${String(obj.version)} is not supported${newer ? ' (the file was written by a newer nnplay)' : ''}; this nnplay reads version ${MODEL_FORMAT_VERSION}`,
+      `version ${describe(obj.version)} is not supported${newer ? ' (the file was written by a newer nnplay)' : ''}; this nnplay reads version ${MODEL_FORMAT_VERSION}`,
     );
   }
   unknownKeys(obj, topKeys, 'the model', fail);
   if (obj.name !== undefined && typeof obj.name !== 'string') fail(`name must be a string, got ${typeName(obj.name)}`);
   const seed = obj.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) fail(`seed must be an integer >= 0, got ${typeName(seed)}`);
+  integerIn(where, 'seed', seed, 0, limits.seed);
   const shape = obj.inputShape;
   if (
     !Array.isArray(shape) ||
     (shape.length !== 1 && shape.length !== 3) ||
-    shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1)
+    shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > limits.dimension)
   ) {
-    fail(`inputShape must be [features] or [height, width, channels], integers >= 1, got ${JSON.stringify(shape)}`);
+    fail(`inputShape must be [features] or [height, width, channels] of integers in ${range(1, limits.dimension)}, got ${describe(shape)}`);
   }
   const inputShape = [...(shape as number[])];
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
@@ -301,7 +300,7 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
     if (typeof c.loss !== 'string') fail(`compile.loss must be a loss name like 'binaryCrossentropy', got ${typeName(c.loss)}`);
     const metrics = c.metrics ?? [];
     if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'string')) {
-      fail(`compile.metrics must be an array of metric names like ['accuracy'], got ${JSON.stringify(metrics)}`);
+      fail(`compile.metrics must be an array of metric names like ['accuracy'], got ${describe(metrics)}`);
     }
     compile = { optimizer: optimizer.config, loss: c.loss as string, metrics: [...(metrics as string[])] };
   }
@@ -322,11 +321,11 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
     const wo = w as Record<string, unknown>;
     unknownKeys(wo, ['name', 'shape', 'data'], what, fail);
     if (wo.name !== e.name) {
-      fail(`weights[${i}] is named ${JSON.stringify(wo.name) ?? 'nothing'}, expected '${e.name}' (order: per layer with weights, kernel then bias)`);
+      fail(`weights[${i}] is named ${wo.name === undefined ? 'nothing' : quote(wo.name)}, expected '${e.name}' (order: per layer with weights, kernel then bias)`);
     }
     const s = wo.shape;
     if (!Array.isArray(s) || s.length !== e.shape.length || s.some((d, j) => d !== e.shape[j])) {
-      fail(`${what} must have shape [${e.shape.join(',')}] to fit the layers, got ${JSON.stringify(s)}`);
+      fail(`${what} must have shape [${e.shape.join(',')}] to fit the layers, got ${describe(s)}`);
     }
     let values: Float32Array;
     try {
@@ -387,7 +386,7 @@ function parseOptimizer(raw: unknown, fail: (m: string) => never): Optimizer {
   }
   // adagrad's epsilon is fixed (as in TF.js); the factory sets it.
   if (o.name === 'adagrad' && o.epsilon !== undefined && o.epsilon !== opt.config.epsilon) {
-    fail(`compile.optimizer.epsilon of adagrad is fixed at ${opt.config.epsilon}, got ${String(o.epsilon)}`);
+    fail(`compile.optimizer.epsilon of adagrad is fixed at ${opt.config.epsilon}, got ${describe(o.epsilon)}`);
   }
   return opt;
 }

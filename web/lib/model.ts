@@ -16,11 +16,14 @@ import {
   makeModel,
   readWeights,
   runEpoch,
+  snapshotWeights,
   writeWeights,
 } from './engine-ops';
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
+import { describe, quote } from './describe';
 import { Layer, stackShapes } from './layers';
+import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
 import { check, counters, engine, release } from './memory';
@@ -107,10 +110,6 @@ function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
 }
 
-function isPositiveInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
-}
-
 function firstNonFinite(values: Float32Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
@@ -177,16 +176,15 @@ export class Sequential {
   #workerNeedsWeights = true;
 
   constructor(args: SequentialArgs = {}) {
-    if (args === null || typeof args !== 'object') fail('sequential()', 'expected an options object like {layers: [...], seed: 42}');
+    if (args === null || typeof args !== 'object') fail('sequential()', `expected an options object like {layers: [...], seed: 42}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
-      if (!['layers', 'seed', 'name'].includes(k)) fail('sequential()', `unknown option "${k}"; allowed: layers, seed, name`);
+      if (!['layers', 'seed', 'name'].includes(k)) fail('sequential()', `unknown option ${quote(k)}; allowed: layers, seed, name`);
     }
-    if (args.seed !== undefined && (typeof args.seed !== 'number' || !Number.isSafeInteger(args.seed) || args.seed < 0)) {
-      fail('sequential()', `seed must be an integer >= 0, got ${String(args.seed)}`);
-    }
+    if (args.seed !== undefined) integerIn('sequential()', 'seed', args.seed, 0, limits.seed);
     if (args.layers !== undefined && !Array.isArray(args.layers)) {
-      fail('sequential()', 'layers must be an array of layers (nn.layers.dense(...), nn.layers.conv2d(...), ...)');
+      fail('sequential()', `layers must be an array of layers (nn.layers.dense(...), nn.layers.conv2d(...), ...), got ${describe(args.layers)}`);
     }
+    if (args.name !== undefined && typeof args.name !== 'string') fail('sequential()', `name must be a string, got ${describe(args.name)}`);
     // No seed: a random one (as TF.js is random by default); pass a seed to reproduce runs.
     this.seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
     this.name = args.name ?? 'sequential';
@@ -195,6 +193,11 @@ export class Sequential {
   }
 
   // ---------------------------------------------------------------- building
+
+  /** 'Sequential', also in the minified bundle (error messages name it). */
+  get [Symbol.toStringTag](): string {
+    return 'Sequential';
+  }
 
   get layers(): readonly Layer[] {
     return this.#layers;
@@ -209,7 +212,7 @@ export class Sequential {
     const where = 'add()';
     this.#alive(where);
     if (!(layer instanceof Layer)) {
-      fail(where, 'expected a layer made by nn.layers.dense({...}), nn.layers.conv2d({...}), nn.layers.maxPooling2d({...}) or nn.layers.flatten()');
+      fail(where, `expected a layer made by nn.layers.dense({...}), nn.layers.conv2d({...}), nn.layers.maxPooling2d({...}) or nn.layers.flatten(), got ${describe(layer)}`);
     }
     if (this.#wasm) {
       fail(where, 'the model is already built (by compile, fit, predict, getWeights or summary); add every layer before that');
@@ -277,22 +280,22 @@ export class Sequential {
   compile(args: CompileArgs): void {
     const where = 'compile()';
     this.#alive(where);
-    if (args === null || typeof args !== 'object') fail(where, "expected {optimizer, loss, metrics}, e.g. {optimizer: 'adam', loss: 'meanSquaredError'}");
+    if (args === null || typeof args !== 'object') fail(where, `expected {optimizer, loss, metrics}, e.g. {optimizer: 'adam', loss: 'meanSquaredError'}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
-      if (!['optimizer', 'loss', 'metrics'].includes(k)) fail(where, `unknown option "${k}"; allowed: optimizer, loss, metrics`);
+      if (!['optimizer', 'loss', 'metrics'].includes(k)) fail(where, `unknown option ${quote(k)}; allowed: optimizer, loss, metrics`);
     }
     let optimizer: Optimizer;
     if (typeof args.optimizer === 'string') optimizer = optimizerFromName(args.optimizer);
     else if (args.optimizer instanceof Optimizer) optimizer = args.optimizer;
-    else fail(where, "optimizer must be a name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad') or an nn.train.*() object");
+    else fail(where, `optimizer must be a name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad') or an nn.train.*() object, got ${describe(args.optimizer)}`);
     const loss = typeof args.loss === 'string' ? lossAliases[args.loss] : undefined;
     if (!loss) {
-      fail(where, `unknown loss ${JSON.stringify(args.loss)}; allowed: ${losses.map((l) => `'${l}'`).join(', ')}`);
+      fail(where, `unknown loss ${quote(args.loss)}; allowed: ${losses.map((l) => `'${l}'`).join(', ')}`);
     }
     const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
     for (const m of metrics) {
       if (typeof m !== 'string' || !(metricNames as readonly string[]).includes(m)) {
-        fail(where, `unknown metric ${JSON.stringify(m)}; allowed: 'accuracy' (or 'acc'), 'mse' (or 'meanSquaredError')`);
+        fail(where, `unknown metric ${quote(m)}; allowed: 'accuracy' (or 'acc'), 'mse' (or 'meanSquaredError')`);
       }
     }
     const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
@@ -312,7 +315,7 @@ export class Sequential {
   // ---------------------------------------------------------------- data checks
 
   #checkTensor(t: unknown, where: string, what: string): Tensor {
-    if (!(t instanceof Tensor)) fail(where, `${what} must be a Tensor (nn.tensor(...) or nn.tensor2d(...)), got ${t === null ? 'null' : typeof t}`);
+    if (!(t instanceof Tensor)) fail(where, `${what} must be a Tensor (nn.tensor(...) or nn.tensor2d(...)), got ${describe(t)}`);
     if (t.isDisposed) fail(where, `${what} was disposed and can no longer be used`);
     return t;
   }
@@ -357,6 +360,56 @@ export class Sequential {
     fail(
       where,
       `${what} contains ${x[bad]} at index ${bad} (sample ${Math.floor(bad / inputSize)}, ${where2}); data must be finite numbers`,
+    );
+  }
+
+  /** Throws: the model's output at `bad` (flat index) is NaN/±Infinity although x is finite. */
+  #failNonFiniteOutput(where: string, what: string, x: Float32Array, bad: number): never {
+    const mod = engine();
+    const model = this.#wasm!;
+    const out = model.predictionPtr() >>> 2;
+    const value = mod.HEAPF32[out + bad];
+    const units = this.outputSize;
+    let maxWeight = 0;
+    for (const w of snapshotWeights(mod, model)) for (const v of w) maxWeight = Math.max(maxWeight, Math.abs(v));
+    let maxInput = 0;
+    for (const v of x) maxInput = Math.max(maxInput, Math.abs(v));
+    fail(
+      where,
+      `the output of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${value} although ${what} is finite: ` +
+        `a value overflowed float32 (about ±3.4e38) inside the model (largest |${what}| ${maxInput.toPrecision(3)}, ` +
+        `largest |weight| ${maxWeight.toPrecision(3)}); scale the inputs down (e.g. to [-1, 1]) or check the weights`,
+    );
+  }
+
+  /** Throws: evaluate's `figure` (loss or a metric) is NaN/±Infinity; says which sample and why. */
+  #failNonFiniteLoss(where: string, model: WasmModel, ds: WasmDataset, data: Prepared, figure: string): never {
+    // The cold path only: predict once more to find the sample.
+    check(model.predictOutput(ds), where);
+    const badOut = model.firstNonFinitePrediction();
+    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, badOut);
+    const loss = this.#compiled!.loss;
+    if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
+      // These losses divide each output row by its sum (as TF.js does): a zero sum is 0/0.
+      const mod = engine();
+      const out = model.predictionPtr() >>> 2;
+      const units = this.outputSize;
+      for (let i = 0; i < data.n; i++) {
+        let sum = 0;
+        for (let j = 0; j < units; j++) sum += mod.HEAPF32[out + i * units + j];
+        if (sum === 0) {
+          fail(
+            where,
+            `the ${figure} is not finite: the outputs of sample ${i} sum to 0, and ${loss} divides each output by the sum of its row; ` +
+              `end the model with activation 'softmax' (or use outputs that are probabilities)`,
+          );
+        }
+      }
+    }
+    fail(
+      where,
+      `the ${figure} is not finite although every output is: the outputs or targets are too large for float32 ` +
+        `(about ±3.4e38) once squared or summed; scale the targets and inputs down`,
     );
   }
 
@@ -406,22 +459,18 @@ export class Sequential {
     const where = 'fit()';
     this.#alive(where);
     if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
-    if (args === null || typeof args !== 'object') fail(where, 'the third argument must be an options object like {epochs: 10, batchSize: 32}');
+    if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {epochs: 10, batchSize: 32}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
-      if (!fitKeys.includes(k)) fail(where, `unknown option "${k}"; allowed: ${fitKeys.join(', ')}`);
+      if (!fitKeys.includes(k)) fail(where, `unknown option ${quote(k)}; allowed: ${fitKeys.join(', ')}`);
     }
-    const epochs = args.epochs ?? 1;
-    if (!isPositiveInt(epochs)) fail(where, `epochs must be an integer >= 1, got ${String(epochs)}`);
-    const initialEpoch = args.initialEpoch ?? 0;
-    if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
-      fail(where, `initialEpoch must be an integer from 0 to epochs - 1 (${epochs - 1}), got ${String(initialEpoch)}`);
-    }
-    const batchSize = args.batchSize ?? 32;
-    if (!isPositiveInt(batchSize)) fail(where, `batchSize must be an integer >= 1, got ${String(batchSize)}`);
+    const epochs = integerIn(where, 'epochs', args.epochs ?? 1, 1, limits.epochs);
+    // TF.js semantics: epochs is the index to stop at, so initialEpoch must be below it.
+    const initialEpoch = integerIn(where, `initialEpoch (below epochs ${epochs})`, args.initialEpoch ?? 0, 0, epochs - 1);
+    const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
     const shuffle = args.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') fail(where, `shuffle must be true or false, got ${String(shuffle)}`);
+    if (typeof shuffle !== 'boolean') fail(where, `shuffle must be true or false, got ${describe(shuffle)}`);
     const verbose = args.verbose ?? 0;
-    if (verbose !== 0 && verbose !== 1) fail(where, `verbose must be 0 or 1, got ${String(verbose)}`);
+    if (verbose !== 0 && verbose !== 1) fail(where, `verbose must be 0 or 1, got ${describe(verbose)}`);
     const callbacks = this.#checkCallbacks(args.callbacks, where);
 
     let train = this.#prepareXY(xs, ys, where);
@@ -429,12 +478,12 @@ export class Sequential {
     if (args.validationData !== undefined) {
       if (args.validationSplit !== undefined) fail(where, 'give validationData or validationSplit, not both');
       const vd = args.validationData;
-      if (!Array.isArray(vd) || vd.length !== 2) fail(where, 'validationData must be [xsVal, ysVal] (two tensors)');
+      if (!Array.isArray(vd) || vd.length !== 2) fail(where, `validationData must be [xsVal, ysVal] (two tensors), got ${describe(vd)}`);
       val = this.#prepareXY(vd[0], vd[1], where, ['validationData[0]', 'validationData[1]']);
     } else if (args.validationSplit !== undefined) {
       const split = args.validationSplit;
       if (typeof split !== 'number' || !(split > 0 && split < 1)) {
-        fail(where, `validationSplit must be a number between 0 and 1 (exclusive), got ${String(split)}`);
+        fail(where, `validationSplit must be a number between 0 and 1 (exclusive), got ${describe(split)}`);
       }
       // As TF.js: the last samples (before any shuffling) are the validation set.
       const at = Math.floor(train.n * (1 - split));
@@ -502,10 +551,10 @@ export class Sequential {
     if (cbs === undefined) return [];
     const list = Array.isArray(cbs) ? cbs : [cbs];
     for (const c of list) {
-      if (c === null || typeof c !== 'object') fail(where, 'callbacks must be an object like {onEpochEnd: (epoch, logs) => {...}} or an array of them');
+      if (c === null || typeof c !== 'object') fail(where, `callbacks must be an object like {onEpochEnd: (epoch, logs) => {...}} or an array of them, got ${describe(c)}`);
       for (const [k, v] of Object.entries(c)) {
-        if (!callbackNames.includes(k)) fail(where, `unknown callback "${k}"; allowed: ${callbackNames.join(', ')}`);
-        if (typeof v !== 'function') fail(where, `callback ${k} must be a function`);
+        if (!callbackNames.includes(k)) fail(where, `unknown callback ${quote(k)}; allowed: ${callbackNames.join(', ')}`);
+        if (typeof v !== 'function') fail(where, `callback ${k} must be a function, got ${describe(v)}`);
       }
     }
     return list as Callbacks[];
@@ -522,7 +571,19 @@ export class Sequential {
       throw err;
     }
     return {
-      epoch: async (options) => runEpoch(model, trainDs!, valDs, options),
+      // An epoch that fails (the loss or a weight became NaN/Infinity) leaves the weights it
+      // started with, as the worker path does (it copies weights back only after an epoch
+      // completes): Node and the browser end identically, and never with NaN weights.
+      epoch: async (options) => {
+        const mod = engine();
+        const before = snapshotWeights(mod, model);
+        try {
+          return runEpoch(model, trainDs!, valDs, options);
+        } catch (err) {
+          writeWeights(mod, model, before);
+          throw err;
+        }
+      },
       close: async () => {
         release(trainDs);
         release(valDs);
@@ -560,7 +621,15 @@ export class Sequential {
     this.#workerNeedsWeights = false;
     return {
       epoch: async (options) => {
-        const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+        let reply;
+        try {
+          reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+        } catch (err) {
+          // The replica may hold the failed epoch's NaN weights; this model kept the last
+          // good ones: send them with the next fit.
+          this.#workerNeedsWeights = true;
+          throw err;
+        }
         if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
         // Keep the main-thread model current so predict() in callbacks sees this epoch.
         if (!this.#disposed) writeWeights(engine(), this.#wasm!, reply.weights);
@@ -588,6 +657,8 @@ export class Sequential {
       if (bad >= 0) this.#failNonFinite(where, 'xs', x, bad);
       // predictOutput: the library reads only the final output, not every layer's.
       check(model.predictOutput(ds), where);
+      const badOut = model.firstNonFinitePrediction();
+      if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', x, badOut);
       const start = model.predictionPtr() >>> 2;
       const out = mod.HEAPF32.slice(start, start + n * this.outputSize);
       return new Tensor(out, [n, ...this.outputShape]);
@@ -604,14 +675,17 @@ export class Sequential {
   evaluate(xs: Tensor, ys: Tensor, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
     const model = this.#model(where);
-    if (args === null || typeof args !== 'object') fail(where, 'the third argument must be an options object like {batchSize: 32}');
-    for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option "${k}"; allowed: batchSize`);
-    const batchSize = args.batchSize ?? 32;
-    if (!isPositiveInt(batchSize)) fail(where, `batchSize must be an integer >= 1, got ${String(batchSize)}`);
-    const ds = this.#dataset(this.#prepareXY(xs, ys, where));
+    if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {batchSize: 32}, got ${describe(args)}`);
+    for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
+    const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
+    const data = this.#prepareXY(xs, ys, where);
+    const ds = this.#dataset(data);
     try {
       check(model.evaluate(ds, batchSize), where);
-      const values = Object.values(lastLogs(model)).map((v) => new Tensor(Float32Array.of(v), []));
+      const logs = lastLogs(model);
+      const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
+      if (bad) this.#failNonFiniteLoss(where, model, ds, data, bad[0]);
+      const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
       return values.length === 1 ? values[0] : values;
     } finally {
       release(ds);
@@ -639,7 +713,7 @@ export class Sequential {
     if (!Array.isArray(weights) || weights.length !== current.length) {
       fail(
         where,
-        `expected an array of ${current.length} tensors (${current.map((w) => `${w.name} [${w.shape.join(',')}]`).join(', ')}), got ${Array.isArray(weights) ? `${weights.length}` : String(weights)}`,
+        `expected an array of ${current.length} tensors (${current.map((w) => `${w.name} [${w.shape.join(',')}]`).join(', ')}), got ${Array.isArray(weights) ? `${weights.length}` : describe(weights)}`,
       );
     }
     const values = weights.map((w, i) => {

@@ -1,6 +1,8 @@
 // nn.train.*: optimizer descriptions, TF.js names and defaults. The math runs in the engine
 // (engine/optim/); these objects only carry validated hyperparameters to it.
 
+import { describe, quote } from './describe';
+
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
 
 /** The optimizer config sent to the engine (engine/nn/spec.h OptimizerSpec). */
@@ -29,14 +31,14 @@ export class Optimizer {
 
 function checkPositive(fn: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new Error(`nnplay: train.${fn}(): ${what} must be a finite number > 0, got ${String(v)}`);
+    throw new Error(`nnplay: train.${fn}(): ${what} must be a finite number > 0, got ${describe(v)}`);
   }
   return v;
 }
 
 function checkRange(fn: string, what: string, v: unknown, allowed: string, ok: (x: number) => boolean): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-    throw new Error(`nnplay: train.${fn}(): ${what} must be ${allowed}, got ${String(v)}`);
+    throw new Error(`nnplay: train.${fn}(): ${what} must be ${allowed}, got ${describe(v)}`);
   }
   return v;
 }
@@ -53,7 +55,7 @@ export function momentum(learningRate: number, momentum: number, useNesterov = f
   checkPositive('momentum', 'learningRate', learningRate);
   checkRange('momentum', 'momentum', momentum, 'a number in [0, 1)', unit);
   if (typeof useNesterov !== 'boolean') {
-    throw new Error(`nnplay: train.momentum(): useNesterov must be true or false, got ${String(useNesterov)}`);
+    throw new Error(`nnplay: train.momentum(): useNesterov must be true or false, got ${describe(useNesterov)}`);
   }
   return new Optimizer({ name: 'momentum', learningRate, momentum, useNesterov });
 }
@@ -99,7 +101,7 @@ export function optimizerFromName(name: string): Optimizer {
   const make = byName[name.toLowerCase()];
   if (!make) {
     throw new Error(
-      `nnplay: compile(): unknown optimizer "${name}"; allowed: ${optimizerNames.map((n) => `'${n}'`).join(', ')} or an nn.train.* object`,
+      `nnplay: compile(): unknown optimizer ${quote(name)}; allowed: ${optimizerNames.map((n) => `'${n}'`).join(', ')} or an nn.train.* object`,
     );
   }
   return make();

@@ -2,6 +2,8 @@
 // the loss (TF.js semantics: no factor 1/2); the engine applies them to kernels (dense and conv2d),
 // never to biases.
 
+import { describe, quote } from './describe';
+
 export class Regularizer {
   /** Prefer nn.regularizers.l1()/l2()/l1l2(). */
   constructor(
@@ -13,7 +15,7 @@ export class Regularizer {
 function rate(fn: string, key: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new Error(`nnplay: regularizers.${fn}(): ${key} must be a finite number >= 0, got ${String(v)}`);
+    throw new Error(`nnplay: regularizers.${fn}(): ${key} must be a finite number >= 0, got ${describe(v)}`);
   }
   return v;
 }
@@ -21,11 +23,11 @@ function rate(fn: string, key: string, v: unknown, fallback: number): number {
 function checkArgs(fn: string, args: unknown, allowed: string[]): Record<string, unknown> {
   if (args === undefined) return {};
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw new Error(`nnplay: regularizers.${fn}(): expected an object like {${allowed.join(', ')}}, got ${JSON.stringify(args)}`);
+    throw new Error(`nnplay: regularizers.${fn}(): expected an object like {${allowed.join(', ')}}, got ${describe(args)}`);
   }
   for (const k of Object.keys(args)) {
     if (!allowed.includes(k)) {
-      throw new Error(`nnplay: regularizers.${fn}(): unknown option "${k}"; allowed: ${allowed.join(', ')}`);
+      throw new Error(`nnplay: regularizers.${fn}(): unknown option ${quote(k)}; allowed: ${allowed.join(', ')}`);
     }
   }
   return args as Record<string, unknown>;

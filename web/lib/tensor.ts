@@ -5,6 +5,8 @@
 // crosses into the engine once per call (fit copies xs/ys into one WasmDataset, predict one
 // batch). That keeps ownership trivial: disposing a tensor frees no wasm object, but it is
 // still counted by nn.memory().numTensors so programs can check they dispose what they make.
+import { describe, quote } from './describe';
+import { limits } from './limits';
 import { counters } from './memory';
 
 export type Shape = readonly number[];
@@ -20,15 +22,20 @@ export class Tensor {
 
   /** Prefer nn.tensor(). Takes ownership of `values` (no copy). */
   constructor(values: Float32Array, shape: Shape) {
-    this.shape = [...shape];
+    this.shape = checkShape(shape, 'new Tensor()');
     this.size = shapeSize(shape);
-    if (values.length !== this.size) {
+    if (values?.length !== this.size) {
       throw new Error(
-        `nnplay: a tensor of shape [${shape.join(',')}] needs ${this.size} values, got ${values.length}`,
+        `nnplay: a tensor of shape [${this.shape.join(',')}] needs ${this.size} values, got ${ArrayBuffer.isView(values) ? values.length : describe(values)}`,
       );
     }
     this.#values = values;
     counters.tensors++;
+  }
+
+  /** 'Tensor', also in the minified bundle (error messages name it: "got a Tensor"). */
+  get [Symbol.toStringTag](): string {
+    return 'Tensor';
   }
 
   get rank(): number {
@@ -96,32 +103,37 @@ export function shapeSize(shape: Shape): number {
   return n;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' ? `the string "${value}"` : `a ${typeof value}`;
-}
-
+/** A copy of `shape`, checked: at most limits.tensorRank non-negative integers. */
 function checkShape(shape: unknown, where: string): number[] {
   if (!Array.isArray(shape)) {
     throw new Error(`nnplay: ${where}: shape must be an array of non-negative integers, got ${describe(shape)}`);
   }
+  if (shape.length > limits.tensorRank) {
+    throw new Error(`nnplay: ${where}: shape has ${shape.length} dimensions; at most ${limits.tensorRank} are allowed`);
+  }
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new Error(
-        `nnplay: ${where}: shape[${i}] is ${describe(d)}; each dimension must be a non-negative integer (shape [${shape.join(',')}])`,
+        `nnplay: ${where}: shape[${i}] is ${describe(d)}; each dimension must be a non-negative integer (shape ${quote(shape)})`,
       );
     }
   });
-  return shape as number[];
+  return [...(shape as number[])];
 }
 
-// Walks nested arrays, checking they are rectangular, and returns their shape.
+// Walks nested arrays, checking they are rectangular, and returns their shape. The nesting is
+// measured first along the first elements, without recursion, and refused past
+// limits.tensorRank (a cyclic array would otherwise never end), so the checking walk and
+// flatten() below recurse at most that deep.
 function inferShape(values: NestedArray, where: string): number[] {
   const shape: number[] = [];
   let level: NestedArray = values;
   while (Array.isArray(level)) {
+    if (shape.length === limits.tensorRank) {
+      throw new Error(
+        `nnplay: ${where}: values are nested more than ${limits.tensorRank} arrays deep; a tensor has at most ${limits.tensorRank} dimensions`,
+      );
+    }
     shape.push(level.length);
     if (level.length === 0) break;
     level = level[0];
@@ -147,6 +159,7 @@ function inferShape(values: NestedArray, where: string): number[] {
   return shape;
 }
 
+// Only after inferShape: then the nesting is at most limits.tensorRank deep.
 function flatten(values: NestedArray, out: number[]): void {
   if (Array.isArray(values)) for (const v of values) flatten(v, out);
   else out.push(values);
@@ -198,7 +211,7 @@ export function tensor(values: TensorLike, shape?: Shape): Tensor {
 /** nn.tensor2d(nested) or nn.tensor2d(flat, [rows, cols]). */
 export function tensor2d(values: TensorLike, shape?: [number, number]): Tensor {
   if (shape !== undefined && (!Array.isArray(shape) || shape.length !== 2)) {
-    throw new Error(`nnplay: tensor2d(): shape must be [rows, columns], got ${JSON.stringify(shape)}`);
+    throw new Error(`nnplay: tensor2d(): shape must be [rows, columns], got ${describe(shape)}`);
   }
   const t = tensor(values, shape);
   if (t.rank !== 2) {
@@ -230,7 +243,7 @@ export function scalar(value: number): Tensor {
 
 function tensorOfRank(fn: string, rank: number, dims: string, values: TensorLike, shape?: number[]): Tensor {
   if (shape !== undefined && (!Array.isArray(shape) || shape.length !== rank)) {
-    throw new Error(`nnplay: ${fn}(): shape must be [${dims}], got ${JSON.stringify(shape)}`);
+    throw new Error(`nnplay: ${fn}(): shape must be [${dims}], got ${describe(shape)}`);
   }
   const t = tensor(values, shape);
   if (t.rank !== rank) {
