@@ -29,9 +29,9 @@
 #include "data/dataset.h"
 #include "data/playground.h"
 #include "kernels/vec.h"
+#include "nn/graph.h"
 #include "nn/layer.h"
-#include "nn/model.h"
-#include "nn/spec.h"
+#include "nn/registry.h"
 #include "train/trainer.h"
 
 namespace {
@@ -149,7 +149,12 @@ class WasmModel {
   std::string build(const std::string& spec_json) {
     return guarded([&] {
       // Build the new model first: a bad spec leaves the current model untouched.
-      auto fresh = std::make_unique<nnplay::Sequential>(nnplay::parse_model_spec(spec_json));
+      // v1 (Sequential) and v2 ("format": "nnplay-graph") specs; the Model facade drives one
+      // input and one output.
+      auto fresh = std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json));
+      NNPLAY_CHECK(fresh->num_inputs() == 1 && fresh->num_outputs() == 1,
+                   "Model drives graphs with one input and one output; this one has "
+                       << fresh->num_inputs() << " inputs and " << fresh->num_outputs() << " outputs");
       trainer_.reset();  // it refers to the old model
       model_ = std::move(fresh);
       logs_ = nnplay::Logs{};
@@ -173,19 +178,19 @@ class WasmModel {
   int numLayers() const { return model_ ? model_->num_layers() : 0; }
   int layerUnits(int layer) const {
     if (!model_ || layer < 0 || layer >= model_->num_layers()) return 0;
-    return model_->layer(layer).output_size();
+    return static_cast<int>(nnplay::shape_size64(model_->layer_info(layer).output_shape));
   }
 
   // Per-sample shapes, e.g. "[28,28,1]" and "[26,26,8]"; "[]" before build() or out of range.
   std::string inputShapeJson() const { return model_ ? shape_json(model_->input_shape()) : "[]"; }
   std::string layerShapeJson(int layer) const {
     if (!model_ || layer < 0 || layer >= model_->num_layers()) return "[]";
-    return shape_json(model_->layer(layer).output_shape());
+    return shape_json(model_->layer_info(layer).output_shape);
   }
   // "dense", "conv2d", "maxPooling2d" or "flatten"; "" before build() or out of range.
   std::string layerType(int layer) const {
     if (!model_ || layer < 0 || layer >= model_->num_layers()) return "";
-    return model_->layer(layer).type();
+    return model_->layer_info(layer).type;
   }
 
   std::string fitEpoch(WasmDataset& data, int batch_size, bool shuffle) {
@@ -259,7 +264,7 @@ class WasmModel {
     return address_of(layer_outputs_[static_cast<std::size_t>(layer)].data());
   }
 
-  int numWeights() const { return model_ ? static_cast<int>(model_->params().size()) : 0; }
+  int numWeights() const { return model_ ? static_cast<int>(model_->variables().size()) : 0; }
   std::string weightName(int i) const { return param(i) ? param(i)->name : ""; }
   std::string weightShapeJson(int i) const {
     return param(i) ? shape_json(param(i)->value->shape()) : "[]";
@@ -310,7 +315,7 @@ class WasmModel {
     NNPLAY_CHECK(data.xSize() == model_->input_size(),
                  "data has " << data.xSize() << " input columns but the model expects "
                              << model_->input_size());
-    const bool sparse = compile_spec_.loss == "sparseCategoricalCrossentropy";
+    const bool sparse = nnplay::find_loss(compile_spec_.loss).kind == nnplay::LossKind::kSparseCategoricalCrossentropy;
     const int expected_y = sparse ? 1 : model_->output_size();
     NNPLAY_CHECK(data.ySize() == expected_y,
                  "data has " << data.ySize() << " target columns but loss " << compile_spec_.loss
@@ -318,9 +323,9 @@ class WasmModel {
                              << (sparse ? " (one class index per sample)" : ""));
   }
 
-  const nnplay::Param* param(int i) const {
-    if (!model_ || i < 0 || static_cast<std::size_t>(i) >= model_->params().size()) return nullptr;
-    return &model_->params()[static_cast<std::size_t>(i)];
+  const nnplay::Variable* param(int i) const {
+    if (!model_ || i < 0 || static_cast<std::size_t>(i) >= model_->variables().size()) return nullptr;
+    return &model_->variables()[static_cast<std::size_t>(i)];
   }
 
   void clear_predictions() {
@@ -329,7 +334,7 @@ class WasmModel {
   }
 
   // Declaration order matters: trainer_ refers to *model_, so it is destroyed first.
-  std::unique_ptr<nnplay::Sequential> model_;
+  std::unique_ptr<nnplay::Graph> model_;
   std::unique_ptr<nnplay::Trainer> trainer_;
   nnplay::CompileSpec compile_spec_;
   nnplay::Logs logs_;
@@ -372,6 +377,19 @@ class WasmPlayground {
   int num_train_ = 0;
   int num_test_ = 0;
 };
+
+// Pure: every layer's output shape and every variable of a spec (v1 or v2), or {"error": ...}.
+std::string inspectModel(const std::string& spec_json) {
+  try {
+    return nnplay::inspect_model(spec_json);
+  } catch (...) {
+    return "{\"error\":\"out of memory while inspecting the spec\"}";
+  }
+}
+
+// The engine's tables (layer types, activations, initializers, losses, metrics, optimizers):
+// names, aliases, keys and defaults, so the library never keeps its own lists.
+std::string engineTables() { return nnplay::engine_tables_json(); }
 
 bool simdEnabled() {
 #if defined(__wasm_simd128__) && !defined(NNPLAY_NO_SIMD)
@@ -440,4 +458,6 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("labelsPtr", &WasmPlayground::labelsPtr);
 
   emscripten::function("simdEnabled", &simdEnabled);
+  emscripten::function("inspectModel", &inspectModel);
+  emscripten::function("engineTables", &engineTables);
 }

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -42,6 +43,12 @@ inline std::uint64_t shape_size64(const Shape& shape) {
 
 std::string shape_to_string(const Shape& shape);
 
+// The most floats one Tensor may hold: bytes (rounded up to the alignment) must fit size_t.
+constexpr std::uint64_t kMaxTensorElements =
+    (static_cast<std::uint64_t>(SIZE_MAX) - 64) / sizeof(float) < (std::uint64_t{1} << 40)
+        ? (static_cast<std::uint64_t>(SIZE_MAX) - 64) / sizeof(float)
+        : (std::uint64_t{1} << 40);
+
 // 64 bytes: a cache line, and a multiple of every SIMD width we compile for.
 constexpr std::size_t kTensorAlignment = 64;
 
@@ -64,7 +71,12 @@ class Tensor {
   // Changes the shape; reallocates only when the element count grows beyond the capacity.
   // New contents are zero.
   void resize(Shape shape) {
-    std::size_t n = shape_size(shape);
+    // In 64 bits first: on wasm a product of legal dims can wrap size_t and under-allocate.
+    const std::uint64_t n64 = shape_size64(shape);
+    NNPLAY_CHECK(n64 <= kMaxTensorElements, "tensor of shape " << shape_to_string(shape) << " has " << n64
+                                                               << " elements, more than this platform can address ("
+                                                               << kMaxTensorElements << ")");
+    std::size_t n = static_cast<std::size_t>(n64);
     if (n > capacity_) {
       data_.reset(static_cast<float*>(aligned_alloc_floats(n)));
       capacity_ = n;

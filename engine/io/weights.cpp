@@ -37,11 +37,11 @@ class Reader {
 
 }  // namespace
 
-std::string save_weights(Sequential& model) {
+std::string save_weights(Graph& model) {
   std::string out = "NNPW";
   put_u32(out, kWeightsFormatVersion);
-  put_u32(out, static_cast<std::uint32_t>(model.params().size()));
-  for (const Param& p : model.params()) {
+  put_u32(out, static_cast<std::uint32_t>(model.variables().size()));
+  for (const Variable& p : model.variables()) {
     put_u32(out, static_cast<std::uint32_t>(p.name.size()));
     out += p.name;
     put_u32(out, static_cast<std::uint32_t>(p.value->rank()));
@@ -51,7 +51,7 @@ std::string save_weights(Sequential& model) {
   return out;
 }
 
-void load_weights(Sequential& model, const std::string& bytes) {
+void load_weights(Graph& model, const std::string& bytes) {
   Reader r(bytes);
   char magic[4];
   r.read(magic, 4, "the header");
@@ -60,14 +60,14 @@ void load_weights(Sequential& model, const std::string& bytes) {
   NNPLAY_CHECK(version == kWeightsFormatVersion, "weights format version " << version << " is not supported; this "
                                                                               "build reads version "
                                                                            << kWeightsFormatVersion);
-  std::vector<Param>& params = model.params();
+  std::vector<Variable>& params = model.variables();
   std::uint32_t count = r.u32("the tensor count");
   NNPLAY_CHECK(count == params.size(), "weights file holds " << count << " tensors but the model has "
                                                              << params.size());
   // Parse into staging buffers first: a bad file must leave the model as it was.
   std::vector<std::vector<float>> staged(params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const Param& p = params[i];
+    const Variable& p = params[i];
     std::uint32_t len = r.u32("a tensor name length");
     NNPLAY_CHECK(len <= 4096, "weights file: tensor " << i << " has an implausible name length " << len);
     std::string name(len, '\0');

@@ -1,4 +1,4 @@
-// Weights file: every trainable tensor of a Sequential, with a versioned header, so a trained
+// Weights file: every variable of a Graph (trainable or not, Keras order), with a versioned header, so a trained
 // model can be saved and restored (the spec travels separately as its JSON).
 //
 // Layout (little-endian, as on x86 and WebAssembly):
@@ -9,17 +9,17 @@
 
 #include <string>
 
-#include "nn/model.h"
+#include "nn/graph.h"
 
 namespace nnplay {
 
 constexpr unsigned kWeightsFormatVersion = 1;
 
 // The model's weights in the layout above.
-std::string save_weights(Sequential& model);
+std::string save_weights(Graph& model);
 // Restores weights saved from a model with the same architecture. Checks everything before
 // writing anything: on Error (bad magic, unsupported version, truncated data, names or shapes
 // that differ, NaN/Infinity) the model is unchanged.
-void load_weights(Sequential& model, const std::string& bytes);
+void load_weights(Graph& model, const std::string& bytes);
 
 }  // namespace nnplay

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "kernels/im2col.h"
-#include "nn/layer_v2.h"
+#include "nn/layer.h"
 #include "nn/variable_info.h"
 
 namespace nnplay {

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "nn/layer_v2.h"
+#include "nn/layer.h"
 #include "nn/variable_info.h"
 
 namespace nnplay {

@@ -6,20 +6,17 @@
 
 namespace nnplay {
 
-FlattenLayer::FlattenLayer(const Shape& input_shape, const std::string& name)
-    : name_(name), size_(static_cast<int>(shape_size(input_shape))), out_shape_{size_} {}
-
-const Tensor& FlattenLayer::forward(const float* in, int n) {
-  NNPLAY_ASSERT(n >= 0);
-  n_ = n;
-  out_.resize({n, size_});
-  if (out_.size()) std::memcpy(out_.data(), in, out_.size() * sizeof(float));
-  return out_;
+void FlattenLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
+  const std::size_t count = static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(output_size());
+  if (count) std::memcpy(out, inputs[0], count * sizeof(float));
 }
 
-void FlattenLayer::backward(float* d_in, const float* d_out, int n) {
-  NNPLAY_ASSERT(n == n_);
-  if (d_in) vec_add(d_in, d_in, d_out, static_cast<std::size_t>(n) * static_cast<std::size_t>(size_));
+void FlattenLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
+                            const float* d_out, const std::vector<float*>& d_inputs) {
+  if (d_inputs[0])
+    vec_add(d_inputs[0], d_inputs[0], d_out, static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(output_size()));
 }
+
+std::unique_ptr<Layer> make_flatten_layer(const LayerArgs& args) { return std::make_unique<FlattenLayer>(args); }
 
 }  // namespace nnplay

@@ -1,45 +1,86 @@
-// Layer: the interface Sequential drives. A layer owns its parameters, their gradients and the
-// caches its backward pass needs; the math lives in ops/.
+// Layer: the contract every node of the graph model (nn/graph.h) is built on. This header is
+// the interface only; the graph, the tables (nn/registry.h) and the layers implement it.
 //
-// Contract: forward(in, n) keeps a pointer to `in`, which must stay valid and unchanged until
-// the matching backward. backward accumulates into the parameter gradients and into d_in
-// (when not null); zeroing them is the caller's job (Sequential::backward).
+// What a layer is:
+//  - One node of the DAG. It reads k >= 1 inputs (flat [n, input_size(i)] buffers, NHWC for
+//    images) and writes one output [n, output_size()] into a buffer the graph owns.
+//  - It owns its caches (masks, normalised values, im2col) but not its inputs or its output.
+//  - Its weights are Variables: shared_ptrs, so a layer applied at several nodes, or a sub-model
+//    cut out of a bigger one (an encoder out of an autoencoder), uses the very same tensors.
+//  - It may add a loss of its own (Keras add_loss: a KL term, an activity regularizer); backward
+//    then adds that loss's gradient too.
 //
-// Data between layers is always the flat buffer [n, size]; a layer that sees images reads it
-// as [n, h, w, c] (NHWC) from its per-sample shape, so flatten moves no data at all.
+// Contract of a pass (the graph keeps it; layers only NNPLAY_ASSERT it):
+//  - forward(ctx, inputs, out): out is written, not accumulated. inputs and out stay valid and
+//    unchanged until the matching backward.
+//  - backward(ctx, inputs, out, d_out, d_inputs): accumulates (+=) into d_inputs[i] (skipped when
+//    null: that input needs no gradient) and into every trainable variable's grad. Zeroing is
+//    the graph's job. ctx is the forward's context (same training flag, same n).
+//  - ctx.rng is the pass's own stream (seeded from the model seed and the step number), so a
+//    dropout mask is the same on every platform and independent of how steps were batched.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
 #include "core/tensor.h"
-#include "nn/model.h"
 
 namespace nnplay {
+
+struct PassContext {
+  bool training = false;  // dropout drops and batchNormalization uses batch statistics only then
+  Rng* rng = nullptr;     // the pass's stream; layers that need randomness draw only from it
+  int n = 0;              // samples in this pass
+};
+
+// A weight tensor of a layer, as optimizers, getWeights/setWeights and saving see it.
+struct Variable {
+  std::string name;                // Keras name: "dense_1/kernel", "batch_normalization_1/moving_mean"
+  std::shared_ptr<Tensor> value;   // shared by every node and sub-model that uses the layer
+  std::shared_ptr<Tensor> grad;    // same shape; null when !trainable
+  bool trainable = true;           // false: skipped by optimizers, still saved (moving statistics)
+  float l1 = 0.0f;                 // regularization of this tensor (kernels), added to the loss
+  float l2 = 0.0f;
+};
 
 class Layer {
  public:
   virtual ~Layer() = default;
 
-  virtual const std::string& name() const = 0;
-  // The spec's type name: "dense", "conv2d", "maxPooling2d" or "flatten".
-  virtual const char* type() const = 0;
-  // Per-sample output shape, e.g. {26, 26, 8} or {10}; output_size() is its element count.
-  virtual const Shape& output_shape() const = 0;
-  virtual int input_size() const = 0;
-  virtual int output_size() const = 0;
+  // Per-sample shapes, fixed when the layer is built (shape rules live in nn/registry.cpp).
+  const Shape& output_shape() const { return output_shape_; }
+  std::uint64_t output_size() const { return shape_size64(output_shape_); }
+  int num_inputs() const { return static_cast<int>(input_shapes_.size()); }
+  const Shape& input_shape(int i) const { return input_shapes_.at(static_cast<std::size_t>(i)); }
+  std::uint64_t input_size(int i) const { return shape_size64(input_shape(i)); }
 
-  // in [n, input_size] -> output [n, output_size], owned by the layer.
-  virtual const Tensor& forward(const float* in, int n) = 0;
-  virtual const Tensor& output() const = 0;
+  // inputs[i]: [ctx.n, input_size(i)]; out: [ctx.n, output_size()].
+  virtual void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) = 0;
+  virtual void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
+                        const float* d_out, const std::vector<float*>& d_inputs) = 0;
 
-  // d_out [n, output_size]: gradient w.r.t. the layer's output.
-  virtual void backward(float* d_in, const float* d_out, int n) = 0;
-  // d_pre [n, output_size]: gradient w.r.t. the pre-activation (fused softmax/sigmoid losses).
-  virtual void backward_pre_activation(float* d_in, const float* d_pre, int n) = 0;
+  // Weights in Keras order (dense: kernel, bias; batchNormalization: gamma, beta, moving_mean,
+  // moving_variance). Empty for layers without weights.
+  std::vector<Variable>& variables() { return variables_; }
 
-  // Appends this layer's trainable tensors (Keras order) to params.
-  virtual void append_params(std::vector<Param>& params) = 0;
+  // The loss this layer added in the last training forward (0 when none); backward adds its
+  // gradient. Summed into the model's loss by the trainer, like Keras model.losses.
+  virtual double added_loss() const { return 0.0; }
+
+  // Floats per sample this layer holds besides its output during a pass (caches, im2col
+  // columns): predict chunking keeps (output + workspace) x chunk under the memory budget.
+  virtual std::uint64_t workspace_floats_per_sample() const { return 0; }
+
+ protected:
+  Layer(std::vector<Shape> input_shapes, Shape output_shape)
+      : input_shapes_(std::move(input_shapes)), output_shape_(std::move(output_shape)) {}
+
+  std::vector<Shape> input_shapes_;
+  Shape output_shape_;
+  std::vector<Variable> variables_;
 };
 
 }  // namespace nnplay

@@ -4,26 +4,32 @@
 
 namespace nnplay {
 
-MaxPooling2dLayer::MaxPooling2dLayer(const LayerSpec& spec, const Shape& input_shape, const std::string& name)
-    : name_(name),
-      g_(make_conv_geometry(input_shape.at(0), input_shape.at(1), input_shape.at(2), spec.kernel_h, spec.kernel_w,
-                            layer_stride_h(spec), layer_stride_w(spec), spec.padding == "same")),
-      out_shape_{g_.oh, g_.ow, g_.c} {
-  NNPLAY_ASSERT(g_.oh > 0 && g_.ow > 0);
+ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key,
+                             bool stride_defaults_to_size) {
+  const std::array<int, 2> k = config.pair(size_key);
+  std::array<int, 2> s = {1, 1};
+  if (!config.is_null("strides"))
+    s = config.pair("strides");
+  else if (stride_defaults_to_size)
+    s = k;
+  return make_conv_geometry(input.at(0), input.at(1), input.at(2), k[0], k[1], s[0], s[1],
+                            config.string("padding") == "same");
 }
 
-const Tensor& MaxPooling2dLayer::forward(const float* in, int n) {
-  NNPLAY_ASSERT(n >= 0);
-  n_ = n;
-  out_.resize({n, g_.oh, g_.ow, g_.c});
-  argmax_.resize(out_.size());
-  max_pool2d_forward(out_.data(), argmax_.data(), in, g_, n);
-  return out_;
+void MaxPooling2dLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
+  n_ = ctx.n;
+  argmax_.resize(static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(output_size()));
+  max_pool2d_forward(out, argmax_.data(), inputs[0], g_, ctx.n);
 }
 
-void MaxPooling2dLayer::backward(float* d_in, const float* d_out, int n) {
-  NNPLAY_ASSERT(n == n_);
-  if (d_in) max_pool2d_backward(d_in, d_out, argmax_.data(), g_, n);
+void MaxPooling2dLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
+                                 const float* d_out, const std::vector<float*>& d_inputs) {
+  NNPLAY_ASSERT(ctx.n == n_);
+  if (d_inputs[0]) max_pool2d_backward(d_inputs[0], d_out, argmax_.data(), g_, ctx.n);
+}
+
+std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args) {
+  return std::make_unique<MaxPooling2dLayer>(args, window_geometry(args.input_shapes[0], *args.config, "poolSize", true));
 }
 
 }  // namespace nnplay

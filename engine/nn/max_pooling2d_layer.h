@@ -1,43 +1,38 @@
 // MaxPooling2D layer: the largest value of each window, per channel, on NHWC images. No
-// parameters; caches, per output, which input won (ties: the first in window order, as TF).
+// variables; caches, per output, which input won (ties: the first in window order, as TF).
 #pragma once
 
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <vector>
 
 #include "kernels/im2col.h"
 #include "nn/layer.h"
-#include "nn/spec.h"
+#include "nn/registry.h"
 
 namespace nnplay {
 
 class MaxPooling2dLayer : public Layer {
  public:
-  // spec must be valid for input_shape [h, w, c] (validate_model_spec).
-  MaxPooling2dLayer(const LayerSpec& spec, const Shape& input_shape, const std::string& name);
+  MaxPooling2dLayer(const LayerArgs& args, const ConvGeometry& g) : Layer(args.input_shapes, args.output_shape), g_(g) {}
 
-  const std::string& name() const override { return name_; }
-  const char* type() const override { return "maxPooling2d"; }
-  const Shape& output_shape() const override { return out_shape_; }
-  int input_size() const override { return g_.h * g_.w * g_.c; }
-  int output_size() const override { return g_.oh * g_.ow * g_.c; }
-  const Tensor& forward(const float* in, int n) override;
-  const Tensor& output() const override { return out_; }
-  void backward(float* d_in, const float* d_out, int n) override;
-  // No activation: the same as backward.
-  void backward_pre_activation(float* d_in, const float* d_pre, int n) override { backward(d_in, d_pre, n); }
-  void append_params(std::vector<Param>&) override {}
+  void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
+                const float* d_out, const std::vector<float*>& d_inputs) override;
+  std::uint64_t workspace_floats_per_sample() const override { return output_size(); }  // argmax
 
   const ConvGeometry& geometry() const { return g_; }
 
  private:
-  std::string name_;
   ConvGeometry g_;
-  Shape out_shape_;
-  Tensor out_;                       // [n, oh, ow, c]
   std::vector<std::int32_t> argmax_;  // [n, oh, ow, c]: index of the winner within its sample
   int n_ = 0;
 };
+
+// The window geometry of a conv2d / maxPooling2d config on input [h, w, c] (strides resolved:
+// null means 1 for conv2d and the pool size for pooling).
+ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key, bool stride_defaults_to_size);
+
+std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args);
 
 }  // namespace nnplay

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/tensor.h"
-#include "nn/layer_v2.h"
+#include "nn/layer.h"
 
 namespace nnplay {
 

@@ -9,35 +9,6 @@
 
 namespace nnplay {
 
-ActivationKind activation_from_name(const std::string& name) {
-  if (name == "linear") return ActivationKind::kLinear;
-  if (name == "relu") return ActivationKind::kRelu;
-  if (name == "leakyRelu") return ActivationKind::kLeakyRelu;
-  if (name == "elu") return ActivationKind::kElu;
-  if (name == "sigmoid") return ActivationKind::kSigmoid;
-  if (name == "tanh") return ActivationKind::kTanh;
-  if (name == "softmax") return ActivationKind::kSoftmax;
-  throw Error("unknown activation \"" + name + "\"; allowed: linear, relu, leakyRelu, elu, sigmoid, tanh, softmax");
-}
-
-const char* activation_name(ActivationKind kind) {
-  switch (kind) {
-    case ActivationKind::kLinear: return "linear";
-    case ActivationKind::kRelu: return "relu";
-    case ActivationKind::kLeakyRelu: return "leakyRelu";
-    case ActivationKind::kElu: return "elu";
-    case ActivationKind::kSigmoid: return "sigmoid";
-    case ActivationKind::kTanh: return "tanh";
-    case ActivationKind::kSoftmax: return "softmax";
-  }
-  return "?";
-}
-
-float default_activation_alpha(ActivationKind kind) {
-  if (kind == ActivationKind::kLeakyRelu) return 0.3f;
-  if (kind == ActivationKind::kElu) return 1.0f;
-  return 0.0f;
-}
 
 void activation_forward(float* out, const float* in, ActivationKind kind, float alpha, int rows, int cols) {
   const std::size_t n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);

@@ -8,11 +8,8 @@ namespace nnplay {
 
 enum class ActivationKind { kLinear, kRelu, kLeakyRelu, kElu, kSigmoid, kTanh, kSoftmax };
 
-// "linear" relu leakyRelu elu sigmoid tanh softmax; throws Error naming the allowed ones.
-ActivationKind activation_from_name(const std::string& name);
-const char* activation_name(ActivationKind kind);
-// TF.js defaults: leakyRelu 0.3, elu 1.0; other kinds ignore alpha.
-float default_activation_alpha(ActivationKind kind);
+// Names, aliases and default alphas (TF.js: leakyRelu 0.3, elu 1.0) are in the activation
+// table, nn/registry.h.
 
 // out [rows, cols] = f(in [rows, cols]). out may alias in.
 void activation_forward(float* out, const float* in, ActivationKind kind, float alpha, int rows, int cols);

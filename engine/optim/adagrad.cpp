@@ -11,7 +11,7 @@ class Adagrad : public Optimizer {
  public:
   Adagrad(float lr, float initial_accumulator, float epsilon)
       : Optimizer(lr), initial_accumulator_(initial_accumulator), epsilon_(epsilon) {}
-  void apply(std::vector<Param>& params) override {
+  void apply(std::vector<Variable>& params) override {
     ensure_slots(accum_, params, initial_accumulator_);
     for (std::size_t k = 0; k < params.size(); ++k) {
       adagrad_update(params[k].value->data(), accum_[k].data(), params[k].grad->data(), learning_rate_, epsilon_,

@@ -12,7 +12,7 @@ class Adam : public Optimizer {
  public:
   Adam(float lr, float beta1, float beta2, float epsilon)
       : Optimizer(lr), beta1_(beta1), beta2_(beta2), epsilon_(epsilon), acc_beta1_(beta1), acc_beta2_(beta2) {}
-  void apply(std::vector<Param>& params) override {
+  void apply(std::vector<Variable>& params) override {
     ensure_slots(m_, params);
     ensure_slots(v_, params);
     // acc_beta = β^t for this step t (TF.js keeps them as float32 variables starting at β).

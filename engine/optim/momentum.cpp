@@ -12,7 +12,7 @@ namespace {
 class Momentum : public Optimizer {
  public:
   Momentum(float lr, float momentum, bool nesterov) : Optimizer(lr), momentum_(momentum), nesterov_(nesterov) {}
-  void apply(std::vector<Param>& params) override {
+  void apply(std::vector<Variable>& params) override {
     ensure_slots(accum_, params);
     for (std::size_t k = 0; k < params.size(); ++k) {
       momentum_update(params[k].value->data(), accum_[k].data(), params[k].grad->data(), learning_rate_, momentum_,

@@ -1,4 +1,4 @@
-// Optimizers: flat loops over each Param's value and grad, with TF.js's formulas and
+// Optimizers: flat loops over each trainable Variable's value and grad, with TF.js's formulas and
 // defaults (tfjs-core src/optimizers/*). One class per file; make_optimizer picks by name.
 //
 // An optimizer keeps per-parameter state (moments, accumulators) indexed by the position in
@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "nn/model.h"
-#include "nn/spec.h"
+#include "nn/layer.h"
+#include "nn/registry.h"
 
 namespace nnplay {
 
@@ -19,7 +19,7 @@ class Optimizer {
   virtual ~Optimizer() = default;
 
   // One update of every param from its grad (the grads already include regularization).
-  virtual void apply(std::vector<Param>& params) = 0;
+  virtual void apply(std::vector<Variable>& params) = 0;
 
   float learning_rate() const { return learning_rate_; }
   // Live change: keeps the state (moments, accumulators). Throws Error unless finite and > 0.
@@ -28,7 +28,7 @@ class Optimizer {
  protected:
   float learning_rate_;
   // Per-param state tensors, created (zero or `fill`) on first use with the param's shape.
-  static void ensure_slots(std::vector<Tensor>& slots, const std::vector<Param>& params, float fill = 0.0f);
+  static void ensure_slots(std::vector<Tensor>& slots, const std::vector<Variable>& params, float fill = 0.0f);
 };
 
 // spec must be valid (validate_compile_spec).

@@ -13,7 +13,7 @@ class RmsProp : public Optimizer {
  public:
   RmsProp(float lr, float decay, float momentum, float epsilon)
       : Optimizer(lr), decay_(decay), momentum_(momentum), epsilon_(epsilon) {}
-  void apply(std::vector<Param>& params) override {
+  void apply(std::vector<Variable>& params) override {
     ensure_slots(ms_, params);
     ensure_slots(mom_, params);
     for (std::size_t k = 0; k < params.size(); ++k) {

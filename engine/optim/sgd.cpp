@@ -8,8 +8,8 @@ namespace {
 class Sgd : public Optimizer {
  public:
   using Optimizer::Optimizer;
-  void apply(std::vector<Param>& params) override {
-    for (Param& p : params) sgd_update(p.value->data(), p.grad->data(), learning_rate_, p.value->size());
+  void apply(std::vector<Variable>& params) override {
+    for (Variable& p : params) sgd_update(p.value->data(), p.grad->data(), learning_rate_, p.value->size());
   }
 };
 

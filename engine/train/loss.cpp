@@ -11,22 +11,10 @@
 namespace nnplay {
 
 Loss::Loss(const std::string& name, ActivationKind output_activation) {
-  if (name == "meanSquaredError") {
-    kind_ = LossKind::kMeanSquaredError;
-  } else if (name == "binaryCrossentropy") {
-    kind_ = LossKind::kBinaryCrossentropy;
-  } else if (name == "categoricalCrossentropy") {
-    kind_ = LossKind::kCategoricalCrossentropy;
-  } else if (name == "sparseCategoricalCrossentropy") {
-    kind_ = LossKind::kSparseCategoricalCrossentropy;
-  } else {
-    throw Error("unknown loss \"" + name +
-                "\"; allowed: meanSquaredError, binaryCrossentropy, categoricalCrossentropy, "
-                "sparseCategoricalCrossentropy");
-  }
-  fused_ = (kind_ == LossKind::kBinaryCrossentropy && output_activation == ActivationKind::kSigmoid) ||
-           ((kind_ == LossKind::kCategoricalCrossentropy || kind_ == LossKind::kSparseCategoricalCrossentropy) &&
-            output_activation == ActivationKind::kSoftmax);
+  const LossInfo& info = find_loss(name);
+  name_ = info.name;
+  kind_ = info.kind;
+  fused_ = info.fused_activation != ActivationKind::kLinear && info.fused_activation == output_activation;
 }
 
 double Loss::forward(const float* pred, const float* y, int n, int k) const {

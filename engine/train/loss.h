@@ -1,24 +1,26 @@
-// Loss: picks the loss op by name and, when the output activation allows it, the fused
-// gradient (softmax + categorical CE, sigmoid + binary CE) that skips the activation's
-// derivative. The Trainer owns one; the ops in ops/ hold the math.
+// Loss: picks the loss op by name (nn/registry.h's loss table) and, when the graph's output node
+// is the activation the loss row names (sigmoid for binary CE, softmax for the categorical ones),
+// the fused gradient that skips that activation's derivative. The Trainer owns one per output;
+// the ops in ops/ hold the math.
 #pragma once
 
 #include <string>
 
+#include "nn/registry.h"
 #include "ops/activation.h"
 
 namespace nnplay {
 
-enum class LossKind { kMeanSquaredError, kBinaryCrossentropy, kCategoricalCrossentropy, kSparseCategoricalCrossentropy };
-
 class Loss {
  public:
-  // Throws Error for an unknown name (lists the allowed ones).
+  // Throws Error for an unknown name (lists the allowed ones). output_activation: what
+  // Graph::fusable_output_activation says about the output this loss is attached to.
   Loss(const std::string& name, ActivationKind output_activation);
 
   LossKind kind() const { return kind_; }
+  const std::string& name() const { return name_; }  // canonical: "meanSquaredError"
   bool sparse() const { return kind_ == LossKind::kSparseCategoricalCrossentropy; }
-  // True when backward() gives the gradient w.r.t. the output layer's pre-activation.
+  // True when backward() gives the gradient w.r.t. the output activation's input.
   bool fused() const { return fused_; }
   // Columns of y per sample: 1 (a class index) for the sparse loss, else the output size.
   int target_size(int output_size) const { return sparse() ? 1 : output_size; }
@@ -29,6 +31,7 @@ class Loss {
   void backward(float* d, const float* pred, const float* y, int n, int k) const;
 
  private:
+  std::string name_;
   LossKind kind_;
   bool fused_;
 };

@@ -23,8 +23,8 @@
 #include "kernels/im2col.h"
 #include "nn/conv2d_layer.h"
 #include "nn/layer.h"
-#include "nn/model.h"
-#include "nn/spec.h"
+#include "chain.h"
+#include "nn/registry.h"
 #include "ops/conv2d.h"
 #include "ops/max_pool2d.h"
 #include "test_util.h"
@@ -280,7 +280,7 @@ const char* kMnistSpec =
          {"type":"dense","units":10,"activation":"softmax"}]})";
 
 TEST(ConvModel, ShapesNamesAndParams) {
-  ModelSpec spec = parse_model_spec(kMnistSpec);
+  GraphSpec spec = parse_graph_spec(kMnistSpec);
   EXPECT_EQ(layer_output_shapes(spec),
             (std::vector<Shape>{{26, 26, 8}, {13, 13, 8}, {1352}, {10}}));
   Sequential m(spec);
@@ -310,14 +310,14 @@ TEST(ConvModel, ShapesNamesAndParams) {
   EXPECT_GT(max_abs, 0.5f * limit);
 
   // same padding and strides, rectangular kernel, pool strides defaulting to the pool size
-  ModelSpec s2 = parse_model_spec(
+  GraphSpec s2 = parse_graph_spec(
       R"({"inputShape":[28,27,3],"layers":[
            {"type":"conv2d","filters":4,"kernelSize":[3,2],"strides":[2,1],"padding":"same"},
            {"type":"maxPooling2d","poolSize":[2,3],"strides":null,"padding":"same"},
            {"type":"maxPooling2d","poolSize":2,"strides":1},
            {"type":"flatten"}]})");
-  EXPECT_EQ(s2.layers[0].kernel_h, 3);
-  EXPECT_EQ(s2.layers[0].kernel_w, 2);
+  EXPECT_EQ(s2.layers[1].config.pair("kernelSize")[0], 3);  // layers[0] is the input
+  EXPECT_EQ(s2.layers[1].config.pair("kernelSize")[1], 2);
   EXPECT_EQ(layer_output_shapes(s2), (std::vector<Shape>{{14, 27, 4}, {7, 9, 4}, {6, 8, 4}, {192}}));
   Sequential m2(s2);
   EXPECT_EQ(m2.params()[0].value->shape(), (Shape{3, 2, 3, 4}));
@@ -325,7 +325,7 @@ TEST(ConvModel, ShapesNamesAndParams) {
 }
 
 TEST(ConvModel, FlattenIsNhwcOrderAndPassesGradientsThrough) {
-  ModelSpec spec = parse_model_spec(R"({"inputShape":[2,2,3],"layers":[{"type":"flatten"}]})");
+  GraphSpec spec = parse_graph_spec(R"({"inputShape":[2,2,3],"layers":[{"type":"flatten"}]})");
   Sequential m(spec);
   const auto x = random_vector(2 * 12, 1);
   const Tensor& y = m.forward(x.data(), 2);
@@ -333,13 +333,14 @@ TEST(ConvModel, FlattenIsNhwcOrderAndPassesGradientsThrough) {
   EXPECT_EQ(m.layer(0).output_shape(), (Shape{12}));
   std::vector<float> d_in(24, 1.0f);
   const auto d_out = random_vector(24, 2);
-  m.layer(0).backward(d_in.data(), d_out.data(), 2);
+  BuiltLayer flatten = build_layer("flatten", "{}", {{2, 2, 3}});
+  flatten.layer->backward(PassContext{false, nullptr, 2}, {x.data()}, y.data(), d_out.data(), {d_in.data()});
   for (std::size_t i = 0; i < 24; ++i) EXPECT_EQ(d_in[i], 1.0f + d_out[i]);
 }
 
 TEST(ConvModel, SpecErrors) {
   auto model = [](const std::string& input, const std::string& layers) {
-    return parse_model_spec(R"({"inputShape":)" + input + R"(,"layers":[)" + layers + "]}");
+    return parse_graph_spec(R"({"inputShape":)" + input + R"(,"layers":[)" + layers + "]}");
   };
   EXPECT_ERROR_CONTAINS(model("[3,3,1]", R"({"type":"conv2d","filters":2,"kernelSize":5})"), "layer 0 (conv2d)",
                         "kernelSize [5, 5] is larger than its input [3, 3, 1]", "padding \"same\"");
@@ -368,14 +369,14 @@ TEST(ConvModel, SpecErrors) {
   EXPECT_ERROR_CONTAINS(model("[784]", R"({"type":"conv2d","filters":2,"kernelSize":3})"),
                         "layer 0 (conv2d) needs an image input [height, width, channels]", "the model input is [784]");
   EXPECT_ERROR_CONTAINS(model("[8,8]", R"({"type":"maxPooling2d"})"), "needs an image input", "[8, 8]");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3},{"type":"dense","units":2})"),
-                        "layer 1 (dense) needs a flat input", "layer 0 (conv2d)", "[6, 6, 2]", "add a flatten layer");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"dense","units":2})"), "layer 0 (dense) needs a flat input",
-                        "the model input is [8, 8, 1]", "flatten");
+  // Dense works on the last axis of any rank, as Keras: [6, 6, 2] -> [6, 6, 5].
+  EXPECT_EQ(layer_output_shapes(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3},{"type":"dense","units":5})")),
+            (std::vector<Shape>{{6, 6, 2}, {6, 6, 5}}));
+  EXPECT_EQ(layer_output_shapes(model("[8,8,1]", R"({"type":"dense","units":2})")), (std::vector<Shape>{{8, 8, 2}}));
   EXPECT_ERROR_CONTAINS(model("[4]", R"({"type":"dense","units":2},{"type":"conv2d","filters":2,"kernelSize":1})"),
                         "layer 1 (conv2d) needs an image input", "layer 0 (dense)", "[2]");
-  EXPECT_ERROR_CONTAINS(model("[2,2,2,2]", R"({"type":"flatten"})"), "inputShape [2, 2, 2, 2] is not supported",
-                        "[height, width, channels]");
+  // Flatten of any rank.
+  EXPECT_EQ(layer_output_shapes(model("[2,2,2,2]", R"({"type":"flatten"})")), (std::vector<Shape>{{16}}));
   EXPECT_NO_THROW(model("[8,8]", R"({"type":"flatten"},{"type":"dense","units":2})"));
   // A spec built in code cannot give a pooling layer an activation it would ignore.
   ModelSpec direct;
@@ -385,19 +386,19 @@ TEST(ConvModel, SpecErrors) {
   pool.kernel_h = pool.kernel_w = 2;
   pool.activation = "relu";
   direct.layers = {pool};
-  EXPECT_ERROR_CONTAINS(validate_model_spec(direct), "layer 0 (maxPooling2d) has no activation");
+  EXPECT_ERROR_CONTAINS(Sequential{direct}, "layer 0 (maxPooling2d)", "unknown field \"activation\"");
   // Categorical losses need a flat output; mean squared error works on any output.
-  ModelSpec image_out = model("[6,6,1]", R"({"type":"conv2d","filters":3,"kernelSize":3,"activation":"softmax"})");
+  GraphSpec image_out = model("[6,6,1]", R"({"type":"conv2d","filters":3,"kernelSize":3,"activation":"softmax"})");
   CompileSpec c;
   c.loss = "categoricalCrossentropy";
-  EXPECT_ERROR_CONTAINS(validate_loss_for_model(image_out, c), "needs a flat model output", "[4, 4, 3]",
+  EXPECT_ERROR_CONTAINS(validate_loss_for_graph(Graph(image_out), c), "needs a flat model output", "[4, 4, 3]",
                         "flatten and a dense layer");
   c.loss = "meanSquaredError";
-  EXPECT_NO_THROW(validate_loss_for_model(image_out, c));
+  EXPECT_NO_THROW(validate_loss_for_graph(Graph(image_out), c));
 }
 
 TEST(ConvModel, SoftmaxOnAConvRunsAlongChannels) {
-  ModelSpec spec = parse_model_spec(
+  GraphSpec spec = parse_graph_spec(
       R"({"inputShape":[4,4,2],"seed":3,"layers":[{"type":"conv2d","filters":3,"kernelSize":2,"activation":"softmax"}]})");
   Sequential m(spec);
   const auto x = random_vector(2 * 16 * 2, 5);  // [2, 4, 4, 2]
@@ -412,7 +413,7 @@ TEST(ConvModel, SoftmaxOnAConvRunsAlongChannels) {
 // predict() runs big image batches in chunks (so activations stay bounded); the numbers must
 // be those of one forward over the whole batch.
 TEST(ConvModel, ChunkedPredictEqualsOneForward) {
-  ModelSpec spec = parse_model_spec(
+  GraphSpec spec = parse_graph_spec(
       R"({"inputShape":[64,64,1],"seed":4,"layers":[
            {"type":"conv2d","filters":16,"kernelSize":3,"activation":"relu"},
            {"type":"maxPooling2d","poolSize":4},{"type":"flatten"},
@@ -431,7 +432,7 @@ TEST(ConvModel, ChunkedPredictEqualsOneForward) {
 // Every parameter of conv(tanh) -> maxPool -> conv(same, stride 2) -> flatten -> dense, through
 // Sequential::backward with d_output = r.
 TEST(ConvModel, WholeModelGradcheck) {
-  ModelSpec spec = parse_model_spec(
+  GraphSpec spec = parse_graph_spec(
       R"({"inputShape":[8,7,2],"seed":11,"layers":[
            {"type":"conv2d","filters":3,"kernelSize":3,"activation":"tanh","biasInitializer":"zeros"},
            {"type":"maxPooling2d","poolSize":2,"strides":1},
@@ -443,7 +444,7 @@ TEST(ConvModel, WholeModelGradcheck) {
   auto x = random_vector(static_cast<std::size_t>(n) * m.input_size(), 21);
   const auto r = random_vector(static_cast<std::size_t>(n) * m.output_size(), 22);
   // Biases start at 0 by default; move them so their gradients are not trivially symmetric.
-  for (Param& p : m.params())
+  for (Variable& p : m.params())
     if (p.name.find("bias") != std::string::npos)
       for (std::size_t i = 0; i < p.value->size(); ++i) (*p.value)[i] = 0.1f * static_cast<float>(i + 1);
   auto loss = [&] { return project(m.forward(x.data(), n).data(), r); };
@@ -452,10 +453,10 @@ TEST(ConvModel, WholeModelGradcheck) {
   for (std::size_t i = 0; i < r.size(); ++i) d_out[i] = r[i];
   m.backward(d_out);
   std::vector<std::vector<float>> grads;
-  for (Param& p : m.params()) grads.emplace_back(p.grad->data(), p.grad->data() + p.grad->size());
+  for (Variable& p : m.params()) grads.emplace_back(p.grad->data(), p.grad->data() + p.grad->size());
   ASSERT_EQ(grads.size(), 6u);
   for (std::size_t k = 0; k < grads.size(); ++k) {
-    Param& p = m.params()[k];
+    Variable& p = m.params()[k];
     EXPECT_TRUE(gradients_match(grads[k].data(), numeric_gradient(p.value->data(), p.value->size(), 1e-3, loss),
                                 1e-2, 1e-3))
         << p.name;
@@ -465,24 +466,21 @@ TEST(ConvModel, WholeModelGradcheck) {
 // A batch whose im2col exceeds Conv2dLayer::kColBudget runs in chunks (backward rebuilding each
 // chunk's col); the result must equal one op call over the whole batch.
 TEST(ConvModel, ChunkedLayerMatchesOneCall) {
-  LayerSpec l;
-  l.type = "conv2d";
-  l.filters = 2;
-  l.kernel_h = l.kernel_w = 3;
-  l.activation = "linear";
   const Shape in_shape = {64, 64, 16};
-  Rng rng(9);
-  Conv2dLayer layer(l, in_shape, "conv2d_1", rng);
+  BuiltLayer built = build_layer("conv2d", R"({"filters":2,"kernelSize":3})", {in_shape}, 9);
+  Conv2dLayer& layer = dynamic_cast<Conv2dLayer&>(*built.layer);
   const ConvGeometry& g = layer.geometry();
   const std::size_t per_sample_col = static_cast<std::size_t>(g.out_pixels()) * g.patch();
   const int n = static_cast<int>(Conv2dLayer::kColBudget / per_sample_col) + 2;  // two chunks
   ASSERT_GT(static_cast<std::size_t>(n) * per_sample_col, Conv2dLayer::kColBudget);
-  const auto x = random_vector(static_cast<std::size_t>(n) * layer.input_size(), 31);
+  const auto x = random_vector(static_cast<std::size_t>(n) * layer.input_size(0), 31);
   const auto d_out = random_vector(static_cast<std::size_t>(n) * layer.output_size(), 32);
 
-  const Tensor& out = layer.forward(x.data(), n);
+  Tensor out({n, static_cast<int>(layer.output_size())});
+  const PassContext ctx{false, nullptr, n};
+  layer.forward(ctx, {x.data()}, out.data());
   std::vector<float> d_in(x.size(), 0.0f);
-  layer.backward(d_in.data(), d_out.data(), n);
+  layer.backward(ctx, {x.data()}, out.data(), d_out.data(), {d_in.data()});
 
   std::vector<float> ref_out(out.size()), col(static_cast<std::size_t>(n) * per_sample_col), d_col(col.size());
   conv2d_forward(ref_out.data(), col.data(), x.data(), layer.kernel().data(), layer.bias().data(), g, 2, n);
@@ -522,7 +520,7 @@ const char* kBarsSpec =
          {"type":"dense","units":2,"activation":"softmax"}]})";
 
 TEST(ConvTraining, LearnsHorizontalVsVerticalBars) {
-  Sequential m(parse_model_spec(kBarsSpec));
+  Sequential m(parse_graph_spec(kBarsSpec));
   Trainer t(m, parse_compile_spec(R"({"optimizer":{"name":"adam","learningRate":0.01},
                                       "loss":"sparseCategoricalCrossentropy","metrics":["accuracy"]})"));
   const Dataset train = bars(512, 1), test = bars(256, 2);
@@ -537,18 +535,18 @@ TEST(ConvTraining, LearnsHorizontalVsVerticalBars) {
 
 TEST(ConvTraining, Deterministic) {
   auto run = [] {
-    Sequential m(parse_model_spec(kBarsSpec));
+    Sequential m(parse_graph_spec(kBarsSpec));
     Trainer t(m, parse_compile_spec(R"({"optimizer":"adam","loss":"sparseCategoricalCrossentropy"})"));
     t.train_epoch(bars(128, 3), 16, true);
     std::vector<float> w;
-    for (const Param& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
+    for (const Variable& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
     return w;
   };
   const std::vector<float> a = run(), b = run();
   EXPECT_EQ(a, b);
-  Sequential fresh(parse_model_spec(kBarsSpec));
+  Sequential fresh(parse_graph_spec(kBarsSpec));
   std::vector<float> init;
-  for (const Param& p : fresh.params()) init.insert(init.end(), p.value->data(), p.value->data() + p.value->size());
+  for (const Variable& p : fresh.params()) init.insert(init.end(), p.value->data(), p.value->data() + p.value->size());
   EXPECT_NE(a, init);  // training changed the weights
 }
 

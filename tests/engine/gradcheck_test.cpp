@@ -16,7 +16,7 @@
 
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "nn/model.h"
+#include "chain.h"
 #include "ops/activation.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
@@ -77,8 +77,9 @@ struct ActivationCase {
 class ActivationGradCheck : public ::testing::TestWithParam<ActivationCase> {};
 
 TEST_P(ActivationGradCheck, MatchesFiniteDifferences) {
-  const ActivationKind kind = activation_from_name(GetParam().name);
-  const float alpha = GetParam().alpha < 0 ? default_activation_alpha(kind) : GetParam().alpha;
+  const ActivationInfo& info = find_activation(GetParam().name);
+  const ActivationKind kind = info.kind;
+  const float alpha = GetParam().alpha < 0 ? info.default_alpha : GetParam().alpha;
   const int rows = 4, cols = 5;
   const std::size_t n = rows * cols;
   // |x| >= 0.1 > h: the central difference never straddles relu's / leakyRelu's / elu's kink.
@@ -245,7 +246,8 @@ TEST_P(ModelGradCheck, ParameterGradientsMatchFiniteDifferences) {
   out.l2 = 0.05f;
   spec.layers = {hidden, out};
   Sequential model(spec);
-  Loss loss(c.loss, activation_from_name(c.output_activation));
+  // As the Trainer decides it: from the built graph's output node.
+  Loss loss(c.loss, model.fusable_output_activation(0));
 
   const int n = 6;
   std::vector<float> x = random_vector(n * 3, 51, -1.5f, 1.5f);
@@ -264,7 +266,7 @@ TEST_P(ModelGradCheck, ParameterGradientsMatchFiniteDifferences) {
   auto total_loss = [&]() {
     const Tensor& p = model.forward(x.data(), n);
     double v = loss.forward(p.data(), y.data(), n, c.outputs);
-    for (const Param& prm : model.params())
+    for (const Variable& prm : model.params())
       v += regularization_forward(prm.value->data(), prm.value->size(), prm.l1, prm.l2);
     return v;
   };
@@ -276,10 +278,10 @@ TEST_P(ModelGradCheck, ParameterGradientsMatchFiniteDifferences) {
     model.backward_pre_activation(d);
   else
     model.backward(d);
-  for (Param& prm : model.params())
+  for (Variable& prm : model.params())
     regularization_backward(prm.grad->data(), prm.value->data(), prm.value->size(), prm.l1, prm.l2);
 
-  for (Param& prm : model.params()) {
+  for (Variable& prm : model.params()) {
     std::vector<float> analytic(prm.grad->data(), prm.grad->data() + prm.grad->size());
     std::vector<double> numeric = numeric_gradient(prm.value->data(), prm.value->size(), 1e-2, total_loss);
     EXPECT_TRUE(gradients_match(analytic.data(), numeric, 1e-2, 3e-4)) << prm.name;

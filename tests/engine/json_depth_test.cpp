@@ -6,7 +6,8 @@
 
 #include "core/json_depth.h"
 #include "data/playground.h"
-#include "nn/spec.h"
+#include "nn/graph.h"
+#include "nn/registry.h"
 #include "test_util.h"
 
 namespace nnplay {
@@ -32,12 +33,12 @@ TEST(JsonDepth, IgnoresBracketsInsideStrings) {
 
 TEST(JsonDepth, SpecParsersRejectDeepNestingWithAMessage) {
   const std::string deep = nested_array(100000);
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":)" + deep + "}"), "model spec nests arrays/objects deeper than");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(deep), "model spec nests");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":)" + deep + "}"), "model spec nests arrays/objects deeper than");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(deep), "model spec nests");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":)" + deep + "}"), "compile spec nests");
   EXPECT_ERROR_CONTAINS(parse_playground_config(R"({"features":)" + deep + "}"), "playground config nests");
   // Ordinary specs are far below the bound.
-  EXPECT_NO_THROW(parse_model_spec(R"({"inputShape":[2],"layers":[{"type":"dense","units":1}]})"));
+  EXPECT_NO_THROW(parse_graph_spec(R"({"inputShape":[2],"layers":[{"type":"dense","units":1}]})"));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Driving a Layer v2 (nn/layer_v2.h) without the graph: inputs held as vectors, the output
+// Driving a Layer v2 (nn/layer.h) without the graph: inputs held as vectors, the output
 // buffer allocated here, a PassContext with an Rng re-seeded on every forward (so a dropout mask
 // is the same in every evaluation of a finite difference), and a finite-difference check of the
 // gradient with respect to every input and every trainable variable.
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "nn/layer_v2.h"
+#include "nn/layer.h"
 #include "test_util.h"
 
 namespace nnplay::test {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "io/weights.h"
-#include "nn/model.h"
+#include "chain.h"
 
 namespace nnplay {
 namespace {
@@ -37,7 +37,7 @@ std::string error_of_load(Sequential& m, const std::string& bytes) {
 
 std::vector<float> weights_of(Sequential& m) {
   std::vector<float> w;
-  for (const Param& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
+  for (const Variable& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
   return w;
 }
 

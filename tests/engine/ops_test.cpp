@@ -7,7 +7,7 @@
 
 #include "core/check.h"
 #include "nn/dense_layer.h"
-#include "nn/model.h"
+#include "chain.h"
 #include "ops/activation.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
@@ -59,15 +59,12 @@ TEST(DenseOp, BackwardByHand) {
 }
 
 TEST(DenseLayer, ForwardByHandWithActivation) {
-  LayerSpec spec;
-  spec.units = 2;
-  spec.activation = "relu";
-  Rng rng(0);
-  DenseLayer layer(spec, 2, "dense_1", rng);
+  // Built as the graph builds it: the dense node, then a relu node.
+  Sequential layer(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"relu"}]})"));
   const float w[] = {1, -1, 2, 1};
   const float b[] = {0.5f, -3};
-  std::copy(w, w + 4, layer.kernel().data());
-  std::copy(b, b + 2, layer.bias().data());
+  std::copy(w, w + 4, layer.params()[0].value->data());
+  std::copy(b, b + 2, layer.params()[1].value->data());
   const float x[] = {1, 1, -2, 0.5f};
   const Tensor& out = layer.forward(x, 2);
   // z row 0 = [1 + 2 + 0.5, −1 + 1 − 3] = [3.5, −3] -> relu [3.5, 0]
@@ -82,7 +79,7 @@ TEST(DenseLayer, ForwardByHandWithActivation) {
 TEST(Activation, ForwardValuesAndDefaults) {
   const float x[] = {-2, 0.5f};
   float out[2];
-  activation_forward(out, x, ActivationKind::kLeakyRelu, default_activation_alpha(ActivationKind::kLeakyRelu), 1, 2);
+  activation_forward(out, x, ActivationKind::kLeakyRelu, find_activation("leakyRelu").default_alpha, 1, 2);
   EXPECT_FLOAT_EQ(out[0], -0.6f);  // TF.js leakyRelu default alpha 0.3
   EXPECT_FLOAT_EQ(out[1], 0.5f);
   activation_forward(out, x, ActivationKind::kElu, 1.0f, 1, 2);
@@ -93,9 +90,9 @@ TEST(Activation, ForwardValuesAndDefaults) {
   float same[2] = {-2, 0.5f};
   activation_forward(same, same, ActivationKind::kLinear, 0.0f, 1, 2);  // in place
   EXPECT_FLOAT_EQ(same[0], -2);
-  EXPECT_THROW(activation_from_name("swish"), Error);
+  EXPECT_THROW(find_activation("swish"), Error);
   try {
-    activation_from_name("swish");
+    find_activation("swish");
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("allowed: linear, relu, leakyRelu, elu, sigmoid, tanh, softmax"),
               std::string::npos);

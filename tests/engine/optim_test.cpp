@@ -11,12 +11,14 @@ namespace nnplay {
 namespace {
 
 struct TwoParams {
-  Tensor w{Shape{2}}, g{Shape{2}};
-  std::vector<Param> params;
+  std::shared_ptr<Tensor> w_ = std::make_shared<Tensor>(Shape{2}), g_ = std::make_shared<Tensor>(Shape{2});
+  Tensor& w = *w_;
+  Tensor& g = *g_;
+  std::vector<Variable> params;
   TwoParams() {
     w[0] = 1.0f;
     w[1] = -2.0f;
-    params.push_back(Param{"p/kernel", &w, &g, 0.0f, 0.0f});
+    params.push_back(Variable{"p/kernel", w_, g_, true, 0.0f, 0.0f});
   }
   void step(Optimizer& opt, float g0, float g1) {
     g[0] = g0;

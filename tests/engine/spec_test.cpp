@@ -4,7 +4,10 @@
 
 #include <string>
 
-#include "nn/spec.h"
+#include "chain.h"
+#include "nn/graph.h"
+#include "nn/registry.h"
+#include "train/trainer.h"
 #include "test_util.h"
 
 namespace nnplay {
@@ -16,55 +19,59 @@ const char* kModel =
          {"units":1,"activation":"sigmoid","kernelInitializer":"heNormal","useBias":false}]})";
 
 TEST(ModelSpecParse, ReadsFieldsAndDefaults) {
-  ModelSpec s = parse_model_spec(kModel);
-  EXPECT_EQ(s.input_shape, (Shape{2}));
+  GraphSpec s = parse_graph_spec(kModel);
   EXPECT_EQ(s.seed, 42u);
-  ASSERT_EQ(s.layers.size(), 2u);
-  EXPECT_EQ(s.layers[0].units, 8);
-  EXPECT_EQ(s.layers[0].activation, "tanh");
-  EXPECT_EQ(s.layers[0].kernel_initializer, "glorotUniform");
-  EXPECT_FLOAT_EQ(s.layers[0].l2, 0.001f);
-  EXPECT_FLOAT_EQ(s.layers[0].l1, 0.0f);
-  EXPECT_EQ(s.layers[1].kernel_initializer, "heNormal");
-  EXPECT_FALSE(s.layers[1].use_bias);
+  ASSERT_EQ(s.layers.size(), 3u);  // the input, then the two layers
+  EXPECT_EQ(s.layers[0].type, "input");
+  EXPECT_EQ(s.layers[0].config.shape("shape"), (Shape{2}));
+  EXPECT_EQ(s.layers[1].name, "dense_1");
+  EXPECT_EQ(s.layers[2].name, "dense_2");
+  EXPECT_EQ(s.layers[1].config.integer("units"), 8);
+  EXPECT_EQ(s.layers[1].config.string("activation"), "tanh");
+  EXPECT_EQ(s.layers[1].config.string("kernelInitializer"), "glorotUniform");
+  EXPECT_FLOAT_EQ(s.layers[1].config.at("kernelRegularizer").l2, 0.001f);
+  EXPECT_FLOAT_EQ(s.layers[1].config.at("kernelRegularizer").l1, 0.0f);
+  EXPECT_EQ(s.layers[2].config.string("kernelInitializer"), "heNormal");
+  EXPECT_FALSE(s.layers[2].config.boolean("useBias"));
+  EXPECT_EQ(s.layers[2].inbound.at(0).at(0).layer, "dense_1");
 }
 
 TEST(ModelSpecParse, InputShapeOnFirstLayerLikeTfjs) {
-  ModelSpec s = parse_model_spec(R"({"layers":[{"inputShape":[3],"units":2}]})");
-  EXPECT_EQ(s.input_shape, (Shape{3}));
-  EXPECT_EQ(s.layers[0].activation, "linear");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"layers":[{"units":2},{"inputShape":[3],"units":2}]})"),
+  GraphSpec s = parse_graph_spec(R"({"layers":[{"inputShape":[3],"units":2}]})");
+  EXPECT_EQ(s.layers[0].config.shape("shape"), (Shape{3}));
+  EXPECT_EQ(s.layers[1].config.string("activation"), "linear");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"layers":[{"units":2},{"inputShape":[3],"units":2}]})"),
                         "only allowed on the first layer");
 }
 
 TEST(ModelSpecParse, Rejections) {
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"layers":[{"units":2}]})"), "missing inputShape");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":0}]})"), "layer 0", "units",
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"layers":[{"units":2}]})"), "missing inputShape");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":0}]})"), "layer 0", "units",
                         "got 0");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":-3}]})"), "units", "got -3");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2.5}]})"), "units",
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":-3}]})"), "units", "got -3");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2.5}]})"), "units",
                         "integer");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swish"}]})"),
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swish"}]})"),
                         "layer 1", "unknown activation \"swish\"", "linear, relu, leakyRelu, elu, sigmoid, tanh, softmax");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelInitializer":"ones"}]})"),
-                        "kernelInitializer \"ones\"", "glorotUniform, heNormal, zeros");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelRegularizer":{"l2":-1}}]})"),
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelInitializer":"orthogonal"}]})"),
+                        "kernelInitializer \"orthogonal\"", "glorotUniform, heNormal, zeros");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelRegularizer":{"l2":-1}}]})"),
                         "l2", ">= 0");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2,"activaton":"relu"}]})"),
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activaton":"relu"}]})"),
                         "unknown field \"activaton\"", "activation");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[0],"layers":[{"units":2}]})"), "inputShape",
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[0],"layers":[{"units":2}]})"), "inputShape",
                         "positive");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[]})"), "at least one layer");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"type":"conv3d","units":2}]})"),
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[]})"), "at least one layer");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"type":"conv3d","units":2}]})"),
                         "layer type \"conv3d\"", "dense, conv2d, maxPooling2d, flatten");
-  EXPECT_ERROR_CONTAINS(parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"elu","alpha":-1}]})"),
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"elu","alpha":-1}]})"),
                         "alpha", ">= 0");
   EXPECT_FLOAT_EQ(
-      parse_model_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"leakyRelu","alpha":0.1}]})")
-          .layers[0].activation_alpha,
+      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"leakyRelu","alpha":0.1}]})")
+          .layers[1].config.number("alpha"),
       0.1f);
-  EXPECT_ERROR_CONTAINS(parse_model_spec("{not json"), "not valid JSON");
-  EXPECT_ERROR_CONTAINS(parse_model_spec("[1,2]"), "must be a JSON object");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec("{not json"), "not valid JSON");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec("[1,2]"), "must be a JSON object");
 }
 
 TEST(CompileSpecParse, DefaultsPerOptimizerAsTfjs) {
@@ -116,19 +123,19 @@ TEST(CompileSpecParse, Rejections) {
 }
 
 TEST(LossForModel, OutputCompatibility) {
-  ModelSpec model = parse_model_spec(R"({"inputShape":[2],"layers":[{"units":1,"activation":"sigmoid"}]})");
+  Graph sigmoid_out(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":1,"activation":"sigmoid"}]})"));
   CompileSpec c;
   c.loss = "sparseCategoricalCrossentropy";
-  EXPECT_ERROR_CONTAINS(validate_loss_for_model(model, c), "sparseCategoricalCrossentropy", "at least 2",
+  EXPECT_ERROR_CONTAINS(validate_loss_for_graph(sigmoid_out, c), "sparseCategoricalCrossentropy", "at least 2",
                         "binaryCrossentropy");
   c.loss = "categoricalCrossentropy";
-  EXPECT_ERROR_CONTAINS(validate_loss_for_model(model, c), "at least 2");
+  EXPECT_ERROR_CONTAINS(validate_loss_for_graph(sigmoid_out, c), "at least 2");
   c.loss = "binaryCrossentropy";
-  EXPECT_NO_THROW(validate_loss_for_model(model, c));
-  model.layers[0].activation = "linear";
-  EXPECT_ERROR_CONTAINS(validate_loss_for_model(model, c), "binaryCrossentropy", "sigmoid", "not linear");
+  EXPECT_NO_THROW(validate_loss_for_graph(sigmoid_out, c));
+  Graph linear_out(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":1}]})"));
+  EXPECT_ERROR_CONTAINS(validate_loss_for_graph(linear_out, c), "binaryCrossentropy", "sigmoid", "not linear");
   c.loss = "meanSquaredError";
-  EXPECT_NO_THROW(validate_loss_for_model(model, c));
+  EXPECT_NO_THROW(validate_loss_for_graph(linear_out, c));
 }
 
 }  // namespace

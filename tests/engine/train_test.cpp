@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data/playground.h"
-#include "nn/model.h"
+#include "chain.h"
 #include "test_util.h"
 #include "train/trainer.h"
 
@@ -57,7 +57,7 @@ Dataset disc_data(int n, std::uint64_t seed) {
 
 std::vector<float> all_weights(Sequential& m) {
   std::vector<float> w;
-  for (const Param& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
+  for (const Variable& p : m.params()) w.insert(w.end(), p.value->data(), p.value->data() + p.value->size());
   return w;
 }
 
@@ -128,7 +128,7 @@ TEST(Trainer, TrainingLossIncludesRegularizationEvaluateDoesNot) {
   Logs plain = t.evaluate(data, 20);
   t.set_regularization(0.0f, 0.5f);
   double penalty = 0.0;
-  for (const Param& p : model.params())
+  for (const Variable& p : model.params())
     if (p.name.find("kernel") != std::string::npos)
       for (std::size_t i = 0; i < p.value->size(); ++i) penalty += 0.5 * (*p.value)[i] * (*p.value)[i];
   Logs train = t.train_epoch(data, 20, false);
@@ -255,7 +255,7 @@ TEST(Trainer, DivergenceStopsWithAMessageAndTrainingCanGoOn) {
   // (the same Trainer, so its optimizer state and epoch count carry on).
   t.set_learning_rate(1e-3f);
   EXPECT_THROW(t.set_learning_rate(0.0f), Error);
-  for (const Param& p : model.params()) p.value->zero();
+  for (const Variable& p : model.params()) p.value->zero();
   Logs before = t.evaluate(d, 50);
   for (int e = 0; e < 5; ++e) EXPECT_NO_THROW(t.train_epoch(d, 10, true));
   EXPECT_LT(t.evaluate(d, 50).get("loss"), before.get("loss"));

@@ -1,0 +1,723 @@
+// Graph: spec parsing (v1 and v2), the build plan (checks and shapes, no allocation: what
+// inspect_model reports), and the passes.
+#include "nn/graph.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/check.h"
+#include "core/json_depth.h"
+#include "core/strings.h"
+#include "kernels/vec.h"
+#include "nn/activation_layer.h"
+#include "nn/registry_json.h"
+
+namespace nnplay {
+
+using json = nlohmann::json;
+
+// ---- Parsing ----------------------------------------------------------------------------------------
+
+namespace {
+
+json parse_object(const std::string& text, const std::string& what) {
+  check_json_depth(text, kMaxJsonDepth, what);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(what + " is not valid JSON: " + e.what());
+  }
+  NNPLAY_CHECK(j.is_object(), what << " must be a JSON object, got " << describe_json_value(j));
+  return j;
+}
+
+void check_keys(const json& obj, const std::vector<std::string>& allowed, const std::string& where) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool ok = false;
+    for (const std::string& a : allowed) ok = ok || a == it.key();
+    NNPLAY_CHECK(ok, where << ": unknown field \"" << it.key().substr(0, 40)
+                           << "\"; allowed fields: " << join_names(allowed));
+  }
+}
+
+std::uint64_t parse_seed(const json& j, const std::string& what) {
+  if (!j.contains("seed")) return 0;
+  const json& s = j.at("seed");
+  NNPLAY_CHECK(s.is_number_integer() && (s.is_number_unsigned() || s.get<long long>() >= 0),
+               what << ".seed must be an integer >= 0, got " << describe_json_value(s));
+  return s.get<std::uint64_t>();
+}
+
+Shape parse_input_shape(const json& v, const std::string& where) {
+  const ConfigKey key{"inputShape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true};
+  json obj = {{"inputShape", v}};
+  return parse_config_object({key}, obj, where).shape("inputShape");
+}
+
+GraphSpec parse_sequential(const json& j) {
+  check_keys(j, {"inputShape", "layers", "seed", "name"}, "model spec");
+  GraphSpec spec;
+  spec.from_sequential = true;
+  spec.seed = parse_seed(j, "model spec");
+  Shape input;
+  if (j.contains("inputShape")) input = parse_input_shape(j.at("inputShape"), "model spec");
+  NNPLAY_CHECK(j.contains("layers") && j.at("layers").is_array(),
+               "model spec: \"layers\" must be an array of layer objects");
+  const json& layers = j.at("layers");
+  NNPLAY_CHECK(!layers.empty(), "model spec: at least one layer is needed");
+  spec.layers.emplace_back();  // the input layer, filled in below
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const json& l = layers[i];
+    const std::string index_where = "layer " + std::to_string(i);
+    NNPLAY_CHECK(l.is_object(), index_where << " must be an object, got " << describe_json_value(l));
+    std::string type_name = "dense";
+    if (l.contains("type")) {
+      NNPLAY_CHECK(l.at("type").is_string(), index_where << ".type must be a string, got "
+                                                         << describe_json_value(l.at("type")));
+      type_name = l.at("type").get<std::string>();
+    }
+    const LayerType& type = find_layer_type(type_name, index_where);
+    NNPLAY_CHECK(type.name != "input", index_where << ": an input layer cannot be part of the layers list");
+    GraphLayerSpec layer;
+    layer.type = type.name;
+    layer.name = type.name + "_" + std::to_string(i + 1);
+    layer.where = index_where + " (" + type.name + ")";
+    json config = l;
+    config.erase("type");
+    config.erase("name");
+    if (config.contains("inputShape")) {
+      // TF.js style: the first layer may carry inputShape instead of the model.
+      NNPLAY_CHECK(i == 0, index_where << ": inputShape is only allowed on the first layer");
+      Shape s = parse_input_shape(config.at("inputShape"), index_where);
+      NNPLAY_CHECK(input.empty() || s == input, "inputShape given twice and they differ: model "
+                                                    << shape_to_string(input) << ", layer 0 " << shape_to_string(s));
+      input = s;
+      config.erase("inputShape");
+    }
+    layer.config = parse_config_object(type.keys, config, layer.where);
+    layer.inbound = {{NodeRef{spec.layers.back().name.empty() && i == 0 ? "input" : spec.layers.back().name, 0}}};
+    spec.layers.push_back(std::move(layer));
+  }
+  NNPLAY_CHECK(!input.empty(), "model spec: missing inputShape (the size of one input sample, e.g. [2]); "
+                               "give it on the model or on the first layer");
+  GraphLayerSpec& in = spec.layers.front();
+  in.name = "input";
+  in.type = "input";
+  in.where = "the model input";
+  in.config.set("shape", ConfigValue{ConfigType::kShape, false, 0.0, false, "", input});
+  spec.layers[1].inbound = {{NodeRef{"input", 0}}};
+  spec.inputs = {NodeRef{"input", 0}};
+  spec.outputs = {NodeRef{spec.layers.back().name, 0}};
+  return spec;
+}
+
+NodeRef parse_ref(const json& r, const std::string& where) {
+  if (r.is_string()) return NodeRef{r.get<std::string>(), 0};
+  NNPLAY_CHECK(r.is_array() && r.size() >= 1 && r.size() <= 4 && r[0].is_string(),
+               where << ": a reference must be a layer name or [name, callIndex, 0], got " << describe_json_value(r));
+  NodeRef ref{r[0].get<std::string>(), 0};
+  if (r.size() >= 2) {
+    NNPLAY_CHECK(r[1].is_number_integer() && r[1].get<long long>() >= 0 && r[1].get<long long>() < (1 << 20),
+                 where << ": the call index of a reference must be an integer >= 0, got " << describe_json_value(r[1]));
+    ref.call = r[1].get<int>();
+  }
+  if (r.size() >= 3)
+    NNPLAY_CHECK(r[2].is_number_integer() && r[2].get<long long>() == 0,
+                 where << ": the tensor index of a reference must be 0 (every layer has one output), got "
+                       << describe_json_value(r[2]));
+  return ref;
+}
+
+std::vector<NodeRef> parse_ref_list(const json& v, const std::string& where) {
+  NNPLAY_CHECK(v.is_array(), where << " must be an array of references, got " << describe_json_value(v));
+  std::vector<NodeRef> refs;
+  // A single [name, call, 0] is one ref, not a list of three.
+  if (v.size() >= 2 && v[0].is_string() && v[1].is_number()) return {parse_ref(v, where)};
+  for (const json& r : v) refs.push_back(parse_ref(r, where));
+  return refs;
+}
+
+GraphSpec parse_functional(const json& j) {
+  check_keys(j, {"format", "seed", "name", "layers", "inputs", "outputs"}, "model spec");
+  NNPLAY_CHECK(j.at("format").is_string() && j.at("format").get<std::string>() == "nnplay-graph",
+               "model spec.format must be \"nnplay-graph\", got " << describe_json_value(j.at("format")));
+  GraphSpec spec;
+  spec.seed = parse_seed(j, "model spec");
+  NNPLAY_CHECK(j.contains("layers") && j.at("layers").is_array() && !j.at("layers").empty(),
+               "model spec: \"layers\" must be a non-empty array of {name, type, config, inbound}");
+  const json& layers = j.at("layers");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const json& l = layers[i];
+    const std::string index_where = "layer " + std::to_string(i);
+    NNPLAY_CHECK(l.is_object(), index_where << " must be an object {name, type, config, inbound}, got "
+                                            << describe_json_value(l));
+    check_keys(l, {"name", "type", "config", "inbound"}, index_where);
+    NNPLAY_CHECK(l.contains("name") && l.at("name").is_string(),
+                 index_where << ": \"name\" must be a string, e.g. \"dense_1\"");
+    NNPLAY_CHECK(l.contains("type") && l.at("type").is_string(),
+                 index_where << ": \"type\" must be a string; allowed: " << join_names(layer_type_names()));
+    GraphLayerSpec layer;
+    layer.name = l.at("name").get<std::string>();
+    NNPLAY_CHECK(!layer.name.empty() && layer.name.size() <= 100 && layer.name.find('/') == std::string::npos,
+                 index_where << ": name must have 1 to 100 characters and no \"/\", got "
+                             << describe_json_value(l.at("name")));
+    const std::string named = "layer \"" + layer.name + "\"";
+    const LayerType& type = find_layer_type(l.at("type").get<std::string>(), named);
+    layer.type = type.name;
+    layer.where = named + " (" + type.name + ")";
+    layer.config = parse_config_object(type.keys, l.contains("config") ? l.at("config") : json::object(), layer.where);
+    if (l.contains("inbound")) {
+      const json& calls = l.at("inbound");
+      NNPLAY_CHECK(calls.is_array(), layer.where << ": inbound must be an array of calls, each a list of references");
+      for (const json& call : calls) layer.inbound.push_back(parse_ref_list(call, layer.where + ": inbound"));
+    }
+    spec.layers.push_back(std::move(layer));
+  }
+  if (j.contains("inputs")) {
+    spec.inputs = parse_ref_list(j.at("inputs"), "model spec.inputs");
+  } else {
+    for (const GraphLayerSpec& l : spec.layers)
+      if (l.type == "input") spec.inputs.push_back(NodeRef{l.name, 0});
+  }
+  NNPLAY_CHECK(j.contains("outputs"), "model spec: missing \"outputs\" (the layer names whose outputs the model returns)");
+  spec.outputs = parse_ref_list(j.at("outputs"), "model spec.outputs");
+  return spec;
+}
+
+}  // namespace
+
+namespace {
+void check_plan(const GraphSpec& spec);
+}  // namespace
+
+GraphSpec parse_graph_spec(const std::string& text) {
+  json j = parse_object(text, "model spec");
+  GraphSpec spec = j.contains("format") ? parse_functional(j) : parse_sequential(j);
+  check_plan(spec);  // every check of a build (shapes, budget), so a parsed spec is a valid one
+  return spec;
+}
+
+std::string graph_spec_to_json(const GraphSpec& spec) {
+  json layers = json::array();
+  for (const GraphLayerSpec& l : spec.layers) {
+    json inbound = json::array();
+    for (const auto& call : l.inbound) {
+      json refs = json::array();
+      for (const NodeRef& r : call) refs.push_back(json::array({r.layer, r.call, 0}));
+      inbound.push_back(refs);
+    }
+    layers.push_back({{"name", l.name}, {"type", l.type}, {"config", json::parse(config_to_json(l.config))},
+                      {"inbound", inbound}});
+  }
+  auto refs = [](const std::vector<NodeRef>& v) {
+    json a = json::array();
+    for (const NodeRef& r : v) a.push_back(json::array({r.layer, r.call, 0}));
+    return a;
+  };
+  return json{{"format", "nnplay-graph"}, {"seed", spec.seed}, {"layers", layers}, {"inputs", refs(spec.inputs)},
+              {"outputs", refs(spec.outputs)}}
+      .dump();
+}
+
+// ---- Plan: every check and shape of a build, without allocating ------------------------------------
+
+namespace {
+
+struct PlanNode {
+  int layer, call;
+  bool split;
+  std::vector<int> inputs;
+  Shape shape;
+  std::vector<Shape> input_shapes;
+};
+
+struct PlanLayer {
+  const LayerType* type = nullptr;
+  std::vector<VariableSpec> variables;
+  std::vector<int> call_nodes;  // per call: its last node
+};
+
+struct Plan {
+  std::vector<PlanNode> nodes;
+  std::vector<PlanLayer> layers;
+  std::vector<int> input_nodes, output_nodes;
+};
+
+std::string describe_output(const GraphSpec& spec, int layer) {
+  const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(layer)];
+  if (l.type == "input") return spec.from_sequential ? "the model input" : "the input \"" + l.name + "\"";
+  return "the output of " + l.where;
+}
+
+Plan make_plan(const GraphSpec& spec) {
+  Plan plan;
+  const int num_layers = static_cast<int>(spec.layers.size());
+  std::map<std::string, int> by_name;
+  for (int i = 0; i < num_layers; ++i) {
+    const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(i)];
+    NNPLAY_CHECK(by_name.emplace(l.name, i).second, l.where << ": the name \"" << l.name << "\" is used twice");
+  }
+  plan.layers.resize(static_cast<std::size_t>(num_layers));
+  // Calls: (layer, call), numbered in spec order; an input layer has one call with no refs.
+  std::vector<std::pair<int, int>> calls;
+  std::vector<int> first_call(static_cast<std::size_t>(num_layers));
+  for (int i = 0; i < num_layers; ++i) {
+    const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(i)];
+    const LayerType& type = find_layer_type(l.type, l.where);
+    plan.layers[static_cast<std::size_t>(i)].type = &type;
+    first_call[static_cast<std::size_t>(i)] = static_cast<int>(calls.size());
+    if (type.name == "input") {
+      NNPLAY_CHECK(l.inbound.empty(), l.where << ": an input layer has no inbound calls");
+      calls.emplace_back(i, 0);
+      continue;
+    }
+    NNPLAY_CHECK(!l.inbound.empty(), l.where << " is never called: give it \"inbound\" [[\"<layer name>\"]]");
+    for (int c = 0; c < static_cast<int>(l.inbound.size()); ++c) calls.emplace_back(i, c);
+  }
+  auto resolve = [&](const NodeRef& r, const std::string& where) {
+    auto it = by_name.find(r.layer);
+    NNPLAY_CHECK(it != by_name.end(), where << " refers to \"" << r.layer.substr(0, 100) << "\", which is no layer of "
+                                            << "the model");
+    const GraphLayerSpec& p = spec.layers[static_cast<std::size_t>(it->second)];
+    const int count = p.type == "input" ? 1 : static_cast<int>(p.inbound.size());
+    NNPLAY_CHECK(r.call < count, where << " refers to call " << r.call << " of \"" << r.layer << "\", which has "
+                                       << count << " call" << (count == 1 ? "" : "s"));
+    return first_call[static_cast<std::size_t>(it->second)] + r.call;
+  };
+  // Kahn's algorithm, always taking the ready call that comes first in the spec: a chain keeps
+  // its order, and the order (hence the weights' initialisation) never depends on a hash.
+  const int num_calls = static_cast<int>(calls.size());
+  std::vector<std::vector<int>> deps(static_cast<std::size_t>(num_calls)), users(static_cast<std::size_t>(num_calls));
+  std::vector<int> waiting(static_cast<std::size_t>(num_calls), 0);
+  for (int c = 0; c < num_calls; ++c) {
+    const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(calls[static_cast<std::size_t>(c)].first)];
+    if (l.type == "input") continue;
+    for (const NodeRef& r : l.inbound[static_cast<std::size_t>(calls[static_cast<std::size_t>(c)].second)]) {
+      const int p = resolve(r, l.where);
+      deps[static_cast<std::size_t>(c)].push_back(p);
+      users[static_cast<std::size_t>(p)].push_back(c);
+      ++waiting[static_cast<std::size_t>(c)];
+    }
+  }
+  std::set<int> ready;
+  for (int c = 0; c < num_calls; ++c)
+    if (waiting[static_cast<std::size_t>(c)] == 0) ready.insert(c);
+  std::vector<int> call_node(static_cast<std::size_t>(num_calls), -1);
+  int emitted = 0;
+  while (!ready.empty()) {
+    const int c = *ready.begin();
+    ready.erase(ready.begin());
+    ++emitted;
+    const int li = calls[static_cast<std::size_t>(c)].first;
+    const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(li)];
+    PlanLayer& pl = plan.layers[static_cast<std::size_t>(li)];
+    const LayerType& type = *pl.type;
+    PlanNode node{li, calls[static_cast<std::size_t>(c)].second, false, {}, {}, {}};
+    std::vector<std::string> desc;
+    for (int p : deps[static_cast<std::size_t>(c)]) {
+      const int pn = call_node[static_cast<std::size_t>(p)];
+      node.inputs.push_back(pn);
+      node.input_shapes.push_back(plan.nodes[static_cast<std::size_t>(pn)].shape);
+      desc.push_back(describe_output(spec, plan.nodes[static_cast<std::size_t>(pn)].layer));
+    }
+    const int k = static_cast<int>(node.inputs.size());
+    if (type.name != "input")
+      NNPLAY_CHECK(k >= type.min_inputs && k <= type.max_inputs,
+                   l.where << " takes " << type.min_inputs
+                           << (type.max_inputs > type.min_inputs ? " or more" : "")
+                           << " input" << (type.max_inputs == 1 ? "" : "s") << " per call, got " << k);
+    node.shape = type.output_shape(node.input_shapes, l.config, l.where, desc);
+    const std::uint64_t per_sample = shape_size64(node.shape);
+    NNPLAY_CHECK(per_sample > 0, l.where << ": its output " << shape_to_string(node.shape) << " is empty");
+    NNPLAY_CHECK(per_sample <= kMaxSampleFloats,
+                 (type.name == "input" && spec.from_sequential ? std::string("inputShape ") : l.where + ": its output ")
+                     << shape_to_string(node.shape) << " is too large: at most " << kMaxSampleFloats
+                     << " values per sample");
+    if (type.variables) {
+      std::vector<VariableSpec> vars = type.variables(node.input_shapes, l.config);
+      if (node.call == 0 || pl.variables.empty()) {
+        pl.variables = vars;
+      } else {
+        for (std::size_t v = 0; v < vars.size(); ++v)
+          NNPLAY_CHECK(vars[v].shape == pl.variables[v].shape,
+                       l.where << " is shared, but call " << node.call << " needs " << vars[v].suffix << " "
+                               << shape_to_string(vars[v].shape) << " where call 0 made "
+                               << shape_to_string(pl.variables[v].shape)
+                               << "; a shared layer needs inputs of the same shape");
+      }
+    }
+    const bool split = !type.activation_key.empty() && l.config.string(type.activation_key) != "linear";
+    plan.nodes.push_back(node);
+    if (split) {
+      PlanNode act{li, node.call, true, {static_cast<int>(plan.nodes.size()) - 1}, node.shape, {node.shape}};
+      plan.nodes.push_back(act);
+    }
+    call_node[static_cast<std::size_t>(c)] = static_cast<int>(plan.nodes.size()) - 1;
+    if (type.name != "input") pl.call_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
+    else pl.call_nodes = {call_node[static_cast<std::size_t>(c)]};
+    for (int u : users[static_cast<std::size_t>(c)])
+      if (--waiting[static_cast<std::size_t>(u)] == 0) ready.insert(u);
+  }
+  if (emitted < num_calls) {
+    for (int c = 0; c < num_calls; ++c)
+      if (call_node[static_cast<std::size_t>(c)] < 0)
+        throw Error(spec.layers[static_cast<std::size_t>(calls[static_cast<std::size_t>(c)].first)].where +
+                    " is part of a cycle: a layer cannot depend on its own output");
+  }
+  // A call's nodes were emitted in topological order, but pl.call_nodes is by emission: re-sort
+  // by call index (shared layers can be called out of spec order).
+  for (int li = 0; li < num_layers; ++li) {
+    PlanLayer& pl = plan.layers[static_cast<std::size_t>(li)];
+    if (pl.type->name == "input") continue;
+    std::vector<int> by_call(spec.layers[static_cast<std::size_t>(li)].inbound.size());
+    for (int c = 0; c < static_cast<int>(by_call.size()); ++c)
+      by_call[static_cast<std::size_t>(c)] = call_node[static_cast<std::size_t>(first_call[static_cast<std::size_t>(li)] + c)];
+    pl.call_nodes = by_call;
+  }
+  NNPLAY_CHECK(!spec.inputs.empty(), "model spec: the model needs at least one input layer");
+  std::set<int> seen_inputs;
+  for (const NodeRef& r : spec.inputs) {
+    const int c = resolve(r, "model spec.inputs");
+    const int li = calls[static_cast<std::size_t>(c)].first;
+    NNPLAY_CHECK(plan.layers[static_cast<std::size_t>(li)].type->name == "input",
+                 "model spec.inputs: \"" << r.layer << "\" is a " << plan.layers[static_cast<std::size_t>(li)].type->name
+                                         << " layer; inputs must be input layers");
+    NNPLAY_CHECK(seen_inputs.insert(li).second, "model spec.inputs lists \"" << r.layer << "\" twice");
+    plan.input_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
+  }
+  for (int li = 0; li < num_layers; ++li)
+    if (plan.layers[static_cast<std::size_t>(li)].type->name == "input")
+      NNPLAY_CHECK(seen_inputs.count(li), spec.layers[static_cast<std::size_t>(li)].where
+                                              << " is not among the model's inputs; list it in \"inputs\"");
+  NNPLAY_CHECK(!spec.outputs.empty(), "model spec: the model needs at least one output");
+  for (const NodeRef& r : spec.outputs) {
+    const int c = resolve(r, "model spec.outputs");
+    const int li = calls[static_cast<std::size_t>(c)].first;
+    NNPLAY_CHECK(plan.layers[static_cast<std::size_t>(li)].type->name != "input",
+                 "model spec.outputs: \"" << r.layer << "\" is an input layer; an output must be computed by a layer");
+    plan.output_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
+  }
+  // The memory budget, in 64 bits, before anything is allocated.
+  std::uint64_t total = 0;
+  for (int li = 0; li < num_layers; ++li) {
+    for (const VariableSpec& v : plan.layers[static_cast<std::size_t>(li)].variables) {
+      const std::uint64_t size = shape_size64(v.shape);
+      NNPLAY_CHECK(size <= kMaxVariableFloats,
+                   spec.layers[static_cast<std::size_t>(li)].where
+                       << ": its " << v.suffix << " " << shape_to_string(v.shape) << " has " << size
+                       << " values, too many: at most " << kMaxVariableFloats << " per weight tensor ("
+                       << (kMaxVariableFloats * 4 >> 20) << " MiB); use fewer units or a smaller input");
+      total += size;
+    }
+  }
+  NNPLAY_CHECK(total * 4 <= kMaxModelFloats,
+               "the model has " << total << " weights; with their gradients and optimizer state that is "
+                                << (total * 16 >> 20) << " MiB, more than the budget of "
+                                << (kMaxModelFloats * 4 >> 20) << " MiB; use fewer or smaller layers");
+  return plan;
+}
+
+void check_plan(const GraphSpec& spec) { make_plan(spec); }
+
+Shape batch_shape(int n, const Shape& per_sample) {
+  Shape s;
+  s.reserve(per_sample.size() + 1);
+  s.push_back(n);
+  s.insert(s.end(), per_sample.begin(), per_sample.end());
+  return s;
+}
+
+}  // namespace
+
+// ---- inspect -----------------------------------------------------------------------------------------
+
+std::string inspect_model(const std::string& text) {
+  try {
+    GraphSpec spec = parse_graph_spec(text);
+    Plan plan = make_plan(spec);
+    json layers = json::array();
+    std::uint64_t trainable = 0, non_trainable = 0;
+    for (std::size_t li = 0; li < spec.layers.size(); ++li) {
+      const GraphLayerSpec& l = spec.layers[li];
+      const PlanLayer& pl = plan.layers[li];
+      json nodes = json::array();
+      for (std::size_t c = 0; c < pl.call_nodes.size(); ++c) {
+        json inbound = json::array();
+        if (l.type != "input")
+          for (const NodeRef& r : l.inbound[c]) inbound.push_back(json::array({r.layer, r.call, 0}));
+        nodes.push_back({{"inbound", inbound}, {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}});
+      }
+      json vars = json::array();
+      std::uint64_t params = 0;
+      for (const VariableSpec& v : pl.variables) {
+        const std::uint64_t size = shape_size64(v.shape);
+        params += size;
+        (v.trainable ? trainable : non_trainable) += size;
+        vars.push_back({{"name", l.name + "/" + v.suffix}, {"shape", v.shape}, {"trainable", v.trainable}});
+      }
+      layers.push_back({{"name", l.name},
+                        {"type", l.type},
+                        {"config", json::parse(config_to_json(l.config))},
+                        {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes.at(0))].shape},
+                        {"nodes", nodes},
+                        {"params", params},
+                        {"variables", vars}});
+    }
+    auto ends = [&](const std::vector<NodeRef>& refs, const std::vector<int>& nodes) {
+      json a = json::array();
+      for (std::size_t i = 0; i < refs.size(); ++i)
+        a.push_back({{"name", refs[i].layer}, {"call", refs[i].call},
+                     {"shape", plan.nodes[static_cast<std::size_t>(nodes[i])].shape}});
+      return a;
+    };
+    return json{{"inputs", ends(spec.inputs, plan.input_nodes)},
+                {"outputs", ends(spec.outputs, plan.output_nodes)},
+                {"layers", layers},
+                {"totalParams", trainable + non_trainable},
+                {"trainableParams", trainable},
+                {"nonTrainableParams", non_trainable}}
+        .dump();
+  } catch (const std::exception& e) {
+    return json{{"error", std::string(e.what())}}.dump();
+  }
+}
+
+// ---- Graph ---------------------------------------------------------------------------------------------
+
+Graph::Graph(const GraphSpec& spec) : spec_(spec) { build(nullptr); }
+Graph::Graph(const GraphSpec& spec, const Graph& share_from) : spec_(spec) { build(&share_from); }
+Graph::~Graph() = default;
+
+void Graph::build(const Graph* share_from) {
+  Plan plan = make_plan(spec_);
+  // Variables: in spec layer order, each layer's own order, from one seeded stream (kernel, then
+  // bias): the same seed gives the same weights on every platform.
+  Rng rng(spec_.seed);
+  std::vector<std::vector<Variable>> layer_vars(spec_.layers.size());
+  for (std::size_t li = 0; li < spec_.layers.size(); ++li) {
+    for (const VariableSpec& vs : plan.layers[li].variables) {
+      Variable v;
+      v.name = spec_.layers[li].name + "/" + vs.suffix;
+      v.trainable = vs.trainable;
+      v.l1 = vs.l1;
+      v.l2 = vs.l2;
+      const Variable* shared = nullptr;
+      if (share_from)
+        for (const Variable& o : share_from->variables())
+          if (o.name == v.name) shared = &o;
+      if (shared) {
+        NNPLAY_CHECK(shared->value->shape() == vs.shape,
+                     spec_.layers[li].where << ": shares " << v.name << " with the other model, but there it has shape "
+                                            << shape_to_string(shared->value->shape()) << " and here "
+                                            << shape_to_string(vs.shape));
+        v.value = shared->value;
+        v.grad = shared->grad;
+        v.trainable = shared->trainable;
+      } else {
+        v.value = std::make_shared<Tensor>(vs.shape);
+        find_initializer(vs.initializer).fill(*v.value, vs.fan_in, vs.fan_out, rng);
+        if (v.trainable) v.grad = std::make_shared<Tensor>(vs.shape);
+      }
+      layer_vars[li].push_back(v);
+      variables_.push_back(v);
+    }
+  }
+  nodes_.reserve(plan.nodes.size());
+  for (const PlanNode& pn : plan.nodes) {
+    Node node;
+    node.layer = pn.layer;
+    node.call = pn.call;
+    node.activation_split = pn.split;
+    node.inputs = pn.inputs;
+    node.shape = pn.shape;
+    const GraphLayerSpec& l = spec_.layers[static_cast<std::size_t>(pn.layer)];
+    const LayerType& type = *plan.layers[static_cast<std::size_t>(pn.layer)].type;
+    LayerArgs args;
+    args.input_shapes = pn.input_shapes;
+    args.output_shape = pn.shape;
+    if (pn.split) {
+      node.own_config = std::make_unique<Config>();
+      node.own_config->set("activation", l.config.at(type.activation_key));
+      node.own_config->set("alpha", l.config.has("alpha") ? l.config.at("alpha") : ConfigValue::null_of(ConfigType::kNumber));
+      args.config = node.own_config.get();
+      node.impl = make_activation_layer(args);
+    } else if (type.make) {
+      args.config = &l.config;
+      args.variables = layer_vars[static_cast<std::size_t>(pn.layer)];
+      node.impl = type.make(args);
+    }
+    nodes_.push_back(std::move(node));
+  }
+  for (Node& n : nodes_)
+    for (int p : n.inputs) ++nodes_[static_cast<std::size_t>(p)].consumers;
+  input_nodes_ = plan.input_nodes;
+  output_nodes_ = plan.output_nodes;
+  for (std::size_t li = 0; li < spec_.layers.size(); ++li) {
+    if (spec_.layers[li].type == "input") continue;
+    layer_order_.push_back(static_cast<int>(li));
+    const std::vector<int>& call_nodes = plan.layers[li].call_nodes;
+    layer_infos_.push_back(LayerInfo{spec_.layers[li].name, spec_.layers[li].type,
+                                     nodes_[static_cast<std::size_t>(call_nodes.at(0))].shape, call_nodes});
+  }
+  out_.resize(nodes_.size());
+  d_out_.resize(nodes_.size());
+  has_grad_.assign(nodes_.size(), 0);
+  input_ptrs_.assign(nodes_.size(), nullptr);
+}
+
+const Shape& Graph::input_shape(int i) const { return nodes_[static_cast<std::size_t>(input_nodes_.at(static_cast<std::size_t>(i)))].shape; }
+const Shape& Graph::output_shape(int i) const { return nodes_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))].shape; }
+
+const LayerInfo& Graph::layer_info(int i) const {
+  NNPLAY_CHECK(i >= 0 && i < num_layers(), "layer index " << i << " out of range [0, " << num_layers() << ")");
+  return layer_infos_[static_cast<std::size_t>(i)];
+}
+
+int Graph::find_layer(const std::string& name) const {
+  for (int i = 0; i < num_layers(); ++i)
+    if (layer_infos_[static_cast<std::size_t>(i)].name == name) return i;
+  return -1;
+}
+
+const float* Graph::node_data(int node) const {
+  const Node& n = nodes_[static_cast<std::size_t>(node)];
+  return n.is_input() ? input_ptrs_[static_cast<std::size_t>(node)] : out_[static_cast<std::size_t>(node)].data();
+}
+
+void Graph::forward(const PassContext& ctx, const std::vector<const float*>& inputs) {
+  NNPLAY_CHECK(ctx.n >= 0, "forward: batch size must be >= 0, got " << ctx.n);
+  NNPLAY_CHECK(inputs.size() == input_nodes_.size(),
+               "forward: the model has " << input_nodes_.size() << " inputs, got " << inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) input_ptrs_[static_cast<std::size_t>(input_nodes_[i])] = inputs[i];
+  std::vector<const float*> ins;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    if (node.is_input()) continue;
+    out_[i].resize(batch_shape(ctx.n, node.shape));
+    ins.clear();
+    for (int p : node.inputs) ins.push_back(node_data(p));
+    node.impl->forward(ctx, ins, out_[i].data());
+  }
+  last_n_ = ctx.n;
+}
+
+const Tensor& Graph::forward(const float* x, int n) {
+  PassContext ctx{false, nullptr, n};
+  forward(ctx, {x});
+  return output(0);
+}
+
+const Tensor& Graph::output(int i) const {
+  return out_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))];
+}
+
+const Tensor& Graph::layer_output(int i) const {
+  return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
+}
+
+const Tensor& Graph::layer_output(const std::string& name) const {
+  const int i = find_layer(name);
+  NNPLAY_CHECK(i >= 0, "no layer named \"" << name.substr(0, 100) << "\" (inputs have no output buffer)");
+  return layer_output(i);
+}
+
+int Graph::predict_chunk_size() const {
+  std::uint64_t widest = 1;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[i];
+    std::uint64_t per_sample = shape_size64(node.shape);
+    if (!node.is_input()) per_sample += node.impl->workspace_floats_per_sample();
+    widest = std::max(widest, per_sample);
+  }
+  return static_cast<int>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(kPredictBudgetFloats / widest, 1u << 30)));
+}
+
+void Graph::predict(float* out, const float* x, int n) {
+  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
+  NNPLAY_CHECK(num_inputs() == 1 && num_outputs() == 1, "predict(out, x, n) needs one input and one output");
+  const int chunk = predict_chunk_size();
+  const std::size_t in_size = static_cast<std::size_t>(input_size());
+  const std::size_t out_size = static_cast<std::size_t>(output_size());
+  for (int start = 0; start < n; start += chunk) {
+    const int count = std::min(chunk, n - start);
+    const Tensor& y = forward(x + static_cast<std::size_t>(start) * in_size, count);
+    std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * out_size,
+              out + static_cast<std::size_t>(start) * out_size);
+  }
+}
+
+void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
+  NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
+  for (Variable& v : variables_)
+    if (v.trainable && v.grad) v.grad->zero();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    has_grad_[i] = 0;
+    if (!nodes_[i].is_input()) d_out_[i].resize(out_[i].shape());  // zeroed: backward accumulates
+  }
+  for (const GradientSeed& s : seeds) {
+    NNPLAY_CHECK(s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
+                 "backward: seed at node " << s.node << ", which is no layer node");
+    Tensor& d = d_out_[static_cast<std::size_t>(s.node)];
+    vec_add(d.data(), d.data(), s.d, d.size());
+    has_grad_[static_cast<std::size_t>(s.node)] = 1;
+  }
+  std::vector<const float*> ins;
+  std::vector<float*> d_ins;
+  for (std::size_t k = nodes_.size(); k-- > 0;) {
+    Node& node = nodes_[k];
+    if (node.is_input()) continue;
+    // A node no gradient reached contributes nothing, unless its layer added a loss of its own.
+    if (!has_grad_[k] && node.impl->added_loss() == 0.0) continue;
+    ins.clear();
+    d_ins.clear();
+    for (int p : node.inputs) {
+      ins.push_back(node_data(p));
+      if (nodes_[static_cast<std::size_t>(p)].is_input()) {
+        d_ins.push_back(nullptr);  // model inputs need no gradient
+      } else {
+        d_ins.push_back(d_out_[static_cast<std::size_t>(p)].data());
+        has_grad_[static_cast<std::size_t>(p)] = 1;
+      }
+    }
+    node.impl->backward(ctx, ins, out_[k].data(), d_out_[k].data(), d_ins);
+  }
+}
+
+void Graph::backward(const PassContext& ctx, int output, const float* d_output) {
+  backward(ctx, {GradientSeed{output_node(output), d_output}});
+}
+
+ActivationKind Graph::output_activation(int output) const {
+  const Node& node = nodes_[static_cast<std::size_t>(output_node(output))];
+  if (node.is_input()) return ActivationKind::kLinear;
+  if (const auto* act = dynamic_cast<const ActivationLayer*>(node.impl.get())) return act->kind();
+  return ActivationKind::kLinear;
+}
+
+ActivationKind Graph::fusable_output_activation(int output) const {
+  const int id = output_node(output);
+  const Node& node = nodes_[static_cast<std::size_t>(id)];
+  const ActivationKind kind = output_activation(output);
+  if (kind == ActivationKind::kLinear || node.consumers != 0) return ActivationKind::kLinear;
+  if (std::count(output_nodes_.begin(), output_nodes_.end(), id) != 1) return ActivationKind::kLinear;
+  if (nodes_[static_cast<std::size_t>(node.inputs.at(0))].is_input()) return ActivationKind::kLinear;
+  return kind;
+}
+
+int Graph::pre_activation_node(int output) const {
+  return nodes_[static_cast<std::size_t>(output_node(output))].inputs.at(0);
+}
+
+double Graph::added_loss() const {
+  double sum = 0.0;
+  for (const Node& n : nodes_)
+    if (!n.is_input()) sum += n.impl->added_loss();
+  return sum;
+}
+
+}  // namespace nnplay

@@ -1,0 +1,860 @@
+// The tables. To add a concept, add a row here (and its op / layer file); the name lists,
+// messages and defaults everywhere else follow. Messages name the field, the bad value (quoted
+// with bounded length and depth) and what is allowed, because they surface verbatim as JS Errors.
+#include "nn/registry.h"
+#include "nn/registry_json.h"
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/check.h"
+#include "core/json_depth.h"
+#include "core/strings.h"
+#include "kernels/im2col.h"
+#include "nn/activation_layer.h"
+#include "nn/conv2d_layer.h"
+#include "nn/dense_layer.h"
+#include "nn/flatten_layer.h"
+#include "nn/max_pooling2d_layer.h"
+
+namespace nnplay {
+
+using json = nlohmann::json;
+
+const std::vector<std::string>& activation_names_storage();
+const std::vector<std::string>& initializer_names_storage();
+
+template <class Row>
+const Row* find_row(const std::vector<Row>& table, const std::string& name) {
+  for (const Row& r : table) {
+    if (r.name == name) return &r;
+    for (const std::string& a : r.aliases)
+      if (a == name) return &r;
+  }
+  return nullptr;
+}
+
+std::string quoted_bounded(const std::string& s) { return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\""; }
+
+// ---- ConfigValue / Config -----------------------------------------------------------------------
+
+ConfigValue ConfigValue::null_of(ConfigType t) {
+  ConfigValue v;
+  v.type = t;
+  v.is_null = true;
+  return v;
+}
+ConfigValue ConfigValue::integer(int x) {
+  ConfigValue v;
+  v.type = ConfigType::kInt;
+  v.number = x;
+  return v;
+}
+ConfigValue ConfigValue::num(double x) {
+  ConfigValue v;
+  v.type = ConfigType::kNumber;
+  v.number = x;
+  return v;
+}
+ConfigValue ConfigValue::boolean(bool x) {
+  ConfigValue v;
+  v.type = ConfigType::kBool;
+  v.flag = x;
+  return v;
+}
+ConfigValue ConfigValue::str(std::string x) {
+  ConfigValue v;
+  v.type = ConfigType::kString;
+  v.text = std::move(x);
+  return v;
+}
+ConfigValue ConfigValue::pair(int a, int b) {
+  ConfigValue v;
+  v.type = ConfigType::kIntPair;
+  v.ints = {a, b};
+  return v;
+}
+ConfigValue ConfigValue::regularizer(float l1, float l2) {
+  ConfigValue v;
+  v.type = ConfigType::kRegularizer;
+  v.l1 = l1;
+  v.l2 = l2;
+  return v;
+}
+
+const ConfigValue& Config::at(const std::string& key) const {
+  auto it = values_.find(key);
+  NNPLAY_CHECK(it != values_.end(), "config has no key \"" << key << "\"");
+  return it->second;
+}
+
+std::array<int, 2> Config::pair(const std::string& key) const {
+  const ConfigValue& v = at(key);
+  NNPLAY_ASSERT(v.ints.size() == 2);
+  return {v.ints[0], v.ints[1]};
+}
+
+namespace {
+
+json value_to_json(const ConfigValue& v) {
+  if (v.is_null) return nullptr;
+  switch (v.type) {
+    case ConfigType::kInt: return static_cast<long long>(v.number);
+    case ConfigType::kNumber: return v.number;
+    case ConfigType::kBool: return v.flag;
+    case ConfigType::kString: return v.text;
+    case ConfigType::kIntPair:
+    case ConfigType::kShape:
+    case ConfigType::kIntList: return v.ints;
+    case ConfigType::kRegularizer: return json{{"l1", v.l1}, {"l2", v.l2}};
+  }
+  return nullptr;
+}
+
+const char* type_name(ConfigType t) {
+  switch (t) {
+    case ConfigType::kInt: return "int";
+    case ConfigType::kNumber: return "number";
+    case ConfigType::kBool: return "bool";
+    case ConfigType::kString: return "string";
+    case ConfigType::kIntPair: return "intPair";
+    case ConfigType::kShape: return "shape";
+    case ConfigType::kRegularizer: return "regularizer";
+    case ConfigType::kIntList: return "intList";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string config_to_json(const Config& config) {
+  json j = json::object();
+  for (const auto& kv : config.values()) j[kv.first] = value_to_json(kv.second);
+  return j.dump();
+}
+
+// ---- Reading JSON values, with messages that say the type given ---------------------------------
+
+// A bounded description of a user value: never recurses into it, never quotes more than ~40 chars.
+std::string describe_json_value(const json& v) {
+  if (v.is_null()) return "null (JSON writes NaN and Infinity as null)";
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number()) {
+    Message m;
+    m << v.get<double>();
+    return m.str();
+  }
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s.size() > 40) s = s.substr(0, 40) + "...";
+    return "the string \"" + s + "\"";
+  }
+  if (v.is_array()) {
+    if (v.size() > 8) return "an array of " + std::to_string(v.size()) + " elements";
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) s += ", ";
+      const json& e = v[i];
+      if (e.is_number() || e.is_boolean() || e.is_null()) {
+        Message m;
+        if (e.is_null()) m << "null";
+        else if (e.is_boolean()) m << e.get<bool>();
+        else m << e.get<double>();
+        s += m.str();
+      } else {
+        s += e.is_string() ? "a string" : e.is_array() ? "an array" : "an object";
+      }
+    }
+    return s + "]";
+  }
+  return "an object";
+}
+
+namespace {
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names)
+    if (n == name) return true;
+  return false;
+}
+
+bool is_integral(const json& v) {
+  return v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
+                                   std::floor(v.get<double>()) == v.get<double>());
+}
+
+std::string range_text(const ConfigKey& k) {
+  Message m;
+  if (k.type == ConfigType::kInt || k.type == ConfigType::kIntPair) {
+    m << "from " << static_cast<long long>(k.min) << " to " << static_cast<long long>(k.max);
+  } else if (!k.min_text.empty()) {
+    m << k.min_text;
+  } else if (k.max < 1e300) {
+    m << "in [" << k.min << ", " << k.max << "]";
+  } else {
+    m << ">= " << k.min;
+  }
+  return m.str();
+}
+
+int read_int(const json& v, const ConfigKey& k, const std::string& where, const char* what) {
+  NNPLAY_CHECK(v.is_number() && is_integral(v),
+               where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
+  const double d = v.get<double>();
+  NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must " << what << " " << range_text(k)
+                                               << ", got " << describe_json_value(v));
+  return static_cast<int>(d);
+}
+
+ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& where) {
+  if (v.is_null() && (k.default_value.is_null || k.type == ConfigType::kString || k.type == ConfigType::kIntPair ||
+                      k.type == ConfigType::kRegularizer) && !k.required)
+    return k.default_value;  // null: "the default", as TF.js configs write it
+  switch (k.type) {
+    case ConfigType::kInt: {
+      NNPLAY_CHECK(v.is_number() && is_integral(v), where << ": " << k.name << " must be an integer " << range_text(k)
+                                                          << ", got " << describe_json_value(v));
+      const double d = v.get<double>();
+      NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must be an integer " << range_text(k)
+                                                   << ", got " << describe_json_value(v));
+      return ConfigValue::integer(static_cast<int>(d));
+    }
+    case ConfigType::kNumber: {
+      NNPLAY_CHECK(v.is_number() && std::isfinite(v.get<double>()),
+                   where << ": " << k.name << " must be a finite number " << range_text(k) << ", got "
+                         << describe_json_value(v));
+      const double d = v.get<double>();
+      const bool open_min = k.min_text.rfind("> ", 0) == 0;
+      NNPLAY_CHECK((open_min ? d > k.min : d >= k.min) && d <= k.max,
+                   where << ": " << k.name << " must be a finite number " << range_text(k) << ", got "
+                         << describe_json_value(v));
+      return ConfigValue::num(d);
+    }
+    case ConfigType::kBool:
+      NNPLAY_CHECK(v.is_boolean(), where << ": " << k.name << " must be true or false, got " << describe_json_value(v));
+      return ConfigValue::boolean(v.get<bool>());
+    case ConfigType::kString: {
+      NNPLAY_CHECK(v.is_string(), where << ": " << k.name << " must be a string"
+                                        << (k.choices ? " (one of " + join_names(*k.choices) + ")" : std::string())
+                                        << ", got " << describe_json_value(v));
+      std::string s = v.get<std::string>();
+      if (k.choices) {
+        // Activation and initializer names also have aliases: resolve them to the table name.
+        if (k.choices == &activation_names_storage()) {
+          if (const ActivationInfo* a = find_row(activation_table(), s)) s = a->name;
+        } else if (k.choices == &initializer_names_storage()) {
+          if (const InitializerInfo* i = find_row(initializer_table(), s)) s = i->name;
+        }
+        NNPLAY_CHECK(contains(*k.choices, s), where << ": unknown " << k.name << " " << quoted_bounded(s)
+                                                    << "\"; allowed: " << join_names(*k.choices));
+      }
+      return ConfigValue::str(s);
+    }
+    case ConfigType::kIntPair: {
+      const char* what = "be an integer or an array of two integers";
+      if (v.is_array()) {
+        NNPLAY_CHECK(v.size() == 2, where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
+        ConfigValue p = ConfigValue::pair(0, 0);
+        for (int i = 0; i < 2; ++i) {
+          const json& e = v[static_cast<std::size_t>(i)];
+          NNPLAY_CHECK(e.is_number() && is_integral(e) && e.get<double>() >= k.min && e.get<double>() <= k.max,
+                       where << ": " << k.name << " must hold integers " << range_text(k) << ", got "
+                             << describe_json_value(v));
+          p.ints[static_cast<std::size_t>(i)] = static_cast<int>(e.get<double>());
+        }
+        return p;
+      }
+      NNPLAY_CHECK(v.is_number(), where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
+      int a = read_int(v, k, where, "hold integers");
+      return ConfigValue::pair(a, a);
+    }
+    case ConfigType::kShape:
+    case ConfigType::kIntList: {
+      const bool shape = k.type == ConfigType::kShape;
+      NNPLAY_CHECK(v.is_array() && (!v.empty() || !shape),
+                   where << ": " << k.name << " must be a " << (shape ? "non-empty " : "")
+                         << "array of " << (shape ? "positive " : "") << "integers, e.g. [2]; got "
+                         << describe_json_value(v));
+      NNPLAY_CHECK(v.size() <= 8, where << ": " << k.name << " has " << v.size() << " axes; at most 8 are supported");
+      ConfigValue out;
+      out.type = k.type;
+      for (const json& d : v) {
+        NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
+                         std::fabs(d.get<double>()) <= (1 << 24),
+                     where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
+                           << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got " << describe_json_value(v));
+        out.ints.push_back(static_cast<int>(d.get<double>()));
+      }
+      return out;
+    }
+    case ConfigType::kRegularizer: {
+      const std::string rwhere = where + "." + k.name;
+      NNPLAY_CHECK(v.is_object(), rwhere << " must be an object like {\"l1\":0.001} or {\"l2\":0.001}, got "
+                                         << describe_json_value(v));
+      ConfigValue r = ConfigValue::regularizer(0.0f, 0.0f);
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        NNPLAY_CHECK(it.key() == "l1" || it.key() == "l2",
+                     rwhere << ": unknown field \"" << it.key().substr(0, 40) << "\"; allowed fields: l1, l2");
+        const json& x = it.value();
+        NNPLAY_CHECK(x.is_number() && std::isfinite(x.get<double>()) && x.get<double>() >= 0,
+                     rwhere << ": " << it.key() << " must be a finite number >= 0, got " << describe_json_value(x));
+        (it.key() == "l1" ? r.l1 : r.l2) = x.get<float>();
+      }
+      return r;
+    }
+  }
+  return k.default_value;
+}
+
+}  // namespace
+
+Config parse_config_object(const std::vector<ConfigKey>& keys, const json& obj, const std::string& where) {
+  NNPLAY_CHECK(obj.is_object(), where << ": config must be an object, got " << describe_json_value(obj));
+  std::vector<std::string> allowed;
+  for (const ConfigKey& k : keys) allowed.push_back(k.name);
+  for (auto it = obj.begin(); it != obj.end(); ++it)
+    NNPLAY_CHECK(contains(allowed, it.key()), where << ": unknown field \"" << it.key().substr(0, 40)
+                                                    << "\"; allowed fields: " << join_names(allowed));
+  Config c;
+  for (const ConfigKey& k : keys) {
+    if (obj.contains(k.name)) {
+      c.set(k.name, read_value(obj.at(k.name), k, where));
+    } else {
+      NNPLAY_CHECK(!k.required, where << ": missing \"" << k.name << "\"" << (k.min_text.empty() ? "" : " (")
+                                      << k.min_text << (k.min_text.empty() ? "" : ")"));
+      c.set(k.name, k.default_value);
+    }
+  }
+  return c;
+}
+
+Config parse_layer_config(const LayerType& type, const std::string& config_json, const std::string& where) {
+  check_json_depth(config_json, kMaxJsonDepth, where + " config");
+  json j;
+  try {
+    j = json::parse(config_json);
+  } catch (const json::parse_error& e) {
+    throw Error(where + ": config is not valid JSON: " + e.what());
+  }
+  return parse_config_object(type.keys, j, where);
+}
+
+// ---- Activations ------------------------------------------------------------------------------------
+
+const std::vector<ActivationInfo>& activation_table() {
+  static const std::vector<ActivationInfo> table = {
+      {"linear", {}, ActivationKind::kLinear, 0.0f},
+      {"relu", {}, ActivationKind::kRelu, 0.0f},
+      {"leakyRelu", {"leaky_relu"}, ActivationKind::kLeakyRelu, 0.3f},
+      {"elu", {}, ActivationKind::kElu, 1.0f},
+      {"sigmoid", {}, ActivationKind::kSigmoid, 0.0f},
+      {"tanh", {}, ActivationKind::kTanh, 0.0f},
+      {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
+  };
+  return table;
+}
+
+
+template <class Row>
+std::vector<std::string> names_of(const std::vector<Row>& table) {
+  std::vector<std::string> names;
+  for (const Row& r : table) names.push_back(r.name);
+  return names;
+}
+
+
+const ActivationInfo& find_activation(const std::string& name) {
+  const ActivationInfo* r = find_row(activation_table(), name);
+  NNPLAY_CHECK(r, "unknown activation " << quoted_bounded(name) << "; allowed: " << join_names(activation_names()));
+  return *r;
+}
+
+const ActivationInfo& activation_info(ActivationKind kind) {
+  for (const ActivationInfo& r : activation_table())
+    if (r.kind == kind) return r;
+  return activation_table().front();
+}
+
+const char* activation_name(ActivationKind kind) { return activation_info(kind).name.c_str(); }
+
+// ---- Initializers -------------------------------------------------------------------------------------
+
+namespace {
+
+void fill_zeros(Tensor& t, int, int, Rng&) { t.zero(); }
+
+void fill_glorot_uniform(Tensor& t, int fan_in, int fan_out, Rng& rng) {
+  const float limit = std::sqrt(6.0f / static_cast<float>(fan_in + fan_out));
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = rng.uniform(-limit, limit);
+}
+
+void fill_he_normal(Tensor& t, int fan_in, int, Rng& rng) {
+  const float stddev = std::sqrt(2.0f / static_cast<float>(fan_in));
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    float z;
+    do {
+      z = rng.normal();
+    } while (std::fabs(z) > 2.0f);  // truncated normal: redraw beyond two standard deviations
+    t[i] = stddev * z;
+  }
+}
+
+void fill_ones(Tensor& t, int, int, Rng&) {
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = 1.0f;
+}
+
+}  // namespace
+
+const std::vector<InitializerInfo>& initializer_table() {
+  // Formulas follow TF.js: glorotUniform U(−l, l), l = sqrt(6 / (fan_in + fan_out)); heNormal a
+  // normal truncated at 2σ, σ = sqrt(2 / fan_in). "ones" is for batchNormalization's gamma.
+  static const std::vector<InitializerInfo> table = {
+      {"glorotUniform", {"glorot_uniform"}, fill_glorot_uniform},
+      {"heNormal", {"he_normal"}, fill_he_normal},
+      {"zeros", {"zero", "Zeros"}, fill_zeros},
+      {"ones", {"one", "Ones"}, fill_ones},
+  };
+  return table;
+}
+
+const InitializerInfo& find_initializer(const std::string& name) {
+  const InitializerInfo* r = find_row(initializer_table(), name);
+  NNPLAY_CHECK(r, "unknown initializer " << quoted_bounded(name) << "; allowed: " << join_names(initializer_names()));
+  return *r;
+}
+
+// ---- Layer types: keys, shape rules, variable rules ---------------------------------------------------
+
+namespace {
+
+constexpr double kMaxUnits = 1 << 20;
+
+const std::vector<std::string>& padding_names() {
+  static const std::vector<std::string> names = {"valid", "same"};
+  return names;
+}
+
+ConfigKey int_key(const char* name, bool required, int def, double min, double max, const char* help = "") {
+  ConfigKey k{name, ConfigType::kInt, ConfigValue::integer(def), required, min, max, nullptr, help};
+  if (required) k.default_value = ConfigValue::null_of(ConfigType::kInt);
+  return k;
+}
+ConfigKey pair_key(const char* name, bool required, const ConfigValue& def, const char* help = "") {
+  return ConfigKey{name, ConfigType::kIntPair, def, required, 1, 4096, nullptr, help};
+}
+ConfigKey string_key(const char* name, const char* def, const std::vector<std::string>* choices) {
+  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, choices, ""};
+}
+
+std::vector<ConfigKey> activation_keys(bool required) {
+  ConfigKey act = string_key("activation", "linear", &activation_names_storage());
+  act.required = required;
+  ConfigKey alpha{"alpha", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), false, 0, 1e300, nullptr,
+                  ""};
+  return {act, alpha};
+}
+
+std::vector<ConfigKey> weight_keys() {
+  return {
+      string_key("kernelInitializer", "glorotUniform", &initializer_names_storage()),
+      string_key("biasInitializer", "zeros", &initializer_names_storage()),
+      ConfigKey{"useBias", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""},
+      ConfigKey{"kernelRegularizer", ConfigType::kRegularizer, ConfigValue::null_of(ConfigType::kRegularizer), false, 0,
+                0, nullptr, ""},
+  };
+}
+
+std::vector<ConfigKey> concat(std::vector<ConfigKey> a, const std::vector<ConfigKey>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+Shape dense_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                  const std::vector<std::string>&) {
+  (void)where;
+  Shape out = in[0];
+  out.back() = c.integer("units");
+  return out;
+}
+
+std::vector<VariableSpec> kernel_and_bias(const Shape& kernel, int fan_in, int fan_out, int units, const Config& c) {
+  std::vector<VariableSpec> v;
+  const ConfigValue& reg = c.at("kernelRegularizer");
+  v.push_back(VariableSpec{"kernel", kernel, true, c.string("kernelInitializer"), fan_in, fan_out,
+                           reg.is_null ? 0.0f : reg.l1, reg.is_null ? 0.0f : reg.l2});
+  if (c.boolean("useBias")) v.push_back(VariableSpec{"bias", {units}, true, c.string("biasInitializer"), units, units});
+  return v;
+}
+
+std::vector<VariableSpec> dense_variables(const std::vector<Shape>& in, const Config& c) {
+  const int features = in[0].back(), units = c.integer("units");
+  return kernel_and_bias({features, units}, features, units, units, c);
+}
+
+// The window of a conv2d / maxPooling2d on an image input: rank, sizes, and that it fits.
+Shape window_shape(const std::vector<Shape>& inputs, const Config& c, const std::string& where,
+                   const std::vector<std::string>& desc, bool conv) {
+  const Shape& in = inputs[0];
+  const char* size_name = conv ? "kernelSize" : "poolSize";
+  NNPLAY_CHECK(in.size() == 3, where << " needs an image input [height, width, channels], but " << desc[0] << " is "
+                                     << shape_to_string(in) << "; give the model an inputShape such as [28, 28, 1]");
+  const ConvGeometry g = window_geometry(in, c, size_name, !conv);
+  NNPLAY_CHECK(g.oh > 0 && g.ow > 0, where << ": " << size_name << " [" << g.kh << ", " << g.kw
+                                           << "] is larger than its input " << shape_to_string(in)
+                                           << " with padding \"valid\" (the output would be empty); use a smaller "
+                                           << size_name << " or padding \"same\"");
+  return {g.oh, g.ow, conv ? c.integer("filters") : in[2]};
+}
+
+Shape conv2d_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                   const std::vector<std::string>& desc) {
+  return window_shape(in, c, where, desc, true);
+}
+
+std::vector<VariableSpec> conv2d_variables(const std::vector<Shape>& in, const Config& c) {
+  const std::array<int, 2> k = c.pair("kernelSize");
+  const int channels = in[0][2], filters = c.integer("filters"), field = k[0] * k[1];
+  // TF.js fans for a conv kernel: receptive field × channels in, receptive field × filters out.
+  return kernel_and_bias({k[0], k[1], channels, filters}, field * channels, field * filters, filters, c);
+}
+
+Shape max_pooling2d_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                          const std::vector<std::string>& desc) {
+  return window_shape(in, c, where, desc, false);
+}
+
+Shape flatten_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                    const std::vector<std::string>&) {
+  const std::uint64_t size = shape_size64(in[0]);
+  NNPLAY_CHECK(size <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()),
+               where << ": its output of " << size << " values per sample is too large");
+  return {static_cast<int>(size)};
+}
+
+Shape same_shape(const std::vector<Shape>& in, const Config&, const std::string&, const std::vector<std::string>&) {
+  return in[0];
+}
+
+Shape input_shape_rule(const std::vector<Shape>&, const Config& c, const std::string&, const std::vector<std::string>&) {
+  return c.shape("shape");
+}
+
+}  // namespace
+
+const std::vector<std::string>& activation_names_storage() {
+  static const std::vector<std::string> names = names_of(activation_table());
+  return names;
+}
+const std::vector<std::string>& initializer_names_storage() {
+  static const std::vector<std::string> names = names_of(initializer_table());
+  return names;
+}
+
+const std::vector<LayerType>& layer_table() {
+  static const std::vector<LayerType> table = [] {
+    std::vector<LayerType> t;
+    t.push_back(LayerType{"dense", {"Dense"},
+                          concat(concat({int_key("units", true, 0, 1, kMaxUnits, "the number of neurons, an integer > 0")},
+                                        activation_keys(false)),
+                                 weight_keys()),
+                          1, 1, dense_shape, dense_variables, make_dense_layer, "activation"});
+    t.push_back(LayerType{
+        "conv2d", {"Conv2D", "conv2D"},
+        concat(concat({int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
+                       pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
+                                "an integer such as 3, or [height, width]"),
+                       pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
+                       string_key("padding", "valid", &padding_names())},
+                      activation_keys(false)),
+               weight_keys()),
+        1, 1, conv2d_shape, conv2d_variables, make_conv2d_layer, "activation"});
+    t.push_back(LayerType{"maxPooling2d", {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
+                          {pair_key("poolSize", false, ConfigValue::pair(2, 2)),
+                           pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
+                           string_key("padding", "valid", &padding_names())},
+                          1, 1, max_pooling2d_shape, nullptr, make_max_pooling2d_layer, ""});
+    t.push_back(LayerType{"flatten", {"Flatten"}, {}, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""});
+    t.push_back(LayerType{"activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr,
+                          make_activation_layer, ""});
+    t.push_back(LayerType{"input", {"InputLayer", "inputLayer"},
+                          {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
+                                     nullptr, "the shape of one sample, e.g. [2]"}},
+                          0, 0, input_shape_rule, nullptr, nullptr, ""});
+    return t;
+  }();
+  return table;
+}
+
+const LayerType& find_layer_type(const std::string& name, const std::string& where) {
+  const LayerType* r = find_row(layer_table(), name);
+  NNPLAY_CHECK(r, where << ": unknown layer type " << quoted_bounded(name) << "; allowed: "
+                        << join_names(layer_type_names()));
+  return *r;
+}
+
+// ---- Losses and metrics --------------------------------------------------------------------------------
+
+const std::vector<LossInfo>& loss_table() {
+  static const std::vector<LossInfo> table = {
+      {"meanSquaredError", {"mse", "MSE", "mean_squared_error"}, LossKind::kMeanSquaredError, ActivationKind::kLinear},
+      {"binaryCrossentropy", {"binary_crossentropy"}, LossKind::kBinaryCrossentropy, ActivationKind::kSigmoid},
+      {"categoricalCrossentropy", {"categorical_crossentropy"}, LossKind::kCategoricalCrossentropy,
+       ActivationKind::kSoftmax},
+      {"sparseCategoricalCrossentropy", {"sparse_categorical_crossentropy"}, LossKind::kSparseCategoricalCrossentropy,
+       ActivationKind::kSoftmax},
+  };
+  return table;
+}
+
+const LossInfo& find_loss(const std::string& name) {
+  const LossInfo* r = find_row(loss_table(), name);
+  NNPLAY_CHECK(r, "unknown loss " << quoted_bounded(name) << "; allowed: " << join_names(loss_names()));
+  return *r;
+}
+
+const std::vector<MetricInfo>& metric_table() {
+  static const std::vector<MetricInfo> table = {
+      {"accuracy", {"acc"}, "acc", MetricKind::kAccuracy},
+      {"binaryAccuracy", {"binary_accuracy"}, "binaryAccuracy", MetricKind::kBinaryAccuracy},
+      {"categoricalAccuracy", {"categorical_accuracy"}, "categoricalAccuracy", MetricKind::kCategoricalAccuracy},
+      {"mse", {"meanSquaredError", "mean_squared_error", "MSE"}, "mse", MetricKind::kMeanSquaredError},
+      {"mae", {"meanAbsoluteError", "mean_absolute_error", "MAE"}, "mae", MetricKind::kMeanAbsoluteError},
+  };
+  return table;
+}
+
+const MetricInfo& find_metric(const std::string& name) {
+  const MetricInfo* r = find_row(metric_table(), name);
+  if (!r) {
+    std::string allowed;
+    for (const MetricInfo& m : metric_table()) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += m.name;
+      if (!m.aliases.empty()) allowed += " (or " + m.aliases[0] + ")";
+    }
+    throw Error("unknown metric " + quoted_bounded(name) + "; allowed: " + allowed);
+  }
+  return *r;
+}
+
+std::string canonical_metric_name(const std::string& name) { return find_metric(name).log_name; }
+
+// ---- Optimizers -------------------------------------------------------------------------------------------
+
+namespace {
+
+void check_unit_interval(float v, const std::string& opt, const char* key) {
+  NNPLAY_CHECK(std::isfinite(v) && v >= 0.0f && v < 1.0f, "optimizer " << opt << ": " << key
+                                                                       << " must be in [0, 1), got " << v);
+}
+void check_epsilon(const OptimizerSpec& o) {
+  NNPLAY_CHECK(std::isfinite(o.epsilon) && o.epsilon > 0.0f,
+               "optimizer " << o.name << ": epsilon must be a finite number > 0, got " << o.epsilon);
+}
+void validate_sgd(const OptimizerSpec&) {}
+void validate_momentum(const OptimizerSpec& o) { check_unit_interval(o.momentum, o.name, "momentum"); }
+void validate_adam(const OptimizerSpec& o) {
+  check_unit_interval(o.beta1, o.name, "beta1");
+  check_unit_interval(o.beta2, o.name, "beta2");
+  check_epsilon(o);
+}
+void validate_rmsprop(const OptimizerSpec& o) {
+  check_epsilon(o);
+  check_unit_interval(o.momentum, o.name, "momentum");
+  NNPLAY_CHECK(std::isfinite(o.decay) && o.decay >= 0.0f && o.decay < 1.0f,
+               "optimizer rmsprop: decay (rho) must be in [0, 1), got " << o.decay);
+}
+void validate_adagrad(const OptimizerSpec& o) {
+  check_epsilon(o);
+  NNPLAY_CHECK(std::isfinite(o.initial_accumulator_value) && o.initial_accumulator_value >= 0.0f,
+               "optimizer adagrad: initialAccumulatorValue must be a finite number >= 0, got "
+                   << o.initial_accumulator_value);
+}
+
+OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f) {
+  OptimizerSpec o;
+  o.name = name;
+  o.learning_rate = lr;
+  o.momentum = momentum;
+  return o;
+}
+
+}  // namespace
+
+const std::vector<OptimizerInfo>& optimizer_table() {
+  // Defaults of TF.js's string optimizers ('sgd', 'adam', ...).
+  static const std::vector<OptimizerInfo> table = {
+      {"sgd", {}, defaults("sgd", 0.01f), {"learningRate"}, validate_sgd},
+      {"momentum", {}, defaults("momentum", 0.01f, 0.9f), {"learningRate", "momentum", "useNesterov"},
+       validate_momentum},
+      {"adam", {}, defaults("adam", 0.001f), {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam},
+      {"rmsprop", {"RMSProp"}, defaults("rmsprop", 0.001f), {"learningRate", "decay", "rho", "momentum", "epsilon"},
+       validate_rmsprop},
+      {"adagrad", {}, defaults("adagrad", 0.01f), {"learningRate", "initialAccumulatorValue", "epsilon"},
+       validate_adagrad},
+  };
+  return table;
+}
+
+const OptimizerInfo& find_optimizer(const std::string& name) {
+  const OptimizerInfo* r = find_row(optimizer_table(), name);
+  NNPLAY_CHECK(r, "unknown optimizer " << quoted_bounded(name) << "; allowed: " << join_names(optimizer_names()));
+  return *r;
+}
+
+// ---- Compile spec ------------------------------------------------------------------------------------------
+
+namespace {
+
+float get_number(const json& obj, const char* key, const std::string& where) {
+  const json& v = obj.at(key);
+  NNPLAY_CHECK(v.is_number(), where << "." << key << " must be a finite number, got " << describe_json_value(v));
+  return v.get<float>();
+}
+
+}  // namespace
+
+CompileSpec parse_compile_spec(const std::string& text) {
+  check_json_depth(text, kMaxJsonDepth, "compile spec");
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(std::string("compile spec is not valid JSON: ") + e.what());
+  }
+  NNPLAY_CHECK(j.is_object(), "compile spec must be a JSON object, got " << describe_json_value(j));
+  for (auto it = j.begin(); it != j.end(); ++it)
+    NNPLAY_CHECK(it.key() == "optimizer" || it.key() == "loss" || it.key() == "metrics",
+                 "compile spec: unknown field \"" << it.key().substr(0, 40)
+                                                  << "\"; allowed fields: optimizer, loss, metrics");
+  CompileSpec spec;
+  if (j.contains("optimizer")) {
+    const json& o = j.at("optimizer");
+    if (o.is_string()) {
+      spec.optimizer = find_optimizer(o.get<std::string>()).defaults;
+    } else {
+      NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name (" << join_names(optimizer_names())
+                                                                            << ") or an object, got "
+                                                                            << describe_json_value(o));
+      // The library sends one config shape for every optimizer, so the keys of all of them are
+      // accepted; each optimizer reads only its own (OptimizerInfo::keys).
+      std::vector<std::string> allowed = {"name"};
+      for (const OptimizerInfo& info : optimizer_table())
+        for (const std::string& k : info.keys)
+          if (!contains(allowed, k)) allowed.push_back(k);
+      for (auto it = o.begin(); it != o.end(); ++it)
+        NNPLAY_CHECK(contains(allowed, it.key()), "optimizer: unknown field \"" << it.key().substr(0, 40)
+                                                                                << "\"; allowed fields: "
+                                                                                << join_names(allowed));
+      NNPLAY_CHECK(o.contains("name"), "optimizer: missing \"name\"; allowed: " << join_names(optimizer_names()));
+      NNPLAY_CHECK(o.at("name").is_string(), "optimizer.name must be a string, got " << describe_json_value(o.at("name")));
+      OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).defaults;
+      const std::string where = "optimizer";
+      if (o.contains("learningRate")) opt.learning_rate = get_number(o, "learningRate", where);
+      if (o.contains("beta1")) opt.beta1 = get_number(o, "beta1", where);
+      if (o.contains("beta2")) opt.beta2 = get_number(o, "beta2", where);
+      if (o.contains("epsilon") && !o.at("epsilon").is_null()) opt.epsilon = get_number(o, "epsilon", where);
+      if (o.contains("momentum")) opt.momentum = get_number(o, "momentum", where);
+      if (o.contains("useNesterov")) {
+        NNPLAY_CHECK(o.at("useNesterov").is_boolean(),
+                     "optimizer.useNesterov must be true or false, got " << describe_json_value(o.at("useNesterov")));
+        opt.use_nesterov = o.at("useNesterov").get<bool>();
+      }
+      if (o.contains("decay")) opt.decay = get_number(o, "decay", where);
+      if (o.contains("rho")) opt.decay = get_number(o, "rho", where);
+      if (o.contains("initialAccumulatorValue"))
+        opt.initial_accumulator_value = get_number(o, "initialAccumulatorValue", where);
+    }
+  }
+  if (j.contains("loss")) {
+    NNPLAY_CHECK(j.at("loss").is_string(), "compile spec.loss must be a name (" << join_names(loss_names())
+                                                                                << "), got "
+                                                                                << describe_json_value(j.at("loss")));
+    spec.loss = j.at("loss").get<std::string>();
+  }
+  if (j.contains("metrics")) {
+    const json& m = j.at("metrics");
+    NNPLAY_CHECK(m.is_array(), "compile spec.metrics must be an array such as [\"accuracy\"], got "
+                                   << describe_json_value(m));
+    for (const json& name : m) {
+      NNPLAY_CHECK(name.is_string(), "compile spec.metrics must hold names, got " << describe_json_value(name));
+      spec.metrics.push_back(name.get<std::string>());
+    }
+  }
+  validate_compile_spec(spec);
+  return spec;
+}
+
+void validate_compile_spec(const CompileSpec& spec) {
+  const OptimizerSpec& o = spec.optimizer;
+  const OptimizerInfo& info = find_optimizer(o.name);
+  NNPLAY_CHECK(std::isfinite(o.learning_rate) && o.learning_rate > 0.0f,
+               "optimizer " << o.name << ": learningRate must be a finite number > 0, got " << o.learning_rate);
+  info.validate(o);
+  find_loss(spec.loss);
+  std::set<std::string> seen;
+  for (const std::string& m : spec.metrics) {
+    const std::string log = canonical_metric_name(m);
+    NNPLAY_CHECK(seen.insert(log).second, "metric " << quoted_bounded(m) << " is listed twice");
+  }
+}
+
+// ---- Lists -------------------------------------------------------------------------------------------------
+
+std::vector<std::string> layer_type_names() { return names_of(layer_table()); }
+std::vector<std::string> activation_names() { return names_of(activation_table()); }
+std::vector<std::string> initializer_names() { return names_of(initializer_table()); }
+std::vector<std::string> loss_names() { return names_of(loss_table()); }
+std::vector<std::string> metric_names() { return names_of(metric_table()); }
+std::vector<std::string> optimizer_names() { return names_of(optimizer_table()); }
+
+std::string engine_tables_json() {
+  json j;
+  json layers = json::array();
+  for (const LayerType& t : layer_table()) {
+    json keys = json::array();
+    for (const ConfigKey& k : t.keys) {
+      json key = {{"name", k.name}, {"type", type_name(k.type)}, {"required", k.required},
+                  {"default", value_to_json(k.default_value)}};
+      if (k.choices) key["choices"] = *k.choices;
+      keys.push_back(key);
+    }
+    layers.push_back({{"name", t.name}, {"aliases", t.aliases}, {"keys", keys}, {"minInputs", t.min_inputs},
+                      {"maxInputs", t.max_inputs}});
+  }
+  j["layers"] = layers;
+  auto simple = [](const auto& table) {
+    json a = json::array();
+    for (const auto& r : table) a.push_back({{"name", r.name}, {"aliases", r.aliases}});
+    return a;
+  };
+  j["activations"] = simple(activation_table());
+  j["initializers"] = simple(initializer_table());
+  j["losses"] = simple(loss_table());
+  json metrics = json::array();
+  for (const MetricInfo& m : metric_table())
+    metrics.push_back({{"name", m.name}, {"aliases", m.aliases}, {"logName", m.log_name}});
+  j["metrics"] = metrics;
+  json optimizers = json::array();
+  for (const OptimizerInfo& o : optimizer_table()) {
+    const OptimizerSpec& d = o.defaults;
+    json defaults = {{"learningRate", d.learning_rate}};
+    for (const std::string& k : o.keys) {
+      if (k == "momentum") defaults[k] = d.momentum;
+      if (k == "useNesterov") defaults[k] = d.use_nesterov;
+      if (k == "beta1") defaults[k] = d.beta1;
+      if (k == "beta2") defaults[k] = d.beta2;
+      if (k == "epsilon") defaults[k] = d.epsilon;
+      if (k == "decay" || k == "rho") defaults[k] = d.decay;
+      if (k == "initialAccumulatorValue") defaults[k] = d.initial_accumulator_value;
+    }
+    optimizers.push_back({{"name", o.name}, {"aliases", o.aliases}, {"keys", o.keys}, {"defaults", defaults}});
+  }
+  j["optimizers"] = optimizers;
+  return j.dump();
+}
+
+}  // namespace nnplay

@@ -1,0 +1,234 @@
+// Registry: the engine's tables of layer types, activations, initializers, losses, metrics and
+// optimizers. One row per concept: its name, aliases, allowed config keys with their types and
+// defaults, and the functions that implement it. Every name list, every "allowed: ..." message
+// and every default in the engine (and, through engineTables(), in the bindings) comes from here.
+//
+// Why explicit tables and not static self-registration: a static library drops object files
+// nothing refers to, and with them their registrars. A table is also one place to read.
+//
+// What it is not: the graph (nn/graph.h builds models from these rows) nor the math (ops/).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "nn/layer.h"
+#include "ops/activation.h"
+
+namespace nnplay {
+
+// ---- Config: a layer's or optimizer's settings, typed and defaulted from its table row -----------
+
+enum class ConfigType {
+  kInt,          // an integer within [min, max]
+  kNumber,       // a finite number within [min, max] (null allowed when the default is null)
+  kBool,
+  kString,       // one of choices() (when given)
+  kIntPair,      // an integer or [a, b], each within [min, max] (kernelSize, strides, poolSize)
+  kShape,        // a non-empty array of positive integers (input shape, target shapes)
+  kRegularizer,  // null or {"l1": x, "l2": y}, both finite and >= 0
+  kIntList,      // an array of integers (axes)
+};
+
+struct ConfigValue {
+  ConfigType type = ConfigType::kInt;
+  bool is_null = false;    // an optional key left out or given as null (e.g. strides of a pool)
+  double number = 0.0;     // kInt, kNumber
+  bool flag = false;       // kBool
+  std::string text;        // kString
+  std::vector<int> ints;   // kIntPair (two), kShape, kIntList
+  float l1 = 0.0f, l2 = 0.0f;  // kRegularizer
+
+  static ConfigValue null_of(ConfigType t);
+  static ConfigValue integer(int v);
+  static ConfigValue num(double v);
+  static ConfigValue boolean(bool v);
+  static ConfigValue str(std::string v);
+  static ConfigValue pair(int a, int b);
+  static ConfigValue regularizer(float l1, float l2);
+};
+
+// One allowed key of a table row. required: no default, the spec must give it.
+struct ConfigKey {
+  std::string name;
+  ConfigType type;
+  ConfigValue default_value;
+  bool required = false;
+  double min = -1e300, max = 1e300;                 // kInt, kNumber, kIntPair elements
+  const std::vector<std::string>* choices = nullptr;  // kString: the allowed values
+  std::string min_text;  // how a range message words the bound when it is open, e.g. "> 0"
+};
+
+// The parsed settings of one layer or optimizer: every key of its row, defaults filled in.
+class Config {
+ public:
+  bool has(const std::string& key) const { return values_.count(key) != 0; }
+  const ConfigValue& at(const std::string& key) const;  // throws Error naming the key
+  int integer(const std::string& key) const { return static_cast<int>(at(key).number); }
+  float number(const std::string& key) const { return static_cast<float>(at(key).number); }
+  bool boolean(const std::string& key) const { return at(key).flag; }
+  const std::string& string(const std::string& key) const { return at(key).text; }
+  std::array<int, 2> pair(const std::string& key) const;
+  const Shape& shape(const std::string& key) const { return at(key).ints; }
+  bool is_null(const std::string& key) const { return at(key).is_null; }
+  void set(const std::string& key, ConfigValue v) { values_[key] = std::move(v); }
+  const std::map<std::string, ConfigValue>& values() const { return values_; }
+
+ private:
+  std::map<std::string, ConfigValue> values_;
+};
+
+// A config as JSON text (for inspect and for saving a graph back): {"units":8,...}.
+std::string config_to_json(const Config& config);
+
+// ---- Layer types --------------------------------------------------------------------------------
+
+// One weight tensor a layer type declares for given input shapes (before anything is allocated).
+struct VariableSpec {
+  std::string suffix;   // "kernel" -> variable "dense_1/kernel"
+  Shape shape;
+  bool trainable = true;
+  std::string initializer;  // a row of initializer_table(), already resolved from the config
+  int fan_in = 1, fan_out = 1;
+  float l1 = 0.0f, l2 = 0.0f;
+};
+
+// What a factory receives: everything already checked, the variables allocated and initialised.
+struct LayerArgs {
+  std::vector<Shape> input_shapes;
+  Shape output_shape;
+  const Config* config = nullptr;
+  std::vector<Variable> variables;  // in the order of the row's variables rule
+};
+
+struct LayerType {
+  std::string name;                   // spec name: "dense", "conv2d", ...
+  std::vector<std::string> aliases;   // other accepted spellings ("Dense", "max_pooling2d")
+  std::vector<ConfigKey> keys;
+  int min_inputs = 1, max_inputs = 1;  // how many inbound tensors one call takes
+  // Per-sample output shape for these input shapes, or an Error that starts with `where`
+  // (e.g. "layer 1 (dense)") and says why. `inputs_desc[i]` names where input i comes from.
+  Shape (*output_shape)(const std::vector<Shape>& inputs, const Config& config, const std::string& where,
+                        const std::vector<std::string>& inputs_desc) = nullptr;
+  // The weights this call needs (names, shapes, trainable, initializer); may be null (none).
+  std::vector<VariableSpec> (*variables)(const std::vector<Shape>& inputs, const Config& config) = nullptr;
+  std::unique_ptr<Layer> (*make)(const LayerArgs& args) = nullptr;
+  // The key naming a fused activation ("activation" on dense / conv2d): the graph builds the
+  // layer as its linear node followed by an activation node. Empty when the type has none.
+  std::string activation_key;
+};
+
+const std::vector<LayerType>& layer_table();
+// By name or alias; throws Error "<where>: unknown layer type "x"; allowed: dense, ...".
+const LayerType& find_layer_type(const std::string& name, const std::string& where);
+// Parses and checks a layer's config object (JSON text of an object) against the row: unknown
+// keys, wrong types, ranges and missing required keys are Errors starting with `where`.
+Config parse_layer_config(const LayerType& type, const std::string& config_json, const std::string& where);
+
+// ---- Activations, initializers ------------------------------------------------------------------
+
+struct ActivationInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  ActivationKind kind;
+  float default_alpha;  // leakyRelu 0.3, elu 1.0 (TF.js); others ignore alpha
+};
+const std::vector<ActivationInfo>& activation_table();
+const ActivationInfo& find_activation(const std::string& name);  // throws Error listing the allowed
+const ActivationInfo& activation_info(ActivationKind kind);
+const char* activation_name(ActivationKind kind);
+
+struct InitializerInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  // Fills t (a kernel [fan_in, fan_out] or a bias) from rng; same seed, same values.
+  void (*fill)(Tensor& t, int fan_in, int fan_out, Rng& rng);
+};
+const std::vector<InitializerInfo>& initializer_table();
+const InitializerInfo& find_initializer(const std::string& name);
+
+// ---- Losses, metrics ------------------------------------------------------------------------------
+
+enum class LossKind { kMeanSquaredError, kBinaryCrossentropy, kCategoricalCrossentropy, kSparseCategoricalCrossentropy };
+
+struct LossInfo {
+  std::string name;                  // canonical, as logs and messages say it
+  std::vector<std::string> aliases;  // TF.js / Keras spellings: "mse", "binary_crossentropy"
+  LossKind kind;
+  // The activation whose derivative the fused gradient skips (sigmoid for binary CE, softmax for
+  // the categorical ones); kLinear when the loss has no fused form.
+  ActivationKind fused_activation;
+};
+const std::vector<LossInfo>& loss_table();
+const LossInfo& find_loss(const std::string& name);  // throws "unknown loss ...; allowed: ..."
+
+enum class MetricKind { kAccuracy, kBinaryAccuracy, kCategoricalAccuracy, kMeanSquaredError, kMeanAbsoluteError };
+
+struct MetricInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string log_name;  // the key in Logs: "acc", "mse", ...
+  MetricKind kind;
+};
+const std::vector<MetricInfo>& metric_table();
+const MetricInfo& find_metric(const std::string& name);
+
+// ---- Optimizers -----------------------------------------------------------------------------------
+
+struct OptimizerSpec {
+  std::string name = "sgd";  // sgd momentum adam rmsprop adagrad
+  float learning_rate = 0.01f;
+  float beta1 = 0.9f, beta2 = 0.999f;  // adam
+  float epsilon = 1e-7f;               // adam, rmsprop, adagrad (TF.js backend epsilon)
+  float momentum = 0.0f;               // momentum, rmsprop
+  bool use_nesterov = false;           // momentum
+  float decay = 0.9f;                  // rmsprop (rho)
+  float initial_accumulator_value = 0.1f;  // adagrad
+};
+
+struct OptimizerInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  OptimizerSpec defaults;                // TF.js's defaults for the string form ('adam')
+  std::vector<std::string> keys;         // the keys this optimizer reads
+  void (*validate)(const OptimizerSpec& spec);  // throws Error naming the key and the range
+};
+const std::vector<OptimizerInfo>& optimizer_table();
+const OptimizerInfo& find_optimizer(const std::string& name);
+
+// ---- Compile spec -----------------------------------------------------------------------------------
+
+//   {"optimizer":"adam" | {"name":"adam","learningRate":0.001,...},
+//    "loss":"binaryCrossentropy", "metrics":["accuracy"]}
+struct CompileSpec {
+  OptimizerSpec optimizer;
+  std::string loss = "meanSquaredError";  // any name or alias of loss_table()
+  std::vector<std::string> metrics;       // names or aliases of metric_table()
+};
+CompileSpec parse_compile_spec(const std::string& json);
+void validate_compile_spec(const CompileSpec& spec);
+// The Logs name of a metric: "accuracy"/"acc" -> "acc", "mse"/"meanSquaredError" -> "mse".
+std::string canonical_metric_name(const std::string& name);
+
+// ---- Lists for bindings (engineTables()) ------------------------------------------------------------
+
+// {"layers":[{"name":"dense","aliases":[...],"keys":[{"name":"units","type":"int","default":null,
+//  "required":true},...]}],"activations":[...],"initializers":[...],"losses":[...],"metrics":[...],
+//  "optimizers":[...]} — names, aliases and keys of every table, for the library's type lists.
+std::string engine_tables_json();
+
+// Names of a table, in table order.
+std::vector<std::string> layer_type_names();
+std::vector<std::string> activation_names();
+std::vector<std::string> initializer_names();
+std::vector<std::string> loss_names();
+std::vector<std::string> metric_names();
+std::vector<std::string> optimizer_names();
+
+}  // namespace nnplay

@@ -1,0 +1,20 @@
+// Engine-internal: the JSON readers of the tables, for the spec parsers (nn/graph.cpp). Not a
+// public header: nlohmann-json is a private dependency of the engine library.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nn/registry.h"
+
+namespace nnplay {
+
+// A user value described for a message, bounded in length and depth (never dumps a nested value).
+std::string describe_json_value(const nlohmann::json& v);
+// Checks obj's keys against `keys` (unknown, missing, wrong type, out of range: Errors starting
+// with `where`) and returns every key's value, defaults filled in.
+Config parse_config_object(const std::vector<ConfigKey>& keys, const nlohmann::json& obj, const std::string& where);
+
+}  // namespace nnplay
