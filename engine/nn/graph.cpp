@@ -651,6 +651,27 @@ void Graph::predict(float* out, const float* x, int n) {
   }
 }
 
+void Graph::predict(const std::vector<float*>& outs, const std::vector<const float*>& xs, int n) {
+  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
+  NNPLAY_CHECK(static_cast<int>(xs.size()) == num_inputs() && static_cast<int>(outs.size()) == num_outputs(),
+               "predict: " << xs.size() << " inputs and " << outs.size() << " outputs given, the model has "
+                           << num_inputs() << " and " << num_outputs());
+  const int chunk = predict_chunk_size();
+  std::vector<const float*> chunk_inputs(xs.size());
+  for (int start = 0; start < n; start += chunk) {
+    const int count = std::min(chunk, n - start);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      chunk_inputs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(input_size(static_cast<int>(i)));
+    PassContext ctx{false, nullptr, count};
+    forward(ctx, chunk_inputs);
+    for (std::size_t j = 0; j < outs.size(); ++j) {
+      const std::size_t size = static_cast<std::size_t>(output_size(static_cast<int>(j)));
+      const Tensor& y = output(static_cast<int>(j));
+      std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * size, outs[j] + static_cast<std::size_t>(start) * size);
+    }
+  }
+}
+
 void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
   for (Variable& v : variables_)

@@ -86,6 +86,23 @@ export interface WasmModel extends EmbindObject {
   weightShapeJson(i: number): string; // e.g. "[2,8]"
   weightPtr(i: number): number;
   weightSize(i: number): number;
+  /** false for statistics optimizers skip (batchNormalization's moving_mean, moving_variance). */
+  weightTrainable(i: number): boolean;
+
+  /** build() sharing `other`'s weights for every layer name both graphs have (sub-models). */
+  buildSharing(specJson: string, other: WasmModel): string;
+  numInputs(): number;
+  numOutputs(): number;
+  /** Per-sample shape of input i / output j as JSON; "[]" out of range. */
+  graphInputShapeJson(i: number): string;
+  graphOutputShapeJson(j: number): string;
+  /** Multi-input inference: clearPredictInputs(), addPredictInput(x_i) per model input in
+   *  order (kept alive by the caller), predictGraph(); output j at graphOutputPtr(j). */
+  clearPredictInputs(): void;
+  addPredictInput(data: WasmDataset): void;
+  predictGraph(): string;
+  graphOutputPtr(j: number): number;
+  firstNonFiniteOutput(j: number): number;
 }
 
 /**
@@ -128,6 +145,12 @@ export interface NnplayModule {
   Playground: new () => WasmPlayground;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;
+  /** Pure: a spec's (v1 or v2) layers, shapes and variables as JSON, or {"error": message}. */
+  inspectModel(specJson: string): string;
+  /** The engine's tables (layer types with keys, activations, ...) as JSON. */
+  engineTables(): string;
+  /** {"type", "config"} (defaults filled in) or {"error"} for one layer's config. */
+  checkLayerConfig(type: string, configJson: string, where: string): string;
 }
 
 export type NnplayModuleFactory = (options: {
