@@ -1,7 +1,7 @@
 // The playground's save file (web/app/persist.ts), without a browser: what it writes, and
 // that reading checks everything and says what is wrong.
 import { describe, expect, it } from 'vitest';
-import { expectedWeights, toModelJSON } from '../../web/lib/model-json';
+import { toModelJSON } from '../../web/lib/model-json';
 import { makePlaygroundFile, readPlaygroundFile } from '../../web/app/persist';
 import { defaultState } from '../../web/app/state';
 import type { PlaygroundState } from '../../web/app/state';
@@ -18,7 +18,16 @@ function checkpointFor(state: PlaygroundState, epoch = 12.5) {
     kernelRegularizer: { l1: 0, l2: 0 },
   }));
   let next = 0;
-  const weights = expectedWeights(state.features.length, layers).map((w) => ({
+  // A dense chain's weights in the engine's (format 1) names: dense_<i>/kernel [in, units], dense_<i>/bias.
+  const shapes = layers.flatMap((l, i) => {
+    const fanIn = i === 0 ? state.features.length : layers[i - 1].units;
+    return [
+      { name: `dense_${i + 1}/kernel`, shape: [fanIn, l.units] },
+      { name: `dense_${i + 1}/bias`, shape: [l.units] },
+    ];
+  });
+  const weights = shapes.map((w) => ({
+    name: w.name,
     shape: w.shape,
     values: Float32Array.from({ length: w.shape.reduce((a, b) => a * b, 1) }, () => next++ / 7),
   }));

@@ -4,7 +4,7 @@
 //
 // Pure functions only (no DOM, no worker), so they are testable in Node. Reading a file
 // checks all of it before anything changes: a bad file is reported and nothing is applied.
-import { MODEL_FORMAT, type ModelJSON, type NamedWeights, parseModelJSON } from 'nnplay';
+import { MODEL_FORMAT, type ModelJSONv1 as ModelJSON, type NamedWeights, parseModelJSON } from 'nnplay';
 import type { Checkpoint } from '../worker/protocol';
 import { parseHash, serializeHash } from './state';
 import type { PlaygroundState } from './state';

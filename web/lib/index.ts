@@ -8,7 +8,21 @@
 //   const history = await model.fit(xs, ys, { epochs: 50 });
 //
 // The math runs in the C++ engine compiled to WebAssembly; see docs/API.md for the reference.
-import { conv2d, dense, flatten, maxPooling2d } from './layers';
+import {
+  activation,
+  add,
+  averagePooling2d,
+  batchNormalization,
+  concatenate,
+  conv2d,
+  dense,
+  dropout,
+  flatten,
+  globalAveragePooling2d,
+  inputLayer,
+  maxPooling2d,
+  reshape,
+} from './layers';
 import { adagrad, adam, momentum, rmsprop, sgd } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
@@ -18,15 +32,48 @@ export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
 export type { Shape, NestedArray, TensorLike } from './tensor';
-export { Sequential, sequential, losses, metricNames } from './model';
+export { LayersModel, Sequential, sequential, model, losses, metricNames } from './model';
+export type { ModelArgs, LossArg } from './model';
+export { input } from './layers';
+export { SymbolicTensor } from './symbolic';
+export { engineTables } from './engine-tables';
+export type { EngineTables, Inspection } from './engine-tables';
 export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName, MetricName } from './model';
 export type { Logs } from './engine-ops';
-export { Layer, Dense, Conv2D, MaxPooling2D, Flatten, activations, kernelInitializers, biasInitializers, paddings, layerTypes } from './layers';
+export {
+  Layer,
+  Dense,
+  Conv2D,
+  MaxPooling2D,
+  Flatten,
+  Dropout,
+  BatchNormalization,
+  ActivationLayer,
+  Reshape,
+  Concatenate,
+  Add,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  InputLayer,
+  activations,
+  kernelInitializers,
+  biasInitializers,
+  paddings,
+  layerTypes,
+  pendingLayerTypes,
+} from './layers';
 export type {
   DenseLayerArgs,
   Conv2DLayerArgs,
   MaxPooling2DLayerArgs,
   FlattenLayerArgs,
+  DropoutLayerArgs,
+  BatchNormalizationLayerArgs,
+  ActivationLayerArgs,
+  ReshapeLayerArgs,
+  ConcatenateLayerArgs,
+  AveragePooling2DLayerArgs,
+  InputLayerArgs,
   Activation,
   KernelInitializer,
   BiasInitializer,
@@ -44,7 +91,21 @@ export type { FitWorkerLike, MessagePortLike } from './fit-worker-protocol';
 export { serveFitWorker } from './fit-worker-host';
 
 /** Layer factories (TF.js: tf.layers). */
-export const layers = { dense, conv2d, maxPooling2d, flatten };
+export const layers = {
+  dense,
+  conv2d,
+  maxPooling2d,
+  flatten,
+  dropout,
+  batchNormalization,
+  activation,
+  reshape,
+  concatenate,
+  add,
+  averagePooling2d,
+  globalAveragePooling2d,
+  inputLayer,
+};
 
 /** Optimizer factories (TF.js: tf.train). */
 export const train = { sgd, momentum, adam, rmsprop, adagrad };
@@ -63,6 +124,6 @@ export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
 /** Checks a model file completely without building it (needs no engine): see docs/API.md. */
 export { parseModelJSON } from './model-json';
 export type { ParsedModel, NamedWeights } from './model-json';
-export type { ModelJSON, LayerJSON, DenseLayerJSON, Conv2DLayerJSON, MaxPooling2DLayerJSON, FlattenLayerJSON, WeightJSON, CompileJSON } from './model-json';
+export type { ModelJSON, ModelJSONv1, GraphJSON, LayerJSON, DenseLayerJSON, Conv2DLayerJSON, MaxPooling2DLayerJSON, FlattenLayerJSON, WeightJSON, CompileJSON } from './model-json';
 
 export const version = '0.1.0';

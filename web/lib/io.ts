@@ -3,14 +3,16 @@
 // await nn.loadLayersModel('localstorage://name' | json | File).
 //
 // The file format and its checks live in model-json.ts (pure, no wasm). Here: turning a
-// Sequential into that format and back, and the two storage schemes. A load checks the whole
+// model into that format and back, and the two storage schemes. A load checks the whole
 // file first, then builds; if building, compiling or writing weights still fails, the new
 // model is disposed before the error propagates, so a failed load leaks nothing.
 import { describe } from './describe';
-import { type Layer, layerFromSpec } from './layers';
+import { describe as quote } from './describe';
+import { type Layer, layerFromConfig, layerFromSpec } from './layers';
 import { engine } from './memory';
-import { type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSON } from './model-json';
-import { Sequential } from './model';
+import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
+import { LayersModel, Sequential, model as makeFunctional } from './model';
+import type { GraphSpecV2, SymbolicTensor } from './symbolic';
 import { Optimizer } from './optimizers';
 import { Tensor } from './tensor';
 
@@ -33,35 +35,84 @@ function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
 }
 
-/** The model as a ModelJSON (what model.toJSON() returns). */
-export function modelToJSON(model: Sequential): ModelJSON {
+/** The model as a ModelJSON, version 2 (what model.toJSON() returns). */
+export function modelToJSON(model: LayersModel): ModelJSON {
   if (model.isDisposed) fail('toJSON()', 'this model was disposed and can no longer be used');
   const tensors = model.getWeights(); // also builds the engine model if needed
   try {
     const compiled = model.compiledWith;
-    return toModelJSON({
+    // Weight names as the engine reports them (inspect), in the same Keras order as getWeights().
+    const names = model.inspection.layers.flatMap((l) => l.variables.map((v) => v.name));
+    return toModelJSONv2({
       name: model.name,
-      seed: model.seed,
-      inputShape: model.inputShape,
-      layers: model.layers.map((l) => (l.name === undefined ? { ...l.spec } : { ...l.spec, name: l.name })),
+      modelClass: model instanceof Sequential ? 'Sequential' : 'LayersModel',
+      spec: JSON.parse(model.specJson()) as GraphSpecV2,
       compile: compiled && { optimizer: compiled.optimizer, loss: compiled.loss, metrics: compiled.metrics },
-      weights: tensors.map((t) => ({ shape: t.shape, values: t.values() })),
+      weights: tensors.map((t, i) => ({ name: names[i], shape: t.shape, values: t.values() })),
     });
   } finally {
     for (const t of tensors) t.dispose();
   }
 }
 
+/** The layers of a version 2 graph rebuilt and applied in order: the model's inputs and outputs. */
+function rebuildGraph(graph: GraphJSON, where: string): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; layers: Map<string, Layer> } {
+  const layers = new Map<string, Layer>();
+  const results = new Map<string, SymbolicTensor[]>(); // per layer, per call
+  for (const entry of graph.layers) {
+    if (layers.has(entry.name)) fail(where, `graph.layers has two layers named "${entry.name}"; layer names must be unique`);
+    layers.set(entry.name, layerFromConfig(entry.type, entry.config ?? {}, entry.name));
+  }
+  const refOf = (r: unknown): [string, number] => (typeof r === 'string' ? [r, 0] : [(r as [string, number])[0], (r as [string, number])[1]]);
+  // Calls in dependency order (the file need not list layers topologically; inspect has
+  // already proved the graph acyclic, so this always completes).
+  const pending = graph.layers.flatMap((e) => (e.type === 'input' ? [] : (e.inbound ?? []).map((call, index) => ({ e, call, index }))));
+  for (const e of graph.layers) if (e.type === 'input') results.set(e.name, [(layers.get(e.name) as Layer).output]);
+  while (pending.length) {
+    const at = pending.findIndex(({ e, call, index }) => (results.get(e.name)?.length ?? 0) === index && call.every((r) => results.get(refOf(r)[0])?.[refOf(r)[1]]));
+    if (at < 0) fail(where, 'the graph has a cycle or refers to a call that does not exist');
+    const { e, call } = pending.splice(at, 1)[0];
+    const ins = call.map((r) => results.get(refOf(r)[0])![refOf(r)[1]]);
+    const out = layers.get(e.name)!.apply(ins.length === 1 ? ins[0] : ins);
+    if (!results.has(e.name)) results.set(e.name, []);
+    results.get(e.name)!.push(out);
+  }
+  const get = (r: unknown) => {
+    const [name, call] = refOf(r);
+    const t = results.get(name)?.[call];
+    if (!t) fail(where, `graph refers to ${quote(r)}, which no layer call makes`);
+    return t;
+  };
+  return { inputs: graph.inputs.map(get), outputs: graph.outputs.map(get), layers };
+}
+
 /**
- * A Sequential from a ModelJSON (or its JSON text): same layers, seed and weights, compiled
- * with the same settings if the file was. The optimizer state starts fresh (it is not saved).
+ * A model from a ModelJSON (version 2, or a version 1 file) or its JSON text: same graph, seed
+ * and weights, compiled with the same settings if the file was. A Sequential file gives a
+ * Sequential. The optimizer state starts fresh (it is not saved).
  */
-export function modelFromJSON(json: unknown, where = 'models.fromJSON()'): Sequential {
+export function modelFromJSON(json: unknown, where = 'models.fromJSON()'): LayersModel {
   if (typeof json === 'string') json = parseJsonText(json, where);
+  engine(); // a clear "call await nn.ready()" before anything is checked or built
   const parsed = parseModelJSON(json, where);
-  engine(); // a clear "call await nn.ready()" before anything is built
-  const layers: Layer[] = parsed.layers.map((l, i) => layerFromSpec(l, i === 0 ? parsed.inputShape : undefined));
-  const model = new Sequential({ layers, seed: parsed.seed, ...(parsed.name !== undefined ? { name: parsed.name } : {}) });
+  const named = parsed.name !== undefined ? { name: parsed.name } : {};
+  let model: LayersModel;
+  if (parsed.version === 1) {
+    const layers: Layer[] = parsed.layers.map((l, i) => layerFromSpec(l, i === 0 ? parsed.inputShape : undefined));
+    model = new Sequential({ layers, seed: parsed.seed, ...named });
+  } else if (parsed.modelClass === 'Sequential') {
+    // The chain: the input's shape goes on the first layer, as nn.sequential() takes it.
+    const g = parsed.graph!;
+    const input = g.layers.find((l) => l.type === 'input');
+    const chain = g.layers.filter((l) => l.type !== 'input');
+    const layers = chain.map((l, i) =>
+      layerFromConfig(l.type, { ...(l.config ?? {}), ...(i === 0 && input ? { inputShape: input.config.shape } : {}) }, l.name),
+    );
+    model = new Sequential({ layers, seed: parsed.seed, ...named });
+  } else {
+    const { inputs, outputs } = rebuildGraph(parsed.graph!, where);
+    model = makeFunctional({ inputs, outputs, seed: parsed.seed, ...named });
+  }
   const tensors: Tensor[] = [];
   try {
     if (parsed.compile) {
@@ -101,7 +152,7 @@ function splitUrl(url: unknown, where: string): { scheme: string; path: string }
 }
 
 /** model.save(url): 'localstorage://name' or 'downloads://name' (a JSON file download). */
-export async function saveModel(model: Sequential, url: string): Promise<SaveResult> {
+export async function saveModel(model: LayersModel, url: string): Promise<SaveResult> {
   const where = 'save()';
   const { scheme, path } = splitUrl(url, where);
   if (scheme !== 'localstorage' && scheme !== 'downloads') {
@@ -146,7 +197,7 @@ export async function saveModel(model: Sequential, url: string): Promise<SaveRes
  * holding it (e.g. from <input type="file">). A playground export ('nnplay-playground') loads
  * too: its model is used. Needs `await nn.ready()` first.
  */
-export async function loadLayersModel(source: unknown): Promise<Sequential> {
+export async function loadLayersModel(source: unknown): Promise<LayersModel> {
   const where = 'loadLayersModel()';
   let json: unknown = source;
   if (typeof source === 'string') {

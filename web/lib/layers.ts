@@ -1,24 +1,37 @@
-// nn.layers.*: layer descriptions (TF.js Layers names). A layer here is validated config;
-// its weights live in the engine model that a Sequential builds from the whole stack.
+// nn.layers.*: layers (TF.js Layers names). A layer here is its validated config and its calls
+// in functional graphs (layer.apply(x)); its weights live in the engine model built from a
+// whole graph (a Sequential is a chain of one).
 //
 // Shapes are per sample, without the batch dimension, as in TF.js: [features] for dense
-// layers, [height, width, channels] (NHWC) for images. A layer checks its own options when it
-// is made; whether it fits the layer before it is checked once, by outputShape(), when a
-// Sequential adds it, so a bad stack fails in add() with a message, not in the engine.
+// layers, [height, width, channels] (NHWC) for images. A layer checks the types of its own
+// options when it is made; everything that depends on the engine (a config key's range and
+// default, whether the layer fits its input's shape, its weights' names and shapes) is asked
+// of the engine (engine-tables.ts: inspect), never computed here.
 import { describe, quote } from './describe';
+import { checkLayerConfig, layerRow } from './engine-tables';
 import { integerIn, limits, range } from './limits';
+import { isReady } from './memory';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
+import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCall, isSymbolic, recordCall } from './symbolic';
 
+// The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
+// asserts that each equals the engine's table (engineTables()), so they cannot drift.
 export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
 export type Activation = (typeof activations)[number];
-export const kernelInitializers = ['glorotUniform', 'heNormal', 'zeros'] as const;
+export const kernelInitializers = ['glorotUniform', 'heNormal', 'zeros', 'ones'] as const;
 export type KernelInitializer = (typeof kernelInitializers)[number];
 export const biasInitializers = kernelInitializers;
 export type BiasInitializer = (typeof biasInitializers)[number];
 export const paddings = ['valid', 'same'] as const;
 export type Padding = (typeof paddings)[number];
-/** The layer types the engine builds (the "type" of a layer spec). */
-export const layerTypes = ['dense', 'conv2d', 'maxPooling2d', 'flatten'] as const;
+/** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
+export const layerTypes = [
+  'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'input',
+] as const;
+/** Layer types whose engine rows are being added (engine3); factories build their specs now. */
+export const pendingLayerTypes = [
+  'dropout', 'batchNormalization', 'reshape', 'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d',
+] as const;
 export type LayerType = (typeof layerTypes)[number];
 
 type RegularizerArg = Regularizer | 'l1' | 'l2' | 'l1l2';
@@ -216,47 +229,109 @@ function inputShapeOf(where: string, v: unknown, ranks: readonly number[], expec
   return [...(v as number[])];
 }
 
-/** Output height or width of a window of `size` moved by `stride` (TF's rule). */
-function windowOut(input: number, size: number, stride: number, padding: Padding): number {
-  return padding === 'same' ? Math.ceil(input / stride) : Math.floor((input - size) / stride) + 1;
-}
-
-/** One trainable tensor of a layer: engine name suffix and shape. */
-export interface WeightShape {
-  /** 'kernel' or 'bias'; the engine names it '<type>_<index>/<suffix>'. */
-  suffix: string;
-  shape: number[];
-}
-
 /** What every layer has. Make layers with nn.layers.*(), not with `new`. */
-export abstract class Layer {
-  abstract readonly spec: LayerSpec;
+export abstract class Layer implements GraphLayer {
+  /** The engine table's type name ('dense', 'conv2d', ...). */
+  abstract readonly type: string;
   /** The per-sample input shape declared on this layer (inputShape), if any. */
   abstract readonly inputShape: number[] | undefined;
-  abstract readonly name: string | undefined;
-  /** TF.js class name: 'Dense', 'Conv2D', 'MaxPooling2D', 'Flatten'. */
+  /** TF.js class name: 'Dense', 'Conv2D', 'MaxPooling2D', 'Flatten', ... */
   abstract getClassName(): string;
+  /** The engine config of this layer (table keys; the engine fills in defaults). */
+  abstract readonly config: Record<string, unknown>;
+  /** @internal Calls of this layer in functional graphs, in the order made. */
+  readonly calls: LayerCall[] = [];
+  #userName: string | undefined;
+  #autoName: string | undefined;
+
+  protected setUserName(where: string, v: unknown): void {
+    if (v === undefined) return;
+    if (typeof v !== 'string' || v.length < 1 || v.length > 100 || v.includes('/')) {
+      fail(where, `name must be a string of 1..100 characters without "/" (weights are named "<layer>/<weight>"), got ${describe(v)}`);
+    }
+    this.#userName = v;
+  }
+
+  /** The name given to the factory, or one made up when the layer was first used (dense_1, ...). */
+  get name(): string {
+    if (this.#userName !== undefined) return this.#userName;
+    this.#autoName ??= autoName(this.type);
+    return this.#autoName;
+  }
+
+  /** Whether the name was given by the user (false: made up). */
+  get hasUserName(): boolean {
+    return this.#userName !== undefined;
+  }
+
+  /** @internal A Sequential names its unnamed layers by position, as files of format 1 do. */
+  _nameIfUnnamed(name: string): void {
+    if (this.#userName === undefined && this.#autoName === undefined) this.#autoName = name;
+  }
+
+  /** The v1 layer spec (flat: {type, ...config}). */
+  get spec(): { type: string } & Record<string, unknown> {
+    return { type: this.type, ...this.config };
+  }
+
   /** The class name in messages ("got a Dense"), also in the minified bundle. */
   get [Symbol.toStringTag](): string {
     return this.getClassName();
   }
+
+  /** TF.js getConfig(): the layer's settings with the engine's defaults filled in (needs nn.ready()). */
+  getConfig(): Record<string, unknown> {
+    const row = layerRow(this.type);
+    const config = row ? checkLayerConfig(this.type, this.config, `layer "${this.name}" (${this.type})`).config : { ...this.config };
+    return { name: this.name, ...config };
+  }
+
   /**
-   * The per-sample output shape for a per-sample `input` shape; throws (prefixed with `where`)
-   * if this layer cannot take that input. `index` is the layer's 0-based position, for messages.
+   * Calls the layer on symbolic tensors (nn.input(), another layer's output) and returns its
+   * output. The engine checks the call (shapes, number of inputs); an error names this layer.
+   * Concrete Tensors are not supported yet (no eager mode): use model.predict().
    */
-  abstract outputShape(input: readonly number[], where: string, index: number): number[];
-  /** The trainable tensors, in Keras order, for a (valid) per-sample input shape. */
-  abstract weightShapes(input: readonly number[]): WeightShape[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    const where = `${this.getClassName()}.apply()`;
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (this.type === 'input') fail(where, 'an input layer is not applied: use nn.input({shape}) (or layer.output)');
+    if (list.length === 0) fail(where, 'expected a SymbolicTensor or an array of them, got an empty array');
+    list.forEach((t, i) => {
+      if (!isSymbolic(t)) {
+        const what = Array.isArray(inputs) ? `inputs[${i}]` : 'the input';
+        const tensor = t !== null && typeof t === 'object' && (t as object)[Symbol.toStringTag as keyof object] === 'Tensor';
+        fail(
+          where,
+          tensor
+            ? `applying a layer to a concrete Tensor (eager mode) is not supported yet; apply it to nn.input({shape}) or another layer's output and call model.predict()`
+            : `${what} must be a SymbolicTensor (from nn.input({shape}) or another layer's apply()), got ${describe(t)}`,
+        );
+      }
+    });
+    return completeCall(recordCall(this, list), where);
+  }
+
+  /** The output of this layer's only call (TF.js layer.output). */
+  get output(): SymbolicTensor {
+    if (this.calls.length === 0) fail(`layer "${this.name}"`, 'it has not been applied to anything yet, so it has no output');
+    if (this.calls.length > 1) fail(`layer "${this.name}"`, `it is applied ${this.calls.length} times (shared); use the tensor each apply() returned`);
+    return this.calls[0].output;
+  }
+
+  /** The input of this layer's only call (TF.js layer.input). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    if (this.calls.length !== 1) fail(`layer "${this.name}"`, `layer.input needs exactly one call, it has ${this.calls.length}`);
+    const ins = this.calls[0].inputs;
+    return ins.length === 1 ? ins[0] : [...ins];
+  }
 }
 
-function needsImage(layer: Layer, input: readonly number[], where: string, index: number): [number, number, number] {
-  if (input.length !== 3) {
-    fail(
-      where,
-      `layer ${index} (${layer.spec.type}) takes images [height, width, channels] but gets ${shapeText(input)}${index === 0 ? '' : ' from the layer before it'}`,
-    );
-  }
-  return [input[0], input[1], input[2]];
+const autoCounts = new Map<string, number>();
+/** Keras-style unique names per type: dense_1, dense_2, ... (across the realm). */
+function autoName(type: string): string {
+  const n = (autoCounts.get(type) ?? 0) + 1;
+  autoCounts.set(type, n);
+  return `${type}_${n}`;
 }
 
 const denseKeys = [
@@ -265,10 +340,10 @@ const denseKeys = [
 ];
 
 export class Dense extends Layer {
-  readonly spec: DenseSpec;
+  readonly type = 'dense';
+  readonly config: Omit<DenseSpec, 'type'>;
   /** Input size declared on this layer (inputShape / inputDim), if any. */
   readonly inputSize: number | undefined;
-  readonly name: string | undefined;
 
   constructor(args: DenseLayerArgs) {
     super();
@@ -277,9 +352,8 @@ export class Dense extends Layer {
     checkArgs(where, args, denseKeys, '{units: 8, activation: "relu"}');
     const units = positiveInt(where, 'units', args.units);
     this.inputSize = Dense.#inputSize(args);
-    this.name = nameOf(where, args.name);
-    this.spec = {
-      type: 'dense',
+    this.setUserName(where, args.name);
+    this.config = {
       units,
       activation: oneOf(where, 'activation', args.activation ?? 'linear', activations),
       useBias: useBiasOf(where, args.useBias),
@@ -319,21 +393,7 @@ export class Dense extends Layer {
     return 'Dense';
   }
 
-  outputShape(input: readonly number[], where: string, index: number): number[] {
-    if (input.length !== 1) {
-      fail(
-        where,
-        `layer ${index} (dense) gets ${shapeText(input)}${index === 0 ? '' : ' from the layer before it'}, but dense layers take flat vectors: add nn.layers.flatten() before it`,
-      );
-    }
-    return [this.spec.units];
-  }
 
-  weightShapes(input: readonly number[]): WeightShape[] {
-    const out: WeightShape[] = [{ suffix: 'kernel', shape: [input[0], this.spec.units] }];
-    if (this.spec.useBias) out.push({ suffix: 'bias', shape: [this.spec.units] });
-    return out;
-  }
 }
 
 const conv2dKeys = [
@@ -342,9 +402,9 @@ const conv2dKeys = [
 ];
 
 export class Conv2D extends Layer {
-  readonly spec: Conv2DSpec;
+  readonly type = 'conv2d';
+  readonly config: Omit<Conv2DSpec, 'type'>;
   readonly inputShape: number[] | undefined;
-  readonly name: string | undefined;
 
   constructor(args: Conv2DLayerArgs) {
     super();
@@ -354,9 +414,8 @@ export class Conv2D extends Layer {
     if (a.kernelSize === undefined) fail(where, 'kernelSize is required: a number like 3 or [height, width]');
     dataFormatOf(where, a.dataFormat);
     this.inputShape = inputShapeOf(where, a.inputShape, [3], '[height, width, channels] (NHWC), e.g. [28, 28, 1]');
-    this.name = nameOf(where, a.name);
-    this.spec = {
-      type: 'conv2d',
+    this.setUserName(where, a.name);
+    this.config = {
       filters,
       kernelSize: pair(where, 'kernelSize', a.kernelSize),
       strides: pair(where, 'strides', a.strides ?? 1),
@@ -373,32 +432,15 @@ export class Conv2D extends Layer {
     return 'Conv2D';
   }
 
-  outputShape(input: readonly number[], where: string, index: number): number[] {
-    const [h, w] = needsImage(this, input, where, index);
-    const { kernelSize: [kh, kw], strides: [sh, sw], padding } = this.spec;
-    if (padding === 'valid' && (kh > h || kw > w)) {
-      fail(
-        where,
-        `layer ${index} (conv2d): the ${kh}×${kw} kernel does not fit its ${h}×${w} input with padding 'valid'; use a smaller kernelSize or padding 'same'`,
-      );
-    }
-    return [windowOut(h, kh, sh, padding), windowOut(w, kw, sw, padding), this.spec.filters];
-  }
 
-  weightShapes(input: readonly number[]): WeightShape[] {
-    const [kh, kw] = this.spec.kernelSize;
-    const out: WeightShape[] = [{ suffix: 'kernel', shape: [kh, kw, input[2], this.spec.filters] }];
-    if (this.spec.useBias) out.push({ suffix: 'bias', shape: [this.spec.filters] });
-    return out;
-  }
 }
 
 const poolKeys = ['poolSize', 'strides', 'padding', 'dataFormat', 'inputShape', 'name'];
 
 export class MaxPooling2D extends Layer {
-  readonly spec: MaxPooling2DSpec;
+  readonly type = 'maxPooling2d';
+  readonly config: Omit<MaxPooling2DSpec, 'type'>;
   readonly inputShape: number[] | undefined;
-  readonly name: string | undefined;
 
   constructor(args: MaxPooling2DLayerArgs = {}) {
     super();
@@ -407,9 +449,8 @@ export class MaxPooling2D extends Layer {
     dataFormatOf(where, a.dataFormat);
     const poolSize = pair(where, 'poolSize', a.poolSize ?? 2);
     this.inputShape = inputShapeOf(where, a.inputShape, [3], '[height, width, channels] (NHWC), e.g. [28, 28, 1]');
-    this.name = nameOf(where, a.name);
-    this.spec = {
-      type: 'maxPooling2d',
+    this.setUserName(where, a.name);
+    this.config = {
       poolSize,
       strides: a.strides === undefined || a.strides === null ? [...poolSize] : pair(where, 'strides', a.strides),
       padding: oneOf(where, 'padding', a.padding ?? 'valid', paddings),
@@ -420,49 +461,339 @@ export class MaxPooling2D extends Layer {
     return 'MaxPooling2D';
   }
 
-  outputShape(input: readonly number[], where: string, index: number): number[] {
-    const [h, w, c] = needsImage(this, input, where, index);
-    const { poolSize: [ph, pw], strides: [sh, sw], padding } = this.spec;
-    if (padding === 'valid' && (ph > h || pw > w)) {
-      fail(
-        where,
-        `layer ${index} (maxPooling2d): the ${ph}×${pw} pool does not fit its ${h}×${w} input with padding 'valid'; use a smaller poolSize or padding 'same'`,
-      );
-    }
-    return [windowOut(h, ph, sh, padding), windowOut(w, pw, sw, padding), c];
-  }
 
-  weightShapes(): WeightShape[] {
-    return [];
-  }
 }
 
 const flattenKeys = ['inputShape', 'dataFormat', 'name'];
 
 export class Flatten extends Layer {
-  readonly spec: FlattenSpec = { type: 'flatten' };
+  readonly type = 'flatten';
+  readonly config: Record<string, never> = {};
   readonly inputShape: number[] | undefined;
-  readonly name: string | undefined;
 
   constructor(args: FlattenLayerArgs = {}) {
     super();
     const where = 'layers.flatten()';
     const a = checkArgs(where, args, flattenKeys, '{inputShape: [28, 28, 1]}');
     dataFormatOf(where, a.dataFormat);
-    this.inputShape = inputShapeOf(where, a.inputShape, [1, 3], '[features] or [height, width, channels]');
-    this.name = nameOf(where, a.name);
+    this.inputShape = inputShapeOf(where, a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [28, 28] or [28, 28, 1]');
+    this.setUserName(where, a.name);
   }
 
   getClassName(): string {
     return 'Flatten';
   }
 
-  outputShape(input: readonly number[]): number[] {
-    return [input.reduce((a, b) => a * b, 1)];
-  }
 
-  weightShapes(): WeightShape[] {
-    return [];
+}
+
+// ---------------------------------------------------------------- layers on the engine's table
+
+/**
+ * A layer whose options are exactly its engine table row's keys: the engine checks them (range,
+ * type, default) when the row exists; until then (rows still being added) `precheck` checks
+ * their types here so a factory never accepts nonsense silently.
+ */
+abstract class TableLayer extends Layer {
+  readonly type: string;
+  readonly config: Record<string, unknown>;
+  readonly inputShape: number[] | undefined;
+
+  constructor(type: string, where: string, args: unknown, keys: readonly string[], example: string, precheck: (a: Record<string, unknown>) => void) {
+    super();
+    this.type = type;
+    const a = checkArgs(where, args ?? {}, [...keys, 'inputShape', 'name'], example);
+    this.setUserName(where, a.name);
+    this.inputShape = inputShapeOf(where, a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [8] or [28, 28, 1]');
+    const config: Record<string, unknown> = {};
+    for (const k of keys) if (a[k] !== undefined) config[k] = a[k];
+    precheck(config);
+    this.config = config;
+    // With the engine loaded and the row present, its words on the arguments, now.
+    if (isReady() && layerRow(this.type)) checkLayerConfig(this.type, config, where.replace(/\(\)$/, '()'));
+  }
+}
+
+function numberIn(where: string, what: string, v: unknown, min: number, max: number, openMax = false): void {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMax ? v >= max : v > max)) {
+    fail(where, `${what} must be a number in [${min}, ${max}${openMax ? ')' : ']'}, got ${describe(v)}`);
+  }
+}
+function boolOf(where: string, what: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') fail(where, `${what} must be true or false, got ${describe(v)}`);
+}
+function dimsOf(where: string, what: string, v: unknown, allowNull = false): void {
+  if (v === undefined || (allowNull && v === null)) return;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => isDimension(d) || (d === -1 && what === 'targetShape'))) {
+    fail(where, `${what} must be a non-empty array of integers in ${range(1, limits.dimension)}, got ${describe(v)}`);
+  }
+}
+
+export interface DropoutLayerArgs {
+  /** Fraction of the inputs to drop in training, in [0, 1). */
+  rate: number;
+  /** Shape of the keep mask (1 = broadcast over that axis), e.g. [1, 1, channels]. */
+  noiseShape?: number[];
+  /** Seeds this layer's stream (otherwise the model seed's). */
+  seed?: number;
+  inputShape?: number[];
+  name?: string;
+}
+export class Dropout extends TableLayer {
+  constructor(args: DropoutLayerArgs) {
+    const where = 'layers.dropout()';
+    super('dropout', where, args, ['rate', 'noiseShape', 'seed'], '{rate: 0.5}', (c) => {
+      if (c.rate === undefined) fail(where, 'rate is required: the fraction of inputs to drop, e.g. 0.5');
+      numberIn(where, 'rate', c.rate, 0, 1, true);
+      dimsOf(where, 'noiseShape', c.noiseShape, true);
+      if (c.seed !== undefined) integerIn(where, 'seed', c.seed, 0, limits.seed);
+    });
+  }
+  getClassName(): string {
+    return 'Dropout';
+  }
+}
+
+export interface BatchNormalizationLayerArgs {
+  /** Only -1 (the last axis, channels). */
+  axis?: number;
+  /** Default 0.99: moving = moving · momentum + batch · (1 − momentum). */
+  momentum?: number;
+  /** Default 0.001. */
+  epsilon?: number;
+  /** Default true: learn beta. */
+  center?: boolean;
+  /** Default true: learn gamma. */
+  scale?: boolean;
+  inputShape?: number[];
+  name?: string;
+}
+export class BatchNormalization extends TableLayer {
+  constructor(args: BatchNormalizationLayerArgs = {}) {
+    const where = 'layers.batchNormalization()';
+    super('batchNormalization', where, args, ['axis', 'momentum', 'epsilon', 'center', 'scale'], '{momentum: 0.99}', (c) => {
+      if (c.axis !== undefined && c.axis !== -1) fail(where, `axis must be -1 (the last axis), got ${describe(c.axis)}`);
+      numberIn(where, 'momentum', c.momentum, 0, 1);
+      if (c.epsilon !== undefined && (typeof c.epsilon !== 'number' || !(c.epsilon > 0) || !Number.isFinite(c.epsilon))) {
+        fail(where, `epsilon must be a number > 0, got ${describe(c.epsilon)}`);
+      }
+      boolOf(where, 'center', c.center);
+      boolOf(where, 'scale', c.scale);
+    });
+  }
+  getClassName(): string {
+    return 'BatchNormalization';
+  }
+}
+
+export interface ActivationLayerArgs {
+  activation: Activation;
+  /** leakyRelu's slope / elu's scale (defaults 0.3 / 1.0 as TF.js). */
+  alpha?: number;
+  inputShape?: number[];
+  name?: string;
+}
+export class ActivationLayer extends TableLayer {
+  constructor(args: ActivationLayerArgs) {
+    const where = 'layers.activation()';
+    super('activation', where, args, ['activation', 'alpha'], "{activation: 'relu'}", (c) => {
+      if (c.activation === undefined) fail(where, "activation is required, e.g. {activation: 'relu'}");
+      c.activation = oneOf(where, 'activation', c.activation, activations);
+      numberIn(where, 'alpha', c.alpha, 0, Number.MAX_VALUE);
+    });
+  }
+  getClassName(): string {
+    return 'Activation';
+  }
+}
+
+export interface ReshapeLayerArgs {
+  /** The per-sample output shape; one entry may be -1 (inferred). */
+  targetShape: number[];
+  inputShape?: number[];
+  name?: string;
+}
+export class Reshape extends TableLayer {
+  constructor(args: ReshapeLayerArgs) {
+    const where = 'layers.reshape()';
+    super('reshape', where, args, ['targetShape'], '{targetShape: [7, 7, 1]}', (c) => {
+      if (c.targetShape === undefined) fail(where, 'targetShape is required, e.g. [7, 7, 1]');
+      dimsOf(where, 'targetShape', c.targetShape);
+    });
+  }
+  getClassName(): string {
+    return 'Reshape';
+  }
+}
+
+export interface ConcatenateLayerArgs {
+  /** Only -1 (the last axis). */
+  axis?: number;
+  name?: string;
+}
+export class Concatenate extends TableLayer {
+  constructor(args: ConcatenateLayerArgs = {}) {
+    const where = 'layers.concatenate()';
+    super('concatenate', where, args, ['axis'], '{axis: -1}', (c) => {
+      if (c.axis !== undefined && c.axis !== -1) fail(where, `axis must be -1 (the last axis), got ${describe(c.axis)}`);
+    });
+  }
+  getClassName(): string {
+    return 'Concatenate';
+  }
+}
+
+export class Add extends TableLayer {
+  constructor(args: { name?: string } = {}) {
+    super('add', 'layers.add()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'Add';
+  }
+}
+
+export interface AveragePooling2DLayerArgs {
+  poolSize?: number | [number, number];
+  strides?: number | [number, number] | null;
+  padding?: Padding;
+  inputShape?: number[];
+  name?: string;
+}
+export class AveragePooling2D extends TableLayer {
+  constructor(args: AveragePooling2DLayerArgs = {}) {
+    const where = 'layers.averagePooling2d()';
+    super('averagePooling2d', where, args, ['poolSize', 'strides', 'padding'], '{poolSize: 2}', (c) => {
+      if (c.poolSize !== undefined) c.poolSize = pair(where, 'poolSize', c.poolSize);
+      if (c.strides !== undefined && c.strides !== null) c.strides = pair(where, 'strides', c.strides);
+      if (c.padding !== undefined) oneOf(where, 'padding', c.padding, paddings);
+    });
+  }
+  getClassName(): string {
+    return 'AveragePooling2D';
+  }
+}
+
+export class GlobalAveragePooling2D extends TableLayer {
+  constructor(args: { inputShape?: number[]; name?: string } = {}) {
+    super('globalAveragePooling2d', 'layers.globalAveragePooling2d()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'GlobalAveragePooling2D';
+  }
+}
+
+export interface InputLayerArgs {
+  /** The shape of one sample (TF.js inputShape), e.g. [28, 28, 1]. */
+  inputShape?: number[];
+  /** Same as inputShape (nn.input's spelling). */
+  shape?: number[];
+  name?: string;
+}
+/** A graph input (nn.input() makes one and returns its output). */
+export class InputLayer extends Layer {
+  readonly type = 'input';
+  readonly config: { shape: number[] };
+  readonly inputShape: number[];
+  constructor(args: InputLayerArgs, where = 'layers.inputLayer()') {
+    super();
+    const a = checkArgs(where, args, ['inputShape', 'shape', 'name'], '{shape: [2]}');
+    this.setUserName(where, a.name);
+    if (a.shape !== undefined && a.inputShape !== undefined) fail(where, 'give shape or inputShape, not both');
+    const shape = inputShapeOf(where, a.shape ?? a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [2] or [28, 28, 1]');
+    if (!shape) fail(where, 'shape is required: the shape of one sample without the batch dimension, e.g. {shape: [2]}');
+    this.inputShape = shape;
+    this.config = { shape: [...shape] };
+    inputCall(this, shape);
+  }
+  getClassName(): string {
+    return 'InputLayer';
+  }
+}
+
+/** nn.input({shape, name?}): a graph input, as a SymbolicTensor [null, ...shape]. */
+export function input(args: { shape: number[]; name?: string }): SymbolicTensor {
+  return new InputLayer(args as InputLayerArgs, 'input()').output;
+}
+
+/** Zeroes a fraction `rate` of the inputs in training and scales the rest by 1 / (1 − rate); identity at inference. */
+export function dropout(args: DropoutLayerArgs): Dropout {
+  return new Dropout(args);
+}
+/** Normalizes each channel by batch statistics in training, by moving statistics at inference. */
+export function batchNormalization(args?: BatchNormalizationLayerArgs): BatchNormalization {
+  return new BatchNormalization(args);
+}
+/** An activation as its own layer. */
+export function activation(args: ActivationLayerArgs): ActivationLayer {
+  return new ActivationLayer(args);
+}
+/** The same values in another per-sample shape (row-major). */
+export function reshape(args: ReshapeLayerArgs): Reshape {
+  return new Reshape(args);
+}
+/** Joins its inputs along the last axis (apply it to an array). */
+export function concatenate(args?: ConcatenateLayerArgs): Concatenate {
+  return new Concatenate(args);
+}
+/** The elementwise sum of its inputs (same shapes; apply it to an array). */
+export function add(args?: { name?: string }): Add {
+  return new Add(args);
+}
+/** The mean of each pool window, per channel. */
+export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooling2D {
+  return new AveragePooling2D(args);
+}
+/** [height, width, channels] → [channels]: the mean over all positions. */
+export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
+  return new GlobalAveragePooling2D(args);
+}
+/** A graph input layer (TF.js tf.layers.inputLayer). */
+export function inputLayer(args: InputLayerArgs): InputLayer {
+  return new InputLayer(args);
+}
+
+/**
+ * The layer a v2 file's entry describes: {type, config}; the config keys are the engine's (the
+ * same as the factories' options), checked by the same factory. name is the layer's name.
+ */
+export function layerFromConfig(type: string, config: Record<string, unknown>, name: string): Layer {
+  const args = { ...config, name } as never;
+  const c = config as Record<string, unknown>;
+  switch (type) {
+    case 'input':
+      return new InputLayer({ shape: c.shape as number[], name }, 'layers');
+    case 'dense':
+    case 'conv2d': {
+      const reg = c.kernelRegularizer as { l1?: number; l2?: number } | null | undefined;
+      const rest: Record<string, unknown> = { ...c, name, kernelRegularizer: reg ? l1l2({ l1: reg.l1 ?? 0, l2: reg.l2 ?? 0 }) : undefined };
+      if (rest.kernelRegularizer === undefined) delete rest.kernelRegularizer;
+      if (c.alpha === null) delete rest.alpha;
+      if (c.strides === null) delete rest.strides;
+      return type === 'dense' ? new Dense(rest as never) : new Conv2D(rest as never);
+    }
+    case 'maxPooling2d':
+      return new MaxPooling2D(args);
+    case 'flatten':
+      return new Flatten(args);
+    case 'activation':
+      return new ActivationLayer(args);
+    case 'dropout':
+      return new Dropout(args);
+    case 'batchNormalization':
+      return new BatchNormalization(args);
+    case 'reshape':
+      return new Reshape(args);
+    case 'concatenate':
+      return new Concatenate(args);
+    case 'add':
+      return new Add(args);
+    case 'averagePooling2d':
+      return new AveragePooling2D(args);
+    case 'globalAveragePooling2d':
+      return new GlobalAveragePooling2D(args);
+    default:
+      fail('layers', `unknown layer type ${quote(type)}; allowed: ${[...layerTypes, ...pendingLayerTypes].join(', ')}`);
   }
 }
 
@@ -535,34 +866,3 @@ export function layerFromSpec(spec: LayerSpec & { name?: string }, inputShape?: 
   }
 }
 
-/**
- * The per-sample output shape of every layer of a stack, checking each against the one before
- * (and a later layer's own inputShape, if it declares one). Throws `nnplay: <where>: ...`.
- */
-export function stackShapes(inputShape: readonly number[], layers: readonly Layer[], where: string): number[][] {
-  const shapes: number[][] = [];
-  let input: readonly number[] = inputShape;
-  layers.forEach((layer, i) => {
-    if (i > 0 && layer.inputShape !== undefined && shapeText(layer.inputShape) !== shapeText(input)) {
-      const what = input.length === 1 && layer.inputShape.length === 1 ? `has ${input[0]} units` : `outputs ${shapeText(input)}`;
-      fail(
-        where,
-        `layer ${i} declares inputShape ${shapeText(layer.inputShape)} but the layer before it ${what}; inputShape is only needed on the first layer`,
-      );
-    }
-    input = layer.outputShape(input, where, i);
-    shapes.push([...input]);
-  });
-  return shapes;
-}
-
-/** The engine's weight names and shapes of a stack, in Keras order ('<type>_<i>/kernel', ...). */
-export function stackWeights(inputShape: readonly number[], layers: readonly Layer[]): { name: string; shape: number[] }[] {
-  const out: { name: string; shape: number[] }[] = [];
-  let input: readonly number[] = inputShape;
-  layers.forEach((layer, i) => {
-    for (const w of layer.weightShapes(input)) out.push({ name: `${layer.spec.type}_${i + 1}/${w.suffix}`, shape: w.shape });
-    input = layer.outputShape(input, 'internal', i);
-  });
-  return out;
-}

@@ -1,33 +1,38 @@
-// The nnplay model file format, 'nnplay-layers-model' version 1, and the pure functions that
-// write and check it.
+// The nnplay model file format, 'nnplay-layers-model', and the functions that write and check it.
+//  - version 2 (written by model.toJSON()): the functional graph, {graph: {layers: [{name, type,
+//    config, inbound}], inputs, outputs}} as in the engine's v2 spec (engine/nn/graph.h), plus
+//    modelClass ('Sequential' or 'LayersModel'), seed, compile and weights.
+//  - version 1 (still read, and written by the playground's checkpoints): a Sequential,
+//    {inputShape, layers: [{type, ...config}]}.
 //
 // What it is: the one definition of the format, shared by the library (model.toJSON(),
-// nn.models.fromJSON(), save/loadLayersModel in io.ts) and by the playground worker, which
-// checkpoints its engine model in the same format so that a model trained on the page loads
-// in the library. What it is not: a loader. Nothing here touches wasm, so a file is checked
-// completely before anything is built: a bad file creates nothing.
+// nn.models.fromJSON(), save/loadLayersModel in io.ts) and by the playground. What it is not: a
+// loader. A file is checked completely before anything is built: its structure here, its layers,
+// shapes and weight names and shapes by the engine's inspect() (when the engine is loaded, which
+// every loader needs; a page that only reads a file's structure may call this without it).
 //
-// Weights are base64 of little-endian float32, in Keras order (per dense layer kernel
-// [inputs, units], then bias [units]; per conv2d layer kernel [kernelH, kernelW, inChannels,
-// filters], then bias [filters]), so a file round-trips bit for bit.
+// Weights are base64 of little-endian float32, in Keras order (layers in graph order, each
+// layer's own order: kernel then bias; gamma, beta, moving_mean, moving_variance), named
+// "<layer>/<weight>" by the engine, so a file round-trips bit for bit.
 import { describe, quote } from './describe';
+import { inspect } from './engine-tables';
 import {
   type Conv2DSpec,
   type DenseSpec,
   type FlattenSpec,
-  type Layer,
   type LayerSpec,
   type MaxPooling2DSpec,
   layerFromSpec,
   layerTypes,
-  stackShapes,
-  stackWeights,
 } from './layers';
+import { isReady } from './memory';
+import type { GraphSpecV2 } from './symbolic';
 import { integerIn, limits, range } from './limits';
 import { type Optimizer, type OptimizerConfig, adagrad, adam, momentum, rmsprop, sgd } from './optimizers';
 
 export const MODEL_FORMAT = 'nnplay-layers-model';
-export const MODEL_FORMAT_VERSION = 1;
+/** The version model.toJSON() writes; version 1 files are still read. */
+export const MODEL_FORMAT_VERSION = 2;
 
 /** One layer: the engine's layer spec (engine/nn/spec.h), plus an optional display name. */
 export type DenseLayerJSON = DenseSpec & { name?: string };
@@ -50,10 +55,26 @@ export interface CompileJSON {
   metrics: string[];
 }
 
-/** What model.toJSON() returns and nn.models.fromJSON() reads. Plain data: JSON.stringify it. */
+/** The functional graph of a version 2 file: the engine's v2 spec without format and seed. */
+export type GraphJSON = Pick<GraphSpecV2, 'layers' | 'inputs' | 'outputs'>;
+
+/** What model.toJSON() returns (version 2). Plain data: JSON.stringify it. */
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_FORMAT_VERSION;
+  version: 2;
+  name?: string;
+  /** Which class loading makes: a Sequential keeps add() and its chain form. */
+  modelClass: 'Sequential' | 'LayersModel';
+  seed: number;
+  graph: GraphJSON;
+  compile: CompileJSON | null;
+  weights: WeightJSON[];
+}
+
+/** A version 1 file (a Sequential): what nnplay wrote before the functional graph. */
+export interface ModelJSONv1 {
+  format: typeof MODEL_FORMAT;
+  version: 1;
   name?: string;
   /** The model seed (weight initialisation, shuffling). */
   seed: number;
@@ -74,12 +95,19 @@ export interface NamedWeights {
 
 /** A checked model file with its weights decoded. */
 export interface ParsedModel {
+  version: 1 | 2;
+  modelClass: 'Sequential' | 'LayersModel';
+  /** Version 2: the graph; version 1: null (see layers). */
+  graph: GraphJSON | null;
+  /** Whether inspect() checked the layers, shapes and weights (false only without the engine). */
+  checkedByEngine: boolean;
   name?: string;
   seed: number;
-  /** The shape of one sample, e.g. [2] or [28, 28, 1]. */
+  /** The shape of one sample (of input 0), e.g. [2] or [28, 28, 1]. */
   inputShape: number[];
   /** Values per sample: the product of inputShape. */
   inputSize: number;
+  /** Version 1: the layers; version 2: []. */
   layers: LayerJSON[];
   compile: CompileJSON | null;
   weights: NamedWeights[];
@@ -128,19 +156,9 @@ export function decodeFloat32(data: unknown, what: string): Float32Array {
 // ---------------------------------------------------------------- writing
 
 /**
- * The weights a stack of layers has, in Keras order, with the engine's names: <type>_<i>/kernel
- * and <type>_<i>/bias, i counting all layers from 1 (dense_1/kernel [inputs, units],
- * conv2d_1/kernel [kh, kw, cin, filters], ...). The layers must fit inputShape.
+ * Assembles a version 1 file (a Sequential; the playground's checkpoints). `weights` in Keras
+ * order with the engine's names (WasmModel.weightName), e.g. dense_1/kernel.
  */
-export function expectedWeights(
-  input: readonly number[] | number,
-  layers: readonly LayerJSON[],
-): { name: string; shape: number[] }[] {
-  const inputShape = typeof input === 'number' ? [input] : [...input];
-  return stackWeights(inputShape, layers.map((l, i) => layerFromSpec(l, i === 0 ? inputShape : undefined)));
-}
-
-/** Assembles a ModelJSON; `weights` in Keras order (checked against the layers). */
 export function toModelJSON(parts: {
   name?: string;
   seed: number;
@@ -150,27 +168,46 @@ export function toModelJSON(parts: {
   inputSize?: number;
   layers: readonly LayerJSON[];
   compile: CompileJSON | null;
-  weights: readonly { shape: readonly number[]; values: Float32Array }[];
-}): ModelJSON {
+  weights: readonly { name: string; shape: readonly number[]; values: Float32Array }[];
+}): ModelJSONv1 {
   const inputShape = parts.inputShape ? [...parts.inputShape] : parts.inputSize !== undefined ? [parts.inputSize] : null;
   if (!inputShape) throw new Error('nnplay: internal: toModelJSON needs inputShape (or inputSize)');
-  const expected = expectedWeights(inputShape, parts.layers);
-  if (parts.weights.length !== expected.length) {
-    throw new Error(`nnplay: internal: ${parts.weights.length} weight tensors for ${expected.length} expected`);
-  }
-  const json: ModelJSON = {
+  const json: ModelJSONv1 = {
     format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
+    version: 1,
     seed: parts.seed,
     inputShape,
     layers: parts.layers.map(copyLayer),
-    compile: parts.compile
-      ? { optimizer: { ...parts.compile.optimizer }, loss: parts.compile.loss, metrics: [...parts.compile.metrics] }
-      : null,
-    weights: expected.map((e, i) => ({ name: e.name, shape: [...e.shape], data: encodeFloat32(parts.weights[i].values) })),
+    compile: copyCompile(parts.compile),
+    weights: parts.weights.map((w) => ({ name: w.name, shape: [...w.shape], data: encodeFloat32(w.values) })),
   };
   if (parts.name !== undefined) json.name = parts.name;
   return json;
+}
+
+/** Assembles a version 2 file from a model's engine spec and its weights (names from the engine). */
+export function toModelJSONv2(parts: {
+  name?: string;
+  modelClass: 'Sequential' | 'LayersModel';
+  spec: GraphSpecV2;
+  compile: CompileJSON | null;
+  weights: readonly { name: string; shape: readonly number[]; values: Float32Array }[];
+}): ModelJSON {
+  const json: ModelJSON = {
+    format: MODEL_FORMAT,
+    version: 2,
+    modelClass: parts.modelClass,
+    seed: parts.spec.seed,
+    graph: JSON.parse(JSON.stringify({ layers: parts.spec.layers, inputs: parts.spec.inputs, outputs: parts.spec.outputs })) as GraphJSON,
+    compile: copyCompile(parts.compile),
+    weights: parts.weights.map((w) => ({ name: w.name, shape: [...w.shape], data: encodeFloat32(w.values) })),
+  };
+  if (parts.name !== undefined) json.name = parts.name;
+  return json;
+}
+
+function copyCompile(c: CompileJSON | null): CompileJSON | null {
+  return c ? { optimizer: { ...c.optimizer }, loss: c.loss, metrics: [...c.metrics] } : null;
 }
 
 // ---------------------------------------------------------------- reading
@@ -219,12 +256,15 @@ function copyLayer(l: LayerJSON): LayerJSON {
   }
 }
 
-const topKeys = ['format', 'version', 'name', 'seed', 'inputShape', 'layers', 'compile', 'weights'];
+const topKeysV1 = ['format', 'version', 'name', 'seed', 'inputShape', 'layers', 'compile', 'weights'];
+const topKeysV2 = ['format', 'version', 'name', 'modelClass', 'seed', 'graph', 'compile', 'weights'];
 
 /**
- * Checks a model file object completely and decodes its weights. Throws an Error starting
- * with `nnplay: <where>:` that says what was wrong and what is expected. Loss and metric names
- * are checked by compile() when the model is built (see io.ts).
+ * Checks a model file object (version 1 or 2) completely and decodes its weights. Throws an
+ * Error starting with `nnplay: <where>:` that says what was wrong and what is expected. The
+ * layers, their shapes and the weights' names and shapes are checked by the engine (inspect)
+ * when it is loaded; without it (a page reading a file's structure) only the structure is.
+ * Loss and metric names are checked by compile() when the model is built (see io.ts).
  */
 export function parseModelJSON(input: unknown, where: string): ParsedModel {
   const fail = (message: string): never => {
@@ -239,57 +279,86 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
     if (obj.format === 'nnplay-playground') fail("this is a playground file: its model is the 'model' field (nn.loadLayersModel() reads both)");
     fail(`format must be '${MODEL_FORMAT}', got ${obj.format === undefined ? 'no format field' : typeName(obj.format)}`);
   }
-  if (obj.version !== MODEL_FORMAT_VERSION) {
+  if (obj.version !== 1 && obj.version !== 2) {
     const newer = typeof obj.version === 'number' && obj.version > MODEL_FORMAT_VERSION;
     fail(
-      `version ${describe(obj.version)} is not supported${newer ? ' (the file was written by a newer nnplay)' : ''}; this nnplay reads version ${MODEL_FORMAT_VERSION}`,
+      `version ${describe(obj.version)} is not supported${newer ? ' (the file was written by a newer nnplay)' : ''}; this nnplay reads versions 1 and ${MODEL_FORMAT_VERSION}`,
     );
   }
-  unknownKeys(obj, topKeys, 'the model', fail);
+  const version = obj.version as 1 | 2;
+  unknownKeys(obj, version === 1 ? topKeysV1 : topKeysV2, 'the model', fail);
   if (obj.name !== undefined && typeof obj.name !== 'string') fail(`name must be a string, got ${typeName(obj.name)}`);
   const seed = obj.seed;
   integerIn(where, 'seed', seed, 0, limits.seed);
-  const shape = obj.inputShape;
-  if (
-    !Array.isArray(shape) ||
-    (shape.length !== 1 && shape.length !== 3) ||
-    shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > limits.dimension)
-  ) {
-    fail(`inputShape must be [features] or [height, width, channels] of integers in ${range(1, limits.dimension)}, got ${describe(shape)}`);
-  }
-  const inputShape = [...(shape as number[])];
-  const inputSize = inputShape.reduce((a, b) => a * b, 1);
 
-  if (!Array.isArray(obj.layers) || obj.layers.length === 0) fail('layers must be a non-empty array of layer specs');
-  const built: Layer[] = (obj.layers as unknown[]).map((raw, i) => {
-    const what = `layers[${i}]`;
-    if (!isObject(raw)) fail(`${what} must be an object like {type: 'dense', units: 8, activation: 'tanh'}, got ${typeName(raw)}`);
-    const l = raw as Record<string, unknown>;
-    const keys = typeof l.type === 'string' ? layerKeys[l.type] : undefined;
-    if (!keys) {
-      fail(`${what}.type must be ${layerTypes.map((t) => `'${t}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${typeName(l.type)}`);
+  let layers: LayerJSON[] = [];
+  let graph: GraphJSON | null = null;
+  let spec: unknown;
+  let inputShape: number[];
+  let modelClass: 'Sequential' | 'LayersModel' = 'Sequential';
+  if (version === 1) {
+    const shape = obj.inputShape;
+    if (
+      !Array.isArray(shape) ||
+      shape.length < 1 ||
+      shape.length > 6 ||
+      shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > limits.dimension)
+    ) {
+      fail(`inputShape must be [features] or [height, width, channels] of integers in ${range(1, limits.dimension)}, got ${describe(shape)}`);
     }
-    unknownKeys(l, keys!, what, fail);
-    if (l.kernelRegularizer !== undefined && !isObject(l.kernelRegularizer)) {
-      fail(`${what}.kernelRegularizer must be {l1, l2}, got ${typeName(l.kernelRegularizer)}`);
+    inputShape = [...(shape as number[])];
+    if (!Array.isArray(obj.layers) || obj.layers.length === 0) fail('layers must be a non-empty array of layer specs');
+    layers = (obj.layers as unknown[]).map((raw, i) => {
+      const what = `layers[${i}]`;
+      if (!isObject(raw)) fail(`${what} must be an object like {type: 'dense', units: 8, activation: 'tanh'}, got ${typeName(raw)}`);
+      const l = raw as Record<string, unknown>;
+      const keys = typeof l.type === 'string' ? layerKeys[l.type] : undefined;
+      if (!keys) {
+        fail(`${what}.type must be ${layerTypes.slice(0, 4).map((t) => `'${t}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${typeName(l.type)}`);
+      }
+      unknownKeys(l, keys!, what, fail);
+      if (l.kernelRegularizer !== undefined && !isObject(l.kernelRegularizer)) {
+        fail(`${what}.kernelRegularizer must be {l1, l2}, got ${typeName(l.kernelRegularizer)}`);
+      }
+      try {
+        // The same type checks as nn.layers.*() (the factories validate every field).
+        const layer = layerFromSpec(l as unknown as LayerSpec, i === 0 ? inputShape : undefined);
+        const out = copyLayer(layer.spec as unknown as LayerJSON);
+        if (typeof l.name === 'string') out.name = l.name;
+        return out;
+      } catch (err) {
+        rethrowAs(err, what, fail);
+      }
+    });
+    // The engine reads version 1 specs as they are (layer i named <type>_<i+1>).
+    spec = { inputShape, seed, layers: layers.map(({ name: _name, ...rest }) => rest) };
+  } else {
+    if (obj.modelClass !== 'Sequential' && obj.modelClass !== 'LayersModel') {
+      fail(`modelClass must be 'Sequential' or 'LayersModel', got ${typeName(obj.modelClass)}`);
     }
-    try {
-      // The same checks as nn.layers.*() (the factories validate every field).
-      return layerFromSpec(l as unknown as LayerSpec, i === 0 ? inputShape : undefined);
-    } catch (err) {
-      rethrowAs(err, what, fail);
-    }
-  });
-  try {
-    stackShapes(inputShape, built, 'layers');
-  } catch (err) {
-    fail((err instanceof Error ? err.message : String(err)).replace(/^nnplay: layers: /, 'layers: '));
+    modelClass = obj.modelClass as 'Sequential' | 'LayersModel';
+    const g = obj.graph;
+    if (!isObject(g)) fail(`graph must be {layers, inputs, outputs}, got ${typeName(g)}`);
+    const go = g as Record<string, unknown>;
+    unknownKeys(go, ['layers', 'inputs', 'outputs'], 'graph', fail);
+    if (!Array.isArray(go.layers) || go.layers.length === 0) fail('graph.layers must be a non-empty array of {name, type, config, inbound}');
+    (go.layers as unknown[]).forEach((raw, i) => {
+      const what = `graph.layers[${i}]`;
+      if (!isObject(raw)) fail(`${what} must be {name, type, config, inbound}, got ${typeName(raw)}`);
+      const l = raw as Record<string, unknown>;
+      unknownKeys(l, ['name', 'type', 'config', 'inbound'], what, fail);
+      if (typeof l.name !== 'string') fail(`${what}.name must be a string, got ${typeName(l.name)}`);
+      if (typeof l.type !== 'string') fail(`${what}.type must be a layer type name, got ${typeName(l.type)}`);
+      if (l.config !== undefined && !isObject(l.config)) fail(`${what}.config must be an object, got ${typeName(l.config)}`);
+    });
+    if (!Array.isArray(go.inputs) || !go.inputs.every((n) => typeof n === 'string')) fail(`graph.inputs must be an array of input layer names, got ${describe(go.inputs)}`);
+    if (!Array.isArray(go.outputs) || go.outputs.length === 0) fail(`graph.outputs must be a non-empty array of layer refs, got ${describe(go.outputs)}`);
+    graph = JSON.parse(JSON.stringify({ layers: go.layers, inputs: go.inputs, outputs: go.outputs })) as GraphJSON;
+    spec = { format: 'nnplay-graph', seed, ...graph };
+    const firstInput = graph.layers.find((l) => l.name === graph!.inputs[0]);
+    inputShape = Array.isArray(firstInput?.config?.shape) ? [...(firstInput!.config.shape as number[])] : [];
   }
-  const layers: LayerJSON[] = built.map((layer) => {
-    const out = copyLayer(layer.spec);
-    if (layer.name !== undefined) out.name = layer.name;
-    return out;
-  });
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
 
   let compile: CompileJSON | null = null;
   if (obj.compile !== undefined && obj.compile !== null) {
@@ -305,45 +374,69 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
     compile = { optimizer: optimizer.config, loss: c.loss as string, metrics: [...(metrics as string[])] };
   }
 
-  const expected = stackWeights(inputShape, built);
-  const list = expected.map((e) => `${e.name} [${e.shape.join(',')}]`).join(', ');
-  if (!Array.isArray(obj.weights)) fail(`weights must be an array of {name, shape, data}: ${list}; got ${typeName(obj.weights)}`);
+  // The engine's word on the layers: shapes through the graph, names, the variables it builds.
+  let expected: { name: string; shape: number[] }[] | null = null;
+  if (isReady()) {
+    try {
+      expected = inspect(spec, 'layers').layers.flatMap((l) => l.variables.map((v) => ({ name: v.name, shape: v.shape })));
+    } catch (err) {
+      fail((err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, ''));
+    }
+  }
+  const list = expected ? expected.map((e) => `${e.name} [${e.shape.join(',')}]`).join(', ') : '';
+  if (!Array.isArray(obj.weights)) fail(`weights must be an array of {name, shape, data}${expected ? `: ${list}` : ''}; got ${typeName(obj.weights)}`);
   const given = obj.weights as unknown[];
-  if (given.length < expected.length) {
+  if (expected && given.length < expected.length) {
     const missing = expected.slice(given.length).map((e) => e.name).join(', ');
     fail(`weights: ${given.length} of ${expected.length} tensors given, missing ${missing} (expected ${list})`);
   }
-  if (given.length > expected.length) fail(`weights: ${given.length} tensors given, but the layers have ${expected.length}: ${list}`);
-  const weights = expected.map((e, i): NamedWeights => {
-    const what = `weights[${i}] (${e.name})`;
-    const w = given[i];
+  if (expected && given.length > expected.length) fail(`weights: ${given.length} tensors given, but the layers have ${expected.length}: ${list}`);
+  const weights = given.map((w, i): NamedWeights => {
+    const e = expected?.[i];
+    const what = `weights[${i}]${e ? ` (${e.name})` : ''}`;
     if (!isObject(w)) fail(`${what} must be {name, shape, data}, got ${typeName(w)}`);
     const wo = w as Record<string, unknown>;
     unknownKeys(wo, ['name', 'shape', 'data'], what, fail);
-    if (wo.name !== e.name) {
+    if (e && wo.name !== e.name) {
       fail(`weights[${i}] is named ${wo.name === undefined ? 'nothing' : quote(wo.name)}, expected '${e.name}' (order: per layer with weights, kernel then bias)`);
     }
+    if (typeof wo.name !== 'string') fail(`${what}.name must be a string, got ${typeName(wo.name)}`);
     const s = wo.shape;
-    if (!Array.isArray(s) || s.length !== e.shape.length || s.some((d, j) => d !== e.shape[j])) {
+    if (e && (!Array.isArray(s) || s.length !== e.shape.length || s.some((d, j) => d !== e.shape[j]))) {
       fail(`${what} must have shape [${e.shape.join(',')}] to fit the layers, got ${describe(s)}`);
     }
+    if (!Array.isArray(s) || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > limits.dimension)) {
+      fail(`${what}.shape must be an array of integers, got ${describe(s)}`);
+    }
+    const shape = [...(s as number[])];
     let values: Float32Array;
     try {
       values = decodeFloat32(wo.data, what);
     } catch (err) {
       fail(err instanceof Error ? err.message : String(err));
     }
-    const size = e.shape.reduce((a, b) => a * b, 1);
+    const size = shape.reduce((a, b) => a * b, 1);
     if (values!.length !== size) {
-      fail(`${what} holds ${values!.length} float32 values, shape [${e.shape.join(',')}] needs ${size}`);
+      fail(`${what} holds ${values!.length} float32 values, shape [${shape.join(',')}] needs ${size}`);
     }
     for (let j = 0; j < values!.length; j++) {
       if (!Number.isFinite(values![j])) fail(`${what} contains ${values![j]} at index ${j}; weights must be finite numbers`);
     }
-    return { name: e.name, shape: [...e.shape], values: values! };
+    return { name: wo.name as string, shape, values: values! };
   });
 
-  const parsed: ParsedModel = { seed: seed as number, inputShape, inputSize, layers, compile, weights };
+  const parsed: ParsedModel = {
+    version,
+    modelClass,
+    graph,
+    checkedByEngine: expected !== null,
+    seed: seed as number,
+    inputShape,
+    inputSize,
+    layers,
+    compile,
+    weights,
+  };
   if (typeof obj.name === 'string') parsed.name = obj.name;
   return parsed;
 }

@@ -22,11 +22,13 @@ import {
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
-import { Layer, stackShapes } from './layers';
+import { InputLayer, Layer } from './layers';
+import { type Inspection, engineTables, inspect } from './engine-tables';
+import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
-import { check, counters, engine, release } from './memory';
+import { check, counters, engine, own, release } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { Tensor } from './tensor';
 
@@ -38,30 +40,34 @@ export const losses = [
 ] as const;
 export type LossName = (typeof losses)[number];
 
-// The spellings TF.js Layers accepts for the same losses.
-const lossAliases: Record<string, LossName> = {
-  meanSquaredError: 'meanSquaredError',
-  mse: 'meanSquaredError',
-  MSE: 'meanSquaredError',
-  mean_squared_error: 'meanSquaredError',
-  binaryCrossentropy: 'binaryCrossentropy',
-  binary_crossentropy: 'binaryCrossentropy',
-  categoricalCrossentropy: 'categoricalCrossentropy',
-  categorical_crossentropy: 'categoricalCrossentropy',
-  sparseCategoricalCrossentropy: 'sparseCategoricalCrossentropy',
-  sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+/** The canonical name of a loss given by name or alias (the engine's loss table), or undefined. */
+function lossName(v: unknown): LossName | undefined {
+  if (typeof v !== 'string') return undefined;
+  return engineTables().losses.find((l) => l.name === v || l.aliases.includes(v))?.name as LossName | undefined;
+}
 
-export const metricNames = ['accuracy', 'acc', 'mse', 'meanSquaredError'] as const;
-export type MetricName = (typeof metricNames)[number];
+/** The canonical name of a metric given by name or alias (the engine's metric table), or undefined. */
+function metricName(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  return engineTables().metrics.find((m) => m.name === v || m.aliases.includes(v))?.name;
+}
+
+/** The engine's metric names (aliases such as 'acc', 'meanSquaredError' are accepted too). */
+export const metricNames = ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae'] as const;
+export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredError' | 'meanAbsoluteError';
 
 export interface CompileArgs {
   /** 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' (TF.js default rates) or nn.train.*(). */
   optimizer: string | Optimizer;
-  loss: LossName | string;
-  /** 'accuracy' (logged as 'acc') and/or 'mse'. */
+  /** A loss name, {name}, a list (one per output) or a map by output name. */
+  loss: LossArg | LossArg[] | Record<string, LossArg>;
+  /** Weights of the outputs' losses (list or map by output name); default 1 each. */
+  lossWeights?: number[] | Record<string, number>;
+  /** 'accuracy' (logged as 'acc'), 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae'. */
   metrics?: MetricName | MetricName[] | string | string[];
 }
+
+export type LossArg = LossName | string | { name: LossName | string };
 
 export interface Callbacks {
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
@@ -156,16 +162,110 @@ interface FitSession {
 
 let nextModelId = 1;
 
-export class Sequential {
+/** A chain of layers as an engine v2 spec: an input (the first layer's inputShape), then each layer on the one before. */
+function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
+  const first = layers[0];
+  const input = first instanceof InputLayer ? first : null;
+  const inputName = input ? input.name : 'input';
+  const chain = input ? layers.slice(1) : layers;
+  const spec: GraphSpecV2 = {
+    format: 'nnplay-graph',
+    seed,
+    layers: [{ name: inputName, type: 'input', config: { shape: [...(input ? input.inputShape : first.inputShape!)] } }],
+    inputs: [inputName],
+    outputs: [],
+  };
+  let before = inputName;
+  for (const l of chain) {
+    spec.layers.push({ name: l.name, type: l.type, config: { ...l.config }, inbound: [[before]] });
+    before = l.name;
+  }
+  spec.outputs = [before];
+  return spec;
+}
+
+/** compile()'s loss in any TF.js form, as one canonical loss name per output. */
+function lossesPerOutput(loss: unknown, outputs: readonly string[], where: string): LossName[] {
+  const allowed = () => engineTables().losses.map((l) => `'${l.name}'`).join(', ');
+  const one = (v: unknown, what: string): LossName => {
+    let name = v;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const { name: n, ...params } = v as Record<string, unknown>;
+      if (Object.keys(params).length > 0) fail(where, `${what}: loss parameters (${Object.keys(params).join(', ')}) are not supported by the engine's losses yet; give {name} only`);
+      name = n;
+    }
+    const canonical = lossName(name);
+    if (!canonical) fail(where, `unknown loss ${quote(name)}${what === 'loss' ? '' : ` for ${what}`}; allowed: ${allowed()}`);
+    return canonical;
+  };
+  if (Array.isArray(loss)) {
+    if (loss.length !== outputs.length) fail(where, `loss is a list of ${loss.length}, but the model has ${outputs.length} outputs (${outputs.join(', ')})`);
+    return loss.map((l, i) => one(l, `output ${i} (${outputs[i]})`));
+  }
+  if (loss !== null && typeof loss === 'object' && !('name' in loss)) {
+    const map = loss as Record<string, unknown>;
+    for (const k of Object.keys(map)) if (!outputs.includes(k)) fail(where, `loss names output ${quote(k)}, which the model does not have; outputs: ${outputs.join(', ')}`);
+    return outputs.map((o) => {
+      if (!(o in map)) fail(where, `loss gives no loss for output "${o}"; give one per output (${outputs.join(', ')})`);
+      return one(map[o], `output "${o}"`);
+    });
+  }
+  const l = one(loss, 'loss');
+  return outputs.map(() => l);
+}
+
+/** compile()'s lossWeights (list or map by output name) as one weight per output (default 1). */
+function lossWeightsPerOutput(weights: unknown, outputs: readonly string[], where: string): number[] {
+  if (weights === undefined) return outputs.map(() => 1);
+  const check1 = (v: unknown, what: string): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(where, `lossWeights ${what} must be a finite number >= 0, got ${describe(v)}`);
+    return v;
+  };
+  if (Array.isArray(weights)) {
+    if (weights.length !== outputs.length) fail(where, `lossWeights has ${weights.length} entries, the model has ${outputs.length} outputs`);
+    return weights.map((w, i) => check1(w, `[${i}]`));
+  }
+  if (weights !== null && typeof weights === 'object') {
+    const map = weights as Record<string, unknown>;
+    for (const k of Object.keys(map)) if (!outputs.includes(k)) fail(where, `lossWeights names output ${quote(k)}, which the model does not have; outputs: ${outputs.join(', ')}`);
+    return outputs.map((o) => (o in map ? check1(map[o], `"${o}"`) : 1));
+  }
+  fail(where, `lossWeights must be a list or a map by output name, got ${describe(weights)}`);
+}
+
+
+// Which models use a layer: a model built after another that shares its layers builds sharing
+// that model's engine Variables (WasmModel.buildSharing), so both train and read one set.
+const modelsOfLayer = new WeakMap<Layer, Set<LayersModel>>();
+
+/** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
+interface ModelSource {
+  kind: 'sequential' | 'functional';
+  name: string;
+  seed?: number;
+  inputs?: SymbolicTensor[];
+  outputs?: SymbolicTensor[];
+}
+
+/**
+ * A model: a graph of layer calls from its inputs to its outputs (TF.js LayersModel), built by
+ * nn.model({inputs, outputs}); nn.sequential() makes the chain form of it. One class drives the
+ * engine for both.
+ */
+export class LayersModel {
   readonly name: string;
   readonly seed: number;
   /** Set to true from a callback to stop fit() after the current epoch (as in TF.js). */
   stopTraining = false;
 
   readonly #id = nextModelId++;
+  readonly #kind: 'sequential' | 'functional';
+  // Sequential: the chain; functional: the graph's endpoints.
   #layers: Layer[] = [];
-  // Per-sample output shape of each layer, checked when the layer was added.
-  #shapes: number[][] = [];
+  #inputs: SymbolicTensor[] = [];
+  #outputs: SymbolicTensor[] = [];
+  // The engine's answer for the current graph (shapes, variables), kept from the last check.
+  #inspection: Inspection | null = null;
   #wasm: WasmModel | null = null;
   #compiled: CompiledInfo | null = null;
   #disposed = false;
@@ -175,73 +275,134 @@ export class Sequential {
   #workerNeedsCompile = true;
   #workerNeedsWeights = true;
 
-  constructor(args: SequentialArgs = {}) {
-    if (args === null || typeof args !== 'object') fail('sequential()', `expected an options object like {layers: [...], seed: 42}, got ${describe(args)}`);
-    for (const k of Object.keys(args)) {
-      if (!['layers', 'seed', 'name'].includes(k)) fail('sequential()', `unknown option ${quote(k)}; allowed: layers, seed, name`);
-    }
-    if (args.seed !== undefined) integerIn('sequential()', 'seed', args.seed, 0, limits.seed);
-    if (args.layers !== undefined && !Array.isArray(args.layers)) {
-      fail('sequential()', `layers must be an array of layers (nn.layers.dense(...), nn.layers.conv2d(...), ...), got ${describe(args.layers)}`);
-    }
-    if (args.name !== undefined && typeof args.name !== 'string') fail('sequential()', `name must be a string, got ${describe(args.name)}`);
+  /** @internal Use nn.model() or nn.sequential(). */
+  constructor(source: ModelSource) {
+    this.#kind = source.kind;
     // No seed: a random one (as TF.js is random by default); pass a seed to reproduce runs.
-    this.seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.name = args.name ?? 'sequential';
-    for (const layer of args.layers ?? []) this.add(layer);
+    this.seed = source.seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.name = source.name;
+    if (source.kind === 'functional') {
+      this.#inputs = [...source.inputs!];
+      this.#outputs = [...source.outputs!];
+      this.#inspection = inspect(this.#spec(), 'model()');
+      this.#layers = this.#graphLayers();
+      for (const l of this.#layers) {
+        if (!modelsOfLayer.has(l)) modelsOfLayer.set(l, new Set());
+        modelsOfLayer.get(l)!.add(this);
+      }
+    }
     counters.models++;
   }
 
   // ---------------------------------------------------------------- building
 
-  /** 'Sequential', also in the minified bundle (error messages name it). */
+  /** 'LayersModel' or 'Sequential', also in the minified bundle (error messages name it). */
   get [Symbol.toStringTag](): string {
-    return 'Sequential';
+    return this.#kind === 'sequential' ? 'Sequential' : 'LayersModel';
   }
 
+  /** The layers in graph order (a functional model lists its InputLayers first, as TF.js). */
   get layers(): readonly Layer[] {
     return this.#layers;
+  }
+
+  /** The model's input tensors (a Sequential's are made from its first layer's inputShape). */
+  get inputs(): SymbolicTensor[] {
+    if (this.#kind === 'sequential') fail('inputs', 'a Sequential has no symbolic inputs; build with nn.model({inputs, outputs}) to cut sub-models');
+    return [...this.#inputs];
+  }
+
+  get outputs(): SymbolicTensor[] {
+    if (this.#kind === 'sequential') fail('outputs', 'a Sequential has no symbolic outputs; build with nn.model({inputs, outputs}) to cut sub-models');
+    return [...this.#outputs];
+  }
+
+  /** The layer with this name (TF.js getLayer({name}) or getLayer(name)); throws if there is none. */
+  getLayer(nameOrArgs: string | { name?: string; index?: number }): Layer {
+    const where = 'getLayer()';
+    const arg = typeof nameOrArgs === 'string' ? { name: nameOrArgs } : nameOrArgs;
+    if (arg === null || typeof arg !== 'object') fail(where, `expected a layer name or {name} / {index}, got ${describe(nameOrArgs)}`);
+    if (arg.index !== undefined) {
+      const layer = this.#layers[integerIn(where, 'index', arg.index, 0, Math.max(0, this.#layers.length - 1))];
+      if (!layer) fail(where, 'the model has no layers');
+      return layer;
+    }
+    const layer = this.#layers.find((l) => l.name === arg.name);
+    if (!layer) fail(where, `no layer is named ${quote(arg.name)}; the layers are ${this.#layers.map((l) => l.name).join(', ')}`);
+    return layer;
   }
 
   get isDisposed(): boolean {
     return this.#disposed;
   }
 
-  /** Appends a layer. The first layer must give inputShape; add all layers before compile(). */
+  /** Appends a layer (Sequential only). The first layer must give inputShape; add all layers before compile(). */
   add(layer: Layer): void {
     const where = 'add()';
     this.#alive(where);
+    if (this.#kind !== 'sequential') fail(where, 'only a Sequential takes add(); a functional model is fixed by nn.model({inputs, outputs})');
     if (!(layer instanceof Layer)) {
       fail(where, `expected a layer made by nn.layers.dense({...}), nn.layers.conv2d({...}), nn.layers.maxPooling2d({...}) or nn.layers.flatten(), got ${describe(layer)}`);
     }
     if (this.#wasm) {
       fail(where, 'the model is already built (by compile, fit, predict, getWeights or summary); add every layer before that');
     }
+    if (layer instanceof InputLayer) {
+      if (this.#layers.length > 0) fail(where, 'an inputLayer can only be the first layer');
+    }
     const i = this.#layers.length;
+    const first = this.#layers[0] ?? layer;
     if (i === 0 && layer.inputShape === undefined) {
       fail(
         where,
-        layer.spec.type === 'dense'
+        layer.type === 'dense'
           ? 'the first layer needs an inputShape, e.g. nn.layers.dense({inputShape: [2], units: 8})'
-          : `the first layer needs an inputShape, e.g. nn.layers.${layer.spec.type}({inputShape: [28, 28, 1], ...})`,
+          : `the first layer needs an inputShape, e.g. nn.layers.${layer.type}({inputShape: [28, 28, 1], ...})`,
       );
     }
-    // Checks the layer against the ones before it (throws before anything changes).
+    // Named by position when unnamed (dense_1, maxPooling2d_2: the weight names of format 1).
+    layer._nameIfUnnamed(`${layer.type}_${(first instanceof InputLayer ? i : i + 1)}`);
     const stack = [...this.#layers, layer];
-    this.#shapes = stackShapes(stack[0].inputShape!, stack, where);
+    // The engine checks the chain (throws before anything changes).
+    const inspection = inspect(sequentialSpec(stack, this.seed), where);
+    if (i > 0 && layer.inputShape !== undefined && !(layer instanceof InputLayer)) {
+      const before = inspection.layers[inspection.layers.length - 2].outputShape;
+      if (before.join() !== layer.inputShape.join()) {
+        const what = before.length === 1 && layer.inputShape.length === 1 ? `has ${before[0]} units` : `outputs [${before.join(',')}]`;
+        fail(where, `layer ${i} declares inputShape [${layer.inputShape.join(',')}] but the layer before it ${what}; inputShape is only needed on the first layer`);
+      }
+    }
+    this.#inspection = inspection;
     this.#layers = stack;
   }
 
-  /** The shape of one input sample (the first layer's inputShape), e.g. [2] or [28, 28, 1]. */
-  get inputShape(): number[] {
-    if (this.#layers.length === 0) fail('model', 'it has no layers yet');
-    return [...this.#layers[0].inputShape!];
+  #requireInspection(): Inspection {
+    if (!this.#inspection) fail('model', 'it has no layers yet');
+    return this.#inspection;
   }
 
-  /** The shape of one output sample (the last layer's output), e.g. [10]. */
+  /** The shape of one input sample (of input 0), e.g. [2] or [28, 28, 1]. */
+  get inputShape(): number[] {
+    return [...this.#requireInspection().inputs[0].shape];
+  }
+
+  /** The shape of one output sample (of output 0), e.g. [10]. */
   get outputShape(): number[] {
-    if (this.#layers.length === 0) fail('model', 'it has no layers yet');
-    return [...this.#shapes[this.#shapes.length - 1]];
+    return [...this.#requireInspection().outputs[0].shape];
+  }
+
+  /** Per-sample shapes of every input / output (functional models may have several). */
+  get inputShapes(): number[][] {
+    return this.#requireInspection().inputs.map((i) => [...i.shape]);
+  }
+
+  get outputShapes(): number[][] {
+    return this.#requireInspection().outputs.map((o) => [...o.shape]);
+  }
+
+  /** The output layer names, in output order (the keys of a loss map). */
+  get outputNames(): string[] {
+    return this.#requireInspection().outputs.map((o) => o.name);
   }
 
   /** Inputs per sample: the product of inputShape. */
@@ -254,25 +415,65 @@ export class Sequential {
     return this.outputShape.reduce((a, b) => a * b, 1);
   }
 
+  /** @internal The engine's view of the model (shapes and variables of every layer). */
+  get inspection(): Inspection {
+    return this.#requireInspection();
+  }
+
   #alive(where: string): void {
     if (this.#disposed) fail(where, 'this model was disposed and can no longer be used');
   }
 
+  #graphLayers(): Layer[] {
+    const spec = this.#spec() as GraphSpecV2;
+    const byName = new Map<string, Layer>();
+    const visit = (t: SymbolicTensor): void => {
+      const call = t._call;
+      byName.set(call.layer.name, call.layer as Layer);
+      for (const i of call.inputs) visit(i);
+    };
+    this.#outputs.forEach(visit);
+    return spec.layers.map((l) => byName.get(l.name)!);
+  }
+
+  /** The engine spec (v2) of this model. */
+  #spec(): GraphSpecV2 {
+    if (this.#kind === 'functional') return graphSpec(this.#inputs, this.#outputs, this.seed, 'model()');
+    return sequentialSpec(this.#layers, this.seed);
+  }
+
+  /** @internal The engine spec JSON (v2). */
+  specJson(): string {
+    return JSON.stringify(this.#spec());
+  }
+
   #specJson(): string {
-    return JSON.stringify({
-      inputShape: this.inputShape,
-      seed: this.seed,
-      layers: this.#layers.map((l) => l.spec),
-    });
+    return this.specJson();
   }
 
   #model(where: string): WasmModel {
     this.#alive(where);
     if (!this.#wasm) {
       if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
-      this.#wasm = makeModel(engine(), this.#specJson(), null);
+      // A built model that uses any of these layers: share its weights (sub-models).
+      let other: LayersModel | undefined;
+      for (const l of this.#layers) {
+        for (const m of modelsOfLayer.get(l) ?? []) if (m !== this && m.#wasm && !m.#disposed) other ??= m;
+      }
+      if (other) {
+        const model = own(new (engine().Model)());
+        try {
+          check(model.buildSharing(this.#specJson(), other.#wasm!), 'building the model');
+        } catch (err) {
+          release(model);
+          throw err;
+        }
+        this.#wasm = model;
+      } else {
+        this.#wasm = makeModel(engine(), this.#specJson(), null);
+      }
     }
-    return this.#wasm;
+    return this.#wasm!;
   }
 
   // ---------------------------------------------------------------- compile
@@ -282,22 +483,31 @@ export class Sequential {
     this.#alive(where);
     if (args === null || typeof args !== 'object') fail(where, `expected {optimizer, loss, metrics}, e.g. {optimizer: 'adam', loss: 'meanSquaredError'}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
-      if (!['optimizer', 'loss', 'metrics'].includes(k)) fail(where, `unknown option ${quote(k)}; allowed: optimizer, loss, metrics`);
+      if (!['optimizer', 'loss', 'metrics', 'lossWeights'].includes(k)) fail(where, `unknown option ${quote(k)}; allowed: optimizer, loss, metrics, lossWeights`);
     }
     let optimizer: Optimizer;
     if (typeof args.optimizer === 'string') optimizer = optimizerFromName(args.optimizer);
     else if (args.optimizer instanceof Optimizer) optimizer = args.optimizer;
     else fail(where, `optimizer must be a name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad') or an nn.train.*() object, got ${describe(args.optimizer)}`);
-    const loss = typeof args.loss === 'string' ? lossAliases[args.loss] : undefined;
-    if (!loss) {
-      fail(where, `unknown loss ${quote(args.loss)}; allowed: ${losses.map((l) => `'${l}'`).join(', ')}`);
-    }
+    if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
+    const outputs = this.outputNames;
+    const perOutput = lossesPerOutput(args.loss, outputs, where);
+    const weights = lossWeightsPerOutput(args.lossWeights, outputs, where);
     const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
     for (const m of metrics) {
-      if (typeof m !== 'string' || !(metricNames as readonly string[]).includes(m)) {
-        fail(where, `unknown metric ${quote(m)}; allowed: 'accuracy' (or 'acc'), 'mse' (or 'meanSquaredError')`);
+      if (!metricName(m)) {
+        fail(where, `unknown metric ${quote(m)}; allowed: ${engineTables().metrics.map((x) => `'${x.name}'`).join(', ')} (or their aliases, e.g. 'acc')`);
       }
     }
+    if (this.inspection.inputs.length !== 1 || outputs.length !== 1) {
+      fail(
+        where,
+        `training a model with ${this.inspection.inputs.length} inputs and ${outputs.length} outputs is not supported yet (the engine trains one input and one output); ` +
+          'build, predict, getWeights/setWeights, summary and save/load work for it',
+      );
+    }
+    if (weights[0] !== 1) fail(where, `lossWeights of a one-output model must be 1 (the engine has no loss scale yet), got ${weights[0]}`);
+    const loss = perOutput[0];
     const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
     const model = this.#model(where);
     check(model.compile(json), where);
@@ -644,10 +854,16 @@ export class Sequential {
 
   // ---------------------------------------------------------------- predict / evaluate
 
-  /** Outputs [samples, ...outputShape] (e.g. [samples, 10]) for xs [samples, ...inputShape]. */
-  predict(xs: Tensor): Tensor {
+  /**
+   * Outputs [samples, ...outputShape] (e.g. [samples, 10]) for xs [samples, ...inputShape]. A
+   * model with several inputs takes a list of tensors (input order); with several outputs it
+   * returns a list (output order), as TF.js.
+   */
+  predict(xs: Tensor | Tensor[]): Tensor | Tensor[] {
     const where = 'predict()';
     const model = this.#model(where);
+    const inspection = this.inspection;
+    if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || Array.isArray(xs)) return this.#predictGraph(model, xs, where);
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
     // copy and, in Chromium, sometimes more than the whole prediction).
     const { x, n } = this.#prepareX(xs, where, 'xs', false);
@@ -664,6 +880,50 @@ export class Sequential {
       return new Tensor(out, [n, ...this.outputShape]);
     } finally {
       release(ds);
+    }
+  }
+
+  #predictGraph(model: WasmModel, xs: Tensor | Tensor[], where: string): Tensor | Tensor[] {
+    const { inputs, outputs } = this.inspection;
+    const list = Array.isArray(xs) ? xs : [xs];
+    if (list.length !== inputs.length) {
+      fail(where, `the model has ${inputs.length} inputs (${inputs.map((i) => `${i.name} [${i.shape.join(',')}]`).join(', ')}); give a list of ${inputs.length} tensors, got ${Array.isArray(xs) ? `a list of ${xs.length}` : 'one tensor'}`);
+    }
+    const mod = engine();
+    const datasets: WasmDataset[] = [];
+    let n = -1;
+    try {
+      list.forEach((t, i) => {
+        const what = inputs.length === 1 ? 'xs' : `xs[${i}] (input "${inputs[i].name}")`;
+        const tensor = this.#checkTensor(t, where, what);
+        const shape = inputs[i].shape;
+        if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
+          fail(where, `${what} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
+        }
+        if (n >= 0 && tensor.shape[0] !== n) fail(where, `${what} has ${tensor.shape[0]} samples, xs[0] has ${n}`);
+        n = tensor.shape[0];
+        const size = shape.reduce((a, b) => a * b, 1);
+        const values = tensor.values();
+        const { ds, firstNonFinite: bad } = makeInputDataset(mod, values, n, size);
+        datasets.push(ds);
+        if (bad >= 0) fail(where, `${what} contains ${values[bad]} at index ${bad} (sample ${Math.floor(bad / size)}); data must be finite numbers`);
+      });
+      model.clearPredictInputs();
+      for (const ds of datasets) model.addPredictInput(ds);
+      check(model.predictGraph(), where);
+      const result = outputs.map((o, j) => {
+        const bad = model.firstNonFiniteOutput(j);
+        if (bad >= 0) {
+          fail(where, `output "${o.name}" of sample ${Math.floor(bad / o.shape.reduce((a, b) => a * b, 1))} is not finite although the inputs are: a value overflowed float32 inside the model; scale the inputs down or check the weights`);
+        }
+        const size = o.shape.reduce((a, b) => a * b, 1);
+        const start = model.graphOutputPtr(j) >>> 2;
+        return new Tensor(mod.HEAPF32.slice(start, start + n * size), [n, ...o.shape]);
+      });
+      return result.length === 1 ? result[0] : result;
+    } finally {
+      model.clearPredictInputs();
+      for (const ds of datasets) release(ds);
     }
   }
 
@@ -747,19 +1007,22 @@ export class Sequential {
 
   /** A Keras-style table of layers, output shapes and parameter counts (also printed with printFn). */
   summary(printFn?: (line: string) => void): string {
-    const model = this.#model('summary()');
-    const weights = readWeights(engine(), model);
-    const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', 'Activation']];
-    this.#layers.forEach((layer, i) => {
-      // Shapes and counts as the engine built them: the table cannot disagree with getWeights().
-      const prefix = `${layer.spec.type}_${i + 1}/`;
-      const count = weights.filter((w) => w.name.startsWith(prefix)).reduce((sum, w) => sum + w.values.length, 0);
-      const shape = JSON.parse(model.layerShapeJson(i)) as number[];
-      const activation = 'activation' in layer.spec ? layer.spec.activation : '';
-      rows.push([`${layer.name ?? `${layer.spec.type}_${i + 1}`} (${layer.getClassName()})`, `[null,${shape.join(',')}]`, String(count), activation]);
-    });
-    // The engine's own count, so the table cannot disagree with what getWeights() returns.
-    const total = weights.reduce((sum, w) => sum + w.values.length, 0);
+    this.#alive('summary()');
+    // Shapes, counts and names as the engine's inspect() reports them: the table cannot
+    // disagree with what the engine builds and getWeights() returns.
+    const inspection = this.inspection;
+    const functional = this.#kind === 'functional';
+    const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', functional ? 'Receives inputs' : 'Activation']];
+    for (const l of inspection.layers) {
+      if (!functional && l.type === 'input') continue;
+      const layer = this.#layers.find((x) => x.name === l.name);
+      const className = layer ? layer.getClassName() : l.type;
+      const last = functional
+        ? l.nodes.map((nd) => nd.inbound.map(([name, call]) => (call === 0 ? name : `${name}[${call}]`)).join(', ')).join('; ')
+        : typeof l.config.activation === 'string' ? l.config.activation : '';
+      rows.push([`${l.name} (${className})`, `[null,${l.outputShape.join(',')}]`, String(l.params), last]);
+    }
+    const total = inspection.totalParams;
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)) + 3);
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('').trimEnd();
     const width = widths.reduce((a, b) => a + b, 0);
@@ -771,8 +1034,8 @@ export class Sequential {
       ...rows.slice(1).map(line),
       '='.repeat(width),
       `Total params: ${total}`,
-      `Trainable params: ${total}`,
-      'Non-trainable params: 0',
+      `Trainable params: ${inspection.trainableParams}`,
+      `Non-trainable params: ${inspection.nonTrainableParams}`,
       '_'.repeat(width),
     ];
     if (printFn) for (const l of out) printFn(l);
@@ -791,7 +1054,71 @@ export class Sequential {
   }
 }
 
+/** A chain of layers (TF.js tf.sequential): a LayersModel whose graph grows with add(). */
+export class Sequential extends LayersModel {
+  constructor(args: SequentialArgs = {}) {
+    if (args === null || typeof args !== 'object') fail('sequential()', `expected an options object like {layers: [...], seed: 42}, got ${describe(args)}`);
+    for (const k of Object.keys(args)) {
+      if (!['layers', 'seed', 'name'].includes(k)) fail('sequential()', `unknown option ${quote(k)}; allowed: layers, seed, name`);
+    }
+    if (args.seed !== undefined) integerIn('sequential()', 'seed', args.seed, 0, limits.seed);
+    if (args.layers !== undefined && !Array.isArray(args.layers)) {
+      fail('sequential()', `layers must be an array of layers (nn.layers.dense(...), nn.layers.conv2d(...), ...), got ${describe(args.layers)}`);
+    }
+    if (args.name !== undefined && typeof args.name !== 'string') fail('sequential()', `name must be a string, got ${describe(args.name)}`);
+    super({ kind: 'sequential', name: args.name ?? 'sequential', seed: args.seed });
+    try {
+      for (const layer of args.layers ?? []) this.add(layer);
+    } catch (err) {
+      this.dispose();
+      throw err;
+    }
+  }
+
+  /** Outputs [samples, ...outputShape] for xs [samples, ...inputShape] (one input, one output). */
+  override predict(xs: Tensor): Tensor {
+    return super.predict(xs) as Tensor;
+  }
+}
+
 /** nn.sequential({layers, seed}). */
 export function sequential(args?: SequentialArgs): Sequential {
   return new Sequential(args);
+}
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+  /** Seeds the weights of layers this model is the first to build, and shuffling. */
+  seed?: number;
+}
+
+/**
+ * nn.model({inputs, outputs}): the graph of layer calls from inputs (nn.input() tensors) to
+ * outputs (TF.js tf.model). A model cut from another's layers (an encoder from an autoencoder)
+ * shares their weights: training one changes the other's predictions.
+ */
+export function model(args: ModelArgs): LayersModel {
+  const where = 'model()';
+  if (args === null || typeof args !== 'object') fail(where, `expected {inputs, outputs}, got ${describe(args)}`);
+  for (const k of Object.keys(args)) {
+    if (!['inputs', 'outputs', 'name', 'seed'].includes(k)) fail(where, `unknown option ${quote(k)}; allowed: inputs, outputs, name, seed`);
+  }
+  const list = (v: unknown, what: string): SymbolicTensor[] => {
+    const l = Array.isArray(v) ? v : [v];
+    if (l.length === 0) fail(where, `${what} must not be empty`);
+    l.forEach((t, i) => {
+      if (!isSymbolic(t)) fail(where, `${what}${Array.isArray(v) ? `[${i}]` : ''} must be a SymbolicTensor (nn.input() or layer.apply()), got ${describe(t)}`);
+    });
+    return l as SymbolicTensor[];
+  };
+  const inputs = list(args.inputs, 'inputs');
+  const outputs = list(args.outputs, 'outputs');
+  inputs.forEach((t, i) => {
+    if (t.sourceLayer.type !== 'input') fail(where, `inputs[${i}] comes from layer "${t.sourceLayer.name}" (${t.sourceLayer.type}); inputs must be nn.input() tensors`);
+  });
+  if (args.seed !== undefined) integerIn(where, 'seed', args.seed, 0, limits.seed);
+  if (args.name !== undefined && typeof args.name !== 'string') fail(where, `name must be a string, got ${describe(args.name)}`);
+  return new LayersModel({ kind: 'functional', name: args.name ?? 'model', seed: args.seed, inputs, outputs });
 }

@@ -8,7 +8,7 @@
 // What it is not: a model API. The page never does model math; everything numeric that it
 // draws arrives here already computed by the engine.
 
-import type { ModelJSON, NamedWeights } from '../lib/model-json';
+import type { ModelJSONv1 as ModelJSON, NamedWeights } from '../lib/model-json';
 
 export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'reg-plane' | 'reg-gauss';
 export type FeatureName = 'x1' | 'x2' | 'x1Squared' | 'x2Squared' | 'x1x2' | 'sinX1' | 'sinX2';

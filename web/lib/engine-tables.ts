@@ -1,0 +1,76 @@
+// What the library asks the engine instead of knowing itself: its tables (layer types with their
+// keys and defaults, activations, initializers, losses, metrics, optimizers), inspect(spec)
+// (every layer's output shape and every variable of a model spec) and one layer's config
+// checked against its row. The library keeps no copy of shape rules, weight names or defaults.
+import { engine } from './memory';
+
+export interface TableKey {
+  name: string;
+  type: string;
+  required: boolean;
+  default: unknown;
+  choices?: string[];
+}
+
+export interface EngineTables {
+  layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number }[];
+  activations: { name: string; aliases: string[] }[];
+  initializers: { name: string; aliases: string[] }[];
+  losses: { name: string; aliases: string[] }[];
+  metrics: { name: string; aliases: string[]; logName: string }[];
+  optimizers: { name: string; aliases: string[]; keys: string[]; defaults: Record<string, unknown> }[];
+}
+
+export interface InspectedVariable {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+}
+
+export interface InspectedLayer {
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+  outputShape: number[];
+  nodes: { inbound: [string, number, number][]; outputShape: number[] }[];
+  params: number;
+  variables: InspectedVariable[];
+}
+
+export interface Inspection {
+  inputs: { name: string; call: number; shape: number[] }[];
+  outputs: { name: string; call: number; shape: number[] }[];
+  layers: InspectedLayer[];
+  totalParams: number;
+  trainableParams: number;
+  nonTrainableParams: number;
+}
+
+let tables: EngineTables | null = null;
+
+/** The engine's tables (parsed once per realm). Needs nn.ready(). */
+export function engineTables(): EngineTables {
+  tables ??= JSON.parse(engine().engineTables()) as EngineTables;
+  return tables;
+}
+
+/** The table row of a layer type (by name or alias), or undefined. */
+export function layerRow(type: string): EngineTables['layers'][number] | undefined {
+  return engineTables().layers.find((r) => r.name === type || r.aliases.includes(type));
+}
+
+/** inspect(spec): throws `nnplay: <where>: <the engine's message>` for a spec it rejects. */
+export function inspect(spec: unknown, where: string): Inspection {
+  const out = JSON.parse(engine().inspectModel(JSON.stringify(spec))) as Inspection | { error: string };
+  if ('error' in out) throw new Error(`nnplay: ${where}: ${out.error}`);
+  return out;
+}
+
+/** A layer's config checked by the engine: canonical type and every key with defaults filled in. */
+export function checkLayerConfig(type: string, config: Record<string, unknown>, where: string): { type: string; config: Record<string, unknown> } {
+  const out = JSON.parse(engine().checkLayerConfig(type, JSON.stringify(config), where)) as
+    | { type: string; config: Record<string, unknown> }
+    | { error: string };
+  if ('error' in out) throw new Error(`nnplay: ${out.error}`);
+  return out;
+}
