@@ -53,9 +53,9 @@ describe('layers, optimizers, regularizers', () => {
     [() => nn.layers.dense({ units: -3 }), /units must be an integer in \[1, 2\^28\], got -3/],
     [() => nn.layers.dense({ units: 2.5 }), /units must be an integer in \[1, 2\^28\], got 2.5/],
     [() => nn.layers.dense({ units: 2, activation: 'swish' as nn.Activation }), /unknown activation "swish"; allowed: 'linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'/],
-    [() => nn.layers.dense({ units: 2, kernelInitializer: 'ones' as nn.KernelInitializer }), /unknown kernelInitializer "ones"; allowed: 'glorotUniform', 'heNormal', 'zeros'/],
-    [() => nn.layers.dense({ units: 2, inputShape: [2, 3] }), /inputShape must be \[features\]/],
-    [() => nn.layers.dense({ units: 2, inputShape: [0] }), /input size must be an integer in \[1, 2\^28\], got 0/],
+    [() => nn.layers.dense({ units: 2, kernelInitializer: 'lecunNormal' as nn.KernelInitializer }), /unknown kernelInitializer "lecunNormal"; allowed: 'glorotUniform', 'heNormal', 'zeros', 'ones'/],
+    [() => nn.layers.dense({ units: 2, inputShape: [2, 0] }), /inputShape\[1\] must be an integer in \[1, 2\^28\], got 0/],
+    [() => nn.layers.dense({ units: 2, inputShape: [0] }), /inputShape\[0\] must be an integer in \[1, 2\^28\], got 0/],
     [() => nn.layers.dense({ units: 2, unitz: 3 } as unknown as nn.DenseLayerArgs), /unknown option "unitz"; allowed: units, activation/],
     [() => nn.layers.dense({ units: 2, kernelRegularizer: 'l3' as 'l1' }), /unknown kernelRegularizer "l3"/],
     [() => nn.train.sgd(0), /train.sgd\(\): learningRate must be a finite number > 0, got 0/],
@@ -98,7 +98,7 @@ describe('building and compiling', () => {
       /unknown loss "hinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
     );
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['precision'] })).toThrow(
-      /unknown metric "precision"; allowed: 'accuracy' \(or 'acc'\), 'mse'/,
+      /unknown metric "precision"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae' \(or their aliases, e.g. 'acc'\)/,
     );
     expect(() => model.compile({ optimizer: { learningRate: 1 } as unknown as nn.Optimizer, loss: 'mse' })).toThrow(
       /optimizer must be a name .* or an nn.train.\*\(\) object/,

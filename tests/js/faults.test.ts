@@ -40,7 +40,7 @@ describe('messages quote user values bounded in depth and length', () => {
   cyclic.push(cyclic);
 
   const cases: [string, () => unknown, RegExp][] = [
-    ['a deep inputShape', () => nn.layers.dense({ units: 2, inputShape: deep as number[] }), /input size must be .*got \[\[\[\[…\]\]\]\]$/],
+    ['a deep inputShape', () => nn.layers.dense({ units: 2, inputShape: deep as number[] }), /inputShape\[0\] must be .*got \[\[\[\[…\]\]\]\] \(inputShape \[\[\[\[…\]\]\]\]\)$/],
     ['a deep conv inputShape', () => nn.layers.conv2d({ filters: 1, kernelSize: 1, inputShape: deep as number[] }), /inputShape must be \[height, width, channels\].*got \[\[\[\[…\]\]\]\]$/],
     ['deep units', () => nn.layers.dense({ units: deep as number }), /units must be an integer in \[1, 2\^28\], got \[\[\[\[…\]\]\]\]$/],
     ['a cyclic kernelSize', () => nn.layers.conv2d({ filters: 1, kernelSize: cyclic as unknown as number }), /kernelSize must be .*got \[\[\[\[…\]\]\]\]$/],
@@ -65,8 +65,8 @@ describe('messages quote user values bounded in depth and length', () => {
     const good = model.toJSON();
     model.dispose();
     const variants: [string, object, RegExp][] = [
-      ['inputShape', { ...good, inputShape: deep }, /inputShape must be .*got \[\[\[\[…\]\]\]\]$/],
-      ['layers', { ...good, layers: deep }, /layers\[0\] must be an object .*got \[\[\[\[…\]\]\]\]$/],
+      ['graph', { ...good, graph: deep }, /graph must be \{layers, inputs, outputs\}, got \[\[\[\[…\]\]\]\]$/],
+      ['graph.layers', { ...good, graph: { ...good.graph, layers: deep } }, /graph\.layers\[0\] must be \{name, type, config, inbound\}, got \[\[\[\[…\]\]\]\]$/],
       ['name', { ...good, name: deep }, /name must be a string, got \[\[\[\[…\]\]\]\]$/],
       ['version', { ...good, version: deep }, /version \[\[\[\[…\]\]\]\] is not supported/],
       ['metrics', { ...good, compile: { ...good.compile!, metrics: deep } }, /compile\.metrics must be .*got \[\[\[\[…\]\]\]\]$/],

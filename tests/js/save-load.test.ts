@@ -50,12 +50,15 @@ describe('toJSON / models.fromJSON', () => {
     const { model, xs, ys } = await trainedXor();
     const json = model.toJSON();
     expect(json.format).toBe('nnplay-layers-model');
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
+    expect(json.modelClass).toBe('Sequential');
     expect(json.seed).toBe(7);
-    expect(json.inputShape).toEqual([2]);
-    expect(json.layers.map((l) => l as nn.DenseLayerJSON).map((l) => [l.type, l.units, l.activation, l.useBias])).toEqual([
-      ['dense', 8, 'tanh', true],
-      ['dense', 1, 'sigmoid', true],
+    expect(json.graph.inputs).toEqual(['input']);
+    expect(json.graph.outputs).toEqual(['dense_2']);
+    expect(json.graph.layers[0]).toEqual({ name: 'input', type: 'input', config: { shape: [2] } });
+    expect(json.graph.layers.slice(1).map((l) => [l.name, l.type, l.config.units, l.config.activation, l.config.useBias, l.inbound])).toEqual([
+      ['dense_1', 'dense', 8, 'tanh', true, [['input']]],
+      ['dense_2', 'dense', 1, 'sigmoid', true, [['dense_1']]],
     ]);
     expect(json.compile).toEqual({
       optimizer: { name: 'adam', learningRate: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
@@ -116,7 +119,8 @@ describe('toJSON / models.fromJSON', () => {
     const json = model.toJSON();
     expect(json.compile).toBeNull();
     expect(json.name).toBe('net');
-    expect(json.weights.map((w) => w.name)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel']);
+    // Weights are named after their layer (Keras): a named layer's too.
+    expect(json.weights.map((w) => w.name)).toEqual(['hidden/kernel', 'hidden/bias', 'dense_2/kernel']);
     const copy = nn.models.fromJSON(json);
     expect(copy.compiledWith).toBeNull();
     expect(copy.name).toBe('net');
@@ -160,13 +164,15 @@ describe('bad files: a clear error, nothing created', () => {
     ['not an object', () => 42, /expected a model object \(format 'nnplay-layers-model'\), got 42/],
     ['no format', () => variant((j) => delete j.format), /format must be 'nnplay-layers-model', got no format field/],
     ['a TF.js model.json', () => ({ modelTopology: {}, weightsManifest: [] }), /looks like a TensorFlow.js model.json/],
-    ['a newer version', () => variant((j) => (j.version = 2)), /version 2 is not supported \(the file was written by a newer nnplay\); this nnplay reads version 1/],
+    ['a newer version', () => variant((j) => (j.version = 3)), /version 3 is not supported \(the file was written by a newer nnplay\); this nnplay reads versions 1 and 2/],
     ['an unknown field', () => variant((j) => (j.extra = 1)), /unknown field "extra"/],
     ['a bad seed', () => variant((j) => (j.seed = -1)), /seed must be an integer in \[0, 2\^53 - 1\], got -1/],
-    ['a bad inputShape', () => variant((j) => (j.inputShape = [2, 2])), /inputShape must be \[features\]/],
-    ['no layers', () => variant((j) => (j.layers = [])), /layers must be a non-empty array/],
-    ['an unknown activation', () => variant((j) => (j.layers[0].activation = 'swish')), /layers\[0\]: unknown activation "swish"; allowed: 'linear'/],
-    ['a bad layer type', () => variant((j) => (j.layers[1].type = 'lstm')), /layers\[1\]\.type must be 'dense'/],
+    ['a bad input shape', () => variant((j) => (j.graph.layers[0].config.shape = [3])), /weights\[0\] \(dense_1\/kernel\) must have shape \[3,8\]/],
+    ['no layers', () => variant((j) => (j.graph.layers = [])), /graph\.layers must be a non-empty array/],
+    ['an unknown activation', () => variant((j) => (j.graph.layers[1].config.activation = 'swish')), /layer "dense_1" \(dense\).*"swish"/],
+    ['a bad layer type', () => variant((j) => (j.graph.layers[2].type = 'lstm')), /unknown layer type "lstm"; allowed: dense/],
+    ['a cycle', () => variant((j) => (j.graph.layers[1].inbound = [['dense_2']])), /cycle/],
+    ['a duplicate name', () => variant((j) => (j.graph.layers[2].name = 'dense_1')), /dense_1/],
     ['an unknown optimizer', () => variant((j) => (j.compile.optimizer.name = 'lamb')), /compile\.optimizer\.name must be one of 'sgd'/],
     ['a bad learning rate', () => variant((j) => (j.compile.optimizer.learningRate = 0)), /compile\.optimizer: learningRate must be a finite number > 0, got 0/],
     ['an unknown loss', () => variant((j) => (j.compile.loss = 'hinge')), /does not make a valid model: compile\(\): unknown loss "hinge"/],

@@ -342,8 +342,7 @@ const denseKeys = [
 export class Dense extends Layer {
   readonly type = 'dense';
   readonly config: Omit<DenseSpec, 'type'>;
-  /** Input size declared on this layer (inputShape / inputDim), if any. */
-  readonly inputSize: number | undefined;
+  readonly #declaredShape: number[] | undefined;
 
   constructor(args: DenseLayerArgs) {
     super();
@@ -351,7 +350,7 @@ export class Dense extends Layer {
     if (args === null || typeof args !== 'object') fail(where, 'expected an options object like {units: 8, activation: "relu"}');
     checkArgs(where, args, denseKeys, '{units: 8, activation: "relu"}');
     const units = positiveInt(where, 'units', args.units);
-    this.inputSize = Dense.#inputSize(args);
+    this.#declaredShape = Dense.#inputShape(args);
     this.setUserName(where, args.name);
     this.config = {
       units,
@@ -363,30 +362,27 @@ export class Dense extends Layer {
     };
   }
 
-  static #inputSize(args: DenseLayerArgs): number | undefined {
+  // Dense works on the last axis of any rank (Keras), so inputShape may be [features] or more.
+  static #inputShape(args: DenseLayerArgs): number[] | undefined {
     const where = 'layers.dense()';
     const { inputShape, inputDim } = args;
-    let size: number | undefined;
-    if (inputShape !== undefined) {
-      if (!Array.isArray(inputShape) || inputShape.length !== 1) {
-        const image = Array.isArray(inputShape) && inputShape.length === 3;
-        fail(
-          where,
-          `inputShape must be [features] (one dimension; dense layers take flat vectors), got ${describe(inputShape)}${image ? '; for images start with nn.layers.flatten({inputShape}) or nn.layers.conv2d({inputShape, ...})' : ''}`,
-        );
-      }
-      size = inputShape[0];
-    }
+    let shape = inputShapeOf(where, inputShape, [1, 2, 3, 4, 5, 6], '[features] (or a longer shape: dense works on its last axis)');
     if (inputDim !== undefined) {
-      if (size !== undefined && size !== inputDim) fail(where, `inputShape [${quote(size)}] and inputDim ${describe(inputDim)} disagree`);
-      size = inputDim;
+      integerIn(where, 'the input size', inputDim, 1, limits.dimension);
+      if (shape !== undefined && (shape.length !== 1 || shape[0] !== inputDim)) fail(where, `inputShape ${quote(shape)} and inputDim ${describe(inputDim)} disagree`);
+      shape = [inputDim];
     }
-    if (size !== undefined) integerIn(where, 'the input size', size, 1, limits.dimension);
-    return size;
+    if (shape?.length === 1) integerIn(where, 'the input size', shape[0], 1, limits.dimension);
+    return shape;
   }
 
   get inputShape(): number[] | undefined {
-    return this.inputSize === undefined ? undefined : [this.inputSize];
+    return this.#declaredShape === undefined ? undefined : [...this.#declaredShape];
+  }
+
+  /** Input size declared on this layer (the last axis of inputShape / inputDim), if any. */
+  get inputSize(): number | undefined {
+    return this.#declaredShape?.[this.#declaredShape.length - 1];
   }
 
   getClassName(): string {

@@ -863,7 +863,8 @@ export class LayersModel {
     const where = 'predict()';
     const model = this.#model(where);
     const inspection = this.inspection;
-    if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || Array.isArray(xs)) return this.#predictGraph(model, xs, where);
+    const listOfTensors = Array.isArray(xs) && xs.every((t) => t instanceof Tensor);
+    if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || listOfTensors) return this.#predictGraph(model, xs, where);
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
     // copy and, in Chromium, sometimes more than the whole prediction).
     const { x, n } = this.#prepareX(xs, where, 'xs', false);
