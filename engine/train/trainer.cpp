@@ -97,7 +97,7 @@ void Trainer::check_data(const Dataset& data, const char* what, bool contents) c
                                                          "sparseCategoricalCrossentropy)"
                                                        : ""));
   }
-  if (!contents) return;
+  if (!contents || contents_prevalidated_) return;
   validate_dataset(data);
   if (loss_->sparse()) {
     for (int i = 0; i < n; ++i) {
@@ -198,7 +198,7 @@ Logs Trainer::make_logs(double loss_sum, double acc_sum, double mse_sum, long lo
 void Trainer::train_batch(const Dataset& data, const int* idx, int b, int step_in_epoch, double* loss_sum,
                           double* acc_sum, double* mse_sum) {
   gather(data, idx, b);
-  check_batch(idx, b);
+  if (!contents_prevalidated_) check_batch(idx, b);
   const int k = model_.output_size();
   const Tensor& out = model_.forward(batch_x_.data(), b);
   double loss = loss_->forward(out.data(), batch_y_.data(), b, k);
