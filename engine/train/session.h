@@ -111,6 +111,7 @@ class TrainingSession {
   // computed in chunks so no layer's buffers exceed the model's predict budget. Results stay
   // valid until the next predict(). Compile is not needed.
   const std::vector<NodeValues>& predict(int id, const std::vector<int>& nodes);
+  const std::vector<NodeValues>& predictions() const { return predictions_; }
   int num_nodes() const;
   int output_node() const { return num_nodes() - 1; }
 

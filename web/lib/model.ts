@@ -1,29 +1,27 @@
 // Sequential: the model users build, compile, fit and predict with (TF.js Layers shaped).
 //
-// Ownership: a Sequential owns exactly one engine model (WasmModel), created when first
-// needed (compile, fit, predict, getWeights, setWeights, summary) and freed by dispose().
-// fit/predict/evaluate copy tensor data into a WasmDataset for the duration of the call only.
+// Ownership: a Sequential owns exactly one TrainingSession (training-session.ts: the engine
+// model, its trainer and datasets by id), created when first needed (compile, fit, predict,
+// getWeights, setWeights, summary) and freed by dispose(). fit() loads its data into the
+// session once per call (validated there once, not per epoch or batch); predict/evaluate load
+// theirs for the duration of the call.
 // On a page's main thread fit() trains a replica in the library's worker (see
 // fit-worker-protocol.ts) and copies the weights back after every epoch.
-import type { WasmDataset, WasmModel } from './engine-module';
 import {
+  type DatasetSource,
   type EpochOptions,
   type EpochResult,
   type Logs,
-  lastLogs,
-  makeDataset,
-  makeInputDataset,
-  makeModel,
-  readWeights,
   runEpoch,
-  writeWeights,
-} from './engine-ops';
+  SessionError,
+  TrainingSession,
+} from './training-session';
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { Layer, stackShapes } from './layers';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
-import { check, counters, engine, release } from './memory';
+import { counters, engine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { Tensor } from './tensor';
 
@@ -116,6 +114,14 @@ function firstNonFinite(values: Float32Array): number {
   return -1;
 }
 
+/** Rethrows an engine failure with the library's words: `onData` names a bad value of x/y. */
+function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number) => never): never {
+  if (err instanceof SessionError && err.kind === 'invalid' && (err.field === 'x' || err.field === 'y') && err.index !== undefined) {
+    onData(err.field, err.index);
+  }
+  throw err;
+}
+
 /** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
@@ -140,13 +146,11 @@ interface CompiledInfo {
   optimizer: OptimizerConfig;
 }
 
-/** x and y of one data set, checked against the model, as the engine wants them. */
-interface Prepared {
-  x: Float32Array;
+/** x and y of one data set, checked against the model (shapes), as the engine wants them. */
+interface Prepared extends DatasetSource {
   y: Float32Array;
-  n: number;
-  xSize: number;
-  ySize: number;
+  /** Argument names for messages, e.g. ['xs', 'ys']. */
+  names: string[];
 }
 
 // A running fit: the same three steps in-process and in the worker.
@@ -167,7 +171,7 @@ export class Sequential {
   #layers: Layer[] = [];
   // Per-sample output shape of each layer, checked when the layer was added.
   #shapes: number[][] = [];
-  #wasm: WasmModel | null = null;
+  #wasm: TrainingSession | null = null;
   #compiled: CompiledInfo | null = null;
   #disposed = false;
   #fitting = false;
@@ -263,13 +267,25 @@ export class Sequential {
     });
   }
 
-  #model(where: string): WasmModel {
+  #model(where: string): TrainingSession {
     this.#alive(where);
     if (!this.#wasm) {
       if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
-      this.#wasm = makeModel(engine(), this.#specJson(), null);
+      this.#wasm = new TrainingSession(engine(), this.#specJson());
     }
     return this.#wasm;
+  }
+
+  /** Loads prepared data into the session (validated there, once); bad values named here. */
+  #load(p: Prepared, where: string): number {
+    try {
+      return this.#model(where).loadDataset(p, where);
+    } catch (err) {
+      rethrow(err, (field, index) => {
+        if (field === 'x') this.#failNonFinite(where, p.names[0], p.x, index);
+        fail(where, `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
   }
 
   // ---------------------------------------------------------------- compile
@@ -297,7 +313,7 @@ export class Sequential {
     }
     const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
     const model = this.#model(where);
-    check(model.compile(json), where);
+    model.compile(json, where);
     this.#compiled = { json, loss, metrics: [...metrics], optimizer: { ...optimizer.config } };
     this.#workerNeedsCompile = true;
   }
@@ -317,8 +333,8 @@ export class Sequential {
     return t;
   }
 
-  // scan = false leaves the finite check to the caller (predict scans in wasm, on its copy).
-  #prepareX(xs: unknown, where: string, what = 'xs', scan = true): { x: Float32Array; n: number } {
+  // Shapes only: the values are checked in wasm, once, when the data is loaded (#load).
+  #prepareX(xs: unknown, where: string, what = 'xs'): { x: Float32Array; n: number } {
     const t = this.#checkTensor(xs, where, what);
     const shape = this.inputShape;
     if (t.rank !== shape.length + 1 || shape.some((d, i) => t.shape[i + 1] !== d)) {
@@ -332,12 +348,7 @@ export class Sequential {
         `${what} must have shape [samples, ${shape.join(', ')}] (this model's inputShape is [${shape.join(',')}]), got [${t.shape.join(',')}]${hint}`,
       );
     }
-    const x = t.values();
-    if (scan) {
-      const bad = firstNonFinite(x);
-      if (bad >= 0) this.#failNonFinite(where, what, x, bad);
-    }
-    return { x, n: t.shape[0] };
+    return { x: t.values(), n: t.shape[0] };
   }
 
   #failNonFinite(where: string, what: string, x: Float32Array, bad: number): never {
@@ -380,23 +391,16 @@ export class Sequential {
       fail(where, `${names[1]} must have shape ${expected}, got [${t.shape.join(',')}]${why}`);
     }
     const y = t.values();
-    const bad = firstNonFinite(y);
-    if (bad >= 0) {
-      fail(where, `${names[1]} contains ${y[bad]} at index ${bad} (sample ${Math.floor(bad / ySize)}); targets must be finite numbers`);
-    }
     if (sparse) {
       for (let i = 0; i < n; i++) {
+        // NaN fails here too, with this message: the finite check at load comes later.
         if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
           fail(where, `${names[1]}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
         }
       }
     }
     if (n === 0) fail(where, `${names[0]} has no samples; at least one is needed`);
-    return { x, y, n, xSize: this.inputSize, ySize };
-  }
-
-  #dataset(p: Prepared): WasmDataset {
-    return makeDataset(engine(), p.x, p.y, p.n, p.xSize, p.ySize);
+    return { x, y, n, xSize: this.inputSize, ySize, names };
   }
 
   // ---------------------------------------------------------------- fit
@@ -511,21 +515,21 @@ export class Sequential {
     return list as Callbacks[];
   }
 
-  #inProcessSession(model: WasmModel, train: Prepared, val: Prepared | null): FitSession {
-    let trainDs: WasmDataset | null = null;
-    let valDs: WasmDataset | null = null;
+  #inProcessSession(model: TrainingSession, train: Prepared, val: Prepared | null): FitSession {
+    // Loaded once for the whole fit() call; every epoch refers to the ids.
+    const trainId = this.#load(train, 'fit()');
+    let valId: number | null = null;
     try {
-      trainDs = this.#dataset(train);
-      if (val) valDs = this.#dataset(val);
+      if (val) valId = this.#load(val, 'fit()');
     } catch (err) {
-      release(trainDs);
+      model.freeDataset(trainId);
       throw err;
     }
     return {
-      epoch: async (options) => runEpoch(model, trainDs!, valDs, options),
+      epoch: async (options) => runEpoch(model, trainId, train.n, valId, options),
       close: async () => {
-        release(trainDs);
-        release(valDs);
+        model.freeDataset(trainId);
+        model.freeDataset(valId);
       },
     };
   }
@@ -540,9 +544,8 @@ export class Sequential {
       transfer.push(d.x.buffer, d.y.buffer);
       return d;
     };
-    const weights =
-      fresh || this.#workerNeedsWeights ? readWeights(engine(), model).map((w) => w.values) : undefined;
-    if (weights) transfer.push(...weights.map((w) => w.buffer));
+    const weights = fresh || this.#workerNeedsWeights ? model.weights().values : undefined;
+    if (weights) transfer.push(weights.buffer);
     const begin = {
       type: 'begin' as const,
       req: client.nextReq(),
@@ -555,16 +558,35 @@ export class Sequential {
     };
     client.models.add(this.#id);
     this.#workerClient = client;
-    await client.request(begin, transfer);
+    try {
+      await client.request(begin, transfer);
+    } catch (err) {
+      // The replica may hold half of this begin: send everything again next time.
+      this.#workerNeedsCompile = this.#workerNeedsWeights = true;
+      rethrow(err, (field, index) => {
+        const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
+        if (field === 'x') this.#failNonFinite('fit()', p.names[0], p.x, index);
+        fail('fit()', `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
     this.#workerNeedsCompile = false;
     this.#workerNeedsWeights = false;
     return {
       epoch: async (options) => {
-        const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
-        if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
-        // Keep the main-thread model current so predict() in callbacks sees this epoch.
-        if (!this.#disposed) writeWeights(engine(), this.#wasm!, reply.weights);
-        return reply.result;
+        try {
+          const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
+          // Keep the main-thread model current so predict() in callbacks sees this epoch.
+          if (!this.#disposed) this.#wasm!.setWeights(reply.weights);
+          return reply.result;
+        } catch (err) {
+          // Diverged: the replica restored its last good weights and sent them; take them, so
+          // both ends hold the same finite weights (as in-process training would).
+          if (err instanceof SessionError && err.kind === 'diverged' && err.weights && !this.#disposed) {
+            this.#wasm!.setWeights(err.weights);
+          }
+          throw err;
+        }
       },
       close: async () => {
         if (this.#disposed) return;
@@ -579,20 +601,19 @@ export class Sequential {
   predict(xs: Tensor): Tensor {
     const where = 'predict()';
     const model = this.#model(where);
+    const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
     // copy and, in Chromium, sometimes more than the whole prediction).
-    const { x, n } = this.#prepareX(xs, where, 'xs', false);
-    const mod = engine();
-    const { ds, firstNonFinite: bad } = makeInputDataset(mod, x, n, this.inputSize);
+    let id = 0;
     try {
-      if (bad >= 0) this.#failNonFinite(where, 'xs', x, bad);
-      // predictOutput: the library reads only the final output, not every layer's.
-      check(model.predictOutput(ds), where);
-      const start = model.predictionPtr() >>> 2;
-      const out = mod.HEAPF32.slice(start, start + n * this.outputSize);
-      return new Tensor(out, [n, ...this.outputShape]);
+      id = model.loadDataset({ x, y: null, n, xSize: this.inputSize, ySize: 0 }, where);
+    } catch (err) {
+      rethrow(err, (_field, index) => this.#failNonFinite(where, 'xs', x, index));
+    }
+    try {
+      return new Tensor(model.predictOutput(id, n, where), [n, ...this.outputShape]);
     } finally {
-      release(ds);
+      model.freeDataset(id);
     }
   }
 
@@ -608,13 +629,12 @@ export class Sequential {
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option "${k}"; allowed: batchSize`);
     const batchSize = args.batchSize ?? 32;
     if (!isPositiveInt(batchSize)) fail(where, `batchSize must be an integer >= 1, got ${String(batchSize)}`);
-    const ds = this.#dataset(this.#prepareXY(xs, ys, where));
+    const id = this.#load(this.#prepareXY(xs, ys, where), where);
     try {
-      check(model.evaluate(ds, batchSize), where);
-      const values = Object.values(lastLogs(model)).map((v) => new Tensor(Float32Array.of(v), []));
+      const values = Object.values(model.evaluate(id, batchSize, where)).map((v) => new Tensor(Float32Array.of(v), []));
       return values.length === 1 ? values[0] : values;
     } finally {
-      release(ds);
+      model.freeDataset(id);
     }
   }
 
@@ -626,7 +646,8 @@ export class Sequential {
    */
   getWeights(): Tensor[] {
     const model = this.#model('getWeights()');
-    return readWeights(engine(), model).map((w) => new Tensor(w.values, w.shape));
+    const { table, values } = model.weights();
+    return table.map((w) => new Tensor(values.slice(w.offset, w.offset + w.size), w.shape));
   }
 
   /** Replaces all weights; same order and shapes as getWeights(). Keeps the optimizer state. */
@@ -634,8 +655,7 @@ export class Sequential {
     const where = 'setWeights()';
     const model = this.#model(where);
     if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
-    const mod = engine();
-    const current = readWeights(mod, model);
+    const current = model.weightsTable;
     if (!Array.isArray(weights) || weights.length !== current.length) {
       fail(
         where,
@@ -653,7 +673,7 @@ export class Sequential {
       if (bad >= 0) fail(where, `weight ${i} (${c.name}) contains ${v[bad]} at index ${bad}; weights must be finite numbers`);
       return v;
     });
-    writeWeights(mod, model, values);
+    model.setWeights(values, where);
     this.#workerNeedsWeights = true;
   }
 
@@ -674,18 +694,18 @@ export class Sequential {
   /** A Keras-style table of layers, output shapes and parameter counts (also printed with printFn). */
   summary(printFn?: (line: string) => void): string {
     const model = this.#model('summary()');
-    const weights = readWeights(engine(), model);
+    const weights = model.weightsTable;
     const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', 'Activation']];
     this.#layers.forEach((layer, i) => {
       // Shapes and counts as the engine built them: the table cannot disagree with getWeights().
       const prefix = `${layer.spec.type}_${i + 1}/`;
-      const count = weights.filter((w) => w.name.startsWith(prefix)).reduce((sum, w) => sum + w.values.length, 0);
-      const shape = JSON.parse(model.layerShapeJson(i)) as number[];
+      const count = weights.filter((w) => w.name.startsWith(prefix)).reduce((sum, w) => sum + w.size, 0);
+      const shape = model.nodes[i].shape;
       const activation = 'activation' in layer.spec ? layer.spec.activation : '';
       rows.push([`${layer.name ?? `${layer.spec.type}_${i + 1}`} (${layer.getClassName()})`, `[null,${shape.join(',')}]`, String(count), activation]);
     });
     // The engine's own count, so the table cannot disagree with what getWeights() returns.
-    const total = weights.reduce((sum, w) => sum + w.values.length, 0);
+    const total = weights.reduce((sum, w) => sum + w.size, 0);
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)) + 3);
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('').trimEnd();
     const width = widths.reduce((a, b) => a + b, 0);
@@ -709,7 +729,7 @@ export class Sequential {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    release(this.#wasm);
+    this.#wasm?.dispose();
     this.#wasm = null;
     const client = currentFitWorkerClient();
     if (client && client === this.#workerClient) client.forget(this.#id);
