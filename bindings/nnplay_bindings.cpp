@@ -391,22 +391,36 @@ class WasmSession {
     });
   }
 
-  // Model description: per-sample shapes and node (layer) names/types.
-  std::string inputShapeJson() const { return session_ ? shape_json(session_->model().input_shape()) : "[]"; }
-  int inputSize() const { return session_ ? session_->model().input_size() : 0; }
-  int outputSize() const { return session_ ? session_->model().output_size() : 0; }
-  int numNodes() const { return session_ ? session_->num_nodes() : 0; }
-  std::string nodesJson() const {
-    if (!session_) return "[]";
+  // The model in one call: {"inputShape":[..],"outputSize":k,"nodes":[{name,type,shape}],
+  // "weights":[{name,shape,offset,size}],"weightsCount":n} (per-sample shapes, Keras order).
+  std::string describeJson() const {
+    if (!session_) return "{}";
     auto& model = const_cast<nnplay::SessionModel&>(session_->model());
-    std::string out = "[";
+    std::string out = "{\"inputShape\":" + shape_json(model.input_shape()) +
+                      ",\"outputSize\":" + std::to_string(model.output_size()) + ",\"nodes\":[";
     for (int i = 0; i < model.num_layers(); ++i) {
       const nnplay::Layer& layer = model.layer(i);
       if (i) out += ",";
       out += "{\"name\":" + json_string(layer.name()) + ",\"type\":" + json_string(layer.type()) +
              ",\"shape\":" + shape_json(layer.output_shape()) + "}";
     }
-    return out + "]";
+    out += "],\"weights\":[";
+    const auto& table = session_->weights_table();
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      if (i) out += ",";
+      out += "{\"name\":" + json_string(table[i].name) + ",\"shape\":" + shape_json(table[i].shape) +
+             ",\"offset\":" + std::to_string(table[i].offset) + ",\"size\":" + std::to_string(table[i].size) + "}";
+    }
+    return out + "],\"weightsCount\":" + std::to_string(session_->weights_count()) + "}";
+  }
+
+  // Counters: {"epochs":..,"steps":..,"datasets":..,"contentScans":..}. contentScans counts
+  // full scans of data contents (seals, label checks): training calls add none.
+  std::string statsJson() const {
+    if (!session_) return "{\"epochs\":0,\"steps\":0,\"datasets\":0,\"contentScans\":0}";
+    return "{\"epochs\":" + std::to_string(session_->epochs_done()) + ",\"steps\":" +
+           std::to_string(session_->steps_done()) + ",\"datasets\":" + std::to_string(session_->num_datasets()) +
+           ",\"contentScans\":" + std::to_string(session_->content_scans()) + "}";
   }
 
   // Datasets: reserve, fill x/y at the pointers, seal (validated once), then use the id.
@@ -420,8 +434,6 @@ class WasmSession {
   void freeDataset(int id) {
     if (session_) session_->free_dataset(id);
   }
-  int numDatasets() const { return session_ ? session_->num_datasets() : 0; }
-  double contentScans() const { return session_ ? static_cast<double>(session_->content_scans()) : 0.0; }
 
   std::string trainSteps(int id, int steps, int batch_size, bool shuffle) {
     return run([&] { logs_ = need().train_steps(id, steps, batch_size, shuffle); });
@@ -441,8 +453,6 @@ class WasmSession {
     }
     return out + "}";
   }
-  int epochsDone() const { return session_ ? session_->epochs_done() : 0; }
-  double stepsDone() const { return session_ ? static_cast<double>(session_->steps_done()) : 0.0; }
   std::string setLearningRate(float learning_rate) {
     return run([&] { need().set_learning_rate(learning_rate); });
   }
@@ -450,13 +460,24 @@ class WasmSession {
     return run([&] { need().set_regularization(l1, l2); });
   }
 
-  // nodes: a JS array of node indices. Then predictionPtr(j) is node j's values [n, ...shape]
+  // nodes: node indices separated by commas, e.g. "0,2" (a string: no emscripten::val, whose
+  // machinery costs module size). Then predictionPtr(j) is node j's values [n, ...shape]
   // (shape per nodesJson()), valid until the next predict.
-  std::string predict(int id, const emscripten::val& nodes) {
+  std::string predict(int id, const std::string& nodes) {
     return run([&] {
-      const unsigned count = nodes["length"].as<unsigned>();
-      node_list_.resize(count);
-      for (unsigned j = 0; j < count; ++j) node_list_[j] = nodes[j].as<int>();
+      node_list_.clear();
+      std::size_t at = 0;
+      while (at < nodes.size()) {
+        std::size_t end = nodes.find(',', at);
+        if (end == std::string::npos) end = nodes.size();
+        const std::string item = nodes.substr(at, end - at);
+        NNPLAY_CHECK(!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 10,
+                     "predict: nodes must be indices separated by commas, e.g. \"0,2\"; got \"" << nodes << "\"");
+        int node = 0;
+        for (char c : item) node = node * 10 + (c - '0');
+        node_list_.push_back(node);
+        at = end + 1;
+      }
       need().predict(id, node_list_);
     });
   }
@@ -472,19 +493,7 @@ class WasmSession {
     return address_of(session_->predictions()[static_cast<std::size_t>(j)].values.data());
   }
 
-  // Weights as one view: a flat buffer in Keras order and its table.
-  std::string weightsTableJson() const {
-    if (!session_) return "[]";
-    std::string out = "[";
-    const auto& table = session_->weights_table();
-    for (std::size_t i = 0; i < table.size(); ++i) {
-      if (i) out += ",";
-      out += "{\"name\":" + json_string(table[i].name) + ",\"shape\":" + shape_json(table[i].shape) +
-             ",\"offset\":" + std::to_string(table[i].offset) + ",\"size\":" + std::to_string(table[i].size) + "}";
-    }
-    return out + "]";
-  }
-  double weightsCount() const { return session_ ? static_cast<double>(session_->weights_count()) : 0.0; }
+  // Weights as one view: a flat buffer in Keras order (its table is in describeJson()).
   // Packs the current weights into the buffer and returns its address.
   std::uintptr_t readWeights() { return session_ ? address_of(session_->read_weights()) : 0; }
   // The buffer to fill before writeWeights().
@@ -492,11 +501,19 @@ class WasmSession {
   std::string writeWeights() { return run([&] { need().write_weights(); }); }
 
  private:
+  // One catch-all per call site; the sorting by exception type lives once, in describe().
   template <typename Fn>
   std::string run(Fn&& fn) {
     try {
       fn();
-      return "";
+      return std::string();
+    } catch (...) {
+      return describe_current_exception();
+    }
+  }
+  static std::string describe_current_exception() {
+    try {
+      throw;
     } catch (const nnplay::TrainingDiverged& e) {
       return failure("diverged", e.what());
     } catch (const nnplay::NonFiniteData& e) {
@@ -601,32 +618,23 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .constructor<>()
       .function("build", &WasmSession::build)
       .function("compile", &WasmSession::compile)
-      .function("inputShapeJson", &WasmSession::inputShapeJson)
-      .function("inputSize", &WasmSession::inputSize)
-      .function("outputSize", &WasmSession::outputSize)
-      .function("numNodes", &WasmSession::numNodes)
-      .function("nodesJson", &WasmSession::nodesJson)
+      .function("describeJson", &WasmSession::describeJson)
+      .function("statsJson", &WasmSession::statsJson)
       .function("reserveDataset", &WasmSession::reserveDataset)
       .function("lastDatasetId", &WasmSession::lastDatasetId)
       .function("datasetXPtr", &WasmSession::datasetXPtr)
       .function("datasetYPtr", &WasmSession::datasetYPtr)
       .function("sealDataset", &WasmSession::sealDataset)
       .function("freeDataset", &WasmSession::freeDataset)
-      .function("numDatasets", &WasmSession::numDatasets)
-      .function("contentScans", &WasmSession::contentScans)
       .function("trainSteps", &WasmSession::trainSteps)
       .function("trainEpoch", &WasmSession::trainEpoch)
       .function("evaluate", &WasmSession::evaluate)
       .function("logsJson", &WasmSession::logsJson)
-      .function("epochsDone", &WasmSession::epochsDone)
-      .function("stepsDone", &WasmSession::stepsDone)
       .function("setLearningRate", &WasmSession::setLearningRate)
       .function("setRegularization", &WasmSession::setRegularization)
       .function("predict", &WasmSession::predict)
       .function("predictOutput", &WasmSession::predictOutput)
       .function("predictionPtr", &WasmSession::predictionPtr)
-      .function("weightsTableJson", &WasmSession::weightsTableJson)
-      .function("weightsCount", &WasmSession::weightsCount)
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
       .function("writeWeights", &WasmSession::writeWeights);

@@ -127,12 +127,12 @@ export interface WasmPlayground extends EmbindObject {
 export interface WasmSession extends EmbindObject {
   build(specJson: string): string;
   compile(compileJson: string): string;
-  inputShapeJson(): string;
-  inputSize(): number;
-  outputSize(): number;
-  numNodes(): number;
-  /** [{name, type, shape}] per node (layer), per-sample shapes. */
-  nodesJson(): string;
+  /** {inputShape, outputSize, nodes: [{name, type, shape}], weights: [{name, shape, offset,
+   *  size}], weightsCount}: per-sample shapes, weights in Keras order. */
+  describeJson(): string;
+  /** {epochs, steps, datasets, contentScans}: contentScans counts full scans of data contents
+   *  (seals, label checks); training calls add none. */
+  statsJson(): string;
   /** Reserve x [n, xSize], y [n, ySize] (ySize 0: inputs only); the id is lastDatasetId(). */
   reserveDataset(n: number, xSize: number, ySize: number): string;
   lastDatasetId(): number;
@@ -141,24 +141,17 @@ export interface WasmSession extends EmbindObject {
   /** Validates once (finite values); on failure the dataset is freed. */
   sealDataset(id: number): string;
   freeDataset(id: number): void;
-  numDatasets(): number;
-  /** Full scans of data contents so far (seals, label checks): training calls add none. */
-  contentScans(): number;
   trainSteps(id: number, steps: number, batchSize: number, shuffle: boolean): string;
   trainEpoch(id: number, batchSize: number, shuffle: boolean): string;
   evaluate(id: number, batchSize: number): string;
   logsJson(): string;
-  epochsDone(): number;
-  stepsDone(): number;
   setLearningRate(lr: number): string;
   setRegularization(l1: number, l2: number): string;
-  predict(id: number, nodes: number[]): string;
+  /** nodes: indices separated by commas, e.g. '0,2'. */
+  predict(id: number, nodes: string): string;
   predictOutput(id: number): string;
   /** Values of the j-th predicted node, [n, ...shape]; valid until the next predict. */
   predictionPtr(j: number): number;
-  /** [{name, shape, offset, size}] in Keras order. */
-  weightsTableJson(): string;
-  weightsCount(): number;
   /** Packs the weights into the flat buffer; returns its byte offset. */
   readWeights(): number;
   weightsBufferPtr(): number;

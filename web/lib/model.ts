@@ -288,6 +288,15 @@ export class Sequential {
     }
   }
 
+  /**
+   * The engine session behind this model (built on first use): node payloads of any layer
+   * (`predict(id, ['dense_1'])`), weights as one view, datasets by id. Shared, not a copy:
+   * disposing the model disposes it.
+   */
+  trainingSession(): TrainingSession {
+    return this.#model('trainingSession()');
+  }
+
   // ---------------------------------------------------------------- compile
 
   compile(args: CompileArgs): void {

@@ -115,12 +115,23 @@ export class TrainingSession {
       throw err;
     }
     this.#wasm = wasm;
-    this.nodes = JSON.parse(wasm.nodesJson()) as NodeInfo[];
-    this.inputShape = JSON.parse(wasm.inputShapeJson()) as number[];
-    this.inputSize = wasm.inputSize();
-    this.outputSize = wasm.outputSize();
-    this.weightsTable = JSON.parse(wasm.weightsTableJson()) as WeightEntry[];
-    this.#weightsCount = wasm.weightsCount();
+    const d = JSON.parse(wasm.describeJson()) as {
+      inputShape: number[];
+      outputSize: number;
+      nodes: NodeInfo[];
+      weights: WeightEntry[];
+      weightsCount: number;
+    };
+    this.nodes = d.nodes;
+    this.inputShape = d.inputShape;
+    this.inputSize = d.inputShape.reduce((a, b) => a * b, 1);
+    this.outputSize = d.outputSize;
+    this.weightsTable = d.weights;
+    this.#weightsCount = d.weightsCount;
+  }
+
+  #stats(): { epochs: number; steps: number; datasets: number; contentScans: number } {
+    return this.#wasm ? JSON.parse(this.#wasm.statsJson()) : { epochs: 0, steps: 0, datasets: 0, contentScans: 0 };
   }
 
   #live(): WasmSession {
@@ -159,12 +170,12 @@ export class TrainingSession {
   }
 
   get numDatasets(): number {
-    return this.#wasm ? this.#wasm.numDatasets() : 0;
+    return this.#stats().datasets;
   }
 
   /** Full scans of data contents so far (loads, label-range checks); training adds none. */
   get contentScans(): number {
-    return this.#wasm ? this.#wasm.contentScans() : 0;
+    return this.#stats().contentScans;
   }
 
   // ---------------------------------------------------------------- training
@@ -198,11 +209,11 @@ export class TrainingSession {
   }
 
   get epochsDone(): number {
-    return this.#wasm ? this.#wasm.epochsDone() : 0;
+    return this.#stats().epochs;
   }
 
   get stepsDone(): number {
-    return this.#wasm ? this.#wasm.stepsDone() : 0;
+    return this.#stats().steps;
   }
 
   /** Live: keeps the optimizer state and the epoch position. */
@@ -227,7 +238,7 @@ export class TrainingSession {
       }
       return i;
     });
-    check(wasm.predict(id, indices), context);
+    check(wasm.predict(id, indices.join(',')), context);
     const heap = this.#mod.HEAPF32;
     return indices.map((i, j) => {
       const info = this.nodes[i];
