@@ -488,6 +488,12 @@ class WasmSession {
       need().predict(id, node_list_);
     });
   }
+  // The small-batch path: write n rows at inputBufferPtr(n), then predictInput(n) checks
+  // them and fills predictionPtr(0) with the output. 0 when n is out of range.
+  std::uintptr_t inputBufferPtr(int n) { return pointer([&] { return need().input_buffer(n); }); }
+  std::string predictInput(int n) {
+    return run([&] { need().predict_input(n); });
+  }
   std::uintptr_t predictionPtr(int j) const {
     if (!session_ || j < 0 || static_cast<std::size_t>(j) >= session_->predictions().size()) return 0;
     return address_of(session_->predictions()[static_cast<std::size_t>(j)].values.data());
@@ -634,6 +640,8 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("setRegularization", &WasmSession::setRegularization)
       .function("predict", &WasmSession::predict)
       .function("predictOutput", &WasmSession::predictOutput)
+      .function("inputBufferPtr", &WasmSession::inputBufferPtr)
+      .function("predictInput", &WasmSession::predictInput)
       .function("predictionPtr", &WasmSession::predictionPtr)
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)

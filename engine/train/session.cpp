@@ -12,6 +12,8 @@ namespace {
 
 // 2^28 floats = 1 GiB per tensor: the most a 2 GiB wasm heap can plausibly hold.
 constexpr double kMaxFloatsPerTensor = 268435456.0;
+// input_buffer() keeps up to this many floats (4 MB) between predict calls.
+constexpr std::size_t kKeepInputFloats = std::size_t{1} << 20;
 
 const char* non_finite_word(float v) { return std::isnan(v) ? "NaN" : "Infinity"; }
 
@@ -197,11 +199,33 @@ const std::vector<NodeValues>& TrainingSession::predict(int id, const std::vecto
   NNPLAY_CHECK(d.sealed, "predict: dataset " << id << " was not sealed (validated) after it was filled");
   NNPLAY_CHECK(d.x_size == model_->input_size(), "predict: the data has " << d.x_size
                                                      << " input columns but the model expects " << model_->input_size());
+  return predict_rows(d.data.x.data(), d.data.size(), nodes);
+}
+
+float* TrainingSession::input_buffer(int n) {
+  NNPLAY_CHECK(n >= 0 && static_cast<double>(n) * model_->input_size() <= kMaxFloatsPerTensor,
+               "predict: " << n << " rows of " << model_->input_size() << " inputs are too many: at most 2^28 floats");
+  input_.resize({n, model_->input_size()});
+  return input_.data();
+}
+
+const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
+  NNPLAY_CHECK(input_.rank() == 2 && n == input_.dim(0), "predict: " << n << " rows asked, "
+                                                                   << (input_.rank() ? input_.dim(0) : 0)
+                                                                   << " written by input_buffer()");
+  ++content_scans_;
+  require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x");
+  const std::vector<NodeValues>& out = predict_rows(input_.data(), n, std::vector<int>{output_node()});
+  // Kept for the next small call; a big batch's rows are not held on to.
+  if (input_.size() > kKeepInputFloats) input_ = Tensor();
+  return out;
+}
+
+const std::vector<NodeValues>& TrainingSession::predict_rows(const float* x, int n, const std::vector<int>& nodes) {
   const int layers = num_nodes();
   for (int node : nodes)
     NNPLAY_CHECK(node >= 0 && node < layers,
                  "predict: no node " << node << " in this model; nodes are 0.." << (layers - 1));
-  const int n = d.data.size();
   predictions_.resize(nodes.size());
   for (std::size_t j = 0; j < nodes.size(); ++j) {
     // model surface: a node's name, type and per-sample shape.
@@ -219,10 +243,10 @@ const std::vector<NodeValues>& TrainingSession::predict(int id, const std::vecto
   // through a conv layer would otherwise hold hundreds of MB at once); each sample's outputs
   // depend on that sample only, so the numbers equal one big forward.
   const int chunk = model_->predict_chunk_size();
-  const std::size_t in = static_cast<std::size_t>(d.x_size);
+  const std::size_t in = static_cast<std::size_t>(model_->input_size());
   for (int start = 0; start < n; start += chunk) {
     const int b = std::min(chunk, n - start);
-    model_->forward(d.data.x.data() + static_cast<std::size_t>(start) * in, b);
+    model_->forward(x + static_cast<std::size_t>(start) * in, b);
     for (NodeValues& p : predictions_) {
       const Tensor& out = model_->layer_output(p.node);
       const std::size_t row = out.size() / static_cast<std::size_t>(b);

@@ -112,6 +112,11 @@ class TrainingSession {
   // valid until the next predict(). Compile is not needed.
   const std::vector<NodeValues>& predict(int id, const std::vector<int>& nodes);
   const std::vector<NodeValues>& predictions() const { return predictions_; }
+  // The small-batch path (a library predict() call): rows are written into one reused input
+  // buffer instead of a dataset, then predict_input(n) checks them (finite, NonFiniteData with
+  // field "x") and predicts the output node. No allocation once the buffer is big enough.
+  float* input_buffer(int n);
+  const std::vector<NodeValues>& predict_input(int n);
   int num_nodes() const;
   int output_node() const { return num_nodes() - 1; }
 
@@ -142,6 +147,7 @@ class TrainingSession {
   int next_dataset_id_ = 1;
   std::uint64_t content_scans_ = 0;
   std::vector<NodeValues> predictions_;
+  Tensor input_;  // input_buffer()'s rows
   std::vector<WeightEntry> weights_table_;
   std::vector<float> weights_buffer_;
   std::vector<float> last_good_;  // weights at the start of the running train call
@@ -149,6 +155,7 @@ class TrainingSession {
   StoredDataset& find(int id, const char* where);
   const StoredDataset& find(int id, const char* where) const;
   StoredDataset& training_data(int id, const char* where);
+  const std::vector<NodeValues>& predict_rows(const float* x, int n, const std::vector<int>& nodes);
   void snapshot_weights();
   void restore_weights();
   template <typename Fn>

@@ -183,6 +183,30 @@ TEST(TrainingSession, PredictReturnsAnyNodeInChunks) {
   EXPECT_ERROR_CONTAINS(s.train_steps(id, 1, 1, false), "inputs only");
 }
 
+TEST(TrainingSession, PredictInputEqualsDatasetPredictAndRejectsNonFinite) {
+  TrainingSession s(net(2, "softmax"));
+  const int id = s.reserve_dataset(5, 2, 0);
+  for (int i = 0; i < 10; ++i) s.dataset_x(id)[i] = 0.3f * static_cast<float>(i) - 1.0f;
+  s.seal_dataset(id);
+  const std::vector<float> via_dataset(s.predict(id, {1})[0].values.data(), s.predict(id, {1})[0].values.data() + 10);
+  for (int round = 0; round < 2; ++round) {  // the buffer is reused
+    float* x = s.input_buffer(5);
+    for (int i = 0; i < 10; ++i) x[i] = s.dataset_x(id)[i];
+    const NodeValues& out = s.predict_input(5).at(0);
+    EXPECT_EQ(out.shape, (Shape{5, 2}));
+    EXPECT_EQ(std::vector<float>(out.values.data(), out.values.data() + 10), via_dataset);
+  }
+  s.input_buffer(3)[4] = INFINITY;
+  try {
+    s.predict_input(3);
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "x");
+    EXPECT_EQ(e.index(), 4u);
+  }
+  EXPECT_ERROR_CONTAINS(s.predict_input(4), "4 rows asked, 3 written");
+}
+
 TEST(TrainingSession, WeightsAsOneViewRoundTripAndRejectNonFinite) {
   TrainingSession s(net());
   EXPECT_EQ(s.weights_table().size(), 4u);

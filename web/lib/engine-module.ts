@@ -150,6 +150,10 @@ export interface WasmSession extends EmbindObject {
   /** nodes: indices separated by commas, e.g. '0,2'. */
   predict(id: number, nodes: string): string;
   predictOutput(id: number): string;
+  /** Small batches: write n rows [n, inputSize] here (0: n out of range), then predictInput(n)
+   *  checks them (invalid, field 'x', on a non-finite value) and predicts the output node. */
+  inputBufferPtr(n: number): number;
+  predictInput(n: number): string;
   /** Values of the j-th predicted node, [n, ...shape]; valid until the next predict. */
   predictionPtr(j: number): number;
   /** Packs the weights into the flat buffer; returns its byte offset. */

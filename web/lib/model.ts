@@ -612,17 +612,12 @@ export class Sequential {
     const model = this.#model(where);
     const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
-    // copy and, in Chromium, sometimes more than the whole prediction).
-    let id = 0;
+    // copy and, in Chromium, sometimes more than the whole prediction). The rows go into the
+    // session's reused input buffer: a small predict() costs a few engine calls and its math.
     try {
-      id = model.loadDataset({ x, y: null, n, xSize: this.inputSize, ySize: 0 }, where);
+      return new Tensor(model.predictRows(x, n, where), [n, ...this.outputShape]);
     } catch (err) {
       rethrow(err, (_field, index) => this.#failNonFinite(where, 'xs', x, index));
-    }
-    try {
-      return new Tensor(model.predictOutput(id, n, where), [n, ...this.outputShape]);
-    } finally {
-      model.freeDataset(id);
     }
   }
 

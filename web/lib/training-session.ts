@@ -262,6 +262,18 @@ export class TrainingSession {
     return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
   }
 
+  /** The output for rows x [n, inputSize] given directly (no dataset: one reused input buffer,
+   *  the path for many small predict() calls). Non-finite input: SessionError field 'x'. */
+  predictRows(x: Float32Array, n: number, context = 'predict()'): Float32Array {
+    const wasm = this.#live();
+    const ptr = wasm.inputBufferPtr(n);
+    if (ptr === 0 && n > 0) throw new SessionError('invalid', `nnplay: ${context}: ${n} rows of ${this.inputSize} inputs are more than the engine can hold (at most 2^28 floats)`);
+    this.#mod.HEAPF32.set(x.subarray(0, n * this.inputSize), ptr >>> 2);
+    check(wasm.predictInput(n), context);
+    const start = wasm.predictionPtr(0) >>> 2;
+    return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
+  }
+
   // ---------------------------------------------------------------- weights
 
   /** A copy of every weight, flat in Keras order, with the table that cuts it. */
