@@ -29,10 +29,13 @@ export class SessionError extends Error {
    *  'diverged' the weights the replica restored (so the page's copy can match them). */
   part?: 'train' | 'val';
   weights?: Float32Array;
+  /** The engine's own words, without the "nnplay: <call>: " prefix (for pages that show it). */
+  reason: string;
   constructor(kind: SessionErrorKind, message: string, field?: 'x' | 'y' | 'weights', index?: number) {
     super(message);
     this.name = 'SessionError';
     this.kind = kind;
+    this.reason = message;
     if (field !== undefined) this.field = field;
     if (index !== undefined) this.index = index;
   }
@@ -49,7 +52,9 @@ interface EngineFailure {
 function check(result: string, context: string): void {
   if (result === '') return;
   const f = JSON.parse(result) as EngineFailure;
-  throw new SessionError(f.kind, `nnplay: ${context}: ${f.message}`, f.field, f.index);
+  const err = new SessionError(f.kind, `nnplay: ${context}: ${f.message}`, f.field, f.index);
+  err.reason = f.message;
+  throw err;
 }
 
 /** Per-sample description of one node (layer) of the model. */

@@ -2,7 +2,8 @@
 // snapshot policy) on top of the library's TrainingSession. The session owns the model, the
 // training loop, the data (loaded once per model, validated once) and divergence (a diverged
 // call leaves the last good weights and says so with kind 'diverged'); this file only decides
-// when to train, how much, and when to post what. Training runs in slices of a few
+// when to train, how much, and when to post what (what a setup means, its network and data,
+// is playground-setup.ts). Training runs in slices of a few
 // milliseconds so control messages (pause, a new learning rate) are handled promptly, and a
 // snapshot (metrics + node payloads, buffers transferred) is posted at display rate (~40/s).
 //
@@ -11,11 +12,11 @@
 // PlaygroundClient (client.ts).
 import { defaultWasmUrl } from '../lib/engine-url';
 import type { NnplayModule, WasmPlayground } from '../lib/engine-module';
-import { type CompileJSON, type DenseLayerJSON, type NamedWeights, toModelJSON } from '../lib/model-json';
+import { type NamedWeights, toModelJSON } from '../lib/model-json';
 import { type NodePayload, SessionError, TrainingSession } from '../lib/training-session';
 import { loadEngine } from '../lib/wasm-loader';
-import type { FromWorkerRaw, NodeSnapshot, PointCloud, ToWorker, TrainingSetup } from './protocol';
-import { ALL_DATASETS, ALL_FEATURES } from './protocol';
+import { checkRestore, compileSpec, generateData, layerSpecs, modelSpecJson, regularizer, type SetupData, THUMB_SIZE, thumbnails } from './playground-setup';
+import type { FromWorkerRaw, NodeSnapshot, ToWorker, TrainingSetup } from './protocol';
 
 // Training runs in slices this long, so a message waits at most about this much.
 const SLICE_MS = 8;
@@ -23,25 +24,9 @@ const SLICE_MS = 8;
 const SNAPSHOT_MS = 25;
 // Checkpoints (the model as JSON, for the page to keep) are posted this often while playing.
 const CHECKPOINT_MS = 1000;
-// Resolution of neuron and feature thumbnails per side (sampled from the heatmap grid).
-const THUMB_SIZE = 50;
-// TensorFlow Playground's sample counts.
-const NUM_POINTS_CLASSIFY = 500;
-const NUM_POINTS_REGRESS = 1200;
 
 interface Port {
   postMessage(message: unknown, options: { transfer: Transferable[] }): void;
-}
-
-/** The generated data of one setup, kept in JS so a new model's session can load it. */
-interface SetupData {
-  features: number;
-  numTrain: number;
-  numTest: number;
-  train: { x: Float32Array; y: Float32Array };
-  test: { x: Float32Array; y: Float32Array };
-  grid: Float32Array; // [gridSize², features]
-  thumbs: Float32Array; // [THUMB_SIZE², features]: the grid rows at thumbnail cell centres
 }
 
 /** Dataset ids of the current model's session. */
@@ -50,56 +35,6 @@ interface Loaded {
   test: number | null;
   grid: number;
   thumbs: number;
-}
-
-function copyFloats(engine: NnplayModule, ptr: number, count: number): Float32Array {
-  const start = ptr >>> 2;
-  return engine.HEAPF32.slice(start, start + count);
-}
-
-/** Rows of a [gridSize², width] block at THUMB_SIZE² cell centres (a thumbnail's samples). */
-function thumbRows(values: Float32Array, gridSize: number, width: number): Float32Array {
-  const out = new Float32Array(THUMB_SIZE * THUMB_SIZE * width);
-  for (let i = 0; i < THUMB_SIZE; i++) {
-    const gi = Math.floor(((i + 0.5) * gridSize) / THUMB_SIZE);
-    for (let j = 0; j < THUMB_SIZE; j++) {
-      const gj = Math.floor(((j + 0.5) * gridSize) / THUMB_SIZE);
-      const from = (gi * gridSize + gj) * width;
-      out.set(values.subarray(from, from + width), (i * THUMB_SIZE + j) * width);
-    }
-  }
-  return out;
-}
-
-function regularizer(s: TrainingSetup): { l1: number; l2: number } {
-  return {
-    l1: s.regularization === 'L1' ? s.regularizationRate : 0,
-    l2: s.regularization === 'L2' ? s.regularizationRate : 0,
-  };
-}
-
-/** The network a setup describes, as full layer specs (also what checkpoints record). */
-function layerSpecs(s: TrainingSetup): DenseLayerJSON[] {
-  const kernelRegularizer = regularizer(s);
-  const layer = (units: number, activation: DenseLayerJSON['activation']): DenseLayerJSON => ({
-    type: 'dense',
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'glorotUniform',
-    biasInitializer: 'zeros',
-    kernelRegularizer: { ...kernelRegularizer },
-  });
-  return [...s.hiddenLayers.map((units) => layer(units, s.activation)), layer(1, s.problem === 'classification' ? 'sigmoid' : 'linear')];
-}
-
-function compileSpec(s: TrainingSetup): CompileJSON {
-  const classify = s.problem === 'classification';
-  return {
-    optimizer: { name: 'sgd', learningRate: s.learningRate },
-    loss: classify ? 'binaryCrossentropy' : 'meanSquaredError',
-    metrics: classify ? ['accuracy'] : ['mse'],
-  };
 }
 
 export class PlaygroundWorker {
@@ -156,25 +91,12 @@ export class PlaygroundWorker {
   #configure(next: TrainingSetup): void {
     this.#pause();
     const setup = { ...next, features: [...next.features], hiddenLayers: [...next.hiddenLayers] };
-    const engine = this.#engine;
-    this.#playground ??= new engine.Playground();
-    const pg = this.#playground;
-    const numPoints = setup.problem === 'classification' ? NUM_POINTS_CLASSIFY : NUM_POINTS_REGRESS;
-    const config = { dataset: setup.dataset, numPoints, noise: setup.noise, trainRatio: setup.trainRatio, seed: setup.seed, features: setup.features, gridSize: setup.gridSize };
-    const error = pg.configure(JSON.stringify(config));
-    if (error) throw new Error(error);
+    this.#playground ??= new this.#engine.Playground();
+    this.#data = generateData(this.#engine, this.#playground, setup);
     this.#setup = setup;
-    const f = setup.features.length;
-    const numTrain = pg.numTrain();
-    const numTest = pg.numTest();
-    const read = (ds: ReturnType<WasmPlayground['train']>) => ({
-      x: copyFloats(engine, ds.xPtr(), ds.size() * f),
-      y: copyFloats(engine, ds.yPtr(), ds.size()),
-    });
-    const grid = copyFloats(engine, pg.grid().xPtr(), setup.gridSize * setup.gridSize * f);
-    this.#data = { features: f, numTrain, numTest, train: read(pg.train()), test: read(pg.test()), grid, thumbs: thumbRows(grid, setup.gridSize, f) };
-    const points = copyFloats(engine, pg.pointsPtr(), (numTrain + numTest) * 2);
-    const labels = copyFloats(engine, pg.labelsPtr(), numTrain + numTest);
+    const { numTrain, numTest } = this.#data;
+    const points = this.#data.points.slice();
+    const labels = this.#data.labels.slice();
     this.#post({ type: 'data', generation: this.#generation, points, labels, numTrain, numTest }, [points.buffer, labels.buffer]);
     this.#buildModel();
   }
@@ -187,8 +109,7 @@ export class PlaygroundWorker {
     this.#session?.dispose();
     this.#session = null;
     this.#loaded = null;
-    const spec = JSON.stringify({ inputShape: [s.features.length], seed: s.seed, layers: layerSpecs(s) });
-    const session = new TrainingSession(this.#engine, spec, JSON.stringify(compileSpec(s)));
+    const session = new TrainingSession(this.#engine, modelSpecJson(s), JSON.stringify(compileSpec(s)));
     try {
       // Loaded (and validated) once per model; every step and snapshot refers to the ids.
       const f = d.features;
@@ -253,7 +174,7 @@ export class PlaygroundWorker {
       session.trainSteps(this.#loaded.train, n, this.#setup.batchSize, true);
     } catch (err) {
       const diverged = err instanceof SessionError && err.kind === 'diverged';
-      this.#stopWithError(err instanceof Error ? err.message.replace(/^nnplay: [^:]*: /, '') : String(err), diverged);
+      this.#stopWithError(err instanceof SessionError ? err.reason : err instanceof Error ? err.message : String(err), diverged);
       return false;
     }
     const dt = performance.now() - t0;
@@ -335,26 +256,12 @@ export class PlaygroundWorker {
   #setWeights(weights: NamedWeights[], savedEpoch: number, savedSteps: number): void {
     const session = this.#session;
     if (!session) throw new Error('Could not restore the weights: there is no model yet.');
-    const table = session.weightsTable;
-    const list = table.map((w) => `${w.name} [${w.shape.join(',')}]`).join(', ');
-    if (!Array.isArray(weights) || weights.length !== table.length) {
-      throw new Error(`Could not restore the weights: this network has ${table.length} weight tensors (${list}), the saved model has ${weights?.length ?? 0}.`);
-    }
-    weights.forEach((w, i) => {
-      const c = table[i];
-      if (w.name !== c.name || w.shape.length !== c.shape.length || w.shape.some((d, j) => d !== c.shape[j])) {
-        throw new Error(`Could not restore the weights: tensor ${i} is ${w.name} [${w.shape.join(',')}], this network expects ${c.name} [${c.shape.join(',')}].`);
-      }
-      if (!(w.values instanceof Float32Array)) throw new Error(`Could not restore the weights: ${c.name} needs ${c.size} float32 values.`);
-    });
-    if (!Number.isFinite(savedEpoch) || savedEpoch < 0 || !Number.isInteger(savedSteps) || savedSteps < 0) {
-      throw new Error(`Could not restore the weights: epoch ${savedEpoch} / steps ${savedSteps} must be numbers >= 0.`);
-    }
+    checkRestore(session.weightsTable, weights, savedEpoch, savedSteps);
     try {
       // Sizes and finiteness are the session's checks, all before anything is written.
       session.setWeights(weights.map((w) => w.values));
     } catch (err) {
-      throw new Error(`Could not restore the weights: ${err instanceof Error ? err.message.replace(/^nnplay: [^:]*: /, '') : String(err)}`);
+      throw new Error(`Could not restore the weights: ${err instanceof SessionError ? err.reason : String(err)}`);
     }
     this.#pause();
     this.#epoch = savedEpoch;
@@ -405,29 +312,8 @@ export class PlaygroundWorker {
     }
   }
 
-  #thumbnails(numPoints: number): void {
-    const engine = this.#engine;
-    const pg = new engine.Playground();
-    const clouds: PointCloud[] = [];
-    let featureMaps: Float32Array[] = [];
-    const configure = (config: object) => {
-      const error = pg.configure(JSON.stringify(config));
-      if (error) throw new Error(error);
-    };
-    try {
-      for (const dataset of ALL_DATASETS) {
-        configure({ dataset, numPoints: Math.max(20, numPoints), noise: 0, trainRatio: 50, seed: 7, features: ['x1', 'x2'], gridSize: 100 });
-        const n = pg.numTrain() + pg.numTest();
-        clouds.push({ dataset, points: copyFloats(engine, pg.pointsPtr(), n * 2), labels: copyFloats(engine, pg.labelsPtr(), n) });
-      }
-      // Every feature on the grid, at thumbnail resolution: the engine defines the features.
-      configure({ dataset: 'circle', numPoints: 20, seed: 1, features: ALL_FEATURES, gridSize: THUMB_SIZE });
-      const f = ALL_FEATURES.length;
-      const x = copyFloats(engine, pg.grid().xPtr(), THUMB_SIZE * THUMB_SIZE * f);
-      featureMaps = ALL_FEATURES.map((_, c) => Float32Array.from({ length: THUMB_SIZE * THUMB_SIZE }, (_, r) => x[r * f + c]));
-    } finally {
-      pg.delete();
-    }
+  #postThumbnails(numPoints: number): void {
+    const { clouds, featureMaps } = thumbnails(this.#engine, numPoints);
     this.#post({ type: 'thumbnails', clouds, thumbSize: THUMB_SIZE, featureMaps }, [
       ...clouds.flatMap((c) => [c.points.buffer, c.labels.buffer]),
       ...featureMaps.map((m) => m.buffer),
@@ -475,7 +361,7 @@ export class PlaygroundWorker {
         this.#tokens = Math.min(this.#tokens, 1);
         break;
       case 'thumbnails':
-        this.#thumbnails(message.numPoints);
+        this.#postThumbnails(message.numPoints);
         break;
       case 'checkpoint':
         if (this.#diverged) {
