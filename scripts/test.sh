@@ -14,7 +14,8 @@ npx tsc --noEmit -p tsconfig.json
 bash scripts/build.sh
 
 # The native suite runs only sanitized: Debug keeps the engine's NNPLAY_ASSERTs on, -O1 keeps
-# ASan affordable, and the CMake option makes every UBSan finding abort. Twice: with the xsimd
+# ASan affordable, -g1 (line tables only, a third cheaper to compile than -g) is all a report's
+# stack trace needs, and the CMake option makes every UBSan finding abort. Twice: with the xsimd
 # kernels (what ships) and with NNPLAY_SIMD=OFF, where gemm and the vector kernels are their
 # scalar references, the code every kernel test compares against. A plain Release run would
 # add no test these two do not run (see docs/BUILDING.md, "Sanitizers").
@@ -23,7 +24,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN
 native_sanitized() {  # $1 = build dir, $2 = NNPLAY_SIMD ON/OFF
   echo "[test] engine, native, ASan + UBSan, NNPLAY_SIMD=$2 ($1)"
   if [ ! -f "$1/build.ninja" ]; then
-    cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
+    cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
       -DNNPLAY_SANITIZE=ON -DNNPLAY_SIMD="$2" >/dev/null
   fi
   cmake --build "$1" --target engine_tests
