@@ -6,7 +6,8 @@
 #   scripts/format.sh --check    change nothing; list the unformatted files, exit 1 if any
 #   scripts/format.sh [--check] FILE...   only these files
 #
-# Only files git knows (tracked or staged-new) are considered, so build/ and .deps/ never are.
+# Only files git knows (tracked, or new and not ignored) are considered, so build/ and .deps/
+# never are; outside a git checkout, the same directories on disk.
 # clang-format 14 (Debian bookworm's `clang-format` package) is what the style was written
 # for; set CLANG_FORMAT to use another binary. Not run by `npm test`: it is a habit, not a gate.
 set -euo pipefail
@@ -42,9 +43,13 @@ if [ -n "$version" ] && [ "$version" -lt 14 ]; then
 fi
 
 if [ ${#files[@]} -eq 0 ]; then
-  mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-    'engine/*.cpp' 'engine/*.h' 'bindings/*.cpp' 'bindings/*.h' \
-    'tests/engine/*.cpp' 'tests/engine/*.h' 'bench/native/*.cpp' 'bench/native/*.h')
+  dirs=(engine bindings tests/engine bench/native)
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(for d in "${dirs[@]}"; do
+      git ls-files --cached --others --exclude-standard -- "$d/*.cpp" "$d/*.h"; done)
+  else  # an unpacked archive: the same directories, found on disk
+    mapfile -t files < <(find "${dirs[@]}" -type f \( -name '*.cpp' -o -name '*.h' \) 2>/dev/null | sort)
+  fi
 fi
 
 unformatted=()
