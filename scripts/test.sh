@@ -27,12 +27,13 @@ native_sanitized() {  # $1 = build dir, $2 = NNPLAY_SIMD ON/OFF
     cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
       -DNNPLAY_SANITIZE=ON -DNNPLAY_SIMD="$2" >/dev/null
   fi
+  local start=$SECONDS
   cmake --build "$1" --target engine_tests
+  local built=$SECONDS
   # One process rather than ctest's one per test: ASan's start-up and shadow memory per process
   # would cost more than the tests. A sanitizer report exits non-zero and fails the run.
-  local start=$SECONDS
   "$1/engine_tests" --gtest_brief=1
-  echo "[test] engine, NNPLAY_SIMD=$2: $((SECONDS - start)) s under the sanitizers"
+  echo "[test] engine, NNPLAY_SIMD=$2: built in $((built - start)) s, ran in $((SECONDS - built)) s"
 }
 native_sanitized build/native-asan ON
 native_sanitized build/native-asan-scalar OFF
