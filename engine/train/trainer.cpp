@@ -124,7 +124,7 @@ void Trainer::check_data(const Dataset& data, const char* what, bool contents) c
                                                          "sparseCategoricalCrossentropy)"
                                                        : ""));
   }
-  if (!contents) return;
+  if (!contents || contents_prevalidated_) return;
   validate_dataset(data);
   if (loss_->sparse()) {
     for (int i = 0; i < n; ++i) {
@@ -239,7 +239,7 @@ Logs Trainer::make_logs(const std::vector<double>& sums, long long samples) cons
 
 void Trainer::train_batch(const Dataset& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums) {
   gather(data, idx, b);
-  check_batch(idx, b);
+  if (!contents_prevalidated_) check_batch(idx, b);
   const int k = model_.output_size();
   // A stream per step, from the model seed and the step number: a dropout mask depends on
   // neither the platform nor how the steps were split into calls.

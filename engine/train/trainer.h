@@ -61,6 +61,10 @@ class Trainer {
   // Loss and metrics over data, no parameter change.
   Logs evaluate(const Dataset& data, int batch_size);
 
+  // The caller (TrainingSession) validated every value and label once, when the data was
+  // loaded: train and evaluate then check shapes only, never contents, per call or per batch.
+  void set_contents_prevalidated(bool prevalidated) { contents_prevalidated_ = prevalidated; }
+
   int epochs_done() const { return epochs_done_; }
   std::uint64_t steps_done() const { return steps_done_; }
 
@@ -71,6 +75,7 @@ class Trainer {
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<Loss> loss_;
   int epochs_done_ = 0;
+  bool contents_prevalidated_ = false;
   std::uint64_t steps_done_ = 0;
   std::vector<int> order_;   // current epoch's sample order
   std::size_t cursor_ = 0;   // position in order_ for train_steps

@@ -381,7 +381,7 @@ describe('save and load', () => {
     expect(copy.inputShape).toEqual([8, 8, 1]);
     expect(weightsOf(copy)).toEqual(weightsOf(model));
     const p1 = model.predict(xs);
-    const p2 = copy.predict(xs);
+    const p2 = copy.predict(xs) as nn.Tensor;
     expect(Array.from(p2.dataSync())).toEqual(Array.from(p1.dataSync()));
     expect(copy.compiledWith).toEqual(model.compiledWith);
     // The copy trains (fresh optimizer state), with the same number of weights.

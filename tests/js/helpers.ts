@@ -50,7 +50,7 @@ export function blobs(n: number, seed: number): { x: Float32Array; y: Float32Arr
   return { x, y };
 }
 
-export function weightsOf(model: nn.Sequential): Float32Array[] {
+export function weightsOf(model: nn.LayersModel): Float32Array[] {
   const ws = model.getWeights();
   const values = ws.map((w) => w.dataSync());
   ws.forEach((w) => w.dispose());

@@ -30,8 +30,8 @@ function expectNoLeak(fn: () => void): void {
   expect(after.liveWasmObjects).toBe(before.liveWasmObjects);
 }
 
-function predictValues(model: nn.Sequential, xs: nn.Tensor): Float32Array {
-  const p = model.predict(xs);
+function predictValues(model: nn.LayersModel, xs: nn.Tensor): Float32Array {
+  const p = model.predict(xs) as nn.Tensor;
   const v = p.dataSync();
   p.dispose();
   return v;

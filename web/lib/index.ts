@@ -39,7 +39,10 @@ export { SymbolicTensor } from './symbolic';
 export { engineTables } from './engine-tables';
 export type { EngineTables, Inspection } from './engine-tables';
 export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName, MetricName } from './model';
-export type { Logs } from './engine-ops';
+export type { Logs } from './training-session';
+/** The one training session under every path (fit(), the fit worker, the playground worker). */
+export { TrainingSession, SessionError, trainingSession } from './training-session';
+export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, EpochOptions, EpochResult } from './training-session';
 export {
   Layer,
   Dense,

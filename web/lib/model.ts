@@ -1,24 +1,21 @@
 // Sequential: the model users build, compile, fit and predict with (TF.js Layers shaped).
 //
-// Ownership: a Sequential owns exactly one engine model (WasmModel), created when first
-// needed (compile, fit, predict, getWeights, setWeights, summary) and freed by dispose().
-// fit/predict/evaluate copy tensor data into a WasmDataset for the duration of the call only.
+// Ownership: a Sequential owns exactly one TrainingSession (training-session.ts: the engine
+// model, its trainer and datasets by id), created when first needed (compile, fit, predict,
+// getWeights, setWeights, summary) and freed by dispose(). fit() loads its data into the
+// session once per call (validated there once, not per epoch or batch); predict/evaluate load
+// theirs for the duration of the call.
 // On a page's main thread fit() trains a replica in the library's worker (see
 // fit-worker-protocol.ts) and copies the weights back after every epoch.
-import type { WasmDataset, WasmModel } from './engine-module';
 import {
+  type DatasetSource,
   type EpochOptions,
   type EpochResult,
   type Logs,
-  lastLogs,
-  makeDataset,
-  makeInputDataset,
-  makeModel,
-  readWeights,
   runEpoch,
-  snapshotWeights,
-  writeWeights,
-} from './engine-ops';
+  SessionError,
+  TrainingSession,
+} from './training-session';
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
@@ -28,7 +25,7 @@ import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbo
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
-import { check, counters, engine, own, release } from './memory';
+import { counters, engine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { Tensor } from './tensor';
 
@@ -121,6 +118,14 @@ function firstNonFinite(values: Float32Array): number {
   return -1;
 }
 
+/** Rethrows an engine failure with the library's words: `onData` names a bad value of x/y. */
+function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number) => never): never {
+  if (err instanceof SessionError && err.kind === 'invalid' && (err.field === 'x' || err.field === 'y') && err.index !== undefined) {
+    onData(err.field, err.index);
+  }
+  throw err;
+}
+
 /** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
@@ -145,13 +150,11 @@ interface CompiledInfo {
   optimizer: OptimizerConfig;
 }
 
-/** x and y of one data set, checked against the model, as the engine wants them. */
-interface Prepared {
-  x: Float32Array;
+/** x and y of one data set, checked against the model (shapes), as the engine wants them. */
+interface Prepared extends DatasetSource {
   y: Float32Array;
-  n: number;
-  xSize: number;
-  ySize: number;
+  /** Argument names for messages, e.g. ['xs', 'ys']. */
+  names: string[];
 }
 
 // A running fit: the same three steps in-process and in the worker.
@@ -161,6 +164,13 @@ interface FitSession {
 }
 
 let nextModelId = 1;
+
+/** Index of the first NaN/±Infinity in values, or -1. */
+function firstNonFiniteIndex(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
 
 /** A chain of layers as an engine v2 spec: an input (the first layer's inputShape), then each layer on the one before. */
 function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
@@ -266,7 +276,7 @@ export class LayersModel {
   #outputs: SymbolicTensor[] = [];
   // The engine's answer for the current graph (shapes, variables), kept from the last check.
   #inspection: Inspection | null = null;
-  #wasm: WasmModel | null = null;
+  #wasm: TrainingSession | null = null;
   #compiled: CompiledInfo | null = null;
   #disposed = false;
   #fitting = false;
@@ -451,7 +461,7 @@ export class LayersModel {
     return this.specJson();
   }
 
-  #model(where: string): WasmModel {
+  #model(where: string): TrainingSession {
     this.#alive(where);
     if (!this.#wasm) {
       if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
@@ -460,20 +470,30 @@ export class LayersModel {
       for (const l of this.#layers) {
         for (const m of modelsOfLayer.get(l) ?? []) if (m !== this && m.#wasm && !m.#disposed) other ??= m;
       }
-      if (other) {
-        const model = own(new (engine().Model)());
-        try {
-          check(model.buildSharing(this.#specJson(), other.#wasm!), 'building the model');
-        } catch (err) {
-          release(model);
-          throw err;
-        }
-        this.#wasm = model;
-      } else {
-        this.#wasm = makeModel(engine(), this.#specJson(), null);
-      }
+      this.#wasm = new TrainingSession(engine(), this.#specJson(), null, other ? other.#wasm! : undefined);
     }
     return this.#wasm!;
+  }
+
+  /** Loads prepared data into the session (validated there, once); bad values named here. */
+  #load(p: Prepared, where: string): number {
+    try {
+      return this.#model(where).loadDataset(p, where);
+    } catch (err) {
+      rethrow(err, (field, index) => {
+        if (field === 'x') this.#failNonFinite(where, p.names[0], p.x, index);
+        fail(where, `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
+  }
+
+  /**
+   * The engine session behind this model (built on first use): node payloads of any layer
+   * (`predict(id, ['dense_1'])`), weights as one view, datasets by id. Shared, not a copy:
+   * disposing the model disposes it.
+   */
+  trainingSession(): TrainingSession {
+    return this.#model('trainingSession()');
   }
 
   // ---------------------------------------------------------------- compile
@@ -510,7 +530,7 @@ export class LayersModel {
     const loss = perOutput[0];
     const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
     const model = this.#model(where);
-    check(model.compile(json), where);
+    model.compile(json, where);
     this.#compiled = { json, loss, metrics: [...metrics], optimizer: { ...optimizer.config } };
     this.#workerNeedsCompile = true;
   }
@@ -530,8 +550,8 @@ export class LayersModel {
     return t;
   }
 
-  // scan = false leaves the finite check to the caller (predict scans in wasm, on its copy).
-  #prepareX(xs: unknown, where: string, what = 'xs', scan = true): { x: Float32Array; n: number } {
+  // Shapes only: the values are checked in wasm, once, when the data is loaded (#load).
+  #prepareX(xs: unknown, where: string, what = 'xs'): { x: Float32Array; n: number } {
     const t = this.#checkTensor(xs, where, what);
     const shape = this.inputShape;
     if (t.rank !== shape.length + 1 || shape.some((d, i) => t.shape[i + 1] !== d)) {
@@ -545,12 +565,7 @@ export class LayersModel {
         `${what} must have shape [samples, ${shape.join(', ')}] (this model's inputShape is [${shape.join(',')}]), got [${t.shape.join(',')}]${hint}`,
       );
     }
-    const x = t.values();
-    if (scan) {
-      const bad = firstNonFinite(x);
-      if (bad >= 0) this.#failNonFinite(where, what, x, bad);
-    }
-    return { x, n: t.shape[0] };
+    return { x: t.values(), n: t.shape[0] };
   }
 
   #failNonFinite(where: string, what: string, x: Float32Array, bad: number): never {
@@ -574,39 +589,33 @@ export class LayersModel {
   }
 
   /** Throws: the model's output at `bad` (flat index) is NaN/±Infinity although x is finite. */
-  #failNonFiniteOutput(where: string, what: string, x: Float32Array, bad: number): never {
-    const mod = engine();
-    const model = this.#wasm!;
-    const out = model.predictionPtr() >>> 2;
-    const value = mod.HEAPF32[out + bad];
+  #failNonFiniteOutput(where: string, what: string, x: Float32Array, out: Float32Array, bad: number): never {
     const units = this.outputSize;
     let maxWeight = 0;
-    for (const w of snapshotWeights(mod, model)) for (const v of w) maxWeight = Math.max(maxWeight, Math.abs(v));
+    for (const v of this.#wasm!.weights().values) maxWeight = Math.max(maxWeight, Math.abs(v));
     let maxInput = 0;
     for (const v of x) maxInput = Math.max(maxInput, Math.abs(v));
     fail(
       where,
-      `the output of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${value} although ${what} is finite: ` +
+      `the output of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${out[bad]} although ${what} is finite: ` +
         `a value overflowed float32 (about ±3.4e38) inside the model (largest |${what}| ${maxInput.toPrecision(3)}, ` +
         `largest |weight| ${maxWeight.toPrecision(3)}); scale the inputs down (e.g. to [-1, 1]) or check the weights`,
     );
   }
 
   /** Throws: evaluate's `figure` (loss or a metric) is NaN/±Infinity; says which sample and why. */
-  #failNonFiniteLoss(where: string, model: WasmModel, ds: WasmDataset, data: Prepared, figure: string): never {
+  #failNonFiniteLoss(where: string, model: TrainingSession, id: number, data: Prepared, figure: string): never {
     // The cold path only: predict once more to find the sample.
-    check(model.predictOutput(ds), where);
-    const badOut = model.firstNonFinitePrediction();
-    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, badOut);
+    const out = model.predictOutput(id, data.n, where);
+    const badOut = firstNonFiniteIndex(out);
+    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, out, badOut);
     const loss = this.#compiled!.loss;
     if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
       // These losses divide each output row by its sum (as TF.js does): a zero sum is 0/0.
-      const mod = engine();
-      const out = model.predictionPtr() >>> 2;
       const units = this.outputSize;
       for (let i = 0; i < data.n; i++) {
         let sum = 0;
-        for (let j = 0; j < units; j++) sum += mod.HEAPF32[out + i * units + j];
+        for (let j = 0; j < units; j++) sum += out[i * units + j];
         if (sum === 0) {
           fail(
             where,
@@ -643,23 +652,16 @@ export class LayersModel {
       fail(where, `${names[1]} must have shape ${expected}, got [${t.shape.join(',')}]${why}`);
     }
     const y = t.values();
-    const bad = firstNonFinite(y);
-    if (bad >= 0) {
-      fail(where, `${names[1]} contains ${y[bad]} at index ${bad} (sample ${Math.floor(bad / ySize)}); targets must be finite numbers`);
-    }
     if (sparse) {
       for (let i = 0; i < n; i++) {
+        // NaN fails here too, with this message: the finite check at load comes later.
         if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
           fail(where, `${names[1]}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
         }
       }
     }
     if (n === 0) fail(where, `${names[0]} has no samples; at least one is needed`);
-    return { x, y, n, xSize: this.inputSize, ySize };
-  }
-
-  #dataset(p: Prepared): WasmDataset {
-    return makeDataset(engine(), p.x, p.y, p.n, p.xSize, p.ySize);
+    return { x, y, n, xSize: this.inputSize, ySize, names };
   }
 
   // ---------------------------------------------------------------- fit
@@ -770,33 +772,21 @@ export class LayersModel {
     return list as Callbacks[];
   }
 
-  #inProcessSession(model: WasmModel, train: Prepared, val: Prepared | null): FitSession {
-    let trainDs: WasmDataset | null = null;
-    let valDs: WasmDataset | null = null;
+  #inProcessSession(model: TrainingSession, train: Prepared, val: Prepared | null): FitSession {
+    // Loaded once for the whole fit() call; every epoch refers to the ids.
+    const trainId = this.#load(train, 'fit()');
+    let valId: number | null = null;
     try {
-      trainDs = this.#dataset(train);
-      if (val) valDs = this.#dataset(val);
+      if (val) valId = this.#load(val, 'fit()');
     } catch (err) {
-      release(trainDs);
+      model.freeDataset(trainId);
       throw err;
     }
     return {
-      // An epoch that fails (the loss or a weight became NaN/Infinity) leaves the weights it
-      // started with, as the worker path does (it copies weights back only after an epoch
-      // completes): Node and the browser end identically, and never with NaN weights.
-      epoch: async (options) => {
-        const mod = engine();
-        const before = snapshotWeights(mod, model);
-        try {
-          return runEpoch(model, trainDs!, valDs, options);
-        } catch (err) {
-          writeWeights(mod, model, before);
-          throw err;
-        }
-      },
+      epoch: async (options) => runEpoch(model, trainId, train.n, valId, options),
       close: async () => {
-        release(trainDs);
-        release(valDs);
+        model.freeDataset(trainId);
+        model.freeDataset(valId);
       },
     };
   }
@@ -811,9 +801,8 @@ export class LayersModel {
       transfer.push(d.x.buffer, d.y.buffer);
       return d;
     };
-    const weights =
-      fresh || this.#workerNeedsWeights ? readWeights(engine(), model).map((w) => w.values) : undefined;
-    if (weights) transfer.push(...weights.map((w) => w.buffer));
+    const weights = fresh || this.#workerNeedsWeights ? model.weights().values : undefined;
+    if (weights) transfer.push(weights.buffer);
     const begin = {
       type: 'begin' as const,
       req: client.nextReq(),
@@ -826,24 +815,35 @@ export class LayersModel {
     };
     client.models.add(this.#id);
     this.#workerClient = client;
-    await client.request(begin, transfer);
+    try {
+      await client.request(begin, transfer);
+    } catch (err) {
+      // The replica may hold half of this begin: send everything again next time.
+      this.#workerNeedsCompile = this.#workerNeedsWeights = true;
+      rethrow(err, (field, index) => {
+        const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
+        if (field === 'x') this.#failNonFinite('fit()', p.names[0], p.x, index);
+        fail('fit()', `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
     this.#workerNeedsCompile = false;
     this.#workerNeedsWeights = false;
     return {
       epoch: async (options) => {
-        let reply;
         try {
-          reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
+          // Keep the main-thread model current so predict() in callbacks sees this epoch.
+          if (!this.#disposed) this.#wasm!.setWeights(reply.weights);
+          return reply.result;
         } catch (err) {
-          // The replica may hold the failed epoch's NaN weights; this model kept the last
-          // good ones: send them with the next fit.
-          this.#workerNeedsWeights = true;
+          // Diverged: the replica restored its last good weights and sent them; take them, so
+          // both ends hold the same finite weights (as in-process training would).
+          if (err instanceof SessionError && err.kind === 'diverged' && err.weights && !this.#disposed) {
+            this.#wasm!.setWeights(err.weights);
+          }
           throw err;
         }
-        if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
-        // Keep the main-thread model current so predict() in callbacks sees this epoch.
-        if (!this.#disposed) writeWeights(engine(), this.#wasm!, reply.weights);
-        return reply.result;
       },
       close: async () => {
         if (this.#disposed) return;
@@ -865,67 +865,51 @@ export class LayersModel {
     const inspection = this.inspection;
     const listOfTensors = Array.isArray(xs) && xs.every((t) => t instanceof Tensor);
     if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || listOfTensors) return this.#predictGraph(model, xs, where);
+    const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
-    // copy and, in Chromium, sometimes more than the whole prediction).
-    const { x, n } = this.#prepareX(xs, where, 'xs', false);
-    const mod = engine();
-    const { ds, firstNonFinite: bad } = makeInputDataset(mod, x, n, this.inputSize);
+    // copy and, in Chromium, sometimes more than the whole prediction). The rows go into the
+    // session's reused input buffer: a small predict() costs a few engine calls and its math.
     try {
-      if (bad >= 0) this.#failNonFinite(where, 'xs', x, bad);
-      // predictOutput: the library reads only the final output, not every layer's.
-      check(model.predictOutput(ds), where);
-      const badOut = model.firstNonFinitePrediction();
-      if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', x, badOut);
-      const start = model.predictionPtr() >>> 2;
-      const out = mod.HEAPF32.slice(start, start + n * this.outputSize);
+      const out = model.predictRows(x, n, where);
+      const badOut = firstNonFiniteIndex(out);
+      if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', x, out, badOut);
       return new Tensor(out, [n, ...this.outputShape]);
-    } finally {
-      release(ds);
+    } catch (err) {
+      rethrow(err, (_field, index) => this.#failNonFinite(where, 'xs', x, index));
     }
   }
 
-  #predictGraph(model: WasmModel, xs: Tensor | Tensor[], where: string): Tensor | Tensor[] {
+  #predictGraph(model: TrainingSession, xs: Tensor | Tensor[], where: string): Tensor | Tensor[] {
     const { inputs, outputs } = this.inspection;
     const list = Array.isArray(xs) ? xs : [xs];
     if (list.length !== inputs.length) {
       fail(where, `the model has ${inputs.length} inputs (${inputs.map((i) => `${i.name} [${i.shape.join(',')}]`).join(', ')}); give a list of ${inputs.length} tensors, got ${Array.isArray(xs) ? `a list of ${xs.length}` : 'one tensor'}`);
     }
-    const mod = engine();
-    const datasets: WasmDataset[] = [];
     let n = -1;
-    try {
-      list.forEach((t, i) => {
-        const what = inputs.length === 1 ? 'xs' : `xs[${i}] (input "${inputs[i].name}")`;
-        const tensor = this.#checkTensor(t, where, what);
-        const shape = inputs[i].shape;
-        if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
-          fail(where, `${what} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
-        }
-        if (n >= 0 && tensor.shape[0] !== n) fail(where, `${what} has ${tensor.shape[0]} samples, xs[0] has ${n}`);
-        n = tensor.shape[0];
-        const size = shape.reduce((a, b) => a * b, 1);
-        const values = tensor.values();
-        const { ds, firstNonFinite: bad } = makeInputDataset(mod, values, n, size);
-        datasets.push(ds);
-        if (bad >= 0) fail(where, `${what} contains ${values[bad]} at index ${bad} (sample ${Math.floor(bad / size)}); data must be finite numbers`);
-      });
-      model.clearPredictInputs();
-      for (const ds of datasets) model.addPredictInput(ds);
-      check(model.predictGraph(), where);
-      const result = outputs.map((o, j) => {
-        const bad = model.firstNonFiniteOutput(j);
-        if (bad >= 0) {
-          fail(where, `output "${o.name}" of sample ${Math.floor(bad / o.shape.reduce((a, b) => a * b, 1))} is not finite although the inputs are: a value overflowed float32 inside the model; scale the inputs down or check the weights`);
-        }
-        const size = o.shape.reduce((a, b) => a * b, 1);
-        const start = model.graphOutputPtr(j) >>> 2;
-        return new Tensor(mod.HEAPF32.slice(start, start + n * size), [n, ...o.shape]);
-      });
-      return result.length === 1 ? result[0] : result;
-    } finally {
-      model.clearPredictInputs();
-      for (const ds of datasets) release(ds);
-    }
+    const values = list.map((t, i) => {
+      const what = inputs.length === 1 ? 'xs' : `xs[${i}] (input "${inputs[i].name}")`;
+      const tensor = this.#checkTensor(t, where, what);
+      const shape = inputs[i].shape;
+      if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
+        fail(where, `${what} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
+      }
+      if (n >= 0 && tensor.shape[0] !== n) fail(where, `${what} has ${tensor.shape[0]} samples, xs[0] has ${n}`);
+      n = tensor.shape[0];
+      const v = tensor.values();
+      const bad = firstNonFiniteIndex(v);
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (bad >= 0) fail(where, `${what} contains ${v[bad]} at index ${bad} (sample ${Math.floor(bad / size)}); data must be finite numbers`);
+      return v;
+    });
+    const sizes = outputs.map((o) => o.shape.reduce((a, b) => a * b, 1));
+    const result = model.predictGraph(values, n, sizes, where).map((out, j) => {
+      const bad = firstNonFiniteIndex(out);
+      if (bad >= 0) {
+        fail(where, `output "${outputs[j].name}" of sample ${Math.floor(bad / sizes[j])} is ${out[bad]} although the inputs are finite: a value overflowed float32 inside the model; scale the inputs down or check the weights`);
+      }
+      return new Tensor(out, [n, ...outputs[j].shape]);
+    });
+    return result.length === 1 ? result[0] : result;
   }
 
   /**
@@ -940,16 +924,15 @@ export class LayersModel {
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
     const data = this.#prepareXY(xs, ys, where);
-    const ds = this.#dataset(data);
+    const id = this.#load(data, where);
     try {
-      check(model.evaluate(ds, batchSize), where);
-      const logs = lastLogs(model);
+      const logs = model.evaluate(id, batchSize, where);
       const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
-      if (bad) this.#failNonFiniteLoss(where, model, ds, data, bad[0]);
+      if (bad) this.#failNonFiniteLoss(where, model, id, data, bad[0]);
       const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
       return values.length === 1 ? values[0] : values;
     } finally {
-      release(ds);
+      model.freeDataset(id);
     }
   }
 
@@ -961,7 +944,8 @@ export class LayersModel {
    */
   getWeights(): Tensor[] {
     const model = this.#model('getWeights()');
-    return readWeights(engine(), model).map((w) => new Tensor(w.values, w.shape));
+    const { table, values } = model.weights();
+    return table.map((w) => new Tensor(values.slice(w.offset, w.offset + w.size), w.shape));
   }
 
   /** Replaces all weights; same order and shapes as getWeights(). Keeps the optimizer state. */
@@ -969,8 +953,7 @@ export class LayersModel {
     const where = 'setWeights()';
     const model = this.#model(where);
     if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
-    const mod = engine();
-    const current = readWeights(mod, model);
+    const current = model.weightsTable;
     if (!Array.isArray(weights) || weights.length !== current.length) {
       fail(
         where,
@@ -988,7 +971,7 @@ export class LayersModel {
       if (bad >= 0) fail(where, `weight ${i} (${c.name}) contains ${v[bad]} at index ${bad}; weights must be finite numbers`);
       return v;
     });
-    writeWeights(mod, model, values);
+    model.setWeights(values, where);
     this.#workerNeedsWeights = true;
   }
 
@@ -1047,7 +1030,7 @@ export class LayersModel {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    release(this.#wasm);
+    this.#wasm?.dispose();
     this.#wasm = null;
     const client = currentFitWorkerClient();
     if (client && client === this.#workerClient) client.forget(this.#id);
