@@ -371,8 +371,13 @@ export class LayersModel {
       );
     }
     // Named by position when unnamed (dense_1, maxPooling2d_2: the weight names of format 1).
-    layer._nameIfUnnamed(`${layer.type}_${(first instanceof InputLayer ? i : i + 1)}`);
+    layer._nameIfUnnamed(layer instanceof InputLayer ? 'input' : `${layer.type}_${first instanceof InputLayer ? i : i + 1}`);
     const stack = [...this.#layers, layer];
+    if (layer instanceof InputLayer) {
+      // Nothing to check until a layer follows it (an input alone is no model).
+      this.#layers = stack;
+      return;
+    }
     // The engine checks the chain (throws before anything changes).
     const inspection = inspect(sequentialSpec(stack, this.seed), where);
     if (i > 0 && layer.inputShape !== undefined && !(layer instanceof InputLayer)) {
