@@ -160,20 +160,14 @@ class WasmModel {
       // Build the new model first: a bad spec leaves the current model untouched.
       // v1 (Sequential) and v2 ("format": "nnplay-graph") specs; the Model facade drives one
       // input and one output.
-      // v1 (Sequential) and v2 specs, any number of inputs and outputs (predictGraph() runs
-      // them all; training needs what the Trainer supports, and compile() says so).
-      install(std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json)));
-    });
-  }
-
-  // As build(), but every layer whose name is also in `other` uses other's Variables (same
-  // names and shapes required): a sub-model (an encoder cut out of an autoencoder) and its
-  // parent train and read the same weights. The tensors are reference-counted, so either model
-  // may be deleted first.
-  std::string buildSharing(const std::string& spec_json, const WasmModel& other) {
-    return guarded([&] {
-      NNPLAY_CHECK(other.model_, "buildSharing: the other model is not built");
-      install(std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json), *other.model_));
+      auto fresh = std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json));
+      NNPLAY_CHECK(fresh->num_inputs() == 1 && fresh->num_outputs() == 1,
+                   "Model drives graphs with one input and one output; this one has "
+                       << fresh->num_inputs() << " inputs and " << fresh->num_outputs() << " outputs");
+      trainer_.reset();  // it refers to the old model
+      model_ = std::move(fresh);
+      logs_ = nnplay::Logs{};
+      clear_predictions();
     });
   }
 
@@ -186,60 +180,6 @@ class WasmModel {
       compile_spec_ = spec;
       logs_ = nnplay::Logs{};
     });
-  }
-
-  int numInputs() const { return model_ ? model_->num_inputs() : 0; }
-  int numOutputs() const { return model_ ? model_->num_outputs() : 0; }
-  // Per-sample shape of input i / output j as JSON; "[]" before build() or out of range.
-  std::string graphInputShapeJson(int i) const {
-    return model_ && i >= 0 && i < model_->num_inputs() ? shape_json(model_->input_shape(i)) : "[]";
-  }
-  std::string graphOutputShapeJson(int j) const {
-    return model_ && j >= 0 && j < model_->num_outputs() ? shape_json(model_->output_shape(j)) : "[]";
-  }
-
-  // Inference on every input and output: addPredictInput(x_i) once per model input, in order
-  // (each a dataset of n samples and input i's width; JS keeps them alive until predictGraph()
-  // returns), then predictGraph(); output j is at graphOutputPtr(j), [n, output j's size].
-  void clearPredictInputs() { predict_inputs_.clear(); }
-  void addPredictInput(const WasmDataset& data) { predict_inputs_.push_back(&data); }
-  std::string predictGraph() {
-    return guarded([&] {
-      NNPLAY_CHECK(model_, "the model is not built: call build(spec) before predictGraph()");
-      const int inputs = model_->num_inputs();
-      NNPLAY_CHECK(static_cast<int>(predict_inputs_.size()) == inputs,
-                   "predictGraph: " << predict_inputs_.size() << " inputs given, the model has " << inputs);
-      const int n = predict_inputs_.empty() ? 0 : predict_inputs_[0]->size();
-      std::vector<const float*> xs;
-      for (int i = 0; i < inputs; ++i) {
-        const WasmDataset& d = *predict_inputs_[static_cast<std::size_t>(i)];
-        NNPLAY_CHECK(d.size() == n, "predictGraph: input " << i << " has " << d.size() << " samples, input 0 has " << n);
-        NNPLAY_CHECK(d.xSize() == model_->input_size(i),
-                     "predictGraph: input " << i << " has " << d.xSize() << " values per sample, the model expects "
-                                            << model_->input_size(i));
-        xs.push_back(d.data().x.data());
-      }
-      graph_outputs_.resize(static_cast<std::size_t>(model_->num_outputs()));
-      std::vector<float*> outs;
-      for (int j = 0; j < model_->num_outputs(); ++j) {
-        Tensor& out = graph_outputs_[static_cast<std::size_t>(j)];
-        out.resize({n, model_->output_size(j)});
-        outs.push_back(out.data());
-      }
-      predict_inputs_.clear();
-      if (n > 0) model_->predict(outs, xs, n);
-    });
-  }
-  std::uintptr_t graphOutputPtr(int j) const {
-    if (j < 0 || static_cast<std::size_t>(j) >= graph_outputs_.size()) return 0;
-    return address_of(graph_outputs_[static_cast<std::size_t>(j)].data());
-  }
-  // Index into output j of the last predictGraph() of its first NaN/±Infinity, or -1.
-  int firstNonFiniteOutput(int j) const {
-    if (j < 0 || static_cast<std::size_t>(j) >= graph_outputs_.size()) return -1;
-    const Tensor& t = graph_outputs_[static_cast<std::size_t>(j)];
-    const std::size_t i = nnplay::vec_find_non_finite(t.data(), t.size());
-    return i == t.size() ? -1 : static_cast<int>(i);
   }
 
   int inputSize() const { return model_ ? model_->input_size() : 0; }
@@ -338,7 +278,6 @@ class WasmModel {
   std::string weightShapeJson(int i) const {
     return param(i) ? shape_json(param(i)->value->shape()) : "[]";
   }
-  bool weightTrainable(int i) const { return param(i) ? param(i)->trainable : false; }
   std::uintptr_t weightPtr(int i) const { return param(i) ? address_of(param(i)->value->data()) : 0; }
   int weightSize(int i) const { return param(i) ? static_cast<int>(param(i)->value->size()) : 0; }
 
@@ -401,15 +340,6 @@ class WasmModel {
   void clear_predictions() {
     prediction_ = Tensor();
     layer_outputs_.clear();
-    graph_outputs_.clear();
-    predict_inputs_.clear();
-  }
-
-  void install(std::unique_ptr<nnplay::Graph> fresh) {
-    trainer_.reset();  // it refers to the old model
-    model_ = std::move(fresh);
-    logs_ = nnplay::Logs{};
-    clear_predictions();
   }
 
   // Declaration order matters: trainer_ refers to *model_, so it is destroyed first.
@@ -419,8 +349,6 @@ class WasmModel {
   nnplay::Logs logs_;
   Tensor prediction_;
   std::vector<Tensor> layer_outputs_;
-  std::vector<Tensor> graph_outputs_;
-  std::vector<const WasmDataset*> predict_inputs_;
 };
 
 // ---- Playground ---------------------------------------------------------------------------
@@ -756,18 +684,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
   class_<WasmModel>("Model")
       .constructor<>()
       .function("build", &WasmModel::build)
-      .function("buildSharing", &WasmModel::buildSharing)
       .function("compile", &WasmModel::compile)
-      .function("numInputs", &WasmModel::numInputs)
-      .function("numOutputs", &WasmModel::numOutputs)
-      .function("graphInputShapeJson", &WasmModel::graphInputShapeJson)
-      .function("graphOutputShapeJson", &WasmModel::graphOutputShapeJson)
-      .function("clearPredictInputs", &WasmModel::clearPredictInputs)
-      .function("addPredictInput", &WasmModel::addPredictInput)
-      .function("predictGraph", &WasmModel::predictGraph)
-      .function("graphOutputPtr", &WasmModel::graphOutputPtr)
-      .function("firstNonFiniteOutput", &WasmModel::firstNonFiniteOutput)
-      .function("weightTrainable", &WasmModel::weightTrainable)
       .function("inputSize", &WasmModel::inputSize)
       .function("outputSize", &WasmModel::outputSize)
       .function("numLayers", &WasmModel::numLayers)

@@ -86,23 +86,6 @@ export interface WasmModel extends EmbindObject {
   weightShapeJson(i: number): string; // e.g. "[2,8]"
   weightPtr(i: number): number;
   weightSize(i: number): number;
-  /** false for statistics optimizers skip (batchNormalization's moving_mean, moving_variance). */
-  weightTrainable(i: number): boolean;
-
-  /** build() sharing `other`'s weights for every layer name both graphs have (sub-models). */
-  buildSharing(specJson: string, other: WasmModel): string;
-  numInputs(): number;
-  numOutputs(): number;
-  /** Per-sample shape of input i / output j as JSON; "[]" out of range. */
-  graphInputShapeJson(i: number): string;
-  graphOutputShapeJson(j: number): string;
-  /** Multi-input inference: clearPredictInputs(), addPredictInput(x_i) per model input in
-   *  order (kept alive by the caller), predictGraph(); output j at graphOutputPtr(j). */
-  clearPredictInputs(): void;
-  addPredictInput(data: WasmDataset): void;
-  predictGraph(): string;
-  graphOutputPtr(j: number): number;
-  firstNonFiniteOutput(j: number): number;
 }
 
 /**

@@ -519,10 +519,11 @@ function numberIn(where: string, what: string, v: unknown, min: number, max: num
 function boolOf(where: string, what: string, v: unknown): void {
   if (v !== undefined && typeof v !== 'boolean') fail(where, `${what} must be true or false, got ${describe(v)}`);
 }
-function dimsOf(where: string, what: string, v: unknown, allowNull = false): void {
-  if (v === undefined || (allowNull && v === null)) return;
-  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => isDimension(d) || (d === -1 && what === 'targetShape'))) {
-    fail(where, `${what} must be a non-empty array of integers in ${range(1, limits.dimension)}, got ${describe(v)}`);
+/** A shape whose entries are sizes or, where `open`, null / -1 (inferred, or the input's size). */
+function dimsOf(where: string, what: string, v: unknown, open: boolean): void {
+  if (v === undefined || v === null) return;
+  if (!Array.isArray(v) || v.length === 0 || !v.every((d) => isDimension(d) || (open && (d === null || d === -1)))) {
+    fail(where, `${what} must be a non-empty array of integers in ${range(1, limits.dimension)}${open ? ' (or null / -1)' : ''}, got ${describe(v)}`);
   }
 }
 
@@ -542,6 +543,7 @@ export class Dropout extends TableLayer {
     super('dropout', where, args, ['rate', 'noiseShape', 'seed'], '{rate: 0.5}', (c) => {
       if (c.rate === undefined) fail(where, 'rate is required: the fraction of inputs to drop, e.g. 0.5');
       numberIn(where, 'rate', c.rate, 0, 1, true);
+      // Keras: [batch, d1, ...], each null (the input's size), 1 (shared) or the input's size.
       dimsOf(where, 'noiseShape', c.noiseShape, true);
       if (c.seed !== undefined) integerIn(where, 'seed', c.seed, 0, limits.seed);
     });
@@ -615,7 +617,7 @@ export class Reshape extends TableLayer {
     const where = 'layers.reshape()';
     super('reshape', where, args, ['targetShape'], '{targetShape: [7, 7, 1]}', (c) => {
       if (c.targetShape === undefined) fail(where, 'targetShape is required, e.g. [7, 7, 1]');
-      dimsOf(where, 'targetShape', c.targetShape);
+      dimsOf(where, 'targetShape', c.targetShape, true);
     });
   }
   getClassName(): string {
@@ -624,7 +626,7 @@ export class Reshape extends TableLayer {
 }
 
 export interface ConcatenateLayerArgs {
-  /** Only -1 (the last axis). */
+  /** Default -1 (the last axis); Keras numbering, per-sample axes 1..rank or -1..-rank (not 0, the batch). */
   axis?: number;
   name?: string;
 }
@@ -632,7 +634,9 @@ export class Concatenate extends TableLayer {
   constructor(args: ConcatenateLayerArgs = {}) {
     const where = 'layers.concatenate()';
     super('concatenate', where, args, ['axis'], '{axis: -1}', (c) => {
-      if (c.axis !== undefined && c.axis !== -1) fail(where, `axis must be -1 (the last axis), got ${describe(c.axis)}`);
+      if (c.axis !== undefined && (!Number.isInteger(c.axis) || c.axis === 0)) {
+        fail(where, `axis must be a non-zero integer (-1 is the last axis; 0 is the batch), got ${describe(c.axis)}`);
+      }
     });
   }
   getClassName(): string {

@@ -1,12 +1,16 @@
-// Sequential: the model users build, compile, fit and predict with (TF.js Layers shaped).
+// LayersModel (nn.model, the functional graph) and Sequential (nn.sequential, its chain form):
+// the models users build, compile, fit and predict with (TF.js Layers shaped). One class drives
+// the engine for both; the graph's shapes and weight names are the engine's (inspect).
 //
-// Ownership: a Sequential owns exactly one TrainingSession (training-session.ts: the engine
+// Ownership: a model owns exactly one TrainingSession (training-session.ts: the engine
 // model, its trainer and datasets by id), created when first needed (compile, fit, predict,
 // getWeights, setWeights, summary) and freed by dispose(). fit() loads its data into the
 // session once per call (validated there once, not per epoch or batch); predict/evaluate load
 // theirs for the duration of the call.
 // On a page's main thread fit() trains a replica in the library's worker (see
 // fit-worker-protocol.ts) and copies the weights back after every epoch.
+// A model whose layers another built model already uses (a sub-model) builds its session
+// sharing that model's engine Variables, so both read and train one set of weights.
 import {
   type DatasetSource,
   type EpochOptions,
