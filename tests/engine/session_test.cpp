@@ -231,5 +231,42 @@ TEST(TrainingSession, WeightsAsOneViewRoundTripAndRejectNonFinite) {
   EXPECT_ERROR_CONTAINS(s.dataset_x(99), "no dataset with id 99");
 }
 
+// A sub-model (the first half of `net()`, as an encoder is cut out of an autoencoder) built
+// sharing the parent's Variables by layer name: training the parent moves the child's weights,
+// and the child's output is the parent's hidden layer.
+TEST(TrainingSession, SharingSessionTrainsAndReadsTheSameWeights) {
+  TrainingSession parent(net());
+  const std::string half =
+      R"({"format":"nnplay-graph","seed":77,"layers":[{"name":"input","type":"input","config":{"shape":[2]}},)"
+      R"({"name":"dense_1","type":"dense","config":{"units":4,"activation":"tanh"},"inbound":[["input"]]}],)"
+      R"("outputs":["dense_1"]})";
+  TrainingSession child(parse_graph_spec(half), parent);
+  std::vector<float> p0 = weights_of(parent);
+  std::vector<float> c0 = weights_of(child);
+  ASSERT_EQ(c0.size(), 2u * 4u + 4u);
+  EXPECT_EQ(c0, std::vector<float>(p0.begin(), p0.begin() + 12)) << "the child's seed must not re-initialise shared weights";
+  parent.compile(compile_spec("binaryCrossentropy", 0.3f));
+  const int id = load_disc(parent, 64);
+  parent.train_steps(id, 20, 16, true);
+  std::vector<float> p1 = weights_of(parent);
+  std::vector<float> c1 = weights_of(child);
+  EXPECT_NE(c1, c0);
+  EXPECT_EQ(c1, std::vector<float>(p1.begin(), p1.begin() + 12));
+  // Predictions: the child's output is the parent's dense_1 node.
+  const int cid = child.reserve_dataset(64, 2, 0);
+  std::copy(parent.dataset_x(id), parent.dataset_x(id) + 128, child.dataset_x(cid));
+  child.seal_dataset(cid);
+  const std::vector<NodeValues>& hidden = parent.predict(id, {0});
+  const std::vector<float> want(hidden[0].values.data(), hidden[0].values.data() + hidden[0].values.size());
+  const std::vector<NodeValues>& got = child.predict(cid, {child.output_node()});
+  EXPECT_EQ(std::vector<float>(got[0].values.data(), got[0].values.data() + got[0].values.size()), want);
+  // A layer of the same name but another shape cannot share.
+  const std::string wrong =
+      R"({"format":"nnplay-graph","layers":[{"name":"input","type":"input","config":{"shape":[3]}},)"
+      R"({"name":"dense_1","type":"dense","config":{"units":4},"inbound":[["input"]]}],"outputs":["dense_1"]})";
+  EXPECT_NE(error_of([&] { TrainingSession bad(parse_graph_spec(wrong), parent); }).find("shares dense_1/kernel with the other model"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace nnplay
