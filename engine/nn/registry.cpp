@@ -282,6 +282,10 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       ConfigValue out;
       out.type = k.type;
       for (const json& d : v) {
+        if (!shape && d.is_null()) {  // Keras writes an unknown size (reshape, noiseShape) as null
+          out.ints.push_back(-1);
+          continue;
+        }
         NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
                          std::fabs(d.get<double>()) <= (1 << 24),
                      where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
@@ -428,14 +432,14 @@ const InitializerInfo& find_initializer(const std::string& name) {
 
 // ---- Layer types: keys, shape rules, variable rules ---------------------------------------------------
 
-namespace {
-
-constexpr double kMaxUnits = 1 << 20;
-
 const std::vector<std::string>& padding_names() {
   static const std::vector<std::string> names = {"valid", "same"};
   return names;
 }
+
+namespace {
+
+constexpr double kMaxUnits = 1 << 20;
 
 ConfigKey int_key(const char* name, bool required, int def, double min, double max, const char* help = "") {
   ConfigKey k{name, ConfigType::kInt, ConfigValue::integer(def), required, min, max, nullptr, help};
@@ -579,6 +583,7 @@ const std::vector<LayerType>& layer_table() {
     t.push_back(LayerType{"flatten", {"Flatten"}, {}, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""});
     t.push_back(LayerType{"activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr,
                           make_activation_layer, ""});
+    append_layer_rows_v2(t);
     t.push_back(LayerType{"input", {"InputLayer", "inputLayer"},
                           {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
                                      nullptr, "the shape of one sample, e.g. [2]"}},

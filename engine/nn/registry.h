@@ -105,6 +105,7 @@ struct LayerArgs {
   Shape output_shape;
   const Config* config = nullptr;
   std::vector<Variable> variables;  // in the order of the row's variables rule
+  std::string name;                 // the layer's spec name ("dropout_2")
 };
 
 struct LayerType {
