@@ -17,6 +17,9 @@ std::string describe_json_value(const nlohmann::json& v);
 // with `where`) and returns every key's value, defaults filled in.
 Config parse_config_object(const std::vector<ConfigKey>& keys, const nlohmann::json& obj, const std::string& where);
 
+// "text", cut at 40 characters.
+std::string quoted_bounded(const std::string& s);
+
 // Choice lists shared by the rows in registry.cpp and layer_rows_v2.cpp.
 const std::vector<std::string>& padding_names();
 const std::vector<std::string>& initializer_names_storage();
