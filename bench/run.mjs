@@ -8,7 +8,7 @@
 //
 // It starts its own loopback server and browser and stops both on every exit path.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,gemm,cnn]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn]
 //                           [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -45,7 +45,7 @@ function parseArgs(argv) {
     else if (a === '--no-native') o.native = false;
     else if (a.startsWith('--out')) o.out = path.resolve(value());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,gemm,cnn] [--no-browser] [--no-node] [--no-native] [--out FILE]');
+      console.log('usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn] [--no-browser] [--no-node] [--no-native] [--out FILE]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -75,6 +75,8 @@ const ALL_JOBS = [
   { id: 'mlp', workload: 'mlpTrain', opts: {}, timeoutMs: 600_000 },
   { id: 'playground', workload: 'playground', opts: { minSeconds }, timeoutMs: 300_000 },
   { id: 'predict', workload: 'inference', opts: { minSeconds }, timeoutMs: 300_000 },
+  // Issue 6: repeated fit() calls of 20 epochs (per-call overhead) and predict on 32 rows.
+  { id: 'calls', workload: 'playgroundCalls', opts: { minSeconds }, timeoutMs: 300_000, systems: ['nnplay', 'tfjs-cpu'] },
   { id: 'gemm', workload: 'gemm', opts: { minSeconds, shapes: GEMM_SHAPES }, timeoutMs: 300_000, gemm: true },
   // TF.js wasm cannot train this net ("Kernel 'Conv2DBackpropFilter' not registered for
   // backend 'wasm'"), so its peer is tfjs-cpu only. Runs only when nnplay has conv2d.
@@ -405,6 +407,18 @@ async function main() {
     if (results[env].playground) {
       addFigure('W2 Playground 2-8-8-1, SGD, batch 10', 'steps/s', env, pick(env, 'playground', (r) => r.stepsPerSec), {
         ratios: vs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 100 }],
+      });
+    }
+    if (results[env].calls) {
+      const callsVs = [['nnplay', 'tfjs-cpu']];
+      addFigure('W6 Playground net, repeated fit() of 20 epochs', 'steps/s', env, pick(env, 'calls', (r) => r.stepsPerSec), {
+        ratios: callsVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-cpu', min: 150 }] : [],
+      });
+      addFigure('W6 predict 32 rows of the Playground net, per call', 'µs', env, pick(env, 'calls', (r) => r.predict32Us), {
+        higherIsBetter: false, ratios: callsVs,
+      });
+      addFigure('W6 the same 32 rows inside one 4,096-row predict (its math)', 'µs', env, pick(env, 'calls', (r) => r.predict32MathUs), {
+        higherIsBetter: false, ratios: callsVs,
       });
     }
     if (results[env].predict) {

@@ -106,6 +106,78 @@ async function playground(sys, _data, opts) {
 }
 
 /**
+ * Workload 6: per-call overhead, measured the way TF.js users train the TensorFlow Playground
+ * net: the W2 model, trained by repeated fit() calls of 20 epochs each on the same 500 points
+ * (batch 10). Every call pays whatever the library does per fit() (copying and checking the
+ * data, setting up, crossing into the engine) on top of 1,000 steps of math; W2's one long
+ * fit() is the same math without the per-call part. Then predict() on 32 rows of that net, per
+ * call, beside the same rows' share of one 4,096-row predict (its math, batched): a small call
+ * should cost little more than that.
+ */
+async function playgroundCalls(sys, _data, opts) {
+  const { lib } = sys;
+  const d = circleData(500, 1);
+  const xs = lib.tensor(d.x, [d.n, 2]);
+  const ys = lib.tensor(d.y, [d.n, 1]);
+  const model = sequential(sys, [
+    { inputShape: [2], units: 8, activation: 'tanh' },
+    { units: 8, activation: 'tanh' },
+    { units: 1, activation: 'sigmoid' },
+  ], 3);
+  model.compile({ optimizer: lib.train.sgd(0.03), loss: 'meanSquaredError' });
+  const fitArgs = { epochs: 20, batchSize: 10, shuffle: true, verbose: 0 };
+  const stepsPerCall = 20 * Math.ceil(d.n / 10);
+  await model.fit(xs, ys, fitArgs); // warm-up call
+  let calls = 1;
+  let seconds = 0;
+  for (;;) {
+    const t0 = now();
+    for (let c = 0; c < calls; c++) await model.fit(xs, ys, fitArgs);
+    seconds = (now() - t0) / 1000;
+    if (seconds >= opts.minSeconds || calls >= 1 << 12) break;
+    calls *= 2;
+  }
+  const stepsPerSec = (calls * stepsPerCall) / seconds;
+
+  // predict: 32 rows per call, against 4,096 rows in one call.
+  const rows32 = lib.tensor(d.x.subarray(0, 64), [32, 2]);
+  const big = new Float32Array(4096 * 2);
+  for (let i = 0; i < big.length; i++) big[i] = d.x[i % d.x.length];
+  const rows4096 = lib.tensor(big, [4096, 2]);
+  const perCall = async (x) => {
+    const pass = async (times) => {
+      for (let r = 0; r < times; r++) {
+        const out = model.predict(x, { batchSize: x.shape[0] });
+        await out.data();
+        dispose(out);
+      }
+    };
+    await pass(2); // warm-up
+    let times = 1;
+    let s = 0;
+    for (;;) {
+      const t0 = now();
+      await pass(times);
+      s = (now() - t0) / 1000;
+      if (s >= opts.minSeconds / 2 || times >= 1 << 18) break;
+      times *= 2;
+    }
+    return (s / times) * 1e6; // microseconds per call
+  };
+  const predict32Us = await perCall(rows32);
+  const predict4096Us = await perCall(rows4096);
+  dispose(model, xs, ys, rows32, rows4096);
+  return {
+    stepsPerSec,
+    fitCallsTimed: calls,
+    msPerFitCall: (seconds * 1000) / calls,
+    predict32Us,
+    // The 32 rows' share of the batched call: the math, with per-call cost spread thin.
+    predict32MathUs: (predict4096Us * 32) / 4096,
+  };
+}
+
+/**
  * Workload 3: predict the 2,000 test digits with the MLP, in calls of 32 samples (63 calls,
  * the latency-bound case: per-call overhead dominates) and in one call of 2,000.
  * The 32-row input tensors are made before timing, and the same way for both systems (TF.js's
@@ -229,7 +301,7 @@ async function cnnTrain(sys, data, opts) {
   return { samplesPerSec: n / seconds, testAccuracy: accuracy, trainSamples: n };
 }
 
-export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain };
+export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls };
 
 /** The workloads that train or predict on the MNIST digits: the harness loads them first. */
 export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain'];

@@ -32,6 +32,7 @@
 #include "nn/graph.h"
 #include "nn/layer.h"
 #include "nn/registry.h"
+#include "train/session.h"
 #include "train/trainer.h"
 
 namespace {
@@ -483,6 +484,194 @@ std::string inspectModel(const std::string& spec_json) {
 // The engine's tables (layer types, activations, initializers, losses, metrics, optimizers):
 // names, aliases, keys and defaults, so the library never keeps its own lists.
 std::string engineTables() { return nnplay::engine_tables_json(); }
+// ---- Session ------------------------------------------------------------------------------
+
+// The one training session every library path drives (web/lib/training-session.ts): a model,
+// its trainer and datasets by id (engine/train/session.h). Unlike the classes above, failures
+// cross as structured JSON, {"kind":"invalid"|"diverged"|"oom","message":...} (non-finite data
+// adds "field" and "index"), chosen here by exception type: the library never reads a message
+// to decide what happened.
+class WasmSession {
+ public:
+  // Fallible methods return "" or the error JSON.
+  std::string build(const std::string& spec_json) {
+    return run([&] {
+      // A bad spec leaves the current session untouched.
+      auto fresh = std::make_unique<nnplay::TrainingSession>(nnplay::parse_graph_spec(spec_json));
+      session_ = std::move(fresh);
+      logs_ = nnplay::Logs{};
+    });
+  }
+  std::string compile(const std::string& compile_json) {
+    return run([&] {
+      need().compile(nnplay::parse_compile_spec(compile_json));
+      logs_ = nnplay::Logs{};
+    });
+  }
+
+  // The model in one call: {"inputShape":[..],"outputSize":k,"nodes":[{name,type,shape}],
+  // "weights":[{name,shape,offset,size}],"weightsCount":n} (per-sample shapes, Keras order).
+  std::string describeJson() const {
+    if (!session_) return "{}";
+    const nnplay::SessionModel& model = session_->model();
+    std::string out = "{\"inputShape\":" + shape_json(model.input_shape()) +
+                      ",\"outputSize\":" + std::to_string(model.output_size()) + ",\"nodes\":[";
+    for (int i = 0; i < model.num_layers(); ++i) {
+      const nnplay::LayerInfo& layer = model.layer_info(i);
+      if (i) out += ",";
+      out += "{\"name\":" + json_string(layer.name) + ",\"type\":" + json_string(layer.type) +
+             ",\"shape\":" + shape_json(layer.output_shape) + "}";
+    }
+    out += "],\"weights\":[";
+    const auto& table = session_->weights_table();
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      if (i) out += ",";
+      out += "{\"name\":" + json_string(table[i].name) + ",\"shape\":" + shape_json(table[i].shape) +
+             ",\"offset\":" + std::to_string(table[i].offset) + ",\"size\":" + std::to_string(table[i].size) + "}";
+    }
+    return out + "],\"weightsCount\":" + std::to_string(session_->weights_count()) + "}";
+  }
+
+  // Counters: {"epochs":..,"steps":..,"datasets":..,"contentScans":..}. contentScans counts
+  // full scans of data contents (seals, label checks): training calls add none.
+  std::string statsJson() const {
+    if (!session_) return "{\"epochs\":0,\"steps\":0,\"datasets\":0,\"contentScans\":0}";
+    return "{\"epochs\":" + std::to_string(session_->epochs_done()) + ",\"steps\":" +
+           std::to_string(session_->steps_done()) + ",\"datasets\":" + std::to_string(session_->num_datasets()) +
+           ",\"contentScans\":" + std::to_string(session_->content_scans()) + "}";
+  }
+
+  // Datasets: reserve, fill x/y at the pointers, seal (validated once), then use the id.
+  std::string reserveDataset(int n, int x_size, int y_size) {
+    return run([&] { last_id_ = need().reserve_dataset(n, x_size, y_size); });
+  }
+  int lastDatasetId() const { return last_id_; }
+  std::uintptr_t datasetXPtr(int id) { return pointer([&] { return need().dataset_x(id); }); }
+  std::uintptr_t datasetYPtr(int id) { return pointer([&] { return need().dataset_y(id); }); }
+  std::string sealDataset(int id) { return run([&] { need().seal_dataset(id); }); }
+  void freeDataset(int id) {
+    if (session_) session_->free_dataset(id);
+  }
+
+  std::string trainSteps(int id, int steps, int batch_size, bool shuffle) {
+    return run([&] { logs_ = need().train_steps(id, steps, batch_size, shuffle); });
+  }
+  std::string trainEpoch(int id, int batch_size, bool shuffle) {
+    return run([&] { logs_ = need().train_epoch(id, batch_size, shuffle); });
+  }
+  std::string evaluate(int id, int batch_size) {
+    return run([&] { logs_ = need().evaluate(id, batch_size); });
+  }
+  // The last train/evaluate figures; non-finite values as null. "{}" before any.
+  std::string logsJson() const {
+    std::string out = "{";
+    for (std::size_t i = 0; i < logs_.values.size(); ++i) {
+      if (i) out += ",";
+      out += json_string(logs_.values[i].first) + ":" + json_number(logs_.values[i].second);
+    }
+    return out + "}";
+  }
+  std::string setLearningRate(float learning_rate) {
+    return run([&] { need().set_learning_rate(learning_rate); });
+  }
+  std::string setRegularization(float l1, float l2) {
+    return run([&] { need().set_regularization(l1, l2); });
+  }
+
+  // nodes: node indices separated by commas, e.g. "0,2" (a string: no emscripten::val, whose
+  // machinery costs module size). Then predictionPtr(j) is node j's values [n, ...shape]
+  // (shape per nodesJson()), valid until the next predict.
+  std::string predict(int id, const std::string& nodes) {
+    return run([&] {
+      node_list_.clear();
+      std::size_t at = 0;
+      while (at < nodes.size()) {
+        std::size_t end = nodes.find(',', at);
+        if (end == std::string::npos) end = nodes.size();
+        const std::string item = nodes.substr(at, end - at);
+        NNPLAY_CHECK(!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 10,
+                     "predict: nodes must be indices separated by commas, e.g. \"0,2\"; got \"" << nodes << "\"");
+        int node = 0;
+        for (char c : item) node = node * 10 + (c - '0');
+        node_list_.push_back(node);
+        at = end + 1;
+      }
+      need().predict(id, node_list_);
+    });
+  }
+  // The output node only: the library's predict(), without building a JS array per call.
+  std::string predictOutput(int id) {
+    return run([&] {
+      node_list_.assign(1, need().output_node());
+      need().predict(id, node_list_);
+    });
+  }
+  // The small-batch path: write n rows at inputBufferPtr(n), then predictInput(n) checks
+  // them and fills predictionPtr(0) with the output. 0 when n is out of range.
+  std::uintptr_t inputBufferPtr(int n) { return pointer([&] { return need().input_buffer(n); }); }
+  std::string predictInput(int n) {
+    return run([&] { need().predict_input(n); });
+  }
+  std::uintptr_t predictionPtr(int j) const {
+    if (!session_ || j < 0 || static_cast<std::size_t>(j) >= session_->predictions().size()) return 0;
+    return address_of(session_->predictions()[static_cast<std::size_t>(j)].values.data());
+  }
+
+  // Weights as one view: a flat buffer in Keras order (its table is in describeJson()).
+  // Packs the current weights into the buffer and returns its address.
+  std::uintptr_t readWeights() { return session_ ? address_of(session_->read_weights()) : 0; }
+  // The buffer to fill before writeWeights().
+  std::uintptr_t weightsBufferPtr() { return session_ ? address_of(session_->weights_buffer()) : 0; }
+  std::string writeWeights() { return run([&] { need().write_weights(); }); }
+
+ private:
+  // One catch-all per call site; the sorting by exception type lives once, in describe().
+  template <typename Fn>
+  std::string run(Fn&& fn) {
+    try {
+      fn();
+      return std::string();
+    } catch (...) {
+      return describe_current_exception();
+    }
+  }
+  static std::string describe_current_exception() {
+    try {
+      throw;
+    } catch (const nnplay::TrainingDiverged& e) {
+      return failure("diverged", e.what());
+    } catch (const nnplay::NonFiniteData& e) {
+      return failure("invalid", e.what(), ",\"field\":" + json_string(e.field()) +
+                                              ",\"index\":" + std::to_string(e.index()));
+    } catch (const std::bad_alloc&) {
+      return failure("oom", "out of memory: the wasm heap cannot grow enough (use fewer samples or units)");
+    } catch (const std::exception& e) {
+      return failure("invalid", *e.what() ? e.what() : "unknown engine error");
+    } catch (...) {
+      return failure("invalid", "unknown engine error");
+    }
+  }
+  static std::string failure(const char* kind, const std::string& message, const std::string& extra = "") {
+    return std::string("{\"kind\":\"") + kind + "\",\"message\":" + json_string(message) + extra + "}";
+  }
+  template <typename Fn>
+  std::uintptr_t pointer(Fn&& fn) {
+    try {
+      return address_of(fn());
+    } catch (...) {
+      return 0;
+    }
+  }
+  nnplay::TrainingSession& need() {
+    NNPLAY_CHECK(session_, "the session has no model: call build(spec) first");
+    return *session_;
+  }
+
+  std::unique_ptr<nnplay::TrainingSession> session_;
+  nnplay::Logs logs_;
+  std::vector<int> node_list_;
+  int last_id_ = 0;
+};
 
 bool simdEnabled() {
 #if defined(__wasm_simd128__) && !defined(NNPLAY_NO_SIMD)
@@ -570,6 +759,33 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("numTest", &WasmPlayground::numTest)
       .function("pointsPtr", &WasmPlayground::pointsPtr)
       .function("labelsPtr", &WasmPlayground::labelsPtr);
+
+  class_<WasmSession>("Session")
+      .constructor<>()
+      .function("build", &WasmSession::build)
+      .function("compile", &WasmSession::compile)
+      .function("describeJson", &WasmSession::describeJson)
+      .function("statsJson", &WasmSession::statsJson)
+      .function("reserveDataset", &WasmSession::reserveDataset)
+      .function("lastDatasetId", &WasmSession::lastDatasetId)
+      .function("datasetXPtr", &WasmSession::datasetXPtr)
+      .function("datasetYPtr", &WasmSession::datasetYPtr)
+      .function("sealDataset", &WasmSession::sealDataset)
+      .function("freeDataset", &WasmSession::freeDataset)
+      .function("trainSteps", &WasmSession::trainSteps)
+      .function("trainEpoch", &WasmSession::trainEpoch)
+      .function("evaluate", &WasmSession::evaluate)
+      .function("logsJson", &WasmSession::logsJson)
+      .function("setLearningRate", &WasmSession::setLearningRate)
+      .function("setRegularization", &WasmSession::setRegularization)
+      .function("predict", &WasmSession::predict)
+      .function("predictOutput", &WasmSession::predictOutput)
+      .function("inputBufferPtr", &WasmSession::inputBufferPtr)
+      .function("predictInput", &WasmSession::predictInput)
+      .function("predictionPtr", &WasmSession::predictionPtr)
+      .function("readWeights", &WasmSession::readWeights)
+      .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
+      .function("writeWeights", &WasmSession::writeWeights);
 
   emscripten::function("simdEnabled", &simdEnabled);
   emscripten::function("inspectModel", &inspectModel);

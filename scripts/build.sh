@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/bootstrap.sh
-# Debian's Emscripten JS optimizer needs Debian's acorn (see TOOLCHAIN.md).
+# Debian's Emscripten JS optimizer needs Debian's acorn (see docs/BUILDING.md).
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 
 build_wasm() {  # $1 = build dir, $2 = SIMD ON/OFF

@@ -1,4 +1,4 @@
-// Debian's Chromium, headless, as every browser test launches it (see TOOLCHAIN.md): a fresh
+// Debian's Chromium, headless, as every browser test launches it (see docs/BUILDING.md): a fresh
 // profile per launch, and the flags without which it floods this machine's closed network.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -38,7 +38,8 @@ void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, cons
   NNPLAY_ASSERT(m >= 0 && n >= 0 && k >= 0);
   NNPLAY_ASSERT(ldc >= n);
   NNPLAY_ASSERT(lda >= (trans_a ? m : k) && ldb >= (trans_b ? k : n));
-  // C is empty: nothing to compute, and A (which may be empty or null) must not be read.
+  // An empty C needs no product: without this, n == 0 would still walk (and read) A for
+  // every i and p, past the end of an A that the caller sized for no columns at all.
   if (m == 0 || n == 0) return;
   // row[j] = sum_p op(A)[i, p] * op(B)[p, j], accumulated in i-p-j order: the inner loop runs
   // along a row of B (contiguous when not transposed), which keeps this reference usable as

@@ -172,7 +172,7 @@ void Trainer::check_data(const TrainingData& data, const char* what, bool conten
                                                           : ""));
     }
   }
-  if (!contents) return;
+  if (!contents || contents_prevalidated_) return;
   validate_training_data(data);
   for (int o = 0; o < model_.num_outputs(); ++o) {
     if (!heads_[static_cast<std::size_t>(o)].loss->sparse()) continue;
@@ -307,7 +307,7 @@ Logs Trainer::make_logs(const std::vector<double>& sums, long long samples) cons
 
 void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums) {
   gather(data, idx, b);
-  check_batch(idx, b);
+  if (!contents_prevalidated_) check_batch(idx, b);
   // A stream per step, from the model seed and the step number: a dropout mask depends on
   // neither the platform nor how the steps were split into calls.
   Rng step_rng(model_.seed(), 0xbb67ae8584caa73bULL + steps_done_);

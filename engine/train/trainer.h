@@ -74,6 +74,10 @@ class Trainer {
   // Loss and metrics over data, no parameter change.
   Logs evaluate(const TrainingData& data, int batch_size);
 
+  // The caller (TrainingSession) validated every value and label once, when the data was
+  // loaded: train and evaluate then check shapes only, never contents, per call or per batch.
+  void set_contents_prevalidated(bool prevalidated) { contents_prevalidated_ = prevalidated; }
+
   int epochs_done() const { return epochs_done_; }
   std::uint64_t steps_done() const { return steps_done_; }
   // The per-output part of the compile spec (output names, losses, weights, metrics).
@@ -100,6 +104,7 @@ class Trainer {
   std::vector<Variable> trainable_;  // what the optimizer updates (shares the graph's tensors)
   std::unique_ptr<Optimizer> optimizer_;
   int epochs_done_ = 0;
+  bool contents_prevalidated_ = false;
   std::uint64_t steps_done_ = 0;
   std::vector<int> order_;   // current epoch's sample order
   std::size_t cursor_ = 0;   // position in order_ for train_steps

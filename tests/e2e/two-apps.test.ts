@@ -160,7 +160,8 @@ describe('two playgrounds on one page', () => {
     await page.evaluate(() => document.getElementById('first')!.setAttribute('data-state', 'dataset=gauss&seed=9&networkShape=2'));
     await page.waitForFunction(() => (window as unknown as TestWindow).nnplayTest.apps.first.state.dataset === 'gauss');
     expect(await page.locator('#first .node.neuron').count()).toBe(2 + 1);
-    expect(await page.locator('#first-epoch').textContent()).toBe('0');
+    // The new network's first snapshot comes from the worker, a message later.
+    await expect.poll(() => page.locator('#first-epoch').textContent()).toBe('0');
     expect(await page.evaluate(() => (window as unknown as TestWindow).nnplayTest.apps.second.state.dataset)).toBe('circle');
     expect(errorsOf(page)).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // page's main thread trains in the library's module worker (dist/lib/assets/fit-worker-*.js,
 // which loads the engine from dist/lib/nnplay.wasm, the URL the page sends it: the package
 // ships one .wasm). The numbers must equal in-process training.
-// Driven from Node with playwright-core and Debian's Chromium (TOOLCHAIN.md; tests/js/browser.ts).
+// Driven from Node with playwright-core and Debian's Chromium (docs/BUILDING.md; tests/js/browser.ts).
 import { expect, test } from 'vitest';
 import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
 

@@ -1,7 +1,7 @@
 // Shared by the tests that run the built package in a real browser (browser-dist.test.ts,
 // conv-browser.test.ts): a local server for one test page plus dist/lib, and a headless
 // Chromium run of that page. Driven from Node with playwright-core and Debian's Chromium
-// (TOOLCHAIN.md). The page reports by setting window.__result (or { error } when it throws).
+// (docs/BUILDING.md). The page reports by setting window.__result (or { error } when it throws).
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';

@@ -149,6 +149,51 @@ export interface WasmPlayground extends EmbindObject {
   labelsPtr(): number; // [numTrain + numTest]
 }
 
+/**
+ * The training session (bindings' Session, engine/train/session.h): a model, its trainer and
+ * datasets by id. Only web/lib/training-session.ts drives it. Unlike the classes above, a
+ * fallible method returns '' or a JSON error {kind: 'invalid' | 'diverged' | 'oom', message,
+ * field?, index?} (field/index: the first non-finite value of 'x', 'y' or 'weights').
+ */
+export interface WasmSession extends EmbindObject {
+  build(specJson: string): string;
+  compile(compileJson: string): string;
+  /** {inputShape, outputSize, nodes: [{name, type, shape}], weights: [{name, shape, offset,
+   *  size}], weightsCount}: per-sample shapes, weights in Keras order. */
+  describeJson(): string;
+  /** {epochs, steps, datasets, contentScans}: contentScans counts full scans of data contents
+   *  (seals, label checks); training calls add none. */
+  statsJson(): string;
+  /** Reserve x [n, xSize], y [n, ySize] (ySize 0: inputs only); the id is lastDatasetId(). */
+  reserveDataset(n: number, xSize: number, ySize: number): string;
+  lastDatasetId(): number;
+  datasetXPtr(id: number): number;
+  datasetYPtr(id: number): number;
+  /** Validates once (finite values); on failure the dataset is freed. */
+  sealDataset(id: number): string;
+  freeDataset(id: number): void;
+  trainSteps(id: number, steps: number, batchSize: number, shuffle: boolean): string;
+  trainEpoch(id: number, batchSize: number, shuffle: boolean): string;
+  evaluate(id: number, batchSize: number): string;
+  logsJson(): string;
+  setLearningRate(lr: number): string;
+  setRegularization(l1: number, l2: number): string;
+  /** nodes: indices separated by commas, e.g. '0,2'. */
+  predict(id: number, nodes: string): string;
+  predictOutput(id: number): string;
+  /** Small batches: write n rows [n, inputSize] here (0: n out of range), then predictInput(n)
+   *  checks them (invalid, field 'x', on a non-finite value) and predicts the output node. */
+  inputBufferPtr(n: number): number;
+  predictInput(n: number): string;
+  /** Values of the j-th predicted node, [n, ...shape]; valid until the next predict. */
+  predictionPtr(j: number): number;
+  /** Packs the weights into the flat buffer; returns its byte offset. */
+  readWeights(): number;
+  weightsBufferPtr(): number;
+  /** Writes the flat buffer into the model (checked first: a bad buffer changes nothing). */
+  writeWeights(): string;
+}
+
 export interface NnplayModule {
   HEAPF32: Float32Array;
   HEAPU8: Uint8Array;
@@ -156,6 +201,7 @@ export interface NnplayModule {
   Model: new () => WasmModel;
   MultiData: new () => WasmMultiData;
   Playground: new () => WasmPlayground;
+  Session: new () => WasmSession;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;
 }

@@ -8,6 +8,7 @@
 import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
+import { SessionError } from './training-session';
 import { engineWasmUrl } from './wasm-loader';
 
 export type FitWorkerOption = 'auto' | 'never' | { create: () => FitWorkerLike };
@@ -62,7 +63,15 @@ export class FitWorkerClient {
       const p = this.#pending.get(msg.req);
       if (!p) return;
       this.#pending.delete(msg.req);
-      if (msg.type === 'error') p.reject(new Error(msg.message));
+      if (msg.type === 'error') {
+        if (!msg.kind) p.reject(new Error(msg.message));
+        else {
+          const err = new SessionError(msg.kind, msg.message, msg.field, msg.index);
+          if (msg.part) err.part = msg.part;
+          if (msg.weights) err.weights = msg.weights;
+          p.reject(err);
+        }
+      }
       else p.resolve(msg);
       this.#shutDownIfIdle();
     });

@@ -1,15 +1,17 @@
-// The worker side of the fit protocol: keeps one engine model per main-thread model and
-// trains it epoch by epoch on request. web/lib/fit-worker.ts runs it on a worker's global
-// scope; tests run it on a MessagePort to exercise the protocol without a browser.
-import type { WasmDataset, WasmModel } from './engine-module';
-import { makeDataset, makeModel, readWeights, runEpoch, writeWeights } from './engine-ops';
+// The worker side of the fit protocol: a host of TrainingSession calls. It keeps one session per
+// main-thread model, loads each fit()'s data into it once ('begin'), trains epoch by epoch on
+// request with the same runEpoch() as the in-process path, and frees the data at 'end'.
+// web/lib/fit-worker.ts runs it on a worker's global scope; tests run it on a MessagePort to
+// exercise the protocol without a browser.
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
-import { check, engine, isReady, readyFrom, release } from './memory';
+import { engine, isReady, readyFrom } from './memory';
+import { runEpoch, SessionError, TrainingSession } from './training-session';
 
 interface Replica {
-  model: WasmModel;
-  train: WasmDataset | null;
-  val: WasmDataset | null;
+  session: TrainingSession;
+  train: number | null;
+  trainRows: number;
+  val: number | null;
 }
 
 /** Serves fit requests arriving on `port` until the port (or worker) goes away. */
@@ -29,12 +31,19 @@ export function serveFitWorker(port: MessagePortLike): void {
   const reply = (msg: FromFitWorker, transfer: Transferable[] = []) => port.postMessage(msg, transfer);
 
   const freeData = (r: Replica) => {
-    release(r.train);
-    release(r.val);
+    r.session.freeDataset(r.train);
+    r.session.freeDataset(r.val);
     r.train = r.val = null;
   };
 
-  const dataset = (d: DataMessage) => makeDataset(engine(), d.x, d.y, d.n, d.xSize, d.ySize);
+  const load = (r: Replica, d: DataMessage, part: 'train' | 'val'): number => {
+    try {
+      return r.session.loadDataset({ x: d.x, y: d.y, n: d.n, xSize: d.xSize, ySize: d.ySize }, 'fit()');
+    } catch (err) {
+      if (err instanceof SessionError) err.part = part;
+      throw err;
+    }
+  };
 
   const replicaOf = (modelId: number): Replica => {
     const r = replicas.get(modelId);
@@ -42,35 +51,43 @@ export function serveFitWorker(port: MessagePortLike): void {
     return r;
   };
 
+  const drop = (modelId: number) => {
+    const r = replicas.get(modelId);
+    if (!r) return;
+    r.session.dispose();
+    replicas.delete(modelId);
+  };
+
   function handle(msg: ToFitWorker): void {
-    const mod = engine();
     switch (msg.type) {
       case 'begin': {
-        let r = replicas.get(msg.modelId);
         if (msg.specJson !== undefined) {
-          if (r) {
-            freeData(r);
-            release(r.model);
-            replicas.delete(msg.modelId);
-          }
-          r = { model: makeModel(mod, msg.specJson, null), train: null, val: null };
-          replicas.set(msg.modelId, r);
+          drop(msg.modelId);
+          replicas.set(msg.modelId, { session: new TrainingSession(engine(), msg.specJson), train: null, trainRows: 0, val: null });
         }
+        const r = replicas.get(msg.modelId);
         if (!r) throw new Error(`nnplay fit worker: model ${msg.modelId} was never sent`);
-        if (msg.compileJson !== undefined) check(r.model.compile(msg.compileJson), 'compile()');
-        if (msg.weights) writeWeights(mod, r.model, msg.weights);
+        if (msg.compileJson !== undefined) r.session.compile(msg.compileJson);
+        if (msg.weights) r.session.setWeights(msg.weights);
         freeData(r);
-        r.train = dataset(msg.train);
-        if (msg.val) r.val = dataset(msg.val);
+        r.train = load(r, msg.train, 'train');
+        r.trainRows = msg.train.n;
+        if (msg.val) r.val = load(r, msg.val, 'val');
         reply({ type: 'ok', req: msg.req });
         return;
       }
       case 'epoch': {
         const r = replicaOf(msg.modelId);
-        if (!r.train) throw new Error('nnplay fit worker: no data loaded (begin was not sent)');
-        const result = runEpoch(r.model, r.train, r.val, msg.options);
-        const weights = readWeights(mod, r.model).map((w) => w.values);
-        reply({ type: 'epoch', req: msg.req, result, weights }, weights.map((w) => w.buffer));
+        if (r.train === null) throw new Error('nnplay fit worker: no data loaded (begin was not sent)');
+        let result;
+        try {
+          result = runEpoch(r.session, r.train, r.trainRows, r.val, msg.options);
+        } catch (err) {
+          if (err instanceof SessionError && err.kind === 'diverged') err.weights = r.session.weights().values;
+          throw err;
+        }
+        const weights = r.session.weights().values;
+        reply({ type: 'epoch', req: msg.req, result, weights }, [weights.buffer]);
         return;
       }
       case 'end': {
@@ -79,15 +96,9 @@ export function serveFitWorker(port: MessagePortLike): void {
         reply({ type: 'ok', req: msg.req });
         return;
       }
-      case 'dispose': {
-        const r = replicas.get(msg.modelId);
-        if (r) {
-          freeData(r);
-          release(r.model);
-          replicas.delete(msg.modelId);
-        }
+      case 'dispose':
+        drop(msg.modelId);
         return;
-      }
     }
   }
 
@@ -105,8 +116,13 @@ export function serveFitWorker(port: MessagePortLike): void {
       .then(whenLoaded)
       .then(() => handle(msg))
       .catch((err: unknown) => {
-        if ('req' in msg) {
-          reply({ type: 'error', req: msg.req, message: err instanceof Error ? err.message : String(err) });
+        if (!('req' in msg)) return;
+        const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof SessionError) {
+          const { kind, field, index, part, weights } = err;
+          reply({ type: 'error', req: msg.req, message, kind, field, index, part, weights }, weights ? [weights.buffer] : []);
+        } else {
+          reply({ type: 'error', req: msg.req, message });
         }
       });
   });

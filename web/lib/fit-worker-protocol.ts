@@ -1,5 +1,9 @@
 // Messages between a page's main thread and the library's fit worker (web/lib/fit-worker.ts).
 //
+// The worker is a host of TrainingSession calls: one session per main-thread model, its data
+// loaded once per fit() ('begin') and trained epoch by epoch with the same runEpoch() the
+// in-process path uses.
+//
 // Why the worker keeps a replica per model instead of a fresh model per fit(): the engine's
 // trainer carries the optimizer state (Adam moments, …) and the epoch count that seeds the
 // shuffle. Keeping them in the worker across fit() calls makes worker training give exactly
@@ -7,7 +11,7 @@
 // callbacks (and model.stopTraining) act between epochs just as in-process.
 //
 // Big arrays travel as transferred Float32Array buffers.
-import type { EpochOptions, EpochResult } from './engine-ops';
+import type { EpochOptions, EpochResult, SessionErrorKind } from './training-session';
 
 export interface DataMessage {
   x: Float32Array;
@@ -31,7 +35,8 @@ export type ToFitWorker =
       modelId: number;
       specJson?: string;
       compileJson?: string;
-      weights?: Float32Array[];
+      /** Every weight, flat in Keras order (TrainingSession.weights().values). */
+      weights?: Float32Array;
       train: DataMessage;
       val: DataMessage | null;
     }
@@ -44,8 +49,19 @@ export type ToFitWorker =
 
 export type FromFitWorker =
   | { type: 'ok'; req: number }
-  | { type: 'epoch'; req: number; result: EpochResult; weights: Float32Array[] }
-  | { type: 'error'; req: number; message: string };
+  | { type: 'epoch'; req: number; result: EpochResult; weights: Float32Array }
+  /** A structured failure (the SessionError's fields); after 'diverged', `weights` holds the
+   *  replica's restored weights; `part` names the bad dataset of a 'begin'. */
+  | {
+      type: 'error';
+      req: number;
+      message: string;
+      kind?: SessionErrorKind;
+      field?: 'x' | 'y' | 'weights';
+      index?: number;
+      part?: 'train' | 'val';
+      weights?: Float32Array;
+    };
 
 /** The part of a Worker / MessagePort / worker global scope the protocol uses. */
 export interface MessagePortLike {

@@ -20,7 +20,10 @@ export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from '
 export type { Shape, NestedArray, TensorLike } from './tensor';
 export { Sequential, sequential, losses, metricNames } from './model';
 export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName, MetricName } from './model';
-export type { Logs } from './engine-ops';
+export type { Logs } from './training-session';
+/** The one training session under every path (fit(), the fit worker, the playground worker). */
+export { TrainingSession, SessionError, trainingSession } from './training-session';
+export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, EpochOptions, EpochResult } from './training-session';
 export { Layer, Dense, Conv2D, MaxPooling2D, Flatten, activations, kernelInitializers, biasInitializers, paddings, layerTypes } from './layers';
 export type {
   DenseLayerArgs,

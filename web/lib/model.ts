@@ -1,24 +1,21 @@
 // Sequential: the model users build, compile, fit and predict with (TF.js Layers shaped).
 //
-// Ownership: a Sequential owns exactly one engine model (WasmModel), created when first
-// needed (compile, fit, predict, getWeights, setWeights, summary) and freed by dispose().
-// fit/predict/evaluate copy tensor data into a WasmDataset for the duration of the call only.
+// Ownership: a Sequential owns exactly one TrainingSession (training-session.ts: the engine
+// model, its trainer and datasets by id), created when first needed (compile, fit, predict,
+// getWeights, setWeights, summary) and freed by dispose(). fit() loads its data into the
+// session once per call (validated there once, not per epoch or batch); predict/evaluate load
+// theirs for the duration of the call.
 // On a page's main thread fit() trains a replica in the library's worker (see
 // fit-worker-protocol.ts) and copies the weights back after every epoch.
-import type { WasmDataset, WasmModel } from './engine-module';
 import {
+  type DatasetSource,
   type EpochOptions,
   type EpochResult,
   type Logs,
-  lastLogs,
-  makeDataset,
-  makeInputDataset,
-  makeModel,
-  readWeights,
   runEpoch,
-  snapshotWeights,
-  writeWeights,
-} from './engine-ops';
+  SessionError,
+  TrainingSession,
+} from './training-session';
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
@@ -26,7 +23,7 @@ import { Layer, stackShapes } from './layers';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
-import { check, counters, engine, release } from './memory';
+import { counters, engine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { Tensor } from './tensor';
 
@@ -115,6 +112,14 @@ function firstNonFinite(values: Float32Array): number {
   return -1;
 }
 
+/** Rethrows an engine failure with the library's words: `onData` names a bad value of x/y. */
+function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number) => never): never {
+  if (err instanceof SessionError && err.kind === 'invalid' && (err.field === 'x' || err.field === 'y') && err.index !== undefined) {
+    onData(err.field, err.index);
+  }
+  throw err;
+}
+
 /** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
@@ -139,13 +144,11 @@ interface CompiledInfo {
   optimizer: OptimizerConfig;
 }
 
-/** x and y of one data set, checked against the model, as the engine wants them. */
-interface Prepared {
-  x: Float32Array;
+/** x and y of one data set, checked against the model (shapes), as the engine wants them. */
+interface Prepared extends DatasetSource {
   y: Float32Array;
-  n: number;
-  xSize: number;
-  ySize: number;
+  /** Argument names for messages, e.g. ['xs', 'ys']. */
+  names: string[];
 }
 
 // A running fit: the same three steps in-process and in the worker.
@@ -155,6 +158,12 @@ interface FitSession {
 }
 
 let nextModelId = 1;
+
+/** Index of the first NaN/±Infinity in values, or -1. */
+function firstNonFiniteIndex(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
 
 export class Sequential {
   readonly name: string;
@@ -166,7 +175,7 @@ export class Sequential {
   #layers: Layer[] = [];
   // Per-sample output shape of each layer, checked when the layer was added.
   #shapes: number[][] = [];
-  #wasm: WasmModel | null = null;
+  #wasm: TrainingSession | null = null;
   #compiled: CompiledInfo | null = null;
   #disposed = false;
   #fitting = false;
@@ -266,13 +275,34 @@ export class Sequential {
     });
   }
 
-  #model(where: string): WasmModel {
+  #model(where: string): TrainingSession {
     this.#alive(where);
     if (!this.#wasm) {
       if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
-      this.#wasm = makeModel(engine(), this.#specJson(), null);
+      this.#wasm = new TrainingSession(engine(), this.#specJson());
     }
     return this.#wasm;
+  }
+
+  /** Loads prepared data into the session (validated there, once); bad values named here. */
+  #load(p: Prepared, where: string): number {
+    try {
+      return this.#model(where).loadDataset(p, where);
+    } catch (err) {
+      rethrow(err, (field, index) => {
+        if (field === 'x') this.#failNonFinite(where, p.names[0], p.x, index);
+        fail(where, `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
+  }
+
+  /**
+   * The engine session behind this model (built on first use): node payloads of any layer
+   * (`predict(id, ['dense_1'])`), weights as one view, datasets by id. Shared, not a copy:
+   * disposing the model disposes it.
+   */
+  trainingSession(): TrainingSession {
+    return this.#model('trainingSession()');
   }
 
   // ---------------------------------------------------------------- compile
@@ -300,7 +330,7 @@ export class Sequential {
     }
     const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
     const model = this.#model(where);
-    check(model.compile(json), where);
+    model.compile(json, where);
     this.#compiled = { json, loss, metrics: [...metrics], optimizer: { ...optimizer.config } };
     this.#workerNeedsCompile = true;
   }
@@ -320,8 +350,8 @@ export class Sequential {
     return t;
   }
 
-  // scan = false leaves the finite check to the caller (predict scans in wasm, on its copy).
-  #prepareX(xs: unknown, where: string, what = 'xs', scan = true): { x: Float32Array; n: number } {
+  // Shapes only: the values are checked in wasm, once, when the data is loaded (#load).
+  #prepareX(xs: unknown, where: string, what = 'xs'): { x: Float32Array; n: number } {
     const t = this.#checkTensor(xs, where, what);
     const shape = this.inputShape;
     if (t.rank !== shape.length + 1 || shape.some((d, i) => t.shape[i + 1] !== d)) {
@@ -335,12 +365,7 @@ export class Sequential {
         `${what} must have shape [samples, ${shape.join(', ')}] (this model's inputShape is [${shape.join(',')}]), got [${t.shape.join(',')}]${hint}`,
       );
     }
-    const x = t.values();
-    if (scan) {
-      const bad = firstNonFinite(x);
-      if (bad >= 0) this.#failNonFinite(where, what, x, bad);
-    }
-    return { x, n: t.shape[0] };
+    return { x: t.values(), n: t.shape[0] };
   }
 
   #failNonFinite(where: string, what: string, x: Float32Array, bad: number): never {
@@ -364,39 +389,33 @@ export class Sequential {
   }
 
   /** Throws: the model's output at `bad` (flat index) is NaN/±Infinity although x is finite. */
-  #failNonFiniteOutput(where: string, what: string, x: Float32Array, bad: number): never {
-    const mod = engine();
-    const model = this.#wasm!;
-    const out = model.predictionPtr() >>> 2;
-    const value = mod.HEAPF32[out + bad];
+  #failNonFiniteOutput(where: string, what: string, x: Float32Array, out: Float32Array, bad: number): never {
     const units = this.outputSize;
     let maxWeight = 0;
-    for (const w of snapshotWeights(mod, model)) for (const v of w) maxWeight = Math.max(maxWeight, Math.abs(v));
+    for (const v of this.#wasm!.weights().values) maxWeight = Math.max(maxWeight, Math.abs(v));
     let maxInput = 0;
     for (const v of x) maxInput = Math.max(maxInput, Math.abs(v));
     fail(
       where,
-      `the output of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${value} although ${what} is finite: ` +
+      `the output of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${out[bad]} although ${what} is finite: ` +
         `a value overflowed float32 (about ±3.4e38) inside the model (largest |${what}| ${maxInput.toPrecision(3)}, ` +
         `largest |weight| ${maxWeight.toPrecision(3)}); scale the inputs down (e.g. to [-1, 1]) or check the weights`,
     );
   }
 
   /** Throws: evaluate's `figure` (loss or a metric) is NaN/±Infinity; says which sample and why. */
-  #failNonFiniteLoss(where: string, model: WasmModel, ds: WasmDataset, data: Prepared, figure: string): never {
+  #failNonFiniteLoss(where: string, model: TrainingSession, id: number, data: Prepared, figure: string): never {
     // The cold path only: predict once more to find the sample.
-    check(model.predictOutput(ds), where);
-    const badOut = model.firstNonFinitePrediction();
-    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, badOut);
+    const out = model.predictOutput(id, data.n, where);
+    const badOut = firstNonFiniteIndex(out);
+    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, out, badOut);
     const loss = this.#compiled!.loss;
     if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
       // These losses divide each output row by its sum (as TF.js does): a zero sum is 0/0.
-      const mod = engine();
-      const out = model.predictionPtr() >>> 2;
       const units = this.outputSize;
       for (let i = 0; i < data.n; i++) {
         let sum = 0;
-        for (let j = 0; j < units; j++) sum += mod.HEAPF32[out + i * units + j];
+        for (let j = 0; j < units; j++) sum += out[i * units + j];
         if (sum === 0) {
           fail(
             where,
@@ -433,23 +452,16 @@ export class Sequential {
       fail(where, `${names[1]} must have shape ${expected}, got [${t.shape.join(',')}]${why}`);
     }
     const y = t.values();
-    const bad = firstNonFinite(y);
-    if (bad >= 0) {
-      fail(where, `${names[1]} contains ${y[bad]} at index ${bad} (sample ${Math.floor(bad / ySize)}); targets must be finite numbers`);
-    }
     if (sparse) {
       for (let i = 0; i < n; i++) {
+        // NaN fails here too, with this message: the finite check at load comes later.
         if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
           fail(where, `${names[1]}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
         }
       }
     }
     if (n === 0) fail(where, `${names[0]} has no samples; at least one is needed`);
-    return { x, y, n, xSize: this.inputSize, ySize };
-  }
-
-  #dataset(p: Prepared): WasmDataset {
-    return makeDataset(engine(), p.x, p.y, p.n, p.xSize, p.ySize);
+    return { x, y, n, xSize: this.inputSize, ySize, names };
   }
 
   // ---------------------------------------------------------------- fit
@@ -560,33 +572,21 @@ export class Sequential {
     return list as Callbacks[];
   }
 
-  #inProcessSession(model: WasmModel, train: Prepared, val: Prepared | null): FitSession {
-    let trainDs: WasmDataset | null = null;
-    let valDs: WasmDataset | null = null;
+  #inProcessSession(model: TrainingSession, train: Prepared, val: Prepared | null): FitSession {
+    // Loaded once for the whole fit() call; every epoch refers to the ids.
+    const trainId = this.#load(train, 'fit()');
+    let valId: number | null = null;
     try {
-      trainDs = this.#dataset(train);
-      if (val) valDs = this.#dataset(val);
+      if (val) valId = this.#load(val, 'fit()');
     } catch (err) {
-      release(trainDs);
+      model.freeDataset(trainId);
       throw err;
     }
     return {
-      // An epoch that fails (the loss or a weight became NaN/Infinity) leaves the weights it
-      // started with, as the worker path does (it copies weights back only after an epoch
-      // completes): Node and the browser end identically, and never with NaN weights.
-      epoch: async (options) => {
-        const mod = engine();
-        const before = snapshotWeights(mod, model);
-        try {
-          return runEpoch(model, trainDs!, valDs, options);
-        } catch (err) {
-          writeWeights(mod, model, before);
-          throw err;
-        }
-      },
+      epoch: async (options) => runEpoch(model, trainId, train.n, valId, options),
       close: async () => {
-        release(trainDs);
-        release(valDs);
+        model.freeDataset(trainId);
+        model.freeDataset(valId);
       },
     };
   }
@@ -601,9 +601,8 @@ export class Sequential {
       transfer.push(d.x.buffer, d.y.buffer);
       return d;
     };
-    const weights =
-      fresh || this.#workerNeedsWeights ? readWeights(engine(), model).map((w) => w.values) : undefined;
-    if (weights) transfer.push(...weights.map((w) => w.buffer));
+    const weights = fresh || this.#workerNeedsWeights ? model.weights().values : undefined;
+    if (weights) transfer.push(weights.buffer);
     const begin = {
       type: 'begin' as const,
       req: client.nextReq(),
@@ -616,24 +615,35 @@ export class Sequential {
     };
     client.models.add(this.#id);
     this.#workerClient = client;
-    await client.request(begin, transfer);
+    try {
+      await client.request(begin, transfer);
+    } catch (err) {
+      // The replica may hold half of this begin: send everything again next time.
+      this.#workerNeedsCompile = this.#workerNeedsWeights = true;
+      rethrow(err, (field, index) => {
+        const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
+        if (field === 'x') this.#failNonFinite('fit()', p.names[0], p.x, index);
+        fail('fit()', `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+      });
+    }
     this.#workerNeedsCompile = false;
     this.#workerNeedsWeights = false;
     return {
       epoch: async (options) => {
-        let reply;
         try {
-          reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
+          // Keep the main-thread model current so predict() in callbacks sees this epoch.
+          if (!this.#disposed) this.#wasm!.setWeights(reply.weights);
+          return reply.result;
         } catch (err) {
-          // The replica may hold the failed epoch's NaN weights; this model kept the last
-          // good ones: send them with the next fit.
-          this.#workerNeedsWeights = true;
+          // Diverged: the replica restored its last good weights and sent them; take them, so
+          // both ends hold the same finite weights (as in-process training would).
+          if (err instanceof SessionError && err.kind === 'diverged' && err.weights && !this.#disposed) {
+            this.#wasm!.setWeights(err.weights);
+          }
           throw err;
         }
-        if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
-        // Keep the main-thread model current so predict() in callbacks sees this epoch.
-        if (!this.#disposed) writeWeights(engine(), this.#wasm!, reply.weights);
-        return reply.result;
       },
       close: async () => {
         if (this.#disposed) return;
@@ -648,22 +658,17 @@ export class Sequential {
   predict(xs: Tensor): Tensor {
     const where = 'predict()';
     const model = this.#model(where);
+    const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
-    // copy and, in Chromium, sometimes more than the whole prediction).
-    const { x, n } = this.#prepareX(xs, where, 'xs', false);
-    const mod = engine();
-    const { ds, firstNonFinite: bad } = makeInputDataset(mod, x, n, this.inputSize);
+    // copy and, in Chromium, sometimes more than the whole prediction). The rows go into the
+    // session's reused input buffer: a small predict() costs a few engine calls and its math.
     try {
-      if (bad >= 0) this.#failNonFinite(where, 'xs', x, bad);
-      // predictOutput: the library reads only the final output, not every layer's.
-      check(model.predictOutput(ds), where);
-      const badOut = model.firstNonFinitePrediction();
-      if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', x, badOut);
-      const start = model.predictionPtr() >>> 2;
-      const out = mod.HEAPF32.slice(start, start + n * this.outputSize);
+      const out = model.predictRows(x, n, where);
+      const badOut = firstNonFiniteIndex(out);
+      if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', x, out, badOut);
       return new Tensor(out, [n, ...this.outputShape]);
-    } finally {
-      release(ds);
+    } catch (err) {
+      rethrow(err, (_field, index) => this.#failNonFinite(where, 'xs', x, index));
     }
   }
 
@@ -679,16 +684,15 @@ export class Sequential {
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
     const data = this.#prepareXY(xs, ys, where);
-    const ds = this.#dataset(data);
+    const id = this.#load(data, where);
     try {
-      check(model.evaluate(ds, batchSize), where);
-      const logs = lastLogs(model);
+      const logs = model.evaluate(id, batchSize, where);
       const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
-      if (bad) this.#failNonFiniteLoss(where, model, ds, data, bad[0]);
+      if (bad) this.#failNonFiniteLoss(where, model, id, data, bad[0]);
       const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
       return values.length === 1 ? values[0] : values;
     } finally {
-      release(ds);
+      model.freeDataset(id);
     }
   }
 
@@ -700,7 +704,8 @@ export class Sequential {
    */
   getWeights(): Tensor[] {
     const model = this.#model('getWeights()');
-    return readWeights(engine(), model).map((w) => new Tensor(w.values, w.shape));
+    const { table, values } = model.weights();
+    return table.map((w) => new Tensor(values.slice(w.offset, w.offset + w.size), w.shape));
   }
 
   /** Replaces all weights; same order and shapes as getWeights(). Keeps the optimizer state. */
@@ -708,8 +713,7 @@ export class Sequential {
     const where = 'setWeights()';
     const model = this.#model(where);
     if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
-    const mod = engine();
-    const current = readWeights(mod, model);
+    const current = model.weightsTable;
     if (!Array.isArray(weights) || weights.length !== current.length) {
       fail(
         where,
@@ -727,7 +731,7 @@ export class Sequential {
       if (bad >= 0) fail(where, `weight ${i} (${c.name}) contains ${v[bad]} at index ${bad}; weights must be finite numbers`);
       return v;
     });
-    writeWeights(mod, model, values);
+    model.setWeights(values, where);
     this.#workerNeedsWeights = true;
   }
 
@@ -748,18 +752,18 @@ export class Sequential {
   /** A Keras-style table of layers, output shapes and parameter counts (also printed with printFn). */
   summary(printFn?: (line: string) => void): string {
     const model = this.#model('summary()');
-    const weights = readWeights(engine(), model);
+    const weights = model.weightsTable;
     const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', 'Activation']];
     this.#layers.forEach((layer, i) => {
       // Shapes and counts as the engine built them: the table cannot disagree with getWeights().
       const prefix = `${layer.spec.type}_${i + 1}/`;
-      const count = weights.filter((w) => w.name.startsWith(prefix)).reduce((sum, w) => sum + w.values.length, 0);
-      const shape = JSON.parse(model.layerShapeJson(i)) as number[];
+      const count = weights.filter((w) => w.name.startsWith(prefix)).reduce((sum, w) => sum + w.size, 0);
+      const shape = model.nodes[i].shape;
       const activation = 'activation' in layer.spec ? layer.spec.activation : '';
       rows.push([`${layer.name ?? `${layer.spec.type}_${i + 1}`} (${layer.getClassName()})`, `[null,${shape.join(',')}]`, String(count), activation]);
     });
     // The engine's own count, so the table cannot disagree with what getWeights() returns.
-    const total = weights.reduce((sum, w) => sum + w.values.length, 0);
+    const total = weights.reduce((sum, w) => sum + w.size, 0);
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)) + 3);
     const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('').trimEnd();
     const width = widths.reduce((a, b) => a + b, 0);
@@ -783,7 +787,7 @@ export class Sequential {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    release(this.#wasm);
+    this.#wasm?.dispose();
     this.#wasm = null;
     const client = currentFitWorkerClient();
     if (client && client === this.#workerClient) client.forget(this.#id);

@@ -1,17 +1,22 @@
-// The playground's training worker (a module worker). It owns the wasm engine, the generated
-// data and the model; it trains in slices of a few milliseconds so that control messages
-// (pause, a new learning rate) are handled promptly, and it posts a snapshot at display rate
-// (~30/s), never per step. The page only draws what arrives here.
+// The playground's training worker (a module worker): a small driver (play, pause, speed,
+// snapshot policy) on top of the library's TrainingSession. The session owns the model, the
+// training loop, the data (loaded once per model, validated once) and divergence (a diverged
+// call leaves the last good weights and says so with kind 'diverged'); this file only decides
+// when to train, how much, and when to post what (what a setup means, its network and data,
+// is playground-setup.ts). Training runs in slices of a few
+// milliseconds so control messages (pause, a new learning rate) are handled promptly, and a
+// snapshot (metrics + node payloads, buffers transferred) is posted at display rate (~40/s).
 //
-// It drives the engine facade (web/lib/engine-module.ts) directly: that is the coarse,
-// data-stays-in-wasm interface, which is what a playground running thousands of steps a
-// second needs. It is not a public API; the page talks to it through PlaygroundClient.
+// It is an object: PlaygroundWorker holds all state and is instantiated once by the entry at
+// the bottom, on the worker's scope. Not a public API; the page talks to it through
+// PlaygroundClient (client.ts).
 import { defaultWasmUrl } from '../lib/engine-url';
+import type { NnplayModule, WasmPlayground } from '../lib/engine-module';
+import { type NamedWeights, toModelJSON } from '../lib/model-json';
+import { type NodePayload, SessionError, TrainingSession } from '../lib/training-session';
 import { loadEngine } from '../lib/wasm-loader';
-import type { NnplayModule, WasmDataset, WasmModel, WasmPlayground } from '../lib/engine-module';
-import { type CompileJSON, type DenseLayerJSON, type NamedWeights, toModelJSON } from '../lib/model-json';
-import type { FromWorker, PointCloud, Snapshot, ToWorker, TrainingSetup } from './protocol';
-import { ALL_DATASETS, ALL_FEATURES } from './protocol';
+import { checkRestore, compileSpec, generateData, layerSpecs, modelSpecJson, regularizer, type SetupData, THUMB_SIZE, thumbnails } from './playground-setup';
+import type { FromWorkerRaw, NodeSnapshot, ToWorker, TrainingSetup } from './protocol';
 
 // Training runs in slices this long, so a message waits at most about this much.
 const SLICE_MS = 8;
@@ -19,538 +24,389 @@ const SLICE_MS = 8;
 const SNAPSHOT_MS = 25;
 // Checkpoints (the model as JSON, for the page to keep) are posted this often while playing.
 const CHECKPOINT_MS = 1000;
-// Resolution of neuron and feature thumbnails per side (subsampled from the heatmap grid).
-const THUMB_SIZE = 50;
-// TensorFlow Playground's sample counts.
-const NUM_POINTS_CLASSIFY = 500;
-const NUM_POINTS_REGRESS = 1200;
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-
-let engine: NnplayModule;
-let playground: WasmPlayground | null = null;
-// The playground's own datasets: handles stay valid (configure refills them in place) and are
-// never deleted by us.
-let trainData: WasmDataset | null = null;
-let testData: WasmDataset | null = null;
-let gridData: WasmDataset | null = null;
-let model: WasmModel | null = null;
-let setup: TrainingSetup | null = null;
-let numTrain = 0;
-let numTest = 0;
-
-let playing = false;
-let diverged = false;
-let epochsPerSecond = 0; // 0 = uncapped
-let epoch = 0; // fractional epochs since the model was built
-let steps = 0;
-let msPerStep = 0.05; // running estimate, sizes the trainSteps calls within a slice
-let tokens = 0; // steps allowed by the speed cap (token bucket)
-let lastTick = 0;
-let lastSnapshot = 0;
-let snapshotSteps = -1; // `steps` at the last snapshot: nothing new, no snapshot
-let lastCheckpoint = 0;
-let tickScheduled = false;
-let generation = 0; // of the current model, echoed in every reply
-
-function post(message: FromWorker, transfer: Transferable[] = []): void {
-  scope.postMessage(message, { transfer });
+interface Port {
+  postMessage(message: unknown, options: { transfer: Transferable[] }): void;
 }
 
-function check(result: string): void {
-  if (result) throw new Error(result);
+/** Dataset ids of the current model's session. */
+interface Loaded {
+  train: number;
+  test: number | null;
+  grid: number;
+  thumbs: number;
 }
 
-function isDivergence(message: string): boolean {
-  return /\b(NaN|Infinity|infinite|diverge)/i.test(message);
-}
+export class PlaygroundWorker {
+  readonly #engine: NnplayModule;
+  readonly #port: Port;
+  #playground: WasmPlayground | null = null;
+  #setup: TrainingSetup | null = null;
+  #data: SetupData | null = null;
+  #session: TrainingSession | null = null;
+  #loaded: Loaded | null = null;
+  #generation = 0; // of the current model, echoed in every reply
 
-/** A copy of `count` floats at byte offset `ptr` (views are re-derived: memory may grow). */
-function copyFloats(ptr: number, count: number): Float32Array {
-  const start = ptr >>> 2;
-  return engine.HEAPF32.slice(start, start + count);
-}
+  // Driver state.
+  #playing = false;
+  #diverged = false;
+  #epochsPerSecond = 0; // 0 = uncapped
+  #epoch = 0; // fractional epochs since the model was built
+  #steps = 0;
+  #msPerStep = 0.05; // running estimate, sizes the trainSteps calls within a slice
+  #tokens = 0; // steps allowed by the speed cap (token bucket)
+  #lastTick = 0;
+  #lastSnapshot = 0;
+  #snapshotSteps = -1; // #steps at the last snapshot: nothing new, no snapshot
+  #lastCheckpoint = 0;
+  #tickScheduled = false;
+  // A MessageChannel schedules the next slice without setTimeout's 4 ms clamp, while still
+  // letting queued control messages run between slices.
+  readonly #channel = new MessageChannel();
 
-function stepsPerEpoch(): number {
-  return Math.max(1, Math.ceil(numTrain / (setup?.batchSize ?? 1)));
-}
-
-// ---------------------------------------------------------------- data and model
-
-function configure(next: TrainingSetup): void {
-  pause();
-  setup = { ...next, features: [...next.features], hiddenLayers: [...next.hiddenLayers] };
-  if (!playground) {
-    playground = new engine.Playground();
-    trainData = playground.train();
-    testData = playground.test();
-    gridData = playground.grid();
+  constructor(engine: NnplayModule, port: Port) {
+    this.#engine = engine;
+    this.#port = port;
+    this.#channel.port1.onmessage = () => {
+      this.#tickScheduled = false;
+      this.#guarded(() => this.#tick());
+    };
   }
-  const numPoints = setup.problem === 'classification' ? NUM_POINTS_CLASSIFY : NUM_POINTS_REGRESS;
-  check(
-    playground.configure(
-      JSON.stringify({
-        dataset: setup.dataset,
-        numPoints,
-        noise: setup.noise,
-        trainRatio: setup.trainRatio,
-        seed: setup.seed,
-        features: setup.features,
-        gridSize: setup.gridSize,
-      }),
-    ),
-  );
-  numTrain = playground.numTrain();
-  numTest = playground.numTest();
-  const points = copyFloats(playground.pointsPtr(), (numTrain + numTest) * 2);
-  const labels = copyFloats(playground.labelsPtr(), numTrain + numTest);
-  post({ type: 'data', generation, points, labels, numTrain, numTest }, [points.buffer, labels.buffer]);
-  buildModel();
-}
 
-/** Each input feature on the thumbnail grid, subsampled from the grid dataset's x. */
-function featureThumbnails(grid: WasmDataset, numFeatures: number, gridSize: number): Float32Array[] {
-  const x = copyFloats(grid.xPtr(), gridSize * gridSize * numFeatures);
-  const maps: Float32Array[] = [];
-  for (let f = 0; f < numFeatures; f++) maps.push(subsample(x, gridSize, numFeatures, f));
-  return maps;
-}
+  /** Handles one page message; failures are posted as 'error', never thrown. */
+  receive(message: ToWorker): void {
+    this.#guarded(() => this.#handle(message));
+  }
 
-/** Column `col` of a [gridSize², width] row-major block, sampled on THUMB_SIZE² cell centres. */
-function subsample(values: Float32Array, gridSize: number, width: number, col: number, base = 0): Float32Array {
-  const out = new Float32Array(THUMB_SIZE * THUMB_SIZE);
-  for (let i = 0; i < THUMB_SIZE; i++) {
-    const gi = Math.floor(((i + 0.5) * gridSize) / THUMB_SIZE);
-    for (let j = 0; j < THUMB_SIZE; j++) {
-      const gj = Math.floor(((j + 0.5) * gridSize) / THUMB_SIZE);
-      out[i * THUMB_SIZE + j] = values[base + (gi * gridSize + gj) * width + col];
+  #post(message: FromWorkerRaw, transfer: Transferable[] = []): void {
+    this.#port.postMessage(message, { transfer });
+  }
+
+  #stepsPerEpoch(): number {
+    return Math.max(1, Math.ceil((this.#data?.numTrain ?? 0) / (this.#setup?.batchSize ?? 1)));
+  }
+
+  // ---------------------------------------------------------------- data and model
+
+  #configure(next: TrainingSetup): void {
+    this.#pause();
+    const setup = { ...next, features: [...next.features], hiddenLayers: [...next.hiddenLayers] };
+    this.#playground ??= new this.#engine.Playground();
+    this.#data = generateData(this.#engine, this.#playground, setup);
+    this.#setup = setup;
+    const { numTrain, numTest } = this.#data;
+    const points = this.#data.points.slice();
+    const labels = this.#data.labels.slice();
+    this.#post({ type: 'data', generation: this.#generation, points, labels, numTrain, numTest }, [points.buffer, labels.buffer]);
+    this.#buildModel();
+  }
+
+  #buildModel(): void {
+    const s = this.#setup;
+    const d = this.#data;
+    if (!s || !d) return;
+    this.#pause();
+    this.#session?.dispose();
+    this.#session = null;
+    this.#loaded = null;
+    const session = new TrainingSession(this.#engine, modelSpecJson(s), JSON.stringify(compileSpec(s)));
+    try {
+      // Loaded (and validated) once per model; every step and snapshot refers to the ids.
+      const f = d.features;
+      this.#loaded = {
+        train: session.loadDataset({ ...d.train, n: d.numTrain, xSize: f, ySize: 1 }),
+        test: d.numTest > 0 ? session.loadDataset({ ...d.test, n: d.numTest, xSize: f, ySize: 1 }) : null,
+        grid: session.loadDataset({ x: d.grid, y: null, n: s.gridSize * s.gridSize, xSize: f, ySize: 0 }),
+        thumbs: session.loadDataset({ x: d.thumbs, y: null, n: THUMB_SIZE * THUMB_SIZE, xSize: f, ySize: 0 }),
+      };
+    } catch (err) {
+      session.dispose();
+      throw err;
+    }
+    this.#session = session;
+    this.#epoch = 0;
+    this.#steps = 0;
+    this.#diverged = false;
+    this.#postSnapshot();
+  }
+
+  // ---------------------------------------------------------------- training loop
+
+  #schedule(delayMs = 0): void {
+    if (this.#tickScheduled) return;
+    this.#tickScheduled = true;
+    if (delayMs > 0) {
+      setTimeout(() => {
+        this.#tickScheduled = false;
+        this.#guarded(() => this.#tick());
+      }, delayMs);
+    } else {
+      this.#channel.port2.postMessage(null);
     }
   }
-  return out;
-}
 
-function regularizer(s: TrainingSetup): { l1: number; l2: number } {
-  return {
-    l1: s.regularization === 'L1' ? s.regularizationRate : 0,
-    l2: s.regularization === 'L2' ? s.regularizationRate : 0,
-  };
-}
-
-/** The network a setup describes, as full layer specs (also what checkpoints record). */
-function layerSpecs(s: TrainingSetup): DenseLayerJSON[] {
-  const kernelRegularizer = regularizer(s);
-  const layer = (units: number, activation: DenseLayerJSON['activation']): DenseLayerJSON => ({
-    type: 'dense',
-    units,
-    activation,
-    useBias: true,
-    kernelInitializer: 'glorotUniform',
-    biasInitializer: 'zeros',
-    kernelRegularizer: { ...kernelRegularizer },
-  });
-  return [
-    ...s.hiddenLayers.map((units) => layer(units, s.activation)),
-    layer(1, s.problem === 'classification' ? 'sigmoid' : 'linear'),
-  ];
-}
-
-function compileSpec(s: TrainingSetup): CompileJSON {
-  const classify = s.problem === 'classification';
-  return {
-    optimizer: { name: 'sgd', learningRate: s.learningRate },
-    loss: classify ? 'binaryCrossentropy' : 'meanSquaredError',
-    metrics: classify ? ['accuracy'] : ['mse'],
-  };
-}
-
-function buildModel(): void {
-  if (!setup) return;
-  pause();
-  model?.delete();
-  model = null;
-  const s = setup;
-  const next = new engine.Model();
-  try {
-    check(next.build(JSON.stringify({ inputShape: [s.features.length], seed: s.seed, layers: layerSpecs(s) })));
-    check(next.compile(JSON.stringify(compileSpec(s))));
-  } catch (e) {
-    next.delete();
-    throw e;
+  #play(): void {
+    if (!this.#session) return;
+    // After a divergence the session kept the last good weights, but they were heading for
+    // the blow-up: start again from fresh ones, as the page's message says.
+    if (this.#diverged) this.#buildModel();
+    this.#playing = true;
+    this.#tokens = 1;
+    this.#lastTick = performance.now();
+    this.#schedule();
   }
-  model = next;
-  epoch = 0;
-  steps = 0;
-  diverged = false;
-  postSnapshot();
-}
 
-// ---------------------------------------------------------------- training loop
-
-// A MessageChannel schedules the next slice without setTimeout's 4 ms clamp, while still
-// letting queued control messages run between slices.
-const channel = new MessageChannel();
-channel.port1.onmessage = () => {
-  tickScheduled = false;
-  guarded(tick);
-};
-
-function schedule(delayMs = 0): void {
-  if (tickScheduled) return;
-  tickScheduled = true;
-  if (delayMs > 0) {
-    setTimeout(() => {
-      tickScheduled = false;
-      guarded(tick);
-    }, delayMs);
-  } else {
-    channel.port2.postMessage(null);
-  }
-}
-
-function play(): void {
-  if (!model || !setup) return;
-  if (diverged) buildModel(); // the weights are NaN: start again from fresh ones
-  playing = true;
-  tokens = 1;
-  lastTick = performance.now();
-  schedule();
-}
-
-function pause(): void {
-  if (playing) {
-    playing = false;
-    if (model) {
-      postSnapshot();
-      postCheckpoint();
+  #pause(): void {
+    if (!this.#playing) return;
+    this.#playing = false;
+    if (this.#session) {
+      this.#postSnapshot();
+      this.#postCheckpoint();
     }
   }
-}
 
-/** Trains `n` mini-batches; on failure stops and reports (divergence or otherwise). */
-function train(n: number): boolean {
-  if (!model || !trainData || !setup) return false;
-  const t0 = performance.now();
-  const result = model.trainSteps(trainData, n, setup.batchSize, true);
-  const dt = performance.now() - t0;
-  if (result) {
-    stopWithError(result);
-    return false;
-  }
-  msPerStep = 0.7 * msPerStep + 0.3 * Math.max(dt / n, 1e-4);
-  steps += n;
-  epoch += n / stepsPerEpoch();
-  return true;
-}
-
-function stopWithError(message: string): void {
-  const wasDiverged = isDivergence(message);
-  if (wasDiverged) diverged = true;
-  playing = false;
-  post({ type: 'error', message, diverged: wasDiverged });
-  if (model) postSnapshot();
-}
-
-function tick(): void {
-  if (!playing || !model) return;
-  const start = performance.now();
-  const perEpoch = stepsPerEpoch();
-  if (epochsPerSecond > 0) {
-    // Token bucket: steps due since the last tick, with at most a tenth of a second of backlog
-    // so a stalled worker does not burst when it catches up.
-    const rate = (epochsPerSecond * perEpoch) / 1000; // steps per ms
-    tokens = Math.min(tokens + (start - lastTick) * rate, Math.max(1, rate * 100));
-  } else {
-    tokens = Infinity;
-  }
-  lastTick = start;
-  while (tokens >= 1 && performance.now() - start < SLICE_MS) {
-    const affordable = Math.max(1, Math.floor(SLICE_MS / Math.max(msPerStep, 1e-4)));
-    const n = Math.max(1, Math.min(Math.floor(Math.min(tokens, 1e9)), affordable, perEpoch));
-    if (!train(n)) return;
-    tokens -= n;
-  }
-  const now = performance.now();
-  if (now - lastSnapshot >= SNAPSHOT_MS && steps !== snapshotSteps) postSnapshot();
-  if (!playing) return;
-  if (now - lastCheckpoint >= CHECKPOINT_MS) postCheckpoint();
-  if (tokens >= 1) {
-    schedule();
-  } else {
-    const rate = (epochsPerSecond * perEpoch) / 1000;
-    schedule(Math.min(SNAPSHOT_MS, Math.max(1, Math.ceil((1 - tokens) / rate))));
-  }
-}
-
-function stepOneEpoch(): void {
-  if (!model) return;
-  if (playing) pause();
-  if (diverged) buildModel();
-  // Continues the current epoch position: exactly one epoch's worth of mini-batches.
-  if (train(stepsPerEpoch())) {
-    postSnapshot();
-    postCheckpoint();
-  }
-}
-
-// ---------------------------------------------------------------- checkpoints
-
-/** The engine model's weights with their names and shapes, in Keras order. */
-function readWeights(m: WasmModel): NamedWeights[] {
-  const out: NamedWeights[] = [];
-  for (let i = 0; i < m.numWeights(); i++) {
-    out.push({
-      name: m.weightName(i),
-      shape: JSON.parse(m.weightShapeJson(i)) as number[],
-      values: copyFloats(m.weightPtr(i), m.weightSize(i)),
-    });
-  }
-  return out;
-}
-
-/** Posts the current model as a checkpoint (not a diverged one: its weights are NaN). */
-function postCheckpoint(): void {
-  if (!model || !setup || diverged) return;
-  lastCheckpoint = performance.now();
-  const json = toModelJSON({
-    seed: setup.seed,
-    inputSize: setup.features.length,
-    layers: layerSpecs(setup),
-    compile: compileSpec(setup),
-    weights: readWeights(model),
-  });
-  post({ type: 'checkpoint', checkpoint: { generation, epoch, steps, model: json } });
-}
-
-/**
- * Writes saved weights into the current model through the facade. Everything is checked
- * before the first write, so a bad message changes nothing.
- */
-function setWeights(weights: NamedWeights[], savedEpoch: number, savedSteps: number): void {
-  if (!model) throw new Error('Could not restore the weights: there is no model yet.');
-  const current = readWeights(model);
-  const list = current.map((w) => `${w.name} [${w.shape.join(',')}]`).join(', ');
-  if (!Array.isArray(weights) || weights.length !== current.length) {
-    throw new Error(`Could not restore the weights: this network has ${current.length} weight tensors (${list}), the saved model has ${weights?.length ?? 0}.`);
-  }
-  weights.forEach((w, i) => {
-    const c = current[i];
-    if (w.name !== c.name || w.shape.length !== c.shape.length || w.shape.some((d, j) => d !== c.shape[j])) {
-      throw new Error(`Could not restore the weights: tensor ${i} is ${w.name} [${w.shape.join(',')}], this network expects ${c.name} [${c.shape.join(',')}].`);
+  /** Trains `n` mini-batches; on failure stops and reports (divergence or otherwise). */
+  #train(n: number): boolean {
+    const session = this.#session;
+    if (!session || !this.#loaded || !this.#setup) return false;
+    const t0 = performance.now();
+    try {
+      session.trainSteps(this.#loaded.train, n, this.#setup.batchSize, true);
+    } catch (err) {
+      const diverged = err instanceof SessionError && err.kind === 'diverged';
+      this.#stopWithError(err instanceof SessionError ? err.reason : err instanceof Error ? err.message : String(err), diverged);
+      return false;
     }
-    if (!(w.values instanceof Float32Array) || w.values.length !== c.values.length) {
-      throw new Error(`Could not restore the weights: ${c.name} needs ${c.values.length} float32 values.`);
-    }
-    for (const v of w.values) {
-      if (!Number.isFinite(v)) throw new Error(`Could not restore the weights: ${c.name} contains ${v}; weights must be finite.`);
-    }
-  });
-  if (!Number.isFinite(savedEpoch) || savedEpoch < 0 || !Number.isInteger(savedSteps) || savedSteps < 0) {
-    throw new Error(`Could not restore the weights: epoch ${savedEpoch} / steps ${savedSteps} must be numbers >= 0.`);
-  }
-  pause();
-  for (let i = 0; i < weights.length; i++) engine.HEAPF32.set(weights[i].values, model.weightPtr(i) >>> 2);
-  epoch = savedEpoch;
-  steps = savedSteps;
-  diverged = false;
-  postSnapshot();
-  postCheckpoint();
-}
-
-// ---------------------------------------------------------------- snapshots
-
-function lossOf(data: WasmDataset, n: number): number {
-  if (!model || n === 0) return NaN;
-  const result = model.evaluate(data, Math.max(1, n));
-  if (result) throw new Error(result);
-  const logs = JSON.parse(model.logsJson()) as Record<string, number | null>;
-  const loss = logs.loss;
-  return typeof loss === 'number' ? loss : NaN;
-}
-
-function postSnapshot(): void {
-  if (!model || !trainData || !testData || !gridData || !setup) return;
-  lastSnapshot = performance.now();
-  snapshotSteps = steps;
-  const trainLoss = lossOf(trainData, numTrain);
-  const testLoss = lossOf(testData, numTest);
-  const gridSize = setup.gridSize;
-  check(model.predict(gridData));
-  const cells = gridSize * gridSize;
-  const output = copyFloats(model.predictionPtr(), cells);
-
-  const neurons: Float32Array[][] = [];
-  const transfer: Transferable[] = [output.buffer];
-  const numLayers = model.numLayers();
-  for (let l = 0; l < numLayers; l++) {
-    const units = model.layerUnits(l);
-    const block = copyFloats(model.layerOutputPtr(l), cells * units);
-    const layer: Float32Array[] = [];
-    for (let u = 0; u < units; u++) {
-      const thumb = subsample(block, gridSize, units, u);
-      layer.push(thumb);
-      transfer.push(thumb.buffer);
-    }
-    neurons.push(layer);
-  }
-
-  const kernels: Float32Array[] = [];
-  const biases: Float32Array[] = [];
-  for (let i = 0; i < model.numWeights(); i++) {
-    const values = copyFloats(model.weightPtr(i), model.weightSize(i));
-    transfer.push(values.buffer);
-    if (/bias/i.test(model.weightName(i))) biases.push(values);
-    else kernels.push(values);
-  }
-
-  const snapshot: Snapshot = {
-    generation,
-    epoch,
-    steps,
-    trainLoss,
-    testLoss,
-    playing,
-    gridSize,
-    output,
-    thumbSize: THUMB_SIZE,
-    neurons,
-    kernels,
-    biases,
-  };
-  post({ type: 'snapshot', snapshot }, transfer);
-  if (!diverged && !(Number.isFinite(trainLoss) && Number.isFinite(testLoss))) {
-    stopWithError(
-      `Training diverged: the loss became ${Number.isNaN(trainLoss) ? 'NaN' : 'Infinity'}. ` +
-        'Try a smaller learning rate.',
-    );
-  }
-}
-
-function thumbnails(numPoints: number): void {
-  const pg = new engine.Playground();
-  const clouds: PointCloud[] = [];
-  let featureMaps: Float32Array[] = [];
-  try {
-    for (const dataset of ALL_DATASETS) {
-      check(
-        pg.configure(
-          JSON.stringify({
-            dataset,
-            numPoints: Math.max(20, numPoints),
-            noise: 0,
-            trainRatio: 50,
-            seed: 7,
-            features: ['x1', 'x2'],
-            gridSize: 100,
-          }),
-        ),
-      );
-      const n = pg.numTrain() + pg.numTest();
-      clouds.push({ dataset, points: copyFloats(pg.pointsPtr(), n * 2), labels: copyFloats(pg.labelsPtr(), n) });
-    }
-    // Every feature on the grid, at thumbnail resolution: the engine defines the features.
-    check(
-      pg.configure(
-        JSON.stringify({ dataset: 'circle', numPoints: 20, seed: 1, features: ALL_FEATURES, gridSize: THUMB_SIZE }),
-      ),
-    );
-    featureMaps = featureThumbnails(pg.grid(), ALL_FEATURES.length, THUMB_SIZE);
-  } finally {
-    pg.delete();
-  }
-  post({ type: 'thumbnails', clouds, thumbSize: THUMB_SIZE, featureMaps }, [
-    ...clouds.flatMap((c) => [c.points.buffer, c.labels.buffer]),
-    ...featureMaps.map((m) => m.buffer),
-  ]);
-}
-
-// ---------------------------------------------------------------- messages
-
-function handle(message: ToWorker): void {
-  switch (message.type) {
-    case 'configure':
-      generation = message.generation;
-      configure(message.setup);
-      break;
-    case 'reset':
-      generation = message.generation;
-      buildModel();
-      break;
-    case 'play':
-      play();
-      break;
-    case 'pause':
-      pause();
-      break;
-    case 'step':
-      stepOneEpoch();
-      break;
-    case 'setLearningRate':
-      if (setup) setup.learningRate = message.learningRate;
-      if (model) check(model.setLearningRate(message.learningRate));
-      break;
-    case 'setRegularization':
-      if (setup) {
-        setup.regularization = message.regularization;
-        setup.regularizationRate = message.rate;
-        const { l1, l2 } = regularizer(setup);
-        if (model) check(model.setRegularization(l1, l2));
-      }
-      break;
-    case 'setBatchSize':
-      if (setup) setup.batchSize = message.batchSize;
-      break;
-    case 'setSpeed':
-      epochsPerSecond = Math.max(0, message.epochsPerSecond);
-      tokens = Math.min(tokens, 1);
-      break;
-    case 'thumbnails':
-      thumbnails(message.numPoints);
-      break;
-    case 'checkpoint':
-      if (diverged) {
-        post({
-          type: 'error',
-          message: 'The model diverged (its weights are NaN): there is nothing to export. Press Play or Reset to start again from fresh weights.',
-          diverged: false,
-        });
-      } else {
-        postCheckpoint();
-      }
-      break;
-    case 'setWeights':
-      // A restore meant for a model that has since been replaced does not apply.
-      if (message.generation === generation) setWeights(message.weights, message.epoch, message.steps);
-      break;
-  }
-}
-
-function guarded(fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    playing = false;
-    post({ type: 'error', message, diverged: isDivergence(message) });
-  }
-}
-
-// Messages that arrive while the engine loads wait for it, in order.
-// This worker is its own bundle (web/app's build) and names the wasm itself, through engine-url.ts.
-const ready = loadEngine(defaultWasmUrl).then(
-  (m) => {
-    engine = m;
-    post({ type: 'ready', simd: m.simdEnabled() });
+    const dt = performance.now() - t0;
+    this.#msPerStep = 0.7 * this.#msPerStep + 0.3 * Math.max(dt / n, 1e-4);
+    this.#steps += n;
+    this.#epoch += n / this.#stepsPerEpoch();
     return true;
+  }
+
+  #stopWithError(message: string, diverged: boolean): void {
+    if (diverged) this.#diverged = true;
+    this.#playing = false;
+    this.#post({ type: 'error', message, diverged });
+    if (this.#session) this.#postSnapshot();
+  }
+
+  #tick(): void {
+    if (!this.#playing || !this.#session) return;
+    const start = performance.now();
+    const perEpoch = this.#stepsPerEpoch();
+    if (this.#epochsPerSecond > 0) {
+      // Token bucket: steps due since the last tick, with at most a tenth of a second of
+      // backlog so a stalled worker does not burst when it catches up.
+      const rate = (this.#epochsPerSecond * perEpoch) / 1000; // steps per ms
+      this.#tokens = Math.min(this.#tokens + (start - this.#lastTick) * rate, Math.max(1, rate * 100));
+    } else {
+      this.#tokens = Infinity;
+    }
+    this.#lastTick = start;
+    while (this.#tokens >= 1 && performance.now() - start < SLICE_MS) {
+      const affordable = Math.max(1, Math.floor(SLICE_MS / Math.max(this.#msPerStep, 1e-4)));
+      const n = Math.max(1, Math.min(Math.floor(Math.min(this.#tokens, 1e9)), affordable, perEpoch));
+      if (!this.#train(n)) return;
+      this.#tokens -= n;
+    }
+    const now = performance.now();
+    if (now - this.#lastSnapshot >= SNAPSHOT_MS && this.#steps !== this.#snapshotSteps) this.#postSnapshot();
+    if (!this.#playing) return;
+    if (now - this.#lastCheckpoint >= CHECKPOINT_MS) this.#postCheckpoint();
+    if (this.#tokens >= 1) {
+      this.#schedule();
+    } else {
+      const rate = (this.#epochsPerSecond * perEpoch) / 1000;
+      this.#schedule(Math.min(SNAPSHOT_MS, Math.max(1, Math.ceil((1 - this.#tokens) / rate))));
+    }
+  }
+
+  #stepOneEpoch(): void {
+    if (!this.#session) return;
+    if (this.#playing) this.#pause();
+    if (this.#diverged) this.#buildModel();
+    // Continues the current epoch position: exactly one epoch's worth of mini-batches.
+    if (this.#train(this.#stepsPerEpoch())) {
+      this.#postSnapshot();
+      this.#postCheckpoint();
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** Posts the current model as a checkpoint: the library's model file format. */
+  #postCheckpoint(): void {
+    const session = this.#session;
+    const setup = this.#setup;
+    if (!session || !setup || this.#diverged) return;
+    this.#lastCheckpoint = performance.now();
+    const { table, values } = session.weights();
+    const model = toModelJSON({
+      seed: setup.seed,
+      inputSize: setup.features.length,
+      layers: layerSpecs(setup),
+      compile: compileSpec(setup),
+      weights: table.map((w) => ({ shape: w.shape, values: values.subarray(w.offset, w.offset + w.size) })),
+    });
+    this.#post({ type: 'checkpoint', checkpoint: { generation: this.#generation, epoch: this.#epoch, steps: this.#steps, model } });
+  }
+
+  /** Restores saved weights into the current model; a bad message changes nothing. */
+  #setWeights(weights: NamedWeights[], savedEpoch: number, savedSteps: number): void {
+    const session = this.#session;
+    if (!session) throw new Error('Could not restore the weights: there is no model yet.');
+    checkRestore(session.weightsTable, weights, savedEpoch, savedSteps);
+    try {
+      // Sizes and finiteness are the session's checks, all before anything is written.
+      session.setWeights(weights.map((w) => w.values));
+    } catch (err) {
+      throw new Error(`Could not restore the weights: ${err instanceof SessionError ? err.reason : String(err)}`);
+    }
+    this.#pause();
+    this.#epoch = savedEpoch;
+    this.#steps = savedSteps;
+    this.#diverged = false;
+    this.#postSnapshot();
+    this.#postCheckpoint();
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  #lossOf(id: number | null, n: number): number {
+    if (!this.#session || id === null || n === 0) return NaN;
+    return this.#session.evaluate(id, Math.max(1, n)).loss ?? NaN;
+  }
+
+  #postSnapshot(): void {
+    const session = this.#session;
+    const loaded = this.#loaded;
+    const setup = this.#setup;
+    const data = this.#data;
+    if (!session || !loaded || !setup || !data) return;
+    this.#lastSnapshot = performance.now();
+    this.#snapshotSteps = this.#steps;
+    const trainLoss = this.#lossOf(loaded.train, data.numTrain);
+    const testLoss = this.#lossOf(loaded.test, data.numTest);
+    const [output] = session.predict(loaded.grid, [session.nodes.length - 1]);
+    const nodes = session.predict(loaded.thumbs, session.nodes.map((_, i) => i));
+    const { table, values } = session.weights();
+    const weights: NodePayload[] = table.map((w) => ({ name: w.name, type: 'weight', shape: w.shape, values: values.slice(w.offset, w.offset + w.size) }));
+    const snapshot: NodeSnapshot = {
+      generation: this.#generation,
+      epoch: this.#epoch,
+      steps: this.#steps,
+      trainLoss,
+      testLoss,
+      playing: this.#playing,
+      gridSize: setup.gridSize,
+      thumbSize: THUMB_SIZE,
+      output,
+      nodes,
+      weights,
+    };
+    const transfer = [output, ...nodes, ...weights].map((p) => p.values.buffer);
+    this.#post({ type: 'nodes', snapshot }, transfer);
+    if (!this.#diverged && !(Number.isFinite(trainLoss) && Number.isFinite(testLoss))) {
+      this.#stopWithError(`Training diverged: the loss became ${Number.isNaN(trainLoss) ? 'NaN' : 'Infinity'}. Try a smaller learning rate.`, true);
+    }
+  }
+
+  #postThumbnails(numPoints: number): void {
+    const { clouds, featureMaps } = thumbnails(this.#engine, numPoints);
+    this.#post({ type: 'thumbnails', clouds, thumbSize: THUMB_SIZE, featureMaps }, [
+      ...clouds.flatMap((c) => [c.points.buffer, c.labels.buffer]),
+      ...featureMaps.map((m) => m.buffer),
+    ]);
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  #handle(message: ToWorker): void {
+    switch (message.type) {
+      case 'configure':
+        this.#generation = message.generation;
+        this.#configure(message.setup);
+        break;
+      case 'reset':
+        this.#generation = message.generation;
+        this.#buildModel();
+        break;
+      case 'play':
+        this.#play();
+        break;
+      case 'pause':
+        this.#pause();
+        break;
+      case 'step':
+        this.#stepOneEpoch();
+        break;
+      case 'setLearningRate':
+        if (this.#setup) this.#setup.learningRate = message.learningRate;
+        this.#session?.setLearningRate(message.learningRate);
+        break;
+      case 'setRegularization':
+        if (this.#setup) {
+          this.#setup.regularization = message.regularization;
+          this.#setup.regularizationRate = message.rate;
+          const { l1, l2 } = regularizer(this.#setup);
+          this.#session?.setRegularization(l1, l2);
+        }
+        break;
+      case 'setBatchSize':
+        if (this.#setup) this.#setup.batchSize = message.batchSize;
+        break;
+      case 'setSpeed':
+        this.#epochsPerSecond = Math.max(0, message.epochsPerSecond);
+        this.#tokens = Math.min(this.#tokens, 1);
+        break;
+      case 'thumbnails':
+        this.#postThumbnails(message.numPoints);
+        break;
+      case 'checkpoint':
+        if (this.#diverged) {
+          this.#post({
+            type: 'error',
+            message: 'The model diverged: there is nothing to export. Press Play or Reset to start again from fresh weights.',
+            diverged: false,
+          });
+        } else {
+          this.#postCheckpoint();
+        }
+        break;
+      case 'setWeights':
+        // A restore meant for a model that has since been replaced does not apply.
+        if (message.generation === this.#generation) this.#setWeights(message.weights, message.epoch, message.steps);
+        break;
+    }
+  }
+
+  #guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.#playing = false;
+      const diverged = e instanceof SessionError && e.kind === 'diverged';
+      this.#post({ type: 'error', message: e instanceof Error ? e.message : String(e), diverged });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- entry
+
+// This worker is its own bundle (web/app's build) and names the wasm itself, through
+// engine-url.ts. Messages that arrive while the engine loads wait for it, in order.
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const started = loadEngine(defaultWasmUrl).then(
+  (engine) => {
+    scope.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw);
+    return new PlaygroundWorker(engine, scope);
   },
   (e: unknown) => {
-    post({ type: 'error', message: `Could not start the engine: ${e instanceof Error ? e.message : String(e)}`, diverged: false });
-    return false;
+    scope.postMessage({ type: 'error', message: `Could not start the engine: ${e instanceof Error ? e.message : String(e)}`, diverged: false } satisfies FromWorkerRaw);
+    return null;
   },
 );
-
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
-  void ready.then((ok) => {
-    if (ok) guarded(() => handle(event.data));
-  });
+  void started.then((worker) => worker?.receive(event.data));
 };
-

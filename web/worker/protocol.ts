@@ -9,6 +9,7 @@
 // draws arrives here already computed by the engine.
 
 import type { ModelJSON, NamedWeights } from '../lib/model-json';
+import type { NodePayload } from '../lib/training-session';
 
 export type DatasetName = 'circle' | 'xor' | 'gauss' | 'spiral' | 'reg-plane' | 'reg-gauss';
 export type FeatureName = 'x1' | 'x2' | 'x1Squared' | 'x2Squared' | 'x1x2' | 'sinX1' | 'sinX2';
@@ -116,6 +117,53 @@ export interface Snapshot {
   /** Per dense layer: kernel [inputs, units] row-major, and bias [units]. */
   kernels: Float32Array[];
   biases: Float32Array[];
+}
+
+/**
+ * What the worker actually posts for a snapshot: metrics plus node payloads
+ * {name, type, shape, values}, every buffer transferred. New views (feature maps, latent
+ * spaces, hidden states) add payloads, not protocol. PlaygroundClient turns it into the
+ * `Snapshot` above for pages written against that shape (toSnapshot).
+ */
+export interface NodeSnapshot {
+  generation: number;
+  epoch: number;
+  steps: number;
+  trainLoss: number;
+  testLoss: number;
+  playing: boolean;
+  gridSize: number;
+  thumbSize: number;
+  /** The output node on the heatmap grid: shape [gridSize², outputs]. */
+  output: NodePayload;
+  /** Every node (layer) on the thumbnail grid: shape [thumbSize², units]. */
+  nodes: NodePayload[];
+  /** Every weight, Keras order: type 'weight', e.g. dense_1/kernel [inputs, units]. */
+  weights: NodePayload[];
+}
+
+/** Worker -> client: FromWorker, except that snapshots arrive as node payloads. */
+export type FromWorkerRaw = Exclude<FromWorker, { type: 'snapshot' }> | { type: 'nodes'; snapshot: NodeSnapshot };
+
+/** Column `col` of a [rows, width] payload. */
+function column(values: Float32Array, width: number, col: number): Float32Array {
+  const rows = values.length / width;
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) out[r] = values[r * width + col];
+  return out;
+}
+
+/** The per-neuron / per-layer Snapshot a page draws, from the node payloads. */
+export function toSnapshot(s: NodeSnapshot): Snapshot {
+  const neurons = s.nodes.map((node) => {
+    const units = node.shape.slice(1).reduce((a, b) => a * b, 1);
+    return Array.from({ length: units }, (_, u) => column(node.values, units, u));
+  });
+  const kernels: Float32Array[] = [];
+  const biases: Float32Array[] = [];
+  for (const w of s.weights) (w.name.endsWith('/bias') ? biases : kernels).push(w.values);
+  const { generation, epoch, steps, trainLoss, testLoss, playing, gridSize, thumbSize } = s;
+  return { generation, epoch, steps, trainLoss, testLoss, playing, gridSize, thumbSize, output: s.output.values, neurons, kernels, biases };
 }
 
 /** Half-width of the square the points and the grid live in: coordinates in [-6, 6]. */

@@ -1,0 +1,165 @@
+// TrainingSession: one model, its trainer, and the datasets it trains on, referred to by id.
+// This is the one training surface every caller drives (the library's in-process fit(), its
+// fit worker and the playground worker all reach it through the bindings' Session class).
+//
+// Why datasets live here: data crosses into the engine once. A dataset is filled in place,
+// sealed (validated once: sample counts, every value finite), and from then on a train or
+// evaluate call checks only shapes, which cost nothing. The label range of a sparse loss is a
+// property of a dataset *and* a model, so it is checked the first time the pair meets and the
+// answer is cached on the dataset.
+//
+// Why divergence is handled here: the loss turning NaN is a property of training, not of the
+// caller, so every path must end the same way. Each train call snapshots the weights first
+// (one copy of the parameters, small beside the steps it trains); when the trainer reports
+// divergence the snapshot is written back and TrainingDiverged is rethrown, so no NaN weight
+// ever survives a train call.
+//
+// What it is not: a model. The model is a Graph (nn/graph.h); "node" below means one of the
+// graph's layers in spec order (the v1 "layer i"), read after its activation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/check.h"
+#include "data/dataset.h"
+#include "nn/graph.h"
+#include "nn/registry.h"
+#include "train/trainer.h"
+
+namespace nnplay {
+
+using SessionModel = Graph;
+
+// Bad data named precisely, so a caller can word it in its own terms: `field` is "x", "y" or
+// "weights"; `index` is the flat index of the first bad value.
+class NonFiniteData : public Error {
+ public:
+  NonFiniteData(const std::string& message, std::string field, std::uint64_t index)
+      : Error(message), field_(std::move(field)), index_(index) {}
+  const std::string& field() const { return field_; }
+  std::uint64_t index() const { return index_; }
+
+ private:
+  std::string field_;
+  std::uint64_t index_;
+};
+
+// One output of predict(): a node's values over the dataset's samples.
+struct NodeValues {
+  int node = 0;            // layer index in the model
+  std::string name;        // e.g. "dense_2"
+  std::string type;        // e.g. "dense", "conv2d"
+  Shape shape;             // [n, ...per-sample shape]
+  Tensor values;           // owned by the session until the next predict()
+};
+
+// One entry of the weights table, in Keras order; values at [offset, offset + size) of the
+// flat weights buffer.
+struct WeightEntry {
+  std::string name;
+  Shape shape;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+class TrainingSession {
+ public:
+  explicit TrainingSession(const GraphSpec& spec);  // builds and initialises; throws Error
+  ~TrainingSession();
+  TrainingSession(const TrainingSession&) = delete;
+  TrainingSession& operator=(const TrainingSession&) = delete;
+
+  // New optimizer and loss; resets optimizer state and the epoch count. Throws Error.
+  void compile(const CompileSpec& spec);
+  bool compiled() const { return trainer_ != nullptr; }
+  const SessionModel& model() const { return *model_; }
+  SessionModel& model() { return *model_; }
+
+  // ---- datasets
+  // Reserves x [n, x_size] and y [n, y_size] (y_size 0: inputs only, for predict). Contents
+  // are zero until filled through dataset_x/dataset_y, then seal() validates them. Returns an id
+  // (> 0, never reused). Throws Error for a size out of range, std::bad_alloc when memory is short.
+  int reserve_dataset(int n, int x_size, int y_size);
+  float* dataset_x(int id);
+  float* dataset_y(int id);
+  // Validates once (every value finite); throws NonFiniteData and frees the dataset on failure.
+  void seal_dataset(int id);
+  void free_dataset(int id);
+  int dataset_size(int id) const;
+  int num_datasets() const { return static_cast<int>(datasets_.size()); }
+  // Full content scans done so far (seals and label-range checks): tests use it to prove that
+  // training calls do not re-scan.
+  std::uint64_t content_scans() const { return content_scans_; }
+
+  // ---- training (all need compile(); the dataset must be sealed and have targets)
+  // `steps` mini-batches continuing where the last call stopped (see Trainer::train_steps).
+  Logs train_steps(int id, int steps, int batch_size, bool shuffle);
+  // One full epoch, starting a fresh shuffle (fit()).
+  Logs train_epoch(int id, int batch_size, bool shuffle);
+  Logs evaluate(int id, int batch_size);
+  void set_learning_rate(float learning_rate);
+  void set_regularization(float l1, float l2);
+  int epochs_done() const { return trainer_ ? trainer_->epochs_done() : 0; }
+  std::uint64_t steps_done() const { return trainer_ ? trainer_->steps_done() : 0; }
+
+  // ---- inference
+  // The outputs of `nodes` (layer indices, any order, repeats allowed) over the dataset's x,
+  // computed in chunks so no layer's buffers exceed the model's predict budget. Results stay
+  // valid until the next predict(). Compile is not needed.
+  const std::vector<NodeValues>& predict(int id, const std::vector<int>& nodes);
+  const std::vector<NodeValues>& predictions() const { return predictions_; }
+  // The small-batch path (a library predict() call): rows are written into one reused input
+  // buffer instead of a dataset, then predict_input(n) checks them (finite, NonFiniteData with
+  // field "x") and predicts the output node. No allocation once the buffer is big enough.
+  float* input_buffer(int n);
+  const std::vector<NodeValues>& predict_input(int n);
+  int num_nodes() const;
+  int output_node() const { return num_nodes() - 1; }
+
+  // ---- weights as one view
+  const std::vector<WeightEntry>& weights_table() const { return weights_table_; }
+  std::uint64_t weights_count() const { return weights_buffer_.size(); }
+  // Packs the current weights into the flat buffer (Keras order) and returns it.
+  float* read_weights();
+  // The flat buffer itself, for a caller that fills it before write_weights().
+  float* weights_buffer() { return weights_buffer_.data(); }
+  // Writes the flat buffer into the model. Checks every value first (NonFiniteData), so a bad
+  // buffer changes nothing. Keeps the optimizer state.
+  void write_weights();
+
+ private:
+  struct StoredDataset {
+    Dataset data;
+    int x_size = 0;
+    int y_size = 0;
+    bool sealed = false;
+    int labels_checked_for_classes = -1;  // sparse label range verified for this many classes
+  };
+
+  std::unique_ptr<SessionModel> model_;
+  std::unique_ptr<Trainer> trainer_;  // refers to *model_: declared after it, destroyed first
+  CompileSpec compile_spec_;
+  std::vector<std::pair<int, std::unique_ptr<StoredDataset>>> datasets_;
+  int next_dataset_id_ = 1;
+  std::uint64_t content_scans_ = 0;
+  std::vector<NodeValues> predictions_;
+  Tensor input_;  // input_buffer()'s rows
+  std::vector<WeightEntry> weights_table_;
+  std::vector<float> weights_buffer_;
+  std::vector<float> last_good_;  // weights at the start of the running train call
+
+  StoredDataset& find(int id, const char* where);
+  const StoredDataset& find(int id, const char* where) const;
+  StoredDataset& training_data(int id, const char* where);
+  const std::vector<NodeValues>& predict_rows(const float* x, int n, const std::vector<int>& nodes);
+  void snapshot_weights();
+  void restore_weights();
+  template <typename Fn>
+  Logs guarded_train(Fn&& fn);
+};
+
+}  // namespace nnplay

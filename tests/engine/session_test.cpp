@@ -1,0 +1,235 @@
+// TrainingSession: datasets validated once and referred to by id, training that continues
+// across calls without re-scanning data, divergence that leaves the last good weights, node
+// outputs for views, and the weights as one flat view.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "nn/layer.h"
+#include "chain.h"
+#include "test_util.h"
+#include "train/session.h"
+
+namespace nnplay {
+namespace {
+
+using test::error_of;
+
+ModelSpec net_spec(int outputs = 1, const std::string& out_act = "sigmoid") {
+  ModelSpec s;
+  s.input_shape = {2};
+  s.seed = 5;
+  LayerSpec h, out;
+  h.units = 4;
+  h.activation = "tanh";
+  out.units = outputs;
+  out.activation = out_act;
+  s.layers = {h, out};
+  return s;
+}
+
+GraphSpec net(int outputs = 1, const std::string& out_act = "sigmoid") { return graph_spec(net_spec(outputs, out_act)); }
+
+CompileSpec compile_spec(const std::string& loss, float lr) {
+  CompileSpec c;
+  c.optimizer.name = "sgd";
+  c.optimizer.learning_rate = lr;
+  c.loss = loss;
+  c.metrics = {"accuracy"};
+  return c;
+}
+
+// Fills a new dataset of n points in [-2, 2]², label 1 inside a circle.
+int load_disc(TrainingSession& s, int n) {
+  const int id = s.reserve_dataset(n, 2, 1);
+  float* x = s.dataset_x(id);
+  float* y = s.dataset_y(id);
+  Rng rng(9);
+  for (int i = 0; i < n; ++i) {
+    x[2 * i] = rng.uniform(-2, 2);
+    x[2 * i + 1] = rng.uniform(-2, 2);
+    y[i] = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1] < 1.5f ? 1.0f : 0.0f;
+  }
+  s.seal_dataset(id);
+  return id;
+}
+
+std::vector<float> weights_of(TrainingSession& s) {
+  const float* w = s.read_weights();
+  return std::vector<float>(w, w + s.weights_count());
+}
+
+TEST(TrainingSession, RejectsNonFiniteDataAtLoadNamingFieldAndIndex) {
+  TrainingSession s(net());
+  const int id = s.reserve_dataset(3, 2, 1);
+  s.dataset_x(id)[3] = NAN;
+  try {
+    s.seal_dataset(id);
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "x");
+    EXPECT_EQ(e.index(), 3u);
+    EXPECT_NE(std::string(e.what()).find("NaN at sample 1, column 1"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(s.num_datasets(), 0) << "a rejected dataset is freed";
+  const int id2 = s.reserve_dataset(2, 2, 1);
+  s.dataset_y(id2)[1] = -INFINITY;
+  try {
+    s.seal_dataset(id2);
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "y");
+    EXPECT_EQ(e.index(), 1u);
+  }
+}
+
+TEST(TrainingSession, TrainsManyCallsWithoutRescanningTheData) {
+  TrainingSession s(net());
+  s.compile(compile_spec("binaryCrossentropy", 0.3f));
+  const int id = load_disc(s, 200);
+  EXPECT_EQ(s.content_scans(), 1u);
+  const double before = s.evaluate(id, 200).get("loss");
+  for (int i = 0; i < 100; ++i) s.train_steps(id, 5, 10, true);
+  EXPECT_EQ(s.content_scans(), 1u) << "training calls must not scan the data again";
+  EXPECT_EQ(s.steps_done(), 500u);
+  EXPECT_EQ(s.epochs_done(), 25);
+  EXPECT_LT(s.evaluate(id, 200).get("loss"), before);
+}
+
+TEST(TrainingSession, StepsAcrossCallsEqualOneEpochCall) {
+  TrainingSession a(net()), b(net());
+  a.compile(compile_spec("binaryCrossentropy", 0.1f));
+  b.compile(compile_spec("binaryCrossentropy", 0.1f));
+  const int ia = load_disc(a, 95), ib = load_disc(b, 95);
+  for (int e = 0; e < 3; ++e) a.train_epoch(ia, 10, true);
+  for (int c = 0; c < 30; ++c) b.train_steps(ib, 1, 10, true);
+  EXPECT_EQ(weights_of(a), weights_of(b));
+}
+
+TEST(TrainingSession, SparseLabelsAreCheckedOnFirstUseAndCached) {
+  TrainingSession s(net(3, "softmax"));
+  s.compile(compile_spec("sparseCategoricalCrossentropy", 0.1f));
+  const int id = s.reserve_dataset(4, 2, 1);
+  for (int i = 0; i < 4; ++i) s.dataset_y(id)[i] = static_cast<float>(i % 3);
+  s.seal_dataset(id);
+  s.train_steps(id, 1, 2, false);
+  s.train_steps(id, 1, 2, false);
+  EXPECT_EQ(s.content_scans(), 2u) << "one seal, one label check";
+  const int bad = s.reserve_dataset(2, 2, 1);
+  s.dataset_y(bad)[1] = 3.0f;
+  s.seal_dataset(bad);
+  EXPECT_ERROR_CONTAINS(s.train_steps(bad, 1, 2, false), "class indices 0..2", "sample 1 has label 3");
+}
+
+TEST(TrainingSession, DivergenceRestoresTheWeightsOfTheCallStart) {
+  ModelSpec spec;
+  spec.input_shape = {2};
+  spec.seed = 1;
+  LayerSpec l;
+  l.units = 1;
+  spec.layers = {l};
+  TrainingSession s(graph_spec(spec));
+  s.compile(compile_spec("meanSquaredError", 1e4f));
+  const int id = load_disc(s, 50);
+  for (int i = 0; i < 50; ++i) s.dataset_y(id)[i] = 100.0f * s.dataset_x(id)[2 * i];
+  bool diverged = false;
+  std::vector<float> start;
+  for (int c = 0; c < 50 && !diverged; ++c) {
+    start = weights_of(s);
+    try {
+      s.train_steps(id, 5, 10, true);
+    } catch (const TrainingDiverged&) {
+      diverged = true;
+    }
+  }
+  ASSERT_TRUE(diverged);
+  const std::vector<float> after = weights_of(s);
+  EXPECT_EQ(after, start);
+  for (float v : after) EXPECT_TRUE(std::isfinite(v));
+  // And it goes on training from there with a smaller rate.
+  s.set_learning_rate(1e-4f);
+  EXPECT_NO_THROW(s.train_epoch(id, 10, true));
+}
+
+TEST(TrainingSession, PredictReturnsAnyNodeInChunks) {
+  TrainingSession s(net(2, "softmax"));
+  const int id = s.reserve_dataset(7, 2, 0);
+  for (int i = 0; i < 14; ++i) s.dataset_x(id)[i] = 0.1f * static_cast<float>(i) - 0.5f;
+  s.seal_dataset(id);
+  const std::vector<NodeValues>& out = s.predict(id, {0, 1});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].name, "dense_1");
+  EXPECT_EQ(out[0].type, "dense");
+  EXPECT_EQ(out[0].shape, (Shape{7, 4}));
+  EXPECT_EQ(out[1].shape, (Shape{7, 2}));
+  // The hidden layer by hand: tanh(x · W + b).
+  const float* w = s.read_weights();
+  const WeightEntry& kernel = s.weights_table()[0];
+  const WeightEntry& bias = s.weights_table()[1];
+  EXPECT_EQ(kernel.name, "dense_1/kernel");
+  EXPECT_EQ(kernel.shape, (Shape{2, 4}));
+  for (int r = 0; r < 7; ++r) {
+    for (int u = 0; u < 4; ++u) {
+      double z = w[bias.offset + u];
+      for (int c = 0; c < 2; ++c) z += s.dataset_x(id)[2 * r + c] * w[kernel.offset + c * 4 + u];
+      EXPECT_NEAR(out[0].values[static_cast<std::size_t>(r * 4 + u)], std::tanh(z), 1e-6);
+    }
+    EXPECT_NEAR(out[1].values[static_cast<std::size_t>(2 * r)] + out[1].values[static_cast<std::size_t>(2 * r + 1)], 1.0,
+                1e-6);
+  }
+  EXPECT_ERROR_CONTAINS(s.predict(id, {2}), "no node 2", "0..1");
+  EXPECT_ERROR_CONTAINS(s.train_steps(id, 1, 1, false), "not compiled");
+  s.compile(compile_spec("categoricalCrossentropy", 0.1f));
+  EXPECT_ERROR_CONTAINS(s.train_steps(id, 1, 1, false), "inputs only");
+}
+
+TEST(TrainingSession, PredictInputEqualsDatasetPredictAndRejectsNonFinite) {
+  TrainingSession s(net(2, "softmax"));
+  const int id = s.reserve_dataset(5, 2, 0);
+  for (int i = 0; i < 10; ++i) s.dataset_x(id)[i] = 0.3f * static_cast<float>(i) - 1.0f;
+  s.seal_dataset(id);
+  const std::vector<float> via_dataset(s.predict(id, {1})[0].values.data(), s.predict(id, {1})[0].values.data() + 10);
+  for (int round = 0; round < 2; ++round) {  // the buffer is reused
+    float* x = s.input_buffer(5);
+    for (int i = 0; i < 10; ++i) x[i] = s.dataset_x(id)[i];
+    const NodeValues& out = s.predict_input(5).at(0);
+    EXPECT_EQ(out.shape, (Shape{5, 2}));
+    EXPECT_EQ(std::vector<float>(out.values.data(), out.values.data() + 10), via_dataset);
+  }
+  s.input_buffer(3)[4] = INFINITY;
+  try {
+    s.predict_input(3);
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "x");
+    EXPECT_EQ(e.index(), 4u);
+  }
+  EXPECT_ERROR_CONTAINS(s.predict_input(4), "4 rows asked, 3 written");
+}
+
+TEST(TrainingSession, WeightsAsOneViewRoundTripAndRejectNonFinite) {
+  TrainingSession s(net());
+  EXPECT_EQ(s.weights_table().size(), 4u);
+  EXPECT_EQ(s.weights_count(), 2u * 4 + 4 + 4 * 1 + 1);
+  std::vector<float> w = weights_of(s);
+  for (std::size_t i = 0; i < w.size(); ++i) s.weights_buffer()[i] = 0.25f * static_cast<float>(i);
+  s.write_weights();
+  const std::vector<float> now = weights_of(s);
+  for (std::size_t i = 0; i < now.size(); ++i) EXPECT_EQ(now[i], 0.25f * static_cast<float>(i));
+  s.weights_buffer()[13] = NAN;  // dense_2/kernel [4, 1] starts at 12
+  try {
+    s.write_weights();
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "weights");
+    EXPECT_NE(std::string(e.what()).find("dense_2/kernel holds NaN at index 1"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(weights_of(s), now) << "a rejected buffer changes nothing";
+  EXPECT_ERROR_CONTAINS(s.dataset_x(99), "no dataset with id 99");
+}
+
+}  // namespace
+}  // namespace nnplay

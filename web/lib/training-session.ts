@@ -1,0 +1,374 @@
+// TrainingSession: the one object every training path drives. In-process fit() (Node, workers),
+// the library's fit worker (web/lib/fit-worker-host.ts) and the playground worker
+// (web/worker/playground-worker.ts) all train, evaluate, predict and read weights through it,
+// so they cannot drift apart: the same calls in the same order give the same numbers.
+//
+// What it owns: one engine session (bindings' Session: a model, its trainer and datasets by
+// id). Data is copied into wasm memory once per load and validated there once (every value
+// finite); later calls refer to it by id and check shapes only. Divergence is handled in the
+// engine: a train call whose loss turns NaN leaves the weights of its start and throws a
+// SessionError of kind 'diverged', so no NaN weight survives in any path.
+//
+// Errors are structured: every failure is a SessionError with `kind` ('invalid', 'diverged',
+// 'oom') taken from the engine's JSON, never guessed from a message.
+//
+// Memory: views of HEAPF32 are re-derived after every engine call (memory growth replaces
+// the buffer); node payloads and weights are copies the caller owns.
+import type { NnplayModule, WasmSession } from './engine-module';
+import { engine, own, release } from './memory';
+
+export type Logs = Record<string, number>;
+export type SessionErrorKind = 'invalid' | 'diverged' | 'oom';
+
+/** A failure reported by the engine session. `field`/`index`: the first non-finite value. */
+export class SessionError extends Error {
+  readonly kind: SessionErrorKind;
+  readonly field?: 'x' | 'y' | 'weights';
+  readonly index?: number;
+  /** Set by the fit worker: which of fit()'s datasets was bad ('train' or 'val'), and after
+   *  'diverged' the weights the replica restored (so the page's copy can match them). */
+  part?: 'train' | 'val';
+  weights?: Float32Array;
+  /** The engine's own words, without the "nnplay: <call>: " prefix (for pages that show it). */
+  reason: string;
+  constructor(kind: SessionErrorKind, message: string, field?: 'x' | 'y' | 'weights', index?: number) {
+    super(message);
+    this.name = 'SessionError';
+    this.kind = kind;
+    this.reason = message;
+    if (field !== undefined) this.field = field;
+    if (index !== undefined) this.index = index;
+  }
+}
+
+interface EngineFailure {
+  kind: SessionErrorKind;
+  message: string;
+  field?: 'x' | 'y' | 'weights';
+  index?: number;
+}
+
+/** Throws the engine's structured failure ('' = success) as a SessionError. */
+function check(result: string, context: string): void {
+  if (result === '') return;
+  const f = JSON.parse(result) as EngineFailure;
+  const err = new SessionError(f.kind, `nnplay: ${context}: ${f.message}`, f.field, f.index);
+  err.reason = f.message;
+  throw err;
+}
+
+/** Per-sample description of one node (layer) of the model. */
+export interface NodeInfo {
+  name: string;
+  type: string;
+  /** Per-sample output shape, e.g. [8] or [26, 26, 8]. */
+  shape: number[];
+}
+
+/** One node's values over a dataset: what views (neurons, heatmaps, feature maps) draw. */
+export interface NodePayload {
+  name: string;
+  type: string;
+  /** [samples, ...per-sample shape]. */
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** Every weight in one flat buffer (Keras order) and the table that cuts it. */
+export interface WeightsView {
+  table: WeightEntry[];
+  values: Float32Array;
+}
+
+/** Data for loadDataset: x [n, xSize] and optional y [n, ySize] (null: inputs only). */
+export interface DatasetSource {
+  x: Float32Array;
+  y: Float32Array | null;
+  n: number;
+  xSize: number;
+  ySize: number;
+}
+
+export class TrainingSession {
+  readonly #mod: NnplayModule;
+  #wasm: WasmSession | null;
+  readonly nodes: readonly NodeInfo[];
+  readonly inputShape: readonly number[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly weightsTable: readonly WeightEntry[];
+  readonly #weightsCount: number;
+  // Rows of each loaded dataset: the first dimension of its node payloads.
+  readonly #datasetRows = new Map<number, number>();
+
+  /** Builds the model of `specJson` (engine/nn/spec.h); compile before training. */
+  constructor(mod: NnplayModule, specJson: string, compileJson: string | null = null) {
+    this.#mod = mod;
+    const wasm = own(new mod.Session());
+    try {
+      check(wasm.build(specJson), 'building the model');
+      if (compileJson !== null) check(wasm.compile(compileJson), 'compile()');
+    } catch (err) {
+      release(wasm);
+      throw err;
+    }
+    this.#wasm = wasm;
+    const d = JSON.parse(wasm.describeJson()) as {
+      inputShape: number[];
+      outputSize: number;
+      nodes: NodeInfo[];
+      weights: WeightEntry[];
+      weightsCount: number;
+    };
+    this.nodes = d.nodes;
+    this.inputShape = d.inputShape;
+    this.inputSize = d.inputShape.reduce((a, b) => a * b, 1);
+    this.outputSize = d.outputSize;
+    this.weightsTable = d.weights;
+    this.#weightsCount = d.weightsCount;
+  }
+
+  #stats(): { epochs: number; steps: number; datasets: number; contentScans: number } {
+    return this.#wasm ? JSON.parse(this.#wasm.statsJson()) : { epochs: 0, steps: 0, datasets: 0, contentScans: 0 };
+  }
+
+  #live(): WasmSession {
+    if (!this.#wasm) throw new Error('nnplay: this training session was disposed');
+    return this.#wasm;
+  }
+
+  get isDisposed(): boolean {
+    return this.#wasm === null;
+  }
+
+  /** New optimizer, loss and metrics (resets optimizer state). */
+  compile(compileJson: string, context = 'compile()'): void {
+    check(this.#live().compile(compileJson), context);
+  }
+
+  // ---------------------------------------------------------------- datasets
+
+  /** Copies the data in once and validates it there once; returns its id. */
+  loadDataset(d: DatasetSource, context = 'loading data'): number {
+    const wasm = this.#live();
+    check(wasm.reserveDataset(d.n, d.xSize, d.y ? d.ySize : 0), context);
+    const id = wasm.lastDatasetId();
+    const heap = this.#mod.HEAPF32; // after the reserve, which may have grown memory
+    heap.set(d.x.subarray(0, d.n * d.xSize), wasm.datasetXPtr(id) >>> 2);
+    if (d.y) heap.set(d.y.subarray(0, d.n * d.ySize), wasm.datasetYPtr(id) >>> 2);
+    check(wasm.sealDataset(id), context); // frees the dataset on failure
+    this.#datasetRows.set(id, d.n);
+    return id;
+  }
+
+  freeDataset(id: number | null | undefined): void {
+    if (!id || !this.#wasm) return;
+    this.#wasm.freeDataset(id);
+    this.#datasetRows.delete(id);
+  }
+
+  get numDatasets(): number {
+    return this.#stats().datasets;
+  }
+
+  /** Full scans of data contents so far (loads, label-range checks); training adds none. */
+  get contentScans(): number {
+    return this.#stats().contentScans;
+  }
+
+  // ---------------------------------------------------------------- training
+
+  /** `steps` mini-batches continuing where the last call stopped; mean figures over them. */
+  trainSteps(id: number, steps: number, batchSize: number, shuffle: boolean, context = 'trainSteps()'): Logs {
+    const wasm = this.#live();
+    check(wasm.trainSteps(id, steps, batchSize, shuffle), context);
+    return this.#logs();
+  }
+
+  /** One full epoch with a fresh shuffle. */
+  trainEpoch(id: number, batchSize: number, shuffle: boolean, context = 'fit()'): Logs {
+    const wasm = this.#live();
+    check(wasm.trainEpoch(id, batchSize, shuffle), context);
+    return this.#logs();
+  }
+
+  evaluate(id: number, batchSize: number, context = 'evaluate()'): Logs {
+    const wasm = this.#live();
+    check(wasm.evaluate(id, batchSize), context);
+    return this.#logs();
+  }
+
+  #logs(): Logs {
+    // JSON has no NaN/Infinity: the engine writes a non-finite figure as null.
+    const raw = JSON.parse(this.#live().logsJson()) as Record<string, number | null>;
+    const logs: Logs = {};
+    for (const [k, v] of Object.entries(raw)) logs[k] = v === null ? NaN : v;
+    return logs;
+  }
+
+  get epochsDone(): number {
+    return this.#stats().epochs;
+  }
+
+  get stepsDone(): number {
+    return this.#stats().steps;
+  }
+
+  /** Live: keeps the optimizer state and the epoch position. */
+  setLearningRate(learningRate: number): void {
+    check(this.#live().setLearningRate(learningRate), 'setLearningRate()');
+  }
+
+  /** Live, on every kernel. */
+  setRegularization(l1: number, l2: number): void {
+    check(this.#live().setRegularization(l1, l2), 'setRegularization()');
+  }
+
+  // ---------------------------------------------------------------- inference
+
+  /** Values of any nodes (indices or names) over a dataset's inputs, as copies. */
+  predict(id: number, nodes: readonly (number | string)[], context = 'predict()'): NodePayload[] {
+    const wasm = this.#live();
+    const indices = nodes.map((node) => {
+      const i = typeof node === 'number' ? node : this.nodes.findIndex((n) => n.name === node);
+      if (!Number.isInteger(i) || i < 0 || i >= this.nodes.length) {
+        throw new SessionError('invalid', `nnplay: ${context}: no node ${JSON.stringify(node)}; nodes: ${this.nodes.map((n) => n.name).join(', ')}`);
+      }
+      return i;
+    });
+    check(wasm.predict(id, indices.join(',')), context);
+    const heap = this.#mod.HEAPF32;
+    return indices.map((i, j) => {
+      const info = this.nodes[i];
+      const rows = this.#rows(id);
+      const size = info.shape.reduce((a, b) => a * b, 1);
+      const start = wasm.predictionPtr(j) >>> 2;
+      const values = heap.slice(start, start + rows * size);
+      return { name: info.name, type: info.type, shape: [rows, ...info.shape], values };
+    });
+  }
+
+  #rows(id: number): number {
+    return this.#datasetRows.get(id) ?? 0;
+  }
+
+  /** The model's final output over a dataset's inputs [n, outputSize], as a copy. */
+  predictOutput(id: number, n: number, context = 'predict()'): Float32Array {
+    const wasm = this.#live();
+    check(wasm.predictOutput(id), context);
+    const start = wasm.predictionPtr(0) >>> 2;
+    return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
+  }
+
+  /** The output for rows x [n, inputSize] given directly (no dataset: one reused input buffer,
+   *  the path for many small predict() calls). Non-finite input: SessionError field 'x'. */
+  predictRows(x: Float32Array, n: number, context = 'predict()'): Float32Array {
+    const wasm = this.#live();
+    const ptr = wasm.inputBufferPtr(n);
+    if (ptr === 0 && n > 0) throw new SessionError('invalid', `nnplay: ${context}: ${n} rows of ${this.inputSize} inputs are more than the engine can hold (at most 2^28 floats)`);
+    this.#mod.HEAPF32.set(x.subarray(0, n * this.inputSize), ptr >>> 2);
+    check(wasm.predictInput(n), context);
+    const start = wasm.predictionPtr(0) >>> 2;
+    return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** A copy of every weight, flat in Keras order, with the table that cuts it. */
+  weights(): WeightsView {
+    const start = this.#live().readWeights() >>> 2;
+    return { table: this.weightsTable.map((e) => ({ ...e, shape: [...e.shape] })), values: this.#mod.HEAPF32.slice(start, start + this.#weightsCount) };
+  }
+
+  /** The weights as separate arrays (one per table entry). */
+  weightList(): Float32Array[] {
+    const { values } = this.weights();
+    return this.weightsTable.map((e) => values.slice(e.offset, e.offset + e.size));
+  }
+
+  /** Replaces every weight from one flat buffer (or per-entry arrays). Non-finite values are
+   *  rejected (SessionError 'invalid', field 'weights') before anything changes. */
+  setWeights(values: Float32Array | readonly Float32Array[], context = 'setWeights()'): void {
+    const wasm = this.#live();
+    const total = this.#weightsCount;
+    const parts = values instanceof Float32Array ? [values] : values;
+    const count = parts.reduce((s, p) => s + p.length, 0);
+    if (count !== total) throw new SessionError('invalid', `nnplay: ${context}: ${count} weight values given, this model has ${total}`);
+    if (!(values instanceof Float32Array)) {
+      parts.forEach((p, i) => {
+        if (p.length !== this.weightsTable[i].size) {
+          throw new SessionError('invalid', `nnplay: ${context}: weight ${i} (${this.weightsTable[i].name}) needs ${this.weightsTable[i].size} values, got ${p.length}`);
+        }
+      });
+    }
+    let at = wasm.weightsBufferPtr() >>> 2;
+    const heap = this.#mod.HEAPF32;
+    for (const p of parts) {
+      heap.set(p, at);
+      at += p.length;
+    }
+    check(wasm.writeWeights(), context);
+  }
+
+  /** Frees the engine session and every dataset in it. Idempotent. */
+  dispose(): void {
+    release(this.#wasm);
+    this.#wasm = null;
+  }
+}
+
+/** A session on this realm's engine (after nn.ready()): `specJson` as engine/nn/spec.h reads it. */
+export function trainingSession(specJson: string, compileJson: string | null = null): TrainingSession {
+  return new TrainingSession(engine(), specJson, compileJson);
+}
+
+export interface EpochOptions {
+  batchSize: number;
+  shuffle: boolean;
+  /** Train batch by batch (for onBatchEnd) and report each batch's figures. */
+  perBatch: boolean;
+}
+
+export interface EpochResult {
+  /** Train figures, then val_ figures when validation data is given. */
+  logs: Logs;
+  /** Per-batch figures ({batch, size, loss, ...}) when perBatch. */
+  batches?: Logs[];
+}
+
+/**
+ * One epoch of fit(): training on dataset `train` (n samples), then validation on `val`. The
+ * same function runs in-process and in the fit worker. Throws SessionError ('diverged' with the
+ * weights of the epoch's or batch's start left in place).
+ */
+export function runEpoch(session: TrainingSession, train: number, n: number, val: number | null, opts: EpochOptions): EpochResult {
+  const result: EpochResult = { logs: {} };
+  if (!opts.perBatch) {
+    result.logs = session.trainEpoch(train, opts.batchSize, opts.shuffle, 'fit()');
+  } else {
+    // trainSteps continues the engine's epoch where it stopped, so numBatches single steps
+    // are exactly one epoch (same shuffle, same updates) with figures per batch.
+    const numBatches = Math.ceil(n / opts.batchSize);
+    const batches: Logs[] = [];
+    const sums: Logs = {};
+    for (let b = 0; b < numBatches; b++) {
+      const logs = session.trainSteps(train, 1, opts.batchSize, opts.shuffle, 'fit()');
+      const size = Math.min(opts.batchSize, n - b * opts.batchSize);
+      batches.push({ batch: b, size, ...logs });
+      for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * size;
+    }
+    for (const [k, v] of Object.entries(sums)) result.logs[k] = v / n;
+    result.batches = batches;
+  }
+  if (val !== null) {
+    for (const [k, v] of Object.entries(session.evaluate(val, opts.batchSize, 'fit() validation'))) result.logs[`val_${k}`] = v;
+  }
+  return result;
+}
