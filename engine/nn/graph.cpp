@@ -540,6 +540,7 @@ void Graph::build(const Graph* share_from) {
     LayerArgs args;
     args.input_shapes = pn.input_shapes;
     args.output_shape = pn.shape;
+    args.name = l.name;
     if (pn.split) {
       node.own_config = std::make_unique<Config>();
       node.own_config->set("activation", l.config.at(type.activation_key));
@@ -638,16 +639,30 @@ int Graph::predict_chunk_size() const {
 }
 
 void Graph::predict(float* out, const float* x, int n) {
-  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
   NNPLAY_CHECK(num_inputs() == 1 && num_outputs() == 1, "predict(out, x, n) needs one input and one output");
+  predict(std::vector<float*>{out}, std::vector<const float*>{x}, n);
+}
+
+void Graph::predict(const std::vector<float*>& outs, const std::vector<const float*>& xs, int n) {
+  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
+  NNPLAY_CHECK(static_cast<int>(xs.size()) == num_inputs(),
+               "predict: the model has " << num_inputs() << " inputs, got " << xs.size());
+  NNPLAY_CHECK(static_cast<int>(outs.size()) == num_outputs(),
+               "predict: the model has " << num_outputs() << " outputs, got " << outs.size() << " buffers");
   const int chunk = predict_chunk_size();
-  const std::size_t in_size = static_cast<std::size_t>(input_size());
-  const std::size_t out_size = static_cast<std::size_t>(output_size());
+  std::vector<const float*> chunk_xs(xs.size());
   for (int start = 0; start < n; start += chunk) {
     const int count = std::min(chunk, n - start);
-    const Tensor& y = forward(x + static_cast<std::size_t>(start) * in_size, count);
-    std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * out_size,
-              out + static_cast<std::size_t>(start) * out_size);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      chunk_xs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(input_size(static_cast<int>(i)));
+    forward(PassContext{false, nullptr, count}, chunk_xs);
+    for (std::size_t o = 0; o < outs.size(); ++o) {
+      if (!outs[o]) continue;
+      const std::size_t out_size = static_cast<std::size_t>(output_size(static_cast<int>(o)));
+      const Tensor& y = output(static_cast<int>(o));
+      std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * out_size,
+                outs[o] + static_cast<std::size_t>(start) * out_size);
+    }
   }
 }
 

@@ -140,6 +140,9 @@ class Graph {
   // Inference over x [n, input_size] into out [n, output_size] (single input and output), in
   // chunks that keep every node's buffers under kPredictBudgetFloats. Same numbers as one forward.
   void predict(float* out, const float* x, int n);
+  // The same over every input (xs[i]: [n, input_size(i)]) into every output (outs[o]:
+  // [n, output_size(o)]; a null entry skips that output).
+  void predict(const std::vector<float*>& outs, const std::vector<const float*>& xs, int n);
   int predict_chunk_size() const;
 
   // Zeroes every trainable gradient, adds the seeds, walks the nodes in reverse, each node's
