@@ -6,11 +6,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseMnist } from './data.mjs';
 import { runJob, usesMnist } from './workloads.mjs';
-import { ENGINE_BUILDS } from './systems.mjs';
+import { isNnplay, libDir, engineDir } from './systems.mjs';
 
 async function loadSystem(name, root) {
-  if (name === 'nnplay') {
-    const lib = await import('nnplay'); // the package's own exports -> dist/lib
+  if (isNnplay(name)) {
+    // The current build through the package's own exports (-> dist/lib); a baseline by path.
+    const lib = name === 'nnplay' ? await import('nnplay')
+      : await import(pathToFileURL(path.join(root, libDir(name), 'nnplay.js')).href);
     await lib.ready();
     return { name, lib, info: {} };
   }
@@ -20,8 +22,8 @@ async function loadSystem(name, root) {
     await lib.ready();
     return { name, lib, info: { backend: lib.getBackend(), version: lib.version.tfjs } };
   }
-  if (name in ENGINE_BUILDS) {
-    const dir = path.join(root, ENGINE_BUILDS[name]);
+  if (engineDir(name)) {
+    const dir = path.join(root, engineDir(name));
     const factory = (await import(pathToFileURL(path.join(dir, 'nnplay.mjs')).href)).default;
     const module = await factory({ wasmBinary: fs.readFileSync(path.join(dir, 'nnplay.wasm')) });
     return { name, module, info: {} };

@@ -8,8 +8,12 @@
 //
 // It starts its own loopback server and browser and stops both on every exit path.
 //
+// With --baseline REF it also builds (once, cached: scripts/bench-baseline.sh) an earlier
+// commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
+// "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
+//
 // Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn]
-//                           [--no-browser] [--no-node] [--no-native] [--out FILE]
+//                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,14 +25,19 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { buildMnist } from './data.mjs';
 import { fmt } from './format.mjs';
-import { BROWSER_SYSTEMS, NODE_SYSTEMS, GEMM_SYSTEMS, ENGINE_BUILDS } from './systems.mjs';
+import { pathToFileURL } from 'node:url';
+import { BROWSER_SYSTEMS, NODE_SYSTEMS, GEMM_SYSTEMS, isNnplay, libDir, engineDir, withBaseline } from './systems.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (...a) => console.error('[bench]', ...a);
 
+// `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
+const DEFAULT_BASELINE = '3c69c05';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
-  const o = { quick: false, reps: null, only: null, browser: true, node: true, native: true,
+  const o = { quick: false, reps: null, only: null, baseline: null, browser: true, node: true, native: true,
     out: path.join(root, 'bench', 'results', 'latest.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -40,12 +49,14 @@ function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a.startsWith('--reps')) o.reps = Number(value());
     else if (a.startsWith('--only')) o.only = value().split(',');
+    else if (a === '--baseline') o.baseline = i + 1 < argv.length && !argv[i + 1].startsWith('-') ? argv[++i] : DEFAULT_BASELINE;
+    else if (a.startsWith('--baseline=')) o.baseline = value();
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-node') o.node = false;
     else if (a === '--no-native') o.native = false;
     else if (a.startsWith('--out')) o.out = path.resolve(value());
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn] [--no-browser] [--no-node] [--no-native] [--out FILE]');
+      console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -104,7 +115,24 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
+// ---------------------------------------------------------------- baseline build
+// The commit's dist/lib and build/wasm, built once into build/bench-baseline/<sha> (or found
+// there) by scripts/bench-baseline.sh from this repository's own history.
+let baseline = null;
+function buildBaseline(ref) {
+  let dir;
+  try {
+    dir = execFileSync('bash', [path.join(root, 'scripts', 'bench-baseline.sh'), ref], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+      .toString().trim();
+  } catch {
+    throw new Error(`--baseline ${ref}: scripts/bench-baseline.sh failed (its message is above)`);
+  }
+  const [commit, ...subject] = fs.readFileSync(path.join(dir, '.built'), 'utf8').trim().split(' ');
+  return { ref, sha: path.basename(dir), commit, subject: subject.join(' '), dir: path.relative(root, dir) };
+}
+
 // ---------------------------------------------------------------- loopback static server
+// (--baseline adds its build's dist/lib and build/wasm, under their own prefix.)
 const SERVED = ['bench/', 'dist/lib/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/'];
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.map': 'application/json', '.bin': 'application/octet-stream' };
@@ -249,8 +277,8 @@ function addFigure(name, unit, env, valuesBySystem, { higherIsBetter = true, rat
 /** What was measured: sha256 prefix of each library / engine / native benchmark file. */
 function artifactIds() {
   const files = [
-    ...listFiles(path.join(root, 'dist', 'lib'), (f) => /\.(m?js|wasm)$/.test(f)),
-    ...Object.values(ENGINE_BUILDS).map((d) => path.join(root, d, 'nnplay.wasm')),
+    ...withBaseline(['nnplay'], baseline?.sha).flatMap((s) => listFiles(path.join(root, libDir(s)), (f) => /\.(m?js|wasm)$/.test(f))),
+    ...withBaseline(GEMM_SYSTEMS, baseline?.sha).map((s) => path.join(root, engineDir(s), 'nnplay.wasm')),
     path.join(root, 'build', 'bench-sse', 'engine_bench'),
     path.join(root, 'build', 'bench-native', 'engine_bench'),
   ].filter((f) => fs.existsSync(f));
@@ -276,6 +304,12 @@ async function cpuBusyFraction(ms) {
 // ---------------------------------------------------------------- main
 async function main() {
   const started = Date.now();
+  // Build (or find) the baseline first: its one-off build must not overlap the measurements.
+  if (opts.baseline) {
+    baseline = buildBaseline(opts.baseline);
+    SERVED.push(`${libDir(`nnplay@${baseline.sha}`)}/`, `${engineDir(`wasm-simd@${baseline.sha}`)}/`);
+    log(`baseline: nnplay@${baseline.sha} = ${baseline.commit.slice(0, 12)} "${baseline.subject}" (${baseline.dir})`);
+  }
   const loadAtStart = os.loadavg();
   // The load average lags by a minute; what matters is whether something else is running now.
   const busyAtStart = await cpuBusyFraction(1000);
@@ -285,28 +319,38 @@ async function main() {
   await buildMnist(root, path.join(root, 'build', 'bench-data', 'mnist.bin'));
   const artifactsAtStart = artifactIds();
 
-  const distLib = path.join(root, 'dist', 'lib', 'nnplay.js');
-  const haveLib = fs.existsSync(distLib);
-  if (!haveLib) log('dist/lib/nnplay.js is missing (npx vite build -c web/lib/vite.config.ts): nnplay figures skipped');
-  const haveBuild = Object.fromEntries(GEMM_SYSTEMS.map((s) => [s, fs.existsSync(path.join(root, ENGINE_BUILDS[s], 'nnplay.mjs'))]));
-  for (const s of GEMM_SYSTEMS) if (!haveBuild[s]) log(`${ENGINE_BUILDS[s]}/nnplay.mjs is missing: ${s} GEMM skipped`);
-
-  const skipped = [];
-  let hasConv = false;
-  if (haveLib) {
+  // Every library and raw engine build a job may ask for, current and baseline: present or not.
+  const base = baseline && `nnplay@${baseline.sha}`;
+  const have = {};
+  for (const s of withBaseline(['nnplay', ...GEMM_SYSTEMS], baseline?.sha)) {
+    const file = isNnplay(s) ? `${libDir(s)}/nnplay.js` : `${engineDir(s)}/nnplay.mjs`;
+    have[s] = fs.existsSync(path.join(root, file));
+    if (!have[s]) log(`${file} is missing: ${s} figures skipped`);
+  }
+  const hasConv = {};
+  for (const s of withBaseline(['nnplay'], baseline?.sha)) {
+    if (!have[s]) continue;
     try {
-      hasConv = typeof (await import('nnplay')).layers?.conv2d === 'function';
+      hasConv[s] = typeof (await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href)).layers?.conv2d === 'function';
     } catch (e) {
-      log(`cannot import nnplay in the driver: ${e.message}`);
+      log(`cannot import ${s} in the driver: ${e.message}`);
     }
   }
-  if (!hasConv) {
-    skipped.push({ name: 'W5 small CNN (conv2d 8 3×3 → maxPool 2 → dense 10)', reason: 'skipped: no conv2d' });
+
+  const skipped = [];
+  const cnnName = 'W5 small CNN (conv2d 8 3×3 → maxPool 2 → dense 10)';
+  if (!hasConv.nnplay) {
+    skipped.push({ name: cnnName, reason: 'skipped: no conv2d' });
     for (let i = JOBS.length - 1; i >= 0; i--) if (JOBS[i].needsConv) JOBS.splice(i, 1);
+  } else if (base && have[base] && !hasConv[base] && JOBS.some((j) => j.needsConv)) {
+    skipped.push({ name: `${cnnName}, ${base}`, reason: `skipped for ${base}: no conv2d in that build` });
   }
 
-  const systemsFor = (job, env) => (job.envs && !job.envs.includes(env) ? [] : job.gemm ? GEMM_SYSTEMS.filter((s) => haveBuild[s])
-    : (job.systems || (env === 'chromium' ? BROWSER_SYSTEMS : NODE_SYSTEMS)).filter((s) => s !== 'nnplay' || haveLib));
+  const systemsFor = (job, env) => {
+    if (job.envs && !job.envs.includes(env)) return [];
+    const list = job.gemm ? GEMM_SYSTEMS : job.systems || (env === 'chromium' ? BROWSER_SYSTEMS : NODE_SYSTEMS);
+    return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s]));
+  };
 
   // results[env][jobId][system] = [{ result, info }]
   const results = { chromium: {}, node: {} };
@@ -376,9 +420,11 @@ async function main() {
 
   // ------------------------------------------------------------ figures
   const pick = (env, jobId, fn) => Object.fromEntries(Object.entries(results[env][jobId] || {}).map(([s, rs]) => [s, rs.map(fn)]));
+  // The ratios of each figure: nnplay ÷ its baseline first (is the current build slower?), then
+  // nnplay ÷ each peer.
+  const versus = (peers) => [...(base ? [base] : []), ...peers].map((p) => ['nnplay', p]);
   for (const env of ['chromium', 'node']) {
-    const peers = env === 'chromium' ? ['tfjs-wasm', 'tfjs-cpu'] : ['tfjs-cpu'];
-    const vs = peers.map((p) => ['nnplay', p]);
+    const vs = versus(env === 'chromium' ? ['tfjs-wasm', 'tfjs-cpu'] : ['tfjs-cpu']);
     if (results[env].mlp) {
       addFigure('W1 MLP train, 1 epoch of 8,000', 'samples/s', env, pick(env, 'mlp', (r) => r.samplesPerSec), {
         ratios: vs,
@@ -389,16 +435,17 @@ async function main() {
       addFigure('W1 test accuracy after 3 epochs (2,000 held out)', 'fraction', env, pick(env, 'mlp', (r) => r.testAccuracy), {
         ratios: vs, targets: vs.map(([a, b]) => ({ ratio: `${a}/${b}`, min: 0.98 })),
       });
-      const heaps = (results[env].mlp.nnplay || []).map((r) => r.heapBytes);
-      if (heaps.length) {
-        addFigure('Memory: wasm heap after 3 epochs of W1', 'MB', env, { nnplay: heaps.map((h) => h[h.length - 1] / 2 ** 20) },
-          { higherIsBetter: false, targets: [{ system: 'nnplay', max: 64 }] });
-        addFigure('Memory: wasm heap growth, epoch 1 → 3', 'MB', env, { nnplay: heaps.map((h) => (h[h.length - 1] - h[1]) / 2 ** 20) },
+      const heaps = Object.fromEntries(Object.entries(results[env].mlp).filter(([s]) => isNnplay(s)).map(([s, rs]) => [s, rs.map((r) => r.heapBytes)]));
+      const heapFigure = (fn) => Object.fromEntries(Object.entries(heaps).map(([s, hs]) => [s, hs.map(fn)]));
+      if (heaps.nnplay?.length) {
+        addFigure('Memory: wasm heap after 3 epochs of W1', 'MB', env, heapFigure((h) => h[h.length - 1] / 2 ** 20),
+          { higherIsBetter: false, ratios: versus([]), targets: [{ system: 'nnplay', max: 64 }] });
+        addFigure('Memory: wasm heap growth, epoch 1 → 3', 'MB', env, heapFigure((h) => (h[h.length - 1] - h[1]) / 2 ** 20),
           { higherIsBetter: false, targets: [{ system: 'nnplay', max: 0 }] });
       }
     }
     if (results[env].cnn) {
-      const cnnVs = [['nnplay', 'tfjs-cpu']];
+      const cnnVs = versus(['tfjs-cpu']);
       addFigure('W5 small CNN train, 1 epoch of 2,000', 'samples/s', env, pick(env, 'cnn', (r) => r.samplesPerSec), { ratios: cnnVs });
       addFigure('W5 CNN test accuracy after 2 epochs', 'fraction', env, pick(env, 'cnn', (r) => r.testAccuracy), {
         ratios: cnnVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 0.98 }],
@@ -410,7 +457,7 @@ async function main() {
       });
     }
     if (results[env].calls) {
-      const callsVs = [['nnplay', 'tfjs-cpu']];
+      const callsVs = versus(['tfjs-cpu']);
       addFigure('W6 Playground net, repeated fit() of 20 epochs', 'steps/s', env, pick(env, 'calls', (r) => r.stepsPerSec), {
         ratios: callsVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-cpu', min: 150 }] : [],
       });
@@ -441,8 +488,9 @@ async function main() {
         if (n.byShape?.[key]) values[label] = n.byShape[key];
         if (n.byShape?.[`${key}:ref`]) values[`${label} scalar ref`] = n.byShape[`${key}:ref`];
       }
+      const twins = base ? ['chromium', 'node'].map((e) => [`wasm-simd (${e})`, `wasm-simd@${baseline.sha} (${e})`]) : [];
       addFigure(`W4 GEMM ${shapeLabel(shape)}`, 'GFLOP/s', 'mixed', values, {
-        ratios: [['wasm-simd (chromium)', 'native-sse4.2'], ['wasm-simd (chromium)', 'wasm-scalar (chromium)'], ['wasm-simd (node)', 'wasm-scalar (node)']],
+        ratios: [...twins, ['wasm-simd (chromium)', 'native-sse4.2'], ['wasm-simd (chromium)', 'wasm-scalar (chromium)'], ['wasm-simd (node)', 'wasm-scalar (node)']],
         targets: [{ ratio: 'wasm-simd (chromium)/native-sse4.2', min: 0.85 }, { ratio: 'wasm-simd (chromium)/wasm-scalar (chromium)', min: 3.5 }],
         note: 'wasm: one dense forward (no bias, linear) through the engine facade = one gemm(m,n,k) on data already in wasm memory; native: engine_bench (Google Benchmark)',
       });
@@ -451,22 +499,26 @@ async function main() {
 
   // Size: what a user downloads. nnplay = the library's JS (entry + fit worker) + the engine's
   // .wasm, each distinct file once (a byte-identical copy under another name is not fetched).
-  const seen = new Set();
-  const libFiles = listFiles(path.join(root, 'dist', 'lib'), (f) => /\.(m?js|wasm)$/.test(f)).filter((f) => {
-    const key = zlib.crc32 ? `${fs.statSync(f).size}:${zlib.crc32(fs.readFileSync(f))}` : fs.readFileSync(f).toString('base64');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const downloadedFiles = (dir) => {
+    const seen = new Set();
+    return listFiles(path.join(root, dir), (f) => /\.(m?js|wasm)$/.test(f)).filter((f) => {
+      const key = zlib.crc32 ? `${fs.statSync(f).size}:${zlib.crc32(fs.readFileSync(f))}` : fs.readFileSync(f).toString('base64');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
+  const libFiles = downloadedFiles(libDir('nnplay'));
   const tfMin = path.join(root, 'node_modules', '@tensorflow', 'tfjs', 'dist', 'tf.min.js');
   const tfWasmFiles = ['tf-backend-wasm.min.js', 'tfjs-backend-wasm-simd.wasm'].map((f) => path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist', f));
   const size = {};
   if (libFiles.length) size.nnplay = [gzipSize(libFiles) / 1024];
+  if (base && have[base]) size[base] = [gzipSize(downloadedFiles(libDir(base))) / 1024];
   if (fs.existsSync(tfMin)) size['tfjs (tf.min.js)'] = [gzipSize([tfMin]) / 1024];
   if (fs.existsSync(tfMin) && tfWasmFiles.every((f) => fs.existsSync(f))) size['tfjs + wasm backend'] = [gzipSize([tfMin, ...tfWasmFiles]) / 1024];
   const breakdown = libFiles.map((f) => `${path.relative(root, f)} ${(gzipSize([f]) / 1024).toFixed(1)} KB`).join(', ');
   addFigure('Size: JS + wasm, gzip -9', 'KB', 'files', size, {
-    higherIsBetter: false, ratios: [['nnplay', 'tfjs (tf.min.js)']], targets: [{ system: 'nnplay', max: 150 }],
+    higherIsBetter: false, ratios: versus(['tfjs (tf.min.js)']), targets: [{ system: 'nnplay', max: 150 }],
     note: `nnplay files: ${breakdown || 'none (dist/lib not built)'}`,
   });
 
@@ -485,6 +537,7 @@ async function main() {
     browser: browserVersion,
     node: process.version,
     tfjs: info['chromium:tfjs-wasm'] || info['chromium:tfjs-cpu'] || info['node:tfjs-cpu'] || null,
+    baseline,
     systemsInfo: info,
     nativeContext: Object.fromEntries(Object.entries(native).map(([k, v]) => [k, v.context ? { cpu_scaling_enabled: v.context.cpu_scaling_enabled, num_cpus: v.context.num_cpus, mhz_per_cpu: v.context.mhz_per_cpu } : v])),
     artifacts: artifactsAtStart,
@@ -505,6 +558,7 @@ async function main() {
 function printTable(report) {
   const lines = [];
   lines.push(`nnplay benchmark  ${report.date}  ${report.machine.cpu} ×${report.machine.cores}  ${report.browser || 'no browser'}  Node ${report.node}${report.quick ? '  (--quick: 1 run each)' : ''}`);
+  if (report.baseline) lines.push(`baseline: nnplay@${report.baseline.sha} = ${report.baseline.commit.slice(0, 12)} "${report.baseline.subject}" (--baseline ${report.baseline.ref})`);
   lines.push('median [min–max] per system; ratios are of medians');
   for (const f of report.figures) {
     lines.push('');

@@ -13,6 +13,7 @@ const cell = (s) => (s ? (s.runs > 1 ? `${fmt(s.median)} (${fmt(s.min)}–${fmt(
 const out = [];
 out.push(`Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores), ${r.browser || 'no browser'}, Node ${r.node}; ` +
   `${r.repetitions} run${r.repetitions === 1 ? '' : 's'} per figure, median (min–max); CPUs ${r.machine.cpuBusyAtStart === undefined ? '?' : Math.round(100 * r.machine.cpuBusyAtStart)} % busy at start (load average ${r.machine.loadAverageAtStart.join(' / ')}).`);
+if (r.baseline) out.push(`Baseline nnplay@${r.baseline.sha}: commit ${r.baseline.commit.slice(0, 12)} "${r.baseline.subject}", built from this repository's history (\`--baseline ${r.baseline.ref}\`).`);
 out.push('');
 out.push('| Figure | Where | Unit | Systems | Ratios (medians) | Target |');
 out.push('|---|---|---|---|---|---|');

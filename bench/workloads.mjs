@@ -13,6 +13,7 @@
 // call is the figure, and every earlier call counts as more warm-up. Same rule for every system.
 
 import { circleData } from './data.mjs';
+import { isNnplay } from './systems.mjs';
 
 const now = () => performance.now();
 
@@ -21,7 +22,7 @@ function sequential(sys, layers, seed) {
   const { lib } = sys;
   const config = { layers: layers.map((l) => lib.layers.dense(l)) };
   // Only nnplay takes a seed (TF.js initialises from its own global RNG).
-  if (sys.name === 'nnplay') config.seed = seed;
+  if (isNnplay(sys.name)) config.seed = seed;
   return lib.sequential(config);
 }
 
@@ -37,7 +38,7 @@ function dispose(...things) {
 }
 
 function heapBytes(sys) {
-  return sys.name === 'nnplay' && typeof sys.lib.memory === 'function' ? sys.lib.memory().wasmHeapBytes : null;
+  return isNnplay(sys.name) && typeof sys.lib.memory === 'function' ? sys.lib.memory().wasmHeapBytes : null;
 }
 
 async function argmaxAccuracy(sys, model, x, labels, n) {
@@ -288,7 +289,7 @@ async function cnnTrain(sys, data, opts) {
     lib.layers.flatten(),
     lib.layers.dense({ units: 10, activation: 'softmax' }),
   ] };
-  if (sys.name === 'nnplay') config.seed = 11;
+  if (isNnplay(sys.name)) config.seed = 11;
   const model = lib.sequential(config);
   model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };

@@ -151,6 +151,36 @@ class WasmDataset {
   int y_size_ = 0;
 };
 
+// ---- MultiData: one x per model input, one y per output (for graphs of several) ------------
+
+class WasmMultiData {
+ public:
+  // Tensor i of x (or y) as [n, size]; the others keep theirs. y size 0: no targets (predict).
+  std::string allocateX(int i, int n, int size) { return allocate(data_.xs, i, n, size, "x"); }
+  std::string allocateY(int i, int n, int size) { return allocate(data_.ys, i, n, size, "y"); }
+  int numX() const { return static_cast<int>(data_.xs.size()); }
+  int numY() const { return static_cast<int>(data_.ys.size()); }
+  std::uintptr_t xPtr(int i) const { return i >= 0 && i < numX() ? address_of(data_.xs[static_cast<std::size_t>(i)].data()) : 0; }
+  std::uintptr_t yPtr(int i) const { return i >= 0 && i < numY() ? address_of(data_.ys[static_cast<std::size_t>(i)].data()) : 0; }
+  int size() const { return view().size(); }
+
+  // Facade-internal (not bound).
+  nnplay::TrainingData view() const { return data_.view(); }
+
+ private:
+  static std::string allocate(std::vector<Tensor>& list, int i, int n, int size, const char* what) {
+    return guarded([&] {
+      NNPLAY_CHECK(i >= 0 && i < 256, what << " index must be in [0, 256), got " << i);
+      NNPLAY_CHECK(n >= 0 && size > 0, what << "[" << i << "] needs n >= 0 and size > 0, got " << n << ", " << size);
+      NNPLAY_CHECK(static_cast<double>(n) * size <= 268435456.0, what << "[" << i << "] of " << n << " x [" << size
+                                                                       << "] is too large: at most 2^28 floats per tensor");
+      if (list.size() <= static_cast<std::size_t>(i)) list.resize(static_cast<std::size_t>(i) + 1);
+      list[static_cast<std::size_t>(i)].resize({n, size});
+    });
+  }
+  nnplay::MultiDataset data_;
+};
+
 // ---- Model --------------------------------------------------------------------------------
 
 class WasmModel {
@@ -158,12 +188,9 @@ class WasmModel {
   std::string build(const std::string& spec_json) {
     return guarded([&] {
       // Build the new model first: a bad spec leaves the current model untouched.
-      // v1 (Sequential) and v2 ("format": "nnplay-graph") specs; the Model facade drives one
-      // input and one output.
+      // v1 (Sequential) and v2 ("format": "nnplay-graph") specs. The Dataset calls drive one
+      // input and one output; the *Multi calls any number.
       auto fresh = std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json));
-      NNPLAY_CHECK(fresh->num_inputs() == 1 && fresh->num_outputs() == 1,
-                   "Model drives graphs with one input and one output; this one has "
-                       << fresh->num_inputs() << " inputs and " << fresh->num_outputs() << " outputs");
       trainer_.reset();  // it refers to the old model
       model_ = std::move(fresh);
       logs_ = nnplay::Logs{};
@@ -223,6 +250,71 @@ class WasmModel {
       logs_ = trainer_->evaluate(data.data(), batch_size);
     });
   }
+
+  // ---- several inputs / outputs: the same calls over a MultiData (xs and ys in model order)
+  std::string fitEpochMulti(WasmMultiData& data, int batch_size, bool shuffle) {
+    return guarded([&] {
+      require_compiled();
+      logs_ = trainer_->train_epoch(data.view(), batch_size, shuffle);
+    });
+  }
+  std::string trainStepsMulti(WasmMultiData& data, int steps, int batch_size, bool shuffle) {
+    return guarded([&] {
+      require_compiled();
+      NNPLAY_CHECK(steps > 0, "steps must be > 0, got " << steps);
+      logs_ = trainer_->train_steps(data.view(), steps, batch_size, shuffle);
+    });
+  }
+  std::string evaluateMulti(WasmMultiData& data, int batch_size) {
+    return guarded([&] {
+      require_compiled();
+      logs_ = trainer_->evaluate(data.view(), batch_size);
+    });
+  }
+  // Every output over data's xs into outputs_ (read with outputPtr(o)); chunked in the engine.
+  std::string predictMulti(WasmMultiData& data) {
+    return guarded([&] {
+      NNPLAY_CHECK(model_, "the model is not built: call build(spec) before predict()");
+      const nnplay::TrainingData view = data.view();
+      NNPLAY_CHECK(static_cast<int>(view.xs.size()) == model_->num_inputs(),
+                   "predict: the model has " << model_->num_inputs() << " inputs but " << view.xs.size()
+                                             << " x tensors were given");
+      const int n = view.size();
+      std::vector<const float*> xs;
+      for (int i = 0; i < model_->num_inputs(); ++i) {
+        NNPLAY_CHECK(view.xs[static_cast<std::size_t>(i)]->dim(0) == n && view.input_size(i) == model_->input_size(i),
+                     "predict: x[" << i << "] must be [" << n << ", " << model_->input_size(i) << "]");
+        xs.push_back(view.xs[static_cast<std::size_t>(i)]->data());
+      }
+      outputs_.resize(static_cast<std::size_t>(model_->num_outputs()));
+      std::vector<float*> outs;
+      for (int o = 0; o < model_->num_outputs(); ++o) {
+        outputs_[static_cast<std::size_t>(o)].resize({n, model_->output_size(o)});
+        outs.push_back(outputs_[static_cast<std::size_t>(o)].data());
+      }
+      model_->predict(outs, xs, n);
+    });
+  }
+  std::uintptr_t outputPtr(int o) const {
+    return o >= 0 && static_cast<std::size_t>(o) < outputs_.size() ? address_of(outputs_[static_cast<std::size_t>(o)].data()) : 0;
+  }
+  int numInputs() const { return model_ ? model_->num_inputs() : 0; }
+  int numOutputs() const { return model_ ? model_->num_outputs() : 0; }
+  std::string inputShapeAtJson(int i) const {
+    return model_ && i >= 0 && i < model_->num_inputs() ? shape_json(model_->input_shape(i)) : "[]";
+  }
+  std::string outputShapeJson(int o) const {
+    return model_ && o >= 0 && o < model_->num_outputs() ? shape_json(model_->output_shape(o)) : "[]";
+  }
+  // The output layers' names, in output order (compile maps and "<output>_loss" logs use them).
+  std::string outputNamesJson() const {
+    std::string out = "[";
+    if (model_)
+      for (const std::string& name : nnplay::output_names(*model_)) out += (out.size() > 1 ? "," : "") + json_string(name);
+    return out + "]";
+  }
+  // The rate the next training step uses (a schedule's, or the constant one); 0 before compile.
+  float learningRate() const { return trainer_ ? trainer_->learning_rate() : 0.0f; }
 
   std::string logsJson() const {
     std::string out = "{";
@@ -347,6 +439,7 @@ class WasmModel {
   std::unique_ptr<nnplay::Trainer> trainer_;
   nnplay::CompileSpec compile_spec_;
   nnplay::Logs logs_;
+  std::vector<Tensor> outputs_;  // predictMulti's, per output
   Tensor prediction_;
   std::vector<Tensor> layer_outputs_;
 };
@@ -709,7 +802,28 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("weightName", &WasmModel::weightName)
       .function("weightShapeJson", &WasmModel::weightShapeJson)
       .function("weightPtr", &WasmModel::weightPtr)
-      .function("weightSize", &WasmModel::weightSize);
+      .function("weightSize", &WasmModel::weightSize)
+      .function("fitEpochMulti", &WasmModel::fitEpochMulti)
+      .function("trainStepsMulti", &WasmModel::trainStepsMulti)
+      .function("evaluateMulti", &WasmModel::evaluateMulti)
+      .function("predictMulti", &WasmModel::predictMulti)
+      .function("outputPtr", &WasmModel::outputPtr)
+      .function("numInputs", &WasmModel::numInputs)
+      .function("numOutputs", &WasmModel::numOutputs)
+      .function("inputShapeAtJson", &WasmModel::inputShapeAtJson)
+      .function("outputShapeJson", &WasmModel::outputShapeJson)
+      .function("outputNamesJson", &WasmModel::outputNamesJson)
+      .function("learningRate", &WasmModel::learningRate);
+
+  class_<WasmMultiData>("MultiData")
+      .constructor<>()
+      .function("allocateX", &WasmMultiData::allocateX)
+      .function("allocateY", &WasmMultiData::allocateY)
+      .function("numX", &WasmMultiData::numX)
+      .function("numY", &WasmMultiData::numY)
+      .function("xPtr", &WasmMultiData::xPtr)
+      .function("yPtr", &WasmMultiData::yPtr)
+      .function("size", &WasmMultiData::size);
 
   class_<WasmPlayground>("Playground")
       .constructor<>()

@@ -7,8 +7,11 @@
 #   build/bench-wasm-scalar       the same engine to wasm with NNPLAY_SIMD=OFF (scalar twin)
 #   build/bench-sse               native engine_bench, -msse4.2 -mno-avx (128-bit twin of wasm SIMD)
 #   build/bench-native            native engine_bench with the default flags
-# Options after `--` go to bench/run.mjs (--quick, --reps N, --only mlp,playground,predict,gemm,cnn,
-# --no-browser, --no-node, --no-native, --out FILE); --skip-build skips this script's builds.
+#   build/bench-baseline/<sha>    with --baseline REF: that commit's build/wasm and dist/lib, built
+#                                 once by scripts/bench-baseline.sh (bench/run.mjs calls it)
+# Options after `--` go to bench/run.mjs (--quick, --reps N, --only mlp,playground,predict,calls,gemm,cnn,
+# --baseline [REF], --no-browser, --no-node, --no-native, --out FILE); --skip-build skips this
+# script's builds (not a baseline's first build).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

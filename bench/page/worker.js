@@ -6,10 +6,15 @@ const TFJS_WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-w
 const TFJS_WASM_DIR = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 
 async function loadSystem(name) {
-  if (name === 'nnplay') {
-    const lib = await import('/dist/lib/nnplay.js');
+  const { isNnplay, libDir, engineDir } = await import('/bench/systems.mjs');
+  if (isNnplay(name)) {
+    // A baseline's dist/lib is served from its own directory, so its relative URLs (the
+    // engine's .wasm, the fit worker) name its own files, never the current build's.
+    const lib = await import(`/${libDir(name)}/nnplay.js`);
     await lib.ready();
-    return { name, lib, info: {} };
+    // Which engine file this realm fetched, recorded in the JSON's systemsInfo as evidence.
+    const wasm = performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm'));
+    return { name, lib, info: { wasm } };
   }
   if (name === 'tfjs-cpu' || name === 'tfjs-wasm') {
     importScripts(TFJS);
@@ -28,9 +33,8 @@ async function loadSystem(name) {
     }
     return { name, lib: tf, info };
   }
-  const builds = (await import('/bench/systems.mjs')).ENGINE_BUILDS;
-  if (name in builds) {
-    const dir = `/${builds[name]}/`;
+  if (engineDir(name)) {
+    const dir = `/${engineDir(name)}/`;
     const factory = (await import(`${dir}nnplay.mjs`)).default;
     const response = await fetch(`${dir}nnplay.wasm`);
     if (!response.ok) throw new Error(`${dir}nnplay.wasm: HTTP ${response.status}`);

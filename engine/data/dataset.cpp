@@ -19,14 +19,30 @@ void check_finite(const Tensor& t, const char* what) {
 
 }  // namespace
 
-void validate_dataset(const Dataset& data) {
-  NNPLAY_CHECK(data.x.rank() >= 1 && data.y.rank() >= 1,
-               "dataset needs inputs x [n, features] and targets y [n, outputs]; got x "
-                   << shape_to_string(data.x.shape()) << ", y " << shape_to_string(data.y.shape()));
-  NNPLAY_CHECK(data.x.dim(0) == data.y.dim(0), "dataset x has " << data.x.dim(0) << " samples but y has "
-                                                                << data.y.dim(0) << "; they must match");
-  check_finite(data.x, "x");
-  check_finite(data.y, "y");
+void validate_dataset(const Dataset& data) { validate_training_data(TrainingData(data)); }
+
+void validate_training_data(const TrainingData& data) {
+  const bool single = data.xs.size() == 1 && data.ys.size() <= 1;
+  auto name = [&](const char* base, std::size_t i) {
+    return single ? std::string(base) : std::string(base) + "[" + std::to_string(i) + "]";
+  };
+  NNPLAY_CHECK(!data.xs.empty(), "dataset needs inputs x [n, features]");
+  for (std::size_t i = 0; i < data.xs.size(); ++i) {
+    const Tensor& x = *data.xs[i];
+    for (std::size_t j = 0; j < data.ys.size(); ++j) {
+      const Tensor& y = *data.ys[j];
+      NNPLAY_CHECK(x.rank() >= 1 && y.rank() >= 1,
+                   "dataset needs inputs x [n, features] and targets y [n, outputs]; got " << name("x", i) << " "
+                       << shape_to_string(x.shape()) << ", " << name("y", j) << " " << shape_to_string(y.shape()));
+      NNPLAY_CHECK(x.dim(0) == y.dim(0), "dataset " << name("x", i) << " has " << x.dim(0) << " samples but "
+                                                    << name("y", j) << " has " << y.dim(0) << "; they must match");
+    }
+    NNPLAY_CHECK(x.rank() >= 1 && x.dim(0) == data.xs[0]->dim(0),
+                 "dataset " << name("x", i) << " has " << (x.rank() ? x.dim(0) : 0) << " samples but x[0] has "
+                            << data.xs[0]->dim(0) << "; they must match");
+  }
+  for (std::size_t i = 0; i < data.xs.size(); ++i) check_finite(*data.xs[i], name("x", i).c_str());
+  for (std::size_t j = 0; j < data.ys.size(); ++j) check_finite(*data.ys[j], name("y", j).c_str());
 }
 
 }  // namespace nnplay

@@ -35,21 +35,44 @@ std::vector<VariableInfo> batch_normalization_variables(const std::vector<Shape>
   return vars;
 }
 
+namespace {
+
+float initial_fill(const std::string& name) { return name == "gamma" || name == "moving_variance" ? 1.0f : 0.0f; }
+
+std::vector<Variable> own_variables(const Shape& input_shape, const BatchNormalizationConfig& cfg,
+                                    const std::string& name) {
+  std::vector<Variable> vars;
+  for (const VariableInfo& info : batch_normalization_variables({input_shape}, cfg))
+    vars.push_back(make_variable(name, info, initial_fill(info.name)));
+  return vars;
+}
+
+}  // namespace
+
 BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
                                                  const std::string& name)
+    : BatchNormalizationLayer(input_shape, cfg, own_variables(input_shape, cfg, name)) {
+  name_ = name;
+}
+
+BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
+                                                 std::vector<Variable> variables)
     : Layer({input_shape}, batch_normalization_output_shape({input_shape}, cfg)),
-      name_(name),
       cfg_(cfg),
       channels_(input_shape.back()) {
-  for (const VariableInfo& info : batch_normalization_variables({input_shape}, cfg_)) {
-    const int index = static_cast<int>(variables_.size());
-    float fill = 0.0f;
-    if (info.name == "gamma") gamma_index_ = index, fill = 1.0f;
-    if (info.name == "beta") beta_index_ = index;
-    if (info.name == "moving_mean") moving_mean_index_ = index;
-    if (info.name == "moving_variance") fill = 1.0f;
-    variables_.push_back(make_variable(name_, info, fill));
+  const std::vector<VariableInfo> infos = batch_normalization_variables({input_shape}, cfg_);
+  NNPLAY_CHECK(variables.size() == infos.size(), "batchNormalization: expected " << infos.size() << " variables, got "
+                                                                                 << variables.size());
+  for (std::size_t i = 0; i < infos.size(); ++i) {
+    const Variable& v = variables[i];
+    NNPLAY_CHECK(v.value && v.value->shape() == infos[i].shape,
+                 "batchNormalization: variable " << v.name << " must have shape " << shape_to_string(infos[i].shape));
+    const int index = static_cast<int>(i);
+    if (infos[i].name == "gamma") gamma_index_ = index;
+    if (infos[i].name == "beta") beta_index_ = index;
+    if (infos[i].name == "moving_mean") moving_mean_index_ = index;
   }
+  variables_ = std::move(variables);
   const auto c = static_cast<std::size_t>(channels_);
   batch_mean_.assign(c, 0.0f);
   batch_var_.assign(c, 0.0f);

@@ -43,6 +43,9 @@ std::vector<VariableInfo> batch_normalization_variables(const std::vector<Shape>
 class BatchNormalizationLayer : public Layer {
  public:
   BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg, const std::string& name);
+  // With the Variables the graph made (batch_normalization_variables' order, shapes and
+  // trainable flags), so shared and sub-model layers use the same tensors.
+  BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg, std::vector<Variable> variables);
 
   const std::string& name() const { return name_; }
   const BatchNormalizationConfig& config() const { return cfg_; }

@@ -540,6 +540,7 @@ void Graph::build(const Graph* share_from) {
     LayerArgs args;
     args.input_shapes = pn.input_shapes;
     args.output_shape = pn.shape;
+    args.name = l.name;
     if (pn.split) {
       node.own_config = std::make_unique<Config>();
       node.own_config->set("activation", l.config.at(type.activation_key));

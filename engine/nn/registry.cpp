@@ -19,6 +19,7 @@
 #include "nn/dense_layer.h"
 #include "nn/flatten_layer.h"
 #include "nn/max_pooling2d_layer.h"
+#include "optim/optimizer.h"
 
 namespace nnplay {
 
@@ -282,6 +283,10 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       ConfigValue out;
       out.type = k.type;
       for (const json& d : v) {
+        if (!shape && d.is_null()) {  // Keras writes an unknown size (reshape, noiseShape) as null
+          out.ints.push_back(-1);
+          continue;
+        }
         NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
                          std::fabs(d.get<double>()) <= (1 << 24),
                      where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
@@ -428,14 +433,14 @@ const InitializerInfo& find_initializer(const std::string& name) {
 
 // ---- Layer types: keys, shape rules, variable rules ---------------------------------------------------
 
-namespace {
-
-constexpr double kMaxUnits = 1 << 20;
-
 const std::vector<std::string>& padding_names() {
   static const std::vector<std::string> names = {"valid", "same"};
   return names;
 }
+
+namespace {
+
+constexpr double kMaxUnits = 1 << 20;
 
 ConfigKey int_key(const char* name, bool required, int def, double min, double max, const char* help = "") {
   ConfigKey k{name, ConfigType::kInt, ConfigValue::integer(def), required, min, max, nullptr, help};
@@ -579,6 +584,7 @@ const std::vector<LayerType>& layer_table() {
     t.push_back(LayerType{"flatten", {"Flatten"}, {}, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""});
     t.push_back(LayerType{"activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr,
                           make_activation_layer, ""});
+    append_layer_rows_v2(t);
     t.push_back(LayerType{"input", {"InputLayer", "inputLayer"},
                           {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
                                      nullptr, "the shape of one sample, e.g. [2]"}},
@@ -687,14 +693,14 @@ OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f) {
 const std::vector<OptimizerInfo>& optimizer_table() {
   // Defaults of TF.js's string optimizers ('sgd', 'adam', ...).
   static const std::vector<OptimizerInfo> table = {
-      {"sgd", {}, defaults("sgd", 0.01f), {"learningRate"}, validate_sgd},
+      {"sgd", {}, defaults("sgd", 0.01f), {"learningRate"}, validate_sgd, make_sgd},
       {"momentum", {}, defaults("momentum", 0.01f, 0.9f), {"learningRate", "momentum", "useNesterov"},
-       validate_momentum},
-      {"adam", {}, defaults("adam", 0.001f), {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam},
+       validate_momentum, make_momentum},
+      {"adam", {}, defaults("adam", 0.001f), {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam, make_adam},
       {"rmsprop", {"RMSProp"}, defaults("rmsprop", 0.001f), {"learningRate", "decay", "rho", "momentum", "epsilon"},
-       validate_rmsprop},
+       validate_rmsprop, make_rmsprop},
       {"adagrad", {}, defaults("adagrad", 0.01f), {"learningRate", "initialAccumulatorValue", "epsilon"},
-       validate_adagrad},
+       validate_adagrad, make_adagrad},
   };
   return table;
 }
@@ -703,103 +709,6 @@ const OptimizerInfo& find_optimizer(const std::string& name) {
   const OptimizerInfo* r = find_row(optimizer_table(), name);
   NNPLAY_CHECK(r, "unknown optimizer " << quoted_bounded(name) << "; allowed: " << join_names(optimizer_names()));
   return *r;
-}
-
-// ---- Compile spec ------------------------------------------------------------------------------------------
-
-namespace {
-
-float get_number(const json& obj, const char* key, const std::string& where) {
-  const json& v = obj.at(key);
-  NNPLAY_CHECK(v.is_number(), where << "." << key << " must be a finite number, got " << describe_json_value(v));
-  return v.get<float>();
-}
-
-}  // namespace
-
-CompileSpec parse_compile_spec(const std::string& text) {
-  check_json_depth(text, kMaxJsonDepth, "compile spec");
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(std::string("compile spec is not valid JSON: ") + e.what());
-  }
-  NNPLAY_CHECK(j.is_object(), "compile spec must be a JSON object, got " << describe_json_value(j));
-  for (auto it = j.begin(); it != j.end(); ++it)
-    NNPLAY_CHECK(it.key() == "optimizer" || it.key() == "loss" || it.key() == "metrics",
-                 "compile spec: unknown field \"" << it.key().substr(0, 40)
-                                                  << "\"; allowed fields: optimizer, loss, metrics");
-  CompileSpec spec;
-  if (j.contains("optimizer")) {
-    const json& o = j.at("optimizer");
-    if (o.is_string()) {
-      spec.optimizer = find_optimizer(o.get<std::string>()).defaults;
-    } else {
-      NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name (" << join_names(optimizer_names())
-                                                                            << ") or an object, got "
-                                                                            << describe_json_value(o));
-      // The library sends one config shape for every optimizer, so the keys of all of them are
-      // accepted; each optimizer reads only its own (OptimizerInfo::keys).
-      std::vector<std::string> allowed = {"name"};
-      for (const OptimizerInfo& info : optimizer_table())
-        for (const std::string& k : info.keys)
-          if (!contains(allowed, k)) allowed.push_back(k);
-      for (auto it = o.begin(); it != o.end(); ++it)
-        NNPLAY_CHECK(contains(allowed, it.key()), "optimizer: unknown field \"" << it.key().substr(0, 40)
-                                                                                << "\"; allowed fields: "
-                                                                                << join_names(allowed));
-      NNPLAY_CHECK(o.contains("name"), "optimizer: missing \"name\"; allowed: " << join_names(optimizer_names()));
-      NNPLAY_CHECK(o.at("name").is_string(), "optimizer.name must be a string, got " << describe_json_value(o.at("name")));
-      OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).defaults;
-      const std::string where = "optimizer";
-      if (o.contains("learningRate")) opt.learning_rate = get_number(o, "learningRate", where);
-      if (o.contains("beta1")) opt.beta1 = get_number(o, "beta1", where);
-      if (o.contains("beta2")) opt.beta2 = get_number(o, "beta2", where);
-      if (o.contains("epsilon") && !o.at("epsilon").is_null()) opt.epsilon = get_number(o, "epsilon", where);
-      if (o.contains("momentum")) opt.momentum = get_number(o, "momentum", where);
-      if (o.contains("useNesterov")) {
-        NNPLAY_CHECK(o.at("useNesterov").is_boolean(),
-                     "optimizer.useNesterov must be true or false, got " << describe_json_value(o.at("useNesterov")));
-        opt.use_nesterov = o.at("useNesterov").get<bool>();
-      }
-      if (o.contains("decay")) opt.decay = get_number(o, "decay", where);
-      if (o.contains("rho")) opt.decay = get_number(o, "rho", where);
-      if (o.contains("initialAccumulatorValue"))
-        opt.initial_accumulator_value = get_number(o, "initialAccumulatorValue", where);
-    }
-  }
-  if (j.contains("loss")) {
-    NNPLAY_CHECK(j.at("loss").is_string(), "compile spec.loss must be a name (" << join_names(loss_names())
-                                                                                << "), got "
-                                                                                << describe_json_value(j.at("loss")));
-    spec.loss = j.at("loss").get<std::string>();
-  }
-  if (j.contains("metrics")) {
-    const json& m = j.at("metrics");
-    NNPLAY_CHECK(m.is_array(), "compile spec.metrics must be an array such as [\"accuracy\"], got "
-                                   << describe_json_value(m));
-    for (const json& name : m) {
-      NNPLAY_CHECK(name.is_string(), "compile spec.metrics must hold names, got " << describe_json_value(name));
-      spec.metrics.push_back(name.get<std::string>());
-    }
-  }
-  validate_compile_spec(spec);
-  return spec;
-}
-
-void validate_compile_spec(const CompileSpec& spec) {
-  const OptimizerSpec& o = spec.optimizer;
-  const OptimizerInfo& info = find_optimizer(o.name);
-  NNPLAY_CHECK(std::isfinite(o.learning_rate) && o.learning_rate > 0.0f,
-               "optimizer " << o.name << ": learningRate must be a finite number > 0, got " << o.learning_rate);
-  info.validate(o);
-  find_loss(spec.loss);
-  std::set<std::string> seen;
-  for (const std::string& m : spec.metrics) {
-    const std::string log = canonical_metric_name(m);
-    NNPLAY_CHECK(seen.insert(log).second, "metric " << quoted_bounded(m) << " is listed twice");
-  }
 }
 
 // ---- Lists -------------------------------------------------------------------------------------------------
@@ -854,6 +763,15 @@ std::string engine_tables_json() {
     optimizers.push_back({{"name", o.name}, {"aliases", o.aliases}, {"keys", o.keys}, {"defaults", defaults}});
   }
   j["optimizers"] = optimizers;
+  json schedules = json::array();
+  for (const ScheduleInfo& r : schedule_table()) {
+    json keys = json::array();
+    for (const ConfigKey& k : r.keys)
+      keys.push_back({{"name", k.name}, {"type", type_name(k.type)}, {"required", k.required},
+                      {"default", value_to_json(k.default_value)}});
+    schedules.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys}});
+  }
+  j["schedules"] = schedules;
   return j.dump();
 }
 

@@ -105,6 +105,7 @@ struct LayerArgs {
   Shape output_shape;
   const Config* config = nullptr;
   std::vector<Variable> variables;  // in the order of the row's variables rule
+  std::string name;                 // the layer's spec name ("dropout_2")
 };
 
 struct LayerType {
@@ -179,18 +180,43 @@ struct MetricInfo {
 const std::vector<MetricInfo>& metric_table();
 const MetricInfo& find_metric(const std::string& name);
 
+// ---- Learning-rate schedules ---------------------------------------------------------------------
+// Keras semantics, step = the trainer's optimizer step counter (0 for the first update):
+//   exponentialDecay  initialLearningRate · decayRate^(step / decaySteps)   (floor of it when staircase)
+//   cosineDecay       initialLearningRate · ((1 − alpha) · ½(1 + cos(π · min(step, decaySteps) / decaySteps)) + alpha)
+//   stepDecay         initialLearningRate · gamma^floor(step / stepSize)   (PyTorch StepLR)
+// Given in the compile spec where the learning rate goes, as Keras passes a schedule object as
+// learning_rate: {"optimizer":{"name":"sgd","learningRate":{"schedule":"exponentialDecay",
+// "initialLearningRate":0.1,"decaySteps":100,"decayRate":0.5}}}.
+
+struct ScheduleInfo {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::vector<ConfigKey> keys;  // typed and defaulted like a layer's
+  double (*rate)(const Config& config, std::uint64_t step);
+};
+const std::vector<ScheduleInfo>& schedule_table();
+const ScheduleInfo& find_schedule(const std::string& name);  // throws "unknown schedule ...; allowed: ..."
+
 // ---- Optimizers -----------------------------------------------------------------------------------
+
+class Optimizer;  // optim/optimizer.h
 
 struct OptimizerSpec {
   std::string name = "sgd";  // sgd momentum adam rmsprop adagrad
-  float learning_rate = 0.01f;
+  float learning_rate = 0.01f;  // with a schedule: its initialLearningRate
   float beta1 = 0.9f, beta2 = 0.999f;  // adam
   float epsilon = 1e-7f;               // adam, rmsprop, adagrad (TF.js backend epsilon)
   float momentum = 0.0f;               // momentum, rmsprop
   bool use_nesterov = false;           // momentum
   float decay = 0.9f;                  // rmsprop (rho)
   float initial_accumulator_value = 0.1f;  // adagrad
+  std::string schedule;                // a row of schedule_table(), or empty: a constant learning rate
+  Config schedule_config;              // that row's keys, defaults filled in
 };
+
+// The learning rate at optimizer step `step` (0-based): the schedule's, or the constant one.
+float learning_rate_at(const OptimizerSpec& spec, std::uint64_t step);
 
 struct OptimizerInfo {
   std::string name;
@@ -198,29 +224,51 @@ struct OptimizerInfo {
   OptimizerSpec defaults;                // TF.js's defaults for the string form ('adam')
   std::vector<std::string> keys;         // the keys this optimizer reads
   void (*validate)(const OptimizerSpec& spec);  // throws Error naming the key and the range
+  std::unique_ptr<Optimizer> (*make)(const OptimizerSpec& spec);  // spec already validated
 };
 const std::vector<OptimizerInfo>& optimizer_table();
 const OptimizerInfo& find_optimizer(const std::string& name);
 
 // ---- Compile spec -----------------------------------------------------------------------------------
 
-//   {"optimizer":"adam" | {"name":"adam","learningRate":0.001,...},
-//    "loss":"binaryCrossentropy", "metrics":["accuracy"]}
+// v1: {"optimizer":"adam" | {"name":"adam","learningRate":0.001,...},
+//      "loss":"binaryCrossentropy", "metrics":["accuracy"]}
+// v2 (Keras compile for several outputs; v1 is the case of one name for every output):
+//   "loss": a name | {"name": ...} | [one per output, in output order] | {"<output layer>": loss}
+//   "lossWeights": [w per output] | {"<output layer>": w}   (default 1; total = Σ w·loss)
+//   "metrics": [names, applied to every output] | {"<output layer>": [names] | name}
+// Output names are the output layers' names (Graph's spec outputs); a map must name every output.
 struct CompileSpec {
   OptimizerSpec optimizer;
-  std::string loss = "meanSquaredError";  // any name or alias of loss_table()
-  std::vector<std::string> metrics;       // names or aliases of metric_table()
+  std::string loss = "meanSquaredError";  // every output's loss (v1); the first output's when per output
+  std::vector<std::string> metrics;       // every output's metrics, names or aliases of metric_table()
+  // Per output, when the spec gave a list (keys empty, by position) or a map (keys = output names).
+  std::vector<std::string> loss_keys, losses;
+  std::vector<std::string> loss_weight_keys;
+  std::vector<double> loss_weights;
+  std::vector<std::string> metric_keys;             // non-empty: metrics given as a map
+  std::vector<std::vector<std::string>> metric_lists;
 };
 CompileSpec parse_compile_spec(const std::string& json);
 void validate_compile_spec(const CompileSpec& spec);
 // The Logs name of a metric: "accuracy"/"acc" -> "acc", "mse"/"meanSquaredError" -> "mse".
 std::string canonical_metric_name(const std::string& name);
 
+// One output's part of a compile spec, resolved against the model's output names.
+struct OutputCompile {
+  std::string output;  // the output layer's name
+  std::string loss;    // canonical loss name
+  double weight = 1.0;
+  std::vector<std::string> metrics;  // as given (names or aliases)
+};
+// Throws Error when a list has the wrong length or a map misses or invents an output name.
+std::vector<OutputCompile> resolve_compile_spec(const CompileSpec& spec, const std::vector<std::string>& output_names);
+
 // ---- Lists for bindings (engineTables()) ------------------------------------------------------------
 
 // {"layers":[{"name":"dense","aliases":[...],"keys":[{"name":"units","type":"int","default":null,
 //  "required":true},...]}],"activations":[...],"initializers":[...],"losses":[...],"metrics":[...],
-//  "optimizers":[...]} — names, aliases and keys of every table, for the library's type lists.
+//  "optimizers":[...],"schedules":[...]} — names, aliases and keys of every table, for the library's type lists.
 std::string engine_tables_json();
 
 // Names of a table, in table order.

@@ -17,4 +17,15 @@ std::string describe_json_value(const nlohmann::json& v);
 // with `where`) and returns every key's value, defaults filled in.
 Config parse_config_object(const std::vector<ConfigKey>& keys, const nlohmann::json& obj, const std::string& where);
 
+// "text", cut at 40 characters.
+std::string quoted_bounded(const std::string& s);
+
+// Choice lists shared by the rows in registry.cpp and layer_rows_v2.cpp.
+const std::vector<std::string>& padding_names();
+const std::vector<std::string>& initializer_names_storage();
+
+// The rows of the layers of issue 6 §2 (dropout, batchNormalization, reshape, concatenate, add,
+// averagePooling2d, globalAveragePooling2d), appended to layer_table() (nn/layer_rows_v2.cpp).
+void append_layer_rows_v2(std::vector<LayerType>& table);
+
 }  // namespace nnplay

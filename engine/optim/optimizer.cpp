@@ -12,6 +12,12 @@ void Optimizer::set_learning_rate(float learning_rate) {
   learning_rate_ = learning_rate;
 }
 
+void Optimizer::set_scheduled_learning_rate(float learning_rate) {
+  NNPLAY_CHECK(std::isfinite(learning_rate) && learning_rate >= 0.0f,
+               "the learning-rate schedule gave " << learning_rate << "; it must be a finite number >= 0");
+  learning_rate_ = learning_rate;
+}
+
 void Optimizer::ensure_slots(std::vector<Tensor>& slots, const std::vector<Variable>& params, float fill) {
   if (slots.size() == params.size()) return;
   NNPLAY_CHECK(slots.empty(), "optimizer applied to a different parameter list than before");
@@ -24,13 +30,10 @@ void Optimizer::ensure_slots(std::vector<Tensor>& slots, const std::vector<Varia
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec) {
-  validate_compile_spec(CompileSpec{spec, "meanSquaredError", {}});
-  const std::string& name = find_optimizer(spec.name).name;
-  if (name == "sgd") return make_sgd(spec);
-  if (name == "momentum") return make_momentum(spec);
-  if (name == "adam") return make_adam(spec);
-  if (name == "rmsprop") return make_rmsprop(spec);
-  return make_adagrad(spec);
+  CompileSpec check;
+  check.optimizer = spec;
+  validate_compile_spec(check);
+  return find_optimizer(spec.name).make(spec);
 }
 
 }  // namespace nnplay

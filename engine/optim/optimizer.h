@@ -1,5 +1,5 @@
 // Optimizers: flat loops over each trainable Variable's value and grad, with TF.js's formulas and
-// defaults (tfjs-core src/optimizers/*). One class per file; make_optimizer picks by name.
+// defaults (tfjs-core src/optimizers/*). One class per file; make_optimizer calls the optimizer table row's factory.
 //
 // An optimizer keeps per-parameter state (moments, accumulators) indexed by the position in
 // the param list, so it must always be applied to the same list (one model).
@@ -24,6 +24,9 @@ class Optimizer {
   float learning_rate() const { return learning_rate_; }
   // Live change: keeps the state (moments, accumulators). Throws Error unless finite and > 0.
   void set_learning_rate(float learning_rate);
+  // A schedule's rate for the next step (the trainer asks it each step): 0 is allowed (a cosine
+  // decay's end). Keeps the state.
+  void set_scheduled_learning_rate(float learning_rate);
 
  protected:
   float learning_rate_;

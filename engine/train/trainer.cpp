@@ -40,46 +40,72 @@ int argmax(const float* v, int k) {
 
 }  // namespace
 
-void validate_loss_for_graph(const Graph& model, const CompileSpec& compile) {
-  NNPLAY_CHECK(model.num_inputs() == 1 && model.num_outputs() == 1,
-               "this trainer trains models with one input and one output; the model has " << model.num_inputs()
-                   << " inputs and " << model.num_outputs() << " outputs");
-  const Shape& out = model.output_shape(0);
-  const int units = model.output_size(0);
-  const LossInfo& loss = find_loss(compile.loss);
-  const LayerInfo& last = model.layer_info(model.num_layers() - 1);
-  if (loss.kind == LossKind::kCategoricalCrossentropy || loss.kind == LossKind::kSparseCategoricalCrossentropy) {
-    // TF.js would take classes along the last axis of an image output; this engine's losses
-    // see one flat row per sample, so ask for the usual flatten + dense head instead.
-    NNPLAY_CHECK(out.size() == 1, loss.name << " needs a flat model output (one value per class), but the last layer ("
-                                            << last.type << ") outputs " << shape_to_string(out)
-                                            << " per sample; end the model with flatten and a dense layer");
-    NNPLAY_CHECK(units > 1, loss.name << " needs an output layer with one unit per class (at least 2), but the "
-                                         "last layer has "
-                                      << units
-                                      << " unit; for two classes with one output unit use binaryCrossentropy "
-                                         "with a sigmoid activation");
+std::vector<std::string> output_names(const Graph& model) {
+  std::vector<std::string> names;
+  for (const NodeRef& r : model.spec().outputs) names.push_back(r.layer);
+  return names;
+}
+
+std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const CompileSpec& compile) {
+  std::vector<OutputCompile> outputs = resolve_compile_spec(compile, output_names(model));
+  const bool single = model.num_outputs() == 1;
+  for (int o = 0; o < model.num_outputs(); ++o) {
+    const Shape& out = model.output_shape(o);
+    const int units = model.output_size(o);
+    const LossInfo& loss = find_loss(outputs[static_cast<std::size_t>(o)].loss);
+    const LayerInfo& last = model.layer_info(single ? model.num_layers() - 1 : model.find_layer(outputs[static_cast<std::size_t>(o)].output));
+    const std::string layer_desc = single ? "the last layer" : "output \"" + last.name + "\"";
+    if (loss.kind == LossKind::kCategoricalCrossentropy || loss.kind == LossKind::kSparseCategoricalCrossentropy) {
+      // TF.js would take classes along the last axis of an image output; this engine's losses
+      // see one flat row per sample, so ask for the usual flatten + dense head instead.
+      NNPLAY_CHECK(out.size() == 1, loss.name << " needs a flat model output (one value per class), but "
+                                              << (single ? "the last layer (" + last.type + ")" : layer_desc + " (" + last.type + ")")
+                                              << " outputs " << shape_to_string(out)
+                                              << " per sample; end the model with flatten and a dense layer");
+      NNPLAY_CHECK(units > 1, loss.name << " needs an output layer with one unit per class (at least 2), but "
+                                        << layer_desc << " has " << units
+                                        << " unit; for two classes with one output unit use binaryCrossentropy "
+                                           "with a sigmoid activation");
+    }
+    if (loss.kind == LossKind::kBinaryCrossentropy) {
+      // Probabilities are needed; an unbounded output is clipped to [1e-7, 1 - 1e-7] and learns
+      // nothing outside that range.
+      const ActivationKind act = model.output_activation(o);
+      NNPLAY_CHECK(act == ActivationKind::kSigmoid || act == ActivationKind::kSoftmax,
+                   "binaryCrossentropy needs probabilities from " << layer_desc << ": use activation sigmoid (or "
+                                                                              "softmax), not "
+                                                                   << activation_name(act));
+    }
   }
-  if (loss.kind == LossKind::kBinaryCrossentropy) {
-    // Probabilities are needed; an unbounded output is clipped to [1e-7, 1 - 1e-7] and learns nothing
-    // outside that range.
-    const ActivationKind act = model.output_activation(0);
-    NNPLAY_CHECK(act == ActivationKind::kSigmoid || act == ActivationKind::kSoftmax,
-                 "binaryCrossentropy needs probabilities from the last layer: use activation sigmoid (or "
-                 "softmax), not "
-                     << activation_name(act));
-  }
+  return outputs;
 }
 
 Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(spec) {
   validate_compile_spec(spec_);
-  validate_loss_for_graph(model_, spec_);
-  // The fused gradient is decided from the built graph: is output 0 a sigmoid/softmax node?
-  loss_ = std::make_unique<Loss>(spec_.loss, model_.fusable_output_activation(0));
+  outputs_ = validate_loss_for_graph(model_, spec_);
+  const bool single = outputs_.size() == 1;
+  log_names_ = {"loss"};
+  heads_.resize(outputs_.size());
+  for (std::size_t o = 0; o < outputs_.size(); ++o) {
+    Head& h = heads_[o];
+    // The fused gradient is decided from the built graph: is output o a sigmoid/softmax node?
+    h.loss = std::make_unique<Loss>(outputs_[o].loss, model_.fusable_output_activation(static_cast<int>(o)));
+    h.weight = outputs_[o].weight;
+    for (const std::string& m : outputs_[o].metrics) h.metrics.push_back(&find_metric(m));
+    if (!single) {
+      h.loss_log = static_cast<int>(log_names_.size());
+      log_names_.push_back(outputs_[o].output + "_loss");
+    }
+  }
+  for (std::size_t o = 0; o < outputs_.size(); ++o)
+    for (const MetricInfo* m : heads_[o].metrics) {
+      heads_[o].metric_logs.push_back(static_cast<int>(log_names_.size()));
+      log_names_.push_back(single ? m->log_name : outputs_[o].output + "_" + m->log_name);
+    }
   optimizer_ = make_optimizer(spec_.optimizer);
   for (const Variable& v : model_.variables())
     if (v.trainable) trainable_.push_back(v);
-  for (const std::string& m : spec_.metrics) metrics_.push_back(&find_metric(m));
+  batch_xs_.resize(static_cast<std::size_t>(model_.num_inputs()));
 }
 
 Trainer::~Trainer() = default;
@@ -87,6 +113,7 @@ Trainer::~Trainer() = default;
 void Trainer::set_learning_rate(float learning_rate) {
   optimizer_->set_learning_rate(learning_rate);
   spec_.optimizer.learning_rate = learning_rate;
+  spec_.optimizer.schedule.clear();
 }
 
 void Trainer::set_regularization(float l1, float l2) {
@@ -101,34 +128,58 @@ void Trainer::set_regularization(float l1, float l2) {
     }
 }
 
-void Trainer::check_data(const Dataset& data, const char* what, bool contents) const {
+void Trainer::check_data(const TrainingData& data, const char* what, bool contents) const {
+  const bool single_in = model_.num_inputs() == 1, single_out = model_.num_outputs() == 1;
+  NNPLAY_CHECK(static_cast<int>(data.xs.size()) == model_.num_inputs(),
+               what << ": the model has " << model_.num_inputs() << " input" << (single_in ? "" : "s") << " but "
+                    << data.xs.size() << " x tensor" << (data.xs.size() == 1 ? " was" : "s were")
+                    << " given; give one per input, in the model's input order");
+  NNPLAY_CHECK(static_cast<int>(data.ys.size()) == model_.num_outputs(),
+               what << ": the model has " << model_.num_outputs() << " output" << (single_out ? "" : "s") << " but "
+                    << data.ys.size() << " y tensor" << (data.ys.size() == 1 ? " was" : "s were")
+                    << " given; give one per output, in the model's output order");
   const int n = data.size();
   NNPLAY_CHECK(n > 0, what << " is empty: at least one sample is needed");
-  NNPLAY_CHECK(data.y.rank() >= 1 && data.y.dim(0) == n,
-               what << ": x has " << n << " samples but y has " << (data.y.rank() ? data.y.dim(0) : 0)
-                    << "; they must match");
-  NNPLAY_CHECK(data.input_size() == model_.input_size(),
-               what << ": x has " << data.input_size() << " features per sample but the model's inputShape is ["
-                    << model_.input_size() << "]");
-  const int k = model_.output_size();
-  const int t = loss_->target_size(k);
-  if (loss_->sparse()) {
-    NNPLAY_CHECK(data.target_size() == 1, what << ": sparseCategoricalCrossentropy needs y [n, 1] holding class "
-                                                  "indices, but y has "
-                                               << data.target_size() << " columns per sample");
-  } else {
-    NNPLAY_CHECK(data.target_size() == t, what << ": y has " << data.target_size()
-                                               << " columns per sample but the model outputs " << k
-                                               << (k > 1 && loss_->kind() == LossKind::kCategoricalCrossentropy
-                                                       ? " (one-hot labels; for class indices use "
-                                                         "sparseCategoricalCrossentropy)"
-                                                       : ""));
+  const std::vector<std::string> outs = output_names(model_);
+  for (int i = 0; i < model_.num_inputs(); ++i) {
+    const Tensor& x = *data.xs[static_cast<std::size_t>(i)];
+    const std::string xname = single_in ? "x" : "x[" + std::to_string(i) + "]";
+    NNPLAY_CHECK(x.rank() >= 1 && x.dim(0) == n, what << ": " << xname << " has " << (x.rank() ? x.dim(0) : 0)
+                                                      << " samples but x[0] has " << n << "; they must match");
+    NNPLAY_CHECK(data.input_size(i) == model_.input_size(i),
+                 what << ": " << xname << " has " << data.input_size(i) << " features per sample but the model's "
+                      << (single_in ? std::string("inputShape") : "input \"" + model_.spec().inputs[static_cast<std::size_t>(i)].layer + "\"")
+                      << " is [" << model_.input_size(i) << "]");
+  }
+  for (int o = 0; o < model_.num_outputs(); ++o) {
+    const Tensor& y = *data.ys[static_cast<std::size_t>(o)];
+    const Loss& loss = *heads_[static_cast<std::size_t>(o)].loss;
+    const std::string yname = single_out ? "y" : "y[" + std::to_string(o) + "] (output \"" + outs[static_cast<std::size_t>(o)] + "\")";
+    NNPLAY_CHECK(y.rank() >= 1 && y.dim(0) == n, what << ": x has " << n << " samples but " << yname << " has "
+                                                      << (y.rank() ? y.dim(0) : 0) << "; they must match");
+    const int k = model_.output_size(o);
+    const int t = loss.target_size(k);
+    if (loss.sparse()) {
+      NNPLAY_CHECK(data.target_size(o) == 1, what << ": sparseCategoricalCrossentropy needs " << yname
+                                                  << " [n, 1] holding class indices, but " << yname << " has "
+                                                  << data.target_size(o) << " columns per sample");
+    } else {
+      NNPLAY_CHECK(data.target_size(o) == t, what << ": " << yname << " has " << data.target_size(o)
+                                                  << " columns per sample but the model outputs " << k
+                                                  << (k > 1 && loss.kind() == LossKind::kCategoricalCrossentropy
+                                                          ? " (one-hot labels; for class indices use "
+                                                            "sparseCategoricalCrossentropy)"
+                                                          : ""));
+    }
   }
   if (!contents || contents_prevalidated_) return;
-  validate_dataset(data);
-  if (loss_->sparse()) {
+  validate_training_data(data);
+  for (int o = 0; o < model_.num_outputs(); ++o) {
+    if (!heads_[static_cast<std::size_t>(o)].loss->sparse()) continue;
+    const Tensor& y = *data.ys[static_cast<std::size_t>(o)];
+    const int k = model_.output_size(o);
     for (int i = 0; i < n; ++i) {
-      float v = data.y[static_cast<std::size_t>(i)];
+      float v = y[static_cast<std::size_t>(i)];
       NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
                    what << ": sparseCategoricalCrossentropy labels must be class indices 0.." << (k - 1)
                         << " (one per output unit); sample " << i << " has label " << v);
@@ -151,28 +202,34 @@ void Trainer::begin_epoch(int n, bool shuffle) {
   cursor_ = 0;
 }
 
-void Trainer::gather(const Dataset& data, const int* idx, int b) {
-  const int in = data.input_size();
-  const int t = data.target_size();
-  batch_x_.resize({b, in});
-  batch_y_.resize({b, t});
-  for (int r = 0; r < b; ++r) {
-    const std::size_t src = static_cast<std::size_t>(idx[r]);
-    std::memcpy(batch_x_.data() + static_cast<std::size_t>(r) * in, data.x.data() + src * in, sizeof(float) * in);
-    std::memcpy(batch_y_.data() + static_cast<std::size_t>(r) * t, data.y.data() + src * t, sizeof(float) * t);
-  }
+namespace {
+
+void gather_rows(Tensor& batch, const Tensor& src, const int* idx, int b) {
+  const int cols = TrainingData::row_size(src);
+  batch.resize({b, cols});
+  for (int r = 0; r < b; ++r)
+    std::memcpy(batch.data() + static_cast<std::size_t>(r) * cols,
+                src.data() + static_cast<std::size_t>(idx[r]) * static_cast<std::size_t>(cols), sizeof(float) * cols);
 }
 
-void Trainer::add_metrics(const float* pred, const float* y, int b, std::vector<double>& sums) const {
-  const int k = model_.output_size();
-  const bool sparse = loss_->sparse();
-  for (std::size_t m = 0; m < metrics_.size(); ++m) {
-    MetricKind kind = metrics_[m]->kind;
+}  // namespace
+
+void Trainer::gather(const TrainingData& data, const int* idx, int b) {
+  for (std::size_t i = 0; i < batch_xs_.size(); ++i) gather_rows(batch_xs_[i], *data.xs[i], idx, b);
+  for (std::size_t o = 0; o < heads_.size(); ++o) gather_rows(heads_[o].batch_y, *data.ys[o], idx, b);
+}
+
+void Trainer::add_metrics(const Head& head, int output, const float* pred, const float* y, int b,
+                          std::vector<double>& sums) const {
+  const int k = model_.output_size(output);
+  const bool sparse = head.loss->sparse();
+  for (std::size_t m = 0; m < head.metrics.size(); ++m) {
+    MetricKind kind = head.metrics[m]->kind;
     if (kind == MetricKind::kAccuracy) {
       // TF.js's 'accuracy': binary (threshold 0.5, per element) for one output unit or binary
       // cross-entropy; categorical (argmax, against class indices for the sparse loss) otherwise.
-      kind = k == 1 || loss_->kind() == LossKind::kBinaryCrossentropy ? MetricKind::kBinaryAccuracy
-                                                                       : MetricKind::kCategoricalAccuracy;
+      kind = k == 1 || head.loss->kind() == LossKind::kBinaryCrossentropy ? MetricKind::kBinaryAccuracy
+                                                                           : MetricKind::kCategoricalAccuracy;
     }
     double sum = 0.0;
     for (int r = 0; r < b; ++r) {
@@ -202,52 +259,70 @@ void Trainer::add_metrics(const float* pred, const float* y, int b, std::vector<
         case MetricKind::kAccuracy: break;
       }
     }
-    sums[1 + m] += sum;
+    sums[static_cast<std::size_t>(head.metric_logs[m])] += sum;
   }
 }
 
 void Trainer::check_batch(const int* idx, int b) const {
-  const int k = model_.output_size();
-  const bool x_ok = vec_all_finite(batch_x_.data(), batch_x_.size());
-  const bool y_ok = vec_all_finite(batch_y_.data(), batch_y_.size());
-  const int in = batch_x_.dim(1), t = batch_y_.dim(1);
-  for (int r = 0; r < b; ++r) {
-    const float* x = batch_x_.data() + static_cast<std::size_t>(r) * in;
-    const float* y = batch_y_.data() + static_cast<std::size_t>(r) * t;
-    for (int c = 0; !x_ok && c < in; ++c)
-      NNPLAY_CHECK(std::isfinite(x[c]), "training data x holds " << (std::isnan(x[c]) ? "NaN" : "Infinity")
-                                                                 << " at sample " << idx[r] << ", column " << c
-                                                                 << "; every value must be a finite number");
-    for (int c = 0; !y_ok && c < t; ++c)
-      NNPLAY_CHECK(std::isfinite(y[c]), "training data y holds " << (std::isnan(y[c]) ? "NaN" : "Infinity")
-                                                                 << " at sample " << idx[r] << ", column " << c
-                                                                 << "; every value must be a finite number");
-    if (loss_->sparse())
-      NNPLAY_CHECK(y[0] >= 0.0f && y[0] < static_cast<float>(k) && std::floor(y[0]) == y[0],
-                   "training data: sparseCategoricalCrossentropy labels must be class indices 0.."
-                       << (k - 1) << " (one per output unit); sample " << idx[r] << " has label " << y[0]);
+  const bool single_in = batch_xs_.size() == 1, single_out = heads_.size() == 1;
+  for (std::size_t i = 0; i < batch_xs_.size(); ++i) {
+    const Tensor& bx = batch_xs_[i];
+    if (vec_all_finite(bx.data(), bx.size())) continue;
+    const int in = bx.dim(1);
+    const std::string xname = single_in ? "x" : "x[" + std::to_string(i) + "]";
+    for (int r = 0; r < b; ++r)
+      for (int c = 0; c < in; ++c) {
+        const float v = bx[static_cast<std::size_t>(r) * in + c];
+        NNPLAY_CHECK(std::isfinite(v), "training data " << xname << " holds " << (std::isnan(v) ? "NaN" : "Infinity")
+                                                        << " at sample " << idx[r] << ", column " << c
+                                                        << "; every value must be a finite number");
+      }
+  }
+  for (std::size_t o = 0; o < heads_.size(); ++o) {
+    const Tensor& by = heads_[o].batch_y;
+    const int t = by.dim(1);
+    const std::string yname = single_out ? "y" : "y[" + std::to_string(o) + "]";
+    const bool y_ok = vec_all_finite(by.data(), by.size());
+    const int k = model_.output_size(static_cast<int>(o));
+    for (int r = 0; r < b; ++r) {
+      const float* y = by.data() + static_cast<std::size_t>(r) * t;
+      for (int c = 0; !y_ok && c < t; ++c)
+        NNPLAY_CHECK(std::isfinite(y[c]), "training data " << yname << " holds " << (std::isnan(y[c]) ? "NaN" : "Infinity")
+                                                           << " at sample " << idx[r] << ", column " << c
+                                                           << "; every value must be a finite number");
+      if (heads_[o].loss->sparse())
+        NNPLAY_CHECK(y[0] >= 0.0f && y[0] < static_cast<float>(k) && std::floor(y[0]) == y[0],
+                     "training data: sparseCategoricalCrossentropy labels must be class indices 0.."
+                         << (k - 1) << " (one per output unit); sample " << idx[r] << " has label " << y[0]);
+    }
   }
 }
 
 Logs Trainer::make_logs(const std::vector<double>& sums, long long samples) const {
   Logs logs;
   const double n = samples > 0 ? static_cast<double>(samples) : 1.0;
-  logs.values.emplace_back("loss", sums[0] / n);
-  for (std::size_t m = 0; m < metrics_.size(); ++m) logs.values.emplace_back(metrics_[m]->log_name, sums[1 + m] / n);
+  for (std::size_t i = 0; i < log_names_.size(); ++i) logs.values.emplace_back(log_names_[i], sums[i] / n);
   return logs;
 }
 
-void Trainer::train_batch(const Dataset& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums) {
+void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums) {
   gather(data, idx, b);
   if (!contents_prevalidated_) check_batch(idx, b);
-  const int k = model_.output_size();
   // A stream per step, from the model seed and the step number: a dropout mask depends on
   // neither the platform nor how the steps were split into calls.
   Rng step_rng(model_.seed(), 0xbb67ae8584caa73bULL + steps_done_);
   const PassContext ctx{true, &step_rng, b};
-  model_.forward(ctx, {batch_x_.data()});
-  const Tensor& out = model_.output(0);
-  double loss = loss_->forward(out.data(), batch_y_.data(), b, k);
+  std::vector<const float*> xs;
+  for (const Tensor& x : batch_xs_) xs.push_back(x.data());
+  model_.forward(ctx, xs);
+  double loss = 0.0;
+  std::vector<double> output_losses(heads_.size());
+  for (std::size_t o = 0; o < heads_.size(); ++o) {
+    const Head& h = heads_[o];
+    output_losses[o] = h.loss->forward(model_.output(static_cast<int>(o)).data(), h.batch_y.data(), b,
+                                       model_.output_size(static_cast<int>(o)));
+    loss += h.weight * output_losses[o];
+  }
   for (const Variable& p : trainable_)
     if (p.l1 > 0.0f || p.l2 > 0.0f) loss += regularization_forward(p.value->data(), p.value->size(), p.l1, p.l2);
   loss += model_.added_loss();
@@ -260,20 +335,34 @@ void Trainer::train_batch(const Dataset& data, const int* idx, int b, int step_i
   };
   if (!std::isfinite(loss)) throw diverged();
 
-  add_metrics(out.data(), batch_y_.data(), b, sums);
   sums[0] += loss * b;
-
-  d_output_.resize({b, k});
-  loss_->backward(d_output_.data(), out.data(), batch_y_.data(), b, k);
-  // Fused: d_output_ is the gradient w.r.t. the output activation's input; seed it there.
-  const int seed_node = loss_->fused() ? model_.pre_activation_node(0) : model_.output_node(0);
-  model_.backward(ctx, {GradientSeed{seed_node, d_output_.data()}});
+  std::vector<GradientSeed> seeds;
+  for (std::size_t o = 0; o < heads_.size(); ++o) {
+    Head& h = heads_[o];
+    const int out = static_cast<int>(o);
+    const int k = model_.output_size(out);
+    const Tensor& pred = model_.output(out);
+    add_metrics(h, out, pred.data(), h.batch_y.data(), b, sums);
+    if (heads_.size() > 1) sums[static_cast<std::size_t>(h.loss_log)] += output_losses[o] * b;
+    h.d_output.resize({b, k});
+    h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b, k);
+    if (h.weight != 1.0) {
+      const float w = static_cast<float>(h.weight);
+      for (std::size_t i = 0; i < h.d_output.size(); ++i) h.d_output[i] *= w;
+    }
+    // Fused: d_output is the gradient w.r.t. the output activation's input; seed it there.
+    const int seed_node = h.loss->fused() ? model_.pre_activation_node(out) : model_.output_node(out);
+    seeds.push_back(GradientSeed{seed_node, h.d_output.data()});
+  }
+  model_.backward(ctx, seeds);
   for (Variable& p : trainable_) {
     if (p.l1 > 0.0f || p.l2 > 0.0f)
       regularization_backward(p.grad->data(), p.value->data(), p.value->size(), p.l1, p.l2);
     // An overflowing gradient would turn the weights into NaN: stop before the update.
     if (!vec_all_finite(p.grad->data(), p.grad->size())) throw diverged();
   }
+  if (!spec_.optimizer.schedule.empty())
+    optimizer_->set_scheduled_learning_rate(learning_rate_at(spec_.optimizer, steps_done_));
   optimizer_->apply(trainable_);
   ++steps_done_;
   // A finite gradient times a large learning rate can still overflow a weight. Report it at
@@ -283,12 +372,12 @@ void Trainer::train_batch(const Dataset& data, const int* idx, int b, int step_i
     if (!vec_all_finite(p.value->data(), p.value->size())) throw diverged();
 }
 
-Logs Trainer::train_epoch(const Dataset& data, int batch_size, bool shuffle) {
+Logs Trainer::train_epoch(const TrainingData& data, int batch_size, bool shuffle) {
   NNPLAY_CHECK(batch_size > 0, "batchSize must be an integer > 0, got " << batch_size);
   check_data(data, "training data", true);
   const int n = data.size();
   begin_epoch(n, shuffle);
-  std::vector<double> sums(1 + metrics_.size(), 0.0);
+  std::vector<double> sums(log_names_.size(), 0.0);
   int step = 0;
   while (cursor_ < order_.size()) {
     int b = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(batch_size), order_.size() - cursor_));
@@ -299,14 +388,14 @@ Logs Trainer::train_epoch(const Dataset& data, int batch_size, bool shuffle) {
   return make_logs(sums, n);
 }
 
-Logs Trainer::train_steps(const Dataset& data, int steps, int batch_size, bool shuffle) {
+Logs Trainer::train_steps(const TrainingData& data, int steps, int batch_size, bool shuffle) {
   NNPLAY_CHECK(batch_size > 0, "batchSize must be an integer > 0, got " << batch_size);
   NNPLAY_CHECK(steps >= 0, "steps must be an integer >= 0, got " << steps);
   // The playground calls this many times a second: the shapes are checked here, the contents
   // batch by batch (train_batch), so the cost stays proportional to the steps taken.
   check_data(data, "training data", false);
   const int n = data.size();
-  std::vector<double> sums(1 + metrics_.size(), 0.0);
+  std::vector<double> sums(log_names_.size(), 0.0);
   long long samples = 0;
   for (int s = 0; s < steps; ++s) {
     if (order_.size() != static_cast<std::size_t>(n) || cursor_ >= order_.size()) begin_epoch(n, shuffle);
@@ -320,22 +409,27 @@ Logs Trainer::train_steps(const Dataset& data, int steps, int batch_size, bool s
   return make_logs(sums, samples);
 }
 
-Logs Trainer::evaluate(const Dataset& data, int batch_size) {
+Logs Trainer::evaluate(const TrainingData& data, int batch_size) {
   NNPLAY_CHECK(batch_size > 0, "batchSize must be an integer > 0, got " << batch_size);
   check_data(data, "evaluation data", true);
   const int n = data.size();
-  const int k = model_.output_size();
-  const int t = data.target_size();
-  const int in = data.input_size();
-  std::vector<double> sums(1 + metrics_.size(), 0.0);
+  std::vector<double> sums(log_names_.size(), 0.0);
+  std::vector<const float*> xs(data.xs.size());
   for (int start = 0; start < n; start += batch_size) {
     int b = std::min(batch_size, n - start);
     // Contiguous rows: no gather needed.
-    const float* x = data.x.data() + static_cast<std::size_t>(start) * in;
-    const float* y = data.y.data() + static_cast<std::size_t>(start) * t;
-    const Tensor& out = model_.forward(x, b);
-    sums[0] += loss_->forward(out.data(), y, b, k) * b;
-    add_metrics(out.data(), y, b, sums);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      xs[i] = data.xs[i]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.input_size(static_cast<int>(i)));
+    model_.forward(PassContext{false, nullptr, b}, xs);
+    for (std::size_t o = 0; o < heads_.size(); ++o) {
+      const int out = static_cast<int>(o);
+      const Tensor& pred = model_.output(out);
+      const float* y = data.ys[o]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.target_size(out));
+      const double l = heads_[o].loss->forward(pred.data(), y, b, model_.output_size(out));
+      sums[0] += heads_[o].weight * l * b;
+      if (heads_.size() > 1) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;
+      add_metrics(heads_[o], out, pred.data(), y, b, sums);
+    }
   }
   return make_logs(sums, n);
 }

@@ -1,11 +1,16 @@
-// Trainer: the fit loop over a Graph (nn/graph.h) with one input and one output. Mini-batches,
-// per-epoch shuffling (seeded), loss + metrics on train and validation data, and a divergence
-// guard. One Trainer per compiled model.
+// Trainer: the fit loop over a Graph (nn/graph.h) with any number of inputs and outputs.
+// Mini-batches, per-epoch shuffling (seeded), a loss (with a weight) and metrics per output on
+// train and validation data, a learning-rate schedule, and a divergence guard. One Trainer per
+// compiled model.
 //
-// The steps of one batch (train_batch): gather -> forward (training, a per-step Rng) -> loss +
-// regularization + added losses -> seed the backward (at the output, or at the output
-// activation's input when the loss fuses with it) -> regularization gradients -> optimizer on
-// the trainable variables.
+// The steps of one batch (train_batch): gather every x and y -> forward (training, a per-step
+// Rng) -> Σ weight·loss over the outputs + regularization + the layers' added losses -> seed
+// the backward at every output (at the output activation's input when that output's loss fuses
+// with it; scaled by the loss weight) -> regularization gradients -> the schedule's learning
+// rate for this step -> optimizer on the trainable variables.
+//
+// Data comes as a TrainingData (data/dataset.h): xs in the graph's input order, ys in its
+// output order. A Dataset converts to one, so single-input, single-output callers pass it as is.
 //
 // This header is the engine's public training surface (bindings/ and tests/ use it).
 #pragma once
@@ -26,6 +31,8 @@ class Loss;
 
 // Named figures in a fixed order: "loss" first, then each metric as compiled, by its log name
 // ("acc", "mse"; nn/registry.h's metric table). Values are means over the samples seen.
+// With several outputs, Keras's names: "loss" (the weighted total), "<output>_loss" per output,
+// then "<output>_<metric>" per output and metric.
 struct Logs {
   std::vector<std::pair<std::string, double>> values;
   double get(const std::string& name) const;  // throws Error for an unknown name
@@ -37,29 +44,35 @@ class TrainingDiverged : public Error {
   using Error::Error;
 };
 
-// Whether the loss fits the graph's output (categorical losses need a flat output of >= 2
-// units, binaryCrossentropy needs sigmoid/softmax probabilities). Throws Error.
-void validate_loss_for_graph(const Graph& model, const CompileSpec& compile);
+// Whether each output's loss fits it (categorical losses need a flat output of >= 2 units,
+// binaryCrossentropy needs sigmoid/softmax probabilities), and the compile spec's lists and maps
+// fit the outputs. Returns the per-output part. Throws Error.
+std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const CompileSpec& compile);
+// The model's output names, in output order (what compile maps and log names use).
+std::vector<std::string> output_names(const Graph& model);
 
 class Trainer {
  public:
-  // Validates that the loss fits the model's output (e.g. sparse CE needs > 1 output unit
-  // and an integer label column). Throws Error.
+  // Validates that each loss fits its output (e.g. sparse CE needs > 1 output unit and an
+  // integer label column). Throws Error.
   Trainer(Graph& model, const CompileSpec& spec);
   ~Trainer();
 
   // Live changes (playground sliders): keep the optimizer state and the epoch position.
+  // set_learning_rate replaces a schedule with this constant rate.
   void set_learning_rate(float learning_rate);       // throws Error unless finite and > 0
   void set_regularization(float l1, float l2);        // on every trainable kernel; both >= 0
+  // The rate the next step will use (the schedule's at steps_done(), or the constant one).
+  float learning_rate() const { return learning_rate_at(spec_.optimizer, steps_done_); }
 
   // One pass over data in mini-batches of batch_size (the last may be smaller).
   // Shuffles first when shuffle is true (seeded from the model seed and the epoch number).
-  Logs train_epoch(const Dataset& data, int batch_size, bool shuffle);
+  Logs train_epoch(const TrainingData& data, int batch_size, bool shuffle);
   // `steps` mini-batches continuing where the last call stopped; starting a new epoch (and a
   // new shuffle) whenever the data is exhausted. Returns the mean figures over those steps.
-  Logs train_steps(const Dataset& data, int steps, int batch_size, bool shuffle);
+  Logs train_steps(const TrainingData& data, int steps, int batch_size, bool shuffle);
   // Loss and metrics over data, no parameter change.
-  Logs evaluate(const Dataset& data, int batch_size);
+  Logs evaluate(const TrainingData& data, int batch_size);
 
   // The caller (TrainingSession) validated every value and label once, when the data was
   // loaded: train and evaluate then check shapes only, never contents, per call or per batch.
@@ -67,31 +80,46 @@ class Trainer {
 
   int epochs_done() const { return epochs_done_; }
   std::uint64_t steps_done() const { return steps_done_; }
+  // The per-output part of the compile spec (output names, losses, weights, metrics).
+  const std::vector<OutputCompile>& outputs() const { return outputs_; }
+  // The names Logs will carry, in order.
+  const std::vector<std::string>& log_names() const { return log_names_; }
 
  private:
+  // One output's loss, metrics and batch buffers.
+  struct Head {
+    std::unique_ptr<Loss> loss;
+    double weight = 1.0;
+    std::vector<const MetricInfo*> metrics;
+    int loss_log = 0;               // index into sums / log_names_ of its loss (0 for one output)
+    std::vector<int> metric_logs;   // of each metric
+    Tensor batch_y, d_output;       // gathered targets; loss gradient [batch, output_size]
+  };
+
   Graph& model_;
   CompileSpec spec_;
+  std::vector<OutputCompile> outputs_;
+  std::vector<Head> heads_;
+  std::vector<std::string> log_names_;
   std::vector<Variable> trainable_;  // what the optimizer updates (shares the graph's tensors)
   std::unique_ptr<Optimizer> optimizer_;
-  std::unique_ptr<Loss> loss_;
   int epochs_done_ = 0;
   bool contents_prevalidated_ = false;
   std::uint64_t steps_done_ = 0;
   std::vector<int> order_;   // current epoch's sample order
   std::size_t cursor_ = 0;   // position in order_ for train_steps
-  std::vector<const MetricInfo*> metrics_;  // in compiled order
-  Tensor batch_x_, batch_y_;  // the gathered mini-batch
-  Tensor d_output_;           // loss gradient [batch, output_size]
+  std::vector<Tensor> batch_xs_;  // the gathered mini-batch, per input
 
   // Shapes vs the model (always); contents (NaN/Inf, sparse label range) when `contents`.
-  void check_data(const Dataset& data, const char* what, bool contents) const;
+  void check_data(const TrainingData& data, const char* what, bool contents) const;
   // The same content checks on the gathered batch; idx names the samples in messages.
   void check_batch(const int* idx, int b) const;
   void begin_epoch(int n, bool shuffle);
-  void gather(const Dataset& data, const int* idx, int b);
-  // sums[0] is the loss, sums[1 + m] metric m; each a sum over samples.
-  void train_batch(const Dataset& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums);
-  void add_metrics(const float* pred, const float* y, int b, std::vector<double>& sums) const;
+  void gather(const TrainingData& data, const int* idx, int b);
+  // sums is indexed like log_names_; each a sum over samples.
+  void train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums);
+  void add_metrics(const Head& head, int output, const float* pred, const float* y, int b,
+                   std::vector<double>& sums) const;
   Logs make_logs(const std::vector<double>& sums, long long samples) const;
 };
 

@@ -20,7 +20,7 @@ afterAll(() => {
   expect(m.liveWasmObjects).toBe(0);
 });
 
-/** Whether the engine has a table row for this layer type (rows are being added on engine3). */
+/** Whether the engine has a table row for this layer type (the parity tests below need them). */
 function hasRow(type: string): boolean {
   return nn.engineTables().layers.some((r) => r.name === type);
 }
@@ -276,11 +276,9 @@ describe('the TS name lists are the engine tables', () => {
     expect([...nn.losses]).toEqual(t.losses.map((r) => r.name));
     expect([...nn.metricNames]).toEqual(t.metrics.map((r) => r.name));
     expect([...nn.optimizerNames].sort()).toEqual(t.optimizers.map((r) => r.name).sort());
-    // Every engine row has a factory type; the pending ones are those whose rows are not in yet.
-    const engine = t.layers.map((r) => r.name);
-    expect([...nn.layerTypes]).toEqual(engine.filter((n) => (nn.layerTypes as readonly string[]).includes(n)));
-    for (const name of engine) expect([...nn.layerTypes, ...nn.pendingLayerTypes]).toContain(name);
-    for (const name of nn.layerTypes) expect(engine).toContain(name);
+    expect([...nn.layerTypes]).toEqual(t.layers.map((r) => r.name));
+    // Every row has a factory (nn.layers.<type>, the input row as nn.layers.inputLayer).
+    for (const name of nn.layerTypes) expect(typeof (nn.layers as Record<string, unknown>)[name === 'input' ? 'inputLayer' : name]).toBe('function');
   });
 });
 
@@ -330,7 +328,7 @@ describe('layer factories', () => {
     expect(nn.layers.averagePooling2d({ poolSize: 3 }).config).toEqual({ poolSize: [3, 3] });
   });
 
-  // These need the engine rows of engine3; they skip themselves (with this reason) until merged.
+  // These need the engine rows of the new layers; without them they skip (with this reason).
   test('concatenate/add branch: shapes, predictions and TF.js 4.22 parity (needs engine rows concatenate, add)', (ctx) => {
     if (!hasRow('concatenate') || !hasRow('add')) ctx.skip();
     const x = nn.input({ shape: [3], name: 'x' });
@@ -351,25 +349,50 @@ describe('layer factories', () => {
     const ws = model.getWeights();
     tmodel.setWeights(ws.map((w) => tf.tensor(w.dataSync(), w.shape as number[])));
     const xs = random([6, 3], 9);
-    const mine = (model.predict(xs) as nn.Tensor).dataSync();
+    const prediction = model.predict(xs) as nn.Tensor;
+    const mine = prediction.dataSync();
     const theirs = (tmodel.predict(tf.tensor(xs.dataSync(), [6, 3])) as tf.Tensor).dataSync();
     Array.from(mine).forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
-    disposeAll(xs, ...ws, model);
+    disposeAll(xs, prediction, ...ws, model);
     tmodel.dispose();
   });
 
   test('dropout and batchNormalization in inference match TF.js 4.22 (needs engine rows dropout, batchNormalization)', (ctx) => {
     if (!hasRow('dropout') || !hasRow('batchNormalization')) ctx.skip();
     const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.batchNormalization({}), nn.layers.dropout({ rate: 0.5 })], seed: 2 });
-    const ws = model.getWeights();
+    // Non-trivial statistics (moving_variance > 0), so inference really uses them.
+    const init = model.getWeights();
+    const ws = init.map((w, i) => (i === 5 ? nn.tensor(Float32Array.from(w.dataSync(), (_, j) => 0.5 + j * 0.3), w.shape) : i >= 2 ? random(w.shape, 20 + i) : w));
+    model.setWeights(ws);
     expect(ws.map((w) => w.shape)).toEqual([[3, 4], [4], [4], [4], [4], [4]]);
     const tmodel = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4 }), tf.layers.batchNormalization({}), tf.layers.dropout({ rate: 0.5 })] });
     tmodel.setWeights(ws.map((w) => tf.tensor(w.dataSync(), w.shape as number[])));
     const xs = random([5, 3], 3);
-    const mine = model.predict(xs).dataSync();
+    const prediction = model.predict(xs);
+    const mine = prediction.dataSync();
     const theirs = (tmodel.predict(tf.tensor(xs.dataSync(), [5, 3])) as tf.Tensor).dataSync();
     Array.from(mine).forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
-    disposeAll(xs, ...ws, model);
+    disposeAll(xs, prediction, ...init, ...ws.slice(2), model);
+    tmodel.dispose();
+  });
+
+  test('batchNormalization in training (one SGD epoch) matches TF.js 4.22, moving statistics included (needs engine row batchNormalization)', async (ctx) => {
+    if (!hasRow('batchNormalization')) ctx.skip();
+    const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.batchNormalization({ momentum: 0.9 }), nn.layers.dense({ units: 1 })], seed: 6 });
+    model.compile({ optimizer: nn.train.sgd(0.1), loss: 'meanSquaredError' });
+    const tmodel = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4 }), tf.layers.batchNormalization({ momentum: 0.9 }), tf.layers.dense({ units: 1 })] });
+    tmodel.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const ws = model.getWeights();
+    tmodel.setWeights(ws.map((w) => tf.tensor(w.dataSync(), w.shape as number[])));
+    const xs = random([8, 3], 11);
+    const ys = random([8, 1], 12);
+    const h = await model.fit(xs, ys, { epochs: 2, batchSize: 4, shuffle: false });
+    const th = await tmodel.fit(tf.tensor(xs.dataSync(), [8, 3]), tf.tensor(ys.dataSync(), [8, 1]), { epochs: 2, batchSize: 4, shuffle: false });
+    h.history.loss.forEach((v, i) => expect(v).toBeCloseTo(th.history.loss[i] as number, 5));
+    const after = model.getWeights();
+    const tafter = tmodel.getWeights();
+    after.forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) => expect(v).toBeCloseTo(tafter[i].dataSync()[j], 5)));
+    disposeAll(xs, ys, ...ws, ...after, model);
     tmodel.dispose();
   });
 });

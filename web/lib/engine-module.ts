@@ -86,6 +86,35 @@ export interface WasmModel extends EmbindObject {
   weightShapeJson(i: number): string; // e.g. "[2,8]"
   weightPtr(i: number): number;
   weightSize(i: number): number;
+
+  // ---- Graphs of several inputs / outputs (compile v2: a loss per output, lossWeights,
+  // metrics per output; logs then carry "loss", "<output>_loss", "<output>_<metric>").
+  // The Dataset calls above keep driving one input and one output.
+  fitEpochMulti(data: WasmMultiData, batchSize: number, shuffle: boolean): string;
+  trainStepsMulti(data: WasmMultiData, steps: number, batchSize: number, shuffle: boolean): string;
+  evaluateMulti(data: WasmMultiData, batchSize: number): string;
+  /** Every output over data's xs; output o [n, outputSize(o)] at outputPtr(o). '' or error. */
+  predictMulti(data: WasmMultiData): string;
+  outputPtr(output: number): number; // 0 before predictMulti or out of range
+  numInputs(): number;
+  numOutputs(): number;
+  inputShapeAtJson(input: number): string; // "[]" out of range
+  outputShapeJson(output: number): string;
+  /** JSON array of the output layers' names, in output order, e.g. '["reg","cls"]'. */
+  outputNamesJson(): string;
+  /** The learning rate the next training step uses: the schedule's, or the constant one. */
+  learningRate(): number;
+}
+
+/** One x tensor per model input and one y per output, in the model's order, each [n, size]. */
+export interface WasmMultiData extends EmbindObject {
+  allocateX(i: number, n: number, size: number): string; // '' or error
+  allocateY(i: number, n: number, size: number): string;
+  numX(): number;
+  numY(): number;
+  xPtr(i: number): number;
+  yPtr(i: number): number;
+  size(): number; // samples of x 0
 }
 
 /**
@@ -179,6 +208,7 @@ export interface NnplayModule {
   HEAPU8: Uint8Array;
   Dataset: new () => WasmDataset;
   Model: new () => WasmModel;
+  MultiData: new () => WasmMultiData;
   Playground: new () => WasmPlayground;
   Session: new () => WasmSession;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */

@@ -74,3 +74,21 @@ export function checkLayerConfig(type: string, config: Record<string, unknown>, 
   if ('error' in out) throw new Error(`nnplay: ${out.error}`);
   return out;
 }
+
+/**
+ * The model-level weight order of Keras and TF.js (model.getWeights()): every trainable variable
+ * in layer order, then every non-trainable one (batchNormalization's moving statistics), as
+ * indices into the engine's order (layer by layer). For a model without non-trainable variables
+ * it is the engine's order; with them it is what TF.js's setWeights() expects.
+ */
+export function kerasWeightOrder(inspection: Inspection): number[] {
+  const all = inspection.layers.flatMap((l) => l.variables);
+  const order = all.map((_, i) => i);
+  return [...order.filter((i) => all[i].trainable), ...order.filter((i) => !all[i].trainable)];
+}
+
+/** The variables in kerasWeightOrder(). */
+export function kerasWeights(inspection: Inspection): InspectedVariable[] {
+  const all = inspection.layers.flatMap((l) => l.variables);
+  return kerasWeightOrder(inspection).map((i) => all[i]);
+}

@@ -63,7 +63,6 @@ export {
   biasInitializers,
   paddings,
   layerTypes,
-  pendingLayerTypes,
 } from './layers';
 export type {
   DenseLayerArgs,

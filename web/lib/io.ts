@@ -9,6 +9,7 @@
 import { describe } from './describe';
 import { describe as quote } from './describe';
 import { type Layer, layerFromConfig, layerFromSpec } from './layers';
+import { kerasWeights } from './engine-tables';
 import { engine } from './memory';
 import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
 import { LayersModel, Sequential, model as makeFunctional } from './model';
@@ -41,8 +42,8 @@ export function modelToJSON(model: LayersModel): ModelJSON {
   const tensors = model.getWeights(); // also builds the engine model if needed
   try {
     const compiled = model.compiledWith;
-    // Weight names as the engine reports them (inspect), in the same Keras order as getWeights().
-    const names = model.inspection.layers.flatMap((l) => l.variables.map((v) => v.name));
+    // Weight names as the engine reports them (inspect), in getWeights()'s order.
+    const names = kerasWeights(model.inspection).map((v) => v.name);
     return toModelJSONv2({
       name: model.name,
       modelClass: model instanceof Sequential ? 'Sequential' : 'LayersModel',

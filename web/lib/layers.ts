@@ -26,11 +26,8 @@ export const paddings = ['valid', 'same'] as const;
 export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
-  'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'input',
-] as const;
-/** Layer types whose engine rows are being added (engine3); factories build their specs now. */
-export const pendingLayerTypes = [
-  'dropout', 'batchNormalization', 'reshape', 'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d',
+  'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
+  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
 
@@ -487,8 +484,8 @@ export class Flatten extends Layer {
 
 /**
  * A layer whose options are exactly its engine table row's keys: the engine checks them (range,
- * type, default) when the row exists; until then (rows still being added) `precheck` checks
- * their types here so a factory never accepts nonsense silently.
+ * type, default) when the engine is loaded; `precheck` checks their types here too, so a factory
+ * called before nn.ready() does not accept nonsense silently.
  */
 abstract class TableLayer extends Layer {
   readonly type: string;
@@ -564,13 +561,19 @@ export interface BatchNormalizationLayerArgs {
   center?: boolean;
   /** Default true: learn gamma. */
   scale?: boolean;
+  /** Defaults 'zeros', 'ones', 'zeros', 'ones'. */
+  betaInitializer?: KernelInitializer;
+  gammaInitializer?: KernelInitializer;
+  movingMeanInitializer?: KernelInitializer;
+  movingVarianceInitializer?: KernelInitializer;
   inputShape?: number[];
   name?: string;
 }
 export class BatchNormalization extends TableLayer {
   constructor(args: BatchNormalizationLayerArgs = {}) {
     const where = 'layers.batchNormalization()';
-    super('batchNormalization', where, args, ['axis', 'momentum', 'epsilon', 'center', 'scale'], '{momentum: 0.99}', (c) => {
+    const keys = ['axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer'];
+    super('batchNormalization', where, args, keys, '{momentum: 0.99}', (c) => {
       if (c.axis !== undefined && c.axis !== -1) fail(where, `axis must be -1 (the last axis), got ${describe(c.axis)}`);
       numberIn(where, 'momentum', c.momentum, 0, 1);
       if (c.epsilon !== undefined && (typeof c.epsilon !== 'number' || !(c.epsilon > 0) || !Number.isFinite(c.epsilon))) {
@@ -578,6 +581,9 @@ export class BatchNormalization extends TableLayer {
       }
       boolOf(where, 'center', c.center);
       boolOf(where, 'scale', c.scale);
+      for (const k of ['betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']) {
+        if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);
+      }
     });
   }
   getClassName(): string {
@@ -793,7 +799,7 @@ export function layerFromConfig(type: string, config: Record<string, unknown>, n
     case 'globalAveragePooling2d':
       return new GlobalAveragePooling2D(args);
     default:
-      fail('layers', `unknown layer type ${quote(type)}; allowed: ${[...layerTypes, ...pendingLayerTypes].join(', ')}`);
+      fail('layers', `unknown layer type ${quote(type)}; allowed: ${layerTypes.join(', ')}`);
   }
 }
 

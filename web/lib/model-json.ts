@@ -15,7 +15,7 @@
 // layer's own order: kernel then bias; gamma, beta, moving_mean, moving_variance), named
 // "<layer>/<weight>" by the engine, so a file round-trips bit for bit.
 import { describe, quote } from './describe';
-import { inspect } from './engine-tables';
+import { inspect, kerasWeights } from './engine-tables';
 import {
   type Conv2DSpec,
   type DenseSpec,
@@ -378,7 +378,7 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
   let expected: { name: string; shape: number[] }[] | null = null;
   if (isReady()) {
     try {
-      expected = inspect(spec, 'layers').layers.flatMap((l) => l.variables.map((v) => ({ name: v.name, shape: v.shape })));
+      expected = kerasWeights(inspect(spec, 'layers')).map((v) => ({ name: v.name, shape: v.shape }));
     } catch (err) {
       fail((err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, ''));
     }

@@ -24,7 +24,7 @@ import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerC
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
 import { InputLayer, Layer } from './layers';
-import { type Inspection, engineTables, inspect } from './engine-tables';
+import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engine-tables';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
@@ -535,9 +535,9 @@ export class LayersModel {
           'build, predict, getWeights/setWeights, summary and save/load work for it',
       );
     }
-    if (weights[0] !== 1) fail(where, `lossWeights of a one-output model must be 1 (the engine has no loss scale yet), got ${weights[0]}`);
     const loss = perOutput[0];
-    const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics });
+    // The engine's compile spec v2 takes lossWeights (a scale of the loss and its gradient).
+    const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics, ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}) });
     const model = this.#model(where);
     model.compile(json, where);
     this.#compiled = { json, loss, metrics: [...metrics], optimizer: { ...optimizer.config } };
@@ -954,7 +954,10 @@ export class LayersModel {
   getWeights(): Tensor[] {
     const model = this.#model('getWeights()');
     const { table, values } = model.weights();
-    return table.map((w) => new Tensor(values.slice(w.offset, w.offset + w.size), w.shape));
+    return kerasWeightOrder(this.inspection).map((i) => {
+      const w = table[i];
+      return new Tensor(values.slice(w.offset, w.offset + w.size), w.shape);
+    });
   }
 
   /** Replaces all weights; same order and shapes as getWeights(). Keeps the optimizer state. */
@@ -962,7 +965,8 @@ export class LayersModel {
     const where = 'setWeights()';
     const model = this.#model(where);
     if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
-    const current = model.weightsTable;
+    const order = kerasWeightOrder(this.inspection);
+    const current = order.map((i) => model.weightsTable[i]);
     if (!Array.isArray(weights) || weights.length !== current.length) {
       fail(
         where,
@@ -980,7 +984,10 @@ export class LayersModel {
       if (bad >= 0) fail(where, `weight ${i} (${c.name}) contains ${v[bad]} at index ${bad}; weights must be finite numbers`);
       return v;
     });
-    model.setWeights(values, where);
+    // Back to the engine's order (layer by layer).
+    const engineOrder: Float32Array[] = new Array(values.length);
+    order.forEach((engineIndex, k) => (engineOrder[engineIndex] = values[k]));
+    model.setWeights(engineOrder, where);
     this.#workerNeedsWeights = true;
   }
 

@@ -1,0 +1,216 @@
+// Table rows of the layers of issue 6 §2. Each layer keeps its typed config and pure shape /
+// variable functions in its own file (nn/<layer>.h); a row here only translates a Config into
+// that struct, so the rules are said once: the shape rule calls the layer's shape function, the
+// variable rule its variables function (adding the initializers), the factory its constructor
+// with the Variables the graph made.
+#include <cmath>
+#include <limits>
+
+#include "core/check.h"
+#include "nn/average_pooling2d_layer.h"
+#include "nn/batch_normalization_layer.h"
+#include "nn/dropout_layer.h"
+#include "nn/merge_layers.h"
+#include "nn/registry.h"
+#include "nn/registry_json.h"
+#include "nn/reshape_layer.h"
+
+namespace nnplay {
+
+namespace {
+
+// A layer file's Errors start with its type ("dropout: rate must ..."); in a model they start
+// with where the layer is ("layer 1 (dropout): rate must ...").
+template <class Fn>
+auto at_layer(const std::string& where, const char* type, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    std::string message = e.what();
+    const std::string prefix = std::string(type) + ": ";
+    if (message.compare(0, prefix.size(), prefix) == 0) message = message.substr(prefix.size());
+    throw Error(where + ": " + message);
+  }
+}
+
+std::vector<VariableSpec> to_specs(const std::vector<VariableInfo>& infos, const Config* initializers = nullptr) {
+  std::vector<VariableSpec> specs;
+  for (const VariableInfo& info : infos) {
+    VariableSpec s;
+    s.suffix = info.name;
+    s.shape = info.shape;
+    s.trainable = info.trainable;
+    s.initializer = "zeros";
+    if (initializers) {
+      // Keras's key per batchNormalization weight: gamma -> gammaInitializer, moving_mean -> movingMeanInitializer.
+      std::string key;
+      bool upper = false;
+      for (char c : info.name) {
+        if (c == '_') {
+          upper = true;
+          continue;
+        }
+        key += upper ? static_cast<char>(c - 'a' + 'A') : c;
+        upper = false;
+      }
+      s.initializer = initializers->string(key + "Initializer");
+    }
+    specs.push_back(s);
+  }
+  return specs;
+}
+
+ConfigKey number_key(const char* name, double def, double min, double max, const char* min_text = "") {
+  return ConfigKey{name, ConfigType::kNumber, ConfigValue::num(def), false, min, max, nullptr, min_text};
+}
+ConfigKey int_key(const char* name, ConfigValue def, double min, double max) {
+  return ConfigKey{name, ConfigType::kInt, def, false, min, max, nullptr, ""};
+}
+ConfigKey bool_key(const char* name, bool def) {
+  return ConfigKey{name, ConfigType::kBool, ConfigValue::boolean(def), false, 0, 0, nullptr, ""};
+}
+ConfigKey initializer_key(const char* name, const char* def) {
+  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, &initializer_names_storage(), ""};
+}
+
+// ---- dropout
+
+DropoutConfig dropout_config(const Config& c) {
+  DropoutConfig cfg;
+  cfg.rate = c.number("rate");
+  if (!c.is_null("noiseShape")) cfg.noise_shape = c.at("noiseShape").ints;
+  if (!c.is_null("seed")) cfg.seed = static_cast<std::uint64_t>(c.integer("seed"));
+  return cfg;
+}
+Shape dropout_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                    const std::vector<std::string>&) {
+  return at_layer(where, "dropout", [&] { return dropout_output_shape(in, dropout_config(c)); });
+}
+std::unique_ptr<Layer> make_dropout(const LayerArgs& a) {
+  return std::make_unique<DropoutLayer>(a.input_shapes.at(0), dropout_config(*a.config), a.name);
+}
+
+// ---- batchNormalization
+
+BatchNormalizationConfig batch_normalization_config(const Config& c) {
+  BatchNormalizationConfig cfg;
+  cfg.axis = c.integer("axis");
+  cfg.momentum = c.number("momentum");
+  cfg.epsilon = c.number("epsilon");
+  cfg.center = c.boolean("center");
+  cfg.scale = c.boolean("scale");
+  return cfg;
+}
+Shape batch_normalization_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                                const std::vector<std::string>&) {
+  return at_layer(where, "batchNormalization",
+                  [&] { return batch_normalization_output_shape(in, batch_normalization_config(c)); });
+}
+std::vector<VariableSpec> batch_normalization_specs(const std::vector<Shape>& in, const Config& c) {
+  return to_specs(batch_normalization_variables(in, batch_normalization_config(c)), &c);
+}
+std::unique_ptr<Layer> make_batch_normalization(const LayerArgs& a) {
+  return std::make_unique<BatchNormalizationLayer>(a.input_shapes.at(0), batch_normalization_config(*a.config),
+                                                   a.variables);
+}
+
+// ---- reshape
+
+ReshapeConfig reshape_config(const Config& c) { return ReshapeConfig{c.at("targetShape").ints}; }
+Shape reshape_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                    const std::vector<std::string>&) {
+  return at_layer(where, "reshape", [&] { return reshape_output_shape(in, reshape_config(c)); });
+}
+std::unique_ptr<Layer> make_reshape(const LayerArgs& a) {
+  return std::make_unique<ReshapeLayer>(a.input_shapes.at(0), reshape_config(*a.config), a.name);
+}
+
+// ---- concatenate, add
+
+Shape concatenate_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                        const std::vector<std::string>&) {
+  return at_layer(where, "concatenate",
+                  [&] { return concatenate_output_shape(in, ConcatenateConfig{c.integer("axis")}); });
+}
+std::unique_ptr<Layer> make_concatenate(const LayerArgs& a) {
+  return std::make_unique<ConcatenateLayer>(a.input_shapes, ConcatenateConfig{a.config->integer("axis")}, a.name);
+}
+Shape add_shape(const std::vector<Shape>& in, const Config&, const std::string& where, const std::vector<std::string>&) {
+  return at_layer(where, "add", [&] { return add_output_shape(in, AddConfig{}); });
+}
+std::unique_ptr<Layer> make_add(const LayerArgs& a) {
+  return std::make_unique<AddLayer>(a.input_shapes, AddConfig{}, a.name);
+}
+
+// ---- averagePooling2d, globalAveragePooling2d
+
+AveragePooling2dConfig average_pooling2d_config(const Config& c) {
+  AveragePooling2dConfig cfg;
+  const std::array<int, 2> pool = c.pair("poolSize");
+  cfg.pool_h = pool[0];
+  cfg.pool_w = pool[1];
+  if (!c.is_null("strides")) {
+    const std::array<int, 2> s = c.pair("strides");
+    cfg.stride_h = s[0];
+    cfg.stride_w = s[1];
+  }
+  cfg.same_padding = c.string("padding") == "same";
+  return cfg;
+}
+Shape average_pooling2d_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                              const std::vector<std::string>&) {
+  return at_layer(where, "averagePooling2d",
+                  [&] { return average_pooling2d_output_shape(in, average_pooling2d_config(c)); });
+}
+std::unique_ptr<Layer> make_average_pooling2d(const LayerArgs& a) {
+  return std::make_unique<AveragePooling2dLayer>(a.input_shapes.at(0), average_pooling2d_config(*a.config), a.name);
+}
+Shape global_average_pooling2d_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                                     const std::vector<std::string>&) {
+  return at_layer(where, "globalAveragePooling2d",
+                  [&] { return global_average_pooling2d_output_shape(in, GlobalAveragePooling2dConfig{}); });
+}
+std::unique_ptr<Layer> make_global_average_pooling2d(const LayerArgs& a) {
+  return std::make_unique<GlobalAveragePooling2dLayer>(a.input_shapes.at(0), GlobalAveragePooling2dConfig{}, a.name);
+}
+
+constexpr int kMaxMergeInputs = 1 << 16;
+
+}  // namespace
+
+void append_layer_rows_v2(std::vector<LayerType>& t) {
+  t.push_back(LayerType{
+      "dropout", {"Dropout"},
+      {ConfigKey{"rate", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), true, 0, 1, nullptr,
+                 "the fraction of values dropped, in [0, 1)"},
+       ConfigKey{"noiseShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList), false, 0, 0, nullptr,
+                 ""},
+       int_key("seed", ConfigValue::null_of(ConfigType::kInt), 0, std::numeric_limits<int>::max())},
+      1, 1, dropout_shape, nullptr, make_dropout, ""});
+  t.push_back(LayerType{"batchNormalization", {"BatchNormalization", "batch_normalization"},
+                        {int_key("axis", ConfigValue::integer(-1), -9, 9), number_key("momentum", 0.99, 0, 1),
+                         number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true),
+                         bool_key("scale", true), initializer_key("betaInitializer", "zeros"),
+                         initializer_key("gammaInitializer", "ones"),
+                         initializer_key("movingMeanInitializer", "zeros"),
+                         initializer_key("movingVarianceInitializer", "ones")},
+                        1, 1, batch_normalization_shape, batch_normalization_specs, make_batch_normalization, ""});
+  t.push_back(LayerType{"reshape", {"Reshape"},
+                        {ConfigKey{"targetShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList),
+                                   true, 0, 0, nullptr, "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1"}},
+                        1, 1, reshape_shape, nullptr, make_reshape, ""});
+  t.push_back(LayerType{"concatenate", {"Concatenate"}, {int_key("axis", ConfigValue::integer(-1), -9, 9)}, 2,
+                        kMaxMergeInputs, concatenate_shape, nullptr, make_concatenate, ""});
+  t.push_back(LayerType{"add", {"Add"}, {}, 2, kMaxMergeInputs, add_shape, nullptr, make_add, ""});
+  t.push_back(LayerType{"averagePooling2d", {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
+                        {ConfigKey{"poolSize", ConfigType::kIntPair, ConfigValue::pair(2, 2), false, 1, 4096, nullptr, ""},
+                         ConfigKey{"strides", ConfigType::kIntPair, ConfigValue::null_of(ConfigType::kIntPair), false, 1,
+                                   4096, nullptr, ""},
+                         ConfigKey{"padding", ConfigType::kString, ConfigValue::str("valid"), false, 0, 0,
+                                   &padding_names(), ""}},
+                        1, 1, average_pooling2d_shape, nullptr, make_average_pooling2d, ""});
+  t.push_back(LayerType{"globalAveragePooling2d", {"GlobalAveragePooling2D", "global_average_pooling2d"}, {}, 1, 1,
+                        global_average_pooling2d_shape, nullptr, make_global_average_pooling2d, ""});
+}
+
+}  // namespace nnplay
