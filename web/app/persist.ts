@@ -126,6 +126,27 @@ export function readPlaygroundFile(input: unknown): RestorePlan {
         `(features ${state.features.join(',')}, layers ${want.units.join(',')}, ${want.activations.join(',')}).`,
     );
   }
+  // The page has no engine to inspect the model with, but a playground network is a dense chain
+  // of format 1, whose weights are dense_<i>/kernel [in, units] and dense_<i>/bias [units].
+  const expected = want.units.flatMap((units, i) => {
+    const fanIn = i === 0 ? state.features.length : want.units[i - 1];
+    return [
+      { name: `dense_${i + 1}/kernel`, shape: [fanIn, units] },
+      { name: `dense_${i + 1}/bias`, shape: [units] },
+    ];
+  });
+  const list = expected.map((e) => `${e.name} [${e.shape.join(',')}]`).join(', ');
+  if (model.weights.length < expected.length) {
+    const missing = expected.slice(model.weights.length).map((e) => e.name).join(', ');
+    throw new Error(`the file's model is invalid: weights: ${model.weights.length} of ${expected.length} tensors given, missing ${missing} (expected ${list}).`);
+  }
+  if (model.weights.length > expected.length) throw new Error(`the file's model is invalid: weights: ${model.weights.length} tensors given, the network has ${expected.length}: ${list}.`);
+  expected.forEach((e, i) => {
+    const w = model.weights[i];
+    if (w.name !== e.name || w.shape.join() !== e.shape.join()) {
+      throw new Error(`the file's model is invalid: weights[${i}] is ${w.name} [${w.shape.join(',')}], expected ${e.name} [${e.shape.join(',')}].`);
+    }
+  });
   return { state, epoch, steps, losses, weights: model.weights };
 }
 

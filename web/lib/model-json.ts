@@ -393,7 +393,10 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
   if (expected && given.length > expected.length) fail(`weights: ${given.length} tensors given, but the layers have ${expected.length}: ${list}`);
   const weights = given.map((w, i): NamedWeights => {
     const e = expected?.[i];
-    const what = `weights[${i}]${e ? ` (${e.name})` : ''}`;
+    // Named by what the layers expect, or (unchecked by the engine) by the file's own name.
+    const own = isObject(w) && typeof (w as Record<string, unknown>).name === 'string' ? ((w as Record<string, unknown>).name as string) : undefined;
+    const label = e?.name ?? (own !== undefined && own.length <= 200 ? own : undefined);
+    const what = `weights[${i}]${label !== undefined ? ` (${label})` : ''}`;
     if (!isObject(w)) fail(`${what} must be {name, shape, data}, got ${typeName(w)}`);
     const wo = w as Record<string, unknown>;
     unknownKeys(wo, ['name', 'shape', 'data'], what, fail);

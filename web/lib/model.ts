@@ -443,6 +443,11 @@ export class LayersModel {
     if (this.#disposed) fail(where, 'this model was disposed and can no longer be used');
   }
 
+  /** Whether another live model uses any of this model's layers (and so its weights). */
+  #sharesLayers(): boolean {
+    return this.#layers.some((l) => [...(modelsOfLayer.get(l) ?? [])].some((m) => m !== this && !m.#disposed));
+  }
+
   #graphLayers(): Layer[] {
     const spec = this.#spec() as GraphSpecV2;
     const byName = new Map<string, Layer>();
@@ -810,7 +815,9 @@ export class LayersModel {
       transfer.push(d.x.buffer, d.y.buffer);
       return d;
     };
-    const weights = fresh || this.#workerNeedsWeights ? model.weights().values : undefined;
+    // A model sharing layers with another may have had its weights changed through the other
+    // (its fit or setWeights), which this model's replica cannot know: send them every time.
+    const weights = fresh || this.#workerNeedsWeights || this.#sharesLayers() ? model.weights().values : undefined;
     if (weights) transfer.push(weights.buffer);
     const begin = {
       type: 'begin' as const,
@@ -1046,6 +1053,7 @@ export class LayersModel {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    for (const l of this.#layers) modelsOfLayer.get(l)?.delete(this);
     this.#wasm?.dispose();
     this.#wasm = null;
     const client = currentFitWorkerClient();
