@@ -93,6 +93,8 @@ class Tensor {
   float* data() { return data_.get(); }
   const float* data() const { return data_.get(); }
   std::size_t size() const { return size_; }
+  // Elements the buffer holds without reallocating (resize up to this allocates nothing).
+  std::size_t capacity() const { return capacity_; }
   const Shape& shape() const { return shape_; }
   int dim(int i) const { return shape_.at(static_cast<std::size_t>(i)); }
   int rank() const { return static_cast<int>(shape_.size()); }

@@ -1,5 +1,6 @@
 // Graph: spec parsing (v1 and v2), the build plan (checks and shapes, no allocation: what
-// inspect_model reports), and the passes.
+// inspect_model reports) and the build. The passes, which run every step, are in
+// graph_passes.cpp.
 #include "nn/graph.h"
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 #include "core/check.h"
 #include "core/json_depth.h"
 #include "core/strings.h"
-#include "kernels/vec.h"
 #include "nn/activation_layer.h"
 #include "nn/registry_json.h"
 
@@ -424,14 +424,6 @@ Plan make_plan(const GraphSpec& spec) {
 
 void check_plan(const GraphSpec& spec) { make_plan(spec); }
 
-Shape batch_shape(int n, const Shape& per_sample) {
-  Shape s;
-  s.reserve(per_sample.size() + 1);
-  s.push_back(n);
-  s.insert(s.end(), per_sample.begin(), per_sample.end());
-  return s;
-}
-
 }  // namespace
 
 // ---- inspect -----------------------------------------------------------------------------------------
@@ -585,128 +577,6 @@ int Graph::find_layer(const std::string& name) const {
   return -1;
 }
 
-const float* Graph::node_data(int node) const {
-  const Node& n = nodes_[static_cast<std::size_t>(node)];
-  return n.is_input() ? input_ptrs_[static_cast<std::size_t>(node)] : out_[static_cast<std::size_t>(node)].data();
-}
-
-void Graph::forward(const PassContext& ctx, const std::vector<const float*>& inputs) {
-  NNPLAY_CHECK(ctx.n >= 0, "forward: batch size must be >= 0, got " << ctx.n);
-  NNPLAY_CHECK(inputs.size() == input_nodes_.size(),
-               "forward: the model has " << input_nodes_.size() << " inputs, got " << inputs.size());
-  for (std::size_t i = 0; i < inputs.size(); ++i) input_ptrs_[static_cast<std::size_t>(input_nodes_[i])] = inputs[i];
-  std::vector<const float*> ins;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    Node& node = nodes_[i];
-    if (node.is_input()) continue;
-    out_[i].resize(batch_shape(ctx.n, node.shape));
-    ins.clear();
-    for (int p : node.inputs) ins.push_back(node_data(p));
-    node.impl->forward(ctx, ins, out_[i].data());
-  }
-  last_n_ = ctx.n;
-}
-
-const Tensor& Graph::forward(const float* x, int n) {
-  PassContext ctx{false, nullptr, n};
-  forward(ctx, {x});
-  return output(0);
-}
-
-const Tensor& Graph::output(int i) const {
-  return out_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))];
-}
-
-const Tensor& Graph::layer_output(int i) const {
-  return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
-}
-
-const Tensor& Graph::layer_output(const std::string& name) const {
-  const int i = find_layer(name);
-  NNPLAY_CHECK(i >= 0, "no layer named \"" << name.substr(0, 100) << "\" (inputs have no output buffer)");
-  return layer_output(i);
-}
-
-int Graph::predict_chunk_size() const {
-  std::uint64_t widest = 1;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    const Node& node = nodes_[i];
-    std::uint64_t per_sample = shape_size64(node.shape);
-    if (!node.is_input()) per_sample += node.impl->workspace_floats_per_sample();
-    widest = std::max(widest, per_sample);
-  }
-  return static_cast<int>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(kPredictBudgetFloats / widest, 1u << 30)));
-}
-
-void Graph::predict(float* out, const float* x, int n) {
-  NNPLAY_CHECK(num_inputs() == 1 && num_outputs() == 1, "predict(out, x, n) needs one input and one output");
-  predict(std::vector<float*>{out}, std::vector<const float*>{x}, n);
-}
-
-void Graph::predict(const std::vector<float*>& outs, const std::vector<const float*>& xs, int n) {
-  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
-  NNPLAY_CHECK(static_cast<int>(xs.size()) == num_inputs(),
-               "predict: the model has " << num_inputs() << " inputs, got " << xs.size());
-  NNPLAY_CHECK(static_cast<int>(outs.size()) == num_outputs(),
-               "predict: the model has " << num_outputs() << " outputs, got " << outs.size() << " buffers");
-  const int chunk = predict_chunk_size();
-  std::vector<const float*> chunk_xs(xs.size());
-  for (int start = 0; start < n; start += chunk) {
-    const int count = std::min(chunk, n - start);
-    for (std::size_t i = 0; i < xs.size(); ++i)
-      chunk_xs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(input_size(static_cast<int>(i)));
-    forward(PassContext{false, nullptr, count}, chunk_xs);
-    for (std::size_t o = 0; o < outs.size(); ++o) {
-      if (!outs[o]) continue;
-      const std::size_t out_size = static_cast<std::size_t>(output_size(static_cast<int>(o)));
-      const Tensor& y = output(static_cast<int>(o));
-      std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * out_size,
-                outs[o] + static_cast<std::size_t>(start) * out_size);
-    }
-  }
-}
-
-void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
-  NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
-  for (Variable& v : variables_)
-    if (v.trainable && v.grad) v.grad->zero();
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    has_grad_[i] = 0;
-    if (!nodes_[i].is_input()) d_out_[i].resize(out_[i].shape());  // zeroed: backward accumulates
-  }
-  for (const GradientSeed& s : seeds) {
-    NNPLAY_CHECK(s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
-                 "backward: seed at node " << s.node << ", which is no layer node");
-    Tensor& d = d_out_[static_cast<std::size_t>(s.node)];
-    vec_add(d.data(), d.data(), s.d, d.size());
-    has_grad_[static_cast<std::size_t>(s.node)] = 1;
-  }
-  std::vector<const float*> ins;
-  std::vector<float*> d_ins;
-  for (std::size_t k = nodes_.size(); k-- > 0;) {
-    Node& node = nodes_[k];
-    if (node.is_input()) continue;
-    // A node no gradient reached contributes nothing, unless its layer added a loss of its own.
-    if (!has_grad_[k] && node.impl->added_loss() == 0.0) continue;
-    ins.clear();
-    d_ins.clear();
-    for (int p : node.inputs) {
-      ins.push_back(node_data(p));
-      if (nodes_[static_cast<std::size_t>(p)].is_input()) {
-        d_ins.push_back(nullptr);  // model inputs need no gradient
-      } else {
-        d_ins.push_back(d_out_[static_cast<std::size_t>(p)].data());
-        has_grad_[static_cast<std::size_t>(p)] = 1;
-      }
-    }
-    node.impl->backward(ctx, ins, out_[k].data(), d_out_[k].data(), d_ins);
-  }
-}
-
-void Graph::backward(const PassContext& ctx, int output, const float* d_output) {
-  backward(ctx, {GradientSeed{output_node(output), d_output}});
-}
-
 ActivationKind Graph::output_activation(int output) const {
   const Node& node = nodes_[static_cast<std::size_t>(output_node(output))];
   if (node.is_input()) return ActivationKind::kLinear;
@@ -726,13 +596,6 @@ ActivationKind Graph::fusable_output_activation(int output) const {
 
 int Graph::pre_activation_node(int output) const {
   return nodes_[static_cast<std::size_t>(output_node(output))].inputs.at(0);
-}
-
-double Graph::added_loss() const {
-  double sum = 0.0;
-  for (const Node& n : nodes_)
-    if (!n.is_input()) sum += n.impl->added_loss();
-  return sum;
 }
 
 }  // namespace nnplay

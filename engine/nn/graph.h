@@ -194,6 +194,10 @@ class Graph {
   std::vector<char> has_grad_;
   std::vector<const float*> input_ptrs_;
   int last_n_ = -1;
+  int out_n_ = -1;    // batch size out_ is shaped for
+  int d_out_n_ = -1;  // and d_out_
+  std::vector<const float*> pass_inputs_;  // scratch of the passes: one node's input pointers
+  std::vector<float*> pass_d_inputs_;      // and its input gradients
 };
 
 }  // namespace nnplay

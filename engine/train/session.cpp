@@ -74,11 +74,17 @@ int TrainingSession::reserve_dataset(int n, int x_size, int y_size) {
                    static_cast<double>(n) * y_size <= kMaxFloatsPerTensor,
                "dataset of " << n << " x [" << x_size << "] / y [" << y_size
                              << "] is too large: at most 2^28 floats per tensor");
-  auto stored = std::make_unique<StoredDataset>();
-  stored->data.x.resize({n, x_size});
-  if (y_size > 0) stored->data.y.resize({n, y_size});
+  std::unique_ptr<StoredDataset> stored = reuse_storage(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(x_size),
+                                                        static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(y_size));
+  stored->data.x.resize({n, x_size});  // within the reused capacity: no allocation
+  if (y_size > 0)
+    stored->data.y.resize({n, y_size});
+  else
+    stored->data.y = Tensor();
   stored->x_size = x_size;
   stored->y_size = y_size;
+  stored->sealed = false;
+  stored->labels_checked_for_classes = -1;
   const int id = next_dataset_id_++;
   datasets_.emplace_back(id, std::move(stored));
   return id;
@@ -113,9 +119,32 @@ void TrainingSession::seal_dataset(int id) {
 }
 
 void TrainingSession::free_dataset(int id) {
-  datasets_.erase(std::remove_if(datasets_.begin(), datasets_.end(),
-                                 [id](const std::pair<int, std::unique_ptr<StoredDataset>>& e) { return e.first == id; }),
-                  datasets_.end());
+  for (auto it = datasets_.begin(); it != datasets_.end(); ++it) {
+    if (it->first != id) continue;
+    spare_storage_.push_back(std::move(it->second));
+    datasets_.erase(it);
+    return;
+  }
+}
+
+// The smallest spare whose buffers hold x_floats and y_floats; when none does, the spares are
+// released first (so the allocator can join them into room for this one) and a new one is made.
+// So the spares never hold more than the datasets that were once live together.
+std::unique_ptr<TrainingSession::StoredDataset> TrainingSession::reuse_storage(std::uint64_t x_floats,
+                                                                               std::uint64_t y_floats) {
+  std::size_t best = spare_storage_.size();
+  for (std::size_t i = 0; i < spare_storage_.size(); ++i) {
+    const Dataset& d = spare_storage_[i]->data;
+    if (d.x.capacity() < x_floats || d.y.capacity() < y_floats) continue;
+    if (best == spare_storage_.size() || d.x.capacity() < spare_storage_[best]->data.x.capacity()) best = i;
+  }
+  if (best == spare_storage_.size()) {
+    spare_storage_.clear();
+    return std::make_unique<StoredDataset>();
+  }
+  std::unique_ptr<StoredDataset> stored = std::move(spare_storage_[best]);
+  spare_storage_.erase(spare_storage_.begin() + static_cast<std::ptrdiff_t>(best));
+  return stored;
 }
 
 // The dataset, checked for what training needs beyond its shapes (the Trainer checks those on

@@ -91,6 +91,7 @@ class TrainingSession {
   float* dataset_y(int id);
   // Validates once (every value finite); throws NonFiniteData and frees the dataset on failure.
   void seal_dataset(int id);
+  // The id is gone at once; its buffers are kept for the next reserve_dataset that fits in them.
   void free_dataset(int id);
   int dataset_size(int id) const;
   int num_datasets() const { return static_cast<int>(datasets_.size()); }
@@ -156,10 +157,17 @@ class TrainingSession {
   std::vector<WeightEntry> weights_table_;
   std::vector<float> weights_buffer_;
   std::vector<float> last_good_;  // weights at the start of the running train call
+  // Storage of freed datasets, reused by the next reserve_dataset that fits. fit() loads its data,
+  // trains and frees it, and the next fit() loads the same sizes again: reusing the buffers keeps
+  // the heap flat. (Freeing them would not: the allocator serves small requests made in between
+  // from the freed block, the next dataset no longer fits in what is left, and the wasm heap,
+  // which never shrinks, grows by another copy of the data.)
+  std::vector<std::unique_ptr<StoredDataset>> spare_storage_;
 
   StoredDataset& find(int id, const char* where);
   const StoredDataset& find(int id, const char* where) const;
   StoredDataset& training_data(int id, const char* where);
+  std::unique_ptr<StoredDataset> reuse_storage(std::uint64_t x_floats, std::uint64_t y_floats);
   const std::vector<NodeValues>& predict_rows(const float* x, int n, const std::vector<int>& nodes);
   void snapshot_weights();
   void restore_weights();

@@ -91,6 +91,10 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
     // The fused gradient is decided from the built graph: is output o a sigmoid/softmax node?
     h.loss = std::make_unique<Loss>(outputs_[o].loss, model_.fusable_output_activation(static_cast<int>(o)));
     h.weight = outputs_[o].weight;
+    h.output = static_cast<int>(o);
+    h.output_size = model_.output_size(h.output);
+    // Fused: the loss gradient is w.r.t. the output activation's input; it is seeded there.
+    h.seed_node = h.loss->fused() ? model_.pre_activation_node(h.output) : model_.output_node(h.output);
     for (const std::string& m : outputs_[o].metrics) h.metrics.push_back(&find_metric(m));
     if (!single) {
       h.loss_log = static_cast<int>(log_names_.size());
@@ -106,6 +110,8 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
   for (const Variable& v : model_.variables())
     if (v.trainable) trainable_.push_back(v);
   batch_xs_.resize(static_cast<std::size_t>(model_.num_inputs()));
+  batch_x_ptrs_.resize(batch_xs_.size());
+  seeds_.resize(heads_.size());
 }
 
 Trainer::~Trainer() = default;
@@ -204,9 +210,15 @@ void Trainer::begin_epoch(int n, bool shuffle) {
 
 namespace {
 
+// Shapes t [rows, cols]; allocates only when the shape changes (the last batch of an epoch),
+// not on every step. Contents are left as they are: callers overwrite them.
+void shape_rows(Tensor& t, int rows, int cols) {
+  if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) t.resize({rows, cols});
+}
+
 void gather_rows(Tensor& batch, const Tensor& src, const int* idx, int b) {
   const int cols = TrainingData::row_size(src);
-  batch.resize({b, cols});
+  shape_rows(batch, b, cols);
   for (int r = 0; r < b; ++r)
     std::memcpy(batch.data() + static_cast<std::size_t>(r) * cols,
                 src.data() + static_cast<std::size_t>(idx[r]) * static_cast<std::size_t>(cols), sizeof(float) * cols);
@@ -219,9 +231,9 @@ void Trainer::gather(const TrainingData& data, const int* idx, int b) {
   for (std::size_t o = 0; o < heads_.size(); ++o) gather_rows(heads_[o].batch_y, *data.ys[o], idx, b);
 }
 
-void Trainer::add_metrics(const Head& head, int output, const float* pred, const float* y, int b,
+void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int b,
                           std::vector<double>& sums) const {
-  const int k = model_.output_size(output);
+  const int k = head.output_size;
   const bool sparse = head.loss->sparse();
   for (std::size_t m = 0; m < head.metrics.size(); ++m) {
     MetricKind kind = head.metrics[m]->kind;
@@ -312,16 +324,12 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   // neither the platform nor how the steps were split into calls.
   Rng step_rng(model_.seed(), 0xbb67ae8584caa73bULL + steps_done_);
   const PassContext ctx{true, &step_rng, b};
-  std::vector<const float*> xs;
-  for (const Tensor& x : batch_xs_) xs.push_back(x.data());
-  model_.forward(ctx, xs);
+  for (std::size_t i = 0; i < batch_xs_.size(); ++i) batch_x_ptrs_[i] = batch_xs_[i].data();
+  model_.forward(ctx, batch_x_ptrs_);
   double loss = 0.0;
-  std::vector<double> output_losses(heads_.size());
-  for (std::size_t o = 0; o < heads_.size(); ++o) {
-    const Head& h = heads_[o];
-    output_losses[o] = h.loss->forward(model_.output(static_cast<int>(o)).data(), h.batch_y.data(), b,
-                                       model_.output_size(static_cast<int>(o)));
-    loss += h.weight * output_losses[o];
+  for (Head& h : heads_) {
+    h.batch_loss = h.loss->forward(model_.output(h.output).data(), h.batch_y.data(), b, h.output_size);
+    loss += h.weight * h.batch_loss;
   }
   for (const Variable& p : trainable_)
     if (p.l1 > 0.0f || p.l2 > 0.0f) loss += regularization_forward(p.value->data(), p.value->size(), p.l1, p.l2);
@@ -336,25 +344,21 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   if (!std::isfinite(loss)) throw diverged();
 
   sums[0] += loss * b;
-  std::vector<GradientSeed> seeds;
   for (std::size_t o = 0; o < heads_.size(); ++o) {
     Head& h = heads_[o];
-    const int out = static_cast<int>(o);
-    const int k = model_.output_size(out);
-    const Tensor& pred = model_.output(out);
-    add_metrics(h, out, pred.data(), h.batch_y.data(), b, sums);
-    if (heads_.size() > 1) sums[static_cast<std::size_t>(h.loss_log)] += output_losses[o] * b;
-    h.d_output.resize({b, k});
+    const int k = h.output_size;
+    const Tensor& pred = model_.output(h.output);
+    add_metrics(h, pred.data(), h.batch_y.data(), b, sums);
+    if (heads_.size() > 1) sums[static_cast<std::size_t>(h.loss_log)] += h.batch_loss * b;
+    shape_rows(h.d_output, b, k);
     h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b, k);
     if (h.weight != 1.0) {
       const float w = static_cast<float>(h.weight);
       for (std::size_t i = 0; i < h.d_output.size(); ++i) h.d_output[i] *= w;
     }
-    // Fused: d_output is the gradient w.r.t. the output activation's input; seed it there.
-    const int seed_node = h.loss->fused() ? model_.pre_activation_node(out) : model_.output_node(out);
-    seeds.push_back(GradientSeed{seed_node, h.d_output.data()});
+    seeds_[o] = GradientSeed{h.seed_node, h.d_output.data()};
   }
-  model_.backward(ctx, seeds);
+  model_.backward(ctx, seeds_);
   for (Variable& p : trainable_) {
     if (p.l1 > 0.0f || p.l2 > 0.0f)
       regularization_backward(p.grad->data(), p.value->data(), p.value->size(), p.l1, p.l2);
@@ -428,7 +432,7 @@ Logs Trainer::evaluate(const TrainingData& data, int batch_size) {
       const double l = heads_[o].loss->forward(pred.data(), y, b, model_.output_size(out));
       sums[0] += heads_[o].weight * l * b;
       if (heads_.size() > 1) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;
-      add_metrics(heads_[o], out, pred.data(), y, b, sums);
+      add_metrics(heads_[o], pred.data(), y, b, sums);
     }
   }
   return make_logs(sums, n);

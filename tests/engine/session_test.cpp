@@ -99,6 +99,34 @@ TEST(TrainingSession, TrainsManyCallsWithoutRescanningTheData) {
   EXPECT_LT(s.evaluate(id, 200).get("loss"), before);
 }
 
+TEST(TrainingSession, AFreedDatasetsStorageServesTheNextLoadZeroedAndUnderANewId) {
+  // fit() loads, trains, frees, and the next fit() loads the same sizes: the buffers are reused
+  // (the wasm heap stays flat), yet the new dataset starts at zero like any reserved one.
+  TrainingSession s(net());
+  s.compile(compile_spec("binaryCrossentropy", 0.3f));
+  const int first = load_disc(s, 300);
+  const float* storage = s.dataset_x(first);
+  s.free_dataset(first);
+  EXPECT_EQ(s.num_datasets(), 0);
+  EXPECT_NE(error_of([&] { s.dataset_x(first); }).find("no dataset with id"), std::string::npos);
+  const int second = s.reserve_dataset(200, 2, 1);  // smaller: fits the freed buffers
+  EXPECT_NE(second, first);
+  EXPECT_EQ(s.dataset_x(second), storage);
+  for (int i = 0; i < 400; ++i) ASSERT_EQ(s.dataset_x(second)[i], 0.0f) << i;
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(s.dataset_y(second)[i], 0.0f) << i;
+  EXPECT_NE(error_of([&] { s.train_epoch(second, 10, true); }).find("not sealed"), std::string::npos)
+      << "a reused dataset must be sealed again";
+  s.free_dataset(second);
+  // Larger than any spare: new storage; then the same training as in a fresh session.
+  TrainingSession fresh(net());
+  fresh.compile(compile_spec("binaryCrossentropy", 0.3f));
+  const int a = load_disc(s, 500), b = load_disc(fresh, 500);
+  EXPECT_EQ(s.dataset_size(a), 500);
+  s.train_epoch(a, 10, true);
+  fresh.train_epoch(b, 10, true);
+  EXPECT_EQ(weights_of(s), weights_of(fresh));
+}
+
 TEST(TrainingSession, StepsAcrossCallsEqualOneEpochCall) {
   TrainingSession a(net()), b(net());
   a.compile(compile_spec("binaryCrossentropy", 0.1f));

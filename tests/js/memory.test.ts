@@ -60,3 +60,52 @@ test('a model that was never built or compiled owns nothing in wasm', () => {
   model.dispose();
   expect(nn.memory().liveWasmObjects).toBe(before);
 });
+
+test('repeated fit() calls on the same data leave the wasm heap flat', async () => {
+  // 16 MB of x: bigger than any free room the tests before left in the heap, so a second copy
+  // of the data (a dataset kept, or a freed one whose room the allocator handed out piecemeal
+  // before the next fit() asked for it again) grows the heap by that much.
+  const n = 20000;
+  const features = 200;
+  const x = new Float32Array(n * features);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < features; f++) x[i * features + f] = ((i * 31 + f * 17) % 101) / 101;
+    y[i] = i % 2;
+  }
+  const model = nn.sequential({
+    layers: [
+      nn.layers.dense({ inputShape: [features], units: 8, activation: 'relu' }),
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+    seed: 1,
+  });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const xs = nn.tensor(x, [n, features]);
+  const ys = nn.tensor(y, [n, 1]);
+  const mb = (bytes: number[]): string => bytes.map((b) => (b / 1e6).toFixed(1)).join(', ') + ' MB';
+  // Each call pattern three times: the first call of a pattern may size buffers, the next two
+  // must find them. W1's pattern (one epoch per call) first, then with validation data, then
+  // with predict and evaluate in between.
+  const patterns: Array<() => Promise<void>> = [
+    () => model.fit(xs, ys, { epochs: 1, batchSize: 500 }).then(() => undefined),
+    () => model.fit(xs, ys, { epochs: 1, batchSize: 500, validationSplit: 0.2 }).then(() => undefined),
+    async () => {
+      await model.fit(xs, ys, { epochs: 1, batchSize: 500 });
+      const p = model.predict(xs);
+      const ev = model.evaluate(xs, ys, { batchSize: 1000 }) as nn.Tensor[];
+      for (const t of [p, ...ev]) t.dispose();
+    },
+  ];
+  for (const [i, call] of patterns.entries()) {
+    const heap: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      await call();
+      heap.push(nn.memory().wasmHeapBytes);
+    }
+    expect(heap[0]).toBeGreaterThan(n * features * 4);
+    expect(heap, `pattern ${i}: heap after each call ${mb(heap)}`).toEqual([heap[0], heap[0], heap[0]]);
+  }
+  for (const t of [xs, ys]) t.dispose();
+  model.dispose();
+});

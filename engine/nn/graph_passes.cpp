@@ -1,0 +1,163 @@
+// Graph: the passes (forward, backward, predict). These run on every training step, so they
+// allocate nothing once the batch size is known: node buffers are sized when the batch size
+// changes (the last, smaller batch of an epoch; a predict chunk), and the per-node pointer lists
+// are reused scratch. The wasm build compiles this file -O3 and the rest of the graph -Os.
+#include <algorithm>
+
+#include "kernels/vec.h"
+#include "nn/graph.h"
+
+namespace nnplay {
+
+namespace {
+
+// [n, per_sample...]
+void size_for_batch(Tensor& t, int n, const Shape& per_sample) {
+  Shape s;
+  s.reserve(per_sample.size() + 1);
+  s.push_back(n);
+  s.insert(s.end(), per_sample.begin(), per_sample.end());
+  t.resize(std::move(s));
+}
+
+}  // namespace
+
+const float* Graph::node_data(int node) const {
+  const Node& n = nodes_[static_cast<std::size_t>(node)];
+  return n.is_input() ? input_ptrs_[static_cast<std::size_t>(node)] : out_[static_cast<std::size_t>(node)].data();
+}
+
+void Graph::forward(const PassContext& ctx, const std::vector<const float*>& inputs) {
+  NNPLAY_CHECK(ctx.n >= 0, "forward: batch size must be >= 0, got " << ctx.n);
+  NNPLAY_CHECK(inputs.size() == input_nodes_.size(),
+               "forward: the model has " << input_nodes_.size() << " inputs, got " << inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) input_ptrs_[static_cast<std::size_t>(input_nodes_[i])] = inputs[i];
+  if (ctx.n != out_n_) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      if (!nodes_[i].is_input()) size_for_batch(out_[i], ctx.n, nodes_[i].shape);
+    out_n_ = ctx.n;
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    if (node.is_input()) continue;
+    pass_inputs_.clear();
+    for (int p : node.inputs) pass_inputs_.push_back(node_data(p));
+    node.impl->forward(ctx, pass_inputs_, out_[i].data());
+  }
+  last_n_ = ctx.n;
+}
+
+const Tensor& Graph::forward(const float* x, int n) {
+  PassContext ctx{false, nullptr, n};
+  forward(ctx, {x});
+  return output(0);
+}
+
+const Tensor& Graph::output(int i) const {
+  return out_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))];
+}
+
+const Tensor& Graph::layer_output(int i) const {
+  return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
+}
+
+const Tensor& Graph::layer_output(const std::string& name) const {
+  const int i = find_layer(name);
+  NNPLAY_CHECK(i >= 0, "no layer named \"" << name.substr(0, 100) << "\" (inputs have no output buffer)");
+  return layer_output(i);
+}
+
+int Graph::predict_chunk_size() const {
+  std::uint64_t widest = 1;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& node = nodes_[i];
+    std::uint64_t per_sample = shape_size64(node.shape);
+    if (!node.is_input()) per_sample += node.impl->workspace_floats_per_sample();
+    widest = std::max(widest, per_sample);
+  }
+  return static_cast<int>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(kPredictBudgetFloats / widest, 1u << 30)));
+}
+
+void Graph::predict(float* out, const float* x, int n) {
+  NNPLAY_CHECK(num_inputs() == 1 && num_outputs() == 1, "predict(out, x, n) needs one input and one output");
+  predict(std::vector<float*>{out}, std::vector<const float*>{x}, n);
+}
+
+void Graph::predict(const std::vector<float*>& outs, const std::vector<const float*>& xs, int n) {
+  NNPLAY_CHECK(n >= 0, "predict: sample count must be >= 0, got " << n);
+  NNPLAY_CHECK(static_cast<int>(xs.size()) == num_inputs(),
+               "predict: the model has " << num_inputs() << " inputs, got " << xs.size());
+  NNPLAY_CHECK(static_cast<int>(outs.size()) == num_outputs(),
+               "predict: the model has " << num_outputs() << " outputs, got " << outs.size() << " buffers");
+  const int chunk = predict_chunk_size();
+  std::vector<const float*> chunk_xs(xs.size());
+  for (int start = 0; start < n; start += chunk) {
+    const int count = std::min(chunk, n - start);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      chunk_xs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(input_size(static_cast<int>(i)));
+    forward(PassContext{false, nullptr, count}, chunk_xs);
+    for (std::size_t o = 0; o < outs.size(); ++o) {
+      if (!outs[o]) continue;
+      const std::size_t out_size = static_cast<std::size_t>(output_size(static_cast<int>(o)));
+      const Tensor& y = output(static_cast<int>(o));
+      std::copy(y.data(), y.data() + static_cast<std::size_t>(count) * out_size,
+                outs[o] + static_cast<std::size_t>(start) * out_size);
+    }
+  }
+}
+
+void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
+  NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
+  for (Variable& v : variables_)
+    if (v.trainable && v.grad) v.grad->zero();
+  // Gradient buffers exist only once something trains (inference never holds them), sized like
+  // the outputs; backward accumulates into them, so they start every pass at zero.
+  const bool resized = ctx.n != d_out_n_;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    has_grad_[i] = 0;
+    if (nodes_[i].is_input()) continue;
+    if (resized)
+      size_for_batch(d_out_[i], ctx.n, nodes_[i].shape);
+    else
+      d_out_[i].zero();
+  }
+  d_out_n_ = ctx.n;
+  for (const GradientSeed& s : seeds) {
+    NNPLAY_CHECK(s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
+                 "backward: seed at node " << s.node << ", which is no layer node");
+    Tensor& d = d_out_[static_cast<std::size_t>(s.node)];
+    vec_add(d.data(), d.data(), s.d, d.size());
+    has_grad_[static_cast<std::size_t>(s.node)] = 1;
+  }
+  for (std::size_t k = nodes_.size(); k-- > 0;) {
+    Node& node = nodes_[k];
+    if (node.is_input()) continue;
+    // A node no gradient reached contributes nothing, unless its layer added a loss of its own.
+    if (!has_grad_[k] && node.impl->added_loss() == 0.0) continue;
+    pass_inputs_.clear();
+    pass_d_inputs_.clear();
+    for (int p : node.inputs) {
+      pass_inputs_.push_back(node_data(p));
+      if (nodes_[static_cast<std::size_t>(p)].is_input()) {
+        pass_d_inputs_.push_back(nullptr);  // model inputs need no gradient
+      } else {
+        pass_d_inputs_.push_back(d_out_[static_cast<std::size_t>(p)].data());
+        has_grad_[static_cast<std::size_t>(p)] = 1;
+      }
+    }
+    node.impl->backward(ctx, pass_inputs_, out_[k].data(), d_out_[k].data(), pass_d_inputs_);
+  }
+}
+
+void Graph::backward(const PassContext& ctx, int output, const float* d_output) {
+  backward(ctx, {GradientSeed{output_node(output), d_output}});
+}
+
+double Graph::added_loss() const {
+  double sum = 0.0;
+  for (const Node& n : nodes_)
+    if (!n.is_input()) sum += n.impl->added_loss();
+  return sum;
+}
+
+}  // namespace nnplay
