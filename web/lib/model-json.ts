@@ -157,7 +157,7 @@ export function decodeFloat32(data: unknown, what: string): Float32Array {
 
 /**
  * Assembles a version 1 file (a Sequential; the playground's checkpoints). `weights` in Keras
- * order with the engine's names (WasmModel.weightName), e.g. dense_1/kernel.
+ * order with the engine's names (the session's weights table), e.g. dense_1/kernel.
  */
 export function toModelJSON(parts: {
   name?: string;

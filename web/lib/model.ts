@@ -273,7 +273,7 @@ function lossWeightsPerOutput(weights: unknown, outputs: readonly string[], wher
 
 
 // Which models use a layer: a model built after another that shares its layers builds sharing
-// that model's engine Variables (WasmModel.buildSharing), so both train and read one set.
+// that model's engine Variables (Session.buildSharing), so both train and read one set.
 const modelsOfLayer = new WeakMap<Layer, Set<LayersModel>>();
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
@@ -974,8 +974,8 @@ export class LayersModel {
 
   /**
    * Outputs [samples, ...outputShape] (e.g. [samples, 10]) for xs [samples, ...inputShape]. A
-   * model with several inputs takes a list of tensors (input order); with several outputs it
-   * returns a list (output order), as TF.js.
+   * model with several inputs takes a list of tensors (input order) or a map by input name;
+   * with several outputs it returns a list (output order), as TF.js.
    */
   predict(xs: TensorArgs): Tensor | Tensor[] {
     const where = 'predict()';
@@ -1032,7 +1032,8 @@ export class LayersModel {
   /**
    * Loss (and metrics) over xs/ys without training. Like TF.js: a scalar Tensor when the
    * model was compiled without metrics, else an array of scalar Tensors [loss, ...metrics]
-   * in compile order. The caller owns (and disposes) the returned tensors.
+   * in compile order; with several outputs [loss, <output>_loss..., <output>_<metric>...]
+   * (Keras's order). The caller owns (and disposes) the returned tensors.
    */
   evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
