@@ -171,6 +171,20 @@ describe('fit / evaluate / predict with two inputs and two outputs', () => {
     disposeAll(short, tb, ty, ...Object.values(d), model);
   });
 
+  test('toJSON → fromJSON keeps the loss per output and lossWeights, so the reloaded model evaluates the same', async () => {
+    const model = compiled(4);
+    const d = data(20, 6);
+    await model.fit([d.a, d.b], [d.reg, d.cls], { epochs: 2, batchSize: 5 });
+    const json = model.toJSON();
+    expect(json.compile).toMatchObject({ loss: ['meanSquaredError', 'binaryCrossentropy'], lossWeights: [1, 0.5] });
+    const copy = nn.models.fromJSON(JSON.stringify(json));
+    expect(copy.compiledWith).toEqual(model.compiledWith);
+    const e1 = (model.evaluate([d.a, d.b], [d.reg, d.cls]) as nn.Tensor[]).map((t) => t.dataSync()[0]);
+    const e2 = (copy.evaluate([d.a, d.b], [d.reg, d.cls]) as nn.Tensor[]).map((t) => t.dataSync()[0]);
+    expect(e2).toEqual(e1);
+    disposeAll(...Object.values(d), model, copy);
+  });
+
   test('one-input, one-output models still take a plain tensor, a list of one or a map', async () => {
     const x = nn.input({ shape: [2], name: 'x' });
     const y = nn.layers.dense({ units: 1, name: 'y' }).apply(x);

@@ -158,6 +158,8 @@ interface CompiledInfo {
   loss: LossName;
   /** One per output, in output order. */
   losses: LossName[];
+  /** As given to compile, per output (absent: 1 each). */
+  lossWeights?: number[];
   metrics: string[];
   optimizer: OptimizerConfig;
 }
@@ -572,15 +574,23 @@ export class LayersModel {
     });
     const model = this.#model(where);
     model.compile(json, where);
-    this.#compiled = { json, loss, losses: perOutput, metrics: [...metrics], optimizer: { ...optimizer.config } };
+    this.#compiled = {
+      json,
+      loss,
+      losses: perOutput,
+      metrics: [...metrics],
+      optimizer: { ...optimizer.config },
+      ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
+    };
     this.#workerNeedsCompile = true;
   }
 
-  /** The loss and optimizer given to compile(), or null before compile(). */
-  get compiledWith(): { loss: LossName; metrics: string[]; optimizer: OptimizerConfig } | null {
+  /** The loss and optimizer given to compile(), or null before compile(). `loss` is output 0's;
+   *  `losses` one per output, `lossWeights` (when given) one per output, in output order. */
+  get compiledWith(): { loss: LossName; losses: LossName[]; lossWeights?: number[]; metrics: string[]; optimizer: OptimizerConfig } | null {
     if (!this.#compiled) return null;
-    const { loss, metrics, optimizer } = this.#compiled;
-    return { loss, metrics: [...metrics], optimizer: { ...optimizer } };
+    const { loss, losses, lossWeights, metrics, optimizer } = this.#compiled;
+    return { loss, losses: [...losses], ...(lossWeights ? { lossWeights: [...lossWeights] } : {}), metrics: [...metrics], optimizer: { ...optimizer } };
   }
 
   // ---------------------------------------------------------------- data checks
