@@ -176,6 +176,14 @@ interface Prepared extends MultiDatasetSource {
   yNames: string[];
 }
 
+/** A non-empty array of Tensors or a plain object whose values are all Tensors (TF.js's forms
+ *  for several inputs / outputs). */
+function isTensorListOrMap(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || v instanceof Tensor) return false;
+  const values = Array.isArray(v) ? v : Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [];
+  return values.length > 0 && values.every((t) => t instanceof Tensor);
+}
+
 /** The first `at` samples of p, and the rest. */
 function splitPrepared(p: Prepared, at: number): [Prepared, Prepared] {
   const part = (from: number, to: number): Prepared => ({
@@ -619,6 +627,9 @@ export class LayersModel {
       if (count !== 1) fail(where, `${arg}: the model has ${plural} (${listed()}); ${forms}, got one tensor`);
       return [value];
     }
+    // With one input (output) only a list or map of Tensors is that form: anything else is a
+    // wrong single value, which the Tensor check names.
+    if (count === 1 && !isTensorListOrMap(value)) return [value];
     if (Array.isArray(value)) {
       if (value.length !== count) fail(where, `${arg}: the model has ${plural} (${listed()}); ${forms}, got a list of ${value.length}`);
       return value;
@@ -993,7 +1004,7 @@ export class LayersModel {
     const inspection = this.inspection;
     // A list or a map by input name takes the graph path (TF.js's forms); one tensor on a
     // one-input, one-output model the small-batch path.
-    const oneTensor = xs instanceof Tensor || xs === null || typeof xs !== 'object';
+    const oneTensor = !isTensorListOrMap(xs);
     if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || !oneTensor) return this.#predictGraph(model, xs, where);
     const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
