@@ -356,3 +356,39 @@ TEST(TrainingSession, MultiTensorDatasetsAreCheckedAtReserveAndSeal) {
 }
 
 }  // namespace nnplay
+
+namespace nnplay {
+
+// "trainable": false (a key of every layer row): the layer's variables are not trainable
+// (optimizers skip them, inspect says so) but it still passes gradients to the layers before it.
+TEST(TrainingSession, AFrozenLayerKeepsItsWeightsWhileTheOthersTrain) {
+  const std::string spec = R"({"format": "nnplay-graph", "seed": 2, "layers": [
+    {"name": "x", "type": "input", "config": {"shape": [2]}},
+    {"name": "first", "type": "dense", "config": {"units": 4, "activation": "tanh"}, "inbound": [["x"]]},
+    {"name": "mid", "type": "dense", "config": {"units": 3, "activation": "tanh", "trainable": false}, "inbound": [["first"]]},
+    {"name": "out", "type": "dense", "config": {"units": 1}, "inbound": [["mid"]]}],
+    "outputs": ["out"]})";
+  const std::string inspected = inspect_model(spec);
+  EXPECT_NE(inspected.find(R"({"name":"mid/kernel","shape":[4,3],"trainable":false})"), std::string::npos) << inspected;
+  EXPECT_NE(inspected.find(R"("nonTrainableParams":15)"), std::string::npos) << inspected;
+  TrainingSession s(parse_graph_spec(spec));
+  s.compile(parse_compile_spec(R"({"optimizer": {"name": "sgd", "learningRate": 0.1}, "loss": "meanSquaredError"})"));
+  const int id = s.reserve_dataset(16, 2, 1);
+  for (int i = 0; i < 16; ++i) {
+    s.dataset_x(id)[2 * i] = std::sin(static_cast<float>(i));
+    s.dataset_x(id)[2 * i + 1] = std::cos(static_cast<float>(i));
+    s.dataset_y(id)[i] = s.dataset_x(id)[2 * i] * 0.5f;
+  }
+  s.seal_dataset(id);
+  const std::vector<float> before = weights_of(s);
+  for (int e = 0; e < 3; ++e) s.train_epoch(id, 4, true);
+  const std::vector<float> after = weights_of(s);
+  for (const WeightEntry& w : s.weights_table()) {
+    const std::vector<float> b(before.begin() + static_cast<long>(w.offset), before.begin() + static_cast<long>(w.offset + w.size));
+    const std::vector<float> a(after.begin() + static_cast<long>(w.offset), after.begin() + static_cast<long>(w.offset + w.size));
+    if (w.name.rfind("mid/", 0) == 0) EXPECT_EQ(a, b) << w.name << " is frozen";
+    else EXPECT_NE(a, b) << w.name << " trains (first's gradient passes through the frozen layer)";
+  }
+}
+
+}  // namespace nnplay

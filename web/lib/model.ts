@@ -225,7 +225,7 @@ function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
   };
   let before = inputName;
   for (const l of chain) {
-    spec.layers.push({ name: l.name, type: l.type, config: { ...l.config }, inbound: [[before]] });
+    spec.layers.push({ name: l.name, type: l.type, config: { ...l.config, ...(l.trainable ? {} : { trainable: false }) }, inbound: [[before]] });
     before = l.name;
   }
   spec.outputs = [before];
@@ -315,6 +315,9 @@ export class LayersModel {
   // The engine's answer for the current graph (shapes, variables), kept from the last check.
   #inspection: Inspection | null = null;
   #wasm: TrainingSession | null = null;
+  // The spec #inspection (and so #wasm) describes. A layer's trainable flag changed since takes
+  // effect at the next compile (TF.js semantics): inspect again, rebuild the session.
+  #inspectedSpec = '';
   #compiled: CompiledInfo | null = null;
   #disposed = false;
   #fitting = false;
@@ -333,6 +336,7 @@ export class LayersModel {
       this.#inputs = [...source.inputs!];
       this.#outputs = [...source.outputs!];
       this.#inspection = inspect(this.#spec(), 'model()');
+      this.#inspectedSpec = this.#specJson();
       this.#layers = this.#graphLayers();
       for (const l of this.#layers) {
         if (!modelsOfLayer.has(l)) modelsOfLayer.set(l, new Set());
@@ -427,6 +431,7 @@ export class LayersModel {
     }
     this.#inspection = inspection;
     this.#layers = stack;
+    this.#inspectedSpec = this.#specJson();
   }
 
   #requireInspection(): Inspection {
@@ -518,9 +523,24 @@ export class LayersModel {
       for (const l of this.#layers) {
         for (const m of modelsOfLayer.get(l) ?? []) if (m !== this && m.#wasm && !m.#disposed) other ??= m;
       }
-      this.#wasm = new TrainingSession(engine(), this.#specJson(), null, other ? other.#wasm! : undefined);
+      this.#wasm = new TrainingSession(engine(), this.#inspectedSpec, null, other ? other.#wasm! : undefined);
     }
     return this.#wasm!;
+  }
+
+  /** TF.js semantics: layer.trainable takes effect at compile. The new session is built on the
+   *  old one's weights (shared by name), so values and sharing with sub-models carry over. */
+  #applyTrainable(where: string): void {
+    const spec = this.#specJson();
+    if (spec === this.#inspectedSpec) return;
+    if (this.#fitting) fail(where, 'cannot change layer.trainable while fit() is running');
+    this.#inspection = inspect(this.#spec(), where);
+    this.#inspectedSpec = spec;
+    if (!this.#wasm) return;
+    const old = this.#wasm;
+    this.#wasm = new TrainingSession(engine(), spec, null, old);
+    old.dispose();
+    this.#workerClient = null; // the fit worker's replica needs the new spec
   }
 
   /** Loads prepared data into the session (validated there, once); bad values named here. */
@@ -580,6 +600,7 @@ export class LayersModel {
       metrics,
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
     });
+    this.#applyTrainable(where);
     const model = this.#model(where);
     model.compile(json, where);
     this.#compiled = {
@@ -947,7 +968,7 @@ export class LayersModel {
       type: 'begin' as const,
       req: client.nextReq(),
       modelId: this.#id,
-      specJson: fresh ? this.#specJson() : undefined,
+      specJson: fresh ? this.#inspectedSpec : undefined,
       compileJson: fresh || this.#workerNeedsCompile ? this.#compiled!.json : undefined,
       weights,
       train: message(train),
