@@ -1,4 +1,4 @@
-// Where do workload 1's cycles go? Trains the MLP of workload 1 through the engine facade in
+// Where do workload 1's cycles go? Trains the MLP of workload 1 through the engine session in
 // Node under the V8 sampling profiler and prints self time per function (wasm functions
 // by their C++ names). Needs an engine build with a name section:
 //   NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/bench-wasm-prof -G Ninja \
@@ -21,15 +21,16 @@ const bytes = fs.readFileSync(await buildMnist(root, path.join(root, 'build', 'b
 const data = parseMnist(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 const ok = (e, what) => { if (e) throw new Error(`${what}: ${e}`); };
-const model = new mod.Model();
+const model = new mod.Session();
 ok(model.build(JSON.stringify({ inputShape: [784], seed: 7, layers: [
   { type: 'dense', units: 128, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] })), 'build');
 ok(model.compile(JSON.stringify({ optimizer: { name: 'adam', learningRate: 1e-3 }, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] })), 'compile');
-const ds = new mod.Dataset();
-ok(ds.allocate(data.nTrain, data.dim, 1), 'allocate');
-mod.HEAPF32.set(data.xTrain, ds.xPtr() >>> 2);
-mod.HEAPF32.set(Float32Array.from(data.yTrain), ds.yPtr() >>> 2);
-ok(model.fitEpoch(ds, 64, true), 'warm-up epoch');
+ok(model.reserveDataset(data.nTrain, String(data.dim), '1'), 'reserveDataset');
+const ds = model.lastDatasetId();
+mod.HEAPF32.set(data.xTrain, model.datasetXPtr(ds, 0) >>> 2);
+mod.HEAPF32.set(Float32Array.from(data.yTrain), model.datasetYPtr(ds, 0) >>> 2);
+ok(model.sealDataset(ds), 'sealDataset');
+ok(model.trainEpoch(ds, 64, true), 'warm-up epoch');
 
 const session = new Session();
 session.connect();
@@ -37,7 +38,7 @@ await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 await session.post('Profiler.start');
 const t0 = performance.now();
-for (let e = 0; e < epochs; e++) ok(model.fitEpoch(ds, 64, true), 'epoch');
+for (let e = 0; e < epochs; e++) ok(model.trainEpoch(ds, 64, true), 'epoch');
 const seconds = (performance.now() - t0) / 1000;
 const { profile } = await session.post('Profiler.stop');
 session.disconnect();
@@ -57,5 +58,4 @@ console.log('self time:');
 for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
   console.log(`  ${(100 * us / total).toFixed(1).padStart(5)} %  ${name}`);
 }
-ds.delete();
-model.delete();
+model.delete(); // frees its dataset too

@@ -224,29 +224,31 @@ async function inference(sys, data, opts) {
 }
 
 /**
- * Workload 4 (wasm side): a GEMM [m,k]·[k,n] timed through the engine facade (no library):
- * a dense layer with `units` n, no bias, linear activation, predicting on a dataset of m rows
- * already in wasm memory. That is one engine gemm(m, n, k) plus the layer's bookkeeping, so
- * this is a slight under-estimate of the kernel alone. `sys.module` is the instantiated
- * nnplay.mjs of the build under test (SIMD or scalar).
+ * Workload 4 (wasm side): a GEMM [m,k]·[k,n] timed through the engine's session (no library):
+ * a dense layer with `units` n, no bias, linear activation, predicting its output on a dataset
+ * of m rows already in wasm memory. That is one engine gemm(m, n, k) plus the layer's
+ * bookkeeping and the output copy, so this is a slight under-estimate of the kernel alone.
+ * `sys.module` is the instantiated nnplay.mjs of the build under test (SIMD or scalar).
  */
 async function gemm(sys, _data, opts) {
   const mod = sys.module;
   const out = {};
   for (const [m, k, n] of opts.shapes) {
-    const model = new mod.Model();
-    const ds = new mod.Dataset();
+    const session = new mod.Session();
     try {
       const spec = { inputShape: [k], seed: 1, layers: [{ type: 'dense', units: n, activation: 'linear', useBias: false }] };
-      let err = model.build(JSON.stringify(spec));
+      let err = session.build(JSON.stringify(spec));
       if (err) throw new Error(`gemm bench: build: ${err}`);
-      err = ds.allocate(m, k, n);
-      if (err) throw new Error(`gemm bench: allocate: ${err}`);
-      const x = mod.HEAPF32.subarray(ds.xPtr() >>> 2, (ds.xPtr() >>> 2) + m * k);
+      err = session.reserveDataset(m, String(k), '');
+      if (err) throw new Error(`gemm bench: reserveDataset: ${err}`);
+      const id = session.lastDatasetId();
+      const x = mod.HEAPF32.subarray(session.datasetXPtr(id, 0) >>> 2, (session.datasetXPtr(id, 0) >>> 2) + m * k);
       for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+      err = session.sealDataset(id);
+      if (err) throw new Error(`gemm bench: sealDataset: ${err}`);
       const run = (times) => {
         for (let r = 0; r < times; r++) {
-          const e = model.predict(ds);
+          const e = session.predictOutput(id);
           if (e) throw new Error(`gemm bench: predict: ${e}`);
         }
       };
@@ -262,8 +264,7 @@ async function gemm(sys, _data, opts) {
       }
       out[`${m}x${k}x${n}`] = (2 * m * n * k * times) / seconds / 1e9;
     } finally {
-      ds.delete();
-      model.delete();
+      session.delete();
     }
   }
   return { gflops: out, simd: typeof mod.simdEnabled === 'function' ? mod.simdEnabled() : null };

@@ -1,20 +1,19 @@
-// Embind facade of the engine: the classes Dataset, Model, Playground and simdEnabled(), as
-// web/lib/engine-module.ts describes them. This file is glue only: no math, no JSON parsing of
-// specs (the engine parses), just ownership, argument checks that keep memory safe, and the
+// Embind facade of the engine, as web/lib/engine-module.ts describes it: Session (the one path
+// from JS to a model: build, datasets by id, train, evaluate, predict, weights), Playground (the
+// TensorFlow-Playground data generator), and pure functions (inspectModel, engineTables,
+// checkLayerConfig, simdEnabled). This file is glue only: no math, no JSON parsing of specs
+// (the engine parses), just ownership, argument checks that keep memory safe, and the
 // conversion of engine exceptions into returned messages.
 //
 // Rules every method follows:
-//  - Fallible methods return std::string: "" on success, otherwise what was wrong and what is
-//    allowed. Every std::exception (nnplay::Error, nnplay::TrainingDiverged, std::bad_alloc…)
-//    is caught here; nothing may abort the wasm module.
+//  - Fallible methods return std::string: "" on success, otherwise the failure (Session: as
+//    structured JSON; Playground: a message). Every std::exception (nnplay::Error,
+//    nnplay::TrainingDiverged, std::bad_alloc…) is caught here; nothing may abort the module.
 //  - Getters never fail: before build()/configure(), or for an index out of range, they return
 //    0, "" or "[]".
 //  - Pointers are byte offsets into wasm memory (HEAPF32.buffer). Re-derive views after any
 //    call: memory growth replaces the buffer.
-//  - Ownership: JS owns every object it creates with `new` and frees it with delete(). The
-//    Datasets returned by Playground.train()/test()/grid() are raw pointers to objects the
-//    Playground owns (allow_raw_pointers, no finalizer): JS must NOT delete them; they stay
-//    valid, refilled in place by configure(), until the Playground itself is deleted.
+//  - Ownership: JS owns every object it creates with `new` and frees it with delete().
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -28,7 +27,6 @@
 
 #include "data/dataset.h"
 #include "data/playground.h"
-#include "kernels/vec.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
 #include "nn/registry.h"
@@ -91,359 +89,6 @@ std::string shape_json(const nnplay::Shape& shape) {
   return out + "]";
 }
 
-// ---- Dataset ------------------------------------------------------------------------------
-
-// x [n, xSize] and y [n, ySize]. The sizes are kept here as well as in the tensors' shapes
-// because an empty dataset (n = 0) still has a row width, which nnplay::Dataset cannot tell.
-class WasmDataset {
- public:
-  std::string allocate(int n, int x_size, int y_size) {
-    return guarded([&] {
-      NNPLAY_CHECK(n >= 0, "dataset size must be >= 0, got " << n);
-      NNPLAY_CHECK(x_size > 0, "dataset xSize must be > 0, got " << x_size);
-      NNPLAY_CHECK(y_size > 0, "dataset ySize must be > 0, got " << y_size);
-      // 2^28 floats = 1 GiB per tensor: the most a 2 GiB wasm heap can plausibly hold.
-      const double limit = 268435456.0;
-      NNPLAY_CHECK(static_cast<double>(n) * x_size <= limit &&
-                       static_cast<double>(n) * y_size <= limit,
-                   "dataset of " << n << " x [" << x_size << "] / y [" << y_size
-                                 << "] is too large: at most 2^28 floats per tensor");
-      nnplay::Dataset fresh;
-      fresh.x.resize({n, x_size});
-      fresh.y.resize({n, y_size});
-      assign(std::move(fresh), x_size, y_size);
-    });
-  }
-
-  int size() const { return n_; }
-  int xSize() const { return x_size_; }
-  int ySize() const { return y_size_; }
-  std::uintptr_t xPtr() const { return address_of(data_.x.data()); }
-  std::uintptr_t yPtr() const { return address_of(data_.y.data()); }
-
-  std::string validate() const {
-    if (n_ == 0) return "";
-    return guarded([&] { nnplay::validate_dataset(data_); });
-  }
-
-  // Index into x of its first NaN/±Infinity, or -1. For callers that word the error in their
-  // own terms (the library names tensor index, sample and feature) and only need x checked:
-  // one SIMD pass in wasm instead of a JS loop over every value.
-  int firstNonFiniteX() const {
-    const std::size_t size = data_.x.size();
-    const std::size_t i = nnplay::vec_find_non_finite(data_.x.data(), size);
-    return i == size ? -1 : static_cast<int>(i);
-  }
-
-  // Facade-internal (not bound).
-  void assign(nnplay::Dataset&& d, int x_size, int y_size) {
-    data_ = std::move(d);
-    n_ = data_.x.rank() ? data_.x.dim(0) : 0;
-    x_size_ = x_size;
-    y_size_ = y_size;
-  }
-  const nnplay::Dataset& data() const { return data_; }
-
- private:
-  nnplay::Dataset data_;
-  int n_ = 0;
-  int x_size_ = 0;
-  int y_size_ = 0;
-};
-
-// ---- MultiData: one x per model input, one y per output (for graphs of several) ------------
-
-class WasmMultiData {
- public:
-  // Tensor i of x (or y) as [n, size]; the others keep theirs. y size 0: no targets (predict).
-  std::string allocateX(int i, int n, int size) { return allocate(data_.xs, i, n, size, "x"); }
-  std::string allocateY(int i, int n, int size) { return allocate(data_.ys, i, n, size, "y"); }
-  int numX() const { return static_cast<int>(data_.xs.size()); }
-  int numY() const { return static_cast<int>(data_.ys.size()); }
-  std::uintptr_t xPtr(int i) const { return i >= 0 && i < numX() ? address_of(data_.xs[static_cast<std::size_t>(i)].data()) : 0; }
-  std::uintptr_t yPtr(int i) const { return i >= 0 && i < numY() ? address_of(data_.ys[static_cast<std::size_t>(i)].data()) : 0; }
-  int size() const { return view().size(); }
-
-  // Facade-internal (not bound).
-  nnplay::TrainingData view() const { return data_.view(); }
-
- private:
-  static std::string allocate(std::vector<Tensor>& list, int i, int n, int size, const char* what) {
-    return guarded([&] {
-      NNPLAY_CHECK(i >= 0 && i < 256, what << " index must be in [0, 256), got " << i);
-      NNPLAY_CHECK(n >= 0 && size > 0, what << "[" << i << "] needs n >= 0 and size > 0, got " << n << ", " << size);
-      NNPLAY_CHECK(static_cast<double>(n) * size <= 268435456.0, what << "[" << i << "] of " << n << " x [" << size
-                                                                       << "] is too large: at most 2^28 floats per tensor");
-      if (list.size() <= static_cast<std::size_t>(i)) list.resize(static_cast<std::size_t>(i) + 1);
-      list[static_cast<std::size_t>(i)].resize({n, size});
-    });
-  }
-  nnplay::MultiDataset data_;
-};
-
-// ---- Model --------------------------------------------------------------------------------
-
-class WasmModel {
- public:
-  std::string build(const std::string& spec_json) {
-    return guarded([&] {
-      // Build the new model first: a bad spec leaves the current model untouched.
-      // v1 (Sequential) and v2 ("format": "nnplay-graph") specs. The Dataset calls drive one
-      // input and one output; the *Multi calls any number.
-      auto fresh = std::make_unique<nnplay::Graph>(nnplay::parse_graph_spec(spec_json));
-      trainer_.reset();  // it refers to the old model
-      model_ = std::move(fresh);
-      logs_ = nnplay::Logs{};
-      clear_predictions();
-    });
-  }
-
-  std::string compile(const std::string& compile_json) {
-    return guarded([&] {
-      NNPLAY_CHECK(model_, "the model is not built: call build(spec) before compile()");
-      nnplay::CompileSpec spec = nnplay::parse_compile_spec(compile_json);
-      auto fresh = std::make_unique<nnplay::Trainer>(*model_, spec);
-      trainer_ = std::move(fresh);
-      compile_spec_ = spec;
-      logs_ = nnplay::Logs{};
-    });
-  }
-
-  int inputSize() const { return model_ ? model_->input_size() : 0; }
-  int outputSize() const { return model_ ? model_->output_size() : 0; }
-  int numLayers() const { return model_ ? model_->num_layers() : 0; }
-  int layerUnits(int layer) const {
-    if (!model_ || layer < 0 || layer >= model_->num_layers()) return 0;
-    return static_cast<int>(nnplay::shape_size64(model_->layer_info(layer).output_shape));
-  }
-
-  // Per-sample shapes, e.g. "[28,28,1]" and "[26,26,8]"; "[]" before build() or out of range.
-  std::string inputShapeJson() const { return model_ ? shape_json(model_->input_shape()) : "[]"; }
-  std::string layerShapeJson(int layer) const {
-    if (!model_ || layer < 0 || layer >= model_->num_layers()) return "[]";
-    return shape_json(model_->layer_info(layer).output_shape);
-  }
-  // "dense", "conv2d", "maxPooling2d" or "flatten"; "" before build() or out of range.
-  std::string layerType(int layer) const {
-    if (!model_ || layer < 0 || layer >= model_->num_layers()) return "";
-    return model_->layer_info(layer).type;
-  }
-
-  std::string fitEpoch(WasmDataset& data, int batch_size, bool shuffle) {
-    return guarded([&] {
-      check_training_data(data, batch_size);
-      logs_ = trainer_->train_epoch(data.data(), batch_size, shuffle);
-    });
-  }
-
-  std::string trainSteps(WasmDataset& data, int steps, int batch_size, bool shuffle) {
-    return guarded([&] {
-      NNPLAY_CHECK(steps > 0, "steps must be > 0, got " << steps);
-      check_training_data(data, batch_size);
-      logs_ = trainer_->train_steps(data.data(), steps, batch_size, shuffle);
-    });
-  }
-
-  std::string evaluate(WasmDataset& data, int batch_size) {
-    return guarded([&] {
-      check_training_data(data, batch_size);
-      logs_ = trainer_->evaluate(data.data(), batch_size);
-    });
-  }
-
-  // ---- several inputs / outputs: the same calls over a MultiData (xs and ys in model order)
-  std::string fitEpochMulti(WasmMultiData& data, int batch_size, bool shuffle) {
-    return guarded([&] {
-      require_compiled();
-      logs_ = trainer_->train_epoch(data.view(), batch_size, shuffle);
-    });
-  }
-  std::string trainStepsMulti(WasmMultiData& data, int steps, int batch_size, bool shuffle) {
-    return guarded([&] {
-      require_compiled();
-      NNPLAY_CHECK(steps > 0, "steps must be > 0, got " << steps);
-      logs_ = trainer_->train_steps(data.view(), steps, batch_size, shuffle);
-    });
-  }
-  std::string evaluateMulti(WasmMultiData& data, int batch_size) {
-    return guarded([&] {
-      require_compiled();
-      logs_ = trainer_->evaluate(data.view(), batch_size);
-    });
-  }
-  // Every output over data's xs into outputs_ (read with outputPtr(o)); chunked in the engine.
-  std::string predictMulti(WasmMultiData& data) {
-    return guarded([&] {
-      NNPLAY_CHECK(model_, "the model is not built: call build(spec) before predict()");
-      const nnplay::TrainingData view = data.view();
-      NNPLAY_CHECK(static_cast<int>(view.xs.size()) == model_->num_inputs(),
-                   "predict: the model has " << model_->num_inputs() << " inputs but " << view.xs.size()
-                                             << " x tensors were given");
-      const int n = view.size();
-      std::vector<const float*> xs;
-      for (int i = 0; i < model_->num_inputs(); ++i) {
-        NNPLAY_CHECK(view.xs[static_cast<std::size_t>(i)]->dim(0) == n && view.input_size(i) == model_->input_size(i),
-                     "predict: x[" << i << "] must be [" << n << ", " << model_->input_size(i) << "]");
-        xs.push_back(view.xs[static_cast<std::size_t>(i)]->data());
-      }
-      outputs_.resize(static_cast<std::size_t>(model_->num_outputs()));
-      std::vector<float*> outs;
-      for (int o = 0; o < model_->num_outputs(); ++o) {
-        outputs_[static_cast<std::size_t>(o)].resize({n, model_->output_size(o)});
-        outs.push_back(outputs_[static_cast<std::size_t>(o)].data());
-      }
-      model_->predict(outs, xs, n);
-    });
-  }
-  std::uintptr_t outputPtr(int o) const {
-    return o >= 0 && static_cast<std::size_t>(o) < outputs_.size() ? address_of(outputs_[static_cast<std::size_t>(o)].data()) : 0;
-  }
-  int numInputs() const { return model_ ? model_->num_inputs() : 0; }
-  int numOutputs() const { return model_ ? model_->num_outputs() : 0; }
-  std::string inputShapeAtJson(int i) const {
-    return model_ && i >= 0 && i < model_->num_inputs() ? shape_json(model_->input_shape(i)) : "[]";
-  }
-  std::string outputShapeJson(int o) const {
-    return model_ && o >= 0 && o < model_->num_outputs() ? shape_json(model_->output_shape(o)) : "[]";
-  }
-  // The output layers' names, in output order (compile maps and "<output>_loss" logs use them).
-  std::string outputNamesJson() const {
-    std::string out = "[";
-    if (model_)
-      for (const std::string& name : nnplay::output_names(*model_)) out += (out.size() > 1 ? "," : "") + json_string(name);
-    return out + "]";
-  }
-  // The rate the next training step uses (a schedule's, or the constant one); 0 before compile.
-  float learningRate() const { return trainer_ ? trainer_->learning_rate() : 0.0f; }
-
-  std::string logsJson() const {
-    std::string out = "{";
-    for (std::size_t i = 0; i < logs_.values.size(); ++i) {
-      if (i) out += ",";
-      out += json_string(logs_.values[i].first) + ":" + json_number(logs_.values[i].second);
-    }
-    return out + "}";
-  }
-
-  int epochsDone() const { return trainer_ ? trainer_->epochs_done() : 0; }
-  // A double: steps are 64-bit in the engine and Embind has no 64-bit integers without BigInt.
-  double stepsDone() const { return trainer_ ? static_cast<double>(trainer_->steps_done()) : 0.0; }
-
-  std::string setLearningRate(float learning_rate) {
-    return guarded([&] {
-      require_compiled();
-      trainer_->set_learning_rate(learning_rate);
-      compile_spec_.optimizer.learning_rate = learning_rate;
-    });
-  }
-
-  std::string setRegularization(float l1, float l2) {
-    return guarded([&] {
-      require_compiled();
-      trainer_->set_regularization(l1, l2);
-    });
-  }
-
-  std::string predict(WasmDataset& data) { return run_predict(data, true); }
-
-  // predict() without the per-layer copies (layerOutputPtr() is then 0 for every layer until
-  // the next predict()): for callers that read only the final output, such as the library's
-  // Sequential.predict. The playground page draws every layer and uses predict().
-  std::string predictOutput(WasmDataset& data) { return run_predict(data, false); }
-
-  std::uintptr_t predictionPtr() const { return address_of(prediction_.data()); }
-  // Index into the last prediction of its first NaN/±Infinity, or -1: finite inputs can still
-  // overflow float32 inside the model, and the caller must not hand such an output on silently.
-  // One SIMD pass, so the library can afford it on every predict.
-  int firstNonFinitePrediction() const {
-    const std::size_t size = prediction_.size();
-    const std::size_t i = nnplay::vec_find_non_finite(prediction_.data(), size);
-    return i == size ? -1 : static_cast<int>(i);
-  }
-  std::uintptr_t layerOutputPtr(int layer) const {
-    if (layer < 0 || static_cast<std::size_t>(layer) >= layer_outputs_.size()) return 0;
-    return address_of(layer_outputs_[static_cast<std::size_t>(layer)].data());
-  }
-
-  int numWeights() const { return model_ ? static_cast<int>(model_->variables().size()) : 0; }
-  std::string weightName(int i) const { return param(i) ? param(i)->name : ""; }
-  std::string weightShapeJson(int i) const {
-    return param(i) ? shape_json(param(i)->value->shape()) : "[]";
-  }
-  std::uintptr_t weightPtr(int i) const { return param(i) ? address_of(param(i)->value->data()) : 0; }
-  int weightSize(int i) const { return param(i) ? static_cast<int>(param(i)->value->size()) : 0; }
-
- private:
-  std::string run_predict(WasmDataset& data, bool keep_layer_outputs) {
-    return guarded([&] {
-      NNPLAY_CHECK(model_, "the model is not built: call build(spec) before predict()");
-      NNPLAY_CHECK(data.xSize() == model_->input_size(),
-                   "predict: data has " << data.xSize() << " input columns but the model expects "
-                                        << model_->input_size());
-      const int n = data.size();
-      const int layers = keep_layer_outputs ? model_->num_layers() : 0;
-      layer_outputs_.resize(static_cast<std::size_t>(layers));
-      if (n == 0) {
-        prediction_.resize({0, model_->output_size()});
-        for (int i = 0; i < layers; ++i)
-          layer_outputs_[static_cast<std::size_t>(i)].resize({0, layerUnits(i)});
-        return;
-      }
-      if (!keep_layer_outputs) {
-        // Chunked in the engine, so a large image batch never holds every activation at once.
-        prediction_.resize({n, model_->output_size()});
-        model_->predict(prediction_.data(), data.data().x.data(), n);
-        return;
-      }
-      // Copies, because the model's own buffers are overwritten by the next training step
-      // while the page is still drawing this prediction.
-      prediction_ = model_->forward(data.data().x.data(), n);
-      for (int i = 0; i < layers; ++i)
-        layer_outputs_[static_cast<std::size_t>(i)] = model_->layer_output(i);
-    });
-  }
-
-  void require_compiled() const {
-    NNPLAY_CHECK(model_, "the model is not built: call build(spec), then compile(config)");
-    NNPLAY_CHECK(trainer_, "the model is not compiled: call compile(config) after build(spec)");
-  }
-
-  // Shapes the engine would otherwise read past: checked here so a mismatch is a message.
-  void check_training_data(const WasmDataset& data, int batch_size) const {
-    require_compiled();
-    NNPLAY_CHECK(batch_size > 0, "batchSize must be > 0, got " << batch_size);
-    NNPLAY_CHECK(data.size() > 0, "the dataset is empty: allocate() it with n > 0 and fill it");
-    NNPLAY_CHECK(data.xSize() == model_->input_size(),
-                 "data has " << data.xSize() << " input columns but the model expects "
-                             << model_->input_size());
-    const bool sparse = nnplay::find_loss(compile_spec_.loss).kind == nnplay::LossKind::kSparseCategoricalCrossentropy;
-    const int expected_y = sparse ? 1 : model_->output_size();
-    NNPLAY_CHECK(data.ySize() == expected_y,
-                 "data has " << data.ySize() << " target columns but loss " << compile_spec_.loss
-                             << " on this model expects " << expected_y
-                             << (sparse ? " (one class index per sample)" : ""));
-  }
-
-  const nnplay::Variable* param(int i) const {
-    if (!model_ || i < 0 || static_cast<std::size_t>(i) >= model_->variables().size()) return nullptr;
-    return &model_->variables()[static_cast<std::size_t>(i)];
-  }
-
-  void clear_predictions() {
-    prediction_ = Tensor();
-    layer_outputs_.clear();
-  }
-
-  // Declaration order matters: trainer_ refers to *model_, so it is destroyed first.
-  std::unique_ptr<nnplay::Graph> model_;
-  std::unique_ptr<nnplay::Trainer> trainer_;
-  nnplay::CompileSpec compile_spec_;
-  nnplay::Logs logs_;
-  std::vector<Tensor> outputs_;  // predictMulti's, per output
-  Tensor prediction_;
-  std::vector<Tensor> layer_outputs_;
-};
-
 // ---- Playground ---------------------------------------------------------------------------
 
 class WasmPlayground {
@@ -452,32 +97,24 @@ class WasmPlayground {
     return guarded([&] {
       // Generate everything first: a bad config leaves the current data untouched.
       nnplay::PlaygroundConfig config = nnplay::parse_playground_config(config_json);
-      nnplay::PlaygroundData d = nnplay::make_playground(config);
-      const int features = static_cast<int>(config.features.size());
-      train_.assign(std::move(d.train), features, 1);
-      test_.assign(std::move(d.test), features, 1);
-      grid_.assign(std::move(d.grid), features, 1);
-      points_ = std::move(d.points);
-      labels_ = std::move(d.labels);
-      num_train_ = d.num_train;
-      num_test_ = d.num_test;
+      data_ = nnplay::make_playground(config);
     });
   }
 
-  WasmDataset* train() { return &train_; }
-  WasmDataset* test() { return &test_; }
-  WasmDataset* grid() { return &grid_; }
-  int numTrain() const { return num_train_; }
-  int numTest() const { return num_test_; }
-  std::uintptr_t pointsPtr() const { return points_.empty() ? 0 : address_of(points_.data()); }
-  std::uintptr_t labelsPtr() const { return labels_.empty() ? 0 : address_of(labels_.data()); }
+  // Features [n, features] and labels [n, 1] of the train and test points, and the grid's
+  // features [gridSize², features]: the worker copies them into its session's datasets.
+  std::uintptr_t trainXPtr() const { return address_of(data_.train.x.data()); }
+  std::uintptr_t trainYPtr() const { return address_of(data_.train.y.data()); }
+  std::uintptr_t testXPtr() const { return address_of(data_.test.x.data()); }
+  std::uintptr_t testYPtr() const { return address_of(data_.test.y.data()); }
+  std::uintptr_t gridXPtr() const { return address_of(data_.grid.x.data()); }
+  int numTrain() const { return data_.num_train; }
+  int numTest() const { return data_.num_test; }
+  std::uintptr_t pointsPtr() const { return data_.points.empty() ? 0 : address_of(data_.points.data()); }
+  std::uintptr_t labelsPtr() const { return data_.labels.empty() ? 0 : address_of(data_.labels.data()); }
 
  private:
-  WasmDataset train_, test_, grid_;
-  std::vector<float> points_;
-  std::vector<float> labels_;
-  int num_train_ = 0;
-  int num_test_ = 0;
+  nnplay::PlaygroundData data_;
 };
 
 // Pure: every layer's output shape and every variable of a spec (v1 or v2), or {"error": ...}.
@@ -510,10 +147,10 @@ std::string engineTables() { return nnplay::engine_tables_json(); }
 // ---- Session ------------------------------------------------------------------------------
 
 // The one training session every library path drives (web/lib/training-session.ts): a model,
-// its trainer and datasets by id (engine/train/session.h). Unlike the classes above, failures
-// cross as structured JSON, {"kind":"invalid"|"diverged"|"oom","message":...} (non-finite data
-// adds "field" and "index"), chosen here by exception type: the library never reads a message
-// to decide what happened.
+// its trainer and datasets by id (engine/train/session.h). Failures cross as structured JSON,
+// {"kind":"invalid"|"diverged"|"oom","message":...} (non-finite data adds "field", "tensor" and
+// "index"), chosen here by exception type: the library never reads a message to decide what
+// happened.
 class WasmSession {
  public:
   // Fallible methods return "" or the error JSON.
@@ -590,7 +227,13 @@ class WasmSession {
     if (!session_) return "{}";
     const nnplay::SessionModel& model = session_->model();
     std::string out = "{\"inputShape\":" + shape_json(model.input_shape()) +
-                      ",\"outputSize\":" + std::to_string(model.output_size()) + ",\"nodes\":[";
+                      ",\"outputSize\":" + std::to_string(model.output_size()) + ",\"inputSizes\":[";
+    for (int i = 0; i < model.num_inputs(); ++i) out += (i ? "," : "") + std::to_string(model.input_size(i));
+    out += "],\"outputSizes\":[";
+    for (int o = 0; o < model.num_outputs(); ++o) out += (o ? "," : "") + std::to_string(model.output_size(o));
+    out += "],\"outputNodes\":[";
+    for (int o = 0; o < model.num_outputs(); ++o) out += (o ? "," : "") + std::to_string(session_->output_node(o));
+    out += "],\"nodes\":[";
     for (int i = 0; i < model.num_layers(); ++i) {
       const nnplay::LayerInfo& layer = model.layer_info(i);
       if (i) out += ",";
@@ -616,13 +259,19 @@ class WasmSession {
            ",\"contentScans\":" + std::to_string(session_->content_scans()) + "}";
   }
 
-  // Datasets: reserve, fill x/y at the pointers, seal (validated once), then use the id.
-  std::string reserveDataset(int n, int x_size, int y_size) {
-    return run([&] { last_id_ = need().reserve_dataset(n, x_size, y_size); });
+  // Datasets: reserve, fill each x/y at its pointer, seal (validated once), then use the id.
+  // xSizes / ySizes: row widths separated by commas, one per model input / output in the
+  // model's order ("2" or "4,3"; ySizes "" for inputs only).
+  std::string reserveDataset(int n, const std::string& x_sizes, const std::string& y_sizes) {
+    return run([&] {
+      const std::vector<int> xs = parse_list(x_sizes, "reserveDataset: xSizes");
+      const std::vector<int> ys = parse_list(y_sizes, "reserveDataset: ySizes");
+      last_id_ = need().reserve_dataset(n, xs, ys);
+    });
   }
   int lastDatasetId() const { return last_id_; }
-  std::uintptr_t datasetXPtr(int id) { return pointer([&] { return need().dataset_x(id); }); }
-  std::uintptr_t datasetYPtr(int id) { return pointer([&] { return need().dataset_y(id); }); }
+  std::uintptr_t datasetXPtr(int id, int input) { return pointer([&] { return need().dataset_x(id, input); }); }
+  std::uintptr_t datasetYPtr(int id, int output) { return pointer([&] { return need().dataset_y(id, output); }); }
   std::string sealDataset(int id) { return run([&] { need().seal_dataset(id); }); }
   void freeDataset(int id) {
     if (session_) session_->free_dataset(id);
@@ -649,6 +298,8 @@ class WasmSession {
   std::string setLearningRate(float learning_rate) {
     return run([&] { need().set_learning_rate(learning_rate); });
   }
+  // The rate the next training step uses (a schedule's, or the constant one); 0 before compile.
+  float learningRate() const { return session_ ? session_->learning_rate() : 0.0f; }
   std::string setRegularization(float l1, float l2) {
     return run([&] { need().set_regularization(l1, l2); });
   }
@@ -658,27 +309,18 @@ class WasmSession {
   // (shape per nodesJson()), valid until the next predict.
   std::string predict(int id, const std::string& nodes) {
     return run([&] {
-      node_list_.clear();
-      std::size_t at = 0;
-      while (at < nodes.size()) {
-        std::size_t end = nodes.find(',', at);
-        if (end == std::string::npos) end = nodes.size();
-        const std::string item = nodes.substr(at, end - at);
-        NNPLAY_CHECK(!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 10,
-                     "predict: nodes must be indices separated by commas, e.g. \"0,2\"; got \"" << nodes << "\"");
-        int node = 0;
-        for (char c : item) node = node * 10 + (c - '0');
-        node_list_.push_back(node);
-        at = end + 1;
-      }
+      node_list_ = parse_list(nodes, "predict: nodes");
       need().predict(id, node_list_);
     });
   }
-  // The output node only: the library's predict(), without building a JS array per call.
+  // Every model output, in output order (predictionPtr(o) is output o): the library's
+  // predict() and evaluate's diagnosis, without building a node list in JS per call.
   std::string predictOutput(int id) {
     return run([&] {
-      node_list_.assign(1, need().output_node());
-      need().predict(id, node_list_);
+      nnplay::TrainingSession& s = need();
+      node_list_.clear();
+      for (int o = 0; o < s.model().num_outputs(); ++o) node_list_.push_back(s.output_node(o));
+      s.predict(id, node_list_);
     });
   }
   // The small-batch path: write n rows at inputBufferPtr(n), then predictInput(n) checks
@@ -716,8 +358,8 @@ class WasmSession {
     } catch (const nnplay::TrainingDiverged& e) {
       return failure("diverged", e.what());
     } catch (const nnplay::NonFiniteData& e) {
-      return failure("invalid", e.what(), ",\"field\":" + json_string(e.field()) +
-                                              ",\"index\":" + std::to_string(e.index()));
+      return failure("invalid", e.what(), ",\"field\":" + json_string(e.field()) + ",\"tensor\":" +
+                                              std::to_string(e.tensor()) + ",\"index\":" + std::to_string(e.index()));
     } catch (const std::bad_alloc&) {
       return failure("oom", "out of memory: the wasm heap cannot grow enough (use fewer samples or units)");
     } catch (const std::exception& e) {
@@ -728,6 +370,24 @@ class WasmSession {
   }
   static std::string failure(const char* kind, const std::string& message, const std::string& extra = "") {
     return std::string("{\"kind\":\"") + kind + "\",\"message\":" + json_string(message) + extra + "}";
+  }
+  // "3,0,12" -> {3, 0, 12}; "" -> {}. Strings, not emscripten::val arrays, whose machinery
+  // costs module size.
+  static std::vector<int> parse_list(const std::string& text, const char* what) {
+    std::vector<int> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      std::size_t end = text.find(',', at);
+      if (end == std::string::npos) end = text.size();
+      const std::string item = text.substr(at, end - at);
+      NNPLAY_CHECK(!item.empty() && item.find_first_not_of("0123456789") == std::string::npos && item.size() < 10,
+                   what << " must be integers >= 0 separated by commas, e.g. \"0,2\"; got \"" << text << "\"");
+      int v = 0;
+      for (char c : item) v = v * 10 + (c - '0');
+      out.push_back(v);
+      at = end + 1;
+    }
+    return out;
   }
   template <typename Fn>
   std::uintptr_t pointer(Fn&& fn) {
@@ -760,77 +420,16 @@ bool simdEnabled() {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nnplay) {
-  using emscripten::allow_raw_pointers;
   using emscripten::class_;
-
-  class_<WasmDataset>("Dataset")
-      .constructor<>()
-      .function("allocate", &WasmDataset::allocate)
-      .function("size", &WasmDataset::size)
-      .function("xSize", &WasmDataset::xSize)
-      .function("ySize", &WasmDataset::ySize)
-      .function("xPtr", &WasmDataset::xPtr)
-      .function("yPtr", &WasmDataset::yPtr)
-      .function("validate", &WasmDataset::validate)
-      .function("firstNonFiniteX", &WasmDataset::firstNonFiniteX);
-
-  class_<WasmModel>("Model")
-      .constructor<>()
-      .function("build", &WasmModel::build)
-      .function("compile", &WasmModel::compile)
-      .function("inputSize", &WasmModel::inputSize)
-      .function("outputSize", &WasmModel::outputSize)
-      .function("numLayers", &WasmModel::numLayers)
-      .function("layerUnits", &WasmModel::layerUnits)
-      .function("inputShapeJson", &WasmModel::inputShapeJson)
-      .function("layerShapeJson", &WasmModel::layerShapeJson)
-      .function("layerType", &WasmModel::layerType)
-      .function("fitEpoch", &WasmModel::fitEpoch)
-      .function("trainSteps", &WasmModel::trainSteps)
-      .function("evaluate", &WasmModel::evaluate)
-      .function("logsJson", &WasmModel::logsJson)
-      .function("epochsDone", &WasmModel::epochsDone)
-      .function("stepsDone", &WasmModel::stepsDone)
-      .function("setLearningRate", &WasmModel::setLearningRate)
-      .function("setRegularization", &WasmModel::setRegularization)
-      .function("predict", &WasmModel::predict)
-      .function("predictOutput", &WasmModel::predictOutput)
-      .function("predictionPtr", &WasmModel::predictionPtr)
-      .function("firstNonFinitePrediction", &WasmModel::firstNonFinitePrediction)
-      .function("layerOutputPtr", &WasmModel::layerOutputPtr)
-      .function("numWeights", &WasmModel::numWeights)
-      .function("weightName", &WasmModel::weightName)
-      .function("weightShapeJson", &WasmModel::weightShapeJson)
-      .function("weightPtr", &WasmModel::weightPtr)
-      .function("weightSize", &WasmModel::weightSize)
-      .function("fitEpochMulti", &WasmModel::fitEpochMulti)
-      .function("trainStepsMulti", &WasmModel::trainStepsMulti)
-      .function("evaluateMulti", &WasmModel::evaluateMulti)
-      .function("predictMulti", &WasmModel::predictMulti)
-      .function("outputPtr", &WasmModel::outputPtr)
-      .function("numInputs", &WasmModel::numInputs)
-      .function("numOutputs", &WasmModel::numOutputs)
-      .function("inputShapeAtJson", &WasmModel::inputShapeAtJson)
-      .function("outputShapeJson", &WasmModel::outputShapeJson)
-      .function("outputNamesJson", &WasmModel::outputNamesJson)
-      .function("learningRate", &WasmModel::learningRate);
-
-  class_<WasmMultiData>("MultiData")
-      .constructor<>()
-      .function("allocateX", &WasmMultiData::allocateX)
-      .function("allocateY", &WasmMultiData::allocateY)
-      .function("numX", &WasmMultiData::numX)
-      .function("numY", &WasmMultiData::numY)
-      .function("xPtr", &WasmMultiData::xPtr)
-      .function("yPtr", &WasmMultiData::yPtr)
-      .function("size", &WasmMultiData::size);
 
   class_<WasmPlayground>("Playground")
       .constructor<>()
       .function("configure", &WasmPlayground::configure)
-      .function("train", &WasmPlayground::train, allow_raw_pointers())
-      .function("test", &WasmPlayground::test, allow_raw_pointers())
-      .function("grid", &WasmPlayground::grid, allow_raw_pointers())
+      .function("trainXPtr", &WasmPlayground::trainXPtr)
+      .function("trainYPtr", &WasmPlayground::trainYPtr)
+      .function("testXPtr", &WasmPlayground::testXPtr)
+      .function("testYPtr", &WasmPlayground::testYPtr)
+      .function("gridXPtr", &WasmPlayground::gridXPtr)
       .function("numTrain", &WasmPlayground::numTrain)
       .function("numTest", &WasmPlayground::numTest)
       .function("pointsPtr", &WasmPlayground::pointsPtr)
@@ -859,6 +458,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("evaluate", &WasmSession::evaluate)
       .function("logsJson", &WasmSession::logsJson)
       .function("setLearningRate", &WasmSession::setLearningRate)
+      .function("learningRate", &WasmSession::learningRate)
       .function("setRegularization", &WasmSession::setRegularization)
       .function("predict", &WasmSession::predict)
       .function("predictOutput", &WasmSession::predictOutput)

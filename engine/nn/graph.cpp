@@ -340,6 +340,11 @@ Plan make_plan(const GraphSpec& spec) {
                      << " values per sample");
     if (type.variables) {
       std::vector<VariableSpec> vars = type.variables(node.input_shapes, l.config);
+      if (l.config.has("trainable") && !l.config.boolean("trainable"))
+        for (VariableSpec& v : vars) {
+          v.frozen = v.trainable;
+          v.trainable = false;
+        }
       if (node.call == 0 || pl.variables.empty()) {
         pl.variables = vars;
       } else {
@@ -507,13 +512,15 @@ void Graph::build(const Graph* share_from) {
                      spec_.layers[li].where << ": shares " << v.name << " with the other model, but there it has shape "
                                             << shape_to_string(shared->value->shape()) << " and here "
                                             << shape_to_string(vs.shape));
+        // The values are shared; whether this graph trains them is its own spec's (a layer
+        // frozen by "trainable": false in this graph).
         v.value = shared->value;
         v.grad = shared->grad;
-        v.trainable = shared->trainable;
+        if (!v.grad && (vs.trainable || vs.frozen)) v.grad = std::make_shared<Tensor>(vs.shape);
       } else {
         v.value = std::make_shared<Tensor>(vs.shape);
         find_initializer(vs.initializer).fill(*v.value, vs.fan_in, vs.fan_out, rng);
-        if (v.trainable) v.grad = std::make_shared<Tensor>(vs.shape);
+        if (v.trainable || vs.frozen) v.grad = std::make_shared<Tensor>(vs.shape);
       }
       layer_vars[li].push_back(v);
       variables_.push_back(v);

@@ -109,7 +109,7 @@ void Graph::predict(const std::vector<float*>& outs, const std::vector<const flo
 void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
   for (Variable& v : variables_)
-    if (v.trainable && v.grad) v.grad->zero();
+    if (v.grad) v.grad->zero();  // frozen variables too: their layers' backward accumulates
   // Gradient buffers exist only once something trains (inference never holds them), sized like
   // the outputs; backward accumulates into them, so they start every pass at zero.
   const bool resized = ctx.n != d_out_n_;

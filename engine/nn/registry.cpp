@@ -585,6 +585,11 @@ const std::vector<LayerType>& layer_table() {
     t.push_back(LayerType{"activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr,
                           make_activation_layer, ""});
     append_layer_rows_v2(t);
+    // Every row with weights or without takes Keras's "trainable" (false: the layer's weights
+    // are frozen, still saved and read); said once here rather than in each row. The input row
+    // (added below) has no weights and takes only its shape.
+    for (LayerType& row : t)
+      row.keys.push_back(ConfigKey{"trainable", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""});
     t.push_back(LayerType{"input", {"InputLayer", "inputLayer"},
                           {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
                                      nullptr, "the shape of one sample, e.g. [2]"}},

@@ -97,6 +97,9 @@ struct VariableSpec {
   std::string initializer;  // a row of initializer_table(), already resolved from the config
   int fan_in = 1, fan_out = 1;
   float l1 = 0.0f, l2 = 0.0f;
+  // Trainable by its row but in a layer with "trainable": false (Keras's layer.trainable): not
+  // trainable (optimizers skip it), but it keeps a gradient buffer for the layer's backward.
+  bool frozen = false;
 };
 
 // What a factory receives: everything already checked, the variables allocated and initialised.

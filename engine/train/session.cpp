@@ -17,14 +17,20 @@ constexpr std::size_t kKeepInputFloats = std::size_t{1} << 20;
 
 const char* non_finite_word(float v) { return std::isnan(v) ? "NaN" : "Infinity"; }
 
+// "x" with one tensor of that kind, else "x[i]": the trainer's names for the same tensors.
+std::string tensor_name(const char* field, int i, std::size_t count) {
+  return count == 1 ? std::string(field) : std::string(field) + "[" + std::to_string(i) + "]";
+}
+
 // Throws NonFiniteData for the first NaN/±Infinity of values [n, cols], naming sample and column.
-void require_finite(const float* values, std::size_t count, std::size_t cols, const char* field) {
+void require_finite(const float* values, std::size_t count, std::size_t cols, const char* field, int tensor,
+                    std::size_t tensors) {
   const std::size_t i = vec_find_non_finite(values, count);
   if (i == count) return;
   Message m;
-  m << "dataset " << field << " holds " << non_finite_word(values[i]) << " at sample " << (i / cols) << ", column "
-    << (i % cols) << "; every value must be a finite number";
-  throw NonFiniteData(m.str(), field, i);
+  m << "dataset " << tensor_name(field, tensor, tensors) << " holds " << non_finite_word(values[i]) << " at sample "
+    << (i / cols) << ", column " << (i % cols) << "; every value must be a finite number";
+  throw NonFiniteData(m.str(), field, i, tensor);
 }
 
 }  // namespace
@@ -61,33 +67,51 @@ void TrainingSession::compile(const CompileSpec& spec) {
   trainer_ = std::move(fresh);
   compile_spec_ = spec;
   // The label range depends on the loss: a new compile checks it again on first use.
-  for (auto& entry : datasets_) entry.second->labels_checked_for_classes = -1;
+  for (auto& entry : datasets_) entry.second->labels_checked = false;
 }
 
 // ---------------------------------------------------------------- datasets
 
-int TrainingSession::reserve_dataset(int n, int x_size, int y_size) {
+int TrainingSession::reserve_dataset(int n, const std::vector<int>& x_sizes, const std::vector<int>& y_sizes) {
+  const int inputs = model_->num_inputs(), outputs = model_->num_outputs();
   NNPLAY_CHECK(n >= 0, "dataset size must be >= 0, got " << n);
-  NNPLAY_CHECK(x_size > 0, "dataset xSize must be > 0, got " << x_size);
-  NNPLAY_CHECK(y_size >= 0, "dataset ySize must be >= 0 (0: inputs only), got " << y_size);
-  NNPLAY_CHECK(static_cast<double>(n) * x_size <= kMaxFloatsPerTensor &&
-                   static_cast<double>(n) * y_size <= kMaxFloatsPerTensor,
-               "dataset of " << n << " x [" << x_size << "] / y [" << y_size
-                             << "] is too large: at most 2^28 floats per tensor");
-  std::unique_ptr<StoredDataset> stored = reuse_storage(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(x_size),
-                                                        static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(y_size));
-  stored->data.x.resize({n, x_size});  // within the reused capacity: no allocation
-  if (y_size > 0)
-    stored->data.y.resize({n, y_size});
-  else
-    stored->data.y = Tensor();
-  stored->x_size = x_size;
-  stored->y_size = y_size;
+  NNPLAY_CHECK(static_cast<int>(x_sizes.size()) == inputs,
+               "dataset: the model has " << inputs << " input" << (inputs == 1 ? "" : "s") << " but " << x_sizes.size()
+                                         << " x tensor" << (x_sizes.size() == 1 ? " was" : "s were")
+                                         << " given; give one per input, in the model's input order");
+  NNPLAY_CHECK(y_sizes.empty() || static_cast<int>(y_sizes.size()) == outputs,
+               "dataset: the model has " << outputs << " output" << (outputs == 1 ? "" : "s") << " but " << y_sizes.size()
+                                         << " y tensor" << (y_sizes.size() == 1 ? " was" : "s were")
+                                         << " given; give one per output, in the model's output order (or none: inputs only)");
+  for (std::size_t i = 0; i < x_sizes.size(); ++i)
+    NNPLAY_CHECK(x_sizes[i] > 0, "dataset " << tensor_name("x", static_cast<int>(i), x_sizes.size()) << " size must be > 0, got " << x_sizes[i]);
+  for (std::size_t o = 0; o < y_sizes.size(); ++o)
+    NNPLAY_CHECK(y_sizes[o] > 0, "dataset " << tensor_name("y", static_cast<int>(o), y_sizes.size()) << " size must be > 0, got " << y_sizes[o]);
+  auto too_large = [&](int size) { return static_cast<double>(n) * size > kMaxFloatsPerTensor; };
+  for (int size : x_sizes) NNPLAY_CHECK(!too_large(size), "dataset of " << n << " x [" << size << "] is too large: at most 2^28 floats per tensor");
+  for (int size : y_sizes) NNPLAY_CHECK(!too_large(size), "dataset of " << n << " y [" << size << "] is too large: at most 2^28 floats per tensor");
+  std::vector<std::uint64_t> x_floats, y_floats;
+  for (int size : x_sizes) x_floats.push_back(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(size));
+  for (int size : y_sizes) y_floats.push_back(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(size));
+  std::unique_ptr<StoredDataset> stored = reuse_storage(x_floats, y_floats);
+  stored->data.xs.resize(x_sizes.size());
+  stored->data.ys.resize(y_sizes.size());
+  // Within a reused buffer's capacity: no allocation, contents zeroed.
+  for (std::size_t i = 0; i < x_sizes.size(); ++i) stored->data.xs[i].resize({n, x_sizes[i]});
+  for (std::size_t o = 0; o < y_sizes.size(); ++o) stored->data.ys[o].resize({n, y_sizes[o]});
   stored->sealed = false;
-  stored->labels_checked_for_classes = -1;
+  stored->labels_checked = false;
+  stored->view = stored->data.view();
+  stored->x_sizes = x_sizes;
+  stored->y_sizes = y_sizes;
   const int id = next_dataset_id_++;
   datasets_.emplace_back(id, std::move(stored));
   return id;
+}
+
+int TrainingSession::reserve_dataset(int n, int x_size, int y_size) {
+  NNPLAY_CHECK(y_size >= 0, "dataset ySize must be >= 0 (0: inputs only), got " << y_size);
+  return reserve_dataset(n, std::vector<int>{x_size}, y_size > 0 ? std::vector<int>{y_size} : std::vector<int>{});
 }
 
 TrainingSession::StoredDataset& TrainingSession::find(int id, const char* where) {
@@ -101,16 +125,32 @@ const TrainingSession::StoredDataset& TrainingSession::find(int id, const char* 
   return const_cast<TrainingSession*>(this)->find(id, where);
 }
 
-float* TrainingSession::dataset_x(int id) { return find(id, "dataset_x").data.x.data(); }
-float* TrainingSession::dataset_y(int id) { return find(id, "dataset_y").data.y.data(); }
-int TrainingSession::dataset_size(int id) const { return find(id, "dataset_size").data.size(); }
+float* TrainingSession::dataset_x(int id, int input) {
+  StoredDataset& d = find(id, "dataset_x");
+  NNPLAY_CHECK(input >= 0 && static_cast<std::size_t>(input) < d.data.xs.size(),
+               "dataset_x: dataset " << id << " has " << d.data.xs.size() << " x tensors, no x[" << input << "]");
+  return d.data.xs[static_cast<std::size_t>(input)].data();
+}
+
+float* TrainingSession::dataset_y(int id, int output) {
+  StoredDataset& d = find(id, "dataset_y");
+  NNPLAY_CHECK(output >= 0 && static_cast<std::size_t>(output) < d.data.ys.size(),
+               "dataset_y: dataset " << id << " has " << d.data.ys.size() << " y tensors, no y[" << output << "]");
+  return d.data.ys[static_cast<std::size_t>(output)].data();
+}
+
+int TrainingSession::dataset_size(int id) const { return find(id, "dataset_size").size(); }
 
 void TrainingSession::seal_dataset(int id) {
   StoredDataset& d = find(id, "seal");
   ++content_scans_;
   try {
-    require_finite(d.data.x.data(), d.data.x.size(), static_cast<std::size_t>(d.x_size), "x");
-    if (d.y_size > 0) require_finite(d.data.y.data(), d.data.y.size(), static_cast<std::size_t>(d.y_size), "y");
+    const std::vector<Tensor>& xs = d.data.xs;
+    const std::vector<Tensor>& ys = d.data.ys;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      require_finite(xs[i].data(), xs[i].size(), static_cast<std::size_t>(d.x_sizes[i]), "x", static_cast<int>(i), xs.size());
+    for (std::size_t o = 0; o < ys.size(); ++o)
+      require_finite(ys[o].data(), ys[o].size(), static_cast<std::size_t>(d.y_sizes[o]), "y", static_cast<int>(o), ys.size());
   } catch (...) {
     free_dataset(id);
     throw;
@@ -127,16 +167,31 @@ void TrainingSession::free_dataset(int id) {
   }
 }
 
-// The smallest spare whose buffers hold x_floats and y_floats; when none does, the spares are
-// released first (so the allocator can join them into room for this one) and a new one is made.
-// So the spares never hold more than the datasets that were once live together.
-std::unique_ptr<TrainingSession::StoredDataset> TrainingSession::reuse_storage(std::uint64_t x_floats,
-                                                                               std::uint64_t y_floats) {
+// Why spares: a freed dataset's big buffers would otherwise be split by small allocations, so the
+// next load of the same size grows the heap by a second copy. When no spare fits, all are
+// released first (so the allocator can join them into room for this one).
+std::unique_ptr<TrainingSession::StoredDataset> TrainingSession::reuse_storage(
+    const std::vector<std::uint64_t>& x_floats, const std::vector<std::uint64_t>& y_floats) {
+  // A spare fits when it has as many tensors and each holds the new one's floats; among those,
+  // the one with the least total capacity.
+  auto capacity = [](const StoredDataset& d) {
+    std::uint64_t total = 0;
+    for (const Tensor& t : d.data.xs) total += t.capacity();
+    for (const Tensor& t : d.data.ys) total += t.capacity();
+    return total;
+  };
+  auto fits = [&](const StoredDataset& d) {
+    if (d.data.xs.size() != x_floats.size() || d.data.ys.size() != y_floats.size()) return false;
+    for (std::size_t i = 0; i < x_floats.size(); ++i)
+      if (d.data.xs[i].capacity() < x_floats[i]) return false;
+    for (std::size_t o = 0; o < y_floats.size(); ++o)
+      if (d.data.ys[o].capacity() < y_floats[o]) return false;
+    return true;
+  };
   std::size_t best = spare_storage_.size();
   for (std::size_t i = 0; i < spare_storage_.size(); ++i) {
-    const Dataset& d = spare_storage_[i]->data;
-    if (d.x.capacity() < x_floats || d.y.capacity() < y_floats) continue;
-    if (best == spare_storage_.size() || d.x.capacity() < spare_storage_[best]->data.x.capacity()) best = i;
+    if (!fits(*spare_storage_[i])) continue;
+    if (best == spare_storage_.size() || capacity(*spare_storage_[i]) < capacity(*spare_storage_[best])) best = i;
   }
   if (best == spare_storage_.size()) {
     spare_storage_.clear();
@@ -148,25 +203,33 @@ std::unique_ptr<TrainingSession::StoredDataset> TrainingSession::reuse_storage(s
 }
 
 // The dataset, checked for what training needs beyond its shapes (the Trainer checks those on
-// every call, cheaply): sealed, with targets, and (once per dataset and loss) labels in range.
+// every call, cheaply): sealed, with targets, and (once per dataset and compile) the labels of
+// every sparse loss in range.
 TrainingSession::StoredDataset& TrainingSession::training_data(int id, const char* where) {
   NNPLAY_CHECK(trainer_, where << ": the model is not compiled: call compile(config) first");
   StoredDataset& d = find(id, where);
   NNPLAY_CHECK(d.sealed, where << ": dataset " << id << " was not sealed (validated) after it was filled");
-  NNPLAY_CHECK(d.y_size > 0, where << ": dataset " << id << " holds inputs only; training and evaluation need targets y");
-  NNPLAY_CHECK(d.data.size() > 0, where << ": dataset " << id << " is empty: at least one sample is needed");
-  const int k = model_->output_size();
-  if (find_loss(compile_spec_.loss).kind == LossKind::kSparseCategoricalCrossentropy && d.y_size == 1 && d.labels_checked_for_classes != k) {
+  NNPLAY_CHECK(!d.data.ys.empty(), where << ": dataset " << id << " holds inputs only; training and evaluation need targets y");
+  NNPLAY_CHECK(d.size() > 0, where << ": dataset " << id << " is empty: at least one sample is needed");
+  if (d.labels_checked) return d;
+  const std::vector<OutputCompile>& outputs = trainer_->outputs();
+  const std::size_t count = d.data.ys.size();
+  for (std::size_t o = 0; o < outputs.size() && o < count; ++o) {
+    // A y of the wrong width is the trainer's shape message, on the call itself.
+    if (find_loss(outputs[o].loss).kind != LossKind::kSparseCategoricalCrossentropy || d.y_sizes[o] != 1) continue;
     ++content_scans_;
-    const int n = d.data.size();
+    const int k = model_->output_size(static_cast<int>(o));
+    const Tensor& y = d.data.ys[o];
+    const int n = d.size();
+    const std::string of = count == 1 ? std::string() : " of output \"" + outputs[o].output + "\"";
     for (int i = 0; i < n; ++i) {
-      const float v = d.data.y[static_cast<std::size_t>(i)];
+      const float v = y[static_cast<std::size_t>(i)];
       NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
-                   where << ": sparseCategoricalCrossentropy labels must be class indices 0.." << (k - 1)
+                   where << ": sparseCategoricalCrossentropy labels" << of << " must be class indices 0.." << (k - 1)
                          << " (one per output unit); sample " << i << " has label " << v);
     }
-    d.labels_checked_for_classes = k;
   }
+  d.labels_checked = true;
   return d;
 }
 
@@ -205,17 +268,17 @@ Logs TrainingSession::guarded_train(Fn&& fn) {
 Logs TrainingSession::train_steps(int id, int steps, int batch_size, bool shuffle) {
   NNPLAY_CHECK(steps > 0, "trainSteps: steps must be an integer > 0, got " << steps);
   StoredDataset& d = training_data(id, "trainSteps");
-  return guarded_train([&] { return trainer_->train_steps(d.data, steps, batch_size, shuffle); });
+  return guarded_train([&] { return trainer_->train_steps(d.view, steps, batch_size, shuffle); });
 }
 
 Logs TrainingSession::train_epoch(int id, int batch_size, bool shuffle) {
   StoredDataset& d = training_data(id, "fit");
-  return guarded_train([&] { return trainer_->train_epoch(d.data, batch_size, shuffle); });
+  return guarded_train([&] { return trainer_->train_epoch(d.view, batch_size, shuffle); });
 }
 
 Logs TrainingSession::evaluate(int id, int batch_size) {
   StoredDataset& d = training_data(id, "evaluate");
-  return trainer_->evaluate(d.data, batch_size);
+  return trainer_->evaluate(d.view, batch_size);
 }
 
 void TrainingSession::set_learning_rate(float learning_rate) {
@@ -232,15 +295,29 @@ void TrainingSession::set_regularization(float l1, float l2) {
 
 int TrainingSession::num_nodes() const { return model_->num_layers(); }
 
+int TrainingSession::output_node(int output) const {
+  NNPLAY_CHECK(output >= 0 && output < model_->num_outputs(),
+               "predict: no output " << output << "; the model has " << model_->num_outputs());
+  return model_->find_layer(model_->spec().outputs[static_cast<std::size_t>(output)].layer);
+}
+
 const std::vector<NodeValues>& TrainingSession::predict(int id, const std::vector<int>& nodes) {
   const StoredDataset& d = find(id, "predict");
   NNPLAY_CHECK(d.sealed, "predict: dataset " << id << " was not sealed (validated) after it was filled");
-  NNPLAY_CHECK(d.x_size == model_->input_size(), "predict: the data has " << d.x_size
-                                                     << " input columns but the model expects " << model_->input_size());
-  return predict_rows(d.data.x.data(), d.data.size(), nodes);
+  std::vector<const float*> xs;
+  const std::size_t count = d.data.xs.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    const int expected = model_->input_size(static_cast<int>(i));
+    NNPLAY_CHECK(d.x_sizes[i] == expected, "predict: the data's " << tensor_name("x", static_cast<int>(i), count) << " has "
+                                               << d.x_sizes[i] << " columns but the model's input expects " << expected);
+    xs.push_back(d.data.xs[i].data());
+  }
+  return predict_rows(xs, d.size(), nodes);
 }
 
 float* TrainingSession::input_buffer(int n) {
+  NNPLAY_CHECK(model_->num_inputs() == 1, "predict: the model has " << model_->num_inputs()
+                                                                  << " inputs; the row buffer serves one-input models only");
   NNPLAY_CHECK(n >= 0 && static_cast<double>(n) * model_->input_size() <= kMaxFloatsPerTensor,
                "predict: " << n << " rows of " << model_->input_size() << " inputs are too many: at most 2^28 floats");
   input_.resize({n, model_->input_size()});
@@ -252,14 +329,15 @@ const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
                                                                    << (input_.rank() ? input_.dim(0) : 0)
                                                                    << " written by input_buffer()");
   ++content_scans_;
-  require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x");
-  const std::vector<NodeValues>& out = predict_rows(input_.data(), n, std::vector<int>{output_node()});
+  require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x", 0, 1);
+  const std::vector<NodeValues>& out = predict_rows({input_.data()}, n, std::vector<int>{output_node()});
   // Kept for the next small call; a big batch's rows are not held on to.
   if (input_.size() > kKeepInputFloats) input_ = Tensor();
   return out;
 }
 
-const std::vector<NodeValues>& TrainingSession::predict_rows(const float* x, int n, const std::vector<int>& nodes) {
+const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<const float*>& xs, int n,
+                                                             const std::vector<int>& nodes) {
   const int layers = num_nodes();
   for (int node : nodes)
     NNPLAY_CHECK(node >= 0 && node < layers,
@@ -280,10 +358,12 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const float* x, int
   // through a conv layer would otherwise hold hundreds of MB at once); each sample's outputs
   // depend on that sample only, so the numbers equal one big forward.
   const int chunk = model_->predict_chunk_size();
-  const std::size_t in = static_cast<std::size_t>(model_->input_size());
+  std::vector<const float*> chunk_xs(xs.size());
   for (int start = 0; start < n; start += chunk) {
     const int b = std::min(chunk, n - start);
-    model_->forward(x + static_cast<std::size_t>(start) * in, b);
+    for (std::size_t i = 0; i < xs.size(); ++i)
+      chunk_xs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(model_->input_size(static_cast<int>(i)));
+    model_->forward(PassContext{false, nullptr, b}, chunk_xs);
     for (NodeValues& p : predictions_) {
       const Tensor& out = model_->layer_output(p.node);
       const std::size_t row = out.size() / static_cast<std::size_t>(b);

@@ -35,17 +35,20 @@ namespace nnplay {
 using SessionModel = Graph;
 
 // Bad data named precisely, so a caller can word it in its own terms: `field` is "x", "y" or
-// "weights"; `index` is the flat index of the first bad value.
+// "weights"; `tensor` which x (model input) or y (model output) tensor, 0 for weights; `index`
+// the flat index of the first bad value in it.
 class NonFiniteData : public Error {
  public:
-  NonFiniteData(const std::string& message, std::string field, std::uint64_t index)
-      : Error(message), field_(std::move(field)), index_(index) {}
+  NonFiniteData(const std::string& message, std::string field, std::uint64_t index, int tensor = 0)
+      : Error(message), field_(std::move(field)), index_(index), tensor_(tensor) {}
   const std::string& field() const { return field_; }
   std::uint64_t index() const { return index_; }
+  int tensor() const { return tensor_; }
 
  private:
   std::string field_;
   std::uint64_t index_;
+  int tensor_;
 };
 
 // One output of predict(): a node's values over the dataset's samples.
@@ -83,12 +86,17 @@ class TrainingSession {
   SessionModel& model() { return *model_; }
 
   // ---- datasets
-  // Reserves x [n, x_size] and y [n, y_size] (y_size 0: inputs only, for predict). Contents
-  // are zero until filled through dataset_x/dataset_y, then seal() validates them. Returns an id
-  // (> 0, never reused). Throws Error for a size out of range, std::bad_alloc when memory is short.
+  // Reserves one x [n, x_sizes[i]] per model input and one y [n, y_sizes[o]] per model output
+  // (y_sizes empty: inputs only, for predict), in the graph's input / output order. Contents are
+  // zero until filled through dataset_x/dataset_y, then seal() validates them. Returns an id
+  // (> 0, never reused). The counts are the model's; each row width is checked against the model
+  // when the data is used (it depends on the loss). Throws Error for a count or size out of
+  // range, std::bad_alloc when memory is short.
+  int reserve_dataset(int n, const std::vector<int>& x_sizes, const std::vector<int>& y_sizes);
+  // One input and one output (y_size 0: inputs only).
   int reserve_dataset(int n, int x_size, int y_size);
-  float* dataset_x(int id);
-  float* dataset_y(int id);
+  float* dataset_x(int id, int input = 0);
+  float* dataset_y(int id, int output = 0);
   // Validates once (every value finite); throws NonFiniteData and frees the dataset on failure.
   void seal_dataset(int id);
   // The id is gone at once; its buffers are kept for the next reserve_dataset that fits in them.
@@ -106,12 +114,14 @@ class TrainingSession {
   Logs train_epoch(int id, int batch_size, bool shuffle);
   Logs evaluate(int id, int batch_size);
   void set_learning_rate(float learning_rate);
+  // The rate the next step uses (a schedule's, or the constant one); 0 before compile.
+  float learning_rate() const { return trainer_ ? trainer_->learning_rate() : 0.0f; }
   void set_regularization(float l1, float l2);
   int epochs_done() const { return trainer_ ? trainer_->epochs_done() : 0; }
   std::uint64_t steps_done() const { return trainer_ ? trainer_->steps_done() : 0; }
 
   // ---- inference
-  // The outputs of `nodes` (layer indices, any order, repeats allowed) over the dataset's x,
+  // The outputs of `nodes` (layer indices, any order, repeats allowed) over the dataset's xs,
   // computed in chunks so no layer's buffers exceed the model's predict budget. Results stay
   // valid until the next predict(). Compile is not needed.
   const std::vector<NodeValues>& predict(int id, const std::vector<int>& nodes);
@@ -122,7 +132,8 @@ class TrainingSession {
   float* input_buffer(int n);
   const std::vector<NodeValues>& predict_input(int n);
   int num_nodes() const;
-  int output_node() const { return num_nodes() - 1; }
+  // The node (layer index) of model output o: what predict() reads for it.
+  int output_node(int output = 0) const;
 
   // ---- weights as one view
   const std::vector<WeightEntry>& weights_table() const { return weights_table_; }
@@ -137,11 +148,12 @@ class TrainingSession {
 
  private:
   struct StoredDataset {
-    Dataset data;
-    int x_size = 0;
-    int y_size = 0;
+    MultiDataset data;
+    TrainingData view;  // points into data
+    std::vector<int> x_sizes, y_sizes;
     bool sealed = false;
-    int labels_checked_for_classes = -1;  // sparse label range verified for this many classes
+    bool labels_checked = false;  // sparse label ranges verified for the current compile
+    int size() const { return view.size(); }
   };
 
   void make_weights_table();
@@ -167,8 +179,12 @@ class TrainingSession {
   StoredDataset& find(int id, const char* where);
   const StoredDataset& find(int id, const char* where) const;
   StoredDataset& training_data(int id, const char* where);
-  std::unique_ptr<StoredDataset> reuse_storage(std::uint64_t x_floats, std::uint64_t y_floats);
-  const std::vector<NodeValues>& predict_rows(const float* x, int n, const std::vector<int>& nodes);
+  // The smallest spare whose buffers hold these floats per tensor (one entry per x and per y);
+  // when none does, every spare is released first, so the spares never hold more than the
+  // datasets that were once live together.
+  std::unique_ptr<StoredDataset> reuse_storage(const std::vector<std::uint64_t>& x_floats,
+                                               const std::vector<std::uint64_t>& y_floats);
+  const std::vector<NodeValues>& predict_rows(const std::vector<const float*>& xs, int n, const std::vector<int>& nodes);
   void snapshot_weights();
   void restore_weights();
   template <typename Fn>

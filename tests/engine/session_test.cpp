@@ -298,3 +298,125 @@ TEST(TrainingSession, SharingSessionTrainsAndReadsTheSameWeights) {
 
 }  // namespace
 }  // namespace nnplay
+
+namespace nnplay {
+namespace {
+
+// Two inputs (a [3], b [2]) and two outputs: reg [2] (mse) and cls [3] softmax (sparse CE).
+GraphSpec two_by_two() {
+  return parse_graph_spec(R"({"format": "nnplay-graph", "seed": 4, "layers": [
+    {"name": "a", "type": "input", "config": {"shape": [3]}},
+    {"name": "b", "type": "input", "config": {"shape": [2]}},
+    {"name": "cat", "type": "concatenate", "inbound": [["a", "b"]]},
+    {"name": "h", "type": "dense", "config": {"units": 6, "activation": "tanh"}, "inbound": [["cat"]]},
+    {"name": "reg", "type": "dense", "config": {"units": 2}, "inbound": [["h"]]},
+    {"name": "cls", "type": "dense", "config": {"units": 3, "activation": "softmax"}, "inbound": [["h"]]}],
+    "inputs": ["a", "b"], "outputs": ["reg", "cls"]})");
+}
+
+int load_two_by_two(TrainingSession& s, int n, float bad_label = -1.0f) {
+  const int id = s.reserve_dataset(n, {3, 2}, {2, 1});
+  float* a = s.dataset_x(id, 0);
+  float* b = s.dataset_x(id, 1);
+  float* reg = s.dataset_y(id, 0);
+  float* cls = s.dataset_y(id, 1);
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j < 3; ++j) a[3 * i + j] = std::sin(static_cast<float>(3 * i + j));
+    for (int j = 0; j < 2; ++j) b[2 * i + j] = std::cos(static_cast<float>(2 * i + j));
+    reg[2 * i] = a[3 * i] - b[2 * i];
+    reg[2 * i + 1] = a[3 * i + 2];
+    cls[i] = static_cast<float>(i % 3);
+  }
+  if (bad_label >= 0) cls[n - 1] = bad_label;
+  s.seal_dataset(id);
+  return id;
+}
+
+}  // namespace
+
+TEST(TrainingSession, DatasetsHoldOneTensorPerInputAndOutput) {
+  TrainingSession s(two_by_two());
+  CompileSpec c = parse_compile_spec(R"({"optimizer": {"name": "adam", "learningRate": 0.01},
+    "loss": ["meanSquaredError", "sparseCategoricalCrossentropy"], "lossWeights": [1, 0.5]})");
+  s.compile(c);
+  const int id = load_two_by_two(s, 30);
+  const double before = s.evaluate(id, 8).get("loss");
+  for (int e = 0; e < 20; ++e) s.train_epoch(id, 8, true);
+  const Logs after = s.evaluate(id, 8);
+  EXPECT_LT(after.get("loss"), before);
+  EXPECT_NEAR(after.get("loss"), after.get("reg_loss") + 0.5 * after.get("cls_loss"), 1e-5);
+  EXPECT_EQ(s.content_scans(), 2u) << "one seal, one label check for the sparse output; training adds none";
+  // predict reads every input; output_node names each output's layer.
+  const auto& p = s.predict(id, {s.output_node(0), s.output_node(1)});
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].name, "reg");
+  EXPECT_EQ(p[1].shape, (Shape{30, 3}));
+  // The label range of the sparse output is checked once, naming the output.
+  const int bad = load_two_by_two(s, 5, 3.0f);
+  EXPECT_ERROR_CONTAINS(s.train_epoch(bad, 4, false), "labels of output \"cls\" must be class indices 0..2",
+                        "sample 4 has label 3");
+}
+
+TEST(TrainingSession, MultiTensorDatasetsAreCheckedAtReserveAndSeal) {
+  TrainingSession s(two_by_two());
+  EXPECT_ERROR_CONTAINS(s.reserve_dataset(4, {3}, {2, 1}), "the model has 2 inputs but 1 x tensor was given");
+  EXPECT_ERROR_CONTAINS(s.reserve_dataset(4, {3, 2}, {2}), "the model has 2 outputs but 1 y tensor was given");
+  EXPECT_ERROR_CONTAINS(s.reserve_dataset(4, {3, 0}, {}), "dataset x[1] size must be > 0");
+  const int id = s.reserve_dataset(4, {3, 2}, {2, 1});
+  EXPECT_ERROR_CONTAINS(s.dataset_x(id, 2), "has 2 x tensors, no x[2]");
+  s.dataset_y(id, 1)[2] = NAN;
+  try {
+    s.seal_dataset(id);
+    FAIL() << "expected NonFiniteData";
+  } catch (const NonFiniteData& e) {
+    EXPECT_EQ(e.field(), "y");
+    EXPECT_EQ(e.tensor(), 1);
+    EXPECT_EQ(e.index(), 2u);
+    EXPECT_NE(std::string(e.what()).find("dataset y[1] holds NaN at sample 2, column 0"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(s.num_datasets(), 0) << "a dataset that fails its seal is freed";
+  // Inputs only: predict works, training says targets are needed.
+  const int inputs_only = s.reserve_dataset(3, {3, 2}, {});
+  s.seal_dataset(inputs_only);
+  EXPECT_EQ(s.predict(inputs_only, {s.output_node(1)})[0].shape, (Shape{3, 3}));
+  s.compile(parse_compile_spec(R"({"loss": "meanSquaredError"})"));
+  EXPECT_ERROR_CONTAINS(s.train_epoch(inputs_only, 2, false), "holds inputs only");
+}
+
+}  // namespace nnplay
+
+namespace nnplay {
+
+// "trainable": false (a key of every layer row): the layer's variables are not trainable
+// (optimizers skip them, inspect says so) but it still passes gradients to the layers before it.
+TEST(TrainingSession, AFrozenLayerKeepsItsWeightsWhileTheOthersTrain) {
+  const std::string spec = R"({"format": "nnplay-graph", "seed": 2, "layers": [
+    {"name": "x", "type": "input", "config": {"shape": [2]}},
+    {"name": "first", "type": "dense", "config": {"units": 4, "activation": "tanh"}, "inbound": [["x"]]},
+    {"name": "mid", "type": "dense", "config": {"units": 3, "activation": "tanh", "trainable": false}, "inbound": [["first"]]},
+    {"name": "out", "type": "dense", "config": {"units": 1}, "inbound": [["mid"]]}],
+    "outputs": ["out"]})";
+  const std::string inspected = inspect_model(spec);
+  EXPECT_NE(inspected.find(R"({"name":"mid/kernel","shape":[4,3],"trainable":false})"), std::string::npos) << inspected;
+  EXPECT_NE(inspected.find(R"("nonTrainableParams":15)"), std::string::npos) << inspected;
+  TrainingSession s(parse_graph_spec(spec));
+  s.compile(parse_compile_spec(R"({"optimizer": {"name": "sgd", "learningRate": 0.1}, "loss": "meanSquaredError"})"));
+  const int id = s.reserve_dataset(16, 2, 1);
+  for (int i = 0; i < 16; ++i) {
+    s.dataset_x(id)[2 * i] = std::sin(static_cast<float>(i));
+    s.dataset_x(id)[2 * i + 1] = std::cos(static_cast<float>(i));
+    s.dataset_y(id)[i] = s.dataset_x(id)[2 * i] * 0.5f;
+  }
+  s.seal_dataset(id);
+  const std::vector<float> before = weights_of(s);
+  for (int e = 0; e < 3; ++e) s.train_epoch(id, 4, true);
+  const std::vector<float> after = weights_of(s);
+  for (const WeightEntry& w : s.weights_table()) {
+    const std::vector<float> b(before.begin() + static_cast<long>(w.offset), before.begin() + static_cast<long>(w.offset + w.size));
+    const std::vector<float> a(after.begin() + static_cast<long>(w.offset), after.begin() + static_cast<long>(w.offset + w.size));
+    if (w.name.rfind("mid/", 0) == 0) EXPECT_EQ(a, b) << w.name << " is frozen";
+    else EXPECT_NE(a, b) << w.name << " trains (first's gradient passes through the frozen layer)";
+  }
+}
+
+}  // namespace nnplay

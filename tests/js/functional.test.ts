@@ -80,7 +80,15 @@ describe('a two-input, two-output model', () => {
     got[0].forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(reg[i][j], 5)));
     got[1].forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(cls[i][j], 5)));
     // One input tensor where two are needed is an error that lists the inputs.
-    expect(() => model.predict(xa)).toThrow(/predict\(\): the model has 2 inputs \(a \[4\], b \[3\]\); give a list of 2 tensors, got one tensor/);
+    expect(() => model.predict(xa)).toThrow(
+      /predict\(\): xs: the model has 2 inputs \(a \[4\], b \[3\]\); give a list of 2 tensors \(model.inputs order\) or an object \{a: \.\.\., b: \.\.\.\} by input name, got one tensor/,
+    );
+    // The map form by input name gives the same outputs.
+    const byName = model.predict({ b: xb, a: xa }) as nn.Tensor[];
+    expect(Array.from(byName[1].dataSync())).toEqual(Array.from(out[1].dataSync()));
+    expect(() => model.predict({ a: xa, c: xb })).toThrow(/xs names input "c", which the model does not have; its inputs: a, b/);
+    expect(() => model.predict({ a: xa })).toThrow(/xs gives no tensor for input "b"; give one per input \(a, b\)/);
+    disposeAll(...byName);
     expect(() => model.predict([xa, xa])).toThrow(/xs\[1\] \(input "b"\) must have shape \[samples, 3\], got \[5,4\]/);
     disposeAll(xa, xb, ...out, haK, haB, hbK, hbB, regK, regB, clsK, clsB, model);
   });
@@ -116,15 +124,11 @@ describe('a two-input, two-output model', () => {
     disposeAll(...xs, ...p1, ...p2, model, copy);
   });
 
-  test('setWeights checks names and shapes; training several outputs says it is not supported yet', () => {
+  test('setWeights checks names and shapes; compile checks the loss forms', () => {
     const model = twoByTwo();
     const ws = model.getWeights();
     expect(() => model.setWeights(ws.slice(1))).toThrow(/expected an array of 8 tensors \(ha\/kernel \[4,6\]/);
     model.setWeights(ws);
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' })).toThrow(
-      /compile\(\): training a model with 2 inputs and 2 outputs is not supported yet/,
-    );
-    // The loss forms are checked before that.
     expect(() => model.compile({ optimizer: 'sgd', loss: ['mse'] })).toThrow(/loss is a list of 1, but the model has 2 outputs \(reg, cls\)/);
     expect(() => model.compile({ optimizer: 'sgd', loss: { reg: 'mse', nope: 'mse' } })).toThrow(/loss names output "nope", which the model does not have; outputs: reg, cls/);
     expect(() => model.compile({ optimizer: 'sgd', loss: { reg: 'mse' } })).toThrow(/loss gives no loss for output "cls"/);

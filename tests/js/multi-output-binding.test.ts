@@ -1,9 +1,10 @@
-// The facade's calls for graphs of several inputs and outputs (compile v2, MultiData,
-// predictMulti, Keras log names) and the learning-rate schedule, through the built wasm.
+// The session's calls for graphs of several inputs and outputs (compile v2, a dataset of one x
+// per input and one y per output, Keras log names, predicting every output) and the
+// learning-rate schedule, through the built wasm's one bound model class (Session).
 import { beforeAll, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import createNnplayModule from '../../build/wasm/nnplay.mjs';
-import type { NnplayModule, NnplayModuleFactory, WasmMultiData } from '../../web/lib/engine-module';
+import type { NnplayModule, NnplayModuleFactory, WasmSession } from '../../web/lib/engine-module';
 
 let mod: NnplayModule;
 
@@ -29,15 +30,14 @@ const SPEC = JSON.stringify({
   outputs: ['reg', 'cls'],
 });
 
-function fill(data: WasmMultiData, n: number): void {
-  expect(data.allocateX(0, n, 3)).toBe('');
-  expect(data.allocateX(1, n, 2)).toBe('');
-  expect(data.allocateY(0, n, 2)).toBe('');
-  expect(data.allocateY(1, n, 1)).toBe('');
-  const a = new Float32Array(mod.HEAPF32.buffer, data.xPtr(0), n * 3);
-  const b = new Float32Array(mod.HEAPF32.buffer, data.xPtr(1), n * 2);
-  const r = new Float32Array(mod.HEAPF32.buffer, data.yPtr(0), n * 2);
-  const c = new Float32Array(mod.HEAPF32.buffer, data.yPtr(1), n);
+/** A sealed dataset of n samples: x a [n, 3], b [n, 2]; y reg [n, 2], cls [n, 1]. */
+function load(session: WasmSession, n: number): number {
+  expect(session.reserveDataset(n, '3,2', '2,1')).toBe('');
+  const id = session.lastDatasetId();
+  const a = new Float32Array(mod.HEAPF32.buffer, session.datasetXPtr(id, 0), n * 3);
+  const b = new Float32Array(mod.HEAPF32.buffer, session.datasetXPtr(id, 1), n * 2);
+  const r = new Float32Array(mod.HEAPF32.buffer, session.datasetYPtr(id, 0), n * 2);
+  const c = new Float32Array(mod.HEAPF32.buffer, session.datasetYPtr(id, 1), n);
   for (let i = 0; i < n; ++i) {
     for (let j = 0; j < 3; ++j) a[i * 3 + j] = Math.sin(i * 3 + j);
     for (let j = 0; j < 2; ++j) b[i * 2 + j] = Math.cos(i + j);
@@ -45,46 +45,54 @@ function fill(data: WasmMultiData, n: number): void {
     r[i * 2 + 1] = b[i * 2];
     c[i] = a[i * 3 + 1] > 0 ? 1 : 0;
   }
+  expect(session.sealDataset(id)).toBe('');
+  return id;
 }
 
-test('two inputs, two outputs: compile v2, train, evaluate and predict through MultiData', () => {
-  const model = new mod.Model();
-  const data = new mod.MultiData();
+test('two inputs, two outputs: compile v2, train, evaluate and predict through session datasets', () => {
+  const session = new mod.Session();
   try {
-    expect(model.build(SPEC)).toBe('');
-    expect(model.numInputs()).toBe(2);
-    expect(model.numOutputs()).toBe(2);
-    expect(JSON.parse(model.outputNamesJson())).toEqual(['reg', 'cls']);
-    expect(model.outputShapeJson(0)).toBe('[2]');
+    expect(session.build(SPEC)).toBe('');
+    expect(session.numInputs()).toBe(2);
+    expect(session.numOutputs()).toBe(2);
+    const d = JSON.parse(session.describeJson());
+    expect(d.inputSizes).toEqual([3, 2]);
+    expect(d.outputSizes).toEqual([2, 1]);
+    expect(d.outputNodes.map((i: number) => d.nodes[i].name)).toEqual(['reg', 'cls']);
     const compile = {
       optimizer: { name: 'sgd', learningRate: { schedule: 'stepDecay', initialLearningRate: 0.1, stepSize: 2, gamma: 0.5 } },
       loss: { reg: 'mse', cls: 'binaryCrossentropy' },
       lossWeights: [1, 0.5],
       metrics: { cls: ['accuracy'] },
     };
-    expect(model.compile(JSON.stringify(compile))).toBe('');
+    expect(session.compile(JSON.stringify(compile))).toBe('');
     const n = 16;
-    fill(data, n);
-    expect(model.learningRate()).toBeCloseTo(0.1, 7);
-    expect(model.trainStepsMulti(data, 4, 8, true)).toBe('');
-    expect(model.learningRate()).toBeCloseTo(0.025, 7);
-    const logs = JSON.parse(model.logsJson());
+    const id = load(session, n);
+    expect(session.learningRate()).toBeCloseTo(0.1, 7);
+    expect(session.trainSteps(id, 4, 8, true)).toBe('');
+    expect(session.learningRate()).toBeCloseTo(0.025, 7);
+    const logs = JSON.parse(session.logsJson());
     expect(Object.keys(logs)).toEqual(['loss', 'reg_loss', 'cls_loss', 'cls_acc']);
-    expect(model.evaluateMulti(data, 5)).toBe('');
-    const ev = JSON.parse(model.logsJson());
+    expect(session.evaluate(id, 5)).toBe('');
+    const ev = JSON.parse(session.logsJson());
     expect(ev.loss).toBeCloseTo(ev.reg_loss + 0.5 * ev.cls_loss, 6);
-    expect(model.predictMulti(data)).toBe('');
-    const cls = new Float32Array(mod.HEAPF32.buffer, model.outputPtr(1), n);
+    expect(session.predictOutput(id)).toBe('');
+    const cls = new Float32Array(mod.HEAPF32.buffer, session.predictionPtr(1), n);
     for (const p of cls) expect(p > 0 && p < 1).toBe(true);
-    // Wrong data is an Error message, not a crash.
-    expect(model.fitEpoch(new mod.Dataset(), 4, false)).not.toBe('');
-    const short = new mod.MultiData();
-    expect(short.allocateX(0, n, 3)).toBe('');
-    expect(model.evaluateMulti(short, 4)).toMatch(/2 inputs but 1 x tensor was given/);
-    short.delete();
-    expect(model.compile(JSON.stringify({ loss: ['mse'] }))).toMatch(/lists 1 losses but the model has 2 outputs/);
+    // Wrong data is a structured error, not a crash.
+    expect(JSON.parse(session.reserveDataset(n, '3', '2,1')).message).toMatch(/the model has 2 inputs but 1 x tensor was given/);
+    expect(JSON.parse(session.reserveDataset(n, '3,2', '2')).message).toMatch(/the model has 2 outputs but 1 y tensor was given/);
+    expect(JSON.parse(session.reserveDataset(n, '3,x', '')).message).toMatch(/xSizes must be integers >= 0 separated by commas/);
+    expect(session.datasetXPtr(id, 2)).toBe(0);
+    // Non-finite data names its tensor.
+    expect(session.reserveDataset(2, '3,2', '2,1')).toBe('');
+    const bad = session.lastDatasetId();
+    mod.HEAPF32[(session.datasetYPtr(bad, 1) >>> 2) + 1] = NaN;
+    const err = JSON.parse(session.sealDataset(bad));
+    expect(err).toMatchObject({ kind: 'invalid', field: 'y', tensor: 1, index: 1 });
+    expect(err.message).toMatch(/dataset y\[1\] holds NaN at sample 1, column 0/);
+    expect(session.compile(JSON.stringify({ loss: ['mse'] }))).toMatch(/lists 1 losses but the model has 2 outputs/);
   } finally {
-    data.delete();
-    model.delete();
+    session.delete();
   }
 });

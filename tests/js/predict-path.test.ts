@@ -1,9 +1,9 @@
-// predict()'s fast path: the finite check runs in wasm on the copied input (one SIMD scan,
-// Dataset.firstNonFiniteX) and the engine copies only the final output (Model.predictOutput).
-// These pin what that path must keep: the exact index/sample/feature of the first bad value
-// wherever it sits (inside a SIMD block, in a tail, with a later bad value present), no wasm
-// object left behind when predict() rejects its input, and outputs equal to the
-// playground facade's predict() (which also copies every layer).
+// predict()'s fast path: the rows go into the session's reused input buffer, the finite check
+// runs in wasm on them (one SIMD scan) and the engine copies only the final output
+// (Session.predictInput). These pin what that path must keep: the exact index/sample/feature
+// of the first bad value wherever it sits (inside a SIMD block, in a tail, with a later bad
+// value present), no wasm object left behind when predict() rejects its input, and outputs
+// equal to the dataset path's predict of every layer (what the playground draws).
 import * as nn from 'nnplay';
 import { beforeAll, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -62,32 +62,37 @@ test('names the first non-finite input exactly, wherever it is, and frees its co
   m.dispose();
 });
 
-test('equals the facade predict() that keeps every layer, for 0, 1, 32 and 2,000 rows', () => {
+test('equals the dataset predict() of every layer, for 0, 1, 32 and 2,000 rows', () => {
   const m = model();
   for (const n of [0, 1, 32, 2000]) {
     const x = inputs(n);
     const t = nn.tensor(x, [n, FEATURES]);
     const fast = m.predict(t);
-    // Same weights through the facade's full predict(), which also copies each layer.
-    const ref = new mod.Model();
-    const ds = new mod.Dataset();
+    // Same weights through a second engine's session: a dataset, and both layers predicted.
+    const ref = new mod.Session();
     try {
       expect(ref.build(JSON.stringify(SPEC))).toBe('');
       const weights = m.getWeights();
-      for (let i = 0; i < weights.length; i++) mod.HEAPF32.set(weights[i].values(), ref.weightPtr(i) >>> 2);
+      let at = ref.weightsBufferPtr() >>> 2;
+      for (const w of weights) {
+        mod.HEAPF32.set(w.values(), at);
+        at += w.size;
+      }
       for (const w of weights) w.dispose();
-      expect(ds.allocate(n, FEATURES, 1)).toBe('');
-      mod.HEAPF32.set(x, ds.xPtr() >>> 2);
-      expect(ds.firstNonFiniteX()).toBe(-1);
-      expect(ref.predict(ds)).toBe('');
-      const start = ref.predictionPtr() >>> 2;
+      expect(ref.writeWeights()).toBe('');
+      expect(ref.reserveDataset(n, String(FEATURES), '')).toBe('');
+      const id = ref.lastDatasetId();
+      mod.HEAPF32.set(x, ref.datasetXPtr(id, 0) >>> 2);
+      expect(ref.sealDataset(id)).toBe('');
+      expect(ref.predict(id, '0,1')).toBe('');
+      const start = ref.predictionPtr(1) >>> 2;
       expect(Array.from(fast.values())).toEqual(Array.from(mod.HEAPF32.subarray(start, start + n * 3)));
-      if (n > 0) expect(ref.layerOutputPtr(0)).not.toBe(0);
-      // predictOutput keeps no per-layer copies.
-      expect(ref.predictOutput(ds)).toBe('');
-      expect(ref.layerOutputPtr(0)).toBe(0);
+      if (n > 0) expect(ref.predictionPtr(0)).not.toBe(0);
+      // predictOutput predicts the output only.
+      expect(ref.predictOutput(id)).toBe('');
+      expect(ref.predictionPtr(1)).toBe(0);
+      expect(Array.from(mod.HEAPF32.subarray(ref.predictionPtr(0) >>> 2, (ref.predictionPtr(0) >>> 2) + n * 3))).toEqual(Array.from(fast.values()));
     } finally {
-      ds.delete();
       ref.delete();
     }
     fast.dispose();

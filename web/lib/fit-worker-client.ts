@@ -67,6 +67,7 @@ export class FitWorkerClient {
         if (!msg.kind) p.reject(new Error(msg.message));
         else {
           const err = new SessionError(msg.kind, msg.message, msg.field, msg.index);
+          if (msg.tensor !== undefined) err.tensor = msg.tensor;
           if (msg.part) err.part = msg.part;
           if (msg.weights) err.weights = msg.weights;
           p.reject(err);

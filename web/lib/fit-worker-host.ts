@@ -38,7 +38,7 @@ export function serveFitWorker(port: MessagePortLike): void {
 
   const load = (r: Replica, d: DataMessage, part: 'train' | 'val'): number => {
     try {
-      return r.session.loadDataset({ x: d.x, y: d.y, n: d.n, xSize: d.xSize, ySize: d.ySize }, 'fit()');
+      return r.session.loadDataset(d, 'fit()');
     } catch (err) {
       if (err instanceof SessionError) err.part = part;
       throw err;
@@ -119,8 +119,8 @@ export function serveFitWorker(port: MessagePortLike): void {
         if (!('req' in msg)) return;
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof SessionError) {
-          const { kind, field, index, part, weights } = err;
-          reply({ type: 'error', req: msg.req, message, kind, field, index, part, weights }, weights ? [weights.buffer] : []);
+          const { kind, field, tensor, index, part, weights } = err;
+          reply({ type: 'error', req: msg.req, message, kind, field, tensor, index, part, weights }, weights ? [weights.buffer] : []);
         } else {
           reply({ type: 'error', req: msg.req, message });
         }

@@ -13,12 +13,13 @@
 // Big arrays travel as transferred Float32Array buffers.
 import type { EpochOptions, EpochResult, SessionErrorKind } from './training-session';
 
+/** One fit() dataset: an x per model input and a y per model output, in model order. */
 export interface DataMessage {
-  x: Float32Array;
-  y: Float32Array;
+  xs: Float32Array[];
+  ys: Float32Array[];
   n: number;
-  xSize: number;
-  ySize: number;
+  xSizes: number[];
+  ySizes: number[];
 }
 
 export type ToFitWorker =
@@ -58,6 +59,7 @@ export type FromFitWorker =
       message: string;
       kind?: SessionErrorKind;
       field?: 'x' | 'y' | 'weights';
+      tensor?: number;
       index?: number;
       part?: 'train' | 'val';
       weights?: Float32Array;

@@ -48,7 +48,13 @@ export function modelToJSON(model: LayersModel): ModelJSON {
       name: model.name,
       modelClass: model instanceof Sequential ? 'Sequential' : 'LayersModel',
       spec: JSON.parse(model.specJson()) as GraphSpecV2,
-      compile: compiled && { optimizer: compiled.optimizer, loss: compiled.loss, metrics: compiled.metrics },
+      compile: compiled && {
+        optimizer: compiled.optimizer,
+        // One name when every output has the same loss (every single-output model), else a list.
+        loss: compiled.losses.every((l) => l === compiled.loss) ? compiled.loss : compiled.losses,
+        metrics: compiled.metrics,
+        ...(compiled.lossWeights ? { lossWeights: compiled.lossWeights } : {}),
+      },
       weights: tensors.map((t, i) => ({ name: names[i], shape: t.shape, values: t.values() })),
     });
   } finally {
@@ -117,8 +123,8 @@ export function modelFromJSON(json: unknown, where = 'models.fromJSON()'): Layer
   const tensors: Tensor[] = [];
   try {
     if (parsed.compile) {
-      const { optimizer, loss, metrics } = parsed.compile;
-      model.compile({ optimizer: new Optimizer(optimizer), loss, metrics });
+      const { optimizer, loss, metrics, lossWeights } = parsed.compile;
+      model.compile({ optimizer: new Optimizer(optimizer), loss, metrics, ...(lossWeights ? { lossWeights } : {}) });
     }
     for (const w of parsed.weights) tensors.push(new Tensor(w.values, w.shape));
     model.setWeights(tensors);

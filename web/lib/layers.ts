@@ -240,6 +240,20 @@ export abstract class Layer implements GraphLayer {
   readonly calls: LayerCall[] = [];
   #userName: string | undefined;
   #autoName: string | undefined;
+  #trainable = true;
+
+  /**
+   * Keras / TF.js layer.trainable: false freezes the layer's weights (optimizers skip them;
+   * they stay in getWeights() and saved files, and the layer still runs forward and passes
+   * gradients on). As in TF.js, a change takes effect at the next compile() of a model.
+   */
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+  set trainable(v: boolean) {
+    if (typeof v !== 'boolean') fail(`${this.getClassName()}.trainable`, `must be true or false, got ${describe(v)}`);
+    this.#trainable = v;
+  }
 
   protected setUserName(where: string, v: unknown): void {
     if (v === undefined) return;
@@ -763,7 +777,15 @@ export function inputLayer(args: InputLayerArgs): InputLayer {
  * The layer a v2 file's entry describes: {type, config}; the config keys are the engine's (the
  * same as the factories' options), checked by the same factory. name is the layer's name.
  */
-export function layerFromConfig(type: string, config: Record<string, unknown>, name: string): Layer {
+export function layerFromConfig(type: string, fileConfig: Record<string, unknown>, name: string): Layer {
+  // "trainable" is a property of every layer, not an argument of each factory.
+  const { trainable, ...config } = fileConfig;
+  const layer = layerFromFactoryConfig(type, config, name);
+  if (trainable !== undefined) layer.trainable = trainable as boolean;
+  return layer;
+}
+
+function layerFromFactoryConfig(type: string, config: Record<string, unknown>, name: string): Layer {
   const args = { ...config, name } as never;
   const c = config as Record<string, unknown>;
   switch (type) {

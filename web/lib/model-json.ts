@@ -51,8 +51,11 @@ export interface WeightJSON {
 
 export interface CompileJSON {
   optimizer: OptimizerConfig;
-  loss: string;
+  /** One loss for every output, or one per output (model output order). */
+  loss: string | string[];
   metrics: string[];
+  /** Per output, in output order; absent: 1 each. */
+  lossWeights?: number[];
 }
 
 /** The functional graph of a version 2 file: the engine's v2 spec without format and seed. */
@@ -157,7 +160,7 @@ export function decodeFloat32(data: unknown, what: string): Float32Array {
 
 /**
  * Assembles a version 1 file (a Sequential; the playground's checkpoints). `weights` in Keras
- * order with the engine's names (WasmModel.weightName), e.g. dense_1/kernel.
+ * order with the engine's names (the session's weights table), e.g. dense_1/kernel.
  */
 export function toModelJSON(parts: {
   name?: string;
@@ -207,7 +210,10 @@ export function toModelJSONv2(parts: {
 }
 
 function copyCompile(c: CompileJSON | null): CompileJSON | null {
-  return c ? { optimizer: { ...c.optimizer }, loss: c.loss, metrics: [...c.metrics] } : null;
+  if (!c) return null;
+  const copy: CompileJSON = { optimizer: { ...c.optimizer }, loss: Array.isArray(c.loss) ? [...c.loss] : c.loss, metrics: [...c.metrics] };
+  if (c.lossWeights) copy.lossWeights = [...c.lossWeights];
+  return copy;
 }
 
 // ---------------------------------------------------------------- reading
@@ -364,14 +370,26 @@ export function parseModelJSON(input: unknown, where: string): ParsedModel {
   if (obj.compile !== undefined && obj.compile !== null) {
     if (!isObject(obj.compile)) fail(`compile must be {optimizer, loss, metrics} or null, got ${typeName(obj.compile)}`);
     const c = obj.compile as Record<string, unknown>;
-    unknownKeys(c, ['optimizer', 'loss', 'metrics'], 'compile', fail);
+    unknownKeys(c, ['optimizer', 'loss', 'metrics', 'lossWeights'], 'compile', fail);
     const optimizer = parseOptimizer(c.optimizer, fail);
-    if (typeof c.loss !== 'string') fail(`compile.loss must be a loss name like 'binaryCrossentropy', got ${typeName(c.loss)}`);
+    const lossList = Array.isArray(c.loss) && c.loss.length > 0 && c.loss.every((l) => typeof l === 'string');
+    if (typeof c.loss !== 'string' && !lossList) {
+      fail(`compile.loss must be a loss name like 'binaryCrossentropy' (or a list of them, one per output), got ${typeName(c.loss)}`);
+    }
+    const lw = c.lossWeights;
+    if (lw !== undefined && (!Array.isArray(lw) || lw.some((w) => typeof w !== 'number' || !Number.isFinite(w) || w < 0))) {
+      fail(`compile.lossWeights must be a list of numbers >= 0 (one per output), got ${describe(lw)}`);
+    }
     const metrics = c.metrics ?? [];
     if (!Array.isArray(metrics) || metrics.some((m) => typeof m !== 'string')) {
       fail(`compile.metrics must be an array of metric names like ['accuracy'], got ${describe(metrics)}`);
     }
-    compile = { optimizer: optimizer.config, loss: c.loss as string, metrics: [...(metrics as string[])] };
+    compile = {
+      optimizer: optimizer.config,
+      loss: lossList ? [...(c.loss as string[])] : (c.loss as string),
+      metrics: [...(metrics as string[])],
+      ...(lw !== undefined ? { lossWeights: [...(lw as number[])] } : {}),
+    };
   }
 
   // The engine's word on the layers: shapes through the graph, names, the variables it builds.

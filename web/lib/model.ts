@@ -12,10 +12,10 @@
 // A model whose layers another built model already uses (a sub-model) builds its session
 // sharing that model's engine Variables, so both read and train one set of weights.
 import {
-  type DatasetSource,
   type EpochOptions,
   type EpochResult,
   type Logs,
+  type MultiDatasetSource,
   runEpoch,
   SessionError,
   TrainingSession,
@@ -87,7 +87,8 @@ export interface FitArgs {
   batchSize?: number;
   /** Reshuffle the training samples before each epoch (seeded by the model seed). Default true. */
   shuffle?: boolean;
-  validationData?: [Tensor, Tensor];
+  /** [xsVal, ysVal], each in any form fit() takes its xs / ys in. */
+  validationData?: [TensorArgs, TensorArgs];
   /** Fraction (0..1) of the samples, taken from the end before shuffling, used for validation. */
   validationSplit?: number;
   /** 0 (default) silent; 1 logs one line per epoch with console.log. */
@@ -97,6 +98,10 @@ export interface FitArgs {
   callbacks?: Callbacks | Callbacks[];
 }
 const fitKeys = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'verbose', 'initialEpoch', 'callbacks'];
+
+/** Data for a model's inputs (or targets for its outputs), as TF.js takes it: one tensor (one
+ *  input), an array in model.inputs / model.outputs order, or a map by input / output layer name. */
+export type TensorArgs = Tensor | Tensor[] | Record<string, Tensor>;
 
 export interface History {
   /** Epoch indices trained, e.g. [0, 1, …]. */
@@ -122,10 +127,11 @@ function firstNonFinite(values: Float32Array): number {
   return -1;
 }
 
-/** Rethrows an engine failure with the library's words: `onData` names a bad value of x/y. */
-function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number) => never): never {
+/** Rethrows an engine failure with the library's words: `onData` names a bad value of x/y
+ *  (tensor: which input's x / output's y). */
+function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number, tensor: number) => never): never {
   if (err instanceof SessionError && err.kind === 'invalid' && (err.field === 'x' || err.field === 'y') && err.index !== undefined) {
-    onData(err.field, err.index);
+    onData(err.field, err.index, err.tensor ?? 0);
   }
   throw err;
 }
@@ -150,15 +156,43 @@ function yieldToEventLoop(): Promise<void> {
 interface CompiledInfo {
   json: string;
   loss: LossName;
+  /** One per output, in output order. */
+  losses: LossName[];
+  /** As given to compile, per output (absent: 1 each). */
+  lossWeights?: number[];
   metrics: string[];
   optimizer: OptimizerConfig;
 }
 
-/** x and y of one data set, checked against the model (shapes), as the engine wants them. */
-interface Prepared extends DatasetSource {
-  y: Float32Array;
-  /** Argument names for messages, e.g. ['xs', 'ys']. */
-  names: string[];
+/** One data set, checked against the model (shapes), as the engine wants it: an x per input
+ *  and a y per output, in model order. */
+interface Prepared extends MultiDatasetSource {
+  xs: Float32Array[];
+  ys: Float32Array[];
+  xSizes: number[];
+  ySizes: number[];
+  /** How messages name each tensor, e.g. ['xs'] or ['xs[1] (input "b")']. */
+  xNames: string[];
+  yNames: string[];
+}
+
+/** A non-empty array of Tensors or a plain object whose values are all Tensors (TF.js's forms
+ *  for several inputs / outputs). */
+function isTensorListOrMap(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || v instanceof Tensor) return false;
+  const values = Array.isArray(v) ? v : Object.getPrototypeOf(v) === Object.prototype ? Object.values(v) : [];
+  return values.length > 0 && values.every((t) => t instanceof Tensor);
+}
+
+/** The first `at` samples of p, and the rest. */
+function splitPrepared(p: Prepared, at: number): [Prepared, Prepared] {
+  const part = (from: number, to: number): Prepared => ({
+    ...p,
+    xs: p.xs.map((x, i) => x.subarray(from * p.xSizes[i], to * p.xSizes[i])),
+    ys: p.ys.map((y, o) => y.subarray(from * p.ySizes[o], to * p.ySizes[o])),
+    n: to - from,
+  });
+  return [part(0, at), part(at, p.n)];
 }
 
 // A running fit: the same three steps in-process and in the worker.
@@ -191,7 +225,7 @@ function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
   };
   let before = inputName;
   for (const l of chain) {
-    spec.layers.push({ name: l.name, type: l.type, config: { ...l.config }, inbound: [[before]] });
+    spec.layers.push({ name: l.name, type: l.type, config: { ...l.config, ...(l.trainable ? {} : { trainable: false }) }, inbound: [[before]] });
     before = l.name;
   }
   spec.outputs = [before];
@@ -249,7 +283,7 @@ function lossWeightsPerOutput(weights: unknown, outputs: readonly string[], wher
 
 
 // Which models use a layer: a model built after another that shares its layers builds sharing
-// that model's engine Variables (WasmModel.buildSharing), so both train and read one set.
+// that model's engine Variables (Session.buildSharing), so both train and read one set.
 const modelsOfLayer = new WeakMap<Layer, Set<LayersModel>>();
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
@@ -281,6 +315,9 @@ export class LayersModel {
   // The engine's answer for the current graph (shapes, variables), kept from the last check.
   #inspection: Inspection | null = null;
   #wasm: TrainingSession | null = null;
+  // The spec #inspection (and so #wasm) describes. A layer's trainable flag changed since takes
+  // effect at the next compile (TF.js semantics): inspect again, rebuild the session.
+  #inspectedSpec = '';
   #compiled: CompiledInfo | null = null;
   #disposed = false;
   #fitting = false;
@@ -299,6 +336,7 @@ export class LayersModel {
       this.#inputs = [...source.inputs!];
       this.#outputs = [...source.outputs!];
       this.#inspection = inspect(this.#spec(), 'model()');
+      this.#inspectedSpec = this.#specJson();
       this.#layers = this.#graphLayers();
       for (const l of this.#layers) {
         if (!modelsOfLayer.has(l)) modelsOfLayer.set(l, new Set());
@@ -393,6 +431,7 @@ export class LayersModel {
     }
     this.#inspection = inspection;
     this.#layers = stack;
+    this.#inspectedSpec = this.#specJson();
   }
 
   #requireInspection(): Inspection {
@@ -484,9 +523,24 @@ export class LayersModel {
       for (const l of this.#layers) {
         for (const m of modelsOfLayer.get(l) ?? []) if (m !== this && m.#wasm && !m.#disposed) other ??= m;
       }
-      this.#wasm = new TrainingSession(engine(), this.#specJson(), null, other ? other.#wasm! : undefined);
+      this.#wasm = new TrainingSession(engine(), this.#inspectedSpec, null, other ? other.#wasm! : undefined);
     }
     return this.#wasm!;
+  }
+
+  /** TF.js semantics: layer.trainable takes effect at compile. The new session is built on the
+   *  old one's weights (shared by name), so values and sharing with sub-models carry over. */
+  #applyTrainable(where: string): void {
+    const spec = this.#specJson();
+    if (spec === this.#inspectedSpec) return;
+    if (this.#fitting) fail(where, 'cannot change layer.trainable while fit() is running');
+    this.#inspection = inspect(this.#spec(), where);
+    this.#inspectedSpec = spec;
+    if (!this.#wasm) return;
+    const old = this.#wasm;
+    this.#wasm = new TrainingSession(engine(), spec, null, old);
+    old.dispose();
+    this.#workerClient = null; // the fit worker's replica needs the new spec
   }
 
   /** Loads prepared data into the session (validated there, once); bad values named here. */
@@ -494,11 +548,15 @@ export class LayersModel {
     try {
       return this.#model(where).loadDataset(p, where);
     } catch (err) {
-      rethrow(err, (field, index) => {
-        if (field === 'x') this.#failNonFinite(where, p.names[0], p.x, index);
-        fail(where, `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
-      });
+      rethrow(err, (field, index, tensor) => this.#failBadData(where, p, field, index, tensor));
     }
+  }
+
+  /** Throws: value `index` of x `tensor` (model input) or y `tensor` (output) is not finite. */
+  #failBadData(where: string, p: Prepared, field: 'x' | 'y', index: number, tensor: number): never {
+    if (field === 'x') this.#failNonFinite(where, p.xNames[tensor], p.xs[tensor], index, tensor);
+    const y = p.ys[tensor];
+    fail(where, `${p.yNames[tensor]} contains ${y[index]} at index ${index} (sample ${Math.floor(index / p.ySizes[tensor])}); targets must be finite numbers`);
   }
 
   /**
@@ -533,27 +591,35 @@ export class LayersModel {
         fail(where, `unknown metric ${quote(m)}; allowed: ${engineTables().metrics.map((x) => `'${x.name}'`).join(', ')} (or their aliases, e.g. 'acc')`);
       }
     }
-    if (this.inspection.inputs.length !== 1 || outputs.length !== 1) {
-      fail(
-        where,
-        `training a model with ${this.inspection.inputs.length} inputs and ${outputs.length} outputs is not supported yet (the engine trains one input and one output); ` +
-          'build, predict, getWeights/setWeights, summary and save/load work for it',
-      );
-    }
     const loss = perOutput[0];
-    // The engine's compile spec v2 takes lossWeights (a scale of the loss and its gradient).
-    const json = JSON.stringify({ optimizer: optimizer.config, loss, metrics, ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}) });
+    // The engine's compile spec v2 takes a loss per output (a list, in output order) and
+    // lossWeights (a scale of each output's loss and its gradient); metrics apply to every output.
+    const json = JSON.stringify({
+      optimizer: optimizer.config,
+      loss: outputs.length === 1 ? loss : perOutput,
+      metrics,
+      ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
+    });
+    this.#applyTrainable(where);
     const model = this.#model(where);
     model.compile(json, where);
-    this.#compiled = { json, loss, metrics: [...metrics], optimizer: { ...optimizer.config } };
+    this.#compiled = {
+      json,
+      loss,
+      losses: perOutput,
+      metrics: [...metrics],
+      optimizer: { ...optimizer.config },
+      ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
+    };
     this.#workerNeedsCompile = true;
   }
 
-  /** The loss and optimizer given to compile(), or null before compile(). */
-  get compiledWith(): { loss: LossName; metrics: string[]; optimizer: OptimizerConfig } | null {
+  /** The loss and optimizer given to compile(), or null before compile(). `loss` is output 0's;
+   *  `losses` one per output, `lossWeights` (when given) one per output, in output order. */
+  get compiledWith(): { loss: LossName; losses: LossName[]; lossWeights?: number[]; metrics: string[]; optimizer: OptimizerConfig } | null {
     if (!this.#compiled) return null;
-    const { loss, metrics, optimizer } = this.#compiled;
-    return { loss, metrics: [...metrics], optimizer: { ...optimizer } };
+    const { loss, losses, lossWeights, metrics, optimizer } = this.#compiled;
+    return { loss, losses: [...losses], ...(lossWeights ? { lossWeights: [...lossWeights] } : {}), metrics: [...metrics], optimizer: { ...optimizer } };
   }
 
   // ---------------------------------------------------------------- data checks
@@ -562,6 +628,45 @@ export class LayersModel {
     if (!(t instanceof Tensor)) fail(where, `${what} must be a Tensor (nn.tensor(...) or nn.tensor2d(...)), got ${describe(t)}`);
     if (t.isDisposed) fail(where, `${what} was disposed and can no longer be used`);
     return t;
+  }
+
+  /**
+   * fit/evaluate/predict's data in TF.js's forms (one tensor, an array in model.inputs /
+   * model.outputs order, or a map by layer name) as one value per input (or output), in model
+   * order. Each value is checked as a Tensor by the caller.
+   */
+  #tensorList(value: unknown, kind: 'input' | 'output', where: string, arg: string): unknown[] {
+    const names = kind === 'input' ? this.inspection.inputs.map((i) => i.name) : this.outputNames;
+    const count = names.length;
+    const plural = `${count} ${kind}${count === 1 ? '' : 's'}`;
+    const listed = () =>
+      kind === 'input'
+        ? this.inspection.inputs.map((i) => `${i.name} [${i.shape.join(',')}]`).join(', ')
+        : this.inspection.outputs.map((o) => `${o.name} [${o.shape.join(',')}]`).join(', ');
+    const forms = `give a list of ${count} tensors (model.${kind}s order) or an object {${names.map((n) => `${n}: ...`).join(', ')}} by ${kind} name`;
+    if (value instanceof Tensor) {
+      if (count !== 1) fail(where, `${arg}: the model has ${plural} (${listed()}); ${forms}, got one tensor`);
+      return [value];
+    }
+    // With one input (output) only a list or map of Tensors is that form: anything else is a
+    // wrong single value, which the Tensor check names.
+    if (count === 1 && !isTensorListOrMap(value)) return [value];
+    if (Array.isArray(value)) {
+      if (value.length !== count) fail(where, `${arg}: the model has ${plural} (${listed()}); ${forms}, got a list of ${value.length}`);
+      return value;
+    }
+    if (value !== null && typeof value === 'object') {
+      const map = value as Record<string, unknown>;
+      for (const k of Object.keys(map)) {
+        if (!names.includes(k)) fail(where, `${arg} names ${kind} ${quote(k)}, which the model does not have; its ${kind}s: ${names.join(', ')}`);
+      }
+      return names.map((n) => {
+        if (!(n in map)) fail(where, `${arg} gives no tensor for ${kind} "${n}"; give one per ${kind} (${names.join(', ')})`);
+        return map[n];
+      });
+    }
+    if (count === 1) return [value]; // the Tensor check names what was given
+    fail(where, `${arg}: the model has ${plural} (${listed()}); ${forms}, got ${describe(value)}`);
   }
 
   // Shapes only: the values are checked in wasm, once, when the data is loaded (#load).
@@ -582,9 +687,9 @@ export class LayersModel {
     return { x: t.values(), n: t.shape[0] };
   }
 
-  #failNonFinite(where: string, what: string, x: Float32Array, bad: number): never {
-    const shape = this.inputShape;
-    const inputSize = this.inputSize;
+  #failNonFinite(where: string, what: string, x: Float32Array, bad: number, input = 0): never {
+    const shape = this.inspection.inputs[input].shape;
+    const inputSize = shape.reduce((a, b) => a * b, 1);
     let at = bad % inputSize;
     let where2: string;
     if (shape.length === 1) where2 = `feature ${at}`;
@@ -620,9 +725,21 @@ export class LayersModel {
   /** Throws: evaluate's `figure` (loss or a metric) is NaN/±Infinity; says which sample and why. */
   #failNonFiniteLoss(where: string, model: TrainingSession, id: number, data: Prepared, figure: string): never {
     // The cold path only: predict once more to find the sample.
+    if (data.ys.length > 1) {
+      const outs = model.predictOutputs(id, data.n, where);
+      const names = this.outputNames;
+      outs.forEach((out, o) => {
+        const bad = firstNonFiniteIndex(out);
+        if (bad >= 0) {
+          const units = model.outputSizes[o];
+          fail(where, `the ${figure} is not finite: output "${names[o]}" of sample ${Math.floor(bad / units)} (unit ${bad % units}) is ${out[bad]} although the inputs are finite: a value overflowed float32 (about ±3.4e38) inside the model; scale the inputs down (e.g. to [-1, 1]) or check the weights`);
+        }
+      });
+      fail(where, `the ${figure} is not finite although every output is: an output's loss overflowed float32 (a categorical loss on outputs that sum to 0, or values too large once squared or summed); end categorical outputs with activation 'softmax' and scale the targets down`);
+    }
     const out = model.predictOutput(id, data.n, where);
     const badOut = firstNonFiniteIndex(out);
-    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.x, out, badOut);
+    if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.xs[0], out, badOut);
     const loss = this.#compiled!.loss;
     if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
       // These losses divide each output row by its sum (as TF.js does): a zero sum is 0/0.
@@ -649,39 +766,73 @@ export class LayersModel {
   #prepareXY(xs: unknown, ys: unknown, where: string, names = ['xs', 'ys']): Prepared {
     const compiled = this.#compiled;
     if (!compiled) fail(where, 'the model must be compiled first: call model.compile({optimizer, loss, metrics})');
-    const { x, n } = this.#prepareX(xs, where, names[0]);
-    const t = this.#checkTensor(ys, where, names[1]);
-    const sparse = compiled.loss === 'sparseCategoricalCrossentropy';
-    const units = this.outputSize;
-    const ySize = sparse ? 1 : units;
-    const outShape = this.outputShape;
-    const okShape =
-      t.shape[0] === n &&
-      ((t.rank === 2 && t.shape[1] === ySize) ||
-        (t.rank === 1 && ySize === 1) ||
-        (!sparse && t.rank === outShape.length + 1 && outShape.every((d, i) => t.shape[i + 1] === d)));
-    if (!okShape) {
-      const expected = sparse ? `[${n}, 1] or [${n}] (class indices)` : ySize === 1 ? `[${n}, 1] or [${n}]` : `[${n}, ${ySize}]`;
-      const why = t.shape[0] !== n ? ` (${names[0]} has ${n} samples, ${names[1]} has ${t.shape[0] ?? 0})` : ` (the last layer has ${units} units)`;
-      fail(where, `${names[1]} must have shape ${expected}, got [${t.shape.join(',')}]${why}`);
-    }
-    const y = t.values();
-    if (sparse) {
-      for (let i = 0; i < n; i++) {
-        // NaN fails here too, with this message: the finite check at load comes later.
-        if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
-          fail(where, `${names[1]}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
+    const { inputs, outputs } = this.inspection;
+    const single = inputs.length === 1 && outputs.length === 1;
+    const xList = this.#tensorList(xs, 'input', where, names[0]);
+    const yList = this.#tensorList(ys, 'output', where, names[1]);
+    const xNames = inputs.map((inp, i) => (inputs.length === 1 ? names[0] : `${names[0]}[${i}] (input "${inp.name}")`));
+    const yNames = outputs.map((out, o) => (outputs.length === 1 ? names[1] : `${names[1]}[${o}] (output "${out.name}")`));
+    let n = -1;
+    const xValues = xList.map((t, i) => {
+      if (inputs.length === 1) {
+        const { x, n: rows } = this.#prepareX(t, where, xNames[0]);
+        n = rows;
+        return x;
+      }
+      const tensor = this.#checkTensor(t, where, xNames[i]);
+      const shape = inputs[i].shape;
+      if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
+        fail(where, `${xNames[i]} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
+      }
+      if (n >= 0 && tensor.shape[0] !== n) fail(where, `${xNames[i]} has ${tensor.shape[0]} samples, ${xNames[0]} has ${n}; they must match`);
+      n = tensor.shape[0];
+      return tensor.values();
+    });
+    const ySizes: number[] = [];
+    const yValues = yList.map((v, o) => {
+      const what = yNames[o];
+      const t = this.#checkTensor(v, where, what);
+      const loss = compiled.losses[o];
+      const sparse = loss === 'sparseCategoricalCrossentropy';
+      const outShape = outputs[o].shape;
+      const units = outShape.reduce((a, b) => a * b, 1);
+      const ySize = sparse ? 1 : units;
+      const okShape =
+        t.shape[0] === n &&
+        ((t.rank === 2 && t.shape[1] === ySize) ||
+          (t.rank === 1 && ySize === 1) ||
+          (!sparse && t.rank === outShape.length + 1 && outShape.every((d, i) => t.shape[i + 1] === d)));
+      if (!okShape) {
+        const expected = sparse ? `[${n}, 1] or [${n}] (class indices)` : ySize === 1 ? `[${n}, 1] or [${n}]` : `[${n}, ${ySize}]`;
+        const why =
+          t.shape[0] !== n
+            ? ` (${xNames[0]} has ${n} samples, ${what} has ${t.shape[0] ?? 0})`
+            : single
+              ? ` (the last layer has ${units} units)`
+              : ` (output "${outputs[o].name}" has ${units} units)`;
+        fail(where, `${what} must have shape ${expected}, got [${t.shape.join(',')}]${why}`);
+      }
+      const y = t.values();
+      if (sparse) {
+        for (let i = 0; i < n; i++) {
+          // NaN fails here too, with this message: the finite check at load comes later.
+          if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
+            fail(where, `${what}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
+          }
         }
       }
-    }
-    if (n === 0) fail(where, `${names[0]} has no samples; at least one is needed`);
-    return { x, y, n, xSize: this.inputSize, ySize, names };
+      ySizes.push(ySize);
+      return y;
+    });
+    if (n === 0) fail(where, `${xNames[0]} has no samples; at least one is needed`);
+    const xSizes = inputs.map((i) => i.shape.reduce((a, b) => a * b, 1));
+    return { xs: xValues, ys: yValues, n, xSizes, ySizes, xNames, yNames };
   }
 
   // ---------------------------------------------------------------- fit
 
   /** Trains; resolves with the per-epoch figures. Rejects (with the engine's message) on divergence. */
-  async fit(xs: Tensor, ys: Tensor, args: FitArgs = {}): Promise<History> {
+  async fit(xs: TensorArgs, ys: TensorArgs, args: FitArgs = {}): Promise<History> {
     const where = 'fit()';
     this.#alive(where);
     if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
@@ -716,13 +867,7 @@ export class LayersModel {
       if (at < 1 || at >= train.n) {
         fail(where, `validationSplit ${split} of ${train.n} samples leaves an empty training or validation set`);
       }
-      val = {
-        ...train,
-        x: train.x.subarray(at * train.xSize),
-        y: train.y.subarray(at * train.ySize),
-        n: train.n - at,
-      };
-      train = { ...train, x: train.x.subarray(0, at * train.xSize), y: train.y.subarray(0, at * train.ySize), n: at };
+      [train, val] = splitPrepared(train, at);
     }
     const model = this.#model(where);
 
@@ -811,8 +956,8 @@ export class LayersModel {
     const fresh = this.#workerClient !== client || !client.models.has(this.#id);
     const transfer: Transferable[] = [];
     const message = (p: Prepared): DataMessage => {
-      const d: DataMessage = { x: p.x.slice(), y: p.y.slice(), n: p.n, xSize: p.xSize, ySize: p.ySize };
-      transfer.push(d.x.buffer, d.y.buffer);
+      const d: DataMessage = { xs: p.xs.map((x) => x.slice()), ys: p.ys.map((y) => y.slice()), n: p.n, xSizes: p.xSizes, ySizes: p.ySizes };
+      for (const t of [...d.xs, ...d.ys]) transfer.push(t.buffer);
       return d;
     };
     // A model sharing layers with another may have had its weights changed through the other
@@ -823,7 +968,7 @@ export class LayersModel {
       type: 'begin' as const,
       req: client.nextReq(),
       modelId: this.#id,
-      specJson: fresh ? this.#specJson() : undefined,
+      specJson: fresh ? this.#inspectedSpec : undefined,
       compileJson: fresh || this.#workerNeedsCompile ? this.#compiled!.json : undefined,
       weights,
       train: message(train),
@@ -836,10 +981,9 @@ export class LayersModel {
     } catch (err) {
       // The replica may hold half of this begin: send everything again next time.
       this.#workerNeedsCompile = this.#workerNeedsWeights = true;
-      rethrow(err, (field, index) => {
+      rethrow(err, (field, index, tensor) => {
         const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
-        if (field === 'x') this.#failNonFinite('fit()', p.names[0], p.x, index);
-        fail('fit()', `${p.names[1]} contains ${p.y[index]} at index ${index} (sample ${Math.floor(index / p.ySize)}); targets must be finite numbers`);
+        this.#failBadData('fit()', p, field, index, tensor);
       });
     }
     this.#workerNeedsCompile = false;
@@ -872,15 +1016,17 @@ export class LayersModel {
 
   /**
    * Outputs [samples, ...outputShape] (e.g. [samples, 10]) for xs [samples, ...inputShape]. A
-   * model with several inputs takes a list of tensors (input order); with several outputs it
-   * returns a list (output order), as TF.js.
+   * model with several inputs takes a list of tensors (input order) or a map by input name;
+   * with several outputs it returns a list (output order), as TF.js.
    */
-  predict(xs: Tensor | Tensor[]): Tensor | Tensor[] {
+  predict(xs: TensorArgs): Tensor | Tensor[] {
     const where = 'predict()';
     const model = this.#model(where);
     const inspection = this.inspection;
-    const listOfTensors = Array.isArray(xs) && xs.every((t) => t instanceof Tensor);
-    if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || listOfTensors) return this.#predictGraph(model, xs, where);
+    // A list or a map by input name takes the graph path (TF.js's forms); one tensor on a
+    // one-input, one-output model the small-batch path.
+    const oneTensor = !isTensorListOrMap(xs);
+    if (inspection.inputs.length !== 1 || inspection.outputs.length !== 1 || !oneTensor) return this.#predictGraph(model, xs, where);
     const { x, n } = this.#prepareX(xs, where, 'xs');
     // One finite check, in wasm on the copy (a JS loop over x here cost as much again as the
     // copy and, in Chromium, sometimes more than the whole prediction). The rows go into the
@@ -895,12 +1041,9 @@ export class LayersModel {
     }
   }
 
-  #predictGraph(model: TrainingSession, xs: Tensor | Tensor[], where: string): Tensor | Tensor[] {
+  #predictGraph(model: TrainingSession, xs: TensorArgs, where: string): Tensor | Tensor[] {
     const { inputs, outputs } = this.inspection;
-    const list = Array.isArray(xs) ? xs : [xs];
-    if (list.length !== inputs.length) {
-      fail(where, `the model has ${inputs.length} inputs (${inputs.map((i) => `${i.name} [${i.shape.join(',')}]`).join(', ')}); give a list of ${inputs.length} tensors, got ${Array.isArray(xs) ? `a list of ${xs.length}` : 'one tensor'}`);
-    }
+    const list = this.#tensorList(xs, 'input', where, 'xs');
     let n = -1;
     const values = list.map((t, i) => {
       const what = inputs.length === 1 ? 'xs' : `xs[${i}] (input "${inputs[i].name}")`;
@@ -931,9 +1074,10 @@ export class LayersModel {
   /**
    * Loss (and metrics) over xs/ys without training. Like TF.js: a scalar Tensor when the
    * model was compiled without metrics, else an array of scalar Tensors [loss, ...metrics]
-   * in compile order. The caller owns (and disposes) the returned tensors.
+   * in compile order; with several outputs [loss, <output>_loss..., <output>_<metric>...]
+   * (Keras's order). The caller owns (and disposes) the returned tensors.
    */
-  evaluate(xs: Tensor, ys: Tensor, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
     const model = this.#model(where);
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {batchSize: 32}, got ${describe(args)}`);

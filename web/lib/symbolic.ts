@@ -14,6 +14,8 @@ export interface GraphLayer {
   readonly config: Record<string, unknown>;
   /** Calls of this layer, in the order they were made. */
   readonly calls: LayerCall[];
+  /** false: its weights are frozen (written to the spec as "trainable": false). */
+  readonly trainable?: boolean;
 }
 
 export interface LayerCall {
@@ -134,7 +136,11 @@ export function graphSpec(inputs: readonly SymbolicTensor[], outputs: readonly S
     format: 'nnplay-graph',
     seed,
     layers: layerOrder.map((layer) => {
-      const entry: GraphSpecV2['layers'][number] = { name: layer.name, type: layer.type, config: { ...layer.config } };
+      const entry: GraphSpecV2['layers'][number] = {
+        name: layer.name,
+        type: layer.type,
+        config: { ...layer.config, ...(layer.trainable === false ? { trainable: false } : {}) },
+      };
       if (layer.type !== 'input') entry.inbound = callsOf.get(layer)!.map((c) => c.inputs.map(ref));
       return entry;
     }),

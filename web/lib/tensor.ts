@@ -2,7 +2,7 @@
 // dataSync(), array(), dispose()).
 //
 // What it is not: a handle to wasm memory. A Tensor keeps its float32 values in JS; data
-// crosses into the engine once per call (fit copies xs/ys into one WasmDataset, predict one
+// crosses into the engine once per call (fit copies xs/ys into one session dataset, predict one
 // batch). That keeps ownership trivial: disposing a tensor frees no wasm object, but it is
 // still counted by nn.memory().numTensors so programs can check they dispose what they make.
 import { describe, quote } from './describe';

@@ -20,11 +20,13 @@ import { engine, own, release } from './memory';
 export type Logs = Record<string, number>;
 export type SessionErrorKind = 'invalid' | 'diverged' | 'oom';
 
-/** A failure reported by the engine session. `field`/`index`: the first non-finite value. */
+/** A failure reported by the engine session. `field`/`tensor`/`index`: the first non-finite
+ *  value (which x or y tensor, in model input / output order, and the flat index in it). */
 export class SessionError extends Error {
   readonly kind: SessionErrorKind;
   readonly field?: 'x' | 'y' | 'weights';
   readonly index?: number;
+  tensor?: number;
   /** Set by the fit worker: which of fit()'s datasets was bad ('train' or 'val'), and after
    *  'diverged' the weights the replica restored (so the page's copy can match them). */
   part?: 'train' | 'val';
@@ -45,6 +47,7 @@ interface EngineFailure {
   kind: SessionErrorKind;
   message: string;
   field?: 'x' | 'y' | 'weights';
+  tensor?: number;
   index?: number;
 }
 
@@ -54,6 +57,7 @@ function check(result: string, context: string): void {
   const f = JSON.parse(result) as EngineFailure;
   const err = new SessionError(f.kind, `nnplay: ${context}: ${f.message}`, f.field, f.index);
   err.reason = f.message;
+  if (f.tensor !== undefined) err.tensor = f.tensor;
   throw err;
 }
 
@@ -87,13 +91,29 @@ export interface WeightsView {
   values: Float32Array;
 }
 
-/** Data for loadDataset: x [n, xSize] and optional y [n, ySize] (null: inputs only). */
+/** Data for loadDataset, one input and one output: x [n, xSize] and optional y [n, ySize]
+ *  (null: inputs only). */
 export interface DatasetSource {
   x: Float32Array;
   y: Float32Array | null;
   n: number;
   xSize: number;
   ySize: number;
+}
+
+/** Data for loadDataset, any number of inputs and outputs: xs[i] [n, xSizes[i]] per model
+ *  input and ys[o] [n, ySizes[o]] per model output, in model order (ys null: inputs only). */
+export interface MultiDatasetSource {
+  xs: readonly Float32Array[];
+  ys: readonly Float32Array[] | null;
+  n: number;
+  xSizes: readonly number[];
+  ySizes: readonly number[];
+}
+
+function asMulti(d: DatasetSource | MultiDatasetSource): MultiDatasetSource {
+  if ('xs' in d) return d;
+  return { xs: [d.x], ys: d.y ? [d.y] : null, n: d.n, xSizes: [d.xSize], ySizes: d.y ? [d.ySize] : [] };
 }
 
 export class TrainingSession {
@@ -103,6 +123,11 @@ export class TrainingSession {
   readonly inputShape: readonly number[];
   readonly inputSize: number;
   readonly outputSize: number;
+  /** Values per sample of every input / output, in model order. */
+  readonly inputSizes: readonly number[];
+  readonly outputSizes: readonly number[];
+  /** The node (index into nodes) of every output. */
+  readonly outputNodes: readonly number[];
   readonly weightsTable: readonly WeightEntry[];
   readonly #weightsCount: number;
   // Rows of each loaded dataset: the first dimension of its node payloads.
@@ -124,6 +149,9 @@ export class TrainingSession {
     const d = JSON.parse(wasm.describeJson()) as {
       inputShape: number[];
       outputSize: number;
+      inputSizes: number[];
+      outputSizes: number[];
+      outputNodes: number[];
       nodes: NodeInfo[];
       weights: WeightEntry[];
       weightsCount: number;
@@ -132,6 +160,9 @@ export class TrainingSession {
     this.inputShape = d.inputShape;
     this.inputSize = d.inputShape.reduce((a, b) => a * b, 1);
     this.outputSize = d.outputSize;
+    this.inputSizes = d.inputSizes;
+    this.outputSizes = d.outputSizes;
+    this.outputNodes = d.outputNodes;
     this.weightsTable = d.weights;
     this.#weightsCount = d.weightsCount;
   }
@@ -156,14 +187,17 @@ export class TrainingSession {
 
   // ---------------------------------------------------------------- datasets
 
-  /** Copies the data in once and validates it there once; returns its id. */
-  loadDataset(d: DatasetSource, context = 'loading data'): number {
+  /** Copies the data in once and validates it there once; returns its id. One x per model
+   *  input and one y per output (or none), checked against the model by the engine. */
+  loadDataset(source: DatasetSource | MultiDatasetSource, context = 'loading data'): number {
     const wasm = this.#live();
-    check(wasm.reserveDataset(d.n, d.xSize, d.y ? d.ySize : 0), context);
+    const d = asMulti(source);
+    const ys = d.ys ?? [];
+    check(wasm.reserveDataset(d.n, d.xSizes.join(','), d.ys ? d.ySizes.join(',') : ''), context);
     const id = wasm.lastDatasetId();
     const heap = this.#mod.HEAPF32; // after the reserve, which may have grown memory
-    heap.set(d.x.subarray(0, d.n * d.xSize), wasm.datasetXPtr(id) >>> 2);
-    if (d.y) heap.set(d.y.subarray(0, d.n * d.ySize), wasm.datasetYPtr(id) >>> 2);
+    d.xs.forEach((x, i) => heap.set(x.subarray(0, d.n * d.xSizes[i]), wasm.datasetXPtr(id, i) >>> 2));
+    ys.forEach((y, o) => heap.set(y.subarray(0, d.n * d.ySizes[o]), wasm.datasetYPtr(id, o) >>> 2));
     check(wasm.sealDataset(id), context); // frees the dataset on failure
     this.#datasetRows.set(id, d.n);
     return id;
@@ -260,12 +294,20 @@ export class TrainingSession {
     return this.#datasetRows.get(id) ?? 0;
   }
 
-  /** The model's final output over a dataset's inputs [n, outputSize], as a copy. */
+  /** The model's (first) output over a dataset's inputs [n, outputSize], as a copy. */
   predictOutput(id: number, n: number, context = 'predict()'): Float32Array {
+    return this.predictOutputs(id, n, context)[0];
+  }
+
+  /** Every output over a dataset's inputs, in output order ([n, outputSizes[o]] each), as copies. */
+  predictOutputs(id: number, n: number, context = 'predict()'): Float32Array[] {
     const wasm = this.#live();
     check(wasm.predictOutput(id), context);
-    const start = wasm.predictionPtr(0) >>> 2;
-    return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
+    const heap = this.#mod.HEAPF32;
+    return this.outputSizes.map((size, o) => {
+      const start = wasm.predictionPtr(o) >>> 2;
+      return heap.slice(start, start + n * size);
+    });
   }
 
   /** The output for rows x [n, inputSize] given directly (no dataset: one reused input buffer,
@@ -282,7 +324,6 @@ export class TrainingSession {
 
   // ---------------------------------------------------------------- weights
 
-  /** A copy of every weight, flat in Keras order, with the table that cuts it. */
   /**
    * Inference on every input and output of a graph: inputs[i] holds n rows of input i (sizes
    * per the model; the caller checked them and their values). Returns copies of the outputs.
@@ -301,6 +342,7 @@ export class TrainingSession {
     });
   }
 
+  /** A copy of every weight, flat in Keras order, with the table that cuts it. */
   weights(): WeightsView {
     const start = this.#live().readWeights() >>> 2;
     return { table: this.weightsTable.map((e) => ({ ...e, shape: [...e.shape] })), values: this.#mod.HEAPF32.slice(start, start + this.#weightsCount) };

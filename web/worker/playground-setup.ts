@@ -2,7 +2,7 @@
 // points and grids it generates (by the engine's Playground), and the checks a restored model
 // must pass. Pure functions over a TrainingSetup; the driver (playground-worker.ts) decides when
 // they run. Not a model API: the math is the engine's.
-import type { NnplayModule, WasmDataset, WasmPlayground } from '../lib/engine-module';
+import type { NnplayModule, WasmPlayground } from '../lib/engine-module';
 import type { CompileJSON, DenseLayerJSON, NamedWeights } from '../lib/model-json';
 import type { WeightEntry } from '../lib/training-session';
 import type { PointCloud, TrainingSetup } from './protocol';
@@ -58,14 +58,13 @@ export function generateData(engine: NnplayModule, pg: WasmPlayground, setup: Tr
   const f = setup.features.length;
   const numTrain = pg.numTrain();
   const numTest = pg.numTest();
-  const read = (ds: WasmDataset) => ({ x: copyFloats(engine, ds.xPtr(), ds.size() * f), y: copyFloats(engine, ds.yPtr(), ds.size()) });
-  const grid = copyFloats(engine, pg.grid().xPtr(), setup.gridSize * setup.gridSize * f);
+  const grid = copyFloats(engine, pg.gridXPtr(), setup.gridSize * setup.gridSize * f);
   return {
     features: f,
     numTrain,
     numTest,
-    train: read(pg.train()),
-    test: read(pg.test()),
+    train: { x: copyFloats(engine, pg.trainXPtr(), numTrain * f), y: copyFloats(engine, pg.trainYPtr(), numTrain) },
+    test: { x: copyFloats(engine, pg.testXPtr(), numTest * f), y: copyFloats(engine, pg.testYPtr(), numTest) },
     grid,
     thumbs: thumbRows(grid, setup.gridSize, f),
     points: copyFloats(engine, pg.pointsPtr(), (numTrain + numTest) * 2),
@@ -86,7 +85,7 @@ export function thumbnails(engine: NnplayModule, numPoints: number): { clouds: P
     // Every feature on the grid, at thumbnail resolution: the engine defines the features.
     configure(pg, { dataset: 'circle', numPoints: 20, seed: 1, features: ALL_FEATURES, gridSize: THUMB_SIZE });
     const f = ALL_FEATURES.length;
-    const x = copyFloats(engine, pg.grid().xPtr(), THUMB_SIZE * THUMB_SIZE * f);
+    const x = copyFloats(engine, pg.gridXPtr(), THUMB_SIZE * THUMB_SIZE * f);
     const featureMaps = ALL_FEATURES.map((_, c) => Float32Array.from({ length: THUMB_SIZE * THUMB_SIZE }, (_, r) => x[r * f + c]));
     return { clouds, featureMaps };
   } finally {
