@@ -192,11 +192,13 @@ class WasmSession {
   std::string predictGraph(int n) {
     return run([&] {
       nnplay::Graph& g = need().model();
-      NNPLAY_CHECK(static_cast<int>(graph_inputs_.size()) == g.num_inputs(), "predictGraph: fill every input first (graphInputPtr)");
+      NNPLAY_CHECK(static_cast<int>(graph_inputs_.size()) == g.num_inputs(),
+                   "predictGraph: fill every input first (graphInputPtr)");
       std::vector<const float*> xs;
       for (int i = 0; i < g.num_inputs(); ++i) {
         const nnplay::Tensor& t = graph_inputs_[static_cast<std::size_t>(i)];
-        NNPLAY_CHECK(t.rank() == 2 && t.dim(0) >= n && t.dim(1) == g.input_size(i), "predictGraph: input " << i << " holds fewer than " << n << " rows");
+        NNPLAY_CHECK(t.rank() == 2 && t.dim(0) >= n && t.dim(1) == g.input_size(i),
+                     "predictGraph: input " << i << " holds fewer than " << n << " rows");
         xs.push_back(t.data());
       }
       graph_outputs_.resize(static_cast<std::size_t>(g.num_outputs()));
@@ -254,8 +256,9 @@ class WasmSession {
   // full scans of data contents (seals, label checks): training calls add none.
   std::string statsJson() const {
     if (!session_) return "{\"epochs\":0,\"steps\":0,\"datasets\":0,\"contentScans\":0}";
-    return "{\"epochs\":" + std::to_string(session_->epochs_done()) + ",\"steps\":" +
-           std::to_string(session_->steps_done()) + ",\"datasets\":" + std::to_string(session_->num_datasets()) +
+    return "{\"epochs\":" + std::to_string(session_->epochs_done()) +
+           ",\"steps\":" + std::to_string(session_->steps_done()) +
+           ",\"datasets\":" + std::to_string(session_->num_datasets()) +
            ",\"contentScans\":" + std::to_string(session_->content_scans()) + "}";
   }
 
@@ -270,9 +273,15 @@ class WasmSession {
     });
   }
   int lastDatasetId() const { return last_id_; }
-  std::uintptr_t datasetXPtr(int id, int input) { return pointer([&] { return need().dataset_x(id, input); }); }
-  std::uintptr_t datasetYPtr(int id, int output) { return pointer([&] { return need().dataset_y(id, output); }); }
-  std::string sealDataset(int id) { return run([&] { need().seal_dataset(id); }); }
+  std::uintptr_t datasetXPtr(int id, int input) {
+    return pointer([&] { return need().dataset_x(id, input); });
+  }
+  std::uintptr_t datasetYPtr(int id, int output) {
+    return pointer([&] { return need().dataset_y(id, output); });
+  }
+  std::string sealDataset(int id) {
+    return run([&] { need().seal_dataset(id); });
+  }
   void freeDataset(int id) {
     if (session_) session_->free_dataset(id);
   }
@@ -325,7 +334,9 @@ class WasmSession {
   }
   // The small-batch path: write n rows at inputBufferPtr(n), then predictInput(n) checks
   // them and fills predictionPtr(0) with the output. 0 when n is out of range.
-  std::uintptr_t inputBufferPtr(int n) { return pointer([&] { return need().input_buffer(n); }); }
+  std::uintptr_t inputBufferPtr(int n) {
+    return pointer([&] { return need().input_buffer(n); });
+  }
   std::string predictInput(int n) {
     return run([&] { need().predict_input(n); });
   }
@@ -339,7 +350,9 @@ class WasmSession {
   std::uintptr_t readWeights() { return session_ ? address_of(session_->read_weights()) : 0; }
   // The buffer to fill before writeWeights().
   std::uintptr_t weightsBufferPtr() { return session_ ? address_of(session_->weights_buffer()) : 0; }
-  std::string writeWeights() { return run([&] { need().write_weights(); }); }
+  std::string writeWeights() {
+    return run([&] { need().write_weights(); });
+  }
 
  private:
   // One catch-all per call site; the sorting by exception type lives once, in describe().
@@ -358,8 +371,9 @@ class WasmSession {
     } catch (const nnplay::TrainingDiverged& e) {
       return failure("diverged", e.what());
     } catch (const nnplay::NonFiniteData& e) {
-      return failure("invalid", e.what(), ",\"field\":" + json_string(e.field()) + ",\"tensor\":" +
-                                              std::to_string(e.tensor()) + ",\"index\":" + std::to_string(e.index()));
+      return failure("invalid", e.what(),
+                     ",\"field\":" + json_string(e.field()) + ",\"tensor\":" + std::to_string(e.tensor()) +
+                         ",\"index\":" + std::to_string(e.index()));
     } catch (const std::bad_alloc&) {
       return failure("oom", "out of memory: the wasm heap cannot grow enough (use fewer samples or units)");
     } catch (const std::exception& e) {

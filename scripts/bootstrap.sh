@@ -39,6 +39,8 @@ command -v ninja >/dev/null || need_pkgs+=(ninja-build)
 [ -f /usr/include/gtest/gtest.h ] || need_pkgs+=(libgtest-dev)
 [ -f /usr/include/benchmark/benchmark.h ] || need_pkgs+=(libbenchmark-dev)
 [ -f /usr/include/nlohmann/json.hpp ] || need_pkgs+=(nlohmann-json3-dev)
+# clang-format: npm test checks the C++ formatting (scripts/format.sh --check).
+command -v clang-format >/dev/null || command -v clang-format-14 >/dev/null || need_pkgs+=(clang-format)
 
 # --- Emscripten: Debian's 3.1.6, or whatever emcc is already on PATH ---
 command -v emcc >/dev/null || need_pkgs+=(emscripten)

@@ -9,7 +9,7 @@
 # Only files git knows (tracked, or new and not ignored) are considered, so build/ and .deps/
 # never are; outside a git checkout, the same directories on disk.
 # clang-format 14 (Debian bookworm's `clang-format` package) is what the style was written
-# for; set CLANG_FORMAT to use another binary. Not run by `npm test`: it is a habit, not a gate.
+# for; set CLANG_FORMAT to use another binary. `npm test` runs --check, so the tree stays formatted.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds, then runs every check: the TypeScript type check of the whole tree, the native
-# GoogleTest suite under AddressSanitizer + UBSan (SIMD kernels and scalar references), Node
-# tests of the library on the built wasm, and browser tests in headless Chromium. Exits
-# non-zero on any failure, the cheapest checks first.
+# Builds, then runs every check: the TypeScript type check of the whole tree, the C++
+# formatting check, the native GoogleTest suite under AddressSanitizer + UBSan (SIMD kernels
+# and scalar references), Node tests of the library on the built wasm, and browser tests in
+# headless Chromium. Exits non-zero on any failure, the cheapest checks first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -10,6 +10,9 @@ bash scripts/bootstrap.sh
 
 echo "[test] types: tsc --noEmit over web/, tests/, bench/ (tsconfig.json)"
 npx tsc --noEmit -p tsconfig.json
+
+echo "[test] C++ formatting: scripts/format.sh --check (.clang-format)"
+bash scripts/format.sh --check
 
 bash scripts/build.sh
 

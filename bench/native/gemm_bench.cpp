@@ -30,14 +30,13 @@ void run_gemm(benchmark::State& state, GemmFn fn, bool trans_a, bool trans_b, in
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  state.counters["GFLOP/s"] =
-      benchmark::Counter(2.0 * m * n * k * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(2.0 * m * n * k * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-#define NNPLAY_GEMM_BENCH(name, ta, tb, m, n, k)                                                  \
+#define NNPLAY_GEMM_BENCH(name, ta, tb, m, n, k)                                                   \
   void BM_gemm_##name(benchmark::State& s) { run_gemm(s, nnplay::gemm, ta, tb, m, n, k); }         \
   void BM_gemm_ref_##name(benchmark::State& s) { run_gemm(s, nnplay::gemm_ref, ta, tb, m, n, k); } \
-  BENCHMARK(BM_gemm_##name)->Unit(benchmark::kMicrosecond);                                       \
+  BENCHMARK(BM_gemm_##name)->Unit(benchmark::kMicrosecond);                                        \
   BENCHMARK(BM_gemm_ref_##name)->Unit(benchmark::kMicrosecond)
 
 NNPLAY_GEMM_BENCH(256x256x256, false, false, 256, 256, 256);

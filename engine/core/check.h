@@ -25,12 +25,30 @@ class Error : public std::runtime_error {
 // Builds an error message with <<, for strings, booleans and numbers only.
 class Message {
  public:
-  Message& operator<<(const std::string& s) { text_ += s; return *this; }
-  Message& operator<<(const char* s) { text_ += s; return *this; }
-  Message& operator<<(char c) { text_ += c; return *this; }
-  Message& operator<<(bool b) { text_ += b ? "true" : "false"; return *this; }
-  Message& operator<<(double x) { append_number(x); return *this; }
-  Message& operator<<(float x) { append_number(static_cast<double>(x)); return *this; }
+  Message& operator<<(const std::string& s) {
+    text_ += s;
+    return *this;
+  }
+  Message& operator<<(const char* s) {
+    text_ += s;
+    return *this;
+  }
+  Message& operator<<(char c) {
+    text_ += c;
+    return *this;
+  }
+  Message& operator<<(bool b) {
+    text_ += b ? "true" : "false";
+    return *this;
+  }
+  Message& operator<<(double x) {
+    append_number(x);
+    return *this;
+  }
+  Message& operator<<(float x) {
+    append_number(static_cast<double>(x));
+    return *this;
+  }
   template <typename Int, typename = std::enable_if_t<std::is_integral<Int>::value>>
   Message& operator<<(Int i) {
     text_ += std::to_string(i);
@@ -45,13 +63,13 @@ class Message {
 
 }  // namespace nnplay
 
-#define NNPLAY_CHECK(cond, message_stream)          \
-  do {                                              \
-    if (!(cond)) {                                  \
-      ::nnplay::Message nnplay_check_message_;      \
-      nnplay_check_message_ << message_stream;      \
+#define NNPLAY_CHECK(cond, message_stream)                \
+  do {                                                    \
+    if (!(cond)) {                                        \
+      ::nnplay::Message nnplay_check_message_;            \
+      nnplay_check_message_ << message_stream;            \
       throw ::nnplay::Error(nnplay_check_message_.str()); \
-    }                                               \
+    }                                                     \
   } while (0)
 
 #define NNPLAY_ASSERT(cond) assert(cond)

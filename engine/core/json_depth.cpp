@@ -22,8 +22,7 @@ void check_json_depth(const std::string& text, int max_depth, const std::string&
       in_string = true;
     } else if (c == '[' || c == '{') {
       NNPLAY_CHECK(++depth <= max_depth, what << " nests arrays/objects deeper than " << max_depth
-                                              << " levels (at character " << i
-                                              << "); a spec needs only a few levels");
+                                              << " levels (at character " << i << "); a spec needs only a few levels");
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;  // unbalanced brackets are the parser's to report
     }

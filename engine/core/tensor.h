@@ -11,9 +11,9 @@
 // as plain Tensors and call the ops/ functions on raw pointers.
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <memory>

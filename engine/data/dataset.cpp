@@ -12,8 +12,8 @@ void check_finite(const Tensor& t, const char* what) {
   const std::size_t i = vec_find_non_finite(t.data(), t.size());
   if (i == t.size()) return;
   const std::size_t cols = t.rank() && t.dim(0) > 0 ? t.size() / static_cast<std::size_t>(t.dim(0)) : 1;
-  throw Error(std::string("dataset ") + what + " holds " + (std::isnan(t[i]) ? "NaN" : "Infinity") +
-              " at sample " + std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
+  throw Error(std::string("dataset ") + what + " holds " + (std::isnan(t[i]) ? "NaN" : "Infinity") + " at sample " +
+              std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
               "; every value must be a finite number");
 }
 
@@ -32,8 +32,9 @@ void validate_training_data(const TrainingData& data) {
     for (std::size_t j = 0; j < data.ys.size(); ++j) {
       const Tensor& y = *data.ys[j];
       NNPLAY_CHECK(x.rank() >= 1 && y.rank() >= 1,
-                   "dataset needs inputs x [n, features] and targets y [n, outputs]; got " << name("x", i) << " "
-                       << shape_to_string(x.shape()) << ", " << name("y", j) << " " << shape_to_string(y.shape()));
+                   "dataset needs inputs x [n, features] and targets y [n, outputs]; got "
+                       << name("x", i) << " " << shape_to_string(x.shape()) << ", " << name("y", j) << " "
+                       << shape_to_string(y.shape()));
       NNPLAY_CHECK(x.dim(0) == y.dim(0), "dataset " << name("x", i) << " has " << x.dim(0) << " samples but "
                                                     << name("y", j) << " has " << y.dim(0) << "; they must match");
     }

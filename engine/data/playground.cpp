@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
@@ -20,8 +19,7 @@ constexpr double kPi = 3.14159265358979323846;
 int dataset_index(const std::string& name) {
   const auto& names = playground_dataset_names();
   auto it = std::find(names.begin(), names.end(), name);
-  NNPLAY_CHECK(it != names.end(),
-               "unknown dataset \"" << name << "\": allowed are " << join_names(names));
+  NNPLAY_CHECK(it != names.end(), "unknown dataset \"" << name << "\": allowed are " << join_names(names));
   return static_cast<int>(it - names.begin());
 }
 
@@ -121,7 +119,7 @@ double plane_target(double x, double y) { return (x + y) / 10.0; }
 
 double gauss_mixture_target(double x, double y) {
   // Six bumps of radius 2 with alternating signs; the strongest one (in |value|) wins.
-  static const double kBumps[6][3] = {{-4, 2.5, 1},  {0, 2.5, -1},  {4, 2.5, 1},
+  static const double kBumps[6][3] = {{-4, 2.5, 1},   {0, 2.5, -1}, {4, 2.5, 1},
                                       {-4, -2.5, -1}, {0, -2.5, 1}, {4, -2.5, -1}};
   double label = 0.0;
   for (const auto& b : kBumps) {
@@ -135,25 +133,21 @@ double gauss_mixture_target(double x, double y) {
 }  // namespace
 
 const std::vector<std::string>& playground_dataset_names() {
-  static const std::vector<std::string> names = {"circle",    "xor",      "gauss",
-                                                 "spiral",    "reg-plane", "reg-gauss"};
+  static const std::vector<std::string> names = {"circle", "xor", "gauss", "spiral", "reg-plane", "reg-gauss"};
   return names;
 }
 
 const std::vector<std::string>& playground_feature_names() {
-  static const std::vector<std::string> names = {"x1",   "x2",    "x1Squared", "x2Squared",
-                                                 "x1x2", "sinX1", "sinX2"};
+  static const std::vector<std::string> names = {"x1", "x2", "x1Squared", "x2Squared", "x1x2", "sinX1", "sinX2"};
   return names;
 }
 
 bool playground_is_classification(const std::string& dataset) { return dataset_index(dataset) < 4; }
 
-PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points,
-                                            float noise_percent, Rng& rng) {
+PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng) {
   int which = dataset_index(dataset);
   NNPLAY_CHECK(num_points > 0 && num_points <= kPlaygroundMaxPoints,
-               "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got "
-                                                      << num_points);
+               "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got " << num_points);
   NNPLAY_CHECK(std::isfinite(noise_percent) && noise_percent >= 0.0f && noise_percent <= 50.0f,
                "noise must be a percentage in [0, 50], got " << noise_percent);
   double noise = noise_percent / 100.0;
@@ -173,13 +167,11 @@ PlaygroundPoints generate_playground_points(const std::string& dataset, int num_
 
 std::vector<int> parse_playground_features(const std::vector<std::string>& names) {
   const auto& allowed = playground_feature_names();
-  NNPLAY_CHECK(!names.empty(), "features must name at least one input feature: allowed are "
-                                   << join_names(allowed));
+  NNPLAY_CHECK(!names.empty(), "features must name at least one input feature: allowed are " << join_names(allowed));
   std::vector<int> out;
   for (const auto& name : names) {
     auto it = std::find(allowed.begin(), allowed.end(), name);
-    NNPLAY_CHECK(it != allowed.end(),
-                 "unknown feature \"" << name << "\": allowed are " << join_names(allowed));
+    NNPLAY_CHECK(it != allowed.end(), "unknown feature \"" << name << "\": allowed are " << join_names(allowed));
     int idx = static_cast<int>(it - allowed.begin());
     NNPLAY_CHECK(std::find(out.begin(), out.end(), idx) == out.end(),
                  "feature \"" << name << "\" is listed twice: name each feature at most once");
@@ -188,8 +180,7 @@ std::vector<int> parse_playground_features(const std::vector<std::string>& names
   return out;
 }
 
-void compute_playground_features(float* out, const std::vector<int>& features, float x1,
-                                 float x2) {
+void compute_playground_features(float* out, const std::vector<int>& features, float x1, float x2) {
   for (std::size_t i = 0; i < features.size(); ++i) {
     float v = 0.0f;
     switch (features[i]) {
@@ -206,8 +197,7 @@ void compute_playground_features(float* out, const std::vector<int>& features, f
   }
 }
 
-Dataset make_feature_dataset(const float* xy, const float* labels, int n,
-                             const std::vector<int>& features) {
+Dataset make_feature_dataset(const float* xy, const float* labels, int n, const std::vector<int>& features) {
   NNPLAY_CHECK(n >= 0, "point count must be >= 0, got " << n);
   NNPLAY_CHECK(!features.empty(), "features must name at least one input feature");
   const int f = static_cast<int>(features.size());
@@ -215,17 +205,16 @@ Dataset make_feature_dataset(const float* xy, const float* labels, int n,
   d.x.resize({n, f});
   d.y.resize({n, 1});
   for (int i = 0; i < n; ++i) {
-    compute_playground_features(d.x.data() + static_cast<std::size_t>(i) * f, features,
-                                xy[2 * i], xy[2 * i + 1]);
+    compute_playground_features(d.x.data() + static_cast<std::size_t>(i) * f, features, xy[2 * i], xy[2 * i + 1]);
     d.y[static_cast<std::size_t>(i)] = labels[i];
   }
   return d;
 }
 
 Dataset make_playground_grid(int grid_size, const std::vector<int>& features) {
-  NNPLAY_CHECK(grid_size >= kPlaygroundMinGrid && grid_size <= kPlaygroundMaxGrid,
-               "gridSize must be an integer in [" << kPlaygroundMinGrid << ", "
-                                                  << kPlaygroundMaxGrid << "], got " << grid_size);
+  NNPLAY_CHECK(
+      grid_size >= kPlaygroundMinGrid && grid_size <= kPlaygroundMaxGrid,
+      "gridSize must be an integer in [" << kPlaygroundMinGrid << ", " << kPlaygroundMaxGrid << "], got " << grid_size);
   NNPLAY_CHECK(!features.empty(), "features must name at least one input feature");
   const int f = static_cast<int>(features.size());
   const int n = grid_size * grid_size;
@@ -270,26 +259,25 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
   } catch (const json::exception& e) {
     NNPLAY_CHECK(false, "playground config is not valid JSON: " << e.what());
   }
-  NNPLAY_CHECK(j.is_object(), "playground config must be a JSON object like "
-                              "{\"dataset\":\"circle\",\"numPoints\":500,...}");
+  NNPLAY_CHECK(j.is_object(),
+               "playground config must be a JSON object like "
+               "{\"dataset\":\"circle\",\"numPoints\":500,...}");
   static const std::vector<std::string> keys = {"dataset", "numPoints", "noise",   "trainRatio",
                                                 "seed",    "features",  "gridSize"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     NNPLAY_CHECK(std::find(keys.begin(), keys.end(), it.key()) != keys.end(),
-                 "unknown playground config key \"" << it.key() << "\": allowed are "
-                                                    << join_names(keys));
+                 "unknown playground config key \"" << it.key() << "\": allowed are " << join_names(keys));
   }
   PlaygroundConfig c;
   double d = 0;
   if (j.contains("dataset")) {
-    NNPLAY_CHECK(j["dataset"].is_string(), "dataset must be a string: one of "
-                                               << join_names(playground_dataset_names()));
+    NNPLAY_CHECK(j["dataset"].is_string(),
+                 "dataset must be a string: one of " << join_names(playground_dataset_names()));
     c.dataset = j["dataset"].get<std::string>();
   }
   if (j.contains("numPoints")) {
     NNPLAY_CHECK(json_integer(j["numPoints"], 1, kPlaygroundMaxPoints, &d),
-                 "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got "
-                                                        << j["numPoints"].dump());
+                 "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got " << j["numPoints"].dump());
     c.num_points = static_cast<int>(d);
   }
   if (j.contains("noise")) {
@@ -312,20 +300,17 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
   }
   if (j.contains("features")) {
     const json& v = j["features"];
-    NNPLAY_CHECK(v.is_array(), "features must be an array of names from "
-                                   << join_names(playground_feature_names()));
+    NNPLAY_CHECK(v.is_array(), "features must be an array of names from " << join_names(playground_feature_names()));
     c.features.clear();
     for (const auto& name : v) {
       NNPLAY_CHECK(name.is_string(), "features must be an array of names from "
-                                         << join_names(playground_feature_names()) << ", got "
-                                         << name.dump());
+                                         << join_names(playground_feature_names()) << ", got " << name.dump());
       c.features.push_back(name.get<std::string>());
     }
   }
   if (j.contains("gridSize")) {
     NNPLAY_CHECK(json_integer(j["gridSize"], kPlaygroundMinGrid, kPlaygroundMaxGrid, &d),
-                 "gridSize must be an integer in [" << kPlaygroundMinGrid << ", "
-                                                    << kPlaygroundMaxGrid << "], got "
+                 "gridSize must be an integer in [" << kPlaygroundMinGrid << ", " << kPlaygroundMaxGrid << "], got "
                                                     << j["gridSize"].dump());
     c.grid_size = static_cast<int>(d);
   }
@@ -336,16 +321,14 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
 void validate_playground_config(const PlaygroundConfig& c) {
   dataset_index(c.dataset);
   NNPLAY_CHECK(c.num_points > 0 && c.num_points <= kPlaygroundMaxPoints,
-               "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got "
-                                                      << c.num_points);
+               "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got " << c.num_points);
   NNPLAY_CHECK(std::isfinite(c.noise) && c.noise >= 0.0f && c.noise <= 50.0f,
                "noise must be a percentage in [0, 50], got " << c.noise);
   NNPLAY_CHECK(std::isfinite(c.train_ratio) && c.train_ratio >= 10.0f && c.train_ratio <= 90.0f,
                "trainRatio must be a percentage in [10, 90], got " << c.train_ratio);
   parse_playground_features(c.features);
   NNPLAY_CHECK(c.grid_size >= kPlaygroundMinGrid && c.grid_size <= kPlaygroundMaxGrid,
-               "gridSize must be an integer in [" << kPlaygroundMinGrid << ", "
-                                                  << kPlaygroundMaxGrid << "], got "
+               "gridSize must be an integer in [" << kPlaygroundMinGrid << ", " << kPlaygroundMaxGrid << "], got "
                                                   << c.grid_size);
 }
 
@@ -353,14 +336,12 @@ PlaygroundData make_playground(const PlaygroundConfig& config) {
   validate_playground_config(config);
   const std::vector<int> features = parse_playground_features(config.features);
   Rng rng(config.seed);
-  PlaygroundPoints pts = generate_playground_points(config.dataset, config.num_points,
-                                                    config.noise, rng);
+  PlaygroundPoints pts = generate_playground_points(config.dataset, config.num_points, config.noise, rng);
   const int n = pts.size();
-  const int num_train =
-      static_cast<int>(std::floor(static_cast<double>(n) * config.train_ratio / 100.0));
-  NNPLAY_CHECK(num_train > 0 && num_train < n,
-               "numPoints " << n << " with trainRatio " << config.train_ratio
-                            << "% leaves the train or the test set empty: use more points");
+  const int num_train = static_cast<int>(std::floor(static_cast<double>(n) * config.train_ratio / 100.0));
+  NNPLAY_CHECK(num_train > 0 && num_train < n, "numPoints "
+                                                   << n << " with trainRatio " << config.train_ratio
+                                                   << "% leaves the train or the test set empty: use more points");
 
   // Fisher-Yates with the same generator: the order depends only on the seed and the
   // points, so changing trainRatio moves the cut, not the points.

@@ -45,8 +45,7 @@ struct PlaygroundPoints {
 
 // Generates num_points points of the named dataset. noise_percent in [0, 50].
 // Throws Error for an unknown name, num_points <= 0 or noise out of range.
-PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points,
-                                            float noise_percent, Rng& rng);
+PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng);
 
 // Feature names resolved once to indices into playground_feature_names(). Throws Error for
 // an empty list, an unknown name or a repeated name.
@@ -55,8 +54,7 @@ std::vector<int> parse_playground_features(const std::vector<std::string>& names
 void compute_playground_features(float* out, const std::vector<int>& features, float x1, float x2);
 
 // x = features of each point [n, features.size()], y = labels [n, 1].
-Dataset make_feature_dataset(const float* xy, const float* labels, int n,
-                             const std::vector<int>& features);
+Dataset make_feature_dataset(const float* xy, const float* labels, int n, const std::vector<int>& features);
 // grid_size² points, row-major from the top-left (x1 = -6, x2 = +6) to the bottom-right
 // (x1 = +6, x2 = -6): row r has x2 = 6 - 12·r/(g-1), column c has x1 = -6 + 12·c/(g-1).
 // x = features [g², features.size()], y = zeros [g², 1]. grid_size in [2, 512].

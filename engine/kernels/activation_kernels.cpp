@@ -99,14 +99,12 @@ void elu_forward_ref(float* out, const float* in, float alpha, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > 0.0f ? in[i] : alpha * std::expm1(in[i]);
 }
 // f'(x) = 1 for x > 0, else alpha·exp(x) = out + alpha (out = alpha·(exp(x) − 1)).
-void elu_backward_ref(float* d_in, const float* d_out, const float* in, const float* out, float alpha,
-                      std::size_t n) {
+void elu_backward_ref(float* d_in, const float* d_out, const float* in, const float* out, float alpha, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d_in[i] += in[i] > 0.0f ? d_out[i] : d_out[i] * (out[i] + alpha);
 }
 #ifdef NNPLAY_NO_SIMD
 void elu_forward(float* out, const float* in, float alpha, std::size_t n) { elu_forward_ref(out, in, alpha, n); }
-void elu_backward(float* d_in, const float* d_out, const float* in, const float* out, float alpha,
-                  std::size_t n) {
+void elu_backward(float* d_in, const float* d_out, const float* in, const float* out, float alpha, std::size_t n) {
   elu_backward_ref(d_in, d_out, in, out, alpha, n);
 }
 #else
@@ -121,8 +119,7 @@ void elu_forward(float* out, const float* in, float alpha, std::size_t n) {
   }
   elu_forward_ref(out + end, in + end, alpha, n - end);
 }
-void elu_backward(float* d_in, const float* d_out, const float* in, const float* out, float alpha,
-                  std::size_t n) {
+void elu_backward(float* d_in, const float* d_out, const float* in, const float* out, float alpha, std::size_t n) {
   const std::size_t end = vector_end(n);
   const Batch zero(0.0f), va(alpha);
   for (std::size_t i = 0; i < end; i += kW) {

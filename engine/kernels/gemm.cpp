@@ -33,8 +33,8 @@
 
 namespace nnplay {
 
-void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-              const float* b, int ldb, float beta, float* c, int ldc) {
+void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+              int ldb, float beta, float* c, int ldc) {
   NNPLAY_ASSERT(m >= 0 && n >= 0 && k >= 0);
   NNPLAY_ASSERT(ldc >= n);
   NNPLAY_ASSERT(lda >= (trans_a ? m : k) && ldb >= (trans_b ? k : n));
@@ -65,8 +65,8 @@ void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, cons
 
 #ifdef NNPLAY_NO_SIMD
 
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-          const float* b, int ldb, float beta, float* c, int ldc) {
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+          int ldb, float beta, float* c, int ldc) {
   gemm_ref(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
@@ -89,7 +89,7 @@ constexpr int kKC = 256;
 constexpr int kMC = 96;
 constexpr int kNC = kNR * 64;
 
-using AlignedFloats = std::vector<float, xsimd::aligned_allocator<float>>;
+using AlignedFloats = std::vector<float, xsimd::aligned_allocator<float> >;
 
 // Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] as ceil(nc/NR) panels, each [kc][NR] row-major, the
 // columns past nc zero-filled so the microkernel never needs a column mask.
@@ -152,8 +152,8 @@ void pack_a(bool trans_a, const float* a, int lda, int i0, int mc, int p0, int k
 // unrolled copies spill the accumulators: measured ~24 GFLOP/s, against ~40 without the
 // inlining (native SSE4.2 twin: ~35). As its own function the loop is at depth 0, too big
 // to unroll, and one call per MR x NR tile over kc steps costs nothing measurable.
-[[gnu::noinline]] void microkernel(int kc, const float* ap, const float* bp, float alpha, float beta, float* c,
-                                   int ldc, int mr, int nr) {
+[[gnu::noinline]] void microkernel(int kc, const float* ap, const float* bp, float alpha, float beta, float* c, int ldc,
+                                   int mr, int nr) {
   Batch acc[kMR][kNV];
   for (int r = 0; r < kMR; ++r)
     for (int v = 0; v < kNV; ++v) acc[r][v] = Batch(0.0f);
@@ -202,8 +202,8 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
 
 }  // namespace
 
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
-          const float* b, int ldb, float beta, float* c, int ldc) {
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+          int ldb, float beta, float* c, int ldc) {
   NNPLAY_ASSERT(m >= 0 && n >= 0 && k >= 0);
   NNPLAY_ASSERT(ldc >= n);
   NNPLAY_ASSERT(lda >= (trans_a ? m : k) && ldb >= (trans_b ? k : n));

@@ -17,11 +17,11 @@ namespace nnplay {
 
 // One convolution or pooling window layout over a per-sample image [h, w, c].
 struct ConvGeometry {
-  int h = 0, w = 0, c = 0;             // input image
-  int kh = 0, kw = 0;                  // window (kernel or pool) size
-  int sh = 1, sw = 1;                  // strides
-  int pad_top = 0, pad_left = 0;       // zero rows above / columns left of the image
-  int oh = 0, ow = 0;                  // output image rows / columns
+  int h = 0, w = 0, c = 0;                   // input image
+  int kh = 0, kw = 0;                        // window (kernel or pool) size
+  int sh = 1, sw = 1;                        // strides
+  int pad_top = 0, pad_left = 0;             // zero rows above / columns left of the image
+  int oh = 0, ow = 0;                        // output image rows / columns
   int patch() const { return kh * kw * c; }  // one im2col row: kh·kw·c values
   int out_pixels() const { return oh * ow; }
 };

@@ -49,13 +49,11 @@ void momentum_update_ref(float* w, float* accum, const float* g, float lr, float
   }
 }
 #ifdef NNPLAY_NO_SIMD
-void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov,
-                     std::size_t n) {
+void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov, std::size_t n) {
   momentum_update_ref(w, accum, g, lr, momentum, nesterov, n);
 }
 #else
-void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov,
-                     std::size_t n) {
+void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov, std::size_t n) {
   const std::size_t end = vector_end(n);
   const Batch vlr(lr), vmu(momentum);
   for (std::size_t i = 0; i < end; i += kW) {
@@ -70,8 +68,8 @@ void momentum_update(float* w, float* accum, const float* g, float lr, float mom
 #endif
 
 // ---- Adam ----
-void adam_update_ref(float* w, float* m, float* v, const float* g, float lr, float beta1, float beta2,
-                     float epsilon, float c1, float c2, std::size_t n) {
+void adam_update_ref(float* w, float* m, float* v, const float* g, float lr, float beta1, float beta2, float epsilon,
+                     float c1, float c2, std::size_t n) {
   const float one_minus_b1 = 1.0f - beta1;
   const float one_minus_b2 = 1.0f - beta2;
   for (std::size_t i = 0; i < n; ++i) {

@@ -22,13 +22,12 @@ void sgd_update(float* w, const float* g, float lr, std::size_t n);
 // accum = μ·accum + g;  w −= lr·accum (classic) or lr·(g + μ·accum) (Nesterov)
 void momentum_update_ref(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov,
                          std::size_t n);
-void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov,
-                     std::size_t n);
+void momentum_update(float* w, float* accum, const float* g, float lr, float momentum, bool nesterov, std::size_t n);
 
 // m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²;
 // w −= lr·(m / c1) / (sqrt(v / c2) + ε), with c1 = 1 − β1^t and c2 = 1 − β2^t.
-void adam_update_ref(float* w, float* m, float* v, const float* g, float lr, float beta1, float beta2,
-                     float epsilon, float c1, float c2, std::size_t n);
+void adam_update_ref(float* w, float* m, float* v, const float* g, float lr, float beta1, float beta2, float epsilon,
+                     float c1, float c2, std::size_t n);
 void adam_update(float* w, float* m, float* v, const float* g, float lr, float beta1, float beta2, float epsilon,
                  float c1, float c2, std::size_t n);
 

@@ -11,7 +11,6 @@
 #endif
 
 #include <cstddef>
-
 #include <xsimd/xsimd.hpp>
 
 namespace nnplay {

@@ -15,8 +15,8 @@ class ActivationLayer : public Layer {
   ActivationLayer(const LayerArgs& args, ActivationKind kind, float alpha);
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 
   ActivationKind kind() const { return kind_; }
 

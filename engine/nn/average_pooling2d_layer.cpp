@@ -9,9 +9,9 @@ namespace {
 void check_image(const char* type, const std::vector<Shape>& inputs) {
   NNPLAY_CHECK(inputs.size() == 1, type << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
-  NNPLAY_CHECK(in.size() == 3 && in[0] >= 1 && in[1] >= 1 && in[2] >= 1,
-               type << ": the input must be an image [height, width, channels] (channels last), got "
-                    << shape_to_string(in));
+  NNPLAY_CHECK(
+      in.size() == 3 && in[0] >= 1 && in[1] >= 1 && in[2] >= 1,
+      type << ": the input must be an image [height, width, channels] (channels last), got " << shape_to_string(in));
 }
 
 ConvGeometry geometry_of(const Shape& in, const AveragePooling2dConfig& cfg) {
@@ -30,10 +30,10 @@ Shape average_pooling2d_output_shape(const std::vector<Shape>& inputs, const Ave
                "averagePooling2d: strides must be integers >= 1 (or left out: the pool size), got ["
                    << cfg.stride_h << ", " << cfg.stride_w << "]");
   const ConvGeometry g = geometry_of(inputs[0], cfg);
-  NNPLAY_CHECK(g.oh > 0 && g.ow > 0,
-               "averagePooling2d: the pool " << cfg.pool_h << "x" << cfg.pool_w << " does not fit the input "
-                                            << shape_to_string(inputs[0])
-                                            << " with padding \"valid\"; use a smaller poolSize or padding \"same\"");
+  NNPLAY_CHECK(g.oh > 0 && g.ow > 0, "averagePooling2d: the pool "
+                                         << cfg.pool_h << "x" << cfg.pool_w << " does not fit the input "
+                                         << shape_to_string(inputs[0])
+                                         << " with padding \"valid\"; use a smaller poolSize or padding \"same\"");
   return {g.oh, g.ow, g.c};
 }
 

@@ -26,8 +26,7 @@ struct GlobalAveragePooling2dConfig {};
 // [oh, ow, c]. Throws Error when the input is not [h, w, c], a size or stride is < 1 (0 strides
 // mean "the pool size"), or with "valid" the window does not fit.
 Shape average_pooling2d_output_shape(const std::vector<Shape>& inputs, const AveragePooling2dConfig& cfg);
-inline std::vector<VariableInfo> average_pooling2d_variables(const std::vector<Shape>&,
-                                                             const AveragePooling2dConfig&) {
+inline std::vector<VariableInfo> average_pooling2d_variables(const std::vector<Shape>&, const AveragePooling2dConfig&) {
   return {};
 }
 
@@ -47,8 +46,8 @@ class AveragePooling2dLayer : public Layer {
   const ConvGeometry& geometry() const { return g_; }
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 
  private:
   std::string name_;
@@ -63,8 +62,8 @@ class GlobalAveragePooling2dLayer : public Layer {
   const std::string& name() const { return name_; }
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 
  private:
   std::string name_;

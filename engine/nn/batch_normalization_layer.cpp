@@ -10,8 +10,8 @@ Shape batch_normalization_output_shape(const std::vector<Shape>& inputs, const B
   NNPLAY_CHECK(inputs.size() == 1, "batchNormalization takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(!in.empty(), "batchNormalization: the input needs at least one axis (the channels), got []");
-  NNPLAY_CHECK(in.back() >= 1, "batchNormalization: the channel axis must have size >= 1, got input "
-                                   << shape_to_string(in));
+  NNPLAY_CHECK(in.back() >= 1,
+               "batchNormalization: the channel axis must have size >= 1, got input " << shape_to_string(in));
   const int full_rank = static_cast<int>(in.size()) + 1;  // with the batch axis
   NNPLAY_CHECK(cfg.axis == -1 || cfg.axis == full_rank - 1,
                "batchNormalization: only axis -1 (the last, channels-last) is supported, got axis "
@@ -61,8 +61,8 @@ BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, Batch
       cfg_(cfg),
       channels_(input_shape.back()) {
   const std::vector<VariableInfo> infos = batch_normalization_variables({input_shape}, cfg_);
-  NNPLAY_CHECK(variables.size() == infos.size(), "batchNormalization: expected " << infos.size() << " variables, got "
-                                                                                 << variables.size());
+  NNPLAY_CHECK(variables.size() == infos.size(),
+               "batchNormalization: expected " << infos.size() << " variables, got " << variables.size());
   for (std::size_t i = 0; i < infos.size(); ++i) {
     const Variable& v = variables[i];
     NNPLAY_CHECK(v.value && v.value->shape() == infos[i].shape,

@@ -52,8 +52,8 @@ class BatchNormalizationLayer : public Layer {
   int channels() const { return channels_; }
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 
   // Statistics of the last training forward (population variance).
   const std::vector<float>& batch_mean() const { return batch_mean_; }

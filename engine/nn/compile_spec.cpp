@@ -1,8 +1,7 @@
 // The compile spec (v1 and v2, nn/registry.h) and the learning-rate schedule table.
 #include <cmath>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/check.h"
 #include "core/json_depth.h"
@@ -25,8 +24,14 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 constexpr double kPi = 3.14159265358979323846;
 
 ConfigKey positive_number(const char* name, bool required, double def) {
-  return ConfigKey{name, ConfigType::kNumber, required ? ConfigValue::null_of(ConfigType::kNumber) : ConfigValue::num(def),
-                   required, 0, 1e300, nullptr, "> 0"};
+  return ConfigKey{name,
+                   ConfigType::kNumber,
+                   required ? ConfigValue::null_of(ConfigType::kNumber) : ConfigValue::num(def),
+                   required,
+                   0,
+                   1e300,
+                   nullptr,
+                   "> 0"};
 }
 
 // ---- Schedules: Keras's formulas, in double, for the 0-based optimizer step.
@@ -82,9 +87,8 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
     spec.optimizer = find_optimizer(o.get<std::string>()).defaults;
     return;
   }
-  NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name (" << join_names(optimizer_names())
-                                                                        << ") or an object, got "
-                                                                        << describe_json_value(o));
+  NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name ("
+                                  << join_names(optimizer_names()) << ") or an object, got " << describe_json_value(o));
   // The library sends one config shape for every optimizer, so the keys of all of them are
   // accepted; each optimizer reads only its own (OptimizerInfo::keys).
   std::vector<std::string> allowed = {"name"};
@@ -92,9 +96,9 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
     for (const std::string& k : info.keys)
       if (!contains(allowed, k)) allowed.push_back(k);
   for (auto it = o.begin(); it != o.end(); ++it)
-    NNPLAY_CHECK(contains(allowed, it.key()), "optimizer: unknown field \"" << it.key().substr(0, 40)
-                                                                            << "\"; allowed fields: "
-                                                                            << join_names(allowed));
+    NNPLAY_CHECK(contains(allowed, it.key()), "optimizer: unknown field \""
+                                                  << it.key().substr(0, 40)
+                                                  << "\"; allowed fields: " << join_names(allowed));
   NNPLAY_CHECK(o.contains("name"), "optimizer: missing \"name\"; allowed: " << join_names(optimizer_names()));
   NNPLAY_CHECK(o.at("name").is_string(), "optimizer.name must be a string, got " << describe_json_value(o.at("name")));
   OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).defaults;
@@ -165,12 +169,14 @@ void parse_loss_weights(const json& v, CompileSpec& spec) {
       spec.loss_weights.push_back(parse_weight(v[i], "compile spec.lossWeights[" + std::to_string(i) + "]"));
     return;
   }
-  NNPLAY_CHECK(v.is_object(), "compile spec.lossWeights must be a list (one weight per output) or a map by output "
-                              "name, got "
-                                  << describe_json_value(v));
+  NNPLAY_CHECK(v.is_object(),
+               "compile spec.lossWeights must be a list (one weight per output) or a map by output "
+               "name, got "
+                   << describe_json_value(v));
   for (auto it = v.begin(); it != v.end(); ++it) {
     spec.loss_weight_keys.push_back(it.key());
-    spec.loss_weights.push_back(parse_weight(it.value(), "compile spec.lossWeights[\"" + it.key().substr(0, 40) + "\"]"));
+    spec.loss_weights.push_back(
+        parse_weight(it.value(), "compile spec.lossWeights[\"" + it.key().substr(0, 40) + "\"]"));
   }
 }
 
@@ -258,7 +264,8 @@ CompileSpec parse_compile_spec(const std::string& text) {
     if (m.is_object()) {
       for (auto it = m.begin(); it != m.end(); ++it) {
         spec.metric_keys.push_back(it.key());
-        spec.metric_lists.push_back(parse_metric_list(it.value(), "compile spec.metrics[\"" + it.key().substr(0, 40) + "\"]"));
+        spec.metric_lists.push_back(
+            parse_metric_list(it.value(), "compile spec.metrics[\"" + it.key().substr(0, 40) + "\"]"));
       }
     } else {
       spec.metrics = parse_metric_list(m, "compile spec.metrics");
@@ -277,7 +284,8 @@ void validate_compile_spec(const CompileSpec& spec) {
   info.validate(o);
   find_loss(spec.loss);
   for (const std::string& l : spec.losses) find_loss(l);
-  NNPLAY_CHECK(spec.loss_keys.empty() || spec.loss_keys.size() == spec.losses.size(), "compile spec: loss map is malformed");
+  NNPLAY_CHECK(spec.loss_keys.empty() || spec.loss_keys.size() == spec.losses.size(),
+               "compile spec: loss map is malformed");
   check_metric_list(spec.metrics);
   for (const auto& list : spec.metric_lists) check_metric_list(list);
 }
@@ -288,8 +296,9 @@ std::vector<OutputCompile> resolve_compile_spec(const CompileSpec& spec, const s
   // A map's keys must be output names, and (for losses) cover every output.
   auto check_keys = [&](const std::vector<std::string>& keys, const char* what, bool every) {
     for (const std::string& key : keys)
-      NNPLAY_CHECK(contains(outputs, key), "compile spec." << what << " names \"" << key.substr(0, 40)
-                                                           << "\", which is no output of the model; outputs: " << names);
+      NNPLAY_CHECK(contains(outputs, key), "compile spec."
+                                               << what << " names \"" << key.substr(0, 40)
+                                               << "\", which is no output of the model; outputs: " << names);
     if (every)
       for (const std::string& out : outputs)
         NNPLAY_CHECK(contains(keys, out), "compile spec." << what << " has no entry for output \"" << out
@@ -304,9 +313,9 @@ std::vector<OutputCompile> resolve_compile_spec(const CompileSpec& spec, const s
   for (std::size_t i = 0; i < k; ++i) result[i].output = outputs[i];
   if (!spec.losses.empty()) {
     if (spec.loss_keys.empty()) {
-      NNPLAY_CHECK(spec.losses.size() == k, "compile spec.loss lists " << spec.losses.size()
-                                                                       << " losses but the model has " << k
-                                                                       << " outputs (" << names << "); give one per output");
+      NNPLAY_CHECK(spec.losses.size() == k, "compile spec.loss lists "
+                                                << spec.losses.size() << " losses but the model has " << k
+                                                << " outputs (" << names << "); give one per output");
     } else {
       check_keys(spec.loss_keys, "loss", true);
     }

@@ -54,8 +54,9 @@ void Conv2dLayer::backward(const PassContext& ctx, const std::vector<const float
   for (int b0 = 0; b0 < n; b0 += chunk) {
     const int nb = std::min(chunk, n - b0);
     if (!col_holds_batch_) im2col(col_.data(), inputs[0] + b0 * in_size, g_, nb);
-    conv2d_backward(d_in ? d_in + b0 * in_size : nullptr, kernel_grad().data(), use_bias_ ? bias_grad().data() : nullptr,
-                    d_col_.data(), d_out + b0 * out_size, col_.data(), kernel().data(), g_, filters_, nb);
+    conv2d_backward(d_in ? d_in + b0 * in_size : nullptr, kernel_grad().data(),
+                    use_bias_ ? bias_grad().data() : nullptr, d_col_.data(), d_out + b0 * out_size, col_.data(),
+                    kernel().data(), g_, filters_, nb);
   }
 }
 

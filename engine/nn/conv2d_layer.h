@@ -24,8 +24,8 @@ class Conv2dLayer : public Layer {
   explicit Conv2dLayer(const LayerArgs& args);
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
   std::uint64_t workspace_floats_per_sample() const override;
 
   const ConvGeometry& geometry() const { return g_; }

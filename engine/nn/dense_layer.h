@@ -16,8 +16,8 @@ class DenseLayer : public Layer {
   explicit DenseLayer(const LayerArgs& args);
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 
   Tensor& kernel() { return *variables_[0].value; }
   Tensor& kernel_grad() { return *variables_[0].grad; }

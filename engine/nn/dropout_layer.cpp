@@ -15,16 +15,19 @@ Shape dropout_output_shape(const std::vector<Shape>& inputs, const DropoutConfig
                "dropout: rate must be a number in [0, 1) (the fraction of values dropped), got " << cfg.rate);
   if (!cfg.noise_shape.empty()) {
     const Shape& ns = cfg.noise_shape;
-    NNPLAY_CHECK(ns.size() == in.size() + 1,
-                 "dropout: noiseShape must have " << (in.size() + 1) << " entries (the batch, then one per axis of the "
-                 "input " << shape_to_string(in) << "), got " << shape_to_string(ns));
-    NNPLAY_CHECK(ns[0] == -1 || ns[0] == 1,
-                 "dropout: noiseShape[0] (the batch) must be null or 1, got " << ns[0] << " in " << shape_to_string(ns));
+    NNPLAY_CHECK(ns.size() == in.size() + 1, "dropout: noiseShape must have "
+                                                 << (in.size() + 1)
+                                                 << " entries (the batch, then one per axis of the "
+                                                    "input "
+                                                 << shape_to_string(in) << "), got " << shape_to_string(ns));
+    NNPLAY_CHECK(ns[0] == -1 || ns[0] == 1, "dropout: noiseShape[0] (the batch) must be null or 1, got "
+                                                << ns[0] << " in " << shape_to_string(ns));
     for (std::size_t d = 1; d < ns.size(); ++d) {
       const int want = in[d - 1];
       NNPLAY_CHECK(ns[d] == -1 || ns[d] == 1 || ns[d] == want,
                    "dropout: noiseShape[" << d << "] must be null, 1 or " << want << " (the input's size there), got "
-                   << ns[d] << " in " << shape_to_string(ns) << " for input " << shape_to_string(in));
+                                          << ns[d] << " in " << shape_to_string(ns) << " for input "
+                                          << shape_to_string(in));
     }
   }
   return in;
@@ -65,8 +68,8 @@ void DropoutLayer::forward(const PassContext& ctx, const std::vector<const float
   dropout_forward(out, inputs[0], mask_.data(), count);
 }
 
-void DropoutLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
-                            const float* d_out, const std::vector<float*>& d_inputs) {
+void DropoutLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*, const float* d_out,
+                            const std::vector<float*>& d_inputs) {
   NNPLAY_ASSERT(d_inputs.size() == 1);
   if (!d_inputs[0]) return;
   const std::uint64_t count = static_cast<std::uint64_t>(ctx.n) * output_size();

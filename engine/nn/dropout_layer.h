@@ -24,9 +24,9 @@
 namespace nnplay {
 
 struct DropoutConfig {
-  float rate = 0.0f;                    // in [0, 1)
-  std::vector<int> noise_shape;         // empty: the input's shape; else rank + 1 entries (see above)
-  std::optional<std::uint64_t> seed;    // none: the mask is drawn from ctx.rng directly
+  float rate = 0.0f;                  // in [0, 1)
+  std::vector<int> noise_shape;       // empty: the input's shape; else rank + 1 entries (see above)
+  std::optional<std::uint64_t> seed;  // none: the mask is drawn from ctx.rng directly
 };
 
 // Output = input. Throws Error for a rate outside [0, 1) or a noiseShape that does not fit.
@@ -41,8 +41,8 @@ class DropoutLayer : public Layer {
   const DropoutConfig& config() const { return cfg_; }
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
   // The expanded mask, in training.
   std::uint64_t workspace_floats_per_sample() const override { return output_size(); }
 
@@ -54,8 +54,8 @@ class DropoutLayer : public Layer {
 
   std::string name_;
   DropoutConfig cfg_;
-  std::vector<float> mask_;        // [n, input shape]
-  std::vector<float> noise_;       // [noise shape with the batch resolved]
+  std::vector<float> mask_;   // [n, input shape]
+  std::vector<float> noise_;  // [noise shape with the batch resolved]
 };
 
 }  // namespace nnplay

@@ -11,8 +11,8 @@ void FlattenLayer::forward(const PassContext& ctx, const std::vector<const float
   if (count) std::memcpy(out, inputs[0], count * sizeof(float));
 }
 
-void FlattenLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
-                            const float* d_out, const std::vector<float*>& d_inputs) {
+void FlattenLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*, const float* d_out,
+                            const std::vector<float*>& d_inputs) {
   if (d_inputs[0])
     vec_add(d_inputs[0], d_inputs[0], d_out, static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(output_size()));
 }

@@ -15,8 +15,8 @@ class FlattenLayer : public Layer {
   explicit FlattenLayer(const LayerArgs& args) : Layer(args.input_shapes, args.output_shape) {}
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
 };
 
 std::unique_ptr<Layer> make_flatten_layer(const LayerArgs& args);

@@ -6,9 +6,8 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/check.h"
 #include "core/json_depth.h"
@@ -40,8 +39,8 @@ void check_keys(const json& obj, const std::vector<std::string>& allowed, const 
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool ok = false;
     for (const std::string& a : allowed) ok = ok || a == it.key();
-    NNPLAY_CHECK(ok, where << ": unknown field \"" << it.key().substr(0, 40)
-                           << "\"; allowed fields: " << join_names(allowed));
+    NNPLAY_CHECK(
+        ok, where << ": unknown field \"" << it.key().substr(0, 40) << "\"; allowed fields: " << join_names(allowed));
   }
 }
 
@@ -77,8 +76,8 @@ GraphSpec parse_sequential(const json& j) {
     NNPLAY_CHECK(l.is_object(), index_where << " must be an object, got " << describe_json_value(l));
     std::string type_name = "dense";
     if (l.contains("type")) {
-      NNPLAY_CHECK(l.at("type").is_string(), index_where << ".type must be a string, got "
-                                                         << describe_json_value(l.at("type")));
+      NNPLAY_CHECK(l.at("type").is_string(),
+                   index_where << ".type must be a string, got " << describe_json_value(l.at("type")));
       type_name = l.at("type").get<std::string>();
     }
     const LayerType& type = find_layer_type(type_name, index_where);
@@ -103,8 +102,9 @@ GraphSpec parse_sequential(const json& j) {
     layer.inbound = {{NodeRef{spec.layers.back().name.empty() && i == 0 ? "input" : spec.layers.back().name, 0}}};
     spec.layers.push_back(std::move(layer));
   }
-  NNPLAY_CHECK(!input.empty(), "model spec: missing inputShape (the size of one input sample, e.g. [2]); "
-                               "give it on the model or on the first layer");
+  NNPLAY_CHECK(!input.empty(),
+               "model spec: missing inputShape (the size of one input sample, e.g. [2]); "
+               "give it on the model or on the first layer");
   GraphLayerSpec& in = spec.layers.front();
   in.name = "input";
   in.type = "input";
@@ -154,8 +154,8 @@ GraphSpec parse_functional(const json& j) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const json& l = layers[i];
     const std::string index_where = "layer " + std::to_string(i);
-    NNPLAY_CHECK(l.is_object(), index_where << " must be an object {name, type, config, inbound}, got "
-                                            << describe_json_value(l));
+    NNPLAY_CHECK(l.is_object(),
+                 index_where << " must be an object {name, type, config, inbound}, got " << describe_json_value(l));
     check_keys(l, {"name", "type", "config", "inbound"}, index_where);
     NNPLAY_CHECK(l.contains("name") && l.at("name").is_string(),
                  index_where << ": \"name\" must be a string, e.g. \"dense_1\"");
@@ -163,9 +163,9 @@ GraphSpec parse_functional(const json& j) {
                  index_where << ": \"type\" must be a string; allowed: " << join_names(layer_type_names()));
     GraphLayerSpec layer;
     layer.name = l.at("name").get<std::string>();
-    NNPLAY_CHECK(!layer.name.empty() && layer.name.size() <= 100 && layer.name.find('/') == std::string::npos,
-                 index_where << ": name must have 1 to 100 characters and no \"/\", got "
-                             << describe_json_value(l.at("name")));
+    NNPLAY_CHECK(
+        !layer.name.empty() && layer.name.size() <= 100 && layer.name.find('/') == std::string::npos,
+        index_where << ": name must have 1 to 100 characters and no \"/\", got " << describe_json_value(l.at("name")));
     const std::string named = "layer \"" + layer.name + "\"";
     const LayerType& type = find_layer_type(l.at("type").get<std::string>(), named);
     layer.type = type.name;
@@ -184,7 +184,8 @@ GraphSpec parse_functional(const json& j) {
     for (const GraphLayerSpec& l : spec.layers)
       if (l.type == "input") spec.inputs.push_back(NodeRef{l.name, 0});
   }
-  NNPLAY_CHECK(j.contains("outputs"), "model spec: missing \"outputs\" (the layer names whose outputs the model returns)");
+  NNPLAY_CHECK(j.contains("outputs"),
+               "model spec: missing \"outputs\" (the layer names whose outputs the model returns)");
   spec.outputs = parse_ref_list(j.at("outputs"), "model spec.outputs");
   return spec;
 }
@@ -211,15 +212,18 @@ std::string graph_spec_to_json(const GraphSpec& spec) {
       for (const NodeRef& r : call) refs.push_back(json::array({r.layer, r.call, 0}));
       inbound.push_back(refs);
     }
-    layers.push_back({{"name", l.name}, {"type", l.type}, {"config", json::parse(config_to_json(l.config))},
-                      {"inbound", inbound}});
+    layers.push_back(
+        {{"name", l.name}, {"type", l.type}, {"config", json::parse(config_to_json(l.config))}, {"inbound", inbound}});
   }
   auto refs = [](const std::vector<NodeRef>& v) {
     json a = json::array();
     for (const NodeRef& r : v) a.push_back(json::array({r.layer, r.call, 0}));
     return a;
   };
-  return json{{"format", "nnplay-graph"}, {"seed", spec.seed}, {"layers", layers}, {"inputs", refs(spec.inputs)},
+  return json{{"format", "nnplay-graph"},
+              {"seed", spec.seed},
+              {"layers", layers},
+              {"inputs", refs(spec.inputs)},
               {"outputs", refs(spec.outputs)}}
       .dump();
 }
@@ -328,8 +332,7 @@ Plan make_plan(const GraphSpec& spec) {
     const int k = static_cast<int>(node.inputs.size());
     if (type.name != "input")
       NNPLAY_CHECK(k >= type.min_inputs && k <= type.max_inputs,
-                   l.where << " takes " << type.min_inputs
-                           << (type.max_inputs > type.min_inputs ? " or more" : "")
+                   l.where << " takes " << type.min_inputs << (type.max_inputs > type.min_inputs ? " or more" : "")
                            << " input" << (type.max_inputs == 1 ? "" : "s") << " per call, got " << k);
     node.shape = type.output_shape(node.input_shapes, l.config, l.where, desc);
     const std::uint64_t per_sample = shape_size64(node.shape);
@@ -363,8 +366,10 @@ Plan make_plan(const GraphSpec& spec) {
       plan.nodes.push_back(act);
     }
     call_node[static_cast<std::size_t>(c)] = static_cast<int>(plan.nodes.size()) - 1;
-    if (type.name != "input") pl.call_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
-    else pl.call_nodes = {call_node[static_cast<std::size_t>(c)]};
+    if (type.name != "input")
+      pl.call_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
+    else
+      pl.call_nodes = {call_node[static_cast<std::size_t>(c)]};
     for (int u : users[static_cast<std::size_t>(c)])
       if (--waiting[static_cast<std::size_t>(u)] == 0) ready.insert(u);
   }
@@ -381,7 +386,8 @@ Plan make_plan(const GraphSpec& spec) {
     if (pl.type->name == "input") continue;
     std::vector<int> by_call(spec.layers[static_cast<std::size_t>(li)].inbound.size());
     for (int c = 0; c < static_cast<int>(by_call.size()); ++c)
-      by_call[static_cast<std::size_t>(c)] = call_node[static_cast<std::size_t>(first_call[static_cast<std::size_t>(li)] + c)];
+      by_call[static_cast<std::size_t>(c)] =
+          call_node[static_cast<std::size_t>(first_call[static_cast<std::size_t>(li)] + c)];
     pl.call_nodes = by_call;
   }
   NNPLAY_CHECK(!spec.inputs.empty(), "model spec: the model needs at least one input layer");
@@ -390,7 +396,8 @@ Plan make_plan(const GraphSpec& spec) {
     const int c = resolve(r, "model spec.inputs");
     const int li = calls[static_cast<std::size_t>(c)].first;
     NNPLAY_CHECK(plan.layers[static_cast<std::size_t>(li)].type->name == "input",
-                 "model spec.inputs: \"" << r.layer << "\" is a " << plan.layers[static_cast<std::size_t>(li)].type->name
+                 "model spec.inputs: \"" << r.layer << "\" is a "
+                                         << plan.layers[static_cast<std::size_t>(li)].type->name
                                          << " layer; inputs must be input layers");
     NNPLAY_CHECK(seen_inputs.insert(li).second, "model spec.inputs lists \"" << r.layer << "\" twice");
     plan.input_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
@@ -412,18 +419,18 @@ Plan make_plan(const GraphSpec& spec) {
   for (int li = 0; li < num_layers; ++li) {
     for (const VariableSpec& v : plan.layers[static_cast<std::size_t>(li)].variables) {
       const std::uint64_t size = shape_size64(v.shape);
-      NNPLAY_CHECK(size <= kMaxVariableFloats,
-                   spec.layers[static_cast<std::size_t>(li)].where
-                       << ": its " << v.suffix << " " << shape_to_string(v.shape) << " has " << size
-                       << " values, too many: at most " << kMaxVariableFloats << " per weight tensor ("
-                       << (kMaxVariableFloats * 4 >> 20) << " MiB); use fewer units or a smaller input");
+      NNPLAY_CHECK(size <= kMaxVariableFloats, spec.layers[static_cast<std::size_t>(li)].where
+                                                   << ": its " << v.suffix << " " << shape_to_string(v.shape) << " has "
+                                                   << size << " values, too many: at most " << kMaxVariableFloats
+                                                   << " per weight tensor (" << (kMaxVariableFloats * 4 >> 20)
+                                                   << " MiB); use fewer units or a smaller input");
       total += size;
     }
   }
   NNPLAY_CHECK(total * 4 <= kMaxModelFloats,
                "the model has " << total << " weights; with their gradients and optimizer state that is "
-                                << (total * 16 >> 20) << " MiB, more than the budget of "
-                                << (kMaxModelFloats * 4 >> 20) << " MiB; use fewer or smaller layers");
+                                << (total * 16 >> 20) << " MiB, more than the budget of " << (kMaxModelFloats * 4 >> 20)
+                                << " MiB; use fewer or smaller layers");
   return plan;
 }
 
@@ -447,7 +454,8 @@ std::string inspect_model(const std::string& text) {
         json inbound = json::array();
         if (l.type != "input")
           for (const NodeRef& r : l.inbound[c]) inbound.push_back(json::array({r.layer, r.call, 0}));
-        nodes.push_back({{"inbound", inbound}, {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}});
+        nodes.push_back(
+            {{"inbound", inbound}, {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}});
       }
       json vars = json::array();
       std::uint64_t params = 0;
@@ -468,7 +476,8 @@ std::string inspect_model(const std::string& text) {
     auto ends = [&](const std::vector<NodeRef>& refs, const std::vector<int>& nodes) {
       json a = json::array();
       for (std::size_t i = 0; i < refs.size(); ++i)
-        a.push_back({{"name", refs[i].layer}, {"call", refs[i].call},
+        a.push_back({{"name", refs[i].layer},
+                     {"call", refs[i].call},
                      {"shape", plan.nodes[static_cast<std::size_t>(nodes[i])].shape}});
       return a;
     };
@@ -543,7 +552,8 @@ void Graph::build(const Graph* share_from) {
     if (pn.split) {
       node.own_config = std::make_unique<Config>();
       node.own_config->set("activation", l.config.at(type.activation_key));
-      node.own_config->set("alpha", l.config.has("alpha") ? l.config.at("alpha") : ConfigValue::null_of(ConfigType::kNumber));
+      node.own_config->set("alpha",
+                           l.config.has("alpha") ? l.config.at("alpha") : ConfigValue::null_of(ConfigType::kNumber));
       args.config = node.own_config.get();
       node.impl = make_activation_layer(args);
     } else if (type.make) {
@@ -570,8 +580,12 @@ void Graph::build(const Graph* share_from) {
   input_ptrs_.assign(nodes_.size(), nullptr);
 }
 
-const Shape& Graph::input_shape(int i) const { return nodes_[static_cast<std::size_t>(input_nodes_.at(static_cast<std::size_t>(i)))].shape; }
-const Shape& Graph::output_shape(int i) const { return nodes_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))].shape; }
+const Shape& Graph::input_shape(int i) const {
+  return nodes_[static_cast<std::size_t>(input_nodes_.at(static_cast<std::size_t>(i)))].shape;
+}
+const Shape& Graph::output_shape(int i) const {
+  return nodes_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))].shape;
+}
 
 const LayerInfo& Graph::layer_info(int i) const {
   NNPLAY_CHECK(i >= 0 && i < num_layers(), "layer index " << i << " out of range [0, " << num_layers() << ")");

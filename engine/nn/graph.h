@@ -62,9 +62,9 @@ struct NodeRef {
 
 struct GraphLayerSpec {
   std::string name;
-  std::string type;   // the table name (aliases resolved)
-  std::string where;  // how messages name it: "layer 0 (dense)" or "layer \"d\" (dense)"
-  Config config;      // checked against the table, defaults filled in
+  std::string type;                           // the table name (aliases resolved)
+  std::string where;                          // how messages name it: "layer 0 (dense)" or "layer \"d\" (dense)"
+  Config config;                              // checked against the table, defaults filled in
   std::vector<std::vector<NodeRef>> inbound;  // one entry per call
 };
 
@@ -169,12 +169,12 @@ class Graph {
 
  private:
   struct Node {
-    int layer;    // index into spec_.layers
+    int layer;  // index into spec_.layers
     int call;
     bool activation_split;  // the activation node added after a dense / conv2d call
     std::vector<int> inputs;
-    Shape shape;  // per sample
-    std::unique_ptr<Layer> impl;  // null for input nodes
+    Shape shape;                         // per sample
+    std::unique_ptr<Layer> impl;         // null for input nodes
     std::unique_ptr<Config> own_config;  // the activation node's config
     int consumers = 0;
     bool is_input() const { return impl == nullptr; }
@@ -186,16 +186,16 @@ class Graph {
   GraphSpec spec_;
   std::vector<Node> nodes_;  // in topological order
   std::vector<int> input_nodes_, output_nodes_;
-  std::vector<int> layer_order_;   // spec layer index of layers()[i]
+  std::vector<int> layer_order_;  // spec layer index of layers()[i]
   std::vector<LayerInfo> layer_infos_;
   std::vector<Variable> variables_;
-  std::vector<Tensor> out_;        // per node (empty for inputs)
-  std::vector<Tensor> d_out_;      // per node, gradient w.r.t. its output
+  std::vector<Tensor> out_;    // per node (empty for inputs)
+  std::vector<Tensor> d_out_;  // per node, gradient w.r.t. its output
   std::vector<char> has_grad_;
   std::vector<const float*> input_ptrs_;
   int last_n_ = -1;
-  int out_n_ = -1;    // batch size out_ is shaped for
-  int d_out_n_ = -1;  // and d_out_
+  int out_n_ = -1;                         // batch size out_ is shaped for
+  int d_out_n_ = -1;                       // and d_out_
   std::vector<const float*> pass_inputs_;  // scratch of the passes: one node's input pointers
   std::vector<float*> pass_d_inputs_;      // and its input gradients
 };

@@ -57,9 +57,7 @@ const Tensor& Graph::output(int i) const {
   return out_[static_cast<std::size_t>(output_nodes_.at(static_cast<std::size_t>(i)))];
 }
 
-const Tensor& Graph::layer_output(int i) const {
-  return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
-}
+const Tensor& Graph::layer_output(int i) const { return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))]; }
 
 const Tensor& Graph::layer_output(const std::string& name) const {
   const int i = find_layer(name);
@@ -123,8 +121,9 @@ void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& se
   }
   d_out_n_ = ctx.n;
   for (const GradientSeed& s : seeds) {
-    NNPLAY_CHECK(s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
-                 "backward: seed at node " << s.node << ", which is no layer node");
+    NNPLAY_CHECK(
+        s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
+        "backward: seed at node " << s.node << ", which is no layer node");
     Tensor& d = d_out_[static_cast<std::size_t>(s.node)];
     vec_add(d.data(), d.data(), s.d, d.size());
     has_grad_[static_cast<std::size_t>(s.node)] = 1;

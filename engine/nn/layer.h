@@ -38,11 +38,11 @@ struct PassContext {
 
 // A weight tensor of a layer, as optimizers, getWeights/setWeights and saving see it.
 struct Variable {
-  std::string name;                // Keras name: "dense_1/kernel", "batch_normalization_1/moving_mean"
-  std::shared_ptr<Tensor> value;   // shared by every node and sub-model that uses the layer
-  std::shared_ptr<Tensor> grad;    // same shape; null when !trainable
-  bool trainable = true;           // false: skipped by optimizers, still saved (moving statistics)
-  float l1 = 0.0f;                 // regularization of this tensor (kernels), added to the loss
+  std::string name;               // Keras name: "dense_1/kernel", "batch_normalization_1/moving_mean"
+  std::shared_ptr<Tensor> value;  // shared by every node and sub-model that uses the layer
+  std::shared_ptr<Tensor> grad;   // same shape; null when !trainable
+  bool trainable = true;          // false: skipped by optimizers, still saved (moving statistics)
+  float l1 = 0.0f;                // regularization of this tensor (kernels), added to the loss
   float l2 = 0.0f;
 };
 

@@ -135,7 +135,8 @@ Shape concatenate_shape(const std::vector<Shape>& in, const Config& c, const std
 std::unique_ptr<Layer> make_concatenate(const LayerArgs& a) {
   return std::make_unique<ConcatenateLayer>(a.input_shapes, ConcatenateConfig{a.config->integer("axis")}, a.name);
 }
-Shape add_shape(const std::vector<Shape>& in, const Config&, const std::string& where, const std::vector<std::string>&) {
+Shape add_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                const std::vector<std::string>&) {
   return at_layer(where, "add", [&] { return add_output_shape(in, AddConfig{}); });
 }
 std::unique_ptr<Layer> make_add(const LayerArgs& a) {
@@ -179,38 +180,74 @@ constexpr int kMaxMergeInputs = 1 << 16;
 }  // namespace
 
 void append_layer_rows_v2(std::vector<LayerType>& t) {
+  t.push_back(LayerType{"dropout",
+                        {"Dropout"},
+                        {ConfigKey{"rate", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), true, 0, 1,
+                                   nullptr, "the fraction of values dropped, in [0, 1)"},
+                         ConfigKey{"noiseShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList),
+                                   false, 0, 0, nullptr, ""},
+                         int_key("seed", ConfigValue::null_of(ConfigType::kInt), 0, std::numeric_limits<int>::max())},
+                        1,
+                        1,
+                        dropout_shape,
+                        nullptr,
+                        make_dropout,
+                        ""});
   t.push_back(LayerType{
-      "dropout", {"Dropout"},
-      {ConfigKey{"rate", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), true, 0, 1, nullptr,
-                 "the fraction of values dropped, in [0, 1)"},
-       ConfigKey{"noiseShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList), false, 0, 0, nullptr,
-                 ""},
-       int_key("seed", ConfigValue::null_of(ConfigType::kInt), 0, std::numeric_limits<int>::max())},
-      1, 1, dropout_shape, nullptr, make_dropout, ""});
-  t.push_back(LayerType{"batchNormalization", {"BatchNormalization", "batch_normalization"},
-                        {int_key("axis", ConfigValue::integer(-1), -9, 9), number_key("momentum", 0.99, 0, 1),
-                         number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true),
-                         bool_key("scale", true), initializer_key("betaInitializer", "zeros"),
-                         initializer_key("gammaInitializer", "ones"),
-                         initializer_key("movingMeanInitializer", "zeros"),
-                         initializer_key("movingVarianceInitializer", "ones")},
-                        1, 1, batch_normalization_shape, batch_normalization_specs, make_batch_normalization, ""});
-  t.push_back(LayerType{"reshape", {"Reshape"},
+      "batchNormalization",
+      {"BatchNormalization", "batch_normalization"},
+      {int_key("axis", ConfigValue::integer(-1), -9, 9), number_key("momentum", 0.99, 0, 1),
+       number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true), bool_key("scale", true),
+       initializer_key("betaInitializer", "zeros"), initializer_key("gammaInitializer", "ones"),
+       initializer_key("movingMeanInitializer", "zeros"), initializer_key("movingVarianceInitializer", "ones")},
+      1,
+      1,
+      batch_normalization_shape,
+      batch_normalization_specs,
+      make_batch_normalization,
+      ""});
+  t.push_back(LayerType{"reshape",
+                        {"Reshape"},
                         {ConfigKey{"targetShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList),
                                    true, 0, 0, nullptr, "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1"}},
-                        1, 1, reshape_shape, nullptr, make_reshape, ""});
-  t.push_back(LayerType{"concatenate", {"Concatenate"}, {int_key("axis", ConfigValue::integer(-1), -9, 9)}, 2,
-                        kMaxMergeInputs, concatenate_shape, nullptr, make_concatenate, ""});
+                        1,
+                        1,
+                        reshape_shape,
+                        nullptr,
+                        make_reshape,
+                        ""});
+  t.push_back(LayerType{"concatenate",
+                        {"Concatenate"},
+                        {int_key("axis", ConfigValue::integer(-1), -9, 9)},
+                        2,
+                        kMaxMergeInputs,
+                        concatenate_shape,
+                        nullptr,
+                        make_concatenate,
+                        ""});
   t.push_back(LayerType{"add", {"Add"}, {}, 2, kMaxMergeInputs, add_shape, nullptr, make_add, ""});
-  t.push_back(LayerType{"averagePooling2d", {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
-                        {ConfigKey{"poolSize", ConfigType::kIntPair, ConfigValue::pair(2, 2), false, 1, 4096, nullptr, ""},
-                         ConfigKey{"strides", ConfigType::kIntPair, ConfigValue::null_of(ConfigType::kIntPair), false, 1,
-                                   4096, nullptr, ""},
-                         ConfigKey{"padding", ConfigType::kString, ConfigValue::str("valid"), false, 0, 0,
-                                   &padding_names(), ""}},
-                        1, 1, average_pooling2d_shape, nullptr, make_average_pooling2d, ""});
-  t.push_back(LayerType{"globalAveragePooling2d", {"GlobalAveragePooling2D", "global_average_pooling2d"}, {}, 1, 1,
-                        global_average_pooling2d_shape, nullptr, make_global_average_pooling2d, ""});
+  t.push_back(LayerType{
+      "averagePooling2d",
+      {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
+      {ConfigKey{"poolSize", ConfigType::kIntPair, ConfigValue::pair(2, 2), false, 1, 4096, nullptr, ""},
+       ConfigKey{"strides", ConfigType::kIntPair, ConfigValue::null_of(ConfigType::kIntPair), false, 1, 4096, nullptr,
+                 ""},
+       ConfigKey{"padding", ConfigType::kString, ConfigValue::str("valid"), false, 0, 0, &padding_names(), ""}},
+      1,
+      1,
+      average_pooling2d_shape,
+      nullptr,
+      make_average_pooling2d,
+      ""});
+  t.push_back(LayerType{"globalAveragePooling2d",
+                        {"GlobalAveragePooling2D", "global_average_pooling2d"},
+                        {},
+                        1,
+                        1,
+                        global_average_pooling2d_shape,
+                        nullptr,
+                        make_global_average_pooling2d,
+                        ""});
 }
 
 }  // namespace nnplay

@@ -29,7 +29,8 @@ void MaxPooling2dLayer::backward(const PassContext& ctx, const std::vector<const
 }
 
 std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args) {
-  return std::make_unique<MaxPooling2dLayer>(args, window_geometry(args.input_shapes[0], *args.config, "poolSize", true));
+  return std::make_unique<MaxPooling2dLayer>(args,
+                                             window_geometry(args.input_shapes[0], *args.config, "poolSize", true));
 }
 
 }  // namespace nnplay

@@ -14,11 +14,12 @@ namespace nnplay {
 
 class MaxPooling2dLayer : public Layer {
  public:
-  MaxPooling2dLayer(const LayerArgs& args, const ConvGeometry& g) : Layer(args.input_shapes, args.output_shape), g_(g) {}
+  MaxPooling2dLayer(const LayerArgs& args, const ConvGeometry& g)
+      : Layer(args.input_shapes, args.output_shape), g_(g) {}
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
-  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
-                const float* d_out, const std::vector<float*>& d_inputs) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
   std::uint64_t workspace_floats_per_sample() const override { return output_size(); }  // argmax
 
   const ConvGeometry& geometry() const { return g_; }
@@ -31,7 +32,8 @@ class MaxPooling2dLayer : public Layer {
 
 // The window geometry of a conv2d / maxPooling2d config on input [h, w, c] (strides resolved:
 // null means 1 for conv2d and the pool size for pooling).
-ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key, bool stride_defaults_to_size);
+ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key,
+                             bool stride_defaults_to_size);
 
 std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args);
 

@@ -33,19 +33,20 @@ Shape concatenate_output_shape(const std::vector<Shape>& inputs, const Concatena
   NNPLAY_CHECK(cfg.axis != 0 && cfg.axis != -(rank + 1),
                "concatenate: axis " << cfg.axis << " is the batch axis; allowed: 1 … " << rank << " or -1 … -" << rank);
   const int a = per_sample_axis(cfg.axis, rank);
-  NNPLAY_CHECK(a >= 0 && a < rank, "concatenate: axis " << cfg.axis << " is out of range for inputs of rank "
-                                       << rank << " (per sample); allowed: 1 … " << rank << " or -1 … -" << rank);
+  NNPLAY_CHECK(a >= 0 && a < rank, "concatenate: axis " << cfg.axis << " is out of range for inputs of rank " << rank
+                                                        << " (per sample); allowed: 1 … " << rank << " or -1 … -"
+                                                        << rank);
   Shape out = inputs[0];
   std::int64_t total = 0;
   for (const Shape& s : inputs) {
     for (int d = 0; d < rank; ++d)
-      NNPLAY_CHECK(d == a || s[d] == out[d],
-                   "concatenate: inputs must match on every axis but axis " << cfg.axis << ", got "
-                                                                            << shapes_to_string(inputs));
+      NNPLAY_CHECK(d == a || s[d] == out[d], "concatenate: inputs must match on every axis but axis "
+                                                 << cfg.axis << ", got " << shapes_to_string(inputs));
     total += s[a];
   }
-  NNPLAY_CHECK(total <= std::numeric_limits<int>::max(),
-               "concatenate: the joined axis would have " << total << " entries, more than " << std::numeric_limits<int>::max());
+  NNPLAY_CHECK(total <= std::numeric_limits<int>::max(), "concatenate: the joined axis would have "
+                                                             << total << " entries, more than "
+                                                             << std::numeric_limits<int>::max());
   out[a] = static_cast<int>(total);
   return out;
 }
@@ -53,8 +54,8 @@ Shape concatenate_output_shape(const std::vector<Shape>& inputs, const Concatena
 Shape add_output_shape(const std::vector<Shape>& inputs, const AddConfig&) {
   NNPLAY_CHECK(inputs.size() >= 2, "add needs at least 2 inputs, got " << inputs.size());
   for (const Shape& s : inputs)
-    NNPLAY_CHECK(s == inputs[0], "add: all inputs must have the same shape (no broadcasting), got "
-                                     << shapes_to_string(inputs));
+    NNPLAY_CHECK(s == inputs[0],
+                 "add: all inputs must have the same shape (no broadcasting), got " << shapes_to_string(inputs));
   return inputs[0];
 }
 

@@ -2,13 +2,11 @@
 // messages and defaults everywhere else follow. Messages name the field, the bad value (quoted
 // with bounded length and depth) and what is allowed, because they surface verbatim as JS Errors.
 #include "nn/registry.h"
-#include "nn/registry_json.h"
 
 #include <cmath>
 #include <limits>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/check.h"
 #include "core/json_depth.h"
@@ -19,6 +17,7 @@
 #include "nn/dense_layer.h"
 #include "nn/flatten_layer.h"
 #include "nn/max_pooling2d_layer.h"
+#include "nn/registry_json.h"
 #include "optim/optimizer.h"
 
 namespace nnplay {
@@ -161,9 +160,12 @@ std::string describe_json_value(const json& v) {
       const json& e = v[i];
       if (e.is_number() || e.is_boolean() || e.is_null()) {
         Message m;
-        if (e.is_null()) m << "null";
-        else if (e.is_boolean()) m << e.get<bool>();
-        else m << e.get<double>();
+        if (e.is_null())
+          m << "null";
+        else if (e.is_boolean())
+          m << e.get<bool>();
+        else
+          m << e.get<double>();
         s += m.str();
       } else {
         s += e.is_string() ? "a string" : e.is_array() ? "an array" : "an object";
@@ -183,8 +185,8 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }
 
 bool is_integral(const json& v) {
-  return v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
-                                   std::floor(v.get<double>()) == v.get<double>());
+  return v.is_number_integer() ||
+         (v.is_number_float() && std::isfinite(v.get<double>()) && std::floor(v.get<double>()) == v.get<double>());
 }
 
 std::string range_text(const ConfigKey& k) {
@@ -205,14 +207,16 @@ int read_int(const json& v, const ConfigKey& k, const std::string& where, const 
   NNPLAY_CHECK(v.is_number() && is_integral(v),
                where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
   const double d = v.get<double>();
-  NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must " << what << " " << range_text(k)
-                                               << ", got " << describe_json_value(v));
+  NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must " << what << " " << range_text(k) << ", got "
+                                               << describe_json_value(v));
   return static_cast<int>(d);
 }
 
 ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& where) {
-  if (v.is_null() && (k.default_value.is_null || k.type == ConfigType::kString || k.type == ConfigType::kIntPair ||
-                      k.type == ConfigType::kRegularizer) && !k.required)
+  if (v.is_null() &&
+      (k.default_value.is_null || k.type == ConfigType::kString || k.type == ConfigType::kIntPair ||
+       k.type == ConfigType::kRegularizer) &&
+      !k.required)
     return k.default_value;  // null: "the default", as TF.js configs write it
   switch (k.type) {
     case ConfigType::kInt: {
@@ -261,9 +265,9 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
         ConfigValue p = ConfigValue::pair(0, 0);
         for (int i = 0; i < 2; ++i) {
           const json& e = v[static_cast<std::size_t>(i)];
-          NNPLAY_CHECK(e.is_number() && is_integral(e) && e.get<double>() >= k.min && e.get<double>() <= k.max,
-                       where << ": " << k.name << " must hold integers " << range_text(k) << ", got "
-                             << describe_json_value(v));
+          NNPLAY_CHECK(
+              e.is_number() && is_integral(e) && e.get<double>() >= k.min && e.get<double>() <= k.max,
+              where << ": " << k.name << " must hold integers " << range_text(k) << ", got " << describe_json_value(v));
           p.ints[static_cast<std::size_t>(i)] = static_cast<int>(e.get<double>());
         }
         return p;
@@ -276,9 +280,8 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
     case ConfigType::kIntList: {
       const bool shape = k.type == ConfigType::kShape;
       NNPLAY_CHECK(v.is_array() && (!v.empty() || !shape),
-                   where << ": " << k.name << " must be a " << (shape ? "non-empty " : "")
-                         << "array of " << (shape ? "positive " : "") << "integers, e.g. [2]; got "
-                         << describe_json_value(v));
+                   where << ": " << k.name << " must be a " << (shape ? "non-empty " : "") << "array of "
+                         << (shape ? "positive " : "") << "integers, e.g. [2]; got " << describe_json_value(v));
       NNPLAY_CHECK(v.size() <= 8, where << ": " << k.name << " has " << v.size() << " axes; at most 8 are supported");
       ConfigValue out;
       out.type = k.type;
@@ -287,10 +290,11 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
           out.ints.push_back(-1);
           continue;
         }
-        NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
-                         std::fabs(d.get<double>()) <= (1 << 24),
-                     where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
-                           << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got " << describe_json_value(v));
+        NNPLAY_CHECK(
+            d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
+                std::fabs(d.get<double>()) <= (1 << 24),
+            where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
+                  << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got " << describe_json_value(v));
         out.ints.push_back(static_cast<int>(d.get<double>()));
       }
       return out;
@@ -362,14 +366,12 @@ const std::vector<ActivationInfo>& activation_table() {
   return table;
 }
 
-
 template <class Row>
 std::vector<std::string> names_of(const std::vector<Row>& table) {
   std::vector<std::string> names;
   for (const Row& r : table) names.push_back(r.name);
   return names;
 }
-
 
 const ActivationInfo& find_activation(const std::string& name) {
   const ActivationInfo* r = find_row(activation_table(), name);
@@ -543,7 +545,8 @@ Shape same_shape(const std::vector<Shape>& in, const Config&, const std::string&
   return in[0];
 }
 
-Shape input_shape_rule(const std::vector<Shape>&, const Config& c, const std::string&, const std::vector<std::string>&) {
+Shape input_shape_rule(const std::vector<Shape>&, const Config& c, const std::string&,
+                       const std::vector<std::string>&) {
   return c.shape("shape");
 }
 
@@ -561,39 +564,65 @@ const std::vector<std::string>& initializer_names_storage() {
 const std::vector<LayerType>& layer_table() {
   static const std::vector<LayerType> table = [] {
     std::vector<LayerType> t;
-    t.push_back(LayerType{"dense", {"Dense"},
-                          concat(concat({int_key("units", true, 0, 1, kMaxUnits, "the number of neurons, an integer > 0")},
-                                        activation_keys(false)),
-                                 weight_keys()),
-                          1, 1, dense_shape, dense_variables, make_dense_layer, "activation"});
-    t.push_back(LayerType{
-        "conv2d", {"Conv2D", "conv2D"},
-        concat(concat({int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
-                       pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
-                                "an integer such as 3, or [height, width]"),
-                       pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
-                       string_key("padding", "valid", &padding_names())},
-                      activation_keys(false)),
-               weight_keys()),
-        1, 1, conv2d_shape, conv2d_variables, make_conv2d_layer, "activation"});
-    t.push_back(LayerType{"maxPooling2d", {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
+    t.push_back(
+        LayerType{"dense",
+                  {"Dense"},
+                  concat(concat({int_key("units", true, 0, 1, kMaxUnits, "the number of neurons, an integer > 0")},
+                                activation_keys(false)),
+                         weight_keys()),
+                  1,
+                  1,
+                  dense_shape,
+                  dense_variables,
+                  make_dense_layer,
+                  "activation"});
+    t.push_back(
+        LayerType{"conv2d",
+                  {"Conv2D", "conv2D"},
+                  concat(concat({int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
+                                 pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
+                                          "an integer such as 3, or [height, width]"),
+                                 pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
+                                 string_key("padding", "valid", &padding_names())},
+                                activation_keys(false)),
+                         weight_keys()),
+                  1,
+                  1,
+                  conv2d_shape,
+                  conv2d_variables,
+                  make_conv2d_layer,
+                  "activation"});
+    t.push_back(LayerType{"maxPooling2d",
+                          {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
                           {pair_key("poolSize", false, ConfigValue::pair(2, 2)),
                            pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
                            string_key("padding", "valid", &padding_names())},
-                          1, 1, max_pooling2d_shape, nullptr, make_max_pooling2d_layer, ""});
+                          1,
+                          1,
+                          max_pooling2d_shape,
+                          nullptr,
+                          make_max_pooling2d_layer,
+                          ""});
     t.push_back(LayerType{"flatten", {"Flatten"}, {}, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""});
-    t.push_back(LayerType{"activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr,
-                          make_activation_layer, ""});
+    t.push_back(LayerType{
+        "activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr, make_activation_layer, ""});
     append_layer_rows_v2(t);
     // Every row with weights or without takes Keras's "trainable" (false: the layer's weights
     // are frozen, still saved and read); said once here rather than in each row. The input row
     // (added below) has no weights and takes only its shape.
     for (LayerType& row : t)
-      row.keys.push_back(ConfigKey{"trainable", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""});
-    t.push_back(LayerType{"input", {"InputLayer", "inputLayer"},
+      row.keys.push_back(
+          ConfigKey{"trainable", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""});
+    t.push_back(LayerType{"input",
+                          {"InputLayer", "inputLayer"},
                           {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
                                      nullptr, "the shape of one sample, e.g. [2]"}},
-                          0, 0, input_shape_rule, nullptr, nullptr, ""});
+                          0,
+                          0,
+                          input_shape_rule,
+                          nullptr,
+                          nullptr,
+                          ""});
     return t;
   }();
   return table;
@@ -601,8 +630,8 @@ const std::vector<LayerType>& layer_table() {
 
 const LayerType& find_layer_type(const std::string& name, const std::string& where) {
   const LayerType* r = find_row(layer_table(), name);
-  NNPLAY_CHECK(r, where << ": unknown layer type " << quoted_bounded(name) << "; allowed: "
-                        << join_names(layer_type_names()));
+  NNPLAY_CHECK(
+      r, where << ": unknown layer type " << quoted_bounded(name) << "; allowed: " << join_names(layer_type_names()));
   return *r;
 }
 
@@ -612,9 +641,13 @@ const std::vector<LossInfo>& loss_table() {
   static const std::vector<LossInfo> table = {
       {"meanSquaredError", {"mse", "MSE", "mean_squared_error"}, LossKind::kMeanSquaredError, ActivationKind::kLinear},
       {"binaryCrossentropy", {"binary_crossentropy"}, LossKind::kBinaryCrossentropy, ActivationKind::kSigmoid},
-      {"categoricalCrossentropy", {"categorical_crossentropy"}, LossKind::kCategoricalCrossentropy,
+      {"categoricalCrossentropy",
+       {"categorical_crossentropy"},
+       LossKind::kCategoricalCrossentropy,
        ActivationKind::kSoftmax},
-      {"sparseCategoricalCrossentropy", {"sparse_categorical_crossentropy"}, LossKind::kSparseCategoricalCrossentropy,
+      {"sparseCategoricalCrossentropy",
+       {"sparse_categorical_crossentropy"},
+       LossKind::kSparseCategoricalCrossentropy,
        ActivationKind::kSoftmax},
   };
   return table;
@@ -658,8 +691,8 @@ std::string canonical_metric_name(const std::string& name) { return find_metric(
 namespace {
 
 void check_unit_interval(float v, const std::string& opt, const char* key) {
-  NNPLAY_CHECK(std::isfinite(v) && v >= 0.0f && v < 1.0f, "optimizer " << opt << ": " << key
-                                                                       << " must be in [0, 1), got " << v);
+  NNPLAY_CHECK(std::isfinite(v) && v >= 0.0f && v < 1.0f,
+               "optimizer " << opt << ": " << key << " must be in [0, 1), got " << v);
 }
 void check_epsilon(const OptimizerSpec& o) {
   NNPLAY_CHECK(std::isfinite(o.epsilon) && o.epsilon > 0.0f,
@@ -680,9 +713,9 @@ void validate_rmsprop(const OptimizerSpec& o) {
 }
 void validate_adagrad(const OptimizerSpec& o) {
   check_epsilon(o);
-  NNPLAY_CHECK(std::isfinite(o.initial_accumulator_value) && o.initial_accumulator_value >= 0.0f,
-               "optimizer adagrad: initialAccumulatorValue must be a finite number >= 0, got "
-                   << o.initial_accumulator_value);
+  NNPLAY_CHECK(
+      std::isfinite(o.initial_accumulator_value) && o.initial_accumulator_value >= 0.0f,
+      "optimizer adagrad: initialAccumulatorValue must be a finite number >= 0, got " << o.initial_accumulator_value);
 }
 
 OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f) {
@@ -699,13 +732,25 @@ const std::vector<OptimizerInfo>& optimizer_table() {
   // Defaults of TF.js's string optimizers ('sgd', 'adam', ...).
   static const std::vector<OptimizerInfo> table = {
       {"sgd", {}, defaults("sgd", 0.01f), {"learningRate"}, validate_sgd, make_sgd},
-      {"momentum", {}, defaults("momentum", 0.01f, 0.9f), {"learningRate", "momentum", "useNesterov"},
-       validate_momentum, make_momentum},
+      {"momentum",
+       {},
+       defaults("momentum", 0.01f, 0.9f),
+       {"learningRate", "momentum", "useNesterov"},
+       validate_momentum,
+       make_momentum},
       {"adam", {}, defaults("adam", 0.001f), {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam, make_adam},
-      {"rmsprop", {"RMSProp"}, defaults("rmsprop", 0.001f), {"learningRate", "decay", "rho", "momentum", "epsilon"},
-       validate_rmsprop, make_rmsprop},
-      {"adagrad", {}, defaults("adagrad", 0.01f), {"learningRate", "initialAccumulatorValue", "epsilon"},
-       validate_adagrad, make_adagrad},
+      {"rmsprop",
+       {"RMSProp"},
+       defaults("rmsprop", 0.001f),
+       {"learningRate", "decay", "rho", "momentum", "epsilon"},
+       validate_rmsprop,
+       make_rmsprop},
+      {"adagrad",
+       {},
+       defaults("adagrad", 0.01f),
+       {"learningRate", "initialAccumulatorValue", "epsilon"},
+       validate_adagrad,
+       make_adagrad},
   };
   return table;
 }
@@ -731,12 +776,17 @@ std::string engine_tables_json() {
   for (const LayerType& t : layer_table()) {
     json keys = json::array();
     for (const ConfigKey& k : t.keys) {
-      json key = {{"name", k.name}, {"type", type_name(k.type)}, {"required", k.required},
+      json key = {{"name", k.name},
+                  {"type", type_name(k.type)},
+                  {"required", k.required},
                   {"default", value_to_json(k.default_value)}};
       if (k.choices) key["choices"] = *k.choices;
       keys.push_back(key);
     }
-    layers.push_back({{"name", t.name}, {"aliases", t.aliases}, {"keys", keys}, {"minInputs", t.min_inputs},
+    layers.push_back({{"name", t.name},
+                      {"aliases", t.aliases},
+                      {"keys", keys},
+                      {"minInputs", t.min_inputs},
                       {"maxInputs", t.max_inputs}});
   }
   j["layers"] = layers;
@@ -772,7 +822,9 @@ std::string engine_tables_json() {
   for (const ScheduleInfo& r : schedule_table()) {
     json keys = json::array();
     for (const ConfigKey& k : r.keys)
-      keys.push_back({{"name", k.name}, {"type", type_name(k.type)}, {"required", k.required},
+      keys.push_back({{"name", k.name},
+                      {"type", type_name(k.type)},
+                      {"required", k.required},
                       {"default", value_to_json(k.default_value)}});
     schedules.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys}});
   }

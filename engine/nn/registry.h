@@ -26,8 +26,8 @@ namespace nnplay {
 // ---- Config: a layer's or optimizer's settings, typed and defaulted from its table row -----------
 
 enum class ConfigType {
-  kInt,          // an integer within [min, max]
-  kNumber,       // a finite number within [min, max] (null allowed when the default is null)
+  kInt,     // an integer within [min, max]
+  kNumber,  // a finite number within [min, max] (null allowed when the default is null)
   kBool,
   kString,       // one of choices() (when given)
   kIntPair,      // an integer or [a, b], each within [min, max] (kernelSize, strides, poolSize)
@@ -38,11 +38,11 @@ enum class ConfigType {
 
 struct ConfigValue {
   ConfigType type = ConfigType::kInt;
-  bool is_null = false;    // an optional key left out or given as null (e.g. strides of a pool)
-  double number = 0.0;     // kInt, kNumber
-  bool flag = false;       // kBool
-  std::string text;        // kString
-  std::vector<int> ints;   // kIntPair (two), kShape, kIntList
+  bool is_null = false;        // an optional key left out or given as null (e.g. strides of a pool)
+  double number = 0.0;         // kInt, kNumber
+  bool flag = false;           // kBool
+  std::string text;            // kString
+  std::vector<int> ints;       // kIntPair (two), kShape, kIntList
   float l1 = 0.0f, l2 = 0.0f;  // kRegularizer
 
   static ConfigValue null_of(ConfigType t);
@@ -60,9 +60,9 @@ struct ConfigKey {
   ConfigType type;
   ConfigValue default_value;
   bool required = false;
-  double min = -1e300, max = 1e300;                 // kInt, kNumber, kIntPair elements
+  double min = -1e300, max = 1e300;                   // kInt, kNumber, kIntPair elements
   const std::vector<std::string>* choices = nullptr;  // kString: the allowed values
-  std::string min_text;  // how a range message words the bound when it is open, e.g. "> 0"
+  std::string min_text;                               // how a range message words the bound when it is open, e.g. "> 0"
 };
 
 // The parsed settings of one layer or optimizer: every key of its row, defaults filled in.
@@ -91,7 +91,7 @@ std::string config_to_json(const Config& config);
 
 // One weight tensor a layer type declares for given input shapes (before anything is allocated).
 struct VariableSpec {
-  std::string suffix;   // "kernel" -> variable "dense_1/kernel"
+  std::string suffix;  // "kernel" -> variable "dense_1/kernel"
   Shape shape;
   bool trainable = true;
   std::string initializer;  // a row of initializer_table(), already resolved from the config
@@ -112,8 +112,8 @@ struct LayerArgs {
 };
 
 struct LayerType {
-  std::string name;                   // spec name: "dense", "conv2d", ...
-  std::vector<std::string> aliases;   // other accepted spellings ("Dense", "max_pooling2d")
+  std::string name;                  // spec name: "dense", "conv2d", ...
+  std::vector<std::string> aliases;  // other accepted spellings ("Dense", "max_pooling2d")
   std::vector<ConfigKey> keys;
   int min_inputs = 1, max_inputs = 1;  // how many inbound tensors one call takes
   // Per-sample output shape for these input shapes, or an Error that starts with `where`
@@ -159,7 +159,12 @@ const InitializerInfo& find_initializer(const std::string& name);
 
 // ---- Losses, metrics ------------------------------------------------------------------------------
 
-enum class LossKind { kMeanSquaredError, kBinaryCrossentropy, kCategoricalCrossentropy, kSparseCategoricalCrossentropy };
+enum class LossKind {
+  kMeanSquaredError,
+  kBinaryCrossentropy,
+  kCategoricalCrossentropy,
+  kSparseCategoricalCrossentropy
+};
 
 struct LossInfo {
   std::string name;                  // canonical, as logs and messages say it
@@ -206,16 +211,16 @@ const ScheduleInfo& find_schedule(const std::string& name);  // throws "unknown 
 class Optimizer;  // optim/optimizer.h
 
 struct OptimizerSpec {
-  std::string name = "sgd";  // sgd momentum adam rmsprop adagrad
-  float learning_rate = 0.01f;  // with a schedule: its initialLearningRate
-  float beta1 = 0.9f, beta2 = 0.999f;  // adam
-  float epsilon = 1e-7f;               // adam, rmsprop, adagrad (TF.js backend epsilon)
-  float momentum = 0.0f;               // momentum, rmsprop
-  bool use_nesterov = false;           // momentum
-  float decay = 0.9f;                  // rmsprop (rho)
+  std::string name = "sgd";                // sgd momentum adam rmsprop adagrad
+  float learning_rate = 0.01f;             // with a schedule: its initialLearningRate
+  float beta1 = 0.9f, beta2 = 0.999f;      // adam
+  float epsilon = 1e-7f;                   // adam, rmsprop, adagrad (TF.js backend epsilon)
+  float momentum = 0.0f;                   // momentum, rmsprop
+  bool use_nesterov = false;               // momentum
+  float decay = 0.9f;                      // rmsprop (rho)
   float initial_accumulator_value = 0.1f;  // adagrad
-  std::string schedule;                // a row of schedule_table(), or empty: a constant learning rate
-  Config schedule_config;              // that row's keys, defaults filled in
+  std::string schedule;                    // a row of schedule_table(), or empty: a constant learning rate
+  Config schedule_config;                  // that row's keys, defaults filled in
 };
 
 // The learning rate at optimizer step `step` (0-based): the schedule's, or the constant one.
@@ -224,9 +229,9 @@ float learning_rate_at(const OptimizerSpec& spec, std::uint64_t step);
 struct OptimizerInfo {
   std::string name;
   std::vector<std::string> aliases;
-  OptimizerSpec defaults;                // TF.js's defaults for the string form ('adam')
-  std::vector<std::string> keys;         // the keys this optimizer reads
-  void (*validate)(const OptimizerSpec& spec);  // throws Error naming the key and the range
+  OptimizerSpec defaults;                                         // TF.js's defaults for the string form ('adam')
+  std::vector<std::string> keys;                                  // the keys this optimizer reads
+  void (*validate)(const OptimizerSpec& spec);                    // throws Error naming the key and the range
   std::unique_ptr<Optimizer> (*make)(const OptimizerSpec& spec);  // spec already validated
 };
 const std::vector<OptimizerInfo>& optimizer_table();
@@ -249,7 +254,7 @@ struct CompileSpec {
   std::vector<std::string> loss_keys, losses;
   std::vector<std::string> loss_weight_keys;
   std::vector<double> loss_weights;
-  std::vector<std::string> metric_keys;             // non-empty: metrics given as a map
+  std::vector<std::string> metric_keys;  // non-empty: metrics given as a map
   std::vector<std::vector<std::string>> metric_lists;
 };
 CompileSpec parse_compile_spec(const std::string& json);

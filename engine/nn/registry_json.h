@@ -2,10 +2,9 @@
 // public header: nlohmann-json is a private dependency of the engine library.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "nn/registry.h"
 

@@ -9,7 +9,6 @@
 
 namespace nnplay {
 
-
 void activation_forward(float* out, const float* in, ActivationKind kind, float alpha, int rows, int cols) {
   const std::size_t n = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   switch (kind) {

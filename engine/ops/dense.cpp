@@ -11,8 +11,8 @@ void dense_forward(float* out, const float* in, const float* w, const float* b, 
   if (b) add_row_bias(out, b, n, c_out);
 }
 
-void dense_backward(float* d_in, float* d_w, float* d_b, const float* d_out, const float* in, const float* w,
-                    int n, int c_in, int c_out) {
+void dense_backward(float* d_in, float* d_w, float* d_b, const float* d_out, const float* in, const float* w, int n,
+                    int c_in, int c_out) {
   // d_in [n, c_in] += d_out [n, c_out] · (w [c_in, c_out])^T
   if (d_in) gemm(false, true, n, c_in, c_out, 1.0f, d_out, c_out, w, c_out, 1.0f, d_in, c_in);
   // d_w [c_in, c_out] += (in [n, c_in])^T · d_out [n, c_out]

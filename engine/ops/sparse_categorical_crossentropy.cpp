@@ -36,8 +36,7 @@ double sparse_categorical_crossentropy_forward(const float* pred, const float* l
   return total / n;
 }
 
-void sparse_categorical_crossentropy_backward(float* d_pred, const float* pred, const float* labels, int n,
-                                              int k) {
+void sparse_categorical_crossentropy_backward(float* d_pred, const float* pred, const float* labels, int n, int k) {
   // As categorical_crossentropy_backward with a one-hot y: only g_label = −1/(n·q_label) is
   // non-zero, so ∂L/∂p_i = (g_label·[i == label] − g_label·q_label) / s.
   for (int r = 0; r < n; ++r) {
@@ -52,8 +51,8 @@ void sparse_categorical_crossentropy_backward(float* d_pred, const float* pred, 
   }
 }
 
-void sparse_categorical_crossentropy_softmax_backward(float* d_logits, const float* pred, const float* labels,
-                                                      int n, int k) {
+void sparse_categorical_crossentropy_softmax_backward(float* d_logits, const float* pred, const float* labels, int n,
+                                                      int k) {
   const float inv_n = 1.0f / static_cast<float>(n);
   for (int r = 0; r < n; ++r) {
     const float* p = pred + static_cast<std::size_t>(r) * k;

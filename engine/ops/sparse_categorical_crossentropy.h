@@ -12,7 +12,7 @@ double sparse_categorical_crossentropy_forward(const float* pred, const float* l
 void sparse_categorical_crossentropy_backward(float* d_pred, const float* pred, const float* labels, int n, int k);
 
 // Fused with softmax: d_logits [n, k] += (p − onehot(label)) / n.
-void sparse_categorical_crossentropy_softmax_backward(float* d_logits, const float* pred, const float* labels,
-                                                      int n, int k);
+void sparse_categorical_crossentropy_softmax_backward(float* d_logits, const float* pred, const float* labels, int n,
+                                                      int k);
 
 }  // namespace nnplay

@@ -19,8 +19,8 @@ class Adam : public Optimizer {
     const float one_minus_b1t = 1.0f - acc_beta1_;
     const float one_minus_b2t = 1.0f - acc_beta2_;
     for (std::size_t k = 0; k < params.size(); ++k) {
-      adam_update(params[k].value->data(), m_[k].data(), v_[k].data(), params[k].grad->data(), learning_rate_,
-                  beta1_, beta2_, epsilon_, one_minus_b1t, one_minus_b2t, params[k].value->size());
+      adam_update(params[k].value->data(), m_[k].data(), v_[k].data(), params[k].grad->data(), learning_rate_, beta1_,
+                  beta2_, epsilon_, one_minus_b1t, one_minus_b2t, params[k].value->size());
     }
     acc_beta1_ *= beta1_;
     acc_beta2_ *= beta2_;

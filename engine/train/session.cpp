@@ -79,17 +79,24 @@ int TrainingSession::reserve_dataset(int n, const std::vector<int>& x_sizes, con
                "dataset: the model has " << inputs << " input" << (inputs == 1 ? "" : "s") << " but " << x_sizes.size()
                                          << " x tensor" << (x_sizes.size() == 1 ? " was" : "s were")
                                          << " given; give one per input, in the model's input order");
-  NNPLAY_CHECK(y_sizes.empty() || static_cast<int>(y_sizes.size()) == outputs,
-               "dataset: the model has " << outputs << " output" << (outputs == 1 ? "" : "s") << " but " << y_sizes.size()
-                                         << " y tensor" << (y_sizes.size() == 1 ? " was" : "s were")
-                                         << " given; give one per output, in the model's output order (or none: inputs only)");
+  NNPLAY_CHECK(
+      y_sizes.empty() || static_cast<int>(y_sizes.size()) == outputs,
+      "dataset: the model has " << outputs << " output" << (outputs == 1 ? "" : "s") << " but " << y_sizes.size()
+                                << " y tensor" << (y_sizes.size() == 1 ? " was" : "s were")
+                                << " given; give one per output, in the model's output order (or none: inputs only)");
   for (std::size_t i = 0; i < x_sizes.size(); ++i)
-    NNPLAY_CHECK(x_sizes[i] > 0, "dataset " << tensor_name("x", static_cast<int>(i), x_sizes.size()) << " size must be > 0, got " << x_sizes[i]);
+    NNPLAY_CHECK(x_sizes[i] > 0, "dataset " << tensor_name("x", static_cast<int>(i), x_sizes.size())
+                                            << " size must be > 0, got " << x_sizes[i]);
   for (std::size_t o = 0; o < y_sizes.size(); ++o)
-    NNPLAY_CHECK(y_sizes[o] > 0, "dataset " << tensor_name("y", static_cast<int>(o), y_sizes.size()) << " size must be > 0, got " << y_sizes[o]);
+    NNPLAY_CHECK(y_sizes[o] > 0, "dataset " << tensor_name("y", static_cast<int>(o), y_sizes.size())
+                                            << " size must be > 0, got " << y_sizes[o]);
   auto too_large = [&](int size) { return static_cast<double>(n) * size > kMaxFloatsPerTensor; };
-  for (int size : x_sizes) NNPLAY_CHECK(!too_large(size), "dataset of " << n << " x [" << size << "] is too large: at most 2^28 floats per tensor");
-  for (int size : y_sizes) NNPLAY_CHECK(!too_large(size), "dataset of " << n << " y [" << size << "] is too large: at most 2^28 floats per tensor");
+  for (int size : x_sizes)
+    NNPLAY_CHECK(!too_large(size),
+                 "dataset of " << n << " x [" << size << "] is too large: at most 2^28 floats per tensor");
+  for (int size : y_sizes)
+    NNPLAY_CHECK(!too_large(size),
+                 "dataset of " << n << " y [" << size << "] is too large: at most 2^28 floats per tensor");
   std::vector<std::uint64_t> x_floats, y_floats;
   for (int size : x_sizes) x_floats.push_back(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(size));
   for (int size : y_sizes) y_floats.push_back(static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(size));
@@ -148,9 +155,11 @@ void TrainingSession::seal_dataset(int id) {
     const std::vector<Tensor>& xs = d.data.xs;
     const std::vector<Tensor>& ys = d.data.ys;
     for (std::size_t i = 0; i < xs.size(); ++i)
-      require_finite(xs[i].data(), xs[i].size(), static_cast<std::size_t>(d.x_sizes[i]), "x", static_cast<int>(i), xs.size());
+      require_finite(xs[i].data(), xs[i].size(), static_cast<std::size_t>(d.x_sizes[i]), "x", static_cast<int>(i),
+                     xs.size());
     for (std::size_t o = 0; o < ys.size(); ++o)
-      require_finite(ys[o].data(), ys[o].size(), static_cast<std::size_t>(d.y_sizes[o]), "y", static_cast<int>(o), ys.size());
+      require_finite(ys[o].data(), ys[o].size(), static_cast<std::size_t>(d.y_sizes[o]), "y", static_cast<int>(o),
+                     ys.size());
   } catch (...) {
     free_dataset(id);
     throw;
@@ -209,7 +218,8 @@ TrainingSession::StoredDataset& TrainingSession::training_data(int id, const cha
   NNPLAY_CHECK(trainer_, where << ": the model is not compiled: call compile(config) first");
   StoredDataset& d = find(id, where);
   NNPLAY_CHECK(d.sealed, where << ": dataset " << id << " was not sealed (validated) after it was filled");
-  NNPLAY_CHECK(!d.data.ys.empty(), where << ": dataset " << id << " holds inputs only; training and evaluation need targets y");
+  NNPLAY_CHECK(!d.data.ys.empty(),
+               where << ": dataset " << id << " holds inputs only; training and evaluation need targets y");
   NNPLAY_CHECK(d.size() > 0, where << ": dataset " << id << " is empty: at least one sample is needed");
   if (d.labels_checked) return d;
   const std::vector<OutputCompile>& outputs = trainer_->outputs();
@@ -308,16 +318,18 @@ const std::vector<NodeValues>& TrainingSession::predict(int id, const std::vecto
   const std::size_t count = d.data.xs.size();
   for (std::size_t i = 0; i < count; ++i) {
     const int expected = model_->input_size(static_cast<int>(i));
-    NNPLAY_CHECK(d.x_sizes[i] == expected, "predict: the data's " << tensor_name("x", static_cast<int>(i), count) << " has "
-                                               << d.x_sizes[i] << " columns but the model's input expects " << expected);
+    NNPLAY_CHECK(d.x_sizes[i] == expected,
+                 "predict: the data's " << tensor_name("x", static_cast<int>(i), count) << " has " << d.x_sizes[i]
+                                        << " columns but the model's input expects " << expected);
     xs.push_back(d.data.xs[i].data());
   }
   return predict_rows(xs, d.size(), nodes);
 }
 
 float* TrainingSession::input_buffer(int n) {
-  NNPLAY_CHECK(model_->num_inputs() == 1, "predict: the model has " << model_->num_inputs()
-                                                                  << " inputs; the row buffer serves one-input models only");
+  NNPLAY_CHECK(model_->num_inputs() == 1, "predict: the model has "
+                                              << model_->num_inputs()
+                                              << " inputs; the row buffer serves one-input models only");
   NNPLAY_CHECK(n >= 0 && static_cast<double>(n) * model_->input_size() <= kMaxFloatsPerTensor,
                "predict: " << n << " rows of " << model_->input_size() << " inputs are too many: at most 2^28 floats");
   input_.resize({n, model_->input_size()});
@@ -326,8 +338,8 @@ float* TrainingSession::input_buffer(int n) {
 
 const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
   NNPLAY_CHECK(input_.rank() == 2 && n == input_.dim(0), "predict: " << n << " rows asked, "
-                                                                   << (input_.rank() ? input_.dim(0) : 0)
-                                                                   << " written by input_buffer()");
+                                                                     << (input_.rank() ? input_.dim(0) : 0)
+                                                                     << " written by input_buffer()");
   ++content_scans_;
   require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x", 0, 1);
   const std::vector<NodeValues>& out = predict_rows({input_.data()}, n, std::vector<int>{output_node()});
@@ -362,7 +374,8 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
   for (int start = 0; start < n; start += chunk) {
     const int b = std::min(chunk, n - start);
     for (std::size_t i = 0; i < xs.size(); ++i)
-      chunk_xs[i] = xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(model_->input_size(static_cast<int>(i)));
+      chunk_xs[i] =
+          xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(model_->input_size(static_cast<int>(i)));
     model_->forward(PassContext{false, nullptr, b}, chunk_xs);
     for (NodeValues& p : predictions_) {
       const Tensor& out = model_->layer_output(p.node);

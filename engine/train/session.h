@@ -53,11 +53,11 @@ class NonFiniteData : public Error {
 
 // One output of predict(): a node's values over the dataset's samples.
 struct NodeValues {
-  int node = 0;            // layer index in the model
-  std::string name;        // e.g. "dense_2"
-  std::string type;        // e.g. "dense", "conv2d"
-  Shape shape;             // [n, ...per-sample shape]
-  Tensor values;           // owned by the session until the next predict()
+  int node = 0;      // layer index in the model
+  std::string name;  // e.g. "dense_2"
+  std::string type;  // e.g. "dense", "conv2d"
+  Shape shape;       // [n, ...per-sample shape]
+  Tensor values;     // owned by the session until the next predict()
 };
 
 // One entry of the weights table, in Keras order; values at [offset, offset + size) of the
@@ -184,7 +184,8 @@ class TrainingSession {
   // datasets that were once live together.
   std::unique_ptr<StoredDataset> reuse_storage(const std::vector<std::uint64_t>& x_floats,
                                                const std::vector<std::uint64_t>& y_floats);
-  const std::vector<NodeValues>& predict_rows(const std::vector<const float*>& xs, int n, const std::vector<int>& nodes);
+  const std::vector<NodeValues>& predict_rows(const std::vector<const float*>& xs, int n,
+                                              const std::vector<int>& nodes);
   void snapshot_weights();
   void restore_weights();
   template <typename Fn>

@@ -53,15 +53,17 @@ std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const Com
     const Shape& out = model.output_shape(o);
     const int units = model.output_size(o);
     const LossInfo& loss = find_loss(outputs[static_cast<std::size_t>(o)].loss);
-    const LayerInfo& last = model.layer_info(single ? model.num_layers() - 1 : model.find_layer(outputs[static_cast<std::size_t>(o)].output));
+    const LayerInfo& last = model.layer_info(single ? model.num_layers() - 1
+                                                    : model.find_layer(outputs[static_cast<std::size_t>(o)].output));
     const std::string layer_desc = single ? "the last layer" : "output \"" + last.name + "\"";
     if (loss.kind == LossKind::kCategoricalCrossentropy || loss.kind == LossKind::kSparseCategoricalCrossentropy) {
       // TF.js would take classes along the last axis of an image output; this engine's losses
       // see one flat row per sample, so ask for the usual flatten + dense head instead.
-      NNPLAY_CHECK(out.size() == 1, loss.name << " needs a flat model output (one value per class), but "
-                                              << (single ? "the last layer (" + last.type + ")" : layer_desc + " (" + last.type + ")")
-                                              << " outputs " << shape_to_string(out)
-                                              << " per sample; end the model with flatten and a dense layer");
+      NNPLAY_CHECK(out.size() == 1,
+                   loss.name << " needs a flat model output (one value per class), but "
+                             << (single ? "the last layer (" + last.type + ")" : layer_desc + " (" + last.type + ")")
+                             << " outputs " << shape_to_string(out)
+                             << " per sample; end the model with flatten and a dense layer");
       NNPLAY_CHECK(units > 1, loss.name << " needs an output layer with one unit per class (at least 2), but "
                                         << layer_desc << " has " << units
                                         << " unit; for two classes with one output unit use binaryCrossentropy "
@@ -72,9 +74,10 @@ std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const Com
       // nothing outside that range.
       const ActivationKind act = model.output_activation(o);
       NNPLAY_CHECK(act == ActivationKind::kSigmoid || act == ActivationKind::kSoftmax,
-                   "binaryCrossentropy needs probabilities from " << layer_desc << ": use activation sigmoid (or "
-                                                                              "softmax), not "
-                                                                   << activation_name(act));
+                   "binaryCrossentropy needs probabilities from " << layer_desc
+                                                                  << ": use activation sigmoid (or "
+                                                                     "softmax), not "
+                                                                  << activation_name(act));
     }
   }
   return outputs;
@@ -154,13 +157,15 @@ void Trainer::check_data(const TrainingData& data, const char* what, bool conten
                                                       << " samples but x[0] has " << n << "; they must match");
     NNPLAY_CHECK(data.input_size(i) == model_.input_size(i),
                  what << ": " << xname << " has " << data.input_size(i) << " features per sample but the model's "
-                      << (single_in ? std::string("inputShape") : "input \"" + model_.spec().inputs[static_cast<std::size_t>(i)].layer + "\"")
+                      << (single_in ? std::string("inputShape")
+                                    : "input \"" + model_.spec().inputs[static_cast<std::size_t>(i)].layer + "\"")
                       << " is [" << model_.input_size(i) << "]");
   }
   for (int o = 0; o < model_.num_outputs(); ++o) {
     const Tensor& y = *data.ys[static_cast<std::size_t>(o)];
     const Loss& loss = *heads_[static_cast<std::size_t>(o)].loss;
-    const std::string yname = single_out ? "y" : "y[" + std::to_string(o) + "] (output \"" + outs[static_cast<std::size_t>(o)] + "\")";
+    const std::string yname =
+        single_out ? "y" : "y[" + std::to_string(o) + "] (output \"" + outs[static_cast<std::size_t>(o)] + "\")";
     NNPLAY_CHECK(y.rank() >= 1 && y.dim(0) == n, what << ": x has " << n << " samples but " << yname << " has "
                                                       << (y.rank() ? y.dim(0) : 0) << "; they must match");
     const int k = model_.output_size(o);
@@ -231,8 +236,7 @@ void Trainer::gather(const TrainingData& data, const int* idx, int b) {
   for (std::size_t o = 0; o < heads_.size(); ++o) gather_rows(heads_[o].batch_y, *data.ys[o], idx, b);
 }
 
-void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int b,
-                          std::vector<double>& sums) const {
+void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int b, std::vector<double>& sums) const {
   const int k = head.output_size;
   const bool sparse = head.loss->sparse();
   for (std::size_t m = 0; m < head.metrics.size(); ++m) {
@@ -241,13 +245,15 @@ void Trainer::add_metrics(const Head& head, const float* pred, const float* y, i
       // TF.js's 'accuracy': binary (threshold 0.5, per element) for one output unit or binary
       // cross-entropy; categorical (argmax, against class indices for the sparse loss) otherwise.
       kind = k == 1 || head.loss->kind() == LossKind::kBinaryCrossentropy ? MetricKind::kBinaryAccuracy
-                                                                           : MetricKind::kCategoricalAccuracy;
+                                                                          : MetricKind::kCategoricalAccuracy;
     }
     double sum = 0.0;
     for (int r = 0; r < b; ++r) {
       const float* p = pred + static_cast<std::size_t>(r) * k;
       const float* t = y + static_cast<std::size_t>(r) * (sparse ? 1 : k);
-      auto target = [&](int c) { return sparse ? (c == static_cast<int>(t[0]) ? 1.0 : 0.0) : static_cast<double>(t[c]); };
+      auto target = [&](int c) {
+        return sparse ? (c == static_cast<int>(t[0]) ? 1.0 : 0.0) : static_cast<double>(t[c]);
+      };
       switch (kind) {
         case MetricKind::kBinaryAccuracy: {
           int hits = 0;
@@ -299,9 +305,9 @@ void Trainer::check_batch(const int* idx, int b) const {
     for (int r = 0; r < b; ++r) {
       const float* y = by.data() + static_cast<std::size_t>(r) * t;
       for (int c = 0; !y_ok && c < t; ++c)
-        NNPLAY_CHECK(std::isfinite(y[c]), "training data " << yname << " holds " << (std::isnan(y[c]) ? "NaN" : "Infinity")
-                                                           << " at sample " << idx[r] << ", column " << c
-                                                           << "; every value must be a finite number");
+        NNPLAY_CHECK(std::isfinite(y[c]),
+                     "training data " << yname << " holds " << (std::isnan(y[c]) ? "NaN" : "Infinity") << " at sample "
+                                      << idx[r] << ", column " << c << "; every value must be a finite number");
       if (heads_[o].loss->sparse())
         NNPLAY_CHECK(y[0] >= 0.0f && y[0] < static_cast<float>(k) && std::floor(y[0]) == y[0],
                      "training data: sparseCategoricalCrossentropy labels must be class indices 0.."
@@ -317,7 +323,8 @@ Logs Trainer::make_logs(const std::vector<double>& sums, long long samples) cons
   return logs;
 }
 
-void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums) {
+void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch,
+                          std::vector<double>& sums) {
   gather(data, idx, b);
   if (!contents_prevalidated_) check_batch(idx, b);
   // A stream per step, from the model seed and the step number: a dropout mask depends on
@@ -423,12 +430,14 @@ Logs Trainer::evaluate(const TrainingData& data, int batch_size) {
     int b = std::min(batch_size, n - start);
     // Contiguous rows: no gather needed.
     for (std::size_t i = 0; i < xs.size(); ++i)
-      xs[i] = data.xs[i]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.input_size(static_cast<int>(i)));
+      xs[i] = data.xs[i]->data() +
+              static_cast<std::size_t>(start) * static_cast<std::size_t>(data.input_size(static_cast<int>(i)));
     model_.forward(PassContext{false, nullptr, b}, xs);
     for (std::size_t o = 0; o < heads_.size(); ++o) {
       const int out = static_cast<int>(o);
       const Tensor& pred = model_.output(out);
-      const float* y = data.ys[o]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.target_size(out));
+      const float* y =
+          data.ys[o]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.target_size(out));
       const double l = heads_[o].loss->forward(pred.data(), y, b, model_.output_size(out));
       sums[0] += heads_[o].weight * l * b;
       if (heads_.size() > 1) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;

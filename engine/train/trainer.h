@@ -60,8 +60,8 @@ class Trainer {
 
   // Live changes (playground sliders): keep the optimizer state and the epoch position.
   // set_learning_rate replaces a schedule with this constant rate.
-  void set_learning_rate(float learning_rate);       // throws Error unless finite and > 0
-  void set_regularization(float l1, float l2);        // on every trainable kernel; both >= 0
+  void set_learning_rate(float learning_rate);  // throws Error unless finite and > 0
+  void set_regularization(float l1, float l2);  // on every trainable kernel; both >= 0
   // The rate the next step will use (the schedule's at steps_done(), or the constant one).
   float learning_rate() const { return learning_rate_at(spec_.optimizer, steps_done_); }
 
@@ -91,14 +91,14 @@ class Trainer {
     std::unique_ptr<Loss> loss;
     double weight = 1.0;
     std::vector<const MetricInfo*> metrics;
-    int loss_log = 0;               // index into sums / log_names_ of its loss (0 for one output)
-    std::vector<int> metric_logs;   // of each metric
+    int loss_log = 0;              // index into sums / log_names_ of its loss (0 for one output)
+    std::vector<int> metric_logs;  // of each metric
     // Resolved once at compile, so a step looks nothing up.
-    int output = 0;                 // the graph output it scores
-    int output_size = 0;            // its values per sample
-    int seed_node = 0;              // where its gradient enters backward (see Loss::fused)
-    Tensor batch_y, d_output;       // gathered targets; loss gradient [batch, output_size]
-    double batch_loss = 0.0;        // this step's loss, before the weight
+    int output = 0;            // the graph output it scores
+    int output_size = 0;       // its values per sample
+    int seed_node = 0;         // where its gradient enters backward (see Loss::fused)
+    Tensor batch_y, d_output;  // gathered targets; loss gradient [batch, output_size]
+    double batch_loss = 0.0;   // this step's loss, before the weight
   };
 
   Graph& model_;
@@ -111,9 +111,9 @@ class Trainer {
   int epochs_done_ = 0;
   bool contents_prevalidated_ = false;
   std::uint64_t steps_done_ = 0;
-  std::vector<int> order_;   // current epoch's sample order
-  std::size_t cursor_ = 0;   // position in order_ for train_steps
-  std::vector<Tensor> batch_xs_;  // the gathered mini-batch, per input
+  std::vector<int> order_;                  // current epoch's sample order
+  std::size_t cursor_ = 0;                  // position in order_ for train_steps
+  std::vector<Tensor> batch_xs_;            // the gathered mini-batch, per input
   std::vector<const float*> batch_x_ptrs_;  // their data, as forward takes them
   std::vector<GradientSeed> seeds_;         // one per head, refilled each step
 
@@ -125,8 +125,7 @@ class Trainer {
   void gather(const TrainingData& data, const int* idx, int b);
   // sums is indexed like log_names_; each a sum over samples.
   void train_batch(const TrainingData& data, const int* idx, int b, int step_in_epoch, std::vector<double>& sums);
-  void add_metrics(const Head& head, const float* pred, const float* y, int b,
-                   std::vector<double>& sums) const;
+  void add_metrics(const Head& head, const float* pred, const float* y, int b, std::vector<double>& sums) const;
   Logs make_logs(const std::vector<double>& sums, long long samples) const;
 };
 

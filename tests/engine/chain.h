@@ -42,15 +42,16 @@ inline std::string number_text(double x) {
 }
 
 inline std::string to_v1_json(const ModelSpec& s) {
-  std::string j = "{\"inputShape\":" + shape_to_string(s.input_shape) + ",\"seed\":" + std::to_string(s.seed) +
-                  ",\"layers\":[";
+  std::string j =
+      "{\"inputShape\":" + shape_to_string(s.input_shape) + ",\"seed\":" + std::to_string(s.seed) + ",\"layers\":[";
   for (std::size_t i = 0; i < s.layers.size(); ++i) {
     const LayerSpec& l = s.layers[i];
     if (i) j += ",";
     j += "{\"type\":\"" + l.type + "\"";
     if (l.type == "dense") j += ",\"units\":" + std::to_string(l.units);
     if (l.type == "conv2d") j += ",\"filters\":" + std::to_string(l.filters);
-    if (l.type == "conv2d") j += ",\"kernelSize\":[" + std::to_string(l.kernel_h) + "," + std::to_string(l.kernel_w) + "]";
+    if (l.type == "conv2d")
+      j += ",\"kernelSize\":[" + std::to_string(l.kernel_h) + "," + std::to_string(l.kernel_w) + "]";
     if (l.type == "maxPooling2d" && l.kernel_h)
       j += ",\"poolSize\":[" + std::to_string(l.kernel_h) + "," + std::to_string(l.kernel_w) + "]";
     if ((l.type == "conv2d" || l.type == "maxPooling2d") && l.stride_h)

@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "chain.h"
 #include "core/rng.h"
 #include "kernels/im2col.h"
 #include "nn/conv2d_layer.h"
 #include "nn/layer.h"
-#include "chain.h"
 #include "nn/registry.h"
 #include "ops/conv2d.h"
 #include "ops/max_pool2d.h"
@@ -139,8 +139,8 @@ TEST(Conv2dForward, MatchesDirectConvolution) {
     std::vector<float> col(static_cast<std::size_t>(k.n) * g.out_pixels() * g.patch(), NAN);
     conv2d_forward(out.data(), col.data(), in.data(), w.data(), b.data(), g, k.filters, k.n);
     EXPECT_TRUE(test::expect_near_all(out, direct_conv(in, w, b, g, k.filters, k.n), 1e-5, 1e-5))
-        << k.h << "x" << k.w << "x" << k.c << " kernel " << k.kh << "x" << k.kw << " strides " << k.sh << ","
-        << k.sw << (k.same ? " same" : " valid");
+        << k.h << "x" << k.w << "x" << k.c << " kernel " << k.kh << "x" << k.kw << " strides " << k.sh << "," << k.sw
+        << (k.same ? " same" : " valid");
   }
 }
 
@@ -246,8 +246,8 @@ TEST(MaxPool2d, Gradcheck) {
     bool same;
     int n;
   };
-  for (const Case& k : std::vector<Case>{{4, 4, 2, 2, 2, false, 2}, {5, 5, 3, 2, 2, true, 1},
-                                         {5, 6, 2, 3, 1, false, 1}, {7, 5, 1, 3, 2, true, 2}}) {
+  for (const Case& k : std::vector<Case>{
+           {4, 4, 2, 2, 2, false, 2}, {5, 5, 3, 2, 2, true, 1}, {5, 6, 2, 3, 1, false, 1}, {7, 5, 1, 3, 2, true, 2}}) {
     ConvGeometry g = make_conv_geometry(k.h, k.w, k.c, k.k, k.k, k.s, k.s, k.same);
     const std::size_t size = static_cast<std::size_t>(k.n) * k.h * k.w * k.c;
     std::vector<float> in(size);
@@ -281,8 +281,7 @@ const char* kMnistSpec =
 
 TEST(ConvModel, ShapesNamesAndParams) {
   GraphSpec spec = parse_graph_spec(kMnistSpec);
-  EXPECT_EQ(layer_output_shapes(spec),
-            (std::vector<Shape>{{26, 26, 8}, {13, 13, 8}, {1352}, {10}}));
+  EXPECT_EQ(layer_output_shapes(spec), (std::vector<Shape>{{26, 26, 8}, {13, 13, 8}, {1352}, {10}}));
   Sequential m(spec);
   EXPECT_EQ(m.input_shape(), (Shape{28, 28, 1}));
   EXPECT_EQ(m.input_size(), 784);
@@ -349,16 +348,15 @@ TEST(ConvModel, SpecErrors) {
                         "larger than its input");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"padding":"full"})"),
                         "unknown padding \"full\"", "valid, same");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":0,"kernelSize":3})"), "filters",
-                        "from 1 to", "got 0");
+  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":0,"kernelSize":3})"), "filters", "from 1 to",
+                        "got 0");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","kernelSize":3})"), "missing \"filters\"");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2})"), "missing \"kernelSize\"");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":[3,3,3]})"), "kernelSize",
                         "array of two integers");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":0})"), "kernelSize",
+  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":0})"), "kernelSize", "from 1");
+  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"strides":[1,0]})"), "strides",
                         "from 1");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"strides":[1,0]})"),
-                        "strides", "from 1");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"units":4})"),
                         "unknown field \"units\"", "filters");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"activation":"swish"})"),
@@ -370,7 +368,8 @@ TEST(ConvModel, SpecErrors) {
                         "layer 0 (conv2d) needs an image input [height, width, channels]", "the model input is [784]");
   EXPECT_ERROR_CONTAINS(model("[8,8]", R"({"type":"maxPooling2d"})"), "needs an image input", "[8, 8]");
   // Dense works on the last axis of any rank, as Keras: [6, 6, 2] -> [6, 6, 5].
-  EXPECT_EQ(layer_output_shapes(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3},{"type":"dense","units":5})")),
+  EXPECT_EQ(layer_output_shapes(
+                model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3},{"type":"dense","units":5})")),
             (std::vector<Shape>{{6, 6, 2}, {6, 6, 5}}));
   EXPECT_EQ(layer_output_shapes(model("[8,8,1]", R"({"type":"dense","units":2})")), (std::vector<Shape>{{8, 8, 2}}));
   EXPECT_ERROR_CONTAINS(model("[4]", R"({"type":"dense","units":2},{"type":"conv2d","filters":2,"kernelSize":1})"),
@@ -457,8 +456,8 @@ TEST(ConvModel, WholeModelGradcheck) {
   ASSERT_EQ(grads.size(), 6u);
   for (std::size_t k = 0; k < grads.size(); ++k) {
     Variable& p = m.params()[k];
-    EXPECT_TRUE(gradients_match(grads[k].data(), numeric_gradient(p.value->data(), p.value->size(), 1e-3, loss),
-                                1e-2, 1e-3))
+    EXPECT_TRUE(
+        gradients_match(grads[k].data(), numeric_gradient(p.value->data(), p.value->size(), 1e-3, loss), 1e-2, 1e-3))
         << p.name;
   }
 }
@@ -529,7 +528,8 @@ TEST(ConvTraining, LearnsHorizontalVsVerticalBars) {
   const Logs after = t.evaluate(test, 64);
   EXPECT_LT(before, 0.8);  // the task is not solved by the initial weights
   EXPECT_GE(after.get("acc"), 0.95) << "accuracy before training " << before;
-  std::printf("bars: accuracy %.3f before, %.3f after 8 epochs (loss %.4f)\n", before, after.get("acc"), after.get("loss"));
+  std::printf("bars: accuracy %.3f before, %.3f after 8 epochs (loss %.4f)\n", before, after.get("acc"),
+              after.get("loss"));
   EXPECT_LT(after.get("loss"), 0.2);
 }
 

@@ -146,8 +146,7 @@ TEST(DropoutLayer, NoiseShapeBroadcastsItsSizeOneAxes) {
   DropoutLayer batch({4, 3}, {0.5f, {1, 4, 3}, std::nullopt}, "d");
   LayerDriver db{batch, n, true, 11, {std::vector<float>(n * 12, 1.0f)}};
   const std::vector<float>& ob = db.forward();
-  for (int s = 1; s < n; ++s)
-    EXPECT_TRUE(std::equal(ob.begin() + s * 12, ob.begin() + (s + 1) * 12, ob.begin())) << s;
+  for (int s = 1; s < n; ++s) EXPECT_TRUE(std::equal(ob.begin() + s * 12, ob.begin() + (s + 1) * 12, ob.begin())) << s;
 }
 
 TEST(DropoutLayer, BroadcastToExpandsEverySizeOneAxis) {
@@ -175,14 +174,16 @@ TEST(DropoutLayer, BadConfigsAreErrors) {
                         "the batch", "[4, 3]");
   EXPECT_ERROR_CONTAINS(dropout_output_shape({{4, 3}}, {0.5f, {-1, 2, 3}, std::nullopt}), "noiseShape[1]",
                         "null, 1 or 4", "got 2");
-  EXPECT_ERROR_CONTAINS(dropout_output_shape({{4, 3}}, {0.5f, {32, 4, 3}, std::nullopt}), "noiseShape[0]",
-                        "null or 1", "got 32");
+  EXPECT_ERROR_CONTAINS(dropout_output_shape({{4, 3}}, {0.5f, {32, 4, 3}, std::nullopt}), "noiseShape[0]", "null or 1",
+                        "got 32");
   EXPECT_ERROR_CONTAINS(dropout_output_shape({{3}, {3}}, {}), "exactly 1 input");
 }
 
 // ---------------------------------------------------------------- batchNormalization
 
-std::vector<float> values_of(const Variable& v) { return std::vector<float>(v.value->data(), v.value->data() + v.value->size()); }
+std::vector<float> values_of(const Variable& v) {
+  return std::vector<float>(v.value->data(), v.value->data() + v.value->size());
+}
 
 TEST(BatchNormalizationLayer, WeightsInKerasOrderWithTrainableFlags) {
   BatchNormalizationLayer layer({4, 4, 3}, {}, "batch_normalization_1");

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "chain.h"
 #include "core/rng.h"
 #include "core/tensor.h"
-#include "chain.h"
 #include "ops/activation.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
@@ -153,8 +153,8 @@ TEST(GradCheck, SparseCategoricalCrossentropyOnUnnormalisedOutputs) {
 // ---------------------------------------------------------------- fused losses on logits
 
 // loss(activation(z)) with the fused backward, which returns ∂loss/∂z directly.
-void check_fused(const char* what, ActivationKind act, std::vector<float> z, const std::vector<float>& y, int n,
-                 int k, const std::function<double(const float*, const float*, int, int)>& forward,
+void check_fused(const char* what, ActivationKind act, std::vector<float> z, const std::vector<float>& y, int n, int k,
+                 const std::function<double(const float*, const float*, int, int)>& forward,
                  const std::function<void(float*, const float*, const float*, int, int)>& fused_backward) {
   std::vector<float> p(z.size());
   auto f = [&]() {
@@ -288,19 +288,18 @@ TEST_P(ModelGradCheck, ParameterGradientsMatchFiniteDifferences) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Networks, ModelGradCheck,
-    ::testing::Values(ModelCase{"tanh", "sigmoid", "binaryCrossentropy", 1},
-                      ModelCase{"relu", "softmax", "categoricalCrossentropy", 3},
-                      ModelCase{"elu", "softmax", "sparseCategoricalCrossentropy", 3},
-                      ModelCase{"leakyRelu", "linear", "meanSquaredError", 2},
-                      ModelCase{"sigmoid", "tanh", "meanSquaredError", 1},
-                      ModelCase{"tanh", "sigmoid", "categoricalCrossentropy", 2},
-                      ModelCase{"linear", "softmax", "binaryCrossentropy", 2}),
-    [](const ::testing::TestParamInfo<ModelCase>& info) {
-      return std::string(info.param.hidden_activation) + "_" + info.param.output_activation + "_" +
-             info.param.loss;
-    });
+INSTANTIATE_TEST_SUITE_P(Networks, ModelGradCheck,
+                         ::testing::Values(ModelCase{"tanh", "sigmoid", "binaryCrossentropy", 1},
+                                           ModelCase{"relu", "softmax", "categoricalCrossentropy", 3},
+                                           ModelCase{"elu", "softmax", "sparseCategoricalCrossentropy", 3},
+                                           ModelCase{"leakyRelu", "linear", "meanSquaredError", 2},
+                                           ModelCase{"sigmoid", "tanh", "meanSquaredError", 1},
+                                           ModelCase{"tanh", "sigmoid", "categoricalCrossentropy", 2},
+                                           ModelCase{"linear", "softmax", "binaryCrossentropy", 2}),
+                         [](const ::testing::TestParamInfo<ModelCase>& info) {
+                           return std::string(info.param.hidden_activation) + "_" + info.param.output_activation + "_" +
+                                  info.param.loss;
+                         });
 
 }  // namespace
 }  // namespace nnplay

@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/tensor.h"
 #include "data/dataset.h"
@@ -27,7 +26,8 @@ using test::random_vector;
 
 // img [4, 4, 2] -> bn -> avg (2x2) [2, 2, 2] -> flat (reshape [null]) [8] -+
 //                    +-> gap [2] -----------------------------------------+-> cat [10] -> drop -> d1 (dense 3) -+
-// v [5] -> d2 (dense 3, tanh) ---------------------------------------------------------------------------------+-> sum (add)
+// v [5] -> d2 (dense 3, tanh) ---------------------------------------------------------------------------------+-> sum
+// (add)
 const char* kAllNewLayers = R"({"format":"nnplay-graph","seed":11,"layers":[
   {"name":"img","type":"input","config":{"shape":[4,4,2]}},
   {"name":"v","type":"input","config":{"shape":[5]}},
@@ -62,12 +62,14 @@ TEST(GraphLayersV2, EveryNewLayerBuildsAndInspects) {
   EXPECT_TRUE(g.variables()[0].trainable && g.variables()[1].trainable);
   EXPECT_FALSE(g.variables()[2].trainable || g.variables()[3].trainable);
   EXPECT_FALSE(g.variables()[2].grad);  // optimizers have nothing to read
-  for (float m : std::vector<float>(g.variables()[2].value->data(), g.variables()[2].value->data() + 2)) EXPECT_EQ(m, 0.0f);
-  for (float v : std::vector<float>(g.variables()[3].value->data(), g.variables()[3].value->data() + 2)) EXPECT_EQ(v, 1.0f);
+  for (float m : std::vector<float>(g.variables()[2].value->data(), g.variables()[2].value->data() + 2))
+    EXPECT_EQ(m, 0.0f);
+  for (float v : std::vector<float>(g.variables()[3].value->data(), g.variables()[3].value->data() + 2))
+    EXPECT_EQ(v, 1.0f);
 
   const nlohmann::json j = nlohmann::json::parse(inspect_model(kAllNewLayers));
   ASSERT_FALSE(j.contains("error")) << j.dump();
-  EXPECT_EQ(j["nonTrainableParams"], 4);                 // moving_mean [2], moving_variance [2]
+  EXPECT_EQ(j["nonTrainableParams"], 4);  // moving_mean [2], moving_variance [2]
   EXPECT_EQ(j["trainableParams"], 4 + 10 * 3 + 3 + 5 * 3 + 3);
   for (const auto& layer : j["layers"]) {
     if (layer["name"] == "bn") {
@@ -100,12 +102,13 @@ void check_graph_gradients(Graph& g, bool training, const std::vector<std::vecto
   g.backward(PassContext{training, &rng, n}, 0, r.data());
   std::vector<std::vector<float>> grads;
   for (const Variable& v : g.variables())
-    grads.emplace_back(v.grad ? std::vector<float>(v.grad->data(), v.grad->data() + v.grad->size()) : std::vector<float>());
+    grads.emplace_back(v.grad ? std::vector<float>(v.grad->data(), v.grad->data() + v.grad->size())
+                              : std::vector<float>());
   for (std::size_t k = 0; k < grads.size(); ++k) {
     Variable& v = g.variables()[k];
     if (!v.trainable) continue;
-    EXPECT_TRUE(gradients_match(grads[k].data(), numeric_gradient(v.value->data(), v.value->size(), 1e-2, loss), 2e-2,
-                                5e-4))
+    EXPECT_TRUE(
+        gradients_match(grads[k].data(), numeric_gradient(v.value->data(), v.value->size(), 1e-2, loss), 2e-2, 5e-4))
         << v.name << (training ? " (training)" : " (inference)");
   }
 }
@@ -174,7 +177,8 @@ TEST(GraphLayersV2, DropoutInATrainerStepMasksTheGradient) {
   Trainer t(g, c);
   t.train_steps(data, 1, 1, false);
   int unchanged = 0;
-  for (int i = 0; i < 40; ++i) unchanged += (*g.variables()[0].value)[static_cast<std::size_t>(i)] == before[static_cast<std::size_t>(i)];
+  for (int i = 0; i < 40; ++i)
+    unchanged += (*g.variables()[0].value)[static_cast<std::size_t>(i)] == before[static_cast<std::size_t>(i)];
   EXPECT_GT(unchanged, 5);
   EXPECT_LT(unchanged, 35);
 }
@@ -212,8 +216,8 @@ TEST(GraphLayersV2, BatchNormMovingStatisticsUpdateInATrainerStepAndServeInferen
   const Tensor& gamma = *g.variables()[0].value;
   const Tensor& beta = *g.variables()[1].value;
   for (int ch = 0; ch < 2; ++ch) {
-    const double want = (probe[ch] - mm[static_cast<std::size_t>(ch)]) / std::sqrt(mv[static_cast<std::size_t>(ch)] + 0.01) *
-                            gamma[static_cast<std::size_t>(ch)] +
+    const double want = (probe[ch] - mm[static_cast<std::size_t>(ch)]) /
+                            std::sqrt(mv[static_cast<std::size_t>(ch)] + 0.01) * gamma[static_cast<std::size_t>(ch)] +
                         beta[static_cast<std::size_t>(ch)];
     EXPECT_NEAR(bn[static_cast<std::size_t>(ch)], want, 1e-5) << ch;
   }
@@ -228,19 +232,22 @@ TEST(GraphLayersV2, RowErrorsNameTheLayer) {
     return R"({"format":"nnplay-graph","layers":[{"name":"x","type":"input","config":{"shape":[4,4,2]}},)" + layer +
            R"(],"outputs":["l"]})";
   };
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(spec(R"({"name":"l","type":"dropout","config":{"rate":1},"inbound":[["x"]]})")),
-                        "layer \"l\" (dropout)", "rate", "[0, 1)");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(spec(R"({"name":"l","type":"dropout","inbound":[["x"]]})")), "missing \"rate\"");
+  EXPECT_ERROR_CONTAINS(
+      parse_graph_spec(spec(R"({"name":"l","type":"dropout","config":{"rate":1},"inbound":[["x"]]})")),
+      "layer \"l\" (dropout)", "rate", "[0, 1)");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(spec(R"({"name":"l","type":"dropout","inbound":[["x"]]})")),
+                        "missing \"rate\"");
   EXPECT_ERROR_CONTAINS(
       parse_graph_spec(spec(R"({"name":"l","type":"reshape","config":{"targetShape":[5,-1]},"inbound":[["x"]]})")),
       "layer \"l\" (reshape)", "cannot infer");
   EXPECT_ERROR_CONTAINS(
       parse_graph_spec(spec(R"({"name":"l","type":"batchNormalization","config":{"axis":1},"inbound":[["x"]]})")),
       "layer \"l\" (batchNormalization)", "only axis -1");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(spec(R"({"name":"l","type":"add","inbound":[["x"]]})")),
-                        "layer \"l\" (add)", "2 or more inputs");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(spec(R"({"name":"l","type":"add","inbound":[["x"]]})")), "layer \"l\" (add)",
+                        "2 or more inputs");
   EXPECT_ERROR_CONTAINS(
-      parse_graph_spec(spec(R"({"name":"l","type":"batchNormalization","config":{"gammaInitializer":"twos"},"inbound":[["x"]]})")),
+      parse_graph_spec(
+          spec(R"({"name":"l","type":"batchNormalization","config":{"gammaInitializer":"twos"},"inbound":[["x"]]})")),
       "gammaInitializer", "allowed");
   EXPECT_ERROR_CONTAINS(
       parse_graph_spec(spec(R"({"name":"l","type":"averagePooling2d","config":{"poolSize":5},"inbound":[["x"]]})")),

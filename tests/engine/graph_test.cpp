@@ -1,6 +1,8 @@
 // The graph (nn/graph.h) beyond chains: a two-input, two-output graph with a shared layer,
 // gradient-checked end to end; v2 spec errors; inspect; the registry's tables; the memory
 // budget (sizes that wrap a 32-bit size_t are refused before anything is allocated).
+#include "nn/graph.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,7 +10,6 @@
 
 #include "core/tensor.h"
 #include "kernels/gemm.h"
-#include "nn/graph.h"
 #include "nn/registry.h"
 #include "test_util.h"
 
@@ -50,13 +51,14 @@ TEST(Graph, BranchingSharedLayerGradientsMatchFiniteDifferences) {
     return project(g.output(0).data(), r0) + project(g.output(1).data(), r1);
   };
   loss();
-  g.backward(PassContext{false, nullptr, n}, {GradientSeed{g.output_node(0), r0.data()}, GradientSeed{g.output_node(1), r1.data()}});
+  g.backward(PassContext{false, nullptr, n},
+             {GradientSeed{g.output_node(0), r0.data()}, GradientSeed{g.output_node(1), r1.data()}});
   std::vector<std::vector<float>> grads;
   for (const Variable& v : g.variables()) grads.emplace_back(v.grad->data(), v.grad->data() + v.grad->size());
   for (std::size_t k = 0; k < grads.size(); ++k) {
     Variable& v = g.variables()[k];
-    EXPECT_TRUE(gradients_match(grads[k].data(), numeric_gradient(v.value->data(), v.value->size(), 1e-2, loss), 1e-2,
-                                3e-4))
+    EXPECT_TRUE(
+        gradients_match(grads[k].data(), numeric_gradient(v.value->data(), v.value->size(), 1e-2, loss), 1e-2, 3e-4))
         << v.name;
   }
   // The gradient reached proj only through the shared layer's second call.
@@ -87,15 +89,17 @@ TEST(Graph, DenseOnTheLastAxisOfAnyRank) {
   for (int row = 0; row < 2; ++row)
     for (int u = 0; u < 2; ++u) {
       float expect = 0;
-      for (int f = 0; f < 3; ++f) expect += x[static_cast<std::size_t>(row * 3 + f)] * w[static_cast<std::size_t>(f * 2 + u)];
+      for (int f = 0; f < 3; ++f)
+        expect += x[static_cast<std::size_t>(row * 3 + f)] * w[static_cast<std::size_t>(f * 2 + u)];
       EXPECT_NEAR(y[static_cast<std::size_t>(row * 2 + u)], expect, 1e-6);
     }
 }
 
 TEST(Graph, SpecErrorsNameTheLayer) {
   auto v2 = [](const std::string& layers, const std::string& outputs) {
-    return parse_graph_spec(R"({"format":"nnplay-graph","layers":[{"name":"x","type":"input","config":{"shape":[2]}},)" +
-                            layers + R"(],"outputs":)" + outputs + "}");
+    return parse_graph_spec(
+        R"({"format":"nnplay-graph","layers":[{"name":"x","type":"input","config":{"shape":[2]}},)" + layers +
+        R"(],"outputs":)" + outputs + "}");
   };
   EXPECT_ERROR_CONTAINS(v2(R"({"name":"d","type":"dense","config":{"units":2},"inbound":[["nope"]]})", R"(["d"])"),
                         "layer \"d\" (dense)", "\"nope\"", "no layer");
@@ -118,9 +122,11 @@ TEST(Graph, SpecErrorsNameTheLayer) {
 TEST(Inspect, ShapesVariablesAndParamsWithoutBuilding) {
   const std::string out = inspect_model(kBranching);
   EXPECT_NE(out.find(R"("name":"shared/kernel","shape":[3,4],"trainable":true)"), std::string::npos) << out;
-  EXPECT_NE(out.find(R"("totalParams":)" + std::to_string(2 * 3 + 3 + 3 * 4 + 4 + 4 * 2 + 2)), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("totalParams":)" + std::to_string(2 * 3 + 3 + 3 * 4 + 4 + 4 * 2 + 2)), std::string::npos)
+      << out;
   EXPECT_NE(out.find(R"("outputShape":[2])"), std::string::npos) << out;
-  const std::string v1 = inspect_model(R"({"inputShape":[28,28,1],"layers":[{"type":"conv2d","filters":8,"kernelSize":3},
+  const std::string v1 =
+      inspect_model(R"({"inputShape":[28,28,1],"layers":[{"type":"conv2d","filters":8,"kernelSize":3},
                                           {"type":"flatten"},{"units":10,"activation":"softmax"}]})");
   EXPECT_NE(v1.find(R"("name":"conv2d_1")"), std::string::npos) << v1;
   EXPECT_NE(v1.find(R"("outputShape":[26,26,8])"), std::string::npos) << v1;

@@ -1,10 +1,11 @@
 // check_json_depth: nesting beyond the bound is an Error before nlohmann parses (its dump()
 // and destructor recurse per level and would overflow the stack on 100,000 levels).
+#include "core/json_depth.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "core/json_depth.h"
 #include "data/playground.h"
 #include "nn/graph.h"
 #include "nn/registry.h"
@@ -33,7 +34,8 @@ TEST(JsonDepth, IgnoresBracketsInsideStrings) {
 
 TEST(JsonDepth, SpecParsersRejectDeepNestingWithAMessage) {
   const std::string deep = nested_array(100000);
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":)" + deep + "}"), "model spec nests arrays/objects deeper than");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":)" + deep + "}"),
+                        "model spec nests arrays/objects deeper than");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(deep), "model spec nests");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":)" + deep + "}"), "compile spec nests");
   EXPECT_ERROR_CONTAINS(parse_playground_config(R"({"features":)" + deep + "}"), "playground config nests");

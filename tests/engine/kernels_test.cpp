@@ -208,33 +208,35 @@ TEST(KernelActivation, ReluMatchesRef) {
   check_activation(
       relu_forward, relu_forward_ref,
       [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu_backward(d, g, x, n); },
-      [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu_backward_ref(d, g, x, n); },
-      0, 0);
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu_backward_ref(d, g, x, n); }, 0,
+      0);
 }
 
 TEST(KernelActivation, LeakyReluMatchesRef) {
   const float alpha = 0.2f;
-  check_activation(
-      [=](float* o, const float* x, std::size_t n) { leaky_relu_forward(o, x, alpha, n); },
-      [=](float* o, const float* x, std::size_t n) { leaky_relu_forward_ref(o, x, alpha, n); },
-      [=](float* d, const float* g, const float* x, const float*, std::size_t n) { leaky_relu_backward(d, g, x, alpha, n); },
-      [=](float* d, const float* g, const float* x, const float*, std::size_t n) {
-        leaky_relu_backward_ref(d, g, x, alpha, n);
-      },
-      kExactRel, kExactAbs);
+  check_activation([=](float* o, const float* x, std::size_t n) { leaky_relu_forward(o, x, alpha, n); },
+                   [=](float* o, const float* x, std::size_t n) { leaky_relu_forward_ref(o, x, alpha, n); },
+                   [=](float* d, const float* g, const float* x, const float*, std::size_t n) {
+                     leaky_relu_backward(d, g, x, alpha, n);
+                   },
+                   [=](float* d, const float* g, const float* x, const float*, std::size_t n) {
+                     leaky_relu_backward_ref(d, g, x, alpha, n);
+                   },
+                   kExactRel, kExactAbs);
 }
 
 TEST(KernelActivation, EluMatchesRef) {
   for (float alpha : {1.0f, 0.7f}) {
     SCOPED_TRACE("alpha = " + std::to_string(alpha));
-    check_activation(
-        [=](float* o, const float* x, std::size_t n) { elu_forward(o, x, alpha, n); },
-        [=](float* o, const float* x, std::size_t n) { elu_forward_ref(o, x, alpha, n); },
-        [=](float* d, const float* g, const float* x, const float* y, std::size_t n) { elu_backward(d, g, x, y, alpha, n); },
-        [=](float* d, const float* g, const float* x, const float* y, std::size_t n) {
-          elu_backward_ref(d, g, x, y, alpha, n);
-        },
-        kTransRel, kTransAbs);
+    check_activation([=](float* o, const float* x, std::size_t n) { elu_forward(o, x, alpha, n); },
+                     [=](float* o, const float* x, std::size_t n) { elu_forward_ref(o, x, alpha, n); },
+                     [=](float* d, const float* g, const float* x, const float* y, std::size_t n) {
+                       elu_backward(d, g, x, y, alpha, n);
+                     },
+                     [=](float* d, const float* g, const float* x, const float* y, std::size_t n) {
+                       elu_backward_ref(d, g, x, y, alpha, n);
+                     },
+                     kTransRel, kTransAbs);
   }
 }
 
@@ -393,8 +395,8 @@ std::vector<float> padded_matrix(int rows, int cols, int ld, std::uint64_t seed)
       mag = std::fabs(g.alpha) * mag + (g.beta == 0.0f ? 0.0 : std::fabs(g.beta * c0[at]));
       const double tol = (2.0 * g.k + 4.0) * eps * mag + 1e-30;
       if (!std::isfinite(c[at]) || !std::isfinite(c_ref[at]) || std::fabs(c[at] - c_ref[at]) > tol) {
-        return ::testing::AssertionFailure()
-               << "C(" << i << ", " << j << "): gemm " << c[at] << " vs gemm_ref " << c_ref[at] << " (tol " << tol << ")";
+        return ::testing::AssertionFailure() << "C(" << i << ", " << j << "): gemm " << c[at] << " vs gemm_ref "
+                                             << c_ref[at] << " (tol " << tol << ")";
       }
     }
   }

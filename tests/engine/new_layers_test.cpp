@@ -11,9 +11,9 @@
 
 #include "layer_v2_check.h"
 #include "nn/activation_layer.h"
-#include "nn/registry.h"
 #include "nn/average_pooling2d_layer.h"
 #include "nn/merge_layers.h"
+#include "nn/registry.h"
 #include "nn/reshape_layer.h"
 #include "test_util.h"
 
@@ -53,9 +53,11 @@ TEST(ActivationLayer, LeakyReluUsesAlpha) {
 }
 
 TEST(ActivationLayer, GradientsMatchFiniteDifferences) {
-  const struct { ActivationKind kind; float alpha; } cases[] = {
-      {ActivationKind::kSoftmax, 0.0f}, {ActivationKind::kTanh, 0.0f}, {ActivationKind::kSigmoid, 0.0f},
-      {ActivationKind::kLeakyRelu, 0.3f}, {ActivationKind::kElu, 1.0f}, {ActivationKind::kRelu, 0.0f}};
+  const struct {
+    ActivationKind kind;
+    float alpha;
+  } cases[] = {{ActivationKind::kSoftmax, 0.0f},   {ActivationKind::kTanh, 0.0f}, {ActivationKind::kSigmoid, 0.0f},
+               {ActivationKind::kLeakyRelu, 0.3f}, {ActivationKind::kElu, 1.0f},  {ActivationKind::kRelu, 0.0f}};
   for (const auto& c : cases) {
     ActivationLayer layer(activation_args({3, 4}), c.kind, c.alpha);
     LayerDriver drv{layer, 2, true, 1, {away_from_zero(24, 5)}};
@@ -83,8 +85,7 @@ TEST(ReshapeLayer, GradientPassesThrough) {
 
 TEST(ReshapeLayer, BadTargetShapesAreErrors) {
   EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{-1, -1}}), "at most one -1", "[-1, -1]");
-  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{3, 5}}), "[3, 5] has 15 values", "[4, 4] has 16",
-                        "unchanged");
+  EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{3, 5}}), "[3, 5] has 15 values", "[4, 4] has 16", "unchanged");
   EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{3, -1}}), "cannot infer", "16", "multiple of 3");
   EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{0, 16}}), ">= 1", "got 0");
   EXPECT_ERROR_CONTAINS(reshape_output_shape({{4, 4}}, {{-2, 8}}), ">= 1", "got -2");
@@ -111,11 +112,12 @@ TEST(ConcatenateLayer, JoinsAnInnerAxis) {
 
 TEST(ConcatenateLayer, GradientsMatchFiniteDifferencesAndSkipNullInputs) {
   for (int axis : {-1, 1, 2}) {
-    const std::vector<Shape> shapes = axis == 1 ? std::vector<Shape>{{1, 3}, {2, 3}, {3, 3}}
-                                                : std::vector<Shape>{{2, 1}, {2, 3}, {2, 2}};
+    const std::vector<Shape> shapes =
+        axis == 1 ? std::vector<Shape>{{1, 3}, {2, 3}, {3, 3}} : std::vector<Shape>{{2, 1}, {2, 3}, {2, 2}};
     ConcatenateLayer layer(shapes, {axis}, "c");
     LayerDriver drv{layer, 2, true, 1, {}};
-    for (std::size_t i = 0; i < shapes.size(); ++i) drv.inputs.push_back(random_vector(2 * shape_size(shapes[i]), 10 + i));
+    for (std::size_t i = 0; i < shapes.size(); ++i)
+      drv.inputs.push_back(random_vector(2 * shape_size(shapes[i]), 10 + i));
     check_layer_gradients("concatenate axis " + std::to_string(axis), drv, 1e-2, 1e-4, 1e-5);
   }
   // An input that needs no gradient (null) is skipped; the others still get theirs.
@@ -184,8 +186,8 @@ TEST(AveragePooling2dLayer, SamePaddingCountsOnlyCellsInsideTheImage) {
 }
 
 TEST(AveragePooling2dLayer, GradientsMatchFiniteDifferences) {
-  const AveragePooling2dConfig cases[] = {{2, 2, 1, 1, false}, {3, 3, 2, 2, true}, {2, 3, 0, 0, true},
-                                          {3, 2, 1, 2, false}};
+  const AveragePooling2dConfig cases[] = {
+      {2, 2, 1, 1, false}, {3, 3, 2, 2, true}, {2, 3, 0, 0, true}, {3, 2, 1, 2, false}};
   for (const auto& cfg : cases) {
     AveragePooling2dLayer layer({5, 5, 2}, cfg, "p");
     LayerDriver drv{layer, 2, true, 1, {random_vector(100, 7)}};
@@ -198,8 +200,7 @@ TEST(AveragePooling2dLayer, BadConfigsAreErrors) {
                         "[4, 4]");
   EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{4, 4, 1}}, {0, 2}), "poolSize", ">= 1");
   EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{4, 4, 1}}, {2, 2, -1, 1}), "strides", ">= 1");
-  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{2, 2, 1}}, {3, 3}), "does not fit", "[2, 2, 1]",
-                        "\"same\"");
+  EXPECT_ERROR_CONTAINS(average_pooling2d_output_shape({{2, 2, 1}}, {3, 3}), "does not fit", "[2, 2, 1]", "\"same\"");
   EXPECT_EQ(average_pooling2d_output_shape({{2, 2, 1}}, {3, 3, 0, 0, true}), (Shape{1, 1, 1}));
 }
 

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
+#include "chain.h"
 #include "core/check.h"
 #include "nn/dense_layer.h"
-#include "chain.h"
 #include "ops/activation.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
@@ -21,11 +21,11 @@ namespace {
 
 TEST(DenseOp, ForwardByHand) {
   // x [2, 3] · W [3, 2] + b [2]
-  const float x[] = {1, 2, 3,  //
+  const float x[] = {1,  2, 3,  //
                      -1, 0, 2};
   const float w[] = {0.5f, -1,  //
-                     2, 0,      //
-                     -1, 0.25f};
+                     2,    0,   //
+                     -1,   0.25f};
   const float b[] = {0.1f, -0.2f};
   float out[4] = {99, 99, 99, 99};  // overwritten, not accumulated
   dense_forward(out, x, w, b, 2, 3, 2);
@@ -115,8 +115,7 @@ TEST(Losses, ValuesAsTfjs) {
   const float pc[] = {0.2f, 0.3f, 0.5f, 2, 1, 1}, yc[] = {0, 0, 1, 1, 0, 0};
   EXPECT_NEAR(categorical_crossentropy_forward(pc, yc, 2, 3), -(std::log(0.5) + std::log(0.5)) / 2, 1e-6);
   const float labels[] = {2, 0};
-  EXPECT_NEAR(sparse_categorical_crossentropy_forward(pc, labels, 2, 3), -(std::log(0.5) + std::log(0.5)) / 2,
-              1e-6);
+  EXPECT_NEAR(sparse_categorical_crossentropy_forward(pc, labels, 2, 3), -(std::log(0.5) + std::log(0.5)) / 2, 1e-6);
 }
 
 TEST(Losses, FusedOnlyWithTheMatchingActivation) {

@@ -2,6 +2,8 @@
 // xsimd versions against their scalar references, bit for bit, on every length 1..3·W+1
 // (every tail) over several steps so the state they carry is exercised too; plus a step
 // of each reference worked out by hand.
+#include "kernels/optim_kernels.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "kernels/optim_kernels.h"
 #include "kernels/vec.h"
 #include "test_util.h"
 
@@ -65,45 +66,46 @@ void sweep(int num_state, float state_lo, float state_hi, const Step& step) {
 using State = std::vector<std::vector<float>>;
 
 TEST(KernelOptim, SgdMatchesRef) {
-  sweep(0, 0, 0, [](bool simd, std::vector<float>& w, State&, const std::vector<float>& g, std::size_t o, std::size_t n) {
-    (simd ? sgd_update : sgd_update_ref)(w.data() + o, g.data() + o, 0.03f, n);
-  });
+  sweep(0, 0, 0,
+        [](bool simd, std::vector<float>& w, State&, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          (simd ? sgd_update : sgd_update_ref)(w.data() + o, g.data() + o, 0.03f, n);
+        });
 }
 
 TEST(KernelOptim, MomentumMatchesRefClassicAndNesterov) {
   for (bool nesterov : {false, true}) {
     SCOPED_TRACE(nesterov ? "nesterov" : "classic");
-    sweep(1, -0.5f, 0.5f, [&](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o,
-                              std::size_t n) {
-      (simd ? momentum_update : momentum_update_ref)(w.data() + o, s[0].data() + o, g.data() + o, 0.01f, 0.9f,
-                                                     nesterov, n);
-    });
+    sweep(1, -0.5f, 0.5f,
+          [&](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+            (simd ? momentum_update : momentum_update_ref)(w.data() + o, s[0].data() + o, g.data() + o, 0.01f, 0.9f,
+                                                           nesterov, n);
+          });
   }
 }
 
 TEST(KernelOptim, AdamMatchesRef) {
   // m anywhere, v >= 0 (it is a running mean of squares). c1, c2 as at step 3.
-  sweep(2, 0.0f, 0.01f, [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o,
-                           std::size_t n) {
-    const float c1 = 1.0f - 0.9f * 0.9f * 0.9f, c2 = 1.0f - 0.999f * 0.999f * 0.999f;
-    (simd ? adam_update : adam_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o, 1e-3f,
-                                           0.9f, 0.999f, 1e-7f, c1, c2, n);
-  });
+  sweep(2, 0.0f, 0.01f,
+        [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          const float c1 = 1.0f - 0.9f * 0.9f * 0.9f, c2 = 1.0f - 0.999f * 0.999f * 0.999f;
+          (simd ? adam_update : adam_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o, 1e-3f,
+                                                 0.9f, 0.999f, 1e-7f, c1, c2, n);
+        });
 }
 
 TEST(KernelOptim, RmspropMatchesRef) {
-  sweep(2, 0.0f, 0.01f, [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o,
-                           std::size_t n) {
-    (simd ? rmsprop_update : rmsprop_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o,
-                                                 1e-3f, 0.9f, 0.5f, 1e-7f, n);
-  });
+  sweep(2, 0.0f, 0.01f,
+        [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          (simd ? rmsprop_update : rmsprop_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o,
+                                                       1e-3f, 0.9f, 0.5f, 1e-7f, n);
+        });
 }
 
 TEST(KernelOptim, AdagradMatchesRef) {
-  sweep(1, 0.1f, 0.2f, [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o,
-                          std::size_t n) {
-    (simd ? adagrad_update : adagrad_update_ref)(w.data() + o, s[0].data() + o, g.data() + o, 0.01f, 1e-7f, n);
-  });
+  sweep(1, 0.1f, 0.2f,
+        [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          (simd ? adagrad_update : adagrad_update_ref)(w.data() + o, s[0].data() + o, g.data() + o, 0.01f, 1e-7f, n);
+        });
 }
 
 // One step of each reference, computed by hand (in double, then compared at float precision).

@@ -12,8 +12,7 @@
 namespace nnplay {
 namespace {
 
-PlaygroundConfig config_of(const std::string& dataset, int n = 500, float noise = 0.0f,
-                           std::uint64_t seed = 7) {
+PlaygroundConfig config_of(const std::string& dataset, int n = 500, float noise = 0.0f, std::uint64_t seed = 7) {
   PlaygroundConfig c;
   c.dataset = dataset;
   c.num_points = n;
@@ -54,9 +53,12 @@ TEST(Playground, SameSeedSameDataDifferentSeedDifferentData) {
 }
 
 TEST(Playground, SplitSizesFollowTrainRatio) {
-  struct Case { int n; float ratio; int train; };
-  for (Case k : {Case{500, 50, 250}, Case{500, 10, 50}, Case{500, 90, 450}, Case{101, 33, 33},
-                 Case{7, 50, 3}}) {
+  struct Case {
+    int n;
+    float ratio;
+    int train;
+  };
+  for (Case k : {Case{500, 50, 250}, Case{500, 10, 50}, Case{500, 90, 450}, Case{101, 33, 33}, Case{7, 50, 3}}) {
     PlaygroundConfig c = config_of("xor", k.n);
     c.train_ratio = k.ratio;
     c.features = {"x1", "x2", "x1x2"};
@@ -260,8 +262,7 @@ TEST(Playground, GridCornersAndOrder) {
   std::vector<int> f = parse_playground_features({"x1", "x2"});
   Dataset g = make_playground_grid(3, f);
   ASSERT_EQ(g.x.shape(), (Shape{9, 2}));
-  const float expected[9][2] = {{-6, 6}, {0, 6}, {6, 6}, {-6, 0}, {0, 0},
-                                {6, 0},  {-6, -6}, {0, -6}, {6, -6}};
+  const float expected[9][2] = {{-6, 6}, {0, 6}, {6, 6}, {-6, 0}, {0, 0}, {6, 0}, {-6, -6}, {0, -6}, {6, -6}};
   for (int i = 0; i < 9; ++i) {
     EXPECT_EQ(g.x[2 * i], expected[i][0]) << "row " << i;
     EXPECT_EQ(g.x[2 * i + 1], expected[i][1]) << "row " << i;
@@ -272,17 +273,17 @@ TEST(Playground, GridCornersAndOrder) {
   EXPECT_EQ(at(0, 0, 1), -6.0f);  // top-left: x1 = -6, x2 = +6
   EXPECT_EQ(at(0, 0, 0), 6.0f);
   EXPECT_EQ(at(0, 0, 2), 36.0f);
-  EXPECT_EQ(at(0, 99, 1), 6.0f);  // top-right
-  EXPECT_EQ(at(99, 0, 0), -6.0f); // bottom-left
-  EXPECT_EQ(at(99, 99, 1), 6.0f); // bottom-right
+  EXPECT_EQ(at(0, 99, 1), 6.0f);   // top-right
+  EXPECT_EQ(at(99, 0, 0), -6.0f);  // bottom-left
+  EXPECT_EQ(at(99, 99, 1), 6.0f);  // bottom-right
   EXPECT_EQ(at(99, 99, 0), -6.0f);
   EXPECT_NEAR(at(0, 1, 1) - at(0, 0, 1), 12.0f / 99, 1e-5f);
 }
 
 TEST(Playground, ParsesConfigJson) {
-  PlaygroundConfig c = parse_playground_config(
-      R"({"dataset":"spiral","numPoints":300,"noise":25,"trainRatio":70,"seed":12,)"
-      R"("features":["x1","sinX2"],"gridSize":50})");
+  PlaygroundConfig c =
+      parse_playground_config(R"({"dataset":"spiral","numPoints":300,"noise":25,"trainRatio":70,"seed":12,)"
+                              R"("features":["x1","sinX2"],"gridSize":50})");
   EXPECT_EQ(c.dataset, "spiral");
   EXPECT_EQ(c.num_points, 300);
   EXPECT_EQ(c.noise, 25.0f);

@@ -1,12 +1,12 @@
 // Rng tests: reproducibility (the whole engine's "same seed, same run" rests on it) and
 // the distributions' basic shape.
+#include "core/rng.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
-
-#include "core/rng.h"
 
 namespace nnplay {
 namespace {

@@ -1,17 +1,18 @@
 // TrainingSession: datasets validated once and referred to by id, training that continues
 // across calls without re-scanning data, divergence that leaves the last good weights, node
 // outputs for views, and the weights as one flat view.
+#include "train/session.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "chain.h"
 #include "core/rng.h"
 #include "nn/layer.h"
-#include "chain.h"
 #include "test_util.h"
-#include "train/session.h"
 
 namespace nnplay {
 namespace {
@@ -31,7 +32,9 @@ ModelSpec net_spec(int outputs = 1, const std::string& out_act = "sigmoid") {
   return s;
 }
 
-GraphSpec net(int outputs = 1, const std::string& out_act = "sigmoid") { return graph_spec(net_spec(outputs, out_act)); }
+GraphSpec net(int outputs = 1, const std::string& out_act = "sigmoid") {
+  return graph_spec(net_spec(outputs, out_act));
+}
 
 CompileSpec compile_spec(const std::string& loss, float lr) {
   CompileSpec c;
@@ -205,8 +208,8 @@ TEST(TrainingSession, PredictReturnsAnyNodeInChunks) {
       for (int c = 0; c < 2; ++c) z += s.dataset_x(id)[2 * r + c] * w[kernel.offset + c * 4 + u];
       EXPECT_NEAR(out[0].values[static_cast<std::size_t>(r * 4 + u)], std::tanh(z), 1e-6);
     }
-    EXPECT_NEAR(out[1].values[static_cast<std::size_t>(2 * r)] + out[1].values[static_cast<std::size_t>(2 * r + 1)], 1.0,
-                1e-6);
+    EXPECT_NEAR(out[1].values[static_cast<std::size_t>(2 * r)] + out[1].values[static_cast<std::size_t>(2 * r + 1)],
+                1.0, 1e-6);
   }
   EXPECT_ERROR_CONTAINS(s.predict(id, {2}), "no node 2", "0..1");
   EXPECT_ERROR_CONTAINS(s.train_steps(id, 1, 1, false), "not compiled");
@@ -272,7 +275,8 @@ TEST(TrainingSession, SharingSessionTrainsAndReadsTheSameWeights) {
   std::vector<float> p0 = weights_of(parent);
   std::vector<float> c0 = weights_of(child);
   ASSERT_EQ(c0.size(), 2u * 4u + 4u);
-  EXPECT_EQ(c0, std::vector<float>(p0.begin(), p0.begin() + 12)) << "the child's seed must not re-initialise shared weights";
+  EXPECT_EQ(c0, std::vector<float>(p0.begin(), p0.begin() + 12))
+      << "the child's seed must not re-initialise shared weights";
   parent.compile(compile_spec("binaryCrossentropy", 0.3f));
   const int id = load_disc(parent, 64);
   parent.train_steps(id, 20, 16, true);
@@ -292,7 +296,9 @@ TEST(TrainingSession, SharingSessionTrainsAndReadsTheSameWeights) {
   const std::string wrong =
       R"({"format":"nnplay-graph","layers":[{"name":"input","type":"input","config":{"shape":[3]}},)"
       R"({"name":"dense_1","type":"dense","config":{"units":4},"inbound":[["input"]]}],"outputs":["dense_1"]})";
-  EXPECT_NE(error_of([&] { TrainingSession bad(parse_graph_spec(wrong), parent); }).find("shares dense_1/kernel with the other model"),
+  EXPECT_NE(error_of([&] {
+              TrainingSession bad(parse_graph_spec(wrong), parent);
+            }).find("shares dense_1/kernel with the other model"),
             std::string::npos);
 }
 
@@ -372,7 +378,8 @@ TEST(TrainingSession, MultiTensorDatasetsAreCheckedAtReserveAndSeal) {
     EXPECT_EQ(e.field(), "y");
     EXPECT_EQ(e.tensor(), 1);
     EXPECT_EQ(e.index(), 2u);
-    EXPECT_NE(std::string(e.what()).find("dataset y[1] holds NaN at sample 2, column 0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("dataset y[1] holds NaN at sample 2, column 0"), std::string::npos)
+        << e.what();
   }
   EXPECT_EQ(s.num_datasets(), 0) << "a dataset that fails its seal is freed";
   // Inputs only: predict works, training says targets are needed.
@@ -412,10 +419,14 @@ TEST(TrainingSession, AFrozenLayerKeepsItsWeightsWhileTheOthersTrain) {
   for (int e = 0; e < 3; ++e) s.train_epoch(id, 4, true);
   const std::vector<float> after = weights_of(s);
   for (const WeightEntry& w : s.weights_table()) {
-    const std::vector<float> b(before.begin() + static_cast<long>(w.offset), before.begin() + static_cast<long>(w.offset + w.size));
-    const std::vector<float> a(after.begin() + static_cast<long>(w.offset), after.begin() + static_cast<long>(w.offset + w.size));
-    if (w.name.rfind("mid/", 0) == 0) EXPECT_EQ(a, b) << w.name << " is frozen";
-    else EXPECT_NE(a, b) << w.name << " trains (first's gradient passes through the frozen layer)";
+    const std::vector<float> b(before.begin() + static_cast<long>(w.offset),
+                               before.begin() + static_cast<long>(w.offset + w.size));
+    const std::vector<float> a(after.begin() + static_cast<long>(w.offset),
+                               after.begin() + static_cast<long>(w.offset + w.size));
+    if (w.name.rfind("mid/", 0) == 0)
+      EXPECT_EQ(a, b) << w.name << " is frozen";
+    else
+      EXPECT_NE(a, b) << w.name << " trains (first's gradient passes through the frozen layer)";
   }
 }
 

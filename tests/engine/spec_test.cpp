@@ -7,8 +7,8 @@
 #include "chain.h"
 #include "nn/graph.h"
 #include "nn/registry.h"
-#include "train/trainer.h"
 #include "test_util.h"
+#include "train/trainer.h"
 
 namespace nnplay {
 namespace {
@@ -46,30 +46,29 @@ TEST(ModelSpecParse, InputShapeOnFirstLayerLikeTfjs) {
 
 TEST(ModelSpecParse, Rejections) {
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"layers":[{"units":2}]})"), "missing inputShape");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":0}]})"), "layer 0", "units",
-                        "got 0");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":0}]})"), "layer 0", "units", "got 0");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":-3}]})"), "units", "got -3");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2.5}]})"), "units",
-                        "integer");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swish"}]})"),
-                        "layer 1", "unknown activation \"swish\"", "linear, relu, leakyRelu, elu, sigmoid, tanh, softmax");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelInitializer":"orthogonal"}]})"),
-                        "kernelInitializer \"orthogonal\"", "glorotUniform, heNormal, zeros");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2.5}]})"), "units", "integer");
+  EXPECT_ERROR_CONTAINS(
+      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swish"}]})"), "layer 1",
+      "unknown activation \"swish\"", "linear, relu, leakyRelu, elu, sigmoid, tanh, softmax");
+  EXPECT_ERROR_CONTAINS(
+      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelInitializer":"orthogonal"}]})"),
+      "kernelInitializer \"orthogonal\"", "glorotUniform, heNormal, zeros");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelRegularizer":{"l2":-1}}]})"),
                         "l2", ">= 0");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activaton":"relu"}]})"),
                         "unknown field \"activaton\"", "activation");
-  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[0],"layers":[{"units":2}]})"), "inputShape",
-                        "positive");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[0],"layers":[{"units":2}]})"), "inputShape", "positive");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[]})"), "at least one layer");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"type":"conv3d","units":2}]})"),
                         "layer type \"conv3d\"", "dense, conv2d, maxPooling2d, flatten");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"elu","alpha":-1}]})"),
                         "alpha", ">= 0");
-  EXPECT_FLOAT_EQ(
-      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"leakyRelu","alpha":0.1}]})")
-          .layers[1].config.number("alpha"),
-      0.1f);
+  EXPECT_FLOAT_EQ(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"activation":"leakyRelu","alpha":0.1}]})")
+                      .layers[1]
+                      .config.number("alpha"),
+                  0.1f);
   EXPECT_ERROR_CONTAINS(parse_graph_spec("{not json"), "not valid JSON");
   EXPECT_ERROR_CONTAINS(parse_graph_spec("[1,2]"), "must be a JSON object");
 }
@@ -98,27 +97,25 @@ TEST(CompileSpecParse, DefaultsPerOptimizerAsTfjs) {
 TEST(CompileSpecParse, Rejections) {
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":"nadam"})"), "unknown optimizer \"nadam\"",
                         "sgd, momentum, adam, rmsprop, adagrad");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":0}})"), "learningRate",
-                        "> 0", "got 0");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":0}})"), "learningRate", "> 0",
+                        "got 0");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":-0.1}})"), "learningRate",
                         "> 0");
   // JSON.stringify(NaN) is null.
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":null}})"), "learningRate",
                         "finite number");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":"0.1"}})"),
-                        "learningRate", "finite number");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"sgd","learningRate":"0.1"}})"), "learningRate",
+                        "finite number");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"adam","beta1":1}})"), "beta1", "[0, 1)");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"adam","beta2":-0.1}})"), "beta2", "[0, 1)");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"rmsprop","decay":1.5}})"), "decay",
-                        "[0, 1)");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"momentum","momentum":-1}})"), "momentum",
-                        "[0, 1)");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"rmsprop","decay":1.5}})"), "decay", "[0, 1)");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"momentum","momentum":-1}})"), "momentum", "[0, 1)");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"adam","epsilon":0}})"), "epsilon", "> 0");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"learningRate":0.1}})"), "missing \"name\"");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":"hinge"})"), "unknown loss \"hinge\"",
                         "meanSquaredError, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":["precision"]})"), "unknown metric \"precision\"",
-                        "accuracy", "mse");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":["precision"]})"), "unknown metric \"precision\"", "accuracy",
+                        "mse");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":["acc","accuracy"]})"), "listed twice");
 }
 

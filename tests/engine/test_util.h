@@ -48,8 +48,8 @@ inline ::testing::AssertionResult expect_near_all(const float* actual, const flo
     if (!near(actual[i], expected[i], rel_tol, abs_tol)) {
       std::ostringstream os;
       os.precision(9);
-      os << "index " << i << " of " << n << ": got " << actual[i] << ", expected " << expected[i]
-         << " (rel_tol " << rel_tol << ", abs_tol " << abs_tol << ")";
+      os << "index " << i << " of " << n << ": got " << actual[i] << ", expected " << expected[i] << " (rel_tol "
+         << rel_tol << ", abs_tol " << abs_tol << ")";
       return ::testing::AssertionFailure() << os.str();
     }
   }
@@ -106,8 +106,8 @@ inline ::testing::AssertionResult gradients_match(const float* analytic, const s
   for (std::size_t i = 0; i < numeric.size(); ++i) {
     const double a = analytic[i], nm = numeric[i];
     if (!(std::fabs(a - nm) <= atol + rtol * std::fabs(nm)))
-      return ::testing::AssertionFailure() << "index " << i << ": analytic " << a << " vs numeric " << nm
-                                           << " (rtol " << rtol << ", atol " << atol << ")";
+      return ::testing::AssertionFailure() << "index " << i << ": analytic " << a << " vs numeric " << nm << " (rtol "
+                                           << rtol << ", atol " << atol << ")";
   }
   return ::testing::AssertionSuccess();
 }
@@ -115,10 +115,10 @@ inline ::testing::AssertionResult gradients_match(const float* analytic, const s
 }  // namespace nnplay::test
 
 // `expr` throws an Error whose message contains every one of the strings that follow.
-#define EXPECT_ERROR_CONTAINS(expr, ...)                                                             \
-  do {                                                                                               \
-    std::string msg_ = ::nnplay::test::error_of([&] { (void)(expr); });                              \
-    ASSERT_FALSE(msg_.empty()) << #expr << " did not throw";                                         \
-    for (const char* part_ : {__VA_ARGS__})                                                          \
+#define EXPECT_ERROR_CONTAINS(expr, ...)                                                               \
+  do {                                                                                                 \
+    std::string msg_ = ::nnplay::test::error_of([&] { (void)(expr); });                                \
+    ASSERT_FALSE(msg_.empty()) << #expr << " did not throw";                                           \
+    for (const char* part_ : {__VA_ARGS__})                                                            \
       EXPECT_NE(msg_.find(part_), std::string::npos) << "message: " << msg_ << "\nmissing: " << part_; \
   } while (0)

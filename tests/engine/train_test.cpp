@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "data/playground.h"
 #include "chain.h"
+#include "data/playground.h"
 #include "test_util.h"
 #include "train/trainer.h"
 
@@ -275,8 +275,8 @@ struct PlaygroundRun {
 //
 // Trains until the test accuracy reaches `target` (checked every 10 epochs) or max_epochs.
 PlaygroundRun train_playground(const std::string& dataset, const std::vector<std::string>& features,
-                               const std::vector<int>& hidden, const std::string& optimizer, float lr,
-                               double target, int max_epochs, std::uint64_t seed) {
+                               const std::vector<int>& hidden, const std::string& optimizer, float lr, double target,
+                               int max_epochs, std::uint64_t seed) {
   PlaygroundConfig cfg;
   cfg.dataset = dataset;
   cfg.num_points = 500;

@@ -39,8 +39,8 @@ TEST(Schedules, RatesAsKerasComputesThem) {
     "initialLearningRate":0.1,"decaySteps":10,"alpha":0.1}}})");
   EXPECT_FLOAT_EQ(learning_rate_at(cos, 0), 0.1f);
   EXPECT_FLOAT_EQ(learning_rate_at(cos, 5), 0.1f * (0.9f * 0.5f + 0.1f));  // cos(π/2) = 0
-  EXPECT_FLOAT_EQ(learning_rate_at(cos, 10), 0.01f);                      // alpha · initial
-  EXPECT_FLOAT_EQ(learning_rate_at(cos, 1000), 0.01f);                    // stays there
+  EXPECT_FLOAT_EQ(learning_rate_at(cos, 10), 0.01f);                       // alpha · initial
+  EXPECT_FLOAT_EQ(learning_rate_at(cos, 1000), 0.01f);                     // stays there
   const OptimizerSpec cos0 = optimizer_of(R"({"optimizer":{"name":"sgd","learningRate":{"schedule":"cosineDecay",
     "initialLearningRate":1,"decaySteps":4}}})");
   EXPECT_NEAR(learning_rate_at(cos0, 1), 0.5 * (1 + std::cos(3.14159265358979 / 4)), 1e-7);
@@ -115,7 +115,8 @@ MultiDataset two_by_two_data(int n) {
   for (int i = 0; i < n * 3; ++i) d.xs[0][static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(i)];
   for (int i = 0; i < n * 2; ++i) d.xs[1][static_cast<std::size_t>(i)] = b[static_cast<std::size_t>(i)];
   for (int i = 0; i < n * 2; ++i) d.ys[0][static_cast<std::size_t>(i)] = r[static_cast<std::size_t>(i)];
-  for (int i = 0; i < n; ++i) d.ys[1][static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(3 * i)] > 0 ? 1.0f : 0.0f;
+  for (int i = 0; i < n; ++i)
+    d.ys[1][static_cast<std::size_t>(i)] = a[static_cast<std::size_t>(3 * i)] > 0 ? 1.0f : 0.0f;
   return d;
 }
 
@@ -180,11 +181,12 @@ TEST(CompileV2, OneOutputGivesTheSameBitsInEveryForm) {
   data.y = Tensor({8, 1});
   const std::vector<float> x = random_vector(16, 3);
   for (int i = 0; i < 16; ++i) data.x[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(i)];
-  for (int i = 0; i < 8; ++i) data.y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(2 * i)] > 0 ? 1.0f : 0.0f;
+  for (int i = 0; i < 8; ++i)
+    data.y[static_cast<std::size_t>(i)] = x[static_cast<std::size_t>(2 * i)] > 0 ? 1.0f : 0.0f;
   std::vector<std::vector<float>> finals;
   std::vector<double> losses;
-  for (const char* loss : {R"("binaryCrossentropy")", R"(["binaryCrossentropy"])", R"({"dense_2":"binaryCrossentropy"})",
-                           R"({"name":"binary_crossentropy"})"}) {
+  for (const char* loss : {R"("binaryCrossentropy")", R"(["binaryCrossentropy"])",
+                           R"({"dense_2":"binaryCrossentropy"})", R"({"name":"binary_crossentropy"})"}) {
     Graph g(parse_graph_spec(R"({"inputShape":[2],"seed":4,"layers":[{"type":"dense","units":4,"activation":"tanh"},
       {"type":"dense","units":1,"activation":"sigmoid"}]})"));
     Trainer t(g, parse_compile_spec(std::string(R"({"optimizer":"adam","metrics":["accuracy"],"loss":)") + loss + "}"));
@@ -209,7 +211,8 @@ TEST(CompileV2, SpecErrorsNameTheOutputs) {
   EXPECT_ERROR_CONTAINS(trainer(R"({"loss":["mse","categoricalCrossentropy"]})"), "categoricalCrossentropy",
                         "output \"cls\"");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":["mse","nope"]})"), "unknown loss \"nope\"");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":{"name":"mse","fromLogits":true}})"), "unknown field \"fromLogits\"");
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":{"name":"mse","fromLogits":true}})"),
+                        "unknown field \"fromLogits\"");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"lossWeights":[-1]})"), "lossWeights[0]", ">= 0");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":{"reg":["mae","mae"]}})"), "listed twice");
   // Data per output: the count and each y's columns.
