@@ -234,23 +234,13 @@ async function gemm(sys, _data, opts) {
   const mod = sys.module;
   const out = {};
   for (const [m, k, n] of opts.shapes) {
-    const session = new mod.Session();
+    const layer = denseOnRows(mod, m, k, n);
     try {
-      const spec = { inputShape: [k], seed: 1, layers: [{ type: 'dense', units: n, activation: 'linear', useBias: false }] };
-      let err = session.build(JSON.stringify(spec));
-      if (err) throw new Error(`gemm bench: build: ${err}`);
-      err = session.reserveDataset(m, String(k), '');
-      if (err) throw new Error(`gemm bench: reserveDataset: ${err}`);
-      const id = session.lastDatasetId();
-      const x = mod.HEAPF32.subarray(session.datasetXPtr(id, 0) >>> 2, (session.datasetXPtr(id, 0) >>> 2) + m * k);
+      const x = layer.x();
       for (let i = 0; i < x.length; i++) x[i] = ((i * 7919) % 1000) / 1000 - 0.5;
-      err = session.sealDataset(id);
-      if (err) throw new Error(`gemm bench: sealDataset: ${err}`);
+      layer.seal();
       const run = (times) => {
-        for (let r = 0; r < times; r++) {
-          const e = session.predictOutput(id);
-          if (e) throw new Error(`gemm bench: predict: ${e}`);
-        }
+        for (let r = 0; r < times; r++) layer.predict();
       };
       run(3);
       let times = 1;
@@ -264,10 +254,47 @@ async function gemm(sys, _data, opts) {
       }
       out[`${m}x${k}x${n}`] = (2 * m * n * k * times) / seconds / 1e9;
     } finally {
-      session.delete();
+      layer.dispose();
     }
   }
   return { gflops: out, simd: typeof mod.simdEnabled === 'function' ? mod.simdEnabled() : null };
+}
+
+/**
+ * The GEMM workload's dense layer over m rows in wasm memory, through whichever facade the build
+ * under test binds: the one Session (current), or the Model + Dataset pair of builds before it
+ * (a --baseline such as 3c69c05). Both predict the same layer on the same rows.
+ */
+function denseOnRows(mod, m, k, n) {
+  const spec = JSON.stringify({ inputShape: [k], seed: 1, layers: [{ type: 'dense', units: n, activation: 'linear', useBias: false }] });
+  const ok = (err, what) => {
+    if (err) throw new Error(`gemm bench: ${what}: ${err}`);
+  };
+  if (typeof mod.Session === 'function') {
+    const session = new mod.Session();
+    ok(session.build(spec), 'build');
+    ok(session.reserveDataset(m, String(k), ''), 'reserveDataset');
+    const id = session.lastDatasetId();
+    return {
+      x: () => mod.HEAPF32.subarray(session.datasetXPtr(id, 0) >>> 2, (session.datasetXPtr(id, 0) >>> 2) + m * k),
+      seal: () => ok(session.sealDataset(id), 'sealDataset'),
+      predict: () => ok(session.predictOutput(id), 'predict'),
+      dispose: () => session.delete(),
+    };
+  }
+  const model = new mod.Model();
+  const ds = new mod.Dataset();
+  ok(model.build(spec), 'build');
+  ok(ds.allocate(m, k, n), 'allocate');
+  return {
+    x: () => mod.HEAPF32.subarray(ds.xPtr() >>> 2, (ds.xPtr() >>> 2) + m * k),
+    seal: () => {},
+    predict: () => ok(model.predict(ds), 'predict'),
+    dispose: () => {
+      ds.delete();
+      model.delete();
+    },
+  };
 }
 
 /**
