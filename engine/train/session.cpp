@@ -12,8 +12,6 @@ namespace {
 
 // 2^28 floats = 1 GiB per tensor: the most a 2 GiB wasm heap can plausibly hold.
 constexpr double kMaxFloatsPerTensor = 268435456.0;
-// input_buffer() keeps up to this many floats (4 MB) between predict calls.
-constexpr std::size_t kKeepInputFloats = std::size_t{1} << 20;
 
 const char* non_finite_word(float v) { return std::isnan(v) ? "NaN" : "Infinity"; }
 
@@ -342,10 +340,9 @@ const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
                                                                      << " written by input_buffer()");
   ++content_scans_;
   require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x", 0, 1);
-  const std::vector<NodeValues>& out = predict_rows({input_.data()}, n, std::vector<int>{output_node()});
-  // Kept for the next small call; a big batch's rows are not held on to.
-  if (input_.size() > kKeepInputFloats) input_ = Tensor();
-  return out;
+  // The buffer is kept, whatever its size: wasm memory never shrinks, so freeing it would only
+  // let small allocations split its room, and the next big load would grow the heap again.
+  return predict_rows({input_.data()}, n, std::vector<int>{output_node()});
 }
 
 const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<const float*>& xs, int n,
