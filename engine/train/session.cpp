@@ -12,8 +12,6 @@ namespace {
 
 // 2^28 floats = 1 GiB per tensor: the most a 2 GiB wasm heap can plausibly hold.
 constexpr double kMaxFloatsPerTensor = 268435456.0;
-// input_buffer() keeps up to this many floats (4 MB) between predict calls.
-constexpr std::size_t kKeepInputFloats = std::size_t{1} << 20;
 
 const char* non_finite_word(float v) { return std::isnan(v) ? "NaN" : "Infinity"; }
 
@@ -332,7 +330,9 @@ float* TrainingSession::input_buffer(int n) {
                                               << " inputs; the row buffer serves one-input models only");
   NNPLAY_CHECK(n >= 0 && static_cast<double>(n) * model_->input_size() <= kMaxFloatsPerTensor,
                "predict: " << n << " rows of " << model_->input_size() << " inputs are too many: at most 2^28 floats");
-  input_.resize({n, model_->input_size()});
+  // The caller writes every row next, so no zeroing; the capacity stays between calls, so a
+  // repeated predict() of the same size allocates nothing (the wasm heap never shrinks anyway).
+  input_.resize_for_overwrite({n, model_->input_size()});
   return input_.data();
 }
 
@@ -342,10 +342,7 @@ const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
                                                                      << " written by input_buffer()");
   ++content_scans_;
   require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x", 0, 1);
-  const std::vector<NodeValues>& out = predict_rows({input_.data()}, n, std::vector<int>{output_node()});
-  // Kept for the next small call; a big batch's rows are not held on to.
-  if (input_.size() > kKeepInputFloats) input_ = Tensor();
-  return out;
+  return predict_rows({input_.data()}, n, std::vector<int>{output_node()});
 }
 
 const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<const float*>& xs, int n,
@@ -363,7 +360,7 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
     p.type = layer.type;
     p.shape = Shape{n};
     for (int dim : layer.output_shape) p.shape.push_back(dim);
-    p.values.resize(p.shape);
+    p.values.resize_for_overwrite(p.shape);  // every row is copied in below
   }
   if (n == 0 || nodes.empty()) return predictions_;
   // Chunks keep every layer's forward buffers under the model's budget (thousands of images
