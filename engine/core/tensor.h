@@ -60,7 +60,7 @@ class Tensor {
   Tensor(const Tensor& other) { *this = other; }
   Tensor& operator=(const Tensor& other) {
     if (this != &other) {
-      resize(other.shape_);
+      resize_for_overwrite(other.shape_);  // every element is copied next
       if (size_) std::memcpy(data_.get(), other.data_.get(), size_ * sizeof(float));
     }
     return *this;
@@ -71,6 +71,14 @@ class Tensor {
   // Changes the shape; reallocates only when the element count grows beyond the capacity.
   // New contents are zero.
   void resize(Shape shape) {
+    resize_for_overwrite(std::move(shape));
+    zero();
+  }
+
+  // resize() without the zeroing, for a buffer whose every element is written next (a
+  // prediction's input rows, its outputs): zeroing megabytes about to be overwritten cost a
+  // large predict() as much as its finite check. Contents are unspecified until written.
+  void resize_for_overwrite(Shape shape) {
     // In 64 bits first: on wasm a product of legal dims can wrap size_t and under-allocate.
     const std::uint64_t n64 = shape_size64(shape);
     NNPLAY_CHECK(n64 <= kMaxTensorElements, "tensor of shape " << shape_to_string(shape) << " has " << n64
@@ -83,7 +91,6 @@ class Tensor {
     }
     shape_ = std::move(shape);
     size_ = n;
-    zero();
   }
 
   void zero() {

@@ -330,7 +330,9 @@ float* TrainingSession::input_buffer(int n) {
                                               << " inputs; the row buffer serves one-input models only");
   NNPLAY_CHECK(n >= 0 && static_cast<double>(n) * model_->input_size() <= kMaxFloatsPerTensor,
                "predict: " << n << " rows of " << model_->input_size() << " inputs are too many: at most 2^28 floats");
-  input_.resize({n, model_->input_size()});
+  // The caller writes every row next, so no zeroing; the capacity stays between calls, so a
+  // repeated predict() of the same size allocates nothing (the wasm heap never shrinks anyway).
+  input_.resize_for_overwrite({n, model_->input_size()});
   return input_.data();
 }
 
@@ -360,7 +362,7 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
     p.type = layer.type;
     p.shape = Shape{n};
     for (int dim : layer.output_shape) p.shape.push_back(dim);
-    p.values.resize(p.shape);
+    p.values.resize_for_overwrite(p.shape);  // every row is copied in below
   }
   if (n == 0 || nodes.empty()) return predictions_;
   // Chunks keep every layer's forward buffers under the model's budget (thousands of images
