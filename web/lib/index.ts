@@ -23,7 +23,7 @@ import {
   maxPooling2d,
   reshape,
 } from './layers';
-import { adagrad, adam, momentum, rmsprop, sgd } from './optimizers';
+import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
 
@@ -83,8 +83,8 @@ export type {
   LayerType,
   LayerSpec,
 } from './layers';
-export { Optimizer, optimizerNames } from './optimizers';
-export type { OptimizerConfig, OptimizerName } from './optimizers';
+export { Optimizer, LearningRateSchedule, optimizerNames } from './optimizers';
+export type { OptimizerConfig, OptimizerName, ScheduleConfig } from './optimizers';
 export { Regularizer } from './regularizers';
 export { setFitWorker } from './fit-worker-client';
 export type { FitWorkerOption } from './fit-worker-client';
@@ -110,7 +110,7 @@ export const layers = {
 };
 
 /** Optimizer factories (TF.js: tf.train). */
-export const train = { sgd, momentum, adam, rmsprop, adagrad };
+export const train = { sgd, momentum, adam, rmsprop, adagrad, exponentialDecay, cosineDecay, stepDecay };
 
 /** Kernel regularizer factories (TF.js: tf.regularizers). */
 export const regularizers = { l1, l2, l1l2 };

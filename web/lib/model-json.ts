@@ -28,7 +28,17 @@ import {
 import { isReady } from './memory';
 import type { GraphSpecV2 } from './symbolic';
 import { integerIn, limits, range } from './limits';
-import { type Optimizer, type OptimizerConfig, adagrad, adam, momentum, rmsprop, sgd } from './optimizers';
+import {
+  LearningRateSchedule,
+  type Optimizer,
+  type OptimizerConfig,
+  type ScheduleConfig,
+  adagrad,
+  adam,
+  momentum,
+  rmsprop,
+  sgd,
+} from './optimizers';
 
 export const MODEL_FORMAT = 'nnplay-layers-model';
 /** The version model.toJSON() writes; version 1 files are still read. */
@@ -476,7 +486,11 @@ function parseOptimizer(raw: unknown, fail: (m: string) => never): Optimizer {
   const keys = typeof o.name === 'string' ? allowed[o.name] : undefined;
   if (!keys) fail(`compile.optimizer.name must be one of ${Object.keys(allowed).map((n) => `'${n}'`).join(', ')}, got ${typeName(o.name)}`);
   unknownKeys(o, keys!, 'compile.optimizer', fail);
-  const lr = o.learningRate as number;
+  // A saved schedule is its config object; the engine checks its keys when the model compiles.
+  const lr =
+    isObject(o.learningRate) && typeof (o.learningRate as Record<string, unknown>).schedule === 'string'
+      ? new LearningRateSchedule(o.learningRate as unknown as ScheduleConfig)
+      : (o.learningRate as number);
   let opt: Optimizer;
   try {
     switch (o.name) {

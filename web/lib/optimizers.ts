@@ -5,10 +5,57 @@ import { describe, quote } from './describe';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
 
-/** The optimizer config sent to the engine (engine/nn/spec.h OptimizerSpec). */
+/** A learning-rate schedule as the engine's schedule table reads it (engine/nn/compile_spec.cpp). */
+export interface ScheduleConfig {
+  schedule: 'exponentialDecay' | 'cosineDecay' | 'stepDecay';
+  initialLearningRate: number;
+  [key: string]: number | boolean | string;
+}
+
+/**
+ * A learning rate that changes with the step, passed where a learning rate goes (as Keras passes
+ * a schedule as `learning_rate`): `nn.train.sgd(nn.train.exponentialDecay({...}))`. The engine
+ * computes the rate before every optimizer step and checks the keys at compile().
+ */
+export class LearningRateSchedule {
+  /** Prefer nn.train.exponentialDecay() etc. */
+  constructor(readonly config: Readonly<ScheduleConfig>) {}
+}
+
+function schedule(fn: ScheduleConfig['schedule'], args: unknown): LearningRateSchedule {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new Error(`nnplay: train.${fn}(): the argument must be an options object, got ${describe(args)}`);
+  }
+  const config = { ...(args as Record<string, number | boolean | string>), schedule: fn } as ScheduleConfig;
+  checkPositive(fn, 'initialLearningRate', config.initialLearningRate);
+  return new LearningRateSchedule(config);
+}
+
+/** Keras ExponentialDecay: lr · decayRate^(step / decaySteps) (floored when staircase). */
+export function exponentialDecay(args: {
+  initialLearningRate: number;
+  decaySteps: number;
+  decayRate: number;
+  staircase?: boolean;
+}): LearningRateSchedule {
+  return schedule('exponentialDecay', args);
+}
+
+/** Keras CosineDecay: from lr down to lr · alpha over decaySteps along a half cosine. */
+export function cosineDecay(args: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
+  return schedule('cosineDecay', args);
+}
+
+/** Step decay (PyTorch StepLR): lr · gamma^floor(step / stepSize); gamma defaults to 0.1. */
+export function stepDecay(args: { initialLearningRate: number; stepSize: number; gamma?: number }): LearningRateSchedule {
+  return schedule('stepDecay', args);
+}
+
+/** The optimizer config sent to the engine (its optimizer table's keys). */
 export interface OptimizerConfig {
   name: OptimizerName;
-  learningRate: number;
+  /** A constant rate, or a schedule's config. */
+  learningRate: number | ScheduleConfig;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -24,8 +71,10 @@ export class Optimizer {
   get name(): OptimizerName {
     return this.config.name;
   }
+  /** The constant rate, or a schedule's initial rate. */
   get learningRate(): number {
-    return this.config.learningRate;
+    const lr = this.config.learningRate;
+    return typeof lr === 'number' ? lr : lr.initialLearningRate;
   }
 }
 
@@ -45,44 +94,51 @@ function checkRange(fn: string, what: string, v: unknown, allowed: string, ok: (
 
 const unit = (x: number) => x >= 0 && x < 1;
 
+type LearningRate = number | LearningRateSchedule;
+
+function checkLearningRate(fn: string, v: unknown): number | ScheduleConfig {
+  if (v instanceof LearningRateSchedule) return { ...v.config };
+  return checkPositive(fn, 'learningRate (a number or an nn.train.*Decay() schedule)', v);
+}
+
 /** Plain stochastic gradient descent: w -= lr · g. */
-export function sgd(learningRate: number): Optimizer {
-  return new Optimizer({ name: 'sgd', learningRate: checkPositive('sgd', 'learningRate', learningRate) });
+export function sgd(learningRate: LearningRate): Optimizer {
+  return new Optimizer({ name: 'sgd', learningRate: checkLearningRate('sgd', learningRate) });
 }
 
 /** SGD with momentum (TF.js MomentumOptimizer): v = m·v + g; w -= lr·v (Nesterov: lr·(g + m·v)). */
-export function momentum(learningRate: number, momentum: number, useNesterov = false): Optimizer {
-  checkPositive('momentum', 'learningRate', learningRate);
+export function momentum(learningRate: LearningRate, momentum: number, useNesterov = false): Optimizer {
+  const lr = checkLearningRate('momentum', learningRate);
   checkRange('momentum', 'momentum', momentum, 'a number in [0, 1)', unit);
   if (typeof useNesterov !== 'boolean') {
     throw new Error(`nnplay: train.momentum(): useNesterov must be true or false, got ${describe(useNesterov)}`);
   }
-  return new Optimizer({ name: 'momentum', learningRate, momentum, useNesterov });
+  return new Optimizer({ name: 'momentum', learningRate: lr, momentum, useNesterov });
 }
 
 /** Adam with TF.js defaults (epsilon 1e-7). */
-export function adam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Optimizer {
-  checkPositive('adam', 'learningRate', learningRate);
+export function adam(learningRate: LearningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): Optimizer {
+  const lr = checkLearningRate('adam', learningRate);
   checkRange('adam', 'beta1', beta1, 'a number in [0, 1)', unit);
   checkRange('adam', 'beta2', beta2, 'a number in [0, 1)', unit);
   checkPositive('adam', 'epsilon', epsilon);
-  return new Optimizer({ name: 'adam', learningRate, beta1, beta2, epsilon });
+  return new Optimizer({ name: 'adam', learningRate: lr, beta1, beta2, epsilon });
 }
 
 /** RMSprop (TF.js, not centered): decay is rho, the moving-average factor. */
-export function rmsprop(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7): Optimizer {
-  checkPositive('rmsprop', 'learningRate', learningRate);
+export function rmsprop(learningRate: LearningRate, decay = 0.9, momentum = 0, epsilon = 1e-7): Optimizer {
+  const lr = checkLearningRate('rmsprop', learningRate);
   checkRange('rmsprop', 'decay', decay, 'a number in [0, 1)', unit);
   checkRange('rmsprop', 'momentum', momentum, 'a number in [0, 1)', unit);
   checkPositive('rmsprop', 'epsilon', epsilon);
-  return new Optimizer({ name: 'rmsprop', learningRate, decay, momentum, epsilon });
+  return new Optimizer({ name: 'rmsprop', learningRate: lr, decay, momentum, epsilon });
 }
 
 /** Adagrad with TF.js's initial accumulator 0.1. */
-export function adagrad(learningRate: number, initialAccumulatorValue = 0.1): Optimizer {
-  checkPositive('adagrad', 'learningRate', learningRate);
+export function adagrad(learningRate: LearningRate, initialAccumulatorValue = 0.1): Optimizer {
+  const lr = checkLearningRate('adagrad', learningRate);
   checkRange('adagrad', 'initialAccumulatorValue', initialAccumulatorValue, 'a finite number >= 0', (x) => x >= 0);
-  return new Optimizer({ name: 'adagrad', learningRate, initialAccumulatorValue, epsilon: 1e-7 });
+  return new Optimizer({ name: 'adagrad', learningRate: lr, initialAccumulatorValue, epsilon: 1e-7 });
 }
 
 // String names take TF.js Layers' defaults (tfjs-layers getOptimizer: sgd 0.01, adam 0.001,
