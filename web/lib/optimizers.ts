@@ -98,7 +98,7 @@ type LearningRate = number | LearningRateSchedule;
 
 function checkLearningRate(fn: string, v: unknown): number | ScheduleConfig {
   if (v instanceof LearningRateSchedule) return { ...v.config };
-  return checkPositive(fn, 'learningRate (a number or an nn.train.*Decay() schedule)', v);
+  return checkPositive(fn, 'learningRate', v);
 }
 
 /** Plain stochastic gradient descent: w -= lr · g. */
