@@ -4,7 +4,7 @@
 // worker path and save/load. TF.js-identical math is checked in tfjs-parity.test.ts.
 import * as nn from 'nnplay';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { disposeAll, weightsOf, xorshift } from './helpers';
+import { disposeAll, weightsOf, xorshift, channelFitWorker } from './helpers';
 
 beforeAll(async () => {
   await nn.ready();
@@ -304,19 +304,7 @@ describe('training', () => {
     const data = bars(48, 4);
     const run = async (mode: 'worker' | 'never') => {
       if (mode === 'worker') {
-        nn.setFitWorker({
-          create: () => {
-            const { port1, port2 } = new MessageChannel();
-            nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
-            port2.start();
-            port1.start();
-            return {
-              postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
-              addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
-              terminate: () => void setTimeout(() => port1.close(), 10),
-            };
-          },
-        });
+        nn.setFitWorker({ create: channelFitWorker });
       } else nn.setFitWorker('never');
       const xs = nn.tensor4d(data.x, [48, 8, 8, 1]);
       const ys = nn.tensor(data.y, [48, 1]);

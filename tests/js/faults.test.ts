@@ -3,7 +3,7 @@
 // NaN returned silently by predict/evaluate, and NaN weights left by a diverging fit().
 import * as nn from 'nnplay';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { XOR_X, XOR_Y, disposeAll, weightsOf, xorModel } from './helpers';
+import { XOR_X, XOR_Y, disposeAll, weightsOf, xorModel, channelFitWorker, channelWorkers } from './helpers';
 
 beforeAll(async () => {
   await nn.ready();
@@ -220,24 +220,11 @@ describe('predict and evaluate report non-finite results instead of returning Na
 
 // ------------------------------------------------------------------ divergence
 
-let workers = 0;
-function channelWorker(): nn.FitWorkerLike {
-  workers++;
-  const { port1, port2 } = new MessageChannel();
-  nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
-    addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
-    terminate: () => setTimeout(() => port1.close(), 10),
-  };
-}
 
 // sgd(0.02) on this data grows the weights by orders of magnitude per epoch: epochs 1-4 end
 // finite, epoch 5 diverges.
 async function divergingRun(mode: 'worker' | 'in-process') {
-  nn.setFitWorker(mode === 'worker' ? { create: channelWorker } : 'never');
+  nn.setFitWorker(mode === 'worker' ? { create: channelFitWorker } : 'never');
   const model = nn.sequential({
     layers: [nn.layers.dense({ inputShape: [2], units: 4, activation: 'relu' }), nn.layers.dense({ units: 1 })],
     seed: 1,
@@ -264,9 +251,9 @@ async function divergingRun(mode: 'worker' | 'in-process') {
 
 test('a diverging fit leaves the last good weights, identically in-process and in the fit worker', async () => {
   const local = await divergingRun('in-process');
-  const started = workers;
+  const started = channelWorkers.started;
   const remote = await divergingRun('worker');
-  expect(workers).toBe(started + 1);
+  expect(channelWorkers.started).toBe(started + 1);
   // The weights after the last completed epoch (epoch 4), finite, not the NaN of epoch 5.
   expect(local.atEpochEnd).toHaveLength(4);
   expect(local.afterDivergence).toEqual(local.atEpochEnd[3]);

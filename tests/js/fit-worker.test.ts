@@ -5,28 +5,9 @@
 // (tests/e2e runs the real module worker in Chromium.)
 import * as nn from 'nnplay';
 import { afterEach, beforeAll, expect, test } from 'vitest';
-import { blobs, disposeAll, weightsOf } from './helpers';
+import { blobs, disposeAll, weightsOf, channelFitWorker, channelWorkers } from './helpers';
 
-let workersStarted = 0;
-let workersTerminated = 0;
 
-function channelWorker(): nn.FitWorkerLike {
-  workersStarted++;
-  const { port1, port2 } = new MessageChannel();
-  nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
-    addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
-    terminate: () => {
-      workersTerminated++;
-      // Let the far side handle what was already posted (the final 'dispose'), then close;
-      // a real worker's terminate() frees its whole realm instead.
-      setTimeout(() => port1.close(), 10);
-    },
-  };
-}
 
 beforeAll(async () => {
   await nn.ready();
@@ -49,7 +30,7 @@ function makeModel(seed: number): nn.Sequential {
 }
 
 async function scenario(mode: 'worker' | 'in-process') {
-  nn.setFitWorker(mode === 'worker' ? { create: channelWorker } : 'never');
+  nn.setFitWorker(mode === 'worker' ? { create: channelFitWorker } : 'never');
   const { x, y } = blobs(60, 21);
   const xs = nn.tensor(x, [60, 2]);
   const ys = nn.tensor(y, [60, 1]);
@@ -87,9 +68,9 @@ async function scenario(mode: 'worker' | 'in-process') {
 
 test('training in the worker gives exactly the in-process numbers', async () => {
   const local = await scenario('in-process');
-  const started = workersStarted;
+  const started = channelWorkers.started;
   const remote = await scenario('worker');
-  expect(workersStarted).toBe(started + 1); // one worker, reused by the three fits
+  expect(channelWorkers.started).toBe(started + 1); // one worker, reused by the three fits
   expect(remote.h1).toEqual(local.h1);
   expect(remote.h2).toEqual(local.h2);
   expect(remote.h3).toEqual(local.h3);
@@ -100,8 +81,8 @@ test('training in the worker gives exactly the in-process numbers', async () => 
 });
 
 test('disposing the last model stops the worker and frees its replica', async () => {
-  nn.setFitWorker({ create: channelWorker });
-  const terminated = workersTerminated;
+  nn.setFitWorker({ create: channelFitWorker });
+  const terminated = channelWorkers.terminated;
   const { x, y } = blobs(20, 2);
   const xs = nn.tensor(x, [20, 2]);
   const ys = nn.tensor(y, [20, 1]);
@@ -112,16 +93,16 @@ test('disposing the last model stops the worker and frees its replica', async ()
   // Two main-thread models + two replicas on the worker side of the channel.
   expect(nn.memory().liveWasmObjects).toBe(4);
   a.dispose();
-  expect(workersTerminated).toBe(terminated);
+  expect(channelWorkers.terminated).toBe(terminated);
   b.dispose();
-  expect(workersTerminated).toBe(terminated + 1);
+  expect(channelWorkers.terminated).toBe(terminated + 1);
   await new Promise((r) => setTimeout(r, 30));
   expect(nn.memory().liveWasmObjects).toBe(0);
   disposeAll(xs, ys);
 });
 
 test('a diverging run in the worker rejects with the engine message', async () => {
-  nn.setFitWorker({ create: channelWorker });
+  nn.setFitWorker({ create: channelFitWorker });
   const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 4, activation: 'relu' }), nn.layers.dense({ units: 1 })], seed: 1 });
   model.compile({ optimizer: nn.train.sgd(1e6), loss: 'meanSquaredError' });
   const xs = nn.tensor2d([[10, -20], [30, 40], [-50, 60], [70, 80]]);
@@ -167,7 +148,7 @@ test("the worker is first told the page's wasm URL, and needs it unless its engi
   const sent: unknown[] = [];
   nn.setFitWorker({
     create: () => {
-      const w = channelWorker();
+      const w = channelFitWorker();
       return { ...w, postMessage: (m, t) => (sent.push(m), w.postMessage(m, t)) };
     },
   });

@@ -64,3 +64,29 @@ export function disposeAll(...items: Array<{ dispose(): void } | { dispose(): vo
     else item.dispose();
   }
 }
+
+/** How many channel fit workers the tests have started and terminated (see channelFitWorker). */
+export const channelWorkers = { started: 0, terminated: 0 };
+
+/**
+ * A fit worker in the same thread: the library's fit protocol served on the far end of a
+ * MessageChannel (nn.serveFitWorker), as a page's worker would serve it. Pass it to
+ * nn.setFitWorker({create: channelFitWorker}).
+ */
+export function channelFitWorker(): nn.FitWorkerLike {
+  channelWorkers.started++;
+  const { port1, port2 } = new MessageChannel();
+  nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
+  port2.start();
+  port1.start();
+  return {
+    postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
+    addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
+    terminate: () => {
+      channelWorkers.terminated++;
+      // Let the far side handle what was already posted (the final 'dispose'), then close;
+      // a real worker's terminate() frees its whole realm instead.
+      setTimeout(() => port1.close(), 10);
+    },
+  };
+}

@@ -3,7 +3,7 @@
 // numbers in-process and through the fit worker protocol, and errors that say what is expected.
 import * as nn from 'nnplay';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { disposeAll, weightsOf } from './helpers';
+import { disposeAll, weightsOf, channelFitWorker } from './helpers';
 
 beforeAll(async () => {
   await nn.ready();
@@ -13,18 +13,6 @@ afterEach(() => {
   nn.setFitWorker('auto');
 });
 
-// The worker side of the fit protocol on the far end of a MessageChannel (as fit-worker.test.ts).
-function channelWorker(): nn.FitWorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
-    addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
-    terminate: () => setTimeout(() => port1.close(), 10),
-  };
-}
 
 // a [4] → tanh → reg [2] (regression of a's first features); b [3] → relu → cls [1] sigmoid
 // (is b's sum positive?); both heads also see the other input through a concatenate.
@@ -126,7 +114,7 @@ describe('fit / evaluate / predict with two inputs and two outputs', () => {
 
   test('in-process and worker fit give identical histories and weights', async () => {
     const run = async (mode: 'worker' | 'in-process') => {
-      nn.setFitWorker(mode === 'worker' ? { create: channelWorker } : 'never');
+      nn.setFitWorker(mode === 'worker' ? { create: channelFitWorker } : 'never');
       const model = compiled(21);
       const d = data(50, 4);
       const h1 = await model.fit([d.a, d.b], [d.reg, d.cls], { epochs: 3, batchSize: 6, validationSplit: 0.2 });

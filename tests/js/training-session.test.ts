@@ -4,7 +4,7 @@
 // in Node and through the worker protocol alike.
 import * as nn from 'nnplay';
 import { afterEach, beforeAll, expect, test } from 'vitest';
-import { blobs, disposeAll, weightsOf } from './helpers';
+import { blobs, disposeAll, weightsOf, channelFitWorker } from './helpers';
 
 beforeAll(async () => {
   await nn.ready();
@@ -136,21 +136,10 @@ function diverging(): { model: nn.Sequential; xs: nn.Tensor; ys: nn.Tensor } {
   return { model, xs, ys };
 }
 
-function channelWorker(): nn.FitWorkerLike {
-  const { port1, port2 } = new MessageChannel();
-  nn.serveFitWorker(port2 as unknown as nn.MessagePortLike);
-  port2.start();
-  port1.start();
-  return {
-    postMessage: (m, transfer) => port1.postMessage(m, transfer ?? []),
-    addEventListener: (type, listener) => port1.addEventListener(type, listener as (e: Event) => void),
-    terminate: () => setTimeout(() => port1.close(), 10),
-  };
-}
 
 for (const mode of ['in-process', 'worker'] as const) {
   test(`a diverging fit() (${mode}) rejects with kind 'diverged' and leaves the same finite weights`, async () => {
-    nn.setFitWorker(mode === 'worker' ? { create: channelWorker } : 'never');
+    nn.setFitWorker(mode === 'worker' ? { create: channelFitWorker } : 'never');
     const { model, xs, ys } = diverging();
     const start = weightsOf(model);
     let err: unknown = null;
