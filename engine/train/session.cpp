@@ -243,22 +243,28 @@ TrainingSession::StoredDataset& TrainingSession::training_data(int id, const cha
 
 // ---------------------------------------------------------------- training
 
-void TrainingSession::snapshot_weights() {
-  last_good_.resize(weights_buffer_.size());
+void TrainingSession::pack_weights(float* flat) const {
   std::size_t at = 0;
   for (const Variable& v : model_->variables()) {
-    std::memcpy(last_good_.data() + at, v.value->data(), sizeof(float) * v.value->size());
+    std::memcpy(flat + at, v.value->data(), sizeof(float) * v.value->size());
     at += v.value->size();
   }
 }
 
-void TrainingSession::restore_weights() {
+void TrainingSession::unpack_weights(const float* flat) {
   std::size_t at = 0;
   for (Variable& v : model_->variables()) {
-    std::memcpy(v.value->data(), last_good_.data() + at, sizeof(float) * v.value->size());
+    std::memcpy(v.value->data(), flat + at, sizeof(float) * v.value->size());
     at += v.value->size();
   }
 }
+
+void TrainingSession::snapshot_weights() {
+  last_good_.resize(weights_buffer_.size());
+  pack_weights(last_good_.data());
+}
+
+void TrainingSession::restore_weights() { unpack_weights(last_good_.data()); }
 
 template <typename Fn>
 Logs TrainingSession::guarded_train(Fn&& fn) {
@@ -388,11 +394,7 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
 // ---------------------------------------------------------------- weights
 
 float* TrainingSession::read_weights() {
-  std::size_t at = 0;
-  for (const Variable& v : model_->variables()) {
-    std::memcpy(weights_buffer_.data() + at, v.value->data(), sizeof(float) * v.value->size());
-    at += v.value->size();
-  }
+  pack_weights(weights_buffer_.data());
   return weights_buffer_.data();
 }
 
@@ -406,11 +408,7 @@ void TrainingSession::write_weights() {
       << (i - weights_table_[w].offset) << "; weights must be finite numbers";
     throw NonFiniteData(m.str(), "weights", i);
   }
-  std::size_t at = 0;
-  for (Variable& v : model_->variables()) {
-    std::memcpy(v.value->data(), weights_buffer_.data() + at, sizeof(float) * v.value->size());
-    at += v.value->size();
-  }
+  unpack_weights(weights_buffer_.data());
 }
 
 }  // namespace nnplay

@@ -186,6 +186,9 @@ class TrainingSession {
                                                const std::vector<std::uint64_t>& y_floats);
   const std::vector<NodeValues>& predict_rows(const std::vector<const float*>& xs, int n,
                                               const std::vector<int>& nodes);
+  // Every variable, in weights_table_ order, to / from a flat buffer of weights_count() floats.
+  void pack_weights(float* flat) const;
+  void unpack_weights(const float* flat);
   void snapshot_weights();
   void restore_weights();
   template <typename Fn>
