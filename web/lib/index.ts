@@ -122,6 +122,9 @@ export const models = { fromJSON: (json: unknown) => modelFromJSON(json) };
 export const io = { listModels, removeModel };
 export { loadLayersModel } from './io';
 export type { SaveResult } from './io';
+/** A drawing made to look like an MNIST sample (bounding box, 20 px, centre of mass); no engine needed. */
+export { preprocessDigit, DIGIT_SIZE, DIGIT_BOX } from './image-preprocess';
+export type { DigitOptions } from './image-preprocess';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
 /** Checks a model file completely without building it (needs no engine): see docs/API.md. */
 export { parseModelJSON } from './model-json';
