@@ -73,6 +73,8 @@ export interface ImageEvaluation {
   predicted: Uint8Array;
   /** counts[true * k + predicted], k = classNames.length. */
   confusion: Uint32Array;
+  /** Per true class: the share of its test images predicted right [k]. */
+  classAccuracy: Float32Array;
 }
 
 /** What the inside view draws (web/app/images/inside-view.ts). */
@@ -115,5 +117,5 @@ export type FromImagesWorker =
       training: boolean;
     }
   | { type: 'evaluation'; evaluation: ImageEvaluation }
-  | { type: 'inside'; requestId: number; generation: number; probabilities: Float32Array; snapshot: InsideSnapshot }
+  | { type: 'inside'; requestId: number; generation: number; probabilities: Float32Array; predicted: number; snapshot: InsideSnapshot }
   | { type: 'error'; message: string; where: 'data' | 'model' | 'training' | 'look' };

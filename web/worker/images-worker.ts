@@ -39,25 +39,39 @@ interface Data {
   testY: Float32Array;
 }
 
-/** The engine's layer keys for one editor layer (only the keys its type reads). */
-export function layerSpec(layer: ImageLayer): Record<string, unknown> {
+/** The engine's config keys for one editor layer (only the keys its type reads). */
+export function layerConfig(layer: ImageLayer): Record<string, unknown> {
   switch (layer.type) {
     case 'conv2d':
-      return { type: 'conv2d', filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, activation: layer.activation };
+      return { filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.strides, padding: layer.padding, activation: layer.activation };
     case 'maxPooling2d':
     case 'averagePooling2d':
-      return { type: layer.type, poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding };
+      return { poolSize: layer.poolSize, strides: layer.strides, padding: layer.padding };
     case 'dropout':
-      return { type: 'dropout', rate: layer.rate };
+      return { rate: layer.rate };
     case 'dense':
-      return { type: 'dense', units: layer.units, activation: layer.activation };
+      return { units: layer.units, activation: layer.activation };
     default:
-      return { type: layer.type };
+      return {};
   }
 }
 
-export function stackSpec(layers: readonly ImageLayer[], seed: number): { inputShape: number[]; seed: number; layers: Record<string, unknown>[] } {
-  return { inputShape: [...IMAGE_SHAPE], seed, layers: layers.map(layerSpec) };
+/**
+ * The stack as the engine's graph spec (v2): a chain from a [28, 28, 1] input, each layer named
+ * `<type>_<position>` as a Sequential names them, so the engine's messages name the layer the
+ * editor shows at that position.
+ */
+export function stackSpec(layers: readonly ImageLayer[], seed: number): Record<string, unknown> {
+  const graph: { name: string; type: string; config: Record<string, unknown>; inbound?: string[][] }[] = [
+    { name: 'input', type: 'input', config: { shape: [...IMAGE_SHAPE] } },
+  ];
+  let before = 'input';
+  layers.forEach((layer, i) => {
+    const name = `${layer.type}_${i + 1}`;
+    graph.push({ name, type: layer.type, config: layerConfig(layer), inbound: [[before]] });
+    before = name;
+  });
+  return { format: 'nnplay-graph', seed, layers: graph, inputs: ['input'], outputs: [before] };
 }
 
 function toFloats(bytes: Uint8Array, scale: number): Float32Array {
@@ -183,7 +197,7 @@ export class ImagesWorker {
       this.#post({
         type: 'inspection',
         requestId,
-        layers: (inspected?.layers ?? []).map((l) => ({ name: l.name, type: l.type, outputShape: l.outputShape, params: l.params })),
+        layers: (inspected?.layers ?? []).filter((l) => l.type !== 'input').map((l) => ({ name: l.name, type: l.type, outputShape: l.outputShape, params: l.params })),
         totalParams: inspected?.totalParams ?? 0,
         error,
       });
@@ -378,6 +392,12 @@ export class ImagesWorker {
       predicted[i] = best;
       confusion[data.raw.test.labels[i] * k + best]++;
     }
+    const classAccuracy = new Float32Array(k);
+    for (let t = 0; t < k; t++) {
+      let total = 0;
+      for (let c = 0; c < k; c++) total += confusion[t * k + c];
+      classAccuracy[t] = total > 0 ? confusion[t * k + t] / total : NaN;
+    }
     this.#post(
       {
         type: 'evaluation',
@@ -391,9 +411,10 @@ export class ImagesWorker {
           testAccuracy: logs.acc ?? NaN,
           predicted,
           confusion,
+          classAccuracy,
         },
       },
-      [predicted.buffer, confusion.buffer],
+      [predicted.buffer, confusion.buffer, classAccuracy.buffer],
     );
     if (!Number.isFinite(trainLoss)) {
       this.#training = false;
@@ -434,10 +455,12 @@ export class ImagesWorker {
       session.freeDataset(id);
     }
     const probabilities = nodes[nodes.length - 1].values.slice();
+    let predicted = 0;
+    for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[predicted]) predicted = c;
     const snapshot: InsideSnapshot = { image: image.slice(), classNames: [...data.raw.classNames], nodes, firstConvKernel: this.#firstConvKernel(session) };
     const transfer = [probabilities.buffer, snapshot.image.buffer, ...nodes.map((p) => p.values.buffer)];
     if (snapshot.firstConvKernel) transfer.push(snapshot.firstConvKernel.values.buffer);
-    this.#post({ type: 'inside', requestId, generation: this.#generation, probabilities, snapshot }, transfer);
+    this.#post({ type: 'inside', requestId, generation: this.#generation, probabilities, predicted, snapshot }, transfer);
   }
 
   /** The first conv layer's kernel [kh, kw, inC, outC], read again only after training moved. */
