@@ -944,6 +944,7 @@ export class ImagesApp {
     const k = this.classNames.length;
     const table = this.ui['confusion-matrix'] as HTMLTableElement;
     const caption = table.caption;
+    table.hidden = !e || k === 0;
     if (!e || k === 0) {
       table.replaceChildren(...(caption ? [caption] : []));
       this.ui['class-accuracy'].replaceChildren();

@@ -80,8 +80,9 @@ const MARKUP = `
 
   <section class="panel evaluation-panel" aria-label="Evaluation" data-control="evaluation">
     <h2>Evaluation <span class="caption">test set, after each epoch</span></h2>
+    <p class="hint">Train an epoch to see the confusion matrix, the accuracy per class and every test image's prediction.</p>
     <div class="matrix-scroll">
-      <table id="@confusion-matrix" class="confusion"><caption>Confusion matrix: rows true class, columns predicted. Choose a cell to see its images.</caption></table>
+      <table id="@confusion-matrix" class="confusion" hidden><caption>Confusion matrix: rows true class, columns predicted. Choose a cell to see its images.</caption></table>
     </div>
     <div id="@class-accuracy" class="bars"></div>
     <div class="grid-head">
