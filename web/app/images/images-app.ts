@@ -108,11 +108,12 @@ export class ImagesApp {
 
   // The chosen image (inside view, probabilities) and the drawing.
   private chosen: ImageSource | null = null;
+  // Look requests: at most one in flight per purpose (the chosen image, the drawing's
+  // prediction); a wish made meanwhile is sent when the reply arrives, with the latest input.
   private lookRequest = 0;
-  private lookInFlight: number | null = null;
-  private lookWanted = false;
-  private lastLook = 0;
-  private drawingRequest = -1;
+  private readonly looks = new Map<number, { chosen: boolean; drawing: boolean }>();
+  private inFlight = { chosen: false, drawing: false };
+  private wanted = { chosen: false, drawing: false };
   private drawing = false;
   private drawingDirty = false;
   private drawnImage: Float32Array | null = null;
@@ -650,12 +651,16 @@ export class ImagesApp {
   }
 
   private setTraining(next: boolean): void {
-    if (next && (!this.loadedDataset || !this.stackFits() || this.buildKey() !== this.builtKey)) {
-      if (this.buildTimer === null && this.loadedDataset && this.stackFits()) this.build();
-      else if (!this.stackFits()) {
-        this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
-        return;
-      } else return;
+    if (next && !this.stackFits()) {
+      this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
+      return;
+    }
+    if (next && !this.loadedDataset) return;
+    if (next && this.buildKey() !== this.builtKey) {
+      // An edit is waiting for its rebuild: build now, then train the new model.
+      if (this.buildTimer) clearTimeout(this.buildTimer);
+      this.buildTimer = null;
+      this.build();
     }
     if (next && this.completedEpochs >= this.epochTarget) {
       // Done: Train runs the number of epochs again, continuing from these weights.
@@ -724,8 +729,8 @@ export class ImagesApp {
         break;
       case 'built':
         if (m.generation !== this._generation) return;
-        if (this.chosen) this.look();
-        else if (this.drawnImage) this.lookAtDrawing();
+        this.look();
+        this.predictDrawing();
         break;
       case 'progress':
         if (m.generation !== this._generation) return;
@@ -746,31 +751,34 @@ export class ImagesApp {
         this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
         this.markDirty('evaluation');
         this.markDirty('grid');
-        if (this.chosen) this.look();
-        if (this.drawnImage && this.chosen?.kind !== 'drawing') this.lookAtDrawing();
+        this.look();
+        this.predictDrawing();
         break;
       }
-      case 'inside':
-        if (m.requestId === this.lookInFlight) this.lookInFlight = null;
-        if (m.generation !== this._generation) break;
-        if (m.requestId === this.drawingRequest) this.showDrawingPrediction(m.probabilities, m.predicted);
-        if (this.chosen && m.requestId >= this.lastShownLook) {
-          this.lastShownLook = m.requestId;
-          this.showChosen(m.probabilities, m.predicted);
-          this.inside.update(m.snapshot);
+      case 'inside': {
+        const purpose = this.looks.get(m.requestId);
+        this.looks.delete(m.requestId);
+        if (!purpose) break;
+        if (purpose.chosen) this.inFlight.chosen = false;
+        if (purpose.drawing) this.inFlight.drawing = false;
+        if (m.generation === this._generation) {
+          if (purpose.drawing) this.showDrawingPrediction(m.probabilities, m.predicted);
+          if (purpose.chosen && this.chosen) {
+            this.showChosen(m.probabilities, m.predicted);
+            this.inside.update(m.snapshot);
+          }
         }
-        if (this.lookWanted) {
-          this.lookWanted = false;
-          this.look();
-        }
+        this.sendWanted();
         break;
+      }
       case 'error':
         if (m.where === 'data') {
           this.el<HTMLProgressElement>('data-progress').hidden = true;
           this.ui['data-status'].textContent = `Could not load ${DATASET_LABELS[this._state.dataset]}.`;
           this.showMessage(`Could not load ${DATASET_LABELS[this._state.dataset]}: ${sentence(m.message)} Your stack and settings are kept; choose another dataset or reload to try again.`);
         } else if (m.where === 'look') {
-          this.lookInFlight = null;
+          this.looks.clear();
+          this.inFlight = { chosen: false, drawing: false };
         } else {
           this._training = false;
           this.updateTrainButton();
@@ -781,7 +789,6 @@ export class ImagesApp {
   }
 
   private progressLoss = NaN;
-  private lastShownLook = 0;
 
   // ---------------------------------------------------------------- the chosen image
 
@@ -790,24 +797,45 @@ export class ImagesApp {
     this.look();
   }
 
-  /** Asks for the chosen image's snapshot: one request in flight, the latest wish wins. */
+  /** Asks for the chosen image's snapshot (the drawing's prediction too when it is the drawing). */
   private look(): void {
-    if (!this.chosen || !this.builtKey) return;
-    if (this.lookInFlight !== null) {
-      this.lookWanted = true;
+    if (this.chosen) this.request({ chosen: true, drawing: this.chosen.kind === 'drawing' });
+  }
+
+  /** Asks for the drawing's probabilities. */
+  private predictDrawing(): void {
+    if (!this.drawnImage) return;
+    if (this.chosen?.kind === 'drawing') this.look();
+    else this.request({ chosen: false, drawing: true });
+  }
+
+  private request(purpose: { chosen: boolean; drawing: boolean }): void {
+    if (!this.builtKey) return;
+    if ((purpose.chosen && this.inFlight.chosen) || (purpose.drawing && this.inFlight.drawing)) {
+      if (purpose.chosen) this.wanted.chosen = true;
+      if (purpose.drawing) this.wanted.drawing = true;
       return;
     }
-    this.lastLook = performance.now();
+    const source: ImageSource | null = purpose.chosen
+      ? this.chosen?.kind === 'drawing'
+        ? { kind: 'drawing', image: this.chosen.image.slice() }
+        : this.chosen
+      : this.drawnImage
+        ? { kind: 'drawing', image: this.drawnImage.slice() }
+        : null;
+    if (!source) return;
     this.lookRequest++;
-    this.lookInFlight = this.lookRequest;
-    if (this.chosen.kind === 'drawing') this.drawingRequest = this.lookRequest;
-    const source: ImageSource = this.chosen.kind === 'drawing' ? { kind: 'drawing', image: this.chosen.image.slice() } : this.chosen;
+    this.looks.set(this.lookRequest, purpose);
+    if (purpose.chosen) this.inFlight.chosen = true;
+    if (purpose.drawing) this.inFlight.drawing = true;
     this.client.send({ type: 'look', requestId: this.lookRequest, source });
   }
 
-  private lookAtDrawing(): void {
-    if (!this.drawnImage) return;
-    this.choose({ kind: 'drawing', image: this.drawnImage });
+  private sendWanted(): void {
+    const { chosen, drawing } = this.wanted;
+    this.wanted = { chosen: false, drawing: false };
+    if (chosen) this.look();
+    if (drawing) this.predictDrawing();
   }
 
   private showChosen(probabilities: Float32Array, predicted: number): void {
@@ -905,7 +933,9 @@ export class ImagesApp {
     const ink = new Float32Array(width * height);
     for (let i = 0; i < ink.length; i++) ink[i] = data[4 * i + 3] / 255;
     this.drawnImage = preprocessDigit(ink, width, height);
-    this.lookAtDrawing();
+    // The drawing becomes the chosen image: the inside view follows the pen.
+    this.chosen = { kind: 'drawing', image: this.drawnImage };
+    this.look();
   }
 
   // ---------------------------------------------------------------- drawing the views
