@@ -434,7 +434,8 @@ export class ImagesWorker {
   #look(requestId: number, source: ImageSource): void {
     const session = this.#session;
     const data = this.#current;
-    if (!session || !data) return;
+    // Answered even so: the page waits for a reply before it asks again.
+    if (!session || !data) throw new Error('there is no model yet to look at an image with');
     let image: Float32Array;
     if (source.kind === 'test') {
       if (!Number.isInteger(source.index) || source.index < 0 || source.index >= data.raw.test.n) {

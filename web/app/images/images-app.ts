@@ -53,7 +53,7 @@ const LAYER_LABELS: Record<ImageLayerType, string> = {
   dense: 'Dense',
 };
 // Test images shown in the grid at once.
-const GRID_MAX = 120;
+const GRID_MAX = 64;
 // The inside view and the chosen image's probabilities are refreshed this often while training.
 const LOOK_MS = 100;
 // A stack edit rebuilds the model after this pause (typing "128" is one edit, not three).
@@ -105,6 +105,7 @@ export class ImagesApp {
   private evaluation: ImageEvaluation | null = null;
   private _evaluations = 0;
   private filter: GridFilter = { kind: 'all' };
+  private gridIndices: number[] = [];
 
   // The chosen image (inside view, probabilities) and the drawing.
   private chosen: ImageSource | null = null;
@@ -120,6 +121,7 @@ export class ImagesApp {
   private lastPoint: { x: number; y: number } | null = null;
 
   private frameRequest: number | null = null;
+  private readonly _drawStats = { count: 0, totalMs: 0, maxMs: 0, parts: {} as Record<string, number> };
   private dirty = { progress: false, evaluation: false, grid: false };
   private lookTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -190,6 +192,11 @@ export class ImagesApp {
   /** The loaded dataset's test size and class names (0 and [] before it is loaded). */
   get testSize(): number {
     return this.loadedDataset ? this.numTest : 0;
+  }
+
+  /** Main-thread cost of the frames drawn: count, total and longest, and the longest per part. */
+  get drawStats(): { count: number; totalMs: number; maxMs: number; parts: Record<string, number> } {
+    return structuredClone(this._drawStats);
   }
 
   get classes(): string[] {
@@ -719,6 +726,7 @@ export class ImagesApp {
         this.numTest = m.numTest;
         this.builtKey = '';
         this.filter = { kind: 'all' };
+        this.gridIndices = [];
         this.fillGridFilter();
         this.el<HTMLProgressElement>('data-progress').hidden = true;
         this.ui['data-status'].textContent = `${DATASET_LABELS[m.dataset]}: ${m.numTrain.toLocaleString('en-US')} training and ${m.numTest.toLocaleString('en-US')} test images.`;
@@ -952,13 +960,26 @@ export class ImagesApp {
 
   private frame(): void {
     this.frameRequest = null;
-    if (this.drawingDirty) this.sampleDrawing();
-    this.lossChart.draw();
-    this.accuracyChart.draw();
-    if (this.dirty.progress) this.drawProgress();
-    if (this.dirty.evaluation) this.drawEvaluation();
-    if (this.dirty.grid) this.drawGrid();
+    const t0 = performance.now();
+    const timed = (part: string, fn: () => void) => {
+      const t = performance.now();
+      fn();
+      const ms = performance.now() - t;
+      this._drawStats.parts[part] = Math.max(this._drawStats.parts[part] ?? 0, ms);
+    };
+    if (this.drawingDirty) timed('drawing', () => this.sampleDrawing());
+    timed('charts', () => {
+      this.lossChart.draw();
+      this.accuracyChart.draw();
+    });
+    if (this.dirty.progress) timed('progress', () => this.drawProgress());
+    if (this.dirty.evaluation) timed('evaluation', () => this.drawEvaluation());
+    if (this.dirty.grid) timed('grid', () => this.drawGrid());
     this.dirty = { progress: false, evaluation: false, grid: false };
+    const ms = performance.now() - t0;
+    this._drawStats.count++;
+    this._drawStats.totalMs += ms;
+    this._drawStats.maxMs = Math.max(this._drawStats.maxMs, ms);
   }
 
   private drawProgress(): void {
@@ -1043,6 +1064,7 @@ export class ImagesApp {
     const labels = this.testLabels;
     if (!images || !labels) {
       grid.replaceChildren();
+      this.gridIndices = [];
       this.ui['grid-note'].textContent = '';
       return;
     }
@@ -1058,29 +1080,39 @@ export class ImagesApp {
       if (picked.length < GRID_MAX) picked.push(i);
     }
     this.ui['grid-note'].textContent = predicted || f.kind === 'all' ? `${matching.toLocaleString('en-US')} images${matching > picked.length ? `, the first ${picked.length} shown` : ''}` : 'after the first epoch';
-    const doc = this.doc;
-    const signal = this.listeners.signal;
     const name = (k: number) => this.classNames[k] ?? String(k);
-    grid.replaceChildren(
-      ...picked.map((i) => {
-        const b = doc.createElement('button');
-        b.type = 'button';
-        b.className = 'thumb';
-        const p = predicted ? predicted[i] : -1;
-        const wrong = p >= 0 && p !== labels[i];
-        b.classList.toggle('wrong', wrong);
-        b.setAttribute('aria-label', `Test image ${i + 1}: true ${name(labels[i])}${p >= 0 ? `, predicted ${name(p)}${wrong ? ' (wrong)' : ''}` : ''}`);
-        const canvas = doc.createElement('canvas');
-        canvas.width = 28;
-        canvas.height = 28;
-        paintDigit(canvas, images, i);
-        const cap = doc.createElement('span');
-        cap.textContent = p >= 0 ? name(p) : name(labels[i]);
-        b.append(canvas, cap);
-        b.addEventListener('click', () => this.choose({ kind: 'test', index: i }), { signal });
-        return b;
-      }),
-    );
+    // The same images as last time (every epoch, unless the filter changed): only their labels
+    // change, so the canvases stay (making a hundred canvas contexts is what costs).
+    const same = picked.length === this.gridIndices.length && picked.every((v, j) => v === this.gridIndices[j]);
+    if (!same) {
+      const doc = this.doc;
+      const signal = this.listeners.signal;
+      this.gridIndices = picked;
+      grid.replaceChildren(
+        ...picked.map((i) => {
+          const b = doc.createElement('button');
+          b.type = 'button';
+          b.className = 'thumb';
+          const canvas = doc.createElement('canvas');
+          canvas.width = 28;
+          canvas.height = 28;
+          paintDigit(canvas, images, i);
+          b.append(canvas, doc.createElement('span'));
+          b.addEventListener('click', () => this.choose({ kind: 'test', index: i }), { signal });
+          return b;
+        }),
+      );
+    }
+    const buttons = grid.children;
+    picked.forEach((i, j) => {
+      const b = buttons[j] as HTMLElement;
+      const p = predicted ? predicted[i] : -1;
+      const wrong = p >= 0 && p !== labels[i];
+      b.classList.toggle('wrong', wrong);
+      b.setAttribute('aria-label', `Test image ${i + 1}: true ${name(labels[i])}${p >= 0 ? `, predicted ${name(p)}${wrong ? ' (wrong)' : ''}` : ''}`);
+      const cap = b.lastElementChild;
+      if (cap) cap.textContent = p >= 0 ? name(p) : name(labels[i]);
+    });
   }
 
   // ---------------------------------------------------------------- messages

@@ -70,7 +70,7 @@ const MARKUP = `
 
   <section class="panel draw-panel" aria-label="Draw a digit" data-control="draw">
     <h2>Draw</h2>
-    <canvas id="@draw" width="280" height="280" aria-label="Drawing area: draw a digit with mouse, pen or finger"></canvas>
+    <canvas id="@draw" width="140" height="140" aria-label="Drawing area: draw a digit with mouse, pen or finger"></canvas>
     <div class="draw-row">
       <div>Prediction <output id="@draw-prediction">–</output></div>
       <button type="button" id="@draw-clear" class="text-button">Clear</button>
