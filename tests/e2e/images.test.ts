@@ -6,7 +6,7 @@
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { usePlayground } from './fixture';
+import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -115,6 +115,13 @@ describe('Images mode', () => {
     console.log(`[e2e images] frames ${JSON.stringify(drawStats)}`);
     console.log(`[e2e images] accuracy after 1 epoch ${(accuracy * 100).toFixed(2)}%, drawn 1 predicted ${prediction}, long tasks while training ${JSON.stringify(longTasks)}`);
     expect(prediction).toBe('1');
+    if (process.env.NNPLAY_SCREENSHOT) {
+      await page.locator('#test-grid .thumb').nth(1).click();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.mouse.move(5, 5);
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${repo}docs/screenshot-images.png`, fullPage: true });
+    }
     // Training never blocks the page (the budget is 50 ms; the loaded 2-core machine gets slack).
     expect(longTasks.filter((t) => t.duration > 200)).toEqual([]);
     expect(errorsOf(page)).toEqual([]);
