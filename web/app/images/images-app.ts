@@ -152,7 +152,7 @@ export class ImagesApp {
       yRange: [0, 1],
       format: (v) => `${(v * 100).toFixed(2)}%`,
     });
-    this.inside = new InsideHost(this.ui.inside);
+    this.inside = new InsideHost(this.ui['inside-view']);
     this.client = new ImagesClient((m) => this.onWorkerMessage(m));
 
     this.fillControls();

@@ -8,7 +8,7 @@ export const IMAGES_PART_NAMES = [
   'data-progress', 'layers', 'add-type', 'add-layer', 'total-params', 'stack-error', 'train-loss', 'test-loss',
   'train-accuracy', 'test-accuracy', 'loss-chart', 'accuracy-chart', 'confusion-matrix', 'class-accuracy',
   'grid-filter', 'grid-note', 'test-grid', 'chosen', 'chosen-title', 'chosen-probabilities', 'draw', 'draw-clear',
-  'draw-prediction', 'draw-probabilities', 'inside', 'engine-info',
+  'draw-prediction', 'draw-probabilities', 'inside', 'inside-view', 'engine-info',
 ] as const;
 export type ImagesPartName = (typeof IMAGES_PART_NAMES)[number];
 
@@ -96,7 +96,10 @@ const MARKUP = `
     </div>
   </section>
 
-  <section id="@inside" class="panel inside-panel" aria-label="Inside the network" data-control="inside"></section>
+  <section id="@inside" class="panel inside-panel" aria-label="Inside the network" data-control="inside">
+    <h2>Inside the network <span class="caption">the chosen test image or your drawing, live while training</span></h2>
+    <div id="@inside-view"></div>
+  </section>
 </div>
 <p id="@engine-info" class="hint engine-info"></p>
 `;

@@ -23,7 +23,7 @@ export class InsideHost {
     if (!load) {
       const p = container.ownerDocument.createElement('p');
       p.className = 'hint';
-      p.textContent = 'Inside the network: this build has no inside view.';
+      p.textContent = 'This build has no inside view (web/app/images/inside-view.ts).';
       container.replaceChildren(p);
       return;
     }
