@@ -170,7 +170,8 @@ describe('InsideView on the Keras MNIST CNN', () => {
 
     // Timings (printed, not asserted): the DOM build, a repaint with every map shown (32 of
     // 26×26 and 32 of 13×13), the library's predict + weights here on the main thread.
-    for (const button of await page.locator('.nn-inside-more[aria-expanded="false"]').all()) await button.click();
+    const closed = page.locator('.nn-inside-more[aria-expanded="false"]');
+    while ((await closed.count()) > 0) await closed.first().click();
     expect(await page.locator('.nn-inside-maps canvas:not([hidden])').count()).toBe(64);
     const timing = await page.evaluate(async () => {
       const t = await (window as unknown as InsideWindow).nnplayInside;
