@@ -204,31 +204,40 @@ function shapeText(shape: readonly number[]): string {
   return shape.join(' × ');
 }
 
+/** What a TileGrid shows: `count` tiles of width×height values, `cap` of them until opened. */
+interface GridSpec {
+  count: number;
+  cap: number;
+  width: number;
+  height: number;
+  /** On-screen size of a tile's longer side, in CSS px (rounded down to a whole zoom). */
+  displayPx: number;
+  /** The aria-label of tile i. */
+  label: (i: number) => string;
+  /** What the tiles are, for the button's label: "feature maps of conv2d_1". */
+  what: string;
+  /** Opened by the user before (the grid of the same layer in the previous model). */
+  expanded: boolean;
+  /** After the button: the host repaints (the newly shown tiles need values). */
+  onToggle: (expanded: boolean) => void;
+}
+
 /** A capped grid of same-sized tiles (feature maps, filters) with a "+N more" toggle. */
 class TileGrid {
   readonly element: HTMLElement;
+  readonly #spec: GridSpec;
   readonly #tiles: Tile[] = [];
   readonly #button: HTMLButtonElement | null = null;
   #expanded: boolean;
 
-  constructor(
-    parent: HTMLElement,
-    private readonly count: number,
-    private readonly cap: number,
-    private readonly width: number,
-    private readonly height: number,
-    private readonly displayPx: number,
-    private readonly label: (i: number) => string,
-    expanded: boolean,
-    what: string,
-    onToggle: (expanded: boolean) => void,
-  ) {
+  constructor(parent: HTMLElement, spec: GridSpec) {
+    this.#spec = spec;
     this.element = document.createElement('div');
     this.element.className = 'nn-inside-tiles';
     parent.append(this.element);
-    this.#expanded = expanded || count <= cap;
+    this.#expanded = spec.expanded || spec.count <= spec.cap;
     this.#grow();
-    if (count > cap) {
+    if (spec.count > spec.cap) {
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'nn-inside-more';
@@ -236,22 +245,23 @@ class TileGrid {
         this.#expanded = !this.#expanded;
         this.#grow();
         this.#sync();
-        onToggle(this.#expanded);
+        spec.onToggle(this.#expanded);
       });
       this.#button = button;
       this.element.after(button);
-      button.dataset.what = what;
       this.#sync();
     }
   }
 
   get shown(): number {
-    return this.#expanded ? this.count : Math.min(this.count, this.cap);
+    const { count, cap } = this.#spec;
+    return this.#expanded ? count : Math.min(count, cap);
   }
 
   #grow(): void {
+    const { width, height, displayPx, label } = this.#spec;
     while (this.#tiles.length < this.shown) {
-      const tile = new Tile(this.width, this.height, this.displayPx, this.label(this.#tiles.length));
+      const tile = new Tile(width, height, displayPx, label(this.#tiles.length));
       this.#tiles.push(tile);
       this.element.append(tile.canvas);
     }
@@ -261,17 +271,17 @@ class TileGrid {
     this.#tiles.forEach((t, i) => (t.canvas.hidden = i >= this.shown));
     const button = this.#button;
     if (!button) return;
-    const more = this.count - this.cap;
-    const what = button.dataset.what ?? '';
+    const { count, cap, what } = this.#spec;
+    const more = count - cap;
     button.textContent = this.#expanded ? 'Show fewer' : `+${more} more`;
     button.setAttribute('aria-expanded', String(this.#expanded));
-    button.setAttribute('aria-label', this.#expanded ? `Show only the first ${this.cap} ${what}` : `Show ${more} more ${what} (all ${this.count})`);
+    button.setAttribute('aria-label', this.#expanded ? `Show only the first ${cap} ${what}` : `Show ${more} more ${what} (all ${count})`);
   }
 
   /** Paints tile t from values[offsetOf(t) + i * stride] for its width*height pixels. */
   paint(values: Float32Array, offsetOf: (t: number) => number, stride: number, s: Scale): void {
     const n = this.shown;
-    const size = this.width * this.height;
+    const size = this.#spec.width * this.#spec.height;
     for (let t = 0; t < n; t++) this.#tiles[t].paint(values, offsetOf(t), stride, size, s);
   }
 }
@@ -312,21 +322,20 @@ class MapsSection implements Section {
     caption.append(`${c} feature map${c === 1 ? '' : 's'} of ${h} × ${w}; `, this.#legend.element);
     section.append(caption);
     const key = `maps:${name}`;
-    this.#grid = new TileGrid(
-      section,
-      c,
+    this.#grid = new TileGrid(section, {
+      count: c,
       cap,
-      w,
-      h,
-      MAP_PX,
-      (i) => `${name}, feature map ${i + 1} of ${c} (${h} by ${w})`,
-      expanded.get(key) ?? false,
-      `feature maps of ${name}`,
-      (open) => {
+      width: w,
+      height: h,
+      displayPx: MAP_PX,
+      label: (i) => `${name}, feature map ${i + 1} of ${c} (${h} by ${w})`,
+      what: `feature maps of ${name}`,
+      expanded: expanded.get(key) ?? false,
+      onToggle: (open) => {
         expanded.set(key, open);
         repaint();
       },
-    );
+    });
   }
   paint(s: InsideSnapshot): void {
     const values = s.nodes[this.index].values;
@@ -351,21 +360,20 @@ class FiltersSection implements Section {
     caption.append(`${outC} filter${outC === 1 ? '' : 's'} of ${kh} × ${kw}${how}; `, this.#legend.element);
     section.append(caption);
     this.#mean = inC === 1 ? null : new Float32Array(kh * kw * outC);
-    this.#grid = new TileGrid(
-      section,
-      outC,
+    this.#grid = new TileGrid(section, {
+      count: outC,
       cap,
-      kw,
-      kh,
-      FILTER_PX,
-      (i) => `${layerName}, filter ${i + 1} of ${outC} (${kh} by ${kw}${inC === 1 ? '' : `, mean of ${inC} input channels`})`,
-      expanded.get('filters') ?? false,
-      `filters of ${layerName}`,
-      (open) => {
+      width: kw,
+      height: kh,
+      displayPx: FILTER_PX,
+      label: (i) => `${layerName}, filter ${i + 1} of ${outC} (${kh} by ${kw}${inC === 1 ? '' : `, mean of ${inC} input channels`})`,
+      what: `filters of ${layerName}`,
+      expanded: expanded.get('filters') ?? false,
+      onToggle: (open) => {
         expanded.set('filters', open);
         repaint();
       },
-    );
+    });
   }
   paint(s: InsideSnapshot): void {
     const kernel = s.firstConvKernel;
