@@ -64,6 +64,11 @@ describe('Images mode', () => {
     expect(testSize).toBeGreaterThan(0);
     expect(classes).toHaveLength(10);
 
+    // Choose a test image first: the inside view follows it while training.
+    await page.locator('#test-grid .thumb').first().click();
+    await expect.poll(() => page.locator('#inside-view .nn-inside canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    const insideBefore = await page.evaluate(() => (window as unknown as { nnplay: { insideUpdates: number } }).nnplay.insideUpdates);
+
     const startedAt = await page.evaluate(() => performance.now());
     await train.click();
     await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 1, null, { timeout: 90_000 });
@@ -73,6 +78,9 @@ describe('Images mode', () => {
       (from) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from),
       startedAt,
     );
+
+    const insideAfter = await page.evaluate(() => (window as unknown as { nnplay: { insideUpdates: number } }).nnplay.insideUpdates);
+    expect(insideAfter - insideBefore).toBeGreaterThanOrEqual(2); // refreshed while training, not only at the end
 
     const rows = await page.locator('#confusion-matrix tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent))),

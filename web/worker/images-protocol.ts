@@ -77,7 +77,8 @@ export interface ImageEvaluation {
   classAccuracy: Float32Array;
 }
 
-/** What the inside view draws (web/app/images/inside-view.ts). */
+/** What the inside view draws (web/app/images/inside-view.ts takes exactly this shape; the page
+ *  passes it on as it arrives, type-checked there). */
 export interface InsideSnapshot {
   image: Float32Array; // 784 values 0..1
   classNames: string[];

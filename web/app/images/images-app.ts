@@ -10,14 +10,14 @@
 import { preprocessDigit } from 'nnplay';
 import { ImagesClient } from '../../worker/images-client';
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
-import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InspectedImageLayer } from '../../worker/images-protocol';
+import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
 import { memoryStateSource } from '../state-source';
 import type { StateSource } from '../state-source';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
 import type { ImagesPartName } from './images-markup';
-import { InsideHost } from './inside-host';
+import { InsideView } from './inside-view';
 import {
   DATASET_LABELS,
   LAYER_LIMITS,
@@ -74,7 +74,7 @@ export class ImagesApp {
   private readonly client: ImagesClient;
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
-  private readonly inside: InsideHost;
+  private readonly inside: InsideView;
 
   private _state: ImagesState;
   private hidden: Set<ImagesHideable>;
@@ -152,7 +152,7 @@ export class ImagesApp {
       yRange: [0, 1],
       format: (v) => `${(v * 100).toFixed(2)}%`,
     });
-    this.inside = new InsideHost(this.ui['inside-view']);
+    this.inside = new InsideView(this.ui['inside-view'], { headingLevel: 3 });
     this.client = new ImagesClient((m) => this.onWorkerMessage(m));
 
     this.fillControls();
@@ -192,6 +192,11 @@ export class ImagesApp {
   /** The loaded dataset's test size and class names (0 and [] before it is loaded). */
   get testSize(): number {
     return this.loadedDataset ? this.numTest : 0;
+  }
+
+  /** Snapshots passed to the inside view so far. */
+  get insideUpdates(): number {
+    return this._insideUpdates;
   }
 
   /** Main-thread cost of the frames drawn: count, total and longest, and the longest per part. */
@@ -770,11 +775,10 @@ export class ImagesApp {
         if (purpose.chosen) this.inFlight.chosen = false;
         if (purpose.drawing) this.inFlight.drawing = false;
         if (m.generation === this._generation) {
-          if (purpose.drawing) this.showDrawingPrediction(m.probabilities, m.predicted);
-          if (purpose.chosen && this.chosen) {
-            this.showChosen(m.probabilities, m.predicted);
-            this.inside.update(m.snapshot);
-          }
+          // Drawn in the next frame; a newer reply before it replaces this one.
+          if (purpose.drawing) this.pendingDrawing = { probabilities: m.probabilities, predicted: m.predicted };
+          if (purpose.chosen && this.chosen) this.pendingChosen = { probabilities: m.probabilities, predicted: m.predicted, snapshot: m.snapshot };
+          this.scheduleFrame();
         }
         this.sendWanted();
         break;
@@ -797,6 +801,9 @@ export class ImagesApp {
   }
 
   private progressLoss = NaN;
+  private pendingDrawing: { probabilities: Float32Array; predicted: number } | null = null;
+  private pendingChosen: { probabilities: Float32Array; predicted: number; snapshot: InsideSnapshot } | null = null;
+  private _insideUpdates = 0;
 
   // ---------------------------------------------------------------- the chosen image
 
@@ -923,6 +930,7 @@ export class ImagesApp {
     const canvas = this.el<HTMLCanvasElement>('draw');
     canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
     this.drawnImage = null;
+    this.pendingDrawing = null;
     this.ui['draw-prediction'].textContent = '–';
     this.ui['draw-probabilities'].replaceChildren();
     if (this.chosen?.kind === 'drawing') {
@@ -975,6 +983,18 @@ export class ImagesApp {
     if (this.dirty.progress) timed('progress', () => this.drawProgress());
     if (this.dirty.evaluation) timed('evaluation', () => this.drawEvaluation());
     if (this.dirty.grid) timed('grid', () => this.drawGrid());
+    const drawingReply = this.pendingDrawing;
+    this.pendingDrawing = null;
+    if (drawingReply) timed('drawing', () => this.showDrawingPrediction(drawingReply.probabilities, drawingReply.predicted));
+    const chosenReply = this.pendingChosen;
+    this.pendingChosen = null;
+    if (chosenReply && this.chosen) {
+      timed('inside', () => {
+        this.showChosen(chosenReply.probabilities, chosenReply.predicted);
+        this.inside.update(chosenReply.snapshot);
+      });
+      this._insideUpdates++;
+    }
     this.dirty = { progress: false, evaluation: false, grid: false };
     const ms = performance.now() - t0;
     this._drawStats.count++;
