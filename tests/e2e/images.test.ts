@@ -171,16 +171,32 @@ describe('Images mode', () => {
     expect(errorsOf(again)).toEqual([]);
   });
 
-  it('a missing dataset asset is reported by name and the editor stays usable', async () => {
+  it('a missing or corrupt dataset asset is reported by file name; the editor and the stack stay', async () => {
     const page = await app.browser.context.newPage();
     pages.push(page);
     await page.route(/\.(bin|idx|gz|nnds|dat)(\?.*)?$/, (route) => route.fulfill({ status: 404, body: 'not found' }));
     await page.goto(`${app.server.url}#mode=images&dataset=fashion-quick&preset=cnn`);
     const message = page.locator('#message');
     await message.waitFor({ state: 'visible', timeout: 60_000 });
-    expect(await message.textContent()).toMatch(/Could not load Fashion-MNIST/);
+    const text = await page.locator('#message-text').textContent();
+    console.log(`[e2e images] missing asset: ${text}`);
+    expect(text).toMatch(/Could not load Fashion-MNIST/);
+    expect(text).toMatch(/fashion-mnist-[a-z-]+\.idx\d-ubyte\.gz/);
     await expect.poll(() => page.locator('#layers > li').nth(0).locator('.layer-shape').textContent()).toBe('→ [26, 26, 32]');
     expect(await page.evaluate(() => location.hash)).toContain('preset=cnn');
+
+    // A corrupt asset (bytes that are not the file): the file is named, the stack is kept.
+    const corrupt = await app.browser.context.newPage();
+    pages.push(corrupt);
+    await corrupt.route(/mnist-test-labels[^/]*\.gz(\?.*)?$/, (route) => route.fulfill({ status: 200, body: Buffer.from('not a gzip file at all') }));
+    await corrupt.goto(`${app.server.url}#mode=images&dataset=mnist&layers=flatten,dense:32:relu,dense:10:softmax`);
+    const corruptMessage = corrupt.locator('#message');
+    await corruptMessage.waitFor({ state: 'visible', timeout: 60_000 });
+    const corruptText = await corrupt.locator('#message-text').textContent();
+    console.log(`[e2e images] corrupt asset: ${corruptText}`);
+    expect(corruptText).toMatch(/^Could not load MNIST digits: .*mnist-test-labels\.idx1-ubyte/);
+    expect((await hooks(corrupt)).state.layers.map((l) => l.type)).toEqual(['flatten', 'dense', 'dense']);
+    expect(await corrupt.evaluate(() => location.hash)).toContain('layers=flatten,dense:32:relu,dense:10:softmax');
   });
 
   it('switches modes and leaves the 2-D hash as it was', async () => {

@@ -29,14 +29,11 @@ interface Port {
   postMessage(message: unknown, options: { transfer: Transferable[] }): void;
 }
 
-/** A loaded dataset as the worker keeps it: float inputs for the engine, raw pixels to draw. */
+/** A loaded dataset as the worker keeps it: the raw pixels, loaded into each model's session
+ *  as bytes (the engine makes the floats) and drawn by the page. */
 interface Data {
   name: ImageDatasetName;
   raw: ImageData;
-  trainX: Float32Array;
-  trainY: Float32Array;
-  testX: Float32Array;
-  testY: Float32Array;
 }
 
 /** The engine's config keys for one editor layer (only the keys its type reads). */
@@ -72,12 +69,6 @@ export function stackSpec(layers: readonly ImageLayer[], seed: number): Record<s
     before = name;
   });
   return { format: 'nnplay-graph', seed, layers: graph, inputs: ['input'], outputs: [before] };
-}
-
-function toFloats(bytes: Uint8Array, scale: number): Float32Array {
-  const out = new Float32Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] * scale;
-  return out;
 }
 
 function message(e: unknown): string {
@@ -250,17 +241,10 @@ export class ImagesWorker {
       raw = await loadImageData(name, (loaded, total) => this.#post({ type: 'loadProgress', dataset: name, loaded, total }));
     } catch (e) {
       if (this.#loading === name) this.#loading = null;
-      this.#post({ type: 'error', message: message(e), where: 'data' });
+      this.#post({ type: 'error', message: message(e).replace(/^datasets[^:]*: /, ''), where: 'data' });
       return;
     }
-    const data: Data = {
-      name,
-      raw,
-      trainX: toFloats(raw.train.images, 1 / 255),
-      trainY: toFloats(raw.train.labels, 1),
-      testX: toFloats(raw.test.images, 1 / 255),
-      testY: toFloats(raw.test.labels, 1),
-    };
+    const data: Data = { name, raw };
     this.#data.set(name, data);
     // A later request for another dataset wins; this one stays in memory for a switch back.
     if (this.#loading === name) {
@@ -309,8 +293,10 @@ export class ImagesWorker {
     });
     const session = new TrainingSession(this.#engine, JSON.stringify(stackSpec(layers, seed)), compileJson);
     try {
-      this.#trainId = session.loadDataset({ x: data.trainX, y: data.trainY, n: data.raw.train.n, xSize: PIXELS, ySize: 1 }, 'loading the training images');
-      this.#testId = session.loadDataset({ x: data.testX, y: data.testY, n: data.raw.test.n, xSize: PIXELS, ySize: 1 }, 'loading the test images');
+      const k = data.raw.classNames.length;
+      const split = (s: ImageData['train']) => ({ images: s.images, labels: s.labels, n: s.n, height: 28, width: 28, numClasses: k });
+      this.#trainId = session.loadImages(split(data.raw.train), 'loading the training images');
+      this.#testId = session.loadImages(split(data.raw.test), 'loading the test images');
     } catch (e) {
       session.dispose();
       throw e;
@@ -441,7 +427,9 @@ export class ImagesWorker {
       if (!Number.isInteger(source.index) || source.index < 0 || source.index >= data.raw.test.n) {
         throw new Error(`test image ${source.index} does not exist; the test set has ${data.raw.test.n}`);
       }
-      image = data.testX.slice(source.index * PIXELS, (source.index + 1) * PIXELS);
+      // The image as the engine sees it: pixel / 255.
+      const pixels = data.raw.test.images.subarray(source.index * PIXELS, (source.index + 1) * PIXELS);
+      image = Float32Array.from(pixels, (p) => p / 255);
     } else {
       if (!(source.image instanceof Float32Array) || source.image.length !== PIXELS) {
         throw new Error(`a drawing must be ${PIXELS} values (28×28), got ${source.image?.length ?? 'none'}`);
