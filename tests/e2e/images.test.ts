@@ -123,16 +123,26 @@ describe('Images mode', () => {
     console.log(`[e2e images] frames ${JSON.stringify(drawStats)}`);
     console.log(`[e2e images] accuracy after 1 epoch ${(accuracy * 100).toFixed(2)}%, drawn 1 predicted ${prediction}, long tasks while training ${JSON.stringify(longTasks)}`);
     expect(prediction).toBe('1');
-    if (process.env.NNPLAY_SCREENSHOT) {
-      await page.locator('#test-grid .thumb').nth(1).click();
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.mouse.move(5, 5);
-      await page.waitForTimeout(300);
-      await page.screenshot({ path: `${repo}docs/screenshot-images.png`, fullPage: true });
-    }
-    // Training never blocks the page (the budget is 50 ms; the loaded 2-core machine gets slack).
-    expect(longTasks.filter((t) => t.duration > 200)).toEqual([]);
+
+    // Training never blocks the page (the budget is 50 ms, measured by the bench on a quiet
+    // machine; here, as in the 2-D test, a loaded 2-core machine gets slack).
+    expect(longTasks.filter((t) => t.duration > 250)).toEqual([]);
     expect(errorsOf(page)).toEqual([]);
+  });
+
+  // The README's screenshot (NNPLAY_SCREENSHOT=1): the Keras CNN after an epoch, a test image chosen.
+  it.runIf(process.env.NNPLAY_SCREENSHOT)('screenshot: the CNN preset after an epoch', async () => {
+    const page = await open('#mode=images&dataset=mnist&preset=cnn');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await page.locator('#test-grid .thumb').nth(4).click();
+    await train.click();
+    await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 1, null, { timeout: 120_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.waitForTimeout(500);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(5, 5);
+    await page.screenshot({ path: `${repo}docs/screenshot-images.png`, fullPage: true });
   });
 
   it('names the layer of a stack that does not fit, keeps the stack, and trains once it fits', async () => {

@@ -55,7 +55,7 @@ const LAYER_LABELS: Record<ImageLayerType, string> = {
 // Test images shown in the grid at once.
 const GRID_MAX = 64;
 // The inside view and the chosen image's probabilities are refreshed this often while training.
-const LOOK_MS = 100;
+const LOOK_MS = 150;
 // A stack edit rebuilds the model after this pause (typing "128" is one edit, not three).
 const BUILD_DELAY_MS = 250;
 
