@@ -609,6 +609,8 @@ export class ImagesApp {
     this.loadedDataset = null;
     this.testImages = null;
     this.evaluation = null;
+    this.markDirty('evaluation');
+    this.markDirty('grid');
     this.ui['data-status'].textContent = `Loading ${DATASET_LABELS[this._state.dataset]}…`;
     const bar = this.el<HTMLProgressElement>('data-progress');
     bar.hidden = false;
