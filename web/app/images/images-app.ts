@@ -524,7 +524,7 @@ export class ImagesApp {
       const problem = setField(layer, field, control.value);
       if (problem) {
         this.showMessage(`Layer ${index + 1} (${layer.type}): ${problem}; kept ${String(layer[field])}.`);
-        if (document.activeElement !== control) control.value = String(layer[field] ?? '');
+        if (this.doc.activeElement !== control) control.value = String(layer[field] ?? '');
         return;
       }
       this.clearMessage();
