@@ -396,6 +396,13 @@ export class ImagesApp {
       this.fillGridFilter();
       this.markDirty('grid');
     });
+    on('confusion-matrix', 'click', (e) => {
+      const b = (e.target as Element | null)?.closest?.('button');
+      if (!b || b.dataset.truth === undefined) return;
+      this.filter = { kind: 'cell', truth: Number(b.dataset.truth), predicted: Number(b.dataset.predicted) };
+      this.fillGridFilter();
+      this.markDirty('grid');
+    });
     on('draw-clear', 'click', () => this.clearDrawing());
     this.listenDrawing();
   }
@@ -1020,6 +1027,7 @@ export class ImagesApp {
     table.hidden = !e || k === 0;
     if (!e || k === 0) {
       table.replaceChildren(...(caption ? [caption] : []));
+      delete table.dataset.classes;
       this.ui['class-accuracy'].replaceChildren();
       return;
     }
@@ -1029,7 +1037,31 @@ export class ImagesApp {
     this.ui['test-accuracy'].textContent = percent(e.testAccuracy);
     this.ui['epoch-time'].textContent = `${e.seconds.toFixed(1)} s / epoch`;
 
+    // The table is built once per class list; later epochs only change its counts and colours.
+    if (table.dataset.classes !== this.classNames.join('\n')) this.buildConfusionTable(table, caption);
+    const buttons = table.querySelectorAll<HTMLButtonElement>('tbody button');
+    for (let t = 0; t < k; t++) {
+      let total = 0;
+      for (let p = 0; p < k; p++) total += e.confusion[t * k + p];
+      for (let p = 0; p < k; p++) {
+        const count = e.confusion[t * k + p];
+        const b = buttons[t * k + p];
+        if (!b) continue;
+        b.textContent = String(count);
+        b.setAttribute('aria-label', `${count} images of ${this.classNames[t]} predicted ${this.classNames[p]}`);
+        const td = b.parentElement as HTMLElement;
+        td.className = t === p ? 'right' : count > 0 ? 'wrong' : '';
+        td.style.setProperty('--share', String(total > 0 ? count / total : 0));
+      }
+    }
+    drawBars(this.ui['class-accuracy'], this.classNames.map((n) => `${n} accuracy`), e.classAccuracy, -1);
+  }
+
+  /** The confusion matrix's rows and cells (one delegated listener opens a cell's images). */
+  private buildConfusionTable(table: HTMLTableElement, caption: HTMLTableCaptionElement | null): void {
     const doc = this.doc;
+    const k = this.classNames.length;
+    table.dataset.classes = this.classNames.join('\n');
     const thead = doc.createElement('thead');
     const headRow = doc.createElement('tr');
     const corner = doc.createElement('th');
@@ -1037,34 +1069,21 @@ export class ImagesApp {
     headRow.append(corner, ...this.classNames.map((n) => th(doc, n, 'col')));
     thead.append(headRow);
     const tbody = doc.createElement('tbody');
-    const signal = this.listeners.signal;
     for (let t = 0; t < k; t++) {
       const row = doc.createElement('tr');
       row.append(th(doc, this.classNames[t], 'row'));
-      let total = 0;
-      for (let p = 0; p < k; p++) total += e.confusion[t * k + p];
       for (let p = 0; p < k; p++) {
-        const count = e.confusion[t * k + p];
         const td = doc.createElement('td');
         const b = doc.createElement('button');
         b.type = 'button';
-        b.textContent = String(count);
-        b.setAttribute('aria-label', `${count} images of ${this.classNames[t]} predicted ${this.classNames[p]}`);
-        const share = total > 0 ? count / total : 0;
-        td.className = t === p ? 'right' : count > 0 ? 'wrong' : '';
-        td.style.setProperty('--share', String(share));
-        b.addEventListener('click', () => {
-          this.filter = { kind: 'cell', truth: t, predicted: p };
-          this.fillGridFilter();
-          this.markDirty('grid');
-        }, { signal });
+        b.dataset.truth = String(t);
+        b.dataset.predicted = String(p);
         td.append(b);
         row.append(td);
       }
       tbody.append(row);
     }
     table.replaceChildren(...(caption ? [caption] : []), thead, tbody);
-    drawBars(this.ui['class-accuracy'], this.classNames.map((n) => `${n} accuracy`), e.classAccuracy, -1);
   }
 
   private fillGridFilter(): void {
