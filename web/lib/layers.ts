@@ -16,7 +16,7 @@ import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCal
 
 // The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
 // asserts that each equals the engine's table (engineTables()), so they cannot drift.
-export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
+export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'hardSigmoid'] as const;
 export type Activation = (typeof activations)[number];
 export const kernelInitializers = ['glorotUniform', 'heNormal', 'zeros', 'ones'] as const;
 export type KernelInitializer = (typeof kernelInitializers)[number];
