@@ -19,9 +19,12 @@ import {
   dropout,
   flatten,
   globalAveragePooling2d,
+  gru,
   inputLayer,
+  lstm,
   maxPooling2d,
   reshape,
+  simpleRNN,
 } from './layers';
 import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
@@ -57,6 +60,9 @@ export {
   Add,
   AveragePooling2D,
   GlobalAveragePooling2D,
+  SimpleRNN,
+  LSTM,
+  GRU,
   InputLayer,
   activations,
   kernelInitializers,
@@ -75,6 +81,9 @@ export type {
   ReshapeLayerArgs,
   ConcatenateLayerArgs,
   AveragePooling2DLayerArgs,
+  SimpleRNNLayerArgs,
+  LSTMLayerArgs,
+  GRULayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -106,6 +115,9 @@ export const layers = {
   add,
   averagePooling2d,
   globalAveragePooling2d,
+  simpleRNN,
+  lstm,
+  gru,
   inputLayer,
 };
 
