@@ -3,6 +3,7 @@
 // with bounded length and depth) and what is allowed, because they surface verbatim as JS Errors.
 #include "nn/registry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -362,6 +363,7 @@ const std::vector<ActivationInfo>& activation_table() {
       {"sigmoid", {}, ActivationKind::kSigmoid, 0.0f},
       {"tanh", {}, ActivationKind::kTanh, 0.0f},
       {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
+      {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f},
   };
   return table;
 }
@@ -413,18 +415,60 @@ void fill_ones(Tensor& t, int, int, Rng&) {
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = 1.0f;
 }
 
+// TF.js's Orthogonal (gain 1): a [rows, cols] matrix (rows = the product of the leading axes)
+// whose rows (rows <= cols) or columns (rows > cols) are orthonormal, made by Gram–Schmidt of a
+// seeded standard-normal [min, max] matrix drawn row-major, as TF.js draws it. In double, and
+// orthogonalised twice: one pass of classical Gram–Schmidt loses orthogonality in float.
+void fill_orthogonal(Tensor& t, int, int, Rng& rng) {
+  const std::size_t cols = t.rank() >= 1 ? static_cast<std::size_t>(t.shape().back()) : 1;
+  const std::size_t rows = cols ? t.size() / cols : 0;
+  const std::size_t short_n = std::min(rows, cols), long_n = std::max(rows, cols);
+  std::vector<double> q(short_n * long_n);
+  for (std::size_t v = 0; v < short_n; ++v) {
+    double* qv = &q[v * long_n];
+    for (;;) {
+      for (std::size_t i = 0; i < long_n; ++i) qv[i] = rng.normal();
+      for (int pass = 0; pass < 2; ++pass)
+        for (std::size_t u = 0; u < v; ++u) {
+          const double* qu = &q[u * long_n];
+          double dot = 0.0;
+          for (std::size_t i = 0; i < long_n; ++i) dot += qu[i] * qv[i];
+          for (std::size_t i = 0; i < long_n; ++i) qv[i] -= dot * qu[i];
+        }
+      double norm = 0.0;
+      for (std::size_t i = 0; i < long_n; ++i) norm += qv[i] * qv[i];
+      norm = std::sqrt(norm);
+      if (norm > 1e-6) {  // a draw (numerically) inside the span of the others: draw again
+        for (std::size_t i = 0; i < long_n; ++i) qv[i] /= norm;
+        break;
+      }
+    }
+  }
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < cols; ++c)
+      t[r * cols + c] = static_cast<float>(rows <= cols ? q[r * long_n + c] : q[c * long_n + r]);
+}
+
 }  // namespace
 
 const std::vector<InitializerInfo>& initializer_table() {
   // Formulas follow TF.js: glorotUniform U(−l, l), l = sqrt(6 / (fan_in + fan_out)); heNormal a
-  // normal truncated at 2σ, σ = sqrt(2 / fan_in). "ones" is for batchNormalization's gamma.
+  // normal truncated at 2σ, σ = sqrt(2 / fan_in). "ones" is for batchNormalization's gamma;
+  // "orthogonal" for the recurrent kernels (TF.js's default there).
   static const std::vector<InitializerInfo> table = {
       {"glorotUniform", {"glorot_uniform"}, fill_glorot_uniform},
       {"heNormal", {"he_normal"}, fill_he_normal},
       {"zeros", {"zero", "Zeros"}, fill_zeros},
       {"ones", {"one", "Ones"}, fill_ones},
+      {"orthogonal", {"Orthogonal"}, fill_orthogonal},
   };
   return table;
+}
+
+void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng) {
+  find_initializer(spec.initializer).fill(value, spec.fan_in, spec.fan_out, rng);
+  for (std::uint64_t i = spec.ones_begin; i < spec.ones_end && i < value.size(); ++i)
+    value[static_cast<std::size_t>(i)] = 1.0f;
 }
 
 const InitializerInfo& find_initializer(const std::string& name) {
@@ -607,6 +651,7 @@ const std::vector<LayerType>& layer_table() {
     t.push_back(LayerType{
         "activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr, make_activation_layer, ""});
     append_layer_rows_v2(t);
+    append_layer_rows_seq(t);
     // Every row with weights or without takes Keras's "trainable" (false: the layer's weights
     // are frozen, still saved and read); said once here rather than in each row. The input row
     // (added below) has no weights and takes only its shape.

@@ -21,6 +21,7 @@ void activation_forward(float* out, const float* in, ActivationKind kind, float 
     case ActivationKind::kSigmoid: sigmoid_forward(out, in, n); return;
     case ActivationKind::kTanh: tanh_forward(out, in, n); return;
     case ActivationKind::kSoftmax: softmax_forward(out, in, rows, cols); return;
+    case ActivationKind::kHardSigmoid: hard_sigmoid_forward(out, in, n); return;
   }
 }
 
@@ -35,6 +36,7 @@ void activation_backward(float* d_in, const float* d_out, const float* in, const
     case ActivationKind::kSigmoid: sigmoid_backward(d_in, d_out, out, n); return;
     case ActivationKind::kTanh: tanh_backward(d_in, d_out, out, n); return;
     case ActivationKind::kSoftmax: softmax_backward(d_in, d_out, out, rows, cols); return;
+    case ActivationKind::kHardSigmoid: hard_sigmoid_backward(d_in, d_out, in, n); return;
   }
 }
 

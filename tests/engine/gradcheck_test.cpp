@@ -102,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, ActivationGradCheck,
                                            ActivationCase{"leakyRelu", -1}, ActivationCase{"leakyRelu", 0.1f},
                                            ActivationCase{"elu", -1}, ActivationCase{"elu", 0.5f},
                                            ActivationCase{"sigmoid", -1}, ActivationCase{"tanh", -1},
-                                           ActivationCase{"softmax", -1}),
+                                           ActivationCase{"softmax", -1}, ActivationCase{"hardSigmoid", -1}),
                          [](const ::testing::TestParamInfo<ActivationCase>& info) {
                            return std::string(info.param.name) + (info.param.alpha < 0 ? "" : "_alpha");
                          });

@@ -248,6 +248,27 @@ TEST(KernelActivation, SigmoidMatchesRef) {
       kTransRel, kTransAbs, -20.0f, 20.0f);
 }
 
+TEST(KernelActivation, HardSigmoidMatchesRef) {
+  check_activation(
+      hard_sigmoid_forward, hard_sigmoid_forward_ref,
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { hard_sigmoid_backward(d, g, x, n); },
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) {
+        hard_sigmoid_backward_ref(d, g, x, n);
+      },
+      kExactRel, kExactAbs);
+}
+
+TEST(KernelActivation, HardSigmoidByHand) {
+  const float x[] = {-3.0f, -2.5f, 0.0f, 1.0f, 2.5f, 4.0f};
+  float y[6], d[6] = {0, 0, 0, 0, 0, 0};
+  const float g[] = {1, 1, 1, 1, 1, 1};
+  hard_sigmoid_forward_ref(y, x, 6);
+  hard_sigmoid_backward_ref(d, g, x, 6);
+  const float want_y[] = {0.0f, 0.0f, 0.5f, 0.7f, 1.0f, 1.0f}, want_d[] = {0.0f, 0.2f, 0.2f, 0.2f, 0.2f, 0.0f};
+  EXPECT_TRUE(expect_near_all(y, want_y, 6, 1e-6, 1e-7));
+  EXPECT_TRUE(expect_near_all(d, want_d, 6, 1e-6, 1e-7));
+}
+
 TEST(KernelActivation, TanhMatchesRef) {
   check_activation(
       tanh_forward, tanh_forward_ref,

@@ -94,7 +94,7 @@ TEST(Activation, ForwardValuesAndDefaults) {
   try {
     find_activation("swish");
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("allowed: linear, relu, leakyRelu, elu, sigmoid, tanh, softmax"),
+    EXPECT_NE(std::string(e.what()).find("allowed: linear, relu, leakyRelu, elu, sigmoid, tanh, softmax, hardSigmoid"),
               std::string::npos);
   }
 }

@@ -170,7 +170,7 @@ describe('bad files: a clear error, nothing created', () => {
     ['a bad input shape', () => variant((j) => (j.graph.layers[0].config.shape = [3])), /weights\[0\] \(dense_1\/kernel\) must have shape \[3,8\]/],
     ['no layers', () => variant((j) => (j.graph.layers = [])), /graph\.layers must be a non-empty array/],
     ['an unknown activation', () => variant((j) => (j.graph.layers[1].config.activation = 'swish')), /layer "dense_1" \(dense\).*"swish"/],
-    ['a bad layer type', () => variant((j) => (j.graph.layers[2].type = 'lstm')), /unknown layer type "lstm"; allowed: dense/],
+    ['a bad layer type', () => variant((j) => (j.graph.layers[2].type = 'transformer')), /unknown layer type "transformer"; allowed: dense/],
     ['a cycle', () => variant((j) => (j.graph.layers[1].inbound = [['dense_2']])), /cycle/],
     ['a duplicate name', () => variant((j) => (j.graph.layers[2].name = 'dense_1')), /dense_1/],
     ['an unknown optimizer', () => variant((j) => (j.compile.optimizer.name = 'lamb')), /compile\.optimizer\.name must be one of 'sgd'/],

@@ -19,9 +19,12 @@ import {
   dropout,
   flatten,
   globalAveragePooling2d,
+  gru,
   inputLayer,
+  lstm,
   maxPooling2d,
   reshape,
+  simpleRNN,
 } from './layers';
 import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
@@ -58,6 +61,9 @@ export {
   Add,
   AveragePooling2D,
   GlobalAveragePooling2D,
+  SimpleRNN,
+  LSTM,
+  GRU,
   InputLayer,
   activations,
   kernelInitializers,
@@ -76,6 +82,9 @@ export type {
   ReshapeLayerArgs,
   ConcatenateLayerArgs,
   AveragePooling2DLayerArgs,
+  SimpleRNNLayerArgs,
+  LSTMLayerArgs,
+  GRULayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -107,6 +116,9 @@ export const layers = {
   add,
   averagePooling2d,
   globalAveragePooling2d,
+  simpleRNN,
+  lstm,
+  gru,
   inputLayer,
 };
 
