@@ -97,9 +97,12 @@ describe('initializers', () => {
       expect(Math.abs(ours.mean)).toBeLessThan(0.05 * theirs.std);
       expect(ours.std / theirs.std).toBeGreaterThan(0.97);
       expect(ours.std / theirs.std).toBeLessThan(1.03);
-      // Same support: truncated at 2σ / bounded by the uniform's limit, on both sides.
-      expect(ours.max).toBeLessThanOrEqual(theirs.max * 1.02 + 1e-6);
-      expect(ours.max).toBeGreaterThan(theirs.max * 0.9);
+      // Same support: truncated at 2σ / bounded by the uniform's limit (randomNormal's is not
+      // bounded, and TF.js's draws are unseeded, so its largest value varies from run to run).
+      if (name !== 'randomNormal') {
+        expect(ours.max).toBeLessThanOrEqual(theirs.max * 1.02 + 1e-6);
+        expect(ours.max).toBeGreaterThan(theirs.max * 0.9);
+      }
     },
   );
   test('the object form (tf.initializers.varianceScaling({...})) names the same rows', () => {
