@@ -201,6 +201,46 @@ void tanh_backward(float* d_in, const float* d_out, const float* out, std::size_
 }
 #endif
 
+// ============================ hardSigmoid =============================
+void hard_sigmoid_forward_ref(float* out, const float* in, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float y = 0.2f * in[i] + 0.5f;
+    out[i] = y < 0.0f ? 0.0f : (y > 1.0f ? 1.0f : y);
+  }
+}
+void hard_sigmoid_backward_ref(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float y = 0.2f * in[i] + 0.5f;
+    if (y >= 0.0f && y <= 1.0f) d_in[i] += 0.2f * d_out[i];
+  }
+}
+#ifdef NNPLAY_NO_SIMD
+void hard_sigmoid_forward(float* out, const float* in, std::size_t n) { hard_sigmoid_forward_ref(out, in, n); }
+void hard_sigmoid_backward(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  hard_sigmoid_backward_ref(d_in, d_out, in, n);
+}
+#else
+void hard_sigmoid_forward(float* out, const float* in, std::size_t n) {
+  const std::size_t end = vector_end(n);
+  const Batch zero(0.0f), one(1.0f), slope(0.2f), half(0.5f);
+  for (std::size_t i = 0; i < end; i += kW) {
+    const Batch y = load(in + i) * slope + half;
+    xsimd::select(y < zero, zero, xsimd::select(y > one, one, y)).store_unaligned(out + i);
+  }
+  hard_sigmoid_forward_ref(out + end, in + end, n - end);
+}
+void hard_sigmoid_backward(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  const std::size_t end = vector_end(n);
+  const Batch zero(0.0f), one(1.0f), slope(0.2f), half(0.5f);
+  for (std::size_t i = 0; i < end; i += kW) {
+    const Batch y = load(in + i) * slope + half;
+    const Batch g = xsimd::select(y >= zero && y <= one, slope * load(d_out + i), zero);
+    (load(d_in + i) + g).store_unaligned(d_in + i);
+  }
+  hard_sigmoid_backward_ref(d_in + end, d_out + end, in + end, n - end);
+}
+#endif
+
 // ============================== softmax ===============================
 // Per row: subtract the row max so the largest exponent is exp(0) = 1 (no overflow, and the
 // sum is >= 1, so no division by 0), exponentiate, normalise. out may alias in: each

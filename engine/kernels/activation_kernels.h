@@ -40,6 +40,14 @@ void tanh_forward(float* out, const float* in, std::size_t n);
 void tanh_backward_ref(float* d_in, const float* d_out, const float* out, std::size_t n);
 void tanh_backward(float* d_in, const float* d_out, const float* out, std::size_t n);
 
+// f(x) = clamp(0.2·x + 0.5, 0, 1) (TF.js / Keras 2 hardSigmoid, the default recurrentActivation
+// of TF.js's recurrent layers); f'(x) = 0.2 where 0.2·x + 0.5 lies in [0, 1], else 0 (from in,
+// the boundaries included, as TF.js's clipByValue gradient)
+void hard_sigmoid_forward_ref(float* out, const float* in, std::size_t n);
+void hard_sigmoid_forward(float* out, const float* in, std::size_t n);
+void hard_sigmoid_backward_ref(float* d_in, const float* d_out, const float* in, std::size_t n);
+void hard_sigmoid_backward(float* d_in, const float* d_out, const float* in, std::size_t n);
+
 // Softmax over each row of a [rows, cols] matrix, max-subtracted (stable).
 // Backward: d_in[r,c] += out[r,c]·(d_out[r,c] − Σ_j d_out[r,j]·out[r,j]).
 void softmax_forward_ref(float* out, const float* in, int rows, int cols);

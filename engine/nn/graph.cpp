@@ -528,7 +528,7 @@ void Graph::build(const Graph* share_from) {
         if (!v.grad && (vs.trainable || vs.frozen)) v.grad = std::make_shared<Tensor>(vs.shape);
       } else {
         v.value = std::make_shared<Tensor>(vs.shape);
-        find_initializer(vs.initializer).fill(*v.value, vs.fan_in, vs.fan_out, rng);
+        initialize_variable(vs, *v.value, rng);
         if (v.trainable || vs.frozen) v.grad = std::make_shared<Tensor>(vs.shape);
       }
       layer_vars[li].push_back(v);

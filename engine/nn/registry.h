@@ -100,6 +100,9 @@ struct VariableSpec {
   // Trainable by its row but in a layer with "trainable": false (Keras's layer.trainable): not
   // trainable (optimizers skip it), but it keeps a gradient buffer for the layer's backward.
   bool frozen = false;
+  // Values [ones_begin, ones_end) set to 1 after the initializer's fill: LSTM's unitForgetBias
+  // (the forget gate's slice of the bias), as Keras builds that bias.
+  std::uint64_t ones_begin = 0, ones_end = 0;
 };
 
 // What a factory receives: everything already checked, the variables allocated and initialised.
@@ -156,6 +159,8 @@ struct InitializerInfo {
 };
 const std::vector<InitializerInfo>& initializer_table();
 const InitializerInfo& find_initializer(const std::string& name);
+// Fills a new variable's value as its spec says (the initializer, then any ones range).
+void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng);
 
 // ---- Losses, metrics ------------------------------------------------------------------------------
 

@@ -22,9 +22,12 @@ std::string quoted_bounded(const std::string& s);
 // Choice lists shared by the rows in registry.cpp and layer_rows_v2.cpp.
 const std::vector<std::string>& padding_names();
 const std::vector<std::string>& initializer_names_storage();
+const std::vector<std::string>& activation_names_storage();
 
 // The rows of the layers of issue 6 §2 (dropout, batchNormalization, reshape, concatenate, add,
 // averagePooling2d, globalAveragePooling2d), appended to layer_table() (nn/layer_rows_v2.cpp).
 void append_layer_rows_v2(std::vector<LayerType>& table);
+// The rows of the sequence layers of issue 8 (simpleRNN, lstm, gru; nn/layer_rows_seq.cpp).
+void append_layer_rows_seq(std::vector<LayerType>& table);
 
 }  // namespace nnplay

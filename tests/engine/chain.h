@@ -135,7 +135,7 @@ inline BuiltLayer build_layer(const std::string& type_name, const std::string& c
       v.value = std::make_shared<Tensor>(vs.shape);
       v.grad = std::make_shared<Tensor>(vs.shape);
       v.trainable = vs.trainable;
-      find_initializer(vs.initializer).fill(*v.value, vs.fan_in, vs.fan_out, rng);
+      initialize_variable(vs, *v.value, rng);
       b.variables.push_back(v);
     }
   }

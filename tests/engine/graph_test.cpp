@@ -152,7 +152,8 @@ TEST(Registry, AliasesDefaultsAndAllowedLists) {
   EXPECT_FLOAT_EQ(find_optimizer("momentum").defaults.momentum, 0.9f);
   EXPECT_ERROR_CONTAINS(find_loss("hinge"), "unknown loss \"hinge\"", "meanSquaredError, binaryCrossentropy");
   EXPECT_ERROR_CONTAINS(find_metric("precision"), "accuracy (or acc)", "mae");
-  EXPECT_ERROR_CONTAINS(find_layer_type("lstm", "layer 3"), "layer 3", "dense, conv2d, maxPooling2d, flatten");
+  EXPECT_ERROR_CONTAINS(find_layer_type("transformer", "layer 3"), "layer 3", "dense, conv2d, maxPooling2d, flatten",
+                        "simpleRNN, lstm, gru");
   // A dense spec's defaults come from its row.
   const Config c = parse_layer_config(find_layer_type("dense", "x"), R"({"units":3})", "x");
   EXPECT_EQ(c.string("activation"), "linear");

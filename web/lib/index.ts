@@ -19,9 +19,12 @@ import {
   dropout,
   flatten,
   globalAveragePooling2d,
+  gru,
   inputLayer,
+  lstm,
   maxPooling2d,
   reshape,
+  simpleRNN,
 } from './layers';
 import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
@@ -58,6 +61,9 @@ export {
   Add,
   AveragePooling2D,
   GlobalAveragePooling2D,
+  SimpleRNN,
+  LSTM,
+  GRU,
   InputLayer,
   activations,
   kernelInitializers,
@@ -76,6 +82,9 @@ export type {
   ReshapeLayerArgs,
   ConcatenateLayerArgs,
   AveragePooling2DLayerArgs,
+  SimpleRNNLayerArgs,
+  LSTMLayerArgs,
+  GRULayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -85,6 +94,8 @@ export type {
   LayerSpec,
 } from './layers';
 export { Optimizer, LearningRateSchedule, optimizerNames } from './optimizers';
+/** Initializer factories (TF.js: tf.initializers), e.g. nn.initializers.varianceScaling({scale: 2}). */
+export { initializers, Initializer } from './initializers';
 export type { OptimizerConfig, OptimizerName, ScheduleConfig } from './optimizers';
 export { Regularizer } from './regularizers';
 export { setFitWorker } from './fit-worker-client';
@@ -107,6 +118,9 @@ export const layers = {
   add,
   averagePooling2d,
   globalAveragePooling2d,
+  simpleRNN,
+  lstm,
+  gru,
   inputLayer,
 };
 

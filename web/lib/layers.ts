@@ -10,15 +10,22 @@
 import { describe, quote } from './describe';
 import { checkLayerConfig, layerRow } from './engine-tables';
 import { integerIn, limits, range } from './limits';
-import { isReady } from './memory';
+import { isReady, startLoadingEngine } from './memory';
+import { Initializer } from './initializers';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
 import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCall, isSymbolic, recordCall } from './symbolic';
 
 // The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
 // asserts that each equals the engine's table (engineTables()), so they cannot drift.
-export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
+export const activations = [
+  'linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'hardSigmoid',
+  'softplus', 'softsign', 'selu', 'relu6', 'swish', 'gelu', 'mish', 'exponential',
+] as const;
 export type Activation = (typeof activations)[number];
-export const kernelInitializers = ['glorotUniform', 'heNormal', 'zeros', 'ones'] as const;
+export const kernelInitializers = [
+  'glorotUniform', 'heNormal', 'zeros', 'ones', 'orthogonal', 'heUniform', 'glorotNormal', 'leCunNormal',
+  'leCunUniform', 'varianceScaling', 'randomNormal', 'randomUniform', 'truncatedNormal', 'identity',
+] as const;
 export type KernelInitializer = (typeof kernelInitializers)[number];
 export const biasInitializers = kernelInitializers;
 export type BiasInitializer = (typeof biasInitializers)[number];
@@ -27,7 +34,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'input',
+  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
 
@@ -45,7 +52,7 @@ export interface DenseLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: KernelInitializer;
+  kernelInitializer?: KernelInitializer | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: BiasInitializer;
   /** nn.regularizers.l1({l1}) / l2({l2}) / l1l2(), or 'l1' | 'l2' | 'l1l2' for TF.js defaults. */
@@ -71,7 +78,7 @@ export interface Conv2DLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform' (fan in kh·kw·inChannels, fan out kh·kw·filters). */
-  kernelInitializer?: KernelInitializer;
+  kernelInitializer?: KernelInitializer | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: BiasInitializer;
   kernelRegularizer?: RegularizerArg;
@@ -108,7 +115,7 @@ export interface DenseSpec {
   units: number;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer;
+  kernelInitializer: KernelInitializer | Initializer;
   biasInitializer: BiasInitializer;
   kernelRegularizer: { l1: number; l2: number };
 }
@@ -121,7 +128,7 @@ export interface Conv2DSpec {
   padding: Padding;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer;
+  kernelInitializer: KernelInitializer | Initializer;
   biasInitializer: BiasInitializer;
   kernelRegularizer: { l1: number; l2: number };
 }
@@ -140,7 +147,7 @@ export interface FlattenSpec {
 export type LayerSpec = DenseSpec | Conv2DSpec | MaxPooling2DSpec | FlattenSpec;
 
 // TF.js also accepts snake_case initializer names; accept them the same way.
-const initializerAliases: Record<string, string> = { glorot_uniform: 'glorotUniform', he_normal: 'heNormal' };
+const initializerAliases: Record<string, string> = { glorot_uniform: 'glorotUniform', he_normal: 'heNormal', Orthogonal: 'orthogonal' };
 
 function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
@@ -159,7 +166,9 @@ function checkArgs(where: string, args: unknown, allowed: readonly string[], exa
 }
 
 function oneOf<T extends string>(where: string, what: string, v: unknown, allowed: readonly T[]): T {
-  const name = typeof v === 'string' ? (initializerAliases[v] ?? v) : v;
+  // nn.initializers.*() (TF.js's object form) names its engine row.
+  const given = v instanceof Initializer ? v.className : v;
+  const name = typeof given === 'string' ? (initializerAliases[given] ?? given) : given;
   if (typeof name !== 'string' || !(allowed as readonly string[]).includes(name)) {
     fail(where, `unknown ${what} ${quote(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
@@ -241,6 +250,12 @@ export abstract class Layer implements GraphLayer {
   #userName: string | undefined;
   #autoName: string | undefined;
   #trainable = true;
+
+  constructor() {
+    // A TF.js program's first call is often a layer: start loading the engine now, so it is
+    // there by the first await (fit, ...) without the program calling nn.ready().
+    startLoadingEngine();
+  }
 
   /**
    * Keras / TF.js layer.trainable: false freezes the layer's weights (optimizers skip them;
@@ -513,7 +528,8 @@ abstract class TableLayer extends Layer {
     this.setUserName(where, a.name);
     this.inputShape = inputShapeOf(where, a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [8] or [28, 28, 1]');
     const config: Record<string, unknown> = {};
-    for (const k of keys) if (a[k] !== undefined) config[k] = a[k];
+    // nn.initializers.*() objects become the engine row they name.
+    for (const k of keys) if (a[k] !== undefined) config[k] = a[k] instanceof Initializer ? a[k].className : a[k];
     precheck(config);
     this.config = config;
     // With the engine loaded and the row present, its words on the arguments, now.
@@ -703,6 +719,138 @@ export class GlobalAveragePooling2D extends TableLayer {
   }
 }
 
+// ---------------------------------------------------------------- recurrent layers
+
+export interface SimpleRNNLayerArgs {
+  /** The size of the state h (and of each output step), an integer >= 1. */
+  units: number;
+  /** Default 'tanh': h = activation(x·kernel + h·recurrentKernel + bias); for LSTM/GRU the candidate's and the cell output's. */
+  activation?: Activation;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default false: the output is the last h, [units]; true: h after every step, [steps, units]. */
+  returnSequences?: boolean;
+  /** Only false: the layer has one output (the graph's nodes have one output tensor each). */
+  returnState?: boolean;
+  /** Default false; true reads the sequence from its end and, as Keras, returns the sequence reversed. */
+  goBackwards?: boolean;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: KernelInitializer | Initializer;
+  /** Default 'orthogonal' (TF.js's default). */
+  recurrentInitializer?: KernelInitializer;
+  /** Default 'zeros'. */
+  biasInitializer?: BiasInitializer;
+  kernelRegularizer?: RegularizerArg;
+  recurrentRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+  /** Only 0 (input dropout is not implemented yet). */
+  dropout?: number;
+  /** Only 0 (recurrent dropout is not implemented yet). */
+  recurrentDropout?: number;
+  /** Only for the first layer: [steps, features] of one sample. */
+  inputShape?: number[];
+  name?: string;
+}
+export interface LSTMLayerArgs extends SimpleRNNLayerArgs {
+  /** Default 'hardSigmoid' as TF.js (Keras: 'sigmoid'): the activation of the i, f and o gates. */
+  recurrentActivation?: Activation;
+  /** Default true: the forget gate's bias starts at 1 (Keras unit_forget_bias). */
+  unitForgetBias?: boolean;
+}
+export interface GRULayerArgs extends SimpleRNNLayerArgs {
+  /** Default 'hardSigmoid' as TF.js (Keras: 'sigmoid'): the activation of the z and r gates. */
+  recurrentActivation?: Activation;
+  /**
+   * Default false as TF.js (the reset gate multiplies h before the recurrent product; bias
+   * [3·units]). true is the Keras 2 / TF2 / PyTorch / cuDNN convention (r ⊙ (h·Rh + b'h); bias
+   * [2, 3·units]: the input bias row, then the recurrent one), to load weights from those.
+   */
+  resetAfter?: boolean;
+}
+
+const recurrentKeys = [
+  'units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards', 'kernelInitializer',
+  'recurrentInitializer', 'biasInitializer', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'dropout',
+  'recurrentDropout',
+];
+
+/** A regularizer option as the engine reads it: {l1, l2}, from nn.regularizers.*, 'l1' | 'l2' | 'l1l2' or a file's {l1, l2}. */
+function regularizerConfig(where: string, what: string, v: unknown): { l1: number; l2: number } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Regularizer) return { l1: v.l1, l2: v.l2 };
+  if (typeof v === 'string') {
+    const make = ({ l1: () => l1(), l2: () => l2(), l1l2: () => l1l2() } as Record<string, () => Regularizer>)[v];
+    if (!make) fail(where, `unknown ${what} ${quote(v)}; allowed: 'l1', 'l2', 'l1l2' or nn.regularizers.*`);
+    const r = make();
+    return { l1: r.l1, l2: r.l2 };
+  }
+  if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((k) => k === 'l1' || k === 'l2')) {
+    const o = v as { l1?: number; l2?: number };
+    const r = l1l2({ l1: o.l1 ?? 0, l2: o.l2 ?? 0 });
+    return { l1: r.l1, l2: r.l2 };
+  }
+  fail(where, `${what} must come from nn.regularizers.l1()/l2()/l1l2() or be 'l1', 'l2', 'l1l2', got ${describe(v)}`);
+}
+
+function recurrentPrecheck(where: string, c: Record<string, unknown>, gated: boolean): void {
+  if (c.units === undefined) fail(where, 'units is required: the size of the state h, e.g. {units: 32}');
+  positiveInt(where, 'units', c.units);
+  if (c.activation !== undefined) c.activation = oneOf(where, 'activation', c.activation, activations);
+  if (gated && c.recurrentActivation !== undefined) c.recurrentActivation = oneOf(where, 'recurrentActivation', c.recurrentActivation, activations);
+  for (const k of ['useBias', 'returnSequences', 'goBackwards', 'unitForgetBias', 'resetAfter']) boolOf(where, k, c[k]);
+  boolOf(where, 'returnState', c.returnState);
+  if (c.returnState === true) {
+    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read the state per step with TrainingSession.predict(id, nodes)');
+  }
+  delete c.returnState;
+  for (const k of ['dropout', 'recurrentDropout']) {
+    if (c[k] === undefined) continue;
+    if (c[k] !== 0) fail(where, `${k} is not supported yet by the recurrent layers; only 0 is allowed, got ${describe(c[k])} (a dropout layer before or after the layer works)`);
+    delete c[k];
+  }
+  for (const k of ['kernelInitializer', 'recurrentInitializer', 'biasInitializer']) {
+    if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);
+  }
+  for (const k of ['kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer']) {
+    const r = regularizerConfig(where, k, c[k]);
+    if (r === undefined) delete c[k];
+    else c[k] = r;
+  }
+}
+
+/** A fully recurrent layer (Keras SimpleRNN): h_t = activation(x_t·kernel + h_{t−1}·recurrentKernel + bias). */
+export class SimpleRNN extends TableLayer {
+  constructor(args: SimpleRNNLayerArgs) {
+    const where = 'layers.simpleRNN()';
+    super('simpleRNN', where, args, recurrentKeys, '{units: 32}', (c) => recurrentPrecheck(where, c, false));
+  }
+  getClassName(): string {
+    return 'SimpleRNN';
+  }
+}
+
+/** Long short-term memory (Keras LSTM), gates i, f, c, o in the kernel's columns. */
+export class LSTM extends TableLayer {
+  constructor(args: LSTMLayerArgs) {
+    const where = 'layers.lstm()';
+    super('lstm', where, args, [...recurrentKeys, 'recurrentActivation', 'unitForgetBias'], '{units: 32}', (c) => recurrentPrecheck(where, c, true));
+  }
+  getClassName(): string {
+    return 'LSTM';
+  }
+}
+
+/** Gated recurrent unit (Keras GRU), gates z, r, h in the kernel's columns. */
+export class GRU extends TableLayer {
+  constructor(args: GRULayerArgs) {
+    const where = 'layers.gru()';
+    super('gru', where, args, [...recurrentKeys, 'recurrentActivation', 'resetAfter'], '{units: 32}', (c) => recurrentPrecheck(where, c, true));
+  }
+  getClassName(): string {
+    return 'GRU';
+  }
+}
+
 export interface InputLayerArgs {
   /** The shape of one sample (TF.js inputShape), e.g. [28, 28, 1]. */
   inputShape?: number[];
@@ -768,6 +916,29 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/**
+ * A fully recurrent layer over a sequence [steps, features]: h_t = activation(x_t·kernel +
+ * h_{t−1}·recurrentKernel + bias), h_{−1} = 0. Output [units] (the last h) or [steps, units].
+ */
+export function simpleRNN(args: SimpleRNNLayerArgs): SimpleRNN {
+  return new SimpleRNN(args);
+}
+/**
+ * An LSTM over a sequence [steps, features]: gates i, f, o = recurrentActivation(·), candidate
+ * c̃ = activation(·), c_t = f⊙c_{t−1} + i⊙c̃, h_t = o⊙activation(c_t). Weights in Keras layout
+ * (kernel [features, 4·units], recurrentKernel [units, 4·units], bias [4·units]).
+ */
+export function lstm(args: LSTMLayerArgs): LSTM {
+  return new LSTM(args);
+}
+/**
+ * A GRU over a sequence [steps, features]: gates z, r = recurrentActivation(·), candidate h̃ =
+ * activation(x·Kh + (r⊙h)·Rh + b) (resetAfter true: x·Kh + b + r⊙(h·Rh + b')), h_t = z⊙h_{t−1} +
+ * (1 − z)⊙h̃. Weights in Keras layout (kernel [features, 3·units], recurrentKernel [units, 3·units]).
+ */
+export function gru(args: GRULayerArgs): GRU {
+  return new GRU(args);
+}
 /** A graph input layer (TF.js tf.layers.inputLayer). */
 export function inputLayer(args: InputLayerArgs): InputLayer {
   return new InputLayer(args);
@@ -820,6 +991,12 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new AveragePooling2D(args);
     case 'globalAveragePooling2d':
       return new GlobalAveragePooling2D(args);
+    case 'simpleRNN':
+      return new SimpleRNN(args);
+    case 'lstm':
+      return new LSTM(args);
+    case 'gru':
+      return new GRU(args);
     default:
       fail('layers', `unknown layer type ${quote(type)}; allowed: ${layerTypes.join(', ')}`);
   }

@@ -1,0 +1,173 @@
+#include "nn/recurrent_layers.h"
+
+#include <limits>
+
+#include "core/check.h"
+#include "ops/gru.h"
+#include "ops/lstm.h"
+#include "ops/simple_rnn.h"
+
+namespace nnplay {
+
+const char* recurrent_type_name(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::kSimpleRnn: return "simpleRNN";
+    case RecurrentCell::kLstm: return "lstm";
+    case RecurrentCell::kGru: return "gru";
+  }
+  return "?";
+}
+
+int recurrent_gates(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::kSimpleRnn: return 1;
+    case RecurrentCell::kLstm: return 4;
+    case RecurrentCell::kGru: return 3;
+  }
+  return 1;
+}
+
+Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentConfig& cfg, const std::string& where,
+                             const std::string& input_desc) {
+  NNPLAY_CHECK(inputs.size() == 1, where << " takes exactly 1 input, got " << inputs.size());
+  const Shape& in = inputs[0];
+  NNPLAY_CHECK(in.size() == 2, where << " needs a sequence input [steps, features] per sample (batches [batch, steps, "
+                                        "features]), but "
+                                     << input_desc << " is " << shape_to_string(in)
+                                     << "; give the model an inputShape such as [28, 1] (28 steps of 1 feature)");
+  NNPLAY_CHECK(in[0] >= 1, where << ": the sequence has " << in[0] << " steps; a sequence needs at least 1 step");
+  NNPLAY_CHECK(in[1] >= 1, where << ": each step has " << in[1] << " features; it needs at least 1");
+  const std::uint64_t width =
+      static_cast<std::uint64_t>(recurrent_gates(cfg.cell)) * static_cast<std::uint64_t>(cfg.units);
+  NNPLAY_CHECK(width <= static_cast<std::uint64_t>(std::numeric_limits<int>::max() / 2),
+               where << ": " << cfg.units << " units are too many");
+  if (cfg.return_sequences) return {in[0], cfg.units};
+  return {cfg.units};
+}
+
+std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, const RecurrentConfig& cfg) {
+  const int features = inputs.at(0).at(1), units = cfg.units, width = recurrent_gates(cfg.cell) * units;
+  std::vector<VariableSpec> v;
+  VariableSpec kernel{"kernel", {features, width}, true,         cfg.kernel_initializer, features,
+                      width,    cfg.kernel_l1,     cfg.kernel_l2};
+  VariableSpec recurrent{"recurrent_kernel", {units, width},  true, cfg.recurrent_initializer, units, width,
+                         cfg.recurrent_l1,   cfg.recurrent_l2};
+  v.push_back(kernel);
+  v.push_back(recurrent);
+  if (cfg.use_bias) {
+    const bool two_rows = cfg.cell == RecurrentCell::kGru && cfg.reset_after;
+    VariableSpec bias{
+        "bias",     two_rows ? Shape{2, width} : Shape{width}, true, cfg.bias_initializer, width, width, cfg.bias_l1,
+        cfg.bias_l2};
+    if (cfg.cell == RecurrentCell::kLstm && cfg.unit_forget_bias) {
+      bias.ones_begin = static_cast<std::uint64_t>(units);  // the forget gate's slice: f is the second gate
+      bias.ones_end = 2 * static_cast<std::uint64_t>(units);
+    }
+    v.push_back(bias);
+  }
+  return v;
+}
+
+RecurrentLayer::RecurrentLayer(const Shape& input_shape, const RecurrentConfig& cfg, std::vector<Variable> variables)
+    : Layer({input_shape}, recurrent_output_shape({input_shape}, cfg, recurrent_type_name(cfg.cell), "its input")),
+      cfg_(cfg) {
+  NNPLAY_ASSERT(variables.size() == (cfg.use_bias ? 3u : 2u));
+  variables_ = std::move(variables);
+}
+
+RecurrentShape RecurrentLayer::shape_for(int n) const {
+  RecurrentShape s;
+  s.n = n;
+  s.steps = steps();
+  s.features = features();
+  s.units = cfg_.units;
+  s.gates = recurrent_gates(cfg_.cell);
+  s.return_sequences = cfg_.return_sequences;
+  s.go_backwards = cfg_.go_backwards;
+  return s;
+}
+
+RecurrentWeights RecurrentLayer::weights() const {
+  RecurrentWeights w;
+  w.kernel = variables_[0].value->data();
+  w.recurrent = variables_[1].value->data();
+  w.bias = cfg_.use_bias ? variables_[2].value->data() : nullptr;
+  w.activation = cfg_.activation;
+  w.activation_alpha = cfg_.activation_alpha;
+  w.recurrent_activation = cfg_.recurrent_activation;
+  w.reset_after = cfg_.reset_after;
+  return w;
+}
+
+void RecurrentLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
+  NNPLAY_ASSERT(inputs.size() == 1 && ctx.n >= 0);
+  // The GEMMs take int rows: every step of the batch at once must fit.
+  NNPLAY_CHECK(static_cast<std::uint64_t>(ctx.n) * static_cast<std::uint64_t>(steps()) <=
+                   static_cast<std::uint64_t>(std::numeric_limits<int>::max()),
+               recurrent_type_name(cfg_.cell) << ": a batch of " << ctx.n << " sequences of " << steps()
+                                              << " steps is too large; use a smaller batch");
+  const RecurrentShape s = shape_for(ctx.n);
+  const RecurrentWeights w = weights();
+  switch (cfg_.cell) {
+    case RecurrentCell::kSimpleRnn: simple_rnn_forward(s, w, inputs[0], buffers_, out); break;
+    case RecurrentCell::kLstm: lstm_forward(s, w, inputs[0], buffers_, out); break;
+    case RecurrentCell::kGru: gru_forward(s, w, inputs[0], buffers_, out); break;
+  }
+  last_n_ = ctx.n;
+}
+
+void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float*,
+                              const float* d_out, const std::vector<float*>& d_inputs) {
+  (void)inputs;
+  NNPLAY_ASSERT(inputs.size() == 1 && d_inputs.size() == 1 && ctx.n == last_n_);
+  const RecurrentShape s = shape_for(ctx.n);
+  const RecurrentWeights w = weights();
+  RecurrentGrads g;
+  g.kernel = variables_[0].grad ? variables_[0].grad->data() : nullptr;
+  g.recurrent = variables_[1].grad ? variables_[1].grad->data() : nullptr;
+  g.bias = cfg_.use_bias && variables_[2].grad ? variables_[2].grad->data() : nullptr;
+  switch (cfg_.cell) {
+    case RecurrentCell::kSimpleRnn: simple_rnn_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
+    case RecurrentCell::kLstm: lstm_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
+    case RecurrentCell::kGru: gru_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
+  }
+}
+
+std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
+  return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
+                                             cfg_.cell == RecurrentCell::kGru);
+}
+
+RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
+  RecurrentConfig cfg;
+  cfg.cell = cell;
+  cfg.units = c.integer("units");
+  const ActivationInfo& act = find_activation(c.string("activation"));
+  cfg.activation = act.kind;
+  cfg.activation_alpha = act.default_alpha;
+  if (c.has("recurrentActivation")) cfg.recurrent_activation = find_activation(c.string("recurrentActivation")).kind;
+  cfg.use_bias = c.boolean("useBias");
+  cfg.return_sequences = c.boolean("returnSequences");
+  cfg.go_backwards = c.boolean("goBackwards");
+  if (c.has("unitForgetBias")) cfg.unit_forget_bias = c.boolean("unitForgetBias");
+  if (c.has("resetAfter")) cfg.reset_after = c.boolean("resetAfter");
+  cfg.kernel_initializer = c.string("kernelInitializer");
+  cfg.recurrent_initializer = c.string("recurrentInitializer");
+  cfg.bias_initializer = c.string("biasInitializer");
+  auto reg = [&](const char* key, float& l1, float& l2) {
+    const ConfigValue& r = c.at(key);
+    l1 = r.is_null ? 0.0f : r.l1;
+    l2 = r.is_null ? 0.0f : r.l2;
+  };
+  reg("kernelRegularizer", cfg.kernel_l1, cfg.kernel_l2);
+  reg("recurrentRegularizer", cfg.recurrent_l1, cfg.recurrent_l2);
+  reg("biasRegularizer", cfg.bias_l1, cfg.bias_l2);
+  return cfg;
+}
+
+std::unique_ptr<Layer> make_recurrent_layer(const LayerArgs& args, RecurrentCell cell) {
+  return std::make_unique<RecurrentLayer>(args.input_shapes.at(0), recurrent_config_from(*args.config, cell),
+                                          args.variables);
+}
+
+}  // namespace nnplay

@@ -1,0 +1,87 @@
+// Recurrent layers (Keras / TF.js simpleRNN, lstm, gru): a sequence [n, steps, features] in,
+// h after every step ([n, steps, units], returnSequences) or after the last ([n, units]) out.
+// The math, including backpropagation through time, is in ops/simple_rnn.h, ops/lstm.h and
+// ops/gru.h; this file holds the typed config, the pure shape and variable rules, and the
+// Layer that owns one pass's buffers.
+//
+// Weights, Keras order and layout: kernel [features, k·units], recurrent_kernel [units, k·units],
+// bias [k·units] (GRU with resetAfter: [2, 3·units]), k = 1, 4 (i f c o), 3 (z r h).
+//
+// Wrappers (bidirectional, timeDistributed) build this layer as a part: RecurrentConfig, the
+// shape and variable functions and the constructor take everything explicitly (no table
+// lookups), so a wrapper makes two of them (one with go_backwards flipped) from the Variables
+// it allocated, drives forward/backward into its own buffers, and merges.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/layer.h"
+#include "nn/registry.h"
+#include "ops/recurrent_sequence.h"
+
+namespace nnplay {
+
+enum class RecurrentCell { kSimpleRnn, kLstm, kGru };
+
+struct RecurrentConfig {
+  RecurrentCell cell = RecurrentCell::kLstm;
+  int units = 1;
+  ActivationKind activation = ActivationKind::kTanh;
+  float activation_alpha = 0.0f;  // leakyRelu / elu: the activation table's default
+  ActivationKind recurrent_activation = ActivationKind::kHardSigmoid;
+  bool use_bias = true;
+  bool return_sequences = false;
+  bool go_backwards = false;
+  bool unit_forget_bias = true;  // LSTM
+  bool reset_after = false;      // GRU
+  std::string kernel_initializer = "glorotUniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros";
+  float kernel_l1 = 0, kernel_l2 = 0, recurrent_l1 = 0, recurrent_l2 = 0, bias_l1 = 0, bias_l2 = 0;
+};
+
+// The table name of a cell: "simpleRNN", "lstm", "gru".
+const char* recurrent_type_name(RecurrentCell cell);
+int recurrent_gates(RecurrentCell cell);
+
+// [steps, units] or [units]. Throws Error starting with `where` for an input that is not a
+// sequence [steps, features] (naming `input_desc` and its shape) or a zero-length one.
+Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentConfig& cfg, const std::string& where,
+                             const std::string& input_desc);
+// kernel, recurrent_kernel, bias (when useBias), initializers and regularization filled in.
+std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, const RecurrentConfig& cfg);
+
+class RecurrentLayer : public Layer {
+ public:
+  // variables: as recurrent_variables() lists them.
+  RecurrentLayer(const Shape& input_shape, const RecurrentConfig& cfg, std::vector<Variable> variables);
+
+  const RecurrentConfig& config() const { return cfg_; }
+  int steps() const { return input_shapes_[0][0]; }
+  int features() const { return input_shapes_[0][1]; }
+
+  void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
+  void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
+                const std::vector<float*>& d_inputs) override;
+  std::uint64_t workspace_floats_per_sample() const override;
+
+  // The last forward's state per step, step-major in processing order (ops/recurrent_sequence.h):
+  // h [steps + 1, n, units] (slot 0 the zero initial state), for LSTM c likewise and the gates
+  // i f c̃ o [steps, n, 4·units], for GRU z r h̃ [steps, n, 3·units]. For reading (payloads).
+  const RecurrentBuffers& state() const { return buffers_; }
+  int last_n() const { return last_n_; }
+
+ private:
+  RecurrentShape shape_for(int n) const;
+  RecurrentWeights weights() const;
+
+  RecurrentConfig cfg_;
+  RecurrentBuffers buffers_;
+  int last_n_ = -1;
+};
+
+// The table rows' factory: LayerArgs' config parsed into a RecurrentConfig by the row.
+RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell);
+std::unique_ptr<Layer> make_recurrent_layer(const LayerArgs& args, RecurrentCell cell);
+
+}  // namespace nnplay
