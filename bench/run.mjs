@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -25,6 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { buildMnist } from './data.mjs';
 import { fmt } from './format.mjs';
+import { measurePage } from './page.mjs';
 import { pathToFileURL } from 'node:url';
 import { BROWSER_SYSTEMS, NODE_SYSTEMS, GEMM_SYSTEMS, isNnplay, libDir, engineDir, withBaseline } from './systems.mjs';
 
@@ -33,7 +34,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -104,6 +105,8 @@ const ALL_JOBS = [
   // One full 60,000-image Fashion-MNIST epoch of the W8 net, nnplay only.
   { id: 'fashion', workload: 'fashionEpoch', opts: { warmupBatches: 4 }, timeoutMs: 600_000, systems: ['nnplay'],
     needsConv: true, needsFashion: true },
+  // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
+  { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
 ];
 if (opts.only) {
   const unknown = opts.only.filter((id) => id !== 'none' && !ALL_JOBS.some((j) => j.id === id));
@@ -143,7 +146,8 @@ function buildBaseline(ref) {
 
 // ---------------------------------------------------------------- loopback static server
 // (--baseline adds its build's dist/lib and build/wasm, under their own prefix.)
-const SERVED = ['bench/', 'dist/lib/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/', 'node_modules/convnetjs/build/'];
+const SERVED = ['bench/', 'dist/lib/', 'dist/app/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/',
+  'node_modules/convnetjs/build/'];
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.map': 'application/json', '.bin': 'application/octet-stream' };
 
@@ -399,8 +403,9 @@ async function main() {
       for (const job of JOBS) {
         for (const system of systemsFor(job, 'chromium')) {
           const t0 = Date.now();
-          const msg = await page.evaluate(([j, s, t]) => window.runJob(j, s, t),
-            [{ workload: job.workload, opts: job.opts }, system, job.timeoutMs]);
+          const msg = job.page
+            ? await measurePage(browser, `${base}/dist/app/index.html${job.page}`).then((result) => ({ ok: true, result }), (e) => ({ ok: false, error: e.stack || String(e) }))
+            : await page.evaluate(([j, s, t]) => window.runJob(j, s, t), [{ workload: job.workload, opts: job.opts }, system, job.timeoutMs]);
           log(`chromium rep ${rep + 1}/${opts.reps} ${job.id} ${system}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
           record('chromium', job, system, msg);
         }
@@ -508,6 +513,15 @@ async function main() {
       });
       addFigure('W6 the same 32 rows inside one 4,096-row predict (its math)', 'µs', env, pick(env, 'calls', (r) => r.predict32MathUs), {
         higherIsBetter: false, ratios: callsVs,
+      });
+    }
+    if (results[env].page) {
+      // Chromium reports only tasks over 50 ms (long tasks): the budget is "none of them".
+      addFigure('Page: main-thread tasks over 50 ms in 5 s of playground training', 'tasks', env, pick(env, 'page', (r) => r.longTasks), {
+        higherIsBetter: false, targets: [{ system: 'nnplay', max: 0 }],
+      });
+      addFigure('Page: heatmap frames drawn per second while training', 'frames/s', env, pick(env, 'page', (r) => r.framesPerSec), {
+        targets: [{ system: 'nnplay', min: 20 }],
       });
     }
     if (results[env].predict) {

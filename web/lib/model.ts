@@ -31,6 +31,7 @@ import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
 import { counters, engine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
+import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
 
 export const losses = [
@@ -136,21 +137,37 @@ function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number, tensor:
   throw err;
 }
 
-/** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
+// A yield costs a task hop (in Chromium a MessageChannel round trip), which a loop of short
+// fit() calls would pay every epoch; yielding when YIELD_MS have passed since the last one lets
+// timers, I/O and the page run just as well.
+const YIELD_MS = 4;
+let lastYield = -Infinity;
+let yieldChannel: MessageChannel | null = null;
+const yieldWaiters: (() => void)[] = [];
+
+/** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout,
+ *  unless it had one less than YIELD_MS ago. */
 function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield < YIELD_MS) return Promise.resolve();
+  const resumed = () => {
+    lastYield = performance.now();
+  };
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
-  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof g.setImmediate === 'function') return new Promise<void>((resolve) => g.setImmediate!(resolve)).then(resumed);
   if (typeof MessageChannel === 'function') {
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    });
+    if (!yieldChannel) {
+      yieldChannel = new MessageChannel();
+      yieldChannel.port1.onmessage = () => yieldWaiters.shift()?.();
+      // Let a program (or worker) with nothing else to do end while the channel is idle.
+      (yieldChannel.port1 as { unref?: () => void }).unref?.();
+    }
+    const ch = yieldChannel;
+    return new Promise<void>((resolve) => {
+      yieldWaiters.push(resolve);
+      ch.port2.postMessage(null);
+    }).then(resumed);
   }
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(resumed);
 }
 
 interface CompiledInfo {
@@ -319,6 +336,8 @@ export class LayersModel {
   // effect at the next compile (TF.js semantics): inspect again, rebuild the session.
   #inspectedSpec = '';
   #compiled: CompiledInfo | null = null;
+  // Session datasets fit() loaded from tensors, kept for the next fit() on the same tensors.
+  readonly #fitData = new FitDataCache<Prepared>();
   #disposed = false;
   #fitting = false;
   // What the worker replica lacks; reset when a worker client (re)starts.
@@ -538,6 +557,7 @@ export class LayersModel {
     this.#inspectedSpec = spec;
     if (!this.#wasm) return;
     const old = this.#wasm;
+    this.#fitData.clear();
     this.#wasm = new TrainingSession(engine(), spec, null, old);
     old.dispose();
     this.#workerClient = null; // the fit worker's replica needs the new spec
@@ -603,6 +623,7 @@ export class LayersModel {
     this.#applyTrainable(where);
     const model = this.#model(where);
     model.compile(json, where);
+    this.#fitData.clear();
     this.#compiled = {
       json,
       loss,
@@ -850,13 +871,19 @@ export class LayersModel {
     if (verbose !== 0 && verbose !== 1) fail(where, `verbose must be 0 or 1, got ${describe(verbose)}`);
     const callbacks = this.#checkCallbacks(args.callbacks, where);
 
-    let train = this.#prepareXY(xs, ys, where);
+    const model = this.#model(where);
+    // Tensors fit() has seen before (a loop of short fits) are already loaded and checked.
+    const trainKey = args.validationSplit === undefined ? this.#fitKey(xs, ys, where) : null;
+    let train = this.#keptFitData(model, trainKey)?.prepared ?? this.#prepareXY(xs, ys, where);
     let val: Prepared | null = null;
+    let valKey: Tensor[] | null = null;
     if (args.validationData !== undefined) {
       if (args.validationSplit !== undefined) fail(where, 'give validationData or validationSplit, not both');
       const vd = args.validationData;
       if (!Array.isArray(vd) || vd.length !== 2) fail(where, `validationData must be [xsVal, ysVal] (two tensors), got ${describe(vd)}`);
-      val = this.#prepareXY(vd[0], vd[1], where, ['validationData[0]', 'validationData[1]']);
+      const names = ['validationData[0]', 'validationData[1]'];
+      valKey = this.#fitKey(vd[0], vd[1], where, names);
+      val = this.#keptFitData(model, valKey)?.prepared ?? this.#prepareXY(vd[0], vd[1], where, names);
     } else if (args.validationSplit !== undefined) {
       const split = args.validationSplit;
       if (typeof split !== 'number' || !(split > 0 && split < 1)) {
@@ -869,7 +896,6 @@ export class LayersModel {
       }
       [train, val] = splitPrepared(train, at);
     }
-    const model = this.#model(where);
 
     this.#fitting = true;
     this.stopTraining = false;
@@ -888,7 +914,7 @@ export class LayersModel {
     };
     let session: FitSession | null = null;
     try {
-      session = fitUsesWorker() ? await this.#workerSession(train, val) : this.#inProcessSession(model, train, val);
+      session = fitUsesWorker() ? await this.#workerSession(train, val) : this.#inProcessSession(model, train, trainKey, val, valKey);
       for (const c of callbacks) await c.onTrainBegin?.();
       for (let epoch = initialEpoch; epoch < epochs; epoch++) {
         for (const c of callbacks) await c.onEpochBegin?.(epoch);
@@ -931,21 +957,46 @@ export class LayersModel {
     return list as Callbacks[];
   }
 
-  #inProcessSession(model: TrainingSession, train: Prepared, val: Prepared | null): FitSession {
-    // Loaded once for the whole fit() call; every epoch refers to the ids.
-    const trainId = this.#load(train, 'fit()');
+  /** The tensors of fit()'s xs and ys in model order, when they are all Tensors (else null:
+   *  data given another way is not kept between calls). */
+  #fitKey(xs: unknown, ys: unknown, where: string, names = ['xs', 'ys']): Tensor[] | null {
+    if (!this.#compiled) return null; // #prepareXY says so
+    const list = [...this.#tensorList(xs, 'input', where, names[0]), ...this.#tensorList(ys, 'output', where, names[1])];
+    return list.every((t) => t instanceof Tensor && !t.isDisposed) ? (list as Tensor[]) : null;
+  }
+
+  #keptFitData(model: TrainingSession, key: Tensor[] | null): { prepared: Prepared; id: number } | null {
+    return key && this.#compiled ? this.#fitData.find(model, this.#compiled, key) : null;
+  }
+
+  /** The dataset id of p: kept from an earlier fit() on the same tensors, or loaded now (and
+   *  kept when it came from tensors). */
+  #loadForFit(model: TrainingSession, p: Prepared, key: Tensor[] | null): number {
+    const kept = this.#keptFitData(model, key);
+    if (kept) return kept.id;
+    const id = this.#load(p, 'fit()');
+    if (key) this.#fitData.add(model, this.#compiled!, key, p, id);
+    return id;
+  }
+
+  #inProcessSession(model: TrainingSession, train: Prepared, trainKey: Tensor[] | null, val: Prepared | null, valKey: Tensor[] | null): FitSession {
+    // Loaded once for the whole fit() call (or kept from an earlier one); every epoch refers to the ids.
+    const trainId = this.#loadForFit(model, train, trainKey);
+    const release = (id: number | null) => {
+      if (id !== null && !this.#fitData.holds(model, id)) model.freeDataset(id);
+    };
     let valId: number | null = null;
     try {
-      if (val) valId = this.#load(val, 'fit()');
+      if (val) valId = this.#loadForFit(model, val, valKey);
     } catch (err) {
-      model.freeDataset(trainId);
+      release(trainId);
       throw err;
     }
     return {
       epoch: async (options) => runEpoch(model, trainId, train.n, valId, options),
       close: async () => {
-        model.freeDataset(trainId);
-        model.freeDataset(valId);
+        release(trainId);
+        release(valId);
       },
     };
   }
@@ -1198,6 +1249,7 @@ export class LayersModel {
     if (this.#disposed) return;
     this.#disposed = true;
     for (const l of this.#layers) modelsOfLayer.get(l)?.delete(this);
+    this.#fitData.clear();
     this.#wasm?.dispose();
     this.#wasm = null;
     const client = currentFitWorkerClient();

@@ -1,15 +1,26 @@
 // Tensor: the library's value type, shaped like TensorFlow.js's (shape, dtype, data(),
 // dataSync(), array(), dispose()).
 //
-// What it is not: a handle to wasm memory. A Tensor keeps its float32 values in JS; data
-// crosses into the engine once per call (fit copies xs/ys into one session dataset, predict one
-// batch). That keeps ownership trivial: disposing a tensor frees no wasm object, but it is
-// still counted by nn.memory().numTensors so programs can check they dispose what they make.
+// What it is not: a handle to wasm memory. A Tensor keeps its float32 values in JS and is
+// immutable (as in TF.js), so data that crossed into the engine can be kept there and referred
+// to again: fit() keeps the session dataset it loaded from a set of tensors until one of them is
+// disposed (fit-data-cache.ts), predict copies one batch per call. Tensors are counted by
+// nn.memory().numTensors so programs can check they dispose what they make.
 import { describe, quote } from './describe';
 import { limits } from './limits';
 import { counters } from './memory';
 
 export type Shape = readonly number[];
+
+// Internal: what to release when a tensor is disposed (engine copies of its values).
+const disposeHooks = new WeakMap<Tensor, (() => void)[]>();
+
+/** Internal (not exported by the package): runs `hook` once when `t` is disposed. */
+export function whenDisposed(t: Tensor, hook: () => void): void {
+  const hooks = disposeHooks.get(t);
+  if (hooks) hooks.push(hook);
+  else disposeHooks.set(t, [hook]);
+}
 /** Nested arrays of numbers, e.g. [[0, 1], [1, 0]]. */
 export type NestedArray = number | NestedArray[];
 export type TensorLike = Float32Array | ArrayLike<number> | NestedArray;
@@ -84,11 +95,16 @@ export class Tensor {
     return this.arraySync();
   }
 
-  /** Frees the values. Idempotent; any later use throws. */
+  /** Frees the values (and any engine copy fit() kept of them). Idempotent; any later use throws. */
   dispose(): void {
     if (this.#values === null) return;
     this.#values = null;
     counters.tensors--;
+    const hooks = disposeHooks.get(this);
+    if (hooks) {
+      disposeHooks.delete(this);
+      for (const hook of hooks) hook();
+    }
   }
 
   toString(): string {

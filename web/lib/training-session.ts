@@ -290,6 +290,11 @@ export class TrainingSession {
     });
   }
 
+  /** How many datasets are loaded (fit() keeps the ones it loaded from tensors, see fit-data-cache.ts). */
+  get datasetCount(): number {
+    return this.#datasetRows.size;
+  }
+
   #rows(id: number): number {
     return this.#datasetRows.get(id) ?? 0;
   }
