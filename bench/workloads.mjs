@@ -349,7 +349,7 @@ async function cnnTrain(sys, data, opts) {
  * w −= lr·v on the batch-mean gradient). 'same' padding of a 5×5 kernel at stride 1 is pad 2
  * on every side, and a 3×3 pool at stride 3 on 14×14 gives 4×4 in both conventions.
  */
-const imageNets = {
+export const imageNets = {
   kerasCnn: {
     seed: 13,
     batchSize: 32,
