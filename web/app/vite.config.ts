@@ -17,8 +17,9 @@ export default defineConfig({
     target: 'es2022',
     // The wasm engine is loaded by URL, never inlined.
     assetsInlineLimit: 0,
-    // The page, and a page with two playgrounds (an embedding example the browser tests use).
-    rollupOptions: { input: { index: here('index.html'), 'test-two': here('test-two.html') } },
+    // The page, a page with two playgrounds (an embedding example the browser tests use) and
+    // the browser tests' page for the "inside the network" widget.
+    rollupOptions: { input: { index: here('index.html'), 'test-two': here('test-two.html'), 'test-inside': here('test-inside.html') } },
   },
   worker: {
     format: 'es',
