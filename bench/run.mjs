@@ -98,9 +98,9 @@ const ALL_JOBS = [
   // Issue 7. W7: the Keras MNIST CNN (TF.js wasm cannot train conv; see W5). W8: the ConvNetJS
   // demo net, also on ConvNetJS itself. Few samples: TF.js cpu trains these at 10–40 samples/s.
   // --quick runs them in Chromium only.
-  { id: 'kerascnn', workload: 'imageNetTrain', opts: { net: 'kerasCnn', trainSamples: 320, warmupBatches: 4, minSeconds },
+  { id: 'kerascnn', workload: 'imageNetTrain', opts: { net: 'kerasCnn', trainSamples: 256, warmupBatches: 4, minSeconds },
     timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
-  { id: 'convnetjs', workload: 'imageNetTrain', opts: { net: 'convnetjsDemo', trainSamples: 400, warmupBatches: 4, minSeconds },
+  { id: 'convnetjs', workload: 'imageNetTrain', opts: { net: 'convnetjsDemo', trainSamples: 300, warmupBatches: 4, minSeconds },
     timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu', 'convnetjs'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   // One full 60,000-image Fashion-MNIST epoch of the W8 net, nnplay only.
   { id: 'fashion', workload: 'fashionEpoch', opts: { warmupBatches: 4 }, timeoutMs: 600_000, systems: ['nnplay'],
@@ -476,7 +476,7 @@ async function main() {
     }
     if (results[env].kerascnn) {
       const kVs = versus(['tfjs-cpu']);
-      const n = results[env].kerascnn.nnplay?.[0]?.trainSamples ?? 320;
+      const n = results[env].kerascnn.nnplay?.[0]?.trainSamples ?? 256;
       addFigure(`W7 Keras MNIST CNN train, batch 32, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'kerascnn', (r) => r.samplesPerSec), {
         ratios: kVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 50 }],
         note: 'conv2d 32 3×3 relu → maxPool 2 → flatten → dense 128 relu → dense 10 softmax, Adam 1e-3; TF.js wasm cannot train conv2d',
@@ -485,7 +485,7 @@ async function main() {
     }
     if (results[env].convnetjs) {
       const cVs = versus(['tfjs-cpu', 'convnetjs']);
-      const n = results[env].convnetjs.nnplay?.[0]?.trainSamples ?? 400;
+      const n = results[env].convnetjs.nnplay?.[0]?.trainSamples ?? 300;
       addFigure(`W8 ConvNetJS MNIST net train, batch 20, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'convnetjs', (r) => r.samplesPerSec), {
         ratios: cVs, targets: [{ ratio: 'nnplay/convnetjs', min: 20 }],
         note: 'conv 8 5×5 relu pad 2 → pool 2 → conv 16 5×5 relu pad 2 → pool 3 → softmax 10; SGD momentum 0.9, lr 0.01 on all three',
