@@ -16,6 +16,7 @@
 //  - Ownership: JS owns every object it creates with `new` and frees it with delete().
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "data/dataset.h"
+#include "data/idx.h"
 #include "data/playground.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
@@ -145,6 +147,94 @@ std::string checkLayerConfig(const std::string& type, const std::string& config_
 // names, aliases, keys and defaults, so the library never keeps its own lists.
 std::string engineTables() { return nnplay::engine_tables_json(); }
 // ---- Session ------------------------------------------------------------------------------
+
+// An image set for the library's data sets (data/idx.h): the bytes of two IDX files (images,
+// labels) or of raw pixels and labels are written into buffers here once, read() / fromPixels()
+// validate them in the engine, then rows() converts any range to dataset rows (x in 0..1, y the
+// class) for a JS tensor, or Session.loadImageSet() puts the whole set into a session dataset.
+class WasmImageSet {
+ public:
+  // Buffers of `size` bytes for the images / labels file; 0 when memory is short.
+  std::uintptr_t imagesBuffer(unsigned size) { return buffer(images_bytes_, size); }
+  std::uintptr_t labelsBuffer(unsigned size) { return buffer(labels_bytes_, size); }
+
+  // Both buffers as IDX files, checked against their CRC-32 first. "" or the failure.
+  std::string read(const std::string& images_name, unsigned images_crc, const std::string& labels_name,
+                   unsigned labels_crc, int num_classes) {
+    return guarded([&] {
+      set_.reset();
+      nnplay::check_idx_crc32(images_bytes_.data(), images_bytes_.size(), images_crc, images_name);
+      nnplay::check_idx_crc32(labels_bytes_.data(), labels_bytes_.size(), labels_crc, labels_name);
+      const nnplay::IdxArray images = nnplay::parse_idx(images_bytes_.data(), images_bytes_.size(), images_name);
+      const nnplay::IdxArray labels = nnplay::parse_idx(labels_bytes_.data(), labels_bytes_.size(), labels_name);
+      set_ = std::make_unique<nnplay::IdxImageSet>(
+          nnplay::make_idx_image_set(images, images_name, labels, labels_name, num_classes));
+    });
+  }
+
+  // Both buffers as bare values: pixels uint8 [n, height, width, channels], labels uint8 [n].
+  std::string fromPixels(int n, int height, int width, int channels, int num_classes) {
+    return guarded([&] {
+      set_.reset();
+      NNPLAY_CHECK(n >= 0 && height > 0 && width > 0 && channels > 0,
+                   "an image set needs n >= 0 and height, width, channels >= 1");
+      const std::uint64_t pixels = static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(height) *
+                                   static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(channels);
+      NNPLAY_CHECK(pixels == images_bytes_.size() && static_cast<std::uint64_t>(n) == labels_bytes_.size(),
+                   n << " images of " << height << " x " << width << " x " << channels << " need " << pixels
+                     << " pixel bytes and " << n << " label bytes, got " << images_bytes_.size() << " and "
+                     << labels_bytes_.size());
+      nnplay::IdxArray images, labels;
+      images.dims = {static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(height),
+                     static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(channels)};
+      images.count = pixels;
+      images.values = images_bytes_.data();
+      labels.dims = {static_cast<std::uint64_t>(n)};
+      labels.count = static_cast<std::uint64_t>(n);
+      labels.values = labels_bytes_.data();
+      set_ = std::make_unique<nnplay::IdxImageSet>(
+          nnplay::make_idx_image_set(images, "images", labels, "labels", num_classes));
+    });
+  }
+
+  int count() const { return set_ ? static_cast<int>(set_->n) : 0; }
+  int height() const { return set_ ? set_->height : 0; }
+  int width() const { return set_ ? set_->width : 0; }
+  int channels() const { return set_ ? set_->channels : 0; }
+  // Where the pixels / labels start in their buffers (the IDX header's length; 0 for fromPixels).
+  unsigned imagesOffset() const { return set_ ? static_cast<unsigned>(set_->images.values - images_bytes_.data()) : 0; }
+  unsigned labelsOffset() const { return set_ ? static_cast<unsigned>(set_->labels.values - labels_bytes_.data()) : 0; }
+
+  // Rows [first, first + n) as floats at rowsXPtr() [n, pixels] and rowsYPtr() [n].
+  std::string rows(int first, int n) {
+    return guarded([&] {
+      NNPLAY_CHECK(set_, "rows: read() or fromPixels() first");
+      NNPLAY_CHECK(first >= 0 && n >= 0, "rows: first and n must be >= 0");
+      x_.resize({std::max(n, 1), static_cast<int>(set_->pixels_per_image())});
+      y_.resize({std::max(n, 1)});
+      nnplay::idx_image_rows(x_.data(), y_.data(), *set_, static_cast<std::uint64_t>(first),
+                             static_cast<std::uint64_t>(n));
+    });
+  }
+  std::uintptr_t rowsXPtr() const { return address_of(x_.data()); }
+  std::uintptr_t rowsYPtr() const { return address_of(y_.data()); }
+
+  const nnplay::IdxImageSet* set() const { return set_.get(); }
+
+ private:
+  static std::uintptr_t buffer(std::vector<std::uint8_t>& bytes, unsigned size) {
+    try {
+      bytes.assign(std::max(size, 1u), 0);
+      bytes.resize(size);
+      return reinterpret_cast<std::uintptr_t>(bytes.data());
+    } catch (...) {
+      return 0;
+    }
+  }
+  std::vector<std::uint8_t> images_bytes_, labels_bytes_;
+  std::unique_ptr<nnplay::IdxImageSet> set_;  // points into the buffers
+  Tensor x_, y_;
+};
 
 // The one training session every library path drives (web/lib/training-session.ts): a model,
 // its trainer and datasets by id (engine/train/session.h). Failures cross as structured JSON,
@@ -278,6 +368,14 @@ class WasmSession {
   }
   std::uintptr_t datasetYPtr(int id, int output) {
     return pointer([&] { return need().dataset_y(id, output); });
+  }
+  // A read image set as one sealed dataset (x [n, pixels] in 0..1, y [n, 1] classes); the id
+  // is lastDatasetId(). The set's buffers can be freed afterwards.
+  std::string loadImageSet(const WasmImageSet& set) {
+    return run([&] {
+      NNPLAY_CHECK(set.set(), "loadImageSet: the image set was not read");
+      last_id_ = need().load_image_set(*set.set());
+    });
   }
   std::string sealDataset(int id) {
     return run([&] { need().seal_dataset(id); });
@@ -449,6 +547,22 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("pointsPtr", &WasmPlayground::pointsPtr)
       .function("labelsPtr", &WasmPlayground::labelsPtr);
 
+  class_<WasmImageSet>("ImageSet")
+      .constructor<>()
+      .function("imagesBuffer", &WasmImageSet::imagesBuffer)
+      .function("labelsBuffer", &WasmImageSet::labelsBuffer)
+      .function("read", &WasmImageSet::read)
+      .function("fromPixels", &WasmImageSet::fromPixels)
+      .function("count", &WasmImageSet::count)
+      .function("height", &WasmImageSet::height)
+      .function("width", &WasmImageSet::width)
+      .function("channels", &WasmImageSet::channels)
+      .function("imagesOffset", &WasmImageSet::imagesOffset)
+      .function("labelsOffset", &WasmImageSet::labelsOffset)
+      .function("rows", &WasmImageSet::rows)
+      .function("rowsXPtr", &WasmImageSet::rowsXPtr)
+      .function("rowsYPtr", &WasmImageSet::rowsYPtr);
+
   class_<WasmSession>("Session")
       .constructor<>()
       .function("build", &WasmSession::build)
@@ -466,6 +580,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("datasetXPtr", &WasmSession::datasetXPtr)
       .function("datasetYPtr", &WasmSession::datasetYPtr)
       .function("sealDataset", &WasmSession::sealDataset)
+      .function("loadImageSet", &WasmSession::loadImageSet)
       .function("freeDataset", &WasmSession::freeDataset)
       .function("trainSteps", &WasmSession::trainSteps)
       .function("trainEpoch", &WasmSession::trainEpoch)

@@ -41,6 +41,9 @@ command -v ninja >/dev/null || need_pkgs+=(ninja-build)
 [ -f /usr/include/nlohmann/json.hpp ] || need_pkgs+=(nlohmann-json3-dev)
 # clang-format: npm test checks the C++ formatting (scripts/format.sh --check).
 command -v clang-format >/dev/null || command -v clang-format-14 >/dev/null || need_pkgs+=(clang-format)
+# Fashion-MNIST (IDX, gzipped), converted by scripts/build-data.mjs into the library's assets.
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ -n "${NNPLAY_FASHION_MNIST_DIR:-}" ] ||
+  need_pkgs+=(dataset-fashion-mnist)
 
 # --- Emscripten: Debian's 3.1.6, or whatever emcc is already on PATH ---
 command -v emcc >/dev/null || need_pkgs+=(emscripten)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds everything: the engine to wasm (SIMD), the library (dist/lib) and the page (dist/app).
+# Builds everything: the engine to wasm (SIMD), the image data sets (build/data), the library
+# (dist/lib) and the page (dist/app).
 # Incremental: ninja and vite only redo what changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +17,9 @@ build_wasm() {  # $1 = build dir, $2 = SIMD ON/OFF
 }
 echo "[build] engine -> wasm (SIMD)"
 build_wasm build/wasm ON
+
+echo "[build] image data sets -> build/data (skipped when up to date)"
+node scripts/build-data.mjs
 
 echo "[build] library -> dist/lib"
 npx vite build -c web/lib/vite.config.ts --logLevel warn

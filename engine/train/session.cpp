@@ -146,6 +146,15 @@ float* TrainingSession::dataset_y(int id, int output) {
 
 int TrainingSession::dataset_size(int id) const { return find(id, "dataset_size").size(); }
 
+int TrainingSession::load_image_set(const IdxImageSet& set) {
+  NNPLAY_CHECK(set.pixels_per_image() <= 0x7FFFFFFFu,
+               "images of " << set.pixels_per_image() << " pixels are too large");
+  const int id = reserve_dataset(static_cast<int>(set.n), static_cast<int>(set.pixels_per_image()), 1);
+  idx_image_rows(dataset_x(id), dataset_y(id), set, 0, set.n);
+  seal_dataset(id);
+  return id;
+}
+
 void TrainingSession::seal_dataset(int id) {
   StoredDataset& d = find(id, "seal");
   ++content_scans_;

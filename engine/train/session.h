@@ -26,6 +26,7 @@
 
 #include "core/check.h"
 #include "data/dataset.h"
+#include "data/idx.h"
 #include "nn/graph.h"
 #include "nn/registry.h"
 #include "train/trainer.h"
@@ -99,6 +100,10 @@ class TrainingSession {
   float* dataset_y(int id, int output = 0);
   // Validates once (every value finite); throws NonFiniteData and frees the dataset on failure.
   void seal_dataset(int id);
+  // An image set (data/idx.h) straight into a sealed dataset: x [n, pixels] = pixel / 255,
+  // y [n, 1] = the class. Only the uint8 bytes cross into wasm; the floats are made here.
+  // The model must have one input and one output. Returns the id.
+  int load_image_set(const IdxImageSet& set);
   // The id is gone at once; its buffers are kept for the next reserve_dataset that fits in them.
   void free_dataset(int id);
   int dataset_size(int id) const;

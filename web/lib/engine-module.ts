@@ -51,6 +51,33 @@ export interface WasmPlayground extends EmbindObject {
 }
 
 /**
+ * An image set (engine/data/idx.h): two IDX files (images uint8 [n, h, w], labels uint8 [n]) or
+ * bare pixels and labels, written once into its buffers and validated by the engine. Then
+ * rows(first, n) converts a range to dataset rows (x [n, h·w·c] = pixel / 255 at rowsXPtr(),
+ * y [n] classes at rowsYPtr(), valid until the next rows()), or Session.loadImageSet() puts the
+ * whole set into a session dataset. Only web/lib/datasets.ts and training-session.ts use it.
+ */
+export interface WasmImageSet extends EmbindObject {
+  /** Buffers of `size` bytes for the images / labels (0: out of memory). */
+  imagesBuffer(size: number): number;
+  labelsBuffer(size: number): number;
+  /** Both buffers as IDX files, each checked against its CRC-32 first: '' or the failure. */
+  read(imagesName: string, imagesCrc: number, labelsName: string, labelsCrc: number, numClasses: number): string;
+  /** Both buffers as bare uint8 pixels [n, h, w, c] and labels [n]: '' or the failure. */
+  fromPixels(n: number, height: number, width: number, channels: number, numClasses: number): string;
+  count(): number;
+  height(): number;
+  width(): number;
+  channels(): number;
+  /** Where the pixels / labels start in their buffers (the IDX header's length). */
+  imagesOffset(): number;
+  labelsOffset(): number;
+  rows(first: number, n: number): string;
+  rowsXPtr(): number;
+  rowsYPtr(): number;
+}
+
+/**
  * The training session (bindings' Session, engine/train/session.h): a model, its trainer and
  * datasets by id. Only web/lib/training-session.ts drives it. A fallible method returns '' or a
  * JSON error {kind: 'invalid' | 'diverged' | 'oom', message, field?, tensor?, index?} (the first
@@ -85,6 +112,8 @@ export interface WasmSession extends EmbindObject {
   datasetYPtr(id: number, output: number): number;
   /** Validates once (finite values); on failure the dataset is freed. */
   sealDataset(id: number): string;
+  /** A read image set as one sealed dataset (x in 0..1, y classes); the id is lastDatasetId(). */
+  loadImageSet(set: WasmImageSet): string;
   freeDataset(id: number): void;
   trainSteps(id: number, steps: number, batchSize: number, shuffle: boolean): string;
   trainEpoch(id: number, batchSize: number, shuffle: boolean): string;
@@ -116,6 +145,7 @@ export interface NnplayModule {
   HEAPU8: Uint8Array;
   Playground: new () => WasmPlayground;
   Session: new () => WasmSession;
+  ImageSet: new () => WasmImageSet;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;
   /** Pure: a spec's (v1 or v2) layers, shapes and variables as JSON, or {"error": message}. */

@@ -26,6 +26,7 @@ import {
 import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
+import { fashionMnist, mnist } from './datasets';
 
 export { ready } from './engine-url';
 export { memory, isReady } from './memory';
@@ -42,7 +43,7 @@ export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName
 export type { Logs } from './training-session';
 /** The one training session under every path (fit(), the fit worker, the playground worker). */
 export { TrainingSession, SessionError, trainingSession } from './training-session';
-export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, EpochOptions, EpochResult } from './training-session';
+export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
 export {
   Layer,
   Dense,
@@ -108,6 +109,10 @@ export const layers = {
   globalAveragePooling2d,
   inputLayer,
 };
+
+/** Real image data sets, bundled and offline: MNIST and Fashion-MNIST (docs/API.md, Data sets). */
+export const datasets = { mnist, fashionMnist };
+export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, DatasetName } from './datasets';
 
 /** Optimizer factories (TF.js: tf.train). */
 export const train = { sgd, momentum, adam, rmsprop, adagrad, exponentialDecay, cosineDecay, stepDecay };

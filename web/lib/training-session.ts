@@ -111,6 +111,19 @@ export interface MultiDatasetSource {
   ySizes: readonly number[];
 }
 
+/** Images for loadImages: uint8 pixels [n, height, width, channels] and uint8 labels [n]. */
+export interface ImageSource {
+  images: Uint8Array;
+  labels: Uint8Array;
+  n: number;
+  height: number;
+  width: number;
+  /** 1 when absent. */
+  channels?: number;
+  /** Labels must be below it (256 when absent). */
+  numClasses?: number;
+}
+
 function asMulti(d: DatasetSource | MultiDatasetSource): MultiDatasetSource {
   if ('xs' in d) return d;
   return { xs: [d.x], ys: d.y ? [d.y] : null, n: d.n, xSizes: [d.xSize], ySizes: d.y ? [d.ySize] : [] };
@@ -201,6 +214,36 @@ export class TrainingSession {
     check(wasm.sealDataset(id), context); // frees the dataset on failure
     this.#datasetRows.set(id, d.n);
     return id;
+  }
+
+  /**
+   * An image set straight into one dataset: pixels uint8 [n, height, width, channels] (what
+   * nn.datasets gives as `images`) and labels uint8 [n] cross into wasm as bytes (a quarter of
+   * the floats), and the engine makes x [n, h·w·c] = pixel / 255 and y [n, 1] = the class.
+   * For a model with one input and one output (sparseCategoricalCrossentropy's targets).
+   */
+  loadImages(source: ImageSource, context = 'loading images'): number {
+    const wasm = this.#live();
+    const set = own(new this.#mod.ImageSet());
+    try {
+      const { images, labels, n, height, width } = source;
+      const channels = source.channels ?? 1;
+      const ip = set.imagesBuffer(images.length);
+      const lp = set.labelsBuffer(labels.length);
+      if ((ip === 0 && images.length > 0) || (lp === 0 && labels.length > 0)) {
+        throw new SessionError('oom', `nnplay: ${context}: out of memory for ${images.length} pixel bytes`);
+      }
+      this.#mod.HEAPU8.set(images, ip);
+      this.#mod.HEAPU8.set(labels, lp);
+      const failure = set.fromPixels(n, height, width, channels, source.numClasses ?? 256);
+      if (failure) throw new SessionError('invalid', `nnplay: ${context}: ${failure}`);
+      check(wasm.loadImageSet(set), context);
+      const id = wasm.lastDatasetId();
+      this.#datasetRows.set(id, n);
+      return id;
+    } finally {
+      release(set);
+    }
   }
 
   freeDataset(id: number | null | undefined): void {

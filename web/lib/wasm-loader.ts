@@ -16,7 +16,7 @@ import type { NnplayModule, NnplayModuleFactory } from './engine-module';
 let modulePromise: Promise<NnplayModule> | null = null;
 let moduleUrl: string | null = null;
 
-function isNode(): boolean {
+export function isNode(): boolean {
   return typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
 }
 
@@ -43,7 +43,7 @@ type FsPromises = typeof import('node:fs/promises');
  * at run time: a constant would be folded by our own minifier into import('node:fs/promises'),
  * which an app's bundler then tries to resolve for the browser (Vite < 8 warns, webpack fails).
  */
-async function nodeFs(): Promise<FsPromises> {
+export async function nodeFs(): Promise<FsPromises> {
   const proc = process as { getBuiltinModule?: (id: string) => unknown };
   if (typeof proc.getBuiltinModule === 'function') return proc.getBuiltinModule('node:fs/promises') as FsPromises;
   const name = 'node:fs/promises'.slice(0, proc.getBuiltinModule === undefined ? undefined : 0); // run-time: not foldable
