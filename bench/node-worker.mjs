@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parseMnist } from './data.mjs';
 import { runJob, usesMnist } from './workloads.mjs';
@@ -21,6 +22,11 @@ async function loadSystem(name, root) {
     await lib.setBackend('cpu');
     await lib.ready();
     return { name, lib, info: { backend: lib.getBackend(), version: lib.version.tfjs } };
+  }
+  if (name === 'convnetjs') {
+    // A CommonJS script (module.exports = convnetjs when `module` exists).
+    const lib = createRequire(import.meta.url)('convnetjs');
+    return { name, lib, info: { version: createRequire(import.meta.url)('convnetjs/package.json').version } };
   }
   if (engineDir(name)) {
     const dir = path.join(root, engineDir(name));

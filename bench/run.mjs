@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,page]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -34,7 +34,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,page] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -95,6 +95,16 @@ const ALL_JOBS = [
   // --quick runs it in Chromium only (TF.js cpu needs ~1 min per run).
   { id: 'cnn', workload: 'cnnTrain', opts: { trainSamples: 2000 }, timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'],
     needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  // Issue 7. W7: the Keras MNIST CNN (TF.js wasm cannot train conv; see W5). W8: the ConvNetJS
+  // demo net, also on ConvNetJS itself. Few samples: TF.js cpu trains these at 10–40 samples/s.
+  // --quick runs them in Chromium only.
+  { id: 'kerascnn', workload: 'imageNetTrain', opts: { net: 'kerasCnn', trainSamples: 256, warmupBatches: 4, minSeconds },
+    timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  { id: 'convnetjs', workload: 'imageNetTrain', opts: { net: 'convnetjsDemo', trainSamples: 300, warmupBatches: 4, minSeconds },
+    timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu', 'convnetjs'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  // One full 60,000-image Fashion-MNIST epoch of the W8 net, nnplay only.
+  { id: 'fashion', workload: 'fashionEpoch', opts: { warmupBatches: 4 }, timeoutMs: 600_000, systems: ['nnplay'],
+    needsConv: true, needsFashion: true },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
   { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
 ];
@@ -136,7 +146,8 @@ function buildBaseline(ref) {
 
 // ---------------------------------------------------------------- loopback static server
 // (--baseline adds its build's dist/lib and build/wasm, under their own prefix.)
-const SERVED = ['bench/', 'dist/lib/', 'dist/app/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/'];
+const SERVED = ['bench/', 'dist/lib/', 'dist/app/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/',
+  'node_modules/convnetjs/build/'];
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.map': 'application/json', '.bin': 'application/octet-stream' };
 
@@ -331,10 +342,13 @@ async function main() {
     if (!have[s]) log(`${file} is missing: ${s} figures skipped`);
   }
   const hasConv = {};
+  const hasFashion = {};
   for (const s of withBaseline(['nnplay'], baseline?.sha)) {
     if (!have[s]) continue;
     try {
-      hasConv[s] = typeof (await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href)).layers?.conv2d === 'function';
+      const lib = await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href);
+      hasConv[s] = typeof lib.layers?.conv2d === 'function';
+      hasFashion[s] = typeof lib.datasets?.fashionMnist === 'function';
     } catch (e) {
       log(`cannot import ${s} in the driver: ${e.message}`);
     }
@@ -348,11 +362,16 @@ async function main() {
   } else if (base && have[base] && !hasConv[base] && JOBS.some((j) => j.needsConv)) {
     skipped.push({ name: `${cnnName}, ${base}`, reason: `skipped for ${base}: no conv2d in that build` });
   }
+  if (!hasFashion.nnplay && JOBS.some((j) => j.needsFashion)) {
+    skipped.push({ name: 'W8 net, one 60,000-image Fashion-MNIST epoch', reason: 'skipped: no nn.datasets.fashionMnist' });
+    for (let i = JOBS.length - 1; i >= 0; i--) if (JOBS[i].needsFashion) JOBS.splice(i, 1);
+  }
 
   const systemsFor = (job, env) => {
     if (job.envs && !job.envs.includes(env)) return [];
     const list = job.gemm ? GEMM_SYSTEMS : job.systems || (env === 'chromium' ? BROWSER_SYSTEMS : NODE_SYSTEMS);
-    return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s]));
+    return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s])
+      && (!job.needsFashion || !isNnplay(s) || hasFashion[s]));
   };
 
   // results[env][jobId][system] = [{ result, info }]
@@ -454,6 +473,30 @@ async function main() {
       addFigure('W5 CNN test accuracy after 2 epochs', 'fraction', env, pick(env, 'cnn', (r) => r.testAccuracy), {
         ratios: cnnVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 0.98 }],
       });
+    }
+    if (results[env].kerascnn) {
+      const kVs = versus(['tfjs-cpu']);
+      const n = results[env].kerascnn.nnplay?.[0]?.trainSamples ?? 256;
+      addFigure(`W7 Keras MNIST CNN train, batch 32, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'kerascnn', (r) => r.samplesPerSec), {
+        ratios: kVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 50 }],
+        note: 'conv2d 32 3×3 relu → maxPool 2 → flatten → dense 128 relu → dense 10 softmax, Adam 1e-3; TF.js wasm cannot train conv2d',
+      });
+      addFigure(`W7 test accuracy after the warm-up and 1 epoch of ${fmt(n)} (2,000 held out)`, 'fraction', env, pick(env, 'kerascnn', (r) => r.testAccuracy), { ratios: kVs });
+    }
+    if (results[env].convnetjs) {
+      const cVs = versus(['tfjs-cpu', 'convnetjs']);
+      const n = results[env].convnetjs.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W8 ConvNetJS MNIST net train, batch 20, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'convnetjs', (r) => r.samplesPerSec), {
+        ratios: cVs, targets: [{ ratio: 'nnplay/convnetjs', min: 20 }],
+        note: 'conv 8 5×5 relu pad 2 → pool 2 → conv 16 5×5 relu pad 2 → pool 3 → softmax 10; SGD momentum 0.9, lr 0.01 on all three',
+      });
+      addFigure(`W8 test accuracy after the warm-up and 1 epoch of ${fmt(n)} (2,000 held out)`, 'fraction', env, pick(env, 'convnetjs', (r) => r.testAccuracy), { ratios: cVs });
+    }
+    if (results[env].fashion) {
+      addFigure('W8 net, one 60,000-image Fashion-MNIST epoch', 's', env, pick(env, 'fashion', (r) => r.seconds), {
+        higherIsBetter: false, targets: [{ system: 'nnplay', max: 10 }],
+      });
+      addFigure('W8 net, Fashion-MNIST test accuracy after that epoch (10,000)', 'fraction', env, pick(env, 'fashion', (r) => r.testAccuracy), {});
     }
     if (results[env].playground) {
       addFigure('W2 Playground 2-8-8-1, SGD, batch 10', 'steps/s', env, pick(env, 'playground', (r) => r.stepsPerSec), {

@@ -4,6 +4,7 @@
 const TFJS = '/node_modules/@tensorflow/tfjs/dist/tf.min.js';
 const TFJS_WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js';
 const TFJS_WASM_DIR = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+const CONVNETJS = '/node_modules/convnetjs/build/convnet.js';
 
 async function loadSystem(name) {
   const { isNnplay, libDir, engineDir } = await import('/bench/systems.mjs');
@@ -32,6 +33,13 @@ async function loadSystem(name) {
       info.threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     }
     return { name, lib: tf, info };
+  }
+  if (name === 'convnetjs') {
+    // A plain script that defines the global `convnetjs` and, with no `module` around, ends
+    // with `window.jsfeat = lib`: a worker has no `window`, so lend it `self` for that line.
+    self.window = self;
+    importScripts(CONVNETJS);
+    return { name, lib: self.convnetjs, info: { script: CONVNETJS } };
   }
   if (engineDir(name)) {
     const dir = `/${engineDir(name)}/`;
