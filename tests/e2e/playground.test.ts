@@ -144,14 +144,14 @@ describe('playground page', () => {
     expect(await page.locator('#show-test').isChecked()).toBe(true);
     expect(await page.locator('#discretize').isChecked()).toBe(true);
     expect(await page.getByRole('button', { name: 'Dataset xor' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await page.getByRole('button', { name: 'Feature x1x2' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await page.getByRole('button', { name: 'Feature sinX1' }).getAttribute('aria-pressed')).toBe('false');
+    expect(await page.getByRole('button', { name: 'Feature x1 times x2' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Feature sine of x1' }).getAttribute('aria-pressed')).toBe('false');
     expect(await page.locator('.node.neuron').count()).toBe(6 + 3 + 2 + 1);
 
     // Edit through the UI, then open the resulting link in a fresh page.
     await page.getByRole('button', { name: 'Add hidden layer' }).click();
     await page.getByRole('button', { name: 'Remove neuron from layer 1' }).click();
-    await page.getByRole('button', { name: 'Feature sinX1' }).click();
+    await page.getByRole('button', { name: 'Feature sine of x1' }).click();
     await page.getByRole('button', { name: 'Dataset spiral' }).click();
     await page.locator('#activation').selectOption('tanh');
     await page.locator('#learning-rate').selectOption('0.3');
@@ -182,7 +182,7 @@ describe('playground page', () => {
     await waitForEpoch(page, 1);
     const output = await heatmapPixels(page);
 
-    await page.getByRole('img', { name: 'Neuron 1 of layer 1' }).hover();
+    await page.getByRole('button', { name: 'Neuron 1 of layer 1' }).hover();
     await expect.poll(() => page.locator('#inspect-label').textContent()).toBe('Showing neuron 1 of layer 1');
     expect(await heatmapPixels(page)).not.toBe(output);
     expect(await page.locator('.network .tooltip').textContent()).toMatch(/^Bias -?\d/);
@@ -190,7 +190,7 @@ describe('playground page', () => {
     // The link from x1 to that neuron: a cubic from the feature's right edge to the neuron's
     // left edge with horizontal tangents passes through the midpoint of those two points.
     const a = await page.getByRole('button', { name: 'Feature x1', exact: true }).boundingBox();
-    const b = await page.getByRole('img', { name: 'Neuron 1 of layer 1' }).boundingBox();
+    const b = await page.getByRole('button', { name: 'Neuron 1 of layer 1' }).boundingBox();
     if (!a || !b) throw new Error('network nodes are not laid out');
     await page.mouse.move((a.x + a.width + b.x) / 2, (a.y + a.height / 2 + b.y + b.height / 2) / 2);
     await expect.poll(() => page.locator('.network .tooltip').textContent()).toMatch(/^Weight -?\d+\.\d{3}$/);

@@ -35,10 +35,10 @@ const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.
 describe('playground QA', () => {
   it('keeps keyboard focus on a network control that rebuilt the network', async () => {
     const page = await open('#seed=5&dataset=circle');
-    await page.focus('[aria-label="Feature x1Squared"]');
+    await page.focus('[aria-label="Feature x1 squared"]');
     await page.keyboard.press('Space');
     await page.waitForFunction(() => (window as unknown as { nnplay: { state: { features: string[] } } }).nnplay.state.features.includes('x1Squared'));
-    expect(await focusedName(page)).toBe('Feature x1Squared');
+    expect(await focusedName(page)).toBe('Feature x1 squared');
 
     await page.focus('[aria-label="Add neuron to layer 1"]');
     await page.keyboard.press('Enter');

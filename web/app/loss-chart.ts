@@ -29,6 +29,9 @@ export class LossChart {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(container: HTMLElement, width: number, height: number, options: ChartOptions = {}) {
+    // Axis text and grid follow the page's theme (light or dark): uPlot draws them on canvas.
+    const ink = () => getComputedStyle(container).color || '#333';
+    const grid = () => getComputedStyle(container).getPropertyValue('--grid-line').trim() || 'rgba(0,0,0,0.07)';
     const format = options.format ?? formatLossValue;
     const fmt = (_u: uPlot, v: number | null) => (v == null ? '–' : format(v));
     const fixed = options.yRange;
@@ -44,18 +47,24 @@ export class LossChart {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: false }, y: { range: (_u, min, max) => fixed ?? [0, Math.max(max, min + 1e-3) * 1.05] } },
         axes: [
-          { label: 'epoch', size: 36, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif' },
-          { label: options.yLabel ?? 'loss', size: 44, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif' },
+          { label: 'epoch', size: 36, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif', stroke: ink, grid: { stroke: grid }, ticks: { stroke: grid } },
+          { label: options.yLabel ?? 'loss', size: 44, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif', stroke: ink, grid: { stroke: grid }, ticks: { stroke: grid } },
         ],
         series: [
           { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(1)) },
           { label: 'train', stroke: '#0877bd', width: 1.5, value: fmt, spanGaps },
-          { label: 'test', stroke: '#333', width: 1.5, value: fmt, spanGaps, points: { show: spanGaps } },
+          { label: 'test', stroke: () => getComputedStyle(container).getPropertyValue('--chart-test').trim() || '#333', width: 1.5, value: fmt, spanGaps, points: { show: spanGaps } },
         ],
       },
       [[], [], []],
       container,
     );
+  }
+
+  /** Resizes the plot (the page keeps it within its column on narrow screens). */
+  setWidth(width: number): void {
+    const w = Math.max(160, Math.round(width));
+    if (w !== this.chart.width) this.chart.setSize({ width: w, height: this.chart.height });
   }
 
   /** Stops a pending redraw and removes the chart (its canvas, legend and uPlot's listeners). */

@@ -10,7 +10,7 @@ export const PART_NAMES = [
   'datasets', 'ratio-value', 'ratio', 'noise-value', 'noise', 'batch-size-value', 'batch-size', 'regenerate',
   'network-title', 'network', 'output-title', 'export-button', 'import-button', 'import-file', 'test-loss',
   'train-loss', 'chart', 'heatmap', 'points', 'inspect-label', 'legend-low', 'legend-high', 'show-test',
-  'discretize', 'engine-info',
+  'discretize', 'engine-info', 'announcer', 'chart-summary', 'network-scroll',
 ] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
@@ -36,6 +36,7 @@ const MARKUP = `
     <span class="caption">Epoch</span>
     <output id="@epoch" aria-live="off">0</output>
   </div>
+  <div class="settings" role="group" aria-label="Settings">
   <label class="field" data-control="learningRate">
     <span class="caption">Learning rate</span>
     <select id="@learning-rate"></select>
@@ -67,6 +68,7 @@ const MARKUP = `
     <span class="caption">Speed</span>
     <select id="@speed"></select>
   </label>
+  </div>
 </header>
 
 <div id="@message" class="message" role="alert" hidden>
@@ -81,42 +83,36 @@ const MARKUP = `
       <p class="hint">Which dataset do you want to use?</p>
       <div id="@datasets" class="datasets" role="group" aria-label="Dataset"></div>
     </div>
-    <label class="slider" data-control="ratio">
-      <span>Ratio of training to test data: <output id="@ratio-value"></output>%</span>
+    <div class="slider" data-control="ratio">
+      <span><label for="@ratio">Ratio of training to test data</label>: <output id="@ratio-value" for="@ratio" aria-live="off"></output>%</span>
       <input id="@ratio" type="range" />
-    </label>
-    <label class="slider" data-control="noise">
-      <span>Noise: <output id="@noise-value"></output></span>
+    </div>
+    <div class="slider" data-control="noise">
+      <span><label for="@noise">Noise</label>: <output id="@noise-value" for="@noise" aria-live="off"></output></span>
       <input id="@noise" type="range" />
-    </label>
-    <label class="slider" data-control="batchSize">
-      <span>Batch size: <output id="@batch-size-value"></output></span>
+    </div>
+    <div class="slider" data-control="batchSize">
+      <span><label for="@batch-size">Batch size</label>: <output id="@batch-size-value" for="@batch-size" aria-live="off"></output></span>
       <input id="@batch-size" type="range" />
-    </label>
+    </div>
     <button type="button" id="@regenerate" class="text-button" data-control="regenerate">Regenerate</button>
   </section>
 
   <section class="column network-column" aria-labelledby="@network-title">
     <h2 id="@network-title">Network</h2>
-    <p class="hint">Click a feature to feed it in; hover a neuron to see its output, a link to see its weight.</p>
-    <div id="@network"></div>
+    <p class="hint"><span class="when-mouse">Click a feature to feed it in; hover or focus a neuron to see its output, a link to see its weight; click a link, or press Enter on a neuron, to edit weights.</span><span class="when-touch">Tap a feature to feed it in; tap a neuron to see its output, a link to see and edit its weight.</span></p>
+    <div id="@network-scroll" class="network-scroll"><div id="@network"></div></div>
   </section>
 
   <section class="column output-column" aria-labelledby="@output-title">
     <h2 id="@output-title">Output</h2>
-    <div class="files">
-      <button type="button" id="@export-button" class="text-button" data-control="exportButton" title="Download the setup and the trained weights as a JSON file">Export model</button>
-      <button type="button" id="@import-button" class="text-button" data-control="importButton" title="Load a file made with Export model (or drop it onto the playground)">Import model</button>
-      <input type="file" id="@import-file" accept=".json,application/json" hidden />
-    </div>
     <div class="losses">
-      <div>Test loss <output id="@test-loss">–</output></div>
-      <div>Training loss <output id="@train-loss">–</output></div>
+      <div>Test loss <output id="@test-loss" aria-live="off">–</output></div>
+      <div>Training loss <output id="@train-loss" aria-live="off">–</output></div>
     </div>
-    <div id="@chart" class="chart" data-control="chart"></div>
     <div class="plot-frame">
       <div class="plot">
-        <canvas id="@heatmap" class="heatmap" width="100" height="100" aria-label="Model output over the input square"></canvas>
+        <canvas id="@heatmap" class="heatmap" width="100" height="100" role="img" aria-label="Heatmap of the model's output over the input square; no model yet"></canvas>
         <canvas id="@points" width="600" height="600" aria-hidden="true"></canvas>
       </div>
       <div class="axis-x" aria-hidden="true"><span>-6</span><span>0</span><span>6</span></div>
@@ -124,9 +120,18 @@ const MARKUP = `
     </div>
     <p id="@inspect-label" class="hint"></p>
     <div class="legend" aria-hidden="true"><span id="@legend-low">-1</span><div class="gradient"></div><span id="@legend-high">1</span></div>
-    <label class="check" data-control="showTestData"><input type="checkbox" id="@show-test" /> Show test data</label>
-    <label class="check" data-control="discretize"><input type="checkbox" id="@discretize" /> Discretize output</label>
+    <div class="checks">
+      <label class="check" data-control="showTestData"><input type="checkbox" id="@show-test" /> Show test data</label>
+      <label class="check" data-control="discretize"><input type="checkbox" id="@discretize" /> Discretize output</label>
+    </div>
+    <div id="@chart" class="chart" data-control="chart"><p id="@chart-summary" class="sr-only">Loss chart: no epochs yet.</p></div>
+    <div class="files">
+      <button type="button" id="@export-button" class="text-button" data-control="exportButton" title="Download the setup and the trained weights as a JSON file">Export model</button>
+      <button type="button" id="@import-button" class="text-button" data-control="importButton" title="Load a file made with Export model (or drop it onto the playground)">Import model</button>
+      <input type="file" id="@import-file" accept=".json,application/json" hidden />
+    </div>
     <p id="@engine-info" class="hint"></p>
+    <p id="@announcer" class="sr-only" role="status" aria-live="polite"></p>
   </section>
 </div>
 `;

@@ -28,6 +28,8 @@ export interface NetworkCallbacks {
   removeNeuron(layer: number): void;
   /** A node is hovered or focused (null when left): the page shows it large. */
   inspect(node: NodeRef | null): void;
+  /** A weight typed into the weight editor: dense layer `layer`, its kernel or bias entry `index`. */
+  setWeight(layer: number, part: 'kernel' | 'bias', index: number, value: number): void;
 }
 
 const FEATURE_LABELS: Record<FeatureName, string> = {
@@ -38,6 +40,17 @@ const FEATURE_LABELS: Record<FeatureName, string> = {
   x1x2: 'X₁X₂',
   sinX1: 'sin(X₁)',
   sinX2: 'sin(X₂)',
+};
+
+/** Feature names as people say them (accessible names and the weight editor). */
+export const FEATURE_NAMES: Record<FeatureName, string> = {
+  x1: 'x1',
+  x2: 'x2',
+  x1Squared: 'x1 squared',
+  x2Squared: 'x2 squared',
+  x1x2: 'x1 times x2',
+  sinX1: 'sine of x1',
+  sinX2: 'sine of x2',
 };
 
 // A redraw job runs in slices of about this long, and starts at most this often.
@@ -81,6 +94,9 @@ export class NetworkView {
   private discretize = false;
   private outputMap: (v: number) => number = (v) => v;
   private hoveredLink: Link | null = null;
+  // The weight editor: the neuron whose incoming weights and bias it shows, or null.
+  private editor: HTMLElement | null = null;
+  private edited: { layer: number; unit: number } | null = null;
 
   // Redraw job: steps draw into `back`; when done, back and front swap and front is shown.
   private back = document.createElement('canvas');
@@ -121,6 +137,17 @@ export class NetworkView {
       'pointerdown',
       (e) => {
         if (!this.body.contains(e.target as Node)) this.leaveLinks();
+        if (this.editor && !this.editor.contains(e.target as Node)) this.closeEditor(false);
+      },
+      { signal },
+    );
+    // A click (or tap) on a link opens the editor of the neuron it feeds, at that link's weight.
+    this.body.addEventListener(
+      'click',
+      (e) => {
+        if ((e.target as HTMLElement).closest('.node, .weight-editor')) return;
+        const link = this.linkAt(e);
+        if (link) this.openEditor(link.layer, link.to, link.from, (e as PointerEvent).pointerType !== 'touch');
       },
       { signal },
     );
@@ -150,6 +177,8 @@ export class NetworkView {
     this.shape = [...shape];
     this.snapshot = null;
     this.hoveredLink = null;
+    this.editor = null;
+    this.edited = null;
     this.header.replaceChildren();
     this.body.replaceChildren(this.canvas, this.tooltip);
     this.tooltip.hidden = true;
@@ -159,10 +188,13 @@ export class NetworkView {
 
     const rows = Math.max(ALL_FEATURES.length, ...shape, 1);
     const dense = rows > 8;
-    const node = dense ? 24 : 34;
-    const rowH = dense ? 30 : 46;
+    // On touch screens every node is a 44 px target, whatever the network's size.
+    const coarse = typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+    const node = coarse ? 44 : dense ? 24 : 34;
+    const rowH = coarse ? 50 : dense ? 30 : 46;
     const left = 86; // room for feature labels
-    const width = Math.max(420, left + 90 * (shape.length + 1) + 30);
+    const spacing = coarse ? 104 : 90;
+    const width = Math.max(420, left + spacing * (shape.length + 1) + 30);
     const height = rows * rowH + 10;
     const colX = (c: number) => left + (c * (width - left - 30)) / (shape.length + 1);
     // Each column is centred vertically.
@@ -219,8 +251,8 @@ export class NetworkView {
       b.type = 'button';
       b.className = `node feature${active ? ' active' : ''}`;
       b.setAttribute('aria-pressed', String(active));
-      b.setAttribute('aria-label', `Feature ${feature}`);
-      b.title = `${FEATURE_LABELS[feature]}: click to ${active ? 'remove' : 'add'}`;
+      b.setAttribute('aria-label', `Feature ${FEATURE_NAMES[feature]}`);
+      b.title = `${FEATURE_LABELS[feature]}: ${active ? 'remove from' : 'feed into'} the network`;
       place(b, p);
       b.addEventListener('click', () => this.callbacks.toggleFeature(feature));
       this.inspectOn(b, { kind: 'feature', feature });
@@ -243,10 +275,21 @@ export class NetworkView {
         const p = { x: colX(l + 1), y: rowY(u, units) };
         const n = el('div', `node neuron${isOutput ? ' output' : ''}`);
         n.tabIndex = 0;
-        n.setAttribute('role', 'img');
-        n.setAttribute('aria-label', isOutput ? 'Output neuron' : `Neuron ${u + 1} of layer ${l + 1}`);
+        // A button: focus shows its output large, Enter opens its weights for editing.
+        n.setAttribute('role', 'button');
+        n.setAttribute('aria-haspopup', 'dialog');
+        n.setAttribute('aria-label', neuronName(l, u, isOutput));
+        n.dataset.layer = String(l);
+        n.dataset.unit = String(u);
         place(n, p);
         this.inspectOn(n, { kind: 'neuron', layer: l, unit: u });
+        n.addEventListener('keydown', (e) => {
+          if (e.key !== 'Enter' && e.key !== ' ') return;
+          e.preventDefault();
+          e.stopPropagation();
+          this.openEditor(l, u, 0, true);
+        });
+        n.addEventListener('click', () => this.openEditor(l, u, null, false));
         this.body.append(n);
         column.push(p);
       }
@@ -302,7 +345,108 @@ export class NetworkView {
     this.snapshot = snapshot;
     this.discretize = discretize;
     this.outputMap = outputMap;
+    this.refreshEditor();
     this.redraw();
+  }
+
+  // ---------------------------------------------------------------- the weight editor
+
+  /** The inputs of neuron `unit` of layer `layer`: feature names, or the previous layer's neurons. */
+  private inputNames(layer: number): string[] {
+    if (layer === 0) return this.features.map((f) => FEATURE_NAMES[f]);
+    return Array.from({ length: this.shape[layer - 1] ?? 0 }, (_, i) => `neuron ${i + 1} of layer ${layer}`);
+  }
+
+  /**
+   * Opens the editor of one neuron's incoming weights and bias (a small non-modal dialog next
+   * to it): focus goes to the weight from input `focusInput` (or the first) when `focus`.
+   */
+  private openEditor(layer: number, unit: number, focusInput: number | null, focus: boolean): void {
+    this.closeEditor(false);
+    const doc = this.root.ownerDocument;
+    const isOutput = layer === this.shape.length;
+    const name = neuronName(layer, unit, isOutput);
+    const units = this.shape[layer] ?? 1;
+    const panel = el('div', 'weight-editor');
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-label', `Weights into ${name.charAt(0).toLowerCase()}${name.slice(1)}`);
+    const title = text('p', `Weights into ${name.charAt(0).toLowerCase()}${name.slice(1)}`, 'weight-editor-title');
+    panel.append(title);
+    const field = (label: string, part: 'kernel' | 'bias', index: number) => {
+      const row = doc.createElement('label');
+      row.className = 'weight-row';
+      const caption = text('span', label, 'weight-label');
+      const input = doc.createElement('input');
+      input.type = 'number';
+      input.step = '0.1';
+      input.inputMode = 'decimal';
+      input.dataset.part = part;
+      input.dataset.index = String(index);
+      input.addEventListener('change', () => {
+        const v = Number(input.value);
+        if (input.value.trim() === '' || !Number.isFinite(v) || Math.abs(v) > 1e6) {
+          input.setCustomValidity('A number between -1000000 and 1000000');
+          input.reportValidity();
+          return;
+        }
+        input.setCustomValidity('');
+        this.callbacks.setWeight(layer, part, index, v);
+      });
+      row.append(caption, input);
+      panel.append(row);
+      return input;
+    };
+    const inputs = this.inputNames(layer).map((from, i) => field(`Weight from ${from}`, 'kernel', i * units + unit));
+    const bias = field('Bias', 'bias', unit);
+    const close = doc.createElement('button');
+    close.type = 'button';
+    close.className = 'text-button';
+    close.textContent = 'Close';
+    close.addEventListener('click', () => this.closeEditor(true));
+    panel.append(close);
+    panel.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        this.closeEditor(true);
+      }
+      e.stopPropagation(); // Space in an input is typing, not Play
+    });
+    const p = this.neuronPositions[layer]?.[unit];
+    if (p) {
+      // Beside the neuron, on the side with room.
+      const right = p.x + this.nodeSize / 2 + 8;
+      panel.style.top = `${Math.max(0, p.y - 20)}px`;
+      if (right + 230 > this.width) panel.style.right = `${this.width - (p.x - this.nodeSize / 2 - 8)}px`;
+      else panel.style.left = `${right}px`;
+    }
+    this.body.append(panel);
+    this.editor = panel;
+    this.edited = { layer, unit };
+    this.refreshEditor(true);
+    if (focus) (inputs[focusInput ?? 0] ?? bias).focus();
+  }
+
+  /** Shows the latest weights in the editor's inputs (never the one being typed in). */
+  private refreshEditor(all = false): void {
+    const panel = this.editor;
+    const s = this.snapshot;
+    if (!panel || !s || !this.edited) return;
+    const active = this.root.ownerDocument.activeElement;
+    for (const input of panel.querySelectorAll<HTMLInputElement>('input')) {
+      if (!all && input === active) continue;
+      const values = input.dataset.part === 'bias' ? s.biases[this.edited.layer] : s.kernels[this.edited.layer];
+      const v = values?.[Number(input.dataset.index)];
+      input.value = v === undefined || !Number.isFinite(v) ? '' : v.toFixed(3);
+    }
+  }
+
+  private closeEditor(refocus: boolean): void {
+    if (!this.editor) return;
+    const edited = this.edited;
+    this.editor.remove();
+    this.editor = null;
+    this.edited = null;
+    if (refocus && edited) this.body.querySelector<HTMLElement>(`.neuron[data-layer="${edited.layer}"][data-unit="${edited.unit}"]`)?.focus();
   }
 
   private weight(link: Link, snapshot = this.snapshot): number {
@@ -424,13 +568,13 @@ export class NetworkView {
     }
   }
 
-  private hoverLinks(event: PointerEvent): void {
-    if ((event.target as HTMLElement).closest('.node')) return this.leaveLinks();
+  /** The link under the pointer (the topmost), if any. */
+  private linkAt(event: MouseEvent): Link | null {
     const rect = this.body.getBoundingClientRect();
     const x = event.clientX - rect.left;
     const y = event.clientY - rect.top;
     const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
+    if (!ctx) return null;
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     let found: Link | null = null;
@@ -442,7 +586,16 @@ export class NetworkView {
       if (ctx.isPointInStroke(link.path, x, y)) found = link;
     }
     ctx.restore();
+    return found;
+  }
+
+  private hoverLinks(event: PointerEvent): void {
+    if ((event.target as HTMLElement).closest('.node, .weight-editor')) return this.leaveLinks();
+    const found = this.linkAt(event);
     if (!found) return this.leaveLinks();
+    const rect = this.body.getBoundingClientRect();
+    const x = event.clientX - rect.left;
+    const y = event.clientY - rect.top;
     const w = this.weight(found);
     this.tooltip.textContent = `Weight ${Number.isFinite(w) ? w.toFixed(3) : String(w)}`;
     this.tooltip.style.left = `${x + 12}px`;
@@ -491,6 +644,10 @@ export class NetworkView {
 /** TensorFlow Playground's width scale: |w| in [0, 5] -> [1, 10] px, clamped. */
 function linkWidth(w: number): number {
   return Number.isFinite(w) ? 1 + (Math.min(Math.abs(w), 5) / 5) * 9 : 1;
+}
+
+function neuronName(layer: number, unit: number, isOutput: boolean): string {
+  return isOutput ? 'Output neuron' : `Neuron ${unit + 1} of layer ${layer + 1}`;
 }
 
 function el(tag: string, className: string): HTMLElement {

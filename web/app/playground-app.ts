@@ -10,6 +10,8 @@ import { PlaygroundClient } from '../worker/client';
 import { ALL_ACTIVATIONS, ALL_FEATURES, DOMAIN } from '../worker/protocol';
 import type { Checkpoint, DatasetName, FromWorker, PointCloud, ProblemType, RegularizationName, Snapshot } from '../worker/protocol';
 import { ValuePainter } from './colors';
+import { applyTheme } from './theme';
+import type { Theme } from './theme';
 import { LossChart, formatLossValue } from './loss-chart';
 import { ID_PREFIX, PART_NAMES, createMarkup } from './markup';
 import type { PartName } from './markup';
@@ -36,6 +38,8 @@ import type { StateSource } from './state-source';
 import './style.css';
 
 const GRID_SIZE = 100;
+// Screen readers hear the figures on pause, step and reset, and at most this often while playing.
+const ANNOUNCE_MS = 5000;
 
 export interface PlaygroundOptions {
   /**
@@ -57,6 +61,8 @@ export interface PlaygroundOptions {
   idPrefix?: string;
   /** Where a dropped file is imported (default: the root; the page shell passes document). */
   dropTarget?: HTMLElement | Document;
+  /** Colour theme: 'auto' (default) follows the system's prefers-color-scheme; see applyTheme. */
+  theme?: Theme;
 }
 
 /** Main-thread cost of drawing frames (for automation). */
@@ -106,6 +112,9 @@ export class PlaygroundApp {
   // focused something outside this app (another playground, or the embedding page's content).
   private ownsShortcut = true;
   private _disposed = false;
+  private lastAnnounce = -Infinity;
+  private announcePending = false;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(root: HTMLElement, options: PlaygroundOptions = {}) {
     if (!(root instanceof HTMLElement)) throw new Error(`nnplay PlaygroundApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
@@ -117,6 +126,7 @@ export class PlaygroundApp {
 
     root.replaceChildren(createMarkup(this.doc, this.idPrefix));
     root.classList.add('nnplay-playground');
+    if (options.theme !== undefined) applyTheme(root, options.theme);
     this.ui = Object.fromEntries(
       PART_NAMES.map((name) => {
         const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
@@ -165,7 +175,19 @@ export class PlaygroundApp {
         this.inspected = node;
         this.scheduleDraw();
       },
+      setWeight: (layer, part, index, value) => {
+        this.setPlaying(false);
+        this.announcePending = true;
+        this.client.send({ type: 'setWeight', generation: this._generation, layer, part, index, value });
+      },
     });
+    // The loss chart follows its column's width (narrow screens, embeds).
+    this.resizeObserver = new ResizeObserver(() => {
+      const column = this.root.querySelector<HTMLElement>('.output-column');
+      if (column && column.clientWidth > 0) this.chart.setWidth(Math.min(330, column.clientWidth));
+    });
+    const outputColumn = this.root.querySelector<HTMLElement>('.output-column');
+    if (outputColumn) this.resizeObserver.observe(outputColumn);
     this.client = new PlaygroundClient((message) => this.onWorkerMessage(message));
 
     this.fillControls();
@@ -235,6 +257,7 @@ export class PlaygroundApp {
     this._disposed = true;
     this._playing = false;
     this.listeners.abort();
+    this.resizeObserver.disconnect();
     this.unsubscribeSource();
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
     this.frameRequest = null;
@@ -243,6 +266,11 @@ export class PlaygroundApp {
     this.chart.dispose();
     this.root.replaceChildren();
     this.root.classList.remove('nnplay-playground', 'dropping');
+  }
+
+  /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
+  set theme(theme: Theme) {
+    if (!this._disposed) applyTheme(this.root, theme);
   }
 
   // ---------------------------------------------------------------- controls
@@ -308,7 +336,10 @@ export class PlaygroundApp {
     });
     // Sliders: show the value while dragging, apply on release (regenerating data on every
     // input event would restart training dozens of times per drag).
-    on('ratio', 'input', () => (this.ui['ratio-value'].textContent = this.input('ratio').value));
+    on('ratio', 'input', () => {
+      this.ui['ratio-value'].textContent = this.input('ratio').value;
+      this.input('ratio').setAttribute('aria-valuetext', `${this.input('ratio').value}% training data`);
+    });
     on('ratio', 'change', () => {
       state().ratio = Number(this.input('ratio').value);
       this.rebuild();
@@ -342,6 +373,7 @@ export class PlaygroundApp {
     on('play-button', 'click', () => this.setPlaying(!this._playing));
     on('step-button', 'click', () => {
       this.setPlaying(false);
+      this.announcePending = true;
       this.clearMessage();
       this.client.send({ type: 'step' });
     });
@@ -439,6 +471,7 @@ export class PlaygroundApp {
     this.ui['legend-high'].textContent = classification ? 'class 1' : '1';
     selectNumber(this.select('speed'), s.speed);
     this.input('ratio').value = String(s.ratio);
+    this.input('ratio').setAttribute('aria-valuetext', `${s.ratio}% training data`);
     this.ui['ratio-value'].textContent = String(s.ratio);
     this.input('noise').value = String(s.noise);
     this.ui['noise-value'].textContent = String(s.noise);
@@ -525,6 +558,7 @@ export class PlaygroundApp {
 
   /** Plays or pauses the worker and shows it. */
   private setPlaying(next: boolean): void {
+    if (this._playing && !next) this.announcePending = true;
     this.showPlaying(next);
     if (next) this.clearMessage();
     this.client.send({ type: next ? 'play' : 'pause' });
@@ -600,6 +634,7 @@ export class PlaygroundApp {
         }
         break;
       case 'error':
+        if (this._playing) this.announcePending = true;
         this.showPlaying(false); // the worker has stopped
         this.exportPending = false;
         if (message.diverged) {
@@ -774,6 +809,38 @@ export class PlaygroundApp {
       this.painter.paint(heatmap, s.output, s.gridSize, state.discretize, this.outputMap());
       label.textContent = '';
     }
+    this.describe(s);
+  }
+
+  /**
+   * The text alternatives of the heatmap and the loss chart, and the polite status line: on
+   * pause, step and reset at once, and at most every ANNOUNCE_MS while training (the figures
+   * themselves change 40 times a second, far too often to be read out).
+   */
+  private describe(s: Snapshot): void {
+    const now = performance.now();
+    const due = (this.announcePending && !this._playing) || now - this.lastAnnounce >= ANNOUNCE_MS;
+    if (!due) return;
+    const first = this.lastAnnounce === -Infinity;
+    this.lastAnnounce = now;
+    const announce = this.announcePending || (this._playing && !first);
+    this.announcePending = false;
+    const epoch = Math.floor(s.epoch + 1e-9);
+    const losses = `test loss ${formatLossValue(s.testLoss)}, training loss ${formatLossValue(s.trainLoss)}`;
+    const what =
+      this._state.problem === 'classification'
+        ? 'the predicted class (orange class 0, blue class 1, pale where unsure)'
+        : 'the predicted value (orange negative, blue positive)';
+    const shown = this.ui['inspect-label'].textContent ? ` ${this.ui['inspect-label'].textContent}.` : '';
+    this.ui.heatmap.setAttribute(
+      'aria-label',
+      `Heatmap of ${what} over x1 and x2 from -6 to 6, dataset ${this._state.dataset}, after epoch ${epoch}: ${losses}.${shown}`,
+    );
+    const h = this.chart.history();
+    this.ui['chart-summary'].textContent = h.epoch.length
+      ? `Loss chart: training and test loss over ${h.epoch.length} points up to epoch ${epoch}; latest ${losses}.`
+      : 'Loss chart: no epochs yet.';
+    if (announce) this.ui.announcer.textContent = `${this._playing ? 'Training' : 'Paused'}: epoch ${epoch}, ${losses}.`;
   }
 }
 

@@ -2,12 +2,15 @@
 // as a user would ('nnplay'), resolved here to its TypeScript source.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { compressedAssets } from './serve-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   root: here('.'),
   base: './',
+  // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
+  plugins: [compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },

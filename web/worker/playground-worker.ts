@@ -271,6 +271,25 @@ export class PlaygroundWorker {
     this.#postCheckpoint();
   }
 
+  /** One weight edited by hand (the page's weight editor); a bad edit changes nothing. */
+  #setWeight(layer: number, part: 'kernel' | 'bias', index: number, value: number): void {
+    const session = this.#session;
+    if (!session || this.#diverged) throw new Error('Could not set the weight: there is no trained model to edit; press Reset first.');
+    // The snapshot's order: one kernel and one bias per dense layer, Keras order.
+    const entries = session.weightsTable.filter((e) => e.name.endsWith(part === 'bias' ? '/bias' : '/kernel'));
+    const entry = entries[layer];
+    if (!entry || !Number.isInteger(index) || index < 0 || index >= entry.size) {
+      throw new Error(`Could not set the weight: layer ${layer + 1} has no ${part} entry ${index}.`);
+    }
+    if (!Number.isFinite(value) || Math.abs(value) > 1e6) throw new Error(`Could not set the weight to ${value}: give a number between -1000000 and 1000000.`);
+    const { values } = session.weights();
+    values[entry.offset + index] = value;
+    session.setWeights(values);
+    this.#pause();
+    this.#postSnapshot();
+    this.#postCheckpoint();
+  }
+
   // ---------------------------------------------------------------- snapshots
 
   #lossOf(id: number | null, n: number): number {
@@ -377,6 +396,9 @@ export class PlaygroundWorker {
       case 'setWeights':
         // A restore meant for a model that has since been replaced does not apply.
         if (message.generation === this.#generation) this.#setWeights(message.weights, message.epoch, message.steps);
+        break;
+      case 'setWeight':
+        if (message.generation === this.#generation) this.#setWeight(message.layer, message.part, message.index, message.value);
         break;
     }
   }

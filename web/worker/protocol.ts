@@ -56,7 +56,10 @@ export type ToWorker =
   | { type: 'checkpoint' } // post a checkpoint of the current model now
   // Restore a saved model into the current one (same setup): weights in Keras order, checked
   // against the engine model's names and shapes; epoch/steps continue the saved run's count.
-  | { type: 'setWeights'; generation: number; weights: NamedWeights[]; epoch: number; steps: number };
+  | { type: 'setWeights'; generation: number; weights: NamedWeights[]; epoch: number; steps: number }
+  // Edit one weight (a link's kernel entry or a neuron's bias) of dense layer `layer`, as the
+  // snapshot's kernels/biases index it; the worker pauses, then posts a snapshot and a checkpoint.
+  | { type: 'setWeight'; generation: number; layer: number; part: 'kernel' | 'bias'; index: number; value: number };
 
 /**
  * The current model in the library's file format (web/lib/model-json.ts), so a model

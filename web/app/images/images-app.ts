@@ -29,6 +29,8 @@ import {
   setField,
 } from './images-state';
 import type { ImagesHideable, ImagesState, PresetName } from './images-state';
+import { applyTheme } from '../theme';
+import type { Theme } from '../theme';
 import '../style.css';
 import './images.css';
 
@@ -39,6 +41,8 @@ export interface ImagesOptions {
   storageKey?: string | null;
   /** Prepended to every id the app creates (default '' when free, else 'nnplay-images-2-', …). */
   idPrefix?: string;
+  /** Colour theme: 'auto' (default) follows the system's prefers-color-scheme. */
+  theme?: Theme;
 }
 
 type Ui = { [K in ImagesPartName]: HTMLElement };
@@ -58,6 +62,8 @@ const GRID_MAX = 64;
 const LOOK_MS = 150;
 // A stack edit rebuilds the model after this pause (typing "128" is one edit, not three).
 const BUILD_DELAY_MS = 250;
+// The status line for screen readers speaks after each epoch at most this often (and on pause).
+const ANNOUNCE_MS = 5000;
 
 type GridFilter = { kind: 'all' } | { kind: 'wrong' } | { kind: 'cell'; truth: number; predicted: number };
 
@@ -124,6 +130,7 @@ export class ImagesApp {
   private readonly _drawStats = { count: 0, totalMs: 0, maxMs: 0, parts: {} as Record<string, number> };
   private dirty = { progress: false, evaluation: false, grid: false };
   private lookTimer: ReturnType<typeof setInterval> | null = null;
+  private lastAnnounce = -Infinity;
 
   constructor(root: HTMLElement, options: ImagesOptions = {}) {
     if (!(root instanceof HTMLElement)) throw new Error(`nnplay ImagesApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
@@ -134,6 +141,7 @@ export class ImagesApp {
     this.idPrefix = choosePrefix(this.doc, options.idPrefix);
     root.replaceChildren(createImagesMarkup(this.doc, this.idPrefix));
     root.classList.add('nnplay-playground', 'nnplay-images');
+    if (options.theme !== undefined) applyTheme(root, options.theme);
     this.ui = Object.fromEntries(
       IMAGES_PART_NAMES.map((name) => {
         const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
@@ -218,6 +226,11 @@ export class ImagesApp {
 
   pause(): void {
     if (!this._disposed) this.setTraining(false);
+  }
+
+  /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
+  set theme(theme: Theme) {
+    if (!this._disposed) applyTheme(this.root, theme);
   }
 
   dispose(): void {
@@ -689,9 +702,21 @@ export class ImagesApp {
       this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
     }
     if (next) this.clearMessage();
+    if (this._training && !next) this.announce(true);
     this._training = next;
     this.client.send({ type: next ? 'train' : 'pause' });
     this.updateTrainButton();
+  }
+
+  /** The polite status line: after an epoch at most every ANNOUNCE_MS, at once on pause. */
+  private announce(now: boolean): void {
+    const e = this.evaluation;
+    const t = performance.now();
+    if (!now && t - this.lastAnnounce < ANNOUNCE_MS) return;
+    this.lastAnnounce = t;
+    this.ui.announcer.textContent = e
+      ? `${now ? 'Paused' : 'Training'}: epoch ${e.epoch} done, test accuracy ${percent(e.testAccuracy)}, test loss ${formatLossValue(e.testLoss)}.`
+      : now ? 'Paused before the first epoch ended.' : '';
   }
 
   private updateTrainButton(): void {
@@ -1055,6 +1080,32 @@ export class ImagesApp {
       }
     }
     drawBars(this.ui['class-accuracy'], this.classNames.map((n) => `${n} accuracy`), e.classAccuracy, -1);
+    this.describeEvaluation(e);
+  }
+
+  /** Text alternatives of the charts and the evaluation (what they show, in figures). */
+  private describeEvaluation(e: ImageEvaluation): void {
+    const k = this.classNames.length;
+    let worst = 0;
+    for (let c = 1; c < k; c++) if (e.classAccuracy[c] < e.classAccuracy[worst]) worst = c;
+    let confusedCount = 0;
+    let confused = '';
+    for (let t = 0; t < k; t++) {
+      for (let p = 0; p < k; p++) {
+        const n = e.confusion[t * k + p];
+        if (t !== p && n > confusedCount) {
+          confusedCount = n;
+          confused = `${this.classNames[t]} predicted ${this.classNames[p]} (${n} images)`;
+        }
+      }
+    }
+    this.ui['charts-summary'].textContent =
+      `Loss and accuracy charts over ${e.epoch} epoch${e.epoch === 1 ? '' : 's'}: latest train loss ${formatLossValue(e.trainLoss)}, ` +
+      `test loss ${formatLossValue(e.testLoss)}, train accuracy ${percent(e.trainAccuracy)}, test accuracy ${percent(e.testAccuracy)}.`;
+    this.ui['evaluation-summary'].textContent =
+      `After epoch ${e.epoch}: test accuracy ${percent(e.testAccuracy)}; least accurate class ${this.classNames[worst] ?? worst} ` +
+      `(${percent(e.classAccuracy[worst])})${confused ? `; most frequent mistake ${confused}` : ''}.`;
+    if (this._training) this.announce(false);
   }
 
   /** The confusion matrix's rows and cells (one delegated listener opens a cell's images). */

@@ -8,7 +8,8 @@ export const IMAGES_PART_NAMES = [
   'data-progress', 'layers', 'add-type', 'add-layer', 'total-params', 'stack-error', 'train-loss', 'test-loss',
   'train-accuracy', 'test-accuracy', 'loss-chart', 'accuracy-chart', 'confusion-matrix', 'class-accuracy',
   'grid-filter', 'grid-note', 'test-grid', 'chosen', 'chosen-title', 'chosen-probabilities', 'draw', 'draw-clear',
-  'draw-prediction', 'draw-probabilities', 'inside', 'inside-view', 'engine-info',
+  'draw-prediction', 'draw-probabilities', 'inside', 'inside-view', 'engine-info', 'announcer', 'charts-summary',
+  'evaluation-summary',
 ] as const;
 export type ImagesPartName = (typeof IMAGES_PART_NAMES)[number];
 
@@ -30,12 +31,14 @@ const MARKUP = `
     <progress id="@epoch-progress" max="1" value="0" aria-label="Progress of the current epoch"></progress>
     <span id="@epoch-time" class="caption"></span>
   </div>
+  <div class="settings" role="group" aria-label="Settings">
   <label class="field" data-control="dataset"><span class="caption">Dataset</span><select id="@dataset"></select></label>
   <label class="field" data-control="preset"><span class="caption">Preset</span><select id="@preset"></select></label>
   <label class="field" data-control="optimizer"><span class="caption">Optimizer</span><select id="@optimizer"></select></label>
   <label class="field" data-control="learningRate"><span class="caption">Learning rate</span><input id="@learning-rate" type="number" min="0.00001" max="10" step="any" /></label>
   <label class="field" data-control="batchSize"><span class="caption">Batch size</span><input id="@batch-size" type="number" min="1" max="1024" step="1" /></label>
   <label class="field" data-control="epochs"><span class="caption">Epochs</span><input id="@epochs" type="number" min="1" max="100" step="1" /></label>
+  </div>
 </header>
 
 <div id="@message" class="message" role="alert" hidden>
@@ -59,20 +62,21 @@ const MARKUP = `
   <section class="panel training-panel" aria-label="Training" data-control="charts">
     <h2>Training</h2>
     <div class="figures">
-      <div>Train loss <output id="@train-loss">–</output></div>
-      <div>Test loss <output id="@test-loss">–</output></div>
-      <div>Train accuracy <output id="@train-accuracy">–</output></div>
-      <div>Test accuracy <output id="@test-accuracy">–</output></div>
+      <div>Train loss <output id="@train-loss" aria-live="off">–</output></div>
+      <div>Test loss <output id="@test-loss" aria-live="off">–</output></div>
+      <div>Train accuracy <output id="@train-accuracy" aria-live="off">–</output></div>
+      <div>Test accuracy <output id="@test-accuracy" aria-live="off">–</output></div>
     </div>
+    <p id="@charts-summary" class="sr-only">Loss and accuracy charts: no epochs yet.</p>
     <div id="@loss-chart" class="chart"></div>
     <div id="@accuracy-chart" class="chart"></div>
   </section>
 
   <section class="panel draw-panel" aria-label="Draw a digit" data-control="draw">
     <h2>Draw</h2>
-    <canvas id="@draw" width="140" height="140" aria-label="Drawing area: draw a digit with mouse, pen or finger"></canvas>
+    <canvas id="@draw" width="140" height="140" role="img" aria-label="Drawing area: draw a digit with mouse, pen or finger" aria-describedby="@draw-prediction"></canvas>
     <div class="draw-row">
-      <div>Prediction <output id="@draw-prediction">–</output></div>
+      <div>Prediction <output id="@draw-prediction" aria-live="off">–</output></div>
       <button type="button" id="@draw-clear" class="text-button">Clear</button>
     </div>
     <div id="@draw-probabilities" class="bars"></div>
@@ -80,6 +84,7 @@ const MARKUP = `
 
   <section class="panel evaluation-panel" aria-label="Evaluation" data-control="evaluation">
     <h2>Evaluation <span class="caption">test set, after each epoch</span></h2>
+    <p id="@evaluation-summary" class="sr-only">No evaluation yet.</p>
     <p class="hint">Train an epoch to see the confusion matrix, the accuracy per class and every test image's prediction.</p>
     <div class="matrix-scroll">
       <table id="@confusion-matrix" class="confusion" hidden><caption>Confusion matrix: rows true class, columns predicted. Choose a cell to see its images.</caption></table>
@@ -102,6 +107,7 @@ const MARKUP = `
   </section>
 </div>
 <p id="@engine-info" class="hint engine-info"></p>
+<p id="@announcer" class="sr-only" role="status" aria-live="polite"></p>
 `;
 
 export function createImagesMarkup(doc: Document, prefix: string): DocumentFragment {

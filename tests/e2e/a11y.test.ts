@@ -1,0 +1,174 @@
+// Accessibility of the page in headless Chromium: axe-core (the npm devDependency, injected into
+// the page) finds no serious or critical violation in the 2-D playground, the Images mode (after
+// an epoch, with its evaluation shown) and the dark theme of each; and what axe cannot judge:
+// one h1, the sliders and feature buttons named for people, the heatmap and views with text
+// alternatives, live regions that stay quiet while training, link weights edited by keyboard.
+//
+// Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePlayground } from './fixture';
+
+const app = usePlayground();
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let pages: Page[] = [];
+
+afterEach(async () => {
+  await Promise.all(pages.map((p) => p.close()));
+  pages = [];
+});
+
+async function open(hash: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await app.browser.context.newPage();
+  pages.push(page);
+  await page.emulateMedia({ colorScheme });
+  await page.goto(app.server.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${app.server.url}${hash}`);
+  return page;
+}
+
+const firstSnapshot = (page: Page) =>
+  page.waitForFunction(() => /^\d/.test(document.getElementById('train-loss')?.textContent ?? ''), null, { timeout: 60_000 });
+
+interface AxeResult {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeResult[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join(' | ')}`);
+}
+
+async function trainImagesEpoch(page: Page): Promise<void> {
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+  await train.click();
+  await page.waitForFunction(() => document.querySelectorAll('#confusion-matrix tbody tr').length === 10, null, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+}
+
+describe('accessibility (axe-core, no serious or critical violation)', () => {
+  it('2-D playground, light theme, with the weight editor open', async () => {
+    const page = await open('#dataset=circle&seed=4');
+    await firstSnapshot(page);
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Neuron 1 of layer 1' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('2-D playground, dark theme (system setting, and the theme attribute)', async () => {
+    const page = await open('#dataset=xor&seed=4', 'dark');
+    await firstSnapshot(page);
+    expect(await page.evaluate(() => getComputedStyle(document.getElementById('app')!).colorScheme)).toContain('dark');
+    expect(await seriousViolations(page)).toEqual([]);
+    // theme="dark" on the root wins over a light system setting.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.evaluate(() => document.getElementById('app')!.setAttribute('data-theme', 'dark'));
+    const background = await page.evaluate(() => getComputedStyle(document.getElementById('app')!).backgroundColor);
+    expect(background).toBe('rgb(22, 26, 29)');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('Images mode after an epoch, light and dark', async () => {
+    const page = await open('#mode=images&dataset=mnist&preset=mlp');
+    await trainImagesEpoch(page);
+    await page.locator('#test-grid .thumb').first().click();
+    await expect.poll(() => page.locator('#inside-view .nn-inside canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    // The views' text alternatives carry the figures.
+    expect(await page.locator('#evaluation-summary').textContent()).toMatch(/^After epoch 1: test accuracy \d+\.\d\d%/);
+    expect(await page.locator('#charts-summary').textContent()).toMatch(/test accuracy \d+\.\d\d%/);
+  });
+});
+
+describe('accessibility beyond axe', () => {
+  it('one h1, named sliders and features, a described heatmap, quiet live regions', async () => {
+    const page = await open('#dataset=circle&seed=4');
+    await firstSnapshot(page);
+    expect(await page.locator('h1').count()).toBe(1);
+    for (const name of ['Ratio of training to test data', 'Noise', 'Batch size']) {
+      expect(await page.getByRole('slider', { name, exact: true }).count()).toBe(1);
+    }
+    expect(await page.getByRole('slider', { name: 'Ratio of training to test data' }).getAttribute('aria-valuetext')).toBe('50% training data');
+    for (const name of ['x1', 'x1 squared', 'x1 times x2', 'sine of x2']) {
+      expect(await page.getByRole('button', { name: `Feature ${name}`, exact: true }).count()).toBe(1);
+    }
+    // The heatmap is in the accessibility tree with a summary of what it shows.
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(() => page.getByRole('img', { name: /^Heatmap of the predicted class/ }).getAttribute('aria-label')).toMatch(/after epoch 1: test loss \d\.\d{3}, training loss \d\.\d{3}/);
+
+    // Live regions: only the one status line, and it changes on pause and at most every few
+    // seconds while training (the figures change ~40 times a second).
+    const live = await page.evaluate(() =>
+      [...document.querySelectorAll('#app [aria-live], #app [role=status], #app output')]
+        .filter((e) => e.getAttribute('aria-live') !== 'off' && !e.closest('[hidden]'))
+        .map((e) => e.id),
+    );
+    expect(live).toEqual(['announcer']);
+    await page.evaluate(() => {
+      const w = window as unknown as { __said: string[] };
+      w.__said = [];
+      new MutationObserver(() => w.__said.push(document.getElementById('announcer')!.textContent ?? '')).observe(document.getElementById('announcer')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForTimeout(6000);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.at(-1) ?? '')).toMatch(/^Paused: epoch \d+, test loss/);
+    const said = await page.evaluate(() => (window as unknown as { __said: string[] }).__said);
+    // 6 s of training: at most two timed announcements, plus the one on pause.
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said.length).toBeLessThanOrEqual(3);
+  });
+
+  it('link weights: reachable from the keyboard and editable, the worker trains on from the new value', async () => {
+    const page = await open('#dataset=circle&seed=4');
+    await firstSnapshot(page);
+    const neuron = page.getByRole('button', { name: 'Neuron 1 of layer 1' });
+    await neuron.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Weights into neuron 1 of layer 1' });
+    await dialog.waitFor();
+    const fromX1 = dialog.getByLabel('Weight from x1');
+    expect(await page.evaluate(() => document.activeElement?.closest('label')?.textContent)).toMatch(/^Weight from x1/);
+    await fromX1.fill('2.5');
+    await page.keyboard.press('Tab'); // change fires, focus moves to the next weight
+    // The editor shows what the worker holds after the edit (its snapshot, 3 decimals).
+    await expect.poll(() => fromX1.inputValue(), { timeout: 10_000 }).toBe('2.500');
+    await dialog.getByLabel('Bias').fill('-0.75');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => dialog.getByLabel('Bias').inputValue(), { timeout: 10_000 }).toBe('-0.750');
+    // Escape closes the editor and gives focus back to the neuron.
+    await dialog.getByLabel('Bias').focus();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Neuron 1 of layer 1');
+    // The hovered link shows the edited weight too.
+    const a = (await page.getByRole('button', { name: 'Feature x1', exact: true }).boundingBox())!;
+    const b = (await neuron.boundingBox())!;
+    await page.mouse.move(Math.round((a.x + a.width + b.x) / 2), Math.round(a.y + a.height / 2 + (b.y - a.y) / 2));
+    await expect.poll(() => page.locator('.network .tooltip').textContent()).toBe('Weight 2.500');
+  });
+});
