@@ -7,7 +7,7 @@
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Frame, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { usePlayground } from './fixture';
+import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -124,6 +124,18 @@ describe('layout', () => {
     expect(scroller.overflowX).toBe('auto');
     expect(scroller.scrollWidth).toBeGreaterThan(scroller.clientWidth);
     expect(within(await box(page, '.plot'), { width: 320, height: 640 })).toBe(true);
+  });
+
+  // The README's phone screenshot (NNPLAY_SCREENSHOT=1): 390×844, dark theme, after some epochs.
+  it.runIf(process.env.NNPLAY_SCREENSHOT)('screenshot: a phone in the dark theme', async () => {
+    const page = await open('#dataset=spiral&seed=3&features=x1,x2,sinX1,sinX2&networkShape=6,6', { width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForFunction(() => /^\d/.test(document.getElementById('train-loss')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 150, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: `${repo}docs/screenshot-phone-dark.png` });
   });
 
   it('on a touch screen: every control at least 44 px, and hints say tap', async () => {
