@@ -8,7 +8,7 @@ import { loadEngine } from './wasm-loader';
 
 export const counters = {
   tensors: 0,
-  /** Distinct values arrays of live tensors (reshape and clone share one), and their bytes. */
+  /** Distinct values arrays of live tensors (reshape and clone share one), and the tensors' bytes. */
   dataBuffers: 0,
   bytes: 0,
   models: 0,
@@ -68,7 +68,7 @@ export interface MemoryInfo {
   numTensors: number;
   /** Distinct value buffers of those tensors (reshape and clone share their input's), as TF.js. */
   numDataBuffers: number;
-  /** Bytes of those buffers (4 per float32 / int32 value, 1 per bool), as TF.js. */
+  /** Bytes of those tensors (4 per float32 / int32 value, 1 per bool; a shared buffer counts per tensor, as TF.js). */
   numBytes: number;
   /** Models created by nn.sequential() and not yet disposed. */
   numModels: number;

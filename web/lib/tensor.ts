@@ -35,16 +35,16 @@ const disposeHooks = new WeakMap<Tensor, (() => void)[]>();
 // How many live tensors share each values array (TF.js: numDataBuffers counts buffers, not tensors).
 const bufferRefs = new WeakMap<DataArray, number>();
 
+// numBytes counts every tensor's bytes, shared or not (TF.js counts it so too).
 function refBuffer(values: DataArray): void {
   const n = bufferRefs.get(values) ?? 0;
   bufferRefs.set(values, n + 1);
-  if (n === 0) {
-    counters.dataBuffers++;
-    counters.bytes += values.byteLength;
-  }
+  counters.bytes += values.byteLength;
+  if (n === 0) counters.dataBuffers++;
 }
 
 function unrefBuffer(values: DataArray): void {
+  counters.bytes -= values.byteLength;
   const n = (bufferRefs.get(values) ?? 1) - 1;
   if (n > 0) {
     bufferRefs.set(values, n);
@@ -52,7 +52,6 @@ function unrefBuffer(values: DataArray): void {
   }
   bufferRefs.delete(values);
   counters.dataBuffers--;
-  counters.bytes -= values.byteLength;
 }
 
 /** Internal (not exported by the package): runs `hook` once when `t` is disposed. */
@@ -391,11 +390,7 @@ export function tensor(values: TensorLike, shape?: Shape, dtype?: DataType, wher
   if (shape !== undefined) {
     s = checkShape(shape, where);
     if (shapeSize(s) !== list.length) {
-      // TF.js fills a shape from one value: tf.tensor(5, [2, 2]) is four fives.
-      if (list.length === 1 && inferred.length === 0) list = new Array<number>(shapeSize(s)).fill(list[0]);
-      else {
-        throw new Error(`nnplay: ${where}: shape [${s.join(',')}] needs ${shapeSize(s)} values but ${list.length} were given`);
-      }
+      throw new Error(`nnplay: ${where}: shape [${s.join(',')}] needs ${shapeSize(s)} values but ${list.length} were given`);
     }
   }
   return new Tensor(toDataArray(list, type), s, type);

@@ -187,7 +187,7 @@ export function div(a: TensorInput, b: TensorInput): Tensor {
   );
 }
 export function floorDiv(a: TensorInput, b: TensorInput): Tensor {
-  return binary('floorDiv', a, b, arithmetic, (x, y) => Math.floor(x / y), null);
+  return binary('floorDiv', a, b, () => 'int32', (x, y) => Math.floor(x / y), null);
 }
 export function pow(base: TensorInput, exponent: TensorInput): Tensor {
   return binary('pow', base, exponent, arithmetic, (x, y) => Math.pow(x, y), (dy, xa, xb, ys) => [

@@ -105,7 +105,8 @@ export function mean(x: TensorInput, axis?: Axis, keepDims = false): Tensor {
   const axes = normalizeAxes('mean', axis, t.rank);
   let count = 1;
   for (const a of axes) count *= t.shape[a];
-  const y = composite('mean', () => div(sum(t.dtype === 'float32' ? t : cast(t, 'float32'), axes, keepDims), count));
+  // An empty reduction has mean 0 in TF.js (not NaN).
+  const y = composite('mean', () => div(sum(t.dtype === 'float32' ? t : cast(t, 'float32'), axes, keepDims), Math.max(count, 1)));
   release(converted);
   return y;
 }

@@ -2,7 +2,7 @@
 // parameters of a hand-written training loop. No tidy() disposes them (TF.js's rule); they
 // count in memory().numTensors. Trainable ones are what variableGrads() and
 // optimizer.minimize() differentiate by default.
-import { describe } from '../describe';
+import { describe, quote } from '../describe';
 import { Tensor } from '../tensor';
 import type { DataType, TensorInput } from '../tensor';
 import { fail, release, shapeText, toTensor } from './util';
@@ -20,7 +20,7 @@ export class Variable extends Tensor {
     super(values, initial.shape, dtype ?? initial.dtype, true);
     this.name = name;
     this.trainable = trainable;
-    if (trainableVariables.has(name)) fail('variable', `a variable named ${describe(name)} exists already; names must be unique`);
+    if (trainableVariables.has(name)) fail('variable', `a variable named ${quote(name)} exists already; names must be unique`);
     trainableVariables.set(name, this);
   }
 
@@ -33,9 +33,9 @@ export class Variable extends Tensor {
     const converted: Tensor[] = [];
     const t = toTensor(newValue, 'newValue', 'assign', converted, this.dtype);
     try {
-      if (t.dtype !== this.dtype) fail('assign', `variable ${describe(this.name)} is ${this.dtype}; newValue is ${t.dtype}`);
+      if (t.dtype !== this.dtype) fail('assign', `variable ${quote(this.name)} is ${this.dtype}; newValue is ${t.dtype}`);
       if (t.shape.length !== this.shape.length || t.shape.some((d, i) => d !== this.shape[i])) {
-        fail('assign', `variable ${describe(this.name)} has shape ${shapeText(this.shape)}; newValue has ${shapeText(t.shape)}`);
+        fail('assign', `variable ${quote(this.name)} has shape ${shapeText(this.shape)}; newValue has ${shapeText(t.shape)}`);
       }
       this.replaceValues(t.raw());
     } finally {
