@@ -130,6 +130,7 @@ describe('print and toString as TF.js writes them', () => {
     ['bool, verbose', (L) => L.tensor([true, false]), true],
     ['int32, verbose', (L) => L.tensor([[1, 2]], undefined, 'int32'), true],
     ['scalar', (L) => L.scalar(3.25)],
+    ['one row', (L) => L.tensor2d([[1, 0, 0]])],
     ['rank 3', (L) => L.zeros([2, 2, 2])],
     ['rank 4', (L) => L.range(0, 16).reshape([2, 2, 2, 2])],
     ['empty', (L) => L.zeros([0, 2])],
