@@ -29,6 +29,7 @@
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/playground.h"
+#include "kernels/gemm.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
 #include "nn/registry.h"
@@ -521,6 +522,60 @@ class WasmSession {
   int last_id_ = 0;
 };
 
+// ---- MatMul (tensor ops) ------------------------------------------------------------------
+
+// The matrix products of nn.matMul / nn.dot (web/lib/ops/matmul.ts): JS writes op(A) and op(B)
+// of every batch into buffers this object owns, then asks for one product per batch. Glue only:
+// the product is kernels/gemm; here are the buffers and the bounds checks that keep a wrong
+// offset from reading or writing outside them.
+class WasmMatMul {
+ public:
+  // Buffers of a_size, b_size and c_size floats (grown, never shrunk): '' or the failure.
+  // Sizes are doubles so that a count past 2^32 is refused here rather than wrapped.
+  std::string reserve(double a_size, double b_size, double c_size) {
+    return guarded([&] {
+      constexpr double kMaxFloats = 536870912.0;  // 2 GiB of floats: the wasm memory bound
+      NNPLAY_CHECK(a_size >= 0 && b_size >= 0 && c_size >= 0 && a_size <= kMaxFloats && b_size <= kMaxFloats &&
+                       c_size <= kMaxFloats,
+                   "matMul buffers need 0..2^29 floats each, got " << a_size << ", " << b_size << ", " << c_size);
+      grow(a_, a_size);
+      grow(b_, b_size);
+      grow(c_, c_size);
+    });
+  }
+  std::uintptr_t aPtr() const { return address_of(a_.data()); }
+  std::uintptr_t bPtr() const { return address_of(b_.data()); }
+  std::uintptr_t cPtr() const { return address_of(c_.data()); }
+
+  // c[c_offset, +m·n) = op(a at a_offset) · op(b at b_offset), offsets in floats, layouts as
+  // kernels/gemm.h says (lda = trans_a ? m : k, ldb = trans_b ? k : n, ldc = n).
+  std::string multiply(bool trans_a, bool trans_b, int m, int n, int k, double a_offset, double b_offset,
+                       double c_offset) {
+    return guarded([&] {
+      NNPLAY_CHECK(m >= 0 && n >= 0 && k >= 0, "matMul sizes must be >= 0, got m " << m << ", n " << n << ", k " << k);
+      const double mk = static_cast<double>(m) * k, kn = static_cast<double>(k) * n, mn = static_cast<double>(m) * n;
+      NNPLAY_CHECK(a_offset >= 0 && a_offset + mk <= static_cast<double>(a_.size()) && b_offset >= 0 &&
+                       b_offset + kn <= static_cast<double>(b_.size()) && c_offset >= 0 &&
+                       c_offset + mn <= static_cast<double>(c_.size()),
+                   "matMul operands lie outside the reserved buffers");
+      if (m == 0 || n == 0) return;
+      float* c = c_.data() + static_cast<std::size_t>(c_offset);
+      if (k == 0) {
+        std::fill(c, c + static_cast<std::size_t>(mn), 0.0f);
+        return;
+      }
+      nnplay::gemm(trans_a, trans_b, m, n, k, 1.0f, a_.data() + static_cast<std::size_t>(a_offset), trans_a ? m : k,
+                   b_.data() + static_cast<std::size_t>(b_offset), trans_b ? k : n, 0.0f, c, n);
+    });
+  }
+
+ private:
+  static void grow(std::vector<float>& v, double size) {
+    if (static_cast<double>(v.size()) < size) v.resize(static_cast<std::size_t>(size));
+  }
+  std::vector<float> a_, b_, c_;
+};
+
 bool simdEnabled() {
 #if defined(__wasm_simd128__) && !defined(NNPLAY_NO_SIMD)
   return true;
@@ -597,6 +652,14 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
       .function("writeWeights", &WasmSession::writeWeights);
+
+  class_<WasmMatMul>("MatMul")
+      .constructor<>()
+      .function("reserve", &WasmMatMul::reserve)
+      .function("aPtr", &WasmMatMul::aPtr)
+      .function("bPtr", &WasmMatMul::bPtr)
+      .function("cPtr", &WasmMatMul::cPtr)
+      .function("multiply", &WasmMatMul::multiply);
 
   emscripten::function("simdEnabled", &simdEnabled);
   emscripten::function("inspectModel", &inspectModel);

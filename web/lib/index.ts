@@ -35,7 +35,21 @@ export { ready } from './engine-url';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
-export type { Shape, NestedArray, TensorLike } from './tensor';
+export type { Shape, NestedArray, TensorLike, TensorInput, DataType, DataTypeMap, DataArray } from './tensor';
+// Tensor ops (TF.js's core ops), as plain functions; each is also a chained Tensor method.
+export { tidy, dispose, keep } from './ops/lifetime';
+export { cast, neg, abs, sqrt, square, exp, log, sigmoid, tanh, relu, add, sub, mul, div, floorDiv, pow, minimum, maximum, squaredDifference } from './ops/elementwise';
+export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalNot, where, clipByValue } from './ops/elementwise';
+export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, softmax, topk } from './ops/reduce';
+export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
+export { matMul, dot } from './ops/matmul';
+export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';
+export { randomUniform, randomNormal, truncatedNormal } from './ops/random';
+export { Variable, variable } from './ops/variable';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';
+import { shuffle, shuffleCombo } from './ops/random';
+/** TF.js's tf.util helpers that tutorials use. */
+export const util = { shuffle, shuffleCombo };
 export { LayersModel, Sequential, sequential, model, losses, metricNames } from './model';
 export type { ModelArgs, LossArg } from './model';
 export { input } from './layers';
