@@ -411,6 +411,11 @@ void fill_he_normal(Tensor& t, int fan_in, int, Rng& rng) {
   }
 }
 
+// TF.js's RandomUniform defaults, U(−0.05, 0.05): the embeddings' initializer.
+void fill_random_uniform(Tensor& t, int, int, Rng& rng) {
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = rng.uniform(-0.05f, 0.05f);
+}
+
 void fill_ones(Tensor& t, int, int, Rng&) {
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = 1.0f;
 }
@@ -461,6 +466,7 @@ const std::vector<InitializerInfo>& initializer_table() {
       {"zeros", {"zero", "Zeros"}, fill_zeros},
       {"ones", {"one", "Ones"}, fill_ones},
       {"orthogonal", {"Orthogonal"}, fill_orthogonal},
+      {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
   };
   return table;
 }
