@@ -787,7 +787,7 @@ function recurrentPrecheck(where: string, c: Record<string, unknown>, gated: boo
   for (const k of ['useBias', 'returnSequences', 'goBackwards', 'unitForgetBias', 'resetAfter']) boolOf(where, k, c[k]);
   boolOf(where, 'returnState', c.returnState);
   if (c.returnState === true) {
-    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read h and c per step as node payloads, TrainingSession.predict(id, ['lstm_1:h', 'lstm_1:c'])');
+    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read h and c per step as node payloads, TrainingSession.predict(id, ["lstm_1:h", "lstm_1:c"])');
   }
   delete c.returnState;
   for (const k of ['dropout', 'recurrentDropout']) {
