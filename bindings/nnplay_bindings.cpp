@@ -331,7 +331,12 @@ class WasmSession {
       const nnplay::LayerInfo& layer = model.layer_info(i);
       if (i) out += ",";
       out += "{\"name\":" + json_string(layer.name) + ",\"type\":" + json_string(layer.type) +
-             ",\"shape\":" + shape_json(layer.output_shape) + "}";
+             ",\"shape\":" + shape_json(layer.output_shape) + ",\"states\":[";
+      const std::vector<nnplay::StateInfo> states = model.layer_states(i);
+      for (std::size_t k = 0; k < states.size(); ++k)
+        out += (k ? ",{\"name\":" : "{\"name\":") + json_string(states[k].name) +
+               ",\"shape\":" + shape_json(states[k].shape) + "}";
+      out += "]}";
     }
     out += "],\"weights\":[";
     const auto& table = session_->weights_table();
@@ -413,12 +418,32 @@ class WasmSession {
   }
 
   // nodes: node indices separated by commas, e.g. "0,2" (a string: no emscripten::val, whose
-  // machinery costs module size). Then predictionPtr(j) is node j's values [n, ...shape]
-  // (shape per nodesJson()), valid until the next predict.
+  // machinery costs module size); "2:1" is state 1 of node 2's layer (its "states" in
+  // describeJson()). Then predictionPtr(j) is entry j's values [n, ...shape] (the node's shape,
+  // or the state's), valid until the next predict.
   std::string predict(int id, const std::string& nodes) {
     return run([&] {
-      node_list_ = parse_list(nodes, "predict: nodes");
-      need().predict(id, node_list_);
+      ref_list_.clear();
+      std::size_t at = 0;
+      while (at < nodes.size()) {
+        std::size_t end = nodes.find(',', at);
+        if (end == std::string::npos) end = nodes.size();
+        const std::string item = nodes.substr(at, end - at);
+        const std::size_t colon = item.find(':');
+        nnplay::PayloadRef ref;
+        const std::vector<int> node = parse_list(item.substr(0, colon), "predict: nodes");
+        const std::vector<int> state =
+            colon == std::string::npos ? std::vector<int>{-1} : parse_list(item.substr(colon + 1), "predict: nodes");
+        NNPLAY_CHECK(node.size() == 1 && state.size() == 1,
+                     "predict: nodes must be \"node\" or \"node:state\" integers separated by commas, e.g. \"0,2:1\"; "
+                     "got \""
+                         << nodes << "\"");
+        ref.node = node[0];
+        ref.state = state[0];
+        ref_list_.push_back(ref);
+        at = end + 1;
+      }
+      need().predict_payloads(id, ref_list_);
     });
   }
   // Every model output, in output order (predictionPtr(o) is output o): the library's
@@ -518,6 +543,7 @@ class WasmSession {
   std::unique_ptr<nnplay::TrainingSession> session_;
   nnplay::Logs logs_;
   std::vector<int> node_list_;
+  std::vector<nnplay::PayloadRef> ref_list_;
   std::vector<Tensor> graph_inputs_, graph_outputs_;  // predictGraph()'s rows, per input / output
   int last_id_ = 0;
 };

@@ -13,11 +13,15 @@ import {
   add,
   averagePooling2d,
   batchNormalization,
+  bidirectional,
   concatenate,
+  conv1d,
   conv2d,
   dense,
   dropout,
+  embedding,
   flatten,
+  globalAveragePooling1d,
   globalAveragePooling2d,
   gru,
   inputLayer,
@@ -60,7 +64,7 @@ export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName
 export type { Logs } from './training-session';
 /** The one training session under every path (fit(), the fit worker, the playground worker). */
 export { TrainingSession, SessionError, trainingSession } from './training-session';
-export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
+export type { SessionErrorKind, NodeInfo, StateInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
 export {
   Layer,
   Dense,
@@ -78,11 +82,16 @@ export {
   SimpleRNN,
   LSTM,
   GRU,
+  Bidirectional,
+  Embedding,
+  Conv1D,
+  GlobalAveragePooling1D,
   InputLayer,
   activations,
   kernelInitializers,
   biasInitializers,
   paddings,
+  mergeModes,
   layerTypes,
 } from './layers';
 export type {
@@ -99,6 +108,10 @@ export type {
   SimpleRNNLayerArgs,
   LSTMLayerArgs,
   GRULayerArgs,
+  BidirectionalLayerArgs,
+  MergeMode,
+  EmbeddingLayerArgs,
+  Conv1DLayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -135,6 +148,10 @@ export const layers = {
   simpleRNN,
   lstm,
   gru,
+  bidirectional,
+  embedding,
+  conv1d,
+  globalAveragePooling1d,
   inputLayer,
 };
 
