@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page,pageimages]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -34,7 +34,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -107,6 +107,8 @@ const ALL_JOBS = [
     needsConv: true, needsFashion: true },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
   { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
+  // The Images mode training the Keras CNN on MNIST (an epoch ends, and is evaluated, inside the window).
+  { id: 'pageimages', page: '#mode=images&dataset=mnist&preset=cnn', pageMode: 'images', seconds: 8, timeoutMs: 180_000, systems: ['nnplay'], envs: ['chromium'] },
 ];
 if (opts.only) {
   const unknown = opts.only.filter((id) => id !== 'none' && !ALL_JOBS.some((j) => j.id === id));
@@ -404,7 +406,7 @@ async function main() {
         for (const system of systemsFor(job, 'chromium')) {
           const t0 = Date.now();
           const msg = job.page
-            ? await measurePage(browser, `${base}/dist/app/index.html${job.page}`).then((result) => ({ ok: true, result }), (e) => ({ ok: false, error: e.stack || String(e) }))
+            ? await measurePage(browser, `${base}/dist/app/index.html${job.page}`, { mode: job.pageMode, seconds: job.seconds }).then((result) => ({ ok: true, result }), (e) => ({ ok: false, error: e.stack || String(e) }))
             : await page.evaluate(([j, s, t]) => window.runJob(j, s, t), [{ workload: job.workload, opts: job.opts }, system, job.timeoutMs]);
           log(`chromium rep ${rep + 1}/${opts.reps} ${job.id} ${system}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
           record('chromium', job, system, msg);
@@ -523,6 +525,15 @@ async function main() {
       addFigure('Page: heatmap frames drawn per second while training', 'frames/s', env, pick(env, 'page', (r) => r.framesPerSec), {
         targets: [{ system: 'nnplay', min: 20 }],
       });
+    }
+    if (results[env].pageimages) {
+      addFigure('Page: main-thread tasks over 50 ms in 8 s of Images-mode CNN training', 'tasks', env, pick(env, 'pageimages', (r) => r.longTasks), {
+        higherIsBetter: false, targets: [{ system: 'nnplay', max: 0 }],
+      });
+      addFigure('Page: longest main-thread task in Images-mode CNN training', 'ms', env, pick(env, 'pageimages', (r) => r.longestTaskMs), {
+        higherIsBetter: false,
+      });
+      addFigure('Page: Images-mode frames drawn per second while training', 'frames/s', env, pick(env, 'pageimages', (r) => r.framesPerSec), {});
     }
     if (results[env].predict) {
       addFigure('W3 predict 2,000 digits, batch 32', 'samples/s', env, pick(env, 'predict', (r) => r.batch32SamplesPerSec), {

@@ -8,8 +8,11 @@
 namespace nnplay {
 
 Conv2dLayer::Conv2dLayer(const LayerArgs& args)
+    : Conv2dLayer(args, window_geometry(args.input_shapes.at(0), *args.config, "kernelSize", false)) {}
+
+Conv2dLayer::Conv2dLayer(const LayerArgs& args, const ConvGeometry& g)
     : Layer(args.input_shapes, args.output_shape),
-      g_(window_geometry(args.input_shapes.at(0), *args.config, "kernelSize", false)),
+      g_(g),
       filters_(args.output_shape.back()),
       use_bias_(args.variables.size() > 1) {
   NNPLAY_ASSERT(g_.oh > 0 && g_.ow > 0);
