@@ -13,6 +13,7 @@ import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol'
 import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
+import { checkRate } from '../number-check';
 import { memoryStateSource } from '../state-source';
 import type { StateSource } from '../state-source';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
@@ -20,6 +21,7 @@ import type { ImagesPartName } from './images-markup';
 import { InsideView } from './inside-view';
 import {
   DATASET_LABELS,
+  IMAGES_LEARNING_RATE,
   LAYER_LIMITS,
   PRESETS,
   defaultLayer,
@@ -348,12 +350,13 @@ export class ImagesApp {
       this.scheduleBuild(0);
     });
     on('learning-rate', 'change', () => {
-      const v = Number(this.el<HTMLInputElement>('learning-rate').value);
-      if (!(v > 0 && v <= 10)) {
-        this.showMessage(`The learning rate must be a number > 0 and <= 10; kept ${s().learningRate}.`);
+      const checked = checkRate(this.el<HTMLInputElement>('learning-rate').value, IMAGES_LEARNING_RATE);
+      if ('error' in checked) {
+        this.showMessage(`Learning rate ${this.el<HTMLInputElement>('learning-rate').value}: ${checked.error}; kept ${s().learningRate}.`);
         this.syncControls();
         return;
       }
+      const v = checked.value;
       s().learningRate = v;
       this.client.send({ type: 'setLearningRate', learningRate: v });
       this.writeSource();
