@@ -11,6 +11,7 @@ import { preprocessDigit } from 'nnplay';
 import { ImagesClient } from '../../worker/images-client';
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
 import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
+import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
 import { checkRate } from '../number-check';
@@ -222,6 +223,18 @@ export class ImagesApp {
     if (!this._disposed) this.setTraining(false);
   }
 
+  /** A fresh model from the same stack, as the Reset button does. */
+  reset(): void {
+    if (this._disposed) return;
+    this.clearMessage();
+    this.build();
+  }
+
+  /** The setup as hash text (with its hide options), as links carry it. */
+  get stateText(): string {
+    return serializeImagesHash(this._state, this.hidden);
+  }
+
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
@@ -259,6 +272,7 @@ export class ImagesApp {
 
   private writeSource(): void {
     const text = serializeImagesHash(this._state, this.hidden);
+    if (text !== this.lastWritten) emit(this.root, 'statechange', { state: { mode: 'images', ...this.state } });
     this.lastWritten = text;
     this.source.write(text);
     if (this.storageKey === null) return;
@@ -375,10 +389,7 @@ export class ImagesApp {
       this.writeSource();
     });
     on('train-button', 'click', () => this.setTraining(!this._training));
-    on('reset-button', 'click', () => {
-      this.clearMessage();
-      this.build();
-    });
+    on('reset-button', 'click', () => this.reset());
     on('message-close', 'click', () => this.clearMessage());
     on('add-layer', 'click', () => {
       const type = this.el<HTMLSelectElement>('add-type').value as ImageLayerType;
@@ -716,6 +727,7 @@ export class ImagesApp {
         this.fillOptimizers();
         this.renderStack();
         this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${m.simd ? ' SIMD' : ''}, training in a Web Worker.`;
+        emit(this.root, 'ready', { mode: 'images', simd: m.simd });
         break;
       case 'inspection':
         if (m.requestId !== this.inspectRequest) return; // a newer edit is on its way
@@ -774,6 +786,8 @@ export class ImagesApp {
         this.completedEpochs = e.epoch;
         this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
         this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
+        emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
         this.markDirty('evaluation');
         this.markDirty('grid');
         this.look();
@@ -806,6 +820,7 @@ export class ImagesApp {
         } else {
           this._training = false;
           this.updateTrainButton();
+          if (/diverge|NaN|infinite/i.test(m.message)) emit(this.root, 'diverged', { message: m.message });
           this.showMessage(sentence(m.message));
         }
         break;
