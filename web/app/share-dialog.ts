@@ -1,7 +1,7 @@
 // Share / Embed: a modal dialog (<dialog>, so focus stays inside and Escape closes it) that
 // writes the three ways to embed the current setup: a link, an iframe snippet (embed.html) and a
 // <nn-playground> snippet, with checkboxes for the controls to hide, an autoplay switch and a
-// live preview (an iframe of the snippet's page). Everything is derived from the setup text and
+// live preview (an iframe of the snippet's page; inert, so Tab and Escape stay with the dialog). Everything is derived from the setup text and
 // the hideable controls of the current mode; the dialog knows no state of its own.
 import { kebab } from './element';
 import './share-dialog.css';
@@ -75,7 +75,7 @@ export class ShareDialog {
             .join('')}
           <p class="share-status" role="status" aria-live="polite"></p>
         </div>
-        <figure class="share-preview"><figcaption>Preview</figcaption><iframe title="Preview of the embed" loading="lazy"></iframe></figure>
+        <figure class="share-preview"><figcaption>Preview</figcaption><iframe title="Preview of the embed" loading="lazy" tabindex="-1" inert></iframe></figure>
       </div>`;
     this.dialog = d;
     const q = <T extends Element>(sel: string) => d.querySelector(sel) as T;
