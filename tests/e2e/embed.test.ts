@@ -32,6 +32,13 @@ const ELEMENTS_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8
 <nn-playground id="right" dataset="gauss" network-shape="2" seed="5" learning-rate="0.1"></nn-playground>
 </body></html>`;
 
+// A page taller than the screen: the element starts only when scrolled near, pauses off screen.
+const LAZY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lazy</title>
+<script type="module">import './playground/nnplay-playground.js';</script></head><body>
+<h1>Far below</h1><div id="spacer" style="height:4000px">scroll</div>
+<nn-playground id="far" dataset="circle" seed="2" speed="0"></nn-playground><div style="height:4000px"></div>
+</body></html>`;
+
 // The embedding page of the iframe test: another origin (another port) than the frame.
 const frameHost = (src: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>frame host</title></head><body>
 <iframe id="f" src="${src}" width="900" height="700" title="nnplay"></iframe>
@@ -46,6 +53,7 @@ beforeAll(async () => {
   symlinkSync(`${repo}dist/lib`, join(hostDir, 'lib'));
   symlinkSync(`${repo}dist/playground`, join(hostDir, 'playground'));
   writeFileSync(join(hostDir, 'elements.html'), ELEMENTS_PAGE);
+  writeFileSync(join(hostDir, 'lazy.html'), LAZY_PAGE);
   host = await serveStatic(hostDir);
 });
 afterAll(async () => {
@@ -123,6 +131,36 @@ describe('<nn-playground>', () => {
     expect(Number(shown[1])).toBeGreaterThanOrEqual(3);
     expect(errorsOf(page)).toEqual([]);
     console.log(`[embed] two elements ready in ${readyMs} ms (one compile of the wasm, posted to both workers)`);
+
+    // One worker each, measured: epochs per second at full speed of one element training alone,
+    // then of both at once. A single shared worker could at best split the alone rate between
+    // the two; separate workers use both cores.
+    const rate = async (ids: string[]) => {
+      await page.evaluate((list) => {
+        for (const id of ['left', 'right']) {
+          const el = document.getElementById(id) as unknown as { state: object; play(): void; pause(): void };
+          el.state = { speed: 0 };
+        }
+      }, ids);
+      await page.waitForTimeout(300);
+      const before = await page.evaluate(() => ['left', 'right'].map((id) => Number(document.getElementById(`${id}-epoch`)!.textContent)));
+      await page.evaluate((list) => list.forEach((id) => (document.getElementById(id) as unknown as { play(): void }).play()), ids);
+      await page.waitForTimeout(3000);
+      await page.evaluate(() => ['left', 'right'].forEach((id) => (document.getElementById(id) as unknown as { pause(): void }).pause()));
+      const after = await page.evaluate(() => ['left', 'right'].map((id) => Number(document.getElementById(`${id}-epoch`)!.textContent)));
+      return after.map((a, i) => (a - before[i]) / 3);
+    };
+    const alone = (await rate(['left']))[0];
+    const both = await rate(['left', 'right']);
+    console.log(`[embed] epochs/s, one worker each: left alone ${alone.toFixed(0)}; both at once left ${both[0].toFixed(0)}, right ${both[1].toFixed(0)}`);
+    expect(both[0]).toBeGreaterThan(0);
+    expect(both[1]).toBeGreaterThan(0);
+
+    // The README's screenshot (NNPLAY_SCREENSHOT=1): two elements on one page.
+    if (process.env.NNPLAY_SCREENSHOT) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: `${repo}docs/screenshot-elements.png`, fullPage: true });
+    }
   });
 
   it('state set and attribute changes are validated like a link', async () => {
@@ -139,6 +177,34 @@ describe('<nn-playground>', () => {
     expect(changes.at(-1)?.detail.state).toMatchObject({ dataset: 'spiral' });
     await page.evaluate(() => document.getElementById('right')!.setAttribute('network-shape', '3,3'));
     await page.waitForFunction(() => (document.getElementById('right') as unknown as { state: { networkShape: number[] } }).state.networkShape.join() === '3,3');
+    expect(errorsOf(page)).toEqual([]);
+  });
+});
+
+describe('<nn-playground> on a long page', () => {
+  it('starts when scrolled into view, pauses off screen and resumes when back', async () => {
+    const page = await newPage();
+    await page.goto(`${host.url}lazy.html`);
+    const far = (prop: 'started' | 'playing') =>
+      page.evaluate((p) => {
+        const el = document.getElementById('far') as unknown as { started: boolean; playground: { playing: boolean } | null };
+        return p === 'started' ? el.started : (el.playground?.playing ?? false);
+      }, prop);
+    await page.waitForTimeout(500);
+    expect(await far('started')).toBe(false);
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length)).toBe(0);
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    await expect.poll(() => far('started')).toBe(true);
+    await page.waitForFunction(() => /^\d/.test(document.getElementById('far-train-loss')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.evaluate(() => (document.getElementById('far') as unknown as { play(): void }).play());
+    expect(await far('playing')).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(() => far('playing')).toBe(false);
+    const epoch = await page.locator('#far-epoch').textContent();
+    await page.waitForTimeout(600);
+    expect(await page.locator('#far-epoch').textContent()).toBe(epoch); // no training off screen
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    await expect.poll(() => far('playing')).toBe(true);
     expect(errorsOf(page)).toEqual([]);
   });
 });
