@@ -93,6 +93,10 @@ describe('<nn-playground>', () => {
     expect(await elState(page, 'right')).toMatchObject({ dataset: 'gauss', networkShape: [2], learningRate: 0.1 });
     expect(await page.locator('#left [data-control="noise"]').isHidden()).toBe(true);
     expect(await page.locator('#right [data-control="noise"]').isVisible()).toBe(true);
+    // The attributes come from the two state tables (and the element's own options).
+    const observed = await page.evaluate(() => (customElements.get('nn-playground') as unknown as { observedAttributes: string[] }).observedAttributes);
+    expect(observed).toEqual(expect.arrayContaining(['mode', 'hide', 'storage-key', 'autoplay', 'dataset', 'network-shape', 'learning-rate', 'regularization-rate', 'batch-size', 'show-test-data', 'features', 'preset', 'layers', 'epochs', 'optimizer']));
+    expect(new Set(observed).size).toBe(observed.length);
     const wasmFetches = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length);
     expect(wasmFetches).toBe(1);
 
@@ -205,6 +209,16 @@ describe('<nn-playground> on a long page', () => {
     expect(await page.locator('#far-epoch').textContent()).toBe(epoch); // no training off screen
     await page.locator('#far').scrollIntoViewIfNeeded();
     await expect.poll(() => far('playing')).toBe(true);
+    // The document hidden (another tab): paused; shown again: resumed.
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    expect(await far('playing')).toBe(false);
+    await setHidden(false);
+    expect(await far('playing')).toBe(true);
     expect(errorsOf(page)).toEqual([]);
   });
 });
@@ -273,6 +287,19 @@ describe('a lost worker', () => {
     const epochs = await page.evaluate(() => (window as unknown as { nnplay: { lossHistory: { epoch: number[] } } }).nnplay.lossHistory.epoch);
     expect(epochs.filter((e, i) => i > 0 && e < epochs[i - 1])).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { nnplay: { workerLost: boolean } }).nnplay.workerLost)).toBe(false);
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it('in the Images mode too: reported, and Train starts a new worker that trains', async () => {
+    const page = await newPage();
+    await page.goto(`${app.server.url}#mode=images&dataset=mnist&preset=mlp&epochs=1`);
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await page.evaluate(() => (window as unknown as { nnplay: { terminateWorker(): void } }).nnplay.terminateWorker());
+    await expect.poll(() => page.locator('#message-text').textContent(), { timeout: 15_000 }).toMatch(/^The training worker stopped \(it stopped answering for \d+ s\); press Train to restart it/);
+    await train.click();
+    await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 1, null, { timeout: 120_000 });
+    expect(await page.evaluate(() => (window as unknown as { nnplay: { evaluations: number } }).nnplay.evaluations)).toBeGreaterThanOrEqual(1);
     expect(errorsOf(page)).toEqual([]);
   });
 });

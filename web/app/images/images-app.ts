@@ -74,7 +74,8 @@ export class ImagesApp {
   private readonly ui: Ui;
   private readonly listeners = new AbortController();
   private readonly unsubscribeSource: () => void;
-  private readonly client: ImagesClient;
+  private client: ImagesClient;
+  private trainWhenBuilt = false; // Train pressed while the worker was lost: train once rebuilt
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
   private readonly inside: InsideView;
@@ -156,7 +157,7 @@ export class ImagesApp {
       format: (v) => `${(v * 100).toFixed(2)}%`,
     });
     this.inside = new InsideView(this.ui['inside-view'], { headingLevel: 3 });
-    this.client = new ImagesClient((m) => this.onWorkerMessage(m));
+    this.client = this.startClient();
 
     this.fillControls();
     this.listen();
@@ -685,7 +686,43 @@ export class ImagesApp {
     if (this.chosen) this.look();
   }
 
+  private startClient(): ImagesClient {
+    return new ImagesClient(
+      (m) => this.onWorkerMessage(m),
+      (reason) => this.onWorkerLost(reason),
+    );
+  }
+
+  private onWorkerLost(reason: string): void {
+    if (this._disposed) return;
+    this._training = false;
+    this.updateTrainButton();
+    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your stack and settings (the model starts from fresh weights).`);
+    emit(this.root, 'workerlost', { reason });
+  }
+
+  /** A new worker: the dataset loads again, then the stack is built; Train follows. */
+  private restartWorker(): void {
+    this.client.dispose();
+    this.client = this.startClient();
+    this.loadedDataset = null;
+    this.builtKey = '';
+    this.trainWhenBuilt = true;
+    this.requestInspection();
+    this.loadDataset();
+  }
+
+  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
+  terminateWorker(): void {
+    this.client.terminateWorker();
+  }
+
   private setTraining(next: boolean): void {
+    if (next && this.client.isLost) {
+      this.clearMessage();
+      this.restartWorker();
+      return;
+    }
     if (next && !this.stackFits()) {
       this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
       return;
@@ -768,6 +805,10 @@ export class ImagesApp {
         if (m.generation !== this._generation) return;
         this.look();
         this.predictDrawing();
+        if (this.trainWhenBuilt) {
+          this.trainWhenBuilt = false;
+          this.setTraining(true);
+        }
         break;
       case 'progress':
         if (m.generation !== this._generation) return;
