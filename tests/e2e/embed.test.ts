@@ -185,6 +185,35 @@ describe('<nn-playground>', () => {
   });
 });
 
+describe('two tabs', () => {
+  it('training different setups keep their own models', async () => {
+    const open = async (hash: string) => {
+      const page = await newPage();
+      await page.goto(app.server.url + hash);
+      await page.waitForFunction(() => /^\d/.test(document.getElementById('train-loss')?.textContent ?? ''), null, { timeout: 60_000 });
+      return page;
+    };
+    const stepTo = async (page: Page, n: number) => {
+      for (let i = 0; i < n; i++) await page.getByRole('button', { name: 'Step', exact: true }).click();
+      await page.waitForFunction((want) => (window as unknown as { nnplay: { checkpointEpoch: number | null } }).nnplay.checkpointEpoch === want, n);
+      await page.waitForFunction(() => {
+        const a = (window as unknown as { nnplay: { storageSlot: string; checkpointEpoch: number } }).nnplay;
+        const t = localStorage.getItem(a.storageSlot);
+        return t !== null && JSON.parse(t).epoch === a.checkpointEpoch;
+      });
+    };
+    const first = await open('#dataset=xor&seed=11');
+    await first.evaluate(() => localStorage.clear());
+    await stepTo(first, 2);
+    const second = await open('#dataset=circle&seed=11');
+    await stepTo(second, 3);
+    await first.reload();
+    await first.waitForFunction(() => document.getElementById('epoch')?.textContent === '2', null, { timeout: 60_000 });
+    await second.reload();
+    await second.waitForFunction(() => document.getElementById('epoch')?.textContent === '3', null, { timeout: 60_000 });
+  });
+});
+
 describe('<nn-playground> on a long page', () => {
   it('starts when scrolled into view, pauses off screen and resumes when back', async () => {
     const page = await newPage();
@@ -195,6 +224,9 @@ describe('<nn-playground> on a long page', () => {
         return p === 'started' ? el.started : (el.playground?.playing ?? false);
       }, prop);
     await page.waitForTimeout(500);
+    expect(await far('started')).toBe(false);
+    // Reading the state does not start it: the attributes' setup.
+    expect(await page.evaluate(() => (document.getElementById('far') as unknown as { state: { dataset: string; seed: number } }).state)).toMatchObject({ mode: 'playground', dataset: 'circle', seed: 2 });
     expect(await far('started')).toBe(false);
     expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length)).toBe(0);
     await page.locator('#far').scrollIntoViewIfNeeded();

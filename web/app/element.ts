@@ -18,10 +18,10 @@
 import { APP_EVENTS } from './app-events';
 import { ImagesApp } from './images/images-app';
 import type { ImageLayer } from '../worker/images-protocol';
-import { IMAGES_STATE_KEYS, serializeLayers } from './images/images-state';
+import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
 import { ID_PREFIX } from './markup';
 import { PlaygroundApp } from './playground-app';
-import { STATE_KEYS } from './state';
+import { STATE_KEYS, parseHash } from './state';
 import { memoryStateSource } from './state-source';
 
 type Mode = 'playground' | 'images';
@@ -123,8 +123,11 @@ export class NnPlaygroundElement extends HTMLElement {
 
   /** The whole setup: `mode` plus the mode's state (a copy). */
   get state(): Record<string, unknown> {
-    this.ensureStarted();
-    return { mode: this.mode, ...(this.app as PlaygroundApp | ImagesApp).state };
+    if (this.app) return { mode: this.mode, ...this.app.state };
+    // Not started yet (not scrolled into view): the setup the attributes describe.
+    const text = attributesToText((n) => this.getAttribute(n));
+    const mode = this.modeAttribute();
+    return { mode, ...(mode === 'images' ? parseImagesHash(text).state : parseHash(text, 1).state) };
   }
 
   /**

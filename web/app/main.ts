@@ -70,7 +70,35 @@ class PageShell {
       const meta = doc.querySelector<HTMLMetaElement>('meta[name="nnplay-allowed-origins"]');
       const allowed = allowedOrigins(meta?.content ?? null, new URLSearchParams(location.search).get('allowedOrigins'));
       new EmbedBridge(window, root, { call: (m, a) => this.call(m, a) }, allowed);
+      this.pauseWhenUnseen();
     }
+  }
+
+  /**
+   * Framed: training pauses while the frame is scrolled out of the embedding page's view or
+   * the tab is hidden, and resumes when seen again (if it was playing then).
+   */
+  private pauseWhenUnseen(): void {
+    let onScreen = true;
+    let resume = false;
+    const update = () => {
+      const app = this.app;
+      if (!app) return;
+      const seen = onScreen && !document.hidden;
+      const playing = app instanceof ImagesApp ? app.training : app.playing;
+      if (!seen && playing) {
+        app.pause();
+        resume = true;
+      } else if (seen && resume) {
+        resume = false;
+        this.call('play', []);
+      }
+    };
+    new IntersectionObserver((entries) => {
+      onScreen = entries[entries.length - 1].isIntersecting;
+      update();
+    }).observe(this.root);
+    document.addEventListener('visibilitychange', update);
   }
 
   /** A setup in the query (iframes, oEmbed) moves into the hash, where the apps read it. */
