@@ -25,5 +25,7 @@ node scripts/build-data.mjs
 
 echo "[build] library -> dist/lib"
 npx vite build -c web/lib/vite.config.ts --logLevel warn
+echo "[build] <nn-playground> element -> dist/playground (uses dist/lib's wasm and data)"
+npx vite build -c web/app/element.vite.config.ts --logLevel warn
 echo "[build] playground -> dist/app"
 npx vite build -c web/app/vite.config.ts --logLevel warn

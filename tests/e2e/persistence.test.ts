@@ -9,8 +9,6 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { usePlayground } from './fixture';
 
-const KEY = 'nnplay:playground';
-
 const app = usePlayground();
 
 interface Figures {
@@ -57,12 +55,13 @@ async function step(page: Page, n: number): Promise<void> {
   }
 }
 
-/** The epoch of the model the page keeps in localStorage (null if none). */
+/** The epoch of the model the page keeps in localStorage for its setup (null if none). */
 const keptEpoch = (page: Page) =>
-  page.evaluate((key) => {
-    const text = localStorage.getItem(key);
+  page.evaluate(() => {
+    const slot = (window as unknown as { nnplay: { storageSlot: string } }).nnplay.storageSlot;
+    const text = localStorage.getItem(slot);
     return text ? (JSON.parse(text) as { epoch: number }).epoch : null;
-  }, KEY);
+  });
 
 /** Waits until the page's latest checkpoint is kept and no newer one is coming. */
 async function settled(page: Page): Promise<void> {

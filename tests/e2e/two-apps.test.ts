@@ -17,6 +17,7 @@ afterEach(async () => {
 });
 
 type AppHandle = {
+  storageSlot: string;
   state: { dataset: string; networkShape: number[]; seed: number };
   playing: boolean;
   checkpointEpoch: number | null;
@@ -32,7 +33,9 @@ type TestWindow = Window & {
   };
 };
 
-const STORAGE = { first: 'nnplay:test-two:first', second: 'nnplay:test-two:second' };
+/** The localStorage key of an app's current setup (its instance key, then the setup). */
+const slotOf = (page: Page, which: 'first' | 'second') =>
+  page.evaluate((w) => (window as unknown as TestWindow).nnplayTest.apps[w as 'first' | 'second'].storageSlot, which);
 
 /** Both apps show a first snapshot. */
 const bothReady = (page: Page) =>
@@ -69,15 +72,16 @@ async function step(page: Page, root: string, epochId: string, n: number): Promi
 
 /** The epoch kept under `key`, once it equals the app's latest checkpoint. */
 async function keptCheckpoint(page: Page, which: 'first' | 'second'): Promise<number> {
+  const slot = await slotOf(page, which);
   await page.waitForFunction(
     ([w, key]) => {
       const a = (window as unknown as TestWindow).nnplayTest.apps[w as 'first' | 'second'];
       const text = localStorage.getItem(key);
       return a.checkpointEpoch !== null && text !== null && JSON.parse(text).epoch === a.checkpointEpoch;
     },
-    [which, STORAGE[which]],
+    [which, slot],
   );
-  return page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).epoch as number, STORAGE[which]);
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).epoch as number, slot);
 }
 
 /** Event listener types on the window and the document, from the DevTools protocol. */
@@ -136,8 +140,11 @@ describe('two playgrounds on one page', () => {
       first: (await page.locator('#first-test-loss').textContent())!,
       second: (await page.locator('#test-loss').textContent())!,
     };
-    expect(await page.evaluate(() => localStorage.getItem('nnplay:playground'))).toBeNull();
-    const files = await page.evaluate((keys) => [keys.first, keys.second].map((k) => JSON.parse(localStorage.getItem(k)!).hash as string), STORAGE);
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('nnplay:playground')))).toEqual([]);
+    const slots = [await slotOf(page, 'first'), await slotOf(page, 'second')];
+    expect(slots[0]).toMatch(/^nnplay:test-two:first:dataset=xor&/);
+    expect(slots[1]).toMatch(/^nnplay:test-two:second:dataset=circle&/);
+    const files = await page.evaluate((keys) => keys.map((k) => JSON.parse(localStorage.getItem(k)!).hash as string), slots);
     expect(files[0]).toContain('dataset=xor');
     expect(files[1]).toContain('dataset=circle');
 

@@ -66,6 +66,11 @@ test('the tarball holds the JS, the one wasm, the fit worker and the types, and 
   expect(files).toContain('dist/lib/index.d.ts');
   expect(files.filter((f) => /^dist\/lib\/assets\/fit-worker-[^/]+\.js$/.test(f))).toHaveLength(1);
   expect(files.filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+  // nnplay/playground: the element bundle, its two workers and its types; it uses dist/lib's wasm.
+  expect(files).toContain('dist/playground/nnplay-playground.js');
+  expect(files).toContain('dist/playground/nnplay-playground.d.ts');
+  expect(files.filter((f) => /^dist\/playground\/assets\/(playground|images)-worker-[^/]+\.js$/.test(f))).toHaveLength(2);
+  expect(files.filter((f) => f.startsWith('dist/playground/') && f.endsWith('.gz'))).toEqual([]);
   expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
   // Every .d.ts that index.d.ts reaches is shipped (tsc below checks they resolve).
   expect(files.filter((f) => f.endsWith('.d.ts')).length).toBeGreaterThan(5);

@@ -1,10 +1,23 @@
-// The page shell: a mode switch (2-D playground / Images) above one app filling the page. The
-// mode lives in the URL hash: `#mode=images&…` opens the Images mode (ImagesApp, its setup in the
-// rest of the hash); any other hash is the 2-D playground's, unchanged. Each mode keeps its own
-// setup in localStorage, so switching back and forth loses nothing; `mode_hide=true` hides the
-// switch. A file dropped anywhere on the page is imported by the 2-D playground.
+// The page shell: a mode switch (2-D playground / Images) and a Share / Embed button above one
+// app filling the page. The mode lives in the URL hash: `#mode=images&…` opens the Images mode
+// (ImagesApp, its setup in the rest of the hash); any other hash is the 2-D playground's,
+// unchanged. Each mode keeps its own setup in localStorage, so switching back and forth loses
+// nothing; `mode_hide=true` hides the switch. A file dropped anywhere on the page is imported by
+// the 2-D playground.
+//
+// As an iframe (index.html or embed.html): the setup may come in the query instead of the hash
+// (`embed.html?dataset=xor`), `autoplay=true` starts training once the engine is ready, and the
+// embedding page drives the app by postMessage (embed-bridge.ts, origin-checked). embed.html
+// (<meta name="nnplay-embed">) hides every control that the link does not mention.
+import { emit } from './app-events';
+import { stateToText } from './element';
+import { EmbedBridge, allowedOrigins } from './embed-bridge';
+import type { BridgeMethod } from './embed-bridge';
 import { ImagesApp } from './images/images-app';
+import { HIDEABLE_IMAGES } from './images/images-state';
 import { PlaygroundApp } from './playground-app';
+import { ShareDialog } from './share-dialog';
+import { HIDEABLE } from './state';
 import { hashStateSource } from './state-source';
 
 type Mode = 'playground' | 'images';
@@ -14,6 +27,9 @@ const MODES: { mode: Mode; label: string }[] = [
   { mode: 'images', label: 'Images' },
 ];
 
+/** Controls embed.html keeps unless the link hides them too. */
+const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts']);
+
 class PageShell {
   private app: PlaygroundApp | ImagesApp | null = null;
   private mode: Mode | null = null;
@@ -21,6 +37,7 @@ class PageShell {
   private readonly source = hashStateSource();
   // The 2-D hash of this visit, so switching to Images and back restores it.
   private playgroundHash = '';
+  private share: ShareDialog | null = null;
 
   constructor(private readonly root: HTMLElement) {
     const doc = root.ownerDocument;
@@ -35,10 +52,69 @@ class PageShell {
       b.addEventListener('click', () => this.switchTo(mode));
       this.nav.append(b);
     }
+    const shareButton = doc.createElement('button');
+    shareButton.type = 'button';
+    shareButton.className = 'share-button';
+    shareButton.textContent = 'Share / Embed';
+    shareButton.setAttribute('aria-haspopup', 'dialog');
+    shareButton.addEventListener('click', () => this.openShare());
+    this.nav.append(shareButton);
     root.before(this.nav);
+    this.takeQuery();
+    const autoplay = new URLSearchParams(this.source.read()).get('autoplay') === 'true';
     // Before the apps subscribe, so a pasted link of the other mode switches first.
     window.addEventListener('hashchange', () => this.open());
     this.open();
+    if (autoplay) root.addEventListener('ready', () => this.call('play', []), { once: true });
+    if (window.parent !== window) {
+      const meta = doc.querySelector<HTMLMetaElement>('meta[name="nnplay-allowed-origins"]');
+      const allowed = allowedOrigins(meta?.content ?? null, new URLSearchParams(location.search).get('allowedOrigins'));
+      new EmbedBridge(window, root, { call: (m, a) => this.call(m, a) }, allowed);
+      this.pauseWhenUnseen();
+    }
+  }
+
+  /**
+   * Framed: training pauses while the frame is scrolled out of the embedding page's view or
+   * the tab is hidden, and resumes when seen again (if it was playing then).
+   */
+  private pauseWhenUnseen(): void {
+    let onScreen = true;
+    let resume = false;
+    const update = () => {
+      const app = this.app;
+      if (!app) return;
+      const seen = onScreen && !document.hidden;
+      const playing = app instanceof ImagesApp ? app.training : app.playing;
+      if (!seen && playing) {
+        app.pause();
+        resume = true;
+      } else if (seen && resume) {
+        resume = false;
+        this.call('play', []);
+      }
+    };
+    new IntersectionObserver((entries) => {
+      onScreen = entries[entries.length - 1].isIntersecting;
+      update();
+    }).observe(this.root);
+    document.addEventListener('visibilitychange', update);
+  }
+
+  /** A setup in the query (iframes, oEmbed) moves into the hash, where the apps read it. */
+  private takeQuery(): void {
+    const query = new URLSearchParams(location.search);
+    query.delete('allowedOrigins');
+    const embed = document.querySelector('meta[name="nnplay-embed"]') !== null;
+    const params = new URLSearchParams(this.source.read() || query.toString());
+    if (embed) {
+      const mode = params.get('mode') === 'images' ? 'images' : 'playground';
+      for (const control of [...(mode === 'images' ? HIDEABLE_IMAGES : HIDEABLE), 'mode']) {
+        if (!params.has(`${control}_hide`) && !EMBED_SHOWN.has(control)) params.set(`${control}_hide`, 'true');
+      }
+    }
+    const text = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+    if (text !== this.source.read()) this.source.write(text);
   }
 
   private hashMode(): Mode {
@@ -52,13 +128,14 @@ class PageShell {
     if (mode === this.mode) return;
     this.app?.dispose();
     this.mode = mode;
-    for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+    for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     this.app =
       mode === 'images'
         ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
         : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
     // Hooks for automation and embedding pages (the app's getters: state, generation, …).
     (window as unknown as { nnplay?: PlaygroundApp | ImagesApp }).nnplay = this.app;
+    emit(this.root, 'statechange', { state: { mode, ...this.app.state } });
   }
 
   private switchTo(mode: Mode): void {
@@ -70,6 +147,53 @@ class PageShell {
       this.source.write(this.playgroundHash);
     }
     this.open();
+  }
+
+  /** The bridge's methods, as <nn-playground> has them. */
+  private call(method: BridgeMethod, args: unknown[]): unknown {
+    const app = this.app;
+    if (!app) throw new Error('the playground has not started');
+    switch (method) {
+      case 'play':
+        return app instanceof ImagesApp ? app.train() : app.play();
+      case 'pause':
+        return app.pause();
+      case 'step':
+        if (app instanceof ImagesApp) throw new Error('step() is for the 2-D mode; in mode=images use play and pause');
+        return app.step();
+      case 'reset':
+        return app.reset();
+      case 'getState':
+        return { mode: this.mode, ...app.state };
+      case 'setState': {
+        const value = args[0];
+        if (typeof value !== 'string' && (value === null || typeof value !== 'object')) throw new Error('setState takes a state object or hash text');
+        const given = typeof value === 'string' ? new URLSearchParams(value.replace(/^[#?]/, '')) : new URLSearchParams(stateToText(value as Record<string, unknown>));
+        const mode = given.get('mode') ?? this.mode;
+        // Keys not given keep their value (in the same mode); the app validates all as a link.
+        const params = new URLSearchParams(mode === this.mode ? app.stateText : '');
+        for (const [k, v] of given) params.set(k, v);
+        const text = params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+        if (mode === this.mode && app instanceof PlaygroundApp) app.setStateText(text);
+        else location.hash = text;
+        return null;
+      }
+    }
+  }
+
+  private openShare(): void {
+    const app = this.app;
+    if (!app) return;
+    this.share ??= new ShareDialog(document, {
+      setupText: () => {
+        const p = new URLSearchParams((this.app as PlaygroundApp | ImagesApp).stateText);
+        for (const k of [...p.keys()]) if (k.endsWith('_hide')) p.delete(k);
+        return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+      },
+      hideable: () => (this.mode === 'images' ? HIDEABLE_IMAGES.filter((c) => c !== 'mode') : HIDEABLE.filter((c) => c !== 'mode')),
+      hidden: () => new Set([...new URLSearchParams(this.source.read()).entries()].filter(([k, v]) => k.endsWith('_hide') && v === 'true').map(([k]) => k.slice(0, -5))),
+    }, new URL('.', location.href));
+    this.share.open();
   }
 }
 

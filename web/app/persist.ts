@@ -6,7 +6,7 @@
 // checks all of it before anything changes: a bad file is reported and nothing is applied.
 import { MODEL_FORMAT, type ModelJSONv1 as ModelJSON, type NamedWeights, parseModelJSON } from 'nnplay';
 import type { Checkpoint } from '../worker/protocol';
-import { parseHash, serializeHash } from './state';
+import { defaultState, parseHash, serializeHash } from './state';
 import type { PlaygroundState } from './state';
 
 export const PLAYGROUND_FORMAT = 'nnplay-playground';
@@ -166,4 +166,81 @@ function readLosses(raw: unknown): LossHistory {
 /** Whether a kept save belongs to the page's current setup (display options included). */
 export function sameSetup(a: PlaygroundState, b: PlaygroundState): boolean {
   return serializeHash(a) === serializeHash(b);
+}
+
+// ---------------------------------------------------------------- storage slots
+
+/** Saved models kept per instance; older setups beyond this are forgotten. */
+export const MAX_SLOTS = 6;
+
+/**
+ * What identifies a model's setup: the hash without the display options (test points,
+ * discretize, speed), which change no weight. Two setups with the same id share a slot.
+ */
+export function setupId(state: PlaygroundState): string {
+  const d = defaultState(state.seed);
+  return serializeHash({ ...state, showTestData: d.showTestData, discretize: d.discretize, speed: d.speed }).slice(1);
+}
+
+/**
+ * The trained models one playground instance keeps in localStorage: one slot per setup
+ * (`<key>:<setup id>`) and an index (`<key>:index`, most recent first), so several instances
+ * on a page (each its own key) and several tabs training different setups (each its own slot)
+ * never overwrite each other's work. Two tabs of the same instance and setup do share a slot:
+ * they are the same work.
+ */
+export class ModelSlots {
+  constructor(
+    readonly key: string,
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = localStorage,
+  ) {}
+
+  /** The storage key of the slot for `state`'s setup. */
+  slotKey(state: PlaygroundState): string {
+    return `${this.key}:${setupId(state)}`;
+  }
+
+  /** The saved file text for `state`'s setup; with null, the most recently saved one. */
+  load(state: PlaygroundState | null): string | null {
+    this.migrate();
+    const id = state ? setupId(state) : this.index()[0];
+    return id === undefined ? null : this.storage.getItem(`${this.key}:${id}`);
+  }
+
+  /** Saves (throws when the storage is full or unavailable). */
+  save(state: PlaygroundState, text: string): void {
+    const id = setupId(state);
+    this.storage.setItem(`${this.key}:${id}`, text);
+    const ids = [id, ...this.index().filter((i) => i !== id)];
+    for (const old of ids.slice(MAX_SLOTS)) this.storage.removeItem(`${this.key}:${old}`);
+    this.storage.setItem(`${this.key}:index`, JSON.stringify(ids.slice(0, MAX_SLOTS)));
+  }
+
+  forget(state: PlaygroundState): void {
+    const id = setupId(state);
+    this.storage.removeItem(`${this.key}:${id}`);
+    this.storage.setItem(`${this.key}:index`, JSON.stringify(this.index().filter((i) => i !== id)));
+  }
+
+  private index(): string[] {
+    try {
+      const ids: unknown = JSON.parse(this.storage.getItem(`${this.key}:index`) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** A model kept by an earlier version under the bare key moves into its slot. */
+  private migrate(): void {
+    const legacy = this.storage.getItem(this.key);
+    if (legacy === null) return;
+    this.storage.removeItem(this.key);
+    try {
+      const hash = (JSON.parse(legacy) as { hash?: unknown }).hash;
+      if (typeof hash === 'string' && !this.index().length) this.save(parseHash(hash, 1).state, legacy);
+    } catch {
+      // Unreadable: nothing to keep.
+    }
+  }
 }

@@ -8,7 +8,8 @@
 // window, the document or its elements) and its worker in dispose().
 import { PlaygroundClient } from '../worker/client';
 import { ALL_ACTIVATIONS, ALL_FEATURES, DOMAIN } from '../worker/protocol';
-import type { Checkpoint, DatasetName, FromWorker, PointCloud, ProblemType, RegularizationName, Snapshot } from '../worker/protocol';
+import type { Checkpoint, DatasetName, FromWorker, PointCloud, ProblemType, RegularizationName, Snapshot, ToWorker } from '../worker/protocol';
+import { emit } from './app-events';
 import { ValuePainter } from './colors';
 import { applyTheme } from './theme';
 import type { Theme } from './theme';
@@ -17,7 +18,7 @@ import { ID_PREFIX, PART_NAMES, createMarkup } from './markup';
 import type { PartName } from './markup';
 import { NetworkView } from './network-view';
 import type { NodeRef } from './network-view';
-import { MAX_FILE_BYTES, makePlaygroundFile, readPlaygroundFile, sameSetup } from './persist';
+import { MAX_FILE_BYTES, ModelSlots, makePlaygroundFile, readPlaygroundFile, setupId } from './persist';
 import type { LossHistory, RestorePlan } from './persist';
 import {
   HIDEABLE,
@@ -40,6 +41,8 @@ import './style.css';
 const GRID_SIZE = 100;
 // Screen readers hear the figures on pause, step and reset, and at most this often while playing.
 const ANNOUNCE_MS = 5000;
+/** Messages that start a new worker when the last one was lost (the rest wait for the next). */
+const RESTARTING_MESSAGES: ReadonlySet<ToWorker['type']> = new Set(['play', 'step', 'reset', 'configure', 'setWeights', 'setWeight', 'checkpoint']);
 
 export interface PlaygroundOptions {
   /**
@@ -81,13 +84,13 @@ export class PlaygroundApp {
 
   private readonly doc: Document;
   private readonly source: StateSource;
-  private readonly storageKey: string | null;
+  private readonly slots: ModelSlots | null;
   private readonly ui: Ui;
   private readonly listeners = new AbortController();
   private readonly unsubscribeSource: () => void;
   private readonly chart: LossChart;
   private readonly network: NetworkView;
-  private readonly client: PlaygroundClient;
+  private client: PlaygroundClient;
   private readonly painter = new ValuePainter();
 
   private _state: PlaygroundState;
@@ -115,13 +118,17 @@ export class PlaygroundApp {
   private lastAnnounce = -Infinity;
   private announcePending = false;
   private readonly resizeObserver: ResizeObserver;
+  // Events: the epoch last announced, the steps at the last 'trained', whether 'ready' went out.
+  private emittedEpoch = 0;
+  private trainedSteps = 0;
+  private readyEmitted = false;
 
   constructor(root: HTMLElement, options: PlaygroundOptions = {}) {
     if (!(root instanceof HTMLElement)) throw new Error(`nnplay PlaygroundApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
     this.root = root;
     this.doc = root.ownerDocument;
     this.source = options.state ?? memoryStateSource();
-    this.storageKey = options.storageKey ?? null;
+    this.slots = options.storageKey ? new ModelSlots(options.storageKey) : null;
     this.idPrefix = choosePrefix(this.doc, options.idPrefix);
 
     root.replaceChildren(createMarkup(this.doc, this.idPrefix));
@@ -178,7 +185,7 @@ export class PlaygroundApp {
       setWeight: (layer, part, index, value) => {
         this.setPlaying(false);
         this.announcePending = true;
-        this.client.send({ type: 'setWeight', generation: this._generation, layer, part, index, value });
+        this.send({ type: 'setWeight', generation: this._generation, layer, part, index, value });
       },
     });
     // The loss chart follows its column's width (narrow screens, embeds).
@@ -188,14 +195,14 @@ export class PlaygroundApp {
     });
     const outputColumn = this.root.querySelector<HTMLElement>('.output-column');
     if (outputColumn) this.resizeObserver.observe(outputColumn);
-    this.client = new PlaygroundClient((message) => this.onWorkerMessage(message));
+    this.client = this.startClient();
 
     this.fillControls();
     this.listen(options.dropTarget ?? root);
     this.unsubscribeSource = this.source.subscribe(() => this.onSourceChanged());
 
     if (initial.problems.length) this.showMessage(initial.problems.join(' '));
-    this.client.send({ type: 'thumbnails', numPoints: 200 });
+    this.send({ type: 'thumbnails', numPoints: 200 });
     const kept = this.keptModel();
     if (kept) this.applyPlan(kept);
     else this.rebuild();
@@ -245,6 +252,59 @@ export class PlaygroundApp {
 
   pause(): void {
     if (!this._disposed) this.setPlaying(false);
+  }
+
+  /** Trains one epoch (pausing first), as the Step button does. */
+  step(): void {
+    if (this._disposed) return;
+    this.setPlaying(false);
+    this.announcePending = true;
+    this.clearMessage();
+    this.send({ type: 'step' });
+  }
+
+  /** Fresh weights for the same setup and data (forgets the kept model), as Reset does. */
+  reset(): void {
+    if (this._disposed) return;
+    this.setPlaying(false);
+    this.clearMessage();
+    this._generation++;
+    this.emittedEpoch = 0;
+    this.trainedSteps = 0;
+    this.chart.clear();
+    this.checkpoint = null;
+    this.forgetKeptModel();
+    this.send({ type: 'reset', generation: this._generation });
+  }
+
+  /** Replaces the setup (hash text or a partial state); validated like a link. */
+  setStateText(text: string): void {
+    if (this._disposed) return;
+    const parsed = parseHash(text, this._state.seed);
+    this._state = parsed.state;
+    this.hidden = parsed.hidden;
+    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
+    this.rebuild();
+  }
+
+  /** The setup as hash text (with its hide options), as links carry it. */
+  get stateText(): string {
+    return serializeHash(this._state, this.hidden).slice(1);
+  }
+
+  /** The localStorage key this setup's model is kept under (null without a storage key). */
+  get storageSlot(): string | null {
+    return this.slots?.slotKey(this._state) ?? null;
+  }
+
+  /** Whether the worker was lost and waits for the next Play to restart. */
+  get workerLost(): boolean {
+    return this.client.isLost;
+  }
+
+  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
+  terminateWorker(): void {
+    this.client.terminateWorker();
   }
 
   /**
@@ -307,7 +367,7 @@ export class PlaygroundApp {
 
     on('learning-rate', 'change', () => {
       state().learningRate = Number(this.select('learning-rate').value);
-      this.client.send({ type: 'setLearningRate', learningRate: state().learningRate });
+      this.send({ type: 'setLearningRate', learningRate: state().learningRate });
       this.writeSource();
     });
     on('activation', 'change', () => {
@@ -318,7 +378,7 @@ export class PlaygroundApp {
       state().regularization = this.select('regularization').value as RegularizationName;
       state().regularizationRate = Number(this.select('regularization-rate').value);
       this.select('regularization-rate').disabled = state().regularization === 'none';
-      this.client.send({ type: 'setRegularization', regularization: state().regularization, rate: state().regularizationRate });
+      this.send({ type: 'setRegularization', regularization: state().regularization, rate: state().regularizationRate });
       this.writeSource();
     };
     on('regularization', 'change', regularizationChanged);
@@ -331,7 +391,7 @@ export class PlaygroundApp {
     });
     on('speed', 'change', () => {
       state().speed = Number(this.select('speed').value);
-      this.client.send({ type: 'setSpeed', epochsPerSecond: state().speed });
+      this.send({ type: 'setSpeed', epochsPerSecond: state().speed });
       this.writeSource();
     });
     // Sliders: show the value while dragging, apply on release (regenerating data on every
@@ -352,7 +412,7 @@ export class PlaygroundApp {
     on('batch-size', 'input', () => {
       this.ui['batch-size-value'].textContent = this.input('batch-size').value;
       state().batchSize = Number(this.input('batch-size').value);
-      this.client.send({ type: 'setBatchSize', batchSize: state().batchSize });
+      this.send({ type: 'setBatchSize', batchSize: state().batchSize });
       this.writeSource();
     });
     on('regenerate', 'click', () => {
@@ -371,26 +431,13 @@ export class PlaygroundApp {
     });
 
     on('play-button', 'click', () => this.setPlaying(!this._playing));
-    on('step-button', 'click', () => {
-      this.setPlaying(false);
-      this.announcePending = true;
-      this.clearMessage();
-      this.client.send({ type: 'step' });
-    });
-    on('reset-button', 'click', () => {
-      this.setPlaying(false);
-      this.clearMessage();
-      this._generation++;
-      this.chart.clear();
-      this.checkpoint = null;
-      this.forgetKeptModel();
-      this.client.send({ type: 'reset', generation: this._generation });
-    });
+    on('step-button', 'click', () => this.step());
+    on('reset-button', 'click', () => this.reset());
     on('message-close', 'click', () => this.clearMessage());
     on('export-button', 'click', () => {
       // Ask for a checkpoint of this very moment; the download starts when it arrives.
       this.exportPending = true;
-      this.client.send({ type: 'checkpoint' });
+      this.send({ type: 'checkpoint' });
     });
     on('import-button', 'click', () => this.input('import-file').click());
     on('import-file', 'change', () => {
@@ -485,18 +532,61 @@ export class PlaygroundApp {
   }
 
   private writeSource(): void {
+    const before = this.lastWritten;
     this.lastWritten = serializeHash(this._state, this.hidden).replace(/^#/, '');
     this.source.write(this.lastWritten);
+    if (this.lastWritten !== before) emit(this.root, 'statechange', { state: { mode: 'playground', ...this.state } });
   }
 
   /** Someone edited the hash (or attribute) or pasted a link: apply all of it. */
   private onSourceChanged(): void {
     if (this._disposed || this.source.read() === this.lastWritten) return;
-    const parsed = parseHash(this.source.read(), this._state.seed);
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
-    this.rebuild();
+    this.setStateText(this.source.read());
+  }
+
+  // ---------------------------------------------------------------- the worker
+
+  private startClient(): PlaygroundClient {
+    return new PlaygroundClient((message) => this.onWorkerMessage(message), { onLost: (reason) => this.onWorkerLost(reason) });
+  }
+
+  /** Every message to the worker; a lost worker is restarted first, with the last state. */
+  private send(message: ToWorker, transfer: Transferable[] = []): void {
+    if (this._disposed) return;
+    if (this.client.isLost) {
+      // Live settings and pauses wait: the restart sends the whole current setup anyway.
+      if (!RESTARTING_MESSAGES.has(message.type)) return;
+      this.restartWorker();
+    }
+    this.client.send(message, transfer);
+  }
+
+  private onWorkerLost(reason: string): void {
+    if (this._disposed) return;
+    this.showPlaying(false);
+    this.exportPending = false;
+    const cp = this.checkpoint;
+    const from = cp && cp.steps > 0 ? `epoch ${Math.floor(cp.epoch + 1e-9)}` : 'the start';
+    this.showMessage(`The training worker stopped (${reason}); press Play to restart it from ${from}.`);
+    emit(this.root, 'workerlost', { reason });
+  }
+
+  /** A new worker with this setup, data and (from the latest checkpoint) weights and epoch. */
+  private restartWorker(): void {
+    this.client.dispose();
+    this.client = this.startClient();
+    this.client.send({ type: 'thumbnails', numPoints: 200 });
+    this.client.send({ type: 'configure', setup: toSetup(this._state, GRID_SIZE), generation: this._generation });
+    this.client.send({ type: 'setSpeed', epochsPerSecond: this._state.speed });
+    const cp = this.checkpoint;
+    if (!cp || cp.steps === 0) return;
+    const plan = readPlaygroundFile(makePlaygroundFile(this._state, cp, this.chart.history()));
+    this.chart.restore(plan.losses);
+    this.trainedSteps = plan.steps;
+    this.client.send(
+      { type: 'setWeights', generation: this._generation, weights: plan.weights, epoch: plan.epoch, steps: plan.steps },
+      plan.weights.map((w) => w.values.buffer),
+    );
   }
 
   private applyHidden(): void {
@@ -561,7 +651,7 @@ export class PlaygroundApp {
     if (this._playing && !next) this.announcePending = true;
     this.showPlaying(next);
     if (next) this.clearMessage();
-    this.client.send({ type: next ? 'play' : 'pause' });
+    this.send({ type: next ? 'play' : 'pause' });
   }
 
   /** Shows the play state only (e.g. when the worker stopped by itself). */
@@ -577,6 +667,8 @@ export class PlaygroundApp {
   private rebuild(): void {
     this.setPlaying(false);
     this._generation++;
+    this.emittedEpoch = 0;
+    this.trainedSteps = 0;
     this.latest = null;
     this.checkpoint = null;
     this.exportPending = false;
@@ -584,8 +676,8 @@ export class PlaygroundApp {
     this.syncControls();
     this.network.setShape(this._state.features, this._state.networkShape);
     this.applyHidden();
-    this.client.send({ type: 'configure', setup: toSetup(this._state, GRID_SIZE), generation: this._generation });
-    this.client.send({ type: 'setSpeed', epochsPerSecond: this._state.speed });
+    this.send({ type: 'configure', setup: toSetup(this._state, GRID_SIZE), generation: this._generation });
+    this.send({ type: 'setSpeed', epochsPerSecond: this._state.speed });
   }
 
   // ---------------------------------------------------------------- messages
@@ -604,6 +696,8 @@ export class PlaygroundApp {
     if (this._disposed) return;
     switch (message.type) {
       case 'ready':
+        if (!this.readyEmitted) emit(this.root, 'ready', { mode: 'playground', simd: message.simd });
+        this.readyEmitted = true;
         this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${message.simd ? ' SIMD' : ''}, training in a Web Worker.`;
         break;
       case 'thumbnails':
@@ -623,6 +717,7 @@ export class PlaygroundApp {
         this.latest = message.snapshot;
         this.chart.add(this.latest.epoch, this.latest.trainLoss, this.latest.testLoss);
         this.scheduleDraw();
+        this.emitProgress(this.latest);
         break;
       case 'checkpoint':
         if (message.checkpoint.generation !== this._generation) return;
@@ -638,12 +733,27 @@ export class PlaygroundApp {
         this.showPlaying(false); // the worker has stopped
         this.exportPending = false;
         if (message.diverged) {
+          emit(this.root, 'diverged', { message: message.message });
           const hint = /smaller learning rate/i.test(message.message) ? '' : ' Try a smaller learning rate.';
           this.showMessage(`${sentence(message.message)}${hint} Press Play or Reset to start again from fresh weights.`);
         } else {
           this.showMessage(message.message);
         }
         break;
+    }
+  }
+
+  /** 'epoch' when a whole epoch more is done; 'trained' when training stopped with progress. */
+  private emitProgress(s: Snapshot): void {
+    const epoch = Math.floor(s.epoch + 1e-9);
+    const losses = { epoch, trainLoss: s.trainLoss, testLoss: s.testLoss };
+    if (epoch > this.emittedEpoch) {
+      this.emittedEpoch = epoch;
+      emit(this.root, 'epoch', losses);
+    }
+    if (!s.playing && s.steps > this.trainedSteps) {
+      this.trainedSteps = s.steps;
+      emit(this.root, 'trained', losses);
     }
   }
 
@@ -656,9 +766,9 @@ export class PlaygroundApp {
   // overwrite earlier work.
 
   private keepModel(): void {
-    if (this._disposed || this.storageKey === null || !this.checkpoint || this.checkpoint.steps === 0) return;
+    if (this._disposed || this.slots === null || !this.checkpoint || this.checkpoint.steps === 0) return;
     try {
-      localStorage.setItem(this.storageKey, JSON.stringify(makePlaygroundFile(this._state, this.checkpoint, this.chart.history())));
+      this.slots.save(this._state, JSON.stringify(makePlaygroundFile(this._state, this.checkpoint, this.chart.history())));
     } catch (e) {
       if (!this.storageWarned) {
         this.storageWarned = true;
@@ -668,29 +778,40 @@ export class PlaygroundApp {
   }
 
   private forgetKeptModel(): void {
-    if (this.storageKey === null) return;
+    if (this.slots === null) return;
     try {
-      localStorage.removeItem(this.storageKey);
+      this.slots.forget(this._state);
     } catch {
       // Storage unavailable: nothing was kept either.
     }
   }
 
-  /** The kept model, if it belongs to this start: the same setup, or no setup given at all. */
+  /**
+   * The kept model of this start: the one of this setup (its own slot), or with no setup
+   * given at all, the one trained last. A given setup keeps its display options.
+   */
   private keptModel(): RestorePlan | null {
-    if (this.storageKey === null) return null;
+    if (this.slots === null) return null;
+    const given = this.source.read() !== '';
     let text: string | null = null;
     try {
-      text = localStorage.getItem(this.storageKey);
+      text = this.slots.load(given ? this._state : null);
     } catch {
       return null;
     }
     if (!text) return null;
     try {
       const plan = readPlaygroundFile(JSON.parse(text));
-      return this.source.read() === '' || sameSetup(plan.state, this._state) ? plan : null;
+      if (!given) return plan;
+      if (setupId(plan.state) !== setupId(this._state)) return null;
+      const { showTestData, discretize, speed } = this._state;
+      return { ...plan, state: { ...plan.state, showTestData, discretize, speed } };
     } catch {
-      this.forgetKeptModel(); // unreadable (e.g. written by another version): start clean
+      try {
+        this.slots.forget(this._state); // unreadable (e.g. written by another version): start clean
+      } catch {
+        // Storage unavailable.
+      }
       return null;
     }
   }
@@ -699,7 +820,9 @@ export class PlaygroundApp {
   private applyPlan(plan: RestorePlan): void {
     this._state = plan.state;
     this.rebuild();
-    this.client.send(
+    this.trainedSteps = plan.steps;
+    this.emittedEpoch = Math.floor(plan.epoch + 1e-9);
+    this.send(
       { type: 'setWeights', generation: this._generation, weights: plan.weights, epoch: plan.epoch, steps: plan.steps },
       plan.weights.map((w) => w.values.buffer),
     );

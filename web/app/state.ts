@@ -10,6 +10,9 @@ import {
   CLASSIFICATION_DATASETS,
   REGRESSION_DATASETS,
 } from '../worker/protocol';
+import { checkRate } from './number-check';
+import type { RateLimits } from './number-check';
+import { TF_DEFAULT_FEATURES, TF_FEATURES, TF_RENAMED, TF_UNSUPPORTED, lookup, seedFromString, tfValueIsOn } from './tf-playground';
 import type {
   ActivationName,
   DatasetName,
@@ -60,6 +63,7 @@ export const HIDEABLE = [
   'exportButton',
   'importButton',
   'chart',
+  'mode', // the page shell's mode switch
 ] as const;
 export type Hideable = (typeof HIDEABLE)[number];
 
@@ -111,6 +115,43 @@ export function sortFeatures(features: Iterable<FeatureName>): FeatureName[] {
   return ALL_FEATURES.filter((f) => set.has(f));
 }
 
+/**
+ * The state's hash keys, in the order links write them: the one table of what a setup is.
+ * serializeHash writes these, parseHash reads them, and `<nn-playground>` takes one attribute
+ * per key (kebab-case: network-shape, learning-rate, …) from this list.
+ */
+export const STATE_KEYS = [
+  'dataset',
+  'problem',
+  'noise',
+  'ratio',
+  'batchSize',
+  'features',
+  'networkShape',
+  'activation',
+  'learningRate',
+  'regularization',
+  'regularizationRate',
+  'seed',
+  'showTestData',
+  'discretize',
+  'speed',
+] as const satisfies readonly (keyof PlaygroundState)[];
+// Every field of PlaygroundState is in the table (a field missing here fails to compile).
+const everyFieldListed: Exclude<keyof PlaygroundState, (typeof STATE_KEYS)[number]> extends never ? true : never = true;
+void everyFieldListed;
+
+/** Keys of the page around the app (mode switch, autoplay): accepted, applied by the page. */
+export const PAGE_KEYS = ['mode', 'autoplay'] as const;
+
+/** Rates the engine can use: float32-representable, and within what trains (number-check.ts). */
+export const RATE_LIMITS = {
+  learningRate: { min: 1e-6, max: 10, zero: false, suggest: 0.03 },
+  regularizationRate: { min: 1e-6, max: 10, zero: true, suggest: 0.001 },
+  // Epochs per second (0 = as fast as possible); above this the cap changes nothing.
+  speed: { min: 0.1, max: 100000, zero: true, suggest: 60 },
+} satisfies Record<string, RateLimits>;
+
 export interface ParsedHash {
   state: PlaygroundState;
   hidden: Set<Hideable>;
@@ -126,6 +167,12 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
   const problems: string[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   let hasSeed = false;
+  // Unknown keys and TF Playground options this page lacks: one short line each, at the end.
+  const unknown: string[] = [];
+  const unsupported: string[] = [];
+  // TF Playground's boolean feature keys (x=true&xSquared=false…), applied after the loop.
+  const tfFeatures = new Map<FeatureName, boolean>();
+  let regDatasetValue: DatasetName | undefined;
 
   const bad = (key: string, value: string, allowed: string) =>
     problems.push(`Ignored ${key}=${value}: ${allowed}.`);
@@ -141,28 +188,41 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
     bad(key, value, 'expected true or false');
     return undefined;
   };
-  const positive = (key: string, value: string, allowZero: boolean): number | undefined => {
-    const n = Number(value);
-    if (value.trim() !== '' && Number.isFinite(n) && (allowZero ? n >= 0 : n > 0)) return n;
-    bad(key, value, allowZero ? 'expected a number >= 0' : 'expected a number > 0');
+  const rate = (key: keyof typeof RATE_LIMITS, value: string): number | undefined => {
+    const checked = checkRate(value, RATE_LIMITS[key]);
+    if ('value' in checked) return checked.value;
+    bad(key, value, checked.error);
     return undefined;
   };
 
   let datasetValue: DatasetName | undefined;
-  for (const [key, value] of params) {
-    if (key.endsWith('_hide')) {
-      const control = key.slice(0, -'_hide'.length) as Hideable;
-      if (!(HIDEABLE as readonly string[]).includes(control)) {
-        bad(key, value, `hideable controls are ${HIDEABLE.join(', ')}`);
-      } else if (bool(key, value)) {
-        hidden.add(control);
-      }
+  for (const [rawKey, value] of params) {
+    if (rawKey.endsWith('_hide')) {
+      const name = rawKey.slice(0, -'_hide'.length);
+      const control = (lookup(TF_FEATURES, name) ? 'features' : name === 'regDataset' ? 'dataset' : (lookup(TF_RENAMED, name) ?? name)) as Hideable;
+      if (!(HIDEABLE as readonly string[]).includes(control)) unknown.push(rawKey);
+      else if (bool(rawKey, value)) hidden.add(control);
       continue;
     }
+    const key = lookup(TF_RENAMED, rawKey) ?? rawKey;
+    const tfFeature = lookup(TF_FEATURES, key);
+    if (tfFeature) {
+      tfFeatures.set(tfFeature, tfValueIsOn(value));
+      continue;
+    }
+    if ((TF_UNSUPPORTED as readonly string[]).includes(key)) {
+      if (tfValueIsOn(value)) unsupported.push(`${key}=${value}`);
+      continue;
+    }
+    if ((PAGE_KEYS as readonly string[]).includes(key)) continue;
     switch (key) {
       case 'dataset':
         if ((ALL_DATASETS as readonly string[]).includes(value)) datasetValue = value as DatasetName;
         else bad(key, value, `expected one of ${ALL_DATASETS.join(', ')}`);
+        break;
+      case 'regDataset':
+        if ((REGRESSION_DATASETS as readonly string[]).includes(value)) regDatasetValue = value as DatasetName;
+        else unsupported.push(`${key}=${value}`);
         break;
       case 'problem':
         if (value === 'classification' || value === 'regression') state.problem = value;
@@ -174,7 +234,7 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
         break;
       }
       case 'ratio': {
-        const n = int(key, value, LIMITS.ratio.min, LIMITS.ratio.max);
+        const n = int(rawKey, value, LIMITS.ratio.min, LIMITS.ratio.max);
         if (n !== undefined) state.ratio = n;
         break;
       }
@@ -185,8 +245,8 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
       }
       case 'features': {
         const names = value.split(',').filter((s) => s !== '');
-        const unknown = names.filter((f) => !(ALL_FEATURES as readonly string[]).includes(f));
-        if (unknown.length || names.length === 0) {
+        const unknownFeatures = names.filter((f) => !(ALL_FEATURES as readonly string[]).includes(f));
+        if (unknownFeatures.length || names.length === 0) {
           bad(key, value, `expected a comma-separated, non-empty list of ${ALL_FEATURES.join(', ')}`);
         } else {
           state.features = sortFeatures(names as FeatureName[]);
@@ -194,6 +254,7 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
         break;
       }
       case 'networkShape': {
+        if (rawKey === 'numHiddenLayers') break; // TF Playground's count; its networkShape says it all
         const parts = value === '' ? [] : value.split(',');
         const shape = parts.map(Number);
         const ok =
@@ -213,7 +274,7 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
         else bad(key, value, `expected one of ${ALL_ACTIVATIONS.join(', ')}`);
         break;
       case 'learningRate': {
-        const n = positive(key, value, false);
+        const n = rate(key, value);
         if (n !== undefined) state.learningRate = n;
         break;
       }
@@ -222,12 +283,14 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
         else bad(key, value, 'expected none, L1 or L2');
         break;
       case 'regularizationRate': {
-        const n = positive(key, value, true);
+        const n = rate(key, value);
         if (n !== undefined) state.regularizationRate = n;
         break;
       }
       case 'seed': {
-        const n = int(key, value, 0, 2 ** 31 - 1);
+        // TF Playground's seeds are strings ("0.45796"): each maps to a whole number of its own.
+        const tfSeed = /^\d*\.\d+$/.test(value);
+        const n = tfSeed ? seedFromString(value) : int(key, value, 0, 2 ** 31 - 1);
         if (n !== undefined) {
           state.seed = n;
           hasSeed = true;
@@ -245,41 +308,47 @@ export function parseHash(hash: string, fallbackSeed = 1): ParsedHash {
         break;
       }
       case 'speed': {
-        const n = positive(key, value, true);
+        const n = rate(key, value);
         if (n !== undefined) state.speed = n;
         break;
       }
       default:
-        bad(key, value, 'unknown option');
+        unknown.push(rawKey);
     }
   }
-  // The dataset must match the problem type; the problem decides.
+  // A TF Playground link: its feature keys (defaults x, y) unless the link also says features=.
+  if (tfFeatures.size && !params.has('features')) {
+    const on = new Set(TF_DEFAULT_FEATURES);
+    for (const [feature, isOn] of tfFeatures) {
+      if (isOn) on.add(feature);
+      else on.delete(feature);
+    }
+    if (on.size) state.features = sortFeatures(on);
+    else problems.push(`The link turns every input feature off; kept ${state.features.join(', ')}.`);
+  }
+  // The dataset must match the problem type; the problem decides. TF Playground links carry
+  // both a classification dataset and regDataset; the problem picks one of them.
   const allowed = datasetsFor(state.problem);
-  if (datasetValue && allowed.includes(datasetValue)) state.dataset = datasetValue;
+  const chosen = state.problem === 'regression' && regDatasetValue ? regDatasetValue : datasetValue;
+  if (chosen && allowed.includes(chosen)) state.dataset = chosen;
   else {
-    if (datasetValue) bad('dataset', datasetValue, `a ${state.problem} problem uses ${allowed.join(', ')}`);
+    if (chosen && !(state.problem === 'regression' && params.has('regDataset'))) bad('dataset', chosen, `a ${state.problem} problem uses ${allowed.join(', ')}`);
     state.dataset = allowed[0];
   }
+  if (unsupported.length) problems.push(`Not available here, ignored: ${unsupported.join(', ')}.`);
+  if (unknown.length) problems.push(`Ignored unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`);
   return { state, hidden, problems, hasSeed };
+}
+
+/** One field of the state as its hash value. */
+function formatField(state: PlaygroundState, key: (typeof STATE_KEYS)[number]): string {
+  const v = state[key];
+  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 export function serializeHash(state: PlaygroundState, hidden: Iterable<Hideable> = []): string {
   const params = new URLSearchParams();
-  params.set('dataset', state.dataset);
-  params.set('problem', state.problem);
-  params.set('noise', String(state.noise));
-  params.set('ratio', String(state.ratio));
-  params.set('batchSize', String(state.batchSize));
-  params.set('features', state.features.join(','));
-  params.set('networkShape', state.networkShape.join(','));
-  params.set('activation', state.activation);
-  params.set('learningRate', String(state.learningRate));
-  params.set('regularization', state.regularization);
-  params.set('regularizationRate', String(state.regularizationRate));
-  params.set('seed', String(state.seed));
-  params.set('showTestData', String(state.showTestData));
-  params.set('discretize', String(state.discretize));
-  params.set('speed', String(state.speed));
+  for (const key of STATE_KEYS) params.set(key, formatField(state, key));
   for (const control of hidden) params.set(`${control}_hide`, 'true');
   // Commas are safe in a fragment; keeping them literal keeps links readable.
   return '#' + params.toString().replace(/%2C/g, ',');

@@ -1,16 +1,40 @@
 // Builds the playground page: root web/app, output dist/app. The page imports the library
 // as a user would ('nnplay'), resolved here to its TypeScript source.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { compressedAssets } from './serve-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// oEmbed (oembed.com) for the page: a "rich" embed whose html is the embed page in an iframe.
+// Consumers need absolute URLs: NNPLAY_PUBLIC_URL is where the built page is served (e.g.
+// https://example.org/nnplay/); without it the URLs are relative to oembed.json.
+function oembed(): Plugin {
+  const base = process.env.NNPLAY_PUBLIC_URL ?? '';
+  return {
+    name: 'nnplay-oembed',
+    apply: 'build',
+    generateBundle() {
+      const json = {
+        version: '1.0',
+        type: 'rich',
+        title: 'nnplay — a neural network playground',
+        provider_name: 'nnplay',
+        provider_url: base || './',
+        width: 900,
+        height: 620,
+        html: `<iframe src="${base}embed.html" width="900" height="620" style="border:0;max-width:100%" title="nnplay neural network playground" loading="lazy"></iframe>`,
+      };
+      this.emitFile({ type: 'asset', fileName: 'oembed.json', source: JSON.stringify(json, null, 2) + '\n' });
+    },
+  };
+}
 
 export default defineConfig({
   root: here('.'),
   base: './',
   // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
-  plugins: [compressedAssets()],
+  plugins: [oembed(), compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },
@@ -20,9 +44,9 @@ export default defineConfig({
     target: 'es2022',
     // The wasm engine is loaded by URL, never inlined.
     assetsInlineLimit: 0,
-    // The page, a page with two playgrounds (an embedding example the browser tests use) and
+    // The page, the embed page (controls hidden, for iframes), a page with two playgrounds (an embedding example the browser tests use) and
     // the browser tests' page for the "inside the network" widget.
-    rollupOptions: { input: { index: here('index.html'), 'test-two': here('test-two.html'), 'test-inside': here('test-inside.html') } },
+    rollupOptions: { input: { index: here('index.html'), embed: here('embed.html'), 'test-two': here('test-two.html'), 'test-inside': here('test-inside.html') } },
   },
   worker: {
     format: 'es',

@@ -20,7 +20,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // The Emscripten glue names its wasm with `new URL("nnplay.wasm", import.meta.url)` for its own
 // fetch, which we never use (wasm-loader.ts passes the bytes). Left alone, Vite would bundle a
 // second, base64 copy of the wasm into each JS file; /* @vite-ignore */ makes it skip that URL.
-function skipGlueWasmUrl(): Plugin {
+export function skipGlueWasmUrl(): Plugin {
   return {
     name: 'nnplay-skip-glue-wasm-url',
     enforce: 'pre',

@@ -93,6 +93,28 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
 }
 
 /**
+ * The engine instantiated from a module compiled elsewhere (a page compiles nnplay.wasm once and
+ * posts the WebAssembly.Module to each of its workers, so N workers cost one fetch and one
+ * compile). Like loadEngine, once per realm: later calls return the same engine.
+ */
+export function loadEngineFromModule(compiled: WebAssembly.Module, wasmUrl: URL | string): Promise<NnplayModule> {
+  if (!modulePromise) {
+    moduleUrl = String(absolute(wasmUrl));
+    modulePromise = (createNnplayModule as unknown as (m: Record<string, unknown>) => Promise<NnplayModule>)({
+      instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+        void WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
+        return {}; // Emscripten: the exports arrive asynchronously through receive()
+      },
+    });
+    modulePromise.catch(() => {
+      modulePromise = null;
+      moduleUrl = null;
+    });
+  }
+  return modulePromise;
+}
+
+/**
  * Node only: the engine loaded and instantiated synchronously (the file read with readFileSync,
  * the module compiled with `new WebAssembly.Module`), for a synchronous call that needs the
  * engine before an asynchronous load has finished. Returns null where that is impossible: in

@@ -1,34 +1,53 @@
-// The page's handle on the training worker: starts it, sends typed messages, hands typed
-// replies to one listener. Small on purpose; all state lives in the page or in the worker.
+// The page's handle on the 2-D training worker: sends typed messages, hands typed replies to
+// one listener (snapshots converted to the per-neuron Snapshot), and reports a lost worker
+// (worker-link.ts: heartbeat, error events). Small on purpose; all state lives in the page or
+// in the worker.
 import { type FromWorker, type FromWorkerRaw, type NodeSnapshot, toSnapshot, type ToWorker } from './protocol';
+import { WorkerLink } from './worker-link';
+
+export { LOST_MS } from './worker-link';
+
+export interface ClientOptions {
+  /** Also gets each snapshot as the worker sent it (node payloads). */
+  onNodes?: (snapshot: NodeSnapshot) => void;
+  /** The worker is gone (crashed, hung or terminated): how it was noticed, as a clause. */
+  onLost?: (reason: string) => void;
+}
 
 export class PlaygroundClient {
-  private readonly worker: Worker;
+  private readonly link: WorkerLink<FromWorkerRaw>;
 
-  /** onMessage gets every message, snapshots as the per-neuron Snapshot (as before);
-   *  onNodes, when given, also gets each snapshot as the worker sent it (node payloads). */
-  constructor(onMessage: (message: FromWorker) => void, onNodes?: (snapshot: NodeSnapshot) => void) {
+  constructor(onMessage: (message: FromWorker) => void, options: ClientOptions = {}) {
     // A module worker: Vite bundles it (and the wasm it loads) from this URL.
-    this.worker = new Worker(new URL('./playground-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<FromWorkerRaw>) => {
-      const message = event.data;
-      if (message.type !== 'nodes') {
-        onMessage(message);
-        return;
-      }
-      onNodes?.(message.snapshot);
-      onMessage({ type: 'snapshot', snapshot: toSnapshot(message.snapshot) });
-    };
-    this.worker.onerror = (event: ErrorEvent) => {
-      onMessage({ type: 'error', message: `The training worker failed: ${event.message || 'unknown error'}`, diverged: false });
-    };
+    const worker = new Worker(new URL('./playground-worker.ts', import.meta.url), { type: 'module' });
+    this.link = new WorkerLink<FromWorkerRaw>(
+      worker,
+      (message) => {
+        if (message.type !== 'nodes') {
+          onMessage(message);
+          return;
+        }
+        options.onNodes?.(message.snapshot);
+        onMessage({ type: 'snapshot', snapshot: toSnapshot(message.snapshot) });
+      },
+      options.onLost,
+    );
+  }
+
+  get isLost(): boolean {
+    return this.link.isLost;
   }
 
   send(message: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    this.link.post(message, transfer);
+  }
+
+  /** For tests and automation: ends the worker as a crash would, without telling anyone. */
+  terminateWorker(): void {
+    this.link.terminateWorker();
   }
 
   dispose(): void {
-    this.worker.terminate();
+    this.link.dispose();
   }
 }

@@ -1,24 +1,32 @@
-// The Images mode's handle on its worker: starts it, sends typed messages, hands typed replies
-// to one listener. All state lives in the page or in the worker.
+// The Images mode's handle on its worker: sends typed messages, hands typed replies to one
+// listener, and reports a lost worker (worker-link.ts). All state lives in the page or in the
+// worker.
 import type { FromImagesWorker, ToImagesWorker } from './images-protocol';
+import { WorkerLink } from './worker-link';
 
 export class ImagesClient {
-  private readonly worker: Worker;
+  private readonly link: WorkerLink<FromImagesWorker>;
 
-  constructor(onMessage: (message: FromImagesWorker) => void) {
+  constructor(onMessage: (message: FromImagesWorker) => void, onLost?: (reason: string) => void) {
     // A module worker: Vite bundles it (and the wasm it loads) from this URL.
-    this.worker = new Worker(new URL('./images-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<FromImagesWorker>) => onMessage(event.data);
-    this.worker.onerror = (event: ErrorEvent) => {
-      onMessage({ type: 'error', message: `The training worker failed: ${event.message || 'unknown error'}`, where: 'training' });
-    };
+    const worker = new Worker(new URL('./images-worker.ts', import.meta.url), { type: 'module' });
+    this.link = new WorkerLink<FromImagesWorker>(worker, onMessage, onLost);
+  }
+
+  get isLost(): boolean {
+    return this.link.isLost;
   }
 
   send(message: ToImagesWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    this.link.post(message, transfer);
+  }
+
+  /** For tests and automation: ends the worker as a crash would, without telling anyone. */
+  terminateWorker(): void {
+    this.link.terminateWorker();
   }
 
   dispose(): void {
-    this.worker.terminate();
+    this.link.dispose();
   }
 }

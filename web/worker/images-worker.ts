@@ -12,8 +12,11 @@ import type { NnplayModule } from '../lib/engine-module';
 import { defaultWasmUrl } from '../lib/engine-url';
 import { engine, readyFrom } from '../lib/memory';
 import { SessionError, TrainingSession } from '../lib/training-session';
+import { loadEngineFromModule } from '../lib/wasm-loader';
 import { type ImageData, loadImageData } from './images-data';
 import type { FromImagesWorker, ImageCompile, ImageDatasetName, ImageLayer, ImageSource, InsideSnapshot, ToImagesWorker } from './images-protocol';
+import type { EngineMessage } from './shared-engine';
+import type { PingMessage, PongMessage } from './worker-link';
 
 /** Every image is 28×28 grey: the input shape of every stack. */
 export const IMAGE_SHAPE = [28, 28, 1] as const;
@@ -476,14 +479,30 @@ export class ImagesWorker {
 // Only when running as a worker (the module is also imported by tests for its pure helpers).
 const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
-  const started = readyFrom(defaultWasmUrl).then(
-    () => new ImagesWorker(engine(), scope),
-    (e: unknown) => {
-      scope.postMessage({ type: 'error', message: `Could not start the engine: ${message(e)}`, where: 'training' } satisfies FromImagesWorker);
-      return null;
-    },
-  );
-  scope.onmessage = (event: MessageEvent<ToImagesWorker>) => {
-    void started.then((w) => w?.receive(event.data));
+  // The page's first message hands over the engine it compiled once for all its workers
+  // (shared-engine.ts); without one the worker fetches the wasm. Pings are answered at once.
+  let started: Promise<ImagesWorker | null> | null = null;
+  const start = (compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl) => {
+    if (compiled) void loadEngineFromModule(compiled, url).catch(() => {}); // readyFrom reports failures
+    return readyFrom(url).then(
+      () => new ImagesWorker(engine(), scope),
+      (e: unknown) => {
+        scope.postMessage({ type: 'error', message: `Could not start the engine: ${message(e)}`, where: 'training' } satisfies FromImagesWorker);
+        return null;
+      },
+    );
+  };
+  scope.onmessage = (event: MessageEvent<ToImagesWorker | EngineMessage | PingMessage>) => {
+    const m = event.data;
+    if (m.type === 'engine') {
+      started ??= start(m.module, m.url);
+      return;
+    }
+    if (m.type === 'ping') {
+      scope.postMessage({ type: 'pong', id: m.id } satisfies PongMessage);
+      return;
+    }
+    started ??= start(null);
+    void started.then((w) => w?.receive(m));
   };
 }

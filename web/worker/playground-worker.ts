@@ -14,9 +14,10 @@ import { defaultWasmUrl } from '../lib/engine-url';
 import type { NnplayModule, WasmPlayground } from '../lib/engine-module';
 import { type NamedWeights, toModelJSON } from '../lib/model-json';
 import { type NodePayload, SessionError, TrainingSession } from '../lib/training-session';
-import { loadEngine } from '../lib/wasm-loader';
+import { loadEngine, loadEngineFromModule } from '../lib/wasm-loader';
 import { checkRestore, compileSpec, generateData, layerSpecs, modelSpecJson, regularizer, type SetupData, THUMB_SIZE, thumbnails } from './playground-setup';
 import type { FromWorkerRaw, NodeSnapshot, ToWorker, TrainingSetup } from './protocol';
+import type { EngineMessage } from './shared-engine';
 
 // Training runs in slices this long, so a message waits at most about this much.
 const SLICE_MS = 8;
@@ -417,18 +418,33 @@ export class PlaygroundWorker {
 // ---------------------------------------------------------------- entry
 
 // This worker is its own bundle (web/app's build) and names the wasm itself, through
-// engine-url.ts. Messages that arrive while the engine loads wait for it, in order.
+// engine-url.ts. The page's first message hands over the engine it compiled once for all its
+// workers (shared-engine.ts); without one the worker fetches the wasm. Messages that arrive
+// while the engine loads wait for it, in order; pings are answered at once.
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const started = loadEngine(defaultWasmUrl).then(
-  (engine) => {
-    scope.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw);
-    return new PlaygroundWorker(engine, scope);
-  },
-  (e: unknown) => {
-    scope.postMessage({ type: 'error', message: `Could not start the engine: ${e instanceof Error ? e.message : String(e)}`, diverged: false } satisfies FromWorkerRaw);
-    return null;
-  },
-);
-scope.onmessage = (event: MessageEvent<ToWorker>) => {
-  void started.then((worker) => worker?.receive(event.data));
+let started: Promise<PlaygroundWorker | null> | null = null;
+function start(compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl): Promise<PlaygroundWorker | null> {
+  return (compiled ? loadEngineFromModule(compiled, url) : loadEngine(url)).then(
+    (engine) => {
+      scope.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw);
+      return new PlaygroundWorker(engine, scope);
+    },
+    (e: unknown) => {
+      scope.postMessage({ type: 'error', message: `Could not start the engine: ${e instanceof Error ? e.message : String(e)}`, diverged: false } satisfies FromWorkerRaw);
+      return null;
+    },
+  );
+}
+scope.onmessage = (event: MessageEvent<ToWorker | EngineMessage>) => {
+  const message = event.data;
+  if (message.type === 'engine') {
+    started ??= start(message.module, message.url);
+    return;
+  }
+  if (message.type === 'ping') {
+    scope.postMessage({ type: 'pong', id: message.id } satisfies FromWorkerRaw);
+    return;
+  }
+  started ??= start(null);
+  void started.then((worker) => worker?.receive(message));
 };

@@ -54,6 +54,9 @@ export type ToWorker =
   | { type: 'setSpeed'; epochsPerSecond: number } // 0 = as fast as the worker can
   | { type: 'thumbnails'; numPoints: number } // one small point cloud per dataset
   | { type: 'checkpoint' } // post a checkpoint of the current model now
+  // Liveness (client.ts): answered with 'pong' at once, even while the engine loads, so a
+  // worker that crashed, hangs or was terminated is noticed by the missing reply.
+  | { type: 'ping'; id: number }
   // Restore a saved model into the current one (same setup): weights in Keras order, checked
   // against the engine model's names and shapes; epoch/steps continue the saved run's count.
   | { type: 'setWeights'; generation: number; weights: NamedWeights[]; epoch: number; steps: number }
@@ -102,6 +105,7 @@ export type FromWorker =
     }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'checkpoint'; checkpoint: Checkpoint }
+  | { type: 'pong'; id: number }
   | { type: 'error'; message: string; diverged: boolean };
 
 export interface Snapshot {

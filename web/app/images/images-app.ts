@@ -11,8 +11,10 @@ import { preprocessDigit } from 'nnplay';
 import { ImagesClient } from '../../worker/images-client';
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
 import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
+import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
+import { checkRate } from '../number-check';
 import { memoryStateSource } from '../state-source';
 import type { StateSource } from '../state-source';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
@@ -20,6 +22,7 @@ import type { ImagesPartName } from './images-markup';
 import { InsideView } from './inside-view';
 import {
   DATASET_LABELS,
+  IMAGES_LEARNING_RATE,
   LAYER_LIMITS,
   PRESETS,
   defaultLayer,
@@ -77,7 +80,8 @@ export class ImagesApp {
   private readonly ui: Ui;
   private readonly listeners = new AbortController();
   private readonly unsubscribeSource: () => void;
-  private readonly client: ImagesClient;
+  private client: ImagesClient;
+  private trainWhenBuilt = false; // Train pressed while the worker was lost: train once rebuilt
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
   private readonly inside: InsideView;
@@ -161,7 +165,7 @@ export class ImagesApp {
       format: (v) => `${(v * 100).toFixed(2)}%`,
     });
     this.inside = new InsideView(this.ui['inside-view'], { headingLevel: 3 });
-    this.client = new ImagesClient((m) => this.onWorkerMessage(m));
+    this.client = this.startClient();
 
     this.fillControls();
     this.listen();
@@ -233,6 +237,18 @@ export class ImagesApp {
     if (!this._disposed) applyTheme(this.root, theme);
   }
 
+  /** A fresh model from the same stack, as the Reset button does. */
+  reset(): void {
+    if (this._disposed) return;
+    this.clearMessage();
+    this.build();
+  }
+
+  /** The setup as hash text (with its hide options), as links carry it. */
+  get stateText(): string {
+    return serializeImagesHash(this._state, this.hidden);
+  }
+
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
@@ -270,6 +286,7 @@ export class ImagesApp {
 
   private writeSource(): void {
     const text = serializeImagesHash(this._state, this.hidden);
+    if (text !== this.lastWritten) emit(this.root, 'statechange', { state: { mode: 'images', ...this.state } });
     this.lastWritten = text;
     this.source.write(text);
     if (this.storageKey === null) return;
@@ -361,12 +378,13 @@ export class ImagesApp {
       this.scheduleBuild(0);
     });
     on('learning-rate', 'change', () => {
-      const v = Number(this.el<HTMLInputElement>('learning-rate').value);
-      if (!(v > 0 && v <= 10)) {
-        this.showMessage(`The learning rate must be a number > 0 and <= 10; kept ${s().learningRate}.`);
+      const checked = checkRate(this.el<HTMLInputElement>('learning-rate').value, IMAGES_LEARNING_RATE);
+      if ('error' in checked) {
+        this.showMessage(`Learning rate ${this.el<HTMLInputElement>('learning-rate').value}: ${checked.error}; kept ${s().learningRate}.`);
         this.syncControls();
         return;
       }
+      const v = checked.value;
       s().learningRate = v;
       this.client.send({ type: 'setLearningRate', learningRate: v });
       this.writeSource();
@@ -385,10 +403,7 @@ export class ImagesApp {
       this.writeSource();
     });
     on('train-button', 'click', () => this.setTraining(!this._training));
-    on('reset-button', 'click', () => {
-      this.clearMessage();
-      this.build();
-    });
+    on('reset-button', 'click', () => this.reset());
     on('message-close', 'click', () => this.clearMessage());
     on('add-layer', 'click', () => {
       const type = this.el<HTMLSelectElement>('add-type').value as ImageLayerType;
@@ -684,7 +699,43 @@ export class ImagesApp {
     if (this.chosen) this.look();
   }
 
+  private startClient(): ImagesClient {
+    return new ImagesClient(
+      (m) => this.onWorkerMessage(m),
+      (reason) => this.onWorkerLost(reason),
+    );
+  }
+
+  private onWorkerLost(reason: string): void {
+    if (this._disposed) return;
+    this._training = false;
+    this.updateTrainButton();
+    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your stack and settings (the model starts from fresh weights).`);
+    emit(this.root, 'workerlost', { reason });
+  }
+
+  /** A new worker: the dataset loads again, then the stack is built; Train follows. */
+  private restartWorker(): void {
+    this.client.dispose();
+    this.client = this.startClient();
+    this.loadedDataset = null;
+    this.builtKey = '';
+    this.trainWhenBuilt = true;
+    this.requestInspection();
+    this.loadDataset();
+  }
+
+  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
+  terminateWorker(): void {
+    this.client.terminateWorker();
+  }
+
   private setTraining(next: boolean): void {
+    if (next && this.client.isLost) {
+      this.clearMessage();
+      this.restartWorker();
+      return;
+    }
     if (next && !this.stackFits()) {
       this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
       return;
@@ -738,6 +789,7 @@ export class ImagesApp {
         this.fillOptimizers();
         this.renderStack();
         this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${m.simd ? ' SIMD' : ''}, training in a Web Worker.`;
+        emit(this.root, 'ready', { mode: 'images', simd: m.simd });
         break;
       case 'inspection':
         if (m.requestId !== this.inspectRequest) return; // a newer edit is on its way
@@ -778,6 +830,10 @@ export class ImagesApp {
         if (m.generation !== this._generation) return;
         this.look();
         this.predictDrawing();
+        if (this.trainWhenBuilt) {
+          this.trainWhenBuilt = false;
+          this.setTraining(true);
+        }
         break;
       case 'progress':
         if (m.generation !== this._generation) return;
@@ -796,6 +852,8 @@ export class ImagesApp {
         this.completedEpochs = e.epoch;
         this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
         this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
+        emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
         this.markDirty('evaluation');
         this.markDirty('grid');
         this.look();
@@ -828,6 +886,7 @@ export class ImagesApp {
         } else {
           this._training = false;
           this.updateTrainButton();
+          if (/diverge|NaN|infinite/i.test(m.message)) emit(this.root, 'diverged', { message: m.message });
           this.showMessage(sentence(m.message));
         }
         break;

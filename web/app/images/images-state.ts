@@ -12,6 +12,10 @@
 // parses but does not fit the images is kept as it is; the engine says which layer fails.
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
 import type { ImageDatasetName, ImageLayer, ImageLayerType } from '../../worker/images-protocol';
+import { checkRate } from '../number-check';
+
+/** Learning rates the engine can use here (float32, and within what trains: number-check.ts). */
+export const IMAGES_LEARNING_RATE = { min: 1e-6, max: 10, zero: false, suggest: 0.001 };
 
 export interface ImagesState {
   dataset: ImageDatasetName;
@@ -22,6 +26,13 @@ export interface ImagesState {
   epochs: number;
   seed: number;
 }
+
+/**
+ * The Images state's hash keys besides `mode`: the one table of what its setup is (what
+ * parseImagesHash reads and serializeImagesHash writes, checked by tests/e2e/images-state.test.ts;
+ * `<nn-playground mode="images">` takes one attribute per key from it).
+ */
+export const IMAGES_STATE_KEYS = ['dataset', 'preset', 'layers', 'optimizer', 'learningRate', 'batchSize', 'epochs', 'seed'] as const;
 
 export const HIDEABLE_IMAGES = [
   'dataset', 'preset', 'layers', 'optimizer', 'learningRate', 'batchSize', 'epochs',
@@ -239,9 +250,9 @@ export function parseImagesHash(text: string): ParsedImagesHash {
         else bad(key, value, 'expected an optimizer name');
         break;
       case 'learningRate': {
-        const n = Number(value);
-        if (value.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 10) state.learningRate = n;
-        else bad(key, value, 'expected a number > 0 and <= 10');
+        const checked = checkRate(value, IMAGES_LEARNING_RATE);
+        if ('value' in checked) state.learningRate = checked.value;
+        else bad(key, value, checked.error);
         break;
       }
       case 'batchSize': {

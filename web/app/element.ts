@@ -1,0 +1,239 @@
+// <nn-playground>: the playground as a custom element (plain custom elements, light DOM), for
+// pages that embed it: `import 'nnplay/playground'` then
+//
+//   <nn-playground id="xor" dataset="xor" network-shape="4,2" hide="noise,ratio" autoplay></nn-playground>
+//
+// What it is: a thin shell over the two apps (PlaygroundApp, ImagesApp), which it roots at
+// itself, so their events (app-events.ts: ready, epoch, trained, diverged, statechange,
+// workerlost) fire on the element. Its attributes are the hash's keys in kebab-case, taken from
+// the state tables (STATE_KEYS in state.ts, IMAGES_STATE_KEYS in images-state.ts), and are
+// validated exactly as a link is (bad values are reported in the element and fall back).
+//
+// What it adds: it starts when first scrolled near the viewport (IntersectionObserver), pauses
+// when off screen or when the document is hidden and resumes when back; `storage-key` (or the
+// element's id) names where its trained models are kept, one slot per setup (persist.ts).
+// Each element has its own worker: on this 2-core target, two trainings in one shared worker
+// would run one after the other, in two workers side by side; the engine is fetched and
+// compiled once per page and handed to each worker (worker/shared-engine.ts).
+import { APP_EVENTS } from './app-events';
+import { ImagesApp } from './images/images-app';
+import type { ImageLayer } from '../worker/images-protocol';
+import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
+import { ID_PREFIX } from './markup';
+import { PlaygroundApp } from './playground-app';
+import { STATE_KEYS, parseHash } from './state';
+import { memoryStateSource } from './state-source';
+
+type Mode = 'playground' | 'images';
+
+/** `networkShape` -> `network-shape`. */
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+/** `network-shape` -> `networkShape`. */
+export function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Attribute name -> hash key, for both modes (one table each, no list of its own). */
+export const STATE_ATTRIBUTES: ReadonlyMap<string, string> = new Map(
+  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS])].map((key) => [kebab(key), key]),
+);
+/** The element's own options. */
+export const OPTION_ATTRIBUTES = ['mode', 'hide', 'storage-key', 'autoplay'] as const;
+
+/** The setup text (hash form) an element's attributes describe. */
+export function attributesToText(get: (name: string) => string | null): string {
+  const params = new URLSearchParams();
+  const mode = get('mode');
+  if (mode !== null) params.set('mode', mode);
+  for (const [attribute, key] of STATE_ATTRIBUTES) {
+    const value = get(attribute);
+    if (value !== null) params.set(key, value);
+  }
+  for (const control of (get('hide') ?? '').split(/[\s,]+/).filter(Boolean)) params.set(`${camel(control)}_hide`, 'true');
+  return params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+}
+
+/** A state object (whole or partial) in hash form; arrays as comma lists, layers as their text. */
+export function stateToText(state: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) {
+    if (value === undefined) continue;
+    if (key === 'layers' && Array.isArray(value)) params.set(key, serializeLayers(value as ImageLayer[]));
+    else params.set(key, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+}
+
+export class NnPlaygroundElement extends HTMLElement {
+  static readonly observedAttributes = [...OPTION_ATTRIBUTES, ...STATE_ATTRIBUTES.keys()];
+
+  private app: PlaygroundApp | ImagesApp | null = null;
+  private mode: Mode = 'playground';
+  private source = memoryStateSource();
+  private intersection: IntersectionObserver | null = null;
+  private onScreen = false;
+  private resumeWhenVisible = false;
+  private readonly onVisibility = () => this.visibilityChanged();
+
+  connectedCallback(): void {
+    this.style.display ||= 'block';
+    this.intersection = new IntersectionObserver(
+      (entries) => {
+        this.onScreen = entries[entries.length - 1].isIntersecting;
+        if (this.onScreen && !this.app) this.start();
+        this.visibilityChanged();
+      },
+      { rootMargin: '200px' },
+    );
+    this.intersection.observe(this);
+    document.addEventListener('visibilitychange', this.onVisibility);
+  }
+
+  disconnectedCallback(): void {
+    this.intersection?.disconnect();
+    this.intersection = null;
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.app?.dispose(); // keeps the trained model first
+    this.app = null;
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (!this.app || old === value || name === 'autoplay') return;
+    if (name === 'storage-key' || (name === 'mode' && this.modeAttribute() !== this.mode)) {
+      this.restart();
+      return;
+    }
+    // The attributes are the whole setup (as a link is): they replace it.
+    this.source.set(attributesToText((n) => this.getAttribute(n)));
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /** Whether the app has started (it starts when first scrolled into view, or on a call). */
+  get started(): boolean {
+    return this.app !== null;
+  }
+
+  /** The app (for automation): PlaygroundApp or ImagesApp; null before it starts. */
+  get playground(): PlaygroundApp | ImagesApp | null {
+    return this.app;
+  }
+
+  /** The whole setup: `mode` plus the mode's state (a copy). */
+  get state(): Record<string, unknown> {
+    if (this.app) return { mode: this.mode, ...this.app.state };
+    // Not started yet (not scrolled into view): the setup the attributes describe.
+    const text = attributesToText((n) => this.getAttribute(n));
+    const mode = this.modeAttribute();
+    return { mode, ...(mode === 'images' ? parseImagesHash(text).state : parseHash(text, 1).state) };
+  }
+
+  /**
+   * Changes the setup: a whole or partial state object (missing keys keep their value) or hash
+   * text. Validated as a link is: bad values are reported in the element and keep their value.
+   */
+  set state(value: Record<string, unknown> | string) {
+    this.ensureStarted();
+    const text = typeof value === 'string' ? value.replace(/^[#?]/, '') : stateToText(value);
+    const mode = new URLSearchParams(text).get('mode');
+    if (mode !== null && mode !== this.mode) {
+      this.restart(mode === 'images' ? 'images' : 'playground', text);
+      return;
+    }
+    this.source.set(this.mergedText(text));
+  }
+
+  play(): void {
+    this.ensureStarted();
+    this.resumeWhenVisible = false;
+    if (this.app instanceof ImagesApp) this.app.train();
+    else this.app?.play();
+  }
+
+  pause(): void {
+    this.resumeWhenVisible = false;
+    this.app?.pause();
+  }
+
+  /** One epoch (2-D mode). The Images mode trains whole runs: use play(). */
+  step(): void {
+    this.ensureStarted();
+    if (this.app instanceof ImagesApp) throw new Error('nn-playground: step() is for the 2-D mode; in mode="images" use play() and pause().');
+    this.app?.step();
+  }
+
+  reset(): void {
+    this.ensureStarted();
+    this.app?.reset();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private modeAttribute(): Mode {
+    return this.getAttribute('mode') === 'images' ? 'images' : 'playground';
+  }
+
+  /** The current setup with `text`'s keys applied over it. */
+  private mergedText(text: string): string {
+    const params = new URLSearchParams(this.app?.stateText ?? '');
+    for (const [key, value] of new URLSearchParams(text)) params.set(key, value);
+    if (this.mode === 'images') params.set('mode', 'images');
+    else params.delete('mode');
+    return params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
+  }
+
+  private ensureStarted(): void {
+    if (!this.app) this.start();
+  }
+
+  private storageKey(): string | null {
+    const explicit = this.getAttribute('storage-key');
+    if (explicit) return explicit;
+    return this.id ? `nnplay:element:${this.id}` : null;
+  }
+
+  private start(mode: Mode = this.modeAttribute(), text = attributesToText((n) => this.getAttribute(n))): void {
+    this.mode = mode;
+    this.source = memoryStateSource(text);
+    const key = this.storageKey();
+    const idPrefix = this.id && ID_PREFIX.test(`${this.id}-`) ? `${this.id}-` : undefined;
+    this.app =
+      mode === 'images'
+        ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
+        : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+    if (this.hasAttribute('autoplay')) {
+      this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
+    }
+  }
+
+  private restart(mode?: Mode, text?: string): void {
+    this.app?.dispose();
+    this.app = null;
+    this.start(mode, text);
+  }
+
+  /** Off screen or hidden: pause, and resume when seen again if it was playing. */
+  private visibilityChanged(): void {
+    const app = this.app;
+    if (!app) return;
+    const seen = this.onScreen && !document.hidden;
+    const playing = app instanceof ImagesApp ? app.training : app.playing;
+    if (!seen && playing) {
+      app.pause();
+      this.resumeWhenVisible = true;
+    } else if (seen && this.resumeWhenVisible) {
+      this.resumeWhenVisible = false;
+      if (app instanceof ImagesApp) app.train();
+      else app.play();
+    }
+  }
+}
+
+/** Registers <nn-playground> (once per page, whichever bundle comes first). */
+export function definePlayground(name = 'nn-playground'): void {
+  if (!customElements.get(name)) customElements.define(name, NnPlaygroundElement);
+}
+
+export { APP_EVENTS };
