@@ -117,8 +117,10 @@ void bits_sample(float* x, float* y, const SequenceTaskConfig& c, Rng& rng) {
     const int bit = static_cast<int>(rng.next_u32() >> 31);
     x[t] = static_cast<float>(bit);
     ones += bit;
+    // everyStep: the answer so far after each bit (the running parity or count).
+    if (c.every_step) y[t] = c.task == "parity" ? static_cast<float>(ones % 2) : static_cast<float>(ones);
   }
-  y[0] = c.task == "parity" ? static_cast<float>(ones % 2) : static_cast<float>(ones);
+  if (!c.every_step) y[0] = c.task == "parity" ? static_cast<float>(ones % 2) : static_cast<float>(ones);
 }
 
 Dataset make_split(const SequenceTaskConfig& c, int n, int features, int outputs, std::uint64_t stream) {
@@ -149,8 +151,8 @@ const std::vector<std::string>& sequence_task_names() {
 }
 
 SequenceTaskConfig parse_sequence_task_config(const std::string& text) {
-  static const std::vector<std::string> keys = {"task",    "numTrain", "numTest", "steps",
-                                                "horizon", "waves",    "noise",   "seed"};
+  static const std::vector<std::string> keys = {"task",  "numTrain", "numTest", "steps",    "horizon",
+                                                "waves", "noise",    "seed",    "everyStep"};
   const json j = parse_object(text, "a sequence task config", keys);
   SequenceTaskConfig c;
   if (j.contains("task")) {
@@ -161,8 +163,15 @@ SequenceTaskConfig parse_sequence_task_config(const std::string& text) {
   if (c.task != "sine") {
     for (const char* key : {"horizon", "waves", "noise"}) {
       NNPLAY_CHECK(!j.contains(key), "option \"" << key << "\" belongs to the sine task, not " << c.task
-                                                 << ": allowed are numTrain, numTest, steps, seed");
+                                                 << ": allowed are numTrain, numTest, steps, seed"
+                                                 << (c.task == "adding" ? "" : ", everyStep"));
     }
+  }
+  if (j.contains("everyStep")) {
+    NNPLAY_CHECK(c.task == "parity" || c.task == "counting",
+                 "option \"everyStep\" belongs to the parity and counting tasks, not " << c.task);
+    NNPLAY_CHECK(j["everyStep"].is_boolean(), "everyStep must be true or false, got " << j["everyStep"].dump());
+    c.every_step = j["everyStep"].get<bool>();
   }
   c.num_train = integer_option(j, "numTrain", 1, kSequenceMaxSamples, c.num_train);
   c.num_test = integer_option(j, "numTest", 0, kSequenceMaxSamples, c.num_test);
@@ -205,7 +214,7 @@ SequenceData make_sequence_task(SequenceTaskConfig c) {
   SequenceData out;
   out.steps = c.steps;
   out.features = task_shape(c.task).features;
-  out.outputs = c.task == "sine" ? c.horizon : 1;
+  out.outputs = c.task == "sine" ? c.horizon : c.every_step ? c.steps : 1;
   out.train = make_split(c, c.num_train, out.features, out.outputs, 1);
   out.test = make_split(c, c.num_test, out.features, out.outputs, 2);
   return out;

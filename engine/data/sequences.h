@@ -17,6 +17,10 @@
 //             values, in [0, 2). (Hochreiter & Schmidhuber 1997; Le, Jaitly & Hinton 2015.)
 //   parity    x [n, steps, 1]: bits 0/1; y [n, 1]: 1 when the count of ones is odd.
 //   counting  x [n, steps, 1]: bits 0/1; y [n, 1]: the count of ones, a class in 0..steps.
+//             Both with everyStep: y [n, steps], the parity / count of the bits so far (a
+//             target at every step, for a returnSequences model: parity becomes learnable
+//             in a few epochs, where the last step alone gives gradient descent a long
+//             plateau).
 //
 // Train and test come from two streams of one seed (streams 1 and 2), so changing numTest
 // does not change the training samples and vice versa.
@@ -47,6 +51,7 @@ struct SequenceTaskConfig {
   int waves = 1;
   float noise = 0.0f;
   std::uint64_t seed = 0;
+  bool every_step = false;  // parity, counting: y [n, steps], the answer after each bit
 };
 
 // Limits, named in error messages.
@@ -66,8 +71,9 @@ struct SequenceData {
 };
 
 // Parses {"task":"sine","numTrain":1000,"numTest":200,"steps":40,"horizon":1,"waves":1,
-// "noise":0,"seed":0}; a key the task does not take is rejected by name (horizon, waves and
-// noise belong to sine only). Validates. Throws Error naming the option and its allowed range.
+// "noise":0,"seed":0,"everyStep":false}; a key the task does not take is rejected by name
+// (horizon, waves and noise belong to sine only, everyStep to parity and counting). Validates. Throws Error naming the
+// option and its allowed range.
 SequenceTaskConfig parse_sequence_task_config(const std::string& json);
 void validate_sequence_task_config(SequenceTaskConfig& config);  // fills in the default steps
 

@@ -140,6 +140,31 @@ TEST(SequenceTasks, ParityAndCountingReadTheBits) {
   }
 }
 
+TEST(SequenceTasks, EveryStepGivesTheRunningAnswer) {
+  for (const char* task : {"parity", "counting"}) {
+    SCOPED_TRACE(task);
+    const std::string base = std::string(R"({"task":")") + task + R"(","numTrain":50,"numTest":0,"steps":6)";
+    const SequenceData d = make_sequence_task(parse_sequence_task_config(base + R"(,"everyStep":true})"));
+    const SequenceData last = make_sequence_task(parse_sequence_task_config(base + "}"));
+    ASSERT_EQ(d.train.y.shape(), (Shape{50, 6}));
+    EXPECT_EQ(d.outputs, 6);
+    EXPECT_TRUE(same_bits(d.train.x, last.train.x));  // the same bits, more targets
+    for (int i = 0; i < 50; ++i) {
+      int ones = 0;
+      for (int t = 0; t < 6; ++t) {
+        ones += static_cast<int>(d.train.x.data()[i * 6 + t]);
+        const float want = std::string(task) == "parity" ? static_cast<float>(ones % 2) : static_cast<float>(ones);
+        EXPECT_EQ(d.train.y.data()[i * 6 + t], want);
+      }
+      EXPECT_EQ(last.train.y.data()[i], d.train.y.data()[i * 6 + 5]);
+    }
+  }
+  expect_error([] { parse_sequence_task_config(R"({"task":"sine","everyStep":true})"); },
+               {"\"everyStep\" belongs to the parity and counting tasks, not sine"});
+  expect_error([] { parse_sequence_task_config(R"({"task":"parity","everyStep":1})"); },
+               {"everyStep must be true or false"});
+}
+
 TEST(SequenceTasks, BadOptionsAreNamed) {
   expect_error([] { parse_sequence_task_config(R"({"task":"sinus"})"); },
                {"unknown sequence task \"sinus\"", "sine, adding"});

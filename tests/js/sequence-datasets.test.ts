@@ -109,12 +109,44 @@ describe('generated tasks', () => {
     expect(() => nn.datasets.sine({ steps: 0 })).toThrow(/datasets\.sine\(\): steps must be an integer in \[1, 100000\], got 0/);
     expect(() => nn.datasets.sine({ numTrain: 2.5 })).toThrow(/numTrain must be an integer/);
     expect(() => nn.datasets.adding({ steps: 1 })).toThrow(/adding needs steps in \[2, 100000\]/);
-    expect(() => nn.datasets.parity({ waves: 2 } as nn.SequenceTaskOptions)).toThrow(/datasets\.parity\(\): unknown option "waves"; allowed: numTrain, numTest, steps, seed/);
+    expect(() => nn.datasets.parity({ waves: 2 } as nn.SequenceTaskOptions)).toThrow(/datasets\.parity\(\): unknown option "waves"; allowed: numTrain, numTest, steps, seed, everyStep/);
+    expect(() => nn.datasets.adding({ everyStep: true } as nn.SequenceTaskOptions)).toThrow(/datasets\.adding\(\): unknown option "everyStep"/);
+    expect(() => nn.datasets.parity({ everyStep: 1 } as unknown as nn.BitsOptions)).toThrow(/everyStep must be true or false/);
     expect(() => nn.datasets.sine({ steps: '4' } as unknown as nn.SineOptions)).toThrow(/steps must be a number, got string/);
     expect(() => nn.datasets.sine({ noise: -0.1 })).toThrow(/noise must be a number in \[0, 10\]/);
     expect(() => nn.datasets.counting({ numTrain: 1000000, steps: 100000 })).toThrow(/would hold 100000000000 values .*use fewer samples or steps/);
     expect(() => nn.datasets.sine(3 as unknown as nn.SineOptions)).toThrow(/options must be an object/);
   });
+
+  test('everyStep: the running parity / count after each bit, for a returnSequences model', async () => {
+    const p = keep(nn.datasets.parity({ numTrain: 30, numTest: 5, steps: 6, everyStep: true }));
+    const c = keep(nn.datasets.counting({ numTrain: 30, numTest: 5, steps: 6, everyStep: true }));
+    expect([p.train.ys.shape, c.train.ys.shape, p.outputs, c.outputs]).toEqual([[30, 6, 1], [30, 6], 1, 7]);
+    const bits = p.train.xs.values();
+    for (let i = 0; i < 30; i++) {
+      let ones = 0;
+      for (let t = 0; t < 6; t++) {
+        ones += bits[i * 6 + t];
+        expect(p.train.ys.values()[i * 6 + t]).toBe(ones % 2);
+      }
+    }
+    // An LSTM with a target at every step learns parity of 10 bits.
+    const d = keep(nn.datasets.parity({ numTrain: 1000, numTest: 200, steps: 10, everyStep: true, seed: 2 }));
+    const model = nn.sequential({ seed: 2, layers: [
+      nn.layers.lstm({ inputShape: [10, 1], units: 16, returnSequences: true }),
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ] });
+    model.compile({ optimizer: nn.train.adam(0.02), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    await model.fit(d.train.xs, d.train.ys, { epochs: 15, batchSize: 32 });
+    const out = model.predict(d.test.xs) as nn.Tensor;
+    const pred = out.values();
+    const ys = d.test.ys.values();
+    let lastRight = 0;
+    for (let i = 0; i < 200; i++) if ((pred[i * 10 + 9] > 0.5 ? 1 : 0) === ys[i * 10 + 9]) lastRight++;
+    expect(lastRight / 200).toBeGreaterThan(0.95);
+    out.dispose();
+    model.dispose();
+  }, 60_000);
 
   test('an LSTM learns sine forecasting (the data is learnable, not noise)', async () => {
     const d = keep(nn.datasets.sine({ numTrain: 512, numTest: 128, steps: 20, seed: 3 }));

@@ -127,7 +127,7 @@ export const layers = {
  *  sequences (seeded tasks, MNIST rows, character-level text). */
 export const datasets = { mnist, fashionMnist, sine, sumOfSines, adding, parity, counting, mnistRows, text };
 export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, DatasetName } from './datasets';
-export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
+export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, BitsOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
 export { sampleIndex } from './sequence-datasets';
 
 /** Optimizer factories (TF.js: tf.train). */

@@ -61,6 +61,12 @@ export interface SineOptions extends SequenceTaskOptions {
   noise?: number;
 }
 
+export interface BitsOptions extends SequenceTaskOptions {
+  /** true: a target after every bit, the parity / count so far (y [n, steps, 1] for parity,
+   *  [n, steps] classes for counting), for a returnSequences model → dense. Default false. */
+  everyStep?: boolean;
+}
+
 const taskKeys = ['numTrain', 'numTest', 'steps', 'seed'];
 
 function checkTaskOptions(opts: unknown, where: string, allowed: string[]): Record<string, unknown> {
@@ -70,7 +76,11 @@ function checkTaskOptions(opts: unknown, where: string, allowed: string[]): Reco
   }
   for (const [k, v] of Object.entries(opts)) {
     if (!allowed.includes(k)) throw new Error(`nnplay: ${where}: unknown option "${k}"; allowed: ${allowed.join(', ')}`);
-    if (typeof v !== 'number') throw new Error(`nnplay: ${where}: ${k} must be a number, got ${typeof v}`);
+    if (k === 'everyStep') {
+      if (typeof v !== 'boolean') throw new Error(`nnplay: ${where}: everyStep must be true or false, got ${typeof v}`);
+    } else if (typeof v !== 'number') {
+      throw new Error(`nnplay: ${where}: ${k} must be a number, got ${typeof v}`);
+    }
   }
   return opts as Record<string, unknown>;
 }
@@ -98,13 +108,11 @@ function generate(task: 'sine' | 'adding' | 'parity' | 'counting', name: string,
     const features = set.features();
     const outputs = set.outputs();
     const classes = task === 'counting';
-    const [train, test] = splitsOf(
-      set,
-      (n) => [n, steps, features],
-      (n) => (classes ? [n] : [n, outputs]),
-    );
+    const everyStep = opts.everyStep === true;
+    const yShape = (n: number) => (everyStep ? (classes ? [n, steps] : [n, steps, 1]) : classes ? [n] : [n, outputs]);
+    const [train, test] = splitsOf(set, (n) => [n, steps, features], yShape);
     const loss = task === 'parity' ? 'binaryCrossentropy' : classes ? 'sparseCategoricalCrossentropy' : 'meanSquaredError';
-    return { name, train, test, steps, features, outputs: classes ? steps + 1 : outputs, loss };
+    return { name, train, test, steps, features, outputs: classes ? steps + 1 : everyStep ? 1 : outputs, loss };
   } finally {
     release(set);
   }
@@ -131,16 +139,17 @@ export function adding(opts?: SequenceTaskOptions): SequenceDataset {
   return generate('adding', 'adding', checkTaskOptions(opts, 'datasets.adding()', taskKeys), 'datasets.adding()');
 }
 
-/** Parity of a bit string: x [n, steps, 1] bits, y [n, 1] 1 when the count of ones is odd.
- *  Sigmoid output, binaryCrossentropy. */
-export function parity(opts?: SequenceTaskOptions): SequenceDataset {
-  return generate('parity', 'parity', checkTaskOptions(opts, 'datasets.parity()', taskKeys), 'datasets.parity()');
+/** Parity of a bit string: x [n, steps, 1] bits, y [n, 1] 1 when the count of ones is odd
+ *  (everyStep: y [n, steps, 1], the parity so far). Sigmoid output, binaryCrossentropy. */
+export function parity(opts?: BitsOptions): SequenceDataset {
+  return generate('parity', 'parity', checkTaskOptions(opts, 'datasets.parity()', [...taskKeys, 'everyStep']), 'datasets.parity()');
 }
 
 /** Counting ones in a bit string: x [n, steps, 1] bits, y [n] the count, a class in
- *  0..steps (outputs = steps + 1). Softmax output, sparseCategoricalCrossentropy. */
-export function counting(opts?: SequenceTaskOptions): SequenceDataset {
-  return generate('counting', 'counting', checkTaskOptions(opts, 'datasets.counting()', taskKeys), 'datasets.counting()');
+ *  0..steps (outputs = steps + 1; everyStep: y [n, steps], the count so far). Softmax
+ *  output, sparseCategoricalCrossentropy. */
+export function counting(opts?: BitsOptions): SequenceDataset {
+  return generate('counting', 'counting', checkTaskOptions(opts, 'datasets.counting()', [...taskKeys, 'everyStep']), 'datasets.counting()');
 }
 
 // ------------------------------------------------------------------ MNIST rows
