@@ -17,6 +17,8 @@ build_wasm() {  # $1 = build dir, $2 = SIMD ON/OFF
 }
 echo "[build] engine -> wasm (SIMD)"
 build_wasm build/wasm ON
+echo "[build] engine tables -> build/wasm/engine-tables.json (embedded in the library)"
+node scripts/engine-tables-json.mjs
 
 echo "[build] image data sets -> build/data (skipped when up to date)"
 node scripts/build-data.mjs

@@ -364,6 +364,14 @@ const std::vector<ActivationInfo>& activation_table() {
       {"tanh", {}, ActivationKind::kTanh, 0.0f},
       {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
       {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f},
+      {"softplus", {}, ActivationKind::kSoftplus, 0.0f},
+      {"softsign", {}, ActivationKind::kSoftsign, 0.0f},
+      {"selu", {}, ActivationKind::kSelu, 0.0f},
+      {"relu6", {}, ActivationKind::kRelu6, 0.0f},
+      {"swish", {"silu"}, ActivationKind::kSwish, 0.0f},
+      {"gelu", {}, ActivationKind::kGelu, 0.0f},
+      {"mish", {}, ActivationKind::kMish, 0.0f},
+      {"exponential", {}, ActivationKind::kExponential, 0.0f},
   };
   return table;
 }
@@ -449,6 +457,52 @@ void fill_orthogonal(Tensor& t, int, int, Rng& rng) {
       t[r * cols + c] = static_cast<float>(rows <= cols ? q[r * long_n + c] : q[c * long_n + r]);
 }
 
+// TF.js's VarianceScaling: scale / n with n = fan_in, fan_out or their mean (each at least 1);
+// 'normal' draws a normal truncated at 2σ, σ = sqrt(scale / n) (TF.js applies no correction for
+// the truncation), 'uniform' U(−l, l), l = sqrt(3·scale / n).
+enum class FanMode { kIn, kOut, kAvg };
+double fan_of(FanMode mode, int fan_in, int fan_out) {
+  const double n = mode == FanMode::kIn ? fan_in : mode == FanMode::kOut ? fan_out : (fan_in + fan_out) / 2.0;
+  return std::max(1.0, n);
+}
+void fill_truncated(Tensor& t, float mean, float stddev, Rng& rng) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    float z;
+    do {
+      z = rng.normal();
+    } while (std::fabs(z) > 2.0f);
+    t[i] = mean + stddev * z;
+  }
+}
+void fill_uniform(Tensor& t, float lo, float hi, Rng& rng) {
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = rng.uniform(lo, hi);
+}
+template <int kScaleTimes2, FanMode kMode, bool kNormal>
+void fill_variance_scaling(Tensor& t, int fan_in, int fan_out, Rng& rng) {
+  const double scale = kScaleTimes2 / 2.0 / fan_of(kMode, fan_in, fan_out);
+  if (kNormal) {
+    fill_truncated(t, 0.0f, static_cast<float>(std::sqrt(scale)), rng);
+  } else {
+    const float limit = static_cast<float>(std::sqrt(3.0 * scale));
+    fill_uniform(t, -limit, limit, rng);
+  }
+}
+// TF.js defaults: randomNormal / truncatedNormal mean 0, stddev 0.05; randomUniform [−0.05, 0.05).
+void fill_random_normal(Tensor& t, int, int, Rng& rng) {
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = 0.05f * rng.normal();
+}
+void fill_truncated_normal(Tensor& t, int, int, Rng& rng) { fill_truncated(t, 0.0f, 0.05f, rng); }
+void fill_random_uniform(Tensor& t, int, int, Rng& rng) { fill_uniform(t, -0.05f, 0.05f, rng); }
+// TF.js's Identity (gain 1): only for square matrices, as there.
+void fill_identity(Tensor& t, int, int, Rng&) {
+  NNPLAY_CHECK(t.rank() == 2 && t.shape()[0] == t.shape()[1],
+               "the identity initializer needs a square 2-D kernel, e.g. dense units equal to its input size; "
+               "this kernel is not square");
+  const std::size_t n = static_cast<std::size_t>(t.shape()[0]);
+  t.zero();
+  for (std::size_t i = 0; i < n; ++i) t[i * n + i] = 1.0f;
+}
+
 }  // namespace
 
 const std::vector<InitializerInfo>& initializer_table() {
@@ -461,6 +515,16 @@ const std::vector<InitializerInfo>& initializer_table() {
       {"zeros", {"zero", "Zeros"}, fill_zeros},
       {"ones", {"one", "Ones"}, fill_ones},
       {"orthogonal", {"Orthogonal"}, fill_orthogonal},
+      {"heUniform", {"he_uniform"}, fill_variance_scaling<4, FanMode::kIn, false>},
+      {"glorotNormal", {"glorot_normal"}, fill_variance_scaling<2, FanMode::kAvg, true>},
+      {"leCunNormal", {"lecun_normal"}, fill_variance_scaling<2, FanMode::kIn, true>},
+      {"leCunUniform", {"lecun_uniform"}, fill_variance_scaling<2, FanMode::kIn, false>},
+      // The string form takes TF.js's defaults: scale 1, mode fanIn, distribution normal.
+      {"varianceScaling", {"variance_scaling", "VarianceScaling"}, fill_variance_scaling<2, FanMode::kIn, true>},
+      {"randomNormal", {"random_normal", "RandomNormal"}, fill_random_normal},
+      {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
+      {"truncatedNormal", {"truncated_normal", "TruncatedNormal"}, fill_truncated_normal},
+      {"identity", {"Identity"}, fill_identity},
   };
   return table;
 }

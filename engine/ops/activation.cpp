@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "kernels/activation_kernels.h"
+#include "kernels/more_activation_kernels.h"
 #include "kernels/vec.h"
 
 namespace nnplay {
@@ -22,6 +23,14 @@ void activation_forward(float* out, const float* in, ActivationKind kind, float 
     case ActivationKind::kTanh: tanh_forward(out, in, n); return;
     case ActivationKind::kSoftmax: softmax_forward(out, in, rows, cols); return;
     case ActivationKind::kHardSigmoid: hard_sigmoid_forward(out, in, n); return;
+    case ActivationKind::kSoftplus: softplus_forward(out, in, n); return;
+    case ActivationKind::kSoftsign: softsign_forward(out, in, n); return;
+    case ActivationKind::kSelu: selu_forward(out, in, n); return;
+    case ActivationKind::kRelu6: relu6_forward(out, in, n); return;
+    case ActivationKind::kSwish: swish_forward(out, in, n); return;
+    case ActivationKind::kGelu: gelu_forward(out, in, n); return;
+    case ActivationKind::kMish: mish_forward(out, in, n); return;
+    case ActivationKind::kExponential: exponential_forward(out, in, n); return;
   }
 }
 
@@ -37,6 +46,14 @@ void activation_backward(float* d_in, const float* d_out, const float* in, const
     case ActivationKind::kTanh: tanh_backward(d_in, d_out, out, n); return;
     case ActivationKind::kSoftmax: softmax_backward(d_in, d_out, out, rows, cols); return;
     case ActivationKind::kHardSigmoid: hard_sigmoid_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kSoftplus: softplus_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kSoftsign: softsign_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kSelu: selu_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kRelu6: relu6_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kSwish: swish_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kGelu: gelu_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kMish: mish_backward(d_in, d_out, in, n); return;
+    case ActivationKind::kExponential: exponential_backward(d_in, d_out, out, n); return;
   }
 }
 

@@ -6,7 +6,24 @@
 
 namespace nnplay {
 
-enum class ActivationKind { kLinear, kRelu, kLeakyRelu, kElu, kSigmoid, kTanh, kSoftmax, kHardSigmoid };
+enum class ActivationKind {
+  kLinear,
+  kRelu,
+  kLeakyRelu,
+  kElu,
+  kSigmoid,
+  kTanh,
+  kSoftmax,
+  kHardSigmoid,
+  kSoftplus,
+  kSoftsign,
+  kSelu,
+  kRelu6,
+  kSwish,
+  kGelu,
+  kMish,
+  kExponential,
+};
 
 // Names, aliases and default alphas (TF.js: leakyRelu 0.3, elu 1.0) are in the activation
 // table, nn/registry.h.

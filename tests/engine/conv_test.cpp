@@ -359,8 +359,8 @@ TEST(ConvModel, SpecErrors) {
                         "from 1");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"units":4})"),
                         "unknown field \"units\"", "filters");
-  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"activation":"swish"})"),
-                        "unknown activation \"swish\"");
+  EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"conv2d","filters":2,"kernelSize":3,"activation":"swoosh"})"),
+                        "unknown activation \"swoosh\"");
   EXPECT_ERROR_CONTAINS(model("[8,8,1]", R"({"type":"maxPooling2d","activation":"relu"})"),
                         "unknown field \"activation\"");
   // rank mismatches

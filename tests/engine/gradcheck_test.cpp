@@ -97,15 +97,17 @@ TEST_P(ActivationGradCheck, MatchesFiniteDifferences) {
   EXPECT_TRUE(gradients_match(d_in.data(), numeric_gradient(x.data(), n, 1e-2, f), 2e-3, 2e-4)) << GetParam().name;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllActivations, ActivationGradCheck,
-                         ::testing::Values(ActivationCase{"linear", -1}, ActivationCase{"relu", -1},
-                                           ActivationCase{"leakyRelu", -1}, ActivationCase{"leakyRelu", 0.1f},
-                                           ActivationCase{"elu", -1}, ActivationCase{"elu", 0.5f},
-                                           ActivationCase{"sigmoid", -1}, ActivationCase{"tanh", -1},
-                                           ActivationCase{"softmax", -1}, ActivationCase{"hardSigmoid", -1}),
-                         [](const ::testing::TestParamInfo<ActivationCase>& info) {
-                           return std::string(info.param.name) + (info.param.alpha < 0 ? "" : "_alpha");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    AllActivations, ActivationGradCheck,
+    ::testing::Values(ActivationCase{"linear", -1}, ActivationCase{"relu", -1}, ActivationCase{"leakyRelu", -1},
+                      ActivationCase{"leakyRelu", 0.1f}, ActivationCase{"elu", -1}, ActivationCase{"elu", 0.5f},
+                      ActivationCase{"sigmoid", -1}, ActivationCase{"tanh", -1}, ActivationCase{"softmax", -1},
+                      ActivationCase{"hardSigmoid", -1}, ActivationCase{"softplus", -1}, ActivationCase{"softsign", -1},
+                      ActivationCase{"selu", -1}, ActivationCase{"relu6", -1}, ActivationCase{"swish", -1},
+                      ActivationCase{"gelu", -1}, ActivationCase{"mish", -1}, ActivationCase{"exponential", -1}),
+    [](const ::testing::TestParamInfo<ActivationCase>& info) {
+      return std::string(info.param.name) + (info.param.alpha < 0 ? "" : "_alpha");
+    });
 
 // ---------------------------------------------------------------- losses on predictions
 

@@ -13,6 +13,7 @@
 #include "core/rng.h"
 #include "kernels/activation_kernels.h"
 #include "kernels/gemm.h"
+#include "kernels/more_activation_kernels.h"
 #include "kernels/vec.h"
 #include "test_util.h"
 
@@ -267,6 +268,62 @@ TEST(KernelActivation, HardSigmoidByHand) {
   const float want_y[] = {0.0f, 0.0f, 0.5f, 0.7f, 1.0f, 1.0f}, want_d[] = {0.0f, 0.2f, 0.2f, 0.2f, 0.2f, 0.0f};
   EXPECT_TRUE(expect_near_all(y, want_y, 6, 1e-6, 1e-7));
   EXPECT_TRUE(expect_near_all(d, want_d, 6, 1e-6, 1e-7));
+}
+
+TEST(KernelActivation, Relu6MatchesRef) {
+  // [-8, 8] crosses both kinks (0 and 6).
+  check_activation(
+      relu6_forward, relu6_forward_ref,
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu6_backward(d, g, x, n); },
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu6_backward_ref(d, g, x, n); },
+      kExactRel, kExactAbs, -8.0f, 8.0f);
+}
+
+TEST(KernelActivation, SoftsignMatchesRef) {
+  check_activation(
+      softsign_forward, softsign_forward_ref,
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { softsign_backward(d, g, x, n); },
+      [](float* d, const float* g, const float* x, const float*, std::size_t n) { softsign_backward_ref(d, g, x, n); },
+      kExactRel, kExactAbs, -50.0f, 50.0f);
+}
+
+// TF.js 4.22's definitions at a few points, worked out by hand (double precision in comments).
+TEST(KernelActivation, MoreActivationsByHand) {
+  const float x[] = {-2.0f, 0.0f, 1.0f, 7.0f};
+  float y[4];
+  relu6_forward_ref(y, x, 4);
+  EXPECT_EQ(y[0], 0.0f);
+  EXPECT_EQ(y[2], 1.0f);
+  EXPECT_EQ(y[3], 6.0f);
+  softsign_forward_ref(y, x, 4);
+  EXPECT_FLOAT_EQ(y[0], -2.0f / 3.0f);
+  EXPECT_FLOAT_EQ(y[3], 7.0f / 8.0f);
+  softplus_forward(y, x, 4);
+  EXPECT_FLOAT_EQ(y[1], 0.69314718f);  // log 2
+  EXPECT_FLOAT_EQ(y[3], 7.000911466f);
+  selu_forward(y, x, 4);
+  EXPECT_FLOAT_EQ(y[0], -1.5201665f);  // 1.0507·1.6733·(e^-2 − 1)
+  EXPECT_FLOAT_EQ(y[2], 1.0507009873554805f);
+  swish_forward(y, x, 4);
+  EXPECT_FLOAT_EQ(y[2], 0.7310585786f);  // σ(1)
+  gelu_forward(y, x, 4);
+  EXPECT_NEAR(y[0], -0.04550026f, 1e-6f);  // −2·Φ(−2), through a cancellation in 1 + erf
+  EXPECT_FLOAT_EQ(y[2], 0.84134475f);      // Φ(1)
+  mish_forward(y, x, 4);
+  EXPECT_FLOAT_EQ(y[2], 0.86509839f);  // tanh(log(1 + e))
+  exponential_forward(y, x, 4);
+  EXPECT_FLOAT_EQ(y[2], 2.7182817f);
+  // No overflow at the ends: softplus(±100), mish(−100), swish(−100).
+  const float big[] = {100.0f, -100.0f};
+  softplus_forward(y, big, 2);
+  EXPECT_FLOAT_EQ(y[0], 100.0f);
+  EXPECT_GE(y[1], 0.0f);
+  EXPECT_LT(y[1], 1e-40f);
+  mish_forward(y, big, 2);
+  EXPECT_FLOAT_EQ(y[0], 100.0f);
+  EXPECT_TRUE(std::isfinite(y[1]));
+  swish_forward(y, big, 2);
+  EXPECT_TRUE(std::isfinite(y[1]));
 }
 
 TEST(KernelActivation, TanhMatchesRef) {

@@ -90,9 +90,9 @@ TEST(Activation, ForwardValuesAndDefaults) {
   float same[2] = {-2, 0.5f};
   activation_forward(same, same, ActivationKind::kLinear, 0.0f, 1, 2);  // in place
   EXPECT_FLOAT_EQ(same[0], -2);
-  EXPECT_THROW(find_activation("swish"), Error);
+  EXPECT_THROW(find_activation("swoosh"), Error);
   try {
-    find_activation("swish");
+    find_activation("swoosh");
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("allowed: linear, relu, leakyRelu, elu, sigmoid, tanh, softmax, hardSigmoid"),
               std::string::npos);

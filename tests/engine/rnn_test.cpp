@@ -255,7 +255,7 @@ TEST(Recurrent, InputsThatAreNotSequencesAreNamed) {
       "unknown field \"resetAfter\"");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[3,2],"layers":[{"type":"gru","units":0}]})"), "units");
   EXPECT_ERROR_CONTAINS(
-      parse_graph_spec(R"({"inputShape":[3,2],"layers":[{"type":"gru","units":2,"recurrentActivation":"swish"}]})"),
+      parse_graph_spec(R"({"inputShape":[3,2],"layers":[{"type":"gru","units":2,"recurrentActivation":"swoosh"}]})"),
       "unknown recurrentActivation", "hardSigmoid");
 }
 

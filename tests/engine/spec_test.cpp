@@ -50,8 +50,8 @@ TEST(ModelSpecParse, Rejections) {
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":-3}]})"), "units", "got -3");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2.5}]})"), "units", "integer");
   EXPECT_ERROR_CONTAINS(
-      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swish"}]})"), "layer 1",
-      "unknown activation \"swish\"", "linear, relu, leakyRelu, elu, sigmoid, tanh, softmax, hardSigmoid");
+      parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":4},{"units":2,"activation":"swoosh"}]})"), "layer 1",
+      "unknown activation \"swoosh\"", "linear, relu, leakyRelu, elu, sigmoid, tanh, softmax, hardSigmoid");
   EXPECT_ERROR_CONTAINS(
       parse_graph_spec(R"({"inputShape":[2],"layers":[{"units":2,"kernelInitializer":"lecunNormal"}]})"),
       "kernelInitializer \"lecunNormal\"", "glorotUniform, heNormal, zeros, ones, orthogonal");

@@ -300,7 +300,7 @@ describe('layer factories', () => {
     const x = nn.tensor2d([[0, 1, -1]]);
     const p = model.predict(x);
     expect(Array.from(p.dataSync())).toEqual(Array.from(Float32Array.from([0.5, 1 / (1 + Math.exp(-1)), 1 / (1 + Math.exp(1))])));
-    expect(() => nn.layers.activation({ activation: 'swish' as 'relu' })).toThrow(/layers\.activation\(\): unknown activation "swish"/);
+    expect(() => nn.layers.activation({ activation: 'swoosh' as 'relu' })).toThrow(/layers\.activation\(\): unknown activation "swoosh"/);
     disposeAll(x, p, model);
   });
 

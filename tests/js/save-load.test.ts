@@ -169,7 +169,7 @@ describe('bad files: a clear error, nothing created', () => {
     ['a bad seed', () => variant((j) => (j.seed = -1)), /seed must be an integer in \[0, 2\^53 - 1\], got -1/],
     ['a bad input shape', () => variant((j) => (j.graph.layers[0].config.shape = [3])), /weights\[0\] \(dense_1\/kernel\) must have shape \[3,8\]/],
     ['no layers', () => variant((j) => (j.graph.layers = [])), /graph\.layers must be a non-empty array/],
-    ['an unknown activation', () => variant((j) => (j.graph.layers[1].config.activation = 'swish')), /layer "dense_1" \(dense\).*"swish"/],
+    ['an unknown activation', () => variant((j) => (j.graph.layers[1].config.activation = 'swoosh')), /layer "dense_1" \(dense\).*"swoosh"/],
     ['a bad layer type', () => variant((j) => (j.graph.layers[2].type = 'transformer')), /unknown layer type "transformer"; allowed: dense/],
     ['a cycle', () => variant((j) => (j.graph.layers[1].inbound = [['dense_2']])), /cycle/],
     ['a duplicate name', () => variant((j) => (j.graph.layers[2].name = 'dense_1')), /dense_1/],

@@ -2,6 +2,12 @@
 // keys and defaults, activations, initializers, losses, metrics, optimizers), inspect(spec)
 // (every layer's output shape and every variable of a model spec) and one layer's config
 // checked against its row. The library keeps no copy of shape rules, weight names or defaults.
+//
+// Why the tables are embedded: TF.js programs build layers and compile before any await, when
+// the engine may still be loading. scripts/engine-tables-json.mjs writes the built engine's
+// tables to build/wasm/engine-tables.json at build time and the bundle carries them, so name
+// checks are synchronous; inspect() and checkLayerConfig() still need the loaded engine.
+import embeddedTables from '../../build/wasm/engine-tables.json';
 import { engine } from './memory';
 
 export interface TableKey {
@@ -46,12 +52,9 @@ export interface Inspection {
   nonTrainableParams: number;
 }
 
-let tables: EngineTables | null = null;
-
-/** The engine's tables (parsed once per realm). Needs nn.ready(). */
+/** The engine's tables, as the engine built with this bundle reports them (no engine needed). */
 export function engineTables(): EngineTables {
-  tables ??= JSON.parse(engine().engineTables()) as EngineTables;
-  return tables;
+  return embeddedTables as EngineTables;
 }
 
 /** The table row of a layer type (by name or alias), or undefined. */

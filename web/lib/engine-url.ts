@@ -5,14 +5,19 @@
 // worker (fit-worker.ts) is a separate bundle. So the worker must never import this module
 // (directly or through another): it loads the engine from the URL the page sends in the
 // protocol's 'init' message, and the package ships the wasm once.
-import { readyFrom } from './memory';
+import { readyFrom, setDefaultEngineUrl } from './memory';
 
 // `?no-inline`: Vite's library mode would otherwise inline the wasm as base64 into the JS.
 export const defaultWasmUrl = new URL('../../build/wasm/nnplay.wasm?no-inline', import.meta.url);
 
+// What a load started on first use reads (memory.ts engineLoaded): the package's own wasm.
+setDefaultEngineUrl(defaultWasmUrl);
+
 /**
- * Loads and instantiates the wasm engine (once per page, worker or process). Await it before
- * building models. `wasmUrl` defaults to the nnplay.wasm shipped next to nnplay.js; pass one to
+ * Loads and instantiates the wasm engine (once per page, worker or process). Optional: the
+ * library starts loading the engine when the first layer or model is made, and every
+ * asynchronous call (fit, loadLayersModel, ...) waits for it; await ready() to load it earlier,
+ * or from elsewhere. `wasmUrl` defaults to the nnplay.wasm shipped next to nnplay.js; pass one to
  * serve the file from elsewhere (a string is resolved against the page's URL; in Node it may be
  * a file path). The first call's URL wins; the library's fit worker loads from the same URL.
  */

@@ -95,6 +95,8 @@ export type {
   LayerSpec,
 } from './layers';
 export { Optimizer, LearningRateSchedule, optimizerNames } from './optimizers';
+/** Initializer factories (TF.js: tf.initializers), e.g. nn.initializers.varianceScaling({scale: 2}). */
+export { initializers, Initializer } from './initializers';
 export type { OptimizerConfig, OptimizerName, ScheduleConfig } from './optimizers';
 export { Regularizer } from './regularizers';
 export { setFitWorker } from './fit-worker-client';

@@ -10,7 +10,7 @@ import { describe } from './describe';
 import { describe as quote } from './describe';
 import { type Layer, layerFromConfig, layerFromSpec } from './layers';
 import { kerasWeights } from './engine-tables';
-import { engine } from './memory';
+import { engine, engineLoaded } from './memory';
 import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
 import { LayersModel, Sequential, model as makeFunctional } from './model';
 import type { GraphSpecV2, SymbolicTensor } from './symbolic';
@@ -206,6 +206,7 @@ export async function saveModel(model: LayersModel, url: string): Promise<SaveRe
  */
 export async function loadLayersModel(source: unknown): Promise<LayersModel> {
   const where = 'loadLayersModel()';
+  await engineLoaded(); // TF.js programs never call ready(): the first asynchronous call waits for it
   let json: unknown = source;
   if (typeof source === 'string') {
     const text = source.trim();

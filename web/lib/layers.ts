@@ -10,15 +10,22 @@
 import { describe, quote } from './describe';
 import { checkLayerConfig, layerRow } from './engine-tables';
 import { integerIn, limits, range } from './limits';
-import { isReady } from './memory';
+import { isReady, startLoadingEngine } from './memory';
+import { Initializer } from './initializers';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
 import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCall, isSymbolic, recordCall } from './symbolic';
 
 // The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
 // asserts that each equals the engine's table (engineTables()), so they cannot drift.
-export const activations = ['linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'hardSigmoid'] as const;
+export const activations = [
+  'linear', 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'softmax', 'hardSigmoid',
+  'softplus', 'softsign', 'selu', 'relu6', 'swish', 'gelu', 'mish', 'exponential',
+] as const;
 export type Activation = (typeof activations)[number];
-export const kernelInitializers = ['glorotUniform', 'heNormal', 'zeros', 'ones', 'orthogonal'] as const;
+export const kernelInitializers = [
+  'glorotUniform', 'heNormal', 'zeros', 'ones', 'orthogonal', 'heUniform', 'glorotNormal', 'leCunNormal',
+  'leCunUniform', 'varianceScaling', 'randomNormal', 'randomUniform', 'truncatedNormal', 'identity',
+] as const;
 export type KernelInitializer = (typeof kernelInitializers)[number];
 export const biasInitializers = kernelInitializers;
 export type BiasInitializer = (typeof biasInitializers)[number];
@@ -45,7 +52,7 @@ export interface DenseLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: KernelInitializer;
+  kernelInitializer?: KernelInitializer | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: BiasInitializer;
   /** nn.regularizers.l1({l1}) / l2({l2}) / l1l2(), or 'l1' | 'l2' | 'l1l2' for TF.js defaults. */
@@ -71,7 +78,7 @@ export interface Conv2DLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform' (fan in kh·kw·inChannels, fan out kh·kw·filters). */
-  kernelInitializer?: KernelInitializer;
+  kernelInitializer?: KernelInitializer | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: BiasInitializer;
   kernelRegularizer?: RegularizerArg;
@@ -108,7 +115,7 @@ export interface DenseSpec {
   units: number;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer;
+  kernelInitializer: KernelInitializer | Initializer;
   biasInitializer: BiasInitializer;
   kernelRegularizer: { l1: number; l2: number };
 }
@@ -121,7 +128,7 @@ export interface Conv2DSpec {
   padding: Padding;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer;
+  kernelInitializer: KernelInitializer | Initializer;
   biasInitializer: BiasInitializer;
   kernelRegularizer: { l1: number; l2: number };
 }
@@ -159,7 +166,9 @@ function checkArgs(where: string, args: unknown, allowed: readonly string[], exa
 }
 
 function oneOf<T extends string>(where: string, what: string, v: unknown, allowed: readonly T[]): T {
-  const name = typeof v === 'string' ? (initializerAliases[v] ?? v) : v;
+  // nn.initializers.*() (TF.js's object form) names its engine row.
+  const given = v instanceof Initializer ? v.className : v;
+  const name = typeof given === 'string' ? (initializerAliases[given] ?? given) : given;
   if (typeof name !== 'string' || !(allowed as readonly string[]).includes(name)) {
     fail(where, `unknown ${what} ${quote(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
@@ -241,6 +250,12 @@ export abstract class Layer implements GraphLayer {
   #userName: string | undefined;
   #autoName: string | undefined;
   #trainable = true;
+
+  constructor() {
+    // A TF.js program's first call is often a layer: start loading the engine now, so it is
+    // there by the first await (fit, ...) without the program calling nn.ready().
+    startLoadingEngine();
+  }
 
   /**
    * Keras / TF.js layer.trainable: false freezes the layer's weights (optimizers skip them;
@@ -513,7 +528,8 @@ abstract class TableLayer extends Layer {
     this.setUserName(where, a.name);
     this.inputShape = inputShapeOf(where, a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [8] or [28, 28, 1]');
     const config: Record<string, unknown> = {};
-    for (const k of keys) if (a[k] !== undefined) config[k] = a[k];
+    // nn.initializers.*() objects become the engine row they name.
+    for (const k of keys) if (a[k] !== undefined) config[k] = a[k] instanceof Initializer ? a[k].className : a[k];
     precheck(config);
     this.config = config;
     // With the engine loaded and the row present, its words on the arguments, now.
@@ -719,7 +735,7 @@ export interface SimpleRNNLayerArgs {
   /** Default false; true reads the sequence from its end and, as Keras, returns the sequence reversed. */
   goBackwards?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: KernelInitializer;
+  kernelInitializer?: KernelInitializer | Initializer;
   /** Default 'orthogonal' (TF.js's default). */
   recurrentInitializer?: KernelInitializer;
   /** Default 'zeros'. */

@@ -4,7 +4,7 @@
 // release() here, so a test can see a forgotten .delete() as a non-zero liveWasmObjects,
 // long before it would show as heap growth.
 import type { EmbindObject, NnplayModule } from './engine-module';
-import { loadEngine } from './wasm-loader';
+import { engineWasmUrl, isNode, loadEngine, loadEngineSync } from './wasm-loader';
 
 export const counters = {
   tensors: 0,
@@ -14,32 +14,109 @@ export const counters = {
 
 let engineModule: NnplayModule | null = null;
 let readyPromise: Promise<void> | null = null;
+// Whether readyPromise is the library's own load (started on first use, from the package's
+// URL) rather than one a caller asked for with a URL of its own.
+let readyIsAutomatic = false;
+// The package's engine URL, given by engine-url.ts (which the fit worker never imports): what a
+// load started on first use reads. Null in the fit worker, whose page sends the URL.
+let defaultUrl: URL | string | null = null;
+
+/** engine-url.ts names the package's wasm here (see defaultUrl). */
+export function setDefaultEngineUrl(url: URL | string): void {
+  defaultUrl = url;
+}
 
 /**
  * Loads and instantiates the wasm engine from `wasmUrl` (once per realm; later calls share the
  * first load). Public callers use nn.ready() (engine-url.ts), which supplies the package's own
- * URL; the fit worker passes the URL the page sent it.
+ * URL; the fit worker passes the URL the page sent it. A call with a URL while the library's own
+ * first-use load is in flight waits for it and, should it fail, loads from the given URL.
  */
-export function readyFrom(wasmUrl: URL | string): Promise<void> {
+export function readyFrom(wasmUrl: URL | string, automatic = false): Promise<void> {
+  if (readyPromise && readyIsAutomatic && !automatic && !engineModule) {
+    const first = readyPromise;
+    readyIsAutomatic = false;
+    readyPromise = first.catch(() => {
+      readyPromise = null;
+      return readyFrom(wasmUrl);
+    });
+    return readyPromise;
+  }
   if (!readyPromise) {
-    readyPromise = loadEngine(wasmUrl).then(
+    readyIsAutomatic = automatic;
+    const started = loadEngine(wasmUrl).then(
       (mod) => {
-        engineModule = mod;
+        engineModule ??= mod; // a synchronous load (Node) may have come first: keep that one
       },
       (err: unknown) => {
-        readyPromise = null;
+        if (readyPromise === started) readyPromise = null;
         throw err instanceof Error ? err : new Error(String(err));
       },
     );
+    readyPromise = started;
   }
   return readyPromise;
 }
 
-/** The loaded engine; throws a clear Error when nn.ready() has not finished. */
+/**
+ * Starts loading the engine from the package's URL if nothing has started it yet, and resolves
+ * when it is loaded: what every asynchronous entry point (fit, loadLayersModel, ...) awaits, so
+ * TF.js programs that never call ready() work. A failed load rejects here and is retried by the
+ * next call.
+ */
+export function engineLoaded(): Promise<void> {
+  if (engineModule) return Promise.resolve();
+  if (readyPromise) return readyPromise;
+  if (!defaultUrl) return Promise.reject(new Error('nnplay: the engine is not loaded: call `await nn.ready(wasmUrl)` first'));
+  return readyFrom(defaultUrl, true);
+}
+
+/** Starts the first-use load (see engineLoaded) without waiting for it; a failure is reported
+ *  by the next call that needs the engine. */
+export function startLoadingEngine(): void {
+  // Node loads synchronously when a call first needs the engine (engine()): starting an
+  // asynchronous load as well would instantiate it twice.
+  if (engineModule || readyPromise || !defaultUrl || isNode()) return;
+  engineLoaded().catch(() => undefined);
+}
+
+/**
+ * The loaded engine. In Node a synchronous call that comes before the load has finished loads
+ * the engine synchronously; elsewhere (a page cannot read a file synchronously) it throws a clear
+ * Error saying to await nn.ready() or any asynchronous call first.
+ */
 export function engine(): NnplayModule {
-  if (!engineModule) {
-    throw new Error('nnplay: the engine is not loaded yet: call `await nn.ready()` before using models');
+  if (!engineModule && defaultUrl) {
+    const url = engineWasmUrl() ?? defaultUrl;
+    try {
+      engineModule = loadEngineSync(url);
+    } catch (err) {
+      throw new Error(`nnplay: could not load the engine (${String(url)}): ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
+  if (!engineModule) {
+    startLoadingEngine();
+    throw new Error(
+      'nnplay: the engine is still loading: this call needs it now, so `await nn.ready()` (or any asynchronous ' +
+        'nnplay call, such as `await model.fit(...)`) before it. Building layers, models and compile() need no engine.',
+    );
+  }
+  return engineModule;
+}
+
+/**
+ * The engine if it can be had now (loaded, or in Node loaded synchronously on the spot), else
+ * null with the asynchronous load started: for calls that can defer their engine work.
+ */
+export function engineNow(): NnplayModule | null {
+  if (!engineModule && defaultUrl) {
+    try {
+      return engine();
+    } catch {
+      return null;
+    }
+  }
+  if (!engineModule) startLoadingEngine();
   return engineModule;
 }
 

@@ -29,7 +29,7 @@ import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbo
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { ModelJSON } from './model-json';
-import { counters, engine } from './memory';
+import { counters, engine, engineLoaded, engineNow, isReady, startLoadingEngine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
@@ -336,6 +336,11 @@ export class LayersModel {
   // effect at the next compile (TF.js semantics): inspect again, rebuild the session.
   #inspectedSpec = '';
   #compiled: CompiledInfo | null = null;
+  // Engine work deferred while the engine was still loading (a page's TF.js program builds and
+  // compiles before its first await): the chain add() could not have checked yet, and the
+  // compile() the session has not had. #model() does both once the engine is there.
+  #unchecked = false;
+  #pendingCompile = false;
   // Session datasets fit() loaded from tensors, kept for the next fit() on the same tensors.
   readonly #fitData = new FitDataCache<Prepared>();
   #disposed = false;
@@ -348,6 +353,7 @@ export class LayersModel {
   /** @internal Use nn.model() or nn.sequential(). */
   constructor(source: ModelSource) {
     this.#kind = source.kind;
+    startLoadingEngine();
     // No seed: a random one (as TF.js is random by default); pass a seed to reproduce runs.
     this.seed = source.seed ?? Math.floor(Math.random() * 2 ** 31);
     this.name = source.name;
@@ -415,7 +421,7 @@ export class LayersModel {
     if (!(layer instanceof Layer)) {
       fail(where, `expected a layer made by nn.layers.dense({...}), nn.layers.conv2d({...}), nn.layers.maxPooling2d({...}) or nn.layers.flatten(), got ${describe(layer)}`);
     }
-    if (this.#wasm) {
+    if (this.#wasm || this.#pendingCompile) {
       fail(where, 'the model is already built (by compile, fit, predict, getWeights or summary); add every layer before that');
     }
     if (layer instanceof InputLayer) {
@@ -439,21 +445,46 @@ export class LayersModel {
       this.#layers = stack;
       return;
     }
-    // The engine checks the chain (throws before anything changes).
-    const inspection = inspect(sequentialSpec(stack, this.seed), where);
-    if (i > 0 && layer.inputShape !== undefined && !(layer instanceof InputLayer)) {
-      const before = inspection.layers[inspection.layers.length - 2].outputShape;
-      if (before.join() !== layer.inputShape.join()) {
-        const what = before.length === 1 && layer.inputShape.length === 1 ? `has ${before[0]} units` : `outputs [${before.join(',')}]`;
-        fail(where, `layer ${i} declares inputShape [${layer.inputShape.join(',')}] but the layer before it ${what}; inputShape is only needed on the first layer`);
-      }
+    if (!engineNow()) {
+      // Still loading (a page): the engine checks the chain when it is first needed.
+      this.#layers = stack;
+      this.#inspection = null;
+      this.#unchecked = true;
+      return;
     }
-    this.#inspection = inspection;
+    // The engine checks the chain (throws before anything changes).
+    this.#inspection = this.#checkChain(stack, where);
     this.#layers = stack;
     this.#inspectedSpec = this.#specJson();
   }
 
-  #requireInspection(): Inspection {
+  /** The engine's inspection of a Sequential chain, and the inputShape every later layer
+   *  declares checked against the output of the layer before it. */
+  #checkChain(stack: Layer[], where: string): Inspection {
+    const inspection = inspect(sequentialSpec(stack, this.seed), where);
+    stack.forEach((layer, i) => {
+      if (i === 0 || layer.inputShape === undefined || layer instanceof InputLayer) return;
+      const at = inspection.layers.findIndex((l) => l.name === layer.name);
+      const before = inspection.layers[at - 1].outputShape;
+      if (before.join() !== layer.inputShape.join()) {
+        const what = before.length === 1 && layer.inputShape.length === 1 ? `has ${before[0]} units` : `outputs [${before.join(',')}]`;
+        fail(where, `layer ${i} declares inputShape [${layer.inputShape.join(',')}] but the layer before it ${what}; inputShape is only needed on the first layer`);
+      }
+    });
+    return inspection;
+  }
+
+  /** Checks the chain add() deferred (needs the engine now). */
+  #checkDeferred(where: string): void {
+    if (!this.#unchecked) return;
+    engine(); // says clearly that the engine is still loading
+    this.#inspection = this.#checkChain(this.#layers, `${where} (checking the layers added before the engine had loaded)`);
+    this.#unchecked = false;
+    this.#inspectedSpec = this.#specJson();
+  }
+
+  #requireInspection(where = 'model'): Inspection {
+    this.#checkDeferred(where);
     if (!this.#inspection) fail('model', 'it has no layers yet');
     return this.#inspection;
   }
@@ -535,6 +566,8 @@ export class LayersModel {
 
   #model(where: string): TrainingSession {
     this.#alive(where);
+    this.#checkDeferred(where);
+    if (this.#pendingCompile) this.#applyTrainable(where);
     if (!this.#wasm) {
       if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
       // A built model that uses any of these layers: share its weights (sub-models).
@@ -543,6 +576,15 @@ export class LayersModel {
         for (const m of modelsOfLayer.get(l) ?? []) if (m !== this && m.#wasm && !m.#disposed) other ??= m;
       }
       this.#wasm = new TrainingSession(engine(), this.#inspectedSpec, null, other ? other.#wasm! : undefined);
+    }
+    if (this.#pendingCompile) {
+      this.#pendingCompile = false;
+      try {
+        this.#wasm.compile(this.#compiled!.json, `${where} (applying the compile() made before the engine had loaded)`);
+      } catch (err) {
+        this.#compiled = null;
+        throw err;
+      }
     }
     return this.#wasm!;
   }
@@ -602,7 +644,8 @@ export class LayersModel {
     else if (args.optimizer instanceof Optimizer) optimizer = args.optimizer;
     else fail(where, `optimizer must be a name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad') or an nn.train.*() object, got ${describe(args.optimizer)}`);
     if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
-    const outputs = this.outputNames;
+    // A chain not yet checked by the engine (still loading) ends in its last layer.
+    const outputs = this.#unchecked ? [this.#layers[this.#layers.length - 1].name] : this.outputNames;
     const perOutput = lossesPerOutput(args.loss, outputs, where);
     const weights = lossWeightsPerOutput(args.lossWeights, outputs, where);
     const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
@@ -620,11 +663,7 @@ export class LayersModel {
       metrics,
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
     });
-    this.#applyTrainable(where);
-    const model = this.#model(where);
-    model.compile(json, where);
-    this.#fitData.clear();
-    this.#compiled = {
+    const compiled = {
       json,
       loss,
       losses: perOutput,
@@ -632,6 +671,19 @@ export class LayersModel {
       optimizer: { ...optimizer.config },
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
     };
+    if (!engineNow()) {
+      // Still loading (a page): the session is built and compiled when first needed (fit, ...).
+      this.#fitData.clear();
+      this.#compiled = compiled;
+      this.#pendingCompile = true;
+      this.#workerNeedsCompile = true;
+      return;
+    }
+    this.#applyTrainable(where);
+    const model = this.#model(where);
+    model.compile(json, where);
+    this.#fitData.clear();
+    this.#compiled = compiled;
     this.#workerNeedsCompile = true;
   }
 
@@ -856,6 +908,8 @@ export class LayersModel {
   async fit(xs: TensorArgs, ys: TensorArgs, args: FitArgs = {}): Promise<History> {
     const where = 'fit()';
     this.#alive(where);
+    // TF.js programs never call ready(): the first asynchronous call waits for the engine.
+    if (!isReady()) await engineLoaded();
     if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {epochs: 10, batchSize: 32}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
@@ -1201,7 +1255,8 @@ export class LayersModel {
   }
 
   /** Saves to 'localstorage://name' or 'downloads://name' (TF.js style); see nn.loadLayersModel. */
-  save(url: string): Promise<SaveResult> {
+  async save(url: string): Promise<SaveResult> {
+    if (!isReady()) await engineLoaded();
     return saveModel(this, url);
   }
 

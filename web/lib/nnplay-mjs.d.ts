@@ -3,3 +3,9 @@ declare module '*/build/wasm/nnplay.mjs' {
   const createNnplayModule: unknown;
   export default createNnplayModule;
 }
+
+// The engine's tables as JSON, written at build time by scripts/engine-tables-json.mjs.
+declare module '*/build/wasm/engine-tables.json' {
+  const tables: unknown;
+  export default tables;
+}

@@ -92,6 +92,38 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
   return modulePromise;
 }
 
+/**
+ * Node only: the engine loaded and instantiated synchronously (the file read with readFileSync,
+ * the module compiled with `new WebAssembly.Module`), for a synchronous call that needs the
+ * engine before an asynchronous load has finished. Returns null where that is impossible: in
+ * browsers (a page cannot read a file synchronously) and in Node without getBuiltinModule.
+ * Emscripten's glue runs to completion inside the factory call when instantiateWasm hands it the
+ * instance at once, so the object passed in is the ready module when the call returns.
+ */
+export function loadEngineSync(wasmUrl: URL | string): NnplayModule | null {
+  if (!isNode()) return null;
+  const proc = process as { getBuiltinModule?: (id: string) => unknown };
+  if (typeof proc.getBuiltinModule !== 'function') return null;
+  const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const url = absolute(wasmUrl);
+  if (typeof url !== 'string' && url.protocol !== 'file:') return null;
+  const bytes = fs.readFileSync(url);
+  const mod: Record<string, unknown> = {
+    instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      const compiled = new WebAssembly.Module(bytes);
+      const instance = new WebAssembly.Instance(compiled, imports);
+      receive(instance, compiled);
+      return instance.exports;
+    },
+  };
+  void (createNnplayModule as unknown as (m: Record<string, unknown>) => Promise<unknown>)(mod);
+  if (!mod.calledRun) return null;
+  // Later asynchronous loads in this realm return this same module.
+  modulePromise ??= Promise.resolve(mod as unknown as NnplayModule);
+  moduleUrl ??= String(url);
+  return mod as unknown as NnplayModule;
+}
+
 /** The absolute URL (or Node file path) this realm's engine is loaded or loading from, if any. */
 export function engineWasmUrl(): string | null {
   return moduleUrl;
