@@ -16,7 +16,7 @@
 // characters (temperature, a seeded draw), one predict() per character.
 import { checkOptions, gunzip, loadManifest, locate, mnist, readBytes, type DatasetOptions, type ImageDataset, type TextEntry } from './datasets';
 import type { WasmSequenceSet } from './engine-module';
-import { engine, own, release } from './memory';
+import { engine, engineLoaded, own, release } from './memory';
 import { Tensor } from './tensor';
 
 /** One split of a sequence data set. */
@@ -168,9 +168,10 @@ function asRows(xs: Tensor): Tensor {
 
 /** MNIST digits read as sequences: 28 steps (rows, top to bottom) of 28 features (pixels
  *  0..1), x [n, 28, 28], y [n] classes; 8,000 train / 2,000 test (nn.datasets.mnist()'s split
- *  and asset). The seeds' LSTM classifier reads the last step. Needs nn.ready(). */
+ *  and asset). The seeds' LSTM classifier reads the last step. */
 export async function mnistRows(opts?: DatasetOptions): Promise<SequenceDataset & { images: ImageDataset }> {
   checkOptions(opts, 'datasets.mnistRows()', ['onProgress', 'baseUrl']);
+  await engineLoaded();
   const images = await mnist(opts);
   const split = (s: ImageDataset['train']): SequenceSplit => ({ xs: asRows(s.xs), ys: s.ys, n: s.n });
   return { name: 'mnistRows', train: split(images.train), test: split(images.test), steps: 28, features: 28, outputs: 10, loss: 'sparseCategoricalCrossentropy', images };
@@ -315,7 +316,7 @@ async function loadText(corpus: string, opts: TextOptions | undefined, where: st
 /** Character-level text: windows of seqLength characters of the fortunes in Debian's
  *  `fortunes-min` (BSD licence), x one-hot [n, seqLength, vocabSize] (or ids [n, seqLength]),
  *  y [n] the id of the next character; encode/decode/window/sample for generating text.
- *  Needs nn.ready(). */
+ *  Loads the engine if needed (no nn.ready() first). */
 export async function text(opts?: TextOptions): Promise<TextDataset> {
   const where = 'datasets.text()';
   checkOptions(opts, where, ['onProgress', 'baseUrl', 'seqLength', 'stride', 'encoding', 'testFraction', 'corpus']);
@@ -325,7 +326,7 @@ export async function text(opts?: TextOptions): Promise<TextDataset> {
   }
   if (o.encoding !== undefined && o.encoding !== 'oneHot' && o.encoding !== 'ids') throw new Error(`nnplay: ${where}: encoding must be 'oneHot' or 'ids', got ${String(o.encoding)}`);
   if (o.corpus !== undefined && o.corpus !== 'fortunes') throw new Error(`nnplay: ${where}: corpus must be 'fortunes', got ${String(o.corpus)}`);
-  engine(); // a clear "call nn.ready() first" before any download
+  await engineLoaded(); // as every asynchronous call: no nn.ready() needed first
   const loaded = await loadText(o.corpus ?? 'fortunes', opts, where);
   const { entry } = loaded;
   const set = own(new (engine().SequenceSet)());
