@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,page]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,page,pageimages]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { buildMnist } from './data.mjs';
+import { buildMnist, buildText } from './data.mjs';
 import { fmt } from './format.mjs';
 import { measurePage } from './page.mjs';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +34,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,page] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -95,8 +95,27 @@ const ALL_JOBS = [
   // --quick runs it in Chromium only (TF.js cpu needs ~1 min per run).
   { id: 'cnn', workload: 'cnnTrain', opts: { trainSamples: 2000 }, timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'],
     needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  // Issue 7. W7: the Keras MNIST CNN (TF.js wasm cannot train conv; see W5). W8: the ConvNetJS
+  // demo net, also on ConvNetJS itself. Few samples: TF.js cpu trains these at 10–40 samples/s.
+  // --quick runs them in Chromium only.
+  { id: 'kerascnn', workload: 'imageNetTrain', opts: { net: 'kerasCnn', trainSamples: 256, warmupBatches: 4, minSeconds },
+    timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  { id: 'convnetjs', workload: 'imageNetTrain', opts: { net: 'convnetjsDemo', trainSamples: 300, warmupBatches: 4, minSeconds },
+    timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu', 'convnetjs'], needsConv: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  // One full 60,000-image Fashion-MNIST epoch of the W8 net, nnplay only.
+  { id: 'fashion', workload: 'fashionEpoch', opts: { warmupBatches: 4 }, timeoutMs: 600_000, systems: ['nnplay'],
+    needsConv: true, needsFashion: true },
+  // Issue 8 (its W8/W9; here W9/W10, after issue 7's W7/W8): the seeds' LSTM classifier on MNIST
+  // rows and a GRU(64) next-character model, on all three systems. Few samples for TF.js's sake
+  // (its wasm backend trains lstm(32) here at ~200-350 samples/s, its cpu backend at ~50).
+  { id: 'lstm32', workload: 'lstmRows', opts: { units: 32, trainSamples: 1000, minSeconds }, timeoutMs: 600_000, needsRnn: true },
+  { id: 'lstm128', workload: 'lstmRows', opts: { units: 128, trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true,
+    envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  { id: 'gru', workload: 'gruText', opts: { trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true, needsText: true },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
   { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
+  // The Images mode training the Keras CNN on MNIST (an epoch ends, and is evaluated, inside the window).
+  { id: 'pageimages', page: '#mode=images&dataset=mnist&preset=cnn', pageMode: 'images', seconds: 8, timeoutMs: 180_000, systems: ['nnplay'], envs: ['chromium'] },
 ];
 if (opts.only) {
   const unknown = opts.only.filter((id) => id !== 'none' && !ALL_JOBS.some((j) => j.id === id));
@@ -136,7 +155,8 @@ function buildBaseline(ref) {
 
 // ---------------------------------------------------------------- loopback static server
 // (--baseline adds its build's dist/lib and build/wasm, under their own prefix.)
-const SERVED = ['bench/', 'dist/lib/', 'dist/app/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/'];
+const SERVED = ['bench/', 'dist/lib/', 'dist/app/', 'build/wasm/', 'build/bench-wasm-scalar/', 'build/bench-data/', 'node_modules/@tensorflow/',
+  'node_modules/convnetjs/build/'];
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.json': 'application/json', '.map': 'application/json', '.bin': 'application/octet-stream' };
 
@@ -320,6 +340,7 @@ async function main() {
     log(`warning: the CPUs are ${(100 * busyAtStart).toFixed(0)} % busy before we start (load average ${loadAtStart[0].toFixed(2)} on ${os.cpus().length} cores): figures will be noisy`);
   }
   await buildMnist(root, path.join(root, 'build', 'bench-data', 'mnist.bin'));
+  if (JOBS.some((j) => j.needsText)) await buildText(root, path.join(root, 'build', 'bench-data', 'text.bin'));
   const artifactsAtStart = artifactIds();
 
   // Every library and raw engine build a job may ask for, current and baseline: present or not.
@@ -331,10 +352,15 @@ async function main() {
     if (!have[s]) log(`${file} is missing: ${s} figures skipped`);
   }
   const hasConv = {};
+  const hasFashion = {};
+  const hasRnn = {};
   for (const s of withBaseline(['nnplay'], baseline?.sha)) {
     if (!have[s]) continue;
     try {
-      hasConv[s] = typeof (await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href)).layers?.conv2d === 'function';
+      const lib = await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href);
+      hasConv[s] = typeof lib.layers?.conv2d === 'function';
+      hasFashion[s] = typeof lib.datasets?.fashionMnist === 'function';
+      hasRnn[s] = typeof lib.layers?.lstm === 'function' && typeof lib.layers?.gru === 'function';
     } catch (e) {
       log(`cannot import ${s} in the driver: ${e.message}`);
     }
@@ -348,11 +374,16 @@ async function main() {
   } else if (base && have[base] && !hasConv[base] && JOBS.some((j) => j.needsConv)) {
     skipped.push({ name: `${cnnName}, ${base}`, reason: `skipped for ${base}: no conv2d in that build` });
   }
+  if (!hasFashion.nnplay && JOBS.some((j) => j.needsFashion)) {
+    skipped.push({ name: 'W8 net, one 60,000-image Fashion-MNIST epoch', reason: 'skipped: no nn.datasets.fashionMnist' });
+    for (let i = JOBS.length - 1; i >= 0; i--) if (JOBS[i].needsFashion) JOBS.splice(i, 1);
+  }
 
   const systemsFor = (job, env) => {
     if (job.envs && !job.envs.includes(env)) return [];
     const list = job.gemm ? GEMM_SYSTEMS : job.systems || (env === 'chromium' ? BROWSER_SYSTEMS : NODE_SYSTEMS);
-    return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s]));
+    return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s])
+      && (!job.needsFashion || !isNnplay(s) || hasFashion[s]) && (!job.needsRnn || !isNnplay(s) || hasRnn[s]));
   };
 
   // results[env][jobId][system] = [{ result, info }]
@@ -385,7 +416,7 @@ async function main() {
         for (const system of systemsFor(job, 'chromium')) {
           const t0 = Date.now();
           const msg = job.page
-            ? await measurePage(browser, `${base}/dist/app/index.html${job.page}`).then((result) => ({ ok: true, result }), (e) => ({ ok: false, error: e.stack || String(e) }))
+            ? await measurePage(browser, `${base}/dist/app/index.html${job.page}`, { mode: job.pageMode, seconds: job.seconds }).then((result) => ({ ok: true, result }), (e) => ({ ok: false, error: e.stack || String(e) }))
             : await page.evaluate(([j, s, t]) => window.runJob(j, s, t), [{ workload: job.workload, opts: job.opts }, system, job.timeoutMs]);
           log(`chromium rep ${rep + 1}/${opts.reps} ${job.id} ${system}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
           record('chromium', job, system, msg);
@@ -455,6 +486,53 @@ async function main() {
         ratios: cnnVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 0.98 }],
       });
     }
+    if (results[env].kerascnn) {
+      const kVs = versus(['tfjs-cpu']);
+      const n = results[env].kerascnn.nnplay?.[0]?.trainSamples ?? 256;
+      addFigure(`W7 Keras MNIST CNN train, batch 32, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'kerascnn', (r) => r.samplesPerSec), {
+        ratios: kVs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 50 }],
+        note: 'conv2d 32 3×3 relu → maxPool 2 → flatten → dense 128 relu → dense 10 softmax, Adam 1e-3; TF.js wasm cannot train conv2d',
+      });
+      addFigure(`W7 test accuracy after the warm-up and 1 epoch of ${fmt(n)} (2,000 held out)`, 'fraction', env, pick(env, 'kerascnn', (r) => r.testAccuracy), { ratios: kVs });
+    }
+    if (results[env].convnetjs) {
+      const cVs = versus(['tfjs-cpu', 'convnetjs']);
+      const n = results[env].convnetjs.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W8 ConvNetJS MNIST net train, batch 20, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'convnetjs', (r) => r.samplesPerSec), {
+        ratios: cVs, targets: [{ ratio: 'nnplay/convnetjs', min: 20 }],
+        note: 'conv 8 5×5 relu pad 2 → pool 2 → conv 16 5×5 relu pad 2 → pool 3 → softmax 10; SGD momentum 0.9, lr 0.01 on all three',
+      });
+      addFigure(`W8 test accuracy after the warm-up and 1 epoch of ${fmt(n)} (2,000 held out)`, 'fraction', env, pick(env, 'convnetjs', (r) => r.testAccuracy), { ratios: cVs });
+    }
+    // Node has no TF.js wasm peer in this harness (bench/sequence-speed.mjs runs it in Node).
+    const rnnVs = versus(env === 'chromium' ? ['tfjs-wasm', 'tfjs-cpu'] : ['tfjs-cpu']);
+    const rnnNote = 'recurrentActivation sigmoid on both sides (TF.js defaults to hardSigmoid)';
+    if (results[env].lstm32) {
+      const n = results[env].lstm32.nnplay?.[0]?.trainSamples ?? 1000;
+      addFigure(`W9 LSTM(32) on MNIST rows, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'lstm32', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: [{ system: 'nnplay', min: 5000 }, ...(env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [])],
+        note: `lstm(32) over 28 steps of 28 pixels → dense(10, softmax) on the last step, Adam 1e-3; ${rnnNote}`,
+      });
+    }
+    if (results[env].lstm128) {
+      const n = results[env].lstm128.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W9 LSTM(128) on MNIST rows, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'lstm128', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [],
+      });
+    }
+    if (results[env].gru) {
+      const n = results[env].gru.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W10 GRU(64) next character, windows of 40, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'gru', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [],
+        note: `nn.datasets.text()'s fortunes, one-hot (vocabulary 85), stride 8 → gru(64, resetAfter false) → dense(85, softmax), Adam 1e-3; ${rnnNote}`,
+      });
+    }
+    if (results[env].fashion) {
+      addFigure('W8 net, one 60,000-image Fashion-MNIST epoch', 's', env, pick(env, 'fashion', (r) => r.seconds), {
+        higherIsBetter: false, targets: [{ system: 'nnplay', max: 10 }],
+      });
+      addFigure('W8 net, Fashion-MNIST test accuracy after that epoch (10,000)', 'fraction', env, pick(env, 'fashion', (r) => r.testAccuracy), {});
+    }
     if (results[env].playground) {
       addFigure('W2 Playground 2-8-8-1, SGD, batch 10', 'steps/s', env, pick(env, 'playground', (r) => r.stepsPerSec), {
         ratios: vs, targets: [{ ratio: 'nnplay/tfjs-cpu', min: 100 }],
@@ -480,6 +558,15 @@ async function main() {
       addFigure('Page: heatmap frames drawn per second while training', 'frames/s', env, pick(env, 'page', (r) => r.framesPerSec), {
         targets: [{ system: 'nnplay', min: 20 }],
       });
+    }
+    if (results[env].pageimages) {
+      addFigure('Page: main-thread tasks over 50 ms in 8 s of Images-mode CNN training', 'tasks', env, pick(env, 'pageimages', (r) => r.longTasks), {
+        higherIsBetter: false, targets: [{ system: 'nnplay', max: 0 }],
+      });
+      addFigure('Page: longest main-thread task in Images-mode CNN training', 'ms', env, pick(env, 'pageimages', (r) => r.longestTaskMs), {
+        higherIsBetter: false,
+      });
+      addFigure('Page: Images-mode frames drawn per second while training', 'frames/s', env, pick(env, 'pageimages', (r) => r.framesPerSec), {});
     }
     if (results[env].predict) {
       addFigure('W3 predict 2,000 digits, batch 32', 'samples/s', env, pick(env, 'predict', (r) => r.batch32SamplesPerSec), {

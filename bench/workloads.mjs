@@ -12,7 +12,7 @@
 // call is repeated with doubling size until it lasts at least `minSeconds`; the last, longest
 // call is the figure, and every earlier call counts as more warm-up. Same rule for every system.
 
-import { circleData } from './data.mjs';
+import { circleData, mulberry32 } from './data.mjs';
 import { isNnplay } from './systems.mjs';
 
 const now = () => performance.now();
@@ -330,10 +330,295 @@ async function cnnTrain(sys, data, opts) {
   return { samplesPerSec: n / seconds, testAccuracy: accuracy, trainSamples: n };
 }
 
-export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls };
+// ---------------------------------------------------------------- image nets (issue 7)
+
+/**
+ * The two image nets of issue 7, as Keras / TF.js Layers stacks (both libraries take them as
+ * they are) and, for W8, as ConvNetJS layer definitions.
+ *
+ * W7, the Keras MNIST CNN the primers teach: Conv2D(32, 3×3, relu) → MaxPooling2D(2×2) →
+ * Flatten → Dense(128, relu) → Dense(10, softmax), Adam 1e-3, sparse categorical
+ * cross-entropy, batch 32 (Keras's fit() default; the primers do not set one).
+ *
+ * W8, the ConvNetJS MNIST demo net: conv 8 5×5 relu (pad 2) → pool 2 stride 2 → conv 16 5×5
+ * relu (pad 2) → pool 3 stride 3 → softmax 10, batch 20. The demo trains with adadelta
+ * (l2 decay 0.001) on 24×24 random crops; nnplay has no adadelta, so all three systems run
+ * SGD with momentum 0.9, learning rate 0.01, no weight decay, on the full 28×28 images.
+ * ConvNetJS's `sgd` with momentum (dx = m·dx − lr·g; w += dx, gradient summed over the batch
+ * then divided by it) is the same arithmetic as TF.js's and nnplay's momentum (v = m·v + g;
+ * w −= lr·v on the batch-mean gradient). 'same' padding of a 5×5 kernel at stride 1 is pad 2
+ * on every side, and a 3×3 pool at stride 3 on 14×14 gives 4×4 in both conventions.
+ */
+export const imageNets = {
+  kerasCnn: {
+    seed: 13,
+    batchSize: 32,
+    optimizer: (lib) => lib.train.adam(1e-3),
+    layers: (lib) => [
+      lib.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu' }),
+      lib.layers.maxPooling2d({ poolSize: 2 }),
+      lib.layers.flatten(),
+      lib.layers.dense({ units: 128, activation: 'relu' }),
+      lib.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  },
+  convnetjsDemo: {
+    seed: 17,
+    batchSize: 20,
+    optimizer: (lib) => lib.train.momentum(0.01, 0.9),
+    layers: (lib) => [
+      lib.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
+      lib.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+      lib.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
+      lib.layers.maxPooling2d({ poolSize: 3, strides: 3 }),
+      lib.layers.flatten(),
+      lib.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+    convnetjs: [
+      { type: 'input', out_sx: 28, out_sy: 28, out_depth: 1 },
+      { type: 'conv', sx: 5, filters: 8, stride: 1, pad: 2, activation: 'relu' },
+      { type: 'pool', sx: 2, stride: 2 },
+      { type: 'conv', sx: 5, filters: 16, stride: 1, pad: 2, activation: 'relu' },
+      { type: 'pool', sx: 3, stride: 3 },
+      { type: 'softmax', num_classes: 10 },
+    ],
+    convnetjsTrainer: { method: 'sgd', learning_rate: 0.01, momentum: 0.9, batch_size: 20, l2_decay: 0 },
+  },
+};
+
+/** The image net `name` compiled on a Layers-shaped library (nnplay or TF.js). */
+function layersImageModel(sys, name) {
+  const { lib } = sys;
+  const net = imageNets[name];
+  const config = { layers: net.layers(lib) };
+  if (isNnplay(sys.name)) config.seed = net.seed;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: net.optimizer(lib), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+/**
+ * ConvNetJS has its own API (one convnetjs.Vol per image, Trainer.train() per sample, the
+ * update every batch_size samples), so it gets a small adapter with fit/accuracy in the shape
+ * the image workloads need. Its Vols are made before anything is timed, as the other systems'
+ * tensors are; an epoch visits the samples in a fresh seeded permutation (TF.js and nnplay
+ * shuffle too).
+ */
+function convnetjsTrainer(sys, name, xs, labels, n, dim) {
+  const cnn = sys.lib;
+  const net = imageNets[name];
+  const model = new cnn.Net();
+  model.makeLayers(net.convnetjs);
+  const trainer = new cnn.Trainer(model, net.convnetjsTrainer);
+  const toVols = (x, count) => {
+    const vols = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const v = new cnn.Vol(28, 28, 1, 0.0);
+      // Vol layout is (x + sx·y)·depth + d: row-major, the same as NHWC with one channel.
+      for (let j = 0; j < dim; j++) v.w[j] = x[i * dim + j];
+      vols[i] = v;
+    }
+    return vols;
+  };
+  const vols = toVols(xs, n);
+  const random = mulberry32(net.seed);
+  return {
+    /** One epoch over the first `count` samples, in a fresh permutation. */
+    epoch(count) {
+      const order = Array.from({ length: count }, (_, i) => i);
+      for (let i = count - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      for (const i of order) trainer.train(vols[i], labels[i]);
+    },
+    accuracy(xt, yt, nt) {
+      const testVols = toVols(xt, nt);
+      let correct = 0;
+      for (let i = 0; i < nt; i++) {
+        model.forward(testVols[i], false);
+        if (model.getPrediction() === yt[i]) correct++;
+      }
+      return correct / nt;
+    },
+  };
+}
+
+/**
+ * Workloads 7 (the Keras MNIST CNN) and 8 (the ConvNetJS demo net), the same protocol for
+ * every system: the first opts.trainSamples digits as [n, 28, 28, 1]; a warm-up epoch on the
+ * first opts.warmupBatches batches of them (JIT, allocations; a whole warm-up epoch would
+ * double the peers' long runs); one timed epoch of all n; test accuracy on the 2,000 held-out digits (after those two epochs, the same
+ * for every system: a check that all trained the same net, not a figure of merit); then, if
+ * the timed epoch was shorter than opts.minSeconds, the timed call is doubled (2, 4, ...
+ * epochs in one fit) until it lasts that long, and the last call is the figure (the rule of
+ * W2). A small n because TF.js cpu trains these nets at 10–40 samples/s. ConvNetJS runs W8 only.
+ */
+async function imageNetTrain(sys, data, opts) {
+  const name = opts.net;
+  if (!imageNets[name]) throw new Error(`bench: unknown image net "${name}" (known: ${Object.keys(imageNets).join(', ')})`);
+  const n = Math.min(opts.trainSamples || data.nTrain, data.nTrain);
+  const labels = data.yTrain.subarray(0, n);
+  const warm = Math.min(n, (opts.warmupBatches || 4) * imageNets[name].batchSize);
+  let trainEpochs;
+  let warmUp;
+  let accuracy;
+  let cleanup = () => {};
+  if (sys.name === 'convnetjs') {
+    if (!imageNets[name].convnetjs) throw new Error(`bench: ConvNetJS runs only the ConvNetJS demo net, not "${name}"`);
+    const t = convnetjsTrainer(sys, name, data.xTrain, labels, n, data.dim);
+    trainEpochs = async (epochs) => {
+      for (let e = 0; e < epochs; e++) t.epoch(n);
+    };
+    warmUp = async () => t.epoch(warm);
+    accuracy = async () => t.accuracy(data.xTest, data.yTest, data.nTest);
+  } else {
+    const { lib } = sys;
+    const xs = lib.tensor(data.xTrain.subarray(0, n * data.dim), [n, 28, 28, 1]);
+    const ys = lib.tensor(Float32Array.from(labels), [n, 1]);
+    const xt = lib.tensor(data.xTest, [data.nTest, 28, 28, 1]);
+    const xw = lib.tensor(data.xTrain.subarray(0, warm * data.dim), [warm, 28, 28, 1]);
+    const yw = lib.tensor(Float32Array.from(labels.subarray(0, warm)), [warm, 1]);
+    const model = layersImageModel(sys, name);
+    const batchSize = imageNets[name].batchSize;
+    trainEpochs = async (epochs) => {
+      await model.fit(xs, ys, { epochs, batchSize, shuffle: true, verbose: 0 });
+    };
+    warmUp = () => model.fit(xw, yw, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+    accuracy = () => argmaxAccuracy(sys, model, xt, data.yTest, data.nTest);
+    cleanup = () => dispose(model, xs, ys, xt, xw, yw);
+  }
+  await warmUp();
+  const timed = async (epochs) => {
+    const t0 = now();
+    await trainEpochs(epochs);
+    return (now() - t0) / 1000;
+  };
+  let epochs = 1;
+  let seconds = await timed(epochs);
+  const testAccuracy = await accuracy();
+  while (seconds < (opts.minSeconds || 0) && epochs < 1 << 10) {
+    epochs *= 2;
+    seconds = await timed(epochs);
+  }
+  cleanup();
+  return { samplesPerSec: (epochs * n) / seconds, testAccuracy, trainSamples: n, timedEpochs: epochs, seconds };
+}
+
+/**
+ * One full epoch of the 60,000 Fashion-MNIST training images on the W8 net (nnplay only: the
+ * peers would need an hour), from `nn.datasets.fashionMnist({ subset: false })`, loaded once
+ * into the engine as a dataset handle. Warm-up: opts.warmupBatches batches of the MNIST digits
+ * (same shapes, so the same code paths); then one timed fit() of one epoch, batch 20, shuffled:
+ * its wall time. Also reported: the load time of the dataset (not timed in the epoch) and the
+ * test accuracy after that one epoch, on the 10,000 test images.
+ */
+async function fashionEpoch(sys, data, opts) {
+  const { lib } = sys;
+  if (typeof lib.datasets?.fashionMnist !== 'function') throw new Error('bench: this nnplay build has no nn.datasets.fashionMnist');
+  const tLoad = now();
+  const fashion = await lib.datasets.fashionMnist({ subset: false });
+  const loadSeconds = (now() - tLoad) / 1000;
+  const { train, test } = fashion;
+  const batchSize = imageNets.convnetjsDemo.batchSize;
+  const warm = (opts.warmupBatches || 4) * batchSize;
+  const xw = lib.tensor(data.xTrain.subarray(0, warm * data.dim), [warm, 28, 28, 1]);
+  const yw = lib.tensor(Float32Array.from(data.yTrain.subarray(0, warm)), [warm, 1]);
+  const model = layersImageModel(sys, 'convnetjsDemo');
+  await model.fit(xw, yw, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  const t0 = now();
+  await model.fit(train.xs, train.ys, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  const seconds = (now() - t0) / 1000;
+  const testAccuracy = await argmaxAccuracy(sys, model, test.xs, test.labels, test.n);
+  dispose(model, xw, yw);
+  return { seconds, samplesPerSec: train.n / seconds, trainSamples: train.n, loadSeconds, testAccuracy, testSamples: test.n };
+}
+
+/**
+ * Workload 9 (issue 8's W8; W7/W8 here are issue 7's image nets): the seeds' LSTM classifier on MNIST rows (each digit read as 28 steps of 28
+ * pixels, the last step classified): lstm(units) → dense(10, softmax), Adam 1e-3, batch 64,
+ * sparse CE, recurrentActivation 'sigmoid' set on both sides (TF.js defaults to hardSigmoid,
+ * nnplay to Keras's sigmoid: the same string makes the same model). opts.units: 32 (the issue's
+ * target) or 128; opts.trainSamples digits (TF.js trains this at a few hundred samples/s).
+ * Samples/s of the timed epoch(s) after a warm-up epoch, then test accuracy on the 2,000
+ * held-out digits (it shows both systems trained the same net, not how good it gets).
+ */
+async function lstmRows(sys, data, opts) {
+  const { lib } = sys;
+  const n = Math.min(opts.trainSamples || data.nTrain, data.nTrain);
+  const xs = lib.tensor(data.xTrain.subarray(0, n * data.dim), [n, 28, 28]);
+  const ys = lib.tensor(Float32Array.from(data.yTrain.subarray(0, n)), [n, 1]);
+  const xt = lib.tensor(data.xTest, [data.nTest, 28, 28]);
+  const config = { layers: [
+    lib.layers.lstm({ inputShape: [28, 28], units: opts.units, recurrentActivation: 'sigmoid' }),
+    lib.layers.dense({ units: 10, activation: 'softmax' }),
+  ] };
+  if (isNnplay(sys.name)) config.seed = 13;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, ys, fitArgs); // warm-up epoch
+  const { epochs, seconds } = await timedEpochs(model, xs, ys, fitArgs, opts.minSeconds);
+  const accuracy = await argmaxAccuracy(sys, model, xt, data.yTest, data.nTest);
+  dispose(model, xs, ys, xt);
+  return { samplesPerSec: (epochs * n) / seconds, testAccuracy: accuracy, trainSamples: n, timedEpochs: epochs, units: opts.units };
+}
+
+/**
+ * Workload 10 (issue 8's W9): a GRU(64) next-character model on the text task: windows of 40 characters of
+ * the fortunes (nn.datasets.text's corpus, as ids in data.text.ids), one-hot [n, 40, vocab], stride
+ * 8, → gru(64, recurrentActivation 'sigmoid', resetAfter false: TF.js's only GRU) →
+ * dense(vocab, softmax), Adam 1e-3, batch 64. The windows are cut here, the same for both
+ * systems. Samples/s of the timed epoch(s) after a warm-up epoch, over opts.trainSamples windows.
+ */
+async function gruText(sys, data, opts) {
+  const { lib } = sys;
+  const { ids, vocabSize } = data.text;
+  const seqLength = 40;
+  const stride = 8;
+  const n = Math.min(opts.trainSamples, Math.floor((ids.length - seqLength - 1) / stride) + 1);
+  const x = new Float32Array(n * seqLength * vocabSize);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < seqLength; t++) x[(i * seqLength + t) * vocabSize + ids[i * stride + t]] = 1;
+    y[i] = ids[i * stride + seqLength];
+  }
+  const xs = lib.tensor(x, [n, seqLength, vocabSize]);
+  const ys = lib.tensor(y, [n, 1]);
+  const config = { layers: [
+    lib.layers.gru({ inputShape: [seqLength, vocabSize], units: 64, recurrentActivation: 'sigmoid' }),
+    lib.layers.dense({ units: vocabSize, activation: 'softmax' }),
+  ] };
+  if (isNnplay(sys.name)) config.seed = 17;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, ys, fitArgs); // warm-up epoch
+  const { epochs, seconds, history } = await timedEpochs(model, xs, ys, fitArgs, opts.minSeconds);
+  const loss = history.loss[history.loss.length - 1];
+  dispose(model, xs, ys);
+  return { samplesPerSec: (epochs * n) / seconds, trainSamples: n, timedEpochs: epochs, loss: Number(loss) };
+}
+
+/** One timed epoch; when it is shorter than minSeconds (nnplay's), 2, 4, … epochs in one fit()
+ *  until the call lasts that long, as W2 and W7 do. The last, longest call is the figure. */
+async function timedEpochs(model, xs, ys, fitArgs, minSeconds = 0) {
+  let epochs = 1;
+  for (;;) {
+    const t0 = now();
+    const h = await model.fit(xs, ys, { ...fitArgs, epochs });
+    const seconds = (now() - t0) / 1000;
+    if (seconds >= minSeconds || epochs >= 64) return { epochs, seconds, history: h.history };
+    epochs *= 2;
+  }
+}
+
+export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText };
 
 /** The workloads that train or predict on the MNIST digits: the harness loads them first. */
-export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain'];
+export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch', 'lstmRows'];
+/** The workloads that train on the text task's corpus (data.text: { ids, vocabSize }). */
+export const usesText = ['gruText'];
 
 /** Runs one job in the current (fresh) realm. sys: { name, lib?, module? }. */
 export async function runJob(job, sys, data) {

@@ -30,6 +30,7 @@
 #include "data/idx.h"
 #include "data/playground.h"
 #include "data/sequences.h"
+#include "kernels/gemm.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
 #include "nn/registry.h"
@@ -385,7 +386,12 @@ class WasmSession {
       const nnplay::LayerInfo& layer = model.layer_info(i);
       if (i) out += ",";
       out += "{\"name\":" + json_string(layer.name) + ",\"type\":" + json_string(layer.type) +
-             ",\"shape\":" + shape_json(layer.output_shape) + "}";
+             ",\"shape\":" + shape_json(layer.output_shape) + ",\"states\":[";
+      const std::vector<nnplay::StateInfo> states = model.layer_states(i);
+      for (std::size_t k = 0; k < states.size(); ++k)
+        out += (k ? ",{\"name\":" : "{\"name\":") + json_string(states[k].name) +
+               ",\"shape\":" + shape_json(states[k].shape) + "}";
+      out += "]}";
     }
     out += "],\"weights\":[";
     const auto& table = session_->weights_table();
@@ -467,12 +473,32 @@ class WasmSession {
   }
 
   // nodes: node indices separated by commas, e.g. "0,2" (a string: no emscripten::val, whose
-  // machinery costs module size). Then predictionPtr(j) is node j's values [n, ...shape]
-  // (shape per nodesJson()), valid until the next predict.
+  // machinery costs module size); "2:1" is state 1 of node 2's layer (its "states" in
+  // describeJson()). Then predictionPtr(j) is entry j's values [n, ...shape] (the node's shape,
+  // or the state's), valid until the next predict.
   std::string predict(int id, const std::string& nodes) {
     return run([&] {
-      node_list_ = parse_list(nodes, "predict: nodes");
-      need().predict(id, node_list_);
+      ref_list_.clear();
+      std::size_t at = 0;
+      while (at < nodes.size()) {
+        std::size_t end = nodes.find(',', at);
+        if (end == std::string::npos) end = nodes.size();
+        const std::string item = nodes.substr(at, end - at);
+        const std::size_t colon = item.find(':');
+        nnplay::PayloadRef ref;
+        const std::vector<int> node = parse_list(item.substr(0, colon), "predict: nodes");
+        const std::vector<int> state =
+            colon == std::string::npos ? std::vector<int>{-1} : parse_list(item.substr(colon + 1), "predict: nodes");
+        NNPLAY_CHECK(node.size() == 1 && state.size() == 1,
+                     "predict: nodes must be \"node\" or \"node:state\" integers separated by commas, e.g. \"0,2:1\"; "
+                     "got \""
+                         << nodes << "\"");
+        ref.node = node[0];
+        ref.state = state[0];
+        ref_list_.push_back(ref);
+        at = end + 1;
+      }
+      need().predict_payloads(id, ref_list_);
     });
   }
   // Every model output, in output order (predictionPtr(o) is output o): the library's
@@ -572,8 +598,63 @@ class WasmSession {
   std::unique_ptr<nnplay::TrainingSession> session_;
   nnplay::Logs logs_;
   std::vector<int> node_list_;
+  std::vector<nnplay::PayloadRef> ref_list_;
   std::vector<Tensor> graph_inputs_, graph_outputs_;  // predictGraph()'s rows, per input / output
   int last_id_ = 0;
+};
+
+// ---- MatMul (tensor ops) ------------------------------------------------------------------
+
+// The matrix products of nn.matMul / nn.dot (web/lib/ops/matmul.ts): JS writes op(A) and op(B)
+// of every batch into buffers this object owns, then asks for one product per batch. Glue only:
+// the product is kernels/gemm; here are the buffers and the bounds checks that keep a wrong
+// offset from reading or writing outside them.
+class WasmMatMul {
+ public:
+  // Buffers of a_size, b_size and c_size floats (grown, never shrunk): '' or the failure.
+  // Sizes are doubles so that a count past 2^32 is refused here rather than wrapped.
+  std::string reserve(double a_size, double b_size, double c_size) {
+    return guarded([&] {
+      constexpr double kMaxFloats = 536870912.0;  // 2 GiB of floats: the wasm memory bound
+      NNPLAY_CHECK(a_size >= 0 && b_size >= 0 && c_size >= 0 && a_size <= kMaxFloats && b_size <= kMaxFloats &&
+                       c_size <= kMaxFloats,
+                   "matMul buffers need 0..2^29 floats each, got " << a_size << ", " << b_size << ", " << c_size);
+      grow(a_, a_size);
+      grow(b_, b_size);
+      grow(c_, c_size);
+    });
+  }
+  std::uintptr_t aPtr() const { return address_of(a_.data()); }
+  std::uintptr_t bPtr() const { return address_of(b_.data()); }
+  std::uintptr_t cPtr() const { return address_of(c_.data()); }
+
+  // c[c_offset, +m·n) = op(a at a_offset) · op(b at b_offset), offsets in floats, layouts as
+  // kernels/gemm.h says (lda = trans_a ? m : k, ldb = trans_b ? k : n, ldc = n).
+  std::string multiply(bool trans_a, bool trans_b, int m, int n, int k, double a_offset, double b_offset,
+                       double c_offset) {
+    return guarded([&] {
+      NNPLAY_CHECK(m >= 0 && n >= 0 && k >= 0, "matMul sizes must be >= 0, got m " << m << ", n " << n << ", k " << k);
+      const double mk = static_cast<double>(m) * k, kn = static_cast<double>(k) * n, mn = static_cast<double>(m) * n;
+      NNPLAY_CHECK(a_offset >= 0 && a_offset + mk <= static_cast<double>(a_.size()) && b_offset >= 0 &&
+                       b_offset + kn <= static_cast<double>(b_.size()) && c_offset >= 0 &&
+                       c_offset + mn <= static_cast<double>(c_.size()),
+                   "matMul operands lie outside the reserved buffers");
+      if (m == 0 || n == 0) return;
+      float* c = c_.data() + static_cast<std::size_t>(c_offset);
+      if (k == 0) {
+        std::fill(c, c + static_cast<std::size_t>(mn), 0.0f);
+        return;
+      }
+      nnplay::gemm(trans_a, trans_b, m, n, k, 1.0f, a_.data() + static_cast<std::size_t>(a_offset), trans_a ? m : k,
+                   b_.data() + static_cast<std::size_t>(b_offset), trans_b ? k : n, 0.0f, c, n);
+    });
+  }
+
+ private:
+  static void grow(std::vector<float>& v, double size) {
+    if (static_cast<double>(v.size()) < size) v.resize(static_cast<std::size_t>(size));
+  }
+  std::vector<float> a_, b_, c_;
 };
 
 bool simdEnabled() {
@@ -668,6 +749,14 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
       .function("writeWeights", &WasmSession::writeWeights);
+
+  class_<WasmMatMul>("MatMul")
+      .constructor<>()
+      .function("reserve", &WasmMatMul::reserve)
+      .function("aPtr", &WasmMatMul::aPtr)
+      .function("bPtr", &WasmMatMul::bPtr)
+      .function("cPtr", &WasmMatMul::cPtr)
+      .function("multiply", &WasmMatMul::multiply);
 
   emscripten::function("simdEnabled", &simdEnabled);
   emscripten::function("inspectModel", &inspectModel);

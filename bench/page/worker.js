@@ -4,6 +4,7 @@
 const TFJS = '/node_modules/@tensorflow/tfjs/dist/tf.min.js';
 const TFJS_WASM = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js';
 const TFJS_WASM_DIR = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
+const CONVNETJS = '/node_modules/convnetjs/build/convnet.js';
 
 async function loadSystem(name) {
   const { isNnplay, libDir, engineDir } = await import('/bench/systems.mjs');
@@ -33,6 +34,13 @@ async function loadSystem(name) {
     }
     return { name, lib: tf, info };
   }
+  if (name === 'convnetjs') {
+    // A plain script that defines the global `convnetjs` and, with no `module` around, ends
+    // with `window.jsfeat = lib`: a worker has no `window`, so lend it `self` for that line.
+    self.window = self;
+    importScripts(CONVNETJS);
+    return { name, lib: self.convnetjs, info: { script: CONVNETJS } };
+  }
   if (engineDir(name)) {
     const dir = `/${engineDir(name)}/`;
     const factory = (await import(`${dir}nnplay.mjs`)).default;
@@ -47,7 +55,7 @@ async function loadSystem(name) {
 self.onmessage = async (e) => {
   const { job, system } = e.data;
   try {
-    const [{ runJob, usesMnist }, { parseMnist }] = await Promise.all([
+    const [{ runJob, usesMnist, usesText }, { parseMnist, parseText }] = await Promise.all([
       import('/bench/workloads.mjs'),
       import('/bench/data.mjs'),
     ]);
@@ -57,6 +65,11 @@ self.onmessage = async (e) => {
       const response = await fetch('/build/bench-data/mnist.bin');
       if (!response.ok) throw new Error(`mnist.bin: HTTP ${response.status}`);
       data = parseMnist(await response.arrayBuffer());
+    }
+    if (usesText.includes(job.workload)) {
+      const response = await fetch('/build/bench-data/text.bin');
+      if (!response.ok) throw new Error(`text.bin: HTTP ${response.status}`);
+      data = { ...data, text: parseText(await response.arrayBuffer()) };
     }
     const result = await runJob(job, sys, data);
     self.postMessage({ ok: true, result, info: sys.info });

@@ -22,6 +22,8 @@ class Conv2dLayer : public Layer {
   static constexpr std::size_t kColBudget = std::size_t{1} << 22;  // floats (16 MiB)
 
   explicit Conv2dLayer(const LayerArgs& args);
+  // With the geometry given (conv1d: a one-row image, nn/sequence_layers.h).
+  Conv2dLayer(const LayerArgs& args, const ConvGeometry& g);
 
   void forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) override;
   void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,

@@ -592,6 +592,26 @@ const LayerInfo& Graph::layer_info(int i) const {
   return layer_infos_[static_cast<std::size_t>(i)];
 }
 
+const Layer& Graph::first_call_layer(int i) const {
+  const Node* node = &nodes_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
+  if (node->activation_split) node = &nodes_[static_cast<std::size_t>(node->inputs.at(0))];
+  NNPLAY_ASSERT(node->impl);
+  return *node->impl;
+}
+
+void Graph::check_input_values(int i, const float* x, int n) const {
+  const int id = input_nodes_.at(static_cast<std::size_t>(i));
+  for (const Node& node : nodes_) {
+    if (node.is_input()) continue;
+    for (std::size_t k = 0; k < node.inputs.size(); ++k)
+      if (node.inputs[k] == id) node.impl->check_input_values(static_cast<int>(k), x, n);
+  }
+}
+
+std::vector<StateInfo> Graph::layer_states(int i) const { return first_call_layer(i).states(); }
+
+void Graph::read_layer_state(int i, int k, float* out) const { first_call_layer(i).read_state(k, out); }
+
 int Graph::find_layer(const std::string& name) const {
   for (int i = 0; i < num_layers(); ++i)
     if (layer_infos_[static_cast<std::size_t>(i)].name == name) return i;

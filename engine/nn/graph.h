@@ -137,6 +137,15 @@ class Graph {
   const Tensor& layer_output(int i) const;
   const Tensor& layer_output(const std::string& name) const;
 
+  // Checks model input i's values x [n, input_size(i)] with every layer that reads that input
+  // directly (Layer::check_input_values: an embedding's ids). Throws Error.
+  void check_input_values(int i, const float* x, int n) const;
+
+  // The states layer i exposes (Layer::states(); empty for most types) and state k of its first
+  // call from the last forward, [n, shape...] in sample order.
+  std::vector<StateInfo> layer_states(int i) const;
+  void read_layer_state(int i, int k, float* out) const;
+
   // Inference over x [n, input_size] into out [n, output_size] (single input and output), in
   // chunks that keep every node's buffers under kPredictBudgetFloats. Same numbers as one forward.
   void predict(float* out, const float* x, int n);
@@ -181,6 +190,7 @@ class Graph {
   };
 
   void build(const Graph* share_from);
+  const Layer& first_call_layer(int i) const;  // the layer's own node (not its activation node)
   const float* node_data(int node) const;
 
   GraphSpec spec_;

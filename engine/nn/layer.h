@@ -46,6 +46,13 @@ struct Variable {
   float l2 = 0.0f;
 };
 
+// A named internal state a layer keeps from its last forward, readable as a node payload
+// ("lstm_1:c"): its per-sample shape, fixed when the layer is built.
+struct StateInfo {
+  std::string name;  // "h", "c", "gates"; a wrapper prefixes its parts' ("forward_h")
+  Shape shape;       // per sample, e.g. [steps, units]
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -73,6 +80,27 @@ class Layer {
   // Floats per sample this layer holds besides its output during a pass (caches, im2col
   // columns): predict chunking keeps (output + workspace) x chunk under the memory budget.
   virtual std::uint64_t workspace_floats_per_sample() const { return 0; }
+
+  // Checks the values of input `input` ([n, input_size(input)]) where this layer reads them as
+  // something other than numbers (an embedding's ids); throws Error naming the layer, the bad
+  // value, its sample and what is allowed. The session calls it when data for the model is
+  // sealed, for layers fed straight by a model input; such a layer calls it in forward too.
+  virtual void check_input_values(int input, const float* x, int n) const {
+    (void)input;
+    (void)x;
+    (void)n;
+  }
+
+  // The states this layer exposes (recurrent layers: h per step, LSTM c and gates); empty for
+  // most layers. read_state(k, out) writes state k of the last forward as [n, states()[k].shape]
+  // in sample order (n the last forward's), whatever order the layer keeps it in. Reading
+  // happens right after a forward (predict copies it per chunk), never between forward and
+  // backward of a training step.
+  virtual std::vector<StateInfo> states() const { return {}; }
+  virtual void read_state(int k, float* out) const {
+    (void)k;
+    (void)out;
+  }
 
  protected:
   Layer(std::vector<Shape> input_shapes, Shape output_shape)

@@ -1,5 +1,6 @@
 #include "nn/recurrent_layers.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "core/check.h"
@@ -136,6 +137,28 @@ void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const fl
 std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
   return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
                                              cfg_.cell == RecurrentCell::kGru);
+}
+
+std::vector<StateInfo> RecurrentLayer::states() const {
+  std::vector<StateInfo> s = {{"h", {steps(), cfg_.units}}};
+  if (cfg_.cell == RecurrentCell::kLstm) s.push_back({"c", {steps(), cfg_.units}});
+  if (cfg_.cell != RecurrentCell::kSimpleRnn)
+    s.push_back({"gates", {steps(), recurrent_gates(cfg_.cell) * cfg_.units}});
+  return s;
+}
+
+void RecurrentLayer::read_state(int k, float* out) const {
+  const std::vector<StateInfo> all = states();
+  NNPLAY_ASSERT(k >= 0 && static_cast<std::size_t>(k) < all.size() && last_n_ >= 0);
+  const std::string& name = all[static_cast<std::size_t>(k)].name;
+  // h and c hold the zero initial state in slot 0; the gates start at step 0.
+  const std::vector<float>& src = name == "h" ? buffers_.h : name == "c" ? buffers_.c : buffers_.gates;
+  const std::size_t width = static_cast<std::size_t>(all[static_cast<std::size_t>(k)].shape[1]);
+  const std::size_t first = name == "gates" ? 0 : 1, n = static_cast<std::size_t>(last_n_);
+  const std::size_t steps_n = static_cast<std::size_t>(steps());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t s = 0; s < steps_n; ++s)
+      std::copy_n(src.data() + ((s + first) * n + i) * width, width, out + (i * steps_n + s) * width);
 }
 
 RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {

@@ -71,6 +71,13 @@ class RecurrentLayer : public Layer {
   const RecurrentBuffers& state() const { return buffers_; }
   int last_n() const { return last_n_; }
 
+  // The same as payloads, per sample and step in processing order (step s of a goBackwards
+  // layer read input steps−1−s, as its returnSequences output does): "h" [steps, units] (h after
+  // each step, equal to the returnSequences output), LSTM "c" [steps, units] and "gates"
+  // [steps, 4·units] (i f c̃ o), GRU "gates" [steps, 3·units] (z r h̃).
+  std::vector<StateInfo> states() const override;
+  void read_state(int k, float* out) const override;
+
  private:
   RecurrentShape shape_for(int n) const;
   RecurrentWeights weights() const;

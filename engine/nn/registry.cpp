@@ -487,7 +487,8 @@ void fill_variance_scaling(Tensor& t, int fan_in, int fan_out, Rng& rng) {
     fill_uniform(t, -limit, limit, rng);
   }
 }
-// TF.js defaults: randomNormal / truncatedNormal mean 0, stddev 0.05; randomUniform [−0.05, 0.05).
+// TF.js defaults: randomNormal / truncatedNormal mean 0, stddev 0.05; randomUniform [−0.05, 0.05)
+// (also the embeddings' initializer).
 void fill_random_normal(Tensor& t, int, int, Rng& rng) {
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = 0.05f * rng.normal();
 }

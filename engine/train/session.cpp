@@ -167,6 +167,10 @@ void TrainingSession::seal_dataset(int id) {
     for (std::size_t o = 0; o < ys.size(); ++o)
       require_finite(ys[o].data(), ys[o].size(), static_cast<std::size_t>(d.y_sizes[o]), "y", static_cast<int>(o),
                      ys.size());
+    // Ids (embeddings) are checked now, with the data, not at the first step that meets them.
+    for (std::size_t i = 0; i < xs.size() && i < static_cast<std::size_t>(model_->num_inputs()); ++i)
+      if (d.x_sizes[i] == model_->input_size(static_cast<int>(i)))
+        model_->check_input_values(static_cast<int>(i), xs[i].data(), d.size());
   } catch (...) {
     free_dataset(id);
     throw;
@@ -324,7 +328,20 @@ int TrainingSession::output_node(int output) const {
   return model_->find_layer(model_->spec().outputs[static_cast<std::size_t>(output)].layer);
 }
 
+namespace {
+std::vector<PayloadRef> output_refs(const std::vector<int>& nodes) {
+  std::vector<PayloadRef> refs;
+  refs.reserve(nodes.size());
+  for (int node : nodes) refs.push_back(PayloadRef{node, -1});
+  return refs;
+}
+}  // namespace
+
 const std::vector<NodeValues>& TrainingSession::predict(int id, const std::vector<int>& nodes) {
+  return predict_payloads(id, output_refs(nodes));
+}
+
+const std::vector<NodeValues>& TrainingSession::predict_payloads(int id, const std::vector<PayloadRef>& nodes) {
   const StoredDataset& d = find(id, "predict");
   NNPLAY_CHECK(d.sealed, "predict: dataset " << id << " was not sealed (validated) after it was filled");
   std::vector<const float*> xs;
@@ -359,24 +376,36 @@ const std::vector<NodeValues>& TrainingSession::predict_input(int n) {
   require_finite(input_.data(), input_.size(), static_cast<std::size_t>(model_->input_size()), "x", 0, 1);
   // The buffer is kept, whatever its size: wasm memory never shrinks, so freeing it would only
   // let small allocations split its room, and the next big load would grow the heap again.
-  return predict_rows({input_.data()}, n, std::vector<int>{output_node()});
+  return predict_rows({input_.data()}, n, std::vector<PayloadRef>{PayloadRef{output_node(), -1}});
 }
 
 const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<const float*>& xs, int n,
-                                                             const std::vector<int>& nodes) {
+                                                             const std::vector<PayloadRef>& nodes) {
   const int layers = num_nodes();
-  for (int node : nodes)
-    NNPLAY_CHECK(node >= 0 && node < layers,
-                 "predict: no node " << node << " in this model; nodes are 0.." << (layers - 1));
+  for (const PayloadRef& ref : nodes) {
+    NNPLAY_CHECK(ref.node >= 0 && ref.node < layers,
+                 "predict: no node " << ref.node << " in this model; nodes are 0.." << (layers - 1));
+    const int count = static_cast<int>(model_->layer_states(ref.node).size());
+    NNPLAY_CHECK(ref.state >= -1 && ref.state < count, "predict: layer " << model_->layer_info(ref.node).name
+                                                                         << " has no state " << ref.state << "; it has "
+                                                                         << count << " states");
+  }
   predictions_.resize(nodes.size());
   for (std::size_t j = 0; j < nodes.size(); ++j) {
-    const LayerInfo& layer = model_->layer_info(nodes[j]);
+    const LayerInfo& layer = model_->layer_info(nodes[j].node);
     NodeValues& p = predictions_[j];
-    p.node = nodes[j];
+    p.node = nodes[j].node;
+    p.state = nodes[j].state;
     p.name = layer.name;
     p.type = layer.type;
     p.shape = Shape{n};
-    for (int dim : layer.output_shape) p.shape.push_back(dim);
+    Shape per_sample = layer.output_shape;
+    if (p.state >= 0) {
+      const StateInfo info = model_->layer_states(p.node)[static_cast<std::size_t>(p.state)];
+      p.name += ":" + info.name;
+      per_sample = info.shape;
+    }
+    for (int dim : per_sample) p.shape.push_back(dim);
     p.values.resize_for_overwrite(p.shape);  // every row is copied in below
   }
   if (n == 0 || nodes.empty()) return predictions_;
@@ -392,6 +421,11 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
           xs[i] + static_cast<std::size_t>(start) * static_cast<std::size_t>(model_->input_size(static_cast<int>(i)));
     model_->forward(PassContext{false, nullptr, b}, chunk_xs);
     for (NodeValues& p : predictions_) {
+      if (p.state >= 0) {  // the layer keeps it in its own order; it writes b samples in sample order
+        const std::size_t row = p.values.size() / static_cast<std::size_t>(n);
+        model_->read_layer_state(p.node, p.state, p.values.data() + static_cast<std::size_t>(start) * row);
+        continue;
+      }
       const Tensor& out = model_->layer_output(p.node);
       const std::size_t row = out.size() / static_cast<std::size_t>(b);
       std::memcpy(p.values.data() + static_cast<std::size_t>(start) * row, out.data(), sizeof(float) * out.size());

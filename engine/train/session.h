@@ -52,10 +52,18 @@ class NonFiniteData : public Error {
   int tensor_;
 };
 
-// One output of predict(): a node's values over the dataset's samples.
+// What predict() reads: a node's output (state -1) or state k of the node's layer
+// (Layer::states(), e.g. an LSTM's c per step).
+struct PayloadRef {
+  int node = 0;
+  int state = -1;
+};
+
+// One output of predict(): a node's values (or one of its layer's states) over the dataset's samples.
 struct NodeValues {
   int node = 0;      // layer index in the model
-  std::string name;  // e.g. "dense_2"
+  int state = -1;    // -1: the node's output; k: its layer's state k
+  std::string name;  // e.g. "dense_2", "lstm_1:c"
   std::string type;  // e.g. "dense", "conv2d"
   Shape shape;       // [n, ...per-sample shape]
   Tensor values;     // owned by the session until the next predict()
@@ -130,6 +138,8 @@ class TrainingSession {
   // computed in chunks so no layer's buffers exceed the model's predict budget. Results stay
   // valid until the next predict(). Compile is not needed.
   const std::vector<NodeValues>& predict(int id, const std::vector<int>& nodes);
+  // The same for outputs and layer states (a recurrent layer's h, c and gates per step).
+  const std::vector<NodeValues>& predict_payloads(int id, const std::vector<PayloadRef>& refs);
   const std::vector<NodeValues>& predictions() const { return predictions_; }
   // The small-batch path (a library predict() call): rows are written into one reused input
   // buffer instead of a dataset, then predict_input(n) checks them (finite, NonFiniteData with
@@ -190,7 +200,7 @@ class TrainingSession {
   std::unique_ptr<StoredDataset> reuse_storage(const std::vector<std::uint64_t>& x_floats,
                                                const std::vector<std::uint64_t>& y_floats);
   const std::vector<NodeValues>& predict_rows(const std::vector<const float*>& xs, int n,
-                                              const std::vector<int>& nodes);
+                                              const std::vector<PayloadRef>& refs);
   // Every variable, in weights_table_ order, to / from a flat buffer of weights_count() floats.
   void pack_weights(float* flat) const;
   void unpack_weights(const float* flat);

@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "chain.h"
@@ -491,6 +493,43 @@ TEST(ConvModel, ChunkedLayerMatchesOneCall) {
   // The kernel gradient sums over chunks in a different order than one product does.
   EXPECT_TRUE(test::expect_near_all(layer.kernel_grad().data(), ref_d_w.data(), ref_d_w.size(), 1e-4, 1e-3));
   EXPECT_TRUE(test::expect_near_all(layer.bias_grad().data(), ref_d_b.data(), 2, 1e-4, 1e-3));
+}
+
+// The layer reuses its col / d_col buffers across steps without zeroing them (im2col writes
+// every element, padding included, and the d_col product overwrites): after a batch of NaNs and
+// a larger batch size, a smaller batch must give exactly what a fresh layer gives.
+TEST(ConvModel, ReusedBuffersHoldNothingFromTheLastBatch) {
+  const Shape in_shape = {7, 6, 3};
+  const char* config = R"({"filters":4,"kernelSize":[3,4],"strides":[2,1],"padding":"same"})";
+  BuiltLayer used = build_layer("conv2d", config, {in_shape}, 5);
+  BuiltLayer fresh = build_layer("conv2d", config, {in_shape}, 5);
+  Conv2dLayer& a = dynamic_cast<Conv2dLayer&>(*used.layer);
+  Conv2dLayer& b = dynamic_cast<Conv2dLayer&>(*fresh.layer);
+  const std::size_t in_size = a.input_size(0), out_size = a.output_size();
+
+  const int big = 5;
+  const std::vector<float> nan_x(big * in_size, std::numeric_limits<float>::quiet_NaN());
+  const std::vector<float> nan_d(big * out_size, std::numeric_limits<float>::quiet_NaN());
+  std::vector<float> junk_out(big * out_size), junk_d_in(nan_x.size());
+  const PassContext ctx_big{false, nullptr, big};
+  a.forward(ctx_big, {nan_x.data()}, junk_out.data());
+  a.backward(ctx_big, {nan_x.data()}, junk_out.data(), nan_d.data(), {junk_d_in.data()});
+  a.kernel_grad().zero();
+  a.bias_grad().zero();
+
+  const int n = 2;
+  const auto x = random_vector(n * in_size, 41);
+  const auto d_out = random_vector(n * out_size, 42);
+  const PassContext ctx{false, nullptr, n};
+  std::vector<float> out_a(n * out_size), out_b(n * out_size), d_in_a(x.size(), 0.0f), d_in_b(x.size(), 0.0f);
+  for (auto [layer, out, d_in] : {std::tuple{&a, &out_a, &d_in_a}, std::tuple{&b, &out_b, &d_in_b}}) {
+    layer->forward(ctx, {x.data()}, out->data());
+    layer->backward(ctx, {x.data()}, out->data(), d_out.data(), {d_in->data()});
+  }
+  EXPECT_TRUE(test::expect_near_all(out_a, out_b, 0, 0));
+  EXPECT_TRUE(test::expect_near_all(d_in_a, d_in_b, 0, 0));
+  EXPECT_TRUE(test::expect_near_all(a.kernel_grad().data(), b.kernel_grad().data(), b.kernel_grad().size(), 0, 0));
+  EXPECT_TRUE(test::expect_near_all(a.bias_grad().data(), b.bias_grad().data(), b.bias_grad().size(), 0, 0));
 }
 
 // Horizontal vs vertical bars on 8x8 images with noise: one bar of random position and length.

@@ -8,6 +8,17 @@ import 'uplot/dist/uPlot.min.css';
 const MAX_POINTS = 2000;
 const MIN_INTERVAL_MS = 100;
 
+export interface ChartOptions {
+  /** The y axis label (default 'loss'). */
+  yLabel?: string;
+  /** A fixed y range (default: 0 to the largest value). */
+  yRange?: [number, number];
+  /** How the legend writes a value (default formatLossValue). */
+  format?: (v: number) => string;
+  /** Draw lines across missing points (series sampled at different epochs). */
+  spanGaps?: boolean;
+}
+
 export class LossChart {
   private readonly chart: uPlot;
   private xs: number[] = [];
@@ -17,8 +28,11 @@ export class LossChart {
   private lastDraw = -Infinity;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(container: HTMLElement, width: number, height: number) {
-    const fmt = (_u: uPlot, v: number | null) => (v == null ? '–' : formatLossValue(v));
+  constructor(container: HTMLElement, width: number, height: number, options: ChartOptions = {}) {
+    const format = options.format ?? formatLossValue;
+    const fmt = (_u: uPlot, v: number | null) => (v == null ? '–' : format(v));
+    const fixed = options.yRange;
+    const spanGaps = options.spanGaps ?? false;
     this.chart = new uPlot(
       {
         width,
@@ -28,15 +42,15 @@ export class LossChart {
         // while paused, when no new point would redraw it).
         hooks: { setCursor: [(u) => this.showLatest(u)] },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: false }, y: { range: (_u, min, max) => [0, Math.max(max, min + 1e-3) * 1.05] } },
+        scales: { x: { time: false }, y: { range: (_u, min, max) => fixed ?? [0, Math.max(max, min + 1e-3) * 1.05] } },
         axes: [
           { label: 'epoch', size: 36, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif' },
-          { label: 'loss', size: 44, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif' },
+          { label: options.yLabel ?? 'loss', size: 44, labelSize: 14, font: '11px sans-serif', labelFont: '11px sans-serif' },
         ],
         series: [
           { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(1)) },
-          { label: 'train', stroke: '#0877bd', width: 1.5, value: fmt },
-          { label: 'test', stroke: '#333', width: 1.5, value: fmt },
+          { label: 'train', stroke: '#0877bd', width: 1.5, value: fmt, spanGaps },
+          { label: 'test', stroke: '#333', width: 1.5, value: fmt, spanGaps, points: { show: spanGaps } },
         ],
       },
       [[], [], []],

@@ -164,6 +164,21 @@ export interface WasmSession extends EmbindObject {
   writeWeights(): string;
 }
 
+/**
+ * Matrix products for the tensor ops (web/lib/ops/matmul.ts): reserve(a, b, c) buffers (sizes
+ * in floats, grown as needed), write op(A) / op(B) at aPtr() / bPtr(), then multiply() one
+ * batch at a time: c[cOffset, +m·n) = op(a at aOffset) · op(b at bOffset), offsets in floats,
+ * layouts as engine/kernels/gemm.h (lda = transA ? m : k, ldb = transB ? k : n, ldc = n).
+ * Pointers are valid until the next reserve(). Both return '' or the failure.
+ */
+export interface WasmMatMul extends EmbindObject {
+  reserve(aSize: number, bSize: number, cSize: number): string;
+  aPtr(): number;
+  bPtr(): number;
+  cPtr(): number;
+  multiply(transA: boolean, transB: boolean, m: number, n: number, k: number, aOffset: number, bOffset: number, cOffset: number): string;
+}
+
 export interface NnplayModule {
   HEAPF32: Float32Array;
   HEAPU8: Uint8Array;
@@ -171,6 +186,7 @@ export interface NnplayModule {
   Session: new () => WasmSession;
   ImageSet: new () => WasmImageSet;
   SequenceSet: new () => WasmSequenceSet;
+  MatMul: new () => WasmMatMul;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;
   /** Pure: a spec's (v1 or v2) layers, shapes and variables as JSON, or {"error": message}. */

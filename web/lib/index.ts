@@ -13,11 +13,15 @@ import {
   add,
   averagePooling2d,
   batchNormalization,
+  bidirectional,
   concatenate,
+  conv1d,
   conv2d,
   dense,
   dropout,
+  embedding,
   flatten,
+  globalAveragePooling1d,
   globalAveragePooling2d,
   gru,
   inputLayer,
@@ -36,7 +40,21 @@ export { ready } from './engine-url';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
-export type { Shape, NestedArray, TensorLike } from './tensor';
+export type { Shape, NestedArray, TensorLike, TensorInput, DataType, DataTypeMap, DataArray } from './tensor';
+// Tensor ops (TF.js's core ops), as plain functions; each is also a chained Tensor method.
+export { tidy, dispose, keep } from './ops/lifetime';
+export { cast, neg, abs, sqrt, square, exp, log, sigmoid, tanh, relu, add, sub, mul, div, floorDiv, pow, minimum, maximum, squaredDifference } from './ops/elementwise';
+export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalNot, where, clipByValue } from './ops/elementwise';
+export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, softmax, topk } from './ops/reduce';
+export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
+export { matMul, dot } from './ops/matmul';
+export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';
+export { randomUniform, randomNormal, truncatedNormal } from './ops/random';
+export { Variable, variable } from './ops/variable';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';
+import { shuffle, shuffleCombo } from './ops/random';
+/** TF.js's tf.util helpers that tutorials use. */
+export const util = { shuffle, shuffleCombo };
 export { LayersModel, Sequential, sequential, model, losses, metricNames } from './model';
 export type { ModelArgs, LossArg } from './model';
 export { input } from './layers';
@@ -47,7 +65,7 @@ export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName
 export type { Logs } from './training-session';
 /** The one training session under every path (fit(), the fit worker, the playground worker). */
 export { TrainingSession, SessionError, trainingSession } from './training-session';
-export type { SessionErrorKind, NodeInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
+export type { SessionErrorKind, NodeInfo, StateInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
 export {
   Layer,
   Dense,
@@ -65,11 +83,16 @@ export {
   SimpleRNN,
   LSTM,
   GRU,
+  Bidirectional,
+  Embedding,
+  Conv1D,
+  GlobalAveragePooling1D,
   InputLayer,
   activations,
   kernelInitializers,
   biasInitializers,
   paddings,
+  mergeModes,
   layerTypes,
 } from './layers';
 export type {
@@ -86,6 +109,10 @@ export type {
   SimpleRNNLayerArgs,
   LSTMLayerArgs,
   GRULayerArgs,
+  BidirectionalLayerArgs,
+  MergeMode,
+  EmbeddingLayerArgs,
+  Conv1DLayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -122,6 +149,10 @@ export const layers = {
   simpleRNN,
   lstm,
   gru,
+  bidirectional,
+  embedding,
+  conv1d,
+  globalAveragePooling1d,
   inputLayer,
 };
 
@@ -145,6 +176,9 @@ export const models = { fromJSON: (json: unknown) => modelFromJSON(json) };
 export const io = { listModels, removeModel };
 export { loadLayersModel } from './io';
 export type { SaveResult } from './io';
+/** A drawing made to look like an MNIST sample (bounding box, 20 px, centre of mass); no engine needed. */
+export { preprocessDigit, DIGIT_SIZE, DIGIT_BOX } from './image-preprocess';
+export type { DigitOptions } from './image-preprocess';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-json';
 /** Checks a model file completely without building it (needs no engine): see docs/API.md. */
 export { parseModelJSON } from './model-json';

@@ -34,7 +34,8 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'input',
+  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'embedding', 'conv1d', 'globalAveragePooling1d', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
 
@@ -147,7 +148,9 @@ export interface FlattenSpec {
 export type LayerSpec = DenseSpec | Conv2DSpec | MaxPooling2DSpec | FlattenSpec;
 
 // TF.js also accepts snake_case initializer names; accept them the same way.
-const initializerAliases: Record<string, string> = { glorot_uniform: 'glorotUniform', he_normal: 'heNormal', Orthogonal: 'orthogonal' };
+const initializerAliases: Record<string, string> = {
+  glorot_uniform: 'glorotUniform', he_normal: 'heNormal', Orthogonal: 'orthogonal', random_uniform: 'randomUniform', RandomUniform: 'randomUniform',
+};
 
 function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
@@ -800,7 +803,7 @@ function recurrentPrecheck(where: string, c: Record<string, unknown>, gated: boo
   for (const k of ['useBias', 'returnSequences', 'goBackwards', 'unitForgetBias', 'resetAfter']) boolOf(where, k, c[k]);
   boolOf(where, 'returnState', c.returnState);
   if (c.returnState === true) {
-    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read the state per step with TrainingSession.predict(id, nodes)');
+    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read h and c per step as node payloads, TrainingSession.predict(id, ["lstm_1:h", "lstm_1:c"])');
   }
   delete c.returnState;
   for (const k of ['dropout', 'recurrentDropout']) {
@@ -848,6 +851,166 @@ export class GRU extends TableLayer {
   }
   getClassName(): string {
     return 'GRU';
+  }
+}
+
+export const mergeModes = ['concat', 'sum', 'mul', 'ave'] as const;
+export type MergeMode = (typeof mergeModes)[number];
+
+export interface BidirectionalLayerArgs {
+  /** The recurrent layer to run both ways: nn.layers.simpleRNN / lstm / gru (not yet applied anywhere). */
+  layer: SimpleRNN | LSTM | GRU;
+  /** Default 'concat' ([..., 2·units]); 'sum', 'mul', 'ave' keep [..., units]. */
+  mergeMode?: MergeMode;
+  /** Only for the first layer: [steps, features] of one sample (or the wrapped layer's inputShape). */
+  inputShape?: number[];
+  name?: string;
+}
+
+// Keys of the wrapped layer that its own class does not take (the bidirectional row has them all).
+const notTakenBy: Record<string, readonly string[]> = {
+  simpleRNN: ['recurrentActivation', 'unitForgetBias', 'resetAfter'],
+  lstm: ['resetAfter'],
+  gru: ['unitForgetBias'],
+};
+
+/** A recurrent layer read forwards and backwards (its own weights each), outputs merged (Keras Bidirectional). */
+export class Bidirectional extends TableLayer {
+  /** The wrapped layer as given (its config; its weights are this layer's forward_* / backward_* ones). */
+  readonly layer: SimpleRNN | LSTM | GRU;
+  constructor(args: BidirectionalLayerArgs) {
+    const where = 'layers.bidirectional()';
+    const a = checkArgs(where, args, ['layer', 'mergeMode', 'inputShape', 'name'], '{layer: nn.layers.lstm({units: 32})}');
+    const inner = a.layer;
+    if (!(inner instanceof SimpleRNN || inner instanceof LSTM || inner instanceof GRU)) {
+      fail(where, `layer must be a recurrent layer (nn.layers.simpleRNN, lstm or gru), got ${inner instanceof Layer ? inner.getClassName() : describe(inner)}`);
+    }
+    const flat: Record<string, unknown> = { ...inner.config, layer: inner.type, inputShape: a.inputShape ?? inner.inputShape, name: a.name };
+    if (a.mergeMode !== undefined) flat.mergeMode = a.mergeMode;
+    super('bidirectional', where, flat, ['layer', 'mergeMode', ...Object.keys(inner.config)], '{layer: nn.layers.lstm({units: 32})}', (c) => {
+      if (c.mergeMode !== undefined) c.mergeMode = oneOf(where, 'mergeMode', c.mergeMode, mergeModes);
+    });
+    this.layer = inner;
+  }
+  getClassName(): string {
+    return 'Bidirectional';
+  }
+}
+
+// ---------------------------------------------------------------- embedding, conv1d, globalAveragePooling1d
+
+export interface EmbeddingLayerArgs {
+  /** The number of distinct ids: ids are integers 0..inputDim−1. */
+  inputDim: number;
+  /** The size of one embedding vector. */
+  outputDim: number;
+  /** Default 'randomUniform' (U(−0.05, 0.05), TF.js's default). */
+  embeddingsInitializer?: KernelInitializer;
+  embeddingsRegularizer?: RegularizerArg;
+  /** The length of the id sequences; as the first layer it stands for inputShape [inputLength]. */
+  inputLength?: number;
+  /** Only false: masking is not implemented (pad with an id the model learns to ignore). */
+  maskZero?: boolean;
+  /** Only for the first layer: the shape of one sample's ids, e.g. [steps]. */
+  inputShape?: number[];
+  name?: string;
+}
+
+/** Ids [steps] → vectors [steps, outputDim]: row id of the table embeddings [inputDim, outputDim]. */
+export class Embedding extends TableLayer {
+  constructor(args: EmbeddingLayerArgs) {
+    const where = 'layers.embedding()';
+    const a = checkArgs(where, args, ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero', 'inputShape', 'name'], '{inputDim: 1000, outputDim: 16}');
+    // TF.js: inputLength on a first layer gives its input shape.
+    const withShape = a.inputShape === undefined && typeof a.inputLength === 'number' ? { ...a, inputShape: [a.inputLength] } : a;
+    super('embedding', where, withShape, ['inputDim', 'outputDim', 'embeddingsInitializer', 'embeddingsRegularizer', 'inputLength', 'maskZero'], '{inputDim: 1000, outputDim: 16}', (c) => {
+      if (c.inputDim === undefined) fail(where, 'inputDim is required: the number of distinct ids, e.g. {inputDim: 1000, outputDim: 16}');
+      if (c.outputDim === undefined) fail(where, 'outputDim is required: the size of one embedding vector, e.g. {inputDim: 1000, outputDim: 16}');
+      positiveInt(where, 'inputDim', c.inputDim);
+      positiveInt(where, 'outputDim', c.outputDim);
+      if (c.inputLength !== undefined) positiveInt(where, 'inputLength', c.inputLength);
+      boolOf(where, 'maskZero', c.maskZero);
+      if (c.maskZero === true) fail(where, 'maskZero is not supported yet (no masks flow between layers); leave it out or false');
+      delete c.maskZero;
+      if (c.embeddingsInitializer !== undefined) c.embeddingsInitializer = oneOf(where, 'embeddingsInitializer', c.embeddingsInitializer, kernelInitializers);
+      const r = regularizerConfig(where, 'embeddingsRegularizer', c.embeddingsRegularizer);
+      if (r === undefined) delete c.embeddingsRegularizer;
+      else c.embeddingsRegularizer = r;
+    });
+  }
+  getClassName(): string {
+    return 'Embedding';
+  }
+}
+
+export interface Conv1DLayerArgs {
+  /** Number of output channels, an integer >= 1. */
+  filters: number;
+  /** The window length in steps: a number or [number]. */
+  kernelSize: number | [number];
+  /** Default 1: the step between windows (a number or [number]). */
+  strides?: number | [number];
+  /** 'valid' (default) or 'same' (zero-pads so the output has ceil(steps / strides) steps, TF's split). */
+  padding?: Padding;
+  /** Only 1 (or [1]). */
+  dilationRate?: number | [number];
+  /** Default 'linear'. */
+  activation?: Activation;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform' (fan in kernelSize·inChannels, fan out kernelSize·filters). */
+  kernelInitializer?: KernelInitializer;
+  /** Default 'zeros'. */
+  biasInitializer?: BiasInitializer;
+  kernelRegularizer?: RegularizerArg;
+  /** Only for the first layer: [steps, channels] of one sample. */
+  inputShape?: number[];
+  name?: string;
+}
+
+function singleOf(where: string, what: string, v: unknown): unknown {
+  if (Array.isArray(v)) {
+    if (v.length !== 1) fail(where, `${what} must be a number or [number] (one spatial axis), got ${describe(v)}`);
+    return v[0];
+  }
+  return v;
+}
+
+/** A 1-D convolution over [steps, channels]: out[t, f] = activation(bias[f] + Σ kernel[j, c, f] · in[t·stride + j − pad, c]), kernel [kernelSize, channels, filters] (Keras layout). */
+export class Conv1D extends TableLayer {
+  constructor(args: Conv1DLayerArgs) {
+    const where = 'layers.conv1d()';
+    super('conv1d', where, args, ['filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer'], "{filters: 16, kernelSize: 3, activation: 'relu'}", (c) => {
+      if (c.filters === undefined) fail(where, 'filters is required: the number of output channels, e.g. {filters: 16, kernelSize: 3}');
+      if (c.kernelSize === undefined) fail(where, 'kernelSize is required: the window length in steps, e.g. {filters: 16, kernelSize: 3}');
+      positiveInt(where, 'filters', c.filters);
+      for (const k of ['kernelSize', 'strides', 'dilationRate']) {
+        if (c[k] === undefined) continue;
+        c[k] = singleOf(where, k, c[k]);
+        positiveInt(where, k, c[k]);
+      }
+      if (c.dilationRate !== undefined && c.dilationRate !== 1) fail(where, `dilationRate must be 1 (dilated convolutions are not implemented), got ${describe(c.dilationRate)}`);
+      if (c.padding !== undefined) c.padding = oneOf(where, 'padding', c.padding, paddings);
+      if (c.activation !== undefined) c.activation = oneOf(where, 'activation', c.activation, activations);
+      boolOf(where, 'useBias', c.useBias);
+      for (const k of ['kernelInitializer', 'biasInitializer']) if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);
+      const r = regularizerConfig(where, 'kernelRegularizer', c.kernelRegularizer);
+      if (r === undefined) delete c.kernelRegularizer;
+      else c.kernelRegularizer = r;
+    });
+  }
+  getClassName(): string {
+    return 'Conv1D';
+  }
+}
+
+/** [steps, features] → [features]: the mean over the steps. */
+export class GlobalAveragePooling1D extends TableLayer {
+  constructor(args: { inputShape?: number[]; name?: string } = {}) {
+    super('globalAveragePooling1d', 'layers.globalAveragePooling1d()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'GlobalAveragePooling1D';
   }
 }
 
@@ -939,6 +1102,22 @@ export function lstm(args: LSTMLayerArgs): LSTM {
 export function gru(args: GRULayerArgs): GRU {
   return new GRU(args);
 }
+/** A recurrent layer read both ways, outputs merged ('concat' by default). */
+export function bidirectional(args: BidirectionalLayerArgs): Bidirectional {
+  return new Bidirectional(args);
+}
+/** Ids [steps] → vectors [steps, outputDim] (Keras Embedding). */
+export function embedding(args: EmbeddingLayerArgs): Embedding {
+  return new Embedding(args);
+}
+/** A 1-D convolution over [steps, channels], kernel [kernelSize, channels, filters]. */
+export function conv1d(args: Conv1DLayerArgs): Conv1D {
+  return new Conv1D(args);
+}
+/** [steps, features] → [features]: the mean over the steps. */
+export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling1D {
+  return new GlobalAveragePooling1D(args);
+}
 /** A graph input layer (TF.js tf.layers.inputLayer). */
 export function inputLayer(args: InputLayerArgs): InputLayer {
   return new InputLayer(args);
@@ -997,6 +1176,20 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new LSTM(args);
     case 'gru':
       return new GRU(args);
+    case 'bidirectional': {
+      const { layer: cell, mergeMode, ...rest } = c;
+      const cellType = String(cell);
+      if (!(cellType in notTakenBy)) fail('layers', `bidirectional: unknown wrapped layer ${quote(cell)}; allowed: simpleRNN, lstm, gru`);
+      for (const k of notTakenBy[cellType]) delete rest[k];
+      const inner = layerFromFactoryConfig(cellType, rest, `${name}_inner`) as SimpleRNN | LSTM | GRU;
+      return new Bidirectional({ layer: inner, name, ...(mergeMode !== undefined ? { mergeMode: mergeMode as MergeMode } : {}) });
+    }
+    case 'embedding':
+      return new Embedding(args);
+    case 'conv1d':
+      return new Conv1D(args);
+    case 'globalAveragePooling1d':
+      return new GlobalAveragePooling1D(args);
     default:
       fail('layers', `unknown layer type ${quote(type)}; allowed: ${layerTypes.join(', ')}`);
   }

@@ -8,6 +8,9 @@ import { engineWasmUrl, isNode, loadEngine, loadEngineSync } from './wasm-loader
 
 export const counters = {
   tensors: 0,
+  /** Distinct values arrays of live tensors (reshape and clone share one), and the tensors' bytes. */
+  dataBuffers: 0,
+  bytes: 0,
   models: 0,
   wasmObjects: 0,
 };
@@ -138,8 +141,12 @@ export function release(obj: EmbindObject | null | undefined): void {
 }
 
 export interface MemoryInfo {
-  /** Tensors created and not yet disposed. */
+  /** Tensors (variables included) created and not yet disposed, counted as TF.js counts them. */
   numTensors: number;
+  /** Distinct value buffers of those tensors (reshape and clone share their input's), as TF.js. */
+  numDataBuffers: number;
+  /** Bytes of those tensors (4 per float32 / int32 value, 1 per bool; a shared buffer counts per tensor, as TF.js). */
+  numBytes: number;
   /** Models created by nn.sequential() and not yet disposed. */
   numModels: number;
   /** Size of the wasm linear memory in bytes (0 before nn.ready()). It grows, never shrinks. */
@@ -151,6 +158,8 @@ export interface MemoryInfo {
 export function memory(): MemoryInfo {
   return {
     numTensors: counters.tensors,
+    numDataBuffers: counters.dataBuffers,
+    numBytes: counters.bytes,
     numModels: counters.models,
     wasmHeapBytes: engineModule ? engineModule.HEAPU8.byteLength : 0,
     liveWasmObjects: counters.wasmObjects,

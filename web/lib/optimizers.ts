@@ -2,6 +2,9 @@
 // (engine/optim/); these objects only carry validated hyperparameters to it.
 
 import { describe, quote } from './describe';
+import type { Tensor } from './tensor';
+import type { Variable } from './ops/variable';
+import { applyGradients as applyVariableGradients, minimize as minimizeVariables } from './ops/minimize';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
 
@@ -75,6 +78,14 @@ export class Optimizer {
   get learningRate(): number {
     const lr = this.config.learningRate;
     return typeof lr === 'number' ? lr : lr.initialLearningRate;
+  }
+  /** One step on the gradient of f() over varList (default: all trainable variables), as TF.js. */
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    return minimizeVariables(this, f, returnCost, varList);
+  }
+  /** Applies {variableName: gradient} to those variables, as TF.js's applyGradients. */
+  applyGradients(grads: Record<string, Tensor> | { name: string; tensor: Tensor }[]): void {
+    applyVariableGradients(this, grads);
   }
 }
 

@@ -67,6 +67,15 @@ export interface NodeInfo {
   type: string;
   /** Per-sample output shape, e.g. [8] or [26, 26, 8]. */
   shape: number[];
+  /** States the layer exposes as payloads ("<name>:<state>"), e.g. an LSTM's h, c and gates
+   *  per step [steps, units]; empty for most layers. */
+  states: StateInfo[];
+}
+
+/** A layer's internal state per sample, readable with predict(id, ["lstm_1:c"]). */
+export interface StateInfo {
+  name: string;
+  shape: number[];
 }
 
 /** One node's values over a dataset: what views (neurons, heatmaps, feature maps) draw. */
@@ -311,26 +320,46 @@ export class TrainingSession {
 
   // ---------------------------------------------------------------- inference
 
-  /** Values of any nodes (indices or names) over a dataset's inputs, as copies. */
+  /** Values of any nodes over a dataset's inputs, as copies. A node is an index into nodes, a
+   *  layer name ("dense_1"), or "<layer>:<state>" for a state the layer exposes (NodeInfo.states):
+   *  "lstm_1:h", "lstm_1:c", "lstm_1:gates" [samples, steps, ·] in the layer's processing order. */
   predict(id: number, nodes: readonly (number | string)[], context = 'predict()'): NodePayload[] {
     const wasm = this.#live();
-    const indices = nodes.map((node) => {
-      const i = typeof node === 'number' ? node : this.nodes.findIndex((n) => n.name === node);
-      if (!Number.isInteger(i) || i < 0 || i >= this.nodes.length) {
-        throw new SessionError('invalid', `nnplay: ${context}: no node ${JSON.stringify(node)}; nodes: ${this.nodes.map((n) => n.name).join(', ')}`);
-      }
-      return i;
-    });
-    check(wasm.predict(id, indices.join(',')), context);
+    const refs = nodes.map((node) => this.#resolve(node, context));
+    check(wasm.predict(id, refs.map((r) => (r.state < 0 ? `${r.node}` : `${r.node}:${r.state}`)).join(',')), context);
     const heap = this.#mod.HEAPF32;
-    return indices.map((i, j) => {
-      const info = this.nodes[i];
-      const rows = this.#rows(id);
-      const size = info.shape.reduce((a, b) => a * b, 1);
+    const rows = this.#rows(id);
+    return refs.map((r, j) => {
+      const info = this.nodes[r.node];
+      const shape = r.state < 0 ? info.shape : info.states[r.state].shape;
+      const size = shape.reduce((a, b) => a * b, 1);
       const start = wasm.predictionPtr(j) >>> 2;
       const values = heap.slice(start, start + rows * size);
-      return { name: info.name, type: info.type, shape: [rows, ...info.shape], values };
+      const name = r.state < 0 ? info.name : `${info.name}:${info.states[r.state].name}`;
+      return { name, type: info.type, shape: [rows, ...shape], values };
     });
+  }
+
+  #resolve(node: number | string, context: string): { node: number; state: number } {
+    const names = () => this.nodes.map((n) => n.name).join(', ');
+    if (typeof node === 'number') {
+      if (!Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
+        throw new SessionError('invalid', `nnplay: ${context}: no node ${node}; nodes: ${names()}`);
+      }
+      return { node, state: -1 };
+    }
+    const exact = this.nodes.findIndex((n) => n.name === node);
+    if (exact >= 0) return { node: exact, state: -1 };
+    const colon = node.lastIndexOf(':');
+    const layer = colon < 0 ? -1 : this.nodes.findIndex((n) => n.name === node.slice(0, colon));
+    if (layer < 0) throw new SessionError('invalid', `nnplay: ${context}: no node ${JSON.stringify(node)}; nodes: ${names()}`);
+    const states = this.nodes[layer].states;
+    const state = states.findIndex((st) => st.name === node.slice(colon + 1));
+    if (state < 0) {
+      const has = states.length ? `its states are ${states.map((st) => `${this.nodes[layer].name}:${st.name}`).join(', ')}` : 'it exposes no states';
+      throw new SessionError('invalid', `nnplay: ${context}: layer ${this.nodes[layer].name} has no state ${JSON.stringify(node.slice(colon + 1))}; ${has}`);
+    }
+    return { node: layer, state };
   }
 
   /** How many datasets are loaded (fit() keeps the ones it loaded from tensors, see fit-data-cache.ts). */

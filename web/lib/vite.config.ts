@@ -43,6 +43,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 // relative specifier gets the .js of the file it names (./layers -> ./layers.js, whose types
 // are ./layers.d.ts); a specifier naming no emitted .d.ts fails the build.
 function addJsExtensions(dir: string): void {
+  // Subfolders too (web/lib/ops/*.ts import '../tensor').
+  for (const sub of readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory() && sub.name !== 'assets') addJsExtensions(`${dir}/${sub.name}`);
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.d.ts'))) {
     const path = `${dir}/${file}`;
     const text = readFileSync(path, 'utf8').replace(

@@ -1,0 +1,294 @@
+// The tensor ops against TensorFlow.js 4.22 (cpu backend): each case is one program written
+// once against a library `L` and run on both nnplay and TF.js; results must have the same
+// shape, dtype and values (float32 to 1e-6 relative / 1e-6 absolute: both round each result to
+// float32, but softmax, norm and reductions may sum in a different order). Then: tidy / keep /
+// dispose counting against TF.js for the same programs, and bad input.
+import * as tf from '@tensorflow/tfjs';
+import * as nn from 'nnplay';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// Both libraries through one door: the cases below use only names both export.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Lib = any;
+const leftovers: { dispose(): void }[] = [];
+type Result = { shape: number[]; dtype: string; values: number[] };
+
+beforeAll(async () => {
+  await nn.ready();
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+afterAll(() => {
+  expect(nn.memory().numTensors).toBe(0);
+});
+
+function collect(L: Lib, out: unknown): Result[] {
+  if (out instanceof L.Tensor) {
+    const t = out as { shape: number[]; dtype: string; dataSync(): ArrayLike<number> };
+    return [{ shape: [...t.shape], dtype: t.dtype, values: Array.from(t.dataSync()) }];
+  }
+  if (Array.isArray(out)) return out.flatMap((o) => collect(L, o));
+  return Object.keys(out as object)
+    .sort()
+    .flatMap((k) => collect(L, (out as Record<string, unknown>)[k]));
+}
+
+function run(L: Lib, program: (L: Lib) => unknown): Result[] {
+  return L.tidy(() => {
+    const out = program(L);
+    return collect(L, out);
+  });
+}
+
+function close(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+  return Math.abs(a - b) <= 1e-6 + 1e-6 * Math.abs(b);
+}
+
+function same(program: (L: Lib) => unknown): void {
+  const ours = run(nn, program);
+  const theirs = run(tf, program);
+  expect(ours.map((r) => [r.shape, r.dtype])).toEqual(theirs.map((r) => [r.shape, r.dtype]));
+  ours.forEach((r, i) => {
+    const bad = r.values.findIndex((v, j) => !close(v, theirs[i].values[j]));
+    if (bad >= 0) expect(`${i}[${bad}]: ${r.values[bad]}`).toBe(`${i}[${bad}]: ${theirs[i].values[bad]}`);
+    expect(r.values.length).toBe(theirs[i].values.length);
+  });
+}
+
+const m23 = (L: Lib) => L.tensor2d([[1, -2, 3], [-4, 5, -6.5]]);
+const v3 = (L: Lib) => L.tensor1d([0.5, -1.25, 2]);
+const i23 = (L: Lib) => L.tensor2d([[1, -2, 3], [4, 0, -6]], undefined, 'int32');
+const b23 = (L: Lib) => L.tensor2d([[true, false, true], [false, false, true]]);
+const pos = (L: Lib) => L.tensor2d([[0.5, 1, 2], [3, 4.5, 9]]);
+
+const cases: Record<string, (L: Lib) => unknown> = {
+  // creation and dtypes
+  'tensor dtypes': (L) => [L.tensor([1.5, 2.7]), L.tensor([1.7, -2.7], [2], 'int32'), L.tensor([0, 0.4, 0.6, -2], undefined, 'bool'), L.tensor([true, false]), L.tensor(new Int32Array([1, 2]))],
+  'scalar..tensor4d': (L) => [L.scalar(3), L.scalar(2, 'int32'), L.scalar(true), L.tensor3d([[[1], [2]]]), L.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]), L.tensor2d([1, 2, 3, 4], [2, 2], 'int32')],
+  'zeros ones fill like': (L) => [L.zeros([2, 3]), L.ones([2], 'int32'), L.fill([2, 2], 7), L.fill([1], 3, 'int32'), L.zerosLike(i23(L)), L.onesLike(b23(L)), L.zeros([0, 3])],
+  'range linspace eye': (L) => [L.range(0, 5, 2), L.range(5, 0, -1.5), L.range(0, 4, 1, 'int32'), L.linspace(0, 1, 5), L.linspace(-3, 3, 1), L.eye(3), L.eye(2, 3), L.eye(2, 2, [2])],
+  oneHot: (L) => [L.oneHot(L.tensor1d([0, 2, 1, 5, -1], 'int32'), 3), L.oneHot(L.tensor2d([[0, 1]], undefined, 'int32'), 2), L.oneHot(L.tensor1d([1], 'int32'), 3, 5, -1)],
+  cast: (L) => [L.cast(L.tensor([1.7, -1.7, 0.2]), 'int32'), L.cast(L.tensor([0.4, -1.7, 0]), 'bool'), L.cast(b23(L), 'float32'), L.cast(i23(L), 'bool'), m23(L).cast('float32')],
+  // elementwise
+  'unary float': (L) => [m23(L).neg(), m23(L).abs(), pos(L).sqrt(), m23(L).square(), m23(L).exp(), pos(L).log(), m23(L).sigmoid(), m23(L).tanh(), m23(L).relu()],
+  'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
+  'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
+  'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
+  'pow min max': (L) => [L.pow(pos(L), 2), L.pow(i23(L), L.tensor1d([2, 3, 1], 'int32')), L.pow(2, v3(L)), L.pow(L.tensor([-8]), 1 / 3), L.minimum(m23(L), v3(L)), L.maximum(i23(L), 0), L.maximum(i23(L), m23(L)), L.squaredDifference(m23(L), v3(L))],
+  clipByValue: (L) => [m23(L).clipByValue(-1, 2), L.clipByValue(i23(L), 1.5, 2.5)],
+  comparisons: (L) => [m23(L).equal(L.tensor1d([1, 5, 3])), m23(L).notEqual(1), m23(L).greater(v3(L)), m23(L).greaterEqual(-2), i23(L).less(m23(L)), m23(L).lessEqual(L.tensor2d([[1], [0]])), b23(L).less(1)],
+  logical: (L) => [b23(L).logicalAnd(L.tensor1d([true, true, false])), L.logicalOr(b23(L), L.tensor1d([false, true, false])), L.logicalNot(b23(L))],
+  where: (L) => [L.where(b23(L), m23(L), L.zerosLike(m23(L))), L.where(L.tensor1d([true, false, true]), m23(L), L.scalar(-1)), L.where(b23(L), i23(L), m23(L))],
+  // reductions
+  sum: (L) => [m23(L).sum(), m23(L).sum(0), m23(L).sum(-1, true), m23(L).sum([0, 1]), i23(L).sum(1), b23(L).sum(), L.sum(L.zeros([0, 3]), 0), L.sum(L.scalar(4))],
+  'mean min max prod': (L) => [m23(L).mean(), m23(L).mean(1), i23(L).mean(0), b23(L).mean(), m23(L).min(0), m23(L).max(1, true), i23(L).max(), b23(L).max(), m23(L).prod(1), i23(L).prod(), L.mean(L.zeros([0, 3]), 0)],
+  'argMax argMin': (L) => [m23(L).argMax(), m23(L).argMax(-1), m23(L).argMin(1), L.argMax(L.tensor1d([3, 7, 7, 1])), i23(L).argMin(0), L.argMax(L.ones([2, 3, 4]), 1)],
+  moments: (L) => [L.moments(m23(L)), L.moments(m23(L), 0), L.moments(m23(L), [1], true), L.moments(i23(L), 1)],
+  norm: (L) => [L.norm(m23(L)), L.norm(v3(L), 1), L.norm(v3(L), Infinity), L.norm(v3(L), -Infinity), L.norm(m23(L), 'euclidean', 1), L.norm(m23(L), 'fro', [0, 1]), L.norm(m23(L), 1, [0, 1]), L.norm(m23(L), Infinity, [0, 1]), L.norm(m23(L), 2, 0, true)],
+  'softmax logSumExp': (L) => [m23(L).softmax(), L.softmax(v3(L)), L.softmax(L.tensor([1000, 0, -1000])), L.logSumExp(m23(L), 1), L.logSumExp(m23(L)), L.logSumExp(m23(L), 0, true)],
+  topk: (L) => [L.topk(L.tensor([1, 3, 2, 3]), 2), L.topk(m23(L), 3), L.topk(i23(L), 1)],
+  // shapes
+  'reshape expandDims squeeze': (L) => [m23(L).reshape([3, 2]), m23(L).reshape([-1]), m23(L).reshape([2, -1, 1]), v3(L).expandDims(), v3(L).expandDims(1), L.expandDims(v3(L), -1), L.zeros([1, 2, 1]).squeeze(), L.squeeze(L.zeros([1, 2, 1]), [2]), m23(L).flatten(), L.reshape(L.zeros([0, 3]), [3, 0])],
+  slice: (L) => [m23(L).slice([0, 1], [-1, 2]), m23(L).slice(1), m23(L).slice([1, 0], [1, 3]), L.slice(v3(L), 1, 1), L.slice(i23(L), [0, 2]), L.slice(m23(L), [0, 0], [0, 2])],
+  gather: (L) => [m23(L).gather(L.tensor1d([1, 0, 1], 'int32')), L.gather(m23(L), [2, 0], 1), L.gather(v3(L), L.tensor2d([[0, 2], [1, 1]], undefined, 'int32')), L.gather(i23(L), [1])],
+  'concat stack split': (L) => [L.concat([m23(L), m23(L)]), L.concat([m23(L), L.ones([2, 1])], 1), L.concat([v3(L)]), m23(L).concat(m23(L), -1), L.stack([v3(L), v3(L)]), L.stack([v3(L), v3(L)], 1), L.split(m23(L), 3, 1), L.split(L.range(0, 10), [3, -1, 2]), L.unstack(m23(L)), L.unstack(m23(L), 1)],
+  'tile pad transpose': (L) => [m23(L).tile([2, 1]), v3(L).tile([3]), L.tile(i23(L), [1, 2]), m23(L).pad([[1, 0], [0, 2]]), L.pad(v3(L), [[2, 1]], 9), m23(L).transpose(), L.transpose(L.range(0, 24).reshape([2, 3, 4]), [1, 2, 0]), L.transpose(b23(L))],
+  'matMul dot': (L) => [
+    L.matMul(m23(L), m23(L), false, true),
+    L.matMul(m23(L), m23(L), true, false),
+    L.matMul(m23(L).transpose(), m23(L), true, true),
+    L.matMul(m23(L), m23(L).transpose()),
+    L.matMul(L.range(0, 24).reshape([2, 3, 4]), L.range(0, 8).reshape([4, 2])),
+    L.matMul(L.range(0, 6).reshape([1, 2, 3]), L.range(0, 36).reshape([3, 3, 4])),
+    L.matMul(L.range(0, 18).reshape([3, 2, 3]), L.range(0, 12).reshape([1, 3, 4]), false, false),
+    L.matMul(L.tensor2d([[1, 2]], undefined, 'int32'), L.tensor2d([[3], [4]], undefined, 'int32')),
+    L.matMul(L.zeros([2, 0]), L.zeros([0, 3])),
+    L.dot(v3(L), v3(L)),
+    L.dot(m23(L), v3(L)),
+    L.dot(L.tensor1d([1, 2]), m23(L)),
+    m23(L).dot(m23(L).transpose()),
+  ],
+  'matMul large': (L) => {
+    const x = L.range(0, 70 * 130).reshape([70, 130]).div(9100).sub(0.5);
+    const y = L.range(0, 130 * 33).reshape([130, 33]).div(4290).sub(0.3);
+    return L.matMul(x, y);
+  },
+  clone: (L) => [m23(L).clone(), L.clone(b23(L))],
+};
+
+describe('each op on nnplay and on TF.js 4.22 (cpu) gives the same shape, dtype and values', () => {
+  for (const [name, program] of Object.entries(cases)) test(name, () => same(program));
+});
+
+describe('print and toString as TF.js writes them', () => {
+  const printed = (L: Lib, program: (L: Lib) => { toString(verbose?: boolean): string }, verbose = false): string => L.tidy(() => program(L).toString(verbose));
+  const shows: [string, (L: Lib) => { toString(verbose?: boolean): string }, boolean?][] = [
+    ['matrix, padded columns', (L) => L.tensor2d([[1.123456789, 22], [3, -4]])],
+    ['bool, verbose', (L) => L.tensor([true, false]), true],
+    ['int32, verbose', (L) => L.tensor([[1, 2]], undefined, 'int32'), true],
+    ['scalar', (L) => L.scalar(3.25)],
+    ['one row', (L) => L.tensor2d([[1, 0, 0]])],
+    ['rank 3', (L) => L.zeros([2, 2, 2])],
+    ['rank 4', (L) => L.range(0, 16).reshape([2, 2, 2, 2])],
+    ['empty', (L) => L.zeros([0, 2])],
+    ['long vector', (L) => L.range(0, 30)],
+    ['many rows', (L) => L.range(0, 50).reshape([25, 2])],
+    ['softmax values', (L) => L.softmax(L.tensor([1, 2, 3]))],
+  ];
+  for (const [name, program, verbose] of shows) {
+    test(name, () => expect(printed(nn, program, verbose)).toBe(printed(tf, program, verbose)));
+  }
+});
+
+describe('tensor counting follows TF.js (memory().numTensors, numDataBuffers, numBytes)', () => {
+  // Each program runs on both libraries; the counts after it (relative to before) must match.
+  const programs: Record<string, (L: Lib) => void> = {
+    'ops outside tidy leak their results only (not converted arguments)': (L) => {
+      const a = L.tensor([1, 2, 3]);
+      a.add(1);
+      L.add(a, [1, 2, 3]);
+      L.mean(a);
+      L.moments(a);
+      L.norm(a);
+      L.softmax(a);
+      L.stack([a, a]);
+      L.dot(a, a);
+      L.split(a, 3);
+    },
+    'reshape and clone share a data buffer': (L) => {
+      const a = L.tensor([1, 2, 3, 4]);
+      a.reshape([2, 2]);
+      a.clone();
+      L.expandDims(a);
+      a.dispose();
+    },
+    'tidy keeps what it returns, disposes the rest': (L) => {
+      const a = L.tensor([1, 2, 3]);
+      const r = L.tidy(() => {
+        const b = a.square();
+        const c = b.add(1);
+        return { c, list: [b.mul(2)] };
+      });
+      void r;
+    },
+    'nested tidy and keep': (L) => {
+      const a = L.tensor([1, 2, 3]);
+      L.tidy(() => {
+        const inner = L.tidy(() => {
+          leftovers.push(L.keep(a.mul(3)));
+          a.sub(1);
+          return a.add(1);
+        });
+        inner.neg();
+      });
+    },
+    'tidy returning a tensor made outside': (L) => {
+      const a = L.tensor([1, 2]);
+      L.tidy(() => {
+        a.add(1);
+        return a;
+      });
+    },
+    'variables: counted, never tidied, assign keeps the count': (L) => {
+      const v = L.variable(L.tensor([1, 2]));
+      L.tidy(() => {
+        v.assign(L.tensor([3, 4]));
+        return v.add(1);
+      });
+      leftovers.push(v);
+    },
+    'dispose of containers and int/bool bytes': (L) => {
+      const a = L.tensor([1, 2], undefined, 'int32');
+      const b = L.tensor([true, false, true]);
+      const c = L.tensor([1, 2]);
+      L.dispose([a, { c }]);
+      void b;
+    },
+  };
+  for (const [name, program] of Object.entries(programs)) {
+    test(name, () => {
+      // The programs leak on purpose; an outer tidy (same on both sides) collects the leaks
+      // afterwards; variables and kept tensors (which no tidy disposes) are disposed by hand.
+      const count = (L: Lib) => {
+        let delta: number[] = [];
+        L.tidy(() => {
+          const before = L.memory();
+          program(L);
+          const after = L.memory();
+          delta = [after.numTensors - before.numTensors, after.numDataBuffers - before.numDataBuffers, after.numBytes - before.numBytes];
+        });
+        for (const v of leftovers.splice(0)) v.dispose();
+        return delta;
+      };
+      expect(count(nn)).toEqual(count(tf));
+    });
+  }
+});
+
+describe('bad input says which op and what is allowed', () => {
+  const errors: [string, () => unknown, RegExp][] = [
+    ['broadcast', () => nn.add(nn.ones([2, 3]), nn.ones([4])), /add\(\): shapes \[2,3\] and \[4\] cannot be broadcast together.*equal or 1/],
+    ['axis out of range', () => nn.sum(nn.ones([2, 3]), 2), /sum\(\): axis must be an integer in \[-2, 2\) for a rank-2 tensor, got 2/],
+    ['float-only op on int32', () => nn.sqrt(nn.tensor([1, 4], undefined, 'int32')), /sqrt\(\): argument 'x' must be a float32 tensor, got a int32 tensor/],
+    ['logicalAnd on numbers', () => nn.logicalAnd(nn.ones([2]), nn.ones([2])), /logicalAnd\(\): argument 'a' must be a bool tensor, got a float32 tensor/],
+    ['where with a float condition', () => nn.where(nn.ones([2]), nn.ones([2]), nn.zeros([2])), /where\(\): argument 'condition' must be a bool tensor/],
+    ['oneHot of floats', () => nn.oneHot(nn.tensor1d([0, 1]), 2), /oneHot\(\): argument 'indices' must be a int32 tensor/],
+    ['gather out of range', () => nn.gather(nn.ones([3]), [3]), /gather\(\): indices\[0\] \(flattened\) is 3; indices along axis 0 must be in \[0, 2\]/],
+    ['reshape size', () => nn.reshape(nn.ones([2, 3]), [4, 2]), /reshape\(\): cannot reshape 6 values \(shape \[2,3\]\) into shape \[4,2\]/],
+    ['matMul inner dims', () => nn.matMul(nn.ones([2, 3]), nn.ones([2, 3])), /matMul\(\): inner dimensions differ: a \[2,3\] has 3 columns but b \[2,3\] has 2 rows/],
+    ['matMul rank', () => nn.matMul(nn.ones([3]), nn.ones([3, 1])), /matMul\(\): needs a and b of rank >= 2/],
+    ['concat shapes', () => nn.concat([nn.ones([2, 3]), nn.ones([2, 2])]), /concat\(\): tensors\[1\] has shape \[2,2\], tensors\[0\] \[2,3\]: all dimensions but axis 0 must match/],
+    ['split sizes', () => nn.split(nn.ones([5]), 2), /split\(\): dimension 0 has size 5, which does not divide into 2 equal parts/],
+    ['slice past the end', () => nn.slice(nn.ones([3]), [2], [2]), /slice\(\): begin\[0\] \+ size\[0\] = 4 lies past dimension 0 of size 3/],
+    ['squeeze a non-1 axis', () => nn.squeeze(nn.ones([1, 2]), [1]), /squeeze\(\): cannot squeeze axis 1: its size is 2, not 1/],
+    ['transpose perm', () => nn.transpose(nn.ones([2, 3]), [0, 0]), /transpose\(\): perm must be a permutation of 0..1/],
+    ['softmax dim', () => nn.softmax(nn.ones([2, 3]), 0), /softmax\(\): works along the last dimension only/],
+    ['bad dtype', () => nn.tensor([1], undefined, 'float64' as 'float32'), /tensor\(\): dtype must be one of \["float32","int32","bool"\], got the string "float64"/],
+    ['not a tensor', () => nn.add({} as unknown as number, 1), /add\(\): argument 'a' must be a Tensor, a number or an array, got an object/],
+    ['disposed tensor', () => { const t = nn.ones([2]); t.dispose(); return nn.neg(t); }, /neg\(\): argument 'x' is a disposed tensor/],
+    ['tidy with an async function', () => nn.tidy((async () => nn.ones([1])) as unknown as () => nn.Tensor), /tidy\(\): the function returned a Promise/],
+    ['assign of another shape', () => { const v = nn.variable(nn.zeros([2]), true, 'assign-shape'); try { v.assign(nn.zeros([3])); } finally { v.dispose(); } }, /assign\(\): variable "assign-shape" has shape \[2\]; newValue has \[3\]/],
+    ['norm ord', () => nn.norm(nn.ones([2, 2]), 2, [0, 1]), /norm\(\): a matrix norm takes ord 'fro', 'euclidean', 1, -1, Infinity or -Infinity, got 2/],
+  ];
+  for (const [name, f, pattern] of errors) {
+    test(name, () => {
+      const before = nn.memory().numTensors;
+      expect(() => nn.tidy(() => void f())).toThrow(pattern);
+      expect(nn.memory().numTensors).toBe(before);
+    });
+  }
+});
+
+describe('seeded random ops', () => {
+  test('same seed, same values; distributions as TF.js describes them', () => {
+    nn.tidy(() => {
+      const a = nn.randomNormal([20000], 2, 3, 'float32', 7);
+      const b = nn.randomNormal([20000], 2, 3, 'float32', 7);
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      const { mean, variance } = nn.moments(a);
+      expect(mean.dataSync()[0]).toBeCloseTo(2, 1);
+      expect(Math.sqrt(variance.dataSync()[0])).toBeCloseTo(3, 1);
+      const u = nn.randomUniform([20000], -1, 3, 'float32', 1);
+      expect(u.min().dataSync()[0]).toBeGreaterThanOrEqual(-1);
+      expect(u.max().dataSync()[0]).toBeLessThan(3);
+      expect(u.mean().dataSync()[0]).toBeCloseTo(1, 1);
+      const ui = nn.randomUniform([1000], 0, 10, 'int32', 2);
+      expect(ui.dtype).toBe('int32');
+      expect(new Set(ui.dataSync()).size).toBe(10);
+      const t = nn.truncatedNormal([20000], 0, 1, 'float32', 3);
+      expect(t.abs().max().dataSync()[0]).toBeLessThanOrEqual(2);
+      // TF.js's truncated normal has the standard deviation of N(0,1) cut at ±2: 0.8796.
+      expect(Math.sqrt(nn.moments(t).variance.dataSync()[0])).toBeCloseTo(0.8796, 1);
+      expect(Array.from(nn.randomUniform([5], 0, 1, 'float32', 4).dataSync())).not.toEqual(Array.from(nn.randomUniform([5], 0, 1, 'float32', 5).dataSync()));
+    });
+  });
+  test('util.shuffle permutes in place', () => {
+    const a = Array.from({ length: 50 }, (_, i) => i);
+    nn.util.shuffle(a);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(a).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
