@@ -151,3 +151,49 @@ export function circleData(n, seed) {
   }
   return { n, x, y };
 }
+
+// ---------------------------------------------------------------- text (workload 10)
+// The corpus of nn.datasets.text() (build/data/text-fortunes.txt.gz, made by
+// scripts/build-data.mjs) as character ids, so TF.js and nnplay train on the same windows.
+// File layout (little-endian): "NNPBTEXT" | u32 version=1 | u32 vocabSize | u32 length, then
+// Uint8 ids [length].
+const TEXT_MAGIC = 'NNPBTEXT';
+
+/** Parses the binary written by buildText(): { ids, vocabSize } (ids share the buffer). */
+export function parseText(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const magic = String.fromCharCode(...bytes.subarray(0, 8));
+  if (magic !== TEXT_MAGIC) throw new Error(`bench data: not an nnplay text file (magic "${magic}")`);
+  const h = new DataView(buffer, 8, 12);
+  if (h.getUint32(0, true) !== 1) throw new Error('bench data: text.bin version is not 1: rerun npm run bench');
+  const vocabSize = h.getUint32(4, true);
+  const length = h.getUint32(8, true);
+  return { vocabSize, ids: new Uint8Array(buffer, 20, length) };
+}
+
+/** Node only: writes `outFile` from build/data (npm run build) unless it is newer. Returns the path. */
+export async function buildText(root, outFile) {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { gunzipSync } = await import('node:zlib');
+  const manifest = path.join(root, 'build', 'data', 'datasets.json');
+  const gz = path.join(root, 'build', 'data', 'text-fortunes.txt.gz');
+  if (!fs.existsSync(manifest) || !fs.existsSync(gz)) throw new Error('bench data: build/data has no text corpus: run npm run build first');
+  if (fs.existsSync(outFile) && fs.statSync(outFile).mtimeMs > fs.statSync(gz).mtimeMs) return outFile;
+  const vocab = JSON.parse(fs.readFileSync(manifest, 'utf8')).texts.fortunes.vocab;
+  const idOf = new Map([...vocab].map((c, i) => [c.charCodeAt(0), i]));
+  const text = gunzipSync(fs.readFileSync(gz));
+  const out = Buffer.alloc(20 + text.length);
+  out.write(TEXT_MAGIC, 0, 'latin1');
+  out.writeUInt32LE(1, 8);
+  out.writeUInt32LE(vocab.length, 12);
+  out.writeUInt32LE(text.length, 16);
+  for (let i = 0; i < text.length; i++) {
+    const id = idOf.get(text[i]);
+    if (id === undefined) throw new Error(`bench data: byte ${text[i]} at ${i} of the text is not in its vocabulary`);
+    out[20 + i] = id;
+  }
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, out);
+  return outFile;
+}

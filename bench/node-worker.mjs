@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { parseMnist } from './data.mjs';
-import { runJob, usesMnist } from './workloads.mjs';
+import { parseMnist, parseText } from './data.mjs';
+import { runJob, usesMnist, usesText } from './workloads.mjs';
 import { isNnplay, libDir, engineDir } from './systems.mjs';
 
 async function loadSystem(name, root) {
@@ -44,6 +44,10 @@ try {
   if (usesMnist.includes(job.workload)) {
     const bytes = fs.readFileSync(path.join(root, 'build', 'bench-data', 'mnist.bin'));
     data = parseMnist(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  }
+  if (usesText.includes(job.workload)) {
+    const bytes = fs.readFileSync(path.join(root, 'build', 'bench-data', 'text.bin'));
+    data = { ...data, text: parseText(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) };
   }
   const result = await runJob(job, sys, data);
   parentPort.postMessage({ ok: true, result, info: sys.info });

@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page,pageimages]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,page,pageimages]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { buildMnist } from './data.mjs';
+import { buildMnist, buildText } from './data.mjs';
 import { fmt } from './format.mjs';
 import { measurePage } from './page.mjs';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +34,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -105,6 +105,13 @@ const ALL_JOBS = [
   // One full 60,000-image Fashion-MNIST epoch of the W8 net, nnplay only.
   { id: 'fashion', workload: 'fashionEpoch', opts: { warmupBatches: 4 }, timeoutMs: 600_000, systems: ['nnplay'],
     needsConv: true, needsFashion: true },
+  // Issue 8 (its W8/W9; here W9/W10, after issue 7's W7/W8): the seeds' LSTM classifier on MNIST
+  // rows and a GRU(64) next-character model, on all three systems. Few samples for TF.js's sake
+  // (its wasm backend trains lstm(32) here at ~200-350 samples/s, its cpu backend at ~50).
+  { id: 'lstm32', workload: 'lstmRows', opts: { units: 32, trainSamples: 1000, minSeconds }, timeoutMs: 600_000, needsRnn: true },
+  { id: 'lstm128', workload: 'lstmRows', opts: { units: 128, trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true,
+    envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  { id: 'gru', workload: 'gruText', opts: { trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true, needsText: true },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
   { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
   // The Images mode training the Keras CNN on MNIST (an epoch ends, and is evaluated, inside the window).
@@ -333,6 +340,7 @@ async function main() {
     log(`warning: the CPUs are ${(100 * busyAtStart).toFixed(0)} % busy before we start (load average ${loadAtStart[0].toFixed(2)} on ${os.cpus().length} cores): figures will be noisy`);
   }
   await buildMnist(root, path.join(root, 'build', 'bench-data', 'mnist.bin'));
+  if (JOBS.some((j) => j.needsText)) await buildText(root, path.join(root, 'build', 'bench-data', 'text.bin'));
   const artifactsAtStart = artifactIds();
 
   // Every library and raw engine build a job may ask for, current and baseline: present or not.
@@ -345,12 +353,14 @@ async function main() {
   }
   const hasConv = {};
   const hasFashion = {};
+  const hasRnn = {};
   for (const s of withBaseline(['nnplay'], baseline?.sha)) {
     if (!have[s]) continue;
     try {
       const lib = await import(pathToFileURL(path.join(root, libDir(s), 'nnplay.js')).href);
       hasConv[s] = typeof lib.layers?.conv2d === 'function';
       hasFashion[s] = typeof lib.datasets?.fashionMnist === 'function';
+      hasRnn[s] = typeof lib.layers?.lstm === 'function' && typeof lib.layers?.gru === 'function';
     } catch (e) {
       log(`cannot import ${s} in the driver: ${e.message}`);
     }
@@ -373,7 +383,7 @@ async function main() {
     if (job.envs && !job.envs.includes(env)) return [];
     const list = job.gemm ? GEMM_SYSTEMS : job.systems || (env === 'chromium' ? BROWSER_SYSTEMS : NODE_SYSTEMS);
     return withBaseline(list, baseline?.sha).filter((s) => have[s] !== false && (!job.needsConv || !isNnplay(s) || hasConv[s])
-      && (!job.needsFashion || !isNnplay(s) || hasFashion[s]));
+      && (!job.needsFashion || !isNnplay(s) || hasFashion[s]) && (!job.needsRnn || !isNnplay(s) || hasRnn[s]));
   };
 
   // results[env][jobId][system] = [{ result, info }]
@@ -493,6 +503,29 @@ async function main() {
         note: 'conv 8 5×5 relu pad 2 → pool 2 → conv 16 5×5 relu pad 2 → pool 3 → softmax 10; SGD momentum 0.9, lr 0.01 on all three',
       });
       addFigure(`W8 test accuracy after the warm-up and 1 epoch of ${fmt(n)} (2,000 held out)`, 'fraction', env, pick(env, 'convnetjs', (r) => r.testAccuracy), { ratios: cVs });
+    }
+    // Node has no TF.js wasm peer in this harness (bench/sequence-speed.mjs runs it in Node).
+    const rnnVs = versus(env === 'chromium' ? ['tfjs-wasm', 'tfjs-cpu'] : ['tfjs-cpu']);
+    const rnnNote = 'recurrentActivation sigmoid on both sides (TF.js defaults to hardSigmoid)';
+    if (results[env].lstm32) {
+      const n = results[env].lstm32.nnplay?.[0]?.trainSamples ?? 1000;
+      addFigure(`W9 LSTM(32) on MNIST rows, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'lstm32', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: [{ system: 'nnplay', min: 5000 }, ...(env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [])],
+        note: `lstm(32) over 28 steps of 28 pixels → dense(10, softmax) on the last step, Adam 1e-3; ${rnnNote}`,
+      });
+    }
+    if (results[env].lstm128) {
+      const n = results[env].lstm128.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W9 LSTM(128) on MNIST rows, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'lstm128', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [],
+      });
+    }
+    if (results[env].gru) {
+      const n = results[env].gru.nnplay?.[0]?.trainSamples ?? 300;
+      addFigure(`W10 GRU(64) next character, windows of 40, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'gru', (r) => r.samplesPerSec), {
+        ratios: rnnVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [],
+        note: `nn.datasets.text()'s fortunes, one-hot (vocabulary 85), stride 8 → gru(64, resetAfter false) → dense(85, softmax), Adam 1e-3; ${rnnNote}`,
+      });
     }
     if (results[env].fashion) {
       addFigure('W8 net, one 60,000-image Fashion-MNIST epoch', 's', env, pick(env, 'fashion', (r) => r.seconds), {

@@ -534,10 +534,91 @@ async function fashionEpoch(sys, data, opts) {
   return { seconds, samplesPerSec: train.n / seconds, trainSamples: train.n, loadSeconds, testAccuracy, testSamples: test.n };
 }
 
-export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch };
+/**
+ * Workload 9 (issue 8's W8; W7/W8 here are issue 7's image nets): the seeds' LSTM classifier on MNIST rows (each digit read as 28 steps of 28
+ * pixels, the last step classified): lstm(units) → dense(10, softmax), Adam 1e-3, batch 64,
+ * sparse CE, recurrentActivation 'sigmoid' set on both sides (TF.js defaults to hardSigmoid,
+ * nnplay to Keras's sigmoid: the same string makes the same model). opts.units: 32 (the issue's
+ * target) or 128; opts.trainSamples digits (TF.js trains this at a few hundred samples/s).
+ * Samples/s of the timed epoch(s) after a warm-up epoch, then test accuracy on the 2,000
+ * held-out digits (it shows both systems trained the same net, not how good it gets).
+ */
+async function lstmRows(sys, data, opts) {
+  const { lib } = sys;
+  const n = Math.min(opts.trainSamples || data.nTrain, data.nTrain);
+  const xs = lib.tensor(data.xTrain.subarray(0, n * data.dim), [n, 28, 28]);
+  const ys = lib.tensor(Float32Array.from(data.yTrain.subarray(0, n)), [n, 1]);
+  const xt = lib.tensor(data.xTest, [data.nTest, 28, 28]);
+  const config = { layers: [
+    lib.layers.lstm({ inputShape: [28, 28], units: opts.units, recurrentActivation: 'sigmoid' }),
+    lib.layers.dense({ units: 10, activation: 'softmax' }),
+  ] };
+  if (isNnplay(sys.name)) config.seed = 13;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, ys, fitArgs); // warm-up epoch
+  const { epochs, seconds } = await timedEpochs(model, xs, ys, fitArgs, opts.minSeconds);
+  const accuracy = await argmaxAccuracy(sys, model, xt, data.yTest, data.nTest);
+  dispose(model, xs, ys, xt);
+  return { samplesPerSec: (epochs * n) / seconds, testAccuracy: accuracy, trainSamples: n, timedEpochs: epochs, units: opts.units };
+}
+
+/**
+ * Workload 10 (issue 8's W9): a GRU(64) next-character model on the text task: windows of 40 characters of
+ * the fortunes (nn.datasets.text's corpus, as ids in data.text.ids), one-hot [n, 40, vocab], stride
+ * 8, → gru(64, recurrentActivation 'sigmoid', resetAfter false: TF.js's only GRU) →
+ * dense(vocab, softmax), Adam 1e-3, batch 64. The windows are cut here, the same for both
+ * systems. Samples/s of the timed epoch(s) after a warm-up epoch, over opts.trainSamples windows.
+ */
+async function gruText(sys, data, opts) {
+  const { lib } = sys;
+  const { ids, vocabSize } = data.text;
+  const seqLength = 40;
+  const stride = 8;
+  const n = Math.min(opts.trainSamples, Math.floor((ids.length - seqLength - 1) / stride) + 1);
+  const x = new Float32Array(n * seqLength * vocabSize);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < seqLength; t++) x[(i * seqLength + t) * vocabSize + ids[i * stride + t]] = 1;
+    y[i] = ids[i * stride + seqLength];
+  }
+  const xs = lib.tensor(x, [n, seqLength, vocabSize]);
+  const ys = lib.tensor(y, [n, 1]);
+  const config = { layers: [
+    lib.layers.gru({ inputShape: [seqLength, vocabSize], units: 64, recurrentActivation: 'sigmoid' }),
+    lib.layers.dense({ units: vocabSize, activation: 'softmax' }),
+  ] };
+  if (isNnplay(sys.name)) config.seed = 17;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, ys, fitArgs); // warm-up epoch
+  const { epochs, seconds, history } = await timedEpochs(model, xs, ys, fitArgs, opts.minSeconds);
+  const loss = history.loss[history.loss.length - 1];
+  dispose(model, xs, ys);
+  return { samplesPerSec: (epochs * n) / seconds, trainSamples: n, timedEpochs: epochs, loss: Number(loss) };
+}
+
+/** One timed epoch; when it is shorter than minSeconds (nnplay's), 2, 4, … epochs in one fit()
+ *  until the call lasts that long, as W2 and W7 do. The last, longest call is the figure. */
+async function timedEpochs(model, xs, ys, fitArgs, minSeconds = 0) {
+  let epochs = 1;
+  for (;;) {
+    const t0 = now();
+    const h = await model.fit(xs, ys, { ...fitArgs, epochs });
+    const seconds = (now() - t0) / 1000;
+    if (seconds >= minSeconds || epochs >= 64) return { epochs, seconds, history: h.history };
+    epochs *= 2;
+  }
+}
+
+export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText };
 
 /** The workloads that train or predict on the MNIST digits: the harness loads them first. */
-export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch'];
+export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch', 'lstmRows'];
+/** The workloads that train on the text task's corpus (data.text: { ids, vocabSize }). */
+export const usesText = ['gruText'];
 
 /** Runs one job in the current (fresh) realm. sys: { name, lib?, module? }. */
 export async function runJob(job, sys, data) {

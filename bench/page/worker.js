@@ -55,7 +55,7 @@ async function loadSystem(name) {
 self.onmessage = async (e) => {
   const { job, system } = e.data;
   try {
-    const [{ runJob, usesMnist }, { parseMnist }] = await Promise.all([
+    const [{ runJob, usesMnist, usesText }, { parseMnist, parseText }] = await Promise.all([
       import('/bench/workloads.mjs'),
       import('/bench/data.mjs'),
     ]);
@@ -65,6 +65,11 @@ self.onmessage = async (e) => {
       const response = await fetch('/build/bench-data/mnist.bin');
       if (!response.ok) throw new Error(`mnist.bin: HTTP ${response.status}`);
       data = parseMnist(await response.arrayBuffer());
+    }
+    if (usesText.includes(job.workload)) {
+      const response = await fetch('/build/bench-data/text.bin');
+      if (!response.ok) throw new Error(`text.bin: HTTP ${response.status}`);
+      data = { ...data, text: parseText(await response.arrayBuffer()) };
     }
     const result = await runJob(job, sys, data);
     self.postMessage({ ok: true, result, info: sys.info });

@@ -65,7 +65,8 @@ export interface FashionMnistOptions extends DatasetOptions {
 
 export type DatasetName = 'mnist' | 'fashionMnist' | 'fashionMnistSubset';
 
-interface FileEntry {
+/** @internal */
+export interface FileEntry {
   bytes: number;
   gzBytes: number;
   crc32: number;
@@ -75,10 +76,23 @@ interface SplitEntry {
   images: string;
   labels: string;
 }
-interface Manifest {
+/** @internal A text corpus of datasets.json (sequence-datasets.ts reads it). */
+export interface TextEntry {
+  file: string;
+  chars: number;
+  documents: number;
+  /** Every character of the text, in byte order; a character's id is its position here. */
+  vocab: string;
+  source: string;
+  licence: string;
+}
+/** @internal */
+export interface Manifest {
   format: 'nnplay-datasets';
   version: 1;
   datasets: Record<DatasetName, { classNames: string[]; train: SplitEntry; test: SplitEntry }>;
+  /** Text corpora (absent in manifests from before the sequence data sets). */
+  texts?: Record<string, TextEntry>;
   files: Record<string, FileEntry>;
 }
 
@@ -95,12 +109,14 @@ const bundled: Record<string, URL> = {
   'fashion-mnist-test-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-test-labels.idx1-ubyte.gz?no-inline', import.meta.url),
   'fashion-mnist-subset-train-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
   'fashion-mnist-subset-train-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+  'text-fortunes.txt.gz': new URL('../../build/data/text-fortunes.txt.gz?no-inline', import.meta.url),
 };
 
 const CACHE_NAME = 'nnplay-datasets-v1';
 
 /** Where file `name` is: next to the library, or under options.baseUrl. */
-function locate(name: string, baseUrl: string | URL | undefined): URL | string {
+/** @internal */
+export function locate(name: string, baseUrl: string | URL | undefined): URL | string {
   if (baseUrl === undefined) {
     const url = bundled[name];
     if (!url) throw new Error(`nnplay: datasets: no bundled file ${name}`);
@@ -121,7 +137,8 @@ function isFile(where: URL | string): boolean {
 }
 
 /** The raw bytes of one file, reporting progress in bytes as they arrive. */
-async function readBytes(where: URL | string, name: string, onBytes: (n: number) => void, cacheKey?: string): Promise<Uint8Array> {
+/** @internal */
+export async function readBytes(where: URL | string, name: string, onBytes: (n: number) => void, cacheKey?: string): Promise<Uint8Array> {
   if (isFile(where)) {
     let bytes: Uint8Array;
     try {
@@ -165,7 +182,8 @@ async function readBytes(where: URL | string, name: string, onBytes: (n: number)
   return bytes;
 }
 
-async function openCache(): Promise<Cache | null> {
+/** @internal */
+export async function openCache(): Promise<Cache | null> {
   const caches = (globalThis as { caches?: CacheStorage }).caches;
   if (!caches) return null;
   try {
@@ -188,7 +206,8 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 
 /** Gunzips `gz` into exactly `size` bytes. Bytes that are not gzip (a server that already
  *  decoded a Content-Encoding) are taken as they are; the CRC check catches anything else. */
-async function gunzip(gz: Uint8Array, size: number, name: string): Promise<Uint8Array> {
+/** @internal */
+export async function gunzip(gz: Uint8Array, size: number, name: string): Promise<Uint8Array> {
   if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) return gz;
   const out = new Uint8Array(size);
   let at = 0;
@@ -217,7 +236,8 @@ async function gunzip(gz: Uint8Array, size: number, name: string): Promise<Uint8
 
 const manifests = new Map<string, Promise<Manifest>>();
 
-function loadManifest(baseUrl: string | URL | undefined): Promise<Manifest> {
+/** @internal */
+export function loadManifest(baseUrl: string | URL | undefined): Promise<Manifest> {
   const key = baseUrl === undefined ? '' : String(baseUrl);
   let p = manifests.get(key);
   if (!p) {
@@ -397,7 +417,8 @@ async function load(name: DatasetName, opts: DatasetOptions | undefined, where: 
   return { name, train: view(train), test: view(test), classNames: [...d.classNames], height: train.height, width: train.width, channels: train.channels };
 }
 
-function checkOptions(opts: unknown, where: string, allowed: string[]): void {
+/** @internal */
+export function checkOptions(opts: unknown, where: string, allowed: string[]): void {
   if (opts === undefined) return;
   if (opts === null || typeof opts !== 'object') throw new Error(`nnplay: ${where}: options must be an object {${allowed.join(', ')}}, got ${String(opts)}`);
   for (const k of Object.keys(opts)) {

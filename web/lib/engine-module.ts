@@ -78,6 +78,30 @@ export interface WasmImageSet extends EmbindObject {
 }
 
 /**
+ * Sequence data sets (engine/data/sequences.h): configure(json) generates a task (sine, adding,
+ * parity, counting) from a seed; or textBuffer/readText (CRC-32 and vocabulary checked) then
+ * textWindows(json) cuts next-character windows. Both splits are x [n, steps, features] (or
+ * [n, steps] ids) and y [n, outputs] at the pointers, valid until the next call. Only
+ * web/lib/sequence-datasets.ts uses it.
+ */
+export interface WasmSequenceSet extends EmbindObject {
+  configure(configJson: string): string;
+  /** A buffer of `size` bytes for the text file (0: out of memory). */
+  textBuffer(size: number): number;
+  readText(name: string, crc: number, vocab: string): string;
+  textWindows(optionsJson: string): string;
+  trainXPtr(): number;
+  trainYPtr(): number;
+  testXPtr(): number;
+  testYPtr(): number;
+  numTrain(): number;
+  numTest(): number;
+  steps(): number;
+  features(): number;
+  outputs(): number;
+}
+
+/**
  * The training session (bindings' Session, engine/train/session.h): a model, its trainer and
  * datasets by id. Only web/lib/training-session.ts drives it. A fallible method returns '' or a
  * JSON error {kind: 'invalid' | 'diverged' | 'oom', message, field?, tensor?, index?} (the first
@@ -161,6 +185,7 @@ export interface NnplayModule {
   Playground: new () => WasmPlayground;
   Session: new () => WasmSession;
   ImageSet: new () => WasmImageSet;
+  SequenceSet: new () => WasmSequenceSet;
   MatMul: new () => WasmMatMul;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;

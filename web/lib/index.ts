@@ -34,6 +34,7 @@ import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, s
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
 import { fashionMnist, mnist } from './datasets';
+import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './sequence-datasets';
 
 export { ready } from './engine-url';
 export { memory, isReady } from './memory';
@@ -155,9 +156,12 @@ export const layers = {
   inputLayer,
 };
 
-/** Real image data sets, bundled and offline: MNIST and Fashion-MNIST (docs/API.md, Data sets). */
-export const datasets = { mnist, fashionMnist };
+/** Data sets, bundled and offline (docs/API.md, Data sets): images (MNIST, Fashion-MNIST) and
+ *  sequences (seeded tasks, MNIST rows, character-level text). */
+export const datasets = { mnist, fashionMnist, sine, sumOfSines, adding, parity, counting, mnistRows, text };
 export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, DatasetName } from './datasets';
+export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, BitsOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
+export { sampleIndex } from './sequence-datasets';
 
 /** Optimizer factories (TF.js: tf.train). */
 export const train = { sgd, momentum, adam, rmsprop, adagrad, exponentialDecay, cosineDecay, stepDecay };
