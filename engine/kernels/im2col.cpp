@@ -127,10 +127,15 @@ inline void add_run(float* dst, const float* src, int len) {
 
 }  // namespace
 
-void im2col(float* col, const float* in, const ConvGeometry& g, int n) {
-  NNPLAY_ASSERT(n >= 0 && g.oh > 0 && g.ow > 0);
+namespace {
+
+// kRun > 0: the window row length kw·c known at compile time, so the runs of a one-channel
+// 3x3 or 5x5 kernel (3 or 5 floats, under two vectors) become straight-line copies instead of
+// loops whose trip counts are data. 0: any length.
+template <int kRun>
+void im2col_runs(float* col, const float* in, const ConvGeometry& g, int n) {
   const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(g.h) * g.w * g.c;
-  const int run = g.kw * g.c;
+  const int run = kRun > 0 ? kRun : g.kw * g.c;
   float* row = col;
   for (int b = 0; b < n; ++b) {
     const float* img = in + b * image;
@@ -147,6 +152,10 @@ void im2col(float* col, const float* in, const ConvGeometry& g, int n) {
             zero_run(dst, run);
             continue;
           }
+          if (inside == run) {  // the common case: no padding in this window row
+            copy_run(dst, img + (static_cast<std::ptrdiff_t>(y) * g.w + xa) * g.c, run);
+            continue;
+          }
           zero_run(dst, left);
           copy_run(dst + left, img + (static_cast<std::ptrdiff_t>(y) * g.w + xa) * g.c, inside);
           zero_run(dst + left + inside, run - left - inside);
@@ -154,6 +163,17 @@ void im2col(float* col, const float* in, const ConvGeometry& g, int n) {
         row += g.patch();
       }
     }
+  }
+}
+
+}  // namespace
+
+void im2col(float* col, const float* in, const ConvGeometry& g, int n) {
+  NNPLAY_ASSERT(n >= 0 && g.oh > 0 && g.ow > 0);
+  switch (g.kw * g.c) {
+    case 3: return im2col_runs<3>(col, in, g, n);
+    case 5: return im2col_runs<5>(col, in, g, n);
+    default: return im2col_runs<0>(col, in, g, n);
   }
 }
 
