@@ -13,6 +13,8 @@
 // depth loop, so each step loads NR/W vectors of B and MR scalars of A and does MR*NR/W
 // multiply-adds; the packed B panel (KC*NR floats) stays in L1 while A panels stream
 // from L2. What it is not: multithreaded, or tuned per CPU beyond the vector width.
+// For a narrow C (n <= 32 columns, the conv layers' products) A is not packed but read in
+// place: see gemm_narrow.
 //
 // Why B is packed even when A has only a few rows (one predict batch of 32, where each
 // packed panel serves just m/MR tiles): a variant reading B in place, row by row with stride
@@ -88,6 +90,8 @@ constexpr int kNR = kNV * kW;
 constexpr int kKC = 256;
 constexpr int kMC = 96;
 constexpr int kNC = kNR * 64;
+// At most this many columns of C: A is read in place, not packed (see gemm_narrow).
+constexpr int kNarrowN = 32;
 
 using AlignedFloats = std::vector<float, xsimd::aligned_allocator<float> >;
 
@@ -143,28 +147,42 @@ void pack_a(bool trans_a, const float* a, int lda, int i0, int mc, int p0, int k
   }
 }
 
-// C[0..mr, 0..nr] = alpha * Ap·Bp + beta * C, Ap [kc][MR] and Bp [kc][NR] packed panels.
-// The accumulator array has constant bounds everywhere, so both compilers fully unroll the
-// r/v loops and keep it in registers.
+// Where the microkernel reads op(A)'s MR values at each depth step p: element r is
+// a[p·step + off[r]]. A packed panel is step MR, off {0, 1, .., MR-1}; A read in place is
+// step 1, off[r] = r·lda (rows of A) or step lda, off[r] = r (A transposed). Rows past the
+// edge of an in-place tile repeat its last row (their results are never stored), so the
+// kernel never reads outside A.
+struct ASource {
+  const float* a;
+  std::ptrdiff_t step;
+  std::ptrdiff_t off[kMR];
+};
+
+// C[0..mr, 0..nr] = alpha * op(A)·Bp + beta * C over kc depth steps, Bp a [kc][NR] packed
+// panel and op(A) read through src (kPacked: a [kc][MR] panel, whose constant offsets fold
+// into the loads). The accumulator array has constant bounds everywhere, so both compilers
+// fully unroll the r/v loops and keep it in registers.
 //
 // Why noinline: V8 unrolls a wasm loop up to 5x when its size is under 50·(nesting depth+1)
 // graph nodes. Inlined five loops deep in gemm(), the depth loop below qualifies, and the
 // unrolled copies spill the accumulators: measured ~24 GFLOP/s, against ~40 without the
 // inlining (native SSE4.2 twin: ~35). As its own function the loop is at depth 0, too big
 // to unroll, and one call per MR x NR tile over kc steps costs nothing measurable.
-[[gnu::noinline]] void microkernel(int kc, const float* ap, const float* bp, float alpha, float beta, float* c, int ldc,
+template <bool kPacked>
+[[gnu::noinline]] void microkernel(int kc, ASource src, const float* bp, float alpha, float beta, float* c, int ldc,
                                    int mr, int nr) {
   Batch acc[kMR][kNV];
   for (int r = 0; r < kMR; ++r)
     for (int v = 0; v < kNV; ++v) acc[r][v] = Batch(0.0f);
+  const float* ap = src.a;
   for (int p = 0; p < kc; ++p) {
     Batch bv[kNV];
     for (int v = 0; v < kNV; ++v) bv[v] = Batch::load_aligned(bp + v * kW);
     for (int r = 0; r < kMR; ++r) {
-      const Batch a(ap[r]);
+      const Batch a(kPacked ? ap[r] : ap[src.off[r]]);
       for (int v = 0; v < kNV; ++v) acc[r][v] = xsimd::fma(a, bv[v], acc[r][v]);
     }
-    ap += kMR;
+    ap += kPacked ? kMR : src.step;
     bp += kNR;
   }
   const Batch va(alpha);
@@ -200,6 +218,33 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
   }
 }
 
+// The narrow-C path (n <= kNarrowN): conv layers' products have 8-32 output columns
+// (filters) or a depth of 9-25 (kernel taps), and there the packing of A, which pays off by
+// serving ceil(n/NR) panels, is a full copy of A (the im2col matrix) for one or two panels.
+// So A is read in place: each MR-row tile of C runs over its NR panels straight from A's
+// rows (or columns, transposed), which stay in L1 between panels. B is still packed (it is
+// the small operand here: the kernel, or one depth block of d_out). Same depth blocks, same
+// accumulation order as the packed path, so the same bits.
+void gemm_narrow(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+                 int ldb, float beta, float* c, int ldc, float* packed_b) {
+  const std::ptrdiff_t row_stride = trans_a ? 1 : lda, depth_stride = trans_a ? lda : 1;
+  for (int pc = 0; pc < k; pc += kKC) {
+    const int kc = std::min(kKC, k - pc);
+    const float beta_block = pc == 0 ? beta : 1.0f;
+    pack_b(trans_b, b, ldb, pc, kc, 0, n, packed_b);
+    for (int ir = 0; ir < m; ir += kMR) {
+      const int mr = std::min(kMR, m - ir);
+      ASource src{a + ir * row_stride + pc * depth_stride, depth_stride, {}};
+      for (int r = 0; r < kMR; ++r) src.off[r] = std::min(r, mr - 1) * row_stride;
+      float* ct = c + static_cast<std::ptrdiff_t>(ir) * ldc;
+      for (int jr = 0; jr < n; jr += kNR) {
+        microkernel<false>(kc, src, packed_b + static_cast<std::ptrdiff_t>(jr) * kc, alpha, beta_block, ct + jr, ldc,
+                           mr, std::min(kNR, n - jr));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
@@ -221,6 +266,10 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
   const std::size_t need_b = static_cast<std::size_t>(kc_max) * static_cast<std::size_t>(nc_max);
   const std::size_t need_a = static_cast<std::size_t>(kc_max) * static_cast<std::size_t>(mc_max);
   if (packed_b.size() < need_b) packed_b.resize(need_b);
+  if (n <= kNarrowN) {
+    gemm_narrow(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed_b.data());
+    return;
+  }
   if (packed_a.size() < need_a) packed_a.resize(need_a);
 
   for (int jc = 0; jc < n; jc += kNC) {
@@ -238,7 +287,8 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
           for (int ir = 0; ir < mc; ir += kMR) {
             const float* ap = packed_a.data() + static_cast<std::ptrdiff_t>(ir) * kc;
             float* ct = c + static_cast<std::ptrdiff_t>(ic + ir) * ldc + jc + jr;
-            microkernel(kc, ap, bp, alpha, beta_block, ct, ldc, std::min(kMR, mc - ir), std::min(kNR, nc - jr));
+            const ASource src{ap, kMR, {0, 1, 2, 3}};
+            microkernel<true>(kc, src, bp, alpha, beta_block, ct, ldc, std::min(kMR, mc - ir), std::min(kNR, nc - jr));
           }
         }
       }

@@ -6,9 +6,10 @@
 // pad_top = total / 2 and the extra row at the bottom (columns likewise, extra at the right).
 // Padded positions read as 0 in im2col (convolution); pooling skips them.
 //
-// What this is not: a SIMD kernel. Each window row is a run of c contiguous floats; these plain
-// loops are the specification, and the compiler turns the runs into copies. The matrix product
-// that follows (kernels/gemm.h) is where the time goes.
+// Each window row is a run of kw·c floats, contiguous in the image except where it crosses
+// padding. im2col_ref / col2im_ref are the specification (plain loops); im2col / col2im move the
+// same runs with xsimd vectors and agree with them bit for bit (col2im adds each entry in the
+// same order).
 #pragma once
 
 #include <string>
@@ -34,10 +35,12 @@ ConvGeometry make_conv_geometry(int h, int w, int c, int kh, int kw, int sh, int
 // col [n·oh·ow, kh·kw·c]: row (b, oy, ox) holds the window at (oy·sh − pad_top, ox·sw − pad_left)
 // of sample b, ordered (ky, kx, ch) — the order of a TF.js kernel [kh, kw, c, filters] read as
 // a [kh·kw·c, filters] matrix. in [n, h, w, c]. col is overwritten; padding becomes 0.
+void im2col_ref(float* col, const float* in, const ConvGeometry& g, int n);
 void im2col(float* col, const float* in, const ConvGeometry& g, int n);
 
 // The adjoint of im2col: d_in [n, h, w, c] += every col entry scattered back to the pixel it was
 // copied from (entries that came from padding are dropped). Accumulates.
+void col2im_ref(float* d_in, const float* col, const ConvGeometry& g, int n);
 void col2im(float* d_in, const float* col, const ConvGeometry& g, int n);
 
 }  // namespace nnplay

@@ -13,7 +13,9 @@
 
 namespace nnplay {
 
-// out and argmax are overwritten.
+// out and argmax are overwritten. max_pool2d_forward_ref is the specification (plain loops);
+// max_pool2d_forward runs whole vectors of channels and agrees with it exactly.
+void max_pool2d_forward_ref(float* out, std::int32_t* argmax, const float* in, const ConvGeometry& g, int n);
 void max_pool2d_forward(float* out, std::int32_t* argmax, const float* in, const ConvGeometry& g, int n);
 
 // d_in [n, h, w, c] += d_out routed to the input each output took its value from. Accumulates.

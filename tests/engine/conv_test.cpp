@@ -171,6 +171,35 @@ TEST(Im2col, Col2imIsItsAdjoint) {
   EXPECT_EQ(acc, (std::vector<float>{2, 4, 2, 4, 8, 4, 2, 4, 2}));
 }
 
+TEST(Im2col, MatchesItsReferenceBitForBit) {
+  // Channels 1..9 and kernel widths 1..5 give runs (kw·c floats) of every length mod the vector
+  // width, split by padding on either side ("same", strides 1 and 2) or not at all ("valid").
+  std::uint64_t seed = 300;
+  for (int c = 1; c <= 9; ++c)
+    for (int kw = 1; kw <= 5; ++kw)
+      for (int s = 1; s <= 2; ++s)
+        for (bool same : {false, true}) {
+          const int h = 7, w = 6, kh = 3, n = 2;
+          ConvGeometry g = make_conv_geometry(h, w, c, kh, kw, s, s, same);
+          if (g.oh <= 0 || g.ow <= 0) continue;
+          SCOPED_TRACE("c=" + std::to_string(c) + " kw=" + std::to_string(kw) + " stride=" + std::to_string(s) +
+                       (same ? " same" : " valid"));
+          const std::size_t image = static_cast<std::size_t>(n) * h * w * c;
+          const std::size_t cols = static_cast<std::size_t>(n) * g.out_pixels() * g.patch();
+          const auto x = random_vector(image, ++seed);
+          std::vector<float> col(cols, NAN), col_ref(cols, NAN);
+          im2col(col.data(), x.data(), g, n);
+          im2col_ref(col_ref.data(), x.data(), g, n);
+          EXPECT_EQ(col, col_ref);
+          // col2im accumulates onto what d_in holds: start both from the same random image.
+          const auto y = random_vector(cols, ++seed);
+          std::vector<float> back = random_vector(image, ++seed), back_ref = back;
+          col2im(back.data(), y.data(), g, n);
+          col2im_ref(back_ref.data(), y.data(), g, n);
+          EXPECT_EQ(back, back_ref);
+        }
+}
+
 // ---- Gradient checks -----------------------------------------------------------------------
 
 TEST(Conv2dGradcheck, InputKernelBias) {
@@ -239,6 +268,33 @@ TEST(MaxPool2d, TiesGoToTheFirstMaximumAsTensorFlow) {
   const std::vector<float> d_out = {10, 20};
   max_pool2d_backward(d_in.data(), d_out.data(), arg.data(), g, 1);
   EXPECT_EQ(d_in, (std::vector<float>{10, 0, 0, 0, 0, 20, 0, 0}));
+}
+
+TEST(MaxPool2d, MatchesItsReferenceOnEveryChannelCount) {
+  // Channels 1..9 (whole vectors and every tail), valid and same, overlapping and not; values
+  // drawn from a few levels so windows tie often, and some NaNs (first in a window or not).
+  std::uint64_t seed = 600;
+  for (int c = 1; c <= 9; ++c)
+    for (int k = 2; k <= 3; ++k)
+      for (int s = 1; s <= 3; ++s)
+        for (bool same : {false, true}) {
+          const int h = 7, w = 8, n = 2;
+          ConvGeometry g = make_conv_geometry(h, w, c, k, k, s, s, same);
+          SCOPED_TRACE("c=" + std::to_string(c) + " pool=" + std::to_string(k) + " stride=" + std::to_string(s) +
+                       (same ? " same" : " valid"));
+          const std::size_t size = static_cast<std::size_t>(n) * h * w * c;
+          std::vector<float> in = random_vector(size, ++seed);
+          for (std::size_t i = 0; i < size; ++i) in[i] = std::round(in[i] * 2.0f);
+          for (std::size_t i = 5; i < size; i += 37) in[i] = NAN;
+          const std::size_t out_n = static_cast<std::size_t>(n) * g.out_pixels() * c;
+          std::vector<float> out(out_n), out_ref(out_n);
+          std::vector<std::int32_t> arg(out_n, -1), arg_ref(out_n, -2);
+          max_pool2d_forward(out.data(), arg.data(), in.data(), g, n);
+          max_pool2d_forward_ref(out_ref.data(), arg_ref.data(), in.data(), g, n);
+          EXPECT_EQ(arg, arg_ref);
+          for (std::size_t i = 0; i < out_n; ++i)
+            ASSERT_TRUE(out[i] == out_ref[i] || (std::isnan(out[i]) && std::isnan(out_ref[i]))) << "output " << i;
+        }
 }
 
 TEST(MaxPool2d, Gradcheck) {

@@ -537,6 +537,21 @@ TEST(KernelGemm, MatchesRefAcrossCacheBlocks) {
       }
 }
 
+TEST(KernelGemm, MatchesRefOnNarrowConvShapes) {
+  // The narrow-C path (n <= 32, A read in place): the conv layers' products (filters 8, 16, 32;
+  // patches 9, 25, 200) and their kernel gradients (A transposed, depth crossing blocks),
+  // row counts that leave every edge tile, and n just past the path's limit.
+  const int shapes[][3] = {{157, 8, 25}, {98, 16, 200}, {203, 32, 9}, {25, 8, 1569}, {200, 16, 391},
+                           {9, 32, 700}, {61, 24, 40},  {30, 33, 17}, {7, 31, 300}};
+  std::uint64_t seed = 1900;
+  for (const auto& s : shapes)
+    for (int t = 0; t < 4; ++t)
+      for (float beta : {0.0f, 1.0f}) {
+        const GemmCase g{(t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], (s[0] % 2) * 3, 1.0f, beta};
+        ASSERT_TRUE(check_gemm(g, ++seed)) << describe(g);
+      }
+}
+
 TEST(KernelGemm, EmptyShapes) {
   std::vector<float> c = {1, 2, 3, 4}, c_ref = c;
   const float a[] = {kNaN}, b[] = {kNaN};
