@@ -236,7 +236,15 @@ describe('<nn-playground> on a long page', () => {
     expect(await far('playing')).toBe(true);
     await page.evaluate(() => window.scrollTo(0, 0));
     await expect.poll(() => far('playing')).toBe(false);
-    const epoch = await page.locator('#far-epoch').textContent();
+    // A snapshot the worker posted before it saw the pause may still land: read the epoch once it
+    // has settled, then it must not move.
+    let epoch = await page.locator('#far-epoch').textContent();
+    for (;;) {
+      await page.waitForTimeout(300);
+      const settled = await page.locator('#far-epoch').textContent();
+      if (settled === epoch) break;
+      epoch = settled;
+    }
     await page.waitForTimeout(600);
     expect(await page.locator('#far-epoch').textContent()).toBe(epoch); // no training off screen
     await page.locator('#far').scrollIntoViewIfNeeded();

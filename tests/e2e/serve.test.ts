@@ -80,7 +80,7 @@ describe('npm start (vite preview) serving', () => {
     expect(html.status).toBe(200);
     expect(html.headers['cache-control']).toBe('no-cache');
     const text = brotliDecompressSync(html.body).toString('utf8');
-    const script = /src="\.\/(assets\/index-[^"]+\.js)"/.exec(text)?.[1];
+    const script = /<script type="module"[^>]*src="\.\/(assets\/[^"]+\.js)"/.exec(text)?.[1]; // one of the page's scripts
     expect(script).toBeTruthy();
     const js = await get(script!, 'br');
     expect(js.headers['content-encoding']).toBe('br');
