@@ -137,23 +137,15 @@ function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number, tensor:
   throw err;
 }
 
-// A yield costs a task hop (in Chromium a MessageChannel round trip), which a loop of short
-// fit() calls would pay every epoch; yielding when YIELD_MS have passed since the last one lets
-// timers, I/O and the page run just as well.
-const YIELD_MS = 4;
-let lastYield = -Infinity;
+// One MessageChannel for every yield: creating one per epoch cost a loop of short fit() calls
+// more than its training in Chromium.
 let yieldChannel: MessageChannel | null = null;
 const yieldWaiters: (() => void)[] = [];
 
-/** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout,
- *  unless it had one less than YIELD_MS ago. */
+/** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
 function yieldToEventLoop(): Promise<void> {
-  if (performance.now() - lastYield < YIELD_MS) return Promise.resolve();
-  const resumed = () => {
-    lastYield = performance.now();
-  };
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
-  if (typeof g.setImmediate === 'function') return new Promise<void>((resolve) => g.setImmediate!(resolve)).then(resumed);
+  if (typeof g.setImmediate === 'function') return new Promise<void>((resolve) => g.setImmediate!(resolve));
   if (typeof MessageChannel === 'function') {
     if (!yieldChannel) {
       yieldChannel = new MessageChannel();
@@ -165,9 +157,9 @@ function yieldToEventLoop(): Promise<void> {
     return new Promise<void>((resolve) => {
       yieldWaiters.push(resolve);
       ch.port2.postMessage(null);
-    }).then(resumed);
+    });
   }
-  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(resumed);
+  return new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
 
 interface CompiledInfo {
