@@ -8,7 +8,7 @@
 // default, whether the layer fits its input's shape, its weights' names and shapes) is asked
 // of the engine (engine-tables.ts: inspect), never computed here.
 import { describe, quote } from './describe';
-import { checkLayerConfig, layerRow } from './engine-tables';
+import { checkLayerConfig, engineTables, layerRow } from './engine-tables';
 import { integerIn, limits, range } from './limits';
 import { isReady, startLoadingEngine } from './memory';
 import { Initializer } from './initializers';
@@ -147,10 +147,11 @@ export interface FlattenSpec {
 
 export type LayerSpec = DenseSpec | Conv2DSpec | MaxPooling2DSpec | FlattenSpec;
 
-// TF.js also accepts snake_case initializer names; accept them the same way.
-const initializerAliases: Record<string, string> = {
-  glorot_uniform: 'glorotUniform', he_normal: 'heNormal', Orthogonal: 'orthogonal', random_uniform: 'randomUniform', RandomUniform: 'randomUniform',
-};
+// TF.js also accepts snake_case initializer names ('glorot_uniform'): the engine rows' aliases.
+function canonicalName(given: string): string {
+  const row = engineTables().initializers.find((r) => r.aliases.includes(given));
+  return row ? row.name : given;
+}
 
 function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
@@ -171,7 +172,7 @@ function checkArgs(where: string, args: unknown, allowed: readonly string[], exa
 function oneOf<T extends string>(where: string, what: string, v: unknown, allowed: readonly T[]): T {
   // nn.initializers.*() (TF.js's object form) names its engine row.
   const given = v instanceof Initializer ? v.className : v;
-  const name = typeof given === 'string' ? (initializerAliases[given] ?? given) : given;
+  const name = typeof given === 'string' ? canonicalName(given) : given;
   if (typeof name !== 'string' || !(allowed as readonly string[]).includes(name)) {
     fail(where, `unknown ${what} ${quote(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
