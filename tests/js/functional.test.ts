@@ -320,6 +320,12 @@ describe('layer factories', () => {
     expect(make).toThrow(message);
   });
 
+  test("TF.js's snake_case initializer names are the engine rows' aliases", () => {
+    const l = nn.layers.dense({ units: 2, kernelInitializer: 'he_normal' as nn.KernelInitializer, biasInitializer: 'Zeros' as nn.BiasInitializer });
+    expect(l.config).toMatchObject({ kernelInitializer: 'heNormal', biasInitializer: 'zeros' });
+    expect(() => nn.layers.dense({ units: 2, kernelInitializer: 'he_normall' as nn.KernelInitializer })).toThrow(/unknown kernelInitializer "he_normall"; allowed: 'glorotUniform'/);
+  });
+
   test('new layers build engine specs with the table keys', () => {
     const l = nn.layers.batchNormalization({ momentum: 0.9, name: 'bn' });
     expect(l.spec).toEqual({ type: 'batchNormalization', momentum: 0.9 });
