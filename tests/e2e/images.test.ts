@@ -6,6 +6,7 @@
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { longTasksSince, recordLongTasks } from './browser';
 import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
@@ -34,13 +35,7 @@ async function open(hash: string, clear = true): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   (page as unknown as { nnErrors: string[] }).nnErrors = errors;
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordLongTasks(page);
   if (clear) {
     await page.goto(app.server.url);
     await page.evaluate(() => localStorage.clear());
@@ -74,10 +69,7 @@ describe('Images mode', () => {
     await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 1, null, { timeout: 90_000 });
     await page.waitForFunction(() => document.querySelectorAll('#confusion-matrix tbody tr').length === 10, null, { timeout: 30_000 });
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    const longTasks = await page.evaluate(
-      (from) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from),
-      startedAt,
-    );
+    const longTasks = await longTasksSince(page, startedAt);
 
     const insideAfter = await page.evaluate(() => (window as unknown as { nnplay: { insideUpdates: number } }).nnplay.insideUpdates);
     expect(insideAfter - insideBefore).toBeGreaterThanOrEqual(2); // refreshed while training, not only at the end

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { longTasksSince, recordLongTasks } from './browser';
 import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
@@ -23,13 +24,7 @@ async function open(hash = ''): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   (page as unknown as { nnErrors: string[] }).nnErrors = errors;
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await recordLongTasks(page);
   await page.goto(app.server.url + hash);
   await page.waitForFunction(() => /^\d/.test(document.getElementById('train-loss')?.textContent ?? ''), null, {
     timeout: 60_000,
@@ -76,13 +71,7 @@ describe('playground page', () => {
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => page.getByRole('button', { name: 'Play', exact: true }).count()).toBe(1);
     const { drawStats } = await hooks(page);
-    const longTasks = await page.evaluate(
-      (from) =>
-        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter(
-          (t) => t.start >= from,
-        ),
-      playAt,
-    );
+    const longTasks = await longTasksSince(page, playAt);
 
     console.log(
       `[e2e] epoch ${epoch}, train loss ${loss0.toFixed(3)} -> ${loss1.toFixed(3)}, test ${testLoss.toFixed(3)}, ` +
