@@ -134,7 +134,8 @@ describe('Sequences mode', () => {
     await page.locator('#units').fill('20');
     await page.locator('#units').dispatchEvent('change');
     await expect.poll(() => page.evaluate(() => location.hash)).toContain('units=20');
-    await page.goto(`${app.server.url}#mode=sequences`);
+    await page.evaluate(() => history.replaceState(null, '', '#mode=sequences'));
+    await page.reload();
     await expect.poll(async () => (await hooks(page)).state.units, { timeout: 30_000 }).toBe(20);
     expect((await hooks(page)).state.task).toBe('parity');
 

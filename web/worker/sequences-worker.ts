@@ -5,10 +5,11 @@
 // of a GRU) and, for the text task, generates text with the library's sampler.
 //
 // The model: `layers` recurrent layers of `cell` (each wrapped in bidirectional when asked), then
-// a dense output layer. Where the task has a target after every step (sequences-data.ts) and
-// the model reads one way, every recurrent layer returns its sequence and the dense layer
-// predicts at every step (the page shows the prediction per step). A bidirectional model reads
-// the future too, so it would see those targets: it predicts only after the last step.
+// a dense output layer. Where the task has a target after every step (sequences-data.ts: sine,
+// sumOfSines, parity) and the model reads one way, every recurrent layer returns its sequence
+// and the dense layer predicts at every step (the page shows the prediction per step). A
+// bidirectional model reads the future too, so it would see those targets: it predicts only
+// after the last step, as do the class tasks (see predictsPerStep).
 //
 // It is an object: SequencesWorker holds all state and is instantiated once by the entry at
 // the bottom. Not a public API; the page talks to it through SequencesClient.
@@ -34,9 +35,11 @@ interface Port {
   postMessage(message: unknown, options: { transfer: Transferable[] }): void;
 }
 
-/** Whether a model of `spec` on `info` predicts after every step. */
+/** Whether a model of `spec` on `info` predicts after every step. Class tasks (counting, text)
+ *  predict after the last step only: the engine's sparseCategoricalCrossentropy takes one flat
+ *  row of class probabilities per sample, not one per step. */
 export function predictsPerStep(info: TaskInfo, hasStepTargets: boolean, spec: Pick<SequenceModelSpec, 'bidirectional'>): boolean {
-  return hasStepTargets && !spec.bidirectional && info.steps > 0;
+  return hasStepTargets && !spec.bidirectional && info.kind !== 'classes';
 }
 
 /** The engine's graph spec (v2) of the model: recurrent layers named as a Sequential names them. */
