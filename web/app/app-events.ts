@@ -4,7 +4,7 @@
 
 export interface AppEventDetails {
   /** The engine is loaded and the app can train. */
-  ready: { mode: 'playground' | 'images'; simd: boolean };
+  ready: { mode: 'playground' | 'images' | 'sequences'; simd: boolean };
   /** A whole epoch more is done (at most once per snapshot): its number and losses. */
   epoch: { epoch: number; trainLoss: number; testLoss: number };
   /** Training stopped with new progress: a pause, a finished step, or (Images) the run's last epoch. */
