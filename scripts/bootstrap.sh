@@ -47,6 +47,10 @@ command -v clang-format >/dev/null || command -v clang-format-14 >/dev/null || n
 # The character-level text set: fortunes-min's BSD-licensed fortune files (scripts/build-data.mjs).
 [ -f /usr/share/games/fortunes/riddles ] || [ -n "${NNPLAY_FORTUNES_DIR:-}" ] || need_pkgs+=(fortunes-min)
 
+# PyTorch (Debian's 1.13, with numpy): tests/js/code-export.test.ts runs the code nn.exportCode()
+# writes for PyTorch. Found as /usr/bin/python3 even when another python3 comes first on PATH.
+/usr/bin/python3 -c 'import torch, numpy' 2>/dev/null || python3 -c 'import torch, numpy' 2>/dev/null || need_pkgs+=(python3-torch python3-numpy)
+
 # --- Emscripten: Debian's 3.1.6, or whatever emcc is already on PATH ---
 command -v emcc >/dev/null || need_pkgs+=(emscripten)
 # --- Chromium for browser tests (skipped by `npm start`, which does not need it) ---

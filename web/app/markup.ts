@@ -8,7 +8,7 @@ export const PART_NAMES = [
   'reset-button', 'play-button', 'step-button', 'epoch', 'learning-rate', 'activation', 'regularization',
   'regularization-rate', 'problem', 'speed', 'message', 'message-text', 'message-close', 'data-title',
   'datasets', 'ratio-value', 'ratio', 'noise-value', 'noise', 'batch-size-value', 'batch-size', 'regenerate',
-  'network-title', 'network', 'output-title', 'export-button', 'import-button', 'import-file', 'test-loss',
+  'network-title', 'network', 'output-title', 'export-button', 'code-button', 'import-button', 'import-file', 'test-loss',
   'train-loss', 'chart', 'heatmap', 'points', 'inspect-label', 'legend-low', 'legend-high', 'show-test',
   'discretize', 'engine-info', 'announcer', 'chart-summary', 'network-scroll',
 ] as const;
@@ -127,6 +127,7 @@ const MARKUP = `
     <div id="@chart" class="chart" data-control="chart"><p id="@chart-summary" class="sr-only">Loss chart: no epochs yet.</p></div>
     <div class="files">
       <button type="button" id="@export-button" class="text-button" data-control="exportButton" title="Download the setup and the trained weights as a JSON file">Export model</button>
+      <button type="button" id="@code-button" class="text-button" data-control="exportButton" title="Show the trained model as Keras, PyTorch or TF.js code, with its weights">Export code</button>
       <button type="button" id="@import-button" class="text-button" data-control="importButton" title="Load a file made with Export model (or drop it onto the playground)">Import model</button>
       <input type="file" id="@import-file" accept=".json,application/json" hidden />
     </div>

@@ -10,6 +10,7 @@ import { PlaygroundClient } from '../worker/client';
 import { ALL_ACTIVATIONS, ALL_FEATURES, DOMAIN } from '../worker/protocol';
 import type { Checkpoint, DatasetName, FromWorker, PointCloud, ProblemType, RegularizationName, Snapshot, ToWorker } from '../worker/protocol';
 import { emit } from './app-events';
+import { CodeExportDialog } from './code-export-dialog';
 import { ValuePainter } from './colors';
 import { applyTheme } from './theme';
 import type { Theme } from './theme';
@@ -110,6 +111,9 @@ export class PlaygroundApp {
   private readonly _drawStats: DrawStats = { count: 0, totalMs: 0, maxMs: 0 };
   private checkpoint: Checkpoint | null = null; // the latest model of this generation, as JSON
   private exportPending = false;
+  private codeDialog: CodeExportDialog | null = null;
+  // Export code waits for the checkpoint it asked for.
+  private checkpointWaiters: { resolve: (c: Checkpoint) => void; reject: (e: Error) => void }[] = [];
   private storageWarned = false;
   // Whether Space on the page body is this app's shortcut: true until the user last pressed or
   // focused something outside this app (another playground, or the embedding page's content).
@@ -324,6 +328,8 @@ export class PlaygroundApp {
     this.client.dispose();
     this.network.dispose();
     this.chart.dispose();
+    this.codeDialog?.dispose();
+    for (const w of this.checkpointWaiters.splice(0)) w.reject(new Error('the playground was closed'));
     this.root.replaceChildren();
     this.root.classList.remove('nnplay-playground', 'dropping');
   }
@@ -439,6 +445,7 @@ export class PlaygroundApp {
       this.exportPending = true;
       this.send({ type: 'checkpoint' });
     });
+    on('code-button', 'click', () => this.openCodeExport());
     on('import-button', 'click', () => this.input('import-file').click());
     on('import-file', 'change', () => {
       const input = this.input('import-file');
@@ -727,11 +734,13 @@ export class PlaygroundApp {
           this.exportPending = false;
           this.downloadModel();
         }
+        for (const w of this.checkpointWaiters.splice(0)) w.resolve(message.checkpoint);
         break;
       case 'error':
         if (this._playing) this.announcePending = true;
         this.showPlaying(false); // the worker has stopped
         this.exportPending = false;
+        for (const w of this.checkpointWaiters.splice(0)) w.reject(new Error(message.message));
         if (message.diverged) {
           emit(this.root, 'diverged', { message: message.message });
           const hint = /smaller learning rate/i.test(message.message) ? '' : ' Try a smaller learning rate.';
@@ -827,6 +836,23 @@ export class PlaygroundApp {
       plan.weights.map((w) => w.values.buffer),
     );
     this.chart.restore(plan.losses);
+  }
+
+  /** Export code: the dialog shows this very moment's model as Keras / PyTorch / TF.js code. */
+  private openCodeExport(): void {
+    this.codeDialog ??= new CodeExportDialog(this.doc, {
+      model: () =>
+        new Promise<Checkpoint>((resolve, reject) => {
+          this.checkpointWaiters.push({ resolve, reject });
+          this.send({ type: 'checkpoint' });
+        }).then((c) => c.model),
+      comment: () => [
+        `nnplay 2-D playground, dataset "${this._state.dataset}": each sample is one point's features`,
+        `[${this._state.features.join(', ')}] (x1, x2 in [-6, 6]), in this order.`,
+      ],
+      fileBase: () => `nnplay-${this._state.dataset}`,
+    });
+    void this.codeDialog.open();
   }
 
   private downloadModel(): void {

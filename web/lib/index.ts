@@ -175,6 +175,9 @@ export const models = { fromJSON: (json: unknown) => modelFromJSON(json) };
 /** Saved-model housekeeping for 'localstorage://' (TF.js: tf.io.listModels / removeModel). */
 export const io = { listModels, removeModel };
 export { loadLayersModel } from './io';
+/** The model as Keras / PyTorch / TF.js source plus its weights file (docs/API.md, Exporting code). */
+export { exportCode, codeTargets, WEIGHTS_FORMAT } from './code-export';
+export type { CodeTarget, ExportCodeOptions, ExportedCode } from './code-export';
 export type { SaveResult } from './io';
 /** A drawing made to look like an MNIST sample (bounding box, 20 px, centre of mass); no engine needed. */
 export { preprocessDigit, DIGIT_SIZE, DIGIT_BOX } from './image-preprocess';

@@ -1,0 +1,316 @@
+// nn.exportCode(): the exported code run by its own framework reproduces nnplay's predictions.
+//
+// PyTorch: the generated module runs under Debian's python3-torch (scripts/bootstrap.sh installs
+// it) and must match nnplay's predictions to 1e-5 on an MLP, a CNN (conv2d 'same' + batchNorm +
+// pool + flatten + dropout + dense), an LSTM (torch.nn.LSTM), a GRU with reset_after (torch.nn.GRU),
+// a TF.js-default GRU (hardSigmoid, reset_after false: the explicit loop) and a functional model
+// with every other layer type. Without torch the test fails under CI=true and skips loudly
+// elsewhere. Keras is not installable here: its script is byte-compiled (python3 -m py_compile)
+// and its weights file read back with numpy the way the script reads it. TF.js: the generated
+// module is imported in Node against the devDependency @tensorflow/tfjs and predicts the same.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as nn from 'nnplay';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { xorshift } from './helpers';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// Inside the repository, so that the generated TF.js module resolves '@tensorflow/tfjs'.
+mkdirSync(join(root, 'build'), { recursive: true });
+const dir = mkdtempSync(join(root, 'build', 'code-export-test-'));
+
+/** A python3 that imports torch and numpy: $NNPLAY_PYTHON, python3 on PATH, Debian's. */
+function findPython(): { python: string | null; tried: string[] } {
+  const tried = [process.env.NNPLAY_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+  for (const p of tried) {
+    const r = spawnSync(p, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    if (r.status === 0) return { python: p, tried };
+  }
+  return { python: null, tried };
+}
+const { python, tried } = findPython();
+const inCI = process.env.CI === 'true';
+if (!python && !inCI) {
+  console.warn(`\n*** code-export.test: SKIPPING the PyTorch and Keras checks: no python3 with torch and numpy (tried ${tried.join(', ')}). Install: apt-get install python3-torch ***\n`);
+}
+
+function data(shape: number[], seed: number, scale = 1, ints = 0): nn.Tensor {
+  const r = xorshift(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = ints ? Math.floor(r() * ints) : (r() * 2 - 1) * scale;
+  return nn.tensor(v, shape);
+}
+
+interface Case {
+  name: string;
+  make: () => nn.LayersModel;
+  xs: () => nn.Tensor[];
+  /** Train briefly first so batchNorm's moving statistics are not the initial ones. */
+  ys?: () => nn.Tensor;
+}
+
+const cases: Case[] = [
+  {
+    name: 'mlp',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.dense({ inputShape: [5], units: 16, activation: 'tanh' }),
+        nn.layers.dense({ units: 8, activation: 'relu' }),
+        nn.layers.dense({ units: 3, activation: 'softmax' }),
+      ], seed: 1 });
+      m.compile({ optimizer: nn.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    xs: () => [data([7, 5], 11)],
+  },
+  {
+    name: 'cnn',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.conv2d({ inputShape: [9, 8, 2], filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', activation: 'relu' }),
+        nn.layers.batchNormalization({ momentum: 0.5 }),
+        nn.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+        nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'elu' }),
+        nn.layers.averagePooling2d({ poolSize: 2, padding: 'same' }),
+        nn.layers.flatten(),
+        nn.layers.dropout({ rate: 0.4 }),
+        nn.layers.dense({ units: 2, activation: 'sigmoid' }),
+      ], seed: 2 });
+      m.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+      return m;
+    },
+    xs: () => [data([6, 9, 8, 2], 12)],
+    ys: () => data([6, 2], 13, 1, 2),
+  },
+  {
+    name: 'lstm',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.lstm({ inputShape: [6, 3], units: 5, recurrentActivation: 'sigmoid', returnSequences: true }),
+        nn.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }),
+        nn.layers.dense({ units: 1 }),
+      ], seed: 3 });
+      m.compile({ optimizer: nn.train.rmsprop(0.01), loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([5, 6, 3], 14)],
+  },
+  {
+    name: 'gru_reset_after',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.gru({ inputShape: [5, 2], units: 6, recurrentActivation: 'sigmoid', resetAfter: true }),
+        nn.layers.dense({ units: 2, activation: 'softmax' }),
+      ], seed: 4 });
+      m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    xs: () => [data([4, 5, 2], 15)],
+  },
+  {
+    name: 'gru_tfjs_default',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.gru({ inputShape: [5, 2], units: 4, returnSequences: true, goBackwards: true }),
+        nn.layers.simpleRNN({ units: 3 }),
+        nn.layers.dense({ units: 1 }),
+      ], seed: 5 });
+      m.compile({ optimizer: nn.train.momentum(0.01, 0.9), loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([4, 5, 2], 16)],
+  },
+  {
+    name: 'functional',
+    make: () => {
+      const seq = nn.input({ shape: [6], name: 'ids' });
+      const img = nn.input({ shape: [4, 4, 3], name: 'image' });
+      const e = nn.layers.embedding({ inputDim: 7, outputDim: 4 }).apply(seq);
+      const c1 = nn.layers.conv1d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'gelu' }).apply(e);
+      const b = nn.layers.batchNormalization().apply(c1);
+      const bi = nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 3, returnSequences: true }), mergeMode: 'concat' }).apply(b);
+      const g1 = nn.layers.globalAveragePooling1d().apply(bi);
+      const i1 = nn.layers.conv2d({ filters: 6, kernelSize: 1, activation: 'swish' }).apply(img);
+      const g2 = nn.layers.globalAveragePooling2d().apply(i1);
+      const sum = nn.layers.add().apply([g1, g2]);
+      const r = nn.layers.reshape({ targetShape: [2, 3] }).apply(sum);
+      const act = nn.layers.activation({ activation: 'softmax' }).apply(r);
+      const flat = nn.layers.flatten().apply(act);
+      const cat = nn.layers.concatenate().apply([flat, g2]);
+      const out1 = nn.layers.dense({ units: 2, activation: 'hardSigmoid', name: 'first' }).apply(cat);
+      const out2 = nn.layers.dense({ units: 3, activation: 'selu', name: 'second' }).apply(g1);
+      const m = nn.model({ inputs: [seq, img], outputs: [out1, out2] });
+      m.compile({ optimizer: 'adam', loss: ['meanSquaredError', 'meanSquaredError'] });
+      return m;
+    },
+    xs: () => [data([3, 6], 17, 1, 7), data([3, 4, 4, 3], 18)],
+  },
+];
+
+interface Built {
+  c: Case;
+  model: nn.LayersModel;
+  xs: nn.Tensor[];
+  expected: Float32Array[];
+}
+const built: Built[] = [];
+
+beforeAll(async () => {
+  await nn.ready();
+  await tf.setBackend('cpu');
+  for (const c of cases) {
+    const model = c.make();
+    const xs = c.xs();
+    if (c.ys) {
+      const ys = c.ys();
+      await model.fit(xs[0], ys, { epochs: 2, batchSize: 3 });
+      ys.dispose();
+    }
+    const p = model.predict(xs.length === 1 ? xs[0] : xs);
+    const list = Array.isArray(p) ? p : [p];
+    built.push({ c, model, xs, expected: list.map((t) => t.values().slice()) });
+    list.forEach((t) => t.dispose());
+  }
+});
+
+afterAll(() => {
+  for (const b of built) {
+    b.model.dispose();
+    b.xs.forEach((t) => t.dispose());
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+describe('exportCode: PyTorch', () => {
+  it('runs under python3-torch and reproduces nnplay predictions to 1e-5', async () => {
+    if (!python) {
+      if (inCI) throw new Error(`code-export.test: python3 with torch is required in CI (tried ${tried.join(', ')}); scripts/bootstrap.sh installs python3-torch`);
+      return;
+    }
+    const jobs: { name: string; sparse: boolean; code: string; weights: string; xs: { shape: number[]; values: number[] }[] }[] = [];
+    for (const b of built) {
+      const e = await nn.exportCode(b.model, 'pytorch', { fileBase: b.c.name, epochs: 3, batchSize: 8 });
+      expect(e.language).toBe('python');
+      expect(e.codeFileName).toBe(`${b.c.name}.py`);
+      writeFileSync(join(dir, e.codeFileName), e.code);
+      writeFileSync(join(dir, e.weightsFileName), e.weights);
+      const sparse = b.model.compiledWith?.loss === 'sparseCategoricalCrossentropy';
+      jobs.push({ name: b.c.name, sparse, code: e.codeFileName, weights: e.weightsFileName, xs: b.xs.map((t) => ({ shape: t.shape, values: [...t.values()] })) });
+    }
+    writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+    // One interpreter for every model (torch's import is the slow part); each model also trains
+    // one epoch with its generated loop, to prove the loop runs.
+    const driver = `
+import importlib.util, json, os, sys
+import numpy as np
+here = sys.argv[1]
+results = {}
+for job in json.load(open(os.path.join(here, "jobs.json"))):
+    spec = importlib.util.spec_from_file_location(job["name"], os.path.join(here, job["code"]))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    model = mod.load_nnplay_weights(mod.NnplayModel(), os.path.join(here, job["weights"]))
+    xs = [np.array(x["values"], dtype=np.float32).reshape(x["shape"]) for x in job["xs"]]
+    out = mod.predict(model, xs if len(xs) > 1 else xs[0])
+    outs = out if isinstance(out, list) else [out]
+    results[job["name"]] = [o.reshape(-1).tolist() for o in outs]
+    ys = [np.zeros((o.shape[0], 1), dtype=np.float32) if job["sparse"] else np.zeros_like(o) for o in outs]
+    mod.train(model, xs if len(xs) > 1 else xs[0], ys if len(ys) > 1 else ys[0], epochs=1)
+print(json.dumps(results))
+`;
+    writeFileSync(join(dir, 'driver.py'), driver);
+    const r = spawnSync(python, [join(dir, 'driver.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`the exported PyTorch code failed:\n${r.stderr}`);
+    const results = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number[][]>;
+    for (const b of built) {
+      const got = results[b.c.name];
+      expect(got.length, b.c.name).toBe(b.expected.length);
+      got.forEach((g, k) => expect(maxDiff(g, b.expected[k]), `${b.c.name} output ${k}`).toBeLessThan(1e-5));
+    }
+  });
+});
+
+describe('exportCode: Keras', () => {
+  it('writes a script that byte-compiles and a weights file numpy reads back exactly', async () => {
+    for (const b of built) {
+      const e = await nn.exportCode(b.model, 'keras', { fileBase: `${b.c.name}_keras` });
+      expect(e.code).toContain('import keras');
+      expect(e.code).toContain('model.compile(');
+      writeFileSync(join(dir, e.codeFileName), e.code);
+      writeFileSync(join(dir, e.weightsFileName), e.weights);
+      // Every weight the script sets is in the file, and every weight in the file is set.
+      const doc = JSON.parse(e.weights) as { weights: { name: string }[] };
+      const used = [...e.code.matchAll(/W\["([^"]+)"\]/g)].map((m) => m[1]);
+      expect(new Set(used)).toEqual(new Set(doc.weights.map((w) => w.name)));
+      if (!python) {
+        if (inCI) throw new Error('code-export.test: python3 with numpy is required in CI');
+        continue;
+      }
+      execFileSync(python, ['-m', 'py_compile', join(dir, e.codeFileName)]);
+      // The reader exactly as the script has it (the script itself imports keras).
+      const reader = e.code.match(/def read_nnplay_weights\(path\):[\s\S]*?\n\n/)![0];
+      const check = `import base64, json, sys\nimport numpy as np\n${reader}\nW = read_nnplay_weights(sys.argv[1])\nprint(json.dumps({k: {"shape": list(v.shape), "values": v.reshape(-1).tolist()} for k, v in W.items()}))\n`;
+      const out = execFileSync(python, ['-c', check, join(dir, e.weightsFileName)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const read = JSON.parse(out) as Record<string, { shape: number[]; values: number[] }>;
+      const ws = b.model.getWeights();
+      const names = b.model.inspection.layers.flatMap((l) => l.variables);
+      const trainableFirst = [...names.filter((v) => v.trainable), ...names.filter((v) => !v.trainable)];
+      ws.forEach((w, i) => {
+        const r = read[trainableFirst[i].name];
+        expect(r.shape).toEqual(w.shape);
+        expect(maxDiff(r.values, w.values())).toBe(0);
+      });
+      ws.forEach((w) => w.dispose());
+    }
+  });
+});
+
+describe('exportCode: TF.js', () => {
+  it('runs against @tensorflow/tfjs and reproduces nnplay predictions to 1e-5', async () => {
+    // TF.js's GRU has no reset_after: that model's export is an Error (checked below).
+    for (const b of built.filter((x) => x.c.name !== 'gru_reset_after')) {
+      const e = await nn.exportCode(b.model, 'tfjs', { fileBase: `${b.c.name}_tfjs` });
+      expect(e.code).toContain("import * as tf from '@tensorflow/tfjs';");
+      const file = join(dir, e.codeFileName);
+      writeFileSync(file, e.code);
+      const mod = (await import(pathToFileURL(file).href)) as {
+        createModel: () => tf.LayersModel;
+        loadNnplayWeights: (m: tf.LayersModel, doc: unknown) => tf.LayersModel;
+      };
+      const m = mod.loadNnplayWeights(mod.createModel(), JSON.parse(e.weights));
+      const xs = b.xs.map((t) => tf.tensor(t.values(), t.shape));
+      const p = m.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor | tf.Tensor[];
+      const list = Array.isArray(p) ? p : [p];
+      list.forEach((t, k) => expect(maxDiff(t.dataSync(), b.expected[k]), `${b.c.name} output ${k}`).toBeLessThan(1e-5));
+      tf.dispose([...xs, ...list]);
+      m.dispose();
+    }
+  });
+});
+
+describe('exportCode: what cannot be expressed', () => {
+  it('names the layer and the option', async () => {
+    const m = nn.sequential({ layers: [nn.layers.gru({ inputShape: [3, 2], units: 2, resetAfter: true, recurrentActivation: 'sigmoid' })] });
+    await expect(nn.exportCode(m, 'tfjs')).rejects.toThrow(/layer "gru_\d+" \(gru\): resetAfter: true has no TF\.js form/);
+    const e = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2, activation: 'exponential' })] });
+    await expect(nn.exportCode(e, 'tfjs')).rejects.toThrow(/layer "dense_\d+" \(dense\): activation 'exponential' does not exist in TF\.js/);
+    const s = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2 })] });
+    s.compile({ optimizer: nn.train.sgd(nn.train.stepDecay({ initialLearningRate: 0.1, stepSize: 10 })), loss: 'meanSquaredError' });
+    await expect(nn.exportCode(s, 'tfjs')).rejects.toThrow(/schedule 'stepDecay' has no TF\.js form/);
+    // @ts-expect-error: an unknown target
+    await expect(nn.exportCode(s, 'jax')).rejects.toThrow(/unknown target "jax"; allowed: 'keras', 'pytorch', 'tfjs'/);
+    await expect(nn.exportCode(s, 'pytorch', { epochs: 0 })).rejects.toThrow(/options\.epochs must be an integer/);
+    [m, e, s].forEach((x) => x.dispose());
+  });
+});

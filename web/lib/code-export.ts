@@ -1,0 +1,1292 @@
+// nn.exportCode(model, 'keras' | 'pytorch' | 'tfjs'): the model as source code of another
+// framework, plus its weights in one small file to write beside it.
+//
+// What it is: a code generator over the engine's own description of the model (inspect():
+// layers in graph order with their checked configs, calls, output shapes and variables). Layer
+// types, keys and defaults are the engine's table rows; nothing here re-derives a shape. Each
+// target gets one emitter per layer type; a layer or option a target cannot express is an
+// Error naming the layer, the option and why, never silently different code.
+//
+// The weights file (format 'nnplay-weights', version 1) is JSON: {format, version, dtype:
+// 'float32', byteOrder: 'little', weights: [{name: '<layer>/<weight>', shape, data}]}, data being
+// base64 of the little-endian float32 values, in nnplay's (Keras's) layouts. Python reads it with
+// json + base64 + numpy only; the generated loaders convert layouts where a framework differs
+// (PyTorch: Linear [out, in], Conv NCHW [out, in, kh, kw], recurrent gates and biases).
+//
+// What it is not: a converter of training behaviour to the last bit. Inference is the same math
+// (tests/js/code-export.test.ts runs the PyTorch and TF.js code against nnplay's predictions to
+// 1e-5); the training loops use each framework's own optimizer and loss definitions (e.g. where
+// epsilon sits in RMSprop), documented in the generated code.
+import { engineTables, type Inspection, type InspectedLayer } from './engine-tables';
+import { encodeFloat32 } from './model-json';
+import { engineLoaded, isReady } from './memory';
+import type { LayersModel } from './model';
+import type { OptimizerConfig, ScheduleConfig } from './optimizers';
+
+export const codeTargets = ['keras', 'pytorch', 'tfjs'] as const;
+export type CodeTarget = (typeof codeTargets)[number];
+
+export interface ExportCodeOptions {
+  /** Epochs of the generated training loop (nnplay's compile() has none: it is fit()'s). Default 10. */
+  epochs?: number;
+  /** Batch size of the generated training loop. Default 32. */
+  batchSize?: number;
+  /** Base name of the files (default 'model'): '<base>.py' / '<base>.mjs' and '<base>.weights.json'. */
+  fileBase?: string;
+  /** Lines put at the top of the code as comments (e.g. what the inputs mean). */
+  comment?: string[];
+}
+
+export interface ExportedCode {
+  target: CodeTarget;
+  language: 'python' | 'javascript';
+  /** Suggested file name of the code, e.g. 'model.py'. */
+  codeFileName: string;
+  /** The source text. */
+  code: string;
+  /** Suggested file name of the weights, e.g. 'model.weights.json' (the code loads this name). */
+  weightsFileName: string;
+  /** The weights file's text (format 'nnplay-weights', version 1: see docs/API.md). */
+  weights: string;
+}
+
+export const WEIGHTS_FORMAT = 'nnplay-weights';
+
+function fail(message: string): never {
+  throw new Error(`nnplay: exportCode(): ${message}`);
+}
+
+// ---------------------------------------------------------------- the model, as the engine reports it
+
+type Layout = 'last' | 'nchw' | 'ncl';
+
+interface Call {
+  layer: InspectedLayer;
+  /** Index of this call among the layer's calls. */
+  index: number;
+  inputs: string[]; // value names
+  output: string; // value name
+  outputShape: number[]; // per sample
+}
+
+interface Graph {
+  layers: InspectedLayer[];
+  calls: Call[];
+  inputs: { name: string; value: string; shape: number[] }[];
+  outputs: string[]; // value names
+  /** Weights by full name '<layer>/<weight>'. */
+  weights: Map<string, { shape: number[]; values: Float32Array }>;
+}
+
+const perSample = (shape: (number | null)[]): number[] => (shape.length > 0 && shape[0] === null ? shape.slice(1) : shape) as number[];
+
+function identifier(name: string, taken: Set<string>): string {
+  let id = name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (!/^[A-Za-z_]/.test(id)) id = `l_${id}`;
+  if (reserved.has(id)) id = `${id}_`;
+  let out = id;
+  for (let k = 2; taken.has(out); k++) out = `${id}_${k}`;
+  taken.add(out);
+  return out;
+}
+// Python and JavaScript words a layer name must not become, and the names the generated code uses.
+const reserved = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield', 'const', 'let', 'var', 'function', 'new', 'this', 'switch', 'case', 'default',
+  'delete', 'typeof', 'instanceof', 'void', 'do', 'export', 'extends', 'super', 'enum', 'static', 'tf', 'nn', 'F', 'torch',
+  'np', 'keras', 'layers', 'model', 'x', 'inputs', 'outputs', 'json', 'base64', 'self', 'W', 'weights', 'doc', 'sys', 'math',
+]);
+
+function graphOf(inspection: Inspection, weightList: { name: string; shape: number[]; values: Float32Array }[]): Graph {
+  const taken = new Set<string>();
+  const valueOf = new Map<string, string>(); // 'layer#call' -> value name
+  const calls: Call[] = [];
+  const inputs: Graph['inputs'] = [];
+  for (const layer of inspection.layers) {
+    if (layer.type === 'input') {
+      const value = identifier(layer.name, taken);
+      valueOf.set(`${layer.name}#0`, value);
+      inputs.push({ name: layer.name, value, shape: perSample(layer.outputShape) });
+      continue;
+    }
+    layer.nodes.forEach((node, index) => {
+      const value = identifier(index === 0 ? layer.name : `${layer.name}_${index}`, taken);
+      const ins = node.inbound.map(([l, c]) => {
+        const v = valueOf.get(`${l}#${c}`);
+        if (v === undefined) fail(`layer "${layer.name}" reads call ${c} of "${l}", which comes later in the engine's order`);
+        return v;
+      });
+      valueOf.set(`${layer.name}#${index}`, value);
+      calls.push({ layer, index, inputs: ins, output: value, outputShape: perSample(node.outputShape) });
+    });
+  }
+  // inspect() lists the graph's inputs in model order; keep that order.
+  const orderedInputs = inspection.inputs.map((i) => inputs.find((x) => x.name === i.name)!);
+  const outputs = inspection.outputs.map((o) => valueOf.get(`${o.name}#${o.call}`)!);
+  return { layers: inspection.layers, calls, inputs: orderedInputs, outputs, weights: new Map(weightList.map((w) => [w.name, w])) };
+}
+
+/** The local names of a layer's variables ('kernel', 'forward_kernel', ...), engine order. */
+function localWeights(layer: InspectedLayer): string[] {
+  return layer.variables.map((v) => (v.name.startsWith(`${layer.name}/`) ? v.name.slice(layer.name.length + 1) : v.name));
+}
+
+// ---------------------------------------------------------------- values shared by the targets
+
+const cfg = (layer: InspectedLayer) => layer.config as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const where = (layer: InspectedLayer) => `layer "${layer.name}" (${layer.type})`;
+
+/** A table default, for configs that leave a key out. */
+function keyDefault(type: string, key: string): unknown {
+  const row = engineTables().layers.find((r) => r.name === type);
+  return row?.keys.find((k) => k.name === key)?.default;
+}
+function opt<T>(layer: InspectedLayer, key: string): T {
+  const c = cfg(layer);
+  return (c[key] ?? keyDefault(layer.type, key)) as T;
+}
+
+/** The alpha an activation uses: the config's, else TF.js's default (leakyRelu 0.3, elu 1). */
+function alphaOf(name: string, alpha: unknown): number {
+  if (typeof alpha === 'number') return alpha;
+  return name === 'leakyRelu' ? 0.3 : 1;
+}
+
+/** TF's "same" padding of one axis: [before, after] (the extra cell after). */
+function samePad(size: number, kernel: number, stride: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + kernel - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function pairOf(v: unknown, fallback: [number, number]): [number, number] {
+  if (typeof v === 'number') return [v, v];
+  if (Array.isArray(v) && v.length === 2) return [v[0], v[1]];
+  if (Array.isArray(v) && v.length === 1) return [v[0], v[0]];
+  return fallback;
+}
+function singleOf(v: unknown, fallback: number): number {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length >= 1) return v[0];
+  return fallback;
+}
+
+const num = (v: number): string => {
+  if (Number.isInteger(v)) return String(v);
+  return String(Math.fround(v) === v ? Number(v.toPrecision(9)) : v);
+};
+const pyNum = (v: number): string => (Number.isInteger(v) ? `${v}.0` : num(v));
+const pyBool = (b: unknown): string => (b ? 'True' : 'False');
+const pyStr = (s: string): string => JSON.stringify(s);
+const jsStr = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const tuple = (xs: number[]): string => (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`);
+
+function inputShapeOfCall(g: Graph, call: Call, k = 0): number[] {
+  const v = call.inputs[k];
+  const input = g.inputs.find((i) => i.value === v);
+  if (input) return input.shape;
+  return g.calls.find((c) => c.output === v)!.outputShape;
+}
+
+/** The recurrent layer inside a bidirectional wrapper (or the layer itself). */
+function recurrentOf(layer: InspectedLayer): { type: 'simpleRNN' | 'lstm' | 'gru'; c: Record<string, unknown> } {
+  if (layer.type === 'bidirectional') return { type: cfg(layer).layer, c: cfg(layer) };
+  return { type: layer.type as 'simpleRNN' | 'lstm' | 'gru', c: cfg(layer) };
+}
+function rnnOpt<T>(layer: InspectedLayer, key: string): T {
+  const { type, c } = recurrentOf(layer);
+  return (c[key] ?? keyDefault(layer.type, key) ?? keyDefault(type, key)) as T;
+}
+
+// ---------------------------------------------------------------- compile settings
+
+interface Compiled {
+  optimizer: OptimizerConfig;
+  losses: string[];
+  metrics: string[];
+  lossWeights?: number[];
+}
+
+function optimizerSettings(o: OptimizerConfig): Record<string, unknown> {
+  const row = engineTables().optimizers.find((r) => r.name === o.name || r.aliases.includes(o.name));
+  return { ...(row?.defaults ?? {}), ...o };
+}
+
+function lrOf(o: OptimizerConfig): number {
+  return typeof o.learningRate === 'number' ? o.learningRate : o.learningRate.initialLearningRate;
+}
+
+// ---------------------------------------------------------------- PyTorch
+
+interface PyParts {
+  helpers: Set<string>;
+  init: string[];
+  forward: string[];
+  load: string[];
+}
+
+function torchActivation(name: string, x: string, alpha: unknown, dim: number, h: Set<string>): string {
+  switch (name) {
+    case 'linear':
+      return x;
+    case 'relu':
+      return `torch.relu(${x})`;
+    case 'leakyRelu':
+      return `F.leaky_relu(${x}, ${pyNum(alphaOf(name, alpha))})`;
+    case 'elu':
+      return `F.elu(${x}, ${pyNum(alphaOf(name, alpha))})`;
+    case 'sigmoid':
+      return `torch.sigmoid(${x})`;
+    case 'tanh':
+      return `torch.tanh(${x})`;
+    case 'softmax':
+      return `torch.softmax(${x}, dim=${dim})`;
+    case 'hardSigmoid':
+      h.add('hard_sigmoid');
+      return `hard_sigmoid(${x})`;
+    case 'softplus':
+      return `F.softplus(${x})`;
+    case 'softsign':
+      return `F.softsign(${x})`;
+    case 'selu':
+      return `torch.selu(${x})`;
+    case 'relu6':
+      return `F.relu6(${x})`;
+    case 'swish':
+      return `F.silu(${x})`;
+    case 'gelu':
+      return `F.gelu(${x})`; // the exact erf form, as nnplay's and TF.js's 'gelu'
+    case 'mish':
+      return `F.mish(${x})`;
+    case 'exponential':
+      return `torch.exp(${x})`;
+    default:
+      fail(`activation '${name}' has no PyTorch form in the exporter`);
+  }
+}
+
+const pyHelpers: Record<string, string> = {
+  hard_sigmoid: `def hard_sigmoid(x):
+    # Keras 2 / TF.js / nnplay: clip(0.2 x + 0.5, 0, 1). Not F.hardsigmoid, which is x / 6 + 1/2.
+    return torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
+`,
+  avg_pool2d_same: `def avg_pool2d_same(x, kernel, stride, pad):
+    # TF's "same" average pooling: the mean of the cells inside the image (padding not counted),
+    # with TF's split of the padding (the extra row / column at the bottom / right).
+    ones = torch.ones_like(x[:, :1])
+    total = F.avg_pool2d(F.pad(x, pad), kernel, stride)
+    cells = F.avg_pool2d(F.pad(ones, pad), kernel, stride)
+    return total / cells
+`,
+  keras_dropout: `def keras_dropout(x, rate, noise_shape, training):
+    # Keras dropout with a noise shape (entries None take the input's size; 1 shares the mask).
+    if not training or rate == 0:
+        return x
+    shape = [x.shape[i] if d is None else d for i, d in enumerate(noise_shape)]
+    keep = (torch.rand(shape, device=x.device) >= rate).to(x.dtype)
+    return x * keep / (1.0 - rate)
+`,
+  KerasRNN: `class KerasRNN(nn.Module):
+    """A recurrent layer with Keras's equations and weight layouts, as an explicit loop over the
+    steps, for what torch.nn.RNN / LSTM / GRU cannot express: a recurrent activation other than
+    sigmoid, an activation other than tanh, or GRU's reset_after=False (TF.js's default).
+    kernel [features, gates * units], recurrent_kernel [units, gates * units], gate order
+    LSTM i, f, c, o; GRU z, r, h. Input [batch, steps, features]; output the last h [batch, units]
+    or every h [batch, steps, units]."""
+
+    def __init__(self, cell, input_size, units, activation, recurrent_activation, use_bias, reset_after, return_sequences):
+        super().__init__()
+        gates = {"simpleRNN": 1, "lstm": 4, "gru": 3}[cell]
+        self.cell, self.units = cell, units
+        self.activation, self.recurrent_activation = activation, recurrent_activation
+        self.reset_after, self.return_sequences = reset_after, return_sequences
+        self.kernel = nn.Parameter(torch.zeros(input_size, gates * units))
+        self.recurrent_kernel = nn.Parameter(torch.zeros(units, gates * units))
+        bias_shape = (2, gates * units) if reset_after else (gates * units,)
+        self.bias = nn.Parameter(torch.zeros(bias_shape)) if use_bias else None
+
+    def forward(self, x):
+        batch, steps = x.shape[0], x.shape[1]
+        u = self.units
+        h = x.new_zeros(batch, u)
+        c = x.new_zeros(batch, u)
+        input_bias = None if self.bias is None else (self.bias[0] if self.reset_after else self.bias)
+        xs = x @ self.kernel
+        if input_bias is not None:
+            xs = xs + input_bias
+        outs = []
+        for t in range(steps):
+            xt = xs[:, t]
+            if self.cell == "simpleRNN":
+                h = self.activation(xt + h @ self.recurrent_kernel)
+            elif self.cell == "lstm":
+                z = xt + h @ self.recurrent_kernel
+                i, f, g, o = z[:, :u], z[:, u:2 * u], z[:, 2 * u:3 * u], z[:, 3 * u:]
+                i, f, o = self.recurrent_activation(i), self.recurrent_activation(f), self.recurrent_activation(o)
+                c = f * c + i * self.activation(g)
+                h = o * self.activation(c)
+            else:
+                R = self.recurrent_kernel
+                if self.reset_after:
+                    rh = h @ R
+                    if self.bias is not None:
+                        rh = rh + self.bias[1]
+                    z = self.recurrent_activation(xt[:, :u] + rh[:, :u])
+                    r = self.recurrent_activation(xt[:, u:2 * u] + rh[:, u:2 * u])
+                    hh = self.activation(xt[:, 2 * u:] + r * rh[:, 2 * u:])
+                else:
+                    z = self.recurrent_activation(xt[:, :u] + h @ R[:, :u])
+                    r = self.recurrent_activation(xt[:, u:2 * u] + h @ R[:, u:2 * u])
+                    hh = self.activation(xt[:, 2 * u:] + (r * h) @ R[:, 2 * u:])
+                h = z * h + (1 - z) * hh
+            outs.append(h)
+        return torch.stack(outs, 1) if self.return_sequences else h
+`,
+};
+
+/** A recurrent direction in PyTorch: its module line, its call, and its weight loading. */
+function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inputSize: number, parts: PyParts): (x: string) => string {
+  const { type } = recurrentOf(layer);
+  const units = rnnOpt<number>(layer, 'units');
+  const activation = rnnOpt<string>(layer, 'activation') ?? 'tanh';
+  const recurrentActivation = type === 'simpleRNN' ? 'sigmoid' : (rnnOpt<string>(layer, 'recurrentActivation') ?? 'hardSigmoid');
+  const useBias = rnnOpt<boolean>(layer, 'useBias') ?? true;
+  const resetAfter = type === 'gru' && rnnOpt<boolean>(layer, 'resetAfter') === true;
+  const returnSequences = rnnOpt<boolean>(layer, 'returnSequences') === true;
+  const W = (w: string) => `W[${pyStr(`${layer.name}/${prefix}${w}`)}]`;
+  const native =
+    type === 'simpleRNN'
+      ? activation === 'tanh' || activation === 'relu'
+      : activation === 'tanh' && recurrentActivation === 'sigmoid' && (type === 'lstm' || resetAfter);
+  if (native) {
+    const cls = { simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type];
+    const extra = type === 'simpleRNN' ? `, nonlinearity=${pyStr(activation)}` : '';
+    parts.init.push(`self.${attr} = nn.${cls}(${inputSize}, ${units}, batch_first=True, bias=${pyBool(useBias)}${extra})`);
+    const m = `model.${attr}`;
+    if (type === 'gru') {
+      // Keras columns z, r, h; PyTorch rows r, z, n.
+      parts.load.push(`${m}.weight_ih_l0.copy_(gru_gates(${W('kernel')}).T)`, `${m}.weight_hh_l0.copy_(gru_gates(${W('recurrent_kernel')}).T)`);
+      if (useBias) parts.load.push(`${m}.bias_ih_l0.copy_(gru_gates(${W('bias')}[0]))`, `${m}.bias_hh_l0.copy_(gru_gates(${W('bias')}[1]))`);
+      parts.helpers.add('gru_gates');
+    } else {
+      // LSTM gates i, f, c(g), o in both; Keras has one bias, PyTorch two (summed): bias_hh = 0.
+      parts.load.push(`${m}.weight_ih_l0.copy_(${W('kernel')}.T)`, `${m}.weight_hh_l0.copy_(${W('recurrent_kernel')}.T)`);
+      if (useBias) parts.load.push(`${m}.bias_ih_l0.copy_(${W('bias')})`, `${m}.bias_hh_l0.zero_()`);
+    }
+    return (x) => (returnSequences ? `self.${attr}(${x})[0]` : `self.${attr}(${x})[0][:, -1]`);
+  }
+  const fn = (name: string) => {
+    const body = torchActivation(name, 'v', null, -1, parts.helpers);
+    return name === 'linear' ? 'lambda v: v' : /^[\w.]+\(v\)$/.test(body) ? body.slice(0, -3) : `lambda v: ${body}`;
+  };
+  parts.helpers.add('KerasRNN');
+  parts.init.push(
+    `# ${type}: ${type === 'simpleRNN' ? `activation '${activation}'` : `recurrentActivation '${recurrentActivation}', activation '${activation}'${type === 'gru' ? `, resetAfter ${resetAfter}` : ''}`}` +
+      ` is not torch.nn.${{ simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type]}'s (sigmoid gates, tanh${type === 'gru' ? ', reset_after=True' : ''}): an explicit loop`,
+    `self.${attr} = KerasRNN(${pyStr(type)}, ${inputSize}, ${units}, ${fn(activation)}, ${fn(recurrentActivation)}, ${pyBool(useBias)}, ${pyBool(resetAfter)}, ${pyBool(returnSequences)})`,
+  );
+  parts.load.push(`model.${attr}.kernel.copy_(${W('kernel')})`, `model.${attr}.recurrent_kernel.copy_(${W('recurrent_kernel')})`);
+  if (useBias) parts.load.push(`model.${attr}.bias.copy_(${W('bias')})`);
+  return (x) => `self.${attr}(${x})`;
+}
+
+function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<ExportCodeOptions, 'comment'>> & { comment: string[] }, weightsFile: string): string {
+  const parts: PyParts = { helpers: new Set(), init: [], forward: [], load: [] };
+  const layout = new Map<string, Layout>(g.inputs.map((i) => [i.value, 'last']));
+  const rankOf = new Map<string, number>(g.inputs.map((i) => [i.value, i.shape.length]));
+  const attrs = new Set<string>(['training', 'forward', 'eval', 'train']);
+  const attrOf = new Map<string, string>();
+  const attr = (l: InspectedLayer) => {
+    if (!attrOf.has(l.name)) attrOf.set(l.name, identifier(l.name, attrs));
+    return attrOf.get(l.name)!;
+  };
+  const W = (l: InspectedLayer, w: string) => `W[${pyStr(`${l.name}/${w}`)}]`;
+  const f = parts.forward;
+  // Converts a value to a layout, as a new statement when it needs a permute.
+  const as = (v: string, want: Layout): string => {
+    const have = layout.get(v)!;
+    if (have === want) return v;
+    const name = `${v}_${want}`;
+    if (!layout.has(name)) {
+      const perm = have === 'last' ? (want === 'nchw' ? '0, 3, 1, 2' : '0, 2, 1') : have === 'nchw' ? '0, 2, 3, 1' : '0, 2, 1';
+      f.push(`${name} = ${v}.permute(${perm})`);
+      layout.set(name, want);
+      rankOf.set(name, rankOf.get(v)!);
+    }
+    return name;
+  };
+  const emitted = new Set<string>();
+  for (const call of g.calls) {
+    const l = call.layer;
+    const a = attr(l);
+    const first = !emitted.has(l.name);
+    emitted.add(l.name);
+    const out = call.output;
+    const x = call.inputs[0];
+    const inShape = inputShapeOfCall(g, call);
+    let outLayout: Layout = 'last';
+    const set = (expr: string) => f.push(`${out} = ${expr}`);
+    switch (l.type) {
+      case 'dense': {
+        const units = opt<number>(l, 'units');
+        const useBias = opt<boolean>(l, 'useBias');
+        if (first) {
+          parts.init.push(`self.${a} = nn.Linear(${inShape[inShape.length - 1]}, ${units}, bias=${pyBool(useBias)})`);
+          parts.load.push(`model.${a}.weight.copy_(${W(l, 'kernel')}.T)  # Keras [in, out] -> PyTorch [out, in]`);
+          if (useBias) parts.load.push(`model.${a}.bias.copy_(${W(l, 'bias')})`);
+        }
+        set(torchActivation(opt(l, 'activation'), `self.${a}(${as(x, 'last')})`, null, -1, parts.helpers));
+        break;
+      }
+      case 'conv2d': {
+        const [kh, kw] = pairOf(opt(l, 'kernelSize'), [1, 1]);
+        const [sh, sw] = pairOf(opt(l, 'strides'), [1, 1]);
+        const useBias = opt<boolean>(l, 'useBias');
+        if (first) {
+          parts.init.push(`self.${a} = nn.Conv2d(${inShape[2]}, ${opt<number>(l, 'filters')}, kernel_size=(${kh}, ${kw}), stride=(${sh}, ${sw}), bias=${pyBool(useBias)})`);
+          parts.load.push(`model.${a}.weight.copy_(${W(l, 'kernel')}.permute(3, 2, 0, 1))  # Keras [kh, kw, in, out] -> PyTorch [out, in, kh, kw]`);
+          if (useBias) parts.load.push(`model.${a}.bias.copy_(${W(l, 'bias')})`);
+        }
+        let v = as(x, 'nchw');
+        if (opt(l, 'padding') === 'same') {
+          const [t, b] = samePad(inShape[0], kh, sh);
+          const [le, r] = samePad(inShape[1], kw, sw);
+          if (t + b + le + r > 0) v = `F.pad(${v}, (${le}, ${r}, ${t}, ${b}))`; // TF's split: the extra cell after
+        }
+        set(torchActivation(opt(l, 'activation'), `self.${a}(${v})`, null, 1, parts.helpers));
+        outLayout = 'nchw';
+        break;
+      }
+      case 'conv1d': {
+        const k = singleOf(opt(l, 'kernelSize'), 1);
+        const s = singleOf(opt(l, 'strides'), 1);
+        const useBias = opt<boolean>(l, 'useBias');
+        if (first) {
+          parts.init.push(`self.${a} = nn.Conv1d(${inShape[1]}, ${opt<number>(l, 'filters')}, kernel_size=${k}, stride=${s}, bias=${pyBool(useBias)})`);
+          parts.load.push(`model.${a}.weight.copy_(${W(l, 'kernel')}.permute(2, 1, 0))  # Keras [k, in, out] -> PyTorch [out, in, k]`);
+          if (useBias) parts.load.push(`model.${a}.bias.copy_(${W(l, 'bias')})`);
+        }
+        let v = as(x, 'ncl');
+        if (opt(l, 'padding') === 'same') {
+          const [le, r] = samePad(inShape[0], k, s);
+          if (le + r > 0) v = `F.pad(${v}, (${le}, ${r}))`;
+        }
+        set(torchActivation(opt(l, 'activation'), `self.${a}(${v})`, null, 1, parts.helpers));
+        outLayout = 'ncl';
+        break;
+      }
+      case 'maxPooling2d':
+      case 'averagePooling2d': {
+        const [ph, pw] = pairOf(opt(l, 'poolSize'), [2, 2]);
+        const [sh, sw] = pairOf(opt(l, 'strides') ?? [ph, pw], [ph, pw]);
+        const v = as(x, 'nchw');
+        let pad: number[] = [0, 0, 0, 0];
+        if (opt(l, 'padding') === 'same') {
+          const [t, b] = samePad(inShape[0], ph, sh);
+          const [le, r] = samePad(inShape[1], pw, sw);
+          pad = [le, r, t, b];
+        }
+        const padded = pad.some((p) => p > 0);
+        if (l.type === 'maxPooling2d') {
+          // TF's "same" max pooling ignores the padding: pad with -inf.
+          const src = padded ? `F.pad(${v}, (${pad.join(', ')}), value=float("-inf"))` : v;
+          set(`F.max_pool2d(${src}, (${ph}, ${pw}), (${sh}, ${sw}))`);
+        } else if (padded) {
+          parts.helpers.add('avg_pool2d_same');
+          set(`avg_pool2d_same(${v}, (${ph}, ${pw}), (${sh}, ${sw}), (${pad.join(', ')}))`);
+        } else {
+          set(`F.avg_pool2d(${v}, (${ph}, ${pw}), (${sh}, ${sw}))`);
+        }
+        outLayout = 'nchw';
+        break;
+      }
+      case 'globalAveragePooling2d':
+        set(layout.get(x) === 'nchw' ? `${x}.mean(dim=(2, 3))` : `${as(x, 'last')}.mean(dim=(1, 2))`);
+        break;
+      case 'globalAveragePooling1d':
+        set(layout.get(x) === 'ncl' ? `${x}.mean(dim=2)` : `${as(x, 'last')}.mean(dim=1)`);
+        break;
+      case 'flatten':
+        // Keras flattens channels-last: back to NHWC first, so the next dense layer's kernel rows match.
+        set(`torch.flatten(${as(x, 'last')}, 1)`);
+        break;
+      case 'reshape':
+        set(`${as(x, 'last')}.reshape(${as(x, 'last')}.shape[0], ${call.outputShape.join(', ')})`);
+        break;
+      case 'activation': {
+        const lay = layout.get(x)!;
+        set(torchActivation(opt(l, 'activation'), x, cfg(l).alpha, lay === 'last' ? -1 : 1, parts.helpers));
+        outLayout = lay;
+        break;
+      }
+      case 'dropout': {
+        const rate = opt<number>(l, 'rate');
+        const noise = cfg(l).noiseShape as (number | null)[] | null | undefined;
+        if (noise && noise.length > 0) {
+          parts.helpers.add('keras_dropout');
+          const shape = noise.map((d) => (d === null || d === -1 ? 'None' : String(d)));
+          set(`keras_dropout(${as(x, 'last')}, ${pyNum(rate)}, [${shape.join(', ')}], self.training)`);
+        } else {
+          if (first) parts.init.push(`self.${a} = nn.Dropout(${pyNum(rate)})  # identity in eval(), as nnplay's at inference`);
+          set(`self.${a}(${x})`);
+          outLayout = layout.get(x)!;
+        }
+        break;
+      }
+      case 'batchNormalization': {
+        const rank = inShape.length;
+        const channels = inShape[rank - 1];
+        const center = opt<boolean>(l, 'center') !== false;
+        const scale = opt<boolean>(l, 'scale') !== false;
+        const momentum = opt<number>(l, 'momentum');
+        const eps = opt<number>(l, 'epsilon');
+        if (rank > 3) fail(`${where(l)}: batchNormalization over a per-sample rank of ${rank} has no torch.nn.BatchNorm form (ranks 1 to 3 do)`);
+        const cls = rank === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
+        if (first) {
+          parts.init.push(
+            `# PyTorch's momentum is 1 - Keras's (${num(momentum)}): running = (1 - m) * running + m * batch`,
+            `self.${a} = nn.${cls}(${channels}, eps=${pyNum(eps)}, momentum=${pyNum(Number((1 - momentum).toPrecision(9)))}, affine=${pyBool(center || scale)})`,
+          );
+          const names = localWeights(l);
+          if (scale) parts.load.push(`model.${a}.weight.copy_(${W(l, names.find((n) => /gamma/.test(n))!)})`);
+          if (center) parts.load.push(`model.${a}.bias.copy_(${W(l, names.find((n) => /beta/.test(n))!)})`);
+          if (center !== scale) {
+            parts.load.push(`model.${a}.${scale ? 'bias' : 'weight'}.fill_(${scale ? '0.0' : '1.0'}).requires_grad_(False)  # ${scale ? 'center' : 'scale'}: false in nnplay`);
+          }
+          parts.load.push(`model.${a}.running_mean.copy_(${W(l, names.find((n) => /moving_?[mM]ean/.test(n))!)})`);
+          parts.load.push(`model.${a}.running_var.copy_(${W(l, names.find((n) => /moving_?[vV]ariance/.test(n))!)})`);
+        }
+        const v = rank === 3 ? as(x, 'nchw') : rank === 2 ? as(x, 'ncl') : x;
+        set(`self.${a}(${v})`);
+        outLayout = rank === 3 ? 'nchw' : rank === 2 ? 'ncl' : 'last';
+        break;
+      }
+      case 'concatenate': {
+        const axis = opt<number>(l, 'axis') ?? -1;
+        set(`torch.cat([${call.inputs.map((v) => as(v, 'last')).join(', ')}], dim=${axis})`);
+        break;
+      }
+      case 'add': {
+        const lays = call.inputs.map((v) => layout.get(v)!);
+        const same = lays.every((y) => y === lays[0]);
+        set(call.inputs.map((v) => (same ? v : as(v, 'last'))).join(' + '));
+        outLayout = same ? lays[0] : 'last';
+        break;
+      }
+      case 'embedding': {
+        if (first) {
+          parts.init.push(`self.${a} = nn.Embedding(${opt<number>(l, 'inputDim')}, ${opt<number>(l, 'outputDim')})`);
+          parts.load.push(`model.${a}.weight.copy_(${W(l, 'embeddings')})`);
+        }
+        set(`self.${a}(${as(x, 'last')}.long())  # ids arrive as numbers, as nnplay takes them`);
+        break;
+      }
+      case 'simpleRNN':
+      case 'lstm':
+      case 'gru': {
+        const run = first ? torchRecurrent(l, a, '', inShape[inShape.length - 1], parts) : (v: string) => `self.${a}(${v})`;
+        const v = as(x, 'last');
+        set(run(opt<boolean>(l, 'goBackwards') ? `${v}.flip(1)` : v));
+        break;
+      }
+      case 'bidirectional': {
+        const mode = opt<string>(l, 'mergeMode') ?? 'concat';
+        const seq = rnnOpt<boolean>(l, 'returnSequences') === true;
+        const back = rnnOpt<boolean>(l, 'goBackwards') === true;
+        const fa = `${a}_forward`, ba = `${a}_backward`;
+        const size = inShape[inShape.length - 1];
+        // The engine names the copies' weights '<forward|backward>_<cell>/<weight>'.
+        const prefix = (part: string) => localWeights(l).find((n) => n.startsWith(part))!.replace(/[^/]*$/, '');
+        const fwd = torchRecurrent(l, fa, prefix('forward_'), size, parts);
+        const bwd = torchRecurrent(l, ba, prefix('backward_'), size, parts);
+        const v = as(x, 'last');
+        // Keras: the backward copy reads the sequence reversed (relative to the forward one); its
+        // returned sequence is flipped back so step t of both stand side by side.
+        const fv = back ? `${v}.flip(1)` : v;
+        const bv = back ? v : `${v}.flip(1)`;
+        f.push(`${out}_f = ${fwd(fv)}`, `${out}_b = ${bwd(bv)}${seq ? '.flip(1)' : ''}`);
+        const merged = { concat: `torch.cat([${out}_f, ${out}_b], dim=-1)`, sum: `${out}_f + ${out}_b`, mul: `${out}_f * ${out}_b`, ave: `(${out}_f + ${out}_b) / 2` }[mode];
+        if (!merged) fail(`${where(l)}: mergeMode '${mode}' has no PyTorch form in the exporter`);
+        set(merged);
+        break;
+      }
+      default:
+        fail(`${where(l)}: the PyTorch exporter does not know this layer type`);
+    }
+    layout.set(out, outLayout);
+    rankOf.set(out, call.outputShape.length);
+  }
+  const outs = g.outputs.map((v) => as(v, 'last'));
+  const args = g.inputs.map((i) => i.value).join(', ');
+  const lines: string[] = [];
+  lines.push(...header('#', o.comment, 'PyTorch (tested with torch 1.13)', weightsFile));
+  lines.push(
+    '#',
+    '# Conventions: the module takes channels-last input ([batch, height, width, channels], as',
+    '# nnplay and Keras do) and permutes inside, so you feed it the same arrays as nnplay. Weights',
+    '# are stored in nnplay\'s (Keras\'s) layouts; load_nnplay_weights() converts them.',
+    'import base64',
+    'import json',
+    'import math',
+    'import sys',
+    '',
+    'import numpy as np',
+    'import torch',
+    'import torch.nn.functional as F',
+    'from torch import nn',
+    '',
+    '',
+  );
+  if (parts.helpers.has('gru_gates')) {
+    lines.push(
+      'def gru_gates(w):',
+      '    # Keras GRU gate order z, r, h (last axis) -> PyTorch r, z, n.',
+      '    z, r, h = w.chunk(3, dim=-1)',
+      '    return torch.cat([r, z, h], dim=-1)',
+      '',
+      '',
+    );
+  }
+  for (const name of ['hard_sigmoid', 'avg_pool2d_same', 'keras_dropout', 'KerasRNN']) if (parts.helpers.has(name)) lines.push(pyHelpers[name], '');
+  lines.push(
+    'class NnplayModel(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    ...(parts.init.length ? parts.init.map((s) => `        ${s}`) : ['        pass']),
+    '',
+    `    def forward(self, ${args}):`,
+    `        # ${g.inputs.map((i) => `${i.value}: [batch, ${i.shape.join(', ')}]`).join('; ')}`,
+    ...parts.forward.map((s) => `        ${s}`),
+    `        return ${outs.length === 1 ? outs[0] : `(${outs.join(', ')})`}`,
+    '',
+    '',
+    'def read_nnplay_weights(path):',
+    '    """The weights file: {"format": "nnplay-weights", "weights": [{"name", "shape", "data"}]},',
+    '    data = base64 of little-endian float32, in nnplay\'s (Keras\'s) layouts."""',
+    '    with open(path) as f:',
+    '        doc = json.load(f)',
+    `    assert doc["format"] == ${pyStr(WEIGHTS_FORMAT)} and doc["version"] == 1, "not an nnplay weights file (version 1)"`,
+    '    return {w["name"]: np.frombuffer(base64.b64decode(w["data"]), dtype="<f4").reshape(w["shape"]) for w in doc["weights"]}',
+    '',
+    '',
+    `def load_nnplay_weights(model, path=${pyStr(weightsFile)}):`,
+    '    W = {k: torch.from_numpy(v.copy()) for k, v in read_nnplay_weights(path).items()}',
+    '    with torch.no_grad():',
+    ...(parts.load.length ? parts.load.map((s) => `        ${s}`) : ['        pass']),
+    '    return model',
+    '',
+    '',
+  );
+  lines.push(...pytorchTraining(g, compiled, o, weightsFile));
+  return lines.join('\n') + '\n';
+}
+
+function header(c: string, comment: string[], what: string, weightsFile: string): string[] {
+  return [
+    `${c} Exported from nnplay (nn.exportCode): the model as ${what}.`,
+    `${c} Its weights are in ${weightsFile} beside this file (format "nnplay-weights" v1: JSON,`,
+    `${c} base64 little-endian float32 per weight, nnplay's layouts).`,
+    ...comment.map((line) => `${c} ${line}`),
+  ];
+}
+
+function torchOptimizer(opt: OptimizerConfig): { make: string; schedule: string | null } {
+  const s = optimizerSettings(opt) as Record<string, number | boolean>;
+  const lr = pyNum(lrOf(opt));
+  let make: string;
+  switch (opt.name) {
+    case 'sgd':
+      make = `torch.optim.SGD(model.parameters(), lr=${lr})`;
+      break;
+    case 'momentum':
+      // PyTorch: v = m v + g; w -= lr v (TF.js's momentum optimizer is the same update).
+      make = `torch.optim.SGD(model.parameters(), lr=${lr}, momentum=${pyNum(s.momentum as number)}, nesterov=${pyBool(s.useNesterov)})`;
+      break;
+    case 'adam':
+      make = `torch.optim.Adam(model.parameters(), lr=${lr}, betas=(${pyNum(s.beta1 as number)}, ${pyNum(s.beta2 as number)}), eps=${pyNum(s.epsilon as number)})`;
+      break;
+    case 'rmsprop':
+      // TF.js adds epsilon inside the square root, PyTorch outside: they differ only near zero.
+      make = `torch.optim.RMSprop(model.parameters(), lr=${lr}, alpha=${pyNum(s.decay as number)}, momentum=${pyNum((s.momentum as number) ?? 0)}, eps=${pyNum(s.epsilon as number)})`;
+      break;
+    case 'adagrad':
+      make = `torch.optim.Adagrad(model.parameters(), lr=${lr}, initial_accumulator_value=${pyNum((s.initialAccumulatorValue as number) ?? 0.1)})`;
+      break;
+    default:
+      fail(`optimizer '${opt.name}' has no PyTorch form in the exporter`);
+  }
+  let schedule: string | null = null;
+  if (typeof opt.learningRate !== 'number') {
+    const sc = opt.learningRate as ScheduleConfig;
+    const n = (k: string) => pyNum(Number(sc[k]));
+    switch (sc.schedule) {
+      case 'exponentialDecay':
+        schedule = sc.staircase ? `lambda step: ${n('decayRate')} ** (step // ${n('decaySteps')})` : `lambda step: ${n('decayRate')} ** (step / ${n('decaySteps')})`;
+        break;
+      case 'cosineDecay':
+        schedule = `lambda step: (1 - ${n('alpha')}) * 0.5 * (1 + math.cos(math.pi * min(step, ${n('decaySteps')}) / ${n('decaySteps')})) + ${n('alpha')}`;
+        if (sc.alpha === undefined) schedule = schedule.replace(/NaN/g, '0.0');
+        break;
+      case 'stepDecay':
+        schedule = `lambda step: ${sc.gamma === undefined ? '0.1' : n('gamma')} ** (step // ${n('stepSize')})`;
+        break;
+      default:
+        fail(`learning-rate schedule '${String(sc.schedule)}' has no PyTorch form in the exporter`);
+    }
+  }
+  return { make, schedule };
+}
+
+function torchLoss(loss: string): { fn: string; accuracy: string } {
+  switch (loss) {
+    case 'meanSquaredError':
+      return { fn: 'F.mse_loss(p, y)', accuracy: '' };
+    case 'binaryCrossentropy':
+      return { fn: 'F.binary_cross_entropy(p.clamp(1e-7, 1 - 1e-7), y)', accuracy: '((p > 0.5).float() == y).float().mean()' };
+    case 'categoricalCrossentropy':
+      return { fn: '-(y * torch.log(p.clamp(1e-7, 1 - 1e-7))).sum(-1).mean()', accuracy: '(p.argmax(-1) == y.argmax(-1)).float().mean()' };
+    case 'sparseCategoricalCrossentropy':
+      return {
+        fn: 'F.nll_loss(torch.log(p.clamp(1e-7, 1 - 1e-7)).reshape(-1, p.shape[-1]), y.reshape(-1).long())',
+        accuracy: '(p.argmax(-1).reshape(-1) == y.reshape(-1).long()).float().mean()',
+      };
+    case 'meanAbsoluteError':
+      return { fn: 'F.l1_loss(p, y)', accuracy: '' };
+    default:
+      fail(`loss '${loss}' has no PyTorch form in the exporter`);
+  }
+}
+
+function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: number; batchSize: number }, weightsFile: string): string[] {
+  const lines: string[] = [];
+  const multiIn = g.inputs.length > 1;
+  const multiOut = g.outputs.length > 1;
+  if (compiled) {
+    const { make, schedule } = torchOptimizer(compiled.optimizer);
+    const losses = compiled.losses.map(torchLoss);
+    const weights = compiled.lossWeights ?? compiled.losses.map(() => 1);
+    const wantAcc = compiled.metrics.some((m) => /acc/i.test(m)) && losses.some((l) => l.accuracy);
+    lines.push(
+      '# compile(): ' + JSON.stringify({ optimizer: compiled.optimizer, loss: compiled.losses.length === 1 ? compiled.losses[0] : compiled.losses, metrics: compiled.metrics }),
+      ...losses.map((l, i) => `def loss_${i}(p, y):\n    return ${l.fn}\n`),
+      ...(wantAcc ? losses.map((l, i) => `def accuracy_${i}(p, y):\n    return ${l.accuracy || 'torch.tensor(float("nan"))'}\n`) : []),
+      '',
+      `def train(model, x, y, epochs=${o.epochs}, batch_size=${o.batchSize}):`,
+      `    """model.fit(x, y, epochs, batch_size, shuffle=True): x ${multiIn ? 'a list of arrays, one per input' : 'an array'}, y ${multiOut ? 'a list, one per output' : 'an array'}, channels-last."""`,
+      `    xs = [torch.as_tensor(np.asarray(v), dtype=torch.float32) for v in ${multiIn ? 'x' : '[x]'}]`,
+      `    ys = [torch.as_tensor(np.asarray(v), dtype=torch.float32) for v in ${multiOut ? 'y' : '[y]'}]`,
+      `    optimizer = ${make}`,
+      schedule ? `    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, ${schedule})  # per step, as nnplay's schedules` : '    scheduler = None',
+      '    n = xs[0].shape[0]',
+      '    for epoch in range(epochs):',
+      '        model.train()',
+      '        order = torch.randperm(n)',
+      '        total, seen = 0.0, 0',
+      '        for start in range(0, n, batch_size):',
+      '            idx = order[start:start + batch_size]',
+      '            preds = model(*[v[idx] for v in xs])',
+      `            preds = ${multiOut ? 'list(preds)' : '[preds]'}`,
+      `            loss = ${weights.map((w, i) => `${pyNum(w)} * loss_${i}(preds[${i}], ys[${i}][idx])`).join(' + ')}`,
+      '            optimizer.zero_grad()',
+      '            loss.backward()',
+      '            optimizer.step()',
+      '            if scheduler is not None:',
+      '                scheduler.step()',
+      '            total += loss.item() * len(idx)',
+      '            seen += len(idx)',
+      '        line = f"epoch {epoch + 1}/{epochs} loss {total / seen:.6f}"',
+      ...(wantAcc
+        ? ['        model.eval()', '        with torch.no_grad():', `            p = model(*xs)`, `            p = ${multiOut ? 'list(p)' : '[p]'}`, '            line += f" acc {accuracy_0(p[0], ys[0]).item():.4f}"']
+        : []),
+      '        print(line)',
+      '    model.eval()',
+      '    return model',
+      '',
+      '',
+    );
+  } else {
+    lines.push('# The model was not compiled in nnplay: no training loop was exported.', '', '');
+  }
+  lines.push(
+    'def predict(model, x):',
+    `    """model.predict(x): numpy in, numpy out (channels-last, as nnplay)."""`,
+    '    model.eval()',
+    '    with torch.no_grad():',
+    `        xs = [torch.as_tensor(np.asarray(v), dtype=torch.float32) for v in ${multiIn ? 'x' : '[x]'}]`,
+    '        out = model(*xs)',
+    `    return ${multiOut ? '[o.numpy() for o in out]' : 'out.numpy()'}`,
+    '',
+    '',
+    'if __name__ == "__main__":',
+    '    # python3 this.py [x.npy y.npy]: loads the weights beside this file, trains on x, y if given.',
+    '    import os',
+    '    here = os.path.dirname(os.path.abspath(__file__))',
+    `    model = load_nnplay_weights(NnplayModel(), os.path.join(here, ${pyStr(weightsFile)}))`,
+    '    model.eval()',
+    '    print(model)',
+    ...(compiled && !multiIn && !multiOut
+      ? ['    if len(sys.argv) >= 3:', '        train(model, np.load(sys.argv[1]), np.load(sys.argv[2]))', '        torch.save(model.state_dict(), os.path.join(here, "model.pt"))']
+      : []),
+  );
+  return lines;
+}
+
+// ---------------------------------------------------------------- Keras and TF.js (one functional-API writer)
+
+interface LayersDialect {
+  target: 'keras' | 'tfjs';
+  helpers: Map<string, string>;
+}
+
+/** The activation option: a name the target has, or a helper; null when it needs its own layer (TF.js). */
+function layersActivation(d: LayersDialect, name: string, alpha: unknown, l: InspectedLayer): { option: string; extraLayer?: string } {
+  const k = d.target === 'keras';
+  const plain: Record<string, [string, string]> = {
+    linear: ['linear', 'linear'], relu: ['relu', 'relu'], sigmoid: ['sigmoid', 'sigmoid'], tanh: ['tanh', 'tanh'], softmax: ['softmax', 'softmax'],
+    softplus: ['softplus', 'softplus'], softsign: ['softsign', 'softsign'], selu: ['selu', 'selu'], relu6: ['relu6', 'relu6'], swish: ['silu', 'swish'],
+    gelu: ['gelu', 'gelu'], mish: ['mish', 'mish'], exponential: ['exponential', ''], hardSigmoid: ['', 'hardSigmoid'],
+  };
+  if (name === 'elu' && alphaOf(name, alpha) === 1) return { option: k ? pyStr('elu') : jsStr('elu') };
+  if (name in plain) {
+    const [kn, tn] = plain[name];
+    if (k && kn) return { option: pyStr(kn) };
+    if (!k && tn) return { option: jsStr(tn) };
+    if (k && name === 'hardSigmoid') {
+      d.helpers.set('hard_sigmoid', `def hard_sigmoid(x):\n    # nnplay / TF.js / Keras 2: clip(0.2 x + 0.5, 0, 1); Keras 3's "hard_sigmoid" is relu6(x + 3) / 6.\n    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)\n`);
+      return { option: 'hard_sigmoid' };
+    }
+    if (!k && name === 'exponential') fail(`${where(l)}: activation 'exponential' does not exist in TF.js 4.22 (no activation name and no layer computes exp)`);
+  }
+  if (name === 'leakyRelu' || name === 'elu') {
+    const a = alphaOf(name, alpha);
+    if (k) {
+      const fn = `${name === 'elu' ? 'elu' : 'leaky_relu'}_${String(a).replace(/[^0-9]/g, '_')}`;
+      d.helpers.set(fn, name === 'elu'
+        ? `def ${fn}(x):\n    return keras.activations.elu(x, alpha=${pyNum(a)})\n`
+        : `def ${fn}(x):\n    # nnplay's leakyRelu slope (TF.js default 0.3; Keras 3's leaky_relu defaults to 0.2)\n    return keras.activations.leaky_relu(x, negative_slope=${pyNum(a)})\n`);
+      return { option: fn };
+    }
+    return { option: jsStr('linear'), extraLayer: name === 'elu' ? `tf.layers.elu({alpha: ${num(a)}})` : `tf.layers.leakyReLU({alpha: ${num(a)}})` };
+  }
+  fail(`${where(l)}: activation '${name}' has no ${k ? 'Keras' : 'TF.js'} form in the exporter`);
+}
+
+function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { epochs: number; batchSize: number; comment: string[] }, weightsFile: string): string {
+  const k = d.target === 'keras';
+  const S = k ? pyStr : jsStr;
+  const B = (b: unknown) => (k ? pyBool(b) : String(!!b));
+  const N = (v: number) => (k ? pyNum(v) : num(v));
+  const list = (xs: (number | string)[]) => (k ? (xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`) : `[${xs.join(', ')}]`);
+  // Options as `key=value` (Keras) or `key: value` (TF.js).
+  const opts = (pairs: [string, string, string][]) => (k ? pairs.map(([kk, , v]) => `${kk}=${v}`).join(', ') : `{${pairs.map(([, tk, v]) => `${tk}: ${v}`).join(', ')}}`);
+  const L = k ? 'layers.' : 'tf.layers.';
+  const cls = (kc: string, tc: string) => `${L}${k ? kc : tc}`;
+  const body: string[] = [];
+  const load: string[] = [];
+  const layerVar = new Map<string, string>();
+  const taken = new Set<string>(g.inputs.map((i) => i.value).concat(g.calls.map((c) => c.output)));
+  for (const i of g.inputs) {
+    body.push(k ? `${i.value} = keras.Input(shape=${list(i.shape)}, name=${S(i.name)})` : `const ${i.value} = tf.input({shape: ${list(i.shape)}, name: ${S(i.name)}});`);
+  }
+  const assign = (v: string, expr: string) => body.push(k ? `${v} = ${expr}` : `const ${v} = ${expr};`);
+  const rnnArgs = (l: InspectedLayer): [string, string, string][] => {
+    const { type } = recurrentOf(l);
+    const act = layersActivation(d, rnnOpt<string>(l, 'activation') ?? 'tanh', null, l);
+    if (act.extraLayer) fail(`${where(l)}: activation '${rnnOpt<string>(l, 'activation')}' of a recurrent layer has no TF.js form (it is not an activation name in TF.js)`);
+    const p: [string, string, string][] = [
+      ['units', 'units', String(rnnOpt<number>(l, 'units'))],
+      ['activation', 'activation', act.option],
+    ];
+    if (type !== 'simpleRNN') {
+      const ra = layersActivation(d, rnnOpt<string>(l, 'recurrentActivation') ?? 'hardSigmoid', null, l);
+      if (ra.extraLayer) fail(`${where(l)}: recurrentActivation '${rnnOpt<string>(l, 'recurrentActivation')}' has no TF.js form`);
+      p.push(['recurrent_activation', 'recurrentActivation', ra.option]);
+    }
+    p.push(['use_bias', 'useBias', B(rnnOpt<boolean>(l, 'useBias') ?? true)]);
+    p.push(['return_sequences', 'returnSequences', B(rnnOpt<boolean>(l, 'returnSequences'))]);
+    if (l.type !== 'bidirectional') p.push(['go_backwards', 'goBackwards', B(rnnOpt<boolean>(l, 'goBackwards'))]);
+    if (type === 'gru') {
+      const ra = rnnOpt<boolean>(l, 'resetAfter') === true;
+      if (!k && ra) fail(`${where(l)}: resetAfter: true has no TF.js form (TF.js 4.22's GRU throws "GRUCell does not support reset_after parameter set to true")`);
+      if (k) p.push(['reset_after', 'resetAfter', B(ra)]);
+    }
+    if (type === 'lstm') p.push(['unit_forget_bias', 'unitForgetBias', B(rnnOpt<boolean>(l, 'unitForgetBias') ?? true)]);
+    return p;
+  };
+  for (const call of g.calls) {
+    const l = call.layer;
+    const nameOpt: [string, string, string] = ['name', 'name', S(l.name)];
+    let make: string | null = null;
+    let extra: string | undefined;
+    const inShape = inputShapeOfCall(g, call);
+    switch (l.type) {
+      case 'dense':
+      case 'conv2d':
+      case 'conv1d': {
+        const act = layersActivation(d, opt(l, 'activation'), null, l);
+        extra = act.extraLayer;
+        const p: [string, string, string][] = [];
+        if (l.type === 'dense') p.push(['units', 'units', String(opt<number>(l, 'units'))]);
+        else {
+          const two = l.type === 'conv2d';
+          const ks = two ? pairOf(opt(l, 'kernelSize'), [1, 1]) : [singleOf(opt(l, 'kernelSize'), 1)];
+          const st = two ? pairOf(opt(l, 'strides'), [1, 1]) : [singleOf(opt(l, 'strides'), 1)];
+          p.push(['filters', 'filters', String(opt<number>(l, 'filters'))], ['kernel_size', 'kernelSize', list(ks)], ['strides', 'strides', list(st)], ['padding', 'padding', S(opt<string>(l, 'padding'))]);
+        }
+        p.push(['activation', 'activation', act.option], ['use_bias', 'useBias', B(opt(l, 'useBias'))], nameOpt);
+        make = `${cls({ dense: 'Dense', conv2d: 'Conv2D', conv1d: 'Conv1D' }[l.type], { dense: 'dense', conv2d: 'conv2d', conv1d: 'conv1d' }[l.type])}(${opts(p)})`;
+        break;
+      }
+      case 'maxPooling2d':
+      case 'averagePooling2d': {
+        const ps = pairOf(opt(l, 'poolSize'), [2, 2]);
+        const st = pairOf(opt(l, 'strides') ?? ps, ps);
+        const p: [string, string, string][] = [['pool_size', 'poolSize', list(ps)], ['strides', 'strides', list(st)], ['padding', 'padding', S(opt<string>(l, 'padding'))], nameOpt];
+        make = l.type === 'maxPooling2d' ? `${cls('MaxPooling2D', 'maxPooling2d')}(${opts(p)})` : `${cls('AveragePooling2D', 'averagePooling2d')}(${opts(p)})`;
+        break;
+      }
+      case 'globalAveragePooling2d':
+        make = `${cls('GlobalAveragePooling2D', 'globalAveragePooling2d')}(${opts([nameOpt])})`;
+        break;
+      case 'globalAveragePooling1d':
+        make = `${cls('GlobalAveragePooling1D', 'globalAveragePooling1d')}(${opts([nameOpt])})`;
+        break;
+      case 'flatten':
+        make = `${cls('Flatten', 'flatten')}(${opts([nameOpt])})`;
+        break;
+      case 'reshape':
+        make = `${cls('Reshape', 'reshape')}(${opts([['target_shape', 'targetShape', list(call.outputShape)], nameOpt])})`;
+        break;
+      case 'activation': {
+        const act = layersActivation(d, opt(l, 'activation'), cfg(l).alpha, l);
+        make = act.extraLayer ? act.extraLayer.replace(/\}\)$/, `, name: ${S(l.name)}})`) : `${cls('Activation', 'activation')}(${opts([['activation', 'activation', act.option], nameOpt])})`;
+        break;
+      }
+      case 'dropout': {
+        const p: [string, string, string][] = [['rate', 'rate', N(opt<number>(l, 'rate'))]];
+        const noise = cfg(l).noiseShape as (number | null)[] | null | undefined;
+        if (noise && noise.length) p.push(['noise_shape', 'noiseShape', k ? `(${noise.map((v) => (v === null || v === -1 ? 'None' : v)).join(', ')}${noise.length === 1 ? ',' : ''})` : `[${noise.map((v) => (v === -1 ? 'null' : String(v))).join(', ')}]`]);
+        if (typeof cfg(l).seed === 'number') p.push(['seed', 'seed', String(cfg(l).seed)]);
+        p.push(nameOpt);
+        make = `${cls('Dropout', 'dropout')}(${opts(p)})`;
+        break;
+      }
+      case 'batchNormalization': {
+        const p: [string, string, string][] = [
+          ['axis', 'axis', '-1'],
+          ['momentum', 'momentum', N(opt<number>(l, 'momentum'))],
+          ['epsilon', 'epsilon', N(opt<number>(l, 'epsilon'))],
+          ['center', 'center', B(opt<boolean>(l, 'center') !== false)],
+          ['scale', 'scale', B(opt<boolean>(l, 'scale') !== false)],
+          nameOpt,
+        ];
+        make = `${cls('BatchNormalization', 'batchNormalization')}(${opts(p)})`;
+        break;
+      }
+      case 'concatenate':
+        make = `${cls('Concatenate', 'concatenate')}(${opts([['axis', 'axis', String(opt<number>(l, 'axis') ?? -1)], nameOpt])})`;
+        break;
+      case 'add':
+        make = `${cls('Add', 'add')}(${opts([nameOpt])})`;
+        break;
+      case 'embedding':
+        make = `${cls('Embedding', 'embedding')}(${opts([['input_dim', 'inputDim', String(opt<number>(l, 'inputDim'))], ['output_dim', 'outputDim', String(opt<number>(l, 'outputDim'))], nameOpt])})`;
+        break;
+      case 'simpleRNN':
+      case 'lstm':
+      case 'gru':
+        make = `${cls({ simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[l.type], { simpleRNN: 'simpleRNN', lstm: 'lstm', gru: 'gru' }[l.type])}(${opts([...rnnArgs(l), nameOpt])})`;
+        break;
+      case 'bidirectional': {
+        const { type } = recurrentOf(l);
+        if (rnnOpt<boolean>(l, 'goBackwards')) fail(`${where(l)}: goBackwards on the wrapped layer of a bidirectional layer is not exported (Keras would read both copies reversed)`);
+        const inner = `${cls({ simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[type], { simpleRNN: 'simpleRNN', lstm: 'lstm', gru: 'gru' }[type])}(${opts(rnnArgs(l))})`;
+        make = `${cls('Bidirectional', 'bidirectional')}(${opts([['layer', 'layer', inner], ['merge_mode', 'mergeMode', S(opt<string>(l, 'mergeMode') ?? 'concat')], nameOpt])})`;
+        break;
+      }
+      default:
+        fail(`${where(l)}: the ${k ? 'Keras' : 'TF.js'} exporter does not know this layer type`);
+    }
+    void inShape;
+    if (!layerVar.has(l.name)) {
+      const v = identifier(`${l.name}_layer`, taken);
+      layerVar.set(l.name, v);
+      assign(v, make);
+      if (l.variables.length > 0) {
+        const names = localWeights(l);
+        // Keras and TF.js take a layer's weights in its own order; the engine's order is the same
+        // (kernel, recurrent kernel, bias; gamma, beta, moving mean, moving variance; forward then backward).
+        load.push(k
+          ? `model.get_layer(${S(l.name)}).set_weights([${names.map((n) => `W[${S(`${l.name}/${n}`)}]`).join(', ')}])`
+          : `model.getLayer(${S(l.name)}).setWeights([${names.map((n) => `W[${S(`${l.name}/${n}`)}]`).join(', ')}]);`);
+      }
+    }
+    const ins = call.inputs.length === 1 ? call.inputs[0] : `[${call.inputs.join(', ')}]`;
+    if (extra) {
+      assign(`${call.output}_linear`, k ? `${layerVar.get(l.name)}(${ins})` : `${layerVar.get(l.name)}.apply(${ins})`);
+      assign(call.output, `${extra.replace(/\}\)$/, `, name: ${S(`${l.name}_activation${call.index ? `_${call.index}` : ''}`)}})`)}.apply(${call.output}_linear)`);
+    } else {
+      assign(call.output, k ? `${layerVar.get(l.name)}(${ins})` : `${layerVar.get(l.name)}.apply(${ins})`);
+    }
+  }
+  const ins = g.inputs.map((i) => i.value);
+  const outs = g.outputs;
+  const lines: string[] = [];
+  if (k) {
+    // The compile line may need a schedule class, defined before build_model().
+    const scheduleHelpers: string[] = [];
+    const compileLine = compiled ? kerasCompile(compiled, scheduleHelpers) : null;
+    lines.push(...header('#', o.comment, 'a Keras (Python) script (Keras 3, `import keras`)', weightsFile));
+    lines.push(
+      'import base64',
+      'import json',
+      'import os',
+      'import sys',
+      '',
+      'import numpy as np',
+      'import keras',
+      'from keras import layers',
+      '',
+      '',
+      ...[...d.helpers.values()].flatMap((h) => [h, '']),
+      ...scheduleHelpers,
+      'def build_model():',
+      ...body.map((s) => `    ${s}`),
+      `    model = keras.Model(inputs=${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, outputs=${outs.length === 1 ? outs[0] : `[${outs.join(', ')}]`})`,
+      ...(compileLine ? [`    model.compile(${compileLine})`] : ['    # not compiled in nnplay']),
+      '    return model',
+      '',
+      '',
+      'def read_nnplay_weights(path):',
+      '    """{"format": "nnplay-weights", "weights": [{"name", "shape", "data"}]}: data = base64 of little-endian float32 (Keras layouts)."""',
+      '    with open(path) as f:',
+      '        doc = json.load(f)',
+      `    assert doc["format"] == ${pyStr(WEIGHTS_FORMAT)} and doc["version"] == 1, "not an nnplay weights file (version 1)"`,
+      '    return {w["name"]: np.frombuffer(base64.b64decode(w["data"]), dtype="<f4").reshape(w["shape"]) for w in doc["weights"]}',
+      '',
+      '',
+      `def load_nnplay_weights(model, path=${pyStr(weightsFile)}):`,
+      '    W = read_nnplay_weights(path)',
+      ...(load.length ? load.map((s) => `    ${s}`) : ['    pass']),
+      '    return model',
+      '',
+      '',
+      'if __name__ == "__main__":',
+      '    # python3 this.py [x.npy y.npy]: builds the model, loads the weights beside this file, fits x, y if given.',
+      '    here = os.path.dirname(os.path.abspath(__file__))',
+      `    model = load_nnplay_weights(build_model(), os.path.join(here, ${pyStr(weightsFile)}))`,
+      '    model.summary()',
+      ...(compiled ? ['    if len(sys.argv) >= 3:', `        model.fit(np.load(sys.argv[1]), np.load(sys.argv[2]), epochs=${o.epochs}, batch_size=${o.batchSize}, shuffle=True)`] : []),
+      '',
+    );
+  } else {
+    lines.push(...header('//', o.comment, 'a TensorFlow.js script (ES module, @tensorflow/tfjs 4.22)', weightsFile));
+    lines.push(
+      "import * as tf from '@tensorflow/tfjs';",
+      '',
+      '/** The model, built with the functional API (tf.model); compiled as it was in nnplay. */',
+      'export function createModel() {',
+      ...body.map((s) => `  ${s}`),
+      `  const model = tf.model({inputs: [${ins.join(', ')}], outputs: ${outs.length === 1 ? outs[0] : `[${outs.join(', ')}]`}});`,
+      ...(compiled ? [`  model.compile(${tfjsCompile(compiled)});`] : ['  // not compiled in nnplay']),
+      '  return model;',
+      '}',
+      '',
+      '/** Base64 of little-endian float32 -> Float32Array (the weights file\'s "data"). */',
+      'function decodeFloat32(data) {',
+      '  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));',
+      '  return new Float32Array(bytes.buffer);',
+      '}',
+      '',
+      `/** Sets the weights from the parsed ${weightsFile} ({format: 'nnplay-weights', weights: [{name, shape, data}]}). */`,
+      'export function loadNnplayWeights(model, doc) {',
+      `  if (doc.format !== '${WEIGHTS_FORMAT}' || doc.version !== 1) throw new Error('not an nnplay weights file (version 1)');`,
+      '  const W = {};',
+      '  for (const w of doc.weights) W[w.name] = tf.tensor(decodeFloat32(w.data), w.shape);',
+      ...load.map((s) => `  ${s}`),
+      '  for (const t of Object.values(W)) t.dispose();',
+      '  return model;',
+      '}',
+      '',
+      `/** model.fit with the settings exported from nnplay. */`,
+      `export function train(model, xs, ys, {epochs = ${o.epochs}, batchSize = ${o.batchSize}} = {}) {`,
+      '  return model.fit(xs, ys, {epochs, batchSize, shuffle: true});',
+      '}',
+      '',
+      '// In Node: node this.mjs   (reads the weights file beside this script and prints the summary)',
+      "if (typeof process !== 'undefined' && process.argv?.[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {",
+      "  const { readFileSync } = await import('node:fs');",
+      `  const doc = JSON.parse(readFileSync(new URL(${jsStr(weightsFile)}, import.meta.url), 'utf8'));`,
+      '  const model = loadNnplayWeights(createModel(), doc);',
+      '  model.summary();',
+      '}',
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+function kerasOptimizer(opt: OptimizerConfig, helpers: string[]): string {
+  const s = optimizerSettings(opt) as Record<string, number | boolean>;
+  let lr = pyNum(lrOf(opt));
+  if (typeof opt.learningRate !== 'number') {
+    const sc = opt.learningRate as ScheduleConfig;
+    const n = (key: string, fb: number) => pyNum(sc[key] === undefined ? fb : Number(sc[key]));
+    if (sc.schedule === 'exponentialDecay') lr = `keras.optimizers.schedules.ExponentialDecay(${n('initialLearningRate', 0)}, ${n('decaySteps', 1)}, ${n('decayRate', 1)}, staircase=${pyBool(sc.staircase)})`;
+    else if (sc.schedule === 'cosineDecay') lr = `keras.optimizers.schedules.CosineDecay(${n('initialLearningRate', 0)}, ${n('decaySteps', 1)}, alpha=${n('alpha', 0)})`;
+    else if (sc.schedule === 'stepDecay') {
+      helpers.push(
+        'class StepDecay(keras.optimizers.schedules.LearningRateSchedule):',
+        '    # nnplay stepDecay (PyTorch StepLR): lr * gamma ** floor(step / step_size)',
+        '    def __init__(self, lr, step_size, gamma):',
+        '        self.lr, self.step_size, self.gamma = lr, step_size, gamma',
+        '',
+        '    def __call__(self, step):',
+        '        return self.lr * self.gamma ** keras.ops.floor(keras.ops.cast(step, "float32") / self.step_size)',
+        '',
+        '',
+      );
+      lr = `StepDecay(${n('initialLearningRate', 0)}, ${n('stepSize', 1)}, ${n('gamma', 0.1)})`;
+    } else fail(`learning-rate schedule '${String(sc.schedule)}' has no Keras form in the exporter`);
+  }
+  switch (opt.name) {
+    case 'sgd':
+      return `keras.optimizers.SGD(learning_rate=${lr})`;
+    case 'momentum':
+      return `keras.optimizers.SGD(learning_rate=${lr}, momentum=${pyNum(s.momentum as number)}, nesterov=${pyBool(s.useNesterov)})`;
+    case 'adam':
+      return `keras.optimizers.Adam(learning_rate=${lr}, beta_1=${pyNum(s.beta1 as number)}, beta_2=${pyNum(s.beta2 as number)}, epsilon=${pyNum(s.epsilon as number)})`;
+    case 'rmsprop':
+      return `keras.optimizers.RMSprop(learning_rate=${lr}, rho=${pyNum(s.decay as number)}, momentum=${pyNum((s.momentum as number) ?? 0)}, epsilon=${pyNum(s.epsilon as number)})`;
+    case 'adagrad':
+      return `keras.optimizers.Adagrad(learning_rate=${lr}, initial_accumulator_value=${pyNum((s.initialAccumulatorValue as number) ?? 0.1)})`;
+    default:
+      fail(`optimizer '${opt.name}' has no Keras form in the exporter`);
+  }
+}
+
+const kerasLossNames: Record<string, string> = {
+  meanSquaredError: 'mean_squared_error',
+  binaryCrossentropy: 'binary_crossentropy',
+  categoricalCrossentropy: 'categorical_crossentropy',
+  sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  meanAbsoluteError: 'mean_absolute_error',
+};
+const kerasMetricNames: Record<string, string> = { accuracy: 'accuracy', binaryAccuracy: 'binary_accuracy', categoricalAccuracy: 'categorical_accuracy', mse: 'mse', mae: 'mae' };
+
+function kerasCompile(c: Compiled, helpers: string[]): string {
+  const loss = c.losses.map((l) => {
+    if (!(l in kerasLossNames)) fail(`loss '${l}' has no Keras form in the exporter`);
+    return pyStr(kerasLossNames[l]);
+  });
+  const metrics = c.metrics.map((m) => pyStr(kerasMetricNames[m] ?? m));
+  return [
+    `optimizer=${kerasOptimizer(c.optimizer, helpers)}`,
+    `loss=${loss.length === 1 ? loss[0] : `[${loss.join(', ')}]`}`,
+    ...(c.lossWeights ? [`loss_weights=[${c.lossWeights.map(pyNum).join(', ')}]`] : []),
+    `metrics=[${metrics.join(', ')}]`,
+  ].join(', ');
+}
+
+function tfjsCompile(c: Compiled): string {
+  const o = optimizerSettings(c.optimizer) as Record<string, number | boolean>;
+  if (typeof c.optimizer.learningRate !== 'number') {
+    fail(`the learning-rate schedule '${(c.optimizer.learningRate as ScheduleConfig).schedule}' has no TF.js form (TF.js optimizers take a constant rate)`);
+  }
+  const lr = num(lrOf(c.optimizer));
+  let optimizer: string;
+  switch (c.optimizer.name) {
+    case 'sgd':
+      optimizer = `tf.train.sgd(${lr})`;
+      break;
+    case 'momentum':
+      optimizer = `tf.train.momentum(${lr}, ${num(o.momentum as number)}, ${!!o.useNesterov})`;
+      break;
+    case 'adam':
+      optimizer = `tf.train.adam(${lr}, ${num(o.beta1 as number)}, ${num(o.beta2 as number)}, ${num(o.epsilon as number)})`;
+      break;
+    case 'rmsprop':
+      optimizer = `tf.train.rmsprop(${lr}, ${num(o.decay as number)}, ${num((o.momentum as number) ?? 0)}, ${num(o.epsilon as number)})`;
+      break;
+    case 'adagrad':
+      optimizer = `tf.train.adagrad(${lr}, ${num((o.initialAccumulatorValue as number) ?? 0.1)})`;
+      break;
+    default:
+      fail(`optimizer '${c.optimizer.name}' has no TF.js form in the exporter`);
+  }
+  const loss = c.losses.map(jsStr);
+  return `{optimizer: ${optimizer}, loss: ${loss.length === 1 ? loss[0] : `[${loss.join(', ')}]`}, ${c.lossWeights ? `lossWeights: [${c.lossWeights.map(num).join(', ')}], ` : ''}metrics: [${c.metrics.map(jsStr).join(', ')}]}`;
+}
+
+// ---------------------------------------------------------------- the entry point
+
+/** The weights file (format 'nnplay-weights', version 1) of named float32 weights. */
+export function nnplayWeightsFile(weights: { name: string; shape: number[]; values: Float32Array }[]): string {
+  return JSON.stringify({
+    format: WEIGHTS_FORMAT,
+    version: 1,
+    dtype: 'float32',
+    byteOrder: 'little',
+    weights: weights.map((w) => ({ name: w.name, shape: w.shape, data: encodeFloat32(w.values) })),
+  });
+}
+
+function positiveInteger(v: unknown, what: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1e9) fail(`options.${what} must be an integer in [1, 1e9], got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * The model as source code of another framework plus its weights (to write beside it):
+ * 'keras' (a Python script, Keras 3), 'pytorch' (an nn.Module, its weight loader and a training
+ * loop) or 'tfjs' (an ES module for @tensorflow/tfjs). Throws an Error naming the layer and
+ * option for anything the target cannot express. See docs/API.md, "Exporting code".
+ */
+export async function exportCode(model: LayersModel, target: CodeTarget, options: ExportCodeOptions = {}): Promise<ExportedCode> {
+  if (!isReady()) await engineLoaded();
+  return exportCodeNow(model, target, options);
+}
+
+/** exportCode() for a model whose engine is loaded (synchronous). */
+export function exportCodeNow(model: LayersModel, target: CodeTarget, options: ExportCodeOptions = {}): ExportedCode {
+  if (!(codeTargets as readonly string[]).includes(target)) fail(`unknown target ${JSON.stringify(target)}; allowed: ${codeTargets.map((t) => `'${t}'`).join(', ')}`);
+  if (options === null || typeof options !== 'object') fail(`options must be an object like {epochs: 10, batchSize: 32}, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!['epochs', 'batchSize', 'fileBase', 'comment'].includes(key)) fail(`unknown option '${key}'; allowed: epochs, batchSize, fileBase, comment`);
+  }
+  const epochs = positiveInteger(options.epochs, 'epochs', 10);
+  const batchSize = positiveInteger(options.batchSize, 'batchSize', 32);
+  const fileBase = options.fileBase ?? 'model';
+  if (typeof fileBase !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/.test(fileBase)) fail(`options.fileBase must be a plain file name (letters, digits, _ . -), got ${JSON.stringify(fileBase)}`);
+  const comment = options.comment ?? [];
+  if (!Array.isArray(comment) || !comment.every((c) => typeof c === 'string')) fail('options.comment must be an array of strings');
+  const tensors = model.getWeights();
+  const inspection = model.inspection;
+  const all = inspection.layers.flatMap((l) => l.variables);
+  const order = all.map((_, i) => i);
+  const kerasOrder = [...order.filter((i) => all[i].trainable), ...order.filter((i) => !all[i].trainable)];
+  const weightList = kerasOrder.map((engineIndex, k) => ({ name: all[engineIndex].name, shape: tensors[k].shape.slice(), values: tensors[k].values() }));
+  for (const t of tensors) t.dispose();
+  // Engine order (layer by layer) in the file, as the loaders read them by name anyway.
+  weightList.sort((a, b) => all.findIndex((v) => v.name === a.name) - all.findIndex((v) => v.name === b.name));
+  const g = graphOf(inspection, weightList);
+  const c = model.compiledWith;
+  const compiled: Compiled | null = c && { optimizer: c.optimizer, losses: c.losses, metrics: c.metrics, ...(c.lossWeights ? { lossWeights: c.lossWeights } : {}) };
+  const weightsFileName = `${fileBase}.weights.json`;
+  let code: string;
+  if (target === 'pytorch') {
+    code = pytorchCode(g, compiled, { epochs, batchSize, fileBase, comment }, weightsFileName);
+  } else {
+    code = layersCode(g, compiled, { target, helpers: new Map() }, { epochs, batchSize, comment }, weightsFileName);
+  }
+  return {
+    target,
+    language: target === 'tfjs' ? 'javascript' : 'python',
+    codeFileName: `${fileBase}.${target === 'tfjs' ? 'mjs' : 'py'}`,
+    code,
+    weightsFileName,
+    weights: nnplayWeightsFile(weightList),
+  };
+}
