@@ -959,10 +959,10 @@ const std::vector<OptimizerInfo>& optimizer_table() {
        {"learningRate", "initialAccumulatorValue", "epsilon"},
        validate_adagrad,
        make_adagrad},
-      // TF.js's tf.train.adadelta(0.001, 0.95) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
+      // TF.js Layers' string forms: tf.train.adadelta(1, 0.95, ε) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
       {"adadelta",
        {"Adadelta"},
-       defaults("adadelta", 0.001f, 0.0f, 0.95f),
+       defaults("adadelta", 1.0f, 0.0f, 0.95f),
        {"learningRate", "rho", "epsilon"},
        validate_adadelta,
        make_adadelta},

@@ -109,7 +109,7 @@ TEST(Optimizers, Adamax) {
 
 TEST(Optimizers, AdadeltaAndAdamaxTakeTfjsDefaults) {
   const OptimizerSpec& adadelta = find_optimizer("adadelta").defaults;
-  EXPECT_FLOAT_EQ(adadelta.learning_rate, 0.001f);
+  EXPECT_FLOAT_EQ(adadelta.learning_rate, 1.0f);  // tfjs-layers' string 'adadelta'
   EXPECT_FLOAT_EQ(adadelta.decay, 0.95f);
   const OptimizerSpec& adamax = find_optimizer("adamax").defaults;
   EXPECT_FLOAT_EQ(adamax.learning_rate, 0.002f);
