@@ -162,4 +162,69 @@ void adagrad_update(float* w, float* accum, const float* g, float lr, float epsi
 }
 #endif
 
+// ---- Adadelta ----
+void adadelta_update_ref(float* w, float* accum_g, float* accum_u, const float* g, float lr, float rho, float epsilon,
+                         std::size_t n) {
+  const float one_minus_rho = 1.0f - rho;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float u = std::sqrt(accum_u[i] + epsilon) / std::sqrt(accum_g[i] + epsilon) * g[i];
+    accum_g[i] = rho * accum_g[i] + one_minus_rho * (g[i] * g[i]);
+    accum_u[i] = rho * accum_u[i] + one_minus_rho * (u * u);
+    w[i] -= lr * u;
+  }
+}
+#ifdef NNPLAY_NO_SIMD
+void adadelta_update(float* w, float* accum_g, float* accum_u, const float* g, float lr, float rho, float epsilon,
+                     std::size_t n) {
+  adadelta_update_ref(w, accum_g, accum_u, g, lr, rho, epsilon, n);
+}
+#else
+void adadelta_update(float* w, float* accum_g, float* accum_u, const float* g, float lr, float rho, float epsilon,
+                     std::size_t n) {
+  const std::size_t end = vector_end(n);
+  const Batch vrho(rho), v1rho(1.0f - rho), vlr(lr), veps(epsilon);
+  for (std::size_t i = 0; i < end; i += kW) {
+    const Batch gi = load(g + i), ag = load(accum_g + i), au = load(accum_u + i);
+    const Batch u = xsimd::sqrt(au + veps) / xsimd::sqrt(ag + veps) * gi;
+    (vrho * ag + v1rho * (gi * gi)).store_unaligned(accum_g + i);
+    (vrho * au + v1rho * (u * u)).store_unaligned(accum_u + i);
+    (load(w + i) - vlr * u).store_unaligned(w + i);
+  }
+  adadelta_update_ref(w + end, accum_g + end, accum_u + end, g + end, lr, rho, epsilon, n - end);
+}
+#endif
+
+// ---- Adamax ----
+void adamax_update_ref(float* w, float* m, float* u, const float* g, float step, float beta1, float beta2,
+                       float epsilon, std::size_t n) {
+  const float one_minus_b1 = 1.0f - beta1;
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = beta1 * m[i] + one_minus_b1 * g[i];
+    const float decayed = beta2 * u[i], magnitude = std::fabs(g[i]);
+    u[i] = decayed > magnitude ? decayed : magnitude;
+    w[i] -= step * (m[i] / (u[i] + epsilon));
+  }
+}
+#ifdef NNPLAY_NO_SIMD
+void adamax_update(float* w, float* m, float* u, const float* g, float step, float beta1, float beta2, float epsilon,
+                   std::size_t n) {
+  adamax_update_ref(w, m, u, g, step, beta1, beta2, epsilon, n);
+}
+#else
+void adamax_update(float* w, float* m, float* u, const float* g, float step, float beta1, float beta2, float epsilon,
+                   std::size_t n) {
+  const std::size_t end = vector_end(n);
+  const Batch vb1(beta1), v1b1(1.0f - beta1), vb2(beta2), vstep(step), veps(epsilon);
+  for (std::size_t i = 0; i < end; i += kW) {
+    const Batch gi = load(g + i);
+    const Batch mi = vb1 * load(m + i) + v1b1 * gi;
+    const Batch ui = xsimd::max(vb2 * load(u + i), xsimd::abs(gi));
+    mi.store_unaligned(m + i);
+    ui.store_unaligned(u + i);
+    (load(w + i) - vstep * (mi / (ui + veps))).store_unaligned(w + i);
+  }
+  adamax_update_ref(w + end, m + end, u + end, g + end, step, beta1, beta2, epsilon, n - end);
+}
+#endif
+
 }  // namespace nnplay

@@ -41,4 +41,20 @@ void rmsprop_update(float* w, float* ms, float* mom, const float* g, float lr, f
 void adagrad_update_ref(float* w, float* accum, const float* g, float lr, float epsilon, std::size_t n);
 void adagrad_update(float* w, float* accum, const float* g, float lr, float epsilon, std::size_t n);
 
+// TF.js's Adadelta (tfjs-core adadelta_optimizer.ts), which scales by the accumulated gradient
+// of the previous step (accum_g before its update):
+//   u = sqrt(accum_u + ε) / sqrt(accum_g + ε) · g;  accum_g = ρ·accum_g + (1 − ρ)·g²;
+//   accum_u = ρ·accum_u + (1 − ρ)·u²;  w −= lr·u
+void adadelta_update_ref(float* w, float* accum_g, float* accum_u, const float* g, float lr, float rho, float epsilon,
+                         std::size_t n);
+void adadelta_update(float* w, float* accum_g, float* accum_u, const float* g, float lr, float rho, float epsilon,
+                     std::size_t n);
+
+// TF.js's Adamax: m = β1·m + (1 − β1)·g;  u = max(β2·u, |g|);  w −= step·(m / (u + ε)), with
+// step = lr / (1 + decay·(t − 1)) / (1 − β1^t) computed once per update by the optimizer.
+void adamax_update_ref(float* w, float* m, float* u, const float* g, float step, float beta1, float beta2,
+                       float epsilon, std::size_t n);
+void adamax_update(float* w, float* m, float* u, const float* g, float step, float beta1, float beta2, float epsilon,
+                   std::size_t n);
+
 }  // namespace nnplay

@@ -119,16 +119,17 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
     opt.initial_accumulator_value = get_number(o, "initialAccumulatorValue", where);
 }
 
-// One loss: a name or {"name": ...}. No loss of the table takes parameters yet, so any other
-// key is an error rather than silently ignored.
-std::string parse_one_loss(const json& v, const std::string& where) {
+// One loss: a name or {"name": ..., parameters}, the parameters typed by the loss row's keys
+// (huberLoss's delta); a key the row does not have is an error rather than silently ignored.
+std::string parse_one_loss(const json& v, const std::string& where, Config& config) {
   if (v.is_object()) {
-    for (auto it = v.begin(); it != v.end(); ++it)
-      NNPLAY_CHECK(it.key() == "name", where << ": unknown field \"" << it.key().substr(0, 40)
-                                             << "\"; the losses take no parameters; allowed fields: name");
     NNPLAY_CHECK(v.contains("name") && v.at("name").is_string(),
                  where << ": missing \"name\" (one of " << join_names(loss_names()) << ")");
-    return v.at("name").get<std::string>();
+    const LossInfo& info = find_loss(v.at("name").get<std::string>());
+    json rest = v;
+    rest.erase("name");
+    config = parse_config_object(info.keys, rest, where + " (" + info.name + ")");
+    return info.name;
   }
   NNPLAY_CHECK(v.is_string(), where << " must be a name (" << join_names(loss_names()) << ") or {\"name\": ...}, got "
                                     << describe_json_value(v));
@@ -140,21 +141,27 @@ std::string parse_one_loss(const json& v, const std::string& where) {
 bool is_loss_config(const json& v) { return v.is_object() && v.contains("name") && v.at("name").is_string(); }
 
 void parse_loss(const json& v, CompileSpec& spec) {
+  Config config;
   if (v.is_array()) {
     NNPLAY_CHECK(!v.empty(), "compile spec.loss: a list needs one loss per output, got []");
-    for (std::size_t i = 0; i < v.size(); ++i)
-      spec.losses.push_back(parse_one_loss(v[i], "compile spec.loss[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      spec.losses.push_back(parse_one_loss(v[i], "compile spec.loss[" + std::to_string(i) + "]", config));
+      spec.loss_configs.push_back(config);
+    }
   } else if (v.is_object() && !is_loss_config(v)) {
     NNPLAY_CHECK(!v.empty(), "compile spec.loss: a map needs one loss per output name, got {}");
     for (auto it = v.begin(); it != v.end(); ++it) {
       spec.loss_keys.push_back(it.key());
-      spec.losses.push_back(parse_one_loss(it.value(), "compile spec.loss[\"" + it.key().substr(0, 40) + "\"]"));
+      spec.losses.push_back(
+          parse_one_loss(it.value(), "compile spec.loss[\"" + it.key().substr(0, 40) + "\"]", config));
+      spec.loss_configs.push_back(config);
     }
   } else {
-    spec.loss = parse_one_loss(v, "compile spec.loss");
+    spec.loss = parse_one_loss(v, "compile spec.loss", spec.loss_config);
     return;
   }
   spec.loss = spec.losses.front();
+  spec.loss_config = spec.loss_configs.front();
 }
 
 double parse_weight(const json& v, const std::string& where) {
@@ -335,6 +342,11 @@ std::vector<OutputCompile> resolve_compile_spec(const CompileSpec& spec, const s
     if (!spec.losses.empty())
       loss = spec.loss_keys.empty() ? spec.losses[i] : spec.losses[index_of(spec.loss_keys, outputs[i])];
     r.loss = find_loss(loss).name;
+    r.loss_config = spec.loss_config;
+    if (!spec.losses.empty()) {
+      const std::size_t at = spec.loss_keys.empty() ? i : index_of(spec.loss_keys, outputs[i]);
+      r.loss_config = at < spec.loss_configs.size() ? spec.loss_configs[at] : Config();
+    }
     if (!spec.loss_weights.empty()) {
       if (spec.loss_weight_keys.empty()) {
         r.weight = spec.loss_weights[i];

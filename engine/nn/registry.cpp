@@ -27,6 +27,8 @@ using json = nlohmann::json;
 
 const std::vector<std::string>& activation_names_storage();
 const std::vector<std::string>& initializer_names_storage();
+// {"name": "constant", "value": 0.5} as canonical JSON text (the row's name, every key, defaults filled).
+std::string initializer_text(const json& object, const std::string& where);
 
 template <class Row>
 const Row* find_row(const std::vector<Row>& table, const std::string& name) {
@@ -106,7 +108,10 @@ json value_to_json(const ConfigValue& v) {
     case ConfigType::kInt: return static_cast<long long>(v.number);
     case ConfigType::kNumber: return v.number;
     case ConfigType::kBool: return v.flag;
-    case ConfigType::kString: return v.text;
+    case ConfigType::kString:
+      // A parameterised initializer is held as its JSON object's text: written back as that object.
+      if (!v.text.empty() && v.text[0] == '{') return json::parse(v.text);
+      return v.text;
     case ConfigType::kIntPair:
     case ConfigType::kShape:
     case ConfigType::kIntList: return v.ints;
@@ -243,6 +248,8 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       NNPLAY_CHECK(v.is_boolean(), where << ": " << k.name << " must be true or false, got " << describe_json_value(v));
       return ConfigValue::boolean(v.get<bool>());
     case ConfigType::kString: {
+      if (k.choices == &initializer_names_storage() && v.is_object())
+        return ConfigValue::str(initializer_text(v, where));
       NNPLAY_CHECK(v.is_string(), where << ": " << k.name << " must be a string"
                                         << (k.choices ? " (one of " + join_names(*k.choices) + ")" : std::string())
                                         << ", got " << describe_json_value(v));
@@ -504,6 +511,13 @@ void fill_identity(Tensor& t, int, int, Rng&) {
   for (std::size_t i = 0; i < n; ++i) t[i * n + i] = 1.0f;
 }
 
+// TF.js's Constant({value}): every element the value (Keras's default value 0).
+void fill_constant(Tensor& t, const Config& params) {
+  const float value = params.number("value");
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = value;
+}
+void fill_constant_default(Tensor& t, int, int, Rng&) { t.zero(); }
+
 }  // namespace
 
 const std::vector<InitializerInfo>& initializer_table() {
@@ -526,12 +540,45 @@ const std::vector<InitializerInfo>& initializer_table() {
       {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
       {"truncatedNormal", {"truncated_normal", "TruncatedNormal"}, fill_truncated_normal},
       {"identity", {"Identity"}, fill_identity},
+      {"constant",
+       {"Constant"},
+       fill_constant_default,
+       {ConfigKey{"value", ConfigType::kNumber, ConfigValue::num(0.0), false, -3.4e38, 3.4e38, nullptr, ""}},
+       fill_constant},
   };
   return table;
 }
 
+std::string initializer_text(const json& object, const std::string& where) {
+  NNPLAY_CHECK(object.contains("name") && object.at("name").is_string(),
+               where << ": an initializer object needs \"name\" (one of " << join_names(initializer_names())
+                     << "), e.g. {\"name\": \"constant\", \"value\": 0.5}");
+  const InitializerInfo& row = find_initializer(object.at("name").get<std::string>());
+  json rest = object;
+  rest.erase("name");
+  const Config params = parse_config_object(row.keys, rest, where + " (initializer " + row.name + ")");
+  if (row.keys.empty()) return row.name;  // no parameters: the bare name
+  json out = json::parse(config_to_json(params));
+  out["name"] = row.name;
+  return out.dump();
+}
+
+const InitializerInfo& find_initializer_of_text(const std::string& text) {
+  if (text.empty() || text[0] != '{') return find_initializer(text);
+  return find_initializer(json::parse(text).at("name").get<std::string>());
+}
+
 void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng) {
-  find_initializer(spec.initializer).fill(value, spec.fan_in, spec.fan_out, rng);
+  const InitializerInfo& row = find_initializer_of_text(spec.initializer);
+  if (row.fill_with && !spec.initializer.empty() && spec.initializer[0] == '{') {
+    json params = json::parse(spec.initializer);
+    params.erase("name");
+    row.fill_with(value, parse_config_object(row.keys, params, "initializer " + row.name));
+  } else if (row.fill_with) {
+    row.fill_with(value, parse_config_object(row.keys, json::object(), "initializer " + row.name));
+  } else {
+    row.fill(value, spec.fan_in, spec.fan_out, rng);
+  }
   for (std::uint64_t i = spec.ones_begin; i < spec.ones_end && i < value.size(); ++i)
     value[static_cast<std::size_t>(i)] = 1.0f;
 }
@@ -759,6 +806,36 @@ const std::vector<LossInfo>& loss_table() {
        {"sparse_categorical_crossentropy"},
        LossKind::kSparseCategoricalCrossentropy,
        ActivationKind::kSoftmax},
+      // TF.js's names (tfjs-layers lossesMap: 'logcosh', and tf.losses.huberLoss), Keras's snake_case.
+      {"meanAbsoluteError",
+       {"mae", "MAE", "mean_absolute_error"},
+       LossKind::kMeanAbsoluteError,
+       ActivationKind::kLinear},
+      {"meanAbsolutePercentageError",
+       {"mape", "MAPE", "mean_absolute_percentage_error"},
+       LossKind::kMeanAbsolutePercentageError,
+       ActivationKind::kLinear},
+      {"huberLoss",
+       {"huber", "Huber", "huber_loss"},
+       LossKind::kHuberLoss,
+       ActivationKind::kLinear,
+       {ConfigKey{"delta", ConfigType::kNumber, ConfigValue::num(1.0), false, 0, 1e300, nullptr, "> 0"}}},
+      {"hinge", {"Hinge"}, LossKind::kHinge, ActivationKind::kLinear},
+      {"squaredHinge", {"squared_hinge", "SquaredHinge"}, LossKind::kSquaredHinge, ActivationKind::kLinear},
+      {"logCosh", {"logcosh", "log_cosh", "LogCosh"}, LossKind::kLogCosh, ActivationKind::kLinear},
+      {"kullbackLeiblerDivergence",
+       {"kld", "KLD", "kl_divergence", "kullback_leibler_divergence", "KLDivergence"},
+       LossKind::kKullbackLeiblerDivergence,
+       ActivationKind::kLinear,
+       {},
+       true},
+      {"cosineProximity",
+       {"cosine", "cosine_proximity", "cosine_similarity"},
+       LossKind::kCosineProximity,
+       ActivationKind::kLinear,
+       {},
+       true},
+      {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear},
   };
   return table;
 }
@@ -776,6 +853,13 @@ const std::vector<MetricInfo>& metric_table() {
       {"categoricalAccuracy", {"categorical_accuracy"}, "categoricalAccuracy", MetricKind::kCategoricalAccuracy},
       {"mse", {"meanSquaredError", "mean_squared_error", "MSE"}, "mse", MetricKind::kMeanSquaredError},
       {"mae", {"meanAbsoluteError", "mean_absolute_error", "MAE"}, "mae", MetricKind::kMeanAbsoluteError},
+      {"mape",
+       {"meanAbsolutePercentageError", "mean_absolute_percentage_error", "MAPE"},
+       "mape",
+       MetricKind::kMeanAbsolutePercentageError},
+      // TF.js's precision and recall count predictions equal to 1 (not thresholded) in each batch.
+      {"precision", {"Precision"}, "precision", MetricKind::kPrecision},
+      {"recall", {"Recall"}, "recall", MetricKind::kRecall},
   };
   return table;
 }
@@ -828,11 +912,25 @@ void validate_adagrad(const OptimizerSpec& o) {
       "optimizer adagrad: initialAccumulatorValue must be a finite number >= 0, got " << o.initial_accumulator_value);
 }
 
-OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f) {
+void validate_adadelta(const OptimizerSpec& o) {
+  check_epsilon(o);
+  NNPLAY_CHECK(std::isfinite(o.decay) && o.decay >= 0.0f && o.decay < 1.0f,
+               "optimizer adadelta: rho must be in [0, 1), got " << o.decay);
+}
+void validate_adamax(const OptimizerSpec& o) {
+  check_unit_interval(o.beta1, o.name, "beta1");
+  check_unit_interval(o.beta2, o.name, "beta2");
+  check_epsilon(o);
+  NNPLAY_CHECK(std::isfinite(o.decay) && o.decay >= 0.0f,
+               "optimizer adamax: decay must be a finite number >= 0, got " << o.decay);
+}
+
+OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f, float decay = 0.9f) {
   OptimizerSpec o;
   o.name = name;
   o.learning_rate = lr;
   o.momentum = momentum;
+  o.decay = decay;
   return o;
 }
 
@@ -861,6 +959,19 @@ const std::vector<OptimizerInfo>& optimizer_table() {
        {"learningRate", "initialAccumulatorValue", "epsilon"},
        validate_adagrad,
        make_adagrad},
+      // TF.js Layers' string forms: tf.train.adadelta(1, 0.95, ε) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
+      {"adadelta",
+       {"Adadelta"},
+       defaults("adadelta", 1.0f, 0.0f, 0.95f),
+       {"learningRate", "rho", "epsilon"},
+       validate_adadelta,
+       make_adadelta},
+      {"adamax",
+       {"Adamax"},
+       defaults("adamax", 0.002f, 0.0f, 0.0f),
+       {"learningRate", "beta1", "beta2", "epsilon", "decay"},
+       validate_adamax,
+       make_adamax},
   };
   return table;
 }
@@ -906,8 +1017,23 @@ std::string engine_tables_json() {
     return a;
   };
   j["activations"] = simple(activation_table());
-  j["initializers"] = simple(initializer_table());
-  j["losses"] = simple(loss_table());
+  auto keys_json = [](const std::vector<ConfigKey>& keys) {
+    json a = json::array();
+    for (const ConfigKey& k : keys)
+      a.push_back({{"name", k.name},
+                   {"type", type_name(k.type)},
+                   {"required", k.required},
+                   {"default", value_to_json(k.default_value)}});
+    return a;
+  };
+  json initializers = json::array();
+  for (const InitializerInfo& r : initializer_table())
+    initializers.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys_json(r.keys)}});
+  j["initializers"] = initializers;
+  json losses = json::array();
+  for (const LossInfo& r : loss_table())
+    losses.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys_json(r.keys)}});
+  j["losses"] = losses;
   json metrics = json::array();
   for (const MetricInfo& m : metric_table())
     metrics.push_back({{"name", m.name}, {"aliases", m.aliases}, {"logName", m.log_name}});

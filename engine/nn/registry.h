@@ -156,9 +156,16 @@ struct InitializerInfo {
   std::vector<std::string> aliases;
   // Fills t (a kernel [fan_in, fan_out] or a bias) from rng; same seed, same values.
   void (*fill)(Tensor& t, int fan_in, int fan_out, Rng& rng);
+  // A row with parameters (constant's value): its keys, and the fill that reads them. A layer's
+  // initializer key then also takes {"name": "constant", "value": 0.5}; the config holds that
+  // object's canonical JSON text in place of the bare name (initializer_text()).
+  std::vector<ConfigKey> keys = {};
+  void (*fill_with)(Tensor& t, const Config& params) = nullptr;
 };
 const std::vector<InitializerInfo>& initializer_table();
 const InitializerInfo& find_initializer(const std::string& name);
+// The row an initializer text names: a bare name, or the JSON text {"name": ..., params}.
+const InitializerInfo& find_initializer_of_text(const std::string& text);
 // Fills a new variable's value as its spec says (the initializer, then any ones range).
 void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng);
 
@@ -168,7 +175,16 @@ enum class LossKind {
   kMeanSquaredError,
   kBinaryCrossentropy,
   kCategoricalCrossentropy,
-  kSparseCategoricalCrossentropy
+  kSparseCategoricalCrossentropy,
+  kMeanAbsoluteError,
+  kMeanAbsolutePercentageError,
+  kHuberLoss,
+  kHinge,
+  kSquaredHinge,
+  kLogCosh,
+  kKullbackLeiblerDivergence,
+  kCosineProximity,
+  kPoisson,
 };
 
 struct LossInfo {
@@ -178,11 +194,26 @@ struct LossInfo {
   // The activation whose derivative the fused gradient skips (sigmoid for binary CE, softmax for
   // the categorical ones); kLinear when the loss has no fused form.
   ActivationKind fused_activation;
+  // Parameters a compile spec may give with the name ({"name": "huberLoss", "delta": 2}),
+  // typed and defaulted like a layer's keys; empty for a loss without parameters.
+  std::vector<ConfigKey> keys = {};
+  // True when the loss is a sum over each sample's outputs (kullbackLeiblerDivergence,
+  // cosineProximity), which TF.js takes along the last axis: it needs a flat model output.
+  bool sums_over_outputs = false;
 };
 const std::vector<LossInfo>& loss_table();
 const LossInfo& find_loss(const std::string& name);  // throws "unknown loss ...; allowed: ..."
 
-enum class MetricKind { kAccuracy, kBinaryAccuracy, kCategoricalAccuracy, kMeanSquaredError, kMeanAbsoluteError };
+enum class MetricKind {
+  kAccuracy,
+  kBinaryAccuracy,
+  kCategoricalAccuracy,
+  kMeanSquaredError,
+  kMeanAbsoluteError,
+  kMeanAbsolutePercentageError,
+  kPrecision,
+  kRecall,
+};
 
 struct MetricInfo {
   std::string name;
@@ -216,13 +247,15 @@ const ScheduleInfo& find_schedule(const std::string& name);  // throws "unknown 
 class Optimizer;  // optim/optimizer.h
 
 struct OptimizerSpec {
-  std::string name = "sgd";                // sgd momentum adam rmsprop adagrad
-  float learning_rate = 0.01f;             // with a schedule: its initialLearningRate
-  float beta1 = 0.9f, beta2 = 0.999f;      // adam
-  float epsilon = 1e-7f;                   // adam, rmsprop, adagrad (TF.js backend epsilon)
-  float momentum = 0.0f;                   // momentum, rmsprop
-  bool use_nesterov = false;               // momentum
-  float decay = 0.9f;                      // rmsprop (rho)
+  std::string name = "sgd";            // sgd momentum adam rmsprop adagrad adadelta adamax
+  float learning_rate = 0.01f;         // with a schedule: its initialLearningRate
+  float beta1 = 0.9f, beta2 = 0.999f;  // adam, adamax
+  float epsilon = 1e-7f;               // adam, rmsprop, adagrad, adadelta, adamax (TF.js backend epsilon)
+  float momentum = 0.0f;               // momentum, rmsprop
+  bool use_nesterov = false;           // momentum
+  // The row's "decay" / "rho" key: rmsprop's and adadelta's moving-average factor (rho), adamax's
+  // learning-rate decay (lr / (1 + decay·t)).
+  float decay = 0.9f;
   float initial_accumulator_value = 0.1f;  // adagrad
   std::string schedule;                    // a row of schedule_table(), or empty: a constant learning rate
   Config schedule_config;                  // that row's keys, defaults filled in
@@ -254,9 +287,11 @@ const OptimizerInfo& find_optimizer(const std::string& name);
 struct CompileSpec {
   OptimizerSpec optimizer;
   std::string loss = "meanSquaredError";  // every output's loss (v1); the first output's when per output
+  Config loss_config;                     // its parameters (the loss row's keys); empty: the defaults
   std::vector<std::string> metrics;       // every output's metrics, names or aliases of metric_table()
   // Per output, when the spec gave a list (keys empty, by position) or a map (keys = output names).
   std::vector<std::string> loss_keys, losses;
+  std::vector<Config> loss_configs;  // parallel to losses
   std::vector<std::string> loss_weight_keys;
   std::vector<double> loss_weights;
   std::vector<std::string> metric_keys;  // non-empty: metrics given as a map
@@ -271,6 +306,7 @@ std::string canonical_metric_name(const std::string& name);
 struct OutputCompile {
   std::string output;  // the output layer's name
   std::string loss;    // canonical loss name
+  Config loss_config;  // its parameters, as given (rows' defaults fill the rest)
   double weight = 1.0;
   std::vector<std::string> metrics;  // as given (names or aliases)
 };

@@ -42,5 +42,7 @@ std::unique_ptr<Optimizer> make_momentum(const OptimizerSpec& spec);
 std::unique_ptr<Optimizer> make_adam(const OptimizerSpec& spec);
 std::unique_ptr<Optimizer> make_rmsprop(const OptimizerSpec& spec);
 std::unique_ptr<Optimizer> make_adagrad(const OptimizerSpec& spec);
+std::unique_ptr<Optimizer> make_adadelta(const OptimizerSpec& spec);
+std::unique_ptr<Optimizer> make_adamax(const OptimizerSpec& spec);
 
 }  // namespace nnplay

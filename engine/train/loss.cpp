@@ -1,20 +1,37 @@
 #include "train/loss.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "core/check.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
+#include "ops/cosine_proximity.h"
+#include "ops/hinge.h"
+#include "ops/huber_loss.h"
+#include "ops/kullback_leibler_divergence.h"
+#include "ops/log_cosh.h"
+#include "ops/mean_absolute_error.h"
+#include "ops/mean_absolute_percentage_error.h"
 #include "ops/mean_squared_error.h"
+#include "ops/poisson.h"
 #include "ops/sparse_categorical_crossentropy.h"
+#include "ops/squared_hinge.h"
 
 namespace nnplay {
 
-Loss::Loss(const std::string& name, ActivationKind output_activation) {
+Loss::Loss(const std::string& name, ActivationKind output_activation, const Config& params) {
   const LossInfo& info = find_loss(name);
   name_ = info.name;
   kind_ = info.kind;
   fused_ = info.fused_activation != ActivationKind::kLinear && info.fused_activation == output_activation;
+  for (const ConfigKey& k : info.keys) {
+    const float v = params.has(k.name) ? params.number(k.name) : static_cast<float>(k.default_value.number);
+    if (k.name == "delta") {
+      NNPLAY_CHECK(std::isfinite(v) && v > 0.0f, info.name << ": delta must be a finite number > 0, got " << v);
+      delta_ = v;
+    }
+  }
 }
 
 double Loss::forward(const float* pred, const float* y, int n, int k) const {
@@ -23,6 +40,15 @@ double Loss::forward(const float* pred, const float* y, int n, int k) const {
     case LossKind::kBinaryCrossentropy: return binary_crossentropy_forward(pred, y, n, k);
     case LossKind::kCategoricalCrossentropy: return categorical_crossentropy_forward(pred, y, n, k);
     case LossKind::kSparseCategoricalCrossentropy: return sparse_categorical_crossentropy_forward(pred, y, n, k);
+    case LossKind::kMeanAbsoluteError: return mean_absolute_error_forward(pred, y, n, k);
+    case LossKind::kMeanAbsolutePercentageError: return mean_absolute_percentage_error_forward(pred, y, n, k);
+    case LossKind::kHuberLoss: return huber_loss_forward(pred, y, n, k, delta_);
+    case LossKind::kHinge: return hinge_forward(pred, y, n, k);
+    case LossKind::kSquaredHinge: return squared_hinge_forward(pred, y, n, k);
+    case LossKind::kLogCosh: return log_cosh_forward(pred, y, n, k);
+    case LossKind::kKullbackLeiblerDivergence: return kullback_leibler_divergence_forward(pred, y, n, k);
+    case LossKind::kCosineProximity: return cosine_proximity_forward(pred, y, n, k);
+    case LossKind::kPoisson: return poisson_forward(pred, y, n, k);
   }
   return 0.0;
 }
@@ -49,6 +75,15 @@ void Loss::backward(float* d, const float* pred, const float* y, int n, int k) c
       else
         sparse_categorical_crossentropy_backward(d, pred, y, n, k);
       return;
+    case LossKind::kMeanAbsoluteError: mean_absolute_error_backward(d, pred, y, n, k); return;
+    case LossKind::kMeanAbsolutePercentageError: mean_absolute_percentage_error_backward(d, pred, y, n, k); return;
+    case LossKind::kHuberLoss: huber_loss_backward(d, pred, y, n, k, delta_); return;
+    case LossKind::kHinge: hinge_backward(d, pred, y, n, k); return;
+    case LossKind::kSquaredHinge: squared_hinge_backward(d, pred, y, n, k); return;
+    case LossKind::kLogCosh: log_cosh_backward(d, pred, y, n, k); return;
+    case LossKind::kKullbackLeiblerDivergence: kullback_leibler_divergence_backward(d, pred, y, n, k); return;
+    case LossKind::kCosineProximity: cosine_proximity_backward(d, pred, y, n, k); return;
+    case LossKind::kPoisson: poisson_backward(d, pred, y, n, k); return;
   }
 }
 

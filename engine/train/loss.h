@@ -15,7 +15,9 @@ class Loss {
  public:
   // Throws Error for an unknown name (lists the allowed ones). output_activation: what
   // Graph::fusable_output_activation says about the output this loss is attached to.
-  Loss(const std::string& name, ActivationKind output_activation);
+  // params: the loss row's keys as the compile spec gave them (huberLoss's delta); a key left
+  // out takes the row's default.
+  Loss(const std::string& name, ActivationKind output_activation, const Config& params = Config());
 
   LossKind kind() const { return kind_; }
   const std::string& name() const { return name_; }  // canonical: "meanSquaredError"
@@ -34,6 +36,7 @@ class Loss {
   std::string name_;
   LossKind kind_;
   bool fused_;
+  float delta_ = 1.0f;  // huberLoss
 };
 
 }  // namespace nnplay

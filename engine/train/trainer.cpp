@@ -38,6 +38,22 @@ int argmax(const float* v, int k) {
   return best;
 }
 
+// TF.js's precision / recall of one batch: true positives are elements with y == 1 and pred == 1
+// exactly (TF.js compares, it does not threshold), false positives y == 0 and pred == 1, false
+// negatives y == 1 and pred == 0; tp / (tp + fp) or tp / (tp + fn), 0 when that is 0 / 0. Like
+// every figure, the epoch's value is the mean over batches weighted by their size, as TF.js logs it.
+double precision_or_recall(MetricKind kind, const float* pred, const float* y, int b, int k, bool sparse) {
+  double tp = 0, other = 0;
+  for (int r = 0; r < b; ++r)
+    for (int c = 0; c < k; ++c) {
+      const float p = pred[static_cast<std::size_t>(r) * k + c];
+      const float t = sparse ? (c == static_cast<int>(y[r]) ? 1.0f : 0.0f) : y[static_cast<std::size_t>(r) * k + c];
+      if (t == 1.0f && p == 1.0f) ++tp;
+      if (kind == MetricKind::kPrecision ? (t == 0.0f && p == 1.0f) : (t == 1.0f && p == 0.0f)) ++other;
+    }
+  return tp + other > 0 ? tp / (tp + other) : 0.0;
+}
+
 }  // namespace
 
 std::vector<std::string> output_names(const Graph& model) {
@@ -69,6 +85,12 @@ std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const Com
                                         << " unit; for two classes with one output unit use binaryCrossentropy "
                                            "with a sigmoid activation");
     }
+    if (loss.sums_over_outputs) {
+      // TF.js sums these along the last axis; this engine's losses see one flat row per sample.
+      NNPLAY_CHECK(out.size() == 1, loss.name << " sums over the last axis and needs a flat model output, but "
+                                              << layer_desc << " (" << last.type << ") outputs " << shape_to_string(out)
+                                              << " per sample; end the model with flatten and a dense layer");
+    }
     if (loss.kind == LossKind::kBinaryCrossentropy) {
       // Probabilities are needed; an unbounded output is clipped to [1e-7, 1 - 1e-7] and learns
       // nothing outside that range.
@@ -92,7 +114,8 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
   for (std::size_t o = 0; o < outputs_.size(); ++o) {
     Head& h = heads_[o];
     // The fused gradient is decided from the built graph: is output o a sigmoid/softmax node?
-    h.loss = std::make_unique<Loss>(outputs_[o].loss, model_.fusable_output_activation(static_cast<int>(o)));
+    h.loss = std::make_unique<Loss>(outputs_[o].loss, model_.fusable_output_activation(static_cast<int>(o)),
+                                    outputs_[o].loss_config);
     h.weight = outputs_[o].weight;
     h.output = static_cast<int>(o);
     h.output_size = model_.output_size(h.output);
@@ -274,9 +297,22 @@ void Trainer::add_metrics(const Head& head, const float* pred, const float* y, i
           sum += e_sum / k;
           break;
         }
+        case MetricKind::kMeanAbsolutePercentageError: {
+          double e_sum = 0.0;
+          for (int c = 0; c < k; ++c) {
+            const double eps = 1e-7f, a = std::fabs(target(c));  // TF.js clips |y| to ε (float32)
+            e_sum += std::fabs((target(c) - p[c]) / (a < eps ? eps : a));
+          }
+          sum += 100.0 * e_sum / k;
+          break;
+        }
+        case MetricKind::kPrecision:
+        case MetricKind::kRecall: break;  // per batch, below
         case MetricKind::kAccuracy: break;
       }
     }
+    if (kind == MetricKind::kPrecision || kind == MetricKind::kRecall)
+      sum = b * precision_or_recall(kind, pred, y, b, k, sparse);
     sums[static_cast<std::size_t>(head.metric_logs[m])] += sum;
   }
 }

@@ -108,6 +108,25 @@ TEST(KernelOptim, AdagradMatchesRef) {
         });
 }
 
+TEST(KernelOptim, AdadeltaMatchesRef) {
+  // Two accumulators >= 0 that differ, so the ratio sqrt(accum_u + ε) / sqrt(accum_g + ε) is not 1.
+  sweep(2, 0.0f, 0.01f,
+        [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          (simd ? adadelta_update : adadelta_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o,
+                                                         1e-3f, 0.95f, 1e-7f, n);
+        });
+}
+
+TEST(KernelOptim, AdamaxMatchesRef) {
+  // u >= 0; step as at update 3 with decay 0.01: lr / (1 + 0.02) / (1 − 0.9³).
+  sweep(2, 0.0f, 0.01f,
+        [](bool simd, std::vector<float>& w, State& s, const std::vector<float>& g, std::size_t o, std::size_t n) {
+          const float step = 2e-3f / 1.02f / (1.0f - 0.9f * 0.9f * 0.9f);
+          (simd ? adamax_update : adamax_update_ref)(w.data() + o, s[0].data() + o, s[1].data() + o, g.data() + o, step,
+                                                     0.9f, 0.999f, 1e-7f, n);
+        });
+}
+
 // One step of each reference, computed by hand (in double, then compared at float precision).
 TEST(KernelOptim, RefsByHand) {
   const float tol = 1e-6f;
@@ -145,6 +164,27 @@ TEST(KernelOptim, RefsByHand) {
     adagrad_update_ref(&w, &a, &g, 0.1f, 1e-7f, 1);
     EXPECT_NEAR(a, 0.35, tol);
     EXPECT_NEAR(w, 1.0 - 0.1 * 0.5 / std::sqrt(0.35 + 1e-7), tol);
+  }
+  {  // adadelta, accum_g = 0.04, accum_u = 0.01: u = sqrt(0.01 + ε) / sqrt(0.04 + ε) · 0.5 ≈ 0.25;
+     // accum_g = 0.95·0.04 + 0.05·0.25;  accum_u = 0.95·0.01 + 0.05·u²;  w = 1 − 0.1·u
+    float w = 1.0f, ag = 0.04f, au = 0.01f, g = 0.5f;
+    adadelta_update_ref(&w, &ag, &au, &g, 0.1f, 0.95f, 1e-7f, 1);
+    const double u = std::sqrt(0.01 + 1e-7) / std::sqrt(0.04 + 1e-7) * 0.5;
+    EXPECT_NEAR(ag, 0.95 * 0.04 + 0.05 * 0.25, tol);
+    EXPECT_NEAR(au, 0.95 * 0.01 + 0.05 * u * u, tol);
+    EXPECT_NEAR(w, 1.0 - 0.1 * u, tol);
+  }
+  {  // adamax, m = 0.2, u = 1, g = −0.5: m = 0.9·0.2 + 0.1·(−0.5) = 0.13; u = max(0.999, 0.5);
+     // w = 1 − 2·0.13 / (0.999 + 1e-7)
+    float w = 1.0f, m = 0.2f, u = 1.0f, g = -0.5f;
+    adamax_update_ref(&w, &m, &u, &g, 2.0f, 0.9f, 0.999f, 1e-7f, 1);
+    EXPECT_NEAR(m, 0.13, tol);
+    EXPECT_NEAR(u, 0.999, tol);
+    EXPECT_NEAR(w, 1.0 - 2.0 * 0.13 / (0.999 + 1e-7), tol);
+    // |g| wins the max: u = max(0.999·0.1, 3) = 3
+    float u2 = 0.1f, g2 = -3.0f, m2 = 0.0f, w2 = 0.0f;
+    adamax_update_ref(&w2, &m2, &u2, &g2, 1.0f, 0.9f, 0.999f, 1e-7f, 1);
+    EXPECT_FLOAT_EQ(u2, 3.0f);
   }
 }
 

@@ -85,6 +85,47 @@ TEST(Optimizers, AdamEpsilonIsOutsideTheSquareRoot) {
   EXPECT_FLOAT_EQ(t.w[1], -2.0f);
 }
 
+TEST(Optimizers, AdadeltaAsTfjs) {
+  // TF.js 4.22 scales g by sqrt(accum_u + ε) / sqrt(accum_g + ε) with accum_g from before the
+  // step; both accumulators start at 0 and receive the same (1 − ρ)·g², so the ratio stays 1 and
+  // every step is lr·g — what tf.train.adadelta(0.1, 0.95) gives: (0.95, −1.9), (0.93, −1.94).
+  OptimizerSpec s = spec_for("adadelta");
+  s.decay = 0.95f;
+  expect_two_steps(s, 0.95f, -1.9f, 0.93f, -1.94f);
+}
+
+TEST(Optimizers, Adamax) {
+  // Step 1: m = 0.1·g, u = |g|, step = lr / (1 − 0.9) = 1: w moves 0.1·sign(g).
+  // Step 2: m = (0.065, −0.05), u = (0.4995, 0.999), step = 0.1 / 0.19:
+  // w = 0.9 − 0.526316·0.065/0.4995, −1.9 + 0.526316·0.05/0.999.
+  OptimizerSpec s = spec_for("adamax");
+  s.decay = 0.0f;
+  expect_two_steps(s, 0.9f, -1.9f, 0.8315105f, -1.8736579f);
+  // decay 0.01: step 2's rate is lr / (1 + 0.01); tf.train.adamax(0.1, 0.9, 0.999, ε, 0.01) gives
+  // (0.9, −1.9) then (0.8321887, −1.8739188).
+  s.decay = 0.01f;
+  expect_two_steps(s, 0.9f, -1.9f, 0.8321887f, -1.8739188f);
+}
+
+TEST(Optimizers, AdadeltaAndAdamaxTakeTfjsDefaults) {
+  const OptimizerSpec& adadelta = find_optimizer("adadelta").defaults;
+  EXPECT_FLOAT_EQ(adadelta.learning_rate, 1.0f);  // tfjs-layers' string 'adadelta'
+  EXPECT_FLOAT_EQ(adadelta.decay, 0.95f);
+  const OptimizerSpec& adamax = find_optimizer("adamax").defaults;
+  EXPECT_FLOAT_EQ(adamax.learning_rate, 0.002f);
+  EXPECT_FLOAT_EQ(adamax.decay, 0.0f);
+  EXPECT_FLOAT_EQ(adamax.beta1, 0.9f);
+  EXPECT_FLOAT_EQ(adamax.beta2, 0.999f);
+  CompileSpec c = parse_compile_spec(R"({"optimizer":{"name":"adadelta","learningRate":0.5,"rho":0.9}})");
+  EXPECT_FLOAT_EQ(c.optimizer.decay, 0.9f);
+  c = parse_compile_spec(R"({"optimizer":{"name":"adamax","decay":0.1,"beta2":0.99}})");
+  EXPECT_FLOAT_EQ(c.optimizer.decay, 0.1f);
+  EXPECT_FLOAT_EQ(c.optimizer.learning_rate, 0.002f);
+  EXPECT_THROW(parse_compile_spec(R"({"optimizer":{"name":"adadelta","rho":1}})"), Error);
+  EXPECT_THROW(parse_compile_spec(R"({"optimizer":{"name":"adamax","decay":-1}})"), Error);
+  EXPECT_THROW(parse_compile_spec(R"({"optimizer":{"name":"adamax","beta1":1}})"), Error);
+}
+
 TEST(Optimizers, RmsProp) {
   // ms = 0.9·ms + 0.1·g²; w −= lr·g/sqrt(ms + ε)
   // step 1: ms = (0.025, 0.1) -> w = (1 − 0.316228, −2 + 0.316228)

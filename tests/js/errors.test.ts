@@ -92,13 +92,13 @@ describe('building and compiling', () => {
 
   test('compile()', () => {
     expect(() => model.compile({ optimizer: 'adamw', loss: 'mse' })).toThrow(
-      /unknown optimizer "adamw"; allowed: 'sgd', 'adam', 'rmsprop', 'adagrad', 'momentum' or an nn.train.\* object/,
+      /unknown optimizer "adamw"; allowed: 'sgd', 'adam', 'rmsprop', 'adagrad', 'momentum', 'adadelta', 'adamax' or an nn.train.\* object/,
     );
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'hinge' })).toThrow(
-      /unknown loss "hinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'categoricalHinge' })).toThrow(
+      /unknown loss "categoricalHinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
     );
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['precision'] })).toThrow(
-      /unknown metric "precision"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae' \(or their aliases, e.g. 'acc'\)/,
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['auc'] })).toThrow(
+      /unknown metric "auc"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall' \(or their aliases, e.g. 'acc'\)/,
     );
     expect(() => model.compile({ optimizer: { learningRate: 1 } as unknown as nn.Optimizer, loss: 'mse' })).toThrow(
       /optimizer must be a name .* or an nn.train.\*\(\) object/,

@@ -21,8 +21,8 @@ export interface TableKey {
 export interface EngineTables {
   layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number }[];
   activations: { name: string; aliases: string[] }[];
-  initializers: { name: string; aliases: string[] }[];
-  losses: { name: string; aliases: string[] }[];
+  initializers: { name: string; aliases: string[]; keys?: TableKey[] }[];
+  losses: { name: string; aliases: string[]; keys?: TableKey[] }[];
   metrics: { name: string; aliases: string[]; logName: string }[];
   optimizers: { name: string; aliases: string[]; keys: string[]; defaults: Record<string, unknown> }[];
 }

@@ -30,7 +30,7 @@ import {
   reshape,
   simpleRNN,
 } from './layers';
-import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
+import { adadelta, adagrad, adam, adamax, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
 import { fashionMnist, mnist } from './datasets';
@@ -55,7 +55,9 @@ export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/g
 import { shuffle, shuffleCombo } from './ops/random';
 /** TF.js's tf.util helpers that tutorials use. */
 export const util = { shuffle, shuffleCombo };
-export { LayersModel, Sequential, sequential, model, losses, metricNames } from './model';
+export { LayersModel, Sequential, sequential, model, lossNames, metricNames } from './model';
+/** Loss and metric functions on tensors (TF.js: tf.losses, tf.metrics). */
+export { losses, metrics } from './losses';
 export type { ModelArgs, LossArg } from './model';
 export { input } from './layers';
 export { SymbolicTensor } from './symbolic';
@@ -164,7 +166,7 @@ export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, 
 export { sampleIndex } from './sequence-datasets';
 
 /** Optimizer factories (TF.js: tf.train). */
-export const train = { sgd, momentum, adam, rmsprop, adagrad, exponentialDecay, cosineDecay, stepDecay };
+export const train = { sgd, momentum, adam, rmsprop, adagrad, adadelta, adamax, exponentialDecay, cosineDecay, stepDecay };
 
 /** Kernel regularizer factories (TF.js: tf.regularizers). */
 export const regularizers = { l1, l2, l1l2 };

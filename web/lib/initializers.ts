@@ -12,8 +12,15 @@ function fail(where: string, message: string): never {
 
 /** A kernel / bias initializer: one engine table row (by name). */
 export class Initializer {
-  /** @internal Use the nn.initializers factories. */
-  constructor(readonly className: string) {}
+  /** @internal Use the nn.initializers factories. `params`: the engine row's keys (constant's value). */
+  constructor(
+    readonly className: string,
+    readonly params?: Readonly<Record<string, number>>,
+  ) {}
+  /** What a layer config sends the engine: the row's name, or {name, ...params} for a row with parameters. */
+  toEngine(): string | Record<string, unknown> {
+    return this.params ? { name: this.className, ...this.params } : this.className;
+  }
   /** TF.js getClassName(). */
   getClassName(): string {
     return this.className;
@@ -89,6 +96,12 @@ export const initializers = {
   orthogonal: (args?: { gain?: number; seed?: number }) =>
     fixed('initializers.orthogonal()', checkKeys('initializers.orthogonal()', args, ['gain', 'seed']), { gain: 1 }, 'orthogonal'),
   identity: (args?: { gain?: number }) => fixed('initializers.identity()', checkKeys('initializers.identity()', args, ['gain']), { gain: 1 }, 'identity'),
+  /** TF.js constant({value}): every weight the value. */
+  constant: (args: { value: number }) => {
+    const a = checkKeys('initializers.constant()', args, ['value']);
+    if (typeof a.value !== 'number' || !Number.isFinite(a.value)) fail('initializers.constant()', `value must be a finite number, got ${describe(a.value)}`);
+    return new Initializer('constant', { value: a.value });
+  },
   zeros: () => new Initializer('zeros'),
   ones: () => new Initializer('ones'),
   randomNormal: (args?: { mean?: number; stddev?: number; seed?: number }) =>

@@ -24,11 +24,16 @@ export const activations = [
 export type Activation = (typeof activations)[number];
 export const kernelInitializers = [
   'glorotUniform', 'heNormal', 'zeros', 'ones', 'orthogonal', 'heUniform', 'glorotNormal', 'leCunNormal',
-  'leCunUniform', 'varianceScaling', 'randomNormal', 'randomUniform', 'truncatedNormal', 'identity',
+  'leCunUniform', 'varianceScaling', 'randomNormal', 'randomUniform', 'truncatedNormal', 'identity', 'constant',
 ] as const;
 export type KernelInitializer = (typeof kernelInitializers)[number];
 export const biasInitializers = kernelInitializers;
 export type BiasInitializer = (typeof biasInitializers)[number];
+/** An initializer row with parameters as the engine's layer config takes it: {name: 'constant', value: 0.5}. */
+export interface InitializerWithParams {
+  name: string;
+  [param: string]: unknown;
+}
 export const paddings = ['valid', 'same'] as const;
 export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
@@ -53,9 +58,9 @@ export interface DenseLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: KernelInitializer | Initializer;
+  kernelInitializer?: KernelInitializer | Initializer | InitializerWithParams;
   /** Default 'zeros'. */
-  biasInitializer?: BiasInitializer;
+  biasInitializer?: BiasInitializer | Initializer | InitializerWithParams;
   /** nn.regularizers.l1({l1}) / l2({l2}) / l1l2(), or 'l1' | 'l2' | 'l1l2' for TF.js defaults. */
   kernelRegularizer?: RegularizerArg;
   /** Optional display name for summary(). */
@@ -79,9 +84,9 @@ export interface Conv2DLayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform' (fan in kh·kw·inChannels, fan out kh·kw·filters). */
-  kernelInitializer?: KernelInitializer | Initializer;
+  kernelInitializer?: KernelInitializer | Initializer | InitializerWithParams;
   /** Default 'zeros'. */
-  biasInitializer?: BiasInitializer;
+  biasInitializer?: BiasInitializer | Initializer | InitializerWithParams;
   kernelRegularizer?: RegularizerArg;
   /** Only for the first layer: [height, width, channels] of one sample. */
   inputShape?: number[];
@@ -116,8 +121,8 @@ export interface DenseSpec {
   units: number;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer | Initializer;
-  biasInitializer: BiasInitializer;
+  kernelInitializer: KernelInitializer | Initializer | InitializerWithParams;
+  biasInitializer: BiasInitializer | Initializer | InitializerWithParams;
   kernelRegularizer: { l1: number; l2: number };
 }
 
@@ -129,8 +134,8 @@ export interface Conv2DSpec {
   padding: Padding;
   activation: Activation;
   useBias: boolean;
-  kernelInitializer: KernelInitializer | Initializer;
-  biasInitializer: BiasInitializer;
+  kernelInitializer: KernelInitializer | Initializer | InitializerWithParams;
+  biasInitializer: BiasInitializer | Initializer | InitializerWithParams;
   kernelRegularizer: { l1: number; l2: number };
 }
 
@@ -177,6 +182,15 @@ function oneOf<T extends string>(where: string, what: string, v: unknown, allowe
     fail(where, `unknown ${what} ${quote(v)}; allowed: ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
   return name as T;
+}
+
+/** A kernel/bias initializer argument: a row's name, or an nn.initializers.*() object (with its params). */
+function initializerOf(where: string, what: string, v: unknown): KernelInitializer | InitializerWithParams {
+  if (v instanceof Initializer && v.params) return v.toEngine() as InitializerWithParams;
+  if (v !== null && typeof v === 'object' && !(v instanceof Initializer) && typeof (v as { name?: unknown }).name === 'string') {
+    return v as InitializerWithParams;  // already the engine's form (a saved spec); the engine checks its keys
+  }
+  return oneOf(where, what, v, kernelInitializers);
 }
 
 function positiveInt(where: string, what: string, v: unknown): number {
@@ -386,8 +400,8 @@ export class Dense extends Layer {
       units,
       activation: oneOf(where, 'activation', args.activation ?? 'linear', activations),
       useBias: useBiasOf(where, args.useBias),
-      kernelInitializer: oneOf(where, 'kernelInitializer', args.kernelInitializer ?? 'glorotUniform', kernelInitializers),
-      biasInitializer: oneOf(where, 'biasInitializer', args.biasInitializer ?? 'zeros', biasInitializers),
+      kernelInitializer: initializerOf(where, 'kernelInitializer', args.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: initializerOf(where, 'biasInitializer', args.biasInitializer ?? 'zeros'),
       kernelRegularizer: regularizerOf(where, args.kernelRegularizer),
     };
   }
@@ -448,8 +462,8 @@ export class Conv2D extends Layer {
       padding: oneOf(where, 'padding', a.padding ?? 'valid', paddings),
       activation: oneOf(where, 'activation', a.activation ?? 'linear', activations),
       useBias: useBiasOf(where, a.useBias),
-      kernelInitializer: oneOf(where, 'kernelInitializer', a.kernelInitializer ?? 'glorotUniform', kernelInitializers),
-      biasInitializer: oneOf(where, 'biasInitializer', a.biasInitializer ?? 'zeros', biasInitializers),
+      kernelInitializer: initializerOf(where, 'kernelInitializer', a.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: initializerOf(where, 'biasInitializer', a.biasInitializer ?? 'zeros'),
       kernelRegularizer: regularizerOf(where, a.kernelRegularizer),
     };
   }
@@ -533,7 +547,7 @@ abstract class TableLayer extends Layer {
     this.inputShape = inputShapeOf(where, a.inputShape, [1, 2, 3, 4, 5, 6], 'the shape of one sample, e.g. [8] or [28, 28, 1]');
     const config: Record<string, unknown> = {};
     // nn.initializers.*() objects become the engine row they name.
-    for (const k of keys) if (a[k] !== undefined) config[k] = a[k] instanceof Initializer ? a[k].className : a[k];
+    for (const k of keys) if (a[k] !== undefined) config[k] = a[k] instanceof Initializer ? a[k].toEngine() : a[k];
     precheck(config);
     this.config = config;
     // With the engine loaded and the row present, its words on the arguments, now.
@@ -616,7 +630,7 @@ export class BatchNormalization extends TableLayer {
       boolOf(where, 'center', c.center);
       boolOf(where, 'scale', c.scale);
       for (const k of ['betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer']) {
-        if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);
+        if (c[k] !== undefined) c[k] = initializerOf(where, k, c[k]);
       }
     });
   }
@@ -743,7 +757,7 @@ export interface SimpleRNNLayerArgs {
   /** Default 'orthogonal' (TF.js's default). */
   recurrentInitializer?: KernelInitializer;
   /** Default 'zeros'. */
-  biasInitializer?: BiasInitializer;
+  biasInitializer?: BiasInitializer | Initializer;
   kernelRegularizer?: RegularizerArg;
   recurrentRegularizer?: RegularizerArg;
   biasRegularizer?: RegularizerArg;
@@ -962,7 +976,7 @@ export interface Conv1DLayerArgs {
   /** Default 'glorotUniform' (fan in kernelSize·inChannels, fan out kernelSize·filters). */
   kernelInitializer?: KernelInitializer;
   /** Default 'zeros'. */
-  biasInitializer?: BiasInitializer;
+  biasInitializer?: BiasInitializer | Initializer;
   kernelRegularizer?: RegularizerArg;
   /** Only for the first layer: [steps, channels] of one sample. */
   inputShape?: number[];

@@ -34,13 +34,23 @@ import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers
 import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
 
-export const losses = [
+/** The engine's loss names, in its table order (aliases such as 'mae', 'mean_absolute_error', 'logcosh' are accepted too). */
+export const lossNames = [
   'meanSquaredError',
   'binaryCrossentropy',
   'categoricalCrossentropy',
   'sparseCategoricalCrossentropy',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'huberLoss',
+  'hinge',
+  'squaredHinge',
+  'logCosh',
+  'kullbackLeiblerDivergence',
+  'cosineProximity',
+  'poisson',
 ] as const;
-export type LossName = (typeof losses)[number];
+export type LossName = (typeof lossNames)[number];
 
 /** The canonical name of a loss given by name or alias (the engine's loss table), or undefined. */
 function lossName(v: unknown): LossName | undefined {
@@ -55,8 +65,8 @@ function metricName(v: unknown): string | undefined {
 }
 
 /** The engine's metric names (aliases such as 'acc', 'meanSquaredError' are accepted too). */
-export const metricNames = ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae'] as const;
-export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredError' | 'meanAbsoluteError';
+export const metricNames = ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall'] as const;
+export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredError' | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'MAPE';
 
 export interface CompileArgs {
   /** 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' (TF.js default rates) or nn.train.*(). */
@@ -69,7 +79,7 @@ export interface CompileArgs {
   metrics?: MetricName | MetricName[] | string | string[];
 }
 
-export type LossArg = LossName | string | { name: LossName | string };
+export type LossArg = LossName | string | { name: LossName | string; delta?: number };
 
 export interface Callbacks {
   onTrainBegin?: (logs?: Logs) => void | Promise<void>;
@@ -242,17 +252,28 @@ function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
 }
 
 /** compile()'s loss in any TF.js form, as one canonical loss name per output. */
-function lossesPerOutput(loss: unknown, outputs: readonly string[], where: string): LossName[] {
+function lossesPerOutput(loss: unknown, outputs: readonly string[], where: string, params: (Record<string, number> | undefined)[] = []): LossName[] {
   const allowed = () => engineTables().losses.map((l) => `'${l.name}'`).join(', ');
   const one = (v: unknown, what: string): LossName => {
     let name = v;
+    let given: Record<string, unknown> = {};
+    if (typeof v === 'function') {
+      fail(where, `${what}: a loss function is not supported yet (the engine computes the loss and its gradient); give a loss name: ${allowed()} (or an alias such as 'mae', 'mean_absolute_error')`);
+    }
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const { name: n, ...params } = v as Record<string, unknown>;
-      if (Object.keys(params).length > 0) fail(where, `${what}: loss parameters (${Object.keys(params).join(', ')}) are not supported by the engine's losses yet; give {name} only`);
+      const { name: n, ...rest } = v as Record<string, unknown>;
       name = n;
+      given = rest;
     }
     const canonical = lossName(name);
     if (!canonical) fail(where, `unknown loss ${quote(name)}${what === 'loss' ? '' : ` for ${what}`}; allowed: ${allowed()}`);
+    // Parameters are the engine row's keys (huberLoss's delta); the engine checks their values.
+    const keys = engineTables().losses.find((l) => l.name === canonical)?.keys?.map((k) => k.name) ?? [];
+    for (const k of Object.keys(given)) {
+      if (!keys.includes(k)) fail(where, `${what}: ${canonical} has no parameter ${quote(k)}; ${keys.length ? `allowed: ${keys.join(', ')}` : 'it takes none'}`);
+      if (typeof given[k] !== 'number' || !Number.isFinite(given[k])) fail(where, `${what}: ${canonical}'s ${k} must be a finite number, got ${describe(given[k])}`);
+    }
+    params.push(Object.keys(given).length ? (given as Record<string, number>) : undefined);
     return canonical;
   };
   if (Array.isArray(loss)) {
@@ -268,6 +289,7 @@ function lossesPerOutput(loss: unknown, outputs: readonly string[], where: strin
     });
   }
   const l = one(loss, 'loss');
+  for (let i = 1; i < outputs.length; i++) params.push(params[0]);
   return outputs.map(() => l);
 }
 
@@ -634,11 +656,14 @@ export class LayersModel {
     let optimizer: Optimizer;
     if (typeof args.optimizer === 'string') optimizer = optimizerFromName(args.optimizer);
     else if (args.optimizer instanceof Optimizer) optimizer = args.optimizer;
-    else fail(where, `optimizer must be a name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad') or an nn.train.*() object, got ${describe(args.optimizer)}`);
+    else fail(where, `optimizer must be a name (${engineTables().optimizers.map((o) => `'${o.name}'`).join(', ')}) or an nn.train.*() object, got ${describe(args.optimizer)}`);
     if (this.#layers.length === 0) fail(where, 'the model has no layers: pass {layers: [...]} or call add() first');
     // A chain not yet checked by the engine (still loading) ends in its last layer.
     const outputs = this.#unchecked ? [this.#layers[this.#layers.length - 1].name] : this.outputNames;
-    const perOutput = lossesPerOutput(args.loss, outputs, where);
+    const lossParams: (Record<string, number> | undefined)[] = [];
+    const perOutput = lossesPerOutput(args.loss, outputs, where, lossParams);
+    // A map's entries are read in output order, so lossParams[i] belongs to output i.
+    const lossSpec = (i: number) => (lossParams[i] ? { name: perOutput[i], ...lossParams[i] } : perOutput[i]);
     const weights = lossWeightsPerOutput(args.lossWeights, outputs, where);
     const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
     for (const m of metrics) {
@@ -651,7 +676,7 @@ export class LayersModel {
     // lossWeights (a scale of each output's loss and its gradient); metrics apply to every output.
     const json = JSON.stringify({
       optimizer: optimizer.config,
-      loss: outputs.length === 1 ? loss : perOutput,
+      loss: outputs.length === 1 ? lossSpec(0) : perOutput.map((_, i) => lossSpec(i)),
       metrics,
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
     });

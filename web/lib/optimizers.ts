@@ -6,7 +6,7 @@ import type { Tensor } from './tensor';
 import type { Variable } from './ops/variable';
 import { applyGradients as applyVariableGradients, minimize as minimizeVariables } from './ops/minimize';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax';
 
 /** A learning-rate schedule as the engine's schedule table reads it (engine/nn/compile_spec.cpp). */
 export interface ScheduleConfig {
@@ -64,7 +64,10 @@ export interface OptimizerConfig {
   epsilon?: number;
   momentum?: number;
   useNesterov?: boolean;
+  /** rmsprop's rho; adamax's learning-rate decay. */
   decay?: number;
+  /** adadelta's moving-average factor. */
+  rho?: number;
   initialAccumulatorValue?: number;
 }
 
@@ -152,6 +155,29 @@ export function adagrad(learningRate: LearningRate, initialAccumulatorValue = 0.
   return new Optimizer({ name: 'adagrad', learningRate: lr, initialAccumulatorValue, epsilon: 1e-7 });
 }
 
+/**
+ * Adadelta with TF.js's defaults (tf.train.adadelta(0.001, 0.95, 1e-7)). As TF.js 4.22 computes
+ * it, the step divides by the accumulated squared gradient from before the update; with both
+ * accumulators starting at 0 this makes each step lr·g (up to rounding), and nnplay keeps that
+ * so a ported program trains the same.
+ */
+export function adadelta(learningRate: LearningRate = 0.001, rho = 0.95, epsilon = 1e-7): Optimizer {
+  const lr = checkLearningRate('adadelta', learningRate);
+  checkRange('adadelta', 'rho', rho, 'a number in [0, 1)', unit);
+  checkPositive('adadelta', 'epsilon', epsilon ?? 1e-7);
+  return new Optimizer({ name: 'adadelta', learningRate: lr, rho, epsilon: epsilon ?? 1e-7 });
+}
+
+/** Adamax with TF.js's defaults (tf.train.adamax(0.002, 0.9, 0.999, 1e-7, 0)); decay scales lr by 1 / (1 + decay·t). */
+export function adamax(learningRate: LearningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, decay = 0): Optimizer {
+  const lr = checkLearningRate('adamax', learningRate);
+  checkRange('adamax', 'beta1', beta1, 'a number in [0, 1)', unit);
+  checkRange('adamax', 'beta2', beta2, 'a number in [0, 1)', unit);
+  checkPositive('adamax', 'epsilon', epsilon ?? 1e-7);
+  checkRange('adamax', 'decay', decay, 'a finite number >= 0', (x) => x >= 0);
+  return new Optimizer({ name: 'adamax', learningRate: lr, beta1, beta2, epsilon: epsilon ?? 1e-7, decay });
+}
+
 // String names take TF.js Layers' defaults (tfjs-layers getOptimizer: sgd 0.01, adam 0.001,
 // rmsprop 0.001, adagrad 0.01). 'momentum' has no TF.js string; we use lr 0.01, momentum 0.9.
 const byName: Record<string, () => Optimizer> = {
@@ -160,6 +186,8 @@ const byName: Record<string, () => Optimizer> = {
   rmsprop: () => rmsprop(0.001),
   adagrad: () => adagrad(0.01),
   momentum: () => momentum(0.01, 0.9),
+  adadelta: () => adadelta(1), // tfjs-layers' 'adadelta' is lr 1
+  adamax: () => adamax(),
 };
 
 export const optimizerNames = Object.keys(byName);

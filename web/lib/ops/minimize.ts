@@ -85,6 +85,35 @@ function update(opt: Optimizer, variable: Variable, grad: Tensor): void {
       }
       break;
     }
+    case 'adadelta': {
+      // TF.js 4.22: the step divides by the accumulated gradient from before this update.
+      const rho = c.rho ?? 0.95;
+      const eps = c.epsilon ?? 1e-7;
+      const ag = (s.m ??= new Float32Array(n));
+      const au = (s.v ??= new Float32Array(n));
+      for (let i = 0; i < n; i++) {
+        const u = (Math.sqrt(au[i] + eps) / Math.sqrt(ag[i] + eps)) * g[i];
+        ag[i] = rho * ag[i] + (1 - rho) * g[i] * g[i];
+        au[i] = rho * au[i] + (1 - rho) * u * u;
+        w[i] -= lr * u;
+      }
+      break;
+    }
+    case 'adamax': {
+      const b1 = c.beta1 ?? 0.9;
+      const b2 = c.beta2 ?? 0.999;
+      const eps = c.epsilon ?? 1e-7;
+      const decay = c.decay ?? 0;
+      const m = (s.m ??= new Float32Array(n));
+      const u = (s.v ??= new Float32Array(n));
+      const step = lr / ((s.step - 1) * decay + 1) / (1 - Math.pow(b1, s.step));
+      for (let i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        u[i] = Math.max(b2 * u[i], Math.abs(g[i]));
+        w[i] -= step * (m[i] / (u[i] + eps));
+      }
+      break;
+    }
     default:
       fail('minimize', `optimizer '${String(c.name)}' has no update rule for variables yet`);
   }
