@@ -33,6 +33,7 @@ import {
 import { adagrad, adam, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
+import { downloadsHandler, fileHandler, fromMemory, httpHandler, indexedDBHandler, localStorageHandler, withSaveHandler } from './io-handlers';
 import { fashionMnist, mnist } from './datasets';
 import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './sequence-datasets';
 
@@ -173,7 +174,9 @@ export const regularizers = { l1, l2, l1l2 };
 export const models = { fromJSON: (json: unknown) => modelFromJSON(json) };
 
 /** Saved-model housekeeping for 'localstorage://' (TF.js: tf.io.listModels / removeModel). */
-export const io = { listModels, removeModel };
+export const io = { listModels, removeModel, withSaveHandler, fromMemory, browserLocalStorage: localStorageHandler, indexedDB: indexedDBHandler, browserDownloads: downloadsHandler, http: httpHandler, fileSystem: fileHandler };
+export type { IOHandler, SaveOptions } from './io-handlers';
+export type { ModelArtifacts, WeightSpec, ModelJSONFile } from './tfjs-format';
 export { loadLayersModel } from './io';
 export type { SaveResult } from './io';
 /** A drawing made to look like an MNIST sample (bounding box, 20 px, centre of mass); no engine needed. */
