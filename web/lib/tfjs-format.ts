@@ -141,11 +141,18 @@ function initializerFromKeras(raw: unknown, what: string): string {
   throw new Error(`${what} ${quote(cls)} is not supported; supported: VarianceScaling (glorot/he/lecun), ${Object.values(fixedRows).map(([k]) => k).join(', ')}`);
 }
 
+/** A float32 the engine stored (0.009999999776…) as the decimal it was given (0.01). */
+function decimal(v: unknown): unknown {
+  if (typeof v !== 'number' || Number.isInteger(v)) return v;
+  const short = Number(v.toPrecision(7));
+  return Math.fround(short) === Math.fround(v) ? short : v;
+}
+
 function regularizerToKeras(r: unknown): Json | null {
   if (!r || typeof r !== 'object') return null;
   const { l1 = 0, l2 = 0 } = r as { l1?: number; l2?: number };
   if (l1 === 0 && l2 === 0) return null;
-  return { class_name: 'L1L2', config: { l1, l2 } };
+  return { class_name: 'L1L2', config: { l1: decimal(l1), l2: decimal(l2) } };
 }
 
 function regularizerFromKeras(raw: unknown, what: string): { l1: number; l2: number } | undefined {
@@ -265,17 +272,17 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
       return { className: 'GlobalAveragePooling1D', config: {} };
     case 'activation': {
       const alpha = c.alpha;
-      if (c.activation === 'leakyRelu') return { className: 'LeakyReLU', config: { alpha: alpha ?? 0.3 } };
-      if (c.activation === 'elu' && alpha !== null && alpha !== undefined && alpha !== 1) return { className: 'ELU', config: { alpha } };
+      if (c.activation === 'leakyRelu') return { className: 'LeakyReLU', config: { alpha: decimal(alpha ?? 0.3) } };
+      if (c.activation === 'elu' && alpha !== null && alpha !== undefined && alpha !== 1) return { className: 'ELU', config: { alpha: decimal(alpha) } };
       return { className: 'Activation', config: { activation: activationToKeras(c.activation, alpha, `${what}: activation`) } };
     }
     case 'dropout':
-      return { className: 'Dropout', config: { rate: c.rate, noise_shape: c.noiseShape ?? null, seed: c.seed ?? null } };
+      return { className: 'Dropout', config: { rate: decimal(c.rate), noise_shape: c.noiseShape ?? null, seed: c.seed ?? null } };
     case 'batchNormalization':
       return {
         className: 'BatchNormalization',
         config: {
-          axis: c.axis, momentum: c.momentum, epsilon: c.epsilon, center: c.center, scale: c.scale,
+          axis: c.axis, momentum: decimal(c.momentum), epsilon: decimal(c.epsilon), center: c.center, scale: c.scale,
           beta_initializer: initializerToKeras(c.betaInitializer), gamma_initializer: initializerToKeras(c.gammaInitializer),
           moving_mean_initializer: initializerToKeras(c.movingMeanInitializer), moving_variance_initializer: initializerToKeras(c.movingVarianceInitializer),
           beta_regularizer: null, gamma_regularizer: null, ...noConstraints('beta', 'gamma'),
@@ -405,24 +412,32 @@ export function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
  * bool, quantized and string weights are refused by name), shapes, and that the data holds
  * exactly the bytes the specs need (a truncated shard is an error, never zeros).
  */
-export function decodeWeights(specs: unknown, data: ArrayBuffer, where: string): Map<string, { shape: number[]; values: Float32Array }> {
+export function decodeWeights(specs: unknown, data: ArrayBuffer, where: string): Map<string, { shape: number[]; values: Float32Array; group?: string }> {
   if (!Array.isArray(specs)) fail(where, `weightSpecs must be an array of {name, shape, dtype}, got ${describe(specs)}`);
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  const out = new Map<string, { shape: number[]; values: Float32Array; group?: string }>();
   let offset = 0;
-  const needed = (specs as WeightSpec[]).reduce((s, w) => s + (w && Array.isArray(w.shape) && w.dtype === 'float32' ? specBytes(w) : 0), 0);
+  const needed = (specs as WeightSpec[]).reduce((s, w) => s + (w && Array.isArray(w.shape) && (w.dtype === 'float32' || w.dtype === 'int32') ? specBytes(w) : 0), 0);
   for (const [i, w] of (specs as unknown[]).entries()) {
     const o = w as Json;
     if (!o || typeof o !== 'object' || typeof o.name !== 'string') fail(where, `weightSpecs[${i}] must be {name, shape, dtype}, got ${describe(w)}`);
     const what = `weight "${o.name}"`;
     if (!Array.isArray(o.shape) || o.shape.some((d) => !Number.isInteger(d) || (d as number) < 0)) fail(where, `${what}: shape must be an array of integers >= 0, got ${describe(o.shape)}`);
+    if (o.group === 'optimizer' && (o.dtype === 'float32' || o.dtype === 'int32')) {
+      // TF.js includeOptimizer state: skipped (nnplay starts the optimizer fresh), but its bytes are counted.
+      offset += specBytes(o as unknown as WeightSpec);
+      if (offset > data.byteLength) fail(where, `the weight data holds ${data.byteLength} bytes but the manifest needs more: ${what} is missing (a shard is truncated or missing)`);
+      continue;
+    }
     if (o.quantization !== undefined && o.quantization !== null) fail(where, `${what} is quantized (${describe(o.quantization)}); nnplay reads float32 weights only (convert without --quantize_*)`);
-    if (o.dtype !== 'float32') fail(where, `${what} has dtype ${describe(o.dtype)}; nnplay reads float32 weights only`);
+    if (o.dtype !== 'float32') fail(where, `${what} has dtype ${JSON.stringify(o.dtype) ?? 'undefined'}; nnplay reads float32 weights only`);
     const bytes = specBytes(o as unknown as WeightSpec);
     if (offset + bytes > data.byteLength) {
       fail(where, `the weight data holds ${data.byteLength} bytes but the manifest needs ${needed}: ${what} (bytes ${offset}..${offset + bytes}) is missing (a shard is truncated or missing)`);
     }
     if (out.has(o.name as string)) fail(where, `the manifest has two weights named "${o.name}"`);
-    out.set(o.name as string, { shape: [...(o.shape as number[])], values: new Float32Array(data.slice(offset, offset + bytes)) });
+    const entry: { shape: number[]; values: Float32Array; group?: string } = { shape: [...(o.shape as number[])], values: new Float32Array(data.slice(offset, offset + bytes)) };
+    if (typeof o.group === 'string') entry.group = o.group;
+    out.set(o.name as string, entry);
     offset += bytes;
   }
   if (offset !== data.byteLength) fail(where, `the weight data holds ${data.byteLength} bytes but the manifest describes ${offset}; the shards do not match model.json`);
@@ -468,7 +483,9 @@ class KerasConfig {
     const v = this.c[k];
     if (v === undefined || (nullOk && v === null)) return;
     if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(v))) {
-      throw new Error(`${this.what}: ${k} ${describe(v)} is not supported; nnplay supports ${allowed.map((a) => describe(a)).join(' or ')}`);
+      const text = JSON.stringify(v).slice(0, 120);
+      if (allowed.length === 0) throw new Error(`${this.what}: ${k} ${text} is not supported; nnplay has no ${k} (it must be null)`);
+      throw new Error(`${this.what}: ${k} ${text} is not supported; nnplay supports ${allowed.map((a) => JSON.stringify(a)).join(' or ')}`);
     }
   }
   done(): void {
@@ -812,11 +829,12 @@ export function fromKerasTopology(topologyIn: unknown, where: string): LoadedTop
  */
 export function matchWeights(
   expected: { name: string; shape: number[] }[],
-  given: Map<string, { shape: number[]; values: Float32Array }>,
+  given: Map<string, { shape: number[]; values: Float32Array; group?: string }>,
   where: string,
 ): { name: string; shape: number[]; data: Float32Array }[] {
   const byName = new Map<string, string>();
-  for (const n of given.keys()) {
+  for (const [n, w] of given) {
+    if (w.group === 'optimizer') continue;
     const clean = n.replace(/:0$/, '');
     byName.set(clean, n);
     const parts = clean.split('/');
@@ -838,7 +856,8 @@ export function matchWeights(
     used.add(key);
     return { name: e.name, shape: e.shape, data: w.values };
   });
-  const extra = [...given.keys()].filter((n) => !used.has(n));
+  // The optimizer's state (TF.js includeOptimizer) is not loaded: training starts it fresh.
+  const extra = [...given.keys()].filter((n) => !used.has(n) && given.get(n)!.group !== 'optimizer');
   if (extra.length) fail(where, `the weights ${extra.slice(0, 10).map((n) => `"${n}"`).join(', ')} belong to no layer of the model`);
   return out;
 }
