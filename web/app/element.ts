@@ -157,10 +157,9 @@ export class NnPlaygroundElement extends HTMLElement {
     this.app?.pause();
   }
 
-  /** One epoch (2-D mode). The Images mode trains whole runs: use play(). */
+  /** One epoch: the 2-D mode trains one and shows it; the Images mode trains to the end of the next and pauses. */
   step(): void {
     this.ensureStarted();
-    if (this.app instanceof ImagesApp) throw new Error('nn-playground: step() is for the 2-D mode; in mode="images" use play() and pause().');
     this.app?.step();
   }
 

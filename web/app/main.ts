@@ -159,7 +159,6 @@ class PageShell {
       case 'pause':
         return app.pause();
       case 'step':
-        if (app instanceof ImagesApp) throw new Error('step() is for the 2-D mode; in mode=images use play and pause');
         return app.step();
       case 'reset':
         return app.reset();

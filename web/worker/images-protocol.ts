@@ -51,6 +51,11 @@ export type ToImagesWorker =
   | { type: 'setLearningRate'; learningRate: number } // live
   | { type: 'setBatchSize'; batchSize: number } // from the next epoch
   | { type: 'setEpochs'; epochs: number }
+  // Puts a checkpoint's weights into the model just built (same generation), at its epoch and
+  // step; answered by an 'evaluation' of the restored model (or 'error' with where: 'model').
+  | { type: 'restore'; generation: number; weights: Float32Array; epoch: number; stepInEpoch: number }
+  // Asks for a 'checkpoint' of this moment.
+  | { type: 'checkpoint' }
   // The inside snapshot (and class probabilities) of one image, answered by 'inside'.
   | { type: 'look'; requestId: number; source: ImageSource };
 
@@ -75,6 +80,8 @@ export interface ImageEvaluation {
   confusion: Uint32Array;
   /** Per true class: the share of its test images predicted right [k]. */
   classAccuracy: Float32Array;
+  /** True for the evaluation of a restored checkpoint (no epoch was trained: the train figures are NaN). */
+  restored: boolean;
 }
 
 /** What the inside view draws (web/app/images/inside-view.ts takes exactly this shape; the page
@@ -85,6 +92,15 @@ export interface InsideSnapshot {
   /** Every layer in model order, on this one image: shape [1, ...per-sample]. */
   nodes: { name: string; type: string; shape: number[]; values: Float32Array }[];
   firstConvKernel: { shape: number[]; values: Float32Array } | null; // [kh, kw, inC, outC]
+}
+
+/** A trained model's state as the worker reports it (the page adds what it was built from). */
+export interface ImagesWorkerCheckpoint {
+  generation: number;
+  epoch: number; // completed epochs
+  stepInEpoch: number; // mini-batches of the next epoch already trained
+  steps: number; // mini-batches trained since the model was built
+  weights: Float32Array; // every weight, in the engine's weights-table order
 }
 
 /** Worker -> page. */
@@ -118,5 +134,8 @@ export type FromImagesWorker =
       training: boolean;
     }
   | { type: 'evaluation'; evaluation: ImageEvaluation }
+  // The model's weights and training position, posted after every epoch, on pause and when
+  // asked: what the page keeps so that a lost worker or a reload does not lose the model.
+  | { type: 'checkpoint'; checkpoint: ImagesWorkerCheckpoint }
   | { type: 'inside'; requestId: number; generation: number; probabilities: Float32Array; predicted: number; snapshot: InsideSnapshot }
   | { type: 'error'; message: string; where: 'data' | 'model' | 'training' | 'look' };

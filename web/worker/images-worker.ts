@@ -125,7 +125,7 @@ export class ImagesWorker {
   }
 
   receive(m: ToImagesWorker): void {
-    this.#guarded(m.type === 'look' ? 'look' : m.type === 'build' ? 'model' : 'training', () => this.#handle(m));
+    this.#guarded(m.type === 'look' ? 'look' : m.type === 'build' || m.type === 'restore' ? 'model' : 'training', () => this.#handle(m));
   }
 
   #post(m: FromImagesWorker, transfer: Transferable[] = []): void {
@@ -163,6 +163,13 @@ export class ImagesWorker {
       case 'pause':
         this.#training = false;
         this.#postProgress();
+        this.#postCheckpoint();
+        break;
+      case 'checkpoint':
+        this.#postCheckpoint();
+        break;
+      case 'restore':
+        this.#restore(m.generation, m.weights, m.epoch, m.stepInEpoch);
         break;
       case 'setLearningRate':
         if (this.#compile) this.#compile.learningRate = m.learningRate;
@@ -369,6 +376,19 @@ export class ImagesWorker {
     this.#batchSize = this.#nextBatchSize;
     if (this.#epoch >= this.#epochs) this.#training = false;
 
+    this.#evaluate(seconds, trainLoss, trainAccuracy, false);
+    this.#postCheckpoint();
+    if (!Number.isFinite(trainLoss)) {
+      this.#training = false;
+      throw new Error(`training diverged at epoch ${this.#epoch}: the loss became ${trainLoss}; try a smaller learning rate, then Reset`);
+    }
+  }
+
+  /** Evaluates the test set and posts every figure the page shows (after an epoch, or a restore). */
+  #evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
+    const session = this.#session;
+    const data = this.#current;
+    if (!session || !data) return;
     const n = data.raw.test.n;
     const logs = session.evaluate(this.#testId, EVAL_BATCH, 'evaluating the test images');
     const probs = session.predictOutput(this.#testId, n, 'predicting the test images');
@@ -396,6 +416,7 @@ export class ImagesWorker {
           seconds,
           trainLoss,
           trainAccuracy,
+          restored,
           testLoss: logs.loss ?? NaN,
           testAccuracy: logs.acc ?? NaN,
           predicted,
@@ -405,10 +426,38 @@ export class ImagesWorker {
       },
       [predicted.buffer, confusion.buffer, classAccuracy.buffer],
     );
-    if (!Number.isFinite(trainLoss)) {
-      this.#training = false;
-      throw new Error(`training diverged at epoch ${this.#epoch}: the loss became ${trainLoss}; try a smaller learning rate, then Reset`);
+  }
+
+  #postCheckpoint(): void {
+    const session = this.#session;
+    if (!session || session.stepsDone === 0) return;
+    const weights = session.weights().values.slice();
+    this.#post(
+      { type: 'checkpoint', checkpoint: { generation: this.#generation, epoch: this.#epoch, stepInEpoch: this.#stepInEpoch, steps: session.stepsDone, weights } },
+      [weights.buffer],
+    );
+  }
+
+  /**
+   * A checkpoint's weights into the model just built from the same stack. The optimizer's
+   * moments are not in a checkpoint: they start again, as after loading a saved Keras model's
+   * weights; the position (epoch, step) carries on.
+   */
+  #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
+    const session = this.#session;
+    if (!session || generation !== this.#generation) return; // a newer build came first
+    if (!(weights instanceof Float32Array)) throw new Error('a checkpoint must carry its weights as a Float32Array');
+    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(stepInEpoch) || stepInEpoch < 0) {
+      throw new Error(`the checkpoint's position (epoch ${epoch}, step ${stepInEpoch}) must be whole numbers from 0`);
     }
+    session.setWeights(weights, 'restoring the saved model');
+    this.#epoch = epoch;
+    // The batch size may have changed since: a step past this epoch's end starts the next one.
+    this.#stepInEpoch = stepInEpoch < this.#stepsPerEpoch() ? stepInEpoch : 0;
+    this.#resetEpochFigures();
+    if (this.#epoch >= this.#epochs) this.#training = false;
+    this.#evaluate(0, NaN, NaN, true);
+    this.#postProgress();
   }
 
   #postProgress(): void {

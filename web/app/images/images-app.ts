@@ -10,7 +10,7 @@
 import { preprocessDigit } from 'nnplay';
 import { ImagesClient } from '../../worker/images-client';
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
-import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
+import type { FromImagesWorker, ImagesWorkerCheckpoint, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
 import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
@@ -20,6 +20,8 @@ import type { StateSource } from '../state-source';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
 import type { ImagesPartName } from './images-markup';
 import { InsideView } from './inside-view';
+import { ImagesModelStore } from './model-store';
+import type { StoredImagesModel } from './model-store';
 import {
   DATASET_LABELS,
   IMAGES_LEARNING_RATE,
@@ -85,6 +87,7 @@ export class ImagesApp {
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
   private readonly inside: InsideView;
+  private readonly models: ImagesModelStore;
 
   private _state: ImagesState;
   private hidden: Set<ImagesHideable>;
@@ -114,6 +117,11 @@ export class ImagesApp {
   private completedEpochs = 0;
   private evaluation: ImageEvaluation | null = null;
   private _evaluations = 0;
+  // The current model's latest checkpoint, and whether this generation trained or was restored
+  // (a stored model found after the user pressed Train is not applied over their training).
+  private checkpoint: StoredImagesModel | null = null;
+  private generationTouched = false;
+  private _restoredEpoch: number | null = null;
   private filter: GridFilter = { kind: 'all' };
   private gridIndices: number[] = [];
 
@@ -142,6 +150,7 @@ export class ImagesApp {
     this.doc = root.ownerDocument;
     this.source = options.state ?? memoryStateSource();
     this.storageKey = options.storageKey ?? null;
+    this.models = new ImagesModelStore(this.storageKey);
     this.idPrefix = choosePrefix(this.doc, options.idPrefix);
     root.replaceChildren(createImagesMarkup(this.doc, this.idPrefix));
     root.classList.add('nnplay-playground', 'nnplay-images');
@@ -196,6 +205,26 @@ export class ImagesApp {
     return this._training;
   }
 
+  /** The epoch of the current model's latest checkpoint (null before one). */
+  get checkpointEpoch(): number | null {
+    return this.checkpoint?.epoch ?? null;
+  }
+
+  /** The epoch the current model was restored at (from storage or after a lost worker), else null. */
+  get restoredEpoch(): number | null {
+    return this._restoredEpoch;
+  }
+
+  /** The loss chart's points (epoch, train, test), for tests and automation. */
+  get lossHistory(): StoredImagesModel['losses'] {
+    return this.lossChart.history();
+  }
+
+  /** Resolves when the models kept so far are written to storage (for tests and automation). */
+  whenStored(): Promise<void> {
+    return this.models.flushed();
+  }
+
   /** Evaluations received for the current model. */
   get evaluations(): number {
     return this._evaluations;
@@ -232,16 +261,26 @@ export class ImagesApp {
     if (!this._disposed) this.setTraining(false);
   }
 
+  /** Trains to the end of the epoch under way (or the next one), then pauses: the Step button. */
+  step(): void {
+    if (this._disposed) return;
+    const target = Math.floor(this.progressEpoch + 1e-9) + 1;
+    this.epochTarget = target;
+    this.client.send({ type: 'setEpochs', epochs: target });
+    this.setTraining(true);
+  }
+
   /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
   set theme(theme: Theme) {
     if (!this._disposed) applyTheme(this.root, theme);
   }
 
-  /** A fresh model from the same stack, as the Reset button does. */
+  /** A fresh model from the same stack, as the Reset button does: its kept model is forgotten. */
   reset(): void {
     if (this._disposed) return;
     this.clearMessage();
-    this.build();
+    void this.models.delete(this.buildKey());
+    this.build(true);
   }
 
   /** The setup as hash text (with its hide options), as links carry it. */
@@ -403,6 +442,7 @@ export class ImagesApp {
       this.writeSource();
     });
     on('train-button', 'click', () => this.setTraining(!this._training));
+    on('step-button', 'click', () => this.step());
     on('reset-button', 'click', () => this.reset());
     on('message-close', 'click', () => this.clearMessage());
     on('add-layer', 'click', () => {
@@ -668,12 +708,18 @@ export class ImagesApp {
     }, delay);
   }
 
-  /** A fresh model (new generation): charts, evaluation and progress start again. */
-  private build(): void {
+  /**
+   * A new model (new generation): charts, evaluation and progress start again; unless `fresh`
+   * (Reset), the model kept for this very setup, if any, is restored into it.
+   */
+  private build(fresh = false): void {
     if (!this.loadedDataset || !this.stackFits()) return;
     this.setTraining(false);
     this._generation++;
     this.builtKey = this.buildKey();
+    this.checkpoint = null;
+    this.generationTouched = false;
+    this._restoredEpoch = null;
     this.completedEpochs = 0;
     this.progressEpoch = 0;
     this.epochTarget = this._state.epochs;
@@ -697,6 +743,38 @@ export class ImagesApp {
     this.markDirty('evaluation');
     this.markDirty('grid');
     if (this.chosen) this.look();
+    if (!fresh) void this.restoreKept(this._generation, this.builtKey);
+  }
+
+  /** The model kept for this setup into the generation just built, unless training began first. */
+  private async restoreKept(generation: number, key: string): Promise<void> {
+    const kept = await this.models.get(key);
+    if (!kept || this._disposed || generation !== this._generation || this.generationTouched) return;
+    this.generationTouched = true;
+    this.checkpoint = kept;
+    this._restoredEpoch = kept.epoch;
+    this.completedEpochs = kept.epoch;
+    this.progressEpoch = kept.epoch;
+    if (kept.epoch >= this.epochTarget) this.epochTarget = kept.epoch;
+    this.lossChart.restore(kept.losses);
+    this.accuracyChart.restore(kept.accuracy);
+    this.client.send({ type: 'restore', generation, weights: kept.weights.slice(), epoch: kept.epoch, stepInEpoch: kept.stepInEpoch });
+    this.ui.announcer.textContent = `Restored the model trained for ${kept.epoch} epoch${kept.epoch === 1 ? '' : 's'}.`;
+  }
+
+  /** A worker checkpoint becomes this setup's kept model (with the curves so far). */
+  private keep(c: ImagesWorkerCheckpoint): void {
+    const model: StoredImagesModel = {
+      key: this.builtKey,
+      epoch: c.epoch,
+      stepInEpoch: c.stepInEpoch,
+      weights: c.weights,
+      losses: this.lossChart.history(),
+      accuracy: this.accuracyChart.history(),
+      savedAt: new Date().toISOString(),
+    };
+    this.checkpoint = model;
+    void this.models.save(model);
   }
 
   private startClient(): ImagesClient {
@@ -710,7 +788,9 @@ export class ImagesApp {
     if (this._disposed) return;
     this._training = false;
     this.updateTrainButton();
-    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your stack and settings (the model starts from fresh weights).`);
+    const cp = this.checkpoint;
+    const from = cp ? `the model as it was at epoch ${cp.epoch}${cp.stepInEpoch ? ` (step ${cp.stepInEpoch} of the next)` : ''}` : 'fresh weights (no epoch had been kept yet)';
+    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your stack, settings and ${from}.`);
     emit(this.root, 'workerlost', { reason });
   }
 
@@ -752,7 +832,10 @@ export class ImagesApp {
       this.epochTarget = this.completedEpochs + this._state.epochs;
       this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
     }
-    if (next) this.clearMessage();
+    if (next) {
+      this.clearMessage();
+      this.generationTouched = true;
+    }
     if (this._training && !next) this.announce(true);
     this._training = next;
     this.client.send({ type: next ? 'train' : 'pause' });
@@ -776,6 +859,7 @@ export class ImagesApp {
     b.title = this._training ? 'Pause' : 'Train';
     b.classList.toggle('playing', this._training);
     (b as HTMLButtonElement).disabled = !this._training && (!this.loadedDataset || !this.stackFits());
+    (this.ui['step-button'] as HTMLButtonElement).disabled = (b as HTMLButtonElement).disabled;
   }
 
   // ---------------------------------------------------------------- worker messages
@@ -847,19 +931,31 @@ export class ImagesApp {
       case 'evaluation': {
         const e = m.evaluation;
         if (e.generation !== this._generation) return;
+        if (e.restored && this.checkpoint) {
+          // No epoch was trained: the train figures are the last ones the kept curves have.
+          const last = (h: StoredImagesModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
+          e.trainLoss = last(this.checkpoint.losses);
+          e.trainAccuracy = last(this.checkpoint.accuracy);
+        }
         this.evaluation = e;
         this._evaluations++;
         this.completedEpochs = e.epoch;
-        this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
-        this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
-        emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
-        if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        // A restored model's curves came with it; its evaluation only fills the views.
+        if (!e.restored) {
+          this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
+          this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
+          emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+          if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        }
         this.markDirty('evaluation');
         this.markDirty('grid');
         this.look();
         this.predictDrawing();
         break;
       }
+      case 'checkpoint':
+        if (m.checkpoint.generation === this._generation) this.keep(m.checkpoint);
+        break;
       case 'inside': {
         const purpose = this.looks.get(m.requestId);
         this.looks.delete(m.requestId);
@@ -1119,7 +1215,7 @@ export class ImagesApp {
     this.ui['test-loss'].textContent = formatLossValue(e.testLoss);
     this.ui['train-accuracy'].textContent = percent(e.trainAccuracy);
     this.ui['test-accuracy'].textContent = percent(e.testAccuracy);
-    this.ui['epoch-time'].textContent = `${e.seconds.toFixed(1)} s / epoch`;
+    this.ui['epoch-time'].textContent = e.restored ? `restored at epoch ${e.epoch}` : `${e.seconds.toFixed(1)} s / epoch`;
 
     // The table is built once per class list; later epochs only change its counts and colours.
     if (table.dataset.classes !== this.classNames.join('\n')) this.buildConfusionTable(table, caption);

@@ -3,7 +3,7 @@
 // page never share an id. `data-control` names what a `<control>_hide=true` option hides.
 
 export const IMAGES_PART_NAMES = [
-  'train-button', 'reset-button', 'epoch', 'epoch-progress', 'epoch-time', 'dataset', 'preset', 'optimizer',
+  'train-button', 'reset-button', 'step-button', 'epoch', 'epoch-progress', 'epoch-time', 'dataset', 'preset', 'optimizer',
   'learning-rate', 'batch-size', 'epochs', 'message', 'message-text', 'message-close', 'data-status',
   'data-progress', 'layers', 'add-type', 'add-layer', 'total-params', 'stack-error', 'train-loss', 'test-loss',
   'train-accuracy', 'test-accuracy', 'loss-chart', 'accuracy-chart', 'confusion-matrix', 'class-accuracy',
@@ -23,6 +23,9 @@ const MARKUP = `
     <button type="button" id="@train-button" class="icon play" data-control="trainButton" aria-label="Train" title="Train">
       <svg class="when-paused" viewBox="0 0 24 24" aria-hidden="true"><path d="M8 5v14l11-7z" /></svg>
       <svg class="when-playing" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5h4v14H6zm8 0h4v14h-4z" /></svg>
+    </button>
+    <button type="button" id="@step-button" class="icon" data-control="stepButton" aria-label="Step" title="Train to the end of the next epoch, then pause">
+      <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 5v14l9-7zM16 5h2v14h-2z" /></svg>
     </button>
   </div>
   <div class="figure">

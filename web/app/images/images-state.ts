@@ -36,7 +36,7 @@ export const IMAGES_STATE_KEYS = ['dataset', 'preset', 'layers', 'optimizer', 'l
 
 export const HIDEABLE_IMAGES = [
   'dataset', 'preset', 'layers', 'optimizer', 'learningRate', 'batchSize', 'epochs',
-  'trainButton', 'resetButton', 'charts', 'evaluation', 'draw', 'inside',
+  'trainButton', 'resetButton', 'stepButton', 'charts', 'evaluation', 'draw', 'inside',
   'mode', // the page shell's mode switch
 ] as const;
 export type ImagesHideable = (typeof HIDEABLE_IMAGES)[number];
