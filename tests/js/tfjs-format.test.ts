@@ -300,6 +300,30 @@ describe('TF.js -> nnplay', () => {
     m.dispose();
   });
 
+  test("Keras 2's batchNormalization axis counted from the batch (3 or [3] for images) is the last axis", async () => {
+    const t = tf.sequential();
+    t.add(tf.layers.conv2d({ inputShape: [5, 5, 2], filters: 3, kernelSize: 2, name: 'conv' }));
+    t.add(tf.layers.batchNormalization({ name: 'bn', movingMeanInitializer: 'ones' }));
+    t.add(tf.layers.flatten({ name: 'flat' }));
+    const art = await tfArtifacts(t);
+    const withAxis = (axis: unknown) => {
+      const topo = JSON.parse(JSON.stringify(art.modelTopology));
+      topo.config.layers[1].config.axis = axis;
+      return nn.io.fromMemory(topo, art.weightSpecs, art.weightData as ArrayBuffer);
+    };
+    const input = [{ shape: [2, 5, 5, 2], values: data([2, 5, 5, 2], 14) }];
+    for (const axis of [3, [3]]) {
+      const m = await nn.loadLayersModel(withAxis(axis));
+      const [a, b] = predictBoth(m, t, input);
+      expectClose(a, b);
+      m.dispose();
+    }
+    const before = nn.memory().numModels;
+    await expect(nn.loadLayersModel(withAxis(2))).rejects.toThrow(/layer "bn" \(BatchNormalization\): axis 2 is not supported; nnplay normalizes the last axis only \(-1, here 3\)/);
+    expect(nn.memory().numModels).toBe(before);
+    t.dispose();
+  });
+
   test("Keras 2's GRU reset_after true (which TF.js cannot load) loads into nnplay's resetAfter", async () => {
     const ref = nn.sequential({ layers: [nn.layers.gru({ units: 2, resetAfter: true, recurrentActivation: 'sigmoid', inputShape: [4, 3], name: 'gru' })], seed: 4 });
     const weights = ref.getWeights();

@@ -9,7 +9,7 @@
 import { describe } from './describe';
 import { describe as quote } from './describe';
 import { type Layer, layerFromConfig, layerFromSpec } from './layers';
-import { inspect, kerasWeights } from './engine-tables';
+import { type Inspection, inspect, kerasWeights } from './engine-tables';
 import {
   type IOHandler,
   type SaveOptions,
@@ -253,15 +253,27 @@ export function modelFromArtifacts(a: ModelArtifacts, where: string): LayersMode
   if (a.format === 'graph-model') fail(where, "this is a TF.js graph model (format 'graph-model'); nnplay loads layers models only");
   if (typeof topology === 'string') topology = parseJsonText(topology, where);
   const loaded = fromKerasTopology(topology, where);
+  // batchNormalization's axis counted from the batch must be the last one: known from the shapes.
+  const axisChecks = loaded.layers.flatMap((l) => {
+    const ax = l.config.__lastAxis;
+    delete l.config.__lastAxis;
+    return ax === undefined ? [] : [{ name: l.name, axis: ax as number }];
+  });
   // The engine's word on the graph and the weights it expects (names, shapes, order).
   const graph = { layers: loaded.layers, inputs: loaded.inputs, outputs: loaded.outputs.map(([n, c]) => (c === 0 ? n : [n, c])) };
   const spec = { format: 'nnplay-graph', seed: 1, ...graph };
   let expected: { name: string; shape: number[] }[];
+  let inspection: Inspection;
   try {
-    expected = kerasWeights(inspect(spec, 'layers')).map((v) => ({ name: v.name, shape: v.shape }));
+    inspection = inspect(spec, 'layers');
   } catch (err) {
     fail(where, (err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, ''));
   }
+  for (const { name, axis } of axisChecks) {
+    const rank = inspection.layers.find((l) => l.name === name)!.outputShape.length;
+    if (axis !== rank) fail(where, `layer "${name}" (BatchNormalization): axis ${axis} is not supported; nnplay normalizes the last axis only (-1, here ${rank})`);
+  }
+  expected = kerasWeights(inspection).map((v) => ({ name: v.name, shape: v.shape }));
   const given = a.weightData === undefined && !a.weightSpecs?.length ? new Map() : decodeWeights(a.weightSpecs ?? [], concatBuffers(a.weightData ?? new ArrayBuffer(0)), where);
   if (given.size === 0 && expected.length > 0) fail(where, `the artifacts have no weights; the model needs ${expected.length}: ${expected.map((e) => e.name).join(', ')}`);
   const weights = matchWeights(expected, given, where);

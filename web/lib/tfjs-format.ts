@@ -629,8 +629,12 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       type = 'batchNormalization';
       const axis = k.take('axis');
       const ax = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
-      // -1 or the last axis counted from the batch (Keras 2 writes 3 for NHWC images).
-      if (ax !== undefined && ax !== -1) out.axis = ax;
+      // -1, or the last axis counted from the batch (Keras 2 writes 3 for NHWC images): the
+      // caller checks a positive axis against the input's rank once the engine has the shapes.
+      if (ax !== undefined && ax !== -1) {
+        if (!Number.isInteger(ax) || (ax as number) < 1) throw new Error(`${what}: axis ${JSON.stringify(axis)} is not supported; nnplay normalizes the last axis only (-1)`);
+        out.__lastAxis = ax;
+      }
       for (const n of ['momentum', 'epsilon', 'center', 'scale']) setIf(out, n, k.take(n));
       for (const n of ['beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer']) {
         if (k.has(n)) out[camelCase(n)] = initializerFromKeras(k.take(n), `${what}: ${n}`);
