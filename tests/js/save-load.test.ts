@@ -195,9 +195,9 @@ describe('bad files: a clear error, nothing created', () => {
   test('errors start with nnplay: and name the call', async () => {
     expect(() => nn.models.fromJSON('{oops')).toThrow(/^nnplay: models\.fromJSON\(\): the text is not valid JSON/);
     await expect(nn.loadLayersModel('{"format": 1}')).rejects.toThrow(/^nnplay: loadLayersModel\(\): format must be/);
-    await expect(nn.loadLayersModel('http://x/model.json')).rejects.toThrow(/unsupported scheme 'http:\/\/'/);
+    await expect(nn.loadLayersModel('ftp://x/model.json')).rejects.toThrow(/unsupported scheme 'ftp:\/\/'/);
     await expect(nn.loadLayersModel('downloads://m')).rejects.toThrow(/pass the File/);
-    await expect(nn.loadLayersModel(7)).rejects.toThrow(/expected 'localstorage:\/\/name', a model object/);
+    await expect(nn.loadLayersModel(7)).rejects.toThrow(/expected a URL \('localstorage:\/\/name'.*a model object/);
   });
 });
 
@@ -239,17 +239,31 @@ describe('save / loadLayersModel', () => {
     disposeAll(model, loaded, xs, ys);
   });
 
-  test('a corrupt stored model fails cleanly', async () => {
+  test("localstorage:// uses TF.js's keys; a corrupt stored model fails cleanly", async () => {
     const model = xorModel(2);
     await model.save('localstorage://m');
-    const key = 'nnplay_models/m';
-    const stored = JSON.parse(g.localStorage!.getItem(key)!);
-    stored.weights[1].data = 'AAAA=AAA';
-    g.localStorage!.setItem(key, JSON.stringify(stored));
+    const ls = g.localStorage!;
+    const keys = ['info', 'model_topology', 'weight_specs', 'weight_data', 'model_metadata'].map((k) => `tensorflowjs_models/m/${k}`);
+    for (const k of keys) expect(ls.getItem(k)).not.toBeNull();
+    expect(JSON.parse(ls.getItem(keys[1])!).class_name).toBe('Sequential');
+    // A truncated weight_data: 4 bytes short.
+    const data = Buffer.from(ls.getItem(keys[3])!, 'base64');
+    ls.setItem(keys[3], data.subarray(0, data.length - 4).toString('base64'));
     const before = nn.memory();
-    await expect(nn.loadLayersModel('localstorage://m')).rejects.toThrow(/weights\[1\] \(dense_1\/bias\): data is not valid base64/);
+    await expect(nn.loadLayersModel('localstorage://m')).rejects.toThrow(/the weight data holds 128 bytes but the manifest needs 132: weight "dense_2\/bias"/);
     expect(nn.memory()).toEqual(before);
     model.dispose();
+  });
+
+  test("nnplay's older localstorage:// entries (its own JSON) still load", async () => {
+    const { model, xs, ys } = await trainedXor();
+    g.localStorage!.setItem('nnplay_models/old', JSON.stringify(model.toJSON()));
+    expect(nn.io.listModels()).toEqual(['localstorage://old']);
+    const loaded = await nn.loadLayersModel('localstorage://old');
+    expect(Array.from(predictValues(loaded, xs))).toEqual(Array.from(predictValues(model, xs)));
+    nn.io.removeModel('localstorage://old');
+    expect(nn.io.listModels()).toEqual([]);
+    disposeAll(model, loaded, xs, ys);
   });
 
   test('loads from JSON text, a Blob, and a playground export', async () => {
@@ -265,7 +279,8 @@ describe('save / loadLayersModel', () => {
 
   test('save checks its URL; downloads:// needs a browser', async () => {
     const model = xorModel(2);
-    await expect(model.save('indexeddb://m')).rejects.toThrow(/unsupported scheme 'indexeddb:\/\/'; allowed: 'localstorage:\/\/name', 'downloads:\/\/name'/);
+    await expect(model.save('indexeddb://m')).rejects.toThrow(/indexeddb:\/\/ needs IndexedDB \(a browser page or worker\); in Node use 'file:\/\/path'/);
+    await expect(model.save('ftp://m')).rejects.toThrow(/unsupported scheme 'ftp:\/\/'; allowed: 'localstorage:\/\/name', 'indexeddb:\/\/name', 'downloads:\/\/name', 'file:\/\/path'/);
     await expect(model.save('m')).rejects.toThrow(/expected a URL like 'localstorage:\/\/my-model'/);
     await expect(model.save('localstorage://')).rejects.toThrow(/needs a name/);
     await expect(model.save('downloads://m')).rejects.toThrow(/downloads:\/\/ needs a browser page/);

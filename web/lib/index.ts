@@ -33,6 +33,7 @@ import {
 import { adadelta, adagrad, adam, adamax, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
+import { downloadsHandler, fileHandler, fromMemory, httpHandler, indexedDBHandler, localStorageHandler, withSaveHandler } from './io-handlers';
 import { fashionMnist, mnist } from './datasets';
 import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './sequence-datasets';
 
@@ -175,7 +176,9 @@ export const regularizers = { l1, l2, l1l2 };
 export const models = { fromJSON: (json: unknown) => modelFromJSON(json) };
 
 /** Saved-model housekeeping for 'localstorage://' (TF.js: tf.io.listModels / removeModel). */
-export const io = { listModels, removeModel };
+export const io = { listModels, removeModel, withSaveHandler, fromMemory, browserLocalStorage: localStorageHandler, indexedDB: indexedDBHandler, browserDownloads: downloadsHandler, http: httpHandler, fileSystem: fileHandler };
+export type { IOHandler, SaveOptions } from './io-handlers';
+export type { ModelArtifacts, WeightSpec, ModelJSONFile } from './tfjs-format';
 export { loadLayersModel } from './io';
 /** The model as Keras / PyTorch / TF.js source plus its weights file (docs/API.md, Exporting code). */
 export { exportCode, codeTargets, WEIGHTS_FORMAT } from './code-export';

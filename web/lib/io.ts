@@ -1,15 +1,28 @@
-// Saving and loading models, TF.js shaped: model.toJSON() / nn.models.fromJSON(),
-// await model.save('localstorage://name' | 'downloads://name') and
-// await nn.loadLayersModel('localstorage://name' | json | File).
+// Saving and loading models, TF.js shaped: model.save(url | handler) writes TF.js's
+// layers-model format (tfjs-format.ts; the URL schemes and handlers are io-handlers.ts), and
+// nn.loadLayersModel() reads it or nnplay's own JSON format (model.toJSON() /
+// nn.models.fromJSON(); model-json.ts), telling them apart by their fields.
 //
-// The file format and its checks live in model-json.ts (pure, no wasm). Here: turning a
-// model into that format and back, and the two storage schemes. A load checks the whole
+// Both formats end in the one builder here, modelFromJSON(). A load checks the whole
 // file first, then builds; if building, compiling or writing weights still fails, the new
 // model is disposed before the error propagates, so a failed load leaks nothing.
 import { describe } from './describe';
 import { describe as quote } from './describe';
 import { type Layer, layerFromConfig, layerFromSpec } from './layers';
-import { kerasWeights } from './engine-tables';
+import { type Inspection, inspect, kerasWeights } from './engine-tables';
+import {
+  type IOHandler,
+  type SaveOptions,
+  type SaveResult,
+  downloadsHandler,
+  fileHandler,
+  httpHandler,
+  indexedDBHandler,
+  listLocalStorage,
+  localStorageHandler,
+  removeLocalStorage,
+} from './io-handlers';
+import { GENERATED_BY, type ModelArtifacts, camelCase, concatBuffers, decodeWeights, fromKerasTopology, matchWeights, shardWeights, snakeCase, toKerasTopology } from './tfjs-format';
 import { engine, engineLoaded } from './memory';
 import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
 import { LayersModel, Sequential, model as makeFunctional } from './model';
@@ -17,17 +30,7 @@ import type { GraphSpecV2, SymbolicTensor } from './symbolic';
 import { Optimizer } from './optimizers';
 import { Tensor } from './tensor';
 
-/** What model.save() resolves with (the fields of TF.js's SaveResult that apply). */
-export interface SaveResult {
-  modelArtifactsInfo: {
-    dateSaved: Date;
-    modelTopologyType: 'JSON';
-    /** Bytes of the JSON text, without the weights. */
-    modelTopologyBytes: number;
-    /** Bytes of the float32 weights (before base64). */
-    weightDataBytes: number;
-  };
-}
+export type { SaveResult } from './io-handlers';
 
 /** localStorage keys of saved models: `nnplay_models/<name>`. */
 export const LOCAL_STORAGE_PREFIX = 'nnplay_models/';
@@ -146,63 +149,207 @@ function parseJsonText(text: string, where: string): unknown {
   }
 }
 
-function storage(where: string): Storage {
-  const ls = (globalThis as { localStorage?: Storage }).localStorage;
-  if (!ls) fail(where, "localstorage:// needs window.localStorage (a browser page); elsewhere use model.toJSON() and store the JSON yourself");
-  return ls;
-}
+// ---------------------------------------------------------------- the TF.js layers-model format
 
-function splitUrl(url: unknown, where: string): { scheme: string; path: string } {
-  const m = typeof url === 'string' ? /^([a-z]+):\/\/(.*)$/.exec(url) : null;
-  if (!m) fail(where, `expected a URL like 'localstorage://my-model' or 'downloads://my-model', got ${describe(url)}`);
-  return { scheme: m[1], path: m[2] };
-}
+const tfjsLosses = new Set([
+  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
+  'categoricalHinge', 'logcosh', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy',
+  'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
+]);
+const tfjsMetrics = new Set([
+  'accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'mse', 'mae', 'mape',
+  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'cosineProximity', 'binaryCrossentropy', 'categoricalCrossentropy',
+]);
+const tfjsOptimizers: Record<string, [string, string[]]> = {
+  sgd: ['SGD', ['learningRate']],
+  momentum: ['Momentum', ['learningRate', 'momentum', 'useNesterov']],
+  adam: ['Adam', ['learningRate', 'beta1', 'beta2', 'epsilon']],
+  rmsprop: ['RMSProp', ['learningRate', 'decay', 'momentum', 'epsilon']],
+  adagrad: ['Adagrad', ['learningRate', 'initialAccumulatorValue']],
+};
 
-/** model.save(url): 'localstorage://name' or 'downloads://name' (a JSON file download). */
-export async function saveModel(model: LayersModel, url: string): Promise<SaveResult> {
-  const where = 'save()';
-  const { scheme, path } = splitUrl(url, where);
-  if (scheme !== 'localstorage' && scheme !== 'downloads') {
-    fail(where, `unsupported scheme '${scheme}://'; allowed: 'localstorage://name', 'downloads://name'`);
-  }
-  if (scheme === 'localstorage' && path === '') fail(where, "the model needs a name: 'localstorage://my-model'");
-  const json = modelToJSON(model);
-  const text = JSON.stringify(json);
-  if (scheme === 'localstorage') {
-    try {
-      storage(where).setItem(LOCAL_STORAGE_PREFIX + path, text);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('nnplay:')) throw err;
-      fail(where, `localStorage refused ${text.length} characters (${err instanceof Error ? err.message : String(err)}); free some space or use 'downloads://'`);
-    }
-  } else {
-    const doc = (globalThis as { document?: Document }).document;
-    if (!doc || typeof URL.createObjectURL !== 'function') {
-      fail(where, "downloads:// needs a browser page (document); in Node use JSON.stringify(model.toJSON()) and write the file");
-    }
-    const blob = new Blob([text], { type: 'application/json' });
-    const href = URL.createObjectURL(blob);
-    const a = doc.createElement('a');
-    a.href = href;
-    a.download = `${path || 'model'}.json`;
-    a.style.display = 'none';
-    doc.body.append(a);
-    a.click();
-    a.remove();
-    // Revoke after the click has been handled: the download keeps its own reference.
-    setTimeout(() => URL.revokeObjectURL(href), 1000);
-  }
-  const weightDataBytes = json.weights.reduce((sum, w) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
-  const topology = JSON.stringify({ ...json, weights: json.weights.map(({ name, shape }) => ({ name, shape })) });
+/** TF.js's trainingConfig for a compiled model, when TF.js has its loss, metrics and optimizer. */
+function trainingConfigOf(model: LayersModel): Record<string, unknown> | undefined {
+  const c = model.compiledWith;
+  if (!c) return undefined;
+  const opt = tfjsOptimizers[c.optimizer.name];
+  if (!opt || typeof c.optimizer.learningRate !== 'number') return undefined;
+  if (!c.losses.every((l) => tfjsLosses.has(l)) || !c.metrics.every((m) => tfjsMetrics.has(m))) return undefined;
+  const config = Object.fromEntries(opt[1].filter((k) => (c.optimizer as unknown as Record<string, unknown>)[k] !== undefined).map((k) => [k, (c.optimizer as unknown as Record<string, unknown>)[k]]));
+  const single = c.losses.every((l) => l === c.loss);
   return {
-    modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: topology.length, weightDataBytes },
+    loss: single ? snakeCase(c.loss) : c.losses.map(snakeCase),
+    metrics: [...c.metrics],
+    optimizer_config: { class_name: opt[0], config },
+    ...(c.lossWeights ? { loss_weights: [...c.lossWeights] } : {}),
   };
 }
 
+/** A trainingConfig (TF.js or Keras) as nnplay compile settings, or undefined when nnplay lacks a part. */
+function compileFromTrainingConfig(tc: unknown): { optimizer: Optimizer; loss: string | string[]; metrics: string[]; lossWeights?: number[] } | undefined {
+  if (!tc || typeof tc !== 'object') return undefined;
+  const t = tc as Record<string, unknown>;
+  const oc = t.optimizer_config as { class_name?: string; config?: Record<string, unknown> } | undefined;
+  const entry = Object.entries(tfjsOptimizers).find(([, [cls]]) => cls.toLowerCase() === String(oc?.class_name ?? '').toLowerCase());
+  if (!entry) return undefined;
+  const raw = Object.fromEntries(Object.entries(oc?.config ?? {}).map(([k, v]) => [camelCase(k).replace(/^beta_?(\d)$/, 'beta$1'), v]));
+  const cfg: Record<string, unknown> = { name: entry[0] };
+  for (const k of entry[1][1]) if (typeof raw[k] === 'number' || typeof raw[k] === 'boolean') cfg[k] = raw[k];
+  if (typeof cfg.learningRate !== 'number' && typeof raw.lr === 'number') cfg.learningRate = raw.lr;
+  const lossOf = (l: unknown) => (typeof l === 'string' ? camelCase(l) : undefined);
+  const loss = Array.isArray(t.loss) ? t.loss.map(lossOf) : lossOf(t.loss);
+  if (loss === undefined || (Array.isArray(loss) && loss.some((l) => l === undefined))) return undefined;
+  const metrics = Array.isArray(t.metrics) ? t.metrics.filter((m): m is string => typeof m === 'string').map(camelCase) : [];
+  try {
+    return {
+      optimizer: new Optimizer(cfg as never),
+      loss: loss as string | string[],
+      metrics,
+      ...(Array.isArray(t.loss_weights) ? { lossWeights: t.loss_weights as number[] } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A Sequential from 'localstorage://name', a ModelJSON object, its JSON text, or a File/Blob
- * holding it (e.g. from <input type="file">). A playground export ('nnplay-playground') loads
- * too: its model is used. Needs `await nn.ready()` first.
+ * The model as TF.js ModelArtifacts: the Keras topology TF.js 4.22 writes, weightSpecs in
+ * TF.js's order and names (the engine's kerasWeights) and one float32 buffer.
+ */
+export function modelToArtifacts(model: LayersModel, where = 'save()'): ModelArtifacts {
+  if (model.isDisposed) fail(where, 'this model was disposed and can no longer be used');
+  const tensors = model.getWeights(); // kerasWeights order; also builds the engine model
+  try {
+    const inspection = model.inspection;
+    const specs = kerasWeights(inspection).map((v) => ({ name: v.name, shape: [...v.shape], dtype: 'float32' as const }));
+    const total = tensors.reduce((s, t) => s + t.size, 0);
+    const data = new Float32Array(total);
+    let at = 0;
+    for (const t of tensors) {
+      data.set(t.values(), at);
+      at += t.size;
+    }
+    const artifacts: ModelArtifacts = {
+      modelTopology: toKerasTopology(inspection, model.name, model instanceof Sequential, where),
+      format: 'layers-model',
+      generatedBy: GENERATED_BY,
+      convertedBy: null,
+      weightSpecs: specs,
+      weightData: data.buffer,
+    };
+    const tc = trainingConfigOf(model);
+    if (tc) artifacts.trainingConfig = tc;
+    return artifacts;
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+}
+
+/** A model from TF.js ModelArtifacts (saved by TF.js, converted from Keras, or by nnplay). */
+export function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
+  if (!a || typeof a !== 'object') fail(where, `expected model artifacts {modelTopology, weightSpecs, weightData}, got ${describe(a)}`);
+  let topology = a.modelTopology as unknown;
+  if (topology instanceof ArrayBuffer) fail(where, 'this is a TF.js graph model (binary GraphDef topology); nnplay loads layers models (tf.loadLayersModel), not graph models');
+  if (a.format === 'graph-model') fail(where, "this is a TF.js graph model (format 'graph-model'); nnplay loads layers models only");
+  if (typeof topology === 'string') topology = parseJsonText(topology, where);
+  const loaded = fromKerasTopology(topology, where);
+  // batchNormalization's axis counted from the batch must be the last one: known from the shapes.
+  const axisChecks = loaded.layers.flatMap((l) => {
+    const ax = l.config.__lastAxis;
+    delete l.config.__lastAxis;
+    return ax === undefined ? [] : [{ name: l.name, axis: ax as number }];
+  });
+  // The engine's word on the graph and the weights it expects (names, shapes, order).
+  const graph = { layers: loaded.layers, inputs: loaded.inputs, outputs: loaded.outputs.map(([n, c]) => (c === 0 ? n : [n, c])) };
+  const spec = { format: 'nnplay-graph', seed: 1, ...graph };
+  let expected: { name: string; shape: number[] }[];
+  let inspection: Inspection;
+  try {
+    inspection = inspect(spec, 'layers');
+  } catch (err) {
+    fail(where, (err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, ''));
+  }
+  for (const { name, axis } of axisChecks) {
+    const rank = inspection.layers.find((l) => l.name === name)!.outputShape.length;
+    if (axis !== rank) fail(where, `layer "${name}" (BatchNormalization): axis ${axis} is not supported; nnplay normalizes the last axis only (-1, here ${rank})`);
+  }
+  expected = kerasWeights(inspection).map((v) => ({ name: v.name, shape: v.shape }));
+  const given = a.weightData === undefined && !a.weightSpecs?.length ? new Map() : decodeWeights(a.weightSpecs ?? [], concatBuffers(a.weightData ?? new ArrayBuffer(0)), where);
+  if (given.size === 0 && expected.length > 0) fail(where, `the artifacts have no weights; the model needs ${expected.length}: ${expected.map((e) => e.name).join(', ')}`);
+  const weights = matchWeights(expected, given, where);
+  const json = {
+    format: MODEL_FORMAT,
+    version: 2,
+    ...(loaded.name !== undefined ? { name: loaded.name } : {}),
+    modelClass: loaded.modelClass,
+    seed: 1,
+    graph,
+    weights,
+  };
+  const model = modelFromJSON(json, where);
+  const compile = compileFromTrainingConfig(a.trainingConfig ?? (topology as { training_config?: unknown }).training_config);
+  if (compile) {
+    try {
+      model.compile(compile as never);
+    } catch {
+      // A trainingConfig nnplay cannot honour leaves the model uncompiled, as TF.js's
+      // loadLayersModel does for a model saved without one; compile() it yourself.
+    }
+  }
+  return model;
+}
+
+function isHandler(v: unknown): v is IOHandler {
+  return v !== null && typeof v === 'object' && (typeof (v as IOHandler).save === 'function' || typeof (v as IOHandler).load === 'function');
+}
+
+const schemes = "'localstorage://name', 'indexeddb://name', 'downloads://name', 'file://path' (Node), 'http(s)://.../model.json' (load)";
+
+/** The handler of a URL scheme. */
+function handlerFor(url: string, where: string, options: SaveOptions): IOHandler {
+  const { scheme, path } = splitUrl(url, where);
+  switch (scheme) {
+    case 'localstorage':
+      if (path === '') fail(where, "the model needs a name: 'localstorage://my-model'");
+      return localStorageHandler(path);
+    case 'indexeddb':
+      if (path === '') fail(where, "the model needs a name: 'indexeddb://my-model'");
+      return indexedDBHandler(path);
+    case 'downloads':
+      return downloadsHandler(path, options);
+    case 'file':
+      return fileHandler(path, options);
+    case 'http':
+    case 'https':
+      return httpHandler(url);
+    default:
+      fail(where, `unsupported scheme '${scheme}://'; allowed: ${schemes}`);
+  }
+}
+
+/**
+ * model.save(urlOrHandler, options): writes the TF.js layers-model format (model.json +
+ * binary weights), which tf.loadLayersModel of TF.js 4.22 reads.
+ */
+export async function saveModel(model: LayersModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  const where = 'save()';
+  if (options === null || typeof options !== 'object') fail(where, `options must be {shardSizeBytes?}, got ${describe(options)}`);
+  const handler = typeof target === 'string' ? handlerFor(target, where, options) : target;
+  if (!isHandler(handler) || typeof handler.save !== 'function') {
+    fail(where, `expected a URL (${schemes}) or an IO handler with save() (nn.io.withSaveHandler), got ${describe(target)}`);
+  }
+  if (typeof target === 'string' && /^https?:/.test(target) === false && options.shardSizeBytes !== undefined) shardWeights(new ArrayBuffer(0), options.shardSizeBytes);
+  return handler.save(modelToArtifacts(model, where));
+}
+
+/** TF.js model.json text or object (weights not included: a File needs its weight files). */
+function isTfjsModelJSON(v: unknown): v is { modelTopology: unknown } {
+  return v !== null && typeof v === 'object' && 'modelTopology' in v;
+}
+
+/**
+ * nn.loadLayersModel(source): a TF.js layers model (URL, IO handler, artifacts) or nnplay's own
+ * format ('localstorage://name' saved by an older nnplay, a ModelJSON object or text, a File).
  */
 export async function loadLayersModel(source: unknown): Promise<LayersModel> {
   const where = 'loadLayersModel()';
@@ -214,26 +361,43 @@ export async function loadLayersModel(source: unknown): Promise<LayersModel> {
     else {
       const { scheme, path } = splitUrl(text, where);
       if (scheme === 'downloads') fail(where, 'a download cannot be read back by URL; pass the File (from <input type="file">) or its text');
-      if (scheme !== 'localstorage') fail(where, `unsupported scheme '${scheme}://'; allowed: 'localstorage://name', a JSON object or text, a File`);
-      const ls = storage(where);
-      const stored = ls.getItem(LOCAL_STORAGE_PREFIX + path);
-      if (stored === null) {
-        const names: string[] = [];
-        for (let i = 0; i < ls.length; i++) {
-          const k = ls.key(i);
-          if (k?.startsWith(LOCAL_STORAGE_PREFIX)) names.push(k.slice(LOCAL_STORAGE_PREFIX.length));
+      if (scheme === 'localstorage') {
+        // nnplay before the TF.js format stored its own JSON under nnplay_models/<name>.
+        const ls = (globalThis as { localStorage?: Storage }).localStorage;
+        const legacy = ls?.getItem(LOCAL_STORAGE_PREFIX + path);
+        if (ls && legacy !== null && legacy !== undefined && ls.getItem(`tensorflowjs_models/${path}/info`) === null) return loadFromJSON(parseJsonText(legacy, where), where);
+        if (ls && legacy === null && ls.getItem(`tensorflowjs_models/${path}/info`) === null) {
+          const names = listModels().map((n) => `'${n.slice('localstorage://'.length)}'`);
+          fail(where, `no model saved as 'localstorage://${path}'; saved: ${names.length ? names.join(', ') : 'none'}`);
         }
-        fail(where, `no model saved as 'localstorage://${path}'; saved: ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'none'}`);
       }
-      json = parseJsonText(stored, where);
+      return loadFromHandler(handlerFor(text, where, {}), where);
     }
   } else if (isBlob(source)) {
     json = parseJsonText(await source.text(), where);
+  } else if (isHandler(source)) {
+    return loadFromHandler(source, where);
   } else if (source === null || typeof source !== 'object') {
-    fail(where, `expected 'localstorage://name', a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${describe(source)}`);
+    fail(where, `expected a URL (${schemes}), an IO handler (nn.io.fromMemory), model artifacts, a model object (format '${MODEL_FORMAT}'), its JSON text or a File, got ${describe(source)}`);
   }
-  const obj = json as { format?: unknown; model?: unknown };
+  return loadFromJSON(json, where);
+}
+
+async function loadFromHandler(handler: IOHandler, where: string): Promise<LayersModel> {
+  if (typeof handler.load !== 'function') fail(where, 'the IO handler has no load() (a save handler cannot be loaded from)');
+  const artifacts = await handler.load();
+  return modelFromArtifacts(artifacts, where);
+}
+
+function loadFromJSON(json: unknown, where: string): LayersModel {
+  const obj = json as { format?: unknown; model?: unknown; weightsManifest?: unknown; weightData?: unknown };
   if (obj && typeof obj === 'object' && obj.format === 'nnplay-playground' && obj.model !== undefined) json = obj.model;
+  if (isTfjsModelJSON(json)) {
+    if (obj.weightsManifest !== undefined && obj.weightData === undefined) {
+      fail(where, "this is a TF.js model.json: its weights are in separate files; load it by URL ('http(s)://.../model.json', 'file://dir'), or pass nn.io.fromMemory(modelTopology, weightSpecs, weightData)");
+    }
+    return modelFromArtifacts(json as ModelArtifacts, where);
+  }
   return modelFromJSON(json, where);
 }
 
@@ -241,15 +405,22 @@ function isBlob(v: unknown): v is Blob {
   return typeof Blob !== 'undefined' && v instanceof Blob;
 }
 
-/** Names of the models saved with 'localstorage://' (TF.js: tf.io.listModels). */
+function splitUrl(url: unknown, where: string): { scheme: string; path: string } {
+  const m = typeof url === 'string' ? /^([a-z]+):\/\/(.*)$/.exec(url) : null;
+  if (!m) fail(where, `expected a URL like 'localstorage://my-model' or 'file://./my-model', got ${describe(url)}`);
+  return { scheme: m[1], path: m[2] };
+}
+
+/** The models saved with 'localstorage://' (TF.js layout, and nnplay's older one), as URLs. */
 export function listModels(): string[] {
-  const ls = storage('io.listModels()');
-  const out: string[] = [];
+  const ls = (globalThis as { localStorage?: Storage }).localStorage;
+  if (!ls) fail('io.listModels()', "localstorage:// needs window.localStorage (a browser page)");
+  const out = new Set(listLocalStorage(ls));
   for (let i = 0; i < ls.length; i++) {
     const k = ls.key(i);
-    if (k?.startsWith(LOCAL_STORAGE_PREFIX)) out.push(`localstorage://${k.slice(LOCAL_STORAGE_PREFIX.length)}`);
+    if (k?.startsWith(LOCAL_STORAGE_PREFIX)) out.add(k.slice(LOCAL_STORAGE_PREFIX.length));
   }
-  return out.sort();
+  return [...out].sort().map((n) => `localstorage://${n}`);
 }
 
 /** Deletes a model saved with 'localstorage://name'; throws if there is none. */
@@ -257,7 +428,9 @@ export function removeModel(url: string): void {
   const where = 'io.removeModel()';
   const { scheme, path } = splitUrl(url, where);
   if (scheme !== 'localstorage') fail(where, `only 'localstorage://name' models can be removed, got '${scheme}://'`);
-  const ls = storage(where);
-  if (ls.getItem(LOCAL_STORAGE_PREFIX + path) === null) fail(where, `no model saved as 'localstorage://${path}'`);
-  ls.removeItem(LOCAL_STORAGE_PREFIX + path);
+  const ls = (globalThis as { localStorage?: Storage }).localStorage;
+  if (!ls) fail(where, 'localstorage:// needs window.localStorage (a browser page)');
+  const legacy = ls.getItem(LOCAL_STORAGE_PREFIX + path) !== null;
+  if (legacy) ls.removeItem(LOCAL_STORAGE_PREFIX + path);
+  if (!removeLocalStorage(ls, path) && !legacy) fail(where, `no model saved as 'localstorage://${path}'`);
 }

@@ -145,6 +145,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The float32 values in base64 `data`; throws saying what is wrong with it. */
 export function decodeFloat32(data: unknown, what: string): Float32Array {
+  // Already decoded (a TF.js weight shard, read by io.ts): checked for length and finiteness as any other.
+  if (data instanceof Float32Array) return data;
   if (typeof data !== 'string') throw new Error(`${what}: data must be a base64 string, got ${typeName(data)}`);
   if (data.length % 4 !== 0 || !BASE64.test(data)) {
     throw new Error(`${what}: data is not valid base64 (expected A-Z a-z 0-9 + / in groups of 4, '=' padding only at the end)`);

@@ -28,6 +28,7 @@ import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engi
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
+import type { IOHandler, SaveOptions } from './io-handlers';
 import type { ModelJSON } from './model-json';
 import { counters, engine, engineLoaded, engineNow, isReady, startLoadingEngine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
@@ -1271,10 +1272,14 @@ export class LayersModel {
     return modelToJSON(this);
   }
 
-  /** Saves to 'localstorage://name' or 'downloads://name' (TF.js style); see nn.loadLayersModel. */
-  async save(url: string): Promise<SaveResult> {
+  /**
+   * Saves in TF.js's layers-model format (model.json + binary weights) to a URL
+   * ('localstorage://name', 'indexeddb://name', 'downloads://name', 'file://dir' in Node) or an
+   * IO handler (nn.io.withSaveHandler); tf.loadLayersModel of TF.js reads it, as does nn.loadLayersModel.
+   */
+  async save(handlerOrUrl: string | IOHandler, options?: SaveOptions): Promise<SaveResult> {
     if (!isReady()) await engineLoaded();
-    return saveModel(this, url);
+    return saveModel(this, handlerOrUrl, options);
   }
 
   // ---------------------------------------------------------------- summary / dispose
