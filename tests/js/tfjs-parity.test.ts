@@ -756,7 +756,11 @@ const convCases: ConvCase[] = [
 
 // Autoencoder layers (issue 9): conv2dTranspose (kernel [kh, kw, filters, inChannels] as TF.js
 // stores it; valid and same, strides 1 and 2, odd and non-square sizes; the bias starts non-zero
-// so its gradient shows) and upSampling2d (nearest), against TF.js's own layers.
+// so its gradient shows) and upSampling2d (nearest), against TF.js's own layers. The cases with
+// upSampling2d train with batch size 1: TF.js 4.22 cpu's resizeNearestNeighbor gradient (which its
+// UpSampling2D uses) is wrong for a batch of more than one image (measured: a [2, 2, 3, 1] input's
+// gradient misses the block sums by up to 2; for one image it is exact), while nnplay's is checked
+// by finite differences (tests/engine/autoencoder_test.cpp).
 convCases.push(
   {
     name: 'conv2dTranspose 3×3 valid stride 1 tanh → flatten → dense softmax, sgd, sparse',
@@ -785,8 +789,8 @@ convCases.push(
     metrics: ['mse'],
     nnOpt: () => nn.train.adam(0.01),
     tfOpt: () => tf.train.adam(0.01),
-    batchSize: 5,
-    epochs: 3,
+    batchSize: 1,
+    epochs: 2,
   },
   {
     name: 'conv2dTranspose [3, 2] valid strides [2, 3] on 3×5×1 → upSampling2d 2 → flatten → dense, momentum, mse',
@@ -802,8 +806,8 @@ convCases.push(
     metrics: ['mse'],
     nnOpt: () => nn.train.momentum(0.02, 0.9),
     tfOpt: () => tf.train.momentum(0.02, 0.9),
-    batchSize: 4,
-    epochs: 3,
+    batchSize: 1,
+    epochs: 2,
   },
 );
 
