@@ -600,6 +600,39 @@ async function gruText(sys, data, opts) {
   return { samplesPerSec: (epochs * n) / seconds, trainSamples: n, timedEpochs: epochs, loss: Number(loss) };
 }
 
+/**
+ * Workload 11 (issue 9's W10): the variational autoencoder 784 → 256 → 2-D latent → 256 → 784 on
+ * MNIST (functional API; nn.layers.klDivergence adds β·KL as a layer loss, nn.layers.gaussianSampling
+ * reparameterises), binary cross-entropy reconstruction, Adam 1e-3, batch 64: samples/s of the
+ * timed epoch(s) after a warm-up epoch, and the last epoch's reconstruction and KL.
+ * nnplay only for now: TF.js has neither layer, and a fair peer needs a custom Sampling layer plus
+ * a KL term that TF.js's fit() adds to the loss of the very batch it is computed on (layer.addLoss
+ * with a closure over that call's tensors, or a custom training loop); that peer is not written yet.
+ */
+async function vaeTrain(sys, data, opts) {
+  const { lib } = sys;
+  if (!isNnplay(sys.name)) throw new Error('bench: the vae workload has no TF.js peer yet (see its comment)');
+  const n = Math.min(opts.trainSamples || data.nTrain, data.nTrain);
+  const xs = lib.tensor(data.xTrain.subarray(0, n * data.dim), [n, data.dim]);
+  const x = lib.input({ shape: [data.dim] });
+  const h = lib.layers.dense({ units: 256, activation: 'relu' }).apply(x);
+  const zMean = lib.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
+  const zLogVar = lib.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
+  const kl = lib.layers.klDivergence({ name: 'kl' }).apply([zMean, zLogVar]);
+  const z = lib.layers.gaussianSampling().apply([kl, zLogVar]);
+  const decoded = lib.layers.dense({ units: data.dim, activation: 'sigmoid', name: 'decoded' })
+    .apply(lib.layers.dense({ units: 256, activation: 'relu' }).apply(z));
+  const model = lib.model({ inputs: x, outputs: decoded, seed: 19 });
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, xs, fitArgs); // warm-up epoch
+  const { epochs, seconds, history } = await timedEpochs(model, xs, xs, fitArgs, opts.minSeconds);
+  const last = (k) => Number(history[k][history[k].length - 1]);
+  dispose(model, xs);
+  return { samplesPerSec: (epochs * n) / seconds, epochSeconds: seconds / epochs, trainSamples: n, timedEpochs: epochs,
+    reconstruction: last('decoded_loss'), kl: last('kl') };
+}
+
 /** One timed epoch; when it is shorter than minSeconds (nnplay's), 2, 4, … epochs in one fit()
  *  until the call lasts that long, as W2 and W7 do. The last, longest call is the figure. */
 async function timedEpochs(model, xs, ys, fitArgs, minSeconds = 0) {
@@ -613,10 +646,10 @@ async function timedEpochs(model, xs, ys, fitArgs, minSeconds = 0) {
   }
 }
 
-export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText };
+export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText, vaeTrain };
 
 /** The workloads that train or predict on the MNIST digits: the harness loads them first. */
-export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch', 'lstmRows'];
+export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch', 'lstmRows', 'vaeTrain'];
 /** The workloads that train on the text task's corpus (data.text: { ids, vocabSize }). */
 export const usesText = ['gruText'];
 

@@ -471,6 +471,10 @@ class WasmSession {
   std::string setRegularization(float l1, float l2) {
     return run([&] { need().set_regularization(l1, l2); });
   }
+  // A layer's live config key (klDivergence's "beta") between steps, without a rebuild.
+  std::string setLayerParameter(const std::string& layer, const std::string& key, double value) {
+    return run([&] { need().set_layer_number(layer, key, value); });
+  }
 
   // nodes: node indices separated by commas, e.g. "0,2" (a string: no emscripten::val, whose
   // machinery costs module size); "2:1" is state 1 of node 2's layer (its "states" in
@@ -741,6 +745,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("setLearningRate", &WasmSession::setLearningRate)
       .function("learningRate", &WasmSession::learningRate)
       .function("setRegularization", &WasmSession::setRegularization)
+      .function("setLayerParameter", &WasmSession::setLayerParameter)
       .function("predict", &WasmSession::predict)
       .function("predictOutput", &WasmSession::predictOutput)
       .function("inputBufferPtr", &WasmSession::inputBufferPtr)

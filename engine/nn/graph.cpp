@@ -574,10 +574,48 @@ void Graph::build(const Graph* share_from) {
     layer_infos_.push_back(LayerInfo{spec_.layers[li].name, spec_.layers[li].type,
                                      nodes_[static_cast<std::size_t>(call_nodes.at(0))].shape, call_nodes});
   }
+  for (const LayerInfo& info : layer_infos_) {
+    std::vector<int> figure_nodes;
+    for (std::size_t k = 0; k < nodes_.size(); ++k) {
+      const Node& node = nodes_[k];
+      if (!node.is_input() && spec_.layers[static_cast<std::size_t>(node.layer)].name == info.name &&
+          node.impl->has_log_figure())
+        figure_nodes.push_back(static_cast<int>(k));
+    }
+    if (figure_nodes.empty()) continue;
+    figure_names_.push_back(info.name);
+    figure_nodes_.push_back(std::move(figure_nodes));
+  }
   out_.resize(nodes_.size());
   d_out_.resize(nodes_.size());
   has_grad_.assign(nodes_.size(), 0);
   input_ptrs_.assign(nodes_.size(), nullptr);
+}
+
+void Graph::log_figures(std::vector<double>& values) const {
+  values.assign(figure_nodes_.size(), 0.0);
+  for (std::size_t f = 0; f < figure_nodes_.size(); ++f)
+    for (int k : figure_nodes_[f]) values[f] += nodes_[static_cast<std::size_t>(k)].impl->log_figure();
+}
+
+void Graph::set_layer_number(const std::string& layer, const std::string& key, double value) {
+  const int i = find_layer(layer);
+  NNPLAY_CHECK(i >= 0, "setLayerParameter: no layer named \"" << layer.substr(0, 100) << "\"");
+  const LayerInfo& info = layer_infos_[static_cast<std::size_t>(i)];
+  const int spec_index = layer_order_[static_cast<std::size_t>(i)];
+  bool set = false;
+  for (Node& node : nodes_)
+    if (!node.is_input() && !node.activation_split && node.layer == spec_index)
+      set = node.impl->set_live_number(key, value) || set;
+  NNPLAY_CHECK(set, "setLayerParameter: layer \"" << info.name << "\" (" << info.type << ") has no parameter \""
+                                                  << key.substr(0, 100)
+                                                  << "\" that can change while training (klDivergence has \"beta\")");
+  // Saving the model (graph_spec_to_json) keeps the new value.
+  GraphLayerSpec& l = spec_.layers[static_cast<std::size_t>(spec_index)];
+  ConfigValue v = l.config.at(key);
+  v.number = value;
+  v.is_null = false;
+  l.config.set(key, v);
 }
 
 const Shape& Graph::input_shape(int i) const {

@@ -176,6 +176,17 @@ class Graph {
   // Sum of the layers' added losses from the last forward.
   double added_loss() const;
 
+  // The layers that report a figure in the training logs (Layer::has_log_figure: klDivergence's
+  // KL), by name in spec order, and their figures from the last forward (summed over a shared
+  // layer's calls), in that order. values is resized; it allocates only the first time.
+  const std::vector<std::string>& log_figure_names() const { return figure_names_; }
+  void log_figures(std::vector<double>& values) const;
+
+  // Changes a live config key of a layer between steps (Layer::set_live_number: klDivergence's
+  // "beta"), on every call of that layer, and in the spec so a saved model keeps it. Throws Error
+  // naming the layer and the key when it has no such key, or the allowed range.
+  void set_layer_number(const std::string& layer, const std::string& key, double value);
+
  private:
   struct Node {
     int layer;  // index into spec_.layers
@@ -198,6 +209,8 @@ class Graph {
   std::vector<int> input_nodes_, output_nodes_;
   std::vector<int> layer_order_;  // spec layer index of layers()[i]
   std::vector<LayerInfo> layer_infos_;
+  std::vector<std::string> figure_names_;       // log_figure_names()
+  std::vector<std::vector<int>> figure_nodes_;  // per figure, the nodes that report it
   std::vector<Variable> variables_;
   std::vector<Tensor> out_;    // per node (empty for inputs)
   std::vector<Tensor> d_out_;  // per node, gradient w.r.t. its output

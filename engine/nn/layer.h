@@ -77,6 +77,20 @@ class Layer {
   // gradient. Summed into the model's loss by the trainer, like Keras model.losses.
   virtual double added_loss() const { return 0.0; }
 
+  // A figure this layer reports in the training logs under its layer's name (klDivergence: the
+  // KL divergence before β, batch mean of the last forward, training or not). false: none.
+  virtual bool has_log_figure() const { return false; }
+  virtual double log_figure() const { return 0.0; }
+
+  // Sets a config key that may change between training steps without rebuilding the model
+  // (klDivergence's beta: a slider). Returns false when the layer has no such live key; throws
+  // Error naming the key and the allowed range for a bad value.
+  virtual bool set_live_number(const std::string& key, double value) {
+    (void)key;
+    (void)value;
+    return false;
+  }
+
   // Floats per sample this layer holds besides its output during a pass (caches, im2col
   // columns): predict chunking keeps (output + workspace) x chunk under the memory budget.
   virtual std::uint64_t workspace_floats_per_sample() const { return 0; }

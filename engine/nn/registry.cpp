@@ -764,6 +764,7 @@ const std::vector<LayerType>& layer_table() {
         "activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr, make_activation_layer, ""});
     append_layer_rows_v2(t);
     append_layer_rows_seq(t);
+    append_layer_rows_ae(t);
     // Every row with weights or without takes Keras's "trainable" (false: the layer's weights
     // are frozen, still saved and read); said once here rather than in each row. The input row
     // (added below) has no weights and takes only its shape.

@@ -29,5 +29,8 @@ const std::vector<std::string>& activation_names_storage();
 void append_layer_rows_v2(std::vector<LayerType>& table);
 // The rows of the sequence layers of issue 8 (simpleRNN, lstm, gru; nn/layer_rows_seq.cpp).
 void append_layer_rows_seq(std::vector<LayerType>& table);
+// The rows of the autoencoder layers of issue 9 (upSampling2d, conv2dTranspose, gaussianSampling,
+// klDivergence; nn/layer_rows_ae.cpp).
+void append_layer_rows_ae(std::vector<LayerType>& table);
 
 }  // namespace nnplay

@@ -130,6 +130,11 @@ class TrainingSession {
   // The rate the next step uses (a schedule's, or the constant one); 0 before compile.
   float learning_rate() const { return trainer_ ? trainer_->learning_rate() : 0.0f; }
   void set_regularization(float l1, float l2);
+  // A layer's live config key (klDivergence's "beta"), effective from the next step; no
+  // rebuild, no recompile (Graph::set_layer_number). Throws Error.
+  void set_layer_number(const std::string& layer, const std::string& key, double value) {
+    model_->set_layer_number(layer, key, value);
+  }
   int epochs_done() const { return trainer_ ? trainer_->epochs_done() : 0; }
   std::uint64_t steps_done() const { return trainer_ ? trainer_->steps_done() : 0; }
 

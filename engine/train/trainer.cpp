@@ -132,6 +132,21 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
       heads_[o].metric_logs.push_back(static_cast<int>(log_names_.size()));
       log_names_.push_back(single ? m->log_name : outputs_[o].output + "_" + m->log_name);
     }
+  // Layers that report a figure (klDivergence's KL): with one output, its loss gets a log of its
+  // own too ("<output>_loss", the reconstruction), so loss = that + Σ β·figure can be drawn apart.
+  const std::vector<std::string>& figures = model_.log_figure_names();
+  if (!figures.empty() && single) {
+    heads_[0].loss_log = static_cast<int>(log_names_.size());
+    log_names_.push_back(outputs_[0].output + "_loss");
+  }
+  figure_log_ = static_cast<int>(log_names_.size());
+  for (const std::string& f : figures) {
+    NNPLAY_CHECK(std::find(log_names_.begin(), log_names_.end(), f) == log_names_.end(),
+                 "layer \"" << f
+                            << "\" reports a figure in the training logs under its name, which is already the log \""
+                            << f << "\"; give the layer another name");
+    log_names_.push_back(f);
+  }
   optimizer_ = make_optimizer(spec_.optimizer);
   for (const Variable& v : model_.variables())
     if (v.trainable) trainable_.push_back(v);
@@ -377,6 +392,9 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   for (const Variable& p : trainable_)
     if (p.l1 > 0.0f || p.l2 > 0.0f) loss += regularization_forward(p.value->data(), p.value->size(), p.l1, p.l2);
   loss += model_.added_loss();
+  model_.log_figures(figure_values_);
+  for (std::size_t f = 0; f < figure_values_.size(); ++f)
+    sums[static_cast<std::size_t>(figure_log_) + f] += figure_values_[f] * b;
 
   auto diverged = [&]() {
     Message os;
@@ -392,7 +410,7 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
     const int k = h.output_size;
     const Tensor& pred = model_.output(h.output);
     add_metrics(h, pred.data(), h.batch_y.data(), b, sums);
-    if (heads_.size() > 1) sums[static_cast<std::size_t>(h.loss_log)] += h.batch_loss * b;
+    if (h.loss_log > 0) sums[static_cast<std::size_t>(h.loss_log)] += h.batch_loss * b;
     shape_rows(h.d_output, b, k);
     h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b, k);
     if (h.weight != 1.0) {
@@ -476,9 +494,14 @@ Logs Trainer::evaluate(const TrainingData& data, int batch_size) {
           data.ys[o]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.target_size(out));
       const double l = heads_[o].loss->forward(pred.data(), y, b, model_.output_size(out));
       sums[0] += heads_[o].weight * l * b;
-      if (heads_.size() > 1) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;
+      if (heads_[o].loss_log > 0) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;
       add_metrics(heads_[o], pred.data(), y, b, sums);
     }
+    // As Keras's evaluate: the layers' added losses (β·KL) count in the loss here too.
+    sums[0] += model_.added_loss() * b;
+    model_.log_figures(figure_values_);
+    for (std::size_t f = 0; f < figure_values_.size(); ++f)
+      sums[static_cast<std::size_t>(figure_log_) + f] += figure_values_[f] * b;
   }
   return make_logs(sums, n);
 }

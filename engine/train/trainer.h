@@ -32,7 +32,9 @@ class Loss;
 // Named figures in a fixed order: "loss" first, then each metric as compiled, by its log name
 // ("acc", "mse"; nn/registry.h's metric table). Values are means over the samples seen.
 // With several outputs, Keras's names: "loss" (the weighted total), "<output>_loss" per output,
-// then "<output>_<metric>" per output and metric.
+// then "<output>_<metric>" per output and metric. A layer that reports a figure (klDivergence:
+// its KL before β) adds it under the layer's name, last; with one output the output's own loss
+// is then logged too, as "<output>_loss" (loss = Σ output losses + regularization + Σ β·KL).
 struct Logs {
   std::vector<std::pair<std::string, double>> values;
   double get(const std::string& name) const;  // throws Error for an unknown name
@@ -116,6 +118,8 @@ class Trainer {
   std::vector<Tensor> batch_xs_;            // the gathered mini-batch, per input
   std::vector<const float*> batch_x_ptrs_;  // their data, as forward takes them
   std::vector<GradientSeed> seeds_;         // one per head, refilled each step
+  int figure_log_ = 0;                      // log index of the first layer figure (Graph::log_figure_names)
+  std::vector<double> figure_values_;       // their values in one pass
 
   // Shapes vs the model (always); contents (NaN/Inf, sparse label range) when `contents`.
   void check_data(const TrainingData& data, const char* what, bool contents) const;

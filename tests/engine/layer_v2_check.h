@@ -59,7 +59,7 @@ struct LayerDriver {
 };
 
 // Every input and every trainable variable of `layer` against central differences of
-// L = Σ r·out, r a fixed random projection.
+// L = Σ r·out + the layer's added loss, r a fixed random projection.
 inline void check_layer_gradients(const std::string& what, LayerDriver& drv, double h, double rtol, double atol) {
   drv.forward();
   const std::vector<float> r = random_vector(drv.out.size(), 4242, -1.0f, 1.0f);
@@ -71,7 +71,7 @@ inline void check_layer_gradients(const std::string& what, LayerDriver& drv, dou
   const std::vector<std::vector<float>> d_in = drv.backward(r);
   auto f = [&]() {
     drv.forward();
-    return project(drv.out.data(), r);
+    return project(drv.out.data(), r) + drv.layer.added_loss();  // a layer loss (KL) is part of L
   };
   for (std::size_t i = 0; i < drv.inputs.size(); ++i) {
     const std::vector<double> num = numeric_gradient(drv.inputs[i].data(), drv.inputs[i].size(), h, f);

@@ -147,6 +147,8 @@ export interface WasmSession extends EmbindObject {
   /** The rate the next training step uses (a schedule's, or the constant one); 0 before compile. */
   learningRate(): number;
   setRegularization(l1: number, l2: number): string;
+  /** A layer's live config key (klDivergence's 'beta'), between steps. */
+  setLayerParameter(layer: string, key: string, value: number): string;
   /** nodes: indices separated by commas, e.g. '0,2'. */
   predict(id: number, nodes: string): string;
   /** Every model output: predictionPtr(o) is output o. */

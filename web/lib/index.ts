@@ -29,6 +29,10 @@ import {
   maxPooling2d,
   reshape,
   simpleRNN,
+  upSampling2d,
+  conv2dTranspose,
+  gaussianSampling,
+  klDivergence,
 } from './layers';
 import { adadelta, adagrad, adam, adamax, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
@@ -90,6 +94,10 @@ export {
   Embedding,
   Conv1D,
   GlobalAveragePooling1D,
+  UpSampling2D,
+  Conv2DTranspose,
+  GaussianSampling,
+  KlDivergence,
   InputLayer,
   activations,
   kernelInitializers,
@@ -116,6 +124,10 @@ export type {
   MergeMode,
   EmbeddingLayerArgs,
   Conv1DLayerArgs,
+  UpSampling2DLayerArgs,
+  Conv2DTransposeLayerArgs,
+  GaussianSamplingLayerArgs,
+  KlDivergenceLayerArgs,
   InputLayerArgs,
   Activation,
   KernelInitializer,
@@ -156,6 +168,10 @@ export const layers = {
   embedding,
   conv1d,
   globalAveragePooling1d,
+  upSampling2d,
+  conv2dTranspose,
+  gaussianSampling,
+  klDivergence,
   inputLayer,
 };
 

@@ -40,7 +40,8 @@ export type Padding = (typeof paddings)[number];
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
   'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
-  'embedding', 'conv1d', 'globalAveragePooling1d', 'input',
+  'embedding', 'conv1d', 'globalAveragePooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
+  'klDivergence', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
 
@@ -1134,6 +1135,167 @@ export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: st
   return new GlobalAveragePooling1D(args);
 }
 /** A graph input layer (TF.js tf.layers.inputLayer). */
+// ---------------------------------------------------------------- autoencoders (issue 9)
+
+export interface UpSampling2DLayerArgs {
+  /** Default 2 (or [2, 2]): how many times each pixel is repeated, [rows, columns]. */
+  size?: number | [number, number];
+  /** Only 'nearest' (the default); 'bilinear' is not implemented. */
+  interpolation?: 'nearest';
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: 'channelsLast';
+  inputShape?: number[];
+  name?: string;
+}
+/** [h, w, c] → [h·size[0], w·size[1], c]: every pixel repeated (nearest neighbour), as Keras UpSampling2D. */
+export class UpSampling2D extends TableLayer {
+  constructor(args: UpSampling2DLayerArgs = {}) {
+    const where = 'layers.upSampling2d()';
+    dataFormatOf(where, (args as { dataFormat?: unknown } | null)?.dataFormat);
+    const { dataFormat: _ignored, ...rest } = (args ?? {}) as UpSampling2DLayerArgs;
+    super('upSampling2d', where, rest, ['size', 'interpolation'], '{size: [2, 2]}', (c) => {
+      if (c.size !== undefined) c.size = pair(where, 'size', c.size);
+      if (c.interpolation !== undefined && c.interpolation !== 'nearest') {
+        fail(where, c.interpolation === 'bilinear' ? "interpolation 'bilinear' is not implemented; allowed: 'nearest'" : `interpolation must be 'nearest', got ${describe(c.interpolation)}`);
+      }
+    });
+  }
+  getClassName(): string {
+    return 'UpSampling2D';
+  }
+}
+
+export interface Conv2DTransposeLayerArgs {
+  /** Number of output channels, an integer >= 1. */
+  filters: number;
+  /** Kernel height and width: a number, or [height, width]. */
+  kernelSize: number | [number, number];
+  /** Default 1 (or [1, 1]). */
+  strides?: number | [number, number];
+  /** 'valid' (default: output in·strides + max(kernel − strides, 0)) or 'same' (output in·strides). */
+  padding?: Padding;
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: 'channelsLast';
+  /** Default 'linear'. */
+  activation?: Activation;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform' (kernel [kh, kw, filters, inChannels]: fan in kh·kw·filters, fan out kh·kw·inChannels, as TF.js). */
+  kernelInitializer?: KernelInitializer | Initializer;
+  /** Default 'zeros'. */
+  biasInitializer?: BiasInitializer;
+  kernelRegularizer?: RegularizerArg;
+  inputShape?: number[];
+  name?: string;
+}
+/** The transposed convolution (Keras / TF.js Conv2DTranspose): kernel [kh, kw, filters, inChannels], the adjoint of conv2d. */
+export class Conv2DTranspose extends TableLayer {
+  constructor(args: Conv2DTransposeLayerArgs) {
+    const where = 'layers.conv2dTranspose()';
+    dataFormatOf(where, (args as { dataFormat?: unknown } | null)?.dataFormat);
+    const { dataFormat: _ignored, ...rest } = (args ?? {}) as Conv2DTransposeLayerArgs;
+    super('conv2dTranspose', where, rest, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer'], "{filters: 16, kernelSize: 3, strides: 2, padding: 'same'}", (c) => {
+      if (c.filters === undefined) fail(where, 'filters is required: the number of output channels, e.g. {filters: 16, kernelSize: 3}');
+      if (c.kernelSize === undefined) fail(where, 'kernelSize is required: a number like 3 or [height, width]');
+      positiveInt(where, 'filters', c.filters);
+      c.kernelSize = pair(where, 'kernelSize', c.kernelSize);
+      if (c.strides !== undefined) c.strides = pair(where, 'strides', c.strides);
+      if (c.padding !== undefined) c.padding = oneOf(where, 'padding', c.padding, paddings);
+      if (c.activation !== undefined) c.activation = oneOf(where, 'activation', c.activation, activations);
+      boolOf(where, 'useBias', c.useBias);
+      for (const k of ['kernelInitializer', 'biasInitializer']) if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);
+      const r = regularizerConfig(where, 'kernelRegularizer', c.kernelRegularizer);
+      if (r === undefined) delete c.kernelRegularizer;
+      else c.kernelRegularizer = r;
+    });
+  }
+  getClassName(): string {
+    return 'Conv2DTranspose';
+  }
+}
+
+export interface GaussianSamplingLayerArgs {
+  /** Default false: at inference (predict, evaluate) the output is zMean; true draws there too. */
+  sampleAtInference?: boolean;
+  /** Seeds this layer's inference stream and mixes into its training draws (otherwise the model seed's stream alone). */
+  seed?: number;
+  name?: string;
+}
+/**
+ * The VAE's reparameterisation: apply to [zMean, zLogVar] (same shape) → z = zMean + exp(0.5·zLogVar)·ε,
+ * ε ~ N(0, 1) drawn per training step from the model's seeded stream (same seed, same bits). Keras has no
+ * built-in layer for this: its VAE example writes a custom Sampling layer, which this is.
+ */
+export class GaussianSampling extends TableLayer {
+  constructor(args: GaussianSamplingLayerArgs = {}) {
+    const where = 'layers.gaussianSampling()';
+    super('gaussianSampling', where, args, ['sampleAtInference', 'seed'], '{sampleAtInference: false}', (c) => {
+      boolOf(where, 'sampleAtInference', c.sampleAtInference);
+      if (c.seed !== undefined) integerIn(where, 'seed', c.seed, 0, limits.seed);
+    });
+  }
+  getClassName(): string {
+    return 'GaussianSampling';
+  }
+}
+
+export interface KlDivergenceLayerArgs {
+  /** Default 1: the weight β of the KL term in the loss (β-VAE); >= 0; changes live with setBeta(). */
+  beta?: number;
+  name?: string;
+}
+/** The layers' live parameters, by type: what model.setLayerParameter() accepts before the engine is asked. */
+export function liveParameterKeys(type: string): readonly string[] {
+  return type === 'klDivergence' ? ['beta'] : [];
+}
+let liveParameterHook: ((layer: Layer, key: string, value: number) => void) | null = null;
+/** @internal model.ts: how layer.setBeta() reaches the models that hold the layer. */
+export function setLiveParameterHook(hook: (layer: Layer, key: string, value: number) => void): void {
+  liveParameterHook = hook;
+}
+/**
+ * The VAE's KL term as a layer loss: apply to [zMean, zLogVar] (same shape); the output is zMean
+ * unchanged (feed it to gaussianSampling), and β · mean over the batch of
+ * −0.5·Σ(1 + zLogVar − zMean² − exp(zLogVar)) is added to the model's loss. The training logs
+ * carry the KL (before β) under this layer's name and the reconstruction as "<output>_loss".
+ */
+export class KlDivergence extends TableLayer {
+  constructor(args: KlDivergenceLayerArgs = {}) {
+    const where = 'layers.klDivergence()';
+    super('klDivergence', where, args, ['beta'], '{beta: 1}', (c) => {
+      if (c.beta !== undefined && (typeof c.beta !== 'number' || !Number.isFinite(c.beta) || c.beta < 0)) {
+        fail(where, `beta must be a finite number >= 0 (the weight of the KL term), got ${describe(c.beta)}`);
+      }
+    });
+  }
+  getClassName(): string {
+    return 'KlDivergence';
+  }
+  /** β now (the config's, default 1). */
+  get beta(): number {
+    return (this.config.beta as number | undefined) ?? 1;
+  }
+  /** Changes β live, in every model holding this layer (model.setLayerParameter(name, 'beta', beta)). */
+  setBeta(beta: number): void {
+    if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) fail('KlDivergence.setBeta()', `beta must be a finite number >= 0, got ${describe(beta)}`);
+    this.config.beta = beta;
+    liveParameterHook?.(this, 'beta', beta);
+  }
+}
+
+export function upSampling2d(args?: UpSampling2DLayerArgs): UpSampling2D {
+  return new UpSampling2D(args);
+}
+export function conv2dTranspose(args: Conv2DTransposeLayerArgs): Conv2DTranspose {
+  return new Conv2DTranspose(args);
+}
+export function gaussianSampling(args?: GaussianSamplingLayerArgs): GaussianSampling {
+  return new GaussianSampling(args);
+}
+export function klDivergence(args?: KlDivergenceLayerArgs): KlDivergence {
+  return new KlDivergence(args);
+}
+
 export function inputLayer(args: InputLayerArgs): InputLayer {
   return new InputLayer(args);
 }
@@ -1205,6 +1367,22 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new Conv1D(args);
     case 'globalAveragePooling1d':
       return new GlobalAveragePooling1D(args);
+    case 'upSampling2d':
+      return new UpSampling2D(args);
+    case 'conv2dTranspose': {
+      const rest: Record<string, unknown> = { ...c, name };
+      if (c.alpha === null) delete rest.alpha;
+      if (c.strides === null) delete rest.strides;
+      if (c.kernelRegularizer === null) delete rest.kernelRegularizer;
+      return new Conv2DTranspose(rest as never);
+    }
+    case 'gaussianSampling': {
+      const rest: Record<string, unknown> = { ...c, name };
+      if (c.seed === null) delete rest.seed;
+      return new GaussianSampling(rest as never);
+    }
+    case 'klDivergence':
+      return new KlDivergence(args);
     default:
       fail('layers', `unknown layer type ${quote(type)}; allowed: ${layerTypes.join(', ')}`);
   }

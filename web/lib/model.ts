@@ -13,6 +13,7 @@
 // sharing that model's engine Variables, so both read and train one set of weights.
 import {
   type EpochOptions,
+  type LayerParameter,
   type EpochResult,
   type Logs,
   type MultiDatasetSource,
@@ -23,7 +24,7 @@ import {
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
-import { InputLayer, Layer } from './layers';
+import { InputLayer, Layer, liveParameterKeys, setLiveParameterHook } from './layers';
 import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engine-tables';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
@@ -317,6 +318,10 @@ function lossWeightsPerOutput(weights: unknown, outputs: readonly string[], wher
 // Which models use a layer: a model built after another that shares its layers builds sharing
 // that model's engine Variables (Session.buildSharing), so both train and read one set.
 const modelsOfLayer = new WeakMap<Layer, Set<LayersModel>>();
+// layer.setBeta(): every live model holding the layer hears of it.
+setLiveParameterHook((layer, key, value) => {
+  for (const m of modelsOfLayer.get(layer) ?? []) if (!m.isDisposed) m.setLayerParameter(layer.name, key, value);
+});
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
 interface ModelSource {
@@ -362,6 +367,8 @@ export class LayersModel {
   #fitting = false;
   // What the worker replica lacks; reset when a worker client (re)starts.
   #workerClient: FitWorkerClient | null = null;
+  /** setLayerParameter() calls the fit worker's replica has not seen yet. */
+  #workerLayerParameters: LayerParameter[] = [];
   #workerNeedsCompile = true;
   #workerNeedsWeights = true;
 
@@ -643,6 +650,30 @@ export class LayersModel {
    */
   trainingSession(): TrainingSession {
     return this.#model('trainingSession()');
+  }
+
+  /**
+   * Changes a layer's live parameter between training steps or epochs, without recompiling:
+   * today klDivergence's 'beta' (the weight of the KL term; layer.setBeta(beta) calls this on
+   * every model holding the layer). Optimizer state, weights and the epoch position are kept;
+   * the new value is in the layer's config (getConfig(), saved files). Inside a fit() running in
+   * the fit worker, it applies from the next epoch.
+   */
+  setLayerParameter(layerName: string, key: string, value: number): void {
+    const where = 'setLayerParameter()';
+    this.#alive(where);
+    const layer = this.#layers.find((l) => l.name === layerName);
+    if (!layer) fail(where, `the model has no layer named ${quote(layerName)}; its layers: ${this.#layers.map((l) => l.name).join(', ')}`);
+    if (!liveParameterKeys(layer.type).includes(key)) {
+      const keys = liveParameterKeys(layer.type);
+      fail(where, `layer "${layerName}" (${layer.type}) has no parameter ${quote(key)} that can change while training${keys.length ? `; it has ${keys.join(', ')}` : ' (klDivergence has beta)'}`);
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) fail(where, `${key} must be a finite number >= 0, got ${describe(value)}`);
+    if (this.#wasm) this.#wasm.setLayerParameter(layerName, key, value, where);
+    (layer.config as Record<string, unknown>)[key] = value;
+    // The built session already has the value: the spec changed with it, not the model.
+    this.#inspectedSpec = this.#specJson();
+    if (this.#workerClient) this.#workerLayerParameters.push({ layer: layerName, key, value });
   }
 
   // ---------------------------------------------------------------- compile
@@ -1114,7 +1145,9 @@ export class LayersModel {
     return {
       epoch: async (options) => {
         try {
-          const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options });
+          // Live layer parameters set since the last epoch reach the replica before this one.
+          const layerParameters = this.#workerLayerParameters.splice(0);
+          const reply = await client.request({ type: 'epoch', req: client.nextReq(), modelId: this.#id, options: { ...options, layerParameters } });
           if (reply.type !== 'epoch') throw new Error(`nnplay: internal: unexpected fit worker reply ${reply.type}`);
           // Keep the main-thread model current so predict() in callbacks sees this epoch.
           if (!this.#disposed) this.#wasm!.setWeights(reply.weights);

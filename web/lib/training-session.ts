@@ -318,6 +318,12 @@ export class TrainingSession {
     check(this.#live().setRegularization(l1, l2), 'setRegularization()');
   }
 
+  /** Live: a layer's config key that may change between steps without a rebuild (klDivergence's
+   *  'beta'); the engine names the layer and the key when it has no such key. */
+  setLayerParameter(layer: string, key: string, value: number, context = 'setLayerParameter()'): void {
+    check(this.#live().setLayerParameter(layer, key, value), context);
+  }
+
   // ---------------------------------------------------------------- inference
 
   /** Values of any nodes over a dataset's inputs, as copies. A node is an index into nodes, a
@@ -472,6 +478,15 @@ export interface EpochOptions {
   shuffle: boolean;
   /** Train batch by batch (for onBatchEnd) and report each batch's figures. */
   perBatch: boolean;
+  /** Live layer parameters (klDivergence's beta) set since the last epoch, applied before it. */
+  layerParameters?: LayerParameter[];
+}
+
+/** One live layer parameter change: model.setLayerParameter(layer, key, value). */
+export interface LayerParameter {
+  layer: string;
+  key: string;
+  value: number;
 }
 
 export interface EpochResult {
@@ -488,6 +503,7 @@ export interface EpochResult {
  */
 export function runEpoch(session: TrainingSession, train: number, n: number, val: number | null, opts: EpochOptions): EpochResult {
   const result: EpochResult = { logs: {} };
+  for (const p of opts.layerParameters ?? []) session.setLayerParameter(p.layer, p.key, p.value, 'fit()');
   if (!opts.perBatch) {
     result.logs = session.trainEpoch(train, opts.batchSize, opts.shuffle, 'fit()');
   } else {

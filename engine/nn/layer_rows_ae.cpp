@@ -1,0 +1,183 @@
+// Table rows of the autoencoder layers of issue 9: upSampling2d, conv2dTranspose,
+// gaussianSampling, klDivergence. Each row only translates a Config into the layer's typed
+// config (nn/autoencoder_layers.h) and calls its shape and variable functions, as the rows of
+// nn/layer_rows_v2.cpp do.
+#include <limits>
+
+#include "nn/autoencoder_layers.h"
+#include "nn/registry.h"
+#include "nn/registry_json.h"
+
+namespace nnplay {
+
+namespace {
+
+template <class Fn>
+auto at_layer(const std::string& where, const char* type, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    std::string message = e.what();
+    const std::string prefix = std::string(type) + ": ";
+    if (message.compare(0, prefix.size(), prefix) == 0) message = message.substr(prefix.size());
+    throw Error(where + ": " + message);
+  }
+}
+
+ConfigKey bool_key(const char* name, bool def) {
+  return ConfigKey{name, ConfigType::kBool, ConfigValue::boolean(def), false, 0, 0, nullptr, ""};
+}
+ConfigKey string_key(const char* name, const char* def, const std::vector<std::string>* choices) {
+  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, choices, ""};
+}
+ConfigKey pair_key(const char* name, bool required, const ConfigValue& def, const char* help = "") {
+  return ConfigKey{name, ConfigType::kIntPair, def, required, 1, 4096, nullptr, help};
+}
+
+// ---- upSampling2d
+
+const std::vector<std::string>& interpolation_names() {
+  // "bilinear" is listed so that it gets the message saying it is not implemented, not "unknown".
+  static const std::vector<std::string> names = {"nearest", "bilinear"};
+  return names;
+}
+
+UpSampling2dConfig up_sampling2d_config(const Config& c) {
+  UpSampling2dConfig cfg;
+  const std::array<int, 2> size = c.pair("size");
+  cfg.size_h = size[0];
+  cfg.size_w = size[1];
+  cfg.interpolation = c.string("interpolation");
+  return cfg;
+}
+Shape up_sampling2d_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                          const std::vector<std::string>&) {
+  return at_layer(where, "upSampling2d", [&] { return up_sampling2d_output_shape(in, up_sampling2d_config(c)); });
+}
+std::unique_ptr<Layer> make_up_sampling2d(const LayerArgs& a) {
+  return std::make_unique<UpSampling2dLayer>(a.input_shapes.at(0), up_sampling2d_config(*a.config));
+}
+
+// ---- conv2dTranspose
+
+Conv2dTransposeConfig conv2d_transpose_config(const Config& c) {
+  Conv2dTransposeConfig cfg;
+  cfg.filters = c.integer("filters");
+  const std::array<int, 2> k = c.pair("kernelSize");
+  cfg.kernel_h = k[0];
+  cfg.kernel_w = k[1];
+  if (!c.is_null("strides")) {
+    const std::array<int, 2> s = c.pair("strides");
+    cfg.stride_h = s[0];
+    cfg.stride_w = s[1];
+  }
+  cfg.same_padding = c.string("padding") == "same";
+  return cfg;
+}
+Shape conv2d_transpose_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                             const std::vector<std::string>&) {
+  return at_layer(where, "conv2dTranspose",
+                  [&] { return conv2d_transpose_output_shape(in, conv2d_transpose_config(c)); });
+}
+std::vector<VariableSpec> conv2d_transpose_specs(const std::vector<Shape>& in, const Config& c) {
+  const Conv2dTransposeConfig cfg = conv2d_transpose_config(c);
+  const std::vector<VariableInfo> infos = conv2d_transpose_variables(in, cfg, c.boolean("useBias"));
+  const ConfigValue& reg = c.at("kernelRegularizer");
+  // TF.js fans of a conv kernel [kh, kw, a, b]: field·a in, field·b out; here a = filters.
+  const int field = cfg.kernel_h * cfg.kernel_w, in_channels = in.at(0).at(2);
+  std::vector<VariableSpec> specs = {VariableSpec{"kernel", infos[0].shape, true, c.string("kernelInitializer"),
+                                                  field * cfg.filters, field * in_channels, reg.is_null ? 0.0f : reg.l1,
+                                                  reg.is_null ? 0.0f : reg.l2}};
+  if (infos.size() > 1)
+    specs.push_back(VariableSpec{"bias", infos[1].shape, true, c.string("biasInitializer"), cfg.filters, cfg.filters});
+  return specs;
+}
+std::unique_ptr<Layer> make_conv2d_transpose(const LayerArgs& a) {
+  return std::make_unique<Conv2dTransposeLayer>(a.input_shapes.at(0), a.output_shape,
+                                                conv2d_transpose_config(*a.config), a.variables);
+}
+
+// ---- gaussianSampling, klDivergence
+
+GaussianSamplingConfig gaussian_sampling_config(const Config& c) {
+  GaussianSamplingConfig cfg;
+  cfg.sample_at_inference = c.boolean("sampleAtInference");
+  if (!c.is_null("seed")) cfg.seed = static_cast<std::uint64_t>(c.integer("seed"));
+  return cfg;
+}
+Shape gaussian_sampling_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                              const std::vector<std::string>&) {
+  return at_layer(where, "gaussianSampling",
+                  [&] { return gaussian_sampling_output_shape(in, gaussian_sampling_config(c)); });
+}
+std::unique_ptr<Layer> make_gaussian_sampling(const LayerArgs& a) {
+  return std::make_unique<GaussianSamplingLayer>(a.input_shapes, gaussian_sampling_config(*a.config));
+}
+
+KlDivergenceConfig kl_divergence_config(const Config& c) { return KlDivergenceConfig{c.at("beta").number}; }
+Shape kl_divergence_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                          const std::vector<std::string>&) {
+  return at_layer(where, "klDivergence", [&] { return kl_divergence_output_shape(in, kl_divergence_config(c)); });
+}
+std::unique_ptr<Layer> make_kl_divergence(const LayerArgs& a) {
+  return std::make_unique<KlDivergenceLayer>(a.input_shapes, kl_divergence_config(*a.config));
+}
+
+}  // namespace
+
+void append_layer_rows_ae(std::vector<LayerType>& t) {
+  t.push_back(LayerType{"upSampling2d",
+                        {"UpSampling2D", "upSampling2D", "up_sampling2d"},
+                        {pair_key("size", false, ConfigValue::pair(2, 2)),
+                         string_key("interpolation", "nearest", &interpolation_names())},
+                        1,
+                        1,
+                        up_sampling2d_shape,
+                        nullptr,
+                        make_up_sampling2d,
+                        ""});
+  t.push_back(LayerType{
+      "conv2dTranspose",
+      {"Conv2DTranspose", "conv2DTranspose", "conv2d_transpose"},
+      {ConfigKey{"filters", ConfigType::kInt, ConfigValue::null_of(ConfigType::kInt), true, 1, 65536, nullptr,
+                 "the number of output channels, an integer > 0"},
+       pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
+                "an integer such as 3, or [height, width]"),
+       pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
+       string_key("padding", "valid", &padding_names()),
+       string_key("activation", "linear", &activation_names_storage()),
+       ConfigKey{"alpha", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), false, 0, 1e300, nullptr, ""},
+       string_key("kernelInitializer", "glorotUniform", &initializer_names_storage()),
+       string_key("biasInitializer", "zeros", &initializer_names_storage()), bool_key("useBias", true),
+       ConfigKey{"kernelRegularizer", ConfigType::kRegularizer, ConfigValue::null_of(ConfigType::kRegularizer), false,
+                 0, 0, nullptr, ""}},
+      1,
+      1,
+      conv2d_transpose_shape,
+      conv2d_transpose_specs,
+      make_conv2d_transpose,
+      "activation"});
+  t.push_back(LayerType{"gaussianSampling",
+                        {"sampling", "Sampling", "GaussianSampling", "gaussian_sampling"},
+                        {bool_key("sampleAtInference", false),
+                         ConfigKey{"seed", ConfigType::kInt, ConfigValue::null_of(ConfigType::kInt), false, 0,
+                                   static_cast<double>(std::numeric_limits<int>::max()), nullptr, ""}},
+                        2,
+                        2,
+                        gaussian_sampling_shape,
+                        nullptr,
+                        make_gaussian_sampling,
+                        ""});
+  t.push_back(LayerType{"klDivergence",
+                        {"KLDivergenceLayer", "kl_divergence"},
+                        {ConfigKey{"beta", ConfigType::kNumber, ConfigValue::num(1.0), false, 0, 1e300, nullptr,
+                                   "the weight of the KL term, a number >= 0"}},
+                        2,
+                        2,
+                        kl_divergence_shape,
+                        nullptr,
+                        make_kl_divergence,
+                        ""});
+}
+
+}  // namespace nnplay
