@@ -15,12 +15,14 @@ import { EmbedBridge, allowedOrigins } from './embed-bridge';
 import type { BridgeMethod } from './embed-bridge';
 import { ImagesApp } from './images/images-app';
 import { HIDEABLE_IMAGES } from './images/images-state';
+import { LessonApp } from './lessons/lesson-app';
+import { lessonMenu, lessonRoute } from './lessons/lesson-menu';
 import { PlaygroundApp } from './playground-app';
 import { ShareDialog } from './share-dialog';
 import { HIDEABLE } from './state';
 import { hashStateSource } from './state-source';
 
-type Mode = 'playground' | 'images';
+type Mode = 'playground' | 'images' | 'lessons';
 
 const MODES: { mode: Mode; label: string }[] = [
   { mode: 'playground', label: '2-D playground' },
@@ -31,7 +33,7 @@ const MODES: { mode: Mode; label: string }[] = [
 const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts']);
 
 class PageShell {
-  private app: PlaygroundApp | ImagesApp | null = null;
+  private app: PlaygroundApp | ImagesApp | LessonApp | null = null;
   private mode: Mode | null = null;
   private readonly nav: HTMLElement;
   private readonly source = hashStateSource();
@@ -52,6 +54,8 @@ class PageShell {
       b.addEventListener('click', () => this.switchTo(mode));
       this.nav.append(b);
     }
+    // Lessons (lessons/lesson-table.ts): `#lesson=<id>` links; hashMode() routes them.
+    this.nav.append(lessonMenu(doc));
     const shareButton = doc.createElement('button');
     shareButton.type = 'button';
     shareButton.className = 'share-button';
@@ -118,10 +122,14 @@ class PageShell {
   }
 
   private hashMode(): Mode {
+    if (lessonRoute(this.source.read()) === 'here') return 'lessons';
     return new URLSearchParams(this.source.read()).get('mode') === 'images' ? 'images' : 'playground';
   }
 
   private open(): void {
+    // A lesson whose preset is another mode's: go to that preset.
+    const route = lessonRoute(this.source.read());
+    if (route && route !== 'here') this.source.write(route.redirect);
     const text = this.source.read();
     const mode = this.hashMode();
     this.nav.hidden = new URLSearchParams(text).get('mode_hide') === 'true';
@@ -130,18 +138,20 @@ class PageShell {
     this.mode = mode;
     for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     this.app =
-      mode === 'images'
-        ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
-        : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
+      mode === 'lessons'
+        ? new LessonApp(this.root, { state: this.source })
+        : mode === 'images'
+          ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
+          : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
     // Hooks for automation and embedding pages (the app's getters: state, generation, …).
-    (window as unknown as { nnplay?: PlaygroundApp | ImagesApp }).nnplay = this.app;
+    (window as unknown as { nnplay?: PlaygroundApp | ImagesApp | LessonApp }).nnplay = this.app;
     emit(this.root, 'statechange', { state: { mode, ...this.app.state } });
   }
 
   private switchTo(mode: Mode): void {
     if (mode === this.mode) return;
     if (mode === 'images') {
-      this.playgroundHash = this.source.read();
+      if (this.mode === 'playground') this.playgroundHash = this.source.read();
       this.source.write('mode=images');
     } else {
       this.source.write(this.playgroundHash);
@@ -185,7 +195,7 @@ class PageShell {
     if (!app) return;
     this.share ??= new ShareDialog(document, {
       setupText: () => {
-        const p = new URLSearchParams((this.app as PlaygroundApp | ImagesApp).stateText);
+        const p = new URLSearchParams((this.app as PlaygroundApp | ImagesApp | LessonApp).stateText);
         for (const k of [...p.keys()]) if (k.endsWith('_hide')) p.delete(k);
         return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
       },
