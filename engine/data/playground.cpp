@@ -347,8 +347,8 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
   NNPLAY_CHECK(j.is_object(),
                "playground config must be a JSON object like "
                "{\"dataset\":\"circle\",\"numPoints\":500,...}");
-  static const std::vector<std::string> keys = {"dataset",  "numPoints", "noise",  "trainRatio",
-                                                "seed",     "features",  "gridSize", "classes"};
+  static const std::vector<std::string> keys = {"dataset", "numPoints", "noise",    "trainRatio",
+                                                "seed",    "features",  "gridSize", "classes"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     NNPLAY_CHECK(std::find(keys.begin(), keys.end(), it.key()) != keys.end(),
                  "unknown playground config key \"" << it.key() << "\": allowed are " << join_names(keys));
@@ -430,7 +430,8 @@ PlaygroundData make_playground(const PlaygroundConfig& config) {
   validate_playground_config(config);
   const std::vector<int> features = parse_playground_features(config.features);
   Rng rng(config.seed);
-  PlaygroundPoints pts = generate_playground_points(config.dataset, config.num_points, config.noise, rng, config.classes);
+  PlaygroundPoints pts =
+      generate_playground_points(config.dataset, config.num_points, config.noise, rng, config.classes);
   const int n = pts.size();
   const int num_train = static_cast<int>(std::floor(static_cast<double>(n) * config.train_ratio / 100.0));
   NNPLAY_CHECK(num_train > 0 && num_train < n, "numPoints "

@@ -360,8 +360,10 @@ TEST(Playground, MoonsGeometry) {
     bool upper = p.label[i] == 0.0f;
     float cx = upper ? -1.5f : 1.5f, cy = upper ? -0.75f : 0.75f;
     EXPECT_NEAR(std::hypot(x - cx, y - cy), 3.0, 1e-4) << i;
-    if (upper) EXPECT_GE(y, -0.75f - 1e-4f);
-    else EXPECT_LE(y, 0.75f + 1e-4f);
+    if (upper)
+      EXPECT_GE(y, -0.75f - 1e-4f);
+    else
+      EXPECT_LE(y, 0.75f + 1e-4f);
   }
   // The arcs end where they should: the upper one from (1.5, -0.75) to (-4.5, -0.75).
   EXPECT_NEAR(p.xy[0], 1.5f, 1e-4f);
@@ -449,7 +451,8 @@ TEST(Playground, LineAndWaveAreOneDimensionalCurvesWithGaussianNoise) {
 }
 
 TEST(Playground, ClassesReachTheSplitAndLabels) {
-  PlaygroundConfig c = parse_playground_config(R"({"dataset":"blobs","numPoints":400,"classes":4,"seed":3,"gridSize":4})");
+  PlaygroundConfig c =
+      parse_playground_config(R"({"dataset":"blobs","numPoints":400,"classes":4,"seed":3,"gridSize":4})");
   EXPECT_EQ(c.classes, 4);
   PlaygroundData d = make_playground(c);
   float top = *std::max_element(d.labels.begin(), d.labels.end());
