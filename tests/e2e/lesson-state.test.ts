@@ -56,10 +56,11 @@ describe('lesson= in the hash', () => {
     expect(parsed.problems.join('\n')).toMatch(/unknown option colour/);
   });
 
-  it('routes: runnable lessons here, MNIST lessons to their Images presets, unavailable ones nowhere', () => {
+  it('routes: runnable lessons here, MNIST lessons to their Images / Sequences presets, unavailable ones nowhere', () => {
     expect(lessonRoute('lesson=linear-regression')).toBe('here');
     expect(lessonRoute('#lesson=mnist-mlp')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=mlp' });
     expect(lessonRoute('lesson=mnist-cnn')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=cnn' });
+    expect(lessonRoute('lesson=lstm-mnist-rows')).toEqual({ redirect: 'mode=sequences&task=mnistRows&cell=lstm' });
     for (const l of LESSONS.filter((x) => !x.available)) {
       expect(lessonRoute(`lesson=${l.id}`)).toBeNull();
       expect(l.note).toBeTruthy();

@@ -4,7 +4,7 @@
 
 export interface AppEventDetails {
   /** The engine is loaded and the app can train (a lesson: its model is built; no simd flag). */
-  ready: { mode: 'playground' | 'images' | 'lessons'; simd?: boolean; lesson?: string };
+  ready: { mode: 'playground' | 'images' | 'sequences' | 'lessons'; simd?: boolean; lesson?: string };
   /** A whole epoch more is done (at most once per snapshot): its number and losses. */
   epoch: { epoch: number; trainLoss: number; testLoss: number };
   /** Training stopped with new progress: a pause, a finished step, or (Images) the run's last epoch. */

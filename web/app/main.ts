@@ -1,6 +1,7 @@
-// The page shell: a mode switch (2-D playground / Images) and a Share / Embed button above one
+// The page shell: a mode switch (2-D playground / Images / Sequences) and a Share / Embed button above one
 // app filling the page. The mode lives in the URL hash: `#mode=images&…` opens the Images mode
-// (ImagesApp, its setup in the rest of the hash); any other hash is the 2-D playground's,
+// (ImagesApp, its setup in the rest of the hash), `#mode=sequences&…` the Sequences mode
+// (SequencesApp); any other hash is the 2-D playground's,
 // unchanged. Each mode keeps its own setup in localStorage, so switching back and forth loses
 // nothing; `mode_hide=true` hides the switch. A file dropped anywhere on the page is imported by
 // the 2-D playground.
@@ -18,22 +19,28 @@ import { HIDEABLE_IMAGES } from './images/images-state';
 import { LessonApp } from './lessons/lesson-app';
 import { lessonMenu, lessonRoute } from './lessons/lesson-menu';
 import { PlaygroundApp } from './playground-app';
+import { SequencesApp } from './sequences/sequences-app';
+import { HIDEABLE_SEQUENCES } from './sequences/sequences-state';
 import { ShareDialog } from './share-dialog';
 import { HIDEABLE } from './state';
 import { hashStateSource } from './state-source';
 
-type Mode = 'playground' | 'images' | 'lessons';
+type Mode = 'playground' | 'images' | 'sequences' | 'lessons';
+type App = PlaygroundApp | ImagesApp | SequencesApp | LessonApp;
+const hideableOf = (mode: Mode): readonly string[] => (mode === 'images' ? HIDEABLE_IMAGES : mode === 'sequences' ? HIDEABLE_SEQUENCES : HIDEABLE);
+const modeOf = (text: string | null): Mode => (text === 'images' || text === 'sequences' ? text : 'playground');
 
 const MODES: { mode: Mode; label: string }[] = [
   { mode: 'playground', label: '2-D playground' },
   { mode: 'images', label: 'Images' },
+  { mode: 'sequences', label: 'Sequences' },
 ];
 
 /** Controls embed.html keeps unless the link hides them too. */
 const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts']);
 
 class PageShell {
-  private app: PlaygroundApp | ImagesApp | LessonApp | null = null;
+  private app: App | null = null;
   private mode: Mode | null = null;
   private readonly nav: HTMLElement;
   private readonly source = hashStateSource();
@@ -89,7 +96,7 @@ class PageShell {
       const app = this.app;
       if (!app) return;
       const seen = onScreen && !document.hidden;
-      const playing = app instanceof ImagesApp ? app.training : app.playing;
+      const playing = app instanceof PlaygroundApp ? app.playing : app.training;
       if (!seen && playing) {
         app.pause();
         resume = true;
@@ -112,8 +119,8 @@ class PageShell {
     const embed = document.querySelector('meta[name="nnplay-embed"]') !== null;
     const params = new URLSearchParams(this.source.read() || query.toString());
     if (embed) {
-      const mode = params.get('mode') === 'images' ? 'images' : 'playground';
-      for (const control of [...(mode === 'images' ? HIDEABLE_IMAGES : HIDEABLE), 'mode']) {
+      const mode = modeOf(params.get('mode'));
+      for (const control of [...hideableOf(mode), 'mode']) {
         if (!params.has(`${control}_hide`) && !EMBED_SHOWN.has(control)) params.set(`${control}_hide`, 'true');
       }
     }
@@ -123,7 +130,7 @@ class PageShell {
 
   private hashMode(): Mode {
     if (lessonRoute(this.source.read()) === 'here') return 'lessons';
-    return new URLSearchParams(this.source.read()).get('mode') === 'images' ? 'images' : 'playground';
+    return modeOf(new URLSearchParams(this.source.read()).get('mode'));
   }
 
   private open(): void {
@@ -142,17 +149,19 @@ class PageShell {
         ? new LessonApp(this.root, { state: this.source })
         : mode === 'images'
           ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
-          : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
+          : mode === 'sequences'
+            ? new SequencesApp(this.root, { state: this.source, storageKey: 'nnplay:sequences' })
+            : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
     // Hooks for automation and embedding pages (the app's getters: state, generation, …).
-    (window as unknown as { nnplay?: PlaygroundApp | ImagesApp | LessonApp }).nnplay = this.app;
+    (window as unknown as { nnplay?: App }).nnplay = this.app;
     emit(this.root, 'statechange', { state: { mode, ...this.app.state } });
   }
 
   private switchTo(mode: Mode): void {
     if (mode === this.mode) return;
-    if (mode === 'images') {
+    if (mode !== 'playground') {
       if (this.mode === 'playground') this.playgroundHash = this.source.read();
-      this.source.write('mode=images');
+      this.source.write(`mode=${mode}`);
     } else {
       this.source.write(this.playgroundHash);
     }
@@ -165,7 +174,7 @@ class PageShell {
     if (!app) throw new Error('the playground has not started');
     switch (method) {
       case 'play':
-        return app instanceof ImagesApp ? app.train() : app.play();
+        return app instanceof PlaygroundApp ? app.play() : app.train();
       case 'pause':
         return app.pause();
       case 'step':
@@ -195,11 +204,11 @@ class PageShell {
     if (!app) return;
     this.share ??= new ShareDialog(document, {
       setupText: () => {
-        const p = new URLSearchParams((this.app as PlaygroundApp | ImagesApp | LessonApp).stateText);
+        const p = new URLSearchParams((this.app as App).stateText);
         for (const k of [...p.keys()]) if (k.endsWith('_hide')) p.delete(k);
         return p.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
       },
-      hideable: () => (this.mode === 'images' ? HIDEABLE_IMAGES.filter((c) => c !== 'mode') : HIDEABLE.filter((c) => c !== 'mode')),
+      hideable: () => hideableOf(this.mode ?? 'playground').filter((c) => c !== 'mode'),
       hidden: () => new Set([...new URLSearchParams(this.source.read()).entries()].filter(([k, v]) => k.endsWith('_hide') && v === 'true').map(([k]) => k.slice(0, -5))),
     }, new URL('.', location.href));
     this.share.open();

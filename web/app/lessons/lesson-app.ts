@@ -139,6 +139,15 @@ export class LessonApp {
     return this.wantPlay;
   }
 
+  /** The Images and Sequences modes' names for the same (the shell treats all modes alike). */
+  get training(): boolean {
+    return this.wantPlay;
+  }
+
+  train(): void {
+    this.play();
+  }
+
   get state(): Record<string, unknown> {
     return { lesson: this.lessonRow.id, ...this.settings };
   }

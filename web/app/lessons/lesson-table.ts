@@ -314,8 +314,7 @@ await model.fit(mnist.train.xs, mnist.train.ys, { epochs: 3, validationData: [mn
     number: 7,
     title: 'An LSTM classifier (MNIST rows)',
     kind: 'link',
-    available: false,
-    note: 'coming with the Sequences mode',
+    available: true,
     link: 'mode=sequences&task=mnistRows&cell=lstm',
     text:
       'The LSTM reads a digit one row of 28 pixels at a time and classifies it from its final state. Watch accuracy climb more slowly than the CNN\u2019s, and compare the LSTM with a GRU or a simple RNN cell.',
@@ -326,20 +325,20 @@ await model.fit(mnist.train.xs, mnist.train.ys, { epochs: 3, validationData: [mn
 x_train, x_test = x_train / 255.0, x_test / 255.0   # (n, 28, 28): 28 steps of 28 features
 
 model = keras.Sequential([
-    keras.layers.LSTM(64, input_shape=(28, 28)),
+    keras.layers.LSTM(32, input_shape=(28, 28)),
     keras.layers.Dense(10, activation='softmax'),
 ])
-model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
-model.fit(x_train, y_train, epochs=3, validation_data=(x_test, y_test))`,
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.005), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+model.fit(x_train, y_train, epochs=3, batch_size=64, validation_data=(x_test, y_test))`,
       nnplay: `import * as nn from 'nnplay';
 const rows = await nn.datasets.mnistRows();   // x [n, 28, 28], y [n] classes
 
 const model = nn.sequential({ layers: [
-    nn.layers.lstm({ inputShape: [28, 28], units: 64 }),
+    nn.layers.lstm({ inputShape: [28, 28], units: 32 }),
     nn.layers.dense({ units: 10, activation: 'softmax' }),
 ] });
-model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-await model.fit(rows.train.xs, rows.train.ys, { epochs: 3, validationData: [rows.test.xs, rows.test.ys] });`,
+model.compile({ optimizer: nn.train.adam(0.005), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+await model.fit(rows.train.xs, rows.train.ys, { epochs: 3, batchSize: 64, validationData: [rows.test.xs, rows.test.ys] });`,
     }),
   },
   {
