@@ -48,7 +48,7 @@ describe('lesson= in the hash', () => {
   it('bad values keep the preset and say what is allowed', () => {
     const parsed = parseLessonHash('lesson=softmax&dataset=circle&classes=12&learningRate=0&loss=hinge&hidden=4,x&colour=red')!;
     expect(parsed.settings).toEqual(LESSONS.find((l) => l.id === 'softmax')!.defaults);
-    expect(parsed.problems.join('\n')).toMatch(/dataset=circle: this lesson uses spirals, blobs, moons/);
+    expect(parsed.problems.join('\n')).toMatch(/dataset=circle: this lesson uses blobs, spirals, moons/);
     expect(parsed.problems.join('\n')).toMatch(/classes=12: expected a whole number from 2 to 8/);
     expect(parsed.problems.join('\n')).toMatch(/learningRate=0: zero would not train/);
     expect(parsed.problems.join('\n')).toMatch(/loss=hinge: expected one of crossentropy, mse/);

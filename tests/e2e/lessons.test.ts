@@ -99,17 +99,17 @@ describe('Lessons', () => {
   }
 
   it('a changed setting is a link: the loss switch rebuilds the model and lands in the hash', async () => {
-    const { page } = await open('#lesson=softmax&dataset=blobs&classes=4');
+    const { page } = await open('#lesson=softmax&dataset=moons');
     await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
     await page.locator('select[name=loss]').selectOption('mse');
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=softmax&dataset=blobs&classes=4&loss=mse');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=softmax&dataset=moons&loss=mse');
     expect(await page.locator('.lesson-code code').textContent()).toMatch(/loss='mse'/);
     await trainFor(page, 10);
     const { losses } = await hooks(page);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
   });
 
-  it('the MNIST lessons open the Images presets; the menu lists every lesson', async () => {
+  it('the MNIST lessons open the Images presets; the menu lists every lesson and opens one', async () => {
     const { page } = await open('#lesson=mnist-mlp');
     await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=images/);
     await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/preset=mlp|dataset=mnist/);

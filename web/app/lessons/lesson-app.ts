@@ -297,9 +297,11 @@ export class LessonApp {
     this.view.setData(this.data, this.settings);
     this.view.update(this.model);
     emit(this.root, 'ready', { mode: 'lessons', lesson: this.lessonRow.id });
+    // Train pressed while the model was being built counts too.
+    const go = resume || this.wantPlay;
     this.wantPlay = false;
     this.updateButtons();
-    if (resume) this.play();
+    if (go) this.play();
   }
 
   private async trainLoop(epochs = Infinity): Promise<void> {

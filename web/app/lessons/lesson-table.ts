@@ -205,10 +205,10 @@ const { r2, rmse } = nn.regressionReport(d.test.ys, model.predict(d.test.xs));`,
     kind: 'softmax',
     available: true,
     text:
-      'Each colour is a class; the network ends in Dense(classes, softmax), so every point of the plane gets a probability per class and the background blends the colours by those probabilities. Switch the loss from cross-entropy to MSE on the same one-hot targets and compare the loss curves and how sharp the regions get: cross-entropy punishes a confident wrong answer much harder, so it learns faster. Try moons, more classes, or more noise.',
-    defaults: { dataset: 'spirals', noise: 10, classes: 3, hidden: [16, 16], activation: 'tanh', loss: 'crossentropy', optimizer: 'adam', learningRate: 0.03, batchSize: 16, seed: 1 },
+      'Each colour is a class; the network ends in Dense(classes, softmax), so every point of the plane gets a probability per class and the background blends the colours by those probabilities. Switch the loss from cross-entropy to MSE on the same one-hot targets and compare the loss curves and how sharp the regions get: cross-entropy punishes a confident wrong answer much harder, so it learns faster. Then try the spirals (a harder boundary: give it time), moons, more classes or more noise.',
+    defaults: { dataset: 'blobs', noise: 20, classes: 4, hidden: [16, 16], activation: 'tanh', loss: 'crossentropy', optimizer: 'adam', learningRate: 0.03, batchSize: 16, seed: 1 },
     controls: ['dataset', 'classes', 'loss', 'hidden', 'learningRate', 'noise', 'seed'],
-    datasets: ['spirals', 'blobs', 'moons'],
+    datasets: ['blobs', 'spirals', 'moons'],
     figures: ['lesson-view', 'accuracy', 'epoch', 'train-loss', 'test-loss'],
     listing: (s) => {
       const k = s.dataset === 'moons' ? 2 : s.classes;
