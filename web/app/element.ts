@@ -19,6 +19,9 @@ import { APP_EVENTS } from './app-events';
 import { ImagesApp } from './images/images-app';
 import type { ImageLayer } from '../worker/images-protocol';
 import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
+import { LessonApp } from './lessons/lesson-app';
+import { lessonRoute } from './lessons/lesson-menu';
+import { LESSON_IDS, SETTING_KEYS } from './lessons/lesson-table';
 import { ID_PREFIX } from './markup';
 import { PlaygroundApp } from './playground-app';
 import { STATE_KEYS, parseHash } from './state';
@@ -35,18 +38,23 @@ export function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Attribute name -> hash key, for both modes (one table each, no list of its own). */
+/** Attribute name -> hash key, for every mode (one table each, no list of its own; the
+ *  lessons' settings from lessons/lesson-table.ts). */
 export const STATE_ATTRIBUTES: ReadonlyMap<string, string> = new Map(
-  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS])].map((key) => [kebab(key), key]),
+  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS, ...SETTING_KEYS])].map((key) => [kebab(key), key]),
 );
-/** The element's own options. */
-export const OPTION_ATTRIBUTES = ['mode', 'hide', 'storage-key', 'autoplay'] as const;
+/** The element's own options. `lesson` takes an id of LESSONS (lessons/lesson-table.ts). */
+export const OPTION_ATTRIBUTES = ['mode', 'lesson', 'hide', 'storage-key', 'autoplay'] as const;
+/** What the `lesson` attribute accepts, from the same table. */
+export const LESSON_ATTRIBUTE_VALUES: readonly string[] = LESSON_IDS;
 
 /** The setup text (hash form) an element's attributes describe. */
 export function attributesToText(get: (name: string) => string | null): string {
   const params = new URLSearchParams();
   const mode = get('mode');
   if (mode !== null) params.set('mode', mode);
+  const lesson = get('lesson');
+  if (lesson !== null) params.set('lesson', lesson);
   for (const [attribute, key] of STATE_ATTRIBUTES) {
     const value = get(attribute);
     if (value !== null) params.set(key, value);
@@ -69,7 +77,7 @@ export function stateToText(state: Record<string, unknown>): string {
 export class NnPlaygroundElement extends HTMLElement {
   static readonly observedAttributes = [...OPTION_ATTRIBUTES, ...STATE_ATTRIBUTES.keys()];
 
-  private app: PlaygroundApp | ImagesApp | null = null;
+  private app: PlaygroundApp | ImagesApp | LessonApp | null = null;
   private mode: Mode = 'playground';
   private source = memoryStateSource();
   private intersection: IntersectionObserver | null = null;
@@ -101,7 +109,7 @@ export class NnPlaygroundElement extends HTMLElement {
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (!this.app || old === value || name === 'autoplay') return;
-    if (name === 'storage-key' || (name === 'mode' && this.modeAttribute() !== this.mode)) {
+    if (name === 'storage-key' || name === 'lesson' || (name === 'mode' && this.modeAttribute() !== this.mode)) {
       this.restart();
       return;
     }
@@ -116,8 +124,8 @@ export class NnPlaygroundElement extends HTMLElement {
     return this.app !== null;
   }
 
-  /** The app (for automation): PlaygroundApp or ImagesApp; null before it starts. */
-  get playground(): PlaygroundApp | ImagesApp | null {
+  /** The app (for automation): PlaygroundApp, ImagesApp or LessonApp; null before it starts. */
+  get playground(): PlaygroundApp | ImagesApp | LessonApp | null {
     return this.app;
   }
 
@@ -198,10 +206,20 @@ export class NnPlaygroundElement extends HTMLElement {
     this.source = memoryStateSource(text);
     const key = this.storageKey();
     const idPrefix = this.id && ID_PREFIX.test(`${this.id}-`) ? `${this.id}-` : undefined;
+    // A lesson attribute: a runnable lesson is a LessonApp; one in another mode opens its preset.
+    const route = lessonRoute(text);
+    if (route && route !== 'here') {
+      text = route.redirect;
+      this.source = memoryStateSource(text);
+      mode = new URLSearchParams(text).get('mode') === 'images' ? 'images' : 'playground';
+      this.mode = mode;
+    }
     this.app =
-      mode === 'images'
-        ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
-        : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+      route === 'here'
+        ? new LessonApp(this, { state: this.source, idPrefix })
+        : mode === 'images'
+          ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
+          : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
     if (this.hasAttribute('autoplay')) {
       this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
     }

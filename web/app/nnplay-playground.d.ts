@@ -1,6 +1,6 @@
 // Types of the `nnplay/playground` entry (copied to dist/playground by the element build).
 export interface AppEventDetails {
-  ready: { mode: 'playground' | 'images' | 'sequences'; simd: boolean };
+  ready: { mode: 'playground' | 'images' | 'sequences' | 'lessons'; simd?: boolean; lesson?: string };
   epoch: { epoch: number; trainLoss: number; testLoss: number };
   trained: { epoch: number; trainLoss: number; testLoss: number };
   diverged: { message: string };
