@@ -3,11 +3,12 @@
 //
 //   <nn-playground id="xor" dataset="xor" network-shape="4,2" hide="noise,ratio" autoplay></nn-playground>
 //
-// What it is: a thin shell over the two apps (PlaygroundApp, ImagesApp), which it roots at
-// itself, so their events (app-events.ts: ready, epoch, trained, diverged, statechange,
-// workerlost) fire on the element. Its attributes are the hash's keys in kebab-case, taken from
-// the state tables (STATE_KEYS in state.ts, IMAGES_STATE_KEYS in images-state.ts), and are
-// validated exactly as a link is (bad values are reported in the element and fall back).
+// What it is: a thin shell over the three apps (PlaygroundApp, ImagesApp, SequencesApp), which
+// it roots at itself, so their events (app-events.ts: ready, epoch, trained, diverged,
+// statechange, workerlost) fire on the element. Its attributes are the hash's keys in
+// kebab-case, taken from the state tables (STATE_KEYS in state.ts, IMAGES_STATE_KEYS in
+// images-state.ts, SEQUENCES_STATE_KEYS in sequences-state.ts), and are validated exactly as a
+// link is (bad values are reported in the element and fall back).
 //
 // What it adds: it starts when first scrolled near the viewport (IntersectionObserver), pauses
 // when off screen or when the document is hidden and resumes when back; `storage-key` (or the
@@ -21,10 +22,16 @@ import type { ImageLayer } from '../worker/images-protocol';
 import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
 import { ID_PREFIX } from './markup';
 import { PlaygroundApp } from './playground-app';
+import { SequencesApp } from './sequences/sequences-app';
+import { SEQUENCES_STATE_KEYS, parseSequencesHash } from './sequences/sequences-state';
 import { STATE_KEYS, parseHash } from './state';
 import { memoryStateSource } from './state-source';
 
-type Mode = 'playground' | 'images';
+/** The `mode` attribute's values (anything else is the 2-D playground). */
+export type PlaygroundMode = 'playground' | 'images' | 'sequences';
+type Mode = PlaygroundMode;
+type App = PlaygroundApp | ImagesApp | SequencesApp;
+const modeOf = (text: string | null): Mode => (text === 'images' || text === 'sequences' ? text : 'playground');
 
 /** `networkShape` -> `network-shape`. */
 export function kebab(key: string): string {
@@ -35,9 +42,9 @@ export function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Attribute name -> hash key, for both modes (one table each, no list of its own). */
+/** Attribute name -> hash key, for every mode (one table each, no list of its own). */
 export const STATE_ATTRIBUTES: ReadonlyMap<string, string> = new Map(
-  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS])].map((key) => [kebab(key), key]),
+  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS, ...SEQUENCES_STATE_KEYS])].map((key) => [kebab(key), key]),
 );
 /** The element's own options. */
 export const OPTION_ATTRIBUTES = ['mode', 'hide', 'storage-key', 'autoplay'] as const;
@@ -69,7 +76,7 @@ export function stateToText(state: Record<string, unknown>): string {
 export class NnPlaygroundElement extends HTMLElement {
   static readonly observedAttributes = [...OPTION_ATTRIBUTES, ...STATE_ATTRIBUTES.keys()];
 
-  private app: PlaygroundApp | ImagesApp | null = null;
+  private app: App | null = null;
   private mode: Mode = 'playground';
   private source = memoryStateSource();
   private intersection: IntersectionObserver | null = null;
@@ -116,8 +123,8 @@ export class NnPlaygroundElement extends HTMLElement {
     return this.app !== null;
   }
 
-  /** The app (for automation): PlaygroundApp or ImagesApp; null before it starts. */
-  get playground(): PlaygroundApp | ImagesApp | null {
+  /** The app (for automation): PlaygroundApp, ImagesApp or SequencesApp; null before it starts. */
+  get playground(): App | null {
     return this.app;
   }
 
@@ -127,7 +134,8 @@ export class NnPlaygroundElement extends HTMLElement {
     // Not started yet (not scrolled into view): the setup the attributes describe.
     const text = attributesToText((n) => this.getAttribute(n));
     const mode = this.modeAttribute();
-    return { mode, ...(mode === 'images' ? parseImagesHash(text).state : parseHash(text, 1).state) };
+    const state = mode === 'images' ? parseImagesHash(text).state : mode === 'sequences' ? parseSequencesHash(text).state : parseHash(text, 1).state;
+    return { mode, ...state };
   }
 
   /**
@@ -139,7 +147,7 @@ export class NnPlaygroundElement extends HTMLElement {
     const text = typeof value === 'string' ? value.replace(/^[#?]/, '') : stateToText(value);
     const mode = new URLSearchParams(text).get('mode');
     if (mode !== null && mode !== this.mode) {
-      this.restart(mode === 'images' ? 'images' : 'playground', text);
+      this.restart(modeOf(mode), text);
       return;
     }
     this.source.set(this.mergedText(text));
@@ -148,8 +156,8 @@ export class NnPlaygroundElement extends HTMLElement {
   play(): void {
     this.ensureStarted();
     this.resumeWhenVisible = false;
-    if (this.app instanceof ImagesApp) this.app.train();
-    else this.app?.play();
+    if (this.app instanceof PlaygroundApp) this.app.play();
+    else this.app?.train();
   }
 
   pause(): void {
@@ -157,7 +165,7 @@ export class NnPlaygroundElement extends HTMLElement {
     this.app?.pause();
   }
 
-  /** One epoch: the 2-D mode trains one and shows it; the Images mode trains to the end of the next and pauses. */
+  /** One epoch: the 2-D mode trains one and shows it; the Images and Sequences modes train to the end of the next and pause. */
   step(): void {
     this.ensureStarted();
     this.app?.step();
@@ -171,14 +179,14 @@ export class NnPlaygroundElement extends HTMLElement {
   // ---------------------------------------------------------------- internals
 
   private modeAttribute(): Mode {
-    return this.getAttribute('mode') === 'images' ? 'images' : 'playground';
+    return modeOf(this.getAttribute('mode'));
   }
 
   /** The current setup with `text`'s keys applied over it. */
   private mergedText(text: string): string {
     const params = new URLSearchParams(this.app?.stateText ?? '');
     for (const [key, value] of new URLSearchParams(text)) params.set(key, value);
-    if (this.mode === 'images') params.set('mode', 'images');
+    if (this.mode !== 'playground') params.set('mode', this.mode);
     else params.delete('mode');
     return params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   }
@@ -201,7 +209,9 @@ export class NnPlaygroundElement extends HTMLElement {
     this.app =
       mode === 'images'
         ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
-        : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+        : mode === 'sequences'
+          ? new SequencesApp(this, { state: this.source, storageKey: key && `${key}:sequences`, idPrefix })
+          : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
     if (this.hasAttribute('autoplay')) {
       this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
     }
@@ -218,14 +228,14 @@ export class NnPlaygroundElement extends HTMLElement {
     const app = this.app;
     if (!app) return;
     const seen = this.onScreen && !document.hidden;
-    const playing = app instanceof ImagesApp ? app.training : app.playing;
+    const playing = app instanceof PlaygroundApp ? app.playing : app.training;
     if (!seen && playing) {
       app.pause();
       this.resumeWhenVisible = true;
     } else if (seen && this.resumeWhenVisible) {
       this.resumeWhenVisible = false;
-      if (app instanceof ImagesApp) app.train();
-      else app.play();
+      if (app instanceof PlaygroundApp) app.play();
+      else app.train();
     }
   }
 }
