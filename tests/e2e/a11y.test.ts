@@ -1,6 +1,7 @@
 // Accessibility of the page in headless Chromium: axe-core (the npm devDependency, injected into
 // the page) finds no serious or critical violation in the 2-D playground, the Images mode (after
-// an epoch, with its evaluation shown) and the dark theme of each; and what axe cannot judge:
+// an epoch, with its evaluation shown), the Sequences mode (after an epoch) and the dark theme
+// of each; and what axe cannot judge:
 // one h1, the sliders and feature buttons named for people, the heatmap and views with text
 // alternatives, live regions that stay quiet while training, link weights edited by keyboard.
 //
@@ -96,6 +97,27 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
     // The views' text alternatives carry the figures.
     expect(await page.locator('#evaluation-summary').textContent()).toMatch(/^After epoch 1: test accuracy \d+\.\d\d%/);
     expect(await page.locator('#charts-summary').textContent()).toMatch(/test accuracy \d+\.\d\d%/);
+  });
+
+  it('Sequences mode after an epoch, light and dark (the unrolled view drawn, the text task generating)', async () => {
+    const page = await open('#mode=sequences&task=sine&cell=lstm&units=8&epochs=1');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await train.click();
+    await page.waitForFunction(() => document.getElementById('epoch')?.textContent === '1' && /^\d/.test(document.getElementById('test-loss')?.textContent ?? ''), null, { timeout: 120_000 });
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    // The text task: its generated characters are coloured; still no serious violation.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#task').selectOption('text');
+    const generate = page.locator('#generate-button');
+    await expect.poll(() => generate.isVisible(), { timeout: 90_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    await generate.click();
+    await expect.poll(() => page.locator('#generated-text span').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
 
