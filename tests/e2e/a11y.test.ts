@@ -122,6 +122,33 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 });
 
 describe('accessibility beyond axe', () => {
+  it('Sequences mode: one h1, a quiet status line while training (epochs come many a second)', async () => {
+    const page = await open('#mode=sequences&task=parity&cell=gru&units=8&epochs=200');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect(await page.locator('h1').count()).toBe(1);
+    await page.evaluate(() => {
+      const w = window as unknown as { __said: string[] };
+      w.__said = [];
+      new MutationObserver(() => w.__said.push(document.getElementById('announcer')!.textContent ?? '')).observe(document.getElementById('announcer')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await train.click();
+    await page.waitForTimeout(4000);
+    const pause = page.getByRole('button', { name: 'Pause', exact: true });
+    if (await pause.isVisible()) await pause.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.at(-1) ?? '')).toMatch(/^(Paused|Trained): epoch \d+ done, test loss \S+, test accuracy \d+\.\d%\.$/);
+    const said = await page.evaluate(() => (window as unknown as { __said: string[] }).__said);
+    const epochs = await page.evaluate(() => (window as unknown as { nnplay: { evaluations: unknown[] } }).nnplay.evaluations.length);
+    // Several epochs trained, yet at most one timed announcement plus the one on pause.
+    expect(epochs).toBeGreaterThan(3);
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said.length).toBeLessThanOrEqual(2);
+  });
+
   it('one h1, named sliders and features, a described heatmap, quiet live regions', async () => {
     const page = await open('#dataset=circle&seed=4');
     await firstSnapshot(page);

@@ -46,6 +46,9 @@ type Ui = { [K in SequencesPartName]: HTMLElement };
 // The unrolled view is refreshed this often while training.
 const UNROLL_MS = 200;
 const GENERATE_LENGTH = 200;
+// The polite status line speaks after an epoch at most this often (epochs of a small task come
+// many a second), and at once on pause and when training ends.
+const ANNOUNCE_MS = 5000;
 const TRUE_COLOR = '#888';
 const PRED_COLOR = '#f59322';
 const INPUT_COLOR = '#0877bd';
@@ -86,6 +89,7 @@ export class SequencesApp {
   private checkpoint: StoredModel | null = null;
   private generationTouched = false;
   private _restoredEpoch: number | null = null;
+  private lastAnnounce = -Infinity;
 
   private unrollRequest = 0;
   private unrollInFlight = false;
@@ -415,6 +419,9 @@ export class SequencesApp {
     this.setTraining(false);
     this.info = null;
     this.built = false;
+    // The worker drops the model when the new task arrives: what it still says of it is stale
+    // (a 'built' answered after this would ask to unroll a model that is gone).
+    this._generation++;
     this.ui['data-status'].textContent = `Loading ${TASK_LABELS[this._state.task]}…`;
     const bar = this.el<HTMLProgressElement>('data-progress');
     bar.hidden = false;
@@ -538,9 +545,22 @@ export class SequencesApp {
       this.clearMessage();
       this.generationTouched = true;
     }
+    const paused = this._training && !next;
     this._training = next;
+    if (paused) this.announce('paused');
     this.client.send({ type: next ? 'train' : 'pause' });
     this.updateTrainButton();
+  }
+
+  /** The polite status line: after an epoch at most every ANNOUNCE_MS, at once on pause or at the end. */
+  private announce(when: 'training' | 'paused' | 'done'): void {
+    const t = performance.now();
+    if (when === 'training' && t - this.lastAnnounce < ANNOUNCE_MS) return;
+    this.lastAnnounce = t;
+    const e = this._evaluations.at(-1);
+    const accuracy = e && this.info?.kind !== 'regression' ? `, test accuracy ${percent(e.testAccuracy)}` : '';
+    const word = { training: 'Training', paused: 'Paused', done: 'Trained' }[when];
+    this.ui.announcer.textContent = e ? `${word}: epoch ${e.epoch} done, test loss ${formatLossValue(e.testLoss)}${accuracy}.` : 'Paused before the first epoch ended.';
   }
 
   private updateTrainButton(): void {
@@ -647,7 +667,7 @@ export class SequencesApp {
         }
         this.ui.epoch.textContent = String(e.epoch);
         if (!e.restored) {
-          this.ui.announcer.textContent = `Epoch ${e.epoch}: test loss ${formatLossValue(e.testLoss)}.`;
+          this.announce(e.epoch >= this.epochTarget ? 'done' : 'training');
           emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
           if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
         }
