@@ -1,7 +1,9 @@
 // <nn-playground mode="sequences"> (issue 11 in the Sequences mode): the packaged element
 // (dist/playground, with dist/lib's wasm) takes the Sequences state keys as attributes, trains,
 // fires ready / epoch / trained events with data, and keeps its model under
-// `<storage-key>:sequences`, so a reload restores it.
+// `<storage-key>:sequences`, so a reload restores it. The page's embed.html in the Sequences
+// mode, in a cross-origin iframe, hides the setup controls, keeps Train and the unrolled view,
+// and trains when driven only by postMessage.
 //
 // Needs the built page, library and element (npm run build).
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,15 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 <h1>A recurrent network</h1>
 <nn-playground id="seq" mode="sequences" task="parity" cell="gru" units="8" learning-rate="0.02" epochs="2" seed="4" hide="generate,task"></nn-playground>
 </body></html>`;
+
+// The embedding page of the iframe test: another origin (another port) than the frame.
+const frameHost = (src: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>frame host</title></head><body>
+<iframe id="f" src="${src}" width="900" height="700" title="nnplay"></iframe>
+<script>
+  window.messages = [];
+  window.addEventListener('message', (e) => { if (e.data && e.data.nnplay) window.messages.push({ origin: e.origin, ...e.data }); });
+  window.call = (method, args) => document.getElementById('f').contentWindow.postMessage({ nnplay: 'call', id: Math.random(), method, args }, '*');
+</script></body></html>`;
 
 beforeAll(async () => {
   hostDir = mkdtempSync(join(tmpdir(), 'nnplay-seq-element-'));
@@ -98,6 +109,33 @@ describe('<nn-playground mode="sequences">', () => {
     expect(await page.locator('#seq-epoch').textContent()).toBe('2');
     // A restored model fires no epoch events of its own.
     expect((await events(page)).filter((e) => e.name === 'epoch')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('as embed.html in an iframe: setup controls hidden, Train and the unrolled view shown, driven by postMessage', async () => {
+    const page = await app.browser.context.newPage();
+    pages.push(page);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    writeFileSync(join(hostDir, 'frame.html'), frameHost(`${app.server.url}embed.html?mode=sequences&task=parity&cell=gru&units=8&epochs=2&seed=6`));
+    await page.goto(`${host.url}frame.html`);
+    const frame = page.frameLocator('#f');
+    await expect.poll(() => frame.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    for (const control of ['task', 'cell', 'units', 'optimizer', 'learningRate']) expect(await frame.locator(`[data-control="${control}"]`).isHidden()).toBe(true);
+    expect(await frame.locator('[data-control="unrolled"]').isVisible()).toBe(true);
+    expect(await frame.locator('[data-control="charts"]').isVisible()).toBe(true);
+    expect(await frame.locator('.mode-switch').isHidden()).toBe(true);
+
+    type Msg = { nnplay: string; name?: string; origin: string; detail?: { epoch?: number }; value?: Record<string, unknown> };
+    const messages = () => page.evaluate(() => (window as unknown as { messages: Msg[] }).messages);
+    await page.evaluate(() => (window as unknown as { call(m: string): void }).call('play'));
+    await expect.poll(async () => (await messages()).some((m) => m.name === 'trained'), { timeout: 120_000 }).toBe(true);
+    const epochs = (await messages()).filter((m) => m.name === 'epoch').map((m) => m.detail?.epoch);
+    expect(epochs).toEqual([1, 2]);
+    await page.evaluate(() => (window as unknown as { call(m: string): void }).call('getState'));
+    await expect.poll(async () => (await messages()).some((m) => m.nnplay === 'result' && m.value?.mode === 'sequences')).toBe(true);
+    const state = (await messages()).filter((m) => m.nnplay === 'result' && m.value?.mode === 'sequences').at(-1)?.value;
+    expect(state).toMatchObject({ mode: 'sequences', task: 'parity', cell: 'gru', units: 8, epochs: 2, seed: 6 });
     expect(errors).toEqual([]);
   });
 });
