@@ -1,7 +1,8 @@
 // The Sequences mode keeps what the user trained, as the Images mode does: a reload brings the
 // model back (weights, epoch, curves, the same test figures), Reset forgets it, each setup keeps
 // its own model (another cell trains fresh, switching back restores), and a lost worker restarts
-// from the latest checkpoint instead of fresh weights.
+// from the latest checkpoint instead of fresh weights. A database of the version before
+// (Images models only) is upgraded in place: its records stay, the Sequences store is added.
 //
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Page } from 'playwright-core';
@@ -144,6 +145,47 @@ describe('Sequences mode: the trained model is kept', () => {
     expect(epochs).toContain(1);
     expect(epochs.at(-1)).toBeGreaterThanOrEqual(2);
     expect(epochs.filter((e, i) => i > 0 && e < epochs[i - 1])).toEqual([]);
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it('upgrades a version-1 database in place: the Images records stay, the Sequences model is kept beside them', async () => {
+    const page = await open('');
+    // What the previous version left: database 'nnplay' v1 with only 'images-models'.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const r = indexedDB.open('nnplay', 1);
+          r.onupgradeneeded = () => r.result.createObjectStore('images-models');
+          r.onsuccess = () => {
+            const t = r.result.transaction('images-models', 'readwrite');
+            t.objectStore('images-models').put({ key: 'old' }, 'nnplay:images\nold');
+            t.oncomplete = () => {
+              r.result.close();
+              resolve();
+            };
+          };
+          r.onerror = () => reject(new Error('could not create the v1 database'));
+        }),
+    );
+    await page.goto(`${app.server.url}${PARITY}`);
+    await trainOneEpoch(page);
+    await page.reload();
+    await expect.poll(() => hook(page, 'restoredEpoch'), { timeout: 90_000 }).toBe(1);
+    const db = await page.evaluate(
+      () =>
+        new Promise<{ version: number; stores: string[]; old: unknown }>((resolve) => {
+          const r = indexedDB.open('nnplay');
+          r.onsuccess = () => {
+            const d = r.result;
+            const get = d.transaction('images-models').objectStore('images-models').get('nnplay:images\nold');
+            get.onsuccess = () => {
+              resolve({ version: d.version, stores: [...d.objectStoreNames], old: get.result });
+              d.close();
+            };
+          };
+        }),
+    );
+    expect(db).toEqual({ version: 2, stores: ['images-models', 'sequences-models'], old: { key: 'old' } });
     expect(errorsOf(page)).toEqual([]);
   });
 });
