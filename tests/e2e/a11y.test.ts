@@ -115,6 +115,10 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
     const generate = page.locator('#generate-button');
     await expect.poll(() => generate.isVisible(), { timeout: 90_000 }).toBe(true);
     await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    // Generate needs the model built (Train is enabled once the data is there): wait for its unrolled view.
+    // (The count restarts when the text task's model is built.)
+    type Seq = { nnplay: { unrollUpdates: number; task: { task: string } | null } };
+    await expect.poll(() => page.evaluate(() => ((w) => w.task?.task === 'text' && w.unrollUpdates > 0)((window as unknown as Seq).nnplay)), { timeout: 60_000 }).toBe(true);
     await generate.click();
     await expect.poll(() => page.locator('#generated-text span').count(), { timeout: 60_000 }).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
