@@ -36,8 +36,8 @@ const MODES: { mode: Mode; label: string }[] = [
   { mode: 'sequences', label: 'Sequences' },
 ];
 
-/** Controls embed.html keeps unless the link hides them too. */
-const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts']);
+/** Controls embed.html keeps unless the link hides them too (the Sequences mode's main view is its unrolled network). */
+const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts', 'unrolled']);
 
 class PageShell {
   private app: App | null = null;
