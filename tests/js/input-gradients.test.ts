@@ -35,7 +35,8 @@ for (const cell of ['lstm', 'gru', 'simpleRNN'] as const) {
       const [g] = session.inputGradients(id, [2, 0], unit);
       expect(g.length).toBe(2 * xSize);
       const [alone] = session.inputGradients(id, 0, unit);
-      expect(Array.from(g.subarray(xSize))).toEqual(Array.from(alone));
+      // The same numbers as the sample alone (to rounding: a batch of 2 runs other GEMM blocks).
+      for (let i = 0; i < xSize; i++) expect(Math.abs(g[xSize + i] - alone[i])).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(alone[i]));
 
       // Central differences of sample 2's output unit, through the public predict().
       const predictUnit = (values: Float32Array): number => {

@@ -267,6 +267,8 @@ export class CompareView {
         if (m.generation !== l.generation) return;
         l.dependence = m.dependence;
         this.#drawStrip(l);
+        // The sample changed while this one was under way: draw the one asked for.
+        if (m.index !== this.#sample) this.#unroll(l);
         break;
       case 'error':
         if (m.where === 'look') l.unrollInFlight = false;

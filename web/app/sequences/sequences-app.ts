@@ -176,11 +176,16 @@ export class SequencesApp {
     if (!this._disposed) applyTheme(this.root, theme);
   }
 
+  /** Comparing cells: starts / pauses all three. */
   train(): void {
-    if (!this._disposed) this.setTraining(true);
+    if (this._disposed) return;
+    if (this._state.compare) this.compare.setTraining(true);
+    else this.setTraining(true);
   }
   pause(): void {
-    if (!this._disposed) this.setTraining(false);
+    if (this._disposed) return;
+    if (this._state.compare) this.compare.setTraining(false);
+    else this.setTraining(false);
   }
   /** Trains to the end of the epoch under way (or the next one), then pauses, as in the Images mode. */
   step(): void {
