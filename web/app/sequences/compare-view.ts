@@ -306,7 +306,7 @@ export class CompareView {
 <h3>Test loss per epoch</h3>
 <canvas id="${p}compare-chart" class="seq-plot" width="640" height="160" role="img" aria-label="Test loss per epoch of each cell type"></canvas>
 <table id="${p}compare-figures" class="compare-figures"><thead><tr><th>Cell</th><th>Params</th><th>Epochs</th><th>Test loss</th><th>Test accuracy</th><th>ms / epoch</th></tr></thead><tbody></tbody></table>
-<h3>How far back the last output depends on the input <span class="caption">per input step, |d output / d input| summed over features, for the chosen test sample</span></h3>
+<h3>How far back the last output depends on the input <span class="caption">per input step, |d output / d input| summed over features, for the chosen test sample (the predicted class's probability, the probability or the value after the last step)</span></h3>
 <div class="compare-strips">${strips}</div>`;
     return t.content;
   }
@@ -367,7 +367,10 @@ export class CompareView {
   #drawStrip(l: Lane): void {
     if (!l.dependence) return;
     const canvas = this.#part<HTMLCanvasElement>(`compare-strip-${l.cell}`);
-    drawDependence(canvas, l.dependence.magnitudes, CELL_COLORS[l.cell], `${CELL_LABELS[l.cell]}: ${l.dependence.output}`);
+    // Drawn at the size it is shown (the strips share the row), so its caption stays sharp.
+    canvas.width = Math.max(160, Math.round(canvas.clientWidth) || 300);
+    drawDependence(canvas, l.dependence.magnitudes, CELL_COLORS[l.cell], CELL_LABELS[l.cell]);
+    canvas.title = `${CELL_LABELS[l.cell]}: |d ${l.dependence.output} / d input| per step`;
     this.#strips++;
   }
 }
