@@ -91,6 +91,8 @@ INSTANTIATE_TEST_SUITE_P(
                  {"type":"dense","units":1}]})"},
                       Case{"gruResetBefore", R"({"inputShape":[5,1],"seed":7,"layers":[{"type":"gru","units":3,
                  "resetAfter":false},{"type":"dense","units":1,"activation":"sigmoid"}]})"},
+                      Case{"bidirectionalGru", R"({"inputShape":[5,2],"seed":10,"layers":[{"type":"bidirectional",
+                 "layer":"gru","units":3,"mergeMode":"concat"},{"type":"dense","units":1}]})"},
                       Case{"lstmReturningSequencesIntoGru",
                            R"({"inputShape":[5,2],"seed":8,"layers":[{"type":"lstm","units":3,"returnSequences":true},
                  {"type":"gru","units":3},{"type":"dense","units":1}]})"}),
