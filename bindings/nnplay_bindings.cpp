@@ -528,6 +528,17 @@ class WasmSession {
     return address_of(session_->predictions()[static_cast<std::size_t>(j)].values.data());
   }
 
+  // d(unit `unit` of output `output`) / d(every model input) for the dataset's samples (row
+  // indices separated by commas, e.g. "4" or "0,7"); then inputGradientPtr(i) is input i's
+  // [samples, input_size(i)], valid until the next call.
+  std::string inputGradients(int id, const std::string& samples, int output, int unit) {
+    return run([&] { need().input_gradients(id, parse_list(samples, "inputGradients: samples"), output, unit); });
+  }
+  std::uintptr_t inputGradientPtr(int i) const {
+    if (!session_ || i < 0 || static_cast<std::size_t>(i) >= session_->last_input_gradients().size()) return 0;
+    return address_of(session_->last_input_gradients()[static_cast<std::size_t>(i)].data());
+  }
+
   // Weights as one view: a flat buffer in Keras order (its table is in describeJson()).
   // Packs the current weights into the buffer and returns its address.
   std::uintptr_t readWeights() { return session_ ? address_of(session_->read_weights()) : 0; }
@@ -751,6 +762,8 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("inputBufferPtr", &WasmSession::inputBufferPtr)
       .function("predictInput", &WasmSession::predictInput)
       .function("predictionPtr", &WasmSession::predictionPtr)
+      .function("inputGradients", &WasmSession::inputGradients)
+      .function("inputGradientPtr", &WasmSession::inputGradientPtr)
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
       .function("writeWeights", &WasmSession::writeWeights);

@@ -590,6 +590,9 @@ void Graph::build(const Graph* share_from) {
   d_out_.resize(nodes_.size());
   has_grad_.assign(nodes_.size(), 0);
   input_ptrs_.assign(nodes_.size(), nullptr);
+  input_index_.assign(nodes_.size(), -1);
+  for (std::size_t i = 0; i < input_nodes_.size(); ++i)
+    input_index_[static_cast<std::size_t>(input_nodes_[i])] = static_cast<int>(i);
 }
 
 void Graph::log_figures(std::vector<double>& values) const {

@@ -159,6 +159,11 @@ class Graph {
   void backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds);
   // Seeds d_output [n, output_size(i)] at output i.
   void backward(const PassContext& ctx, int output, const float* d_output);
+  // As backward(ctx, seeds), and also accumulates (+=) the gradient w.r.t. model input i into
+  // d_inputs[i] ([n, input_size(i)], zeroed by the caller; a null entry skips that input).
+  // Throws Error when an input asked for feeds a layer that reads it as ids (an embedding).
+  void backward_to_inputs(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
+                          const std::vector<float*>& d_inputs);
 
   // The kind of the activation node that produces output i when the fused cross-entropy
   // gradient may be seeded at its input (it is an activation node, only the output uses it, and
@@ -203,6 +208,9 @@ class Graph {
   void build(const Graph* share_from);
   const Layer& first_call_layer(int i) const;  // the layer's own node (not its activation node)
   const float* node_data(int node) const;
+  // The backward walk; d_inputs empty: no model input gets a gradient.
+  void backward_pass(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
+                     const std::vector<float*>& d_inputs);
 
   GraphSpec spec_;
   std::vector<Node> nodes_;  // in topological order
@@ -216,6 +224,7 @@ class Graph {
   std::vector<Tensor> d_out_;  // per node, gradient w.r.t. its output
   std::vector<char> has_grad_;
   std::vector<const float*> input_ptrs_;
+  std::vector<int> input_index_;  // per node: its index among the model inputs, -1 for layers
   int last_n_ = -1;
   int out_n_ = -1;                         // batch size out_ is shaped for
   int d_out_n_ = -1;                       // and d_out_

@@ -105,6 +105,34 @@ void Graph::predict(const std::vector<float*>& outs, const std::vector<const flo
 }
 
 void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& seeds) {
+  static const std::vector<float*> no_inputs;
+  backward_pass(ctx, seeds, no_inputs);
+}
+
+void Graph::backward_to_inputs(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
+                               const std::vector<float*>& d_inputs) {
+  NNPLAY_CHECK(static_cast<int>(d_inputs.size()) == num_inputs(),
+               "input gradients: the model has " << num_inputs() << " inputs, got " << d_inputs.size() << " buffers");
+  // Checked before the walk: an id has no gradient, and a silent zero would read as "this step
+  // does not matter".
+  for (std::size_t k = 0; k < nodes_.size(); ++k) {
+    const Node& node = nodes_[k];
+    if (node.is_input()) continue;
+    for (std::size_t j = 0; j < node.inputs.size(); ++j) {
+      const int input = input_index_[static_cast<std::size_t>(node.inputs[j])];
+      if (input < 0 || !d_inputs[static_cast<std::size_t>(input)]) continue;
+      const GraphLayerSpec& layer = spec_.layers[static_cast<std::size_t>(node.layer)];
+      NNPLAY_CHECK(node.impl->input_has_gradient(static_cast<int>(j)),
+                   "input gradients: model input " << input << " feeds " << layer.where
+                                                   << ", which reads it as ids; ids have no gradient (ask for the "
+                                                      "gradients of models whose inputs are numbers)");
+    }
+  }
+  backward_pass(ctx, seeds, d_inputs);
+}
+
+void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
+                          const std::vector<float*>& d_inputs) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
   for (Variable& v : variables_)
     if (v.grad) v.grad->zero();  // frozen variables too: their layers' backward accumulates
@@ -138,7 +166,9 @@ void Graph::backward(const PassContext& ctx, const std::vector<GradientSeed>& se
     for (int p : node.inputs) {
       pass_inputs_.push_back(node_data(p));
       if (nodes_[static_cast<std::size_t>(p)].is_input()) {
-        pass_d_inputs_.push_back(nullptr);  // model inputs need no gradient
+        // Model inputs need no gradient in training; an input-gradient pass asks for them.
+        const int input = input_index_[static_cast<std::size_t>(p)];
+        pass_d_inputs_.push_back(d_inputs.empty() ? nullptr : d_inputs[static_cast<std::size_t>(input)]);
       } else {
         pass_d_inputs_.push_back(d_out_[static_cast<std::size_t>(p)].data());
         has_grad_[static_cast<std::size_t>(p)] = 1;

@@ -105,6 +105,13 @@ class Layer {
     (void)n;
   }
 
+  // False when the layer reads input `input` as something without a gradient (an embedding's
+  // ids): the graph refuses to report a model input's gradient through it.
+  virtual bool input_has_gradient(int input) const {
+    (void)input;
+    return true;
+  }
+
   // The states this layer exposes (recurrent layers: h per step, LSTM c and gates); empty for
   // most layers. read_state(k, out) writes state k of the last forward as [n, states()[k].shape]
   // in sample order (n the last forward's), whatever order the layer keeps it in. Reading

@@ -43,6 +43,7 @@ class EmbeddingLayer : public Layer {
   void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
                 const std::vector<float*>& d_inputs) override;
   void check_input_values(int input, const float* x, int n) const override;
+  bool input_has_gradient(int) const override { return false; }
 
  private:
   EmbeddingConfig cfg_;

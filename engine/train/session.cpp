@@ -434,6 +434,75 @@ const std::vector<NodeValues>& TrainingSession::predict_rows(const std::vector<c
   return predictions_;
 }
 
+// ---------------------------------------------------------------- input gradients
+
+const std::vector<Tensor>& TrainingSession::input_gradients(int id, const std::vector<int>& samples, int output,
+                                                            int unit) {
+  const StoredDataset& d = find(id, "inputGradients");
+  NNPLAY_CHECK(d.sealed, "inputGradients: dataset " << id << " was not sealed (validated) after it was filled");
+  Graph& g = *model_;
+  NNPLAY_CHECK(output >= 0 && output < g.num_outputs(), "inputGradients: no output " << output << "; the model has "
+                                                                                     << g.num_outputs() << " (0.."
+                                                                                     << (g.num_outputs() - 1) << ")");
+  const int out_size = g.output_size(output);
+  NNPLAY_CHECK(unit >= 0 && unit < out_size, "inputGradients: no unit "
+                                                 << unit << " in output " << output << " of shape "
+                                                 << shape_to_string(g.output_shape(output)) << "; units are 0.."
+                                                 << (out_size - 1) << " (flat index in one sample's output)");
+  const int rows = d.size();
+  for (int s : samples)
+    NNPLAY_CHECK(s >= 0 && s < rows, "inputGradients: no sample " << s << " in dataset " << id << " of " << rows
+                                                                  << " samples (0.." << (rows - 1) << ")");
+  const std::size_t inputs = static_cast<std::size_t>(g.num_inputs());
+  for (std::size_t i = 0; i < inputs; ++i)
+    NNPLAY_CHECK(d.x_sizes[i] == g.input_size(static_cast<int>(i)),
+                 "inputGradients: the data's " << tensor_name("x", static_cast<int>(i), inputs) << " has "
+                                               << d.x_sizes[i] << " columns but the model's input expects "
+                                               << g.input_size(static_cast<int>(i)));
+  const int n = static_cast<int>(samples.size());
+  input_gradients_.resize(inputs);
+  gradient_rows_.resize(inputs);
+  gradient_chunk_.resize(inputs);
+  for (std::size_t i = 0; i < inputs; ++i) {
+    Shape shape{n};
+    for (int dim : g.input_shape(static_cast<int>(i))) shape.push_back(dim);
+    input_gradients_[i].resize_for_overwrite(shape);  // every row is copied in below
+  }
+  if (n == 0) return input_gradients_;
+  const int chunk = g.predict_chunk_size();
+  std::vector<const float*> xs(inputs);
+  std::vector<float*> d_xs(inputs);
+  for (int start = 0; start < n; start += chunk) {
+    const int b = std::min(chunk, n - start);
+    for (std::size_t i = 0; i < inputs; ++i) {
+      const std::size_t width = static_cast<std::size_t>(d.x_sizes[i]);
+      gradient_rows_[i].resize_for_overwrite({b, d.x_sizes[i]});
+      for (int r = 0; r < b; ++r)
+        std::memcpy(
+            gradient_rows_[i].data() + static_cast<std::size_t>(r) * width,
+            d.data.xs[i].data() + static_cast<std::size_t>(samples[static_cast<std::size_t>(start + r)]) * width,
+            sizeof(float) * width);
+      gradient_chunk_[i].resize({b, d.x_sizes[i]});  // zeroed: backward accumulates
+      xs[i] = gradient_rows_[i].data();
+      d_xs[i] = gradient_chunk_[i].data();
+    }
+    gradient_seed_.resize({b, out_size});
+    for (int r = 0; r < b; ++r)
+      gradient_seed_[static_cast<std::size_t>(r) * static_cast<std::size_t>(out_size) +
+                     static_cast<std::size_t>(unit)] = 1.0f;
+    const PassContext ctx{false, nullptr, b};
+    g.forward(ctx, xs);
+    g.backward_to_inputs(ctx, {GradientSeed{g.output_node(output), gradient_seed_.data()}}, d_xs);
+    for (std::size_t i = 0; i < inputs; ++i)
+      std::memcpy(input_gradients_[i].data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(d.x_sizes[i]),
+                  gradient_chunk_[i].data(), sizeof(float) * gradient_chunk_[i].size());
+  }
+  // Weight gradients are the trainer's: none of this pass's is left for anyone to read.
+  for (Variable& v : g.variables())
+    if (v.grad) v.grad->zero();
+  return input_gradients_;
+}
+
 // ---------------------------------------------------------------- weights
 
 float* TrainingSession::read_weights() {

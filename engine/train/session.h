@@ -155,6 +155,19 @@ class TrainingSession {
   // The node (layer index) of model output o: what predict() reads for it.
   int output_node(int output = 0) const;
 
+  // ---- input gradients: how much each input value moves one output
+  // d(unit `unit` of output `output`, flat in its per-sample shape) / d(every model input), for
+  // the dataset's samples `samples` (row indices, any order, repeats allowed): one tensor per model
+  // input, [samples.size(), ...input_shape(i)], valid until the next call. Each sample's gradient
+  // is its own (samples do not mix in inference). Runs forward + backward in inference mode
+  // (training false: no dropout, batch-norm moving statistics), in predict-sized chunks. Changes
+  // nothing the next training step reads: no weight, optimizer slot, epoch position or step
+  // count moves, and the weight gradients the layers accumulate on the way are zeroed after (a
+  // training step zeroes them itself too). Compile is not needed. Throws Error for a bad id,
+  // sample, output or unit, or an input that feeds an embedding (ids have no gradient).
+  const std::vector<Tensor>& input_gradients(int id, const std::vector<int>& samples, int output, int unit);
+  const std::vector<Tensor>& last_input_gradients() const { return input_gradients_; }
+
   // ---- weights as one view
   const std::vector<WeightEntry>& weights_table() const { return weights_table_; }
   std::uint64_t weights_count() const { return weights_buffer_.size(); }
@@ -186,6 +199,10 @@ class TrainingSession {
   std::uint64_t content_scans_ = 0;
   std::vector<NodeValues> predictions_;
   Tensor input_;  // input_buffer()'s rows
+  // input_gradients()'s results per model input, and its scratch: a chunk's gathered rows per
+  // input, the one-hot seed and the chunk's gradients.
+  std::vector<Tensor> input_gradients_, gradient_rows_, gradient_chunk_;
+  Tensor gradient_seed_;
   std::vector<WeightEntry> weights_table_;
   std::vector<float> weights_buffer_;
   std::vector<float> last_good_;  // weights at the start of the running train call

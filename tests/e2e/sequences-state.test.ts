@@ -8,11 +8,11 @@ describe('Sequences hash state', () => {
     const { state, problems, given } = parseSequencesHash('mode=sequences&task=mnistRows&cell=gru');
     expect(problems).toEqual([]);
     expect(given).toBe(true);
-    expect(state).toEqual({ task: 'mnistRows', ...TASK_PRESETS.mnistRows, cell: 'gru', seed: 1 });
+    expect(state).toEqual({ task: 'mnistRows', ...TASK_PRESETS.mnistRows, cell: 'gru', seed: 1, compare: false });
   });
 
   it('round-trips every key and hide options', () => {
-    const text = 'mode=sequences&task=text&cell=simpleRNN&units=48&layers=3&bidirectional=true&optimizer=rmsprop&learningRate=0.002&batchSize=8&epochs=2&seed=5&generate_hide=true&mode_hide=true';
+    const text = 'mode=sequences&task=text&cell=simpleRNN&units=48&layers=3&bidirectional=true&optimizer=rmsprop&learningRate=0.002&batchSize=8&epochs=2&seed=5&compare=true&generate_hide=true&mode_hide=true';
     const { state, hidden, problems } = parseSequencesHash(text);
     expect(problems).toEqual([]);
     expect([...hidden].sort()).toEqual(['generate', 'mode']);
@@ -32,6 +32,13 @@ describe('Sequences hash state', () => {
       expect.stringMatching(/^Ignored learningRate=0: zero would not train/),
       expect.stringMatching(/^Ignored chart_hide=true: hideable controls are task, cell/),
     ]);
+  });
+
+  it('compare=true asks for the three cells side by side; a bad value is named', () => {
+    expect(parseSequencesHash('mode=sequences&task=adding&compare=true').state).toEqual({ task: 'adding', ...TASK_PRESETS.adding, seed: 1, compare: true });
+    const bad = parseSequencesHash('mode=sequences&compare=1');
+    expect(bad.state.compare).toBe(false);
+    expect(bad.problems).toEqual(['Ignored compare=1: expected true or false.']);
   });
 
   it('mode alone gives no setup (the page restores the last one kept)', () => {

@@ -123,8 +123,8 @@ describe('Sequences mode', () => {
     const page = await open('#mode=sequences&task=parity&cell=gru&units=12&layers=2&bidirectional=true&learningRate=0.02&batchSize=16&epochs=4&seed=3&generate_hide=true');
     await expect.poll(async () => (await hooks(page)).task?.task, { timeout: 60_000 }).toBe('parity');
     const { state, stateText } = await hooks(page);
-    expect(state).toEqual({ task: 'parity', cell: 'gru', units: 12, layers: 2, bidirectional: true, optimizer: 'adam', learningRate: 0.02, batchSize: 16, epochs: 4, seed: 3 });
-    expect(stateText).toBe('mode=sequences&task=parity&cell=gru&units=12&layers=2&bidirectional=true&optimizer=adam&learningRate=0.02&batchSize=16&epochs=4&seed=3&generate_hide=true');
+    expect(state).toEqual({ task: 'parity', cell: 'gru', units: 12, layers: 2, bidirectional: true, optimizer: 'adam', learningRate: 0.02, batchSize: 16, epochs: 4, seed: 3, compare: false });
+    expect(stateText).toBe('mode=sequences&task=parity&cell=gru&units=12&layers=2&bidirectional=true&optimizer=adam&learningRate=0.02&batchSize=16&epochs=4&seed=3&compare=false&generate_hide=true');
     expect(await page.locator('#cell').inputValue()).toBe('gru');
     expect(await page.locator('#bidirectional').isChecked()).toBe(true);
     // Two bidirectional GRU layers: forward and backward h, z, r, h̃ each.

@@ -159,6 +159,10 @@ export interface WasmSession extends EmbindObject {
   predictInput(n: number): string;
   /** Values of the j-th predicted node, [n, ...shape]; valid until the next predict. */
   predictionPtr(j: number): number;
+  /** d(unit `unit` of output `output`) / d(every input) for the dataset's samples ('4' or
+   *  '0,7'); input i's [samples, inputSize(i)] is at inputGradientPtr(i) until the next call. */
+  inputGradients(id: number, samples: string, output: number, unit: number): string;
+  inputGradientPtr(i: number): number;
   /** Packs the weights into the flat buffer; returns its byte offset. */
   readWeights(): number;
   weightsBufferPtr(): number;

@@ -72,7 +72,7 @@ export type { EngineTables, Inspection } from './engine-tables';
 export type { CompileArgs, FitArgs, Callbacks, History, SequentialArgs, LossName, MetricName } from './model';
 export type { Logs } from './training-session';
 /** The one training session under every path (fit(), the fit worker, the playground worker). */
-export { TrainingSession, SessionError, trainingSession } from './training-session';
+export { TrainingSession, SessionError, trainingSession, stepMagnitudes } from './training-session';
 export type { SessionErrorKind, NodeInfo, StateInfo, NodePayload, WeightsView, WeightEntry, DatasetSource, ImageSource, EpochOptions, EpochResult } from './training-session';
 export {
   Layer,

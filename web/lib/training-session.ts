@@ -405,6 +405,33 @@ export class TrainingSession {
     return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
   }
 
+  /**
+   * How much each input value moves one output: d(unit `unit` of output `output`) / d(every
+   * model input) for the dataset's samples (row indices), one Float32Array per model input,
+   * [samples, ...that input's shape] flat. `unit` is the flat index in one sample's output (the
+   * predicted class, the forecast value; with returnSequences step·units + u). Runs forward and
+   * backward in inference mode (no dropout, batch-norm moving statistics) and changes nothing
+   * training reads: no weight, optimizer slot or epoch position moves, the next training step
+   * gives the same bits as without the call. An input that feeds an embedding (ids) has no
+   * gradient: SessionError 'invalid'. Compile is not needed.
+   */
+  inputGradients(id: number, samples: number | readonly number[], unit = 0, output = 0, context = 'inputGradients()'): Float32Array[] {
+    const wasm = this.#live();
+    const list = typeof samples === 'number' ? [samples] : samples;
+    for (const s of list) {
+      if (!Number.isInteger(s) || s < 0) throw new SessionError('invalid', `nnplay: ${context}: samples must be row indices (integers >= 0), got ${s}`);
+    }
+    for (const [what, v] of [['unit', unit], ['output', output]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new SessionError('invalid', `nnplay: ${context}: ${what} must be an integer >= 0, got ${v}`);
+    }
+    check(wasm.inputGradients(id, list.join(','), output, unit), context);
+    const heap = this.#mod.HEAPF32;
+    return this.inputSizes.map((size, i) => {
+      const start = wasm.inputGradientPtr(i) >>> 2;
+      return heap.slice(start, start + list.length * size);
+    });
+  }
+
   // ---------------------------------------------------------------- weights
 
   /**
@@ -466,6 +493,21 @@ export class TrainingSession {
     release(this.#wasm);
     this.#wasm = null;
   }
+}
+
+/**
+ * Per step, the summed magnitude Σ_f |g[s, f]| of one sample's gradient [steps, features] (an
+ * inputGradients() row of a sequence model): how strongly each input step moves the output.
+ */
+export function stepMagnitudes(gradient: Float32Array, steps: number, features: number): Float32Array {
+  if (gradient.length < steps * features) throw new Error(`nnplay: stepMagnitudes: ${gradient.length} values are fewer than ${steps} steps × ${features} features`);
+  const out = new Float32Array(steps);
+  for (let s = 0; s < steps; s++) {
+    let sum = 0;
+    for (let f = 0; f < features; f++) sum += Math.abs(gradient[s * features + f]);
+    out[s] = sum;
+  }
+  return out;
 }
 
 /** A session on this realm's engine (after nn.ready()): `specJson` as engine/nn/spec.h reads it. */

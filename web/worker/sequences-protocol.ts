@@ -95,6 +95,16 @@ export interface StateStrip {
   values: Float32Array; // [steps, units]
 }
 
+/** How far back the last output depends on the input: per input step, Σ over its features of
+ *  |d output / d x[step, feature]| (the engine's input gradient, TrainingSession.inputGradients). */
+export interface Dependence {
+  /** The flat output unit differentiated. */
+  unit: number;
+  /** What that unit is, e.g. 'p(class 3) after the last step'. */
+  output: string;
+  magnitudes: Float32Array; // [steps]
+}
+
 export interface Unrolled {
   requestId: number;
   generation: number;
@@ -110,6 +120,7 @@ export interface Unrolled {
   prediction: Float32Array;
   /** The targets, in the same layout as prediction's (class ids for class tasks: [steps] or [1]). */
   target: Float32Array;
+  dependence: Dependence;
 }
 
 /** Worker -> page. */

@@ -18,10 +18,10 @@ import type { NnplayModule } from '../lib/engine-module';
 import { defaultWasmUrl } from '../lib/engine-url';
 import { engine, readyFrom } from '../lib/memory';
 import { Tensor } from '../lib/tensor';
-import { SessionError, TrainingSession } from '../lib/training-session';
+import { SessionError, TrainingSession, stepMagnitudes } from '../lib/training-session';
 import { loadEngineFromModule } from '../lib/wasm-loader';
 import { type SequenceTaskData, loadSequenceTask } from './sequences-data';
-import type { FromSequencesWorker, SequenceModelSpec, SequenceTaskName, StateStrip, TaskInfo, ToSequencesWorker } from './sequences-protocol';
+import type { Dependence, FromSequencesWorker, SequenceModelSpec, SequenceTaskName, StateStrip, TaskInfo, ToSequencesWorker } from './sequences-protocol';
 import type { EngineMessage } from './shared-engine';
 import type { PingMessage, PongMessage } from './worker-link';
 
@@ -388,8 +388,10 @@ export class SequencesWorker {
     const output = session.nodes.length - 1;
     const id = session.loadDataset({ x: input, y: null, n: 1, xSize, ySize: 0 }, 'the chosen test sample');
     let payloads;
+    let dependence: Dependence;
     try {
       payloads = session.predict(id, [...names, output], 'the chosen test sample');
+      dependence = this.#dependence(session, id, info, payloads[payloads.length - 1].values);
     } finally {
       session.freeDataset(id);
     }
@@ -421,8 +423,24 @@ export class SequencesWorker {
       const ids = Array.from({ length: info.steps }, (_, t) => input.subarray(t * info.features, (t + 1) * info.features).indexOf(1));
       inputText = data.text.decode(ids);
     }
-    const transfer = [input.buffer, prediction.buffer, target.buffer, ...strips.map((s) => s.values.buffer)];
-    this.#post({ type: 'unrolled', requestId, generation: this.#generation, index, input, inputText, strips, perStep: this.#perStep, prediction, target }, transfer);
+    const transfer = [input.buffer, prediction.buffer, target.buffer, dependence.magnitudes.buffer, ...strips.map((s) => s.values.buffer)];
+    this.#post({ type: 'unrolled', requestId, generation: this.#generation, index, input, inputText, strips, perStep: this.#perStep, prediction, target, dependence }, transfer);
+  }
+
+  /** How strongly each input step moves the last output of sample 0 of dataset `id` (the
+   *  engine's input gradient, |·| summed over the step's features). The last output: the
+   *  predicted class's probability, the probability (binary) or the value (regression), after
+   *  the last step. */
+  #dependence(session: TrainingSession, id: number, info: TaskInfo, prediction: Float32Array): Dependence {
+    const perOutput = this.#perStep ? prediction.length / info.steps : prediction.length;
+    const last = prediction.length - perOutput;
+    let unit = last;
+    if (info.kind === 'classes') {
+      for (let c = 1; c < perOutput; c++) if (prediction[last + c] > prediction[unit]) unit = last + c;
+    }
+    const what = info.kind === 'classes' ? `p(class ${info.vocab ? JSON.stringify(info.vocab[unit - last] ?? '?') : unit - last})` : info.kind === 'binary' ? 'the predicted probability' : 'the predicted value';
+    const [gradient] = session.inputGradients(id, 0, unit, 0, 'the chosen test sample');
+    return { unit, output: `${what} after the last step`, magnitudes: stepMagnitudes(gradient, info.steps, info.features) };
   }
 
   // ---------------------------------------------------------------- text

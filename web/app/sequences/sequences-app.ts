@@ -31,6 +31,9 @@ import type { SequencesPartName } from './sequences-markup';
 import { CELL_LABELS, LIMITS, SEQUENCES_LEARNING_RATE, TASK_LABELS, parseSequencesHash, presetState, serializeSequencesHash } from './sequences-state';
 import type { SequencesHideable, SequencesState } from './sequences-state';
 import { StateHeatmap, paintGrid, plotLines } from './sequence-views';
+import { CompareView } from './compare-view';
+import type { CompareCellSummary } from './compare-view';
+import { drawDependence } from './dependence-view';
 import '../style.css';
 import './sequences.css';
 
@@ -67,6 +70,7 @@ export class SequencesApp {
   private readonly accuracyChart: LossChart;
   private readonly heatmap: StateHeatmap;
   private readonly models: ModelStore;
+  private readonly compare: CompareView;
 
   private _state: SequencesState;
   private hidden: Set<SequencesHideable>;
@@ -125,6 +129,7 @@ export class SequencesApp {
     this.accuracyChart = new LossChart(this.ui['accuracy-chart'], 340, 160, { yLabel: 'accuracy', yRange: [0, 1], format: (v) => `${(v * 100).toFixed(2)}%` });
     this.heatmap = new StateHeatmap(this.ui['hidden-state'] as HTMLCanvasElement, this.ui['hidden-tooltip'], this.ui['hidden-readout']);
     this.client = this.startClient();
+    this.compare = new CompareView(this.ui.compare, this.idPrefix);
     fillSelect(this.el('task'), [...SEQUENCE_TASKS], SEQUENCE_TASKS.map((t) => TASK_LABELS[t]));
     fillSelect(this.el('cell'), [...SEQUENCE_CELLS], SEQUENCE_CELLS.map((c) => CELL_LABELS[c]));
     this.fillOptimizers();
@@ -179,6 +184,14 @@ export class SequencesApp {
   get strips(): { label: string; steps: number; units: number }[] {
     return this.heatmap.strips.map((s) => ({ label: s.label, steps: s.steps, units: s.units }));
   }
+  /** Compare cells: each cell's training, evaluations and last input-step dependence strip. */
+  get compareCells(): CompareCellSummary[] {
+    return this.compare.cells;
+  }
+  /** The input-step dependence of the last unrolled view (per step), or null before one. */
+  get dependence(): number[] | null {
+    return this._unrolled ? Array.from(this._unrolled.dependence.magnitudes) : null;
+  }
   get generatedText(): string {
     return this._generated?.text ?? '';
   }
@@ -195,11 +208,16 @@ export class SequencesApp {
     if (!this._disposed) applyTheme(this.root, theme);
   }
 
+  /** Comparing cells: starts / pauses all three. */
   train(): void {
-    if (!this._disposed) this.setTraining(true);
+    if (this._disposed) return;
+    if (this._state.compare) this.compare.setTraining(true);
+    else this.setTraining(true);
   }
   pause(): void {
-    if (!this._disposed) this.setTraining(false);
+    if (this._disposed) return;
+    if (this._state.compare) this.compare.setTraining(false);
+    else this.setTraining(false);
   }
   /** Trains to the end of the epoch under way (or the next one), then pauses, as in the Images mode. */
   step(): void {
@@ -234,6 +252,7 @@ export class SequencesApp {
     this.unsubscribeSource();
     clearInterval(this.unrollTimer);
     this.client.dispose();
+    this.compare.dispose();
     this.lossChart.dispose();
     this.accuracyChart.dispose();
     this.heatmap.dispose();
@@ -288,7 +307,16 @@ export class SequencesApp {
   private applyHidden(): void {
     for (const e of this.root.querySelectorAll<HTMLElement>('[data-control]')) {
       const control = e.dataset.control as SequencesHideable;
-      e.hidden = this.hidden.has(control) || (control === 'generate' && this._state.task !== 'text');
+      // Comparing, the three cells' panel takes the place of the single model's.
+      const compared = this._state.compare && ['charts', 'unrolled', 'trainButton', 'resetButton', 'generate'].includes(control);
+      e.hidden = this.hidden.has(control) || compared || (control === 'generate' && this._state.task !== 'text');
+    }
+    this.ui.compare.hidden = !this._state.compare;
+    if (this._state.compare) {
+      this.setTraining(false);
+      this.compare.configure(this._state);
+    } else if (this.compare.active) {
+      this.compare.stop();
     }
   }
 
@@ -316,6 +344,7 @@ export class SequencesApp {
     this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
     this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
     this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+    this.el<HTMLInputElement>('compare-toggle').checked = s.compare;
   }
 
   private intInput(name: SequencesPartName, limits: { min: number; max: number }, kept: number, what: string): number {
@@ -334,11 +363,12 @@ export class SequencesApp {
     const s = () => this._state;
     const modelChanged = () => {
       this.writeSource();
+      if (this._state.compare) this.compare.configure(this._state);
       this.build();
     };
     on('task', 'change', () => {
       // A new task brings its preset (the model and settings that learn it).
-      this._state = presetState(this.el<HTMLSelectElement>('task').value as SequenceTaskName, s().seed);
+      this._state = presetState(this.el<HTMLSelectElement>('task').value as SequenceTaskName, s().seed, s().compare);
       this.syncControls();
       this.applyHidden();
       this.writeSource();
@@ -379,17 +409,25 @@ export class SequencesApp {
       s().learningRate = checked.value;
       this.client.send({ type: 'setLearningRate', learningRate: checked.value });
       this.writeSource();
+      if (s().compare) this.compare.configure(s());
     });
     on('batch-size', 'change', () => {
       s().batchSize = this.intInput('batch-size', LIMITS.batchSize, s().batchSize, 'The batch size');
       this.client.send({ type: 'setBatchSize', batchSize: s().batchSize });
       this.writeSource();
+      if (s().compare) this.compare.configure(s());
     });
     on('epochs', 'change', () => {
       s().epochs = this.intInput('epochs', LIMITS.epochs, s().epochs, 'Epochs');
       this.epochTarget = this.completedEpochs + s().epochs;
       this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
       this.writeSource();
+      if (s().compare) this.compare.configure(s());
+    });
+    on('compare-toggle', 'change', () => {
+      s().compare = this.el<HTMLInputElement>('compare-toggle').checked;
+      this.writeSource();
+      this.applyHidden();
     });
     on('train-button', 'click', () => this.setTraining(!this._training));
     on('reset-button', 'click', () => this.reset());
@@ -402,6 +440,7 @@ export class SequencesApp {
         this.el<HTMLInputElement>('sample').value = String(Math.min(max, Math.max(0, Math.round(n) || 0)));
       }
       this.unroll();
+      this.compare.setSample(Number(this.el<HTMLInputElement>('sample').value) || 0);
     });
     on('temperature', 'input', () => (this.ui['temperature-value'].textContent = this.el<HTMLInputElement>('temperature').value));
     on('generate-button', 'click', () => this.generate());
@@ -751,6 +790,9 @@ export class SequencesApp {
         steps,
       );
     }
+    const dependence = this.el<HTMLCanvasElement>('dependence-plot');
+    dependence.width = 640;
+    drawDependence(dependence, u.dependence.magnitudes, INPUT_COLOR, `How far back: |d ${u.dependence.output} / d input| per step`);
     this.heatmap.update(u.strips);
     this.drawPrediction(u, info);
   }

@@ -8,7 +8,8 @@ export const SEQUENCES_PART_NAMES = [
   'data-status', 'data-progress', 'model-summary', 'train-loss', 'test-loss', 'train-accuracy', 'test-accuracy',
   'accuracy-figures', 'loss-chart', 'accuracy-chart', 'sample', 'sample-note', 'input-plot', 'input-text', 'hidden-state',
   'hidden-tooltip', 'hidden-readout', 'prediction-plot', 'prediction-text', 'generate', 'temperature', 'temperature-value',
-  'text-layer', 'text-unit', 'generate-button', 'generated-text', 'engine-info', 'announcer',
+  'text-layer', 'text-unit', 'generate-button', 'generated-text', 'engine-info', 'announcer', 'dependence-plot',
+  'compare-toggle', 'compare',
 ] as const;
 export type SequencesPartName = (typeof SEQUENCES_PART_NAMES)[number];
 
@@ -40,6 +41,7 @@ const MARKUP = `
   <label class="field" data-control="learningRate"><span class="caption">Learning rate</span><input id="@learning-rate" type="number" min="0.000001" max="10" step="any" /></label>
   <label class="field" data-control="batchSize"><span class="caption">Batch size</span><input id="@batch-size" type="number" min="1" max="1024" step="1" /></label>
   <label class="field" data-control="epochs"><span class="caption">Epochs</span><input id="@epochs" type="number" min="1" max="200" step="1" /></label>
+  <label class="field check" data-control="compareToggle" title="Train SimpleRNN, LSTM and GRU side by side"><input id="@compare-toggle" type="checkbox" /> <span class="caption">Compare cells</span></label>
   </div>
 </header>
 
@@ -70,6 +72,7 @@ const MARKUP = `
     <h3>Input</h3>
     <canvas id="@input-plot" class="seq-plot" width="640" height="90" role="img" aria-label="The input sequence"></canvas>
     <pre id="@input-text" class="seq-text" hidden></pre>
+    <canvas id="@dependence-plot" class="seq-plot" width="640" height="48" role="img" aria-label="How strongly each input step moves the last output"></canvas>
     <h3>State per step <span class="caption">rows: units, columns: steps; hover, or focus and use the arrow keys</span></h3>
     <div class="heatmap-wrap">
       <canvas id="@hidden-state" class="seq-heatmap" width="1" height="1" role="img" aria-label="Hidden state per step: a heatmap per state of each recurrent layer" aria-describedby="@hidden-readout"></canvas>
@@ -80,6 +83,8 @@ const MARKUP = `
     <canvas id="@prediction-plot" class="seq-plot" width="640" height="120" role="img" aria-label="The prediction per step over the true values"></canvas>
     <pre id="@prediction-text" class="seq-text"></pre>
   </section>
+
+  <section id="@compare" class="panel compare-panel" aria-label="Compare cells" hidden></section>
 
   <section id="@generate" class="panel generate-panel" aria-label="Generated text" data-control="generate" hidden>
     <h2>Generated text <span class="caption">each character coloured by one hidden unit's value after reading it</span></h2>

@@ -3,7 +3,8 @@
 //
 // Hash keys: mode=sequences, task (sine | sumOfSines | adding | parity | counting | mnistRows |
 // text), cell (simpleRNN | lstm | gru), units, layers (recurrent layers, 1-3), bidirectional
-// (true | false), optimizer, learningRate, batchSize, epochs, seed, and <control>_hide.
+// (true | false), optimizer, learningRate, batchSize, epochs, seed, compare (true: SimpleRNN, LSTM
+// and GRU side by side, web/app/sequences/compare-view.ts), and <control>_hide.
 // A task given alone brings its preset (a model and settings that learn it in seconds); any
 // other key given with it overrides the preset's value.
 //
@@ -25,14 +26,16 @@ export interface SequencesState {
   batchSize: number;
   epochs: number;
   seed: number;
+  /** Compare cells: the three cell types trained side by side with these settings. */
+  compare: boolean;
 }
 
 /** The hash keys besides `mode` (what parseSequencesHash reads and serializeSequencesHash writes). */
-export const SEQUENCES_STATE_KEYS = ['task', 'cell', 'units', 'layers', 'bidirectional', 'optimizer', 'learningRate', 'batchSize', 'epochs', 'seed'] as const;
+export const SEQUENCES_STATE_KEYS = ['task', 'cell', 'units', 'layers', 'bidirectional', 'optimizer', 'learningRate', 'batchSize', 'epochs', 'seed', 'compare'] as const;
 
 export const HIDEABLE_SEQUENCES = [
   'task', 'cell', 'units', 'layers', 'bidirectional', 'optimizer', 'learningRate', 'batchSize', 'epochs',
-  'trainButton', 'resetButton', 'charts', 'unrolled', 'generate',
+  'trainButton', 'resetButton', 'charts', 'unrolled', 'generate', 'compareToggle',
   'mode', // the page shell's mode switch
 ] as const;
 export type SequencesHideable = (typeof HIDEABLE_SEQUENCES)[number];
@@ -56,7 +59,7 @@ export const LIMITS = {
   epochs: { min: 1, max: 200 },
 } as const;
 
-type Preset = Omit<SequencesState, 'task' | 'seed'>;
+type Preset = Omit<SequencesState, 'task' | 'seed' | 'compare'>;
 /** Per task: a model and settings that learn it in a few seconds here. */
 export const TASK_PRESETS: Record<SequenceTaskName, Preset> = {
   sine: { cell: 'lstm', units: 16, layers: 1, bidirectional: false, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 10 },
@@ -68,8 +71,8 @@ export const TASK_PRESETS: Record<SequenceTaskName, Preset> = {
   text: { cell: 'lstm', units: 64, layers: 1, bidirectional: false, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 10 },
 };
 
-export function presetState(task: SequenceTaskName, seed = 1): SequencesState {
-  return { task, ...TASK_PRESETS[task], seed };
+export function presetState(task: SequenceTaskName, seed = 1, compare = false): SequencesState {
+  return { task, ...TASK_PRESETS[task], seed, compare };
 }
 
 export function defaultSequencesState(): SequencesState {
@@ -133,6 +136,10 @@ export function parseSequencesHash(text: string): ParsedSequencesHash {
         if (n !== undefined) state.seed = n;
         break;
       }
+      case 'compare':
+        if (value === 'true' || value === 'false') state.compare = value === 'true';
+        else bad(key, value, 'expected true or false');
+        break;
       case 'bidirectional':
         if (value === 'true' || value === 'false') state.bidirectional = value === 'true';
         else bad(key, value, 'expected true or false');
