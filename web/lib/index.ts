@@ -188,6 +188,8 @@ export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, 
 export { sampleIndex } from './sequence-datasets';
 
 /** Optimizer factories (TF.js: tf.train). */
+export { callbacks, Callback, EarlyStopping } from './callbacks';
+export type { EarlyStoppingArgs } from './callbacks';
 export const train = { sgd, momentum, adam, rmsprop, adagrad, adadelta, adamax, exponentialDecay, cosineDecay, stepDecay };
 
 /** Kernel regularizer factories (TF.js: tf.regularizers). */

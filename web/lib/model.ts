@@ -11,6 +11,7 @@
 // fit-worker-protocol.ts) and copies the weights back after every epoch.
 // A model whose layers another built model already uses (a sub-model) builds its session
 // sharing that model's engine Variables, so both read and train one set of weights.
+import { Callback } from './callbacks';
 import {
   type EpochOptions,
   type LayerParameter,
@@ -108,7 +109,7 @@ export interface FitArgs {
   verbose?: 0 | 1;
   /** Epoch to start counting from (TF.js semantics: trains epochs - initialEpoch epochs). */
   initialEpoch?: number;
-  callbacks?: Callbacks | Callbacks[];
+  callbacks?: Callbacks | Callback | (Callbacks | Callback)[];
 }
 const fitKeys = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'verbose', 'initialEpoch', 'callbacks'];
 
@@ -1052,6 +1053,10 @@ export class LayersModel {
     const list = Array.isArray(cbs) ? cbs : [cbs];
     for (const c of list) {
       if (c === null || typeof c !== 'object') fail(where, `callbacks must be an object like {onEpochEnd: (epoch, logs) => {...}} or an array of them, got ${describe(c)}`);
+      if (c instanceof Callback) {
+        c.setModel(this); // nn.callbacks.*: it may stop training
+        continue;
+      }
       for (const [k, v] of Object.entries(c)) {
         if (!callbackNames.includes(k)) fail(where, `unknown callback ${quote(k)}; allowed: ${callbackNames.join(', ')}`);
         if (typeof v !== 'function') fail(where, `callback ${k} must be a function, got ${describe(v)}`);

@@ -1,0 +1,82 @@
+// nn.callbacks.earlyStopping: the same stopping epoch as TF.js 4.22's tf.callbacks.earlyStopping
+// on the same sequences of logs (min and max monitors, minDelta, patience, baseline), a real
+// fit() that stops early with a history as long as the epochs it trained, and clear errors.
+import * as tf from '@tensorflow/tfjs';
+import * as nn from 'nnplay';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+beforeAll(async () => {
+  await nn.ready();
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+afterAll(() => {
+  expect(nn.memory().numTensors).toBe(0);
+  expect(nn.memory().numModels).toBe(0);
+});
+
+interface Driven {
+  setModel(m: { stopTraining: boolean }): void;
+  onTrainBegin?(logs?: unknown): unknown;
+  onEpochEnd?(epoch: number, logs: Record<string, number>): unknown;
+}
+
+/** Runs a callback over per-epoch logs as fit() would; the epoch after which it stopped, or null. */
+async function stopEpoch(cb: Driven, logs: Record<string, number>[]): Promise<number | null> {
+  const model = { stopTraining: false };
+  cb.setModel(model);
+  await cb.onTrainBegin?.({});
+  for (let e = 0; e < logs.length; e++) {
+    await cb.onEpochEnd?.(e, logs[e]);
+    if (model.stopTraining) return e;
+  }
+  return null;
+}
+
+const losses = [1.0, 0.8, 0.79, 0.795, 0.7, 0.71, 0.72, 0.705, 0.73, 0.74];
+const accs = [0.5, 0.6, 0.65, 0.64, 0.66, 0.66, 0.659, 0.7, 0.69, 0.68];
+const cases: [string, nn.EarlyStoppingArgs][] = [
+  ['val_loss, patience 0', {}],
+  ['val_loss, patience 2', { patience: 2 }],
+  ['val_loss, minDelta 0.02, patience 1', { minDelta: 0.02, patience: 1 }],
+  ['val_acc (auto: max), patience 1', { monitor: 'val_acc', patience: 1 }],
+  ['val_acc, minDelta 0.015, patience 2', { monitor: 'val_acc', minDelta: 0.015, patience: 2 }],
+  ['loss, mode max (an odd choice, kept as given)', { monitor: 'val_loss', mode: 'max', patience: 1 }],
+  ['val_loss, baseline 0.75, patience 2', { baseline: 0.75, patience: 2 }],
+];
+
+describe('earlyStopping', () => {
+  for (const [name, args] of cases) {
+    test(`stops where TF.js 4.22 stops: ${name}`, async () => {
+      const logs = losses.map((l, i) => ({ loss: l, val_loss: l, val_acc: accs[i] }));
+      const ours = await stopEpoch(nn.callbacks.earlyStopping(args) as unknown as Driven, logs);
+      const theirs = await stopEpoch(tf.callbacks.earlyStopping(args as Parameters<typeof tf.callbacks.earlyStopping>[0]) as unknown as Driven, logs);
+      expect(ours).toBe(theirs);
+    });
+  }
+
+  test('a fit() stops early: history holds the epochs trained', async () => {
+    const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
+    model.compile({ optimizer: nn.train.sgd(0.01), loss: 'meanSquaredError' });
+    const xs = nn.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const ys = nn.tensor2d([[0], [1], [1], [2]]);
+    // No epoch improves the loss by 10: the first sets the best, two more without, then stop.
+    const history = await model.fit(xs, ys, { epochs: 20, batchSize: 4, callbacks: nn.callbacks.earlyStopping({ monitor: 'loss', minDelta: 10, patience: 2 }) });
+    expect(history.epoch).toEqual([0, 1, 2]);
+    // A plain-object callback beside it still runs, and a second fit() starts afresh.
+    const seen: number[] = [];
+    const again = await model.fit(xs, ys, { epochs: 5, batchSize: 4, callbacks: [nn.callbacks.earlyStopping({ monitor: 'loss', patience: 10 }), { onEpochEnd: (e) => void seen.push(e) }] });
+    expect(again.epoch).toEqual([0, 1, 2, 3, 4]);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    nn.dispose([xs, ys]);
+    model.dispose();
+  });
+
+  test('bad options are named', () => {
+    expect(() => nn.callbacks.earlyStopping({ patience: -1 })).toThrow(/patience must be a whole number of epochs from 0, got -1/);
+    expect(() => nn.callbacks.earlyStopping({ restoreBestWeights: true })).toThrow(/restoreBestWeights is not supported yet/);
+    expect(() => nn.callbacks.earlyStopping({ monitor: 'val_loss', pateince: 2 } as nn.EarlyStoppingArgs)).toThrow(/unknown option "pateince"; allowed: monitor, minDelta, patience/);
+    expect(() => nn.callbacks.earlyStopping({ mode: 'up' as 'max' })).toThrow(/mode must be 'auto', 'min' or 'max'/);
+  });
+});
