@@ -113,7 +113,7 @@ const ALL_JOBS = [
     envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   { id: 'gru', workload: 'gruText', opts: { trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true, needsText: true },
   // Issue 9 (W10 there): the VAE 784-256-2 on the 8,000 MNIST digits, one epoch timed, on all three
-  // systems (TF.js: a custom Sampling layer + model.addLoss for the KL, see vaeTrain). TF.js cpu
+  // systems (TF.js: a custom Sampling layer whose addLoss adds the KL, see vaeTrain). TF.js cpu
   // trains it at a few hundred samples/s, so --quick runs it in Chromium only.
   { id: 'vae', workload: 'vaeTrain', opts: { minSeconds }, timeoutMs: 600_000, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
@@ -534,7 +534,7 @@ async function main() {
     if (results[env].vae) {
       addFigure('W11 VAE 784-256-2-256-784 on MNIST, batch 64, epoch of 8,000', 'samples/s', env, pick(env, 'vae', (r) => r.samplesPerSec), {
         ratios: vs, targets: [{ system: 'nnplay', min: 8000 }],
-        note: 'binary CE + KL, Adam 1e-3, fit(); nnplay: klDivergence + gaussianSampling; TF.js: custom Sampling layer (seeded tf.randomNormal) + model.addLoss(KL); target: an 8,000-image epoch in <= 1 s',
+        note: 'binary CE + KL, Adam 1e-3, fit(); nnplay: klDivergence + gaussianSampling; TF.js: custom Sampling layer (seeded tf.randomNormal) adding the KL with layer.addLoss; target: an 8,000-image epoch in <= 1 s',
       });
     }
     if (results[env].fashion) {

@@ -607,11 +607,11 @@ async function gruText(sys, data, opts) {
  *
  * nnplay: nn.layers.klDivergence adds β·KL as a layer loss, nn.layers.gaussianSampling
  * reparameterises. TF.js 4.22 has neither layer, so its peer is the same graph with a custom
- * Sampling layer (tfjsSamplingLayer) and the KL added by model.addLoss(): a layer's own addLoss()
- * is not collected by LayersModel (its `losses` are only the model's own), but the model's are
- * evaluated inside fit()'s optimizer.minimize() right after the forward pass, so a closure over
- * the tensors the Sampling layer saw in this very batch makes KL part of the batch's loss and its
- * gradient, as nnplay's layer loss is. Same data, epochs, batch, optimizer and loss scale on both
+ * Sampling layer (tfjsSamplingLayer) that adds the KL with its own layer.addLoss(): fit()'s step
+ * evaluates the layers' losses (Container.calculateLosses, inside optimizer.minimize) right after
+ * the forward pass, so a closure over the tensors the layer saw in this very batch makes KL part
+ * of the batch's loss and its gradient, as nnplay's layer loss is. (model.addLoss() would not do:
+ * a LayersModel sums its layers' losses, never its own.) Same data, epochs, batch, optimizer and loss scale on both
  * (BCE mean over the 784 pixels and the batch + KL summed over the latent, mean over the batch).
  */
 async function vaeTrain(sys, data, opts) {
@@ -635,7 +635,6 @@ async function vaeTrain(sys, data, opts) {
   const decoded = lib.layers.dense({ units: data.dim, activation: 'sigmoid', name: 'decoded' })
     .apply(lib.layers.dense({ units: 256, activation: 'relu' }).apply(z));
   const model = lib.model(nnplay ? { inputs: x, outputs: decoded, seed: 19 } : { inputs: x, outputs: decoded });
-  if (sampling) model.addLoss(() => sampling.klLoss());
   model.compile({ optimizer: lib.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
   await model.fit(xs, xs, fitArgs); // warm-up epoch
@@ -651,7 +650,7 @@ async function vaeTrain(sys, data, opts) {
  * TF.js's side of the VAE: a tf.layers.Layer applied to [zMean, zLogVar] that returns
  * zMean + exp(zLogVar / 2) · ε, ε ~ N(0, 1) from tf.randomNormal seeded per call (seed, seed+1,
  * …: reproducible, yet fresh noise every batch, as nnplay's seeded stream), and keeps that call's
- * inputs so klLoss() (registered with model.addLoss) can compute
+ * inputs so klLoss() (registered with this layer's addLoss) can compute
  * mean over the batch of −0.5·Σ(1 + zLogVar − zMean² − exp(zLogVar)) on them.
  */
 function tfjsSamplingLayer(tf, seed) {
@@ -660,6 +659,7 @@ function tfjsSamplingLayer(tf, seed) {
       super({ name: 'sampling' });
       this.calls = 0;
       this.last = null;
+      this.addLoss(() => this.klLoss());
     }
     computeOutputShape(inputShape) {
       return inputShape[0];
