@@ -150,23 +150,25 @@ const cases: Case[] = [
     xs: () => [data([3, 6], 17, 1, 7), data([3, 4, 4, 3], 18)],
   },
   {
-    // Issue 9's decoder layers: conv2dTranspose 'same' with kernel > stride (TF's crop) and
-    // kernel < stride (output_padding cells that get only the bias), 'valid' both ways, upSampling2d.
+    // Issue 9's decoder layers: conv2dTranspose 'same' with kernel > stride (TF's crop, even and
+    // odd), kernel < stride (output_padding cells that get only the bias), mixed, 'valid' both ways, upSampling2d.
     name: 'decoder',
     make: () => {
       const m = nn.sequential({ layers: [
-        nn.layers.conv2dTranspose({ inputShape: [2, 3, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        nn.layers.conv2dTranspose({ inputShape: [1, 2, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
         nn.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 1], strides: [3, 2], padding: 'same', biasInitializer: 'ones' }),
         nn.layers.upSampling2d({ size: [1, 2] }),
         nn.layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: 2, activation: 'tanh' }),
-        nn.layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: [2, 3], useBias: true, biasInitializer: 'ones' }),
+        nn.layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: [2, 1], useBias: true, biasInitializer: 'ones' }),
+        // 'same' with the kernel above the stride on one axis and below it on the other.
+        nn.layers.conv2dTranspose({ filters: 2, kernelSize: [4, 1], strides: [1, 2], padding: 'same', activation: 'sigmoid' }),
         nn.layers.flatten(),
         nn.layers.dense({ units: 3 }),
       ], seed: 6 });
       m.compile({ optimizer: 'adam', loss: { name: 'huberLoss', delta: 0.5 } });
       return m;
     },
-    xs: () => [data([3, 2, 3, 2], 19)],
+    xs: () => [data([3, 1, 2, 2], 19)],
     ys: () => data([3, 3], 20),
   },
   {
