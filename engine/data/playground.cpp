@@ -117,6 +117,71 @@ void gen_regression(PlaygroundPoints& p, int n, double noise, Rng& rng, TargetFn
 
 double plane_target(double x, double y) { return (x + y) / 10.0; }
 
+// ---- lesson datasets (beyond TF Playground) -------------------------------------------------
+
+void gen_moons(PlaygroundPoints& p, int n, double noise, Rng& rng) {
+  // scikit-learn's make_moons geometry (upper arc at the origin, lower arc shifted by (1, 0.5)),
+  // centred and scaled by 3 to fill the drawing domain; Gaussian jitter of 6·noise (noise 10 %
+  // is scikit-learn's noise=0.2 at this scale).
+  const double scale = 3.0;
+  const double jitter = 6.0 * noise;
+  int upper = (n + 1) / 2;
+  for (int i = 0; i < n; ++i) {
+    bool is_upper = i < upper;
+    int count = is_upper ? upper : n - upper;
+    int k = is_upper ? i : i - upper;
+    double t = count > 1 ? kPi * k / (count - 1) : 0.0;
+    double x = is_upper ? std::cos(t) : 1.0 - std::cos(t);
+    double y = is_upper ? std::sin(t) : 0.5 - std::sin(t);
+    p.xy.push_back(static_cast<float>(scale * (x - 0.5) + jitter * rng.normal()));
+    p.xy.push_back(static_cast<float>(scale * (y - 0.25) + jitter * rng.normal()));
+    p.label.push_back(is_upper ? 0.0f : 1.0f);
+  }
+}
+
+void gen_blobs(PlaygroundPoints& p, int n, double noise, int classes, Rng& rng) {
+  // `classes` Gaussian clusters on a circle of radius 3.5, class k at angle pi/2 + 2·pi·k/K;
+  // the spread grows from 0.6 (no noise) to 2.1 (50 %), where neighbours overlap.
+  const double stddev = 0.6 + 3.0 * noise;
+  for (int i = 0; i < n; ++i) {
+    int k = i % classes;
+    double angle = kPi / 2 + 2.0 * kPi * k / classes;
+    p.xy.push_back(static_cast<float>(3.5 * std::cos(angle) + stddev * rng.normal()));
+    p.xy.push_back(static_cast<float>(3.5 * std::sin(angle) + stddev * rng.normal()));
+    p.label.push_back(static_cast<float>(k));
+  }
+}
+
+void gen_spirals(PlaygroundPoints& p, int n, double noise, int classes, Rng& rng) {
+  // TF Playground's spiral arm (1.75 turns, radius to 5), `classes` arms turned by 2·pi/K.
+  for (int i = 0; i < n; ++i) {
+    int k = i % classes;
+    int in_arm = i / classes;
+    int arm_size = (n - k + classes - 1) / classes;
+    double frac = static_cast<double>(in_arm) / arm_size;
+    double r = frac * 5.0;
+    double t = 1.75 * frac * 2.0 * kPi + 2.0 * kPi * k / classes;
+    p.xy.push_back(static_cast<float>(r * std::sin(t) + rng.uniform(-1.0f, 1.0f) * noise));
+    p.xy.push_back(static_cast<float>(r * std::cos(t) + rng.uniform(-1.0f, 1.0f) * noise));
+    p.label.push_back(static_cast<float>(k));
+  }
+}
+
+// 1-D regression: x uniform in [-half_width, half_width], drawn at (x, 0), the target is
+// fn(x) plus Gaussian noise of standard deviation noise · 2 (noise 50 % gives 1.0).
+template <typename TargetFn>
+void gen_curve(PlaygroundPoints& p, int n, double noise, double half_width, Rng& rng, TargetFn fn) {
+  for (int i = 0; i < n; ++i) {
+    double x = rng.uniform(static_cast<float>(-half_width), static_cast<float>(half_width));
+    double y = fn(x) + 2.0 * noise * rng.normal();
+    p.xy.push_back(static_cast<float>(x));
+    p.xy.push_back(0.0f);
+    p.label.push_back(static_cast<float>(y));
+  }
+}
+
+enum DatasetId { kCircle, kXor, kGauss, kSpiral, kRegPlane, kRegGauss, kMoons, kBlobs, kSpirals, kLine, kWave };
+
 double gauss_mixture_target(double x, double y) {
   // Six bumps of radius 2 with alternating signs; the strongest one (in |value|) wins.
   static const double kBumps[6][3] = {{-4, 2.5, 1},   {0, 2.5, -1}, {4, 2.5, 1},
@@ -133,7 +198,9 @@ double gauss_mixture_target(double x, double y) {
 }  // namespace
 
 const std::vector<std::string>& playground_dataset_names() {
-  static const std::vector<std::string> names = {"circle", "xor", "gauss", "spiral", "reg-plane", "reg-gauss"};
+  // In DatasetId order.
+  static const std::vector<std::string> names = {"circle", "xor",   "gauss",   "spiral", "reg-plane", "reg-gauss",
+                                                 "moons",  "blobs", "spirals", "line",   "wave"};
   return names;
 }
 
@@ -142,25 +209,43 @@ const std::vector<std::string>& playground_feature_names() {
   return names;
 }
 
-bool playground_is_classification(const std::string& dataset) { return dataset_index(dataset) < 4; }
+bool playground_is_classification(const std::string& dataset) {
+  int id = dataset_index(dataset);
+  return id != kRegPlane && id != kRegGauss && id != kLine && id != kWave;
+}
 
-PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng) {
+int playground_num_classes(const std::string& dataset, int classes) {
+  int id = dataset_index(dataset);
+  if (!playground_is_classification(dataset)) return 0;
+  return id == kBlobs || id == kSpirals ? classes : 2;
+}
+
+PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng,
+                                            int classes) {
   int which = dataset_index(dataset);
   NNPLAY_CHECK(num_points > 0 && num_points <= kPlaygroundMaxPoints,
                "numPoints must be an integer in [1, " << kPlaygroundMaxPoints << "], got " << num_points);
   NNPLAY_CHECK(std::isfinite(noise_percent) && noise_percent >= 0.0f && noise_percent <= 50.0f,
                "noise must be a percentage in [0, 50], got " << noise_percent);
+  NNPLAY_CHECK(classes >= kPlaygroundMinClasses && classes <= kPlaygroundMaxClasses,
+               "classes must be an integer in [" << kPlaygroundMinClasses << ", " << kPlaygroundMaxClasses << "], got "
+                                                 << classes);
   double noise = noise_percent / 100.0;
   PlaygroundPoints p;
   p.xy.reserve(2 * static_cast<std::size_t>(num_points));
   p.label.reserve(static_cast<std::size_t>(num_points));
   switch (which) {
-    case 0: gen_circle(p, num_points, noise, rng); break;
-    case 1: gen_xor(p, num_points, noise, rng); break;
-    case 2: gen_gauss(p, num_points, noise, rng); break;
-    case 3: gen_spiral(p, num_points, noise, rng); break;
-    case 4: gen_regression(p, num_points, noise, rng, plane_target); break;
-    default: gen_regression(p, num_points, noise, rng, gauss_mixture_target); break;
+    case kCircle: gen_circle(p, num_points, noise, rng); break;
+    case kXor: gen_xor(p, num_points, noise, rng); break;
+    case kGauss: gen_gauss(p, num_points, noise, rng); break;
+    case kSpiral: gen_spiral(p, num_points, noise, rng); break;
+    case kRegPlane: gen_regression(p, num_points, noise, rng, plane_target); break;
+    case kRegGauss: gen_regression(p, num_points, noise, rng, gauss_mixture_target); break;
+    case kMoons: gen_moons(p, num_points, noise, rng); break;
+    case kBlobs: gen_blobs(p, num_points, noise, classes, rng); break;
+    case kSpirals: gen_spirals(p, num_points, noise, classes, rng); break;
+    case kLine: gen_curve(p, num_points, noise, 1.0, rng, [](double x) { return 2.0 * x + 1.0; }); break;
+    default: gen_curve(p, num_points, noise, 3.0, rng, [](double x) { return std::sin(x); }); break;
   }
   return p;
 }
@@ -262,8 +347,8 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
   NNPLAY_CHECK(j.is_object(),
                "playground config must be a JSON object like "
                "{\"dataset\":\"circle\",\"numPoints\":500,...}");
-  static const std::vector<std::string> keys = {"dataset", "numPoints", "noise",   "trainRatio",
-                                                "seed",    "features",  "gridSize"};
+  static const std::vector<std::string> keys = {"dataset", "numPoints", "noise",    "trainRatio",
+                                                "seed",    "features",  "gridSize", "classes"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     NNPLAY_CHECK(std::find(keys.begin(), keys.end(), it.key()) != keys.end(),
                  "unknown playground config key \"" << it.key() << "\": allowed are " << join_names(keys));
@@ -314,6 +399,12 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
                                                     << j["gridSize"].dump());
     c.grid_size = static_cast<int>(d);
   }
+  if (j.contains("classes")) {
+    NNPLAY_CHECK(json_integer(j["classes"], kPlaygroundMinClasses, kPlaygroundMaxClasses, &d),
+                 "classes must be an integer in [" << kPlaygroundMinClasses << ", " << kPlaygroundMaxClasses
+                                                   << "], got " << j["classes"].dump());
+    c.classes = static_cast<int>(d);
+  }
   validate_playground_config(c);
   return c;
 }
@@ -330,13 +421,17 @@ void validate_playground_config(const PlaygroundConfig& c) {
   NNPLAY_CHECK(c.grid_size >= kPlaygroundMinGrid && c.grid_size <= kPlaygroundMaxGrid,
                "gridSize must be an integer in [" << kPlaygroundMinGrid << ", " << kPlaygroundMaxGrid << "], got "
                                                   << c.grid_size);
+  NNPLAY_CHECK(c.classes >= kPlaygroundMinClasses && c.classes <= kPlaygroundMaxClasses,
+               "classes must be an integer in [" << kPlaygroundMinClasses << ", " << kPlaygroundMaxClasses << "], got "
+                                                 << c.classes);
 }
 
 PlaygroundData make_playground(const PlaygroundConfig& config) {
   validate_playground_config(config);
   const std::vector<int> features = parse_playground_features(config.features);
   Rng rng(config.seed);
-  PlaygroundPoints pts = generate_playground_points(config.dataset, config.num_points, config.noise, rng);
+  PlaygroundPoints pts =
+      generate_playground_points(config.dataset, config.num_points, config.noise, rng, config.classes);
   const int n = pts.size();
   const int num_train = static_cast<int>(std::floor(static_cast<double>(n) * config.train_ratio / 100.0));
   NNPLAY_CHECK(num_train > 0 && num_train < n, "numPoints "

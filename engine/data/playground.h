@@ -11,6 +11,12 @@
 //    corners and with noise), so a tanh output can always reach them.
 // Noise is a percentage 0..50 as on the TF Playground slider (the generators use noise/100).
 //
+// Beyond TF Playground, for the lessons (web/app/lessons): "moons" (two interleaved half
+// circles, labels 0/1), "blobs" and "spirals" (`classes` Gaussian clusters or spiral arms,
+// labels 0 .. classes-1, for softmax), and two 1-D regression sets whose points are (x, 0)
+// with the target as label: "line" (y = 2x + 1 + noise, x in [-1, 1]) and "wave"
+// (y = sin(x) + noise, x in [-3, 3]).
+//
 // What it is not: a general dataset loader. It produces nnplay::Dataset values that the
 // trainer consumes like any other.
 #pragma once
@@ -29,12 +35,19 @@ namespace nnplay {
 // whose Gaussians are not truncated either).
 constexpr float kPlaygroundDomain = 6.0f;
 
-// "circle" "xor" "gauss" "spiral" "reg-plane" "reg-gauss".
+// "circle" "xor" "gauss" "spiral" "reg-plane" "reg-gauss" "moons" "blobs" "spirals" "line" "wave".
 const std::vector<std::string>& playground_dataset_names();
 // "x1" "x2" "x1Squared" "x2Squared" "x1x2" "sinX1" "sinX2".
 const std::vector<std::string>& playground_feature_names();
-// True for circle/xor/gauss/spiral. Throws Error for an unknown name (listing the allowed ones).
+// True for circle/xor/gauss/spiral/moons/blobs/spirals. Throws Error for an unknown name
+// (listing the allowed ones).
 bool playground_is_classification(const std::string& dataset);
+// Number of label values: 0 for regression sets, `classes` for blobs and spirals, else 2.
+int playground_num_classes(const std::string& dataset, int classes);
+
+// Class count limits of blobs and spirals (the `classes` config key).
+constexpr int kPlaygroundMinClasses = 2;
+constexpr int kPlaygroundMaxClasses = 8;
 
 // Raw points before features: coordinates [n, 2] (x1, x2) and one label per point.
 struct PlaygroundPoints {
@@ -43,9 +56,11 @@ struct PlaygroundPoints {
   int size() const { return static_cast<int>(label.size()); }
 };
 
-// Generates num_points points of the named dataset. noise_percent in [0, 50].
-// Throws Error for an unknown name, num_points <= 0 or noise out of range.
-PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng);
+// Generates num_points points of the named dataset. noise_percent in [0, 50]; classes (blobs
+// and spirals only, ignored by the others) in [2, 8].
+// Throws Error for an unknown name, num_points <= 0, noise or classes out of range.
+PlaygroundPoints generate_playground_points(const std::string& dataset, int num_points, float noise_percent, Rng& rng,
+                                            int classes = 3);
 
 // Feature names resolved once to indices into playground_feature_names(). Throws Error for
 // an empty list, an unknown name or a repeated name.
@@ -68,6 +83,7 @@ struct PlaygroundConfig {
   std::uint64_t seed = 0;
   std::vector<std::string> features = {"x1", "x2"};
   int grid_size = 100;
+  int classes = 3;  // blobs and spirals: number of classes, 2..8
 };
 
 // Limits, named in error messages.
@@ -76,7 +92,7 @@ constexpr int kPlaygroundMinGrid = 2;
 constexpr int kPlaygroundMaxGrid = 512;
 
 // Parses {"dataset":"circle","numPoints":500,"noise":0,"trainRatio":50,"seed":1,
-// "features":["x1","x2"],"gridSize":100}; missing fields keep the defaults above, unknown
+// "features":["x1","x2"],"gridSize":100,"classes":3}; missing fields keep the defaults above, unknown
 // keys are rejected (a typo would otherwise be silently ignored). Validates. Throws Error.
 PlaygroundConfig parse_playground_config(const std::string& json);
 void validate_playground_config(const PlaygroundConfig& config);

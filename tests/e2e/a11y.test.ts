@@ -1,6 +1,7 @@
 // Accessibility of the page in headless Chromium: axe-core (the npm devDependency, injected into
 // the page) finds no serious or critical violation in the 2-D playground, the Images mode (after
-// an epoch, with its evaluation shown) and the dark theme of each; and what axe cannot judge:
+// an epoch, with its evaluation shown), the Sequences mode (after an epoch) and the dark theme
+// of each; and what axe cannot judge:
 // one h1, the sliders and feature buttons named for people, the heatmap and views with text
 // alternatives, live regions that stay quiet while training, link weights edited by keyboard.
 //
@@ -97,9 +98,61 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
     expect(await page.locator('#evaluation-summary').textContent()).toMatch(/^After epoch 1: test accuracy \d+\.\d\d%/);
     expect(await page.locator('#charts-summary').textContent()).toMatch(/test accuracy \d+\.\d\d%/);
   });
+
+  it('Sequences mode after an epoch, light and dark (the unrolled view drawn, the text task generating)', async () => {
+    const page = await open('#mode=sequences&task=sine&cell=lstm&units=8&epochs=1');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await train.click();
+    await page.waitForFunction(() => document.getElementById('epoch')?.textContent === '1' && /^\d/.test(document.getElementById('test-loss')?.textContent ?? ''), null, { timeout: 120_000 });
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    // The text task: its generated characters are coloured; still no serious violation.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#task').selectOption('text');
+    const generate = page.locator('#generate-button');
+    await expect.poll(() => generate.isVisible(), { timeout: 90_000 }).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    // Generate needs the model built (Train is enabled once the data is there): wait for its unrolled view.
+    // (The count restarts when the text task's model is built.)
+    type Seq = { nnplay: { unrollUpdates: number; task: { task: string } | null } };
+    await expect.poll(() => page.evaluate(() => ((w) => w.task?.task === 'text' && w.unrollUpdates > 0)((window as unknown as Seq).nnplay)), { timeout: 60_000 }).toBe(true);
+    await generate.click();
+    await expect.poll(() => page.locator('#generated-text span').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
 });
 
 describe('accessibility beyond axe', () => {
+  it('Sequences mode: one h1, a quiet status line while training (epochs come many a second)', async () => {
+    const page = await open('#mode=sequences&task=parity&cell=gru&units=8&epochs=200');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect(await page.locator('h1').count()).toBe(1);
+    await page.evaluate(() => {
+      const w = window as unknown as { __said: string[] };
+      w.__said = [];
+      new MutationObserver(() => w.__said.push(document.getElementById('announcer')!.textContent ?? '')).observe(document.getElementById('announcer')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
+    await train.click();
+    await page.waitForTimeout(4000);
+    const pause = page.getByRole('button', { name: 'Pause', exact: true });
+    if (await pause.isVisible()) await pause.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __said: string[] }).__said.at(-1) ?? '')).toMatch(/^(Paused|Trained): epoch \d+ done, test loss \S+, test accuracy \d+\.\d%\.$/);
+    const said = await page.evaluate(() => (window as unknown as { __said: string[] }).__said);
+    const epochs = await page.evaluate(() => (window as unknown as { nnplay: { evaluations: unknown[] } }).nnplay.evaluations.length);
+    // Several epochs trained, yet at most one timed announcement plus the one on pause.
+    expect(epochs).toBeGreaterThan(3);
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said.length).toBeLessThanOrEqual(2);
+  });
+
   it('one h1, named sliders and features, a described heatmap, quiet live regions', async () => {
     const page = await open('#dataset=circle&seed=4');
     await firstSnapshot(page);

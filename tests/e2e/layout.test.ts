@@ -1,5 +1,5 @@
 // Layout in headless Chromium: at 1024×768, 1280×720 and on a 390×844 phone the main view (the
-// heatmap in 2-D, the training view in Images) and Play/Train are both within the viewport in
+// heatmap in 2-D, the training view in Images and Sequences) and Play/Train are both within the viewport in
 // each mode; at 1024×768 and in an 800 px iframe, with every control hidden, the output stays
 // beside the network (it does not wrap under it); at 320 px nothing is wider than the screen; on
 // a touch screen every control is at least 44 px and hints say "tap".
@@ -76,6 +76,16 @@ describe('layout', () => {
 
     it(`Images at ${size.width}×${size.height}: the training view and Train on screen together`, async () => {
       const page = await open('#mode=images&dataset=mnist&preset=mlp', size);
+      await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
+      const training = await box(page, '.training-panel');
+      const train = await box(page, '#train-button');
+      expect(within(training, size), `training view ${JSON.stringify(training)}`).toBe(true);
+      expect(within(train, size), `Train ${JSON.stringify(train)}`).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    });
+
+    it(`Sequences at ${size.width}×${size.height}: the training view and Train on screen together`, async () => {
+      const page = await open('#mode=sequences&task=sine&cell=lstm', size);
       await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
       const training = await box(page, '.training-panel');
       const train = await box(page, '#train-button');

@@ -300,8 +300,11 @@ TEST(Playground, ParsesConfigJson) {
 
 TEST(Playground, BadConfigsSayWhatIsAllowed) {
   auto parse = [](const std::string& json) { return [json] { parse_playground_config(json); }; };
-  expect_error(parse(R"({"dataset":"moons"})"),
-               {"unknown dataset \"moons\"", "circle, xor, gauss, spiral, reg-plane, reg-gauss"});
+  expect_error(parse(R"({"dataset":"moon"})"),
+               {"unknown dataset \"moon\"", "circle, xor, gauss, spiral, reg-plane, reg-gauss, moons, blobs"});
+  expect_error(parse(R"({"dataset":"blobs","classes":1})"), {"classes", "[2, 8]", "got 1"});
+  expect_error(parse(R"({"dataset":"blobs","classes":9})"), {"classes", "[2, 8]"});
+  expect_error(parse(R"({"classes":2.5})"), {"classes", "integer"});
   expect_error(parse(R"({"noise":51})"), {"noise", "[0, 50]"});
   expect_error(parse(R"({"noise":-1})"), {"noise", "[0, 50]"});
   expect_error(parse(R"({"trainRatio":5})"), {"trainRatio", "[10, 90]"});
@@ -329,6 +332,132 @@ TEST(Playground, BadConfigsSayWhatIsAllowed) {
   expect_error([&] { playground_is_classification("nope"); }, {"allowed are"});
   EXPECT_TRUE(playground_is_classification("spiral"));
   EXPECT_FALSE(playground_is_classification("reg-gauss"));
+  expect_error([&] { generate_playground_points("blobs", 10, 0.0f, rng, 0); }, {"classes"});
+}
+
+// ---- the lessons' datasets ----------------------------------------------------------------
+
+TEST(Playground, LessonDatasetsKnowTheirKindAndClassCount) {
+  EXPECT_EQ(playground_num_classes("moons", 5), 2);
+  EXPECT_EQ(playground_num_classes("blobs", 5), 5);
+  EXPECT_EQ(playground_num_classes("spirals", 4), 4);
+  EXPECT_EQ(playground_num_classes("circle", 5), 2);
+  EXPECT_EQ(playground_num_classes("line", 5), 0);
+  EXPECT_EQ(playground_num_classes("wave", 5), 0);
+  EXPECT_FALSE(playground_is_classification("line"));
+  EXPECT_TRUE(playground_is_classification("blobs"));
+}
+
+TEST(Playground, MoonsGeometry) {
+  Rng rng(8);
+  PlaygroundPoints p = generate_playground_points("moons", 201, 0.0f, rng);
+  ASSERT_EQ(p.size(), 201);
+  EXPECT_EQ(count_ones(p.label), 100);
+  // Without noise each point lies on its arc: upper arc centred at (-1.5, -0.75), radius 3, in
+  // y >= -0.75; lower arc centred at (1.5, 0.75), radius 3, in y <= 0.75.
+  for (int i = 0; i < p.size(); ++i) {
+    float x = p.xy[2 * i], y = p.xy[2 * i + 1];
+    bool upper = p.label[i] == 0.0f;
+    float cx = upper ? -1.5f : 1.5f, cy = upper ? -0.75f : 0.75f;
+    EXPECT_NEAR(std::hypot(x - cx, y - cy), 3.0, 1e-4) << i;
+    if (upper)
+      EXPECT_GE(y, -0.75f - 1e-4f);
+    else
+      EXPECT_LE(y, 0.75f + 1e-4f);
+  }
+  // The arcs end where they should: the upper one from (1.5, -0.75) to (-4.5, -0.75).
+  EXPECT_NEAR(p.xy[0], 1.5f, 1e-4f);
+  EXPECT_NEAR(p.xy[2 * 100], -4.5f, 1e-4f);
+  // Noise moves points off the arcs.
+  Rng noisy_rng(8);
+  PlaygroundPoints q = generate_playground_points("moons", 201, 20.0f, noisy_rng);
+  double off = 0;
+  for (int i = 0; i < 101; ++i) off += std::fabs(std::hypot(q.xy[2 * i] + 1.5, q.xy[2 * i + 1] + 0.75) - 3.0);
+  EXPECT_GT(off / 101, 0.3);
+}
+
+TEST(Playground, BlobsAreBalancedClustersAroundACircle) {
+  for (int classes : {3, 5}) {
+    Rng rng(9);
+    const int n = 3000;
+    PlaygroundPoints p = generate_playground_points("blobs", n, 0.0f, rng, classes);
+    std::vector<double> sx(classes), sy(classes);
+    std::vector<int> count(classes);
+    for (int i = 0; i < n; ++i) {
+      int k = static_cast<int>(p.label[i]);
+      ASSERT_EQ(static_cast<float>(k), p.label[i]);
+      ASSERT_GE(k, 0);
+      ASSERT_LT(k, classes);
+      count[k]++;
+      sx[k] += p.xy[2 * i];
+      sy[k] += p.xy[2 * i + 1];
+    }
+    for (int k = 0; k < classes; ++k) {
+      EXPECT_EQ(count[k], n / classes + (k < n % classes ? 1 : 0));
+      double angle = 3.14159265358979 / 2 + 2 * 3.14159265358979 * k / classes;
+      // Mean of ~600-1000 samples of spread 0.6: within 0.1 of the centre (> 4 standard errors).
+      EXPECT_NEAR(sx[k] / count[k], 3.5 * std::cos(angle), 0.1) << classes << " " << k;
+      EXPECT_NEAR(sy[k] / count[k], 3.5 * std::sin(angle), 0.1) << classes << " " << k;
+    }
+  }
+}
+
+TEST(Playground, SpiralsArmsAreTurnedCopies) {
+  Rng rng(10);
+  const int classes = 3, n = 300;
+  PlaygroundPoints p = generate_playground_points("spirals", n, 0.0f, rng, classes);
+  for (int i = 0; i < n; ++i) EXPECT_EQ(p.label[i], static_cast<float>(i % classes));
+  // Point j of arm k is point j of arm 0 turned by 2·pi·k/3 (same radius 5·j/100).
+  for (int j = 0; j < n / classes; ++j) {
+    float x0 = p.xy[2 * (j * classes)], y0 = p.xy[2 * (j * classes) + 1];
+    EXPECT_NEAR(std::hypot(x0, y0), 5.0 * j / 100, 1e-4);
+    for (int k = 1; k < classes; ++k) {
+      double a = 2 * 3.14159265358979 * k / classes;
+      // x = r sin(t), y = r cos(t): adding a to t turns (x, y) clockwise by a.
+      float xk = p.xy[2 * (j * classes + k)], yk = p.xy[2 * (j * classes + k) + 1];
+      EXPECT_NEAR(xk, x0 * std::cos(a) + y0 * std::sin(a), 1e-4);
+      EXPECT_NEAR(yk, -x0 * std::sin(a) + y0 * std::cos(a), 1e-4);
+    }
+  }
+}
+
+TEST(Playground, LineAndWaveAreOneDimensionalCurvesWithGaussianNoise) {
+  Rng rng(11);
+  PlaygroundPoints clean = generate_playground_points("line", 500, 0.0f, rng);
+  for (int i = 0; i < clean.size(); ++i) {
+    float x = clean.xy[2 * i];
+    EXPECT_LE(std::fabs(x), 1.0f);
+    EXPECT_EQ(clean.xy[2 * i + 1], 0.0f);
+    EXPECT_NEAR(clean.label[i], 2.0f * x + 1.0f, 1e-5f);
+  }
+  Rng wave_rng(11);
+  PlaygroundPoints wave = generate_playground_points("wave", 500, 0.0f, wave_rng);
+  for (int i = 0; i < wave.size(); ++i) {
+    EXPECT_LE(std::fabs(wave.xy[2 * i]), 3.0f);
+    EXPECT_NEAR(wave.label[i], std::sin(wave.xy[2 * i]), 1e-5f);
+  }
+  // Noise 25 % is a standard deviation of 0.5 around the line (4000 samples: within 0.03).
+  Rng noisy_rng(12);
+  PlaygroundPoints noisy = generate_playground_points("line", 4000, 25.0f, noisy_rng);
+  double sum = 0, sum_sq = 0;
+  for (int i = 0; i < noisy.size(); ++i) {
+    double r = noisy.label[i] - (2.0 * noisy.xy[2 * i] + 1.0);
+    sum += r;
+    sum_sq += r * r;
+  }
+  double mean = sum / noisy.size();
+  EXPECT_NEAR(mean, 0.0, 0.03);
+  EXPECT_NEAR(std::sqrt(sum_sq / noisy.size() - mean * mean), 0.5, 0.03);
+}
+
+TEST(Playground, ClassesReachTheSplitAndLabels) {
+  PlaygroundConfig c =
+      parse_playground_config(R"({"dataset":"blobs","numPoints":400,"classes":4,"seed":3,"gridSize":4})");
+  EXPECT_EQ(c.classes, 4);
+  PlaygroundData d = make_playground(c);
+  float top = *std::max_element(d.labels.begin(), d.labels.end());
+  EXPECT_EQ(top, 3.0f);
+  EXPECT_EQ(d.train.y.size() + d.test.y.size(), 400u);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 // bridge (which forwards them to the embedding page). Plain CustomEvents, not bubbling.
 
 export interface AppEventDetails {
-  /** The engine is loaded and the app can train. */
-  ready: { mode: 'playground' | 'images' | 'sequences'; simd: boolean };
+  /** The engine is loaded and the app can train (a lesson: its model is built; no simd flag). */
+  ready: { mode: 'playground' | 'images' | 'sequences' | 'lessons'; simd?: boolean; lesson?: string };
   /** A whole epoch more is done (at most once per snapshot): its number and losses. */
   epoch: { epoch: number; trainLoss: number; testLoss: number };
   /** Training stopped with new progress: a pause, a finished step, or (Images) the run's last epoch. */

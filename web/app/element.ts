@@ -3,11 +3,12 @@
 //
 //   <nn-playground id="xor" dataset="xor" network-shape="4,2" hide="noise,ratio" autoplay></nn-playground>
 //
-// What it is: a thin shell over the two apps (PlaygroundApp, ImagesApp), which it roots at
-// itself, so their events (app-events.ts: ready, epoch, trained, diverged, statechange,
-// workerlost) fire on the element. Its attributes are the hash's keys in kebab-case, taken from
-// the state tables (STATE_KEYS in state.ts, IMAGES_STATE_KEYS in images-state.ts), and are
-// validated exactly as a link is (bad values are reported in the element and fall back).
+// What it is: a thin shell over the three apps (PlaygroundApp, ImagesApp, SequencesApp), which
+// it roots at itself, so their events (app-events.ts: ready, epoch, trained, diverged,
+// statechange, workerlost) fire on the element. Its attributes are the hash's keys in
+// kebab-case, taken from the state tables (STATE_KEYS in state.ts, IMAGES_STATE_KEYS in
+// images-state.ts, SEQUENCES_STATE_KEYS in sequences-state.ts), and are validated exactly as a
+// link is (bad values are reported in the element and fall back).
 //
 // What it adds: it starts when first scrolled near the viewport (IntersectionObserver), pauses
 // when off screen or when the document is hidden and resumes when back; `storage-key` (or the
@@ -19,12 +20,21 @@ import { APP_EVENTS } from './app-events';
 import { ImagesApp } from './images/images-app';
 import type { ImageLayer } from '../worker/images-protocol';
 import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
+import { LessonApp } from './lessons/lesson-app';
+import { lessonRoute } from './lessons/lesson-menu';
+import { LESSON_IDS, SETTING_KEYS } from './lessons/lesson-table';
 import { ID_PREFIX } from './markup';
 import { PlaygroundApp } from './playground-app';
+import { SequencesApp } from './sequences/sequences-app';
+import { SEQUENCES_STATE_KEYS, parseSequencesHash } from './sequences/sequences-state';
 import { STATE_KEYS, parseHash } from './state';
 import { memoryStateSource } from './state-source';
 
-type Mode = 'playground' | 'images';
+/** The `mode` attribute's values (anything else is the 2-D playground). */
+export type PlaygroundMode = 'playground' | 'images' | 'sequences';
+type Mode = PlaygroundMode;
+type App = PlaygroundApp | ImagesApp | SequencesApp | LessonApp;
+const modeOf = (text: string | null): Mode => (text === 'images' || text === 'sequences' ? text : 'playground');
 
 /** `networkShape` -> `network-shape`. */
 export function kebab(key: string): string {
@@ -35,18 +45,23 @@ export function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Attribute name -> hash key, for both modes (one table each, no list of its own). */
+/** Attribute name -> hash key, for every mode (one table each, no list of its own; the
+ *  lessons' settings from lessons/lesson-table.ts). */
 export const STATE_ATTRIBUTES: ReadonlyMap<string, string> = new Map(
-  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS])].map((key) => [kebab(key), key]),
+  [...new Set<string>([...STATE_KEYS, ...IMAGES_STATE_KEYS, ...SEQUENCES_STATE_KEYS, ...SETTING_KEYS])].map((key) => [kebab(key), key]),
 );
-/** The element's own options. */
-export const OPTION_ATTRIBUTES = ['mode', 'hide', 'storage-key', 'autoplay'] as const;
+/** The element's own options. `lesson` takes an id of LESSONS (lessons/lesson-table.ts). */
+export const OPTION_ATTRIBUTES = ['mode', 'lesson', 'hide', 'storage-key', 'autoplay'] as const;
+/** What the `lesson` attribute accepts, from the same table. */
+export const LESSON_ATTRIBUTE_VALUES: readonly string[] = LESSON_IDS;
 
 /** The setup text (hash form) an element's attributes describe. */
 export function attributesToText(get: (name: string) => string | null): string {
   const params = new URLSearchParams();
   const mode = get('mode');
   if (mode !== null) params.set('mode', mode);
+  const lesson = get('lesson');
+  if (lesson !== null) params.set('lesson', lesson);
   for (const [attribute, key] of STATE_ATTRIBUTES) {
     const value = get(attribute);
     if (value !== null) params.set(key, value);
@@ -69,7 +84,7 @@ export function stateToText(state: Record<string, unknown>): string {
 export class NnPlaygroundElement extends HTMLElement {
   static readonly observedAttributes = [...OPTION_ATTRIBUTES, ...STATE_ATTRIBUTES.keys()];
 
-  private app: PlaygroundApp | ImagesApp | null = null;
+  private app: App | null = null;
   private mode: Mode = 'playground';
   private source = memoryStateSource();
   private intersection: IntersectionObserver | null = null;
@@ -101,7 +116,7 @@ export class NnPlaygroundElement extends HTMLElement {
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (!this.app || old === value || name === 'autoplay') return;
-    if (name === 'storage-key' || (name === 'mode' && this.modeAttribute() !== this.mode)) {
+    if (name === 'storage-key' || name === 'lesson' || (name === 'mode' && this.modeAttribute() !== this.mode)) {
       this.restart();
       return;
     }
@@ -116,8 +131,8 @@ export class NnPlaygroundElement extends HTMLElement {
     return this.app !== null;
   }
 
-  /** The app (for automation): PlaygroundApp or ImagesApp; null before it starts. */
-  get playground(): PlaygroundApp | ImagesApp | null {
+  /** The app (for automation): PlaygroundApp, ImagesApp, SequencesApp or LessonApp; null before it starts. */
+  get playground(): App | null {
     return this.app;
   }
 
@@ -127,7 +142,8 @@ export class NnPlaygroundElement extends HTMLElement {
     // Not started yet (not scrolled into view): the setup the attributes describe.
     const text = attributesToText((n) => this.getAttribute(n));
     const mode = this.modeAttribute();
-    return { mode, ...(mode === 'images' ? parseImagesHash(text).state : parseHash(text, 1).state) };
+    const state = mode === 'images' ? parseImagesHash(text).state : mode === 'sequences' ? parseSequencesHash(text).state : parseHash(text, 1).state;
+    return { mode, ...state };
   }
 
   /**
@@ -139,7 +155,7 @@ export class NnPlaygroundElement extends HTMLElement {
     const text = typeof value === 'string' ? value.replace(/^[#?]/, '') : stateToText(value);
     const mode = new URLSearchParams(text).get('mode');
     if (mode !== null && mode !== this.mode) {
-      this.restart(mode === 'images' ? 'images' : 'playground', text);
+      this.restart(modeOf(mode), text);
       return;
     }
     this.source.set(this.mergedText(text));
@@ -148,8 +164,8 @@ export class NnPlaygroundElement extends HTMLElement {
   play(): void {
     this.ensureStarted();
     this.resumeWhenVisible = false;
-    if (this.app instanceof ImagesApp) this.app.train();
-    else this.app?.play();
+    if (this.app instanceof PlaygroundApp) this.app.play();
+    else this.app?.train();
   }
 
   pause(): void {
@@ -157,7 +173,7 @@ export class NnPlaygroundElement extends HTMLElement {
     this.app?.pause();
   }
 
-  /** One epoch: the 2-D mode trains one and shows it; the Images mode trains to the end of the next and pauses. */
+  /** One epoch: the 2-D mode trains one and shows it; the Images and Sequences modes train to the end of the next and pause. */
   step(): void {
     this.ensureStarted();
     this.app?.step();
@@ -171,14 +187,14 @@ export class NnPlaygroundElement extends HTMLElement {
   // ---------------------------------------------------------------- internals
 
   private modeAttribute(): Mode {
-    return this.getAttribute('mode') === 'images' ? 'images' : 'playground';
+    return modeOf(this.getAttribute('mode'));
   }
 
   /** The current setup with `text`'s keys applied over it. */
   private mergedText(text: string): string {
     const params = new URLSearchParams(this.app?.stateText ?? '');
     for (const [key, value] of new URLSearchParams(text)) params.set(key, value);
-    if (this.mode === 'images') params.set('mode', 'images');
+    if (this.mode !== 'playground') params.set('mode', this.mode);
     else params.delete('mode');
     return params.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
   }
@@ -198,10 +214,23 @@ export class NnPlaygroundElement extends HTMLElement {
     this.source = memoryStateSource(text);
     const key = this.storageKey();
     const idPrefix = this.id && ID_PREFIX.test(`${this.id}-`) ? `${this.id}-` : undefined;
+    // A lesson attribute: a runnable lesson is a LessonApp; one in another mode opens its preset.
+    const route = lessonRoute(text);
+    if (route && route !== 'here') {
+      text = route.redirect;
+      this.source = memoryStateSource(text);
+      const redirected = new URLSearchParams(text).get('mode');
+      mode = redirected === 'images' || redirected === 'sequences' ? redirected : 'playground';
+      this.mode = mode;
+    }
     this.app =
-      mode === 'images'
-        ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
-        : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+      route === 'here'
+        ? new LessonApp(this, { state: this.source, idPrefix })
+        : mode === 'images'
+          ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
+          : mode === 'sequences'
+            ? new SequencesApp(this, { state: this.source, storageKey: key && `${key}:sequences`, idPrefix })
+            : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
     if (this.hasAttribute('autoplay')) {
       this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
     }
@@ -218,14 +247,14 @@ export class NnPlaygroundElement extends HTMLElement {
     const app = this.app;
     if (!app) return;
     const seen = this.onScreen && !document.hidden;
-    const playing = app instanceof ImagesApp ? app.training : app.playing;
+    const playing = app instanceof PlaygroundApp ? app.playing : app.training;
     if (!seen && playing) {
       app.pause();
       this.resumeWhenVisible = true;
     } else if (seen && this.resumeWhenVisible) {
       this.resumeWhenVisible = false;
-      if (app instanceof ImagesApp) app.train();
-      else app.play();
+      if (app instanceof PlaygroundApp) app.play();
+      else app.train();
     }
   }
 }

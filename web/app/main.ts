@@ -16,6 +16,8 @@ import { EmbedBridge, allowedOrigins } from './embed-bridge';
 import type { BridgeMethod } from './embed-bridge';
 import { ImagesApp } from './images/images-app';
 import { HIDEABLE_IMAGES } from './images/images-state';
+import { LessonApp } from './lessons/lesson-app';
+import { lessonMenu, lessonRoute } from './lessons/lesson-menu';
 import { PlaygroundApp } from './playground-app';
 import { SequencesApp } from './sequences/sequences-app';
 import { HIDEABLE_SEQUENCES } from './sequences/sequences-state';
@@ -23,8 +25,8 @@ import { ShareDialog } from './share-dialog';
 import { HIDEABLE } from './state';
 import { hashStateSource } from './state-source';
 
-type Mode = 'playground' | 'images' | 'sequences';
-type App = PlaygroundApp | ImagesApp | SequencesApp;
+type Mode = 'playground' | 'images' | 'sequences' | 'lessons';
+type App = PlaygroundApp | ImagesApp | SequencesApp | LessonApp;
 const hideableOf = (mode: Mode): readonly string[] => (mode === 'images' ? HIDEABLE_IMAGES : mode === 'sequences' ? HIDEABLE_SEQUENCES : HIDEABLE);
 const modeOf = (text: string | null): Mode => (text === 'images' || text === 'sequences' ? text : 'playground');
 
@@ -34,8 +36,8 @@ const MODES: { mode: Mode; label: string }[] = [
   { mode: 'sequences', label: 'Sequences' },
 ];
 
-/** Controls embed.html keeps unless the link hides them too. */
-const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts']);
+/** Controls embed.html keeps unless the link hides them too (the Sequences mode's main view is its unrolled network). */
+const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainButton', 'chart', 'charts', 'unrolled']);
 
 class PageShell {
   private app: App | null = null;
@@ -59,6 +61,8 @@ class PageShell {
       b.addEventListener('click', () => this.switchTo(mode));
       this.nav.append(b);
     }
+    // Lessons (lessons/lesson-table.ts): `#lesson=<id>` links; hashMode() routes them.
+    this.nav.append(lessonMenu(doc));
     const shareButton = doc.createElement('button');
     shareButton.type = 'button';
     shareButton.className = 'share-button';
@@ -125,10 +129,14 @@ class PageShell {
   }
 
   private hashMode(): Mode {
+    if (lessonRoute(this.source.read()) === 'here') return 'lessons';
     return modeOf(new URLSearchParams(this.source.read()).get('mode'));
   }
 
   private open(): void {
+    // A lesson whose preset is another mode's: go to that preset.
+    const route = lessonRoute(this.source.read());
+    if (route && route !== 'here') this.source.write(route.redirect);
     const text = this.source.read();
     const mode = this.hashMode();
     this.nav.hidden = new URLSearchParams(text).get('mode_hide') === 'true';
@@ -137,11 +145,13 @@ class PageShell {
     this.mode = mode;
     for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     this.app =
-      mode === 'images'
-        ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
-        : mode === 'sequences'
-          ? new SequencesApp(this.root, { state: this.source, storageKey: 'nnplay:sequences' })
-          : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
+      mode === 'lessons'
+        ? new LessonApp(this.root, { state: this.source })
+        : mode === 'images'
+          ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
+          : mode === 'sequences'
+            ? new SequencesApp(this.root, { state: this.source, storageKey: 'nnplay:sequences' })
+            : new PlaygroundApp(this.root, { state: this.source, storageKey: 'nnplay:playground', dropTarget: document });
     // Hooks for automation and embedding pages (the app's getters: state, generation, …).
     (window as unknown as { nnplay?: App }).nnplay = this.app;
     emit(this.root, 'statechange', { state: { mode, ...this.app.state } });

@@ -1,6 +1,8 @@
 // Types of the `nnplay/playground` entry (copied to dist/playground by the element build).
+/** The `mode` attribute: the 2-D playground (default), the Images mode or the Sequences mode. */
+export type PlaygroundMode = 'playground' | 'images' | 'sequences';
 export interface AppEventDetails {
-  ready: { mode: 'playground' | 'images' | 'sequences'; simd: boolean };
+  ready: { mode: PlaygroundMode | 'lessons'; simd?: boolean; lesson?: string };
   epoch: { epoch: number; trainLoss: number; testLoss: number };
   trained: { epoch: number; trainLoss: number; testLoss: number };
   diverged: { message: string };

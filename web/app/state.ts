@@ -142,7 +142,7 @@ const everyFieldListed: Exclude<keyof PlaygroundState, (typeof STATE_KEYS)[numbe
 void everyFieldListed;
 
 /** Keys of the page around the app (mode switch, autoplay): accepted, applied by the page. */
-export const PAGE_KEYS = ['mode', 'autoplay'] as const;
+export const PAGE_KEYS = ['mode', 'autoplay', 'lesson'] as const;
 
 /** Rates the engine can use: float32-representable, and within what trains (number-check.ts). */
 export const RATE_LIMITS = {

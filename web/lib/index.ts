@@ -40,6 +40,7 @@ import { listModels, modelFromJSON, removeModel } from './io';
 import { downloadsHandler, fileHandler, fromMemory, httpHandler, indexedDBHandler, localStorageHandler, withSaveHandler } from './io-handlers';
 import { fashionMnist, mnist } from './datasets';
 import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './sequence-datasets';
+import { points, tabular } from './lesson-data';
 
 export { ready } from './engine-url';
 export { memory, isReady } from './memory';
@@ -176,8 +177,12 @@ export const layers = {
 };
 
 /** Data sets, bundled and offline (docs/API.md, Data sets): images (MNIST, Fashion-MNIST) and
- *  sequences (seeded tasks, MNIST rows, character-level text). */
-export const datasets = { mnist, fashionMnist, sine, sumOfSines, adding, parity, counting, mnistRows, text };
+ *  sequences (seeded tasks, MNIST rows, character-level text), and the lessons' 2-D / 1-D point
+ *  sets (the engine's playground generator) and a 3-input regression table. */
+export const datasets = { mnist, fashionMnist, sine, sumOfSines, adding, parity, counting, mnistRows, text, points, tabular };
+export type { PointDataset, PointSplit, PointOptions, TabularDataset, TabularOptions, RegressionReport, LossSurface, LossSurfaceOptions } from './lesson-data';
+/** The lessons' read-outs: R² / RMSE / MAE of a regression, and the MSE landscape of a line over (w, b). */
+export { regressionReport, linearLossSurface } from './lesson-data';
 export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, DatasetName } from './datasets';
 export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, BitsOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
 export { sampleIndex } from './sequence-datasets';

@@ -37,6 +37,11 @@ export type ToSequencesWorker =
   | { type: 'setLearningRate'; learningRate: number }
   | { type: 'setBatchSize'; batchSize: number }
   | { type: 'setEpochs'; epochs: number }
+  // Puts a checkpoint's weights into the model just built (same generation), at its epoch and
+  // step; answered by an 'evaluation' of the restored model (or 'error' with where: 'model').
+  | { type: 'restore'; generation: number; weights: Float32Array; epoch: number; stepInEpoch: number }
+  // Asks for a 'checkpoint' of this moment.
+  | { type: 'checkpoint' }
   // The network unrolled over test sample `index`, answered by 'unrolled'.
   | { type: 'unroll'; requestId: number; index: number }
   // Text only: `length` characters sampled at `temperature`, answered by 'generated'.
@@ -66,6 +71,17 @@ export interface SequenceEvaluation {
   trainAccuracy: number; // NaN for regression tasks
   testLoss: number;
   testAccuracy: number;
+  /** True for the evaluation of a restored checkpoint (no epoch was trained: the train figures are NaN). */
+  restored: boolean;
+}
+
+/** A trained model's state as the worker reports it (the page adds what it was built from). */
+export interface SequencesWorkerCheckpoint {
+  generation: number;
+  epoch: number; // completed epochs
+  stepInEpoch: number; // mini-batches of the next epoch already trained
+  steps: number; // mini-batches trained since the model was built
+  weights: Float32Array; // every weight, in the engine's weights-table order
 }
 
 /** One heatmap strip: a state of one recurrent layer over the steps, [steps, units]. */
@@ -104,6 +120,8 @@ export type FromSequencesWorker =
   | { type: 'built'; generation: number; params: number; perStep: boolean; layers: { name: string; type: string; shape: number[] }[] }
   | { type: 'progress'; generation: number; epoch: number; epochs: number; trainLoss: number; training: boolean }
   | { type: 'evaluation'; evaluation: SequenceEvaluation }
+  // After each epoch and on pause (once a step was trained): what the page keeps.
+  | { type: 'checkpoint'; checkpoint: SequencesWorkerCheckpoint }
   | ({ type: 'unrolled' } & Unrolled)
   | {
       type: 'generated';

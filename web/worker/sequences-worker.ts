@@ -116,7 +116,7 @@ export class SequencesWorker {
   }
 
   receive(m: ToSequencesWorker): void {
-    const where = m.type === 'unroll' || m.type === 'generate' ? 'look' : m.type === 'build' ? 'model' : 'training';
+    const where = m.type === 'unroll' || m.type === 'generate' ? 'look' : m.type === 'build' || m.type === 'restore' ? 'model' : 'training';
     this.#guarded(where, () => this.#handle(m));
   }
 
@@ -152,6 +152,13 @@ export class SequencesWorker {
       case 'pause':
         this.#training = false;
         this.#postProgress();
+        this.#postCheckpoint();
+        break;
+      case 'checkpoint':
+        this.#postCheckpoint();
+        break;
+      case 'restore':
+        this.#restore(m.generation, m.weights, m.epoch, m.stepInEpoch);
         break;
       case 'setLearningRate':
         if (this.#spec) this.#spec.learningRate = m.learningRate;
@@ -308,15 +315,55 @@ export class SequencesWorker {
     this.#resetEpochFigures();
     this.#batchSize = this.#nextBatchSize;
     if (this.#epoch >= this.#epochs) this.#training = false;
-    const logs = session.evaluate(this.#testId, EVAL_BATCH, 'evaluating the test sequences');
-    this.#post({
-      type: 'evaluation',
-      evaluation: { generation: this.#generation, epoch: this.#epoch, seconds, trainLoss, trainAccuracy, testLoss: logs.loss ?? NaN, testAccuracy: logs.acc ?? NaN },
-    });
+    this.#evaluate(seconds, trainLoss, trainAccuracy, false);
+    this.#postCheckpoint();
     if (!Number.isFinite(trainLoss)) {
       this.#training = false;
       throw new Error(`training diverged at epoch ${this.#epoch}: the loss became ${trainLoss}; try a smaller learning rate, then Reset`);
     }
+  }
+
+  /** Evaluates the test set and posts the figures (after an epoch, or a restore). */
+  #evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
+    const session = this.#session;
+    if (!session) return;
+    const logs = session.evaluate(this.#testId, EVAL_BATCH, 'evaluating the test sequences');
+    this.#post({
+      type: 'evaluation',
+      evaluation: { generation: this.#generation, epoch: this.#epoch, seconds, trainLoss, trainAccuracy, testLoss: logs.loss ?? NaN, testAccuracy: logs.acc ?? NaN, restored },
+    });
+  }
+
+  #postCheckpoint(): void {
+    const session = this.#session;
+    if (!session || session.stepsDone === 0) return;
+    const weights = session.weights().values.slice();
+    this.#post(
+      { type: 'checkpoint', checkpoint: { generation: this.#generation, epoch: this.#epoch, stepInEpoch: this.#stepInEpoch, steps: session.stepsDone, weights } },
+      [weights.buffer],
+    );
+  }
+
+  /**
+   * A checkpoint's weights into the model just built from the same setup. The optimizer's
+   * moments are not in a checkpoint: they start again, as after loading a saved Keras model's
+   * weights; the position (epoch, step) carries on.
+   */
+  #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
+    const session = this.#session;
+    if (!session || generation !== this.#generation) return; // a newer build came first
+    if (!(weights instanceof Float32Array)) throw new Error('a checkpoint must carry its weights as a Float32Array');
+    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(stepInEpoch) || stepInEpoch < 0) {
+      throw new Error(`the checkpoint's position (epoch ${epoch}, step ${stepInEpoch}) must be whole numbers from 0`);
+    }
+    session.setWeights(weights, 'restoring the saved model');
+    this.#epoch = epoch;
+    // The batch size may have changed since: a step past this epoch's end starts the next one.
+    this.#stepInEpoch = stepInEpoch < this.#stepsPerEpoch() ? stepInEpoch : 0;
+    this.#resetEpochFigures();
+    if (this.#epoch >= this.#epochs) this.#training = false;
+    this.#evaluate(0, NaN, NaN, true);
+    this.#postProgress();
   }
 
   #postProgress(): void {

@@ -20,8 +20,8 @@ import type { StateSource } from '../state-source';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
 import type { ImagesPartName } from './images-markup';
 import { InsideView } from './inside-view';
-import { ImagesModelStore } from './model-store';
-import type { StoredImagesModel } from './model-store';
+import { ModelStore } from '../model-store';
+import type { StoredModel } from '../model-store';
 import {
   DATASET_LABELS,
   IMAGES_LEARNING_RATE,
@@ -87,7 +87,7 @@ export class ImagesApp {
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
   private readonly inside: InsideView;
-  private readonly models: ImagesModelStore;
+  private readonly models: ModelStore;
 
   private _state: ImagesState;
   private hidden: Set<ImagesHideable>;
@@ -119,7 +119,7 @@ export class ImagesApp {
   private _evaluations = 0;
   // The current model's latest checkpoint, and whether this generation trained or was restored
   // (a stored model found after the user pressed Train is not applied over their training).
-  private checkpoint: StoredImagesModel | null = null;
+  private checkpoint: StoredModel | null = null;
   private generationTouched = false;
   private _restoredEpoch: number | null = null;
   private filter: GridFilter = { kind: 'all' };
@@ -150,7 +150,7 @@ export class ImagesApp {
     this.doc = root.ownerDocument;
     this.source = options.state ?? memoryStateSource();
     this.storageKey = options.storageKey ?? null;
-    this.models = new ImagesModelStore(this.storageKey);
+    this.models = new ModelStore(this.storageKey, 'images');
     this.idPrefix = choosePrefix(this.doc, options.idPrefix);
     root.replaceChildren(createImagesMarkup(this.doc, this.idPrefix));
     root.classList.add('nnplay-playground', 'nnplay-images');
@@ -216,7 +216,7 @@ export class ImagesApp {
   }
 
   /** The loss chart's points (epoch, train, test), for tests and automation. */
-  get lossHistory(): StoredImagesModel['losses'] {
+  get lossHistory(): StoredModel['losses'] {
     return this.lossChart.history();
   }
 
@@ -764,7 +764,7 @@ export class ImagesApp {
 
   /** A worker checkpoint becomes this setup's kept model (with the curves so far). */
   private keep(c: ImagesWorkerCheckpoint): void {
-    const model: StoredImagesModel = {
+    const model: StoredModel = {
       key: this.builtKey,
       epoch: c.epoch,
       stepInEpoch: c.stepInEpoch,
@@ -933,7 +933,7 @@ export class ImagesApp {
         if (e.generation !== this._generation) return;
         if (e.restored && this.checkpoint) {
           // No epoch was trained: the train figures are the last ones the kept curves have.
-          const last = (h: StoredImagesModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
+          const last = (h: StoredModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
           e.trainLoss = last(this.checkpoint.losses);
           e.trainAccuracy = last(this.checkpoint.accuracy);
         }

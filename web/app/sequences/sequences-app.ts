@@ -9,14 +9,19 @@
 //
 // Like ImagesApp: its own worker, state source (URL hash or memory), storage key and id prefix;
 // it finds its elements within its root and removes every listener and its worker in dispose().
+// It keeps what the user trained as ImagesApp does (model-store.ts): the worker's checkpoint
+// after each epoch and on pause is this setup's model, restored on reload, on switching back
+// to the setup and after a lost worker; Reset forgets it.
 import { SequencesClient } from '../../worker/sequences-client';
 import { SEQUENCE_CELLS, SEQUENCE_TASKS } from '../../worker/sequences-protocol';
-import type { FromSequencesWorker, SequenceCell, SequenceEvaluation, SequenceTaskName, TaskInfo, Unrolled } from '../../worker/sequences-protocol';
+import type { FromSequencesWorker, SequenceCell, SequenceEvaluation, SequenceTaskName, SequencesWorkerCheckpoint, TaskInfo, Unrolled } from '../../worker/sequences-protocol';
 import { emit } from '../app-events';
 import { cssColor } from '../colors';
 import { LossChart, formatLossValue } from '../loss-chart';
 import { ID_PREFIX } from '../markup';
 import { checkRate } from '../number-check';
+import { ModelStore } from '../model-store';
+import type { StoredModel } from '../model-store';
 import { memoryStateSource } from '../state-source';
 import type { StateSource } from '../state-source';
 import { applyTheme } from '../theme';
@@ -41,6 +46,9 @@ type Ui = { [K in SequencesPartName]: HTMLElement };
 // The unrolled view is refreshed this often while training.
 const UNROLL_MS = 200;
 const GENERATE_LENGTH = 200;
+// The polite status line speaks after an epoch at most this often (epochs of a small task come
+// many a second), and at once on pause and when training ends.
+const ANNOUNCE_MS = 5000;
 const TRUE_COLOR = '#888';
 const PRED_COLOR = '#f59322';
 const INPUT_COLOR = '#0877bd';
@@ -58,6 +66,7 @@ export class SequencesApp {
   private readonly lossChart: LossChart;
   private readonly accuracyChart: LossChart;
   private readonly heatmap: StateHeatmap;
+  private readonly models: ModelStore;
 
   private _state: SequencesState;
   private hidden: Set<SequencesHideable>;
@@ -75,6 +84,12 @@ export class SequencesApp {
   private epochTarget = 0;
   private completedEpochs = 0;
   private _evaluations: SequenceEvaluation[] = [];
+  // The current model's latest checkpoint, and whether this generation trained or was restored
+  // (a stored model found after the user pressed Train is not applied over their training).
+  private checkpoint: StoredModel | null = null;
+  private generationTouched = false;
+  private _restoredEpoch: number | null = null;
+  private lastAnnounce = -Infinity;
 
   private unrollRequest = 0;
   private unrollInFlight = false;
@@ -91,6 +106,7 @@ export class SequencesApp {
     this.doc = root.ownerDocument;
     this.source = options.state ?? memoryStateSource();
     this.storageKey = options.storageKey ?? null;
+    this.models = new ModelStore(this.storageKey, 'sequences');
     this.idPrefix = choosePrefix(this.doc, options.idPrefix);
     root.replaceChildren(createSequencesMarkup(this.doc, this.idPrefix));
     root.classList.add('nnplay-playground', 'nnplay-sequences');
@@ -139,6 +155,22 @@ export class SequencesApp {
   get evaluations(): SequenceEvaluation[] {
     return structuredClone(this._evaluations);
   }
+  /** The epoch of the current model's latest checkpoint (null before one). */
+  get checkpointEpoch(): number | null {
+    return this.checkpoint?.epoch ?? null;
+  }
+  /** The epoch the current model was restored at (from storage or after a lost worker), else null. */
+  get restoredEpoch(): number | null {
+    return this._restoredEpoch;
+  }
+  /** The loss chart's points (epoch, train, test), for tests and automation. */
+  get lossHistory(): StoredModel['losses'] {
+    return this.lossChart.history();
+  }
+  /** Resolves when the models kept so far are written to storage (for tests and automation). */
+  whenStored(): Promise<void> {
+    return this.models.flushed();
+  }
   /** Unrolled views drawn for the current model. */
   get unrollUpdates(): number {
     return this._unrollUpdates;
@@ -176,10 +208,12 @@ export class SequencesApp {
     this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
     this.setTraining(true);
   }
+  /** A fresh model of this setup; the one kept for it is forgotten. */
   reset(): void {
     if (this._disposed) return;
     this.clearMessage();
-    this.build();
+    void this.models.delete(this.buildKey());
+    this.build(true);
   }
   /** Samples text from the text model (as the Generate button does). */
   generate(): void {
@@ -385,6 +419,9 @@ export class SequencesApp {
     this.setTraining(false);
     this.info = null;
     this.built = false;
+    // The worker drops the model when the new task arrives: what it still says of it is stale
+    // (a 'built' answered after this would ask to unroll a model that is gone).
+    this._generation++;
     this.ui['data-status'].textContent = `Loading ${TASK_LABELS[this._state.task]}…`;
     const bar = this.el<HTMLProgressElement>('data-progress');
     bar.hidden = false;
@@ -398,12 +435,19 @@ export class SequencesApp {
     return JSON.stringify([this.info?.task, s.cell, s.units, s.layers, s.bidirectional, s.optimizer, s.seed]);
   }
 
-  private build(): void {
+  /**
+   * A new model (new generation): charts, figures and progress start again; unless `fresh`
+   * (Reset), the model kept for this very setup, if any, is restored into it.
+   */
+  private build(fresh = false): void {
     if (!this.info) return;
     this.setTraining(false);
     this._generation++;
     this.builtKey = this.buildKey();
     this.built = false;
+    this.checkpoint = null;
+    this.generationTouched = false;
+    this._restoredEpoch = null;
     this.completedEpochs = 0;
     this.progressEpoch = 0;
     this.epochTarget = this._state.epochs;
@@ -424,6 +468,42 @@ export class SequencesApp {
     this.ui['epoch-time'].textContent = '';
     this.ui.epoch.textContent = '0';
     this.el<HTMLProgressElement>('epoch-progress').value = 0;
+    if (!fresh) void this.restoreKept(this._generation, this.builtKey);
+  }
+
+  /** The model kept for this setup into the generation just built, unless training began first. */
+  private async restoreKept(generation: number, key: string): Promise<void> {
+    const kept = await this.models.get(key);
+    if (!kept || this._disposed || generation !== this._generation || this.generationTouched) return;
+    this.generationTouched = true;
+    this.checkpoint = kept;
+    this._restoredEpoch = kept.epoch;
+    this.completedEpochs = kept.epoch;
+    this.progressEpoch = kept.epoch;
+    if (kept.epoch >= this.epochTarget) this.epochTarget = kept.epoch;
+    this.lossChart.restore(kept.losses);
+    this.lossChart.draw();
+    if (this.info?.kind !== 'regression') {
+      this.accuracyChart.restore(kept.accuracy);
+      this.accuracyChart.draw();
+    }
+    this.client.send({ type: 'restore', generation, weights: kept.weights.slice(), epoch: kept.epoch, stepInEpoch: kept.stepInEpoch });
+    this.ui.announcer.textContent = `Restored the model trained for ${kept.epoch} epoch${kept.epoch === 1 ? '' : 's'}.`;
+  }
+
+  /** A worker checkpoint becomes this setup's kept model (with the curves so far). */
+  private keep(c: SequencesWorkerCheckpoint): void {
+    const model: StoredModel = {
+      key: this.builtKey,
+      epoch: c.epoch,
+      stepInEpoch: c.stepInEpoch,
+      weights: c.weights,
+      losses: this.lossChart.history(),
+      accuracy: this.accuracyChart.history(),
+      savedAt: new Date().toISOString(),
+    };
+    this.checkpoint = model;
+    void this.models.save(model);
   }
 
   private startClient(): SequencesClient {
@@ -437,7 +517,9 @@ export class SequencesApp {
     if (this._disposed) return;
     this._training = false;
     this.updateTrainButton();
-    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your settings (the model starts from fresh weights).`);
+    const cp = this.checkpoint;
+    const from = cp ? `the model as it was at epoch ${cp.epoch}${cp.stepInEpoch ? ` (step ${cp.stepInEpoch} of the next)` : ''}` : 'fresh weights (no epoch had been kept yet)';
+    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your settings and ${from}.`);
     emit(this.root, 'workerlost', { reason });
   }
 
@@ -459,10 +541,26 @@ export class SequencesApp {
       this.epochTarget = this.completedEpochs + this._state.epochs;
       this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
     }
-    if (next) this.clearMessage();
+    if (next) {
+      this.clearMessage();
+      this.generationTouched = true;
+    }
+    const paused = this._training && !next;
     this._training = next;
+    if (paused) this.announce('paused');
     this.client.send({ type: next ? 'train' : 'pause' });
     this.updateTrainButton();
+  }
+
+  /** The polite status line: after an epoch at most every ANNOUNCE_MS, at once on pause or at the end. */
+  private announce(when: 'training' | 'paused' | 'done'): void {
+    const t = performance.now();
+    if (when === 'training' && t - this.lastAnnounce < ANNOUNCE_MS) return;
+    this.lastAnnounce = t;
+    const e = this._evaluations.at(-1);
+    const accuracy = e && this.info?.kind !== 'regression' ? `, test accuracy ${percent(e.testAccuracy)}` : '';
+    const word = { training: 'Training', paused: 'Paused', done: 'Trained' }[when];
+    this.ui.announcer.textContent = e ? `${word}: epoch ${e.epoch} done, test loss ${formatLossValue(e.testLoss)}${accuracy}.` : 'Paused before the first epoch ended.';
   }
 
   private updateTrainButton(): void {
@@ -543,25 +641,42 @@ export class SequencesApp {
       case 'evaluation': {
         const e = m.evaluation;
         if (e.generation !== this._generation) return;
+        if (e.restored && this.checkpoint) {
+          // No epoch was trained: the train figures are the last ones the kept curves have.
+          const last = (h: StoredModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
+          e.trainLoss = last(this.checkpoint.losses);
+          e.trainAccuracy = last(this.checkpoint.accuracy);
+        }
         this._evaluations.push(e);
         this.completedEpochs = e.epoch;
-        this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
-        this.lossChart.draw();
+        // A restored model's curves came with it; its evaluation only fills the figures.
+        if (!e.restored) {
+          this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
+          this.lossChart.draw();
+        }
         this.ui['train-loss'].textContent = formatLossValue(e.trainLoss);
         this.ui['test-loss'].textContent = formatLossValue(e.testLoss);
-        this.ui['epoch-time'].textContent = `${(e.seconds * 1000).toFixed(0)} ms / epoch`;
+        this.ui['epoch-time'].textContent = e.restored ? `restored at epoch ${e.epoch}` : `${(e.seconds * 1000).toFixed(0)} ms / epoch`;
         if (this.info?.kind !== 'regression') {
-          this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
-          this.accuracyChart.draw();
+          if (!e.restored) {
+            this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
+            this.accuracyChart.draw();
+          }
           this.ui['train-accuracy'].textContent = percent(e.trainAccuracy);
           this.ui['test-accuracy'].textContent = percent(e.testAccuracy);
         }
-        this.ui.announcer.textContent = `Epoch ${e.epoch}: test loss ${formatLossValue(e.testLoss)}.`;
-        emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
-        if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        this.ui.epoch.textContent = String(e.epoch);
+        if (!e.restored) {
+          this.announce(e.epoch >= this.epochTarget ? 'done' : 'training');
+          emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+          if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+        }
         this.unroll();
         break;
       }
+      case 'checkpoint':
+        if (m.checkpoint.generation === this._generation) this.keep(m.checkpoint);
+        break;
       case 'unrolled':
         this.unrollInFlight = false;
         if (m.generation === this._generation) {

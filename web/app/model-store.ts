@@ -1,21 +1,27 @@
-// Where the Images mode keeps trained models: one record per setup (dataset, stack, optimizer,
-// seed), so a reload, a lost worker, a switch to another preset and back, or a second tab
-// training another stack each find their own model again. Weights of an Images model run to
+// Where the Images and Sequences modes keep trained models: one record per setup (Images:
+// dataset, stack, optimizer, seed; Sequences: task, cell, units, layers, direction, optimizer,
+// seed), so a reload, a lost worker, a switch to another setup and back, or a second tab
+// training another setup each find their own model again. Weights of an Images model run to
 // megabytes (the Keras CNN has ~700,000), past what localStorage holds, so the records live
-// in IndexedDB; which records belong to a storage key is listed in localStorage beside the
-// setup, so clearing the site's localStorage forgets them too (and the orphans are deleted
-// on the next save). Without IndexedDB (private windows, tests in Node) the store keeps its
-// records for the page's lifetime only.
-import type { LossHistory } from '../persist';
+// in IndexedDB, one object store per mode; which records belong to a storage key is listed in
+// localStorage beside the setup, so clearing the site's localStorage forgets them too (and the
+// orphans are deleted on the next save). Without IndexedDB (private windows, tests in Node)
+// the store keeps its records for the page's lifetime only.
+import type { LossHistory } from './persist';
+
+/** The modes whose models are kept here, each in its own IndexedDB object store. */
+export type ModelStoreMode = 'images' | 'sequences';
+const MODES: readonly ModelStoreMode[] = ['images', 'sequences'];
 
 /** A trained model of one setup: its weights and where its training stood. */
-export interface StoredImagesModel {
-  /** What the model was built from (ImagesApp's build key). */
+export interface StoredModel {
+  /** What the model was built from (the app's build key). */
   key: string;
   epoch: number;
   stepInEpoch: number;
   weights: Float32Array;
   losses: LossHistory;
+  /** The accuracy curve (empty for a regression task). */
   accuracy: LossHistory;
   savedAt: string;
 }
@@ -23,7 +29,9 @@ export interface StoredImagesModel {
 /** Models kept per storage key; the least recently saved setup's model goes first. */
 export const MODELS_PER_KEY = 4;
 const DB_NAME = 'nnplay';
-const DB_STORE = 'images-models';
+// Version 1 had the Images store only; version 2 adds the Sequences one.
+const DB_VERSION = 2;
+const dbStoreOf = (mode: ModelStoreMode) => `${mode}-models`;
 
 function isHistory(h: unknown): h is LossHistory {
   const o = h as LossHistory | null;
@@ -31,8 +39,8 @@ function isHistory(h: unknown): h is LossHistory {
 }
 
 /** A record read back, or null if it is not one (another version's, or damaged). */
-export function checkStoredModel(value: unknown, key: string): StoredImagesModel | null {
-  const r = value as StoredImagesModel | null;
+export function checkStoredModel(value: unknown, key: string): StoredModel | null {
+  const r = value as StoredModel | null;
   if (!r || r.key !== key || !(r.weights instanceof Float32Array)) return null;
   if (!Number.isInteger(r.epoch) || r.epoch < 0 || !Number.isInteger(r.stepInEpoch) || r.stepInEpoch < 0) return null;
   if (!isHistory(r.losses) || !isHistory(r.accuracy)) return null;
@@ -40,32 +48,40 @@ export function checkStoredModel(value: unknown, key: string): StoredImagesModel
   return r;
 }
 
-export class ImagesModelStore {
-  private readonly memory = new Map<string, StoredImagesModel>();
+export class ModelStore {
+  private readonly memory = new Map<string, StoredModel>();
   private db: Promise<IDBDatabase | null> | null = null;
   // One write at a time; a newer save of the same key replaces a waiting one.
   private writing: Promise<void> = Promise.resolve();
-  private readonly waiting = new Map<string, StoredImagesModel>();
+  private readonly waiting = new Map<string, StoredModel>();
+  private readonly dbStore: string;
 
   /**
    * storageKey: the app's localStorage key (records are listed under `${storageKey}:models`);
    * null keeps models in memory only, for the page's lifetime (a lost worker still restores).
+   * mode: whose models these are (each mode has its own object store).
    */
-  constructor(private readonly storageKey: string | null) {}
+  constructor(
+    private readonly storageKey: string | null,
+    mode: ModelStoreMode,
+  ) {
+    if (!MODES.includes(mode)) throw new Error(`nnplay ModelStore: mode must be one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}.`);
+    this.dbStore = dbStoreOf(mode);
+  }
 
   /** The model kept for this setup, or null. Never throws. */
-  async get(key: string): Promise<StoredImagesModel | null> {
+  async get(key: string): Promise<StoredModel | null> {
     const known = this.memory.get(key);
     if (known) return known;
     if (this.storageKey === null || !this.listed().includes(key)) return null;
     const db = await this.open();
     if (!db) return null;
-    const value = await request<unknown>(() => db.transaction(DB_STORE).objectStore(DB_STORE).get(this.dbKey(key)));
+    const value = await request<unknown>(() => db.transaction(this.dbStore).objectStore(this.dbStore).get(this.dbKey(key)));
     return checkStoredModel(value, key);
   }
 
   /** Keeps this model for its setup (in memory at once, in IndexedDB soon). Never throws. */
-  save(model: StoredImagesModel): Promise<void> {
+  save(model: StoredModel): Promise<void> {
     this.memory.delete(model.key);
     this.memory.set(model.key, model);
     while (this.memory.size > MODELS_PER_KEY) this.memory.delete(this.memory.keys().next().value as string);
@@ -135,7 +151,7 @@ export class ImagesModelStore {
   private async deleteOrphans(db: IDBDatabase): Promise<void> {
     const listed = new Set(this.listed().map((k) => this.dbKey(k)));
     const range = IDBKeyRange.bound(`${this.storageKey}\n`, `${this.storageKey}\n\uffff`);
-    const keys = await request<IDBValidKey[]>(() => db.transaction(DB_STORE).objectStore(DB_STORE).getAllKeys(range));
+    const keys = await request<IDBValidKey[]>(() => db.transaction(this.dbStore).objectStore(this.dbStore).getAllKeys(range));
     const orphans = (keys ?? []).filter((k) => !listed.has(String(k)));
     if (orphans.length) await this.write(db, (s) => orphans.forEach((k) => s.delete(k)));
   }
@@ -144,8 +160,10 @@ export class ImagesModelStore {
     this.db ??= new Promise((resolve) => {
       try {
         if (typeof indexedDB === 'undefined') return resolve(null);
-        const open = indexedDB.open(DB_NAME, 1);
-        open.onupgradeneeded = () => open.result.createObjectStore(DB_STORE);
+        const open = indexedDB.open(DB_NAME, DB_VERSION);
+        open.onupgradeneeded = () => {
+          for (const m of MODES) if (!open.result.objectStoreNames.contains(dbStoreOf(m))) open.result.createObjectStore(dbStoreOf(m));
+        };
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => resolve(null);
         open.onblocked = () => resolve(null);
@@ -159,8 +177,8 @@ export class ImagesModelStore {
   private write(db: IDBDatabase, fill: (store: IDBObjectStore) => void): Promise<void> {
     return new Promise((resolve) => {
       try {
-        const t = db.transaction(DB_STORE, 'readwrite');
-        fill(t.objectStore(DB_STORE));
+        const t = db.transaction(this.dbStore, 'readwrite');
+        fill(t.objectStore(this.dbStore));
         t.oncomplete = () => resolve();
         t.onerror = () => resolve(); // quota or a closed database: the memory copy remains
         t.onabort = () => resolve();

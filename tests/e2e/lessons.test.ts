@@ -1,0 +1,125 @@
+// The Lessons in headless Chromium: each lesson that runs here opens by its link, trains briefly
+// (Train, then Pause), draws its key view (a canvas that is not blank) and its training loss
+// falls; the linear-regression lesson's w and b approach 2 and 1; the MNIST lessons' links open
+// the Images mode's presets; the Lessons menu lists every lesson of the table, the ones not
+// available yet disabled with their note.
+//
+// Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LESSONS } from '../../web/app/lessons/lesson-table';
+import { usePlayground } from './fixture';
+
+const app = usePlayground();
+let pages: Page[] = [];
+
+afterEach(async () => {
+  await Promise.all(pages.map((p) => p.close()));
+  pages = [];
+});
+
+async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await app.browser.context.newPage();
+  pages.push(page);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${app.server.url}${hash}`);
+  return { page, errors };
+}
+
+interface LessonHooks {
+  epoch: number;
+  losses: number[];
+}
+const hooks = (page: Page) => page.evaluate(() => {
+  const n = (window as unknown as { nnplay: LessonHooks }).nnplay;
+  return { epoch: n.epoch, losses: [...n.losses] };
+});
+
+/** Distinct colours on a canvas: 1 means blank (one fill). */
+const colours = (page: Page, id: string) =>
+  page.evaluate((canvasId) => {
+    const c = document.getElementById(canvasId) as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  }, id);
+
+/** Trains until `epochs` epochs are done, then pauses. */
+async function trainFor(page: Page, epochs: number): Promise<void> {
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+  await train.click();
+  await expect.poll(async () => (await hooks(page)).epoch, { timeout: 60_000 }).toBeGreaterThanOrEqual(epochs);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).count(), { timeout: 10_000 }).toBe(1);
+}
+
+describe('Lessons', () => {
+  const cases: { id: string; epochs: number; views: string[] }[] = [
+    { id: 'linear-regression', epochs: 40, views: ['lesson-view', 'loss-surface'] },
+    { id: 'neurons', epochs: 30, views: ['lesson-view', 'activation-curves'] },
+    { id: 'mlp-regression', epochs: 15, views: ['lesson-view'] },
+    { id: 'softmax', epochs: 25, views: ['lesson-view'] },
+  ];
+  for (const { id, epochs, views } of cases) {
+    it(`${id}: opens by link, trains, draws its view, its loss falls`, async () => {
+      const { page, errors } = await open(`#lesson=${id}`);
+      await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toMatch(/^Lesson \d: /);
+      await trainFor(page, epochs);
+      for (const view of views) expect(await colours(page, view), view).toBeGreaterThan(8);
+      const { losses } = await hooks(page);
+      // The last epoch's loss well below the first's: training, not noise.
+      expect(losses[losses.length - 1]).toBeLessThan(0.7 * losses[0]);
+      expect(Number(await page.locator('#train-loss').textContent())).toBeGreaterThan(0);
+      expect(await page.locator('#test-loss').textContent()).not.toBe('–');
+      // The listing, as Keras and as nnplay.
+      await page.locator('.lesson-code summary').click();
+      expect(await page.locator('.lesson-code code').textContent()).toMatch(/keras/);
+      await page.getByRole('tab', { name: /nnplay/ }).click();
+      expect(await page.locator('.lesson-code code').textContent()).toMatch(/import \* as nn from 'nnplay'/);
+      expect(errors).toEqual([]);
+      if (id === 'linear-regression') {
+        // y = 2x + 1 + N(0, 0.3²) on 160 training points with x uniform in [-1, 1]: the least-squares
+        // fit's standard errors are 0.3/sqrt(160/3) ≈ 0.04 for w and 0.3/sqrt(160) ≈ 0.024 for b,
+        // and SGD at rate 0.1 has converged (time constant ~3 epochs) by epoch 40. 0.15 is more
+        // than 3.5 standard errors of w: a fit that misses it has not learned the line.
+        const w = Number(await page.locator('#weight-w').textContent());
+        const b = Number(await page.locator('#weight-b').textContent());
+        expect(Math.abs(w - 2)).toBeLessThan(0.15);
+        expect(Math.abs(b - 1)).toBeLessThan(0.15);
+      }
+      if (id === 'mlp-regression') {
+        expect(Number(await page.locator('#r2').textContent())).toBeGreaterThan(0.5);
+        expect(Number(await page.locator('#rmse').textContent())).toBeGreaterThan(0);
+      }
+      if (id === 'softmax') expect(await page.locator('#accuracy').textContent()).toMatch(/%$/);
+    });
+  }
+
+  it('a changed setting is a link: the loss switch rebuilds the model and lands in the hash', async () => {
+    const { page } = await open('#lesson=softmax&dataset=moons');
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+    await page.locator('select[name=loss]').selectOption('mse');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=softmax&dataset=moons&loss=mse');
+    expect(await page.locator('.lesson-code code').textContent()).toMatch(/loss='mse'/);
+    await trainFor(page, 10);
+    const { losses } = await hooks(page);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+  });
+
+  it('the MNIST lessons open the Images presets; the menu lists every lesson and opens one', async () => {
+    const { page } = await open('#lesson=mnist-mlp');
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=images/);
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/preset=mlp|dataset=mnist/);
+    const items = page.locator('.lessons-menu li');
+    expect(await items.count()).toBe(LESSONS.length);
+    for (const lesson of LESSONS.filter((l) => !l.available)) {
+      expect(await page.locator(`.lessons-menu [data-lesson="${lesson.id}"]`).getAttribute('aria-disabled')).toBe('true');
+    }
+    await page.locator('.lessons-menu summary').click();
+    await page.locator('.lessons-menu a[data-lesson="linear-regression"]').click();
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 1: Linear regression');
+  });
+});

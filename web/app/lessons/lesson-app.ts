@@ -1,0 +1,395 @@
+// LessonApp: one runnable lesson (lessons 1-4 of lesson-table.ts) rooted at an element — its
+// words, its controls, the view of its kind (lesson-views.ts), the loss chart, the listing it
+// corresponds to (Keras and nnplay, collapsible, with Copy), and a Train / Pause / Step / Reset
+// driver. Its settings are mirrored to the state source (the URL hash on the page, attributes
+// in <nn-playground lesson="…">) as `lesson=<id>` plus what differs from the preset.
+//
+// Where the work runs: the model is the library's (nn.sequential + fit). On a page's main thread
+// fit trains in the library's fit worker, and the weights come back after every epoch, so the
+// views' predict / evaluate calls read the current model. The page does no model math.
+import * as nn from 'nnplay';
+import { emit } from '../app-events';
+import { LossChart, formatLossValue } from '../loss-chart';
+import type { StateSource } from '../state-source';
+import { ACTIVATIONS, LESSON_LIMITS, LOSSES, formatSetting, parseLessonHash, serializeLessonHash } from './lesson-state';
+import type { Lesson, LessonSettings, SettingKey } from './lesson-table';
+import { makeView } from './lesson-views';
+import type { LessonData, LessonView } from './lesson-views';
+import { CodePanel } from './code-panel';
+
+/** Epochs shown per second at most, so a lesson's motion can be followed by eye. */
+const EPOCHS_PER_SECOND = 25;
+const POINTS: Record<string, number> = { line: 200, wave: 300, spirals: 600, blobs: 600, moons: 600 };
+
+export interface LessonAppOptions {
+  state: StateSource;
+  /** Prefix of element ids (several apps on one page); default none. */
+  idPrefix?: string;
+}
+
+const LABELS: Record<SettingKey, string> = {
+  dataset: 'Data',
+  noise: 'Noise %',
+  classes: 'Classes',
+  hidden: 'Hidden layers',
+  activation: 'Activation',
+  loss: 'Loss',
+  optimizer: 'Optimizer',
+  learningRate: 'Learning rate',
+  batchSize: 'Batch size',
+  seed: 'Seed',
+};
+
+export class LessonApp {
+  private lessonRow: Lesson;
+  private settings: LessonSettings;
+  private readonly doc: Document;
+  private readonly section: HTMLElement;
+  private readonly controls: HTMLElement;
+  private readonly problemsLine: HTMLElement;
+  private readonly epochOut: HTMLOutputElement;
+  private readonly trainOut: HTMLOutputElement;
+  private readonly testOut: HTMLOutputElement;
+  private readonly playButton: HTMLButtonElement;
+  private readonly code: CodePanel;
+  private readonly chart: LossChart;
+  private readonly viewSlot: HTMLElement;
+  private view: LessonView | null = null;
+  private model: nn.LayersModel | null = null;
+  private data: LessonData | null = null;
+  private generation = 0;
+  private running: Promise<void> | null = null;
+  private wantPlay = false;
+  private unsubscribe: () => void;
+  private disposed = false;
+  /** Completed epochs of the current model. */
+  epoch = 0;
+  /** Training loss after each epoch (automation hook). */
+  readonly losses: number[] = [];
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly options: LessonAppOptions,
+  ) {
+    const parsed = parseLessonHash(options.state.read());
+    if (!parsed) throw new Error(`LessonApp: the state names no runnable lesson (${options.state.read()})`);
+    this.lessonRow = parsed.lesson;
+    this.settings = parsed.settings;
+    this.doc = root.ownerDocument;
+    const doc = this.doc;
+    const id = (s: string) => `${options.idPrefix ?? ''}${s}`;
+    const make = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string) => {
+      const e = doc.createElement(tag);
+      if (cls) e.className = cls;
+      return e;
+    };
+    this.section = make('section', 'lesson-app');
+    this.section.setAttribute('aria-label', 'Lesson');
+    const heading = make('h2', 'lesson-title');
+    const text = make('p', 'lesson-text');
+    this.controls = make('div', 'lesson-controls');
+    this.problemsLine = make('p', 'lesson-problems');
+    this.problemsLine.setAttribute('role', 'status');
+    const buttons = make('div', 'lesson-buttons');
+    this.playButton = make('button');
+    this.playButton.type = 'button';
+    this.playButton.textContent = 'Train';
+    this.playButton.addEventListener('click', () => (this.playing ? this.pause() : this.play()));
+    const step = make('button');
+    step.type = 'button';
+    step.textContent = 'Step';
+    step.addEventListener('click', () => this.step());
+    const reset = make('button');
+    reset.type = 'button';
+    reset.textContent = 'Reset';
+    reset.addEventListener('click', () => this.reset());
+    buttons.append(this.playButton, step, reset);
+    const figures = make('p', 'lesson-figures');
+    const fig = (name: string, label: string) => {
+      const out = make('output');
+      out.id = id(name);
+      out.textContent = '–';
+      const span = make('span', 'lesson-figure');
+      span.append(`${label} `, out);
+      figures.append(span, ' ');
+      return out;
+    };
+    this.epochOut = fig('epoch', 'epoch');
+    this.trainOut = fig('train-loss', 'train loss');
+    this.testOut = fig('test-loss', 'test loss');
+    this.viewSlot = make('div', 'lesson-view-slot');
+    const chartBox = make('div', 'lesson-chart');
+    this.code = new CodePanel(doc);
+    this.section.append(heading, text, buttons, this.controls, figures, this.viewSlot, chartBox, this.code.element, this.problemsLine);
+    root.append(this.section);
+    this.chart = new LossChart(chartBox, 420, 140);
+    this.unsubscribe = options.state.subscribe(() => this.fromState());
+    this.render(heading, text);
+    this.showProblems(parsed.problems);
+    void this.rebuild();
+  }
+
+  // ---------------------------------------------------------------- public API (as PlaygroundApp's)
+
+  get lesson(): Lesson {
+    return this.lessonRow;
+  }
+
+  get playing(): boolean {
+    return this.wantPlay;
+  }
+
+  /** The Images and Sequences modes' names for the same (the shell treats all modes alike). */
+  get training(): boolean {
+    return this.wantPlay;
+  }
+
+  train(): void {
+    this.play();
+  }
+
+  get state(): Record<string, unknown> {
+    return { lesson: this.lessonRow.id, ...this.settings };
+  }
+
+  get stateText(): string {
+    return serializeLessonHash(this.lessonRow, this.settings);
+  }
+
+  play(): void {
+    if (this.wantPlay || !this.model) {
+      this.wantPlay = true;
+      return;
+    }
+    this.wantPlay = true;
+    this.updateButtons();
+    this.running = this.trainLoop();
+  }
+
+  pause(): void {
+    this.wantPlay = false;
+    if (this.model) this.model.stopTraining = true;
+    this.updateButtons();
+  }
+
+  step(): void {
+    if (this.wantPlay || this.running || !this.model) return;
+    this.running = this.trainLoop(1);
+  }
+
+  reset(): void {
+    void this.rebuild();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.generation++;
+    this.pause();
+    this.unsubscribe();
+    const model = this.model;
+    const data = this.data;
+    void (this.running ?? Promise.resolve()).finally(() => {
+      model?.dispose();
+      if (data) disposeData(data);
+    });
+    this.view?.dispose();
+    this.chart.dispose();
+    this.section.remove();
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private render(heading: HTMLElement, text: HTMLElement): void {
+    heading.textContent = `Lesson ${this.lessonRow.number}: ${this.lessonRow.title}`;
+    text.textContent = this.lessonRow.text;
+    this.renderControls();
+    this.code.show(this.lessonRow.listing(this.settings));
+  }
+
+  private renderControls(): void {
+    const doc = this.doc;
+    this.controls.replaceChildren();
+    for (const key of this.lessonRow.controls ?? []) {
+      const label = doc.createElement('label');
+      label.className = 'lesson-control';
+      label.append(`${LABELS[key]} `);
+      let input: HTMLInputElement | HTMLSelectElement;
+      const choices = key === 'dataset' ? this.lessonRow.datasets : key === 'activation' ? ACTIVATIONS : key === 'loss' ? LOSSES : undefined;
+      if (choices) {
+        const select = doc.createElement('select');
+        for (const c of choices) select.append(new Option(c === 'crossentropy' ? 'cross-entropy' : c === 'mse' ? 'MSE' : c, c));
+        input = select;
+      } else {
+        const field = doc.createElement('input');
+        field.type = key === 'hidden' ? 'text' : 'number';
+        if (key === 'hidden') field.placeholder = 'none';
+        if (key === 'noise') Object.assign(field, { min: String(LESSON_LIMITS.noise.min), max: String(LESSON_LIMITS.noise.max), step: '5' });
+        if (key === 'classes') Object.assign(field, { min: '2', max: '8' });
+        if (key === 'learningRate') field.step = 'any';
+        input = field;
+      }
+      input.name = key;
+      input.value = formatSetting(this.settings, key);
+      input.addEventListener('change', () => this.changeSetting(key, input.value));
+      label.append(input);
+      this.controls.append(label);
+    }
+  }
+
+  /** A control changed: the state source gets the new link, which rebuilds through fromState. */
+  private changeSetting(key: SettingKey, value: string): void {
+    const params = new URLSearchParams(this.stateText);
+    params.set(key, value);
+    const parsed = parseLessonHash(params.toString());
+    if (!parsed) return;
+    this.showProblems(parsed.problems);
+    this.options.state.write(serializeLessonHash(parsed.lesson, parsed.settings));
+    this.fromState();
+  }
+
+  /** The state source changed (a pasted link, an attribute, a control). */
+  private fromState(): void {
+    if (this.disposed) return;
+    const parsed = parseLessonHash(this.options.state.read());
+    if (!parsed || parsed.lesson.id !== this.lessonRow.id) return; // the shell switches lessons
+    this.showProblems(parsed.problems);
+    if (serializeLessonHash(parsed.lesson, parsed.settings) === this.stateText) return;
+    this.settings = parsed.settings;
+    this.renderControls();
+    this.code.show(this.lessonRow.listing(this.settings));
+    void this.rebuild();
+  }
+
+  private showProblems(problems: string[]): void {
+    this.problemsLine.textContent = problems.join(' ');
+    this.problemsLine.hidden = problems.length === 0;
+  }
+
+  /** New data and a new model from the settings; keeps playing if it was. */
+  private async rebuild(): Promise<void> {
+    const generation = ++this.generation;
+    const resume = this.wantPlay;
+    if (this.model) this.model.stopTraining = true;
+    await this.running?.catch(() => undefined);
+    if (generation !== this.generation) return;
+    this.running = null;
+    this.model?.dispose();
+    this.model = null;
+    if (this.data) disposeData(this.data);
+    this.data = null;
+    this.epoch = 0;
+    this.losses.length = 0;
+    this.chart.clear();
+    this.epochOut.textContent = '0';
+    this.trainOut.textContent = this.testOut.textContent = '–';
+    await nn.ready();
+    if (generation !== this.generation) return;
+    try {
+      this.data = makeData(this.lessonRow, this.settings);
+      this.model = makeModel(this.lessonRow, this.settings, this.data);
+    } catch (err) {
+      this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
+      return;
+    }
+    this.view?.dispose();
+    this.view = makeView(this.lessonRow.kind as Exclude<Lesson['kind'], 'link'>, this.doc);
+    this.viewSlot.replaceChildren(this.view.element);
+    this.view.setData(this.data, this.settings);
+    this.view.update(this.model);
+    emit(this.root, 'ready', { mode: 'lessons', lesson: this.lessonRow.id });
+    // Train pressed while the model was being built counts too.
+    const go = resume || this.wantPlay;
+    this.wantPlay = false;
+    this.updateButtons();
+    if (go) this.play();
+  }
+
+  private async trainLoop(epochs = Infinity): Promise<void> {
+    const model = this.model;
+    const data = this.data;
+    const generation = this.generation;
+    if (!model || !data) return;
+    const start = this.epoch;
+    const end = Number.isFinite(epochs) ? start + epochs : start + 1_000_000;
+    let last = performance.now();
+    try {
+      await model.fit(data.train.xs, data.fitTrainYs, {
+        epochs: end,
+        initialEpoch: start,
+        batchSize: this.settings.batchSize,
+        validationData: [data.test.xs, data.fitTestYs],
+        callbacks: {
+          onEpochEnd: async (epoch: number, logs?: nn.Logs) => {
+            if (generation !== this.generation || this.disposed) {
+              model.stopTraining = true;
+              return;
+            }
+            this.epoch = epoch + 1;
+            const loss = Number(logs?.loss);
+            this.losses.push(loss);
+            this.epochOut.textContent = String(this.epoch);
+            this.trainOut.textContent = formatLossValue(loss);
+            this.testOut.textContent = formatLossValue(Number(logs?.val_loss));
+            this.chart.add(this.epoch, loss, Number(logs?.val_loss));
+            this.view?.update(model);
+            emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
+            if (!this.wantPlay && epochs === Infinity) model.stopTraining = true;
+            const wait = 1000 / EPOCHS_PER_SECOND - (performance.now() - last);
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            last = performance.now();
+          },
+        },
+      });
+    } catch (err) {
+      if (generation === this.generation) {
+        const diverged = err instanceof nn.SessionError && err.kind === 'diverged';
+        this.showProblems([diverged ? `Training diverged: ${err.message} Try a smaller learning rate.` : `Training failed: ${err instanceof Error ? err.message : String(err)}`]);
+        if (diverged) emit(this.root, 'diverged', { message: err.message });
+      }
+    } finally {
+      if (generation === this.generation) {
+        this.running = null;
+        this.wantPlay = false;
+        this.updateButtons();
+      }
+    }
+  }
+
+  private updateButtons(): void {
+    this.playButton.textContent = this.wantPlay ? 'Pause' : 'Train';
+    this.playButton.setAttribute('aria-pressed', String(this.wantPlay));
+  }
+}
+
+function disposeData(d: LessonData): void {
+  for (const t of new Set([d.train.xs, d.train.ys, d.test.xs, d.test.ys, d.fitTrainYs, d.fitTestYs])) t.dispose();
+}
+
+/** The lesson's data, made by the library (the engine's generator for point sets). */
+function makeData(lesson: Lesson, s: LessonSettings): LessonData {
+  if (lesson.kind === 'tabular') {
+    const d = nn.datasets.tabular({ numTrain: 800, numTest: 200, noise: s.noise / 100, seed: s.seed });
+    return { train: d.train, test: d.test, fitTrainYs: d.train.ys, fitTestYs: d.test.ys, classes: 0 };
+  }
+  const classes = s.dataset === 'moons' ? 2 : s.classes;
+  const d = nn.datasets.points({ dataset: s.dataset, numPoints: POINTS[s.dataset] ?? 500, noise: s.noise, classes, seed: s.seed, trainRatio: 80 });
+  if (lesson.kind !== 'softmax') return { train: d.train, test: d.test, fitTrainYs: d.train.ys, fitTestYs: d.test.ys, classes: 0, points: d.points, labels: d.labels };
+  const onehot = (ys: nn.Tensor) => nn.tidy(() => nn.cast(nn.oneHot(nn.cast(nn.reshape(ys, [-1]), 'int32'), d.classes), 'float32'));
+  return { train: d.train, test: d.test, fitTrainYs: onehot(d.train.ys), fitTestYs: onehot(d.test.ys), classes: d.classes, points: d.points, labels: d.labels };
+}
+
+/** The lesson's model, as its listing builds it. */
+function makeModel(lesson: Lesson, s: LessonSettings, data: LessonData): nn.LayersModel {
+  const inputs = data.train.xs.shape[1];
+  const hidden = lesson.kind === 'line' ? [] : s.hidden;
+  const layers = hidden.map((units, i) => nn.layers.dense({ ...(i === 0 ? { inputShape: [inputs] } : {}), units, activation: s.activation }));
+  const first = hidden.length === 0 ? { inputShape: [inputs] } : {};
+  if (lesson.kind === 'softmax') layers.push(nn.layers.dense({ ...first, units: data.classes, activation: 'softmax' }));
+  // One neuron (no hidden layer) in lesson 2 is the activation itself; otherwise a linear output.
+  else layers.push(nn.layers.dense({ ...first, units: 1, activation: lesson.kind === 'neuron' && hidden.length === 0 ? s.activation : 'linear' }));
+  const model = nn.sequential({ layers, seed: s.seed });
+  const optimizer = s.optimizer === 'sgd' ? nn.train.sgd(s.learningRate) : nn.train.adam(s.learningRate);
+  const loss = lesson.kind === 'softmax' && s.loss === 'crossentropy' ? 'categoricalCrossentropy' : 'meanSquaredError';
+  model.compile({ optimizer, loss, metrics: lesson.kind === 'softmax' ? ['accuracy'] : [] });
+  return model;
+}
