@@ -602,35 +602,84 @@ async function gruText(sys, data, opts) {
 
 /**
  * Workload 11 (issue 9's W10): the variational autoencoder 784 → 256 → 2-D latent → 256 → 784 on
- * MNIST (functional API; nn.layers.klDivergence adds β·KL as a layer loss, nn.layers.gaussianSampling
- * reparameterises), binary cross-entropy reconstruction, Adam 1e-3, batch 64: samples/s of the
- * timed epoch(s) after a warm-up epoch, and the last epoch's reconstruction and KL.
- * nnplay only for now: TF.js has neither layer, and a fair peer needs a custom Sampling layer plus
- * a KL term that TF.js's fit() adds to the loss of the very batch it is computed on (layer.addLoss
- * with a closure over that call's tensors, or a custom training loop); that peer is not written yet.
+ * MNIST (functional API), binary cross-entropy reconstruction + KL, Adam 1e-3, batch 64, fit()
+ * with shuffle: samples/s of the timed epoch(s) after a warm-up epoch, and the last epoch's loss.
+ *
+ * nnplay: nn.layers.klDivergence adds β·KL as a layer loss, nn.layers.gaussianSampling
+ * reparameterises. TF.js 4.22 has neither layer, so its peer is the same graph with a custom
+ * Sampling layer (tfjsSamplingLayer) that adds the KL with its own layer.addLoss(): fit()'s step
+ * evaluates the layers' losses (Container.calculateLosses, inside optimizer.minimize) right after
+ * the forward pass, so a closure over the tensors the layer saw in this very batch makes KL part
+ * of the batch's loss and its gradient, as nnplay's layer loss is. (model.addLoss() would not do:
+ * a LayersModel sums its layers' losses, never its own.) Same data, epochs, batch, optimizer and loss scale on both
+ * (BCE mean over the 784 pixels and the batch + KL summed over the latent, mean over the batch).
  */
 async function vaeTrain(sys, data, opts) {
   const { lib } = sys;
-  if (!isNnplay(sys.name)) throw new Error('bench: the vae workload has no TF.js peer yet (see its comment)');
+  const nnplay = isNnplay(sys.name);
   const n = Math.min(opts.trainSamples || data.nTrain, data.nTrain);
   const xs = lib.tensor(data.xTrain.subarray(0, n * data.dim), [n, data.dim]);
   const x = lib.input({ shape: [data.dim] });
   const h = lib.layers.dense({ units: 256, activation: 'relu' }).apply(x);
   const zMean = lib.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
   const zLogVar = lib.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
-  const kl = lib.layers.klDivergence({ name: 'kl' }).apply([zMean, zLogVar]);
-  const z = lib.layers.gaussianSampling().apply([kl, zLogVar]);
+  let z;
+  let sampling = null;
+  if (nnplay) {
+    const kl = lib.layers.klDivergence({ name: 'kl' }).apply([zMean, zLogVar]);
+    z = lib.layers.gaussianSampling().apply([kl, zLogVar]);
+  } else {
+    sampling = tfjsSamplingLayer(lib, 19);
+    z = sampling.apply([zMean, zLogVar]);
+  }
   const decoded = lib.layers.dense({ units: data.dim, activation: 'sigmoid', name: 'decoded' })
     .apply(lib.layers.dense({ units: 256, activation: 'relu' }).apply(z));
-  const model = lib.model({ inputs: x, outputs: decoded, seed: 19 });
+  const model = lib.model(nnplay ? { inputs: x, outputs: decoded, seed: 19 } : { inputs: x, outputs: decoded });
   model.compile({ optimizer: lib.train.adam(1e-3), loss: 'binaryCrossentropy' });
   const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
   await model.fit(xs, xs, fitArgs); // warm-up epoch
   const { epochs, seconds, history } = await timedEpochs(model, xs, xs, fitArgs, opts.minSeconds);
-  const last = (k) => Number(history[k][history[k].length - 1]);
+  const last = (k) => (history[k] ? Number(history[k][history[k].length - 1]) : null);
   dispose(model, xs);
-  return { samplesPerSec: (epochs * n) / seconds, epochSeconds: seconds / epochs, trainSamples: n, timedEpochs: epochs,
-    reconstruction: last('decoded_loss'), kl: last('kl') };
+  const result = { samplesPerSec: (epochs * n) / seconds, epochSeconds: seconds / epochs, trainSamples: n, timedEpochs: epochs };
+  // nnplay logs the reconstruction and the KL apart; TF.js only their sum.
+  return nnplay ? { ...result, reconstruction: last('decoded_loss'), kl: last('kl') } : { ...result, loss: last('loss') };
+}
+
+/**
+ * TF.js's side of the VAE: a tf.layers.Layer applied to [zMean, zLogVar] that returns
+ * zMean + exp(zLogVar / 2) · ε, ε ~ N(0, 1) from tf.randomNormal seeded per call (seed, seed+1,
+ * …: reproducible, yet fresh noise every batch, as nnplay's seeded stream), and keeps that call's
+ * inputs so klLoss() (registered with this layer's addLoss) can compute
+ * mean over the batch of −0.5·Σ(1 + zLogVar − zMean² − exp(zLogVar)) on them.
+ */
+function tfjsSamplingLayer(tf, seed) {
+  class Sampling extends tf.layers.Layer {
+    constructor() {
+      super({ name: 'sampling' });
+      this.calls = 0;
+      this.last = null;
+      this.addLoss(() => this.klLoss());
+    }
+    computeOutputShape(inputShape) {
+      return inputShape[0];
+    }
+    call(inputs) {
+      const [mean, logVar] = inputs;
+      this.last = { mean, logVar };
+      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', seed + this.calls++);
+      return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
+    }
+    klLoss() {
+      const { mean, logVar } = this.last;
+      const perSample = tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mean), tf.exp(logVar))), -1);
+      return tf.mul(-0.5, tf.mean(perSample));
+    }
+    static get className() {
+      return 'Sampling';
+    }
+  }
+  return new Sampling();
 }
 
 /** One timed epoch; when it is shorter than minSeconds (nnplay's), 2, 4, … epochs in one fit()

@@ -149,6 +149,45 @@ const cases: Case[] = [
     },
     xs: () => [data([3, 6], 17, 1, 7), data([3, 4, 4, 3], 18)],
   },
+  {
+    // Issue 9's decoder layers: conv2dTranspose 'same' with kernel > stride (TF's crop, even and
+    // odd), kernel < stride (output_padding cells that get only the bias), mixed, 'valid' both ways, upSampling2d.
+    name: 'decoder',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.conv2dTranspose({ inputShape: [1, 2, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        nn.layers.conv2dTranspose({ filters: 2, kernelSize: [2, 1], strides: [3, 2], padding: 'same', biasInitializer: 'ones' }),
+        nn.layers.upSampling2d({ size: [1, 2] }),
+        nn.layers.conv2dTranspose({ filters: 2, kernelSize: [3, 2], strides: 2, activation: 'tanh' }),
+        nn.layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: [2, 1], useBias: true, biasInitializer: 'ones' }),
+        // 'same' with the kernel above the stride on one axis and below it on the other.
+        nn.layers.conv2dTranspose({ filters: 2, kernelSize: [4, 1], strides: [1, 2], padding: 'same', activation: 'sigmoid' }),
+        nn.layers.flatten(),
+        nn.layers.dense({ units: 3 }),
+      ], seed: 6 });
+      m.compile({ optimizer: 'adam', loss: { name: 'huberLoss', delta: 0.5 } });
+      return m;
+    },
+    xs: () => [data([3, 1, 2, 2], 19)],
+    ys: () => data([3, 3], 20),
+  },
+  {
+    // Issue 9's VAE layers: at inference the output is the decoder of zMean (deterministic).
+    name: 'vae',
+    make: () => {
+      const x = nn.input({ shape: [6], name: 'x' });
+      const h = nn.layers.dense({ units: 5, activation: 'relu' }).apply(x);
+      const zMean = nn.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
+      const zLogVar = nn.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
+      const kl = nn.layers.klDivergence({ beta: 0.5 }).apply([zMean, zLogVar]);
+      const z = nn.layers.gaussianSampling({ seed: 4 }).apply([kl, zLogVar]);
+      const out = nn.layers.dense({ units: 6, activation: 'sigmoid' }).apply(z);
+      const m = nn.model({ inputs: x, outputs: out, seed: 7 });
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      return m;
+    },
+    xs: () => [data([4, 6], 21)],
+  },
 ];
 
 interface Built {
@@ -296,6 +335,111 @@ describe('exportCode: TF.js', () => {
       tf.dispose([...xs, ...list]);
       m.dispose();
     }
+  });
+});
+
+// The losses that have no built-in torch form, written out: the generated loss_0(p, y) against
+// nnplay's evaluate() on the same predictions (an identity model: p = x).
+const writtenLosses: { loss: nn.LossArg; p: () => nn.Tensor; y: () => nn.Tensor }[] = [
+  { loss: 'meanAbsolutePercentageError', p: () => data([5, 3], 40), y: () => data([5, 3], 41) },
+  { loss: { name: 'huberLoss', delta: 0.3 }, p: () => data([5, 3], 42), y: () => data([5, 3], 43) },
+  { loss: 'hinge', p: () => data([5, 3], 44, 2), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => (i % 3 ? 1 : -1)), [5, 3]) },
+  { loss: 'squaredHinge', p: () => data([5, 3], 45, 2), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => (i % 2 ? 1 : -1)), [5, 3]) },
+  { loss: 'logCosh', p: () => data([5, 3], 46, 3), y: () => data([5, 3], 47) },
+  { loss: 'kullbackLeiblerDivergence', p: () => nn.tensor(Array.from({ length: 15 }, (_, i) => 0.05 + ((i * 7) % 10) / 11), [5, 3]), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => ((i * 3) % 5) / 5), [5, 3]) },
+  { loss: 'cosineProximity', p: () => data([5, 3], 48), y: () => data([5, 3], 49) },
+  { loss: 'poisson', p: () => nn.tensor(Array.from({ length: 15 }, (_, i) => 0.1 + i / 7), [5, 3]), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => i % 4), [5, 3]) },
+];
+
+describe('exportCode: the losses of every target', () => {
+  it('PyTorch computes each loss as nnplay does (1e-5), Keras and TF.js name them', async () => {
+    const jobs: { name: string; code: string; p: number[]; y: number[]; shape: number[]; expected: number }[] = [];
+    for (const [i, w] of writtenLosses.entries()) {
+      const m = nn.sequential({ layers: [nn.layers.activation({ inputShape: [3], activation: 'linear' })] });
+      m.compile({ optimizer: 'sgd', loss: w.loss });
+      const p = w.p();
+      const y = w.y();
+      const ev = m.evaluate(p, y) as nn.Tensor;
+      const expected = ev.values()[0];
+      const name = typeof w.loss === 'string' ? w.loss : w.loss.name;
+      const e = await nn.exportCode(m, 'pytorch', { fileBase: `loss_${i}` });
+      writeFileSync(join(dir, e.codeFileName), e.code);
+      jobs.push({ name, code: e.codeFileName, p: [...p.values()], y: [...y.values()], shape: p.shape, expected });
+      const keras = await nn.exportCode(m, 'keras');
+      const tfjs = await nn.exportCode(m, 'tfjs');
+      if (name === 'huberLoss') {
+        expect(keras.code).toContain('loss=keras.losses.Huber(delta=0.3)');
+        expect(tfjs.code).toContain('loss: (y, p) => tf.losses.huberLoss(y, p, undefined, 0.3)');
+      } else {
+        expect(keras.code).toMatch(/loss="[a-z_]+"/);
+      }
+      if (name === 'logCosh') expect(tfjs.code).toContain("loss: 'logcosh'");
+      // TF.js compiles each (its lossesMap has every name the exporter writes).
+      if (name !== 'huberLoss') {
+        const tfName = /loss: '([^']+)'/.exec(tfjs.code)![1];
+        const t = tf.sequential({ layers: [tf.layers.activation({ inputShape: [3], activation: 'linear' })] });
+        t.compile({ optimizer: 'sgd', loss: tfName });
+        const got = (t.evaluate(tf.tensor(p.values(), p.shape), tf.tensor(y.values(), y.shape)) as tf.Scalar).dataSync()[0];
+        expect(Math.abs(got - expected), `${name} in TF.js`).toBeLessThan(1e-4 * Math.max(1, Math.abs(expected)));
+        t.dispose();
+      }
+      [m, p, y, ev].forEach((x) => x.dispose());
+    }
+    if (!python) {
+      if (inCI) throw new Error('code-export.test: python3 with torch is required in CI');
+      return;
+    }
+    writeFileSync(join(dir, 'loss_jobs.json'), JSON.stringify(jobs));
+    const driver = `
+import importlib.util, json, os, sys
+import torch
+here = sys.argv[1]
+out = {}
+for job in json.load(open(os.path.join(here, "loss_jobs.json"))):
+    spec = importlib.util.spec_from_file_location(job["code"][:-3], os.path.join(here, job["code"]))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    p = torch.tensor(job["p"], dtype=torch.float32).reshape(job["shape"])
+    y = torch.tensor(job["y"], dtype=torch.float32).reshape(job["shape"])
+    out[job["name"]] = float(mod.loss_0(p, y))
+print(json.dumps(out))
+`;
+    writeFileSync(join(dir, 'loss_driver.py'), driver);
+    const r = spawnSync(python, [join(dir, 'loss_driver.py'), dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the exported PyTorch losses failed:\n${r.stderr}`);
+    const got = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+    for (const j of jobs) expect(Math.abs(got[j.name] - j.expected), j.name).toBeLessThan(1e-5 * Math.max(1, Math.abs(j.expected)));
+  });
+});
+
+describe('exportCode: the VAE layers train in TF.js', () => {
+  it("adds the KL layer's term with the layer's addLoss: beta * KL of the batch just run, and fit() trains", async () => {
+    const b = built.find((x) => x.c.name === 'vae')!;
+    const e = await nn.exportCode(b.model, 'tfjs', { fileBase: 'vae_fit_tfjs' });
+    expect(e.code).toContain('this.addLoss(() => this.klLoss());');
+    const file = join(dir, e.codeFileName);
+    writeFileSync(file, e.code);
+    const mod = (await import(pathToFileURL(file).href)) as { createModel: () => tf.LayersModel; loadNnplayWeights: (m: tf.LayersModel, doc: unknown) => tf.LayersModel };
+    const m = mod.loadNnplayWeights(mod.createModel(), JSON.parse(e.weights));
+    const x = tf.tensor(b.xs[0].values(), b.xs[0].shape).sigmoid();
+    // The KL by hand, through the encoder (z_mean, z_log_var) of the loaded weights.
+    const enc = tf.model({ inputs: m.inputs, outputs: [m.getLayer('z_mean').output as tf.SymbolicTensor, m.getLayer('z_log_var').output as tf.SymbolicTensor] });
+    const [mu, lv] = enc.predict(x) as tf.Tensor[];
+    const kl = tf.mean(tf.mul(-0.5, tf.sum(tf.sub(tf.add(1, lv), tf.add(tf.square(mu), tf.exp(lv))), -1))).dataSync()[0];
+    expect(kl).toBeGreaterThan(0);
+    // A forward pass through the graph executor (fit()'s path), keeping z_mean and z_log_var,
+    // then the model's layer losses: what fit() adds to each step's loss.
+    const names = ['z_mean', 'z_log_var'].map((n) => (m.getLayer(n).output as tf.SymbolicTensor).name);
+    const added = tf.tidy(() => {
+      m.execute(x, [...names, m.outputs[0].name]);
+      return m.calculateLosses().map((t) => t.dataSync()[0]);
+    });
+    expect(added).toHaveLength(1);
+    expect(Math.abs(added[0] - 0.5 * kl)).toBeLessThan(1e-6);
+    const h = await m.fit(x, x, { epochs: 2, batchSize: 2, verbose: 0 });
+    expect((h.history.loss as number[]).every(Number.isFinite)).toBe(true);
+    tf.dispose([x, mu, lv]);
+    m.dispose();
   });
 });
 

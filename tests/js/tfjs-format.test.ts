@@ -230,6 +230,107 @@ describe('nnplay -> TF.js -> nnplay', () => {
   });
 });
 
+describe('autoencoder layers (issue 9)', () => {
+  test('upSampling2d and conv2dTranspose: Keras UpSampling2D / Conv2DTranspose, kernel [kh, kw, filters, in], same predictions both ways', async () => {
+    const m = nn.sequential({
+      layers: [
+        nn.layers.conv2dTranspose({ inputShape: [3, 4, 3], filters: 2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'up1' }),
+        nn.layers.upSampling2d({ size: [2, 3], name: 'grow' }),
+        nn.layers.conv2dTranspose({ filters: 3, kernelSize: [2, 3], strides: [1, 2], padding: 'valid', name: 'up2' }),
+        nn.layers.flatten(),
+        nn.layers.dense({ units: 4 }),
+      ],
+      seed: 21,
+    });
+    const art = await nnArtifacts(m);
+    const layers = (art.modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers;
+    expect(layers.slice(0, 3).map((l) => l.class_name)).toEqual(['Conv2DTranspose', 'UpSampling2D', 'Conv2DTranspose']);
+    expect(layers[0].config).toMatchObject({ filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu', data_format: 'channels_last', batch_input_shape: [null, 3, 4, 3] });
+    expect(layers[1].config).toMatchObject({ size: [2, 3], interpolation: 'nearest', data_format: 'channels_last' });
+    expect(layers[2].config).toMatchObject({ kernel_size: [2, 3], strides: [1, 2], padding: 'valid' });
+    expect(art.weightSpecs!.slice(0, 4).map((s) => [s.name, s.shape])).toEqual([
+      ['up1/kernel', [3, 3, 2, 3]],
+      ['up1/bias', [2]],
+      ['up2/kernel', [2, 3, 3, 2]],
+      ['up2/bias', [3]],
+    ]);
+    await bothWays(m, [{ shape: [2, 3, 4, 3], values: data([2, 3, 4, 3], 31) }]);
+    m.dispose();
+  });
+
+  test('a TF.js decoder with its own names loads in nnplay; bilinear UpSampling2D is refused by name', async () => {
+    const t = tf.sequential();
+    t.add(tf.layers.conv2dTranspose({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'valid', activation: 'tanh', biasInitializer: 'randomNormal' }));
+    t.add(tf.layers.upSampling2d({ size: [2, 2] }));
+    t.add(tf.layers.conv2dTranspose({ filters: 1, kernelSize: 2, padding: 'same', activation: 'sigmoid' }));
+    const art = await tfArtifacts(t);
+    const m = await nn.loadLayersModel(nn.io.fromMemory(art));
+    expect(m.layers.map((l) => l.name)).toEqual(t.layers.map((l) => l.name));
+    const [a, b] = predictBoth(m, t, [{ shape: [2, 4, 4, 2], values: data([2, 4, 4, 2], 32) }]);
+    expectClose(a, b);
+    const topo = JSON.parse(JSON.stringify(art.modelTopology));
+    topo.config.layers[1].config.interpolation = 'bilinear';
+    const before = nn.memory().numModels;
+    await expect(nn.loadLayersModel(nn.io.fromMemory(topo, art.weightSpecs, art.weightData as ArrayBuffer))).rejects.toThrow(
+      /\(UpSampling2D\): interpolation "bilinear" is not supported; nnplay supports "nearest"/,
+    );
+    expect(nn.memory().numModels).toBe(before);
+    t.dispose();
+    m.dispose();
+  });
+
+  test('a VAE: gaussianSampling and klDivergence are saved as GaussianSampling / KlDivergence, nnplay reads them back, TF.js needs registered classes', async () => {
+    const x = nn.input({ shape: [6], name: 'x' });
+    const h = nn.layers.dense({ units: 5, activation: 'relu', name: 'h' }).apply(x);
+    const zMean = nn.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
+    const zLogVar = nn.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
+    const kl = nn.layers.klDivergence({ beta: 0.5, name: 'kl' }).apply([zMean, zLogVar]);
+    const z = nn.layers.gaussianSampling({ seed: 3, name: 'z' }).apply([kl, zLogVar]);
+    const out = nn.layers.dense({ units: 6, activation: 'sigmoid', name: 'decoded' }).apply(z);
+    const m = nn.model({ inputs: x, outputs: out, seed: 8 });
+    const art = await nnArtifacts(m);
+    const layers = (art.modelTopology as { config: { layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown }[] } }).config.layers;
+    const byName = (n: string) => layers.find((l) => l.name === n)!;
+    expect(byName('kl')).toMatchObject({ class_name: 'KlDivergence', config: { beta: 0.5 }, inbound_nodes: [[['z_mean', 0, 0, {}], ['z_log_var', 0, 0, {}]]] });
+    expect(byName('z')).toMatchObject({ class_name: 'GaussianSampling', config: { sample_at_inference: false, seed: 3 } });
+    // nnplay reads its own classes back: same predictions (zMean at inference), same β.
+    const back = await nn.loadLayersModel(nn.io.fromMemory(art));
+    const input = nn.tensor(data([4, 6], 33), [4, 6]);
+    const [p, q] = [m, back].map((mm) => {
+      const y = mm.predict(input) as nn.Tensor;
+      const v = Array.from(y.dataSync());
+      y.dispose();
+      return v;
+    });
+    expect(q).toEqual(p);
+    expect(back.getLayer('kl').getConfig()).toMatchObject({ beta: 0.5 });
+    // TF.js has no such classes: its loader says so by name ...
+    await expect(tf.loadLayersModel(tf.io.fromMemory(art))).rejects.toThrow(/GaussianSampling|KlDivergence/);
+    // ... and loads the file once the two inference-time classes are registered (as docs/API.md shows).
+    class PassMean extends tf.layers.Layer {
+      computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+        return (shape as tf.Shape[])[0];
+      }
+      call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.clone((inputs as tf.Tensor[])[0]);
+      }
+    }
+    class GaussianSampling extends PassMean {
+      static className = 'GaussianSampling';
+    }
+    class KlDivergence extends PassMean {
+      static className = 'KlDivergence';
+    }
+    tf.serialization.registerClass(GaussianSampling);
+    tf.serialization.registerClass(KlDivergence);
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(art));
+    const [a, b] = predictBoth(m, tm, [{ shape: [4, 6], values: data([4, 6], 33) }]);
+    expectClose(a, b);
+    disposeAll(m, back, input);
+    tm.dispose();
+  });
+});
+
 describe('TF.js -> nnplay', () => {
   test('a TF.js CNN, trained, with its own layer names', async () => {
     const t = tf.sequential();

@@ -206,6 +206,13 @@ interface Compiled {
   losses: string[];
   metrics: string[];
   lossWeights?: number[];
+  /** Per output: the loss's parameters (huberLoss's delta), or null. */
+  lossParameters?: (Record<string, number> | null)[];
+}
+
+/** huberLoss's delta for output i (the engine's default 1). */
+function huberDelta(c: Compiled, i: number): number {
+  return c.lossParameters?.[i]?.delta ?? 1;
 }
 
 function optimizerSettings(o: OptimizerConfig): Record<string, unknown> {
@@ -267,6 +274,31 @@ function torchActivation(name: string, x: string, alpha: unknown, dim: number, h
 }
 
 const pyHelpers: Record<string, string> = {
+  GaussianSampling: `class GaussianSampling(nn.Module):
+    """nnplay's gaussianSampling: z = mean + exp(log_var / 2) * eps, eps ~ N(0, 1), while training
+    (or always with sample_at_inference); mean at inference. torch's RNG, not nnplay's stream."""
+    def __init__(self, sample_at_inference=False):
+        super().__init__()
+        self.sample_at_inference = sample_at_inference
+
+    def forward(self, mean, log_var):
+        if self.training or self.sample_at_inference:
+            return mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
+        return mean
+`,
+  KlDivergence: `class KlDivergence(nn.Module):
+    """nnplay's klDivergence: passes mean through and keeps beta * KL of this forward pass in
+    self.loss (mean over the batch of -0.5 * sum(1 + log_var - mean^2 - exp(log_var))); train() adds it."""
+    def __init__(self, beta=1.0):
+        super().__init__()
+        self.beta = beta
+        self.loss = torch.zeros(())
+
+    def forward(self, mean, log_var):
+        kl = -0.5 * (1 + log_var - mean.pow(2) - log_var.exp()).reshape(mean.shape[0], -1).sum(-1)
+        self.loss = self.beta * kl.mean()
+        return mean
+`,
   hard_sigmoid: `def hard_sigmoid(x):
     # Keras 2 / TF.js / nnplay: clip(0.2 x + 0.5, 0, 1). Not F.hardsigmoid, which is x / 6 + 1/2.
     return torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
@@ -611,6 +643,47 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         set(merged);
         break;
       }
+      case 'upSampling2d': {
+        const [sh, sw] = pairOf(opt(l, 'size'), [2, 2]);
+        if (first) parts.init.push(`self.${a} = nn.Upsample(scale_factor=(${sh}, ${sw}), mode="nearest")`);
+        set(`self.${a}(${as(x, 'nchw')})`);
+        outLayout = 'nchw';
+        break;
+      }
+      case 'conv2dTranspose': {
+        const [kh, kw] = pairOf(opt(l, 'kernelSize'), [1, 1]);
+        const [sh, sw] = pairOf(opt(l, 'strides'), [1, 1]);
+        const useBias = opt<boolean>(l, 'useBias');
+        // Keras / TF: 'valid' gives in·s + max(k − s, 0) and 'same' in·s. PyTorch's full output is
+        // (in − 1)·s + k, plus output_padding s − k where k < s (those cells get only the bias,
+        // as in TF); 'same' then keeps in·s cells from floor(max(k − s, 0) / 2), TF's crop.
+        if (first) {
+          parts.init.push(`self.${a} = nn.ConvTranspose2d(${inShape[2]}, ${opt<number>(l, 'filters')}, kernel_size=(${kh}, ${kw}), stride=(${sh}, ${sw}), output_padding=(${Math.max(sh - kh, 0)}, ${Math.max(sw - kw, 0)}), bias=${pyBool(useBias)})`);
+          parts.load.push(`model.${a}.weight.copy_(${W(l, 'kernel')}.permute(3, 2, 0, 1))  # Keras [kh, kw, out, in] -> PyTorch [in, out, kh, kw]`);
+          if (useBias) parts.load.push(`model.${a}.bias.copy_(${W(l, 'bias')})`);
+        }
+        let v = `self.${a}(${as(x, 'nchw')})`;
+        if (opt(l, 'padding') === 'same' && (kh > sh || kw > sw)) {
+          const t = Math.floor(Math.max(kh - sh, 0) / 2);
+          const le = Math.floor(Math.max(kw - sw, 0) / 2);
+          v = `${v}[:, :, ${t}:${t + inShape[0] * sh}, ${le}:${le + inShape[1] * sw}]`;
+        }
+        set(torchActivation(opt(l, 'activation'), v, null, 1, parts.helpers));
+        outLayout = 'nchw';
+        break;
+      }
+      case 'gaussianSampling':
+      case 'klDivergence': {
+        const sampling = l.type === 'gaussianSampling';
+        parts.helpers.add(sampling ? 'GaussianSampling' : 'KlDivergence');
+        if (first) {
+          parts.init.push(sampling
+            ? `self.${a} = GaussianSampling(sample_at_inference=${pyBool(opt(l, 'sampleAtInference'))})`
+            : `self.${a} = KlDivergence(beta=${pyNum(opt<number>(l, 'beta') ?? 1)})`);
+        }
+        set(`self.${a}(${as(call.inputs[0], 'last')}, ${as(call.inputs[1], 'last')})`);
+        break;
+      }
       default:
         fail(`${where(l)}: the PyTorch exporter does not know this layer type`);
     }
@@ -648,7 +721,7 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       '',
     );
   }
-  for (const name of ['hard_sigmoid', 'avg_pool2d_same', 'keras_dropout', 'KerasRNN']) if (parts.helpers.has(name)) lines.push(pyHelpers[name], '');
+  for (const name of ['hard_sigmoid', 'avg_pool2d_same', 'keras_dropout', 'KerasRNN', 'GaussianSampling', 'KlDivergence']) if (parts.helpers.has(name)) lines.push(pyHelpers[name], '');
   lines.push(
     'class NnplayModel(nn.Module):',
     '    def __init__(self):',
@@ -738,8 +811,27 @@ function torchOptimizer(opt: OptimizerConfig): { make: string; schedule: string 
   return { make, schedule };
 }
 
-function torchLoss(loss: string): { fn: string; accuracy: string } {
+// The losses as nnplay (= TF.js) defines them: per element (or per sample where TF.js sums over
+// the outputs), then the mean over the batch; ε = 1e-7 where TF.js clips.
+function torchLoss(loss: string, delta: number): { fn: string; accuracy: string } {
+  const unit = (x: string) => `(${x}) / (${x}).pow(2).sum(-1, keepdim=True).clamp_min(1e-7).sqrt()`;
   switch (loss) {
+    case 'meanAbsolutePercentageError':
+      return { fn: '100.0 * ((y - p).abs() / y.abs().clamp_min(1e-7)).mean()', accuracy: '' };
+    case 'huberLoss':
+      return { fn: `F.huber_loss(p, y, delta=${pyNum(delta)})`, accuracy: '' };
+    case 'hinge':
+      return { fn: '(1 - y * p).clamp_min(0).mean()  # targets -1 / 1', accuracy: '' };
+    case 'squaredHinge':
+      return { fn: '(1 - y * p).clamp_min(0).pow(2).mean()  # targets -1 / 1', accuracy: '' };
+    case 'logCosh':
+      return { fn: '((p - y) + F.softplus(-2 * (p - y)) - math.log(2.0)).mean()  # log(cosh(p - y)), as TF.js writes it', accuracy: '' };
+    case 'kullbackLeiblerDivergence':
+      return { fn: '(y.clamp(1e-7, 1) * torch.log(y.clamp(1e-7, 1) / p.clamp(1e-7, 1))).sum(-1).mean()', accuracy: '' };
+    case 'cosineProximity':
+      return { fn: `-(${unit('y')} * ${unit('p')}).sum(-1).mean()`, accuracy: '' };
+    case 'poisson':
+      return { fn: '(p - y * torch.log(p + 1e-7)).mean()', accuracy: '' };
     case 'meanSquaredError':
       return { fn: 'F.mse_loss(p, y)', accuracy: '' };
     case 'binaryCrossentropy':
@@ -764,7 +856,9 @@ function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: numbe
   const multiOut = g.outputs.length > 1;
   if (compiled) {
     const { make, schedule } = torchOptimizer(compiled.optimizer);
-    const losses = compiled.losses.map(torchLoss);
+    const losses = compiled.losses.map((l, i) => torchLoss(l, huberDelta(compiled, i)));
+    // klDivergence layers keep their β·KL of the last forward pass (KlDivergence.loss): added here.
+    const klTerm = g.calls.some((c) => c.layer.type === 'klDivergence') ? ' + sum(m.loss for m in model.modules() if isinstance(m, KlDivergence))' : '';
     const weights = compiled.lossWeights ?? compiled.losses.map(() => 1);
     const wantAcc = compiled.metrics.some((m) => /acc/i.test(m)) && losses.some((l) => l.accuracy);
     lines.push(
@@ -787,7 +881,7 @@ function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: numbe
       '            idx = order[start:start + batch_size]',
       '            preds = model(*[v[idx] for v in xs])',
       `            preds = ${multiOut ? 'list(preds)' : '[preds]'}`,
-      `            loss = ${weights.map((w, i) => `${pyNum(w)} * loss_${i}(preds[${i}], ys[${i}][idx])`).join(' + ')}`,
+      `            loss = ${weights.map((w, i) => `${pyNum(w)} * loss_${i}(preds[${i}], ys[${i}][idx])`).join(' + ')}${klTerm}`,
       '            optimizer.zero_grad()',
       '            loss.backward()',
       '            optimizer.step()',
@@ -833,6 +927,99 @@ function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: numbe
 }
 
 // ---------------------------------------------------------------- Keras and TF.js (one functional-API writer)
+
+// nnplay's two VAE layers have no Keras / TF.js class: the code defines them (same math; each
+// framework's own RNG, so the sampled noise differs from nnplay's stream).
+const kerasSamplingClass = `class GaussianSampling(layers.Layer):
+    """nnplay's gaussianSampling: [mean, log_var] -> mean + exp(log_var / 2) * eps, eps ~ N(0, 1),
+    while training (or always with sample_at_inference); mean at inference."""
+    def __init__(self, sample_at_inference=False, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.sample_at_inference = sample_at_inference
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs, training=None):
+        mean, log_var = inputs
+        if training or self.sample_at_inference:
+            eps = keras.random.normal(keras.ops.shape(mean), seed=self.seed_generator)
+            return mean + keras.ops.exp(0.5 * log_var) * eps
+        return mean
+
+    def get_config(self):
+        return {**super().get_config(), "sample_at_inference": self.sample_at_inference, "seed": self.seed}
+`;
+const kerasKlClass = `class KlDivergence(layers.Layer):
+    """nnplay's klDivergence: [mean, log_var] -> mean, adding beta * the batch mean of
+    -0.5 * sum(1 + log_var - mean^2 - exp(log_var)) to the model's loss (add_loss)."""
+    def __init__(self, beta=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.beta = beta
+
+    def call(self, inputs):
+        mean, log_var = inputs
+        kl = -0.5 * keras.ops.sum(1 + log_var - keras.ops.square(mean) - keras.ops.exp(log_var), axis=-1)
+        self.add_loss(self.beta * keras.ops.mean(kl))
+        return mean
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta}
+`;
+const tfjsSamplingClass = `/** nnplay's gaussianSampling: [mean, logVar] -> mean + exp(logVar / 2) * eps, eps ~ N(0, 1), while
+ *  training (or always with sampleAtInference); mean at inference. Seeded: seed, seed + 1, ... per call. */
+export class GaussianSampling extends tf.layers.Layer {
+  static className = 'GaussianSampling';
+  constructor(config = {}) {
+    super(config);
+    this.sampleAtInference = !!config.sampleAtInference;
+    this.seed = config.seed;
+    this.calls = 0;
+  }
+  computeOutputShape(inputShape) {
+    return inputShape[0];
+  }
+  call(inputs, kwargs = {}) {
+    return tf.tidy(() => {
+      const [mean, logVar] = inputs;
+      if (!kwargs.training && !this.sampleAtInference) return tf.clone(mean);
+      const eps = tf.randomNormal(mean.shape, 0, 1, 'float32', this.seed === undefined ? undefined : this.seed + this.calls++);
+      return tf.add(mean, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps));
+    });
+  }
+  getConfig() {
+    return {...super.getConfig(), sampleAtInference: this.sampleAtInference, ...(this.seed === undefined ? {} : {seed: this.seed})};
+  }
+}
+tf.serialization.registerClass(GaussianSampling);`;
+const tfjsKlClass = `/** nnplay's klDivergence: [mean, logVar] -> mean; klLoss() is beta * the batch mean of
+ *  -0.5 * sum(1 + logVar - mean^2 - exp(logVar)) of the last call, added with this layer's addLoss:
+ *  fit() sums its layers' losses right after each batch's forward pass (a TF.js 4.22 LayersModel
+ *  ignores model.addLoss; its own losses are its layers'). */
+export class KlDivergence extends tf.layers.Layer {
+  static className = 'KlDivergence';
+  constructor(config = {}) {
+    super(config);
+    this.beta = config.beta ?? 1;
+    this.last = null;
+    this.addLoss(() => this.klLoss());
+  }
+  computeOutputShape(inputShape) {
+    return inputShape[0];
+  }
+  call(inputs) {
+    this.last = inputs;
+    return tf.clone(inputs[0]);
+  }
+  klLoss() {
+    const [mean, logVar] = this.last;
+    const perSample = tf.sum(tf.sub(tf.add(1, logVar), tf.add(tf.square(mean), tf.exp(logVar))), -1);
+    return tf.mul(-0.5 * this.beta, tf.mean(perSample));
+  }
+  getConfig() {
+    return {...super.getConfig(), beta: this.beta};
+  }
+}
+tf.serialization.registerClass(KlDivergence);`;
 
 interface LayersDialect {
   target: 'keras' | 'tfjs';
@@ -923,21 +1110,38 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     switch (l.type) {
       case 'dense':
       case 'conv2d':
+      case 'conv2dTranspose':
       case 'conv1d': {
         const act = layersActivation(d, opt(l, 'activation'), null, l);
         extra = act.extraLayer;
         const p: [string, string, string][] = [];
         if (l.type === 'dense') p.push(['units', 'units', String(opt<number>(l, 'units'))]);
         else {
-          const two = l.type === 'conv2d';
+          const two = l.type !== 'conv1d';
           const ks = two ? pairOf(opt(l, 'kernelSize'), [1, 1]) : [singleOf(opt(l, 'kernelSize'), 1)];
           const st = two ? pairOf(opt(l, 'strides'), [1, 1]) : [singleOf(opt(l, 'strides'), 1)];
           p.push(['filters', 'filters', String(opt<number>(l, 'filters'))], ['kernel_size', 'kernelSize', list(ks)], ['strides', 'strides', list(st)], ['padding', 'padding', S(opt<string>(l, 'padding'))]);
         }
         p.push(['activation', 'activation', act.option], ['use_bias', 'useBias', B(opt(l, 'useBias'))], nameOpt);
-        make = `${cls({ dense: 'Dense', conv2d: 'Conv2D', conv1d: 'Conv1D' }[l.type], { dense: 'dense', conv2d: 'conv2d', conv1d: 'conv1d' }[l.type])}(${opts(p)})`;
+        make = `${cls({ dense: 'Dense', conv2d: 'Conv2D', conv2dTranspose: 'Conv2DTranspose', conv1d: 'Conv1D' }[l.type]!, { dense: 'dense', conv2d: 'conv2d', conv2dTranspose: 'conv2dTranspose', conv1d: 'conv1d' }[l.type]!)}(${opts(p)})`;
         break;
       }
+      case 'upSampling2d':
+        make = `${cls('UpSampling2D', 'upSampling2d')}(${opts([['size', 'size', list(pairOf(opt(l, 'size'), [2, 2]))], ['interpolation', 'interpolation', S('nearest')], nameOpt])})`;
+        break;
+      case 'gaussianSampling': {
+        d.helpers.set('GaussianSampling', k ? kerasSamplingClass : tfjsSamplingClass);
+        const seed = cfg(l).seed;
+        const p: [string, string, string][] = [['sample_at_inference', 'sampleAtInference', B(opt(l, 'sampleAtInference'))]];
+        if (typeof seed === 'number') p.push(['seed', 'seed', String(seed)]);
+        p.push(nameOpt);
+        make = k ? `GaussianSampling(${opts(p)})` : `new GaussianSampling(${opts(p)})`;
+        break;
+      }
+      case 'klDivergence':
+        d.helpers.set('KlDivergence', k ? kerasKlClass : tfjsKlClass);
+        make = k ? `KlDivergence(${opts([['beta', 'beta', N(opt<number>(l, 'beta') ?? 1)], nameOpt])})` : `new KlDivergence(${opts([['beta', 'beta', N(opt<number>(l, 'beta') ?? 1)], nameOpt])})`;
+        break;
       case 'maxPooling2d':
       case 'averagePooling2d': {
         const ps = pairOf(opt(l, 'poolSize'), [2, 2]);
@@ -1085,10 +1289,12 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     lines.push(
       "import * as tf from '@tensorflow/tfjs';",
       '',
+      ...[...d.helpers.values()].flatMap((h) => [h, '']),
       '/** The model, built with the functional API (tf.model); compiled as it was in nnplay. */',
       'export function createModel() {',
       ...body.map((s) => `  ${s}`),
       `  const model = tf.model({inputs: [${ins.join(', ')}], outputs: ${outs.length === 1 ? outs[0] : `[${outs.join(', ')}]`}});`,
+
       ...(compiled ? [`  model.compile(${tfjsCompile(compiled)});`] : ['  // not compiled in nnplay']),
       '  return model;',
       '}',
@@ -1172,11 +1378,19 @@ const kerasLossNames: Record<string, string> = {
   categoricalCrossentropy: 'categorical_crossentropy',
   sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
   meanAbsoluteError: 'mean_absolute_error',
+  meanAbsolutePercentageError: 'mean_absolute_percentage_error',
+  hinge: 'hinge', // Keras maps 0/1 targets to -1/1 first; nnplay takes -1/1 as given
+  squaredHinge: 'squared_hinge',
+  logCosh: 'log_cosh',
+  kullbackLeiblerDivergence: 'kl_divergence',
+  cosineProximity: 'cosine_similarity', // Keras's loss: −cosine similarity, as nnplay's
+  poisson: 'poisson',
 };
 const kerasMetricNames: Record<string, string> = { accuracy: 'accuracy', binaryAccuracy: 'binary_accuracy', categoricalAccuracy: 'categorical_accuracy', mse: 'mse', mae: 'mae' };
 
 function kerasCompile(c: Compiled, helpers: string[]): string {
-  const loss = c.losses.map((l) => {
+  const loss = c.losses.map((l, i) => {
+    if (l === 'huberLoss') return `keras.losses.Huber(delta=${pyNum(huberDelta(c, i))})`;
     if (!(l in kerasLossNames)) fail(`loss '${l}' has no Keras form in the exporter`);
     return pyStr(kerasLossNames[l]);
   });
@@ -1215,7 +1429,9 @@ function tfjsCompile(c: Compiled): string {
     default:
       fail(`optimizer '${c.optimizer.name}' has no TF.js form in the exporter`);
   }
-  const loss = c.losses.map(jsStr);
+  // TF.js's lossesMap spells logCosh 'logcosh' and has no huber entry (tf.losses.huberLoss is a function).
+  const loss = c.losses.map((l, i) =>
+    l === 'logCosh' ? jsStr('logcosh') : l === 'huberLoss' ? `(y, p) => tf.losses.huberLoss(y, p, undefined, ${num(huberDelta(c, i))})` : jsStr(l));
   return `{optimizer: ${optimizer}, loss: ${loss.length === 1 ? loss[0] : `[${loss.join(', ')}]`}, ${c.lossWeights ? `lossWeights: [${c.lossWeights.map(num).join(', ')}], ` : ''}metrics: [${c.metrics.map(jsStr).join(', ')}]}`;
 }
 
@@ -1273,7 +1489,11 @@ export function exportCodeNow(model: LayersModel, target: CodeTarget, options: E
   weightList.sort((a, b) => all.findIndex((v) => v.name === a.name) - all.findIndex((v) => v.name === b.name));
   const g = graphOf(inspection, weightList);
   const c = model.compiledWith;
-  const compiled: Compiled | null = c && { optimizer: c.optimizer, losses: c.losses, metrics: c.metrics, ...(c.lossWeights ? { lossWeights: c.lossWeights } : {}) };
+  const compiled: Compiled | null = c && {
+    optimizer: c.optimizer, losses: c.losses, metrics: c.metrics,
+    ...(c.lossWeights ? { lossWeights: c.lossWeights } : {}),
+    ...(c.lossParameters ? { lossParameters: c.lossParameters } : {}),
+  };
   const weightsFileName = `${fileBase}.weights.json`;
   let code: string;
   if (target === 'pytorch') {

@@ -182,6 +182,8 @@ interface CompiledInfo {
   losses: LossName[];
   /** As given to compile, per output (absent: 1 each). */
   lossWeights?: number[];
+  /** A loss's parameters per output (huberLoss's delta; null: none), when any output has some. */
+  lossParameters?: (Record<string, number> | null)[];
   metrics: string[];
   optimizer: OptimizerConfig;
 }
@@ -720,6 +722,7 @@ export class LayersModel {
       metrics: [...metrics],
       optimizer: { ...optimizer.config },
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
+      ...(lossParams.some(Boolean) ? { lossParameters: perOutput.map((_, i) => (lossParams[i] ? { ...lossParams[i]! } : null)) } : {}),
     };
     if (!engineNow()) {
       // Still loading (a page): the session is built and compiled when first needed (fit, ...).
@@ -739,10 +742,24 @@ export class LayersModel {
 
   /** The loss and optimizer given to compile(), or null before compile(). `loss` is output 0's;
    *  `losses` one per output, `lossWeights` (when given) one per output, in output order. */
-  get compiledWith(): { loss: LossName; losses: LossName[]; lossWeights?: number[]; metrics: string[]; optimizer: OptimizerConfig } | null {
+  get compiledWith(): {
+    loss: LossName;
+    losses: LossName[];
+    lossWeights?: number[];
+    lossParameters?: (Record<string, number> | null)[];
+    metrics: string[];
+    optimizer: OptimizerConfig;
+  } | null {
     if (!this.#compiled) return null;
-    const { loss, losses, lossWeights, metrics, optimizer } = this.#compiled;
-    return { loss, losses: [...losses], ...(lossWeights ? { lossWeights: [...lossWeights] } : {}), metrics: [...metrics], optimizer: { ...optimizer } };
+    const { loss, losses, lossWeights, lossParameters, metrics, optimizer } = this.#compiled;
+    return {
+      loss,
+      losses: [...losses],
+      ...(lossWeights ? { lossWeights: [...lossWeights] } : {}),
+      ...(lossParameters ? { lossParameters: lossParameters.map((p) => (p ? { ...p } : null)) } : {}),
+      metrics: [...metrics],
+      optimizer: { ...optimizer },
+    };
   }
 
   // ---------------------------------------------------------------- data checks

@@ -196,8 +196,16 @@ const classOf: Record<string, string> = {
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
   add: 'Add', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
-  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', input: 'InputLayer',
+  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', upSampling2d: 'UpSampling2D',
+  conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
 };
+
+/**
+ * nnplay's own layers, saved under their own class names (nnplay reads them back). TF.js 4.22 has
+ * no such classes: tf.loadLayersModel() of such a file needs a class of that name registered with
+ * tf.serialization.registerClass() (docs/API.md shows one), else it fails "Unknown layer".
+ */
+export const nnplayOnlyClasses: readonly string[] = ['GaussianSampling', 'KlDivergence'];
 
 const noConstraints = (...names: string[]) => Object.fromEntries(names.map((n) => [`${n}_constraint`, null]));
 
@@ -317,6 +325,19 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
           mask_zero: false, input_length: c.inputLength ?? null,
         },
       };
+    case 'upSampling2d':
+      return { className: 'UpSampling2D', config: { size: c.size ?? [2, 2], data_format: 'channels_last', interpolation: c.interpolation ?? 'nearest' } };
+    case 'conv2dTranspose': {
+      // TF.js's Conv2DTranspose config has no dilation_rate / output_padding (Keras's defaults).
+      return {
+        className: 'Conv2DTranspose',
+        config: { filters: c.filters, kernel_size: c.kernelSize, strides: c.strides ?? [1, 1], padding: c.padding, data_format: 'channels_last', ...kernelLayer() },
+      };
+    }
+    case 'gaussianSampling':
+      return { className: 'GaussianSampling', config: { sample_at_inference: c.sampleAtInference ?? false, seed: c.seed ?? null } };
+    case 'klDivergence':
+      return { className: 'KlDivergence', config: { beta: decimal(c.beta ?? 1) } };
     default:
       throw new Error(`${what}: layer type ${quote(type)} has no TF.js layers-model equivalent yet`);
   }
@@ -572,6 +593,33 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       kernelPart(k, out);
       break;
     }
+    case 'Conv2DTranspose': {
+      type = 'conv2dTranspose';
+      out.filters = k.take('filters');
+      out.kernelSize = pairOf(k.take('kernel_size'), `${what}: kernel_size`);
+      out.strides = pairOf(k.take('strides') ?? 1, `${what}: strides`);
+      setIf(out, 'padding', k.take('padding'));
+      k.must('dilation_rate', [1, [1, 1]]);
+      k.must('output_padding', []);
+      kernelPart(k, out);
+      break;
+    }
+    case 'UpSampling2D': {
+      type = 'upSampling2d';
+      out.size = pairOf(k.take('size') ?? 2, `${what}: size`);
+      k.must('interpolation', ['nearest']);
+      k.must('data_format', ['channels_last']);
+      break;
+    }
+    case 'GaussianSampling':
+      type = 'gaussianSampling';
+      setIf(out, 'sampleAtInference', k.take('sample_at_inference'));
+      setIf(out, 'seed', k.take('seed'));
+      break;
+    case 'KlDivergence':
+      type = 'klDivergence';
+      setIf(out, 'beta', k.take('beta'));
+      break;
     case 'MaxPooling2D':
     case 'AveragePooling2D':
       type = cls === 'MaxPooling2D' ? 'maxPooling2d' : 'averagePooling2d';
