@@ -23,8 +23,8 @@ interface Driven {
 }
 
 /** Runs a callback over per-epoch logs as fit() would; the epoch after which it stopped, or null. */
-async function stopEpoch(cb: Driven, logs: Record<string, number>[]): Promise<number | null> {
-  const model = { stopTraining: false };
+async function stopEpoch(cb: Driven, logs: Record<string, number>[], model: { stopTraining: boolean } = { stopTraining: false }): Promise<number | null> {
+  model.stopTraining = false;
   cb.setModel(model);
   await cb.onTrainBegin?.({});
   for (let e = 0; e < logs.length; e++) {
@@ -51,7 +51,11 @@ describe('earlyStopping', () => {
     test(`stops where TF.js 4.22 stops: ${name}`, async () => {
       const logs = losses.map((l, i) => ({ loss: l, val_loss: l, val_acc: accs[i] }));
       const ours = await stopEpoch(nn.callbacks.earlyStopping(args) as unknown as Driven, logs);
-      const theirs = await stopEpoch(tf.callbacks.earlyStopping(args as Parameters<typeof tf.callbacks.earlyStopping>[0]) as unknown as Driven, logs);
+      // TF.js's callback takes only a real LayersModel.
+      const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+      tfModel.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const theirs = await stopEpoch(tf.callbacks.earlyStopping(args as Parameters<typeof tf.callbacks.earlyStopping>[0]) as unknown as Driven, logs, tfModel);
+      tfModel.dispose();
       expect(ours).toBe(theirs);
     });
   }
