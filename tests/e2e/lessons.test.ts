@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LESSONS } from '../../web/app/lessons/lesson-table';
-import { usePlayground } from './fixture';
+import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -30,10 +30,11 @@ async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
 interface LessonHooks {
   epoch: number;
   losses: number[];
+  logs: Record<string, number>[];
 }
 const hooks = (page: Page) => page.evaluate(() => {
   const n = (window as unknown as { nnplay: LessonHooks }).nnplay;
-  return { epoch: n.epoch, losses: [...n.losses] };
+  return { epoch: n.epoch, losses: [...n.losses], logs: n.logs.map((l) => ({ ...l })) };
 });
 
 /** Distinct colours on a canvas: 1 means blank (one fill). */
@@ -97,6 +98,68 @@ describe('Lessons', () => {
       if (id === 'softmax') expect(await page.locator('#accuracy').textContent()).toMatch(/%$/);
     });
   }
+
+  it('vae: trains on MNIST, draws the latent scatter and the decoded grid, logs reconstruction and KL; β acts live; a click decodes', async () => {
+    const { page, errors } = await open('#lesson=vae');
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 8: Autoencoder and VAE');
+    await trainFor(page, 6);
+    for (const view of ['latent-scatter', 'latent-grid', 'reconstructions', 'vae-curves']) expect(await colours(page, view), view).toBeGreaterThan(8);
+    const first = await hooks(page);
+    expect(first.losses[first.losses.length - 1]).toBeLessThan(first.losses[0]);
+    for (const logs of first.logs) {
+      expect(Number.isFinite(logs.kl) && logs.kl > 0, 'kl').toBe(true);
+      // β 1: the loss is the per-pixel reconstruction plus the KL over 784 pixels (the ELBO's
+      // weighting of a summed reconstruction).
+      expect(logs.loss).toBeCloseTo(logs.decoded_loss + logs.kl / 784, 6);
+    }
+    // Reconstruction of 784 binary-ish pixels starts near ln 2 per pixel at random weights.
+    expect(first.logs[first.logs.length - 1].decoded_loss).toBeLessThan(first.logs[0].decoded_loss);
+    expect(Number(await page.locator('#kl-loss').textContent())).toBeGreaterThan(0);
+
+    // β moved live: no rebuild (the epochs carry on), the link has it, and an epoch after the
+    // change pays 3·KL (over 784 pixels).
+    await page.locator('input[name=beta]').fill('3');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=vae&beta=3');
+    expect(await page.locator('.lesson-code code').textContent()).toMatch(/^beta = 3$/m);
+    const before = first.logs.length;
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect.poll(async () => (await hooks(page)).epoch, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 3);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const after = (await hooks(page)).logs;
+    expect(after.slice(0, before)).toEqual(first.logs);
+    const last = after[after.length - 1];
+    expect(last.loss).toBeCloseTo(last.decoded_loss + (3 * last.kl) / 784, 6);
+    expect(Math.abs(last.loss - (last.decoded_loss + last.kl / 784))).toBeGreaterThan(1e-4);
+
+    // A click on the plane decodes that point.
+    expect(await colours(page, 'latent-decoded')).toBeLessThanOrEqual(1);
+    await page.locator('#latent-scatter').click({ position: { x: 200, y: 120 } });
+    expect(await colours(page, 'latent-decoded')).toBeGreaterThan(8);
+    expect(await page.locator('#latent-point').textContent()).toMatch(/^\(-?\d+\.\d\d, -?\d+\.\d\d\)$/);
+    await page.locator('.lesson-code summary').click();
+    await page.getByRole('tab', { name: /nnplay/ }).click();
+    expect(await page.locator('.lesson-code code').textContent()).toMatch(/gaussianSampling/);
+    if (process.env.NNPLAY_SCREENSHOT) await page.screenshot({ path: `${repo}docs/screenshot-vae.png`, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+
+  it('vae: the autoencoder switch rebuilds without sampling and pays no KL (β 0), its KL still logged', async () => {
+    const { page, errors } = await open('#lesson=vae');
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+    await page.locator('select[name=variant]').selectOption('autoencoder');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=vae&variant=autoencoder');
+    expect(await page.locator('input[name=beta]').isDisabled()).toBe(true);
+    expect(await page.locator('.lesson-code code').textContent()).not.toMatch(/Sampling/);
+    await trainFor(page, 3);
+    const { logs, losses } = await hooks(page);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+    for (const l of logs) {
+      expect(l.loss).toBeCloseTo(l.decoded_loss, 5);
+      expect(Number.isFinite(l.kl)).toBe(true);
+    }
+    expect(await colours(page, 'latent-scatter')).toBeGreaterThan(8);
+    expect(errors).toEqual([]);
+  });
 
   it('a changed setting is a link: the loss switch rebuilds the model and lands in the hash', async () => {
     const { page } = await open('#lesson=softmax&dataset=moons');

@@ -11,11 +11,12 @@ import * as nn from 'nnplay';
 import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
 import type { StateSource } from '../state-source';
-import { ACTIVATIONS, LESSON_LIMITS, LOSSES, formatSetting, parseLessonHash, serializeLessonHash } from './lesson-state';
+import { ACTIVATIONS, LESSON_LIMITS, LOSSES, VARIANTS, formatSetting, parseLessonHash, serializeLessonHash } from './lesson-state';
 import type { Lesson, LessonSettings, SettingKey } from './lesson-table';
 import { makeView } from './lesson-views';
 import type { LessonData, LessonView } from './lesson-views';
 import { CodePanel } from './code-panel';
+import { makeVaeData, makeVaeModel, setVaeBeta } from './vae-view';
 
 /** Epochs shown per second at most, so a lesson's motion can be followed by eye. */
 const EPOCHS_PER_SECOND = 25;
@@ -38,7 +39,10 @@ const LABELS: Record<SettingKey, string> = {
   learningRate: 'Learning rate',
   batchSize: 'Batch size',
   seed: 'Seed',
+  beta: 'β (KL weight)',
+  variant: 'Model',
 };
+const CHOICE_LABELS: Record<string, string> = { crossentropy: 'cross-entropy', mse: 'MSE', mnist: 'MNIST', fashion: 'Fashion-MNIST', vae: 'VAE', autoencoder: 'autoencoder' };
 
 export class LessonApp {
   private lessonRow: Lesson;
@@ -60,12 +64,16 @@ export class LessonApp {
   private generation = 0;
   private running: Promise<void> | null = null;
   private wantPlay = false;
+  /** Train was pressed while a paused fit was still returning. */
+  private resumeAfterStop = false;
   private unsubscribe: () => void;
   private disposed = false;
   /** Completed epochs of the current model. */
   epoch = 0;
   /** Training loss after each epoch (automation hook). */
   readonly losses: number[] = [];
+  /** Every epoch's logs as fit() gave them (automation hook: the VAE's `decoded_loss` and `kl`). */
+  readonly logs: Record<string, number>[] = [];
 
   constructor(
     private readonly root: HTMLElement,
@@ -163,11 +171,14 @@ export class LessonApp {
     }
     this.wantPlay = true;
     this.updateButtons();
-    this.running = this.trainLoop();
+    // A paused fit may still be finishing its epoch: start again once it has returned.
+    if (this.running) this.resumeAfterStop = true;
+    else this.running = this.trainLoop();
   }
 
   pause(): void {
     this.wantPlay = false;
+    this.resumeAfterStop = false;
     if (this.model) this.model.stopTraining = true;
     this.updateButtons();
   }
@@ -214,11 +225,28 @@ export class LessonApp {
       label.className = 'lesson-control';
       label.append(`${LABELS[key]} `);
       let input: HTMLInputElement | HTMLSelectElement;
-      const choices = key === 'dataset' ? this.lessonRow.datasets : key === 'activation' ? ACTIVATIONS : key === 'loss' ? LOSSES : undefined;
+      const choices = key === 'dataset' ? this.lessonRow.datasets : key === 'activation' ? ACTIVATIONS : key === 'loss' ? LOSSES : key === 'variant' ? VARIANTS : undefined;
       if (choices) {
         const select = doc.createElement('select');
-        for (const c of choices) select.append(new Option(c === 'crossentropy' ? 'cross-entropy' : c === 'mse' ? 'MSE' : c, c));
+        for (const c of choices) select.append(new Option(CHOICE_LABELS[c] ?? c, c));
         input = select;
+      } else if (key === 'beta') {
+        // A slider that acts live (from the next epoch), not a rebuild; the autoencoder has none.
+        const slider = doc.createElement('input');
+        Object.assign(slider, { type: 'range', min: '0', max: '4', step: '0.05' });
+        slider.disabled = this.settings.variant === 'autoencoder';
+        const shown = doc.createElement('output');
+        shown.id = `${this.options.idPrefix ?? ''}beta-value`;
+        shown.textContent = formatSetting(this.settings, key);
+        slider.name = key;
+        slider.value = formatSetting(this.settings, key);
+        slider.addEventListener('input', () => {
+          shown.textContent = slider.value;
+          this.changeSetting(key, slider.value);
+        });
+        label.append(slider, ' ', shown);
+        this.controls.append(label);
+        continue;
       } else {
         const field = doc.createElement('input');
         field.type = key === 'hidden' ? 'text' : 'number';
@@ -254,10 +282,25 @@ export class LessonApp {
     if (!parsed || parsed.lesson.id !== this.lessonRow.id) return; // the shell switches lessons
     this.showProblems(parsed.problems);
     if (serializeLessonHash(parsed.lesson, parsed.settings) === this.stateText) return;
+    if (this.onlyBetaChanged(parsed.settings)) {
+      // β is live: the KL layer's weight changes from the next training step (inside fit()'s
+      // worker, from the next epoch); model, optimizer state and curves carry on.
+      this.settings = parsed.settings;
+      if (this.model) setVaeBeta(this.model, parsed.settings.beta ?? 1);
+      const slider = this.controls.querySelector<HTMLInputElement>('input[name=beta]');
+      if (slider && slider.value !== String(parsed.settings.beta)) slider.value = String(parsed.settings.beta);
+      this.code.show(this.lessonRow.listing(this.settings));
+      return;
+    }
     this.settings = parsed.settings;
     this.renderControls();
     this.code.show(this.lessonRow.listing(this.settings));
     void this.rebuild();
+  }
+
+  private onlyBetaChanged(next: LessonSettings): boolean {
+    if (this.lessonRow.kind !== 'vae' || !this.model || next.variant === 'autoencoder') return false;
+    return serializeLessonHash(this.lessonRow, { ...next, beta: this.settings.beta }) === this.stateText;
   }
 
   private showProblems(problems: string[]): void {
@@ -273,20 +316,27 @@ export class LessonApp {
     await this.running?.catch(() => undefined);
     if (generation !== this.generation) return;
     this.running = null;
+    this.resumeAfterStop = false;
     this.model?.dispose();
     this.model = null;
     if (this.data) disposeData(this.data);
     this.data = null;
     this.epoch = 0;
     this.losses.length = 0;
+    this.logs.length = 0;
     this.chart.clear();
     this.epochOut.textContent = '0';
     this.trainOut.textContent = this.testOut.textContent = '–';
     await nn.ready();
     if (generation !== this.generation) return;
     try {
-      this.data = makeData(this.lessonRow, this.settings);
-      this.model = makeModel(this.lessonRow, this.settings, this.data);
+      const data = this.lessonRow.kind === 'vae' ? await makeVaeData(this.settings) : makeData(this.lessonRow, this.settings);
+      if (generation !== this.generation) {
+        disposeData(data);
+        return;
+      }
+      this.data = data;
+      this.model = this.lessonRow.kind === 'vae' ? makeVaeModel(this.settings) : makeModel(this.lessonRow, this.settings, this.data);
     } catch (err) {
       this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
       return;
@@ -310,7 +360,8 @@ export class LessonApp {
     const generation = this.generation;
     if (!model || !data) return;
     const start = this.epoch;
-    const end = Number.isFinite(epochs) ? start + epochs : start + 1_000_000;
+    // fit() takes at most 1,000,000 epochs in all (initialEpoch counts towards them).
+    const end = Number.isFinite(epochs) ? start + epochs : 1_000_000;
     let last = performance.now();
     try {
       await model.fit(data.train.xs, data.fitTrainYs, {
@@ -331,7 +382,8 @@ export class LessonApp {
             this.trainOut.textContent = formatLossValue(loss);
             this.testOut.textContent = formatLossValue(Number(logs?.val_loss));
             this.chart.add(this.epoch, loss, Number(logs?.val_loss));
-            this.view?.update(model);
+            this.logs.push(Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, Number(v)])));
+            this.view?.update(model, logs);
             emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
             if (!this.wantPlay && epochs === Infinity) model.stopTraining = true;
             const wait = 1000 / EPOCHS_PER_SECOND - (performance.now() - last);
@@ -349,8 +401,13 @@ export class LessonApp {
     } finally {
       if (generation === this.generation) {
         this.running = null;
-        this.wantPlay = false;
-        this.updateButtons();
+        if (this.resumeAfterStop && this.wantPlay) {
+          this.resumeAfterStop = false;
+          this.running = this.trainLoop();
+        } else {
+          this.wantPlay = false;
+          this.updateButtons();
+        }
       }
     }
   }

@@ -4,7 +4,7 @@
 // serializing writes only what differs, so a lesson's plain link stays `#lesson=<id>`.
 import { checkRate } from '../number-check';
 import { LESSON_IDS, SETTING_KEYS, lessonById, runsHere } from './lesson-table';
-import type { Lesson, LessonActivation, LessonLoss, LessonOptimizer, LessonSettings, SettingKey } from './lesson-table';
+import type { Lesson, LessonActivation, LessonLoss, LessonOptimizer, LessonSettings, LessonVariant, SettingKey } from './lesson-table';
 
 export const LESSON_LIMITS = {
   noise: { min: 0, max: 50 },
@@ -13,11 +13,13 @@ export const LESSON_LIMITS = {
   hiddenLayers: { max: 4 },
   neurons: { min: 1, max: 64 },
   learningRate: { min: 1e-6, max: 10, zero: false, suggest: 0.03 },
+  beta: { min: 0, max: 10 },
 } as const;
 
 export const ACTIVATIONS: readonly LessonActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
 export const LOSSES: readonly LessonLoss[] = ['crossentropy', 'mse'];
 export const OPTIMIZERS: readonly LessonOptimizer[] = ['sgd', 'adam'];
+export const VARIANTS: readonly LessonVariant[] = ['vae', 'autoencoder'];
 
 export interface ParsedLesson {
   lesson: Lesson;
@@ -33,6 +35,7 @@ export function lessonOfHash(text: string): Lesson | undefined {
 
 export function formatSetting(settings: LessonSettings, key: SettingKey): string {
   const v = settings[key];
+  if (v === undefined) return '';
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
@@ -110,6 +113,19 @@ export function parseLessonHash(text: string): ParsedLesson | undefined {
         else bad(key, value, checked.error);
         break;
       }
+      case 'beta': {
+        const n = Number(value);
+        const { min, max } = LESSON_LIMITS.beta;
+        if (lesson.defaults.beta === undefined) unknown.push(key);
+        else if (value.trim() !== '' && Number.isFinite(n) && n >= min && n <= max) settings.beta = n;
+        else bad(key, value, `expected a number from ${min} to ${max}`);
+        break;
+      }
+      case 'variant':
+        if (lesson.defaults.variant === undefined) unknown.push(key);
+        else if ((VARIANTS as readonly string[]).includes(value)) settings.variant = value as LessonVariant;
+        else bad(key, value, `expected one of ${VARIANTS.join(', ')}`);
+        break;
       default:
         unknown.push(key);
     }

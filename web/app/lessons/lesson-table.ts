@@ -10,10 +10,12 @@
 //
 // Pure data and string functions (no DOM), so Node tests read it.
 
-export type LessonKind = 'line' | 'neuron' | 'tabular' | 'softmax' | 'link';
+export type LessonKind = 'line' | 'neuron' | 'tabular' | 'softmax' | 'vae' | 'link';
 export type LessonActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
 export type LessonLoss = 'mse' | 'crossentropy';
 export type LessonOptimizer = 'sgd' | 'adam';
+/** Lesson 8's model: the variational autoencoder, or the plain autoencoder (no sampling, β 0). */
+export type LessonVariant = 'vae' | 'autoencoder';
 
 /** What a runnable lesson's link may set (all keys optional in a link; defaults per lesson). */
 export interface LessonSettings {
@@ -27,6 +29,9 @@ export interface LessonSettings {
   learningRate: number;
   batchSize: number;
   seed: number;
+  /** Lesson 8 only (absent elsewhere): the KL weight, live, and the model variant. */
+  beta?: number;
+  variant?: LessonVariant;
 }
 
 export type SettingKey = keyof LessonSettings;
@@ -42,6 +47,8 @@ export const SETTING_KEYS = [
   'learningRate',
   'batchSize',
   'seed',
+  'beta',
+  'variant',
 ] as const satisfies readonly SettingKey[];
 const everyKeyListed: Exclude<SettingKey, (typeof SETTING_KEYS)[number]> extends never ? true : never = true;
 void everyKeyListed;
@@ -345,27 +352,86 @@ await model.fit(rows.train.xs, rows.train.ys, { epochs: 3, batchSize: 64, valida
     id: 'vae',
     number: 8,
     title: 'Autoencoder and VAE',
-    kind: 'link',
-    available: false,
-    note: 'not yet available: the VAE layers (sampling, KL term) are being built',
+    kind: 'vae',
+    available: true,
     text:
-      'An encoder squeezes each digit to two numbers and a decoder rebuilds it; the VAE makes that 2-D code a smooth map by sampling it and paying a KL price. Watch the latent scatter organise by class and the decoded grid morph between digits; move β and switch between autoencoder and VAE.',
-    figures: ['latent-grid', 'epoch', 'train-loss', 'test-loss'],
-    listing: () => ({
-      keras: `from tensorflow import keras
+      'An encoder squeezes each 784-pixel digit to two numbers and a decoder rebuilds it from them. The scatter shows where 1,000 test images land in that 2-D code, coloured by class; the grid decodes a 15×15 sweep of the same plane, and a click on the plane decodes that point. The VAE samples its code and pays β·KL for straying from a unit Gaussian, so its map stays round and every point decodes to something digit-like; switch to the autoencoder (no sampling, β 0) and watch the classes spread into far-flung streaks with empty gaps that decode to blur. Move β while it trains: higher β packs the map tighter and the reconstructions blurrier.',
+    defaults: { dataset: 'mnist', noise: 0, classes: 10, hidden: [256], activation: 'relu', loss: 'crossentropy', optimizer: 'adam', learningRate: 0.002, batchSize: 64, seed: 1, beta: 1, variant: 'vae' },
+    controls: ['dataset', 'variant', 'beta', 'learningRate', 'batchSize', 'seed'],
+    datasets: ['mnist', 'fashion'],
+    figures: ['latent-scatter', 'latent-grid', 'latent-decoded', 'reconstructions', 'vae-curves', 'recon-loss', 'kl-loss', 'epoch', 'train-loss', 'test-loss'],
+    listing: (s) => {
+      const vae = s.variant !== 'autoencoder';
+      const beta = vae ? num(s.beta ?? 1) : '0';
+      const kerasData = s.dataset === 'fashion' ? 'fashion_mnist' : 'mnist';
+      const nnData = s.dataset === 'fashion' ? 'fashionMnist({ subset: true })' : 'mnist()';
+      return {
+        keras: `import tensorflow as tf
+from tensorflow import keras
 from tensorflow.keras import layers
 
+(x_train, _), (x_test, y_test) = keras.datasets.${kerasData}.load_data()
+x_train = x_train[:2000].reshape(-1, 784) / 255.0
+x_test, y_test = x_test[:1000].reshape(-1, 784) / 255.0, y_test[:1000]
+
+class KlDivergence(layers.Layer):       # adds beta * KL(q(z|x) || N(0, 1)) to the loss
+    def __init__(self, beta, **kw):
+        super().__init__(**kw)
+        self.beta = tf.Variable(beta, trainable=False)
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        kl = -0.5 * tf.reduce_mean(tf.reduce_sum(1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var), axis=1))
+        self.add_loss(self.beta * kl)
+        return z_mean
+${vae ? `
+class Sampling(layers.Layer):           # z = mean + exp(log_var / 2) * eps
+    def call(self, inputs):
+        z_mean, z_log_var = inputs
+        return z_mean + tf.exp(0.5 * z_log_var) * tf.random.normal(tf.shape(z_mean))
+` : ''}
 inputs = keras.Input(shape=(784,))
 h = layers.Dense(256, activation='relu')(inputs)
-z_mean = layers.Dense(2)(h)
-z_log_var = layers.Dense(2)(h)
-z = Sampling()([z_mean, z_log_var])          # z = mean + exp(log_var / 2) * eps
-decoded = layers.Dense(784, activation='sigmoid')(layers.Dense(256, activation='relu')(z))
-vae = keras.Model(inputs, decoded)
-vae.add_loss(beta * kl_divergence(z_mean, z_log_var))
-vae.compile(optimizer='adam', loss='binary_crossentropy')`,
-      nnplay: `// Not yet available: the sampling and KL layers land with issue 9's engine part.`,
-    }),
+z_mean = layers.Dense(2, name='z_mean')(h)
+z_log_var = layers.Dense(2, name='z_log_var')(h)
+beta = ${beta}
+kl = KlDivergence(beta / 784, name='kl')   # the loss is a mean over 784 pixels, the ELBO their sum
+${vae ? "z = Sampling(name='z')([kl([z_mean, z_log_var]), z_log_var])" : "z = kl([z_mean, z_log_var])              # autoencoder: the mean itself, KL measured at beta 0"}
+decoder_hidden = layers.Dense(256, activation='relu', name='decoder_hidden')
+decoded_layer = layers.Dense(784, activation='sigmoid', name='decoded')
+model = keras.Model(inputs, decoded_layer(decoder_hidden(z)))
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=${num(s.learningRate)}), loss='binary_crossentropy')
+model.fit(x_train, x_train, epochs=20, batch_size=${s.batchSize}, validation_data=(x_test, x_test))
+${vae ? `kl.beta.assign(2 / 784)                 # beta 2, live: the next epoch pays twice the KL
+` : ''}
+encoder = keras.Model(inputs, z_mean)                    # the latent scatter
+z_in = keras.Input(shape=(2,))
+decoder = keras.Model(z_in, decoded_layer(decoder_hidden(z_in)))   # the decoded grid`,
+        nnplay: `import * as nn from 'nnplay';
+await nn.ready();
+const data = await nn.datasets.${nnData};
+const train = data.train.xs.slice([0, 0, 0, 0], [2000, 28, 28, 1]).reshape([2000, 784]);
+const test = data.test.xs.slice([0, 0, 0, 0], [1000, 28, 28, 1]).reshape([1000, 784]);
+
+const x = nn.input({ shape: [784], name: 'image' });
+const h = nn.layers.dense({ units: 256, activation: 'relu', name: 'encoder_hidden' }).apply(x);
+const zMean = nn.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
+const zLogVar = nn.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
+const beta = ${beta};
+// binaryCrossentropy is a mean over the 784 pixels, the VAE's bound their sum: β / 784 weighs them alike
+const kl = nn.layers.klDivergence({ beta: beta / 784, name: 'kl' });
+${vae ? "const z = nn.layers.gaussianSampling({ name: 'z' }).apply([kl.apply([zMean, zLogVar]), zLogVar]);" : 'const z = kl.apply([zMean, zLogVar]);   // autoencoder: the mean itself, KL measured at β 0'}
+const decoderHidden = nn.layers.dense({ units: 256, activation: 'relu', name: 'decoder_hidden' });
+const decodedLayer = nn.layers.dense({ units: 784, activation: 'sigmoid', name: 'decoded' });
+const model = nn.model({ inputs: x, outputs: decodedLayer.apply(decoderHidden.apply(z)), seed: ${s.seed} });
+model.compile({ optimizer: nn.train.adam(${num(s.learningRate)}), loss: 'binaryCrossentropy' });
+const history = await model.fit(train, train, { epochs: 20, batchSize: ${s.batchSize}, validationData: [test, test] });
+// history.history: loss = decoded_loss (reconstruction) + β · kl
+${vae ? "model.setLayerParameter('kl', 'beta', 2 / 784);   // β 2, live: the next epoch pays twice the KL\n" : ''}
+const encoder = nn.model({ inputs: x, outputs: zMean });   // shares the weights: the latent scatter
+const zIn = nn.input({ shape: [2] });
+const decoder = nn.model({ inputs: zIn, outputs: decodedLayer.apply(decoderHidden.apply(zIn)) });   // the decoded grid`,
+      };
+    },
   },
 ];
 

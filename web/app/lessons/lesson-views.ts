@@ -8,6 +8,7 @@
 // map numbers to pixels and colours.
 import * as nn from 'nnplay';
 import type { LessonActivation, LessonKind, LessonSettings } from './lesson-table';
+import { VaeView } from './vae-view';
 
 /** The data a lesson trains on, as the library made it. */
 export interface LessonData {
@@ -20,12 +21,15 @@ export interface LessonData {
   /** 2-D coordinates [n, 2] and labels, train first (point sets only). */
   points?: Float32Array;
   labels?: Float32Array;
+  /** Image sets: the class names, in label order. */
+  classNames?: string[];
 }
 
 export interface LessonView {
   readonly element: HTMLElement;
   setData(data: LessonData, settings: LessonSettings): void;
-  update(model: nn.LayersModel): void;
+  /** After every epoch with that epoch's logs (none for the untrained model). */
+  update(model: nn.LayersModel, logs?: nn.Logs): void;
   dispose(): void;
 }
 
@@ -451,5 +455,7 @@ export function makeView(kind: Exclude<LessonKind, 'link'>, doc: Document): Less
       return new ScatterView(doc);
     case 'softmax':
       return new RegionsView(doc);
+    case 'vae':
+      return new VaeView(doc);
   }
 }
