@@ -382,6 +382,7 @@ export class LessonApp {
             this.trainOut.textContent = formatLossValue(loss);
             this.testOut.textContent = formatLossValue(Number(logs?.val_loss));
             this.chart.add(this.epoch, loss, Number(logs?.val_loss));
+            this.chart.draw();
             this.logs.push(Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, Number(v)])));
             this.view?.update(model, logs);
             emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
