@@ -10,9 +10,9 @@ import { parseHash } from '../../web/app/state';
 const runnable = LESSONS.filter(runsHere);
 
 describe('lesson= in the hash', () => {
-  it('lists lessons 1-8 in order, four of them runnable here', () => {
+  it('lists lessons 1-8 in order, five of them runnable here', () => {
     expect(LESSONS.map((l) => l.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(runnable.map((l) => l.id)).toEqual(['linear-regression', 'neurons', 'mlp-regression', 'softmax']);
+    expect(runnable.map((l) => l.id)).toEqual(['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae']);
     for (const l of LESSONS) {
       const listing = l.listing(l.defaults ?? runnable[0].defaults!);
       expect(listing.keras.length, l.id).toBeGreaterThan(50);
@@ -45,6 +45,28 @@ describe('lesson= in the hash', () => {
     expect(parseLessonHash(oneText)!.settings).toEqual(one);
   });
 
+  it('the VAE lesson: β and the variant round-trip; the listing follows them; other lessons refuse both keys', () => {
+    const vae = LESSONS.find((l) => l.id === 'vae')!;
+    const settings = { ...vae.defaults!, dataset: 'fashion', beta: 2.5, variant: 'autoencoder' as const };
+    const text = serializeLessonHash(vae, settings);
+    expect(text).toBe('lesson=vae&dataset=fashion&beta=2.5&variant=autoencoder');
+    expect(parseLessonHash(text)!.settings).toEqual(settings);
+    const ae = vae.listing(settings);
+    expect(ae.nnplay).toMatch(/fashionMnist\(\{ subset: true \}\)/);
+    expect(ae.nnplay).not.toMatch(/gaussianSampling/);
+    expect(ae.keras).toMatch(/^beta = 0$/m);
+    const v = vae.listing({ ...vae.defaults!, beta: 2.5 });
+    expect(v.nnplay).toMatch(/^const beta = 2.5;$/m);
+    expect(v.nnplay).toMatch(/gaussianSampling/);
+    expect(v.keras).toMatch(/Sampling\(name='z'\)/);
+    const bad = parseLessonHash('lesson=vae&beta=-1&variant=gan&dataset=cifar')!;
+    expect(bad.settings).toEqual(vae.defaults);
+    expect(bad.problems.join('\n')).toMatch(/beta=-1: expected a number from 0 to 10/);
+    expect(bad.problems.join('\n')).toMatch(/variant=gan: expected one of vae, autoencoder/);
+    expect(bad.problems.join('\n')).toMatch(/dataset=cifar: this lesson uses mnist, fashion/);
+    expect(parseLessonHash('lesson=softmax&beta=2&variant=vae')!.problems.join('\n')).toMatch(/unknown options beta, variant/);
+  });
+
   it('bad values keep the preset and say what is allowed', () => {
     const parsed = parseLessonHash('lesson=softmax&dataset=circle&classes=12&learningRate=0&loss=hinge&hidden=4,x&colour=red')!;
     expect(parsed.settings).toEqual(LESSONS.find((l) => l.id === 'softmax')!.defaults);
@@ -58,6 +80,7 @@ describe('lesson= in the hash', () => {
 
   it('routes: runnable lessons here, MNIST lessons to their Images / Sequences presets, unavailable ones nowhere', () => {
     expect(lessonRoute('lesson=linear-regression')).toBe('here');
+    expect(lessonRoute('lesson=vae')).toBe('here');
     expect(lessonRoute('#lesson=mnist-mlp')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=mlp' });
     expect(lessonRoute('lesson=mnist-cnn')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=cnn' });
     expect(lessonRoute('lesson=lstm-mnist-rows')).toEqual({ redirect: 'mode=sequences&task=mnistRows&cell=lstm' });
