@@ -1,12 +1,12 @@
-// LessonApp: one runnable lesson (lessons 1-4 of lesson-table.ts) rooted at an element — its
+// LessonApp: one runnable lesson (lessons 1-4 and 8 of lesson-table.ts) rooted at an element — its
 // words, its controls, the view of its kind (lesson-views.ts), the loss chart, the listing it
 // corresponds to (Keras and nnplay, collapsible, with Copy), and a Train / Pause / Step / Reset
 // driver. Its settings are mirrored to the state source (the URL hash on the page, attributes
 // in <nn-playground lesson="…">) as `lesson=<id>` plus what differs from the preset.
 //
-// Where the work runs: the model is the library's (nn.sequential + fit). On a page's main thread
-// fit trains in the library's fit worker, and the weights come back after every epoch, so the
-// views' predict / evaluate calls read the current model. The page does no model math.
+// Where the work runs: the model is the library's (nn.sequential, or nn.model for the VAE, +
+// fit). On a page's main thread fit trains in the library's fit worker, and the weights come back
+// after every epoch, so the views' predict / evaluate calls read the current model. The page does no model math.
 import * as nn from 'nnplay';
 import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';

@@ -3,8 +3,8 @@
 // listings (Keras and nnplay, generated from the lesson's current settings so they always match
 // what trains).
 //
-// Two kinds of rows: lessons that run here (kind line / neuron / tabular / softmax, drawn by
-// LessonApp with a view per kind, lesson-views.ts), and lessons whose preset is a link into
+// Two kinds of rows: lessons that run here (kind line / neuron / tabular / softmax / vae, drawn
+// by LessonApp with a view per kind, lesson-views.ts and vae-view.ts), and lessons whose preset is a link into
 // another mode of the page (kind link: the Images mode's MNIST presets, the Sequences mode's
 // LSTM). A row with `available: false` is listed but not opened; its `note` says why.
 //
