@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LESSONS } from '../../web/app/lessons/lesson-table';
+import { longTasksSince, recordLongTasks } from './browser';
 import { repo, usePlayground } from './fixture';
 
 const app = usePlayground();
@@ -18,9 +19,10 @@ afterEach(async () => {
   pages = [];
 });
 
-async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
+async function open(hash: string, longTasks = false): Promise<{ page: Page; errors: string[] }> {
   const page = await app.browser.context.newPage();
   pages.push(page);
+  if (longTasks) await recordLongTasks(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${app.server.url}${hash}`);
@@ -100,9 +102,16 @@ describe('Lessons', () => {
   }
 
   it('vae: trains on MNIST, draws the latent scatter and the decoded grid, logs reconstruction and KL; β acts live; a click decodes', async () => {
-    const { page, errors } = await open('#lesson=vae');
+    const { page, errors } = await open('#lesson=vae', true);
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 8: Autoencoder and VAE');
+    // Measured from the model built (loading MNIST and the first drawing come before).
+    await expect.poll(() => colours(page, 'latent-scatter'), { timeout: 60_000 }).toBeGreaterThan(8);
+    const startedAt = await page.evaluate(() => performance.now());
     await trainFor(page, 6);
+    // The views' per-epoch work (three predicts, canvas drawing) stays short on the main thread.
+    const longTasks = await longTasksSince(page, startedAt);
+    console.log(`[e2e lessons] vae: long tasks while training ${JSON.stringify(longTasks)}`);
+    expect(longTasks.filter((t) => t.duration > 250)).toEqual([]);
     for (const view of ['latent-scatter', 'latent-grid', 'reconstructions', 'vae-curves']) expect(await colours(page, view), view).toBeGreaterThan(8);
     const first = await hooks(page);
     expect(first.losses[first.losses.length - 1]).toBeLessThan(first.losses[0]);
