@@ -1,6 +1,9 @@
 // The Lessons in headless Chromium: each lesson that runs here opens by its link, trains briefly
 // (Train, then Pause), draws its key view (a canvas that is not blank) and its training loss
-// falls; the linear-regression lesson's w and b approach 2 and 1; the MNIST lessons' links open
+// falls; the linear-regression lesson's w and b approach 2 and 1; the VAE lesson draws its latent
+// scatter and decoded grid, logs a finite KL beside the reconstruction, takes β live (the next
+// epochs' loss weighs the KL by it), decodes a clicked point, and switches to the autoencoder and
+// to Fashion-MNIST; the MNIST lessons' links open
 // the Images mode's presets; the Lessons menu lists every lesson of the table, the ones not
 // available yet disabled with their note.
 //
@@ -151,7 +154,7 @@ describe('Lessons', () => {
     expect(errors).toEqual([]);
   });
 
-  it('vae: the autoencoder switch rebuilds without sampling and pays no KL (β 0), its KL still logged', async () => {
+  it('vae: the autoencoder switch rebuilds without sampling and pays no KL (β 0), its KL still logged; Fashion-MNIST trains too', async () => {
     const { page, errors } = await open('#lesson=vae');
     await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
     await page.locator('select[name=variant]').selectOption('autoencoder');
@@ -166,6 +169,14 @@ describe('Lessons', () => {
       expect(Number.isFinite(l.kl)).toBe(true);
     }
     expect(await colours(page, 'latent-scatter')).toBeGreaterThan(8);
+    // Fashion-MNIST: the same model on clothes, its classes in the legend.
+    await page.locator('select[name=dataset]').selectOption('fashion');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=vae&dataset=fashion&variant=autoencoder');
+    await expect.poll(() => page.locator('.vae-legend').textContent(), { timeout: 60_000 }).toMatch(/Ankle boot/);
+    await trainFor(page, 2);
+    const fashion = await hooks(page);
+    expect(fashion.logs).toHaveLength(fashion.epoch);
+    expect(fashion.losses[1]).toBeLessThan(fashion.losses[0]);
     expect(errors).toEqual([]);
   });
 
