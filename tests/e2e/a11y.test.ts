@@ -125,6 +125,23 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
   });
 });
 
+describe('accessibility of the lessons (axe-core, no serious or critical violation)', () => {
+  for (const lesson of ['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae']) {
+    it(`lesson ${lesson} after a little training, light and dark`, async () => {
+      const page = await open(`#lesson=${lesson}`);
+      const train = page.getByRole('button', { name: 'Train', exact: true });
+      await train.waitFor({ timeout: 60_000 });
+      await train.click();
+      await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 2, null, { timeout: 120_000 });
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.locator('h1').count()).toBe(1);
+    });
+  }
+});
+
 describe('accessibility beyond axe', () => {
   it('Sequences mode: one h1, a quiet status line while training (epochs come many a second)', async () => {
     const page = await open('#mode=sequences&task=parity&cell=gru&units=8&epochs=200');

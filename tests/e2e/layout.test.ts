@@ -84,6 +84,18 @@ describe('layout', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
     });
 
+    it(`Lesson 1 at ${size.width}×${size.height}: its view and Train on screen together`, async () => {
+      const page = await open('#lesson=linear-regression', size);
+      const train = page.getByRole('button', { name: 'Train', exact: true });
+      await train.waitFor({ timeout: 60_000 });
+      const view = await box(page, '#lesson-view');
+      const button = await train.boundingBox();
+      if (!button) throw new Error('Train is not displayed');
+      expect(within(view, size), `lesson view ${JSON.stringify(view)}`).toBe(true);
+      expect(within(button, size), `Train ${JSON.stringify(button)}`).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    });
+
     it(`Sequences at ${size.width}×${size.height}: the training view and Train on screen together`, async () => {
       const page = await open('#mode=sequences&task=sine&cell=lstm', size);
       await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), { timeout: 90_000 }).toBe(true);
