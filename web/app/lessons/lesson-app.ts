@@ -57,6 +57,7 @@ export class LessonApp {
   private readonly playButton: HTMLButtonElement;
   private readonly code: CodePanel;
   private readonly chart: LossChart;
+  private readonly resizeObserver: ResizeObserver;
   private readonly viewSlot: HTMLElement;
   private view: LessonView | null = null;
   private model: nn.LayersModel | null = null;
@@ -131,6 +132,11 @@ export class LessonApp {
     this.section.append(heading, text, buttons, this.controls, figures, this.viewSlot, chartBox, this.code.element, this.problemsLine);
     root.append(this.section);
     this.chart = new LossChart(chartBox, 420, 140);
+    // The chart follows its column on narrow screens (a phone is narrower than 420 px).
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.section.clientWidth > 0) this.chart.setWidth(Math.min(420, this.section.clientWidth - 32));
+    });
+    this.resizeObserver.observe(this.section);
     this.unsubscribe = options.state.subscribe(() => this.fromState());
     this.render(heading, text);
     this.showProblems(parsed.problems);
@@ -204,6 +210,7 @@ export class LessonApp {
       if (data) disposeData(data);
     });
     this.view?.dispose();
+    this.resizeObserver.disconnect();
     this.chart.dispose();
     this.section.remove();
   }

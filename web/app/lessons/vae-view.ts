@@ -192,8 +192,12 @@ export class VaeView implements LessonView {
     this.chosen = nn.tensor2d(this.chosenValues, [firsts.length, size]);
     this.legend.replaceChildren(
       ...(data.classNames ?? []).flatMap((name, c) => {
-        const s = el(this.element.ownerDocument, 'span', { className: 'vae-class' }, `● ${name}`);
-        s.style.color = rgb(c);
+        // The dot carries the class colour; the name stays in the text colour (contrast).
+        const dot = el(this.element.ownerDocument, 'span', { className: 'vae-class-dot' }, '●');
+        dot.style.color = rgb(c);
+        dot.setAttribute('aria-hidden', 'true');
+        const s = el(this.element.ownerDocument, 'span', { className: 'vae-class' }, '');
+        s.append(dot, ` ${name}`);
         return [s, ' '];
       }),
     );
