@@ -28,6 +28,16 @@ async function open(hash: string, longTasks = false): Promise<{ page: Page; erro
   if (longTasks) await recordLongTasks(page);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // A clean origin: no kept lesson models from an earlier test.
+  await page.goto(app.server.url);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        localStorage.clear();
+        const r = indexedDB.deleteDatabase('nnplay');
+        r.onsuccess = r.onerror = r.onblocked = () => resolve();
+      }),
+  );
   await page.goto(`${app.server.url}${hash}`);
   return { page, errors };
 }
@@ -192,6 +202,31 @@ describe('Lessons', () => {
     const { logs } = await hooks(page);
     console.log('VAE after', logs.length, 'epochs:', JSON.stringify(logs[logs.length - 1]));
   }, 120_000);
+
+  it('a trained lesson model survives a reload (epoch, w and b, the curve); Reset forgets it', async () => {
+    const { page, errors } = await open('#lesson=linear-regression');
+    await trainFor(page, 12);
+    const epoch = await page.locator('#epoch').textContent();
+    const w = await page.locator('#weight-w').textContent();
+    const b = await page.locator('#weight-b').textContent();
+    expect(Number(epoch)).toBeGreaterThanOrEqual(12);
+    await page.evaluate(() => (window as unknown as { nnplay: { whenStored(): Promise<void> } }).nnplay.whenStored());
+    await page.reload();
+    type Kept = { nnplay: { restoredEpoch: number | null } };
+    await expect.poll(() => page.evaluate(() => (window as unknown as Kept).nnplay?.restoredEpoch ?? null), { timeout: 60_000 }).toBe(Number(epoch));
+    expect(await page.locator('#epoch').textContent()).toBe(epoch);
+    // The same weights: the same w and b to every digit shown.
+    await expect.poll(() => page.locator('#weight-w').textContent(), { timeout: 10_000 }).toBe(w);
+    expect(await page.locator('#weight-b').textContent()).toBe(b);
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 30_000 }).toBe('0');
+    await page.evaluate(() => (window as unknown as { nnplay: { whenStored(): Promise<void> } }).nnplay.whenStored());
+    await page.reload();
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as Kept).nnplay.restoredEpoch)).toBeNull();
+    expect(errors).toEqual([]);
+  });
 
   it('a changed setting is a link: the loss switch rebuilds the model and lands in the hash', async () => {
     const { page } = await open('#lesson=softmax&dataset=moons');

@@ -185,7 +185,7 @@ describe('Sequences mode: the trained model is kept', () => {
           };
         }),
     );
-    expect(db).toEqual({ version: 2, stores: ['images-models', 'sequences-models'], old: { key: 'old' } });
+    expect(db).toEqual({ version: 3, stores: ['images-models', 'lessons-models', 'sequences-models'], old: { key: 'old' } });
     expect(errorsOf(page)).toEqual([]);
   });
 });

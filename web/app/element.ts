@@ -225,7 +225,7 @@ export class NnPlaygroundElement extends HTMLElement {
     }
     this.app =
       route === 'here'
-        ? new LessonApp(this, { state: this.source, idPrefix })
+        ? new LessonApp(this, { state: this.source, storageKey: key && `${key}:lessons`, idPrefix })
         : mode === 'images'
           ? new ImagesApp(this, { state: this.source, storageKey: key && `${key}:images`, idPrefix })
           : mode === 'sequences'

@@ -146,7 +146,7 @@ class PageShell {
     for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     this.app =
       mode === 'lessons'
-        ? new LessonApp(this.root, { state: this.source })
+        ? new LessonApp(this.root, { state: this.source, storageKey: 'nnplay:lessons' })
         : mode === 'images'
           ? new ImagesApp(this.root, { state: this.source, storageKey: 'nnplay:images' })
           : mode === 'sequences'

@@ -10,8 +10,8 @@
 import type { LossHistory } from './persist';
 
 /** The modes whose models are kept here, each in its own IndexedDB object store. */
-export type ModelStoreMode = 'images' | 'sequences';
-const MODES: readonly ModelStoreMode[] = ['images', 'sequences'];
+export type ModelStoreMode = 'images' | 'sequences' | 'lessons';
+const MODES: readonly ModelStoreMode[] = ['images', 'sequences', 'lessons'];
 
 /** A trained model of one setup: its weights and where its training stood. */
 export interface StoredModel {
@@ -29,8 +29,8 @@ export interface StoredModel {
 /** Models kept per storage key; the least recently saved setup's model goes first. */
 export const MODELS_PER_KEY = 4;
 const DB_NAME = 'nnplay';
-// Version 1 had the Images store only; version 2 adds the Sequences one.
-const DB_VERSION = 2;
+// Version 1 had the Images store only; version 2 adds the Sequences one, version 3 the Lessons one.
+const DB_VERSION = 3;
 const dbStoreOf = (mode: ModelStoreMode) => `${mode}-models`;
 
 function isHistory(h: unknown): h is LossHistory {

@@ -7,6 +7,8 @@
 // Where the work runs: the model is the library's (nn.sequential, or nn.model for the VAE, +
 // fit). On a page's main thread fit trains in the library's fit worker, and the weights come back
 // after every epoch, so the views' predict / evaluate calls read the current model. The page does no model math.
+import { ModelStore } from '../model-store';
+import type { StoredModel } from '../model-store';
 import * as nn from 'nnplay';
 import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
@@ -26,7 +28,12 @@ export interface LessonAppOptions {
   state: StateSource;
   /** Prefix of element ids (several apps on one page); default none. */
   idPrefix?: string;
+  /** Storage key under which trained lesson models are kept (per setup); default: none kept. */
+  storageKey?: string | null;
 }
+
+/** A trained lesson model is kept at most this often while it trains (and when it stops). */
+const KEEP_MS = 2000;
 
 const LABELS: Record<SettingKey, string> = {
   dataset: 'Data',
@@ -69,6 +76,10 @@ export class LessonApp {
   private resumeAfterStop = false;
   private unsubscribe: () => void;
   private disposed = false;
+  private readonly models: ModelStore;
+  private builtKey = '';
+  private lastKept = 0;
+  private _restoredEpoch: number | null = null;
   /** Completed epochs of the current model. */
   epoch = 0;
   /** Training loss after each epoch (automation hook). */
@@ -84,6 +95,7 @@ export class LessonApp {
     if (!parsed) throw new Error(`LessonApp: the state names no runnable lesson (${options.state.read()})`);
     this.lessonRow = parsed.lesson;
     this.settings = parsed.settings;
+    this.models = new ModelStore(options.storageKey ?? null, 'lessons');
     this.doc = root.ownerDocument;
     const doc = this.doc;
     const id = (s: string) => `${options.idPrefix ?? ''}${s}`;
@@ -194,8 +206,20 @@ export class LessonApp {
     this.running = this.trainLoop(1);
   }
 
+  /** A fresh model: the one kept for these settings is forgotten. */
   reset(): void {
-    void this.rebuild();
+    void this.models.delete(this.modelKey());
+    void this.rebuild(true);
+  }
+
+  /** The epoch the current model was restored at (from storage), else null. */
+  get restoredEpoch(): number | null {
+    return this._restoredEpoch;
+  }
+
+  /** Resolves when the models kept so far are written to storage (for tests and automation). */
+  whenStored(): Promise<void> {
+    return this.models.flushed();
   }
 
   dispose(): void {
@@ -315,9 +339,10 @@ export class LessonApp {
     this.problemsLine.hidden = problems.length === 0;
   }
 
-  /** New data and a new model from the settings; keeps playing if it was. */
-  private async rebuild(): Promise<void> {
+  /** New data and a new model from the settings (the one kept for them unless `fresh`); keeps playing if it was. */
+  private async rebuild(fresh = false): Promise<void> {
     const generation = ++this.generation;
+    this._restoredEpoch = null;
     const resume = this.wantPlay;
     if (this.model) this.model.stopTraining = true;
     await this.running?.catch(() => undefined);
@@ -352,6 +377,12 @@ export class LessonApp {
     this.view = makeView(this.lessonRow.kind as Exclude<Lesson['kind'], 'link'>, this.doc);
     this.viewSlot.replaceChildren(this.view.element);
     this.view.setData(this.data, this.settings);
+    this.builtKey = this.modelKey();
+    if (!fresh) {
+      const kept = await this.models.get(this.builtKey);
+      if (generation !== this.generation) return;
+      if (kept) this.restore(kept);
+    }
     this.view.update(this.model);
     emit(this.root, 'ready', { mode: 'lessons', lesson: this.lessonRow.id });
     // Train pressed while the model was being built counts too.
@@ -359,6 +390,54 @@ export class LessonApp {
     this.wantPlay = false;
     this.updateButtons();
     if (go) this.play();
+  }
+
+  /** What a kept model is kept under: the lesson and its settings but β, which changes live. */
+  private modelKey(): string {
+    return JSON.stringify([this.lessonRow.id, { ...this.settings, beta: null }]);
+  }
+
+  /** A kept model's weights, epoch and curve into the model just built from the same settings. */
+  private restore(kept: StoredModel): void {
+    const model = this.model;
+    if (!model) return;
+    const shapes = model.getWeights();
+    const total = shapes.reduce((n, t) => n + t.size, 0);
+    if (total !== kept.weights.length) {
+      nn.dispose(shapes);
+      return; // another version's record: train afresh
+    }
+    let at = 0;
+    const weights = shapes.map((t) => {
+      const w = nn.tensor(kept.weights.subarray(at, at + t.size), t.shape);
+      at += t.size;
+      return w;
+    });
+    nn.dispose(shapes);
+    model.setWeights(weights);
+    nn.dispose(weights);
+    this.epoch = kept.epoch;
+    this._restoredEpoch = kept.epoch;
+    this.chart.restore(kept.losses);
+    this.chart.draw();
+    const last = (xs: (number | null)[]) => xs.filter((v): v is number => v !== null).at(-1) ?? NaN;
+    this.epochOut.textContent = String(kept.epoch);
+    this.trainOut.textContent = formatLossValue(last(kept.losses.train));
+    this.testOut.textContent = formatLossValue(last(kept.losses.test));
+  }
+
+  /** The current model as this setting's kept model (weights, epoch, the loss curve). */
+  private keep(model: nn.LayersModel): void {
+    const parts = model.getWeights();
+    const weights = new Float32Array(parts.reduce((n, t) => n + t.size, 0));
+    let at = 0;
+    for (const t of parts) {
+      weights.set(t.dataSync() as Float32Array, at);
+      at += t.size;
+    }
+    nn.dispose(parts);
+    this.lastKept = performance.now();
+    void this.models.save({ key: this.builtKey, epoch: this.epoch, stepInEpoch: 0, weights, losses: this.chart.history(), accuracy: { epoch: [], train: [], test: [] }, savedAt: new Date().toISOString() });
   }
 
   private async trainLoop(epochs = Infinity): Promise<void> {
@@ -392,6 +471,7 @@ export class LessonApp {
             this.chart.draw();
             this.logs.push(Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, Number(v)])));
             this.view?.update(model, logs);
+            if (performance.now() - this.lastKept >= KEEP_MS) this.keep(model);
             emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
             if (!this.wantPlay && epochs === Infinity) model.stopTraining = true;
             const wait = 1000 / EPOCHS_PER_SECOND - (performance.now() - last);
@@ -408,6 +488,7 @@ export class LessonApp {
       }
     } finally {
       if (generation === this.generation) {
+        if (!this.disposed && this.epoch > 0) this.keep(model);
         this.running = null;
         if (this.resumeAfterStop && this.wantPlay) {
           this.resumeAfterStop = false;
