@@ -14,6 +14,7 @@ import { isReady, startLoadingEngine } from './memory';
 import { Initializer } from './initializers';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
 import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCall, isSymbolic, recordCall } from './symbolic';
+import type { Tensor } from './tensor';
 
 // The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
 // asserts that each equals the engine's table (engineTables()), so they cannot drift.
@@ -274,6 +275,20 @@ export abstract class Layer implements GraphLayer {
     // A TF.js program's first call is often a layer: start loading the engine now, so it is
     // there by the first await (fit, ...) without the program calling nn.ready().
     startLoadingEngine();
+  }
+
+  /**
+   * This layer's weights (kernel, bias, …, in Keras order) as the latest live model holding it
+   * has them; [] for a layer no model has built yet, as in TF.js.
+   */
+  getWeights(): Tensor[] {
+    return layerWeights?.get(this) ?? [];
+  }
+
+  /** Replaces this layer's weights (same order and shapes as getWeights()) in every model holding it. */
+  setWeights(weights: Tensor[]): void {
+    if (!layerWeights) throw new Error(`nnplay: ${this.name}.setWeights(): the layer is in no model yet; build a model with it first`);
+    layerWeights.set(this, weights);
   }
 
   /**
@@ -1249,6 +1264,15 @@ export function liveParameterKeys(type: string): readonly string[] {
   return type === 'klDivergence' ? ['beta'] : [];
 }
 let liveParameterHook: ((layer: Layer, key: string, value: number) => void) | null = null;
+/** @internal model.ts: how layer.getWeights()/setWeights() reach a model that holds the layer. */
+export interface LayerWeightsAccess {
+  get(layer: Layer): Tensor[];
+  set(layer: Layer, weights: Tensor[]): void;
+}
+let layerWeights: LayerWeightsAccess | null = null;
+export function setLayerWeightsAccess(access: LayerWeightsAccess): void {
+  layerWeights = access;
+}
 /** @internal model.ts: how layer.setBeta() reaches the models that hold the layer. */
 export function setLiveParameterHook(hook: (layer: Layer, key: string, value: number) => void): void {
   liveParameterHook = hook;

@@ -25,7 +25,7 @@ import {
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
-import { InputLayer, Layer, liveParameterKeys, setLiveParameterHook } from './layers';
+import { InputLayer, Layer, liveParameterKeys, setLayerWeightsAccess, setLiveParameterHook } from './layers';
 import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engine-tables';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
@@ -321,9 +321,29 @@ function lossWeightsPerOutput(weights: unknown, outputs: readonly string[], wher
 // Which models use a layer: a model built after another that shares its layers builds sharing
 // that model's engine Variables (Session.buildSharing), so both train and read one set.
 const modelsOfLayer = new WeakMap<Layer, Set<LayersModel>>();
+// Every model a layer was put into, Sequential ones too: where layer.getWeights() reads.
+const holdersOfLayer = new WeakMap<Layer, Set<LayersModel>>();
+function hold(layer: Layer, model: LayersModel): void {
+  if (!holdersOfLayer.has(layer)) holdersOfLayer.set(layer, new Set());
+  holdersOfLayer.get(layer)!.add(model);
+}
 // layer.setBeta(): every live model holding the layer hears of it.
 setLiveParameterHook((layer, key, value) => {
   for (const m of modelsOfLayer.get(layer) ?? []) if (!m.isDisposed) m.setLayerParameter(layer.name, key, value);
+});
+
+// layer.getWeights()/setWeights(): through a live model holding the layer (they share one set
+// of engine variables, so any of them has the layer's values; a write reaches all).
+setLayerWeightsAccess({
+  get(layer) {
+    const live = [...(holdersOfLayer.get(layer) ?? [])].filter((m) => !m.isDisposed);
+    return live.length ? live[live.length - 1].layerWeights(layer) : [];
+  },
+  set(layer, weights) {
+    const live = [...(holdersOfLayer.get(layer) ?? [])].filter((m) => !m.isDisposed);
+    if (!live.length) throw new Error(`nnplay: ${layer.name}.setWeights(): the layer is in no live model; build a model with it first`);
+    live[live.length - 1].setLayerWeights(layer, weights);
+  },
 });
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
@@ -391,6 +411,7 @@ export class LayersModel {
       for (const l of this.#layers) {
         if (!modelsOfLayer.has(l)) modelsOfLayer.set(l, new Set());
         modelsOfLayer.get(l)!.add(this);
+        hold(l, this);
       }
     }
     counters.models++;
@@ -475,12 +496,14 @@ export class LayersModel {
       this.#layers = stack;
       this.#inspection = null;
       this.#unchecked = true;
+      hold(layer, this);
       return;
     }
     // The engine checks the chain (throws before anything changes).
     this.#inspection = this.#checkChain(stack, where);
     this.#layers = stack;
     this.#inspectedSpec = this.#specJson();
+    hold(layer, this);
   }
 
   /** The engine's inspection of a Sequential chain, and the inputShape every later layer
@@ -1289,6 +1312,48 @@ export class LayersModel {
     });
   }
 
+  /** @internal Layer.getWeights(): this layer's weights in Keras order. */
+  layerWeights(layer: Layer): Tensor[] {
+    const all = this.getWeights();
+    const mine = this.#layerWeightIndices(layer);
+    all.forEach((t, i) => {
+      if (!mine.includes(i)) t.dispose();
+    });
+    return mine.map((i) => all[i]);
+  }
+
+  /** @internal Layer.setWeights(): this layer's weights replaced, the others kept. */
+  setLayerWeights(layer: Layer, weights: Tensor[]): void {
+    const where = `${layer.name}.setWeights()`;
+    const mine = this.#layerWeightIndices(layer);
+    if (!Array.isArray(weights) || weights.length !== mine.length) {
+      fail(where, `expected ${mine.length} tensors (the layer's weights in getWeights() order), got ${Array.isArray(weights) ? weights.length : describe(weights)}`);
+    }
+    const all = this.getWeights();
+    try {
+      mine.forEach((i, k) => {
+        all[i].dispose();
+        all[i] = weights[k];
+      });
+      this.setWeights(all);
+    } finally {
+      all.forEach((t, i) => {
+        if (!mine.includes(i)) t.dispose();
+      });
+    }
+  }
+
+  /** Positions in getWeights() of this layer's weights (named "<layer>/<weight>" by the engine). */
+  #layerWeightIndices(layer: Layer): number[] {
+    const model = this.#model('getWeights()');
+    const table = model.weightsTable;
+    const prefix = `${layer.name}/`;
+    return kerasWeightOrder(this.inspection)
+      .map((engineIndex, k) => ({ name: table[engineIndex].name, k }))
+      .filter((w) => w.name.startsWith(prefix))
+      .map((w) => w.k);
+  }
+
   /** Replaces all weights; same order and shapes as getWeights(). Keeps the optimizer state. */
   setWeights(weights: Tensor[]): void {
     const where = 'setWeights()';
@@ -1380,7 +1445,10 @@ export class LayersModel {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const l of this.#layers) modelsOfLayer.get(l)?.delete(this);
+    for (const l of this.#layers) {
+      modelsOfLayer.get(l)?.delete(this);
+      holdersOfLayer.get(l)?.delete(this);
+    }
     this.#fitData.clear();
     this.#wasm?.dispose();
     this.#wasm = null;

@@ -1,0 +1,95 @@
+// Issue 10's program suite: programs written the way TF.js's guides write them
+// (tests/js/programs/guide-programs.ts) run unchanged on nnplay and on TF.js 4.22 (cpu), and
+// both reach the same outcome. The Keras MNIST quickstart is in lazy-engine.test.ts (it must
+// meet an engine not yet loaded), the tensor guide in tensor-guide.test.ts.
+import * as tf from '@tensorflow/tfjs';
+import * as nn from 'nnplay';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { dropoutBatchNorm, earlyStoppingGuide, functionalAutoencoder, gettingStarted, mnistCnnTutorial, saveLoadHandlers } from './programs/guide-programs';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+describe('TF.js guide programs, unchanged but for the import', () => {
+  test('getting started: y = 2x − 1, the prediction for 10 printed as TF.js prints it', async () => {
+    const ours = await gettingStarted(nn);
+    const theirs = await gettingStarted(tf);
+    // Both near 19 after 250 epochs of SGD (the exact value depends on the initial weights).
+    expect(Math.abs(ours.prediction - 19)).toBeLessThan(0.5);
+    expect(Math.abs(theirs.prediction - 19)).toBeLessThan(0.5);
+    const shape = /^Tensor\n\s+\[\[1\d\.\d+\],?\]$/;
+    expect(theirs.printed).toMatch(shape);
+    expect(ours.printed).toMatch(shape);
+  });
+
+  test('the MNIST CNN tutorial: varianceScaling, one-hot labels, tidy + argMax evaluation', async () => {
+    const ours = await mnistCnnTutorial(nn);
+    const theirs = await mnistCnnTutorial(tf);
+    for (const r of [ours, theirs]) {
+      expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
+      // Well above chance (0.1) after 6 short epochs of 40 images, in both.
+      expect(r.accuracy).toBeGreaterThanOrEqual(0.3);
+      expect(r.leaked).toBe(0); // tidy disposed every intermediate
+    }
+  }, 120_000);
+
+  test('a functional autoencoder, its encoder cut out with getLayer("code").output', async () => {
+    const ours = await functionalAutoencoder(nn);
+    const theirs = await functionalAutoencoder(tf);
+    for (const r of [ours, theirs]) {
+      expect(r.codeShape).toEqual([40, 16]);
+      expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
+      expect(r.encoderMatches).toBe(true);
+    }
+  });
+
+  test('dropout + batchNormalization with tf.oneHot labels', async () => {
+    const ours = await dropoutBatchNorm(nn);
+    const theirs = await dropoutBatchNorm(tf);
+    console.log(`[guide] dropout + batchNormalization accuracy: nnplay ${ours.accuracy}, TF.js ${theirs.accuracy}`);
+    for (const r of [ours, theirs]) {
+      expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
+      expect(r.accuracy).toBeGreaterThanOrEqual(0.8); // chance is 0.1
+    }
+  });
+
+  test('earlyStopping on a validation split stops both after the same epochs', async () => {
+    const ours = await earlyStoppingGuide(nn);
+    const theirs = await earlyStoppingGuide(tf);
+    expect(theirs.epochs).toBe(3);
+    expect(ours.epochs).toBe(theirs.epochs);
+  });
+
+  test('save and load through tf.io.withSaveHandler and tf.io.fromMemory', async () => {
+    const ours = await saveLoadHandlers(nn);
+    const theirs = await saveLoadHandlers(tf);
+    expect(ours.same).toBe(true);
+    expect(theirs.same).toBe(true);
+    // The same weights file: (4·8 + 8) + (8·2 + 2) float32s.
+    expect(ours.weightBytes).toBe(58 * 4);
+    expect(theirs.weightBytes).toBe(58 * 4);
+  });
+});
+
+describe('per-layer weights, as TF.js layers have them', () => {
+  test('layer.getWeights() / setWeights() read and write one layer of the model, [] before any model', async () => {
+    for (const lib of [nn, tf] as const) {
+      const hidden = (lib as typeof nn).layers.dense({ units: 2, inputShape: [3], useBias: true });
+      expect(hidden.getWeights()).toEqual([]);
+      const model = (lib as typeof nn).sequential({ layers: [hidden, (lib as typeof nn).layers.dense({ units: 1, useBias: false })] });
+      if (lib === nn) model.getWeights().forEach((t) => t.dispose()); // builds the nnplay model
+      const [k, b] = hidden.getWeights();
+      expect(k.shape).toEqual([3, 2]);
+      expect(b.shape).toEqual([2]);
+      hidden.setWeights([(lib as typeof nn).tensor2d([[1, 0], [0, 1], [1, 1]]), (lib as typeof nn).tensor1d([0.5, -0.5])]);
+      model.layers[1].setWeights([(lib as typeof nn).tensor2d([[1], [2]])]);
+      // [1, 2, 3] → hidden [1 + 3 + 0.5, 2 + 3 − 0.5] = [4.5, 4.5] → 4.5 + 9 = 13.5
+      const y = model.predict((lib as typeof nn).tensor2d([[1, 2, 3]])) as nn.Tensor;
+      expect(Array.from(y.dataSync())).toEqual([13.5]);
+      expect(() => hidden.setWeights([(lib as typeof nn).tensor2d([[1, 2]])])).toThrow();
+      if (lib === nn) model.dispose();
+    }
+  });
+});
