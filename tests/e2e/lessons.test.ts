@@ -206,11 +206,12 @@ describe('Lessons', () => {
   it('a trained lesson model survives a reload (epoch, w and b, the curve); Reset forgets it', async () => {
     const { page, errors } = await open('#lesson=linear-regression');
     await trainFor(page, 12);
+    // Training has stopped (a paused fit finishes its epoch) and its model is written.
+    await page.evaluate(() => (window as unknown as { nnplay: { whenStored(): Promise<void> } }).nnplay.whenStored());
     const epoch = await page.locator('#epoch').textContent();
     const w = await page.locator('#weight-w').textContent();
     const b = await page.locator('#weight-b').textContent();
     expect(Number(epoch)).toBeGreaterThanOrEqual(12);
-    await page.evaluate(() => (window as unknown as { nnplay: { whenStored(): Promise<void> } }).nnplay.whenStored());
     await page.reload();
     type Kept = { nnplay: { restoredEpoch: number | null } };
     await expect.poll(() => page.evaluate(() => (window as unknown as Kept).nnplay?.restoredEpoch ?? null), { timeout: 60_000 }).toBe(Number(epoch));

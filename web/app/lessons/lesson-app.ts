@@ -78,7 +78,7 @@ export class LessonApp {
   private disposed = false;
   private readonly models: ModelStore;
   private builtKey = '';
-  private lastKept = 0;
+  private lastKept = -Infinity;
   private _restoredEpoch: number | null = null;
   /** Completed epochs of the current model. */
   epoch = 0;
@@ -217,8 +217,10 @@ export class LessonApp {
     return this._restoredEpoch;
   }
 
-  /** Resolves when the models kept so far are written to storage (for tests and automation). */
-  whenStored(): Promise<void> {
+  /** Resolves when training has stopped and the models kept so far are written to storage (for tests and automation). */
+  async whenStored(): Promise<void> {
+    // A paused fit keeps its model when it returns: wait for that too.
+    await this.running?.catch(() => undefined);
     return this.models.flushed();
   }
 
