@@ -46,3 +46,18 @@ export function usePlayground(): Playground {
     },
   };
 }
+
+/**
+ * Forgets what the page's origin keeps (localStorage, and the IndexedDB database where the
+ * modes and lessons keep trained models), so a test starts as a first visit does.
+ */
+export async function clearOrigin(page: import('playwright-core').Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        localStorage.clear();
+        const r = indexedDB.deleteDatabase('nnplay');
+        r.onsuccess = r.onerror = r.onblocked = () => resolve();
+      }),
+  );
+}

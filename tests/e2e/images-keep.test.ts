@@ -5,7 +5,7 @@
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { usePlayground } from './fixture';
+import { clearOrigin, usePlayground } from './fixture';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -36,14 +36,7 @@ async function open(hash: string): Promise<Page> {
   page.on('pageerror', (e) => errors.push(String(e)));
   (page as unknown as { nnErrors: string[] }).nnErrors = errors;
   await page.goto(app.server.url);
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        localStorage.clear();
-        const r = indexedDB.deleteDatabase('nnplay');
-        r.onsuccess = r.onerror = r.onblocked = () => resolve();
-      }),
-  );
+  await clearOrigin(page);
   await page.goto(`${app.server.url}${hash}`);
   return page;
 }

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LESSONS } from '../../web/app/lessons/lesson-table';
 import { longTasksSince, recordLongTasks } from './browser';
-import { repo, usePlayground } from './fixture';
+import { clearOrigin, repo, usePlayground } from './fixture';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -30,14 +30,7 @@ async function open(hash: string, longTasks = false): Promise<{ page: Page; erro
   page.on('pageerror', (e) => errors.push(String(e)));
   // A clean origin: no kept lesson models from an earlier test.
   await page.goto(app.server.url);
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        localStorage.clear();
-        const r = indexedDB.deleteDatabase('nnplay');
-        r.onsuccess = r.onerror = r.onblocked = () => resolve();
-      }),
-  );
+  await clearOrigin(page);
   await page.goto(`${app.server.url}${hash}`);
   return { page, errors };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { repo, usePlayground } from './fixture';
+import { clearOrigin, repo, usePlayground } from './fixture';
 import { serveStatic } from './server';
 import type { StaticServer } from './server';
 
@@ -68,11 +68,7 @@ describe('<nn-playground mode="sequences">', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${host.url}sequences.html`);
-    await page.evaluate(() => new Promise<void>((resolve) => {
-      localStorage.clear();
-      const r = indexedDB.deleteDatabase('nnplay');
-      r.onsuccess = r.onerror = r.onblocked = () => resolve();
-    }));
+    await clearOrigin(page);
     await page.reload();
     await page.waitForFunction(() => (window as unknown as { events: Ev[] }).events.some((e) => e.name === 'ready'), null, { timeout: 60_000 });
     expect((await events(page)).find((e) => e.name === 'ready')?.detail).toMatchObject({ mode: 'sequences' });
