@@ -10,6 +10,8 @@
 // What it is not: a model API. Every number the page shows arrives here computed by the engine.
 
 /** The layer types the stack editor offers (the engine's names). */
+import type { WorkerCheckpoint } from './checkpoint';
+
 export const IMAGE_LAYER_TYPES = ['conv2d', 'maxPooling2d', 'averagePooling2d', 'dropout', 'batchNormalization', 'flatten', 'dense'] as const;
 export type ImageLayerType = (typeof IMAGE_LAYER_TYPES)[number];
 
@@ -94,14 +96,8 @@ export interface InsideSnapshot {
   firstConvKernel: { shape: number[]; values: Float32Array } | null; // [kh, kw, inC, outC]
 }
 
-/** A trained model's state as the worker reports it (the page adds what it was built from). */
-export interface ImagesWorkerCheckpoint {
-  generation: number;
-  epoch: number; // completed epochs
-  stepInEpoch: number; // mini-batches of the next epoch already trained
-  steps: number; // mini-batches trained since the model was built
-  weights: Float32Array; // every weight, in the engine's weights-table order
-}
+/** A trained model's state as the worker reports it (checkpoint.ts; the page adds what it was built from). */
+export type ImagesWorkerCheckpoint = WorkerCheckpoint;
 
 /** Worker -> page. */
 export type FromImagesWorker =

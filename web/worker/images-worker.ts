@@ -15,6 +15,7 @@ import { SessionError, TrainingSession } from '../lib/training-session';
 import { loadEngineFromModule } from '../lib/wasm-loader';
 import { type ImageData, loadImageData } from './images-data';
 import type { FromImagesWorker, ImageCompile, ImageDatasetName, ImageLayer, ImageSource, InsideSnapshot, ToImagesWorker } from './images-protocol';
+import { checkRestore, takeCheckpoint } from './checkpoint';
 import type { EngineMessage } from './shared-engine';
 import type { PingMessage, PongMessage } from './worker-link';
 
@@ -429,13 +430,8 @@ export class ImagesWorker {
   }
 
   #postCheckpoint(): void {
-    const session = this.#session;
-    if (!session || session.stepsDone === 0) return;
-    const weights = session.weights().values.slice();
-    this.#post(
-      { type: 'checkpoint', checkpoint: { generation: this.#generation, epoch: this.#epoch, stepInEpoch: this.#stepInEpoch, steps: session.stepsDone, weights } },
-      [weights.buffer],
-    );
+    const checkpoint = takeCheckpoint(this.#session, this.#generation, this.#epoch, this.#stepInEpoch);
+    if (checkpoint) this.#post({ type: 'checkpoint', checkpoint }, [checkpoint.weights.buffer]);
   }
 
   /**
@@ -446,10 +442,7 @@ export class ImagesWorker {
   #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
     const session = this.#session;
     if (!session || generation !== this.#generation) return; // a newer build came first
-    if (!(weights instanceof Float32Array)) throw new Error('a checkpoint must carry its weights as a Float32Array');
-    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(stepInEpoch) || stepInEpoch < 0) {
-      throw new Error(`the checkpoint's position (epoch ${epoch}, step ${stepInEpoch}) must be whole numbers from 0`);
-    }
+    checkRestore(weights, epoch, stepInEpoch);
     session.setWeights(weights, 'restoring the saved model');
     this.#epoch = epoch;
     // The batch size may have changed since: a step past this epoch's end starts the next one.

@@ -9,6 +9,8 @@
 //
 // What it is not: a model API. Every number the page shows arrives here computed by the engine.
 
+import type { WorkerCheckpoint } from './checkpoint';
+
 export const SEQUENCE_TASKS = ['sine', 'sumOfSines', 'adding', 'parity', 'counting', 'mnistRows', 'text'] as const;
 export type SequenceTaskName = (typeof SEQUENCE_TASKS)[number];
 
@@ -75,14 +77,8 @@ export interface SequenceEvaluation {
   restored: boolean;
 }
 
-/** A trained model's state as the worker reports it (the page adds what it was built from). */
-export interface SequencesWorkerCheckpoint {
-  generation: number;
-  epoch: number; // completed epochs
-  stepInEpoch: number; // mini-batches of the next epoch already trained
-  steps: number; // mini-batches trained since the model was built
-  weights: Float32Array; // every weight, in the engine's weights-table order
-}
+/** A trained model's state as the worker reports it (checkpoint.ts; the page adds what it was built from). */
+export type SequencesWorkerCheckpoint = WorkerCheckpoint;
 
 /** One heatmap strip: a state of one recurrent layer over the steps, [steps, units]. */
 export interface StateStrip {

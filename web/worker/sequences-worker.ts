@@ -22,6 +22,7 @@ import { SessionError, TrainingSession, stepMagnitudes } from '../lib/training-s
 import { loadEngineFromModule } from '../lib/wasm-loader';
 import { type SequenceTaskData, loadSequenceTask } from './sequences-data';
 import type { Dependence, FromSequencesWorker, SequenceModelSpec, SequenceTaskName, StateStrip, TaskInfo, ToSequencesWorker } from './sequences-protocol';
+import { checkRestore, takeCheckpoint } from './checkpoint';
 import type { EngineMessage } from './shared-engine';
 import type { PingMessage, PongMessage } from './worker-link';
 
@@ -335,13 +336,8 @@ export class SequencesWorker {
   }
 
   #postCheckpoint(): void {
-    const session = this.#session;
-    if (!session || session.stepsDone === 0) return;
-    const weights = session.weights().values.slice();
-    this.#post(
-      { type: 'checkpoint', checkpoint: { generation: this.#generation, epoch: this.#epoch, stepInEpoch: this.#stepInEpoch, steps: session.stepsDone, weights } },
-      [weights.buffer],
-    );
+    const checkpoint = takeCheckpoint(this.#session, this.#generation, this.#epoch, this.#stepInEpoch);
+    if (checkpoint) this.#post({ type: 'checkpoint', checkpoint }, [checkpoint.weights.buffer]);
   }
 
   /**
@@ -352,10 +348,7 @@ export class SequencesWorker {
   #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
     const session = this.#session;
     if (!session || generation !== this.#generation) return; // a newer build came first
-    if (!(weights instanceof Float32Array)) throw new Error('a checkpoint must carry its weights as a Float32Array');
-    if (!Number.isInteger(epoch) || epoch < 0 || !Number.isInteger(stepInEpoch) || stepInEpoch < 0) {
-      throw new Error(`the checkpoint's position (epoch ${epoch}, step ${stepInEpoch}) must be whole numbers from 0`);
-    }
+    checkRestore(weights, epoch, stepInEpoch);
     session.setWeights(weights, 'restoring the saved model');
     this.#epoch = epoch;
     // The batch size may have changed since: a step past this epoch's end starts the next one.
