@@ -96,8 +96,11 @@ class Trainer {
     int loss_log = 0;              // index into sums / log_names_ of its loss (0 for one output)
     std::vector<int> metric_logs;  // of each metric
     // Resolved once at compile, so a step looks nothing up.
-    int output = 0;            // the graph output it scores
-    int output_size = 0;       // its values per sample
+    int output = 0;       // the graph output it scores
+    int output_size = 0;  // its values per sample
+    // The rows the loss and metrics see per sample: 1 row of output_size values, or for a
+    // categorical loss on a [steps, classes] output one row of `classes` per step.
+    int rows_per_sample = 1, classes = 0;
     int seed_node = 0;         // where its gradient enters backward (see Loss::fused)
     Tensor batch_y, d_output;  // gathered targets; loss gradient [batch, output_size]
     double batch_loss = 0.0;   // this step's loss, before the weight

@@ -815,7 +815,9 @@ export class SequencesApp {
         const predicted = Array.from({ length: steps }, (_, t) => name(argmax(t)));
         const truth = Array.from(u.target, (c) => name(c));
         const sep = info.vocab ? '' : ' ';
-        text.textContent = `predicted next: ${predicted.join(sep)}\ntrue next:      ${truth.join(sep)}`;
+        // Text: step t predicts the character at t + 1; counting: the count so far.
+        const what = info.vocab ? ['predicted next:', 'true next:     '] : ['predicted so far:', 'true so far:     '];
+        text.textContent = `${what[0]} ${predicted.join(sep)}\n${what[1]} ${truth.join(sep)}`;
       } else {
         const c = argmax(0);
         text.textContent = `predicted ${name(c)} (p = ${u.prediction[c].toFixed(3)}), true ${name(u.target[0])}`;
