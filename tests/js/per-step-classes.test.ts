@@ -76,7 +76,8 @@ describe('parity with TF.js 4.22', () => {
     const tx = tf.tensor(x, [N, STEPS, FEATURES]);
     const ty = tf.tensor(yValues, yShape);
 
-    const [nLoss, nAcc] = (model.evaluate(nx, ny) as nn.Tensor[]).map((t) => t.dataSync()[0]);
+    const evaluated = model.evaluate(nx, ny) as nn.Tensor[];
+    const [nLoss, nAcc] = evaluated.map((t) => t.dataSync()[0]);
     const [tLoss, tAcc] = (tmodel.evaluate(tx, ty) as tf.Tensor[]).map((t) => t.dataSync()[0]);
     expect(nLoss).toBeCloseTo(tLoss, 5);
     expect(nAcc).toBeCloseTo(tAcc, 6);
@@ -95,7 +96,7 @@ describe('parity with TF.js 4.22', () => {
       expect(Math.max(...td.map(Math.abs)), `weight ${i} moves`).toBeGreaterThan(1e-4);
       expectClose(nd, td, `${loss} ${cell}: change of weight ${i}`, 2e-3, 2e-6);
     });
-    disposeAll(model, nx, ny, ...initial, ...after);
+    disposeAll(model, nx, ny, ...evaluated, ...initial, ...after);
     tf.dispose([tx, ty, ...tInitial]);
     tmodel.dispose();
   });

@@ -71,6 +71,7 @@ export class SequencesApp {
   private readonly heatmap: StateHeatmap;
   private readonly models: ModelStore;
   private readonly compare: CompareView;
+  private readonly compareModels: ModelStore;
 
   private _state: SequencesState;
   private hidden: Set<SequencesHideable>;
@@ -129,7 +130,9 @@ export class SequencesApp {
     this.accuracyChart = new LossChart(this.ui['accuracy-chart'], 340, 160, { yLabel: 'accuracy', yRange: [0, 1], format: (v) => `${(v * 100).toFixed(2)}%` });
     this.heatmap = new StateHeatmap(this.ui['hidden-state'] as HTMLCanvasElement, this.ui['hidden-tooltip'], this.ui['hidden-readout']);
     this.client = this.startClient();
-    this.compare = new CompareView(this.ui.compare, this.idPrefix);
+    // The compared models are kept beside the single one, in their own list (3 at a time).
+    this.compareModels = new ModelStore(this.storageKey === null ? null : `${this.storageKey}:compare`, 'sequences');
+    this.compare = new CompareView(this.ui.compare, this.idPrefix, this.compareModels);
     fillSelect(this.el('task'), [...SEQUENCE_TASKS], SEQUENCE_TASKS.map((t) => TASK_LABELS[t]));
     fillSelect(this.el('cell'), [...SEQUENCE_CELLS], SEQUENCE_CELLS.map((c) => CELL_LABELS[c]));
     this.fillOptimizers();
@@ -174,7 +177,7 @@ export class SequencesApp {
   }
   /** Resolves when the models kept so far are written to storage (for tests and automation). */
   whenStored(): Promise<void> {
-    return this.models.flushed();
+    return Promise.all([this.models.flushed(), this.compareModels.flushed()]).then(() => undefined);
   }
   /** Unrolled views drawn for the current model. */
   get unrollUpdates(): number {
