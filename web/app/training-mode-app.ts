@@ -345,6 +345,24 @@ export abstract class TrainingModeApp<
     this.el<HTMLSelectElement>('optimizer').value = this._state.optimizer;
   }
 
+  /** The settings every mode has into their controls (a mode's syncControls calls it). */
+  protected syncTrainingControls(): void {
+    const s = this._state;
+    this.fillOptimizers();
+    this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
+    this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
+    this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+  }
+
+  /** The optimizer chosen in its select, with the engine's default learning rate for it. */
+  protected takeChosenOptimizer(): void {
+    const name = this.el<HTMLSelectElement>('optimizer').value;
+    this._state.optimizer = name;
+    const row = this.optimizers.find((o) => o.name === name);
+    if (row && Number.isFinite(row.learningRate)) this._state.learningRate = row.learningRate;
+    this.syncControls();
+  }
+
   /** A control's listener, removed in dispose(). */
   protected on<K extends keyof HTMLElementEventMap>(name: Part | TrainingPartName, type: K, handler: (e: HTMLElementEventMap[K]) => void): void {
     this.ui[name].addEventListener(type, handler, { signal: this.listeners.signal });
@@ -377,6 +395,25 @@ export abstract class TrainingModeApp<
     this.client.send(m as unknown as To);
   }
 
+  // ---------------------------------------------------------------- data
+
+  /** The data status while `label` loads: an indeterminate bar until bytes arrive. */
+  protected showLoading(label: string): void {
+    this.ui['data-status'].textContent = `Loading ${label}…`;
+    const bar = this.el<HTMLProgressElement>('data-progress');
+    bar.hidden = false;
+    bar.removeAttribute('value');
+  }
+
+  /** Bytes of the data loaded so far (total 0: unknown, the bar stays indeterminate). */
+  protected showLoadProgress(loaded: number, total: number): void {
+    const bar = this.el<HTMLProgressElement>('data-progress');
+    if (total > 0) {
+      bar.max = total;
+      bar.value = loaded;
+    }
+  }
+
   // ---------------------------------------------------------------- the model and its keeping
 
   /** A new generation's position and kept-model bookkeeping start again (a mode's build calls it first). */
@@ -391,6 +428,8 @@ export abstract class TrainingModeApp<
     this.epochTarget = this._state.epochs;
     this.lossChart.clear();
     this.accuracyChart.clear();
+    for (const id of ['train-loss', 'test-loss', 'train-accuracy', 'test-accuracy'] as const) this.ui[id].textContent = '–';
+    this.ui['epoch-time'].textContent = '';
   }
 
   /** The model kept for this setup into the generation just built, unless training began first. */

@@ -184,10 +184,7 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
     const s = this._state;
     this.el<HTMLSelectElement>('dataset').value = s.dataset;
     this.el<HTMLSelectElement>('preset').value = presetOf(s) ?? '';
-    this.fillOptimizers();
-    this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
-    this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
-    this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+    this.syncTrainingControls();
   }
 
   private listen(): void {
@@ -208,11 +205,7 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
       this.syncControls();
     });
     on('optimizer', 'change', () => {
-      const name = this.el<HTMLSelectElement>('optimizer').value;
-      s().optimizer = name;
-      const row = this.optimizers.find((o) => o.name === name);
-      if (row && Number.isFinite(row.learningRate)) s().learningRate = row.learningRate;
-      this.syncControls();
+      this.takeChosenOptimizer();
       this.writeSource();
       this.scheduleBuild(0);
     });
@@ -472,10 +465,7 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
     this.evaluation = null;
     this.markDirty('evaluation');
     this.markDirty('grid');
-    this.ui['data-status'].textContent = `Loading ${DATASET_LABELS[this._state.dataset]}…`;
-    const bar = this.el<HTMLProgressElement>('data-progress');
-    bar.hidden = false;
-    bar.removeAttribute('value');
+    this.showLoading(DATASET_LABELS[this._state.dataset]);
     this.client.send({ type: 'load', dataset: this._state.dataset });
     this.updateTrainButton();
   }
@@ -517,8 +507,6 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
       epochs: s.epochs,
       seed: s.seed,
     });
-    for (const id of ['train-loss', 'test-loss', 'train-accuracy', 'test-accuracy'] as const) this.ui[id].textContent = '–';
-    this.ui['epoch-time'].textContent = '';
     this.markDirty('progress');
     this.markDirty('evaluation');
     this.markDirty('grid');
@@ -590,11 +578,7 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
         break;
       case 'loadProgress': {
         if (m.dataset !== this._state.dataset) return;
-        const bar = this.el<HTMLProgressElement>('data-progress');
-        if (m.total > 0) {
-          bar.max = m.total;
-          bar.value = m.loaded;
-        }
+        this.showLoadProgress(m.loaded, m.total);
         const mb = (n: number) => (n / 1e6).toFixed(1);
         this.ui['data-status'].textContent = `Loading ${DATASET_LABELS[m.dataset]}: ${mb(m.loaded)}${m.total > 0 ? ` of ${mb(m.total)}` : ''} MB`;
         break;

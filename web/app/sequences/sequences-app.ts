@@ -170,10 +170,7 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
     this.el<HTMLInputElement>('units').value = String(s.units);
     this.el<HTMLSelectElement>('layers').value = String(s.layers);
     this.el<HTMLInputElement>('bidirectional').checked = s.bidirectional;
-    this.fillOptimizers();
-    this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
-    this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
-    this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+    this.syncTrainingControls();
     this.el<HTMLInputElement>('compare-toggle').checked = s.compare;
   }
 
@@ -219,11 +216,7 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
       modelChanged();
     });
     on('optimizer', 'change', () => {
-      const name = this.el<HTMLSelectElement>('optimizer').value;
-      s().optimizer = name;
-      const row = this.optimizers.find((o) => o.name === name);
-      if (row && Number.isFinite(row.learningRate)) s().learningRate = row.learningRate;
-      this.syncControls();
+      this.takeChosenOptimizer();
       modelChanged();
     });
     this.listenTrainingControls(() => {
@@ -276,10 +269,7 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
     // The worker drops the model when the new task arrives: what it still says of it is stale
     // (a 'built' answered after this would ask to unroll a model that is gone).
     this._generation++;
-    this.ui['data-status'].textContent = `Loading ${TASK_LABELS[this._state.task]}…`;
-    const bar = this.el<HTMLProgressElement>('data-progress');
-    bar.hidden = false;
-    bar.removeAttribute('value');
+    this.showLoading(TASK_LABELS[this._state.task]);
     this.client.send({ type: 'load', task: this._state.task });
     this.updateTrainButton();
   }
@@ -309,8 +299,6 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
       batchSize: s.batchSize,
       epochs: s.epochs,
     });
-    for (const id of ['train-loss', 'test-loss', 'train-accuracy', 'test-accuracy'] as const) this.ui[id].textContent = '–';
-    this.ui['epoch-time'].textContent = '';
     this.ui.epoch.textContent = '0';
     this.el<HTMLProgressElement>('epoch-progress').value = 0;
     if (!fresh) void this.restoreKept(this._generation, this.builtKey);
@@ -369,11 +357,7 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
     switch (m.type) {
       case 'loadProgress': {
         if (m.task !== this._state.task) return;
-        const bar = this.el<HTMLProgressElement>('data-progress');
-        if (m.total > 0) {
-          bar.max = m.total;
-          bar.value = m.loaded;
-        }
+        this.showLoadProgress(m.loaded, m.total);
         break;
       }
       case 'task': {
