@@ -164,12 +164,14 @@ export abstract class TrainingModeApp<
 
   /** The setup just replaced (at start, or from the source): show it and load its data. */
   protected abstract applyState(): void;
+  /** The controls show the state (a bad value typed is put back). */
+  protected abstract syncControls(): void;
   /** What the current model is built from: a kept model belongs to this key. */
   protected abstract buildKey(): string;
   /** A new model (new generation); unless `fresh` (Reset), the one kept for this setup is restored into it. */
   protected abstract build(fresh?: boolean): void;
-  /** Whether training can start now (data loaded, the model fits); may say why not. */
-  protected abstract canTrain(): boolean;
+  /** Whether training can start now (data loaded, the model fits); says why not where the user can fix it. */
+  protected abstract checkTrainable(): boolean;
   /** Whether the Train button can start training (no message). */
   protected abstract trainable(): boolean;
   /** A new worker has no data: ask for it again (then the model is built and Train follows). */
@@ -388,9 +390,6 @@ export abstract class TrainingModeApp<
     this.on('message-close', 'click', () => this.clearMessage());
   }
 
-  /** The controls show the state. */
-  protected abstract syncControls(): void;
-
   protected sendControl(m: TrainingControlMessage): void {
     this.client.send(m as unknown as To);
   }
@@ -492,7 +491,7 @@ export abstract class TrainingModeApp<
       this.#restartWorker();
       return;
     }
-    if (next && !this.canTrain()) return;
+    if (next && !this.checkTrainable()) return;
     // An edit is waiting for its rebuild: build now, then train the new model.
     if (next && this.buildKey() !== this.builtKey) this.build();
     if (next && this.completedEpochs >= this.epochTarget) {

@@ -520,7 +520,7 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
     this.loadDataset();
   }
 
-  protected canTrain(): boolean {
+  protected checkTrainable(): boolean {
     if (!this.stackFits()) {
       this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
       return false;

@@ -313,7 +313,7 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
     }
   }
 
-  protected canTrain(): boolean {
+  protected checkTrainable(): boolean {
     return this.info !== null;
   }
 
