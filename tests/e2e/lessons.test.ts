@@ -107,6 +107,111 @@ describe('Lessons', () => {
     });
   }
 
+  /** The sum of a confusion table's body cells. */
+  const confusionSum = (page: Page, id: string) =>
+    page.evaluate((tableId) => [...document.querySelectorAll(`#${tableId} tbody td`)].reduce((n, td) => n + Number(td.textContent), 0), id);
+  type Ended = { nnplay: { lastEnd: { stoppedAt: number | null; restoredFrom: number | null } | null } };
+  const gapAt = (logs: Record<string, number>[], i: number) => logs[i].val_loss - logs[i].loss;
+  const argmin = (xs: number[]) => xs.indexOf(Math.min(...xs));
+
+  it('overfitting: with 30 points and the big net the validation loss passes its minimum and the gap grows; L2, dropout and more data shrink the gap', async () => {
+    const { page, errors } = await open('#lesson=overfitting');
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 9: Overfitting and how to fight it');
+    expect(await page.locator('#test-loss').count()).toBe(0);
+    await trainFor(page, 200);
+    for (const view of ['lesson-view', 'overfit-curves']) expect(await colours(page, view), view).toBeGreaterThan(8);
+    const base = (await hooks(page)).logs;
+    const val = base.map((l) => l.val_loss);
+    const best = argmin(val);
+    // The training loss falls all the way; the validation loss turned: it ends well above its minimum.
+    expect(base[base.length - 1].loss).toBeLessThan(0.5 * base[0].loss);
+    expect(best).toBeLessThan(base.length - 30);
+    expect(val[val.length - 1]).toBeGreaterThan(1.15 * val[best]);
+    // ... and the gap between them grew after the best epoch.
+    const gap = gapAt(base, base.length - 1);
+    expect(gap).toBeGreaterThan(gapAt(base, best) + 0.05);
+    expect(Number(await page.locator('#best-epoch').textContent())).toBe(best + 1);
+    expect(Number(await page.locator('#best-val-loss').textContent())).toBeCloseTo(val[best], 3);
+    expect(Number(await page.locator('#val-loss').textContent())).toBeGreaterThan(0);
+    console.log(`[e2e lessons] overfitting: ${base.length} epochs, best validation epoch ${best + 1} at ${val[best].toFixed(4)}, final validation ${val[val.length - 1].toFixed(4)}, gap ${gap.toFixed(4)}`);
+    // Each remedy, switched on alone, trains afresh and ends with a smaller gap after as many epochs.
+    for (const [name, hash] of [['l2', 'l2=0.01'], ['dropout', 'dropout=0.2'], ['trainPoints', 'trainPoints=150']] as const) {
+      await page.locator(`input[name=${name}]`).check();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#lesson=overfitting&${hash}`);
+      expect(await page.locator('.lesson-code code').textContent()).toMatch(name === 'l2' ? /kernel_regularizer=keras.regularizers.l2\(0.01\)/ : name === 'dropout' ? /Dropout\(0.2\)/ : /wave\(150\)/);
+      await trainFor(page, base.length);
+      const logs = (await hooks(page)).logs;
+      const remedied = gapAt(logs, base.length - 1);
+      console.log(`[e2e lessons] overfitting with ${hash}: gap after ${base.length} epochs ${remedied.toFixed(4)} (none: ${gap.toFixed(4)}), best validation ${Math.min(...logs.map((l) => l.val_loss)).toFixed(4)}`);
+      expect(remedied, hash).toBeLessThan(0.7 * gap);
+      await page.locator(`input[name=${name}]`).uncheck();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=overfitting');
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('overfitting: early stopping stops by itself 25 epochs after the best validation epoch and puts back its weights', async () => {
+    const { page, errors } = await open('#lesson=overfitting&earlyStopping=true');
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+    expect(await page.locator('#stopped-epoch').textContent()).toBe('on, not triggered yet');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    // No Pause: it stops on its own.
+    await expect.poll(() => page.evaluate(() => (window as unknown as Ended).nnplay.lastEnd?.stoppedAt ?? null), { timeout: 60_000 }).not.toBeNull();
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).count(), { timeout: 10_000 }).toBe(1);
+    const { logs, epoch } = await hooks(page);
+    const end = await page.evaluate(() => (window as unknown as Ended).nnplay.lastEnd!);
+    const best = argmin(logs.map((l) => l.val_loss));
+    expect(logs).toHaveLength(epoch);
+    expect(end.restoredFrom).toBe(best + 1);
+    expect(end.stoppedAt).toBe(best + 1 + 25);
+    expect(epoch).toBe(end.stoppedAt);
+    expect(await page.locator('#stopped-epoch').textContent()).toBe(`stopped after epoch ${end.stoppedAt}; weights of epoch ${best + 1} restored`);
+    expect(await page.locator('.lesson-code code').textContent()).toMatch(/restore_best_weights=True/);
+    console.log(`[e2e lessons] overfitting with early stopping: stopped after epoch ${end.stoppedAt}, weights of epoch ${end.restoredFrom} (validation ${logs[best].val_loss.toFixed(4)})`);
+    expect(errors).toEqual([]);
+  });
+
+  it('evaluation: validation figures every epoch (confusion sums to the validation size, precision and recall per class); the test set behind one button, counted', async () => {
+    const { page, errors } = await open('#lesson=evaluation');
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 10: Evaluating a classifier');
+    await trainFor(page, 20);
+    expect(await colours(page, 'lesson-view')).toBeGreaterThan(8);
+    const { losses } = await hooks(page);
+    expect(losses[losses.length - 1]).toBeLessThan(0.7 * losses[0]);
+    expect(await confusionSum(page, 'confusion-matrix')).toBe(200);
+    for (let c = 0; c < 5; c++) {
+      expect(await page.locator(`#precision-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+      expect(await page.locator(`#recall-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+    }
+    const valAccuracy = await page.locator('#accuracy').textContent();
+    expect(parseFloat(valAccuracy!)).toBeGreaterThan(60);
+    // The test set: nothing shown until the button; one press pauses, evaluates and shows it.
+    expect(await page.locator('#test-confusion-matrix').isVisible()).toBe(false);
+    expect(await page.locator('#test-looks').textContent()).toBe('0');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.locator('#test-evaluate').click();
+    await expect.poll(() => page.locator('#test-looks').textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await page.getByRole('button', { name: 'Train', exact: true }).count()).toBe(1);
+    expect(await page.locator('#test-evaluate').isDisabled()).toBe(true);
+    expect(await confusionSum(page, 'test-confusion-matrix')).toBe(200);
+    const testAccuracy = await page.locator('#test-accuracy').textContent();
+    expect(testAccuracy).toMatch(/^\d+\.\d %$/);
+    for (let c = 0; c < 5; c++) expect(await page.locator(`#test-recall-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+    expect(await page.locator('.lesson-test-note').textContent()).toMatch(/number to report/);
+    const testEpoch = Number(await page.locator('#test-epoch').textContent());
+    expect(testEpoch).toBe((await hooks(page)).epoch);
+    console.log(`[e2e lessons] evaluation after ${testEpoch} epochs: validation accuracy ${valAccuracy}, test accuracy ${testAccuracy}`);
+    // A new choice and a second look: counted and named for what it is.
+    await page.locator('input[name=hidden]').fill('32');
+    await page.locator('input[name=hidden]').dispatchEvent('change');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=evaluation&hidden=32');
+    await trainFor(page, 5);
+    await page.locator('#test-evaluate').click();
+    await expect.poll(() => page.locator('#test-looks').textContent(), { timeout: 10_000 }).toBe('2');
+    expect(await page.locator('.lesson-test-note').textContent()).toMatch(/looked at 2 times/);
+    expect(errors).toEqual([]);
+  });
+
   it('vae: trains on MNIST, draws the latent scatter and the decoded grid, logs reconstruction and KL; β acts live; a click decodes', async () => {
     const { page, errors } = await open('#lesson=vae', true);
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 8: Autoencoder and VAE');
