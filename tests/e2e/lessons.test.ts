@@ -150,7 +150,7 @@ describe('Lessons', () => {
     expect(errors).toEqual([]);
   });
 
-  it('overfitting: early stopping stops by itself 25 epochs after the best validation epoch and puts back its weights', async () => {
+  it('overfitting: early stopping stops by itself 50 epochs after the best validation epoch and puts back its weights', async () => {
     const { page, errors } = await open('#lesson=overfitting&earlyStopping=true');
     await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
     expect(await page.locator('#stopped-epoch').textContent()).toBe('on, not triggered yet');
@@ -163,7 +163,7 @@ describe('Lessons', () => {
     const best = argmin(logs.map((l) => l.val_loss));
     expect(logs).toHaveLength(epoch);
     expect(end.restoredFrom).toBe(best + 1);
-    expect(end.stoppedAt).toBe(best + 1 + 25);
+    expect(end.stoppedAt).toBe(best + 1 + 50);
     expect(epoch).toBe(end.stoppedAt);
     expect(await page.locator('#stopped-epoch').textContent()).toBe(`stopped after epoch ${end.stoppedAt}; weights of epoch ${best + 1} restored`);
     expect(await page.locator('.lesson-code code').textContent()).toMatch(/restore_best_weights=True/);
@@ -350,5 +350,30 @@ describe('Lessons', () => {
     await page.locator('.lessons-menu summary').click();
     await page.locator('.lessons-menu a[data-lesson="linear-regression"]').click();
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 1: Linear regression');
+    // From one lesson to another through the menu: the other lesson opens.
+    await page.locator('.lessons-menu summary').click();
+    await page.locator('.lessons-menu a[data-lesson="evaluation"]').click();
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 10: Evaluating a classifier');
+  });
+
+  it('lessons 5-7 show their words and Keras / nnplay listing above the mode they open; a mode switch takes them down', async () => {
+    const { page, errors } = await open('#lesson=mnist-cnn');
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=images/);
+    const note = page.locator('#lesson-note');
+    expect(await note.locator('.lesson-title').textContent()).toBe('Lesson 6: The MNIST CNN');
+    expect(await note.locator('.lesson-text').textContent()).toMatch(/slides 3×3 filters/);
+    await note.locator('.lesson-code summary').click();
+    expect(await note.locator('.lesson-code code').textContent()).toMatch(/keras.layers.Conv2D\(32, 3/);
+    await note.getByRole('tab', { name: /nnplay/ }).click();
+    expect(await note.locator('.lesson-code code').textContent()).toMatch(/nn.layers.conv2d\(\{ inputShape: \[28, 28, 1\]/);
+    // Lesson 7 from the menu: the Sequences mode, its own words.
+    await page.locator('.lessons-menu summary').click();
+    await page.locator('.lessons-menu a[data-lesson="lstm-mnist-rows"]').click();
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=sequences/);
+    await expect.poll(() => page.locator('#lesson-note .lesson-title').textContent()).toBe('Lesson 7: An LSTM classifier (MNIST rows)');
+    expect(await page.locator('#lesson-note').count()).toBe(1);
+    await page.locator('nav.mode-switch button[data-mode=playground]').click();
+    await expect.poll(() => page.locator('#lesson-note').count()).toBe(0);
+    expect(errors).toEqual([]);
   });
 });

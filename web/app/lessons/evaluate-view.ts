@@ -28,7 +28,7 @@ class ReportTables {
     private readonly what: string,
     withAccuracy: boolean,
   ) {
-    this.confusion = el(doc, 'table', { id: `${prefix}confusion-matrix`, className: 'confusion lesson-confusion' });
+    this.confusion = el(doc, 'table', { id: `${prefix}confusion-matrix`, className: 'lesson-confusion' });
     this.perClass = el(doc, 'table', { id: `${prefix}per-class`, className: 'lesson-per-class' });
     const figures = el(doc, 'p', { className: 'lesson-figures' });
     this.accuracy = null;
@@ -56,7 +56,7 @@ class ReportTables {
       return cell;
     };
     // Confusion: rows true class, columns predicted, shaded by the share of the row.
-    const head = el(doc, 'tr', {}, th('true \\ predicted', 'col'), ...Array.from({ length: k }, (_, c) => th(swatch(c), 'col', ` ${c}`)));
+    const head = el(doc, 'tr', {}, th('true ↓ predicted →', 'col'), ...Array.from({ length: k }, (_, c) => th(swatch(c), 'col', ` ${c}`)));
     const rows = Array.from({ length: k }, (_, t) => {
       const support = report.perClass[t].support;
       const cells = Array.from({ length: k }, (_, p) => {

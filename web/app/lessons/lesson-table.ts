@@ -110,7 +110,7 @@ export const OVERFIT_ON = { l2: 0.01, dropout: 0.2, trainPoints: 150 } as const;
 /** Lesson 9: training points without "more data", the validation points, and early stopping's patience. */
 export const OVERFIT_SMALL = 30;
 export const OVERFIT_VALIDATION = 300;
-export const OVERFIT_PATIENCE = 25;
+export const OVERFIT_PATIENCE = 50;
 /** Lesson 10: points in each of the train, validation and test splits. */
 export const EVAL_SPLITS = { train: 600, validation: 200, test: 200 } as const;
 
@@ -466,7 +466,7 @@ const decoder = nn.model({ inputs: zIn, outputs: decodedLayer.apply(decoderHidde
     validation: true,
     epochsPerSecond: 60,
     text:
-      'Thirty noisy points of a sine and a network of three 64-unit layers: far more weights than points. Watch the training loss keep falling while the validation loss (300 points the model never trains on) turns and climbs: the red curve bends to pass through the noise, and the gap between the two losses grows. Then switch on one remedy at a time and train afresh: L2 shrinks the weights, dropout drops a fifth of the units each step, early stopping halts when the validation loss has not improved for 25 epochs and puts back the best epoch\u2019s weights, and more data gives it 150 points to fit.',
+      'Thirty noisy points of a sine and a network of three 64-unit layers: far more weights than points. Watch the training loss keep falling while the validation loss (300 points the model never trains on) turns and climbs: the red curve bends to pass through the noise, and the gap between the two losses grows. Then switch on one remedy at a time and train afresh: L2 shrinks the weights, dropout drops a fifth of the units each step, early stopping halts when the validation loss has not improved for 50 epochs and puts back the best epoch\u2019s weights, and more data gives it 150 points to fit.',
     defaults: { dataset: 'wave', noise: 20, classes: 3, hidden: [64, 64, 64], activation: 'relu', loss: 'mse', optimizer: 'adam', learningRate: 0.01, batchSize: 32, seed: 1, l2: 0, dropout: 0, earlyStopping: false, trainPoints: OVERFIT_SMALL },
     controls: ['l2', 'dropout', 'earlyStopping', 'trainPoints', 'hidden', 'noise', 'seed'],
     figures: ['lesson-view', 'overfit-curves', 'train-val-gap', 'best-epoch', 'best-val-loss', 'stopped-epoch', 'epoch', 'train-loss', 'val-loss'],
@@ -574,6 +574,11 @@ console.log(test.accuracy, test.confusion, test.perClass.map((c) => [c.precision
 /** The lesson with this id, or undefined. */
 export function lessonById(id: string | null | undefined): Lesson | undefined {
   return id ? LESSONS.find((l) => l.id === id) : undefined;
+}
+
+/** The listing of a lesson for its settings (its preset's by default; link lessons have none and ignore them). */
+export function lessonListing(lesson: Lesson, settings?: LessonSettings): Listing {
+  return lesson.listing(settings ?? lesson.defaults ?? LESSONS[0].defaults!);
 }
 
 /** Ids of every lesson, in menu order (what `lesson=` accepts). */

@@ -1,0 +1,22 @@
+import { it, expect } from 'vitest';
+import { clearOrigin, usePlayground } from './fixture';
+const app = usePlayground();
+it('shots', async () => {
+  const page = await app.browser.context.newPage();
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(app.server.url); await clearOrigin(page);
+  await page.goto(`${app.server.url}#lesson=overfitting&earlyStopping=true`);
+  await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).count(), { timeout: 30_000 }).toBe(1);
+  await page.waitForTimeout(3000);
+  await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).count(), { timeout: 30_000 }).toBe(1);
+  await page.screenshot({ path: '/tmp/le/l9.png', fullPage: true });
+  await page.goto(`${app.server.url}#lesson=evaluation`);
+  await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.waitForTimeout(1500);
+  await page.locator('#test-evaluate').click();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '/tmp/le/l10.png', fullPage: true });
+}, 120000);
