@@ -217,6 +217,8 @@ describe('Lessons', () => {
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 8: Autoencoder and VAE');
     // Measured from the model built (loading MNIST and the first drawing come before).
     await expect.poll(() => colours(page, 'latent-scatter'), { timeout: 60_000 }).toBeGreaterThan(8);
+    await expect.poll(() => colours(page, 'latent-grid'), { timeout: 60_000 }).toBeGreaterThan(8);
+    console.log(`[e2e lessons] vae: long tasks while opening (data load, build, first drawing) ${JSON.stringify(await longTasksSince(page, 0))}`);
     const startedAt = await page.evaluate(() => performance.now());
     await trainFor(page, 6);
     // The views' per-epoch work (three predicts, canvas drawing) stays short on the main thread.
@@ -250,6 +252,27 @@ describe('Lessons', () => {
     const last = after[after.length - 1];
     expect(last.loss).toBeCloseTo(last.decoded_loss + (3 * last.kl) / 784, 6);
     expect(Math.abs(last.loss - (last.decoded_loss + last.kl / 784))).toBeGreaterThan(1e-4);
+
+    // The reconstructions are of chosen images: a click on a column takes the next test image of
+    // its class, Shift+click the one before; the keyboard chooses a column and moves on in it.
+    const chosen = async () => (await page.locator('#recon-chosen').textContent())!.split(', ').map(Number);
+    const firsts = await chosen();
+    expect(firsts).toHaveLength(10);
+    const reconBefore = await page.evaluate(() => (document.getElementById('reconstructions') as HTMLCanvasElement).toDataURL());
+    const box = (await page.locator('#reconstructions').boundingBox())!;
+    await page.locator('#reconstructions').click({ position: { x: box.width * 0.35, y: box.height / 4 } });
+    const afterClick = await chosen();
+    expect(afterClick[3]).not.toBe(firsts[3]);
+    expect(afterClick.filter((v, i) => i !== 3)).toEqual(firsts.filter((v, i) => i !== 3));
+    expect(await page.evaluate(() => (document.getElementById('reconstructions') as HTMLCanvasElement).toDataURL())).not.toBe(reconBefore);
+    await page.locator('#reconstructions').click({ position: { x: box.width * 0.35, y: box.height / 4 }, modifiers: ['Shift'] });
+    expect(await chosen()).toEqual(firsts);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const byKeys = await chosen();
+    expect(byKeys[4]).not.toBe(firsts[4]);
+    expect(byKeys.filter((v, i) => i !== 4)).toEqual(firsts.filter((v, i) => i !== 4));
 
     // A click on the plane decodes that point.
     expect(await colours(page, 'latent-decoded')).toBeLessThanOrEqual(1);

@@ -19,6 +19,7 @@ import type { Lesson, LessonSettings, SettingKey } from './lesson-table';
 import { makeView } from './lesson-views';
 import type { LessonData, LessonView, TrainingEnd } from './lesson-views';
 import { CodePanel } from './code-panel';
+import { nextTask } from './view-kit';
 import { makeVaeData, makeVaeModel, setVaeBeta } from './vae-view';
 
 /** Epochs shown per second at most, so a lesson's motion can be followed by eye (a lesson may set its own). */
@@ -398,18 +399,31 @@ export class LessonApp {
     this.trainOut.textContent = this.testOut.textContent = '–';
     await nn.ready();
     if (generation !== this.generation) return;
+    // Opening a lesson is several pieces of main-thread work (the VAE's: its images, the model,
+    // the first drawing); each runs in a task of its own, so none blocks the page for long.
+    const stale = () => generation !== this.generation;
+    let data: LessonData;
+    let model: nn.LayersModel;
     try {
-      const data = this.lessonRow.kind === 'vae' ? await makeVaeData(this.settings) : makeData(this.lessonRow, this.settings);
-      if (generation !== this.generation) {
+      data = this.lessonRow.kind === 'vae' ? await makeVaeData(this.settings) : makeData(this.lessonRow, this.settings);
+      await nextTask();
+      if (stale()) {
         disposeData(data);
         return;
       }
-      this.data = data;
-      this.model = this.lessonRow.kind === 'vae' ? makeVaeModel(this.settings) : makeModel(this.lessonRow, this.settings, this.data);
+      model = this.lessonRow.kind === 'vae' ? await makeVaeModel(this.settings) : makeModel(this.lessonRow, this.settings, data);
     } catch (err) {
-      this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
+      if (!stale()) this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
       return;
     }
+    await nextTask();
+    if (stale()) {
+      disposeData(data);
+      model.dispose();
+      return;
+    }
+    this.data = data;
+    this.model = model;
     this.view?.dispose();
     this.view = makeView(this.lessonRow.kind as Exclude<Lesson['kind'], 'link'>, this.doc, {
       stopTraining: async () => {
@@ -421,14 +435,17 @@ export class LessonApp {
       },
     });
     this.viewSlot.replaceChildren(this.view.element);
-    this.view.setData(this.data, this.settings);
+    this.view.setData(data, this.settings);
     this.builtKey = this.modelKey();
     if (!fresh) {
       const kept = await this.models.get(this.builtKey);
-      if (generation !== this.generation) return;
+      if (stale()) return;
       if (kept) this.restore(kept);
     }
-    this.view.update(this.model);
+    await nextTask();
+    if (stale()) return;
+    await this.view.update(model);
+    if (stale()) return;
     emit(this.root, 'ready', { mode: 'lessons', lesson: this.lessonRow.id });
     // Train pressed while the model was being built counts too.
     const go = resume || this.wantPlay;
@@ -518,7 +535,7 @@ export class LessonApp {
             this.chart.add(this.epoch, loss, Number(logs?.val_loss));
             this.chart.draw();
             this.logs.push(Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, Number(v)])));
-            this.view?.update(model, logs, this.epoch);
+            await this.view?.update(model, logs, this.epoch);
             if (performance.now() - this.lastKept >= KEEP_MS) this.keep(model);
             emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
             if (!this.wantPlay && epochs === Infinity) model.stopTraining = true;
@@ -533,7 +550,7 @@ export class LessonApp {
         const end: TrainingEnd = { stoppedAt: stopper.stoppedEpoch > 0 ? stopper.stoppedEpoch + 1 : null, restoredFrom: stopper.restoredEpoch >= 0 ? stopper.restoredEpoch + 1 : null };
         this.lastEnd = end;
         if (end.stoppedAt !== null) {
-          this.view?.update(model);
+          await this.view?.update(model);
           this.view?.trainingEnded?.(end);
         }
       }

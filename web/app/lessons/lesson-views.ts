@@ -50,7 +50,7 @@ export interface LessonView {
   readonly element: HTMLElement;
   setData(data: LessonData, settings: LessonSettings): void;
   /** After every epoch with that epoch's logs and number (1-based; none for the untrained or restored model). */
-  update(model: nn.LayersModel, logs?: nn.Logs, epoch?: number): void;
+  update(model: nn.LayersModel, logs?: nn.Logs, epoch?: number): void | Promise<void>;
   /** After a fit() returned (the model already updated with update()). */
   trainingEnded?(end: TrainingEnd): void;
   dispose(): void;

@@ -107,3 +107,23 @@ export function predictOver(model: nn.LayersModel, xs: Float32Array): Float32Arr
 export function grid1d(lo: number, hi: number, n: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
+
+let yieldChannel: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+
+/**
+ * Resolves in a new task (a message to ourselves, without setTimeout's clamp), so the browser may
+ * paint and handle input between the pieces of a long piece of work; awaiting a resolved promise
+ * would not (microtasks run in the same task).
+ */
+export function nextTask(): Promise<void> {
+  if (!yieldChannel) {
+    yieldChannel = new MessageChannel();
+    yieldChannel.port1.onmessage = () => waiting.shift()?.();
+  }
+  const channel = yieldChannel;
+  return new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
