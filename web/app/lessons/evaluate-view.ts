@@ -63,10 +63,12 @@ class ReportTables {
         const count = report.confusion[t * k + p];
         const td = el(doc, 'td', { id: `${this.prefix}confusion-${t}-${p}` }, String(count));
         const share = support > 0 ? count / support : 0;
-        // Diagonal blue, off-diagonal red; the text stays dark on the pale end and light on the dark end.
-        const [r, g, b] = t === p ? [33, 102, 172] : [200, 40, 40];
-        td.style.background = `rgba(${r},${g},${b},${(0.85 * share).toFixed(3)})`;
-        td.style.color = share > 0.5 ? '#fff' : '';
+        // Diagonal blue, off-diagonal red, by the share of the row, blended on white (opaque, so
+        // the contrast holds in both themes); the text black or white, whichever reads better.
+        const [r, g, b] = (t === p ? [33, 102, 172] : [200, 40, 40]).map((c) => Math.round(255 - 0.85 * share * (255 - c)));
+        td.style.background = `rgb(${r},${g},${b})`;
+        const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        td.style.color = luminance > 0.5 ? '#000' : '#fff';
         return td;
       });
       return el(doc, 'tr', {}, th(swatch(t), 'row', ` ${t}`), ...cells);
