@@ -8,11 +8,15 @@
 // available yet disabled with their note.
 //
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LESSONS } from '../../web/app/lessons/lesson-table';
 import { longTasksSince, recordLongTasks } from './browser';
 import { clearOrigin, repo, usePlayground } from './fixture';
+import { serveStatic } from './server';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -398,5 +402,39 @@ describe('Lessons', () => {
     await page.locator('nav.mode-switch button[data-mode=playground]').click();
     await expect.poll(() => page.locator('#lesson-note').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('<nn-playground lesson=…>: lesson 5 shows its words and listing above the Images mode; lesson 9 takes its toggles as attributes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnplay-lesson-element-'));
+    symlinkSync(`${repo}dist/lib`, join(dir, 'lib'));
+    symlinkSync(`${repo}dist/playground`, join(dir, 'playground'));
+    writeFileSync(
+      join(dir, 'lessons.html'),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lesson elements</title>
+<script type="module">import './playground/nnplay-playground.js';</script></head><body><h1>Lessons</h1>
+<nn-playground id="mlp" lesson="mnist-mlp"></nn-playground>
+<nn-playground id="over" lesson="overfitting" early-stopping="true" train-points="150"></nn-playground>
+</body></html>`,
+    );
+    const host = await serveStatic(dir);
+    try {
+      const page = await app.browser.context.newPage();
+      pages.push(page);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${host.url}lessons.html`);
+      await page.locator('#mlp #lesson-note').waitFor({ timeout: 30_000 });
+      expect(await page.locator('#mlp #lesson-note .lesson-title').textContent()).toBe('Lesson 5: The MNIST MLP');
+      expect(await page.locator('#mlp #lesson-note .lesson-code code').textContent()).toMatch(/keras.layers.Flatten\(input_shape=\(28, 28\)\)/);
+      await expect.poll(() => page.locator('#over .lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 9: Overfitting and how to fight it');
+      expect(await page.locator('#over input[name=earlyStopping]').isChecked()).toBe(true);
+      expect(await page.locator('#over input[name=trainPoints]').isChecked()).toBe(true);
+      expect(await page.locator('#over input[name=l2]').isChecked()).toBe(false);
+      expect(await page.locator('#over .lesson-code code').textContent()).toMatch(/wave\(150\)[\s\S]*restore_best_weights=True/);
+      expect(errors).toEqual([]);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

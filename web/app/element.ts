@@ -226,10 +226,7 @@ export class NnPlaygroundElement extends HTMLElement {
     this.note = null;
     if (route && route !== 'here') {
       const linked = lessonOfHash(text);
-      if (linked) {
-        this.note = new LessonNote(this.ownerDocument, linked);
-        this.prepend(this.note.element);
-      }
+      if (linked) this.note = new LessonNote(this.ownerDocument, linked);
       text = route.redirect;
       this.source = memoryStateSource(text);
       const redirected = new URLSearchParams(text).get('mode');
@@ -244,6 +241,8 @@ export class NnPlaygroundElement extends HTMLElement {
           : mode === 'sequences'
             ? new SequencesApp(this, { state: this.source, storageKey: key && `${key}:sequences`, idPrefix })
             : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+    // After the app, which may have replaced the element's children with its own.
+    if (this.note) this.prepend(this.note.element);
     if (this.hasAttribute('autoplay')) {
       this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
     }
