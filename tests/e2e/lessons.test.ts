@@ -204,7 +204,8 @@ describe('Lessons', () => {
     expect(await page.locator('.lesson-test-note').textContent()).toMatch(/number to report/);
     const testEpoch = Number(await page.locator('#test-epoch').textContent());
     expect(testEpoch).toBe((await hooks(page)).epoch);
-    console.log(`[e2e lessons] evaluation after ${testEpoch} epochs: validation accuracy ${valAccuracy}, test accuracy ${testAccuracy}`);
+    const perClass = async (prefix: string) => Promise.all([0, 1, 2, 3, 4].map(async (c) => `${await page.locator(`#${prefix}precision-${c}`).textContent()} / ${await page.locator(`#${prefix}recall-${c}`).textContent()}`));
+    console.log(`[e2e lessons] evaluation after ${testEpoch} epochs: validation accuracy ${await page.locator('#accuracy').textContent()} (precision / recall ${(await perClass('')).join(', ')}), test accuracy ${testAccuracy} (${(await perClass('test-')).join(', ')})`);
     // A new choice and a second look: counted and named for what it is.
     await page.locator('input[name=hidden]').fill('32');
     await page.locator('input[name=hidden]').dispatchEvent('change');
