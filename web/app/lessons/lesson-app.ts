@@ -549,7 +549,8 @@ export class LessonApp {
         // fit() has put the best epoch's weights back: draw the model as it now is.
         const end: TrainingEnd = { stoppedAt: stopper.stoppedEpoch > 0 ? stopper.stoppedEpoch + 1 : null, restoredFrom: stopper.restoredEpoch >= 0 ? stopper.restoredEpoch + 1 : null };
         this.lastEnd = end;
-        if (end.stoppedAt !== null) {
+        // Stopped early, or paused with a better epoch behind: the weights went back (Keras 3's rule).
+        if (end.stoppedAt !== null || (end.restoredFrom !== null && end.restoredFrom !== this.epoch)) {
           await this.view?.update(model);
           this.view?.trainingEnded?.(end);
         }

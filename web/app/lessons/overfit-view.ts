@@ -98,10 +98,11 @@ export class OverfitView implements LessonView {
   }
 
   trainingEnded(end: TrainingEnd): void {
-    if (end.stoppedAt === null) return;
     this.stoppedAt = end.stoppedAt;
     this.restoredFrom = end.restoredFrom;
-    this.stoppedOut.textContent = end.restoredFrom === null ? `stopped after epoch ${end.stoppedAt}` : `stopped after epoch ${end.stoppedAt}; weights of epoch ${end.restoredFrom} restored`;
+    const restored = end.restoredFrom === null ? '' : `weights of epoch ${end.restoredFrom} restored`;
+    // A pause ends fit() too: the best epoch's weights come back then as well (Keras 3's rule).
+    this.stoppedOut.textContent = end.stoppedAt === null ? `paused; ${restored}` : `stopped after epoch ${end.stoppedAt}${restored ? `; ${restored}` : ''}`;
     this.drawCurves();
   }
 
