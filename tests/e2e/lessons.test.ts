@@ -424,14 +424,17 @@ describe('Lessons', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       await page.goto(`${host.url}lessons.html`);
-      await page.locator('#mlp #lesson-note').waitFor({ timeout: 30_000 });
-      expect(await page.locator('#mlp #lesson-note .lesson-title').textContent()).toBe('Lesson 5: The MNIST MLP');
-      expect(await page.locator('#mlp #lesson-note .lesson-code code').textContent()).toMatch(/keras.layers.Flatten\(input_shape=\(28, 28\)\)/);
+      await page.locator('#mlp #mlp-lesson-note').waitFor({ timeout: 30_000 });
+      expect(await page.locator('#mlp-lesson-note .lesson-title').textContent()).toBe('Lesson 5: The MNIST MLP');
+      expect(await page.locator('#mlp-lesson-note .lesson-code code').textContent()).toMatch(/keras.layers.Flatten\(input_shape=\(28, 28\)\)/);
       await expect.poll(() => page.locator('#over .lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 9: Overfitting and how to fight it');
       expect(await page.locator('#over input[name=earlyStopping]').isChecked()).toBe(true);
       expect(await page.locator('#over input[name=trainPoints]').isChecked()).toBe(true);
       expect(await page.locator('#over input[name=l2]').isChecked()).toBe(false);
       expect(await page.locator('#over .lesson-code code').textContent()).toMatch(/wave\(150\)[\s\S]*restore_best_weights=True/);
+      // Its figures carry the element's id prefix (several apps on one page).
+      for (const id of ['epoch', 'val-loss', 'lesson-view', 'overfit-curves', 'train-val-gap', 'best-epoch', 'stopped-epoch']) expect(await page.locator(`#over-${id}`).count(), id).toBe(1);
+      expect(await page.locator('#over-stopped-epoch').textContent()).toBe('on, not triggered yet');
       expect(errors).toEqual([]);
     } finally {
       await host.close();

@@ -226,7 +226,7 @@ export class NnPlaygroundElement extends HTMLElement {
     this.note = null;
     if (route && route !== 'here') {
       const linked = lessonOfHash(text);
-      if (linked) this.note = new LessonNote(this.ownerDocument, linked);
+      if (linked) this.note = new LessonNote(this.ownerDocument, linked, idPrefix);
       text = route.redirect;
       this.source = memoryStateSource(text);
       const redirected = new URLSearchParams(text).get('mode');

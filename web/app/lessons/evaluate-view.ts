@@ -105,15 +105,16 @@ export class EvaluateView implements LessonView {
     doc: Document,
     private readonly host: ViewHost,
   ) {
-    this.regions = new RegionsView(doc, 'validation');
-    this.validation = new ReportTables(doc, '', 'validation', false);
-    this.test = new ReportTables(doc, 'test-', 'test', true);
+    const p = host.idPrefix;
+    this.regions = new RegionsView(doc, 'validation', p);
+    this.validation = new ReportTables(doc, p, 'validation', false);
+    this.test = new ReportTables(doc, `${p}test-`, 'test', true);
     this.test.element.hidden = true;
-    this.testButton = el(doc, 'button', { id: 'test-evaluate', type: 'button', className: 'lesson-test-button' }, 'Evaluate on the test set (once)');
+    this.testButton = el(doc, 'button', { id: `${p}test-evaluate`, type: 'button', className: 'lesson-test-button' }, 'Evaluate on the test set (once)');
     this.testButton.addEventListener('click', () => void this.evaluateTest());
-    this.looksOut = el(doc, 'output', { id: 'test-looks' });
+    this.looksOut = el(doc, 'output', { id: `${p}test-looks` });
     this.looksOut.textContent = String(testLooks);
-    this.testEpochOut = el(doc, 'output', { id: 'test-epoch' });
+    this.testEpochOut = el(doc, 'output', { id: `${p}test-epoch` });
     this.testEpochOut.textContent = '–';
     this.testNote = el(doc, 'p', { className: 'lesson-test-note' });
     this.testNote.setAttribute('role', 'status');

@@ -433,6 +433,7 @@ export class LessonApp {
       get epoch() {
         return app.epoch;
       },
+      idPrefix: this.options.idPrefix ?? '',
     });
     this.viewSlot.replaceChildren(this.view.element);
     this.view.setData(data, this.settings);

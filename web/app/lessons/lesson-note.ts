@@ -13,10 +13,11 @@ export class LessonNote {
   constructor(
     doc: Document,
     readonly lesson: Lesson,
+    idPrefix = '',
   ) {
     this.element = doc.createElement('section');
     this.element.className = 'lesson-app lesson-note';
-    this.element.id = 'lesson-note';
+    this.element.id = `${idPrefix}lesson-note`;
     this.element.setAttribute('aria-label', `Lesson ${lesson.number}`);
     const heading = doc.createElement('h2');
     heading.className = 'lesson-title';

@@ -1,6 +1,7 @@
 // One view object per kind of runnable lesson: what it draws and which figures it shows. A view
 // gets the lesson's data once (setData) and the model after every epoch (update); it draws on
-// canvases and writes figures into <output> elements with stable ids (automation hooks).
+// canvases and writes figures into <output> elements with stable ids (automation hooks), each
+// after the app's id prefix.
 //
 // What it is not: model math. Predictions come from model.predict (the engine), the loss
 // landscape from nn.linearLossSurface, R² / RMSE from nn.regressionReport, activation curves and
@@ -44,6 +45,8 @@ export interface ViewHost {
   stopTraining(): Promise<void>;
   /** Completed epochs of the current model. */
   readonly epoch: number;
+  /** Prefix of the view's element ids (several apps on one page), as the app's own. */
+  readonly idPrefix: string;
 }
 
 export interface LessonView {
@@ -70,11 +73,11 @@ class LineView implements LessonView {
   private readonly wRange: [number, number] = [-1, 5];
   private readonly bRange: [number, number] = [-2, 4];
 
-  constructor(doc: Document) {
-    this.fit = canvas(doc, 'lesson-view', 'The points and the fitted line');
-    this.surface = canvas(doc, 'loss-surface', 'Mean squared error over w (across) and b (up), with the descent path');
-    const w = figure(doc, 'weight-w', 'w =');
-    const b = figure(doc, 'weight-b', 'b =');
+  constructor(doc: Document, p = '') {
+    this.fit = canvas(doc, `${p}lesson-view`, 'The points and the fitted line');
+    this.surface = canvas(doc, `${p}loss-surface`, 'Mean squared error over w (across) and b (up), with the descent path');
+    const w = figure(doc, `${p}weight-w`, 'w =');
+    const b = figure(doc, `${p}weight-b`, 'b =');
     this.w = w.out;
     this.b = b.out;
     this.element = el(
@@ -169,9 +172,9 @@ class NeuronView implements LessonView {
   private data: LessonData | null = null;
   private readonly xs = grid1d(-3.3, 3.3, 200);
 
-  constructor(doc: Document) {
-    this.fn = canvas(doc, 'lesson-view', 'The data and the function the network computes over x');
-    this.curves = canvas(doc, 'activation-curves', 'sigmoid, tanh and ReLU with their derivatives');
+  constructor(doc: Document, p = '') {
+    this.fn = canvas(doc, `${p}lesson-view`, 'The data and the function the network computes over x');
+    this.curves = canvas(doc, `${p}activation-curves`, 'sigmoid, tanh and ReLU with their derivatives');
     this.element = el(
       doc,
       'div',
@@ -235,10 +238,10 @@ class ScatterView implements LessonView {
   private data: LessonData | null = null;
   private range: [number, number] = [-3, 3];
 
-  constructor(doc: Document) {
-    this.scatter = canvas(doc, 'lesson-view', 'Predicted against true target for the test rows');
-    const r2 = figure(doc, 'r2', 'R² =');
-    const rmse = figure(doc, 'rmse', 'RMSE =');
+  constructor(doc: Document, p = '') {
+    this.scatter = canvas(doc, `${p}lesson-view`, 'Predicted against true target for the test rows');
+    const r2 = figure(doc, `${p}r2`, 'R² =');
+    const rmse = figure(doc, `${p}rmse`, 'RMSE =');
     this.r2 = r2.out;
     this.rmse = rmse.out;
     this.element = el(
@@ -296,9 +299,9 @@ export class RegionsView implements LessonView {
   private static readonly DOMAIN = 6;
 
   /** `accuracyOf`: what the accuracy figure is of (lesson 10 validates on a validation set). */
-  constructor(doc: Document, accuracyOf = 'test') {
-    this.regions = canvas(doc, 'lesson-view', 'Class regions: each point of the plane coloured by its predicted class probabilities');
-    const acc = figure(doc, 'accuracy', `${accuracyOf} accuracy`);
+  constructor(doc: Document, accuracyOf = 'test', p = '') {
+    this.regions = canvas(doc, `${p}lesson-view`, 'Class regions: each point of the plane coloured by its predicted class probabilities');
+    const acc = figure(doc, `${p}accuracy`, `${accuracyOf} accuracy`);
     this.accuracy = acc.out;
     this.element = el(
       doc,
@@ -367,17 +370,17 @@ export class RegionsView implements LessonView {
 export function makeView(kind: Exclude<LessonKind, 'link'>, doc: Document, host: ViewHost): LessonView {
   switch (kind) {
     case 'line':
-      return new LineView(doc);
+      return new LineView(doc, host.idPrefix);
     case 'neuron':
-      return new NeuronView(doc);
+      return new NeuronView(doc, host.idPrefix);
     case 'tabular':
-      return new ScatterView(doc);
+      return new ScatterView(doc, host.idPrefix);
     case 'softmax':
-      return new RegionsView(doc);
+      return new RegionsView(doc, 'test', host.idPrefix);
     case 'vae':
-      return new VaeView(doc);
+      return new VaeView(doc, host.idPrefix);
     case 'overfit':
-      return new OverfitView(doc);
+      return new OverfitView(doc, host.idPrefix);
     case 'evaluate':
       return new EvaluateView(doc, host);
   }

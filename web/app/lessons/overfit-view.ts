@@ -31,15 +31,15 @@ export class OverfitView implements LessonView {
   private stoppedAt: number | null = null;
   private restoredFrom: number | null = null;
 
-  constructor(doc: Document) {
-    this.fn = canvas(doc, 'lesson-view', 'The function the network computes over x, with the training points and the validation points');
-    this.curves = el(doc, 'canvas', { id: 'overfit-curves', width: CURVES_W, height: CURVES_H, className: 'lesson-canvas' });
+  constructor(doc: Document, p = '') {
+    this.fn = canvas(doc, `${p}lesson-view`, 'The function the network computes over x, with the training points and the validation points');
+    this.curves = el(doc, 'canvas', { id: `${p}overfit-curves`, width: CURVES_W, height: CURVES_H, className: 'lesson-canvas' });
     this.curves.setAttribute('role', 'img');
     this.curves.setAttribute('aria-label', 'Training and validation loss per epoch (log scale), the best validation epoch marked');
-    const gap = figure(doc, 'train-val-gap', 'gap (validation − training loss)');
-    const best = figure(doc, 'best-epoch', 'best validation epoch');
-    const bestLoss = figure(doc, 'best-val-loss', 'its validation loss');
-    const stopped = figure(doc, 'stopped-epoch', 'early stopping');
+    const gap = figure(doc, `${p}train-val-gap`, 'gap (validation − training loss)');
+    const best = figure(doc, `${p}best-epoch`, 'best validation epoch');
+    const bestLoss = figure(doc, `${p}best-val-loss`, 'its validation loss');
+    const stopped = figure(doc, `${p}stopped-epoch`, 'early stopping');
     this.gapOut = gap.out;
     this.bestOut = best.out;
     this.bestLossOut = bestLoss.out;

@@ -160,18 +160,18 @@ export class VaeView implements LessonView {
   private readonly reconCurve: number[] = [];
   private readonly klCurve: number[] = [];
 
-  constructor(doc: Document) {
-    this.scatter = canvas(doc, 'latent-scatter', PLANE, PLANE, 'Latent means of 1,000 test images, coloured by class; click to decode a point');
-    this.grid = canvas(doc, 'latent-grid', GRID * PIXELS, GRID * PIXELS, 'Images decoded from a 15 by 15 grid over the latent plane; click to decode a point');
-    this.decoded = canvas(doc, 'latent-decoded', 4 * PIXELS, 4 * PIXELS, 'The image decoded from the clicked point');
-    this.recons = canvas(doc, 'reconstructions', 10 * PIXELS * 2, 2 * PIXELS * 2, 'One test image per class (top) and its reconstruction (bottom). Click a column for the next image of its class, Shift+click for the previous; with the keyboard, Left and Right choose a column, Up and Down its image');
-    this.curves = canvas(doc, 'vae-curves', 420, 140, 'Reconstruction loss and KL per epoch');
+  constructor(doc: Document, p = '') {
+    this.scatter = canvas(doc, `${p}latent-scatter`, PLANE, PLANE, 'Latent means of 1,000 test images, coloured by class; click to decode a point');
+    this.grid = canvas(doc, `${p}latent-grid`, GRID * PIXELS, GRID * PIXELS, 'Images decoded from a 15 by 15 grid over the latent plane; click to decode a point');
+    this.decoded = canvas(doc, `${p}latent-decoded`, 4 * PIXELS, 4 * PIXELS, 'The image decoded from the clicked point');
+    this.recons = canvas(doc, `${p}reconstructions`, 10 * PIXELS * 2, 2 * PIXELS * 2, 'One test image per class (top) and its reconstruction (bottom). Click a column for the next image of its class, Shift+click for the previous; with the keyboard, Left and Right choose a column, Up and Down its image');
+    this.curves = canvas(doc, `${p}vae-curves`, 420, 140, 'Reconstruction loss and KL per epoch');
     this.legend = el(doc, 'p', { className: 'vae-legend' });
-    const recon = output(doc, 'recon-loss', 'reconstruction');
-    const kl = output(doc, 'kl-loss', 'KL');
-    const point = output(doc, 'latent-point', 'clicked z =');
-    const range = output(doc, 'latent-range', 'plane ±');
-    const chosen = output(doc, 'recon-chosen', 'test images shown #');
+    const recon = output(doc, `${p}recon-loss`, 'reconstruction');
+    const kl = output(doc, `${p}kl-loss`, 'KL');
+    const point = output(doc, `${p}latent-point`, 'clicked z =');
+    const range = output(doc, `${p}latent-range`, 'plane ±');
+    const chosen = output(doc, `${p}recon-chosen`, 'test images shown #');
     this.chosenOut = chosen.out;
     this.recons.tabIndex = 0;
     this.recons.style.cursor = 'pointer';
