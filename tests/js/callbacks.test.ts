@@ -1,6 +1,7 @@
 // nn.callbacks.earlyStopping: the same stopping epoch as TF.js 4.22's tf.callbacks.earlyStopping
 // on the same sequences of logs (min and max monitors, minDelta, patience, baseline), a real
-// fit() that stops early with a history as long as the epochs it trained, and clear errors.
+// fit() that stops early with a history as long as the epochs it trained, restoreBestWeights
+// (Keras's) leaving the best epoch's weights in-process and through the fit worker, and clear errors.
 import * as tf from '@tensorflow/tfjs';
 import * as nn from 'nnplay';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';

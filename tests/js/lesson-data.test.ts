@@ -1,6 +1,6 @@
 // The lessons' library pieces on the built wasm: point sets from the engine's generator (shapes,
-// class counts, determinism, errors), the tabular set, regressionReport on a hand case, and the
-// MSE surface of a line checked against a direct evaluation at grid points and at its minimum.
+// class counts, determinism, errors), the tabular set, regressionReport and classificationReport on
+// hand-counted cases, and the MSE surface of a line checked against a direct evaluation at grid points and at its minimum.
 import * as nn from 'nnplay';
 import { beforeAll, describe, expect, test } from 'vitest';
 
