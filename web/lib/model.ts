@@ -388,6 +388,9 @@ export class LayersModel {
   readonly #fitData = new FitDataCache<Prepared>();
   #disposed = false;
   #fitting = false;
+  /** fit() is calling onTrainEnd: no epoch is left, so setWeights may run (earlyStopping's
+   *  restoreBestWeights; the fit worker's replica takes the weights with the next fit()). */
+  #endingFit = false;
   // What the worker replica lacks; reset when a worker client (re)starts.
   #workerClient: FitWorkerClient | null = null;
   /** setLayerParameter() calls the fit worker's replica has not seen yet. */
@@ -1095,8 +1098,10 @@ export class LayersModel {
         this.#alive(where);
       }
       history.params.metrics = Object.keys(history.history);
+      this.#endingFit = true;
       for (const c of callbacks) await c.onTrainEnd?.();
     } finally {
+      this.#endingFit = false;
       this.#fitting = false;
       if (session) await session.close();
     }
@@ -1373,7 +1378,7 @@ export class LayersModel {
   setWeights(weights: Tensor[]): void {
     const where = 'setWeights()';
     const model = this.#model(where);
-    if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
+    if (this.#fitting && !this.#endingFit) fail(where, 'cannot change weights while fit() is running (from onTrainEnd it may)');
     const order = kerasWeightOrder(this.inspection);
     const current = order.map((i) => model.weightsTable[i]);
     if (!Array.isArray(weights) || weights.length !== current.length) {
