@@ -54,7 +54,7 @@ test('in Node, the first exportCode(), save() and loadLayersModel() load their c
   await nn.ready();
   const model = xor();
   const xs = nn.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
-  const before = Array.from(model.predict(xs).dataSync());
+  const before = Array.from((model.predict(xs) as nn.Tensor).dataSync());
 
   const [keras, tfjs] = await Promise.all([nn.exportCode(model, 'keras'), nn.exportCode(model, 'tfjs')]);
   expect(keras.code).toContain('keras');
@@ -73,7 +73,7 @@ test('in Node, the first exportCode(), save() and loadLayersModel() load their c
   expect((saved!.modelTopology as { class_name: string }).class_name).toBe('Sequential');
 
   const loaded = await nn.loadLayersModel(nn.io.fromMemory(saved!));
-  expect(Array.from(loaded.predict(xs).dataSync())).toEqual(before);
+  expect(Array.from((loaded.predict(xs) as nn.Tensor).dataSync())).toEqual(before);
   loaded.dispose();
 });
 
@@ -87,7 +87,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const xs = nn.tensor2d([[1, 2], [3, 4]]);
     await nn.ready();
-    const before = Array.from(model.predict(xs).dataSync());
+    const before = Array.from((model.predict(xs) as nn.Tensor).dataSync());
     const atStart = chunks();
     const code = await nn.exportCode(model, 'pytorch');
     const afterExport = chunks();
@@ -95,7 +95,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
     await model.save(nn.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: {} }; }));
     const loaded = await nn.loadLayersModel(nn.io.fromMemory(artifacts));
     await nn.exportCode(loaded, 'keras');
-    const after = Array.from(loaded.predict(xs).dataSync());
+    const after = Array.from((loaded.predict(xs) as nn.Tensor).dataSync());
     window.__result = { atStart, afterExport, atEnd: chunks(), pytorch: code.code.includes('import torch'), before, after };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
