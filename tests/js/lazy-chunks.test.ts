@@ -87,7 +87,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const xs = nn.tensor2d([[1, 2], [3, 4]]);
     await nn.ready();
-    const before = Array.from((model.predict(xs) as nn.Tensor).dataSync());
+    const before = Array.from(model.predict(xs).dataSync());
     const atStart = chunks();
     const code = await nn.exportCode(model, 'pytorch');
     const afterExport = chunks();
@@ -95,7 +95,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
     await model.save(nn.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: {} }; }));
     const loaded = await nn.loadLayersModel(nn.io.fromMemory(artifacts));
     await nn.exportCode(loaded, 'keras');
-    const after = Array.from((loaded.predict(xs) as nn.Tensor).dataSync());
+    const after = Array.from(loaded.predict(xs).dataSync());
     window.__result = { atStart, afterExport, atEnd: chunks(), pytorch: code.code.includes('import torch'), before, after };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
