@@ -1,9 +1,9 @@
 // Embind facade of the engine, as web/lib/engine-module.ts describes it: Session (the one path
 // from JS to a model: build, datasets by id, train, evaluate, predict, weights), Playground (the
-// TensorFlow-Playground data generator), and pure functions (inspectModel, engineTables,
-// checkLayerConfig, simdEnabled). This file is glue only: no math, no JSON parsing of specs
-// (the engine parses), just ownership, argument checks that keep memory safe, and the
-// conversion of engine exceptions into returned messages.
+// TensorFlow-Playground data generator), and pure functions (inspectModel, checkLayerConfig,
+// simdEnabled; the tables are tables_bindings.cpp's, a build-only module). This file is glue only: no math, no JSON
+// parsing of specs (the engine parses), just ownership, argument checks that keep memory safe, and the conversion of
+// engine exceptions into returned messages.
 //
 // Rules every method follows:
 //  - Fallible methods return std::string: "" on success, otherwise the failure (Session: as
@@ -145,9 +145,9 @@ std::string checkLayerConfig(const std::string& type, const std::string& config_
   }
 }
 
-// The engine's tables (layer types, activations, initializers, losses, metrics, optimizers):
-// names, aliases, keys and defaults, so the library never keeps its own lists.
-std::string engineTables() { return nnplay::engine_tables_json(); }
+// The engine's tables (engineTables()) are not in this module: the library embeds them at build
+// time from bindings/tables_bindings.cpp (a build-only module), which keeps 5 KB of gzipped JSON
+// writer out of the download.
 // ---- Session ------------------------------------------------------------------------------
 
 // An image set for the library's data sets (data/idx.h): the bytes of two IDX files (images,
@@ -778,6 +778,5 @@ EMSCRIPTEN_BINDINGS(nnplay) {
 
   emscripten::function("simdEnabled", &simdEnabled);
   emscripten::function("inspectModel", &inspectModel);
-  emscripten::function("engineTables", &engineTables);
   emscripten::function("checkLayerConfig", &checkLayerConfig);
 }

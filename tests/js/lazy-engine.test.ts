@@ -26,11 +26,17 @@ test('the Keras MNIST quickstart runs unchanged without nn.ready(), as on TF.js'
 });
 
 test('the embedded tables are the built engine\'s', async () => {
-  // A separate engine instance, straight from the build (not through the library).
-  const glue = new URL('../../build/wasm/nnplay.mjs', import.meta.url);
-  const { default: create } = (await import(glue.href)) as { default: (m: object) => Promise<{ engineTables(): string }> };
-  const engine = await create({ wasmBinary: readFileSync(new URL('../../build/wasm/nnplay.wasm', import.meta.url)) });
+  // The build-only tables module (bindings/tables_bindings.cpp), linked from the same engine
+  // library as the shipped wasm, which itself has no engineTables() (it is not downloaded).
+  const tablesModule = new URL('../../build/wasm/nnplay-tables.mjs', import.meta.url);
+  const { default: create } = (await import(tablesModule.href)) as { default: (m: object) => Promise<{ engineTables(): string }> };
+  const engine = await create({ wasmBinary: readFileSync(new URL('../../build/wasm/nnplay-tables.wasm', import.meta.url)) });
   expect(nn.engineTables()).toEqual(JSON.parse(engine.engineTables()));
+  const glue = new URL('../../build/wasm/nnplay.mjs', import.meta.url);
+  const { default: createEngine } = (await import(glue.href)) as { default: (m: object) => Promise<Record<string, unknown>> };
+  const shipped = await createEngine({ wasmBinary: readFileSync(new URL('../../build/wasm/nnplay.wasm', import.meta.url)) });
+  expect(shipped.engineTables).toBeUndefined();
+  expect(typeof shipped.inspectModel).toBe('function');
 });
 
 test('nn.ready() still works, and again after the engine is loaded', async () => {

@@ -22,8 +22,10 @@ import { encodeFloat32 } from './model-json';
 import { engineLoaded, isReady } from './memory';
 import type { LayersModel } from './model';
 import type { OptimizerConfig, ScheduleConfig } from './optimizers';
+// The values users read before exporting live in the small always-loaded module.
+import { WEIGHTS_FORMAT, codeTargets } from './code-export-lazy';
 
-export const codeTargets = ['keras', 'pytorch', 'tfjs'] as const;
+export { WEIGHTS_FORMAT, codeTargets };
 export type CodeTarget = (typeof codeTargets)[number];
 
 export interface ExportCodeOptions {
@@ -49,8 +51,6 @@ export interface ExportedCode {
   /** The weights file's text (format 'nnplay-weights', version 1: see docs/API.md). */
   weights: string;
 }
-
-export const WEIGHTS_FORMAT = 'nnplay-weights';
 
 function fail(message: string): never {
   throw new Error(`nnplay: exportCode(): ${message}`);

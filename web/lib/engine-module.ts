@@ -197,8 +197,6 @@ export interface NnplayModule {
   simdEnabled(): boolean;
   /** Pure: a spec's (v1 or v2) layers, shapes and variables as JSON, or {"error": message}. */
   inspectModel(specJson: string): string;
-  /** The engine's tables (layer types with keys, activations, ...) as JSON. */
-  engineTables(): string;
   /** {"type", "config"} (defaults filled in) or {"error"} for one layer's config. */
   checkLayerConfig(type: string, configJson: string, where: string): string;
 }

@@ -205,7 +205,7 @@ export type { IOHandler, SaveOptions } from './io-handlers';
 export type { ModelArtifacts, WeightSpec, ModelJSONFile } from './tfjs-format';
 export { loadLayersModel } from './io';
 /** The model as Keras / PyTorch / TF.js source plus its weights file (docs/API.md, Exporting code). */
-export { exportCode, codeTargets, WEIGHTS_FORMAT } from './code-export';
+export { exportCode, codeTargets, WEIGHTS_FORMAT } from './code-export-lazy';
 export type { CodeTarget, ExportCodeOptions, ExportedCode } from './code-export';
 export type { SaveResult } from './io';
 /** A drawing made to look like an MNIST sample (bounding box, 20 px, centre of mass); no engine needed. */

@@ -4,15 +4,8 @@
 // nn.loadLayersModel(url) are handlerFor(): localstorage://, indexeddb://, downloads://,
 // http(s):// (load; save POSTs as TF.js's browserHTTPRequest) and file:// (Node).
 import { describe } from './describe';
-import {
-  DEFAULT_SHARD_BYTES,
-  GENERATED_BY,
-  type ModelArtifacts,
-  type ModelJSONFile,
-  type WeightSpec,
-  concatBuffers,
-  shardWeights,
-} from './tfjs-format';
+import type { ModelArtifacts, ModelJSONFile, WeightSpec } from './tfjs-format';
+import { DEFAULT_SHARD_BYTES, GENERATED_BY, concatBuffers, shardWeights } from './tfjs-basics';
 import { nodeFs } from './wasm-loader';
 
 /** What a save resolves with (TF.js SaveResult). */

@@ -22,7 +22,9 @@ import {
   localStorageHandler,
   removeLocalStorage,
 } from './io-handlers';
-import { GENERATED_BY, type ModelArtifacts, camelCase, concatBuffers, decodeWeights, fromKerasTopology, matchWeights, shardWeights, snakeCase, toKerasTopology } from './tfjs-format';
+import type { ModelArtifacts } from './tfjs-format';
+// tfjs-format.ts itself is a lazy chunk (tfjs-basics.ts): save and load await loadTfjsFormat().
+import { GENERATED_BY, camelCase, concatBuffers, loadTfjsFormat, shardWeights, snakeCase, tfjsFormatNow } from './tfjs-basics';
 import { engine, engineLoaded } from './memory';
 import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
 import { LayersModel, Sequential, model as makeFunctional } from './model';
@@ -214,9 +216,11 @@ function compileFromTrainingConfig(tc: unknown): { optimizer: Optimizer; loss: s
 
 /**
  * The model as TF.js ModelArtifacts: the Keras topology TF.js 4.22 writes, weightSpecs in
- * TF.js's order and names (the engine's kerasWeights) and one float32 buffer.
+ * TF.js's order and names (the engine's kerasWeights) and one float32 buffer. The weights and
+ * the engine's description are read at once (save() records the model as it was when called);
+ * the returned step writes the topology once tfjs-format.ts is loaded.
  */
-export function modelToArtifacts(model: LayersModel, where = 'save()'): ModelArtifacts {
+function snapshotArtifacts(model: LayersModel, where: string): (format: typeof import('./tfjs-format')) => ModelArtifacts {
   if (model.isDisposed) fail(where, 'this model was disposed and can no longer be used');
   const tensors = model.getWeights(); // kerasWeights order; also builds the engine model
   try {
@@ -229,24 +233,32 @@ export function modelToArtifacts(model: LayersModel, where = 'save()'): ModelArt
       data.set(t.values(), at);
       at += t.size;
     }
-    const artifacts: ModelArtifacts = {
-      modelTopology: toKerasTopology(inspection, model.name, model instanceof Sequential, where),
-      format: 'layers-model',
-      generatedBy: GENERATED_BY,
-      convertedBy: null,
-      weightSpecs: specs,
-      weightData: data.buffer,
-    };
+    const name = model.name;
+    const sequential = model instanceof Sequential;
     const tc = trainingConfigOf(model);
-    if (tc) artifacts.trainingConfig = tc;
-    return artifacts;
+    return (format) => {
+      const artifacts: ModelArtifacts = {
+        modelTopology: format.toKerasTopology(inspection, name, sequential, where),
+        format: 'layers-model',
+        generatedBy: GENERATED_BY,
+        convertedBy: null,
+        weightSpecs: specs,
+        weightData: data.buffer,
+      };
+      if (tc) artifacts.trainingConfig = tc;
+      return artifacts;
+    };
   } finally {
     for (const t of tensors) t.dispose();
   }
 }
 
-/** A model from TF.js ModelArtifacts (saved by TF.js, converted from Keras, or by nnplay). */
-export function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
+/**
+ * A model from TF.js ModelArtifacts (saved by TF.js, converted from Keras, or by nnplay).
+ * Needs tfjs-format.ts loaded (its callers await loadTfjsFormat()).
+ */
+function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
+  const { decodeWeights, fromKerasTopology, matchWeights } = tfjsFormatNow();
   if (!a || typeof a !== 'object') fail(where, `expected model artifacts {modelTopology, weightSpecs, weightData}, got ${describe(a)}`);
   let topology = a.modelTopology as unknown;
   if (topology instanceof ArrayBuffer) fail(where, 'this is a TF.js graph model (binary GraphDef topology); nnplay loads layers models (tf.loadLayersModel), not graph models');
@@ -339,7 +351,8 @@ export async function saveModel(model: LayersModel, target: string | IOHandler, 
     fail(where, `expected a URL (${schemes}) or an IO handler with save() (nn.io.withSaveHandler), got ${describe(target)}`);
   }
   if (typeof target === 'string' && /^https?:/.test(target) === false && options.shardSizeBytes !== undefined) shardWeights(new ArrayBuffer(0), options.shardSizeBytes);
-  return handler.save(modelToArtifacts(model, where));
+  const finish = snapshotArtifacts(model, where);
+  return handler.save(finish(await loadTfjsFormat()));
 }
 
 /** TF.js model.json text or object (weights not included: a File needs its weight files). */
@@ -353,7 +366,9 @@ function isTfjsModelJSON(v: unknown): v is { modelTopology: unknown } {
  */
 export async function loadLayersModel(source: unknown): Promise<LayersModel> {
   const where = 'loadLayersModel()';
-  await engineLoaded(); // TF.js programs never call ready(): the first asynchronous call waits for it
+  // TF.js programs never call ready(): the first asynchronous call waits for it (and for the
+  // format module, a lazy chunk).
+  await Promise.all([engineLoaded(), loadTfjsFormat()]);
   let json: unknown = source;
   if (typeof source === 'string') {
     const text = source.trim();

@@ -14,12 +14,10 @@
 //    for any other split.
 import { describe, quote } from './describe';
 import { engineTables, type Inspection } from './engine-tables';
+import { TFJS_VERSION, camelCase, snakeCase } from './tfjs-basics';
 
-/** What TF.js writes as generatedBy / keras_version. */
-export const TFJS_VERSION = '4.22.0';
-export const GENERATED_BY = `nnplay (TensorFlow.js tfjs-layers v${TFJS_VERSION} format)`;
-/** tensorflowjs_converter's and TF.js's default shard size. */
-export const DEFAULT_SHARD_BYTES = 4 * 1024 * 1024;
+// The small parts the IO handlers use without loading this module (tfjs-basics.ts).
+export { TFJS_VERSION, GENERATED_BY, DEFAULT_SHARD_BYTES, camelCase, concatBuffers, shardWeights, snakeCase } from './tfjs-basics';
 
 export interface WeightSpec {
   name: string;
@@ -60,12 +58,6 @@ function fail(where: string, message: string): never {
   throw new Error(`nnplay: ${where}: ${message}`);
 }
 
-export function snakeCase(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-export function camelCase(s: string): string {
-  return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
 
 // ---------------------------------------------------------------- initializers, regularizers, activations
 
@@ -397,35 +389,11 @@ export function toKerasTopology(inspection: Inspection, name: string, sequential
 
 // ---------------------------------------------------------------- weights: shards and specs
 
-/** Splits the weights into shards of `shardBytes` (the last one shorter), as tensorflowjs_converter does. */
-export function shardWeights(data: ArrayBuffer, shardBytes: number): ArrayBuffer[] {
-  if (!Number.isInteger(shardBytes) || shardBytes < 4 || shardBytes % 4 !== 0) {
-    throw new Error(`nnplay: save(): shardSizeBytes must be a multiple of 4 that is at least 4, got ${describe(shardBytes)}`);
-  }
-  const shards: ArrayBuffer[] = [];
-  for (let at = 0; at < data.byteLength || shards.length === 0; at += shardBytes) shards.push(data.slice(at, Math.min(at + shardBytes, data.byteLength)));
-  return shards;
-}
-
 /** The bytes one weight takes. */
 export function specBytes(spec: WeightSpec): number {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const per = spec.dtype === 'float32' || spec.dtype === 'int32' ? 4 : spec.dtype === 'bool' ? 1 : NaN;
   return size * per;
-}
-
-/** One buffer from a list of shards (TF.js WeightData may be either). */
-export function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
-  if (!Array.isArray(data)) return data;
-  if (data.length === 1) return data[0];
-  const total = data.reduce((s, b) => s + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const b of data) {
-    out.set(new Uint8Array(b), at);
-    at += b.byteLength;
-  }
-  return out.buffer;
 }
 
 /**

@@ -76,6 +76,9 @@ function checkOneWasm(): Plugin {
   };
 }
 
+// The modules that are chunks of their own, loaded by import() on first use.
+const lazyModule = /\/web\/lib\/(code-export|tfjs-format)\.ts$/;
+
 export default defineConfig({
   root,
   publicDir: false,
@@ -91,6 +94,21 @@ export default defineConfig({
       entry: `${here}index.ts`,
       formats: ['es'],
       fileName: () => 'nnplay.js',
+    },
+    // Two parts load on first use (import()): code export and the TF.js format (see
+    // code-export-lazy.ts, tfjs-basics.ts). Everything else is one chunk, nnplay-core-*.js, which
+    // nnplay.js re-exports: the lazy chunks import from it, and an entry chunk cannot export
+    // more than the library's API (its namespace is what `import * as nn` sees).
+    rollupOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
+            { name: 'code-export', test: /\/web\/lib\/code-export\.ts$/, priority: 1 },
+            { name: 'tfjs-format', test: /\/web\/lib\/tfjs-format\.ts$/, priority: 1 },
+          ],
+        },
+      },
     },
   },
   worker: {

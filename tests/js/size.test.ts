@@ -1,0 +1,31 @@
+// scripts/size.mjs (npm run size) on the built package: a tiny app that imports nnplay, trains
+// and predicts, built by Vite with no configuration. What the app fetches at start must not
+// include the lazy parts (code export, the TF.js format), and every emitted file must be
+// classified (a new kind of asset cannot escape the count). Sizes are printed, not asserted
+// beyond sanity: the bench reports them (README, "Download size").
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types
+import { measureSize } from '../../scripts/size.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface SizedFile { file: string; group: string; bytes: number; gzip: number; brotli: number }
+
+test('the size app: start JS without the lazy parts, one wasm, one fit worker, the lazy chunks apart', async () => {
+  const workDir = join(root, 'build', 'size-app-test');
+  const { files, totals } = (await measureSize({ workDir })) as { files: SizedFile[]; totals: Record<string, { gzip: number }> };
+  const of = (group: string) => files.filter((f) => f.group === group);
+  expect(of('engine').map((f) => f.file)).toEqual([expect.stringMatching(/\.wasm$/)]);
+  expect(of('worker')).toHaveLength(1);
+  const lazyNames = of('lazy').map((f) => f.file.replace(/^assets\//, ''));
+  expect(lazyNames.some((f) => f.startsWith('code-export-'))).toBe(true);
+  expect(lazyNames.some((f) => f.startsWith('tfjs-format-'))).toBe(true);
+  const startText = of('start').map((f) => readFileSync(join(workDir, 'dist', f.file), 'utf8')).join('\n');
+  expect(startText).not.toContain('import torch'); // code export's generators
+  expect(startText).not.toContain('inbound_nodes'); // the Keras topology converter
+  expect(totals.trainingApp.gzip).toBe(totals.start.gzip + totals.engine.gzip + totals.worker.gzip);
+  console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB`);
+}, 120_000);
