@@ -165,6 +165,12 @@ class Graph {
   void backward_to_inputs(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
                           const std::vector<float*>& d_inputs);
 
+  // False when a layer reads model input i as ids (an embedding): it has no gradient.
+  bool input_has_gradient(int i) const;
+  // True when some layer draws random numbers of its own in an inference forward
+  // (Layer::draws_at_inference): two inference forwards of the same rows then differ.
+  bool draws_at_inference() const;
+
   // The kind of the activation node that produces output i when the fused cross-entropy
   // gradient may be seeded at its input (it is an activation node, only the output uses it, and
   // its input is not a model input); kLinear otherwise.

@@ -25,8 +25,11 @@ import {
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
-import { InputLayer, Layer, liveParameterKeys, setLayerWeightsAccess, setLiveParameterHook } from './layers';
-import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engine-tables';
+import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
+import { type Inspection, engineTables, inspect, kerasWeightOrder, kerasWeights } from './engine-tables';
+import { applyModel } from './ops/model-apply';
+import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
+import { recording } from './ops/tape';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
@@ -345,6 +348,20 @@ setLayerWeightsAccess({
     live[live.length - 1].setLayerWeights(layer, weights);
   },
 });
+
+// Model weights as variables (ops/model-weights.ts): a layer's weight is read and written
+// through the latest live model holding the layer, as layer.getWeights() reads it.
+function latestHolder(layer: Layer): LayersModel | undefined {
+  const live = [...(holdersOfLayer.get(layer) ?? [])].filter((m) => !m.isDisposed);
+  return live[live.length - 1];
+}
+function weightHome(layer: Layer, name: string): WeightHome {
+  const m = latestHolder(layer);
+  if (!m) fail(`weight ${name}`, 'every model holding its layer was disposed');
+  const session = m.trainingSession();
+  return { session, index: session.weightsTable.findIndex((w) => w.name === name), write: (values) => m.writeWeight(name, values) };
+}
+setLayerVariablesAccess((layer) => latestHolder(layer)?.weights.filter((w) => w.originalName.startsWith(`${layer.name}/`)) ?? []);
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
 interface ModelSource {
@@ -1222,6 +1239,8 @@ export class LayersModel {
    */
   predict(xs: TensorArgs): Tensor | Tensor[] {
     const where = 'predict()';
+    // Inside a gradient (TF.js records predict's ops too): the forward as one tape entry.
+    if (recording()) return this.#applyTensors(xs, false, where);
     const model = this.#model(where);
     const inspection = this.inspection;
     // A list or a map by input name takes the graph path (TF.js's forms); one tensor on a
@@ -1295,6 +1314,94 @@ export class LayersModel {
     } finally {
       model.freeDataset(id);
     }
+  }
+
+  // ---------------------------------------------------------------- custom training (ops/model-apply.ts)
+
+  /**
+   * The model on tensors (TF.js LayersModel.apply): one tensor per output (a list for several),
+   * for inputs as predict() takes them. Inside nn.grad / variableGrads / optimizer.minimize the
+   * call is one tape entry whose gradient the engine computes, with respect to the inputs and
+   * every trainable weight (model.trainableWeights). kwargs.training (default false, as in TF.js)
+   * runs dropout and batch statistics as fit() does, and moves batch-norm moving statistics.
+   */
+  apply(inputs: TensorArgs | SymbolicTensor | SymbolicTensor[], kwargs: { training?: boolean } = {}): Tensor | Tensor[] {
+    const where = 'apply()';
+    this.#alive(where);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.some((t) => isSymbolic(t))) {
+      fail(where, 'applying a model to symbolic tensors (a model used as a layer of another) is not supported yet; build one nn.model() from the layers themselves (layer.apply), or apply this model to tensors');
+    }
+    if (kwargs === null || typeof kwargs !== 'object') fail(where, `kwargs must be an object like {training: true}, got ${describe(kwargs)}`);
+    for (const k of Object.keys(kwargs)) if (k !== 'training') fail(where, `unknown option ${quote(k)} in kwargs; allowed: training`);
+    if (kwargs.training !== undefined && typeof kwargs.training !== 'boolean') fail(where, `kwargs.training must be true or false, got ${describe(kwargs.training)}`);
+    return this.#applyTensors(inputs as TensorArgs, kwargs.training ?? false, where);
+  }
+
+  #applyTensors(xs: TensorArgs, training: boolean, where: string): Tensor | Tensor[] {
+    const session = this.#model(where);
+    const { inputs, outputs } = this.inspection;
+    let n = -1;
+    const tensors = this.#tensorList(xs, 'input', where, 'inputs').map((t, i) => {
+      const what = inputs.length === 1 ? 'the input' : `input ${i} ("${inputs[i].name}")`;
+      const tensor = this.#checkTensor(t, where, what);
+      const shape = inputs[i].shape;
+      if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
+        fail(where, `${what} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
+      }
+      if (n >= 0 && tensor.shape[0] !== n) fail(where, `${what} has ${tensor.shape[0]} samples, input 0 has ${n}`);
+      n = tensor.shape[0];
+      const bad = firstNonFiniteIndex(tensor.values());
+      if (bad >= 0) fail(where, `${what} contains ${tensor.values()[bad]} at index ${bad}; inputs must be finite numbers`);
+      return tensor;
+    });
+    const out = applyModel({
+      where,
+      session,
+      inputs: tensors,
+      n,
+      outputShapes: outputs.map((o) => o.shape),
+      training,
+      weights: () => this.#weightVariables().flatMap((variable) => (variable.trainable ? [{ variable, index: session.weightsTable.findIndex((w) => w.name === variable.originalName) }] : [])),
+    });
+    return out.length === 1 ? out[0] : out;
+  }
+
+  /** The weights as variables (TF.js LayerVariables, read() / write() / assign()), trainable ones
+   *  first, as TF.js lists model.weights; optimizer.minimize trains the trainable ones. */
+  get weights(): ModelWeight[] {
+    const all = this.#weightVariables();
+    return [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
+  }
+
+  get trainableWeights(): ModelWeight[] {
+    return this.#weightVariables().filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): ModelWeight[] {
+    return this.#weightVariables().filter((w) => !w.trainable);
+  }
+
+  /** Keras order; one mirror per layer weight, shared with every model holding the layer. */
+  #weightVariables(): ModelWeight[] {
+    this.#model('weights');
+    return kerasWeights(this.inspection).map((v) => {
+      const layer = this.#layers.find((l) => v.name.startsWith(`${l.name}/`))!;
+      return weightOf(layer, v.name, v.shape, v.trainable, () => weightHome(layer, v.name));
+    });
+  }
+
+  /** @internal ops/model-weights.ts: one weight (by engine name) replaced, as setWeights() would. */
+  writeWeight(name: string, values: Float32Array): void {
+    const where = `${name}.assign()`;
+    const model = this.#model(where);
+    if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
+    const { table, values: all } = model.weights();
+    const entry = table.find((w) => w.name === name);
+    if (!entry) fail(where, `the model has no weight named ${quote(name)}`);
+    all.set(values, entry.offset);
+    model.setWeights(all, where);
+    this.#workerNeedsWeights = true;
   }
 
   // ---------------------------------------------------------------- weights
@@ -1448,6 +1555,7 @@ export class LayersModel {
     for (const l of this.#layers) {
       modelsOfLayer.get(l)?.delete(this);
       holdersOfLayer.get(l)?.delete(this);
+      if (!latestHolder(l)) releaseWeights(l);
     }
     this.#fitData.clear();
     this.#wasm?.dispose();
