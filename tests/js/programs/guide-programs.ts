@@ -193,9 +193,11 @@ export async function vaeMinimize(tf: TfLike): Promise<{ losses: number[]; leake
       if (losses.length === 1) afterFirstStep = tf.memory().numTensors;
     }
   }
+  const leaked = tf.memory().numTensors - afterFirstStep;
+  // The example's generate(): the decoder alone, from the centre of the latent space.
   const targetZ = tf.zeros([latentDim]).expandDims();
   const generated = decoder.predict(targetZ);
   const generatedShape = generated.shape;
   tf.dispose([targetZ, generated]);
-  return { losses, leaked: tf.memory().numTensors - afterFirstStep, generatedShape };
+  return { losses, leaked, generatedShape };
 }
