@@ -340,3 +340,46 @@ describe('clear errors', () => {
     x.dispose();
   });
 });
+
+describe('compile with a loss function (yTrue, yPred) => tensor', () => {
+  const x = values(6 * 3, 51);
+  const y = values(6 * 2, 52);
+
+  test("fit (with validation) and evaluate give TF.js's losses and weights from the same weights", async () => {
+    const { ours, theirs } = twinModels();
+    const run = async (lib: Lib, model: Lib) => {
+      const xs = lib.tensor2d(x, [6, 3]);
+      const ys = lib.tensor2d(y, [6, 2]);
+      // Mean absolute plus squared error per sample, in ops.
+      const loss = (yTrue: Lib, yPred: Lib) => lib.mean(lib.add(lib.abs(lib.sub(yTrue, yPred)), lib.square(lib.sub(yTrue, yPred))), -1);
+      model.compile({ optimizer: lib.train.sgd(0.1), loss });
+      const h = await model.fit(xs, ys, { epochs: 3, batchSize: 4, shuffle: false, validationData: [xs, ys] });
+      const ev = model.evaluate(xs, ys);
+      const out = { loss: h.history.loss as number[], val: h.history.val_loss as number[], evaluated: ev.dataSync()[0], w: weightValues(model) };
+      lib.dispose([xs, ys, ev]);
+      return out;
+    };
+    const a = await run(nn, ours);
+    const b = await run(tf, theirs);
+    expectClose(a.loss, b.loss, 0, 1e-5);
+    expectClose(a.val, b.val, 0, 1e-5);
+    expect(Math.abs(a.evaluated - b.evaluated)).toBeLessThan(1e-5);
+    expect(a.loss[2]).toBeLessThan(a.loss[0]);
+    a.w.forEach((w: number[], i: number) => expectClose(w, b.w[i], 0, 1e-5));
+    ours.dispose();
+    theirs.dispose();
+  });
+
+  test('what it does not take yet is named: several outputs, metrics, a regularizer', () => {
+    const loss = (yTrue: nn.Tensor, yPred: nn.Tensor) => nn.mean(nn.square(nn.sub(yTrue, yPred)));
+    const two = branching(nn);
+    expect(() => two.compile({ optimizer: 'sgd', loss })).toThrow(/one output yet; this model has 2/);
+    two.dispose();
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1, kernelRegularizer: 'l2' })], seed: 1 });
+    expect(() => m.compile({ optimizer: 'sgd', loss })).toThrow(/adds a loss of its own \(kernelRegularizer\)/);
+    m.dispose();
+    const k = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1 })], seed: 1 });
+    expect(() => k.compile({ optimizer: 'sgd', loss, metrics: ['mse'] })).toThrow(/metrics with a loss function are not supported yet/);
+    k.dispose();
+  });
+});

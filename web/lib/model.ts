@@ -28,6 +28,7 @@ import { describe, quote } from './describe';
 import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
 import { type Inspection, engineTables, inspect, kerasWeightOrder, kerasWeights } from './engine-tables';
 import { applyModel } from './ops/model-apply';
+import { type FunctionLossFit, type LossFunction, functionLossEpoch, functionLossEvaluate } from './ops/function-loss';
 import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
 import { recording } from './ops/tape';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
@@ -77,8 +78,9 @@ export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredErro
 export interface CompileArgs {
   /** 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' (TF.js default rates) or nn.train.*(). */
   optimizer: string | Optimizer;
-  /** A loss name, {name}, a list (one per output) or a map by output name. */
-  loss: LossArg | LossArg[] | Record<string, LossArg>;
+  /** A loss name, {name}, a list (one per output) or a map by output name; or (one output) a
+   *  function (yTrue, yPred) => loss built from nn ops, per sample or a scalar. */
+  loss: LossArg | LossArg[] | Record<string, LossArg> | ((yTrue: Tensor, yPred: Tensor) => Tensor);
   /** Weights of the outputs' losses (list or map by output name); default 1 each. */
   lossWeights?: number[] | Record<string, number>;
   /** 'accuracy' (logged as 'acc'), 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae'. */
@@ -189,6 +191,9 @@ interface CompiledInfo {
   lossParameters?: (Record<string, number> | null)[];
   metrics: string[];
   optimizer: OptimizerConfig;
+  /** compile({loss: (yTrue, yPred) => ...}): fit and evaluate run it (ops/function-loss.ts). */
+  lossFunction?: LossFunction;
+  optimizerObject: Optimizer;
 }
 
 /** One data set, checked against the model (shapes), as the engine wants it: an x per input
@@ -736,7 +741,10 @@ export class LayersModel {
     // A chain not yet checked by the engine (still loading) ends in its last layer.
     const outputs = this.#unchecked ? [this.#layers[this.#layers.length - 1].name] : this.outputNames;
     const lossParams: (Record<string, number> | undefined)[] = [];
-    const perOutput = lossesPerOutput(args.loss, outputs, where, lossParams);
+    const lossFunction = typeof args.loss === 'function' ? (args.loss as LossFunction) : undefined;
+    if (lossFunction) this.#checkLossFunction(outputs, args.metrics, where);
+    // A loss function trains in JS; the engine session is compiled with a table loss it leaves unused.
+    const perOutput = lossFunction ? (['meanSquaredError'] as LossName[]) : lossesPerOutput(args.loss, outputs, where, lossParams);
     // A map's entries are read in output order, so lossParams[i] belongs to output i.
     const lossSpec = (i: number) => (lossParams[i] ? { name: perOutput[i], ...lossParams[i] } : perOutput[i]);
     const weights = lossWeightsPerOutput(args.lossWeights, outputs, where);
@@ -761,6 +769,8 @@ export class LayersModel {
       losses: perOutput,
       metrics: [...metrics],
       optimizer: { ...optimizer.config },
+      optimizerObject: optimizer,
+      ...(lossFunction ? { lossFunction } : {}),
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
       ...(lossParams.some(Boolean) ? { lossParameters: perOutput.map((_, i) => (lossParams[i] ? { ...lossParams[i]! } : null)) } : {}),
     };
@@ -778,6 +788,19 @@ export class LayersModel {
     this.#fitData.clear();
     this.#compiled = compiled;
     this.#workerNeedsCompile = true;
+  }
+
+  /** compile({loss: fn}): one output, no metrics, and no loss the engine would add (regularizers,
+   *  klDivergence), since fit() then trains in JS (ops/function-loss.ts). */
+  #checkLossFunction(outputs: readonly string[], metrics: unknown, where: string): void {
+    if (outputs.length !== 1) fail(where, `a loss function is supported for models with one output yet; this model has ${outputs.length} (${outputs.join(', ')}): give loss names`);
+    if (metrics !== undefined && (!Array.isArray(metrics) || metrics.length > 0)) fail(where, 'metrics with a loss function are not supported yet; compile with the loss function alone (fit logs loss and val_loss)');
+    for (const l of this.#layers) {
+      const reg = (l.config as { kernelRegularizer?: { l1: number; l2: number } }).kernelRegularizer;
+      if ((reg && (reg.l1 > 0 || reg.l2 > 0)) || l.type === 'klDivergence') {
+        fail(where, `layer "${l.name}" adds a loss of its own (${l.type === 'klDivergence' ? 'klDivergence' : 'kernelRegularizer'}), which a loss function's fit does not include yet; use a loss name, or add the term to the loss function`);
+      }
+    }
   }
 
   /** The loss and optimizer given to compile(), or null before compile(). `loss` is output 0's;
@@ -1075,7 +1098,11 @@ export class LayersModel {
     };
     let session: FitSession | null = null;
     try {
-      session = fitUsesWorker() ? await this.#workerSession(train, val) : this.#inProcessSession(model, train, trainKey, val, valKey);
+      session = this.#compiled!.lossFunction
+        ? this.#functionLossSession(train, val)
+        : fitUsesWorker()
+          ? await this.#workerSession(train, val)
+          : this.#inProcessSession(model, train, trainKey, val, valKey);
       for (const c of callbacks) await c.onTrainBegin?.();
       for (let epoch = initialEpoch; epoch < epochs; epoch++) {
         for (const c of callbacks) await c.onEpochBegin?.(epoch);
@@ -1163,6 +1190,40 @@ export class LayersModel {
         release(trainId);
         release(valId);
       },
+    };
+  }
+
+  // A loss function: epochs of optimizer.minimize in this realm (ops/function-loss.ts).
+  #functionLossEpochs = 0;
+  #functionLossStep = false; // its optimizer steps write the weights while fit() runs
+  #functionLossFit(): FunctionLossFit {
+    const { inputs, outputs } = this.inspection;
+    return {
+      optimizer: this.#compiled!.optimizerObject,
+      loss: this.#compiled!.lossFunction!,
+      apply: (xs, training) => this.#applyTensors(xs, training, 'fit()') as Tensor,
+      inputShapes: inputs.map((i) => i.shape),
+      outputShape: outputs[0].shape,
+      seed: this.seed,
+    };
+  }
+
+  #functionLossSession(train: Prepared, val: Prepared | null): FitSession {
+    const fit = this.#functionLossFit();
+    return {
+      epoch: async (o) => {
+        this.#functionLossStep = true;
+        let r: ReturnType<typeof functionLossEpoch>;
+        try {
+          r = functionLossEpoch(fit, { xs: train.xs, y: train.ys[0], n: train.n }, this.#functionLossEpochs++, o.batchSize, o.shuffle, o.perBatch);
+        } finally {
+          this.#functionLossStep = false;
+        }
+        const logs: Record<string, number> = { loss: r.loss };
+        if (val) logs.val_loss = functionLossEvaluate(fit, { xs: val.xs, y: val.ys[0], n: val.n }, o.batchSize);
+        return { logs, batches: r.batches };
+      },
+      close: async () => undefined,
     };
   }
 
@@ -1304,6 +1365,7 @@ export class LayersModel {
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
     const data = this.#prepareXY(xs, ys, where);
+    if (this.#compiled!.lossFunction) return new Tensor(Float32Array.of(functionLossEvaluate(this.#functionLossFit(), { xs: data.xs, y: data.ys[0], n: data.n }, batchSize)), []);
     const id = this.#load(data, where);
     try {
       const logs = model.evaluate(id, batchSize, where);
@@ -1395,7 +1457,7 @@ export class LayersModel {
   writeWeight(name: string, values: Float32Array): void {
     const where = `${name}.assign()`;
     const model = this.#model(where);
-    if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
+    if (this.#fitting && !this.#functionLossStep) fail(where, 'cannot change weights while fit() is running');
     const { table, values: all } = model.weights();
     const entry = table.find((w) => w.name === name);
     if (!entry) fail(where, `the model has no weight named ${quote(name)}`);
