@@ -669,7 +669,8 @@ class WasmSession {
   // The rows written at graphInputPtr(i, n), checked to hold n rows of every input.
   std::vector<const float*> graph_rows(const char* where, int n) {
     nnplay::Graph& g = need().model();
-    NNPLAY_CHECK(static_cast<int>(graph_inputs_.size()) == g.num_inputs(), where << ": fill every input first (graphInputPtr)");
+    NNPLAY_CHECK(static_cast<int>(graph_inputs_.size()) == g.num_inputs(),
+                 where << ": fill every input first (graphInputPtr)");
     std::vector<const float*> xs;
     for (int i = 0; i < g.num_inputs(); ++i) {
       const Tensor& t = graph_inputs_[static_cast<std::size_t>(i)];

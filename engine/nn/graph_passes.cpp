@@ -135,7 +135,8 @@ bool Graph::input_has_gradient(int i) const {
   for (const Node& node : nodes_) {
     if (node.is_input()) continue;
     for (std::size_t j = 0; j < node.inputs.size(); ++j)
-      if (input_index_[static_cast<std::size_t>(node.inputs[j])] == i && !node.impl->input_has_gradient(static_cast<int>(j)))
+      if (input_index_[static_cast<std::size_t>(node.inputs[j])] == i &&
+          !node.impl->input_has_gradient(static_cast<int>(j)))
         return false;
   }
   return true;

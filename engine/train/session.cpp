@@ -518,8 +518,9 @@ void TrainingSession::check_apply_rows(const char* where, const std::vector<cons
   // One batch through every layer at once: each layer's buffer must stay within what one
   // training step may hold (16 predict chunks).
   const std::uint64_t most = static_cast<std::uint64_t>(g.predict_chunk_size()) * 16u;
-  NNPLAY_CHECK(static_cast<std::uint64_t>(n) <= most, where << ": " << n << " rows are more than one pass of this model holds (at most "
-                                                            << most << "); apply smaller batches");
+  NNPLAY_CHECK(static_cast<std::uint64_t>(n) <= most,
+               where << ": " << n << " rows are more than one pass of this model holds (at most " << most
+                     << "); apply smaller batches");
 }
 
 const std::vector<Tensor>& TrainingSession::apply(const std::vector<const float*>& xs, int n, bool training,
@@ -543,9 +544,9 @@ void TrainingSession::vector_jacobian_product(const std::vector<const float*>& x
                                               std::uint64_t pass, const std::vector<const float*>& d_outputs) {
   check_apply_rows("vectorJacobian", xs, n);
   Graph& g = *model_;
-  NNPLAY_CHECK(static_cast<int>(d_outputs.size()) == g.num_outputs(),
-               "vectorJacobian: the model has " << g.num_outputs() << " outputs, got " << d_outputs.size()
-                                                << " output gradients");
+  NNPLAY_CHECK(static_cast<int>(d_outputs.size()) == g.num_outputs(), "vectorJacobian: the model has "
+                                                                          << g.num_outputs() << " outputs, got "
+                                                                          << d_outputs.size() << " output gradients");
   NNPLAY_CHECK(training || !g.draws_at_inference(),
                "vectorJacobian: a layer of this model draws new random numbers in every inference pass "
                "(gaussianSampling with sampleAtInference), so the gradient of one inference call cannot be "
@@ -566,7 +567,8 @@ void TrainingSession::vector_jacobian_product(const std::vector<const float*>& x
   }
   std::vector<GradientSeed> seeds;
   for (int o = 0; o < g.num_outputs(); ++o)
-    if (d_outputs[static_cast<std::size_t>(o)]) seeds.push_back(GradientSeed{g.output_node(o), d_outputs[static_cast<std::size_t>(o)]});
+    if (d_outputs[static_cast<std::size_t>(o)])
+      seeds.push_back(GradientSeed{g.output_node(o), d_outputs[static_cast<std::size_t>(o)]});
   const std::size_t inputs = static_cast<std::size_t>(g.num_inputs());
   vjp_inputs_.resize(inputs);
   std::vector<float*> d_xs(inputs, nullptr);

@@ -106,9 +106,12 @@ TEST(VectorJacobian, TrainingModeMatchesFiniteDifferencesThroughDropoutBatchNorm
   Probe p = make_probe(s, 5, true, 3);
   expect_matches_finite_differences(p, "training");
   // The pass fixes the dropout mask: another pass drops other units.
-  const std::vector<float> first(s.apply(p.x_ptrs(), 5, true, 3)[0].data(), s.apply(p.x_ptrs(), 5, true, 3)[0].data() + 20);
-  const std::vector<float> again(s.apply(p.x_ptrs(), 5, true, 3)[0].data(), s.apply(p.x_ptrs(), 5, true, 3)[0].data() + 20);
-  const std::vector<float> other(s.apply(p.x_ptrs(), 5, true, 4)[0].data(), s.apply(p.x_ptrs(), 5, true, 4)[0].data() + 20);
+  const std::vector<float> first(s.apply(p.x_ptrs(), 5, true, 3)[0].data(),
+                                 s.apply(p.x_ptrs(), 5, true, 3)[0].data() + 20);
+  const std::vector<float> again(s.apply(p.x_ptrs(), 5, true, 3)[0].data(),
+                                 s.apply(p.x_ptrs(), 5, true, 3)[0].data() + 20);
+  const std::vector<float> other(s.apply(p.x_ptrs(), 5, true, 4)[0].data(),
+                                 s.apply(p.x_ptrs(), 5, true, 4)[0].data() + 20);
   EXPECT_EQ(first, again);
   EXPECT_NE(first, other);
 }
