@@ -597,6 +597,14 @@ class WasmSession {
   std::string writeWeights() {
     return run([&] { need().write_weights(); });
   }
+  // One entry: its values' address (the model's own, valid until the next call that changes
+  // the model), and a write of entry i from its slice of the buffer at weightsBufferPtr().
+  std::uintptr_t weightValuesPtr(int i) {
+    return pointer([&] { return need().weight_values(i); });
+  }
+  std::string writeWeight(int i) {
+    return run([&] { need().write_weight(i); });
+  }
 
  private:
   // One catch-all per call site; the sorting by exception type lives once, in describe().
@@ -832,6 +840,8 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
       .function("writeWeights", &WasmSession::writeWeights)
+      .function("weightValuesPtr", &WasmSession::weightValuesPtr)
+      .function("writeWeight", &WasmSession::writeWeight)
       .function("applyGraph", &WasmSession::applyGraph)
       .function("appliedOutputPtr", &WasmSession::appliedOutputPtr)
       .function("outputGradientPtr", &WasmSession::outputGradientPtr)

@@ -614,4 +614,25 @@ void TrainingSession::write_weights() {
   unpack_weights(weights_buffer_.data());
 }
 
+const float* TrainingSession::weight_values(int i) const {
+  NNPLAY_CHECK(i >= 0 && static_cast<std::size_t>(i) < weights_table_.size(),
+               "weights: no entry " << i << "; the model has " << weights_table_.size());
+  return model_->variables()[static_cast<std::size_t>(i)].value->data();
+}
+
+void TrainingSession::write_weight(int i) {
+  weight_values(i);  // checks i
+  const WeightEntry& e = weights_table_[static_cast<std::size_t>(i)];
+  const float* from = weights_buffer_.data() + e.offset;
+  const std::size_t bad = vec_find_non_finite(from, static_cast<std::size_t>(e.size));
+  if (bad != e.size) {
+    Message m;
+    m << "weights: " << e.name << " holds " << non_finite_word(from[bad]) << " at index " << bad
+      << "; weights must be finite numbers";
+    throw NonFiniteData(m.str(), "weights", e.offset + bad);
+  }
+  Tensor& value = *model_->variables()[static_cast<std::size_t>(i)].value;
+  std::memcpy(value.data(), from, sizeof(float) * value.size());
+}
+
 }  // namespace nnplay

@@ -202,6 +202,11 @@ class TrainingSession {
   // Writes the flat buffer into the model. Checks every value first (NonFiniteData), so a bad
   // buffer changes nothing. Keeps the optimizer state.
   void write_weights();
+  // One entry alone (a model weight read or assigned as a variable): the values of entry i as
+  // the model holds them now, and a write of entry i from its slice of the flat buffer (checked
+  // first as write_weights() checks; the other entries are not read). Throw Error for a bad i.
+  const float* weight_values(int i) const;
+  void write_weight(int i);
 
  private:
   struct StoredDataset {

@@ -8,6 +8,8 @@
 // a layer adds (klDivergence) are left out; and a product changes nothing training reads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -202,6 +204,25 @@ TEST(VectorJacobian, ApplyInTrainingModeMovesTheMovingStatisticsOnce) {
   p.product();
   const std::vector<float> after(s.read_weights(), s.read_weights() + s.weights_count());
   EXPECT_EQ(applied, after);
+}
+
+// The one-entry weight access behind model weights as variables.
+TEST(VectorJacobian, OneWeightIsReadAndWrittenAlone) {
+  TrainingSession s(parse_graph_spec(kTwoByTwo));
+  const std::vector<float> before(s.read_weights(), s.read_weights() + s.weights_count());
+  const WeightEntry& e = s.weights_table()[2];  // proj/... entry 2 in table order
+  EXPECT_EQ(std::memcmp(s.weight_values(2), before.data() + e.offset, sizeof(float) * e.size), 0);
+  float* buffer = s.weights_buffer();
+  std::fill(buffer, buffer + s.weights_count(), -7.0f);  // only entry 2's slice may be read
+  for (std::uint64_t k = 0; k < e.size; ++k) buffer[e.offset + k] = 0.5f + static_cast<float>(k);
+  s.write_weight(2);
+  std::vector<float> expected = before;
+  for (std::uint64_t k = 0; k < e.size; ++k) expected[e.offset + k] = 0.5f + static_cast<float>(k);
+  EXPECT_EQ(std::vector<float>(s.read_weights(), s.read_weights() + s.weights_count()), expected);
+  s.weights_buffer()[e.offset] = std::nanf("");
+  EXPECT_ERROR_CONTAINS(s.write_weight(2), e.name.c_str(), "NaN", "finite");
+  EXPECT_EQ(s.weight_values(2)[0], 0.5f) << "a refused write changes nothing";
+  EXPECT_ERROR_CONTAINS(s.weight_values(99), "no entry 99");
 }
 
 TEST(VectorJacobian, BadRequestsAreNamed) {

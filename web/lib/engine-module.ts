@@ -168,6 +168,10 @@ export interface WasmSession extends EmbindObject {
   weightsBufferPtr(): number;
   /** Writes the flat buffer into the model (checked first: a bad buffer changes nothing). */
   writeWeights(): string;
+  /** Entry i alone: its values' byte offset (the model's own), and a write of entry i from its
+   *  slice of the buffer at weightsBufferPtr() (checked finite first). */
+  weightValuesPtr(i: number): number;
+  writeWeight(i: number): string;
   /** model.apply() on the tape: n rows of input i at graphInputPtr(i, n), then the forward;
    *  output j at appliedOutputPtr(j). pass numbers the randomness (dropout masks). */
   applyGraph(n: number, training: boolean, pass: number): string;

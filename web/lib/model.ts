@@ -1458,11 +1458,9 @@ export class LayersModel {
     const where = `${name}.assign()`;
     const model = this.#model(where);
     if (this.#fitting && !this.#functionLossStep) fail(where, 'cannot change weights while fit() is running');
-    const { table, values: all } = model.weights();
-    const entry = table.find((w) => w.name === name);
-    if (!entry) fail(where, `the model has no weight named ${quote(name)}`);
-    all.set(values, entry.offset);
-    model.setWeights(all, where);
+    const index = model.weightsTable.findIndex((w) => w.name === name);
+    if (index < 0) fail(where, `the model has no weight named ${quote(name)}`);
+    model.setWeight(index, values, where);
     this.#workerNeedsWeights = true;
   }
 

@@ -563,6 +563,25 @@ export class TrainingSession {
     weightsMoved();
   }
 
+  /** A copy of entry `index` of the weights table alone (no other weight is packed). */
+  weightValues(index: number): Float32Array {
+    const e = this.weightsTable[index];
+    if (!e) throw new Error(`nnplay: weights: no entry ${index}; the model has ${this.weightsTable.length}`);
+    const start = this.#live().weightValuesPtr(index) >>> 2;
+    return this.#mod.HEAPF32.slice(start, start + e.size);
+  }
+
+  /** Replaces entry `index` alone (a model weight assigned as a variable); non-finite values are
+   *  rejected (SessionError 'invalid', field 'weights') before anything changes. */
+  setWeight(index: number, values: Float32Array, context = 'assign()'): void {
+    const wasm = this.#live();
+    const e = this.weightsTable[index];
+    if (!e || values.length !== e.size) throw new SessionError('invalid', `nnplay: ${context}: weight ${index}${e ? ` (${e.name}) needs ${e.size} values, got ${values.length}` : ' does not exist'}`);
+    this.#mod.HEAPF32.set(values, (wasm.weightsBufferPtr() >>> 2) + e.offset);
+    check(wasm.writeWeight(index), context);
+    weightsMoved();
+  }
+
   /** Frees the engine session and every dataset in it. Idempotent. */
   dispose(): void {
     release(this.#wasm);

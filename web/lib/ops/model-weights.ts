@@ -24,19 +24,6 @@ export interface WeightHome {
   write(values: Float32Array): void;
 }
 
-// One packed copy of a session's weights per change count: a model's weights read together
-// (a minimize step reads each) cost one copy, not one per weight.
-const packed = new WeakMap<TrainingSession, { changes: number; values: Float32Array }>();
-
-function currentValues(session: TrainingSession): Float32Array {
-  const changes = weightsChanges();
-  const hit = packed.get(session);
-  if (hit && hit.changes === changes) return hit.values;
-  const values = session.weights().values;
-  packed.set(session, { changes, values });
-  return values;
-}
-
 export class ModelWeight extends Variable {
   /** The engine's name, '<layer>/<weight>' (TF.js LayerVariable.originalName). */
   readonly originalName: string;
@@ -71,8 +58,7 @@ export class ModelWeight extends Variable {
     const home = this.#home();
     const changes = weightsChanges();
     if (home.session === this.#session && changes === this.#changes) return;
-    const entry = home.session.weightsTable[home.index];
-    const values = currentValues(home.session).slice(entry.offset, entry.offset + entry.size);
+    const values = home.session.weightValues(home.index);
     this.#session = home.session;
     this.#changes = changes;
     this.#quietly(() => this.replaceValues(values));
