@@ -133,6 +133,8 @@ class Graph {
   // Inference on a single-input graph: training false. Returns output 0.
   const Tensor& forward(const float* x, int n);
   const Tensor& output(int i = 0) const;
+  // Forwards run so far: a caller that ran one can tell whether the layers' caches are still its.
+  std::uint64_t forward_count() const { return forwards_; }
   // Output of a layer (its first call's last node) from the last forward: [n, shape...].
   const Tensor& layer_output(int i) const;
   const Tensor& layer_output(const std::string& name) const;
@@ -232,6 +234,7 @@ class Graph {
   std::vector<const float*> input_ptrs_;
   std::vector<int> input_index_;  // per node: its index among the model inputs, -1 for layers
   int last_n_ = -1;
+  std::uint64_t forwards_ = 0;             // forward_count()
   int out_n_ = -1;                         // batch size out_ is shaped for
   int d_out_n_ = -1;                       // and d_out_
   std::vector<const float*> pass_inputs_;  // scratch of the passes: one node's input pointers

@@ -45,6 +45,7 @@ void Graph::forward(const PassContext& ctx, const std::vector<const float*>& inp
     node.impl->forward(ctx, pass_inputs_, out_[i].data());
   }
   last_n_ = ctx.n;
+  ++forwards_;
 }
 
 const Tensor& Graph::forward(const float* x, int n) {

@@ -529,6 +529,7 @@ const std::vector<Tensor>& TrainingSession::apply(const std::vector<const float*
   Graph& g = *model_;
   Rng rng(g.seed(), kApplyStream + pass);
   g.forward(PassContext{training, &rng, n}, xs);
+  applied_ = AppliedForward{xs, n, training, pass, g.forward_count()};
   apply_outputs_.resize(static_cast<std::size_t>(g.num_outputs()));
   for (int o = 0; o < g.num_outputs(); ++o) {
     Shape shape{n};
@@ -551,19 +552,25 @@ void TrainingSession::vector_jacobian_product(const std::vector<const float*>& x
                "vectorJacobian: a layer of this model draws new random numbers in every inference pass "
                "(gaussianSampling with sampleAtInference), so the gradient of one inference call cannot be "
                "retraced; apply the model with {training: true} or set sampleAtInference to false");
-  // The retraced forward must not move the moving statistics a second time.
-  vjp_frozen_.clear();
-  for (const Variable& v : g.variables())
-    if (!v.trainable) vjp_frozen_.insert(vjp_frozen_.end(), v.value->data(), v.value->data() + v.value->size());
   Rng rng(g.seed(), kApplyStream + pass);
   PassContext ctx{training, &rng, n};
   ctx.added_losses = false;
-  g.forward(ctx, xs);
+  // The model's last forward was this apply() (a model applied once per step): its caches are
+  // this call's. Otherwise retrace it.
+  const bool still_applied = g.forward_count() == applied_.forward && applied_.xs == xs && applied_.n == n &&
+                             applied_.training == training && applied_.pass == pass;
   std::size_t at = 0;
-  for (Variable& v : g.variables()) {
-    if (v.trainable) continue;
-    std::memcpy(v.value->data(), vjp_frozen_.data() + at, sizeof(float) * v.value->size());
-    at += v.value->size();
+  if (!still_applied) {
+    // The retraced forward must not move the moving statistics a second time.
+    vjp_frozen_.clear();
+    for (const Variable& v : g.variables())
+      if (!v.trainable) vjp_frozen_.insert(vjp_frozen_.end(), v.value->data(), v.value->data() + v.value->size());
+    g.forward(ctx, xs);
+    for (Variable& v : g.variables()) {
+      if (v.trainable) continue;
+      std::memcpy(v.value->data(), vjp_frozen_.data() + at, sizeof(float) * v.value->size());
+      at += v.value->size();
+    }
   }
   std::vector<GradientSeed> seeds;
   for (int o = 0; o < g.num_outputs(); ++o)

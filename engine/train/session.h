@@ -181,11 +181,12 @@ class TrainingSession {
   // (vjp_input_gradients()[i], [n, ...input_shape(i)]; empty for an input read as ids) and every
   // weight (vjp_weight_gradients(): flat in weights_table() order, zero for non-trainable ones).
   // Runs the forward again with the same pass, so the layers' caches are this batch's whatever
-  // ran since, then the backward of the outputs alone: losses that layers add (klDivergence) are
-  // left out, as a TF.js apply's gradient leaves them out. Changes nothing the next step reads: no
-  // weight, moving statistic, optimizer slot or step count moves; the weight gradients are zeroed
-  // after. Throws Error for an inference pass of a model that draws random numbers at inference
-  // (gaussianSampling with sampleAtInference: the retraced forward would differ).
+  // ran since (unless the last forward of the model was this apply() of the same rows, same
+  // buffers, mode and pass: its caches are then used as they are), then the backward of the outputs alone: losses that
+  // layers add (klDivergence) are left out, as a TF.js apply's gradient leaves them out. Changes nothing the next step
+  // reads: no weight, moving statistic, optimizer slot or step count moves; the weight gradients are zeroed after.
+  // Throws Error for an inference pass of a model that draws random numbers at inference (gaussianSampling with
+  // sampleAtInference: the retraced forward would differ).
   void vector_jacobian_product(const std::vector<const float*>& xs, int n, bool training, std::uint64_t pass,
                                const std::vector<const float*>& d_outputs);
   const std::vector<Tensor>& vjp_input_gradients() const { return vjp_inputs_; }
@@ -235,6 +236,13 @@ class TrainingSession {
   // apply()'s outputs; vector_jacobian_product()'s results and the non-trainable values it keeps.
   std::vector<Tensor> apply_outputs_, vjp_inputs_;
   std::vector<float> vjp_weights_, vjp_frozen_;
+  // The last apply(): its rows, mode and pass, and the model's forward count right after it.
+  struct AppliedForward {
+    std::vector<const float*> xs;
+    int n = 0;
+    bool training = false;
+    std::uint64_t pass = 0, forward = 0;
+  } applied_;
   std::vector<WeightEntry> weights_table_;
   std::vector<float> weights_buffer_;
   std::vector<float> last_good_;  // weights at the start of the running train call

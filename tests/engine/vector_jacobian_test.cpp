@@ -206,6 +206,35 @@ TEST(VectorJacobian, ApplyInTrainingModeMovesTheMovingStatisticsOnce) {
   EXPECT_EQ(applied, after);
 }
 
+// Right after apply() of the same rows, the product uses that forward's caches instead of a
+// retrace: the same bits as a product that had to retrace (another forward ran in between).
+TEST(VectorJacobian, AfterItsApplyTheProductEqualsARetracedOne) {
+  for (bool training : {true, false}) {
+    TrainingSession s(parse_graph_spec(kTwoByTwo));
+    Probe p = make_probe(s, 4, training, 5);
+    Probe other = make_probe(s, 3, !training, 8);
+    std::vector<const float*> d;
+    for (const auto& dy : p.dys) d.push_back(dy.data());
+    const std::vector<const float*> xs = p.x_ptrs();
+    s.apply(xs, 4, training, 5);
+    s.vector_jacobian_product(xs, 4, training, 5, d);  // the apply's forward, as it is
+    const std::vector<float> reused = s.vjp_weight_gradients();
+    const std::vector<Tensor> reused_inputs = s.vjp_input_gradients();
+    const std::vector<float> statistics(s.read_weights(), s.read_weights() + s.weights_count());
+    s.apply(xs, 4, training, 5);
+    other.f();                                         // another forward: the caches are its
+    s.vector_jacobian_product(xs, 4, training, 5, d);  // retraced
+    EXPECT_EQ(s.vjp_weight_gradients(), reused) << (training ? "training" : "inference");
+    for (std::size_t i = 0; i < reused_inputs.size(); ++i)
+      EXPECT_EQ(std::memcmp(s.vjp_input_gradients()[i].data(), reused_inputs[i].data(),
+                            sizeof(float) * reused_inputs[i].size()),
+                0);
+    if (!training) {
+      EXPECT_EQ(std::vector<float>(s.read_weights(), s.read_weights() + s.weights_count()), statistics);
+    }
+  }
+}
+
 // The one-entry weight access behind model weights as variables.
 TEST(VectorJacobian, OneWeightIsReadAndWrittenAlone) {
   TrainingSession s(parse_graph_spec(kTwoByTwo));

@@ -2,12 +2,13 @@
 // the forward runs in the engine as one call, recorded as one op whose inputs are the model's
 // input tensors and whose refs are its trainable weights (ops/model-weights.ts). Its backward
 // hands the upstream gradients of the outputs to the engine's vector-Jacobian product
-// (TrainingSession.vectorJacobian), which retraces the same forward (the same pass number, so
-// the same dropout masks) and returns the gradients of the inputs and of every weight.
+// (TrainingSession.vectorJacobian), which returns the gradients of the inputs and of every
+// weight. The engine uses the apply's forward when it is still the model's last one, and
+// otherwise retraces it (the same pass number, so the same dropout masks).
 //
-// Why retrace rather than keep the forward: between apply() and the backward pass the function
-// may run the model again (an encoder applied twice, a predict in between), which overwrites the
-// engine's caches; a retrace from the kept input values is always this call's forward.
+// Why the input values are kept: between apply() and the backward pass the function may run
+// the model again (an encoder applied twice, a predict in between), which overwrites the
+// engine's caches; a retrace from the kept values is always this call's forward.
 import { Tensor } from '../tensor';
 import type { TrainingSession } from '../training-session';
 import type { ModelWeight } from './model-weights';
