@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,page,pageimages]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -117,6 +117,9 @@ const ALL_JOBS = [
   // systems (TF.js: a custom Sampling layer whose addLoss adds the KL, see vaeTrain). TF.js cpu
   // trains it at a few hundred samples/s, so --quick runs it in Chromium only.
   { id: 'vae', workload: 'vaeTrain', opts: { minSeconds }, timeoutMs: 600_000, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
+  // Issue 10: the same VAE trained with optimizer.minimize over model.apply, as TF.js's VAE
+  // example trains it (the custom-training path: tape, the engine's vector-Jacobian product).
+  { id: 'vaemin', workload: 'vaeMinimize', opts: { minSeconds, trainSamples: 1024 }, timeoutMs: 600_000, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   // The playground page (dist/app) while it trains: longest main-thread task, frames/s.
   { id: 'page', page: '#dataset=circle&seed=3', timeoutMs: 120_000, systems: ['nnplay'], envs: ['chromium'] },
   // The Images mode training the Keras CNN on MNIST (an epoch ends, and is evaluated, inside the window).
@@ -536,6 +539,12 @@ async function main() {
       addFigure('W11 VAE 784-256-2-256-784 on MNIST, batch 64, epoch of 8,000', 'samples/s', env, pick(env, 'vae', (r) => r.samplesPerSec), {
         ratios: vs, targets: [{ system: 'nnplay', min: 8000 }],
         note: 'binary CE + KL, Adam 1e-3, fit(); nnplay: klDivergence + gaussianSampling; TF.js: custom Sampling layer (seeded tf.randomNormal) adding the KL with layer.addLoss; target: an 8,000-image epoch in <= 1 s',
+      });
+    }
+    if (results[env].vaemin) {
+      addFigure('W12 the same VAE, trained with optimizer.minimize over model.apply (TF.js example style), batch 64', 'samples/s', env, pick(env, 'vaemin', (r) => r.samplesPerSec), {
+        ratios: vs,
+        note: 'encoder and decoder models applied inside optimizer.minimize, reparameterisation and MSE + KL loss in ops, Adam 1e-3; the same code on every system; nnplay: the engine differentiates each model (vector-Jacobian product), the ops run on the tape',
       });
     }
     if (results[env].fashion) {

@@ -362,6 +362,56 @@ class WasmSession {
     return address_of(graph_outputs_[static_cast<std::size_t>(j)].data());
   }
 
+  // Gradients through the model (the library's model.apply() on its gradient tape): write n rows
+  // of input i at graphInputPtr(i, n), then applyGraph(n, training, pass); output j is at
+  // appliedOutputPtr(j). The backward: the same rows again, the gradient of each output listed
+  // in `with_gradient` (indices separated by commas, e.g. "0,2") at outputGradientPtr(j, n), then
+  // vectorJacobian(n, training, pass, with_gradient); input i's gradient is at
+  // vjpInputGradientPtr(i) (0: that input is read as ids and has none), the weights' at
+  // vjpWeightGradientsPtr() (weightsCount floats, in the weights table's order).
+  std::string applyGraph(int n, bool training, double pass) {
+    return run([&] { need().apply(graph_rows("applyGraph", n), n, training, static_cast<std::uint64_t>(pass)); });
+  }
+  std::uintptr_t appliedOutputPtr(int j) const {
+    if (!session_ || j < 0 || static_cast<std::size_t>(j) >= session_->apply_outputs().size()) return 0;
+    return address_of(session_->apply_outputs()[static_cast<std::size_t>(j)].data());
+  }
+  std::uintptr_t outputGradientPtr(int j, int n) {
+    return pointer([&] {
+      nnplay::Graph& g = need().model();
+      NNPLAY_CHECK(j >= 0 && j < g.num_outputs(), "outputGradientPtr: output " << j << " out of range");
+      NNPLAY_CHECK(n >= 0 && static_cast<std::uint64_t>(n) * g.output_size(j) <= (std::uint64_t{1} << 28),
+                   "outputGradientPtr: " << n << " rows of output " << j << " are too many");
+      output_gradients_.resize(static_cast<std::size_t>(g.num_outputs()));
+      Tensor& t = output_gradients_[static_cast<std::size_t>(j)];
+      t.resize({std::max(n, 1), g.output_size(j)});
+      return t.data();
+    });
+  }
+  std::string vectorJacobian(int n, bool training, double pass, const std::string& with_gradient) {
+    return run([&] {
+      nnplay::TrainingSession& s = need();
+      const std::vector<int> outputs = parse_list(with_gradient, "vectorJacobian: outputs");
+      std::vector<const float*> d_outputs(static_cast<std::size_t>(s.model().num_outputs()), nullptr);
+      for (int j : outputs) {
+        NNPLAY_CHECK(j >= 0 && j < s.model().num_outputs() && static_cast<std::size_t>(j) < output_gradients_.size() &&
+                         output_gradients_[static_cast<std::size_t>(j)].dim(0) >= n,
+                     "vectorJacobian: fill output " << j << "'s gradient first (outputGradientPtr)");
+        d_outputs[static_cast<std::size_t>(j)] = output_gradients_[static_cast<std::size_t>(j)].data();
+      }
+      s.vector_jacobian_product(graph_rows("vectorJacobian", n), n, training, static_cast<std::uint64_t>(pass),
+                                d_outputs);
+    });
+  }
+  std::uintptr_t vjpInputGradientPtr(int i) const {
+    if (!session_ || i < 0 || static_cast<std::size_t>(i) >= session_->vjp_input_gradients().size()) return 0;
+    const Tensor& t = session_->vjp_input_gradients()[static_cast<std::size_t>(i)];
+    return t.size() == 0 ? 0 : address_of(t.data());
+  }
+  std::uintptr_t vjpWeightGradientsPtr() const {
+    return session_ ? address_of(session_->vjp_weight_gradients().data()) : 0;
+  }
+
   std::string compile(const std::string& compile_json) {
     return run([&] {
       need().compile(nnplay::parse_compile_spec(compile_json));
@@ -547,6 +597,14 @@ class WasmSession {
   std::string writeWeights() {
     return run([&] { need().write_weights(); });
   }
+  // One entry: its values' address (the model's own, valid until the next call that changes
+  // the model), and a write of entry i from its slice of the buffer at weightsBufferPtr().
+  std::uintptr_t weightValuesPtr(int i) {
+    return pointer([&] { return need().weight_values(i); });
+  }
+  std::string writeWeight(int i) {
+    return run([&] { need().write_weight(i); });
+  }
 
  private:
   // One catch-all per call site; the sorting by exception type lives once, in describe().
@@ -615,6 +673,21 @@ class WasmSession {
   std::vector<int> node_list_;
   std::vector<nnplay::PayloadRef> ref_list_;
   std::vector<Tensor> graph_inputs_, graph_outputs_;  // predictGraph()'s rows, per input / output
+  std::vector<Tensor> output_gradients_;              // vectorJacobian()'s output gradients
+  // The rows written at graphInputPtr(i, n), checked to hold n rows of every input.
+  std::vector<const float*> graph_rows(const char* where, int n) {
+    nnplay::Graph& g = need().model();
+    NNPLAY_CHECK(static_cast<int>(graph_inputs_.size()) == g.num_inputs(),
+                 where << ": fill every input first (graphInputPtr)");
+    std::vector<const float*> xs;
+    for (int i = 0; i < g.num_inputs(); ++i) {
+      const Tensor& t = graph_inputs_[static_cast<std::size_t>(i)];
+      NNPLAY_CHECK(t.rank() == 2 && t.dim(0) >= n && t.dim(1) == g.input_size(i),
+                   where << ": input " << i << " holds fewer than " << n << " rows");
+      xs.push_back(t.data());
+    }
+    return xs;
+  }
   int last_id_ = 0;
 };
 
@@ -766,7 +839,15 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("inputGradientPtr", &WasmSession::inputGradientPtr)
       .function("readWeights", &WasmSession::readWeights)
       .function("weightsBufferPtr", &WasmSession::weightsBufferPtr)
-      .function("writeWeights", &WasmSession::writeWeights);
+      .function("writeWeights", &WasmSession::writeWeights)
+      .function("weightValuesPtr", &WasmSession::weightValuesPtr)
+      .function("writeWeight", &WasmSession::writeWeight)
+      .function("applyGraph", &WasmSession::applyGraph)
+      .function("appliedOutputPtr", &WasmSession::appliedOutputPtr)
+      .function("outputGradientPtr", &WasmSession::outputGradientPtr)
+      .function("vectorJacobian", &WasmSession::vectorJacobian)
+      .function("vjpInputGradientPtr", &WasmSession::vjpInputGradientPtr)
+      .function("vjpWeightGradientsPtr", &WasmSession::vjpWeightGradientsPtr);
 
   class_<WasmMatMul>("MatMul")
       .constructor<>()

@@ -222,7 +222,7 @@ void KlDivergenceLayer::backward(const PassContext& ctx, const std::vector<const
                                  const float* d_out, const std::vector<float*>& d_inputs) {
   const std::uint64_t count = static_cast<std::uint64_t>(ctx.n) * output_size();
   if (d_inputs[0]) vec_add(d_inputs[0], d_inputs[0], d_out, static_cast<std::size_t>(count));
-  if (cfg_.beta != 0.0)
+  if (ctx.added_losses && cfg_.beta != 0.0)
     kl_divergence_backward(d_inputs[0], d_inputs[1], inputs[0], inputs[1], ctx.n, static_cast<int>(output_size()),
                            static_cast<float>(cfg_.beta));
 }

@@ -99,6 +99,7 @@ class GaussianSamplingLayer : public Layer {
   void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
                 const std::vector<float*>& d_inputs) override;
   std::uint64_t workspace_floats_per_sample() const override { return output_size(); }  // ε
+  bool draws_at_inference() const override { return cfg_.sample_at_inference; }
 
   // The ε of the last forward that sampled, [n, shape].
   const std::vector<float>& noise() const { return eps_; }

@@ -133,6 +133,8 @@ class Graph {
   // Inference on a single-input graph: training false. Returns output 0.
   const Tensor& forward(const float* x, int n);
   const Tensor& output(int i = 0) const;
+  // Forwards run so far: a caller that ran one can tell whether the layers' caches are still its.
+  std::uint64_t forward_count() const { return forwards_; }
   // Output of a layer (its first call's last node) from the last forward: [n, shape...].
   const Tensor& layer_output(int i) const;
   const Tensor& layer_output(const std::string& name) const;
@@ -164,6 +166,12 @@ class Graph {
   // Throws Error when an input asked for feeds a layer that reads it as ids (an embedding).
   void backward_to_inputs(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
                           const std::vector<float*>& d_inputs);
+
+  // False when a layer reads model input i as ids (an embedding): it has no gradient.
+  bool input_has_gradient(int i) const;
+  // True when some layer draws random numbers of its own in an inference forward
+  // (Layer::draws_at_inference): two inference forwards of the same rows then differ.
+  bool draws_at_inference() const;
 
   // The kind of the activation node that produces output i when the fused cross-entropy
   // gradient may be seeded at its input (it is an activation node, only the output uses it, and
@@ -226,6 +234,7 @@ class Graph {
   std::vector<const float*> input_ptrs_;
   std::vector<int> input_index_;  // per node: its index among the model inputs, -1 for layers
   int last_n_ = -1;
+  std::uint64_t forwards_ = 0;             // forward_count()
   int out_n_ = -1;                         // batch size out_ is shaped for
   int d_out_n_ = -1;                       // and d_out_
   std::vector<const float*> pass_inputs_;  // scratch of the passes: one node's input pointers

@@ -45,6 +45,7 @@ void Graph::forward(const PassContext& ctx, const std::vector<const float*>& inp
     node.impl->forward(ctx, pass_inputs_, out_[i].data());
   }
   last_n_ = ctx.n;
+  ++forwards_;
 }
 
 const Tensor& Graph::forward(const float* x, int n) {
@@ -131,6 +132,23 @@ void Graph::backward_to_inputs(const PassContext& ctx, const std::vector<Gradien
   backward_pass(ctx, seeds, d_inputs);
 }
 
+bool Graph::input_has_gradient(int i) const {
+  for (const Node& node : nodes_) {
+    if (node.is_input()) continue;
+    for (std::size_t j = 0; j < node.inputs.size(); ++j)
+      if (input_index_[static_cast<std::size_t>(node.inputs[j])] == i &&
+          !node.impl->input_has_gradient(static_cast<int>(j)))
+        return false;
+  }
+  return true;
+}
+
+bool Graph::draws_at_inference() const {
+  for (const Node& node : nodes_)
+    if (!node.is_input() && node.impl->draws_at_inference()) return true;
+  return false;
+}
+
 void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
                           const std::vector<float*>& d_inputs) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
@@ -159,8 +177,9 @@ void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed
   for (std::size_t k = nodes_.size(); k-- > 0;) {
     Node& node = nodes_[k];
     if (node.is_input()) continue;
-    // A node no gradient reached contributes nothing, unless its layer added a loss of its own.
-    if (!has_grad_[k] && node.impl->added_loss() == 0.0) continue;
+    // A node no gradient reached contributes nothing, unless its layer added a loss of its own
+    // (and the pass includes added losses).
+    if (!has_grad_[k] && (!ctx.added_losses || node.impl->added_loss() == 0.0)) continue;
     pass_inputs_.clear();
     pass_d_inputs_.clear();
     for (int p : node.inputs) {

@@ -34,6 +34,10 @@ struct PassContext {
   bool training = false;  // dropout drops and batchNormalization uses batch statistics only then
   Rng* rng = nullptr;     // the pass's stream; layers that need randomness draw only from it
   int n = 0;              // samples in this pass
+  // false: backward leaves out the gradients of the losses layers add (klDivergence's KL). A
+  // gradient through model.apply() is the gradient of its outputs only, as in TF.js, where a
+  // layer's added losses are the caller's to add (model.losses).
+  bool added_losses = true;
 };
 
 // A weight tensor of a layer, as optimizers, getWeights/setWeights and saving see it.
@@ -111,6 +115,10 @@ class Layer {
     (void)input;
     return true;
   }
+
+  // True when an inference forward draws random numbers of the layer's own (gaussianSampling
+  // with sampleAtInference): such a forward cannot be run again with the same numbers.
+  virtual bool draws_at_inference() const { return false; }
 
   // The states this layer exposes (recurrent layers: h per step, LSTM c and gates); empty for
   // most layers. read_state(k, out) writes state k of the last forward as [n, states()[k].shape]

@@ -508,6 +508,104 @@ const std::vector<Tensor>& TrainingSession::input_gradients(int id, const std::v
   return input_gradients_;
 }
 
+// ---------------------------------------------------------------- gradients through the model
+
+namespace {
+// The stream of apply pass `pass` (distinct from the trainer's step streams).
+constexpr std::uint64_t kApplyStream = 0x510e527fade682d1ULL;
+}  // namespace
+
+void TrainingSession::check_apply_rows(const char* where, const std::vector<const float*>& xs, int n) const {
+  const Graph& g = *model_;
+  NNPLAY_CHECK(static_cast<int>(xs.size()) == g.num_inputs(),
+               where << ": the model has " << g.num_inputs() << " inputs, got " << xs.size());
+  NNPLAY_CHECK(n >= 1, where << ": needs at least one row, got " << n);
+  // One batch through every layer at once: each layer's buffer must stay within what one
+  // training step may hold (16 predict chunks).
+  const std::uint64_t most = static_cast<std::uint64_t>(g.predict_chunk_size()) * 16u;
+  NNPLAY_CHECK(static_cast<std::uint64_t>(n) <= most,
+               where << ": " << n << " rows are more than one pass of this model holds (at most " << most
+                     << "); apply smaller batches");
+}
+
+const std::vector<Tensor>& TrainingSession::apply(const std::vector<const float*>& xs, int n, bool training,
+                                                  std::uint64_t pass) {
+  check_apply_rows("apply", xs, n);
+  Graph& g = *model_;
+  Rng rng(g.seed(), kApplyStream + pass);
+  g.forward(PassContext{training, &rng, n}, xs);
+  applied_ = AppliedForward{xs, n, training, pass, g.forward_count()};
+  apply_outputs_.resize(static_cast<std::size_t>(g.num_outputs()));
+  for (int o = 0; o < g.num_outputs(); ++o) {
+    Shape shape{n};
+    for (int dim : g.output_shape(o)) shape.push_back(dim);
+    Tensor& out = apply_outputs_[static_cast<std::size_t>(o)];
+    out.resize_for_overwrite(shape);
+    std::memcpy(out.data(), g.output(o).data(), sizeof(float) * out.size());
+  }
+  return apply_outputs_;
+}
+
+void TrainingSession::vector_jacobian_product(const std::vector<const float*>& xs, int n, bool training,
+                                              std::uint64_t pass, const std::vector<const float*>& d_outputs) {
+  check_apply_rows("vectorJacobian", xs, n);
+  Graph& g = *model_;
+  NNPLAY_CHECK(static_cast<int>(d_outputs.size()) == g.num_outputs(), "vectorJacobian: the model has "
+                                                                          << g.num_outputs() << " outputs, got "
+                                                                          << d_outputs.size() << " output gradients");
+  NNPLAY_CHECK(training || !g.draws_at_inference(),
+               "vectorJacobian: a layer of this model draws new random numbers in every inference pass "
+               "(gaussianSampling with sampleAtInference), so the gradient of one inference call cannot be "
+               "retraced; apply the model with {training: true} or set sampleAtInference to false");
+  Rng rng(g.seed(), kApplyStream + pass);
+  PassContext ctx{training, &rng, n};
+  ctx.added_losses = false;
+  // The model's last forward was this apply() (a model applied once per step): its caches are
+  // this call's. Otherwise retrace it.
+  const bool still_applied = g.forward_count() == applied_.forward && applied_.xs == xs && applied_.n == n &&
+                             applied_.training == training && applied_.pass == pass;
+  std::size_t at = 0;
+  if (!still_applied) {
+    // The retraced forward must not move the moving statistics a second time.
+    vjp_frozen_.clear();
+    for (const Variable& v : g.variables())
+      if (!v.trainable) vjp_frozen_.insert(vjp_frozen_.end(), v.value->data(), v.value->data() + v.value->size());
+    g.forward(ctx, xs);
+    for (Variable& v : g.variables()) {
+      if (v.trainable) continue;
+      std::memcpy(v.value->data(), vjp_frozen_.data() + at, sizeof(float) * v.value->size());
+      at += v.value->size();
+    }
+  }
+  std::vector<GradientSeed> seeds;
+  for (int o = 0; o < g.num_outputs(); ++o)
+    if (d_outputs[static_cast<std::size_t>(o)])
+      seeds.push_back(GradientSeed{g.output_node(o), d_outputs[static_cast<std::size_t>(o)]});
+  const std::size_t inputs = static_cast<std::size_t>(g.num_inputs());
+  vjp_inputs_.resize(inputs);
+  std::vector<float*> d_xs(inputs, nullptr);
+  for (std::size_t i = 0; i < inputs; ++i) {
+    if (!g.input_has_gradient(static_cast<int>(i))) {
+      vjp_inputs_[i] = Tensor();
+      continue;
+    }
+    Shape shape{n};
+    for (int dim : g.input_shape(static_cast<int>(i))) shape.push_back(dim);
+    vjp_inputs_[i].resize(shape);  // zeroed: backward accumulates
+    d_xs[i] = vjp_inputs_[i].data();
+  }
+  g.backward_to_inputs(ctx, seeds, d_xs);
+  vjp_weights_.assign(weights_buffer_.size(), 0.0f);
+  at = 0;
+  for (Variable& v : g.variables()) {
+    if (v.trainable && v.grad) {
+      std::memcpy(vjp_weights_.data() + at, v.grad->data(), sizeof(float) * v.grad->size());
+      v.grad->zero();  // weight gradients are the trainer's: none of this pass's is left behind
+    }
+    at += v.value->size();
+  }
+}
+
 // ---------------------------------------------------------------- weights
 
 float* TrainingSession::read_weights() {
@@ -526,6 +624,27 @@ void TrainingSession::write_weights() {
     throw NonFiniteData(m.str(), "weights", i);
   }
   unpack_weights(weights_buffer_.data());
+}
+
+const float* TrainingSession::weight_values(int i) const {
+  NNPLAY_CHECK(i >= 0 && static_cast<std::size_t>(i) < weights_table_.size(),
+               "weights: no entry " << i << "; the model has " << weights_table_.size());
+  return model_->variables()[static_cast<std::size_t>(i)].value->data();
+}
+
+void TrainingSession::write_weight(int i) {
+  weight_values(i);  // checks i
+  const WeightEntry& e = weights_table_[static_cast<std::size_t>(i)];
+  const float* from = weights_buffer_.data() + e.offset;
+  const std::size_t bad = vec_find_non_finite(from, static_cast<std::size_t>(e.size));
+  if (bad != e.size) {
+    Message m;
+    m << "weights: " << e.name << " holds " << non_finite_word(from[bad]) << " at index " << bad
+      << "; weights must be finite numbers";
+    throw NonFiniteData(m.str(), "weights", e.offset + bad);
+  }
+  Tensor& value = *model_->variables()[static_cast<std::size_t>(i)].value;
+  std::memcpy(value.data(), from, sizeof(float) * value.size());
 }
 
 }  // namespace nnplay

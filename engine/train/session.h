@@ -168,6 +168,31 @@ class TrainingSession {
   const std::vector<Tensor>& input_gradients(int id, const std::vector<int>& samples, int output, int unit);
   const std::vector<Tensor>& last_input_gradients() const { return input_gradients_; }
 
+  // ---- gradients through the model (model.apply() on the library's gradient tape)
+  // The forward of rows given directly (xs[i]: [n, input_size(i)] per model input, n >= 1) in
+  // training mode (dropout drops, batch statistics; batch-norm moving statistics move, as in a
+  // TF.js apply with training true) or inference mode. `pass` numbers the call's randomness: its
+  // stream is seeded from the model seed and `pass`, so vector_jacobian_product() with the same
+  // pass retraces the same dropout masks. One tensor per model output, [n, ...output_shape(o)],
+  // valid until the next call. The rows are one batch (not chunked); no compile needed.
+  const std::vector<Tensor>& apply(const std::vector<const float*>& xs, int n, bool training, std::uint64_t pass);
+  // The vector-Jacobian product of that forward: given d_outputs[o] ([n, output_size(o)]; null:
+  // no gradient at that output), the gradients w.r.t. every model input
+  // (vjp_input_gradients()[i], [n, ...input_shape(i)]; empty for an input read as ids) and every
+  // weight (vjp_weight_gradients(): flat in weights_table() order, zero for non-trainable ones).
+  // Runs the forward again with the same pass, so the layers' caches are this batch's whatever
+  // ran since (unless the last forward of the model was this apply() of the same rows, same
+  // buffers, mode and pass: its caches are then used as they are), then the backward of the outputs alone: losses that
+  // layers add (klDivergence) are left out, as a TF.js apply's gradient leaves them out. Changes nothing the next step
+  // reads: no weight, moving statistic, optimizer slot or step count moves; the weight gradients are zeroed after.
+  // Throws Error for an inference pass of a model that draws random numbers at inference (gaussianSampling with
+  // sampleAtInference: the retraced forward would differ).
+  void vector_jacobian_product(const std::vector<const float*>& xs, int n, bool training, std::uint64_t pass,
+                               const std::vector<const float*>& d_outputs);
+  const std::vector<Tensor>& vjp_input_gradients() const { return vjp_inputs_; }
+  const std::vector<float>& vjp_weight_gradients() const { return vjp_weights_; }
+  const std::vector<Tensor>& apply_outputs() const { return apply_outputs_; }
+
   // ---- weights as one view
   const std::vector<WeightEntry>& weights_table() const { return weights_table_; }
   std::uint64_t weights_count() const { return weights_buffer_.size(); }
@@ -178,6 +203,11 @@ class TrainingSession {
   // Writes the flat buffer into the model. Checks every value first (NonFiniteData), so a bad
   // buffer changes nothing. Keeps the optimizer state.
   void write_weights();
+  // One entry alone (a model weight read or assigned as a variable): the values of entry i as
+  // the model holds them now, and a write of entry i from its slice of the flat buffer (checked
+  // first as write_weights() checks; the other entries are not read). Throw Error for a bad i.
+  const float* weight_values(int i) const;
+  void write_weight(int i);
 
  private:
   struct StoredDataset {
@@ -203,6 +233,16 @@ class TrainingSession {
   // input, the one-hot seed and the chunk's gradients.
   std::vector<Tensor> input_gradients_, gradient_rows_, gradient_chunk_;
   Tensor gradient_seed_;
+  // apply()'s outputs; vector_jacobian_product()'s results and the non-trainable values it keeps.
+  std::vector<Tensor> apply_outputs_, vjp_inputs_;
+  std::vector<float> vjp_weights_, vjp_frozen_;
+  // The last apply(): its rows, mode and pass, and the model's forward count right after it.
+  struct AppliedForward {
+    std::vector<const float*> xs;
+    int n = 0;
+    bool training = false;
+    std::uint64_t pass = 0, forward = 0;
+  } applied_;
   std::vector<WeightEntry> weights_table_;
   std::vector<float> weights_buffer_;
   std::vector<float> last_good_;  // weights at the start of the running train call
@@ -226,6 +266,8 @@ class TrainingSession {
   // Every variable, in weights_table_ order, to / from a flat buffer of weights_count() floats.
   void pack_weights(float* flat) const;
   void unpack_weights(const float* flat);
+  // The checks apply() and vector_jacobian_product() share: input count and rows within budget.
+  void check_apply_rows(const char* where, const std::vector<const float*>& xs, int n) const;
   void snapshot_weights();
   void restore_weights();
   template <typename Fn>

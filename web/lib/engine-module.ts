@@ -168,6 +168,21 @@ export interface WasmSession extends EmbindObject {
   weightsBufferPtr(): number;
   /** Writes the flat buffer into the model (checked first: a bad buffer changes nothing). */
   writeWeights(): string;
+  /** Entry i alone: its values' byte offset (the model's own), and a write of entry i from its
+   *  slice of the buffer at weightsBufferPtr() (checked finite first). */
+  weightValuesPtr(i: number): number;
+  writeWeight(i: number): string;
+  /** model.apply() on the tape: n rows of input i at graphInputPtr(i, n), then the forward;
+   *  output j at appliedOutputPtr(j). pass numbers the randomness (dropout masks). */
+  applyGraph(n: number, training: boolean, pass: number): string;
+  appliedOutputPtr(j: number): number;
+  /** Its backward: the rows again, each listed output's gradient at outputGradientPtr(j, n),
+   *  then vectorJacobian; input i's gradient at vjpInputGradientPtr(i) (0: ids, none), the
+   *  weights' at vjpWeightGradientsPtr() (weightsCount floats, table order). */
+  outputGradientPtr(j: number, n: number): number;
+  vectorJacobian(n: number, training: boolean, pass: number, withGradient: string): string;
+  vjpInputGradientPtr(i: number): number;
+  vjpWeightGradientsPtr(): number;
 }
 
 /**

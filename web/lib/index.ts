@@ -57,6 +57,7 @@ export { matMul, dot } from './ops/matmul';
 export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';
 export { randomUniform, randomNormal, truncatedNormal } from './ops/random';
 export { Variable, variable } from './ops/variable';
+export type { ModelWeight } from './ops/model-weights';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';
 import { shuffle, shuffleCombo } from './ops/random';
 /** TF.js's tf.util helpers that tutorials use. */

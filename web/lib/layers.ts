@@ -15,6 +15,7 @@ import { Initializer } from './initializers';
 import { Regularizer, l1, l1l2, l2 } from './regularizers';
 import { type GraphLayer, type LayerCall, SymbolicTensor, completeCall, inputCall, isSymbolic, recordCall } from './symbolic';
 import type { Tensor } from './tensor';
+import type { Variable } from './ops/variable';
 
 // The name lists below are literal types for autocompletion; tests/js/engine-tables.test.ts
 // asserts that each equals the engine's table (engineTables()), so they cannot drift.
@@ -283,6 +284,20 @@ export abstract class Layer implements GraphLayer {
    */
   getWeights(): Tensor[] {
     return layerWeights?.get(this) ?? [];
+  }
+
+  /** TF.js layer.weights: this layer's weights as variables (LayerVariable-like: name, shape,
+   *  read(), write()), as the latest live model holding it has them; [] before any model. */
+  get weights(): Variable[] {
+    return layerVariables?.(this) ?? [];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.weights.filter((w) => !w.trainable);
   }
 
   /** Replaces this layer's weights (same order and shapes as getWeights()) in every model holding it. */
@@ -1282,6 +1297,11 @@ export interface LayerWeightsAccess {
 let layerWeights: LayerWeightsAccess | null = null;
 export function setLayerWeightsAccess(access: LayerWeightsAccess): void {
   layerWeights = access;
+}
+let layerVariables: ((layer: Layer) => Variable[]) | null = null;
+/** @internal model.ts: how layer.weights reaches the models that hold the layer. */
+export function setLayerVariablesAccess(access: (layer: Layer) => Variable[]): void {
+  layerVariables = access;
 }
 /** @internal model.ts: how layer.setBeta() reaches the models that hold the layer. */
 export function setLiveParameterHook(hook: (layer: Layer, key: string, value: number) => void): void {

@@ -25,8 +25,12 @@ import {
 import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerClient } from './fit-worker-client';
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
-import { InputLayer, Layer, liveParameterKeys, setLayerWeightsAccess, setLiveParameterHook } from './layers';
-import { type Inspection, engineTables, inspect, kerasWeightOrder } from './engine-tables';
+import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
+import { type Inspection, engineTables, inspect, kerasWeightOrder, kerasWeights } from './engine-tables';
+import { applyModel } from './ops/model-apply';
+import { type FunctionLossFit, type LossFunction, functionLossEpoch, functionLossEvaluate } from './ops/function-loss';
+import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
+import { recording } from './ops/tape';
 import { type GraphSpecV2, SymbolicTensor, graphSpec, isSymbolic } from './symbolic';
 import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
@@ -74,8 +78,9 @@ export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredErro
 export interface CompileArgs {
   /** 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' (TF.js default rates) or nn.train.*(). */
   optimizer: string | Optimizer;
-  /** A loss name, {name}, a list (one per output) or a map by output name. */
-  loss: LossArg | LossArg[] | Record<string, LossArg>;
+  /** A loss name, {name}, a list (one per output) or a map by output name; or (one output) a
+   *  function (yTrue, yPred) => loss built from nn ops, per sample or a scalar. */
+  loss: LossArg | LossArg[] | Record<string, LossArg> | ((yTrue: Tensor, yPred: Tensor) => Tensor);
   /** Weights of the outputs' losses (list or map by output name); default 1 each. */
   lossWeights?: number[] | Record<string, number>;
   /** 'accuracy' (logged as 'acc'), 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae'. */
@@ -186,6 +191,9 @@ interface CompiledInfo {
   lossParameters?: (Record<string, number> | null)[];
   metrics: string[];
   optimizer: OptimizerConfig;
+  /** compile({loss: (yTrue, yPred) => ...}): fit and evaluate run it (ops/function-loss.ts). */
+  lossFunction?: LossFunction;
+  optimizerObject: Optimizer;
 }
 
 /** One data set, checked against the model (shapes), as the engine wants it: an x per input
@@ -345,6 +353,20 @@ setLayerWeightsAccess({
     live[live.length - 1].setLayerWeights(layer, weights);
   },
 });
+
+// Model weights as variables (ops/model-weights.ts): a layer's weight is read and written
+// through the latest live model holding the layer, as layer.getWeights() reads it.
+function latestHolder(layer: Layer): LayersModel | undefined {
+  const live = [...(holdersOfLayer.get(layer) ?? [])].filter((m) => !m.isDisposed);
+  return live[live.length - 1];
+}
+function weightHome(layer: Layer, name: string): WeightHome {
+  const m = latestHolder(layer);
+  if (!m) fail(`weight ${name}`, 'every model holding its layer was disposed');
+  const session = m.trainingSession();
+  return { session, index: session.weightsTable.findIndex((w) => w.name === name), write: (values) => m.writeWeight(name, values) };
+}
+setLayerVariablesAccess((layer) => latestHolder(layer)?.weights.filter((w) => w.originalName.startsWith(`${layer.name}/`)) ?? []);
 
 /** How a LayersModel is made (internal: nn.model() and nn.sequential() fill it). */
 interface ModelSource {
@@ -722,7 +744,10 @@ export class LayersModel {
     // A chain not yet checked by the engine (still loading) ends in its last layer.
     const outputs = this.#unchecked ? [this.#layers[this.#layers.length - 1].name] : this.outputNames;
     const lossParams: (Record<string, number> | undefined)[] = [];
-    const perOutput = lossesPerOutput(args.loss, outputs, where, lossParams);
+    const lossFunction = typeof args.loss === 'function' ? (args.loss as LossFunction) : undefined;
+    if (lossFunction) this.#checkLossFunction(outputs, args.metrics, where);
+    // A loss function trains in JS; the engine session is compiled with a table loss it leaves unused.
+    const perOutput = lossFunction ? (['meanSquaredError'] as LossName[]) : lossesPerOutput(args.loss, outputs, where, lossParams);
     // A map's entries are read in output order, so lossParams[i] belongs to output i.
     const lossSpec = (i: number) => (lossParams[i] ? { name: perOutput[i], ...lossParams[i] } : perOutput[i]);
     const weights = lossWeightsPerOutput(args.lossWeights, outputs, where);
@@ -747,6 +772,8 @@ export class LayersModel {
       losses: perOutput,
       metrics: [...metrics],
       optimizer: { ...optimizer.config },
+      optimizerObject: optimizer,
+      ...(lossFunction ? { lossFunction } : {}),
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
       ...(lossParams.some(Boolean) ? { lossParameters: perOutput.map((_, i) => (lossParams[i] ? { ...lossParams[i]! } : null)) } : {}),
     };
@@ -764,6 +791,19 @@ export class LayersModel {
     this.#fitData.clear();
     this.#compiled = compiled;
     this.#workerNeedsCompile = true;
+  }
+
+  /** compile({loss: fn}): one output, no metrics, and no loss the engine would add (regularizers,
+   *  klDivergence), since fit() then trains in JS (ops/function-loss.ts). */
+  #checkLossFunction(outputs: readonly string[], metrics: unknown, where: string): void {
+    if (outputs.length !== 1) fail(where, `a loss function is supported for models with one output yet; this model has ${outputs.length} (${outputs.join(', ')}): give loss names`);
+    if (metrics !== undefined && (!Array.isArray(metrics) || metrics.length > 0)) fail(where, 'metrics with a loss function are not supported yet; compile with the loss function alone (fit logs loss and val_loss)');
+    for (const l of this.#layers) {
+      const reg = (l.config as { kernelRegularizer?: { l1: number; l2: number } }).kernelRegularizer;
+      if ((reg && (reg.l1 > 0 || reg.l2 > 0)) || l.type === 'klDivergence') {
+        fail(where, `layer "${l.name}" adds a loss of its own (${l.type === 'klDivergence' ? 'klDivergence' : 'kernelRegularizer'}), which a loss function's fit does not include yet; use a loss name, or add the term to the loss function`);
+      }
+    }
   }
 
   /** The loss and optimizer given to compile(), or null before compile(). `loss` is output 0's;
@@ -1076,7 +1116,11 @@ export class LayersModel {
     };
     let session: FitSession | null = null;
     try {
-      session = fitUsesWorker() ? await this.#workerSession(train, val) : this.#inProcessSession(model, train, trainKey, val, valKey);
+      session = this.#compiled!.lossFunction
+        ? this.#functionLossSession(train, val)
+        : fitUsesWorker()
+          ? await this.#workerSession(train, val)
+          : this.#inProcessSession(model, train, trainKey, val, valKey);
       for (const c of callbacks) await c.onTrainBegin?.();
       for (let epoch = initialEpoch; epoch < epochs; epoch++) {
         for (const c of callbacks) await c.onEpochBegin?.(epoch);
@@ -1169,6 +1213,40 @@ export class LayersModel {
     };
   }
 
+  // A loss function: epochs of optimizer.minimize in this realm (ops/function-loss.ts).
+  #functionLossEpochs = 0;
+  #functionLossStep = false; // its optimizer steps write the weights while fit() runs
+  #functionLossFit(): FunctionLossFit {
+    const { inputs, outputs } = this.inspection;
+    return {
+      optimizer: this.#compiled!.optimizerObject,
+      loss: this.#compiled!.lossFunction!,
+      apply: (xs, training) => this.#applyTensors(xs, training, 'fit()') as Tensor,
+      inputShapes: inputs.map((i) => i.shape),
+      outputShape: outputs[0].shape,
+      seed: this.seed,
+    };
+  }
+
+  #functionLossSession(train: Prepared, val: Prepared | null): FitSession {
+    const fit = this.#functionLossFit();
+    return {
+      epoch: async (o) => {
+        this.#functionLossStep = true;
+        let r: ReturnType<typeof functionLossEpoch>;
+        try {
+          r = functionLossEpoch(fit, { xs: train.xs, y: train.ys[0], n: train.n }, this.#functionLossEpochs++, o.batchSize, o.shuffle, o.perBatch);
+        } finally {
+          this.#functionLossStep = false;
+        }
+        const logs: Record<string, number> = { loss: r.loss };
+        if (val) logs.val_loss = functionLossEvaluate(fit, { xs: val.xs, y: val.ys[0], n: val.n }, o.batchSize);
+        return { logs, batches: r.batches };
+      },
+      close: async () => undefined,
+    };
+  }
+
   async #workerSession(train: Prepared, val: Prepared | null): Promise<FitSession> {
     const client = fitWorkerClient();
     const model = this.#model('fit()');
@@ -1242,6 +1320,8 @@ export class LayersModel {
    */
   predict(xs: TensorArgs): Tensor | Tensor[] {
     const where = 'predict()';
+    // Inside a gradient (TF.js records predict's ops too): the forward as one tape entry.
+    if (recording()) return this.#applyTensors(xs, false, where);
     const model = this.#model(where);
     const inspection = this.inspection;
     // A list or a map by input name takes the graph path (TF.js's forms); one tensor on a
@@ -1305,6 +1385,7 @@ export class LayersModel {
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
     const data = this.#prepareXY(xs, ys, where);
+    if (this.#compiled!.lossFunction) return new Tensor(Float32Array.of(functionLossEvaluate(this.#functionLossFit(), { xs: data.xs, y: data.ys[0], n: data.n }, batchSize)), []);
     const id = this.#load(data, where);
     try {
       const logs = model.evaluate(id, batchSize, where);
@@ -1315,6 +1396,92 @@ export class LayersModel {
     } finally {
       model.freeDataset(id);
     }
+  }
+
+  // ---------------------------------------------------------------- custom training (ops/model-apply.ts)
+
+  /**
+   * The model on tensors (TF.js LayersModel.apply): one tensor per output (a list for several),
+   * for inputs as predict() takes them. Inside nn.grad / variableGrads / optimizer.minimize the
+   * call is one tape entry whose gradient the engine computes, with respect to the inputs and
+   * every trainable weight (model.trainableWeights). kwargs.training (default false, as in TF.js)
+   * runs dropout and batch statistics as fit() does, and moves batch-norm moving statistics.
+   */
+  apply(inputs: TensorArgs | SymbolicTensor | SymbolicTensor[], kwargs: { training?: boolean } = {}): Tensor | Tensor[] {
+    const where = 'apply()';
+    this.#alive(where);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.some((t) => isSymbolic(t))) {
+      fail(where, 'applying a model to symbolic tensors (a model used as a layer of another) is not supported yet; build one nn.model() from the layers themselves (layer.apply), or apply this model to tensors');
+    }
+    if (kwargs === null || typeof kwargs !== 'object') fail(where, `kwargs must be an object like {training: true}, got ${describe(kwargs)}`);
+    for (const k of Object.keys(kwargs)) if (k !== 'training') fail(where, `unknown option ${quote(k)} in kwargs; allowed: training`);
+    if (kwargs.training !== undefined && typeof kwargs.training !== 'boolean') fail(where, `kwargs.training must be true or false, got ${describe(kwargs.training)}`);
+    return this.#applyTensors(inputs as TensorArgs, kwargs.training ?? false, where);
+  }
+
+  #applyTensors(xs: TensorArgs, training: boolean, where: string): Tensor | Tensor[] {
+    const session = this.#model(where);
+    const { inputs, outputs } = this.inspection;
+    let n = -1;
+    const tensors = this.#tensorList(xs, 'input', where, 'inputs').map((t, i) => {
+      const what = inputs.length === 1 ? 'the input' : `input ${i} ("${inputs[i].name}")`;
+      const tensor = this.#checkTensor(t, where, what);
+      const shape = inputs[i].shape;
+      if (tensor.rank !== shape.length + 1 || shape.some((d, j) => tensor.shape[j + 1] !== d)) {
+        fail(where, `${what} must have shape [samples, ${shape.join(', ')}], got [${tensor.shape.join(',')}]`);
+      }
+      if (n >= 0 && tensor.shape[0] !== n) fail(where, `${what} has ${tensor.shape[0]} samples, input 0 has ${n}`);
+      n = tensor.shape[0];
+      const bad = firstNonFiniteIndex(tensor.values());
+      if (bad >= 0) fail(where, `${what} contains ${tensor.values()[bad]} at index ${bad}; inputs must be finite numbers`);
+      return tensor;
+    });
+    const out = applyModel({
+      where,
+      session,
+      inputs: tensors,
+      n,
+      outputShapes: outputs.map((o) => o.shape),
+      training,
+      weights: () => this.#weightVariables().flatMap((variable) => (variable.trainable ? [{ variable, index: session.weightsTable.findIndex((w) => w.name === variable.originalName) }] : [])),
+    });
+    return out.length === 1 ? out[0] : out;
+  }
+
+  /** The weights as variables (TF.js LayerVariables, read() / write() / assign()), trainable ones
+   *  first, as TF.js lists model.weights; optimizer.minimize trains the trainable ones. */
+  get weights(): ModelWeight[] {
+    const all = this.#weightVariables();
+    return [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
+  }
+
+  get trainableWeights(): ModelWeight[] {
+    return this.#weightVariables().filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): ModelWeight[] {
+    return this.#weightVariables().filter((w) => !w.trainable);
+  }
+
+  /** Keras order; one mirror per layer weight, shared with every model holding the layer. */
+  #weightVariables(): ModelWeight[] {
+    this.#model('weights');
+    return kerasWeights(this.inspection).map((v) => {
+      const layer = this.#layers.find((l) => v.name.startsWith(`${l.name}/`))!;
+      return weightOf(layer, v.name, v.shape, v.trainable, () => weightHome(layer, v.name));
+    });
+  }
+
+  /** @internal ops/model-weights.ts: one weight (by engine name) replaced, as setWeights() would. */
+  writeWeight(name: string, values: Float32Array): void {
+    const where = `${name}.assign()`;
+    const model = this.#model(where);
+    if (this.#fitting && !this.#functionLossStep) fail(where, 'cannot change weights while fit() is running');
+    const index = model.weightsTable.findIndex((w) => w.name === name);
+    if (index < 0) fail(where, `the model has no weight named ${quote(name)}`);
+    model.setWeight(index, values, where);
+    this.#workerNeedsWeights = true;
   }
 
   // ---------------------------------------------------------------- weights
@@ -1468,6 +1635,7 @@ export class LayersModel {
     for (const l of this.#layers) {
       modelsOfLayer.get(l)?.delete(this);
       holdersOfLayer.get(l)?.delete(this);
+      if (!latestHolder(l)) releaseWeights(l);
     }
     this.#fitData.clear();
     this.#wasm?.dispose();

@@ -133,6 +133,17 @@ export interface ImageSource {
   numClasses?: number;
 }
 
+// Counts every change of any session's weights (training, setWeights, a training-mode apply):
+// model weights read as variables (ops/model-weights.ts) re-read the engine when it moved.
+let weightsGeneration = 0;
+function weightsMoved(): void {
+  weightsGeneration++;
+}
+/** @internal The count of weight changes so far, in every session. */
+export function weightsChanges(): number {
+  return weightsGeneration;
+}
+
 function asMulti(d: DatasetSource | MultiDatasetSource): MultiDatasetSource {
   if ('xs' in d) return d;
   return { xs: [d.x], ys: d.y ? [d.y] : null, n: d.n, xSizes: [d.xSize], ySizes: d.y ? [d.ySize] : [] };
@@ -275,14 +286,22 @@ export class TrainingSession {
   /** `steps` mini-batches continuing where the last call stopped; mean figures over them. */
   trainSteps(id: number, steps: number, batchSize: number, shuffle: boolean, context = 'trainSteps()'): Logs {
     const wasm = this.#live();
-    check(wasm.trainSteps(id, steps, batchSize, shuffle), context);
+    try {
+      check(wasm.trainSteps(id, steps, batchSize, shuffle), context);
+    } finally {
+      weightsMoved();
+    }
     return this.#logs();
   }
 
   /** One full epoch with a fresh shuffle. */
   trainEpoch(id: number, batchSize: number, shuffle: boolean, context = 'fit()'): Logs {
     const wasm = this.#live();
-    check(wasm.trainEpoch(id, batchSize, shuffle), context);
+    try {
+      check(wasm.trainEpoch(id, batchSize, shuffle), context);
+    } finally {
+      weightsMoved();
+    }
     return this.#logs();
   }
 
@@ -452,6 +471,61 @@ export class TrainingSession {
     });
   }
 
+  // ---------------------------------------------------------------- gradients through the model
+
+  #writeRows(inputs: readonly Float32Array[], n: number, context: string): void {
+    const wasm = this.#live();
+    inputs.forEach((x, i) => {
+      const ptr = wasm.graphInputPtr(i, n);
+      if (ptr === 0) throw new Error(`nnplay: ${context}: input ${i} does not fit the engine's input buffer`);
+      this.#mod.HEAPF32.set(x, ptr >>> 2);
+    });
+  }
+
+  /**
+   * The forward of model.apply() (ops/model-apply.ts): n rows per input (checked by the caller),
+   * training or inference; `pass` numbers its randomness so vectorJacobian() retraces the same
+   * dropout masks. Training moves batch-norm moving statistics (as TF.js's apply does). Copies.
+   */
+  applyGraph(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, context = 'apply()'): Float32Array[] {
+    const wasm = this.#live();
+    this.#writeRows(inputs, n, context);
+    check(wasm.applyGraph(n, training, pass), context);
+    if (training) weightsMoved();
+    return this.outputSizes.map((size, j) => {
+      const start = wasm.appliedOutputPtr(j) >>> 2;
+      return this.#mod.HEAPF32.slice(start, start + n * size);
+    });
+  }
+
+  /**
+   * The vector-Jacobian product of that forward: the gradients w.r.t. every input (null for an
+   * input read as ids) and every weight (flat in table order, zero where not trainable) of
+   * Σ_o <dys[o], output o> (a null dy: no gradient at that output). Changes no weight.
+   */
+  vectorJacobian(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, dys: readonly (Float32Array | null)[], context = 'gradient of apply()'): { inputs: (Float32Array | null)[]; weights: Float32Array } {
+    const wasm = this.#live();
+    this.#writeRows(inputs, n, context);
+    const listed: number[] = [];
+    dys.forEach((dy, j) => {
+      if (!dy) return;
+      const ptr = wasm.outputGradientPtr(j, n);
+      if (ptr === 0) throw new Error(`nnplay: ${context}: the gradient of output ${j} does not fit the engine's buffer`);
+      this.#mod.HEAPF32.set(dy, ptr >>> 2);
+      listed.push(j);
+    });
+    check(wasm.vectorJacobian(n, training, pass, listed.join(',')), context);
+    const heap = this.#mod.HEAPF32;
+    const start = wasm.vjpWeightGradientsPtr() >>> 2;
+    return {
+      inputs: this.inputSizes.map((size, i) => {
+        const ptr = wasm.vjpInputGradientPtr(i) >>> 2;
+        return ptr === 0 ? null : heap.slice(ptr, ptr + n * size);
+      }),
+      weights: heap.slice(start, start + this.#weightsCount),
+    };
+  }
+
   /** A copy of every weight, flat in Keras order, with the table that cuts it. */
   weights(): WeightsView {
     const start = this.#live().readWeights() >>> 2;
@@ -486,6 +560,26 @@ export class TrainingSession {
       at += p.length;
     }
     check(wasm.writeWeights(), context);
+    weightsMoved();
+  }
+
+  /** A copy of entry `index` of the weights table alone (no other weight is packed). */
+  weightValues(index: number): Float32Array {
+    const e = this.weightsTable[index];
+    if (!e) throw new Error(`nnplay: weights: no entry ${index}; the model has ${this.weightsTable.length}`);
+    const start = this.#live().weightValuesPtr(index) >>> 2;
+    return this.#mod.HEAPF32.slice(start, start + e.size);
+  }
+
+  /** Replaces entry `index` alone (a model weight assigned as a variable); non-finite values are
+   *  rejected (SessionError 'invalid', field 'weights') before anything changes. */
+  setWeight(index: number, values: Float32Array, context = 'assign()'): void {
+    const wasm = this.#live();
+    const e = this.weightsTable[index];
+    if (!e || values.length !== e.size) throw new SessionError('invalid', `nnplay: ${context}: weight ${index}${e ? ` (${e.name}) needs ${e.size} values, got ${values.length}` : ' does not exist'}`);
+    this.#mod.HEAPF32.set(values, (wasm.weightsBufferPtr() >>> 2) + e.offset);
+    check(wasm.writeWeight(index), context);
+    weightsMoved();
   }
 
   /** Frees the engine session and every dataset in it. Idempotent. */

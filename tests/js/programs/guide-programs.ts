@@ -139,3 +139,65 @@ export async function saveLoadHandlers(tf: TfLike): Promise<{ same: boolean; wei
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) same = false;
   return { same, weightBytes: artifacts.weightData.byteLength };
 }
+
+/**
+ * A VAE trained with optimizer.minimize, the way TF.js's VAE example (tfjs-examples
+ * fashion-mnist-vae) trains it: an encoder model (dense → zMean, zLogVar), the
+ * reparameterisation in ops, a decoder model, the example's vaeLoss (reconstruction + KL from
+ * ops) and `optimizer.minimize(() => loss, true)` over batches it makes itself. (The example's
+ * z is a custom layer inside the encoder and its reconstruction term tf.losses.meanSquaredError;
+ * here both are written in the ops they consist of.)
+ */
+export async function vaeMinimize(tf: TfLike): Promise<{ losses: number[]; leaked: number; generatedShape: number[] }> {
+  const originalDim = 784, intermediateDim = 64, latentDim = 2, batchSize = 16;
+  const { xs } = blockImages(tf, 64, 8);
+  const images = xs.reshape([64, originalDim]);
+
+  const inputs = tf.input({ shape: [originalDim], name: 'encoder_input' });
+  const x = tf.layers.dense({ units: intermediateDim, activation: 'relu' }).apply(inputs);
+  const zMean = tf.layers.dense({ units: latentDim, name: 'z_mean' }).apply(x);
+  const zLogVar = tf.layers.dense({ units: latentDim, name: 'z_log_var' }).apply(x);
+  const encoder = tf.model({ inputs, outputs: [zMean, zLogVar], name: 'encoder' });
+
+  const decoder = tf.sequential({ name: 'decoder' });
+  decoder.add(tf.layers.dense({ units: intermediateDim, activation: 'relu', inputShape: [latentDim] }));
+  decoder.add(tf.layers.dense({ units: originalDim, activation: 'sigmoid' }));
+
+  function vaeLoss(inputs: TfLike, outputs: TfLike[]): TfLike {
+    return tf.tidy(() => {
+      const originalDim = inputs.shape[1];
+      const [decoderOutput, zMean, zLogVar] = outputs;
+      const reconstructionLoss = tf.mean(tf.square(tf.sub(inputs, decoderOutput))).mul(originalDim);
+      let klLoss = zLogVar.add(1).sub(zMean.square()).sub(zLogVar.exp());
+      klLoss = klLoss.sum(-1).mul(-0.5);
+      return reconstructionLoss.add(klLoss).mean();
+    });
+  }
+
+  const optimizer = tf.train.adam();
+  const losses: number[] = [];
+  let afterFirstStep = 0;
+  for (let epoch = 0; epoch < 10; epoch++) {
+    for (let j = 0; j < 64 / batchSize; j++) {
+      const batch = images.slice([j * batchSize, 0], [batchSize, originalDim]);
+      const cost = optimizer.minimize(() => {
+        const [zMean, zLogVar] = encoder.apply(batch);
+        const epsilon = tf.randomNormal([batchSize, latentDim], 0, 1);
+        const z = zMean.add(zLogVar.mul(0.5).exp().mul(epsilon));
+        const decoderOutput = decoder.apply(z);
+        return vaeLoss(batch, [decoderOutput, zMean, zLogVar]);
+      }, true);
+      losses.push(cost.dataSync()[0]);
+      tf.dispose([batch, cost]);
+      // The first step makes the optimizer's slots (and, in nnplay, the weights' variables).
+      if (losses.length === 1) afterFirstStep = tf.memory().numTensors;
+    }
+  }
+  const leaked = tf.memory().numTensors - afterFirstStep;
+  // The example's generate(): the decoder alone, from the centre of the latent space.
+  const targetZ = tf.zeros([latentDim]).expandDims();
+  const generated = decoder.predict(targetZ);
+  const generatedShape = generated.shape;
+  tf.dispose([targetZ, generated]);
+  return { losses, leaked, generatedShape };
+}

@@ -3,8 +3,8 @@
 // default), each op's backward rule turning the gradient of its outputs into the gradients of
 // its inputs. f's intermediates are disposed (it runs in a scope); so are the backward pass's.
 //
-// What it is not (yet): differentiable through a model's forward pass. model.apply()/predict()
-// run in the engine, which records nothing on this tape; see docs/API.md.
+// A model's forward (model.apply()/predict() inside f) is one entry whose backward asks the
+// engine for the gradients of the model's inputs and weights (ops/model-apply.ts).
 import { Tensor } from '../tensor';
 import { describe } from '../describe';
 import { runScoped } from './scope';
@@ -22,7 +22,7 @@ function backprop(tape: TapeEntry[], y: Tensor, dy: Tensor | undefined, xs: Tens
   // Only entries on a path from xs to y matter: forward from xs, backward from y.
   const reaches = new Set(wanted);
   const useful: boolean[] = tape.map((e) => {
-    const hit = e.inputs.some((i) => reaches.has(i.id));
+    const hit = e.inputs.some((i) => reaches.has(i.id)) || e.refs.some((r) => reaches.has(r.id));
     if (hit) for (const o of e.outputs) reaches.add(o.id);
     return hit;
   });
@@ -35,7 +35,7 @@ function backprop(tape: TapeEntry[], y: Tensor, dy: Tensor | undefined, xs: Tens
     if (dys.every((d) => d === null)) continue;
     const saved = { inputs: e.inputs.map(revive), outputs: e.outputs.map(revive) };
     const dxs = e.backward(dys as Tensor[], saved);
-    e.inputs.forEach((inp, j) => {
+    [...e.inputs, ...e.refs].forEach((inp, j) => {
       const g = dxs[j];
       if (!g || inp.dtype !== 'float32') return;
       const prev = grads.get(inp.id);
@@ -50,19 +50,28 @@ function checkY(op: string, y: unknown): Tensor {
   return y;
 }
 
-/** Runs f(...xs) on a tape; returns the value (kept) and the gradients of xs (null where none flows). */
-function valueAndGradients(op: string, f: () => Tensor, xs: Tensor[], dy?: Tensor): { value: Tensor; grads: (Tensor | null)[] } {
+function checkXs(op: string, xs: Tensor[]): void {
   xs.forEach((x, i) => {
     if (!(x instanceof Tensor)) fail(op, `argument ${i} must be a Tensor, got ${describe(x)}`);
     if (x.dtype !== 'float32') fail(op, `argument ${i} is ${x.dtype}; gradients are taken with respect to float32 tensors`);
   });
+}
+
+/**
+ * Runs f(...xs) on a tape; returns the value (kept) and the gradients of xs (null where none
+ * flows). xs as a function: read after f ran (variableGrads' default list then includes the
+ * weights of models f applied first).
+ */
+function valueAndGradients(op: string, f: () => Tensor, xsOf: Tensor[] | (() => Tensor[]), dy?: Tensor): { value: Tensor; grads: (Tensor | null)[]; xs: Tensor[] } {
+  if (Array.isArray(xsOf)) checkXs(op, xsOf);
   return runScoped(op, () => {
     const { result, tape } = withTape(() => runScoped(`${op} f`, () => checkY(op, f()), isTensor));
+    const xs = Array.isArray(xsOf) ? xsOf : xsOf();
     if (dy !== undefined && (!(dy instanceof Tensor) || dy.shape.length !== result.shape.length || dy.shape.some((d, i) => d !== result.shape[i]))) {
       fail(op, `dy must be a Tensor of f's output shape ${shapeText(result.shape)}, got ${describe(dy)}`);
     }
     const grads = withoutTape(() => backprop(tape, result, dy, xs));
-    return { value: result, grads };
+    return { value: result, grads, xs };
   }, isTensor);
 }
 
@@ -109,17 +118,17 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[]
  */
 export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const op = 'variableGrads';
-  const vars = varList ?? trainableVariableList();
-  vars.forEach((v, i) => {
-    if (!(v instanceof Variable)) fail(op, `varList[${i}] must be a Variable (nn.variable), got ${describe(v)}`);
+  if (varList !== undefined && !Array.isArray(varList)) fail(op, `varList must be an array of Variables, got ${describe(varList)}`);
+  varList?.forEach((v, i) => {
+    if (!(v instanceof Variable)) fail(op, `varList[${i}] must be a Variable (nn.variable, or a model's trainableWeights), got ${describe(v)}`);
   });
-  const { value, grads: g } = valueAndGradients(op, () => {
+  const { value, grads: g, xs: vars } = valueAndGradients(op, () => {
     const y = f();
     if (y instanceof Tensor && y.rank !== 0) fail(op, `f must return a scalar (rank 0), got shape ${shapeText(y.shape)}`);
     return y;
-  }, vars);
+  }, varList ?? (() => trainableVariableList()));
   const out: Record<string, Tensor> = {};
-  vars.forEach((v, i) => {
+  (vars as Variable[]).forEach((v, i) => {
     const gi = g[i];
     if (gi) out[v.name] = gi;
   });

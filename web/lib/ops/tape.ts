@@ -30,6 +30,9 @@ export interface TapeEntry {
   name: string;
   inputs: Frozen[];
   outputs: Frozen[];
+  /** Tensors the op reads without keeping their values (a model's weights, which the engine
+   *  holds): backward returns their gradients after the inputs'. */
+  refs: { id: number; dtype: DataType }[];
   backward: Backward;
 }
 
@@ -50,10 +53,10 @@ export function revive(f: Frozen): Tensor {
 }
 
 /** Records one op (only while a gradient function runs). */
-export function record(name: string, inputs: Tensor[], outputs: Tensor | Tensor[], backward: Backward): void {
+export function record(name: string, inputs: Tensor[], outputs: Tensor | Tensor[], backward: Backward, refs: Tensor[] = []): void {
   if (!recording()) return;
   const outs = Array.isArray(outputs) ? outputs : [outputs];
-  const entry: TapeEntry = { name, inputs: inputs.map(freeze), outputs: outs.map(freeze), backward };
+  const entry: TapeEntry = { name, inputs: inputs.map(freeze), outputs: outs.map(freeze), refs: refs.map((t) => ({ id: t.id, dtype: t.dtype })), backward };
   for (const tape of tapes) tape.push(entry);
 }
 

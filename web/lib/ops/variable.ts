@@ -61,6 +61,15 @@ export function variable(initialValue: TensorInput, trainable = true, name?: str
   }
 }
 
+/** `base`, or `base_1`, `base_2`, … when a live variable has the name already (TF.js's rule for
+ *  the variables of models whose layers share names). */
+export function uniqueVariableName(base: string): string {
+  if (!trainableVariables.has(base)) return base;
+  let k = 1;
+  while (trainableVariables.has(`${base}_${k}`)) k++;
+  return `${base}_${k}`;
+}
+
 /** The live trainable variables (variableGrads' and minimize's default list). */
 export function trainableVariableList(): Variable[] {
   return [...trainableVariables.values()].filter((v) => v.trainable && !v.isDisposed);
