@@ -43,6 +43,14 @@ import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './s
 import { points, tabular } from './lesson-data';
 
 export { ready } from './engine-url';
+/** TF.js's backend calls, answered for nnplay's one engine (backend.ts). */
+export { setBackend, getBackend, backend } from './backend';
+import { array as dataArray, generator as dataGenerator, zip as dataZip } from './data';
+/** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
+export const data = { array: dataArray, generator: dataGenerator, zip: dataZip };
+export { Dataset, LazyIterator } from './data';
+export type { FitDatasetArgs, YieldEvery } from './fit-dataset';
+export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
