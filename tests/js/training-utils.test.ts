@@ -291,7 +291,7 @@ describe('fitDataset and evaluateDataset, as TF.js', () => {
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const ds = nn.data.zip([nn.data.array([nn.tensor1d([1, 2, 3, 4]), nn.zeros([4])]), nn.data.array([nn.tensor1d([1]), nn.zeros([1])])]).batch(1);
     expect((await m.fitDataset(ds, { epochs: 2 })).epoch).toEqual([0, 1]);
-    const stop = await m.fitDataset(ds, { epochs: 5, callbacks: { onEpochEnd: (e) => void (e === 1 && (m.stopTraining = true)) } });
+    const stop = await m.fitDataset(ds, { epochs: 5, callbacks: { onEpochEnd: (e: number) => void (e === 1 && (m.stopTraining = true)) } });
     expect(stop.epoch).toEqual([0, 1]);
     const warn = console.warn;
     const warnings: string[] = [];
