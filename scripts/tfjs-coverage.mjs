@@ -136,7 +136,12 @@ const instead = {
   'fit({sampleWeight})': '`classWeight` (TF.js 4.22 itself refuses sampleWeight)',
   'fit({validationSteps})': '`validationData` / `validationSplit`',
   'fit({stepsPerEpoch})': '`fitDataset({batchesPerEpoch})`',
-  'compile({metrics: fn})': 'metric names',
+  'compile({metrics: [(yTrue, yPred) => …]})': 'metric names',
+  "compile({loss: 'meanSquaredLogarithmicError'})": 'not yet',
+  "compile({metrics: ['crossentropy']})": 'the loss (logged as `loss`)',
+  "compile({metrics: ['ce']})": 'the loss (logged as `loss`)',
+  "compile({metrics: ['categoricalCrossentropy']})": 'the loss (logged as `loss`)',
+  "compile({metrics: ['sparseCategoricalCrossentropy']})": 'the loss (logged as `loss`)',
 };
 
 // TF.js internals that appear on the public classes' prototypes (Layer / Container machinery).
@@ -241,6 +246,30 @@ export async function unsupportedNames(tf, nn) {
     for (const k of keys) if (!allowed.has(k)) add(`${call}({${k}})`, `${call} option`);
   }
   model.dispose();
+  // The strings (and functions) compile() takes as a loss or metric: TF.js's lossesMap and
+  // metricsMap (tfjs-layers), its special metric names, and a user function; each is tried on
+  // a 3-unit softmax model, and one nnplay's compile refuses is listed.
+  const probe = nn.sequential({ layers: [nn.layers.dense({ inputShape: [1], units: 3, activation: 'softmax' })] });
+  const refuses = (args) => {
+    try {
+      probe.compile({ optimizer: 'sgd', loss: 'meanSquaredError', ...args });
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const mapKeys = (file, name) => {
+    const text = readFileSync(`${root}node_modules/@tensorflow/tfjs-layers/dist/${file}`, 'utf8');
+    const start = text.indexOf(`export const ${name} = {`);
+    return text.slice(text.indexOf('{', start) + 1, text.indexOf('}', start)).split(',').map((k) => k.trim()).filter(Boolean);
+  };
+  for (const loss of mapKeys('losses.js', 'lossesMap')) if (refuses({ loss })) add(`compile({loss: '${loss}'})`, 'compile loss');
+  for (const metric of [...mapKeys('metrics.js', 'metricsMap'), 'accuracy', 'acc', 'crossentropy', 'ce']) {
+    if (refuses({ metrics: [metric] })) add(`compile({metrics: ['${metric}']})`, 'compile metric');
+  }
+  if (refuses({ loss: (yTrue, yPred) => yPred })) add('compile({loss: (yTrue, yPred) => …})', 'compile loss');
+  if (refuses({ metrics: [(yTrue, yPred) => yPred] })) add('compile({metrics: [(yTrue, yPred) => …]})', 'compile metric');
+  probe.dispose();
   return rows;
 }
 
