@@ -28,7 +28,7 @@ struct Dataset {
 };
 
 struct TrainingData {
-  std::vector<const Tensor*> xs, ys;  // ys may be empty for inference-only data
+  std::vector<const Tensor*> xs, ys;          // ys may be empty for inference-only data
   std::vector<const Tensor*> sample_weights;  // empty, or one [n, 1] per output
 
   TrainingData() = default;

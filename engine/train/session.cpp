@@ -148,9 +148,9 @@ float* TrainingSession::dataset_y(int id, int output) {
 float* TrainingSession::dataset_sample_weights(int id, int output) {
   StoredDataset& d = find(id, "dataset_sample_weights");
   NNPLAY_CHECK(!d.sealed, "dataset_sample_weights: dataset " << id << " is sealed; set sample weights before sealing");
-  NNPLAY_CHECK(output >= 0 && static_cast<std::size_t>(output) < d.data.ys.size(),
-               "dataset_sample_weights: dataset " << id << " has " << d.data.ys.size() << " y tensors, no y[" << output
-                                                  << "]");
+  NNPLAY_CHECK(
+      output >= 0 && static_cast<std::size_t>(output) < d.data.ys.size(),
+      "dataset_sample_weights: dataset " << id << " has " << d.data.ys.size() << " y tensors, no y[" << output << "]");
   if (d.data.sample_weights.empty()) {
     d.data.sample_weights.resize(d.data.ys.size());
     for (Tensor& w : d.data.sample_weights) {

@@ -153,14 +153,15 @@ TEST(Losses, SampleWeightsWeighEachSamplesLossAndGradient) {
     const int t = loss.target_size(k);
     double by_hand = 0.0;
     for (int i = 0; i < n; ++i)
-      by_hand += w[static_cast<std::size_t>(i)] *
-                 loss.forward(c.pred.data() + static_cast<std::size_t>(i) * k, c.y.data() + static_cast<std::size_t>(i) * t, 1, k);
+      by_hand += w[static_cast<std::size_t>(i)] * loss.forward(c.pred.data() + static_cast<std::size_t>(i) * k,
+                                                               c.y.data() + static_cast<std::size_t>(i) * t, 1, k);
     EXPECT_NEAR(loss.forward(c.pred.data(), c.y.data(), n, k, w.data()), by_hand / n, 1e-9) << c.name;
     std::vector<float> pred = c.pred, d(pred.size());
     loss.backward(d.data(), pred.data(), c.y.data(), n, k, w.data());
     auto f = [&]() { return loss.forward(pred.data(), c.y.data(), n, k, w.data()); };
     EXPECT_TRUE(gradients_match(d.data(), numeric_gradient(pred.data(), pred.size(), 1e-3, f), 2e-3, 1e-6)) << c.name;
-    for (int j = 0; j < k; ++j) EXPECT_EQ(d[static_cast<std::size_t>(k + j)], 0.0f) << c.name << ": weight 0, no gradient";
+    for (int j = 0; j < k; ++j)
+      EXPECT_EQ(d[static_cast<std::size_t>(k + j)], 0.0f) << c.name << ": weight 0, no gradient";
   }
 }
 

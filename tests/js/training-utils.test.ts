@@ -306,6 +306,37 @@ describe('fitDataset and evaluateDataset, as TF.js', () => {
     m.dispose();
   });
 
+  test('tensor counts follow tf.data: array clones, batch and map dispose their inputs, fitDataset consumes its batches', async () => {
+    const deltas = async (lib: Lib) => {
+      const m = lib.sequential({ layers: [lib.layers.dense({ inputShape: [2], units: 1 })] });
+      m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const count = () => lib.memory().numTensors;
+      const out: number[] = [];
+      let last = count();
+      const step = () => {
+        out.push(count() - last);
+        last = count();
+      };
+      const ds = lib.data.array([[1, 2], [3, 4], [5, 6], [7, 8]]).map((p: number[]) => ({ xs: p, ys: [1] })).batch(2);
+      await m.fitDataset(ds, { epochs: 2, verbose: 0 });
+      step();
+      const sources = [0, 1, 2, 3].map((i) => ({ xs: lib.tensor1d([i, i]), ys: lib.tensor1d([1]) }));
+      step();
+      const ds2 = lib.data.array(sources).map((e: Lib) => ({ xs: e.xs.mul(2), ys: e.ys })).batch(2);
+      await m.fitDataset(ds2, { epochs: 2, verbose: 0 });
+      step();
+      await lib.data.array([1, 2, 3, 4]).batch(2).toArray();
+      step();
+      await lib.data.array(sources).skip(1).filter((e: Lib) => e.ys.dataSync()[0] > 0).take(2).toArray();
+      step();
+      await m.evaluateDataset(ds, {});
+      step();
+      expect(sources.every((e) => !e.xs.isDisposed)).toBe(true); // array() handed out clones
+      return out;
+    };
+    expect(await deltas(nn)).toEqual(await deltas(tf));
+  });
+
   test('bad datasets: unbatched elements, wrong shapes, wrong element form, missing epochs', async () => {
     const m = mlp(nn, 1, 'linear');
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });

@@ -11,13 +11,20 @@
 // number arrays, Tensors, or arrays / plain objects of those (nested). batch() stacks
 // each leaf along a new first axis, as TF.js does (numbers and number arrays become one tensor).
 //
+// Tensor lifetimes follow tf.data's, so nn.memory().numTensors counts as TF.js's does: array()
+// yields clones of its tensors (the consumer may dispose them), map() disposes the input's
+// tensors the output does not pass on, batch() disposes the elements it stacked, skip() and
+// filter() dispose what they drop, and fitDataset() disposes each batch after its step.
+//
 // What differs from TF.js, on purpose: shuffle() draws from nnplay's seeded generator
 // (ops/random.ts), so a seed gives the same order on every platform and every run, but not
 // TF.js's order (TF.js uses seedrandom's alea); batch() also stacks arrays of Tensors leaf by
 // leaf (TF.js's fails on them). Sources beyond array / generator / zip (csv, webcam,
 // microphone, func) are not here (docs/API.md lists them).
 import { describe } from './describe';
-import { stack } from './ops/shape';
+import { dispose } from './ops/lifetime';
+import { tensorsIn } from './ops/scope';
+import { clone, stack } from './ops/shape';
 import { RandomStream } from './ops/random';
 import { Tensor, tensor } from './tensor';
 
@@ -48,6 +55,24 @@ export class LazyIterator<T> {
 }
 
 type Size = number | null;
+
+const isTensor = (v: unknown): boolean => v instanceof Tensor;
+
+/** Disposes the tensors of `input` that `output` does not hold (tf.data's map rule). */
+function disposeUnpassed(input: unknown, output: unknown): void {
+  const kept = new Set(tensorsIn(output, isTensor));
+  for (const t of tensorsIn(input, isTensor)) if (!kept.has(t)) (t as unknown as Tensor).dispose();
+}
+
+/** The value with every Tensor in it (arrays, plain objects) cloned (tf.data's deepClone). */
+function deepClone<T>(v: T): T {
+  if (v instanceof Tensor) return clone(v) as T;
+  if (Array.isArray(v)) return v.map(deepClone) as T;
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepClone(x)])) as T;
+  }
+  return v;
+}
 
 function countArg(where: string, what: string, v: unknown, allowNegative = false): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || (!allowNegative && v < 0)) {
@@ -90,7 +115,10 @@ export class Dataset<T = unknown> {
     if (typeof f !== 'function') fail('Dataset.map()', `f must be a function, got ${describe(f)}`);
     return this.#derive(async (it) => new LazyIterator<O>(async () => {
       const r = await it.next();
-      return r.done ? { value: undefined, done: true } : { value: f(r.value as T), done: false };
+      if (r.done) return { value: undefined, done: true };
+      const value = f(r.value as T);
+      disposeUnpassed(r.value, value);
+      return { value, done: false };
     }), this.size);
   }
 
@@ -99,7 +127,10 @@ export class Dataset<T = unknown> {
     if (typeof f !== 'function') fail('Dataset.mapAsync()', `f must be a function, got ${describe(f)}`);
     return this.#derive(async (it) => new LazyIterator<O>(async () => {
       const r = await it.next();
-      return r.done ? { value: undefined, done: true } : { value: await f(r.value as T), done: false };
+      if (r.done) return { value: undefined, done: true };
+      const value = await f(r.value as T);
+      disposeUnpassed(r.value, value);
+      return { value, done: false };
     }), this.size);
   }
 
@@ -110,6 +141,7 @@ export class Dataset<T = unknown> {
       for (;;) {
         const r = await it.next();
         if (r.done || predicate(r.value as T)) return r.done ? { value: undefined, done: true } : { value: r.value as T, done: false };
+        dispose(r.value);
       }
     }), this.size === Infinity ? Infinity : null);
   }
@@ -135,10 +167,12 @@ export class Dataset<T = unknown> {
       return new LazyIterator<T>(async () => {
         while (toSkip > 0) {
           toSkip--;
-          if ((await it.next()).done) {
+          const skipped = await it.next();
+          if (skipped.done) {
             toSkip = 0;
             return { value: undefined, done: true };
           }
+          dispose(skipped.value);
         }
         return it.next();
       });
@@ -249,7 +283,9 @@ export class Dataset<T = unknown> {
         rows.push(r.value as T);
       }
       if (rows.length === 0 || (rows.length < batchSize && !smallLastBatch)) return { value: undefined, done: true };
-      return { value: batchRows(rows, where) as BatchOf<T>, done: false };
+      const value = batchRows(rows, where) as BatchOf<T>;
+      disposeUnpassed(rows, value);
+      return { value, done: false };
     }), size);
   }
 
@@ -321,7 +357,7 @@ export function array<T>(items: T[]): Dataset<T> {
   if (!Array.isArray(items)) fail('data.array()', `items must be an array, got ${describe(items)}`);
   return new Dataset<T>(async () => {
     let i = 0;
-    return new LazyIterator<T>(async () => (i < items.length ? { value: items[i++], done: false } : { value: undefined, done: true }));
+    return new LazyIterator<T>(async () => (i < items.length ? { value: deepClone(items[i++]), done: false } : { value: undefined, done: true }));
   }, items.length);
 }
 

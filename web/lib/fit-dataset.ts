@@ -15,6 +15,7 @@
 import { Callback } from './callbacks';
 import { Dataset } from './data';
 import { describe, quote } from './describe';
+import { dispose } from './ops/lifetime';
 import type { Callbacks, History, TensorArgs } from './model';
 import type { Tensor } from './tensor';
 import type { Logs } from './training-session';
@@ -124,7 +125,11 @@ export async function evaluateDatasetLogs(model: DatasetTrainee, dataset: unknow
     if (r.done) break;
     const at = `${where} (batch ${b})`;
     const { xs, ys } = batchOf(model, r.value, at);
-    means.add(model.evaluateLogs(xs, ys, sizeOf(xs), at), sizeOf(xs));
+    try {
+      means.add(model.evaluateLogs(xs, ys, sizeOf(xs), at), sizeOf(xs));
+    } finally {
+      dispose(r.value); // as TF.js: the batch is consumed
+    }
   }
   if (means.samples === 0) fail(where, 'the dataset yielded no batch to evaluate');
   return means.logs();
@@ -189,8 +194,13 @@ export async function fitDatasetLoop(model: DatasetTrainee, dataset: unknown, ar
       }
       const at = `${where} (epoch ${epoch + 1}, batch ${batch})`;
       const { xs, ys } = batchOf(model, r.value, at);
-      const logs = await model.trainBatch(xs, ys, args.classWeight, at);
+      let logs: Logs;
       const size = sizeOf(xs);
+      try {
+        logs = await model.trainBatch(xs, ys, args.classWeight, at);
+      } finally {
+        dispose(r.value); // as TF.js: the batch is consumed by its step
+      }
       means.add(logs, size);
       for (const c of callbacks) await c.onBatchEnd?.(batch, { batch, size, ...logs });
       await maybeYield(false);
