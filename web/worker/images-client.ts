@@ -1,32 +1,10 @@
-// The Images mode's handle on its worker: sends typed messages, hands typed replies to one
-// listener, and reports a lost worker (worker-link.ts). All state lives in the page or in the
-// worker.
+// The Images mode's handle on its worker (mode-client.ts).
 import type { FromImagesWorker, ToImagesWorker } from './images-protocol';
-import { WorkerLink } from './worker-link';
+import { ModeClient } from './mode-client';
 
-export class ImagesClient {
-  private readonly link: WorkerLink<FromImagesWorker>;
-
+export class ImagesClient extends ModeClient<ToImagesWorker, FromImagesWorker> {
   constructor(onMessage: (message: FromImagesWorker) => void, onLost?: (reason: string) => void) {
     // A module worker: Vite bundles it (and the wasm it loads) from this URL.
-    const worker = new Worker(new URL('./images-worker.ts', import.meta.url), { type: 'module' });
-    this.link = new WorkerLink<FromImagesWorker>(worker, onMessage, onLost);
-  }
-
-  get isLost(): boolean {
-    return this.link.isLost;
-  }
-
-  send(message: ToImagesWorker, transfer: Transferable[] = []): void {
-    this.link.post(message, transfer);
-  }
-
-  /** For tests and automation: ends the worker as a crash would, without telling anyone. */
-  terminateWorker(): void {
-    this.link.terminateWorker();
-  }
-
-  dispose(): void {
-    this.link.dispose();
+    super(new Worker(new URL('./images-worker.ts', import.meta.url), { type: 'module' }), onMessage, onLost);
   }
 }

@@ -9,9 +9,10 @@
 //
 // What it is not: a model API. Every number the page shows arrives here computed by the engine.
 
-/** The layer types the stack editor offers (the engine's names). */
 import type { WorkerCheckpoint } from './checkpoint';
+import type { ModeEvaluation, TrainingControlMessage, TrainingReportMessage } from './mode-protocol';
 
+/** The layer types the stack editor offers (the engine's names). */
 export const IMAGE_LAYER_TYPES = ['conv2d', 'maxPooling2d', 'averagePooling2d', 'dropout', 'batchNormalization', 'flatten', 'dense'] as const;
 export type ImageLayerType = (typeof IMAGE_LAYER_TYPES)[number];
 
@@ -48,18 +49,10 @@ export type ToImagesWorker =
   | { type: 'load'; dataset: ImageDatasetName }
   // A fresh model on the loaded dataset, paused at epoch 0; `generation` numbers it.
   | { type: 'build'; generation: number; layers: ImageLayer[]; compile: ImageCompile; batchSize: number; epochs: number; seed: number }
-  | { type: 'train' } // train until `epochs` epochs are done
-  | { type: 'pause' }
-  | { type: 'setLearningRate'; learningRate: number } // live
-  | { type: 'setBatchSize'; batchSize: number } // from the next epoch
-  | { type: 'setEpochs'; epochs: number }
-  // Puts a checkpoint's weights into the model just built (same generation), at its epoch and
-  // step; answered by an 'evaluation' of the restored model (or 'error' with where: 'model').
-  | { type: 'restore'; generation: number; weights: Float32Array; epoch: number; stepInEpoch: number }
-  // Asks for a 'checkpoint' of this moment.
-  | { type: 'checkpoint' }
   // The inside snapshot (and class probabilities) of one image, answered by 'inside'.
-  | { type: 'look'; requestId: number; source: ImageSource };
+  | { type: 'look'; requestId: number; source: ImageSource }
+  // train, pause, live settings, restore, checkpoint (mode-protocol.ts).
+  | TrainingControlMessage;
 
 export interface InspectedImageLayer {
   name: string;
@@ -68,22 +61,13 @@ export interface InspectedImageLayer {
   params: number;
 }
 
-export interface ImageEvaluation {
-  generation: number;
-  epoch: number; // completed epochs
-  seconds: number; // wall time of this epoch's training
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
+export interface ImageEvaluation extends ModeEvaluation {
   /** Predicted class of every test image [numTest]. */
   predicted: Uint8Array;
   /** counts[true * k + predicted], k = classNames.length. */
   confusion: Uint32Array;
   /** Per true class: the share of its test images predicted right [k]. */
   classAccuracy: Float32Array;
-  /** True for the evaluation of a restored checkpoint (no epoch was trained: the train figures are NaN). */
-  restored: boolean;
 }
 
 /** What the inside view draws (web/app/images/inside-view.ts takes exactly this shape; the page
@@ -121,17 +105,7 @@ export type FromImagesWorker =
       testLabels: Uint8Array; // [numTest]
     }
   | { type: 'built'; generation: number; params: number }
-  | {
-      type: 'progress';
-      generation: number;
-      epoch: number; // fractional
-      epochs: number; // the target
-      trainLoss: number; // running mean over the current epoch
-      training: boolean;
-    }
   | { type: 'evaluation'; evaluation: ImageEvaluation }
-  // The model's weights and training position, posted after every epoch, on pause and when
-  // asked: what the page keeps so that a lost worker or a reload does not lose the model.
-  | { type: 'checkpoint'; checkpoint: ImagesWorkerCheckpoint }
   | { type: 'inside'; requestId: number; generation: number; probabilities: Float32Array; predicted: number; snapshot: InsideSnapshot }
-  | { type: 'error'; message: string; where: 'data' | 'model' | 'training' | 'look' };
+  // progress, checkpoint, error (mode-protocol.ts).
+  | TrainingReportMessage;

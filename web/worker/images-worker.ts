@@ -5,34 +5,19 @@
 // evaluated (loss, accuracy, every prediction and the confusion matrix). A "look" request runs
 // one image through the model and answers with every node's values (the inside view's snapshot).
 //
-// It is an object: ImagesWorker holds all state and is instantiated once by the entry at the
-// bottom. Not a public API; the page talks to it through ImagesClient (images-client.ts).
+// It is an object: ImagesWorker adds the image data, the stack and the looks to ModeWorker
+// (mode-worker.ts: the training loop, checkpoints, restore) and is instantiated once by the
+// entry at the bottom. Not a public API; the page talks to it through ImagesClient.
 import { engineTables, inspect } from '../lib/engine-tables';
 import type { NnplayModule } from '../lib/engine-module';
-import { defaultWasmUrl } from '../lib/engine-url';
-import { engine, readyFrom } from '../lib/memory';
-import { SessionError, TrainingSession } from '../lib/training-session';
-import { loadEngineFromModule } from '../lib/wasm-loader';
+import type { TrainingSession } from '../lib/training-session';
 import { type ImageData, loadImageData } from './images-data';
 import type { FromImagesWorker, ImageCompile, ImageDatasetName, ImageLayer, ImageSource, InsideSnapshot, ToImagesWorker } from './images-protocol';
-import { checkRestore, takeCheckpoint } from './checkpoint';
-import type { EngineMessage } from './shared-engine';
-import type { PingMessage, PongMessage } from './worker-link';
+import { EVAL_BATCH, ModeWorker, type WorkerPort, errorText, startModeWorker } from './mode-worker';
 
 /** Every image is 28×28 grey: the input shape of every stack. */
 export const IMAGE_SHAPE = [28, 28, 1] as const;
 const PIXELS = 28 * 28;
-// Training runs in slices this long, so a message waits at most about this much.
-const SLICE_MS = 12;
-// Progress is posted this often while training.
-const PROGRESS_MS = 50;
-// Evaluation batch: large batches are fastest, and the test set is evaluated in one call.
-const EVAL_BATCH = 256;
-
-interface Port {
-  postMessage(message: unknown, options: { transfer: Transferable[] }): void;
-}
-
 /** A loaded dataset as the worker keeps it: the raw pixels, loaded into each model's session
  *  as bytes (the engine makes the floats) and drawn by the page. */
 interface Data {
@@ -75,49 +60,13 @@ export function stackSpec(layers: readonly ImageLayer[], seed: number): Record<s
   return { format: 'nnplay-graph', seed, layers: graph, inputs: ['input'], outputs: [before] };
 }
 
-function message(e: unknown): string {
-  return e instanceof SessionError ? e.reason : e instanceof Error ? e.message.replace(/^nnplay: /, '') : String(e);
-}
-
-export class ImagesWorker {
-  readonly #engine: NnplayModule;
-  readonly #port: Port;
-  readonly #data = new Map<ImageDatasetName, Data>();
-  #loading: ImageDatasetName | null = null;
-  #current: Data | null = null;
-
-  #session: TrainingSession | null = null;
-  #trainId = 0;
-  #testId = 0;
-  #generation = 0;
-  #compile: ImageCompile | null = null;
-  #batchSize = 32;
-  #nextBatchSize = 32;
-  #epochs = 1;
-
-  // Training position and the running figures of the current epoch.
-  #training = false;
-  #epoch = 0;
-  #stepInEpoch = 0;
-  #epochSeconds = 0; // training time of the current epoch so far
-  #lossSum = 0;
-  #accSum = 0;
-  #samplesSum = 0;
-  #msPerStep = 2;
-  #lastProgress = 0;
-  #tickScheduled = false;
+export class ImagesWorker extends ModeWorker<ImageDatasetName, Data, ToImagesWorker, FromImagesWorker> {
   #kernelCache: { steps: number; kernel: InsideSnapshot['firstConvKernel'] } | null = null;
-  readonly #channel = new MessageChannel();
 
-  constructor(mod: NnplayModule, port: Port) {
-    this.#engine = mod;
-    this.#port = port;
-    this.#channel.port1.onmessage = () => {
-      this.#tickScheduled = false;
-      this.#guarded('training', () => this.#tick());
-    };
+  constructor(mod: NnplayModule, port: WorkerPort) {
+    super(mod, port);
     const tables = engineTables();
-    this.#post({
+    this.post({
       type: 'ready',
       simd: mod.simdEnabled(),
       activations: tables.activations.map((a) => a.name),
@@ -125,65 +74,20 @@ export class ImagesWorker {
     });
   }
 
-  receive(m: ToImagesWorker): void {
-    this.#guarded(m.type === 'look' ? 'look' : m.type === 'build' || m.type === 'restore' ? 'model' : 'training', () => this.#handle(m));
+  protected isLook(m: ToImagesWorker): boolean {
+    return m.type === 'look';
   }
 
-  #post(m: FromImagesWorker, transfer: Transferable[] = []): void {
-    this.#port.postMessage(m, { transfer });
-  }
-
-  #guarded(where: 'data' | 'model' | 'training' | 'look', fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      if (where !== 'look') this.#training = false;
-      this.#post({ type: 'error', message: message(e), where });
-      if (where === 'training') this.#postProgress();
-    }
-  }
-
-  #handle(m: ToImagesWorker): void {
+  protected handle(m: ToImagesWorker): void {
     switch (m.type) {
       case 'inspect':
         this.#inspect(m.requestId, m.layers);
         break;
       case 'load':
-        void this.#load(m.dataset);
+        void this.load(m.dataset);
         break;
       case 'build':
         this.#build(m.generation, m.layers, m.compile, m.batchSize, m.epochs, m.seed);
-        break;
-      case 'train':
-        if (this.#session && this.#epoch < this.#epochs) {
-          this.#training = true;
-          this.#schedule();
-        }
-        this.#postProgress();
-        break;
-      case 'pause':
-        this.#training = false;
-        this.#postProgress();
-        this.#postCheckpoint();
-        break;
-      case 'checkpoint':
-        this.#postCheckpoint();
-        break;
-      case 'restore':
-        this.#restore(m.generation, m.weights, m.epoch, m.stepInEpoch);
-        break;
-      case 'setLearningRate':
-        if (this.#compile) this.#compile.learningRate = m.learningRate;
-        this.#session?.setLearningRate(m.learningRate);
-        break;
-      case 'setBatchSize':
-        this.#nextBatchSize = m.batchSize;
-        if (this.#stepInEpoch === 0) this.#batchSize = m.batchSize;
-        break;
-      case 'setEpochs':
-        this.#epochs = m.epochs;
-        if (this.#epoch >= this.#epochs) this.#training = false;
-        this.#postProgress();
         break;
       case 'look':
         this.#look(m.requestId, m.source);
@@ -196,7 +100,7 @@ export class ImagesWorker {
   /** The engine's inspection of the stack; when it does not fit, the first layer that fails. */
   #inspect(requestId: number, layers: ImageLayer[]): void {
     const answer = (inspected: ReturnType<typeof inspect> | null, error: { layer: number | null; message: string } | null) =>
-      this.#post({
+      this.post({
         type: 'inspection',
         requestId,
         layers: (inspected?.layers ?? []).filter((l) => l.type !== 'input').map((l) => ({ name: l.name, type: l.type, outputShape: l.outputShape, params: l.params })),
@@ -223,7 +127,7 @@ export class ImagesWorker {
           break;
         }
       }
-      answer(fits && failing > 0 ? fits : null, { layer: failing, message: message(e).replace(/^layers: /, '') });
+      answer(fits && failing > 0 ? fits : null, { layer: failing, message: errorText(e).replace(/^layers: /, '') });
       return;
     }
     const last = layers[layers.length - 1];
@@ -240,159 +144,62 @@ export class ImagesWorker {
 
   // ---------------------------------------------------------------- data
 
-  async #load(name: ImageDatasetName): Promise<void> {
-    const known = this.#data.get(name);
-    if (known) {
-      this.#use(known);
-      return;
-    }
-    this.#loading = name;
-    let raw: ImageData;
-    try {
-      raw = await loadImageData(name, (loaded, total) => this.#post({ type: 'loadProgress', dataset: name, loaded, total }));
-    } catch (e) {
-      if (this.#loading === name) this.#loading = null;
-      this.#post({ type: 'error', message: message(e).replace(/^datasets[^:]*: /, ''), where: 'data' });
-      return;
-    }
-    const data: Data = { name, raw };
-    this.#data.set(name, data);
-    // A later request for another dataset wins; this one stays in memory for a switch back.
-    if (this.#loading === name) {
-      this.#loading = null;
-      this.#use(data);
-    }
+  protected async fetchData(name: ImageDatasetName, onProgress: (loaded: number, total: number) => void): Promise<Data> {
+    return { name, raw: await loadImageData(name, onProgress) };
   }
 
-  #use(data: Data): void {
-    this.#training = false;
-    this.#disposeSession();
-    this.#current = data;
+  protected loadProgress(dataset: ImageDatasetName, loaded: number, total: number): void {
+    this.post({ type: 'loadProgress', dataset, loaded, total });
+  }
+
+  protected announceData(data: Data): void {
     const { raw } = data;
     const testImages = raw.test.images.slice();
     const testLabels = raw.test.labels.slice();
-    this.#post(
+    this.post(
       { type: 'dataset', dataset: data.name, classNames: raw.classNames, numTrain: raw.train.n, numTest: raw.test.n, testImages, testLabels },
       [testImages.buffer, testLabels.buffer],
     );
   }
 
+  protected trainingSamples(data: Data): number {
+    return data.raw.train.n;
+  }
+
   // ---------------------------------------------------------------- model
 
-  #disposeSession(): void {
-    this.#session?.dispose();
-    this.#session = null;
+  protected sessionDisposed(): void {
     this.#kernelCache = null;
   }
 
   #build(generation: number, layers: ImageLayer[], compile: ImageCompile, batchSize: number, epochs: number, seed: number): void {
-    this.#training = false;
-    this.#disposeSession();
-    this.#generation = generation;
-    this.#epoch = 0;
-    this.#stepInEpoch = 0;
-    this.#resetEpochFigures();
-    this.#batchSize = this.#nextBatchSize = batchSize;
-    this.#epochs = epochs;
-    this.#compile = { ...compile };
-    const data = this.#current;
-    if (!data) throw new Error('no dataset is loaded yet');
-    const compileJson = JSON.stringify({
+    const data = this.beginBuild(generation, batchSize, epochs, 'dataset');
+    const compileConfig = {
       optimizer: { name: compile.optimizer, learningRate: compile.learningRate },
       loss: 'sparseCategoricalCrossentropy',
       metrics: ['accuracy'],
-    });
-    const session = new TrainingSession(this.#engine, JSON.stringify(stackSpec(layers, seed)), compileJson);
-    try {
+    };
+    const session = this.openSession(stackSpec(layers, seed), compileConfig, (session) => {
       const k = data.raw.classNames.length;
       const split = (s: ImageData['train']) => ({ images: s.images, labels: s.labels, n: s.n, height: 28, width: 28, numClasses: k });
-      this.#trainId = session.loadImages(split(data.raw.train), 'loading the training images');
-      this.#testId = session.loadImages(split(data.raw.test), 'loading the test images');
-    } catch (e) {
-      session.dispose();
-      throw e;
-    }
-    this.#session = session;
+      return {
+        trainId: session.loadImages(split(data.raw.train), 'loading the training images'),
+        testId: session.loadImages(split(data.raw.test), 'loading the test images'),
+      };
+    });
     const params = session.weightsTable.reduce((s, w) => s + w.size, 0);
-    this.#post({ type: 'built', generation, params });
-    this.#postProgress();
-  }
-
-  #resetEpochFigures(): void {
-    this.#epochSeconds = 0;
-    this.#lossSum = 0;
-    this.#accSum = 0;
-    this.#samplesSum = 0;
-  }
-
-  #stepsPerEpoch(): number {
-    return Math.max(1, Math.ceil((this.#current?.raw.train.n ?? 0) / this.#batchSize));
-  }
-
-  // ---------------------------------------------------------------- training loop
-
-  #schedule(): void {
-    if (this.#tickScheduled) return;
-    this.#tickScheduled = true;
-    this.#channel.port2.postMessage(null);
-  }
-
-  #tick(): void {
-    const session = this.#session;
-    const data = this.#current;
-    if (!this.#training || !session || !data) return;
-    const start = performance.now();
-    const n = data.raw.train.n;
-    while (this.#training && performance.now() - start < SLICE_MS) {
-      const perEpoch = this.#stepsPerEpoch();
-      const left = perEpoch - this.#stepInEpoch;
-      const k = Math.max(1, Math.min(left, Math.floor(SLICE_MS / this.#msPerStep)));
-      const t0 = performance.now();
-      const logs = session.trainSteps(this.#trainId, k, this.#batchSize, true, 'training');
-      const ms = performance.now() - t0;
-      this.#msPerStep = 0.7 * this.#msPerStep + 0.3 * Math.max(0.01, ms / k);
-      this.#epochSeconds += ms / 1000;
-      // Mean figures over the k steps, weighted by their samples (the last batch is smaller).
-      const samples = Math.min(n, (this.#stepInEpoch + k) * this.#batchSize) - this.#stepInEpoch * this.#batchSize;
-      this.#lossSum += (logs.loss ?? NaN) * samples;
-      this.#accSum += (logs.acc ?? NaN) * samples;
-      this.#samplesSum += samples;
-      this.#stepInEpoch += k;
-      if (this.#stepInEpoch >= perEpoch) this.#endEpoch();
-    }
-    if (performance.now() - this.#lastProgress >= PROGRESS_MS || !this.#training) this.#postProgress();
-    if (this.#training) this.#schedule();
-  }
-
-  #endEpoch(): void {
-    const session = this.#session;
-    const data = this.#current;
-    if (!session || !data) return;
-    this.#epoch++;
-    this.#stepInEpoch = 0;
-    const seconds = this.#epochSeconds;
-    const trainLoss = this.#lossSum / this.#samplesSum;
-    const trainAccuracy = this.#accSum / this.#samplesSum;
-    this.#resetEpochFigures();
-    this.#batchSize = this.#nextBatchSize;
-    if (this.#epoch >= this.#epochs) this.#training = false;
-
-    this.#evaluate(seconds, trainLoss, trainAccuracy, false);
-    this.#postCheckpoint();
-    if (!Number.isFinite(trainLoss)) {
-      this.#training = false;
-      throw new Error(`training diverged at epoch ${this.#epoch}: the loss became ${trainLoss}; try a smaller learning rate, then Reset`);
-    }
+    this.post({ type: 'built', generation, params });
+    this.postProgress();
   }
 
   /** Evaluates the test set and posts every figure the page shows (after an epoch, or a restore). */
-  #evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
-    const session = this.#session;
-    const data = this.#current;
+  protected evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
+    const session = this.session;
+    const data = this.data;
     if (!session || !data) return;
     const n = data.raw.test.n;
-    const logs = session.evaluate(this.#testId, EVAL_BATCH, 'evaluating the test images');
-    const probs = session.predictOutput(this.#testId, n, 'predicting the test images');
+    const logs = session.evaluate(this.testId, EVAL_BATCH, 'evaluating the test images');
+    const probs = session.predictOutput(this.testId, n, 'predicting the test images');
     const k = data.raw.classNames.length;
     const predicted = new Uint8Array(n);
     const confusion = new Uint32Array(k * k);
@@ -408,12 +215,12 @@ export class ImagesWorker {
       for (let c = 0; c < k; c++) total += confusion[t * k + c];
       classAccuracy[t] = total > 0 ? confusion[t * k + t] / total : NaN;
     }
-    this.#post(
+    this.post(
       {
         type: 'evaluation',
         evaluation: {
-          generation: this.#generation,
-          epoch: this.#epoch,
+          generation: this.generation,
+          epoch: this.epoch,
           seconds,
           trainLoss,
           trainAccuracy,
@@ -429,42 +236,11 @@ export class ImagesWorker {
     );
   }
 
-  #postCheckpoint(): void {
-    const checkpoint = takeCheckpoint(this.#session, this.#generation, this.#epoch, this.#stepInEpoch);
-    if (checkpoint) this.#post({ type: 'checkpoint', checkpoint }, [checkpoint.weights.buffer]);
-  }
-
-  /**
-   * A checkpoint's weights into the model just built from the same stack. The optimizer's
-   * moments are not in a checkpoint: they start again, as after loading a saved Keras model's
-   * weights; the position (epoch, step) carries on.
-   */
-  #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
-    const session = this.#session;
-    if (!session || generation !== this.#generation) return; // a newer build came first
-    checkRestore(weights, epoch, stepInEpoch);
-    session.setWeights(weights, 'restoring the saved model');
-    this.#epoch = epoch;
-    // The batch size may have changed since: a step past this epoch's end starts the next one.
-    this.#stepInEpoch = stepInEpoch < this.#stepsPerEpoch() ? stepInEpoch : 0;
-    this.#resetEpochFigures();
-    if (this.#epoch >= this.#epochs) this.#training = false;
-    this.#evaluate(0, NaN, NaN, true);
-    this.#postProgress();
-  }
-
-  #postProgress(): void {
-    this.#lastProgress = performance.now();
-    const epoch = this.#epoch + this.#stepInEpoch / this.#stepsPerEpoch();
-    const trainLoss = this.#samplesSum > 0 ? this.#lossSum / this.#samplesSum : NaN;
-    this.#post({ type: 'progress', generation: this.#generation, epoch, epochs: this.#epochs, trainLoss, training: this.#training });
-  }
-
   // ---------------------------------------------------------------- one image, inside
 
   #look(requestId: number, source: ImageSource): void {
-    const session = this.#session;
-    const data = this.#current;
+    const session = this.session;
+    const data = this.data;
     // Answered even so: the page waits for a reply before it asks again.
     if (!session || !data) throw new Error('there is no model yet to look at an image with');
     let image: Float32Array;
@@ -494,7 +270,7 @@ export class ImagesWorker {
     const snapshot: InsideSnapshot = { image: image.slice(), classNames: [...data.raw.classNames], nodes, firstConvKernel: this.#firstConvKernel(session) };
     const transfer = [probabilities.buffer, snapshot.image.buffer, ...nodes.map((p) => p.values.buffer)];
     if (snapshot.firstConvKernel) transfer.push(snapshot.firstConvKernel.values.buffer);
-    this.#post({ type: 'inside', requestId, generation: this.#generation, probabilities, predicted, snapshot }, transfer);
+    this.post({ type: 'inside', requestId, generation: this.generation, probabilities, predicted, snapshot }, transfer);
   }
 
   /** The first conv layer's kernel [kh, kw, inC, outC], read again only after training moved. */
@@ -518,33 +294,4 @@ export class ImagesWorker {
 
 // ---------------------------------------------------------------- entry
 
-// Only when running as a worker (the module is also imported by tests for its pure helpers).
-const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
-if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
-  // The page's first message hands over the engine it compiled once for all its workers
-  // (shared-engine.ts); without one the worker fetches the wasm. Pings are answered at once.
-  let started: Promise<ImagesWorker | null> | null = null;
-  const start = (compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl) => {
-    if (compiled) void loadEngineFromModule(compiled, url).catch(() => {}); // readyFrom reports failures
-    return readyFrom(url).then(
-      () => new ImagesWorker(engine(), scope),
-      (e: unknown) => {
-        scope.postMessage({ type: 'error', message: `Could not start the engine: ${message(e)}`, where: 'training' } satisfies FromImagesWorker);
-        return null;
-      },
-    );
-  };
-  scope.onmessage = (event: MessageEvent<ToImagesWorker | EngineMessage | PingMessage>) => {
-    const m = event.data;
-    if (m.type === 'engine') {
-      started ??= start(m.module, m.url);
-      return;
-    }
-    if (m.type === 'ping') {
-      scope.postMessage({ type: 'pong', id: m.id } satisfies PongMessage);
-      return;
-    }
-    started ??= start(null);
-    void started.then((w) => w?.receive(m));
-  };
-}
+startModeWorker<ToImagesWorker>((mod, port) => new ImagesWorker(mod, port));

@@ -10,6 +10,7 @@
 // What it is not: a model API. Every number the page shows arrives here computed by the engine.
 
 import type { WorkerCheckpoint } from './checkpoint';
+import type { ModeEvaluation, TrainingControlMessage, TrainingReportMessage } from './mode-protocol';
 
 export const SEQUENCE_TASKS = ['sine', 'sumOfSines', 'adding', 'parity', 'counting', 'mnistRows', 'text'] as const;
 export type SequenceTaskName = (typeof SEQUENCE_TASKS)[number];
@@ -34,20 +35,12 @@ export type ToSequencesWorker =
   | { type: 'load'; task: SequenceTaskName }
   // A fresh model on the loaded task, paused at epoch 0; `generation` numbers it.
   | { type: 'build'; generation: number; model: SequenceModelSpec; batchSize: number; epochs: number }
-  | { type: 'train' }
-  | { type: 'pause' }
-  | { type: 'setLearningRate'; learningRate: number }
-  | { type: 'setBatchSize'; batchSize: number }
-  | { type: 'setEpochs'; epochs: number }
-  // Puts a checkpoint's weights into the model just built (same generation), at its epoch and
-  // step; answered by an 'evaluation' of the restored model (or 'error' with where: 'model').
-  | { type: 'restore'; generation: number; weights: Float32Array; epoch: number; stepInEpoch: number }
-  // Asks for a 'checkpoint' of this moment.
-  | { type: 'checkpoint' }
   // The network unrolled over test sample `index`, answered by 'unrolled'.
   | { type: 'unroll'; requestId: number; index: number }
   // Text only: `length` characters sampled at `temperature`, answered by 'generated'.
-  | { type: 'generate'; requestId: number; temperature: number; length: number; seed: number };
+  | { type: 'generate'; requestId: number; temperature: number; length: number; seed: number }
+  // train, pause, live settings, restore, checkpoint (mode-protocol.ts).
+  | TrainingControlMessage;
 
 /** What a task is, for the page's labels and views. */
 export interface TaskInfo {
@@ -65,17 +58,8 @@ export interface TaskInfo {
   source: string;
 }
 
-export interface SequenceEvaluation {
-  generation: number;
-  epoch: number;
-  seconds: number; // wall time of this epoch's training
-  trainLoss: number;
-  trainAccuracy: number; // NaN for regression tasks
-  testLoss: number;
-  testAccuracy: number;
-  /** True for the evaluation of a restored checkpoint (no epoch was trained: the train figures are NaN). */
-  restored: boolean;
-}
+/** One evaluation of the test set (trainAccuracy and testAccuracy are NaN for regression tasks). */
+export type SequenceEvaluation = ModeEvaluation;
 
 /** A trained model's state as the worker reports it (checkpoint.ts; the page adds what it was built from). */
 export type SequencesWorkerCheckpoint = WorkerCheckpoint;
@@ -125,10 +109,7 @@ export type FromSequencesWorker =
   | { type: 'loadProgress'; task: SequenceTaskName; loaded: number; total: number }
   | { type: 'task'; info: TaskInfo }
   | { type: 'built'; generation: number; params: number; perStep: boolean; layers: { name: string; type: string; shape: number[] }[] }
-  | { type: 'progress'; generation: number; epoch: number; epochs: number; trainLoss: number; training: boolean }
   | { type: 'evaluation'; evaluation: SequenceEvaluation }
-  // After each epoch and on pause (once a step was trained): what the page keeps.
-  | { type: 'checkpoint'; checkpoint: SequencesWorkerCheckpoint }
   | ({ type: 'unrolled' } & Unrolled)
   | {
       type: 'generated';
@@ -138,4 +119,5 @@ export type FromSequencesWorker =
       /** Per recurrent layer: h after reading each generated character [length, units]. */
       hidden: { layer: string; units: number; values: Float32Array }[];
     }
-  | { type: 'error'; message: string; where: 'data' | 'model' | 'training' | 'look' };
+  // progress, checkpoint, error (mode-protocol.ts).
+  | TrainingReportMessage;

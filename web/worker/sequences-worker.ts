@@ -11,30 +11,19 @@
 // bidirectional model reads the future too, so it would see those targets: it predicts only
 // after the last step, as do the class tasks (see predictsPerStep).
 //
-// It is an object: SequencesWorker holds all state and is instantiated once by the entry at
-// the bottom. Not a public API; the page talks to it through SequencesClient.
+// It is an object: SequencesWorker adds the tasks, the recurrent model, unrolling and text to
+// ModeWorker (mode-worker.ts: the training loop, checkpoints, restore) and is instantiated once
+// by the entry at the bottom. Not a public API; the page talks to it through SequencesClient.
 import { engineTables } from '../lib/engine-tables';
 import type { NnplayModule } from '../lib/engine-module';
-import { defaultWasmUrl } from '../lib/engine-url';
-import { engine, readyFrom } from '../lib/memory';
 import { Tensor } from '../lib/tensor';
-import { SessionError, TrainingSession, stepMagnitudes } from '../lib/training-session';
-import { loadEngineFromModule } from '../lib/wasm-loader';
+import { type TrainingSession, stepMagnitudes } from '../lib/training-session';
+import { EVAL_BATCH, ModeWorker, type WorkerPort, startModeWorker } from './mode-worker';
 import { type SequenceTaskData, loadSequenceTask } from './sequences-data';
 import type { Dependence, FromSequencesWorker, SequenceModelSpec, SequenceTaskName, StateStrip, TaskInfo, ToSequencesWorker } from './sequences-protocol';
-import { checkRestore, takeCheckpoint } from './checkpoint';
-import type { EngineMessage } from './shared-engine';
-import type { PingMessage, PongMessage } from './worker-link';
 
-const SLICE_MS = 12;
-const PROGRESS_MS = 50;
-const EVAL_BATCH = 256;
 // The prime every generated text continues (a fortune starts after '%\n').
 const PRIME = '%\n';
-
-interface Port {
-  postMessage(message: unknown, options: { transfer: Transferable[] }): void;
-}
 
 /** Whether a model of `spec` on `info` predicts after every step. Class tasks (counting, text)
  *  predict after the last step only: the engine's sparseCategoricalCrossentropy takes one flat
@@ -72,107 +61,27 @@ const GATE_NAMES: Record<string, string[]> = {
   gru: ['z (update gate)', 'r (reset gate)', 'h̃ (candidate)'],
 };
 
-function message(e: unknown): string {
-  return e instanceof SessionError ? e.reason : e instanceof Error ? e.message.replace(/^nnplay: /, '') : String(e);
-}
-
-export class SequencesWorker {
-  readonly #engine: NnplayModule;
-  readonly #port: Port;
-  readonly #data = new Map<SequenceTaskName, SequenceTaskData>();
-  #loading: SequenceTaskName | null = null;
-  #current: SequenceTaskData | null = null;
-
-  #session: TrainingSession | null = null;
+export class SequencesWorker extends ModeWorker<SequenceTaskName, SequenceTaskData, ToSequencesWorker, FromSequencesWorker> {
   #spec: SequenceModelSpec | null = null;
   #perStep = false;
-  #trainId = 0;
-  #testId = 0;
-  #generation = 0;
-  #batchSize = 32;
-  #nextBatchSize = 32;
-  #epochs = 1;
 
-  #training = false;
-  #epoch = 0;
-  #stepInEpoch = 0;
-  #epochSeconds = 0;
-  #lossSum = 0;
-  #accSum = 0;
-  #samplesSum = 0;
-  #msPerStep = 2;
-  #lastProgress = 0;
-  #tickScheduled = false;
-  readonly #channel = new MessageChannel();
-
-  constructor(mod: NnplayModule, port: Port) {
-    this.#engine = mod;
-    this.#port = port;
-    this.#channel.port1.onmessage = () => {
-      this.#tickScheduled = false;
-      this.#guarded('training', () => this.#tick());
-    };
+  constructor(mod: NnplayModule, port: WorkerPort) {
+    super(mod, port);
     const tables = engineTables();
-    this.#post({ type: 'ready', simd: mod.simdEnabled(), optimizers: tables.optimizers.map((o) => ({ name: o.name, learningRate: Number(o.defaults.learningRate) })) });
+    this.post({ type: 'ready', simd: mod.simdEnabled(), optimizers: tables.optimizers.map((o) => ({ name: o.name, learningRate: Number(o.defaults.learningRate) })) });
   }
 
-  receive(m: ToSequencesWorker): void {
-    const where = m.type === 'unroll' || m.type === 'generate' ? 'look' : m.type === 'build' || m.type === 'restore' ? 'model' : 'training';
-    this.#guarded(where, () => this.#handle(m));
+  protected isLook(m: ToSequencesWorker): boolean {
+    return m.type === 'unroll' || m.type === 'generate';
   }
 
-  #post(m: FromSequencesWorker, transfer: Transferable[] = []): void {
-    this.#port.postMessage(m, { transfer });
-  }
-
-  #guarded(where: 'data' | 'model' | 'training' | 'look', fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      if (where !== 'look') this.#training = false;
-      this.#post({ type: 'error', message: message(e), where });
-      if (where === 'training') this.#postProgress();
-    }
-  }
-
-  #handle(m: ToSequencesWorker): void {
+  protected handle(m: ToSequencesWorker): void {
     switch (m.type) {
       case 'load':
-        void this.#load(m.task);
+        void this.load(m.task);
         break;
       case 'build':
         this.#build(m.generation, m.model, m.batchSize, m.epochs);
-        break;
-      case 'train':
-        if (this.#session && this.#epoch < this.#epochs) {
-          this.#training = true;
-          this.#schedule();
-        }
-        this.#postProgress();
-        break;
-      case 'pause':
-        this.#training = false;
-        this.#postProgress();
-        this.#postCheckpoint();
-        break;
-      case 'checkpoint':
-        this.#postCheckpoint();
-        break;
-      case 'restore':
-        this.#restore(m.generation, m.weights, m.epoch, m.stepInEpoch);
-        break;
-      case 'setLearningRate':
-        if (this.#spec) this.#spec.learningRate = m.learningRate;
-        this.#session?.setLearningRate(m.learningRate);
-        break;
-      case 'setBatchSize':
-        this.#nextBatchSize = m.batchSize;
-        if (this.#stepInEpoch === 0) this.#batchSize = m.batchSize;
-        break;
-      case 'setEpochs':
-        this.#epochs = m.epochs;
-        if (this.#epoch >= this.#epochs) this.#training = false;
-        this.#postProgress();
         break;
       case 'unroll':
         this.#unroll(m.requestId, m.index);
@@ -185,192 +94,64 @@ export class SequencesWorker {
 
   // ---------------------------------------------------------------- data
 
-  async #load(task: SequenceTaskName): Promise<void> {
-    const known = this.#data.get(task);
-    if (known) {
-      this.#use(known);
-      return;
-    }
-    this.#loading = task;
-    let data: SequenceTaskData;
-    try {
-      data = await loadSequenceTask(task, (loaded, total) => this.#post({ type: 'loadProgress', task, loaded, total }));
-    } catch (e) {
-      if (this.#loading === task) this.#loading = null;
-      this.#post({ type: 'error', message: message(e).replace(/^datasets[^:]*: /, ''), where: 'data' });
-      return;
-    }
-    this.#data.set(task, data);
-    if (this.#loading === task) {
-      this.#loading = null;
-      this.#use(data);
-    }
+  protected fetchData(task: SequenceTaskName, onProgress: (loaded: number, total: number) => void): Promise<SequenceTaskData> {
+    return loadSequenceTask(task, onProgress);
   }
 
-  #use(data: SequenceTaskData): void {
-    this.#training = false;
-    this.#disposeSession();
-    this.#current = data;
-    this.#post({ type: 'task', info: data.info });
+  protected loadProgress(task: SequenceTaskName, loaded: number, total: number): void {
+    this.post({ type: 'loadProgress', task, loaded, total });
+  }
+
+  protected announceData(data: SequenceTaskData): void {
+    this.post({ type: 'task', info: data.info });
+  }
+
+  protected trainingSamples(data: SequenceTaskData): number {
+    return data.train.n;
   }
 
   // ---------------------------------------------------------------- model
 
-  #disposeSession(): void {
-    this.#session?.dispose();
-    this.#session = null;
-  }
-
   #build(generation: number, spec: SequenceModelSpec, batchSize: number, epochs: number): void {
-    this.#training = false;
-    this.#disposeSession();
-    this.#generation = generation;
-    this.#epoch = 0;
-    this.#stepInEpoch = 0;
-    this.#resetEpochFigures();
-    this.#batchSize = this.#nextBatchSize = batchSize;
-    this.#epochs = epochs;
+    const data = this.beginBuild(generation, batchSize, epochs, 'task');
     this.#spec = { ...spec };
-    const data = this.#current;
-    if (!data) throw new Error('no task is loaded yet');
     const { info } = data;
     const perStep = predictsPerStep(info, data.train.ySteps !== null, spec);
     this.#perStep = perStep;
-    const compileJson = JSON.stringify({
+    const compile = {
       optimizer: { name: spec.optimizer, learningRate: spec.learningRate },
       loss: lossOf(info),
       metrics: info.kind === 'regression' ? [] : ['accuracy'],
-    });
-    const session = new TrainingSession(this.#engine, JSON.stringify(sequenceSpec(info, spec, perStep)), compileJson);
-    try {
+    };
+    const session = this.openSession(sequenceSpec(info, spec, perStep), compile, (session) => {
       const xSize = info.steps * info.features;
       const ySize = perStep ? info.steps : info.kind === 'regression' ? info.outputs : 1;
       const load = (s: SequenceTaskData['train'], what: string) =>
         session.loadDataset({ x: s.x, y: perStep ? (s.ySteps as Float32Array) : s.yLast, n: s.n, xSize, ySize }, what);
-      this.#trainId = load(data.train, 'loading the training sequences');
-      this.#testId = load(data.test, 'loading the test sequences');
-    } catch (e) {
-      session.dispose();
-      throw e;
-    }
-    this.#session = session;
+      return { trainId: load(data.train, 'loading the training sequences'), testId: load(data.test, 'loading the test sequences') };
+    });
     const params = session.weightsTable.reduce((s, w) => s + w.size, 0);
     const layers = session.nodes.filter((n) => n.type !== 'input').map((n) => ({ name: n.name, type: n.type, shape: [...n.shape] }));
-    this.#post({ type: 'built', generation, params, perStep, layers });
-    this.#postProgress();
-  }
-
-  #resetEpochFigures(): void {
-    this.#epochSeconds = 0;
-    this.#lossSum = 0;
-    this.#accSum = 0;
-    this.#samplesSum = 0;
-  }
-
-  #stepsPerEpoch(): number {
-    return Math.max(1, Math.ceil((this.#current?.train.n ?? 0) / this.#batchSize));
-  }
-
-  // ---------------------------------------------------------------- training loop
-
-  #schedule(): void {
-    if (this.#tickScheduled) return;
-    this.#tickScheduled = true;
-    this.#channel.port2.postMessage(null);
-  }
-
-  #tick(): void {
-    const session = this.#session;
-    const data = this.#current;
-    if (!this.#training || !session || !data) return;
-    const start = performance.now();
-    const n = data.train.n;
-    while (this.#training && performance.now() - start < SLICE_MS) {
-      const perEpoch = this.#stepsPerEpoch();
-      const left = perEpoch - this.#stepInEpoch;
-      const k = Math.max(1, Math.min(left, Math.floor(SLICE_MS / this.#msPerStep)));
-      const t0 = performance.now();
-      const logs = session.trainSteps(this.#trainId, k, this.#batchSize, true, 'training');
-      const ms = performance.now() - t0;
-      this.#msPerStep = 0.7 * this.#msPerStep + 0.3 * Math.max(0.01, ms / k);
-      this.#epochSeconds += ms / 1000;
-      const samples = Math.min(n, (this.#stepInEpoch + k) * this.#batchSize) - this.#stepInEpoch * this.#batchSize;
-      this.#lossSum += (logs.loss ?? NaN) * samples;
-      this.#accSum += (logs.acc ?? NaN) * samples;
-      this.#samplesSum += samples;
-      this.#stepInEpoch += k;
-      if (this.#stepInEpoch >= perEpoch) this.#endEpoch();
-    }
-    if (performance.now() - this.#lastProgress >= PROGRESS_MS || !this.#training) this.#postProgress();
-    if (this.#training) this.#schedule();
-  }
-
-  #endEpoch(): void {
-    const session = this.#session;
-    if (!session) return;
-    this.#epoch++;
-    this.#stepInEpoch = 0;
-    const seconds = this.#epochSeconds;
-    const trainLoss = this.#lossSum / this.#samplesSum;
-    const trainAccuracy = this.#accSum / this.#samplesSum;
-    this.#resetEpochFigures();
-    this.#batchSize = this.#nextBatchSize;
-    if (this.#epoch >= this.#epochs) this.#training = false;
-    this.#evaluate(seconds, trainLoss, trainAccuracy, false);
-    this.#postCheckpoint();
-    if (!Number.isFinite(trainLoss)) {
-      this.#training = false;
-      throw new Error(`training diverged at epoch ${this.#epoch}: the loss became ${trainLoss}; try a smaller learning rate, then Reset`);
-    }
+    this.post({ type: 'built', generation, params, perStep, layers });
+    this.postProgress();
   }
 
   /** Evaluates the test set and posts the figures (after an epoch, or a restore). */
-  #evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
-    const session = this.#session;
+  protected evaluate(seconds: number, trainLoss: number, trainAccuracy: number, restored: boolean): void {
+    const session = this.session;
     if (!session) return;
-    const logs = session.evaluate(this.#testId, EVAL_BATCH, 'evaluating the test sequences');
-    this.#post({
+    const logs = session.evaluate(this.testId, EVAL_BATCH, 'evaluating the test sequences');
+    this.post({
       type: 'evaluation',
-      evaluation: { generation: this.#generation, epoch: this.#epoch, seconds, trainLoss, trainAccuracy, testLoss: logs.loss ?? NaN, testAccuracy: logs.acc ?? NaN, restored },
+      evaluation: { generation: this.generation, epoch: this.epoch, seconds, trainLoss, trainAccuracy, testLoss: logs.loss ?? NaN, testAccuracy: logs.acc ?? NaN, restored },
     });
-  }
-
-  #postCheckpoint(): void {
-    const checkpoint = takeCheckpoint(this.#session, this.#generation, this.#epoch, this.#stepInEpoch);
-    if (checkpoint) this.#post({ type: 'checkpoint', checkpoint }, [checkpoint.weights.buffer]);
-  }
-
-  /**
-   * A checkpoint's weights into the model just built from the same setup. The optimizer's
-   * moments are not in a checkpoint: they start again, as after loading a saved Keras model's
-   * weights; the position (epoch, step) carries on.
-   */
-  #restore(generation: number, weights: Float32Array, epoch: number, stepInEpoch: number): void {
-    const session = this.#session;
-    if (!session || generation !== this.#generation) return; // a newer build came first
-    checkRestore(weights, epoch, stepInEpoch);
-    session.setWeights(weights, 'restoring the saved model');
-    this.#epoch = epoch;
-    // The batch size may have changed since: a step past this epoch's end starts the next one.
-    this.#stepInEpoch = stepInEpoch < this.#stepsPerEpoch() ? stepInEpoch : 0;
-    this.#resetEpochFigures();
-    if (this.#epoch >= this.#epochs) this.#training = false;
-    this.#evaluate(0, NaN, NaN, true);
-    this.#postProgress();
-  }
-
-  #postProgress(): void {
-    this.#lastProgress = performance.now();
-    const epoch = this.#epoch + this.#stepInEpoch / this.#stepsPerEpoch();
-    const trainLoss = this.#samplesSum > 0 ? this.#lossSum / this.#samplesSum : NaN;
-    this.#post({ type: 'progress', generation: this.#generation, epoch, epochs: this.#epochs, trainLoss, training: this.#training });
   }
 
   // ---------------------------------------------------------------- one sample, unrolled
 
   #unroll(requestId: number, index: number): void {
-    const session = this.#session;
-    const data = this.#current;
+    const session = this.session;
+    const data = this.data;
     if (!session || !data) throw new Error('there is no model yet to unroll');
     const { info, test } = data;
     if (!Number.isInteger(index) || index < 0 || index >= test.n) throw new Error(`test sample ${index} does not exist; the test set has ${test.n}`);
@@ -417,7 +198,7 @@ export class SequencesWorker {
       inputText = data.text.decode(ids);
     }
     const transfer = [input.buffer, prediction.buffer, target.buffer, dependence.magnitudes.buffer, ...strips.map((s) => s.values.buffer)];
-    this.#post({ type: 'unrolled', requestId, generation: this.#generation, index, input, inputText, strips, perStep: this.#perStep, prediction, target, dependence }, transfer);
+    this.post({ type: 'unrolled', requestId, generation: this.generation, index, input, inputText, strips, perStep: this.#perStep, prediction, target, dependence }, transfer);
   }
 
   /** How strongly each input step moves the last output of sample 0 of dataset `id` (the
@@ -439,8 +220,8 @@ export class SequencesWorker {
   // ---------------------------------------------------------------- text
 
   #generate(requestId: number, temperature: number, length: number, seed: number): void {
-    const session = this.#session;
-    const data = this.#current;
+    const session = this.session;
+    const data = this.data;
     if (!session || !data?.text) throw new Error('text is generated by a model of the text task');
     if (!Number.isInteger(length) || length < 1 || length > 2000) throw new Error(`length must be a whole number from 1 to 2000, got ${length}`);
     const set = data.text;
@@ -479,7 +260,7 @@ export class SequencesWorker {
       for (let i = 0; i < length; i++) values.set(p.values.subarray((i * steps + steps - 1) * units, (i * steps + steps) * units), i * units);
       return { layer: p.name, units, values };
     });
-    this.#post({ type: 'generated', requestId, generation: this.#generation, text: generated, hidden }, hidden.map((h) => h.values.buffer));
+    this.post({ type: 'generated', requestId, generation: this.generation, text: generated, hidden }, hidden.map((h) => h.values.buffer));
   }
 }
 
@@ -499,30 +280,4 @@ function columns(values: Float32Array, steps: number, width: number, from: numbe
 
 // ---------------------------------------------------------------- entry
 
-const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
-if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined') {
-  let started: Promise<SequencesWorker | null> | null = null;
-  const start = (compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl) => {
-    if (compiled) void loadEngineFromModule(compiled, url).catch(() => {}); // readyFrom reports failures
-    return readyFrom(url).then(
-      () => new SequencesWorker(engine(), scope),
-      (e: unknown) => {
-        scope.postMessage({ type: 'error', message: `Could not start the engine: ${message(e)}`, where: 'training' } satisfies FromSequencesWorker);
-        return null;
-      },
-    );
-  };
-  scope.onmessage = (event: MessageEvent<ToSequencesWorker | EngineMessage | PingMessage>) => {
-    const m = event.data;
-    if (m.type === 'engine') {
-      started ??= start(m.module, m.url);
-      return;
-    }
-    if (m.type === 'ping') {
-      scope.postMessage({ type: 'pong', id: m.id } satisfies PongMessage);
-      return;
-    }
-    started ??= start(null);
-    void started.then((w) => w?.receive(m));
-  };
-}
+startModeWorker<ToSequencesWorker>((mod, port) => new SequencesWorker(mod, port));

@@ -4,24 +4,20 @@
 // images, a drawing pad whose probabilities update as you draw, and a host for the
 // inside-the-network view. It computes no model math: every figure arrives from its worker.
 //
-// Like PlaygroundApp: its own worker, state source (URL hash, attribute or memory), storage
-// key and id prefix; it finds its elements within its root and removes every listener it added
-// and its worker in dispose(). Views redraw at most once per animation frame.
+// What it shares with SequencesApp (its own worker, state source, storage key and id prefix, the
+// training controls, the status line, the kept models, a lost worker's restart) is
+// TrainingModeApp (../training-mode-app.ts); this file is the Images mode's own part. Views
+// redraw at most once per animation frame.
 import { preprocessDigit } from 'nnplay';
 import { ImagesClient } from '../../worker/images-client';
 import { IMAGE_DATASETS, IMAGE_LAYER_TYPES } from '../../worker/images-protocol';
-import type { FromImagesWorker, ImagesWorkerCheckpoint, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer } from '../../worker/images-protocol';
-import { emit } from '../app-events';
-import { LossChart, formatLossValue } from '../loss-chart';
-import { ID_PREFIX } from '../markup';
-import { checkRate } from '../number-check';
-import { memoryStateSource } from '../state-source';
-import type { StateSource } from '../state-source';
+import type { FromImagesWorker, ImageEvaluation, ImageLayer, ImageLayerType, ImageSource, InsideSnapshot, InspectedImageLayer, ToImagesWorker } from '../../worker/images-protocol';
+import type { TrainingReportMessage } from '../../worker/mode-protocol';
+import { formatLossValue } from '../loss-chart';
+import { type AnnounceWhen, TrainingModeApp, type TrainingModeOptions, fillSelect, sentence } from '../training-mode-app';
 import { IMAGES_PART_NAMES, createImagesMarkup } from './images-markup';
 import type { ImagesPartName } from './images-markup';
 import { InsideView } from './inside-view';
-import { ModelStore } from '../model-store';
-import type { StoredModel } from '../model-store';
 import {
   DATASET_LABELS,
   IMAGES_LEARNING_RATE,
@@ -34,23 +30,11 @@ import {
   setField,
 } from './images-state';
 import type { ImagesHideable, ImagesState, PresetName } from './images-state';
-import { applyTheme } from '../theme';
-import type { Theme } from '../theme';
 import '../style.css';
 import './images.css';
 
-export interface ImagesOptions {
-  /** Where the setup is read from and mirrored to (default: memory). */
-  state?: StateSource;
-  /** localStorage key under which the setup (the stack above all) is kept. Default: none. */
-  storageKey?: string | null;
-  /** Prepended to every id the app creates (default '' when free, else 'nnplay-images-2-', …). */
-  idPrefix?: string;
-  /** Colour theme: 'auto' (default) follows the system's prefers-color-scheme. */
-  theme?: Theme;
-}
-
-type Ui = { [K in ImagesPartName]: HTMLElement };
+/** The setup (the stack above all) is kept under `storageKey`. */
+export type ImagesOptions = TrainingModeOptions;
 
 const LAYER_LABELS: Record<ImageLayerType, string> = {
   conv2d: 'Conv2D',
@@ -67,36 +51,14 @@ const GRID_MAX = 64;
 const LOOK_MS = 150;
 // A stack edit rebuilds the model after this pause (typing "128" is one edit, not three).
 const BUILD_DELAY_MS = 250;
-// The status line for screen readers speaks after each epoch at most this often (and on pause).
-const ANNOUNCE_MS = 5000;
 
 type GridFilter = { kind: 'all' } | { kind: 'wrong' } | { kind: 'cell'; truth: number; predicted: number };
 
-export class ImagesApp {
-  readonly root: HTMLElement;
-  readonly idPrefix: string;
-
-  private readonly doc: Document;
-  private readonly source: StateSource;
-  private readonly storageKey: string | null;
-  private readonly ui: Ui;
-  private readonly listeners = new AbortController();
-  private readonly unsubscribeSource: () => void;
-  private client: ImagesClient;
-  private trainWhenBuilt = false; // Train pressed while the worker was lost: train once rebuilt
-  private readonly lossChart: LossChart;
-  private readonly accuracyChart: LossChart;
+export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, ImagesPartName, ToImagesWorker, FromImagesWorker> {
   private readonly inside: InsideView;
-  private readonly models: ModelStore;
-
-  private _state: ImagesState;
-  private hidden: Set<ImagesHideable>;
-  private lastWritten = '';
-  private _disposed = false;
 
   // Engine facts (from the worker's 'ready').
   private activations: string[] = ['relu', 'sigmoid', 'tanh', 'softmax', 'linear'];
-  private optimizers: { name: string; learningRate: number }[] = [];
 
   // Inspection of the current stack.
   private inspectRequest = 0;
@@ -108,20 +70,9 @@ export class ImagesApp {
   private testImages: Uint8Array | null = null;
   private testLabels: Uint8Array | null = null;
   private numTest = 0;
-  private _generation = 0;
-  private builtKey = ''; // what the current model was built from
   private buildTimer: ReturnType<typeof setTimeout> | null = null;
-  private _training = false;
-  private progressEpoch = 0;
-  private epochTarget = 0;
-  private completedEpochs = 0;
   private evaluation: ImageEvaluation | null = null;
   private _evaluations = 0;
-  // The current model's latest checkpoint, and whether this generation trained or was restored
-  // (a stored model found after the user pressed Train is not applied over their training).
-  private checkpoint: StoredModel | null = null;
-  private generationTouched = false;
-  private _restoredEpoch: number | null = null;
   private filter: GridFilter = { kind: 'all' };
   private gridIndices: number[] = [];
 
@@ -142,50 +93,24 @@ export class ImagesApp {
   private readonly _drawStats = { count: 0, totalMs: 0, maxMs: 0, parts: {} as Record<string, number> };
   private dirty = { progress: false, evaluation: false, grid: false };
   private lookTimer: ReturnType<typeof setInterval> | null = null;
-  private lastAnnounce = -Infinity;
 
   constructor(root: HTMLElement, options: ImagesOptions = {}) {
-    if (!(root instanceof HTMLElement)) throw new Error(`nnplay ImagesApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
-    this.root = root;
-    this.doc = root.ownerDocument;
-    this.source = options.state ?? memoryStateSource();
-    this.storageKey = options.storageKey ?? null;
-    this.models = new ModelStore(this.storageKey, 'images');
-    this.idPrefix = choosePrefix(this.doc, options.idPrefix);
-    root.replaceChildren(createImagesMarkup(this.doc, this.idPrefix));
-    root.classList.add('nnplay-playground', 'nnplay-images');
-    if (options.theme !== undefined) applyTheme(root, options.theme);
-    this.ui = Object.fromEntries(
-      IMAGES_PART_NAMES.map((name) => {
-        const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
-        if (!e) throw new Error(`nnplay ImagesApp: missing part ${name}`);
-        return [name, e];
-      }),
-    ) as Ui;
-
-    const parsed = this.initialState();
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-
-    this.lossChart = new LossChart(this.ui['loss-chart'], 330, 160, { spanGaps: true });
-    this.accuracyChart = new LossChart(this.ui['accuracy-chart'], 330, 160, {
-      yLabel: 'accuracy',
-      yRange: [0, 1],
-      format: (v) => `${(v * 100).toFixed(2)}%`,
+    super(root, options, {
+      mode: 'images',
+      appName: 'ImagesApp',
+      partNames: IMAGES_PART_NAMES,
+      createMarkup: createImagesMarkup,
+      parse: parseImagesHash,
+      serialize: serializeImagesHash,
+      startClient: (onMessage, onLost) => new ImagesClient(onMessage, onLost),
+      chartWidth: 330,
+      learningRate: IMAGES_LEARNING_RATE,
+      restartsWith: 'your stack, settings',
     });
     this.inside = new InsideView(this.ui['inside-view'], { headingLevel: 3 });
-    this.client = this.startClient();
-
     this.fillControls();
     this.listen();
-    this.unsubscribeSource = this.source.subscribe(() => this.onSourceChanged());
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
-    this.applyHidden();
-    this.syncControls();
-    this.renderStack();
-    this.writeSource();
-    this.requestInspection();
-    this.loadDataset();
+    this.start();
     this.lookTimer = setInterval(() => {
       if (this._training && this.chosen) this.look();
     }, LOOK_MS);
@@ -195,34 +120,6 @@ export class ImagesApp {
 
   get state(): ImagesState {
     return structuredClone(this._state);
-  }
-
-  get generation(): number {
-    return this._generation;
-  }
-
-  get training(): boolean {
-    return this._training;
-  }
-
-  /** The epoch of the current model's latest checkpoint (null before one). */
-  get checkpointEpoch(): number | null {
-    return this.checkpoint?.epoch ?? null;
-  }
-
-  /** The epoch the current model was restored at (from storage or after a lost worker), else null. */
-  get restoredEpoch(): number | null {
-    return this._restoredEpoch;
-  }
-
-  /** The loss chart's points (epoch, train, test), for tests and automation. */
-  get lossHistory(): StoredModel['losses'] {
-    return this.lossChart.history();
-  }
-
-  /** Resolves when the models kept so far are written to storage (for tests and automation). */
-  whenStored(): Promise<void> {
-    return this.models.flushed();
   }
 
   /** Evaluations received for the current model. */
@@ -249,100 +146,16 @@ export class ImagesApp {
     return [...this.classNames];
   }
 
-  get disposed(): boolean {
-    return this._disposed;
-  }
-
-  train(): void {
-    if (!this._disposed) this.setTraining(true);
-  }
-
-  pause(): void {
-    if (!this._disposed) this.setTraining(false);
-  }
-
-  /** Trains to the end of the epoch under way (or the next one), then pauses: the Step button. */
-  step(): void {
-    if (this._disposed) return;
-    const target = Math.floor(this.progressEpoch + 1e-9) + 1;
-    this.epochTarget = target;
-    this.client.send({ type: 'setEpochs', epochs: target });
-    this.setTraining(true);
-  }
-
-  /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
-  set theme(theme: Theme) {
-    if (!this._disposed) applyTheme(this.root, theme);
-  }
-
-  /** A fresh model from the same stack, as the Reset button does: its kept model is forgotten. */
-  reset(): void {
-    if (this._disposed) return;
-    this.clearMessage();
-    void this.models.delete(this.buildKey());
-    this.build(true);
-  }
-
-  /** The setup as hash text (with its hide options), as links carry it. */
-  get stateText(): string {
-    return serializeImagesHash(this._state, this.hidden);
-  }
-
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
-    this.listeners.abort();
-    this.unsubscribeSource();
+  protected disposeViews(): void {
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
     if (this.buildTimer) clearTimeout(this.buildTimer);
     if (this.lookTimer) clearInterval(this.lookTimer);
-    this.client.dispose();
-    this.lossChart.dispose();
-    this.accuracyChart.dispose();
     this.inside.dispose();
-    this.root.replaceChildren();
-    this.root.classList.remove('nnplay-playground', 'nnplay-images');
   }
 
-  // ---------------------------------------------------------------- state, source, storage
+  // ---------------------------------------------------------------- state
 
-  private initialState(): ReturnType<typeof parseImagesHash> {
-    const parsed = parseImagesHash(this.source.read());
-    if (parsed.given || this.storageKey === null) return parsed;
-    // No setup in the link: the one kept from the last visit (the user's stack).
-    try {
-      const kept = localStorage.getItem(this.storageKey);
-      if (kept) {
-        const restored = parseImagesHash(kept);
-        for (const h of parsed.hidden) restored.hidden.add(h);
-        return { ...restored, problems: [...parsed.problems, ...restored.problems] };
-      }
-    } catch {
-      // Storage unavailable: start from the default.
-    }
-    return parsed;
-  }
-
-  private writeSource(): void {
-    const text = serializeImagesHash(this._state, this.hidden);
-    if (text !== this.lastWritten) emit(this.root, 'statechange', { state: { mode: 'images', ...this.state } });
-    this.lastWritten = text;
-    this.source.write(text);
-    if (this.storageKey === null) return;
-    try {
-      localStorage.setItem(this.storageKey, serializeImagesHash(this._state));
-    } catch {
-      // Storage full or unavailable: the link still holds the setup.
-    }
-  }
-
-  private onSourceChanged(): void {
-    const text = this.source.read();
-    if (text === this.lastWritten) return;
-    const parsed = parseImagesHash(text);
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
+  protected applyState(): void {
     this.applyHidden();
     this.syncControls();
     this.renderStack();
@@ -359,10 +172,6 @@ export class ImagesApp {
 
   // ---------------------------------------------------------------- controls
 
-  private el<T extends HTMLElement>(name: ImagesPartName): T {
-    return this.ui[name] as T;
-  }
-
   private fillControls(): void {
     fillSelect(this.el('dataset'), [...IMAGE_DATASETS], IMAGE_DATASETS.map((d) => DATASET_LABELS[d]));
     fillSelect(this.el('preset'), ['', ...Object.keys(PRESETS)], ['Custom', ...Object.values(PRESETS).map((p) => p.label)]);
@@ -371,27 +180,15 @@ export class ImagesApp {
     this.fillGridFilter();
   }
 
-  private fillOptimizers(): void {
-    const names = this.optimizers.length ? this.optimizers.map((o) => o.name) : [this._state.optimizer];
-    if (!names.includes(this._state.optimizer)) names.push(this._state.optimizer);
-    fillSelect(this.el('optimizer'), names);
-    this.el<HTMLSelectElement>('optimizer').value = this._state.optimizer;
-  }
-
-  private syncControls(): void {
+  protected syncControls(): void {
     const s = this._state;
     this.el<HTMLSelectElement>('dataset').value = s.dataset;
     this.el<HTMLSelectElement>('preset').value = presetOf(s) ?? '';
-    this.fillOptimizers();
-    this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
-    this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
-    this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+    this.syncTrainingControls();
   }
 
   private listen(): void {
-    const signal = this.listeners.signal;
-    const on = <K extends keyof HTMLElementEventMap>(name: ImagesPartName, type: K, handler: (e: HTMLElementEventMap[K]) => void) =>
-      this.ui[name].addEventListener(type, handler, { signal });
+    const on = this.on.bind(this);
     const s = () => this._state;
 
     on('dataset', 'change', () => {
@@ -408,26 +205,11 @@ export class ImagesApp {
       this.syncControls();
     });
     on('optimizer', 'change', () => {
-      const name = this.el<HTMLSelectElement>('optimizer').value;
-      s().optimizer = name;
-      const row = this.optimizers.find((o) => o.name === name);
-      if (row && Number.isFinite(row.learningRate)) s().learningRate = row.learningRate;
-      this.syncControls();
+      this.takeChosenOptimizer();
       this.writeSource();
       this.scheduleBuild(0);
     });
-    on('learning-rate', 'change', () => {
-      const checked = checkRate(this.el<HTMLInputElement>('learning-rate').value, IMAGES_LEARNING_RATE);
-      if ('error' in checked) {
-        this.showMessage(`Learning rate ${this.el<HTMLInputElement>('learning-rate').value}: ${checked.error}; kept ${s().learningRate}.`);
-        this.syncControls();
-        return;
-      }
-      const v = checked.value;
-      s().learningRate = v;
-      this.client.send({ type: 'setLearningRate', learningRate: v });
-      this.writeSource();
-    });
+    this.listenTrainingControls();
     on('batch-size', 'change', () => {
       const v = this.intInput('batch-size', LAYER_LIMITS.batchSize, s().batchSize, 'The batch size');
       s().batchSize = v;
@@ -441,10 +223,7 @@ export class ImagesApp {
       this.client.send({ type: 'setEpochs', epochs: v });
       this.writeSource();
     });
-    on('train-button', 'click', () => this.setTraining(!this._training));
     on('step-button', 'click', () => this.step());
-    on('reset-button', 'click', () => this.reset());
-    on('message-close', 'click', () => this.clearMessage());
     on('add-layer', 'click', () => {
       const type = this.el<HTMLSelectElement>('add-type').value as ImageLayerType;
       const layers = s().layers;
@@ -686,15 +465,12 @@ export class ImagesApp {
     this.evaluation = null;
     this.markDirty('evaluation');
     this.markDirty('grid');
-    this.ui['data-status'].textContent = `Loading ${DATASET_LABELS[this._state.dataset]}…`;
-    const bar = this.el<HTMLProgressElement>('data-progress');
-    bar.hidden = false;
-    bar.removeAttribute('value');
+    this.showLoading(DATASET_LABELS[this._state.dataset]);
     this.client.send({ type: 'load', dataset: this._state.dataset });
     this.updateTrainButton();
   }
 
-  private buildKey(): string {
+  protected buildKey(): string {
     const s = this._state;
     return JSON.stringify([this.loadedDataset, s.layers, s.optimizer, s.seed]);
   }
@@ -712,21 +488,15 @@ export class ImagesApp {
    * A new model (new generation): charts, evaluation and progress start again; unless `fresh`
    * (Reset), the model kept for this very setup, if any, is restored into it.
    */
-  private build(fresh = false): void {
+  protected build(fresh = false): void {
     if (!this.loadedDataset || !this.stackFits()) return;
+    // This very build is what a waiting edit asked for.
+    if (this.buildTimer) clearTimeout(this.buildTimer);
+    this.buildTimer = null;
     this.setTraining(false);
-    this._generation++;
-    this.builtKey = this.buildKey();
-    this.checkpoint = null;
-    this.generationTouched = false;
-    this._restoredEpoch = null;
-    this.completedEpochs = 0;
-    this.progressEpoch = 0;
-    this.epochTarget = this._state.epochs;
+    this.beginGeneration();
     this.evaluation = null;
     this._evaluations = 0;
-    this.lossChart.clear();
-    this.accuracyChart.clear();
     const s = this._state;
     this.client.send({
       type: 'build',
@@ -737,8 +507,6 @@ export class ImagesApp {
       epochs: s.epochs,
       seed: s.seed,
     });
-    for (const id of ['train-loss', 'test-loss', 'train-accuracy', 'test-accuracy'] as const) this.ui[id].textContent = '–';
-    this.ui['epoch-time'].textContent = '';
     this.markDirty('progress');
     this.markDirty('evaluation');
     this.markDirty('grid');
@@ -746,135 +514,62 @@ export class ImagesApp {
     if (!fresh) void this.restoreKept(this._generation, this.builtKey);
   }
 
-  /** The model kept for this setup into the generation just built, unless training began first. */
-  private async restoreKept(generation: number, key: string): Promise<void> {
-    const kept = await this.models.get(key);
-    if (!kept || this._disposed || generation !== this._generation || this.generationTouched) return;
-    this.generationTouched = true;
-    this.checkpoint = kept;
-    this._restoredEpoch = kept.epoch;
-    this.completedEpochs = kept.epoch;
-    this.progressEpoch = kept.epoch;
-    if (kept.epoch >= this.epochTarget) this.epochTarget = kept.epoch;
-    this.lossChart.restore(kept.losses);
-    this.accuracyChart.restore(kept.accuracy);
-    this.client.send({ type: 'restore', generation, weights: kept.weights.slice(), epoch: kept.epoch, stepInEpoch: kept.stepInEpoch });
-    this.ui.announcer.textContent = `Restored the model trained for ${kept.epoch} epoch${kept.epoch === 1 ? '' : 's'}.`;
-  }
-
-  /** A worker checkpoint becomes this setup's kept model (with the curves so far). */
-  private keep(c: ImagesWorkerCheckpoint): void {
-    const model: StoredModel = {
-      key: this.builtKey,
-      epoch: c.epoch,
-      stepInEpoch: c.stepInEpoch,
-      weights: c.weights,
-      losses: this.lossChart.history(),
-      accuracy: this.accuracyChart.history(),
-      savedAt: new Date().toISOString(),
-    };
-    this.checkpoint = model;
-    void this.models.save(model);
-  }
-
-  private startClient(): ImagesClient {
-    return new ImagesClient(
-      (m) => this.onWorkerMessage(m),
-      (reason) => this.onWorkerLost(reason),
-    );
-  }
-
-  private onWorkerLost(reason: string): void {
-    if (this._disposed) return;
-    this._training = false;
-    this.updateTrainButton();
-    const cp = this.checkpoint;
-    const from = cp ? `the model as it was at epoch ${cp.epoch}${cp.stepInEpoch ? ` (step ${cp.stepInEpoch} of the next)` : ''}` : 'fresh weights (no epoch had been kept yet)';
-    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your stack, settings and ${from}.`);
-    emit(this.root, 'workerlost', { reason });
-  }
-
-  /** A new worker: the dataset loads again, then the stack is built; Train follows. */
-  private restartWorker(): void {
-    this.client.dispose();
-    this.client = this.startClient();
+  protected reloadData(): void {
     this.loadedDataset = null;
-    this.builtKey = '';
-    this.trainWhenBuilt = true;
     this.requestInspection();
     this.loadDataset();
   }
 
-  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
-  terminateWorker(): void {
-    this.client.terminateWorker();
-  }
-
-  private setTraining(next: boolean): void {
-    if (next && this.client.isLost) {
-      this.clearMessage();
-      this.restartWorker();
-      return;
-    }
-    if (next && !this.stackFits()) {
+  protected checkTrainable(): boolean {
+    if (!this.stackFits()) {
       this.showMessage('The stack does not fit the images yet: see the layer marked in the model.');
-      return;
+      return false;
     }
-    if (next && !this.loadedDataset) return;
-    if (next && this.buildKey() !== this.builtKey) {
-      // An edit is waiting for its rebuild: build now, then train the new model.
-      if (this.buildTimer) clearTimeout(this.buildTimer);
-      this.buildTimer = null;
-      this.build();
-    }
-    if (next && this.completedEpochs >= this.epochTarget) {
-      // Done: Train runs the number of epochs again, continuing from these weights.
-      this.epochTarget = this.completedEpochs + this._state.epochs;
-      this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
-    }
-    if (next) {
-      this.clearMessage();
-      this.generationTouched = true;
-    }
-    if (this._training && !next) this.announce(true);
-    this._training = next;
-    this.client.send({ type: next ? 'train' : 'pause' });
-    this.updateTrainButton();
+    return this.loadedDataset !== null;
   }
 
-  /** The polite status line: after an epoch at most every ANNOUNCE_MS, at once on pause. */
-  private announce(now: boolean): void {
+  protected trainable(): boolean {
+    return this.loadedDataset !== null && this.stackFits();
+  }
+
+  protected announcement(when: AnnounceWhen): string {
     const e = this.evaluation;
-    const t = performance.now();
-    if (!now && t - this.lastAnnounce < ANNOUNCE_MS) return;
-    this.lastAnnounce = t;
-    this.ui.announcer.textContent = e
+    const now = when !== 'training';
+    return e
       ? `${now ? 'Paused' : 'Training'}: epoch ${e.epoch} done, test accuracy ${percent(e.testAccuracy)}, test loss ${formatLossValue(e.testLoss)}.`
       : now ? 'Paused before the first epoch ended.' : '';
   }
 
-  private updateTrainButton(): void {
-    const b = this.ui['train-button'];
-    b.setAttribute('aria-label', this._training ? 'Pause' : 'Train');
-    b.title = this._training ? 'Pause' : 'Train';
-    b.classList.toggle('playing', this._training);
-    (b as HTMLButtonElement).disabled = !this._training && (!this.loadedDataset || !this.stackFits());
-    (this.ui['step-button'] as HTMLButtonElement).disabled = (b as HTMLButtonElement).disabled;
+  protected trainButtonUpdated(disabled: boolean): void {
+    (this.ui['step-button'] as HTMLButtonElement).disabled = disabled;
   }
 
   // ---------------------------------------------------------------- worker messages
 
-  private onWorkerMessage(m: FromImagesWorker): void {
-    if (this._disposed) return;
+  protected engineReady(m: FromImagesWorker): void {
+    if (m.type !== 'ready') return;
+    this.activations = m.activations;
+    this.renderStack();
+  }
+
+  protected progressed(m: Extract<TrainingReportMessage, { type: 'progress' }>): void {
+    this.progressLoss = m.trainLoss;
+    this.markDirty('progress');
+  }
+
+  protected dataFailed(message: string): void {
+    this.el<HTMLProgressElement>('data-progress').hidden = true;
+    this.ui['data-status'].textContent = `Could not load ${DATASET_LABELS[this._state.dataset]}.`;
+    this.showMessage(`Could not load ${DATASET_LABELS[this._state.dataset]}: ${sentence(message)} Your stack and settings are kept; choose another dataset or reload to try again.`);
+  }
+
+  protected lookFailed(): void {
+    this.looks.clear();
+    this.inFlight = { chosen: false, drawing: false };
+  }
+
+  protected handleMessage(m: FromImagesWorker): void {
     switch (m.type) {
-      case 'ready':
-        this.activations = m.activations;
-        this.optimizers = m.optimizers;
-        this.fillOptimizers();
-        this.renderStack();
-        this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${m.simd ? ' SIMD' : ''}, training in a Web Worker.`;
-        emit(this.root, 'ready', { mode: 'images', simd: m.simd });
-        break;
       case 'inspection':
         if (m.requestId !== this.inspectRequest) return; // a newer edit is on its way
         this.inspection = m;
@@ -883,11 +578,7 @@ export class ImagesApp {
         break;
       case 'loadProgress': {
         if (m.dataset !== this._state.dataset) return;
-        const bar = this.el<HTMLProgressElement>('data-progress');
-        if (m.total > 0) {
-          bar.max = m.total;
-          bar.value = m.loaded;
-        }
+        this.showLoadProgress(m.loaded, m.total);
         const mb = (n: number) => (n / 1e6).toFixed(1);
         this.ui['data-status'].textContent = `Loading ${DATASET_LABELS[m.dataset]}: ${mb(m.loaded)}${m.total > 0 ? ` of ${mb(m.total)}` : ''} MB`;
         break;
@@ -914,38 +605,18 @@ export class ImagesApp {
         if (m.generation !== this._generation) return;
         this.look();
         this.predictDrawing();
-        if (this.trainWhenBuilt) {
-          this.trainWhenBuilt = false;
-          this.setTraining(true);
-        }
-        break;
-      case 'progress':
-        if (m.generation !== this._generation) return;
-        this.progressEpoch = m.epoch;
-        this._training = m.training;
-        this.updateTrainButton();
-        if (Number.isFinite(m.trainLoss)) this.lossChart.add(m.epoch, m.trainLoss, NaN);
-        this.progressLoss = m.trainLoss;
-        this.markDirty('progress');
+        this.modelBuilt();
         break;
       case 'evaluation': {
         const e = m.evaluation;
-        if (e.generation !== this._generation) return;
-        if (e.restored && this.checkpoint) {
-          // No epoch was trained: the train figures are the last ones the kept curves have.
-          const last = (h: StoredModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
-          e.trainLoss = last(this.checkpoint.losses);
-          e.trainAccuracy = last(this.checkpoint.accuracy);
-        }
+        if (!this.acceptEvaluation(e)) return;
         this.evaluation = e;
         this._evaluations++;
-        this.completedEpochs = e.epoch;
         // A restored model's curves came with it; its evaluation only fills the views.
         if (!e.restored) {
           this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
           this.accuracyChart.add(e.epoch, e.trainAccuracy, e.testAccuracy);
-          emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
-          if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+          this.emitEpoch(e);
         }
         this.markDirty('evaluation');
         this.markDirty('grid');
@@ -953,9 +624,6 @@ export class ImagesApp {
         this.predictDrawing();
         break;
       }
-      case 'checkpoint':
-        if (m.checkpoint.generation === this._generation) this.keep(m.checkpoint);
-        break;
       case 'inside': {
         const purpose = this.looks.get(m.requestId);
         this.looks.delete(m.requestId);
@@ -971,21 +639,6 @@ export class ImagesApp {
         this.sendWanted();
         break;
       }
-      case 'error':
-        if (m.where === 'data') {
-          this.el<HTMLProgressElement>('data-progress').hidden = true;
-          this.ui['data-status'].textContent = `Could not load ${DATASET_LABELS[this._state.dataset]}.`;
-          this.showMessage(`Could not load ${DATASET_LABELS[this._state.dataset]}: ${sentence(m.message)} Your stack and settings are kept; choose another dataset or reload to try again.`);
-        } else if (m.where === 'look') {
-          this.looks.clear();
-          this.inFlight = { chosen: false, drawing: false };
-        } else {
-          this._training = false;
-          this.updateTrainButton();
-          if (/diverge|NaN|infinite/i.test(m.message)) emit(this.root, 'diverged', { message: m.message });
-          this.showMessage(sentence(m.message));
-        }
-        break;
     }
   }
 
@@ -1260,7 +913,7 @@ export class ImagesApp {
     this.ui['evaluation-summary'].textContent =
       `After epoch ${e.epoch}: test accuracy ${percent(e.testAccuracy)}; least accurate class ${this.classNames[worst] ?? worst} ` +
       `(${percent(e.classAccuracy[worst])})${confused ? `; most frequent mistake ${confused}` : ''}.`;
-    if (this._training) this.announce(false);
+    if (this._training) this.announce('training');
   }
 
   /** The confusion matrix's rows and cells (one delegated listener opens a cell's images). */
@@ -1362,17 +1015,6 @@ export class ImagesApp {
     });
   }
 
-  // ---------------------------------------------------------------- messages
-
-  private showMessage(text: string): void {
-    this.ui['message-text'].textContent = text;
-    this.ui.message.hidden = false;
-  }
-
-  private clearMessage(): void {
-    this.ui.message.hidden = true;
-    this.ui['message-text'].textContent = '';
-  }
 }
 
 // ---------------------------------------------------------------- helpers (DOM only)
@@ -1402,34 +1044,6 @@ function fieldsOf(layer: ImageLayer): (keyof ImageLayer)[] {
     default:
       return [];
   }
-}
-
-function choosePrefix(doc: Document, asked: string | undefined): string {
-  const taken = (prefix: string) => IMAGES_PART_NAMES.find((name) => doc.getElementById(prefix + name));
-  if (asked !== undefined) {
-    if (typeof asked !== 'string' || !ID_PREFIX.test(asked)) {
-      throw new Error(`nnplay ImagesApp: idPrefix must be '' or a letter followed by letters, digits, '-' or '_', got ${JSON.stringify(asked)}.`);
-    }
-    const clash = taken(asked);
-    if (clash) throw new Error(`nnplay ImagesApp: idPrefix ${JSON.stringify(asked)} gives id "${asked}${clash}", which the page already has; pass another idPrefix.`);
-    return asked;
-  }
-  for (let n = 1; ; n++) {
-    const prefix = n === 1 ? '' : `nnplay-images-${n}-`;
-    if (!taken(prefix)) return prefix;
-  }
-}
-
-function fillSelect(select: HTMLSelectElement, values: string[], labels?: string[]): void {
-  const doc = select.ownerDocument;
-  select.replaceChildren(
-    ...values.map((v, i) => {
-      const o = doc.createElement('option');
-      o.value = v;
-      o.textContent = labels?.[i] ?? v;
-      return o;
-    }),
-  );
 }
 
 function th(doc: Document, text: string, scope: 'row' | 'col'): HTMLTableCellElement {
@@ -1481,11 +1095,4 @@ function paintDigit(canvas: HTMLCanvasElement, images: Uint8Array, i: number): v
 
 function percent(v: number): string {
   return Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '–';
-}
-
-function sentence(text: string): string {
-  const t = text.trim();
-  if (!t) return '';
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }

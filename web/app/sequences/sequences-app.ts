@@ -7,25 +7,17 @@
 // the true one), and for text generated characters coloured by a chosen hidden unit.
 // It computes no model math: every figure arrives from its worker (the engine's payloads).
 //
-// Like ImagesApp: its own worker, state source (URL hash or memory), storage key and id prefix;
-// it finds its elements within its root and removes every listener and its worker in dispose().
-// It keeps what the user trained as ImagesApp does (model-store.ts): the worker's checkpoint
-// after each epoch and on pause is this setup's model, restored on reload, on switching back
-// to the setup and after a lost worker; Reset forgets it.
+// What it shares with ImagesApp (its own worker, state source, storage key and id prefix, the
+// training controls, the status line, the kept models, a lost worker's restart) is
+// TrainingModeApp (../training-mode-app.ts); this file is the Sequences mode's own part.
 import { SequencesClient } from '../../worker/sequences-client';
 import { SEQUENCE_CELLS, SEQUENCE_TASKS } from '../../worker/sequences-protocol';
-import type { FromSequencesWorker, SequenceCell, SequenceEvaluation, SequenceTaskName, SequencesWorkerCheckpoint, TaskInfo, Unrolled } from '../../worker/sequences-protocol';
-import { emit } from '../app-events';
+import type { FromSequencesWorker, SequenceCell, SequenceEvaluation, SequenceTaskName, TaskInfo, ToSequencesWorker, Unrolled } from '../../worker/sequences-protocol';
+import type { TrainingReportMessage } from '../../worker/mode-protocol';
 import { cssColor } from '../colors';
-import { LossChart, formatLossValue } from '../loss-chart';
-import { ID_PREFIX } from '../markup';
-import { checkRate } from '../number-check';
-import { ModelStore } from '../model-store';
+import { formatLossValue } from '../loss-chart';
 import type { StoredModel } from '../model-store';
-import { memoryStateSource } from '../state-source';
-import type { StateSource } from '../state-source';
-import { applyTheme } from '../theme';
-import type { Theme } from '../theme';
+import { type AnnounceWhen, TrainingModeApp, type TrainingModeOptions, fillSelect, sentence } from '../training-mode-app';
 import { SEQUENCES_PART_NAMES, createSequencesMarkup } from './sequences-markup';
 import type { SequencesPartName } from './sequences-markup';
 import { CELL_LABELS, LIMITS, SEQUENCES_LEARNING_RATE, TASK_LABELS, parseSequencesHash, presetState, serializeSequencesHash } from './sequences-state';
@@ -37,63 +29,22 @@ import { drawDependence } from './dependence-view';
 import '../style.css';
 import './sequences.css';
 
-export interface SequencesOptions {
-  state?: StateSource;
-  /** localStorage key under which the setup is kept. Default: none. */
-  storageKey?: string | null;
-  idPrefix?: string;
-  theme?: Theme;
-}
+export type SequencesOptions = TrainingModeOptions;
 
-type Ui = { [K in SequencesPartName]: HTMLElement };
 // The unrolled view is refreshed this often while training.
 const UNROLL_MS = 200;
 const GENERATE_LENGTH = 200;
-// The polite status line speaks after an epoch at most this often (epochs of a small task come
-// many a second), and at once on pause and when training ends.
-const ANNOUNCE_MS = 5000;
 const TRUE_COLOR = '#888';
 const PRED_COLOR = '#f59322';
 const INPUT_COLOR = '#0877bd';
 
-export class SequencesApp {
-  readonly root: HTMLElement;
-  readonly idPrefix: string;
-  private readonly doc: Document;
-  private readonly source: StateSource;
-  private readonly storageKey: string | null;
-  private readonly ui: Ui;
-  private readonly listeners = new AbortController();
-  private readonly unsubscribeSource: () => void;
-  private client: SequencesClient;
-  private readonly lossChart: LossChart;
-  private readonly accuracyChart: LossChart;
+export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHideable, SequencesPartName, ToSequencesWorker, FromSequencesWorker> {
   private readonly heatmap: StateHeatmap;
-  private readonly models: ModelStore;
   private readonly compare: CompareView;
 
-  private _state: SequencesState;
-  private hidden: Set<SequencesHideable>;
-  private lastWritten = '';
-  private _disposed = false;
-  private optimizers: { name: string; learningRate: number }[] = [];
-
   private info: TaskInfo | null = null;
-  private _generation = 0;
-  private builtKey = '';
   private built = false;
-  private _training = false;
-  private trainWhenBuilt = false;
-  private progressEpoch = 0;
-  private epochTarget = 0;
-  private completedEpochs = 0;
   private _evaluations: SequenceEvaluation[] = [];
-  // The current model's latest checkpoint, and whether this generation trained or was restored
-  // (a stored model found after the user pressed Train is not applied over their training).
-  private checkpoint: StoredModel | null = null;
-  private generationTouched = false;
-  private _restoredEpoch: number | null = null;
-  private lastAnnounce = -Infinity;
 
   private unrollRequest = 0;
   private unrollInFlight = false;
@@ -105,41 +56,25 @@ export class SequencesApp {
   private _generated: { text: string; hidden: { layer: string; units: number; values: Float32Array }[] } | null = null;
 
   constructor(root: HTMLElement, options: SequencesOptions = {}) {
-    if (!(root instanceof HTMLElement)) throw new Error(`nnplay SequencesApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
-    this.root = root;
-    this.doc = root.ownerDocument;
-    this.source = options.state ?? memoryStateSource();
-    this.storageKey = options.storageKey ?? null;
-    this.models = new ModelStore(this.storageKey, 'sequences');
-    this.idPrefix = choosePrefix(this.doc, options.idPrefix);
-    root.replaceChildren(createSequencesMarkup(this.doc, this.idPrefix));
-    root.classList.add('nnplay-playground', 'nnplay-sequences');
-    if (options.theme !== undefined) applyTheme(root, options.theme);
-    this.ui = Object.fromEntries(
-      SEQUENCES_PART_NAMES.map((name) => {
-        const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
-        if (!e) throw new Error(`nnplay SequencesApp: missing part ${name}`);
-        return [name, e];
-      }),
-    ) as Ui;
-    const parsed = this.initialState();
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    this.lossChart = new LossChart(this.ui['loss-chart'], 340, 160, { spanGaps: true });
-    this.accuracyChart = new LossChart(this.ui['accuracy-chart'], 340, 160, { yLabel: 'accuracy', yRange: [0, 1], format: (v) => `${(v * 100).toFixed(2)}%` });
+    super(root, options, {
+      mode: 'sequences',
+      appName: 'SequencesApp',
+      partNames: SEQUENCES_PART_NAMES,
+      createMarkup: createSequencesMarkup,
+      parse: parseSequencesHash,
+      serialize: serializeSequencesHash,
+      startClient: (onMessage, onLost) => new SequencesClient(onMessage, onLost),
+      chartWidth: 340,
+      learningRate: SEQUENCES_LEARNING_RATE,
+      restartsWith: 'your settings',
+    });
     this.heatmap = new StateHeatmap(this.ui['hidden-state'] as HTMLCanvasElement, this.ui['hidden-tooltip'], this.ui['hidden-readout']);
-    this.client = this.startClient();
     this.compare = new CompareView(this.ui.compare, this.idPrefix);
     fillSelect(this.el('task'), [...SEQUENCE_TASKS], SEQUENCE_TASKS.map((t) => TASK_LABELS[t]));
     fillSelect(this.el('cell'), [...SEQUENCE_CELLS], SEQUENCE_CELLS.map((c) => CELL_LABELS[c]));
     this.fillOptimizers();
     this.listen();
-    this.unsubscribeSource = this.source.subscribe(() => this.onSourceChanged());
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
-    this.applyHidden();
-    this.syncControls();
-    this.writeSource();
-    this.loadTask();
+    this.start();
     this.unrollTimer = setInterval(() => {
       if (this._training) this.unroll();
     }, UNROLL_MS);
@@ -150,31 +85,9 @@ export class SequencesApp {
   get state(): SequencesState {
     return structuredClone(this._state);
   }
-  get generation(): number {
-    return this._generation;
-  }
-  get training(): boolean {
-    return this._training;
-  }
   /** Evaluations of the current model, one per epoch. */
   get evaluations(): SequenceEvaluation[] {
     return structuredClone(this._evaluations);
-  }
-  /** The epoch of the current model's latest checkpoint (null before one). */
-  get checkpointEpoch(): number | null {
-    return this.checkpoint?.epoch ?? null;
-  }
-  /** The epoch the current model was restored at (from storage or after a lost worker), else null. */
-  get restoredEpoch(): number | null {
-    return this._restoredEpoch;
-  }
-  /** The loss chart's points (epoch, train, test), for tests and automation. */
-  get lossHistory(): StoredModel['losses'] {
-    return this.lossChart.history();
-  }
-  /** Resolves when the models kept so far are written to storage (for tests and automation). */
-  whenStored(): Promise<void> {
-    return this.models.flushed();
   }
   /** Unrolled views drawn for the current model. */
   get unrollUpdates(): number {
@@ -198,15 +111,6 @@ export class SequencesApp {
   get task(): TaskInfo | null {
     return this.info ? structuredClone(this.info) : null;
   }
-  get disposed(): boolean {
-    return this._disposed;
-  }
-  get stateText(): string {
-    return serializeSequencesHash(this._state, this.hidden);
-  }
-  set theme(theme: Theme) {
-    if (!this._disposed) applyTheme(this.root, theme);
-  }
 
   /** Comparing cells: starts / pauses all three. */
   train(): void {
@@ -219,20 +123,6 @@ export class SequencesApp {
     if (this._state.compare) this.compare.setTraining(false);
     else this.setTraining(false);
   }
-  /** Trains to the end of the epoch under way (or the next one), then pauses, as in the Images mode. */
-  step(): void {
-    if (this._disposed) return;
-    this.epochTarget = Math.floor(this.progressEpoch + 1e-9) + 1;
-    this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
-    this.setTraining(true);
-  }
-  /** A fresh model of this setup; the one kept for it is forgotten. */
-  reset(): void {
-    if (this._disposed) return;
-    this.clearMessage();
-    void this.models.delete(this.buildKey());
-    this.build(true);
-  }
   /** Samples text from the text model (as the Generate button does). */
   generate(): void {
     if (this._disposed || !this.built || this.info?.task !== 'text') return;
@@ -240,64 +130,15 @@ export class SequencesApp {
     this.client.send({ type: 'generate', requestId: ++this.generateRequest, temperature, length: GENERATE_LENGTH, seed: this.generateRequest });
     this.ui['generated-text'].textContent = 'Generating…';
   }
-  /** For tests and automation: terminates the worker as a crash would. */
-  terminateWorker(): void {
-    this.client.terminateWorker();
-  }
-
-  dispose(): void {
-    if (this._disposed) return;
-    this._disposed = true;
-    this.listeners.abort();
-    this.unsubscribeSource();
+  protected disposeViews(): void {
     clearInterval(this.unrollTimer);
-    this.client.dispose();
     this.compare.dispose();
-    this.lossChart.dispose();
-    this.accuracyChart.dispose();
     this.heatmap.dispose();
-    this.root.replaceChildren();
-    this.root.classList.remove('nnplay-playground', 'nnplay-sequences');
   }
 
-  // ---------------------------------------------------------------- state, source, storage
+  // ---------------------------------------------------------------- state
 
-  private initialState(): ReturnType<typeof parseSequencesHash> {
-    const parsed = parseSequencesHash(this.source.read());
-    if (parsed.given || this.storageKey === null) return parsed;
-    try {
-      const kept = localStorage.getItem(this.storageKey);
-      if (kept) {
-        const restored = parseSequencesHash(kept);
-        for (const h of parsed.hidden) restored.hidden.add(h);
-        return { ...restored, problems: [...parsed.problems, ...restored.problems] };
-      }
-    } catch {
-      // Storage unavailable: start from the default.
-    }
-    return parsed;
-  }
-
-  private writeSource(): void {
-    const text = serializeSequencesHash(this._state, this.hidden);
-    if (text !== this.lastWritten) emit(this.root, 'statechange', { state: { mode: 'sequences', ...this.state } });
-    this.lastWritten = text;
-    this.source.write(text);
-    if (this.storageKey === null) return;
-    try {
-      localStorage.setItem(this.storageKey, serializeSequencesHash(this._state));
-    } catch {
-      // Storage full or unavailable: the link still holds the setup.
-    }
-  }
-
-  private onSourceChanged(): void {
-    const text = this.source.read();
-    if (text === this.lastWritten) return;
-    const parsed = parseSequencesHash(text);
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
+  protected applyState(): void {
     this.applyHidden();
     this.syncControls();
     this.writeSource();
@@ -322,28 +163,14 @@ export class SequencesApp {
 
   // ---------------------------------------------------------------- controls
 
-  private el<T extends HTMLElement>(name: SequencesPartName): T {
-    return this.ui[name] as T;
-  }
-
-  private fillOptimizers(): void {
-    const names = this.optimizers.length ? this.optimizers.map((o) => o.name) : [this._state.optimizer];
-    if (!names.includes(this._state.optimizer)) names.push(this._state.optimizer);
-    fillSelect(this.el('optimizer'), names);
-    this.el<HTMLSelectElement>('optimizer').value = this._state.optimizer;
-  }
-
-  private syncControls(): void {
+  protected syncControls(): void {
     const s = this._state;
     this.el<HTMLSelectElement>('task').value = s.task;
     this.el<HTMLSelectElement>('cell').value = s.cell;
     this.el<HTMLInputElement>('units').value = String(s.units);
     this.el<HTMLSelectElement>('layers').value = String(s.layers);
     this.el<HTMLInputElement>('bidirectional').checked = s.bidirectional;
-    this.fillOptimizers();
-    this.el<HTMLInputElement>('learning-rate').value = String(s.learningRate);
-    this.el<HTMLInputElement>('batch-size').value = String(s.batchSize);
-    this.el<HTMLInputElement>('epochs').value = String(s.epochs);
+    this.syncTrainingControls();
     this.el<HTMLInputElement>('compare-toggle').checked = s.compare;
   }
 
@@ -357,9 +184,7 @@ export class SequencesApp {
   }
 
   private listen(): void {
-    const signal = this.listeners.signal;
-    const on = <K extends keyof HTMLElementEventMap>(name: SequencesPartName, type: K, handler: (e: HTMLElementEventMap[K]) => void) =>
-      this.ui[name].addEventListener(type, handler, { signal });
+    const on = this.on.bind(this);
     const s = () => this._state;
     const modelChanged = () => {
       this.writeSource();
@@ -391,24 +216,10 @@ export class SequencesApp {
       modelChanged();
     });
     on('optimizer', 'change', () => {
-      const name = this.el<HTMLSelectElement>('optimizer').value;
-      s().optimizer = name;
-      const row = this.optimizers.find((o) => o.name === name);
-      if (row && Number.isFinite(row.learningRate)) s().learningRate = row.learningRate;
-      this.syncControls();
+      this.takeChosenOptimizer();
       modelChanged();
     });
-    on('learning-rate', 'change', () => {
-      const input = this.el<HTMLInputElement>('learning-rate');
-      const checked = checkRate(input.value, SEQUENCES_LEARNING_RATE);
-      if ('error' in checked) {
-        this.showMessage(`Learning rate ${input.value}: ${checked.error}; kept ${s().learningRate}.`);
-        this.syncControls();
-        return;
-      }
-      s().learningRate = checked.value;
-      this.client.send({ type: 'setLearningRate', learningRate: checked.value });
-      this.writeSource();
+    this.listenTrainingControls(() => {
       if (s().compare) this.compare.configure(s());
     });
     on('batch-size', 'change', () => {
@@ -429,9 +240,6 @@ export class SequencesApp {
       this.writeSource();
       this.applyHidden();
     });
-    on('train-button', 'click', () => this.setTraining(!this._training));
-    on('reset-button', 'click', () => this.reset());
-    on('message-close', 'click', () => this.clearMessage());
     on('sample', 'change', () => {
       const max = Math.max(0, (this.info?.numTest ?? 1) - 1);
       const n = Number(this.el<HTMLInputElement>('sample').value);
@@ -461,15 +269,12 @@ export class SequencesApp {
     // The worker drops the model when the new task arrives: what it still says of it is stale
     // (a 'built' answered after this would ask to unroll a model that is gone).
     this._generation++;
-    this.ui['data-status'].textContent = `Loading ${TASK_LABELS[this._state.task]}…`;
-    const bar = this.el<HTMLProgressElement>('data-progress');
-    bar.hidden = false;
-    bar.removeAttribute('value');
+    this.showLoading(TASK_LABELS[this._state.task]);
     this.client.send({ type: 'load', task: this._state.task });
     this.updateTrainButton();
   }
 
-  private buildKey(): string {
+  protected buildKey(): string {
     const s = this._state;
     return JSON.stringify([this.info?.task, s.cell, s.units, s.layers, s.bidirectional, s.optimizer, s.seed]);
   }
@@ -478,23 +283,14 @@ export class SequencesApp {
    * A new model (new generation): charts, figures and progress start again; unless `fresh`
    * (Reset), the model kept for this very setup, if any, is restored into it.
    */
-  private build(fresh = false): void {
+  protected build(fresh = false): void {
     if (!this.info) return;
     this.setTraining(false);
-    this._generation++;
-    this.builtKey = this.buildKey();
+    this.beginGeneration();
     this.built = false;
-    this.checkpoint = null;
-    this.generationTouched = false;
-    this._restoredEpoch = null;
-    this.completedEpochs = 0;
-    this.progressEpoch = 0;
-    this.epochTarget = this._state.epochs;
     this._evaluations = [];
     this._unrolled = null;
     this._unrollUpdates = 0;
-    this.lossChart.clear();
-    this.accuracyChart.clear();
     const s = this._state;
     this.client.send({
       type: 'build',
@@ -503,131 +299,65 @@ export class SequencesApp {
       batchSize: s.batchSize,
       epochs: s.epochs,
     });
-    for (const id of ['train-loss', 'test-loss', 'train-accuracy', 'test-accuracy'] as const) this.ui[id].textContent = '–';
-    this.ui['epoch-time'].textContent = '';
     this.ui.epoch.textContent = '0';
     this.el<HTMLProgressElement>('epoch-progress').value = 0;
     if (!fresh) void this.restoreKept(this._generation, this.builtKey);
   }
 
-  /** The model kept for this setup into the generation just built, unless training began first. */
-  private async restoreKept(generation: number, key: string): Promise<void> {
-    const kept = await this.models.get(key);
-    if (!kept || this._disposed || generation !== this._generation || this.generationTouched) return;
-    this.generationTouched = true;
-    this.checkpoint = kept;
-    this._restoredEpoch = kept.epoch;
-    this.completedEpochs = kept.epoch;
-    this.progressEpoch = kept.epoch;
-    if (kept.epoch >= this.epochTarget) this.epochTarget = kept.epoch;
+  protected restoreCurves(kept: StoredModel): void {
     this.lossChart.restore(kept.losses);
     this.lossChart.draw();
     if (this.info?.kind !== 'regression') {
       this.accuracyChart.restore(kept.accuracy);
       this.accuracyChart.draw();
     }
-    this.client.send({ type: 'restore', generation, weights: kept.weights.slice(), epoch: kept.epoch, stepInEpoch: kept.stepInEpoch });
-    this.ui.announcer.textContent = `Restored the model trained for ${kept.epoch} epoch${kept.epoch === 1 ? '' : 's'}.`;
   }
 
-  /** A worker checkpoint becomes this setup's kept model (with the curves so far). */
-  private keep(c: SequencesWorkerCheckpoint): void {
-    const model: StoredModel = {
-      key: this.builtKey,
-      epoch: c.epoch,
-      stepInEpoch: c.stepInEpoch,
-      weights: c.weights,
-      losses: this.lossChart.history(),
-      accuracy: this.accuracyChart.history(),
-      savedAt: new Date().toISOString(),
-    };
-    this.checkpoint = model;
-    void this.models.save(model);
+  protected checkTrainable(): boolean {
+    return this.info !== null;
   }
 
-  private startClient(): SequencesClient {
-    return new SequencesClient(
-      (m) => this.onWorkerMessage(m),
-      (reason) => this.onWorkerLost(reason),
-    );
+  protected trainable(): boolean {
+    return this.info !== null;
   }
 
-  private onWorkerLost(reason: string): void {
-    if (this._disposed) return;
-    this._training = false;
-    this.updateTrainButton();
-    const cp = this.checkpoint;
-    const from = cp ? `the model as it was at epoch ${cp.epoch}${cp.stepInEpoch ? ` (step ${cp.stepInEpoch} of the next)` : ''}` : 'fresh weights (no epoch had been kept yet)';
-    this.showMessage(`The training worker stopped (${reason}); press Train to restart it with your settings and ${from}.`);
-    emit(this.root, 'workerlost', { reason });
+  protected reloadData(): void {
+    this.info = null;
+    this.loadTask();
   }
 
-  private setTraining(next: boolean): void {
-    if (next && this.client.isLost) {
-      this.clearMessage();
-      this.client.dispose();
-      this.client = this.startClient();
-      this.info = null;
-      this.builtKey = '';
-      this.trainWhenBuilt = true;
-      this.loadTask();
-      return;
-    }
-    if (next && !this.info) return;
-    if (next && this.buildKey() !== this.builtKey) this.build();
-    if (next && this.completedEpochs >= this.epochTarget) {
-      // Done: Train runs the number of epochs again, continuing from these weights.
-      this.epochTarget = this.completedEpochs + this._state.epochs;
-      this.client.send({ type: 'setEpochs', epochs: this.epochTarget });
-    }
-    if (next) {
-      this.clearMessage();
-      this.generationTouched = true;
-    }
-    const paused = this._training && !next;
-    this._training = next;
-    if (paused) this.announce('paused');
-    this.client.send({ type: next ? 'train' : 'pause' });
-    this.updateTrainButton();
-  }
-
-  /** The polite status line: after an epoch at most every ANNOUNCE_MS, at once on pause or at the end. */
-  private announce(when: 'training' | 'paused' | 'done'): void {
-    const t = performance.now();
-    if (when === 'training' && t - this.lastAnnounce < ANNOUNCE_MS) return;
-    this.lastAnnounce = t;
+  protected announcement(when: AnnounceWhen): string {
     const e = this._evaluations.at(-1);
     const accuracy = e && this.info?.kind !== 'regression' ? `, test accuracy ${percent(e.testAccuracy)}` : '';
     const word = { training: 'Training', paused: 'Paused', done: 'Trained' }[when];
-    this.ui.announcer.textContent = e ? `${word}: epoch ${e.epoch} done, test loss ${formatLossValue(e.testLoss)}${accuracy}.` : 'Paused before the first epoch ended.';
-  }
-
-  private updateTrainButton(): void {
-    const b = this.ui['train-button'] as HTMLButtonElement;
-    b.setAttribute('aria-label', this._training ? 'Pause' : 'Train');
-    b.title = this._training ? 'Pause' : 'Train';
-    b.classList.toggle('playing', this._training);
-    b.disabled = !this._training && !this.info;
+    return e ? `${word}: epoch ${e.epoch} done, test loss ${formatLossValue(e.testLoss)}${accuracy}.` : 'Paused before the first epoch ended.';
   }
 
   // ---------------------------------------------------------------- worker messages
 
-  private onWorkerMessage(m: FromSequencesWorker): void {
-    if (this._disposed) return;
+  protected progressed(m: Extract<TrainingReportMessage, { type: 'progress' }>): void {
+    this.ui.epoch.textContent = String(Math.floor(m.epoch + 1e-9));
+    this.el<HTMLProgressElement>('epoch-progress').value = m.epoch - Math.floor(m.epoch + 1e-9);
+    if (Number.isFinite(m.trainLoss) && !this._evaluations.length) this.ui['train-loss'].textContent = formatLossValue(m.trainLoss);
+    this.lossChart.draw();
+  }
+
+  protected dataFailed(message: string): void {
+    this.el<HTMLProgressElement>('data-progress').hidden = true;
+    this.ui['data-status'].textContent = `Could not load ${TASK_LABELS[this._state.task]}.`;
+    this.showMessage(`Could not load ${TASK_LABELS[this._state.task]}: ${sentence(message)} Choose another task or reload to try again.`);
+  }
+
+  protected lookFailed(message: string): void {
+    this.unrollInFlight = false;
+    this.showMessage(sentence(message));
+  }
+
+  protected handleMessage(m: FromSequencesWorker): void {
     switch (m.type) {
-      case 'ready':
-        this.optimizers = m.optimizers;
-        this.fillOptimizers();
-        this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${m.simd ? ' SIMD' : ''}, training in a Web Worker.`;
-        emit(this.root, 'ready', { mode: 'sequences', simd: m.simd });
-        break;
       case 'loadProgress': {
         if (m.task !== this._state.task) return;
-        const bar = this.el<HTMLProgressElement>('data-progress');
-        if (m.total > 0) {
-          bar.max = m.total;
-          bar.value = m.loaded;
-        }
+        this.showLoadProgress(m.loaded, m.total);
         break;
       }
       case 'task': {
@@ -658,36 +388,13 @@ export class SequencesApp {
             : 'The model predicts after the last step.';
         fillSelect(this.el('text-layer'), recurrent.map((l) => l.name));
         this.unroll();
-        if (this.trainWhenBuilt) {
-          this.trainWhenBuilt = false;
-          this.setTraining(true);
-        }
+        this.modelBuilt();
         break;
       }
-      case 'progress':
-        if (m.generation !== this._generation) return;
-        this.progressEpoch = m.epoch;
-        this._training = m.training;
-        this.updateTrainButton();
-        this.ui.epoch.textContent = String(Math.floor(m.epoch + 1e-9));
-        this.el<HTMLProgressElement>('epoch-progress').value = m.epoch - Math.floor(m.epoch + 1e-9);
-        if (Number.isFinite(m.trainLoss)) {
-          this.lossChart.add(m.epoch, m.trainLoss, NaN);
-          if (!this._evaluations.length) this.ui['train-loss'].textContent = formatLossValue(m.trainLoss);
-        }
-        this.lossChart.draw();
-        break;
       case 'evaluation': {
         const e = m.evaluation;
-        if (e.generation !== this._generation) return;
-        if (e.restored && this.checkpoint) {
-          // No epoch was trained: the train figures are the last ones the kept curves have.
-          const last = (h: StoredModel['losses']) => h.train.filter((v): v is number => v !== null).at(-1) ?? NaN;
-          e.trainLoss = last(this.checkpoint.losses);
-          e.trainAccuracy = last(this.checkpoint.accuracy);
-        }
+        if (!this.acceptEvaluation(e)) return;
         this._evaluations.push(e);
-        this.completedEpochs = e.epoch;
         // A restored model's curves came with it; its evaluation only fills the figures.
         if (!e.restored) {
           this.lossChart.add(e.epoch, e.trainLoss, e.testLoss);
@@ -707,15 +414,11 @@ export class SequencesApp {
         this.ui.epoch.textContent = String(e.epoch);
         if (!e.restored) {
           this.announce(e.epoch >= this.epochTarget ? 'done' : 'training');
-          emit(this.root, 'epoch', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
-          if (e.epoch >= this.epochTarget) emit(this.root, 'trained', { epoch: e.epoch, trainLoss: e.trainLoss, testLoss: e.testLoss });
+          this.emitEpoch(e);
         }
         this.unroll();
         break;
       }
-      case 'checkpoint':
-        if (m.checkpoint.generation === this._generation) this.keep(m.checkpoint);
-        break;
       case 'unrolled':
         this.unrollInFlight = false;
         if (m.generation === this._generation) {
@@ -729,21 +432,6 @@ export class SequencesApp {
         if (m.requestId !== this.generateRequest || m.generation !== this._generation) return;
         this._generated = { text: m.text, hidden: m.hidden };
         this.drawGenerated();
-        break;
-      case 'error':
-        if (m.where === 'data') {
-          this.el<HTMLProgressElement>('data-progress').hidden = true;
-          this.ui['data-status'].textContent = `Could not load ${TASK_LABELS[this._state.task]}.`;
-          this.showMessage(`Could not load ${TASK_LABELS[this._state.task]}: ${sentence(m.message)} Choose another task or reload to try again.`);
-        } else if (m.where === 'look') {
-          this.unrollInFlight = false;
-          this.showMessage(sentence(m.message));
-        } else {
-          this._training = false;
-          this.updateTrainButton();
-          if (/diverge|NaN|infinite/i.test(m.message)) emit(this.root, 'diverged', { message: m.message });
-          this.showMessage(sentence(m.message));
-        }
         break;
     }
   }
@@ -874,49 +562,9 @@ export class SequencesApp {
       }),
     );
   }
-
-  private showMessage(text: string): void {
-    this.ui['message-text'].textContent = text;
-    this.ui.message.hidden = false;
-  }
-
-  private clearMessage(): void {
-    this.ui.message.hidden = true;
-    this.ui['message-text'].textContent = '';
-  }
 }
 
 // ---------------------------------------------------------------- helpers (DOM only)
-
-function choosePrefix(doc: Document, asked: string | undefined): string {
-  const taken = (prefix: string) => SEQUENCES_PART_NAMES.find((name) => doc.getElementById(prefix + name));
-  if (asked !== undefined) {
-    if (typeof asked !== 'string' || !ID_PREFIX.test(asked)) {
-      throw new Error(`nnplay SequencesApp: idPrefix must be '' or a letter followed by letters, digits, '-' or '_', got ${JSON.stringify(asked)}.`);
-    }
-    const clash = taken(asked);
-    if (clash) throw new Error(`nnplay SequencesApp: idPrefix ${JSON.stringify(asked)} gives id "${asked}${clash}", which the page already has; pass another idPrefix.`);
-    return asked;
-  }
-  for (let n = 1; ; n++) {
-    const prefix = n === 1 ? '' : `nnplay-sequences-${n}-`;
-    if (!taken(prefix)) return prefix;
-  }
-}
-
-function fillSelect(select: HTMLSelectElement, values: string[], labels?: string[]): void {
-  const doc = select.ownerDocument;
-  const kept = select.value;
-  select.replaceChildren(
-    ...values.map((v, i) => {
-      const o = doc.createElement('option');
-      o.value = v;
-      o.textContent = labels?.[i] ?? v;
-      return o;
-    }),
-  );
-  if (values.includes(kept)) select.value = kept;
-}
 
 /** Newlines shown as ⏎ in one-line views. */
 function visible(s: string): string {
@@ -925,10 +573,4 @@ function visible(s: string): string {
 
 function percent(v: number): string {
   return Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '–';
-}
-
-function sentence(text: string): string {
-  const t = text.trim();
-  if (!t) return '';
-  return (t[0].toUpperCase() + t.slice(1)).replace(/([^.!?])$/, '$1.');
 }
