@@ -1375,11 +1375,10 @@ export class LayersModel {
    */
   evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
-    const model = this.#model(where);
+    this.#model(where); // alive and built before the arguments are read
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {batchSize: 32}, got ${describe(args)}`);
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
-    void model;
     const values = Object.values(this.#evaluateLogs(xs, ys, batchSize, where)).map((v) => new Tensor(Float32Array.of(v), []));
     return values.length === 1 ? values[0] : values;
   }
