@@ -209,6 +209,8 @@ describe('nn.data as tf.data', () => {
     expect(endless.size).toBe(Infinity);
     expect(await endless.take(5).toArray()).toEqual([1, 2, 1, 2, 1]);
     await expect(endless.toArray()).rejects.toThrow(/the dataset is endless/);
+    // An empty pass repeated forever ends instead of spinning.
+    expect(await nn.data.generator(function* () {}).repeat().take(3).toArray()).toEqual([]);
   });
 
   test('shuffle: a seeded window shuffle, the same order for the same seed, a new one each pass', async () => {

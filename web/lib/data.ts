@@ -187,15 +187,20 @@ export class Dataset<T = unknown> {
     return new Dataset<T>(async () => {
       let done = 0;
       let current: LazyIterator<T> | null = null;
+      let yielded = false; // by the current pass
       return new LazyIterator<T>(async () => {
         while (done < times) {
           current ??= await this.iterator();
           const r = await current.next();
-          if (!r.done) return { value: r.value as T, done: false };
+          if (!r.done) {
+            yielded = true;
+            return { value: r.value as T, done: false };
+          }
           current = null;
           done++;
-          // An empty dataset repeated forever would spin: it ends instead.
-          if (this.size === 0) break;
+          // A pass with no element, repeated forever, would spin: it ends instead.
+          if (!yielded) break;
+          yielded = false;
         }
         return { value: undefined, done: true };
       });
