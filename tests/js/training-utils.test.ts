@@ -128,6 +128,7 @@ describe('trainOnBatch, initialEpoch, yieldEvery', () => {
     loss.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     expect(typeof (await loss.trainOnBatch(nn.tensor2d(x, [10, 4]), nn.zeros([10, 1])))).toBe('number');
     await expect(loss.trainOnBatch(nn.tensor2d(x, [10, 4]), nn.zeros([9, 1]))).rejects.toThrow(/trainOnBatch\(\): ys must have shape \[10, 1\] or \[10\], got \[9,1\]/);
+    await expect(loss.trainOnBatch(nn.tensor2d([[0, 0, NaN, 0]]), nn.zeros([1, 1]))).rejects.toThrow(/trainOnBatch\(\): xs contains NaN at index 2 \(sample 0, feature 2\)/);
     ours.dispose();
     loss.dispose();
   });

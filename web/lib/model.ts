@@ -1131,23 +1131,23 @@ export class LayersModel {
 
   /** The dataset id of p: kept from an earlier fit() on the same tensors, or loaded now (and
    *  kept when it came from tensors). */
-  #loadForFit(model: TrainingSession, p: Prepared, key: Tensor[] | null): number {
+  #loadForFit(model: TrainingSession, p: Prepared, key: Tensor[] | null, where = 'fit()'): number {
     const kept = this.#keptFitData(model, key);
     if (kept) return kept.id;
-    const id = this.#load(p, 'fit()');
+    const id = this.#load(p, where);
     if (key) this.#fitData.add(model, this.#compiled!, key, p, id);
     return id;
   }
 
-  #inProcessSession(model: TrainingSession, train: Prepared, trainKey: Tensor[] | null, val: Prepared | null, valKey: Tensor[] | null): FitSession {
+  #inProcessSession(model: TrainingSession, train: Prepared, trainKey: Tensor[] | null, val: Prepared | null, valKey: Tensor[] | null, where = 'fit()'): FitSession {
     // Loaded once for the whole fit() call (or kept from an earlier one); every epoch refers to the ids.
-    const trainId = this.#loadForFit(model, train, trainKey);
+    const trainId = this.#loadForFit(model, train, trainKey, where);
     const release = (id: number | null) => {
       if (id !== null && !this.#fitData.holds(model, id)) model.freeDataset(id);
     };
     let valId: number | null = null;
     try {
-      if (val) valId = this.#loadForFit(model, val, valKey);
+      if (val) valId = this.#loadForFit(model, val, valKey, where);
     } catch (err) {
       release(trainId);
       throw err;
@@ -1161,9 +1161,9 @@ export class LayersModel {
     };
   }
 
-  async #workerSession(train: Prepared, val: Prepared | null): Promise<FitSession> {
+  async #workerSession(train: Prepared, val: Prepared | null, where = 'fit()'): Promise<FitSession> {
     const client = fitWorkerClient();
-    const model = this.#model('fit()');
+    const model = this.#model(where);
     const fresh = this.#workerClient !== client || !client.models.has(this.#id);
     const transfer: Transferable[] = [];
     const message = (p: Prepared): DataMessage => {
@@ -1195,7 +1195,7 @@ export class LayersModel {
       this.#workerNeedsCompile = this.#workerNeedsWeights = true;
       rethrow(err, (field, index, tensor) => {
         const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
-        this.#failBadData('fit()', p, field, index, tensor);
+        this.#failBadData(where, p, field, index, tensor);
       });
     }
     this.#workerNeedsCompile = false;
@@ -1240,7 +1240,7 @@ export class LayersModel {
     if (classWeight !== undefined) data = this.#withClassWeight(data, ys, classWeight, where);
     let session: FitSession | null = null;
     try {
-      session = fitUsesWorker() ? await this.#workerSession(data, null) : this.#inProcessSession(model, data, null, null, null);
+      session = fitUsesWorker() ? await this.#workerSession(data, null, where) : this.#inProcessSession(model, data, null, null, null, where);
       return (await session.epoch({ batchSize: data.n, shuffle: false, perBatch: false })).logs;
     } finally {
       if (session) await session.close();
