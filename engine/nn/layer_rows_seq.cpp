@@ -42,6 +42,8 @@ std::vector<ConfigKey> recurrent_keys(RecurrentCell cell) {
         string_key("biasInitializer", "zeros", &initializer_names_storage()), regularizer_key("kernelRegularizer"),
         regularizer_key("recurrentRegularizer"), regularizer_key("biasRegularizer")})
     keys.push_back(k);
+  for (const char* rate : {"dropout", "recurrentDropout"})
+    keys.push_back(ConfigKey{rate, ConfigType::kNumber, ConfigValue::num(0.0), false, 0, 1, nullptr, ""});
   if (cell == RecurrentCell::kLstm) keys.push_back(bool_key("unitForgetBias", true));
   if (cell == RecurrentCell::kGru) keys.push_back(bool_key("resetAfter", false));
   return keys;

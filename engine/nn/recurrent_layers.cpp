@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "core/check.h"
+#include "ops/dropout.h"
 #include "ops/gru.h"
 #include "ops/lstm.h"
 #include "ops/simple_rnn.h"
@@ -38,6 +40,12 @@ Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentCo
                                      << "; give the model an inputShape such as [28, 1] (28 steps of 1 feature)");
   NNPLAY_CHECK(in[0] >= 1, where << ": the sequence has " << in[0] << " steps; a sequence needs at least 1 step");
   NNPLAY_CHECK(in[1] >= 1, where << ": each step has " << in[1] << " features; it needs at least 1");
+  for (const auto& [key, rate] : {std::pair<const char*, float>{"dropout", cfg.dropout},
+                                  std::pair<const char*, float>{"recurrentDropout", cfg.recurrent_dropout}})
+    NNPLAY_CHECK(rate >= 0.0f && rate < 1.0f, where << ": " << key
+                                                    << " must be a number in [0, 1) (the fraction of values dropped "
+                                                       "in training), got "
+                                                    << rate);
   const std::uint64_t width =
       static_cast<std::uint64_t>(recurrent_gates(cfg.cell)) * static_cast<std::uint64_t>(cfg.units);
   NNPLAY_CHECK(width <= static_cast<std::uint64_t>(std::numeric_limits<int>::max() / 2),
@@ -109,12 +117,29 @@ void RecurrentLayer::forward(const PassContext& ctx, const std::vector<const flo
                                               << " steps is too large; use a smaller batch");
   const RecurrentShape s = shape_for(ctx.n);
   const RecurrentWeights w = weights();
+  draw_masks(ctx);
   switch (cfg_.cell) {
     case RecurrentCell::kSimpleRnn: simple_rnn_forward(s, w, inputs[0], buffers_, out); break;
     case RecurrentCell::kLstm: lstm_forward(s, w, inputs[0], buffers_, out); break;
     case RecurrentCell::kGru: gru_forward(s, w, inputs[0], buffers_, out); break;
   }
   last_n_ = ctx.n;
+}
+
+void RecurrentLayer::draw_masks(const PassContext& ctx) {
+  const std::uint64_t n = static_cast<std::uint64_t>(ctx.n);
+  // Input mask first, then the recurrent one, as TF.js draws them.
+  auto draw = [&](std::vector<float>& mask, float rate, int width) {
+    if (!ctx.training || rate <= 0.0f) {
+      mask.clear();
+      return;
+    }
+    NNPLAY_ASSERT(ctx.rng != nullptr);
+    mask.resize(n * static_cast<std::uint64_t>(width));
+    dropout_draw_mask(mask.data(), mask.size(), rate, *ctx.rng);
+  };
+  draw(buffers_.input_mask, cfg_.dropout, features());
+  draw(buffers_.recurrent_mask, cfg_.recurrent_dropout, cfg_.units);
 }
 
 void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float*,
@@ -136,7 +161,8 @@ void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const fl
 
 std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
   return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
-                                             cfg_.cell == RecurrentCell::kGru);
+                                             cfg_.cell == RecurrentCell::kGru, cfg_.dropout > 0,
+                                             cfg_.recurrent_dropout > 0);
 }
 
 std::vector<StateInfo> RecurrentLayer::states() const {
@@ -174,6 +200,8 @@ RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
   cfg.go_backwards = c.boolean("goBackwards");
   if (c.has("unitForgetBias")) cfg.unit_forget_bias = c.boolean("unitForgetBias");
   if (c.has("resetAfter")) cfg.reset_after = c.boolean("resetAfter");
+  if (c.has("dropout")) cfg.dropout = c.number("dropout");
+  if (c.has("recurrentDropout")) cfg.recurrent_dropout = c.number("recurrentDropout");
   cfg.kernel_initializer = c.string("kernelInitializer");
   cfg.recurrent_initializer = c.string("recurrentInitializer");
   cfg.bias_initializer = c.string("biasInitializer");

@@ -36,6 +36,9 @@ struct RecurrentConfig {
   bool go_backwards = false;
   bool unit_forget_bias = true;  // LSTM
   bool reset_after = false;      // GRU
+  // Training only: the fraction of input features (dropout) and of h_{t−1}'s units
+  // (recurrentDropout) dropped, each mask drawn once per sequence from the pass's stream.
+  float dropout = 0, recurrent_dropout = 0;
   std::string kernel_initializer = "glorotUniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros";
   float kernel_l1 = 0, kernel_l2 = 0, recurrent_l1 = 0, recurrent_l2 = 0, bias_l1 = 0, bias_l2 = 0;
 };
@@ -80,6 +83,8 @@ class RecurrentLayer : public Layer {
 
  private:
   RecurrentShape shape_for(int n) const;
+  // Training with dropout / recurrentDropout: the pass's masks into buffers_ (else cleared).
+  void draw_masks(const PassContext& ctx);
   RecurrentWeights weights() const;
 
   RecurrentConfig cfg_;

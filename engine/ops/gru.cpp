@@ -22,7 +22,9 @@ void gru_forward(const RecurrentShape& s, const RecurrentWeights& w, const float
     float* z = b.z.data() + st * gate_block;
     float* g = b.gates.data() + st * gate_block;
     float* rh = b.rh.data() + st * block;
-    const float* h_prev = b.h.data() + st * block;
+    // With recurrent dropout every use of h_{t−1}, the carry z ⊙ h_{t−1} included, reads the
+    // masked state, as TF.js's and Keras 3's GRU cell do.
+    const float* h_prev = recurrent_read_state(s, b, step);
     float* h = b.h.data() + (st + 1) * block;
     if (w.reset_after) {
       gemm(false, false, n, k, u, 1.0f, h_prev, u, w.recurrent, k, 0.0f, rec, k);
@@ -74,7 +76,7 @@ void gru_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentG
     const float* z = b.z.data() + st * gate_block;
     const float* g = b.gates.data() + st * gate_block;
     const float* rh = b.rh.data() + st * block;
-    const float* h_prev = b.h.data() + st * block;
+    const float* h_prev = recurrent_read_states(b) + st * block;
     float* dz = b.dz.data() + st * gate_block;
     recurrent_step_gradient(s, step, d_out, carry, dh);
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
@@ -117,15 +119,16 @@ void gru_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentG
       gate_backward(dz, d_act, z, g, w.recurrent_activation, 0.0f, n, u, k, u);
       if (step > 0) gemm(false, true, n, u, 2 * u, 1.0f, dz, k, w.recurrent, k, 1.0f, carry, u);
     }
+    recurrent_mask_carry(s, b, carry);
   }
   if (grads.recurrent && s.rows()) {
     const int rows = static_cast<int>(s.rows());
     if (w.reset_after) {
       // recurrent_kernel += Σ h_{t−1}ᵀ·drec, recurrent bias += Σ drec: one GEMM over all steps.
       dense_backward(nullptr, grads.recurrent, w.bias && grads.bias ? grads.bias + kk : nullptr, b.drec.data(),
-                     b.h.data(), w.recurrent, rows, u, k);
+                     recurrent_read_states(b), w.recurrent, rows, u, k);
     } else {
-      gemm(true, false, u, 2 * u, rows, 1.0f, b.h.data(), u, b.dz.data(), k, 1.0f, grads.recurrent, k);
+      gemm(true, false, u, 2 * u, rows, 1.0f, recurrent_read_states(b), u, b.dz.data(), k, 1.0f, grads.recurrent, k);
       gemm(true, false, u, u, rows, 1.0f, b.rh.data(), u, b.dz.data() + 2 * uu, k, 1.0f, grads.recurrent + 2 * uu, k);
     }
   } else if (w.reset_after && w.bias && grads.bias && s.rows()) {

@@ -16,7 +16,7 @@ void lstm_forward(const RecurrentShape& s, const RecurrentWeights& w, const floa
     const std::size_t st = static_cast<std::size_t>(step);
     float* z = b.z.data() + st * gate_block;
     float* g = b.gates.data() + st * gate_block;
-    const float* h_prev = b.h.data() + st * block;
+    const float* h_prev = recurrent_read_state(s, b, step);
     const float* c_prev = b.c.data() + st * block;
     float* c = b.c.data() + (st + 1) * block;
     float* ac = b.act_c.data() + st * block;
@@ -82,11 +82,14 @@ void lstm_backward(const RecurrentShape& s, const RecurrentWeights& w, Recurrent
     gate_backward(dz, d_act, z, g, w.recurrent_activation, 0.0f, n, u, k, u);
     gate_backward(dz, d_act, z, g, w.activation, w.activation_alpha, n, u, k, 2 * u);
     gate_backward(dz, d_act, z, g, w.recurrent_activation, 0.0f, n, u, k, 3 * u);
-    if (step > 0) gemm(false, true, n, u, k, 1.0f, dz, k, w.recurrent, k, 0.0f, b.carry_h.data(), u);
+    if (step > 0) {
+      gemm(false, true, n, u, k, 1.0f, dz, k, w.recurrent, k, 0.0f, b.carry_h.data(), u);
+      recurrent_mask_carry(s, b, b.carry_h.data());
+    }
   }
   if (grads.recurrent && s.rows())
-    dense_backward(nullptr, grads.recurrent, nullptr, b.dz.data(), b.h.data(), w.recurrent, static_cast<int>(s.rows()),
-                   u, k);
+    dense_backward(nullptr, grads.recurrent, nullptr, b.dz.data(), recurrent_read_states(b), w.recurrent,
+                   static_cast<int>(s.rows()), u, k);
   recurrent_finish_backward(s, w, grads, b, d_x);
 }
 

@@ -16,12 +16,15 @@ std::size_t step_of(const RecurrentShape& s, int step) {
 
 }  // namespace
 
-std::size_t recurrent_forward_floats_per_sample(const RecurrentShape& s, bool lstm, bool gru) {
+std::size_t recurrent_forward_floats_per_sample(const RecurrentShape& s, bool lstm, bool gru, bool input_dropout,
+                                                bool recurrent_dropout) {
   const std::size_t t = static_cast<std::size_t>(s.steps), u = static_cast<std::size_t>(s.units);
   const std::size_t k = static_cast<std::size_t>(s.width());
   std::size_t floats = t * static_cast<std::size_t>(s.features) + 2 * t * k + (t + 1) * u;
   if (lstm) floats += (t + 1) * u + t * u;
   if (gru) floats += t * u;
+  if (input_dropout) floats += static_cast<std::size_t>(s.features);
+  if (recurrent_dropout) floats += u + t * u;
   return floats;
 }
 
@@ -35,7 +38,10 @@ void recurrent_resize_forward(RecurrentBuffers& b, const RecurrentShape& s, bool
   b.c.resize(lstm ? rows * u + n * u : 0);
   b.act_c.resize(lstm ? rows * u : 0);
   b.rh.resize(gru ? rows * u : 0);
+  b.hm.resize(b.recurrent_mask.empty() ? 0 : rows * u);
   b.scratch.resize(n * k);
+  NNPLAY_ASSERT(b.input_mask.empty() || b.input_mask.size() == n * static_cast<std::size_t>(s.features));
+  NNPLAY_ASSERT(b.recurrent_mask.empty() || b.recurrent_mask.size() == n * u);
 }
 
 void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after) {
@@ -57,13 +63,35 @@ void recurrent_begin_forward(const RecurrentShape& s, const RecurrentWeights& w,
   for (int step = 0; step < s.steps; ++step) {
     const std::size_t t = step_of(s, step);
     float* dst = b.xs.data() + static_cast<std::size_t>(step) * n * f;
-    for (std::size_t i = 0; i < n; ++i) std::memcpy(dst + i * f, x + (i * steps + t) * f, f * sizeof(float));
+    if (b.input_mask.empty()) {
+      for (std::size_t i = 0; i < n; ++i) std::memcpy(dst + i * f, x + (i * steps + t) * f, f * sizeof(float));
+    } else {
+      for (std::size_t i = 0; i < n; ++i) vec_mul(dst + i * f, x + (i * steps + t) * f, b.input_mask.data() + i * f, f);
+    }
   }
   std::memset(b.h.data(), 0, n * u * sizeof(float));
   if (!b.c.empty()) std::memset(b.c.data(), 0, n * u * sizeof(float));
   if (s.rows() == 0) return;
   // One GEMM for the input projection of every step; the input bias is added once here.
   dense_forward(b.z.data(), b.xs.data(), w.kernel, w.bias, static_cast<int>(s.rows()), s.features, s.width());
+}
+
+const float* recurrent_read_state(const RecurrentShape& s, RecurrentBuffers& b, int step) {
+  const std::size_t block = static_cast<std::size_t>(s.n) * static_cast<std::size_t>(s.units);
+  const float* h_prev = b.h.data() + static_cast<std::size_t>(step) * block;
+  if (b.recurrent_mask.empty()) return h_prev;
+  float* hm = b.hm.data() + static_cast<std::size_t>(step) * block;
+  vec_mul(hm, h_prev, b.recurrent_mask.data(), block);
+  return hm;
+}
+
+const float* recurrent_read_states(const RecurrentBuffers& b) {
+  return b.recurrent_mask.empty() ? b.h.data() : b.hm.data();
+}
+
+void recurrent_mask_carry(const RecurrentShape& s, const RecurrentBuffers& b, float* carry) {
+  if (b.recurrent_mask.empty()) return;
+  vec_mul(carry, carry, b.recurrent_mask.data(), static_cast<std::size_t>(s.n) * static_cast<std::size_t>(s.units));
 }
 
 void recurrent_write_output(const RecurrentShape& s, const RecurrentBuffers& b, float* out) {
@@ -102,7 +130,8 @@ void recurrent_finish_backward(const RecurrentShape& s, const RecurrentWeights& 
   const std::size_t steps = static_cast<std::size_t>(s.steps);
   for (int step = 0; step < s.steps; ++step) {
     const std::size_t t = step_of(s, step);
-    const float* src = b.dxs.data() + static_cast<std::size_t>(step) * n * f;
+    float* src = b.dxs.data() + static_cast<std::size_t>(step) * n * f;
+    if (!b.input_mask.empty()) vec_mul(src, src, b.input_mask.data(), n * f);
     for (std::size_t i = 0; i < n; ++i) vec_add(d_x + (i * steps + t) * f, d_x + (i * steps + t) * f, src + i * f, f);
   }
 }

@@ -57,23 +57,41 @@ struct RecurrentBuffers {
   std::vector<float> c;      // LSTM: [steps + 1, n, units], the cell state likewise
   std::vector<float> act_c;  // LSTM: [steps, n, units], activation(c)
   std::vector<float> rh;     // GRU: [steps, n, units]: r ⊙ h_prev (resetAfter false) or h_prev·R_h + b_h (true)
+  // Dropout (training only; empty otherwise), set by the layer before the forward: inverted masks
+  // (0 or 1 / (1 − rate)) drawn once per sequence, so every step of a sample drops the same
+  // features and the same units (Keras / TF.js recurrent dropout, one mask per input shared by
+  // the gates as TF.js's implementation 2 and Keras 3).
+  std::vector<float> input_mask;      // [n, features]: xs = x ⊙ mask at every step
+  std::vector<float> recurrent_mask;  // [n, units]: the cell reads h_{t−1} ⊙ mask
+  std::vector<float> hm;              // [steps, n, units]: h_{t−1} ⊙ recurrent_mask, when masked
   // backward only
   std::vector<float> dz, drec, dxs;
   std::vector<float> dh, carry_h, carry_c, scratch, scratch2;
 };
 
-// Floats per sample the forward buffers hold (predict chunking).
-std::size_t recurrent_forward_floats_per_sample(const RecurrentShape& s, bool lstm, bool gru);
+// Floats per sample the forward buffers hold (predict chunking); the dropout flags add the masks.
+std::size_t recurrent_forward_floats_per_sample(const RecurrentShape& s, bool lstm, bool gru,
+                                                bool input_dropout = false, bool recurrent_dropout = false);
 void recurrent_resize_forward(RecurrentBuffers& b, const RecurrentShape& s, bool lstm, bool gru);
 void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after);
 
-// xs[s, i, :] = x[i, t(s), :], and the initial states zeroed; then z = xs · kernel + input bias.
+// xs[s, i, :] = x[i, t(s), :] (⊙ input_mask[i] when set), and the initial states zeroed; then
+// z = xs · kernel + input bias.
 void recurrent_begin_forward(const RecurrentShape& s, const RecurrentWeights& w, const float* x, RecurrentBuffers& b);
+// The previous state as step `step`'s cell reads it, [n, units]: h_{step−1}, or with a recurrent
+// mask hm[step] = h_{step−1} ⊙ mask (written here). Call once per step, after h_{step−1} exists.
+const float* recurrent_read_state(const RecurrentShape& s, RecurrentBuffers& b, int step);
+// Every step's previous state as the cells read it, [steps, n, units] from step 0 (h or hm):
+// the left operand of the recurrent kernel's gradient.
+const float* recurrent_read_states(const RecurrentBuffers& b);
+// ∂L/∂h_{t−1} from ∂L/∂(the state the cell read): carry ⊙= recurrent_mask (nothing without one).
+void recurrent_mask_carry(const RecurrentShape& s, const RecurrentBuffers& b, float* carry);
 // out from b.h (see the top of this file).
 void recurrent_write_output(const RecurrentShape& s, const RecurrentBuffers& b, float* out);
 // dh [n, units] = carry [n, units] + the part of d_out that lands on step s.
 void recurrent_step_gradient(const RecurrentShape& s, int step, const float* d_out, const float* carry, float* dh);
-// After the step loop: d_kernel += xsᵀ·dz, d_bias(input part) += Σ dz, d_x[i, t(s)] += (dz · kernelᵀ)[s, i].
+// After the step loop: d_kernel += xsᵀ·dz, d_bias(input part) += Σ dz, d_x[i, t(s)] += (dz · kernelᵀ)[s, i]
+// (⊙ input_mask[i] when set).
 void recurrent_finish_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentGrads& g,
                                RecurrentBuffers& b, float* d_x);
 

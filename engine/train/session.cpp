@@ -262,18 +262,23 @@ TrainingSession::StoredDataset& TrainingSession::training_data(int id, const cha
   const std::size_t count = d.data.ys.size();
   for (std::size_t o = 0; o < outputs.size() && o < count; ++o) {
     // A y of the wrong width is the trainer's shape message, on the call itself.
-    if (find_loss(outputs[o].loss).kind != LossKind::kSparseCategoricalCrossentropy || d.y_sizes[o] != 1) continue;
+    // One label per sample, or per step of a [steps, classes] output.
+    const Shape& out = model_->output_shape(static_cast<int>(o));
+    const int rows = out.size() == 2 ? out[0] : 1;
+    if (find_loss(outputs[o].loss).kind != LossKind::kSparseCategoricalCrossentropy || d.y_sizes[o] != rows) continue;
     ++content_scans_;
-    const int k = model_->output_size(static_cast<int>(o));
+    const int k = out.back();
     const Tensor& y = d.data.ys[o];
     const int n = d.size();
     const std::string of = count == 1 ? std::string() : " of output \"" + outputs[o].output + "\"";
-    for (int i = 0; i < n; ++i) {
-      const float v = y[static_cast<std::size_t>(i)];
-      NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
-                   where << ": sparseCategoricalCrossentropy labels" << of << " must be class indices 0.." << (k - 1)
-                         << " (one per output unit); sample " << i << " has label " << v);
-    }
+    for (int i = 0; i < n; ++i)
+      for (int r = 0; r < rows; ++r) {
+        const float v = y[static_cast<std::size_t>(i) * static_cast<std::size_t>(rows) + static_cast<std::size_t>(r)];
+        NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
+                     where << ": sparseCategoricalCrossentropy labels" << of << " must be class indices 0.." << (k - 1)
+                           << " (one per output unit); sample " << i
+                           << (rows > 1 ? ", step " + std::to_string(r) : std::string()) << " has label " << v);
+      }
   }
   d.labels_checked = true;
   return d;

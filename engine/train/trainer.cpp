@@ -67,23 +67,23 @@ std::vector<OutputCompile> validate_loss_for_graph(const Graph& model, const Com
   const bool single = model.num_outputs() == 1;
   for (int o = 0; o < model.num_outputs(); ++o) {
     const Shape& out = model.output_shape(o);
-    const int units = model.output_size(o);
     const LossInfo& loss = find_loss(outputs[static_cast<std::size_t>(o)].loss);
     const LayerInfo& last = model.layer_info(single ? model.num_layers() - 1
                                                     : model.find_layer(outputs[static_cast<std::size_t>(o)].output));
     const std::string layer_desc = single ? "the last layer" : "output \"" + last.name + "\"";
     if (loss.kind == LossKind::kCategoricalCrossentropy || loss.kind == LossKind::kSparseCategoricalCrossentropy) {
-      // TF.js would take classes along the last axis of an image output; this engine's losses
-      // see one flat row per sample, so ask for the usual flatten + dense head instead.
-      NNPLAY_CHECK(out.size() == 1,
-                   loss.name << " needs a flat model output (one value per class), but "
+      // Classes along the last axis, as TF.js: [classes] per sample, or [steps, classes] (a
+      // returnSequences model predicting per step), the loss the mean over samples and steps.
+      NNPLAY_CHECK(out.size() <= 2,
+                   loss.name << " needs a flat model output ([classes] per sample) or [steps, classes] (classes "
+                                "per step, along the last axis), but "
                              << (single ? "the last layer (" + last.type + ")" : layer_desc + " (" + last.type + ")")
                              << " outputs " << shape_to_string(out)
                              << " per sample; end the model with flatten and a dense layer");
-      NNPLAY_CHECK(units > 1, loss.name << " needs an output layer with one unit per class (at least 2), but "
-                                        << layer_desc << " has " << units
-                                        << " unit; for two classes with one output unit use binaryCrossentropy "
-                                           "with a sigmoid activation");
+      NNPLAY_CHECK(out.back() > 1, loss.name << " needs an output layer with one unit per class (at least 2), but "
+                                             << layer_desc << " has " << out.back()
+                                             << " unit; for two classes with one output unit use binaryCrossentropy "
+                                                "with a sigmoid activation");
     }
     if (loss.sums_over_outputs) {
       // TF.js sums these along the last axis; this engine's losses see one flat row per sample.
@@ -119,6 +119,15 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
     h.weight = outputs_[o].weight;
     h.output = static_cast<int>(o);
     h.output_size = model_.output_size(h.output);
+    const Shape& out_shape = model_.output_shape(h.output);
+    const LossKind kind = h.loss->kind();
+    if ((kind == LossKind::kCategoricalCrossentropy || kind == LossKind::kSparseCategoricalCrossentropy) &&
+        out_shape.size() == 2) {
+      h.rows_per_sample = out_shape[0];
+      h.classes = out_shape[1];
+    } else {
+      h.classes = h.output_size;
+    }
     // Fused: the loss gradient is w.r.t. the output activation's input; it is seeded there.
     h.seed_node = h.loss->fused() ? model_.pre_activation_node(h.output) : model_.output_node(h.output);
     for (const std::string& m : outputs_[o].metrics) h.metrics.push_back(&find_metric(m));
@@ -206,12 +215,16 @@ void Trainer::check_data(const TrainingData& data, const char* what, bool conten
         single_out ? "y" : "y[" + std::to_string(o) + "] (output \"" + outs[static_cast<std::size_t>(o)] + "\")";
     NNPLAY_CHECK(y.rank() >= 1 && y.dim(0) == n, what << ": x has " << n << " samples but " << yname << " has "
                                                       << (y.rank() ? y.dim(0) : 0) << "; they must match");
+    const Head& head = heads_[static_cast<std::size_t>(o)];
     const int k = model_.output_size(o);
     const int t = loss.target_size(k);
     if (loss.sparse()) {
-      NNPLAY_CHECK(data.target_size(o) == 1, what << ": sparseCategoricalCrossentropy needs " << yname
-                                                  << " [n, 1] holding class indices, but " << yname << " has "
-                                                  << data.target_size(o) << " columns per sample");
+      const int rows = head.rows_per_sample;
+      NNPLAY_CHECK(data.target_size(o) == rows,
+                   what << ": sparseCategoricalCrossentropy needs " << yname
+                        << (rows == 1 ? std::string(" [n, 1] holding class indices")
+                                      : " [n, " + std::to_string(rows) + "] holding one class index per step")
+                        << ", but " << yname << " has " << data.target_size(o) << " columns per sample");
     } else {
       NNPLAY_CHECK(data.target_size(o) == t, what << ": " << yname << " has " << data.target_size(o)
                                                   << " columns per sample but the model outputs " << k
@@ -234,15 +247,18 @@ void Trainer::check_data(const TrainingData& data, const char* what, bool conten
   for (const Tensor* w : data.sample_weights)
     NNPLAY_CHECK(vec_all_finite(w->data(), w->size()), what << ": sample weights must be finite numbers");
   for (int o = 0; o < model_.num_outputs(); ++o) {
-    if (!heads_[static_cast<std::size_t>(o)].loss->sparse()) continue;
+    const Head& head = heads_[static_cast<std::size_t>(o)];
+    if (!head.loss->sparse()) continue;
     const Tensor& y = *data.ys[static_cast<std::size_t>(o)];
-    const int k = model_.output_size(o);
-    for (int i = 0; i < n; ++i) {
-      float v = y[static_cast<std::size_t>(i)];
-      NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
-                   what << ": sparseCategoricalCrossentropy labels must be class indices 0.." << (k - 1)
-                        << " (one per output unit); sample " << i << " has label " << v);
-    }
+    const int k = head.classes, rows = head.rows_per_sample;
+    for (int i = 0; i < n; ++i)
+      for (int r = 0; r < rows; ++r) {
+        const float v = y[static_cast<std::size_t>(i) * static_cast<std::size_t>(rows) + static_cast<std::size_t>(r)];
+        NNPLAY_CHECK(v >= 0.0f && v < static_cast<float>(k) && std::floor(v) == v,
+                     what << ": sparseCategoricalCrossentropy labels must be class indices 0.." << (k - 1)
+                          << " (one per output unit); sample " << i
+                          << (rows > 1 ? ", step " + std::to_string(r) : std::string()) << " has label " << v);
+      }
   }
 }
 
@@ -288,11 +304,21 @@ void Trainer::gather(const TrainingData& data, const int* idx, int b) {
     if (data.sample_weights.empty()) continue;
     gather_rows(h.batch_weight, *data.sample_weights[o], idx, b);
     h.weight_ptr = h.batch_weight.data();
+    if (h.rows_per_sample == 1) continue;
+    // A sample's weight weighs every row (step) of its loss.
+    const std::size_t rows = static_cast<std::size_t>(h.rows_per_sample);
+    h.row_weights.resize(static_cast<std::size_t>(b) * rows);
+    for (std::size_t r = 0; r < h.row_weights.size(); ++r) h.row_weights[r] = h.batch_weight[r / rows];
+    h.weight_ptr = h.row_weights.data();
   }
 }
 
-void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int b, std::vector<double>& sums) const {
-  const int k = head.output_size;
+void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int samples,
+                          std::vector<double>& sums) const {
+  // Per row of classes: a sample, or each step of one (a [steps, classes] output); the sums stay
+  // per sample (a sample's figure is the mean over its steps).
+  const int k = head.classes, rows = head.rows_per_sample;
+  const int b = samples * rows;
   const bool sparse = head.loss->sparse();
   for (std::size_t m = 0; m < head.metrics.size(); ++m) {
     MetricKind kind = head.metrics[m]->kind;
@@ -345,7 +371,7 @@ void Trainer::add_metrics(const Head& head, const float* pred, const float* y, i
     }
     if (kind == MetricKind::kPrecision || kind == MetricKind::kRecall)
       sum = b * precision_or_recall(kind, pred, y, b, k, sparse);
-    sums[static_cast<std::size_t>(head.metric_logs[m])] += sum;
+    sums[static_cast<std::size_t>(head.metric_logs[m])] += sum / rows;
   }
 }
 
@@ -369,7 +395,7 @@ void Trainer::check_batch(const int* idx, int b) const {
     const int t = by.dim(1);
     const std::string yname = single_out ? "y" : "y[" + std::to_string(o) + "]";
     const bool y_ok = vec_all_finite(by.data(), by.size());
-    const int k = model_.output_size(static_cast<int>(o));
+    const int k = heads_[o].classes;
     for (int r = 0; r < b; ++r) {
       const float* y = by.data() + static_cast<std::size_t>(r) * t;
       for (int c = 0; !y_ok && c < t; ++c)
@@ -377,9 +403,11 @@ void Trainer::check_batch(const int* idx, int b) const {
                      "training data " << yname << " holds " << (std::isnan(y[c]) ? "NaN" : "Infinity") << " at sample "
                                       << idx[r] << ", column " << c << "; every value must be a finite number");
       if (heads_[o].loss->sparse())
-        NNPLAY_CHECK(y[0] >= 0.0f && y[0] < static_cast<float>(k) && std::floor(y[0]) == y[0],
-                     "training data: sparseCategoricalCrossentropy labels must be class indices 0.."
-                         << (k - 1) << " (one per output unit); sample " << idx[r] << " has label " << y[0]);
+        for (int c = 0; c < t; ++c)  // t: one label per step
+          NNPLAY_CHECK(y[c] >= 0.0f && y[c] < static_cast<float>(k) && std::floor(y[c]) == y[c],
+                       "training data: sparseCategoricalCrossentropy labels must be class indices 0.."
+                           << (k - 1) << " (one per output unit); sample " << idx[r]
+                           << (t > 1 ? ", step " + std::to_string(c) : std::string()) << " has label " << y[c]);
     }
   }
 }
@@ -403,7 +431,8 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   model_.forward(ctx, batch_x_ptrs_);
   double loss = 0.0;
   for (Head& h : heads_) {
-    h.batch_loss = h.loss->forward(model_.output(h.output).data(), h.batch_y.data(), b, h.output_size, h.weight_ptr);
+    h.batch_loss = h.loss->forward(model_.output(h.output).data(), h.batch_y.data(), b * h.rows_per_sample, h.classes,
+                                   h.weight_ptr);
     loss += h.weight * h.batch_loss;
   }
   for (const Variable& p : trainable_)
@@ -429,7 +458,7 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
     add_metrics(h, pred.data(), h.batch_y.data(), b, sums);
     if (h.loss_log > 0) sums[static_cast<std::size_t>(h.loss_log)] += h.batch_loss * b;
     shape_rows(h.d_output, b, k);
-    h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b, k, h.weight_ptr);
+    h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b * h.rows_per_sample, h.classes, h.weight_ptr);
     if (h.weight != 1.0) {
       const float w = static_cast<float>(h.weight);
       for (std::size_t i = 0; i < h.d_output.size(); ++i) h.d_output[i] *= w;
@@ -509,7 +538,7 @@ Logs Trainer::evaluate(const TrainingData& data, int batch_size) {
       const Tensor& pred = model_.output(out);
       const float* y =
           data.ys[o]->data() + static_cast<std::size_t>(start) * static_cast<std::size_t>(data.target_size(out));
-      const double l = heads_[o].loss->forward(pred.data(), y, b, model_.output_size(out));
+      const double l = heads_[o].loss->forward(pred.data(), y, b * heads_[o].rows_per_sample, heads_[o].classes);
       sums[0] += heads_[o].weight * l * b;
       if (heads_[o].loss_log > 0) sums[static_cast<std::size_t>(heads_[o].loss_log)] += l * b;
       add_metrics(heads_[o], pred.data(), y, b, sums);

@@ -96,12 +96,16 @@ class Trainer {
     int loss_log = 0;              // index into sums / log_names_ of its loss (0 for one output)
     std::vector<int> metric_logs;  // of each metric
     // Resolved once at compile, so a step looks nothing up.
-    int output = 0;                     // the graph output it scores
-    int output_size = 0;                // its values per sample
+    int output = 0;       // the graph output it scores
+    int output_size = 0;  // its values per sample
+    // The rows the loss and metrics see per sample: 1 row of output_size values, or for a
+    // categorical loss on a [steps, classes] output one row of `classes` per step.
+    int rows_per_sample = 1, classes = 0;
     int seed_node = 0;                  // where its gradient enters backward (see Loss::fused)
     Tensor batch_y, d_output;           // gathered targets; loss gradient [batch, output_size]
     Tensor batch_weight;                // gathered sample weights [batch, 1] (when the data has them)
-    const float* weight_ptr = nullptr;  // batch_weight's data this step, or nullptr
+    std::vector<float> row_weights;     // them per loss row, when a sample has several rows
+    const float* weight_ptr = nullptr;  // the loss rows' weights this step, or nullptr
     double batch_loss = 0.0;            // this step's loss, before the weight
   };
 

@@ -126,7 +126,7 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
 });
 
 describe('accessibility of the lessons (axe-core, no serious or critical violation)', () => {
-  for (const lesson of ['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae']) {
+  for (const lesson of ['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae', 'overfitting&earlyStopping=true&l2=0.01', 'evaluation']) {
     it(`lesson ${lesson} after a little training, light and dark`, async () => {
       const page = await open(`#lesson=${lesson}`);
       const train = page.getByRole('button', { name: 'Train', exact: true });
@@ -134,12 +134,29 @@ describe('accessibility of the lessons (axe-core, no serious or critical violati
       await train.click();
       await page.waitForFunction(() => Number(document.getElementById('epoch')?.textContent) >= 2, null, { timeout: 120_000 });
       await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      // Lesson 10 with its test figures shown too.
+      if (lesson === 'evaluation') {
+        await page.locator('#test-evaluate').click();
+        await page.waitForFunction(() => document.getElementById('test-looks')?.textContent === '1', null, { timeout: 10_000 });
+      }
       expect(await seriousViolations(page)).toEqual([]);
       await page.emulateMedia({ colorScheme: 'dark' });
       expect(await seriousViolations(page)).toEqual([]);
       expect(await page.locator('h1').count()).toBe(1);
     });
   }
+
+  it('lessons 5-7: the lesson note above the Images mode, light and dark', async () => {
+    const page = await open('#lesson=mnist-mlp');
+    await page.locator('#lesson-note').waitFor({ timeout: 30_000 });
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await page.locator('#lesson-note .lesson-code summary').click();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.locator('h1').count()).toBe(1);
+  });
 });
 
 describe('accessibility beyond axe', () => {

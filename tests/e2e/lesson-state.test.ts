@@ -10,9 +10,10 @@ import { parseHash } from '../../web/app/state';
 const runnable = LESSONS.filter(runsHere);
 
 describe('lesson= in the hash', () => {
-  it('lists lessons 1-8 in order, five of them runnable here', () => {
-    expect(LESSONS.map((l) => l.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(runnable.map((l) => l.id)).toEqual(['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae']);
+  it('lists lessons 1-10 in order, seven of them runnable here', () => {
+    expect(LESSONS.map((l) => l.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(runnable.map((l) => l.id)).toEqual(['linear-regression', 'neurons', 'mlp-regression', 'softmax', 'vae', 'overfitting', 'evaluation']);
+    expect(LESSONS.every((l) => l.available)).toBe(true);
     for (const l of LESSONS) {
       const listing = l.listing(l.defaults ?? runnable[0].defaults!);
       expect(listing.keras.length, l.id).toBeGreaterThan(50);
@@ -67,6 +68,45 @@ describe('lesson= in the hash', () => {
     expect(parseLessonHash('lesson=softmax&beta=2&variant=vae')!.problems.join('\n')).toMatch(/unknown options beta, variant/);
   });
 
+  it('the overfitting lesson: its four toggles round-trip; the listing follows them; other lessons refuse the keys', () => {
+    const over = LESSONS.find((l) => l.id === 'overfitting')!;
+    expect(over.validation).toBe(true);
+    expect(over.figures).toEqual(expect.arrayContaining(['train-val-gap', 'best-epoch', 'val-loss', 'epoch', 'train-loss']));
+    const plain = over.listing(over.defaults!);
+    expect(plain.keras).not.toMatch(/regularizers|Dropout|EarlyStopping/);
+    expect(plain.keras).toMatch(/x_train, y_train = wave\(30\)/);
+    const settings = { ...over.defaults!, l2: 0.01, dropout: 0.2, earlyStopping: true, trainPoints: 150 };
+    const text = serializeLessonHash(over, settings);
+    expect(text).toBe('lesson=overfitting&l2=0.01&dropout=0.2&earlyStopping=true&trainPoints=150');
+    expect(parseLessonHash(text)!.settings).toEqual(settings);
+    const all = over.listing(settings);
+    expect(all.keras).toMatch(/kernel_regularizer=keras.regularizers.l2\(0.01\)/);
+    expect(all.keras.match(/keras.layers.Dropout\(0.2\)/g)).toHaveLength(3);
+    expect(all.keras).toMatch(/EarlyStopping\(monitor='val_loss', patience=50, restore_best_weights=True\)/);
+    expect(all.nnplay).toMatch(/nn.callbacks.earlyStopping\(\{ monitor: 'val_loss', patience: 50, restoreBestWeights: true \}\)/);
+    expect(all.nnplay).toMatch(/kernelRegularizer: nn.regularizers.l2\(\{ l2: 0.01 \}\)/);
+    expect(all.nnplay).toMatch(/slice\(\[0, 0\], \[150, 1\]\)/);
+    const bad = parseLessonHash('lesson=overfitting&l2=2&dropout=1&earlyStopping=yes&trainPoints=1000')!;
+    expect(bad.settings).toEqual(over.defaults);
+    expect(bad.problems.join('\n')).toMatch(/l2=2: expected a number from 0 to 1/);
+    expect(bad.problems.join('\n')).toMatch(/dropout=1: expected a number from 0 to 0.9/);
+    expect(bad.problems.join('\n')).toMatch(/earlyStopping=yes: expected true or false/);
+    expect(bad.problems.join('\n')).toMatch(/trainPoints=1000: expected a whole number from 5 to 300/);
+    expect(parseLessonHash('lesson=softmax&l2=0.1&earlyStopping=true')!.problems.join('\n')).toMatch(/unknown options l2, earlyStopping/);
+  });
+
+  it('the evaluation lesson: three splits in its listing, the test set used once, figures per class', () => {
+    const ev = LESSONS.find((l) => l.id === 'evaluation')!;
+    expect(ev.validation).toBe(true);
+    expect(ev.figures).toEqual(expect.arrayContaining(['confusion-matrix', 'precision-<c>', 'recall-<c>', 'test-evaluate', 'test-accuracy', 'val-loss']));
+    const l = ev.listing({ ...ev.defaults!, classes: 3 });
+    expect(l.keras).toMatch(/x_test, y_test = x\[800:\], labels\[800:\]\s+# touched once/);
+    expect(l.keras).toMatch(/confusion_matrix\(y_test, y_pred\)/);
+    expect(l.nnplay).toMatch(/nn.classificationReport\(yTest, model.predict\(xTest\)\)/);
+    expect(l.nnplay).toMatch(/classes: 3/);
+    expect(serializeLessonHash(ev, { ...ev.defaults!, hidden: [32], noise: 40 })).toBe('lesson=evaluation&noise=40&hidden=32');
+  });
+
   it('bad values keep the preset and say what is allowed', () => {
     const parsed = parseLessonHash('lesson=softmax&dataset=circle&classes=12&learningRate=0&loss=hinge&hidden=4,x&colour=red')!;
     expect(parsed.settings).toEqual(LESSONS.find((l) => l.id === 'softmax')!.defaults);
@@ -81,6 +121,8 @@ describe('lesson= in the hash', () => {
   it('routes: runnable lessons here, MNIST lessons to their Images / Sequences presets, unavailable ones nowhere', () => {
     expect(lessonRoute('lesson=linear-regression')).toBe('here');
     expect(lessonRoute('lesson=vae')).toBe('here');
+    expect(lessonRoute('lesson=overfitting')).toBe('here');
+    expect(lessonRoute('lesson=evaluation&hidden=8')).toBe('here');
     expect(lessonRoute('#lesson=mnist-mlp')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=mlp' });
     expect(lessonRoute('lesson=mnist-cnn')).toEqual({ redirect: 'mode=images&dataset=mnist&preset=cnn' });
     expect(lessonRoute('lesson=lstm-mnist-rows')).toEqual({ redirect: 'mode=sequences&task=mnistRows&cell=lstm' });

@@ -8,11 +8,15 @@
 // available yet disabled with their note.
 //
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LESSONS } from '../../web/app/lessons/lesson-table';
 import { longTasksSince, recordLongTasks } from './browser';
 import { clearOrigin, repo, usePlayground } from './fixture';
+import { serveStatic } from './server';
 
 const app = usePlayground();
 let pages: Page[] = [];
@@ -107,11 +111,119 @@ describe('Lessons', () => {
     });
   }
 
+  /** The sum of a confusion table's body cells. */
+  const confusionSum = (page: Page, id: string) =>
+    page.evaluate((tableId) => [...document.querySelectorAll(`#${tableId} tbody td`)].reduce((n, td) => n + Number(td.textContent), 0), id);
+  type Ended = { nnplay: { lastEnd: { stoppedAt: number | null; restoredFrom: number | null } | null } };
+  const gapAt = (logs: Record<string, number>[], i: number) => logs[i].val_loss - logs[i].loss;
+  const argmin = (xs: number[]) => xs.indexOf(Math.min(...xs));
+
+  it('overfitting: with 30 points and the big net the validation loss passes its minimum and the gap grows; L2, dropout and more data shrink the gap', async () => {
+    const { page, errors } = await open('#lesson=overfitting');
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 9: Overfitting and how to fight it');
+    expect(await page.locator('#test-loss').count()).toBe(0);
+    await trainFor(page, 200);
+    for (const view of ['lesson-view', 'overfit-curves']) expect(await colours(page, view), view).toBeGreaterThan(8);
+    const base = (await hooks(page)).logs;
+    const val = base.map((l) => l.val_loss);
+    const best = argmin(val);
+    // The training loss falls all the way; the validation loss turned: it ends well above its minimum.
+    expect(base[base.length - 1].loss).toBeLessThan(0.5 * base[0].loss);
+    expect(best).toBeLessThan(base.length - 30);
+    expect(val[val.length - 1]).toBeGreaterThan(1.15 * val[best]);
+    // ... and the gap between them grew after the best epoch.
+    const gap = gapAt(base, base.length - 1);
+    expect(gap).toBeGreaterThan(gapAt(base, best) + 0.05);
+    expect(Number(await page.locator('#best-epoch').textContent())).toBe(best + 1);
+    expect(Number(await page.locator('#best-val-loss').textContent())).toBeCloseTo(val[best], 3);
+    expect(Number(await page.locator('#val-loss').textContent())).toBeGreaterThan(0);
+    console.log(`[e2e lessons] overfitting: ${base.length} epochs, best validation epoch ${best + 1} at ${val[best].toFixed(4)}, final validation ${val[val.length - 1].toFixed(4)}, gap ${gap.toFixed(4)}`);
+    // Each remedy, switched on alone, trains afresh and ends with a smaller gap after as many epochs.
+    for (const [name, hash] of [['l2', 'l2=0.01'], ['dropout', 'dropout=0.2'], ['trainPoints', 'trainPoints=150']] as const) {
+      await page.locator(`input[name=${name}]`).check();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#lesson=overfitting&${hash}`);
+      expect(await page.locator('.lesson-code code').textContent()).toMatch(name === 'l2' ? /kernel_regularizer=keras.regularizers.l2\(0.01\)/ : name === 'dropout' ? /Dropout\(0.2\)/ : /wave\(150\)/);
+      await trainFor(page, base.length);
+      const logs = (await hooks(page)).logs;
+      const remedied = gapAt(logs, base.length - 1);
+      console.log(`[e2e lessons] overfitting with ${hash}: gap after ${base.length} epochs ${remedied.toFixed(4)} (none: ${gap.toFixed(4)}), best validation ${Math.min(...logs.map((l) => l.val_loss)).toFixed(4)}`);
+      expect(remedied, hash).toBeLessThan(0.7 * gap);
+      await page.locator(`input[name=${name}]`).uncheck();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=overfitting');
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('overfitting: early stopping stops by itself 50 epochs after the best validation epoch and puts back its weights', async () => {
+    const { page, errors } = await open('#lesson=overfitting&earlyStopping=true');
+    await expect.poll(() => page.locator('#epoch').textContent(), { timeout: 60_000 }).toBe('0');
+    expect(await page.locator('#stopped-epoch').textContent()).toBe('on, not triggered yet');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    // No Pause: it stops on its own.
+    await expect.poll(() => page.evaluate(() => (window as unknown as Ended).nnplay.lastEnd?.stoppedAt ?? null), { timeout: 60_000 }).not.toBeNull();
+    await expect.poll(() => page.getByRole('button', { name: 'Train', exact: true }).count(), { timeout: 10_000 }).toBe(1);
+    const { logs, epoch } = await hooks(page);
+    const end = await page.evaluate(() => (window as unknown as Ended).nnplay.lastEnd!);
+    const best = argmin(logs.map((l) => l.val_loss));
+    expect(logs).toHaveLength(epoch);
+    expect(end.restoredFrom).toBe(best + 1);
+    expect(end.stoppedAt).toBe(best + 1 + 50);
+    expect(epoch).toBe(end.stoppedAt);
+    expect(await page.locator('#stopped-epoch').textContent()).toBe(`stopped after epoch ${end.stoppedAt}; weights of epoch ${best + 1} restored`);
+    expect(await page.locator('.lesson-code code').textContent()).toMatch(/restore_best_weights=True/);
+    console.log(`[e2e lessons] overfitting with early stopping: stopped after epoch ${end.stoppedAt}, weights of epoch ${end.restoredFrom} (validation ${logs[best].val_loss.toFixed(4)})`);
+    expect(errors).toEqual([]);
+  });
+
+  it('evaluation: validation figures every epoch (confusion sums to the validation size, precision and recall per class); the test set behind one button, counted', async () => {
+    const { page, errors } = await open('#lesson=evaluation');
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 10: Evaluating a classifier');
+    await trainFor(page, 20);
+    expect(await colours(page, 'lesson-view')).toBeGreaterThan(8);
+    const { losses } = await hooks(page);
+    expect(losses[losses.length - 1]).toBeLessThan(0.7 * losses[0]);
+    expect(await confusionSum(page, 'confusion-matrix')).toBe(200);
+    for (let c = 0; c < 5; c++) {
+      expect(await page.locator(`#precision-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+      expect(await page.locator(`#recall-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+    }
+    const valAccuracy = await page.locator('#accuracy').textContent();
+    expect(parseFloat(valAccuracy!)).toBeGreaterThan(60);
+    // The test set: nothing shown until the button; one press pauses, evaluates and shows it.
+    expect(await page.locator('#test-confusion-matrix').isVisible()).toBe(false);
+    expect(await page.locator('#test-looks').textContent()).toBe('0');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.locator('#test-evaluate').click();
+    await expect.poll(() => page.locator('#test-looks').textContent(), { timeout: 10_000 }).toBe('1');
+    expect(await page.getByRole('button', { name: 'Train', exact: true }).count()).toBe(1);
+    expect(await page.locator('#test-evaluate').isDisabled()).toBe(true);
+    expect(await confusionSum(page, 'test-confusion-matrix')).toBe(200);
+    const testAccuracy = await page.locator('#test-accuracy').textContent();
+    expect(testAccuracy).toMatch(/^\d+\.\d %$/);
+    for (let c = 0; c < 5; c++) expect(await page.locator(`#test-recall-${c}`).textContent()).toMatch(/^\d+\.\d %$/);
+    expect(await page.locator('.lesson-test-note').textContent()).toMatch(/number to report/);
+    const testEpoch = Number(await page.locator('#test-epoch').textContent());
+    expect(testEpoch).toBe((await hooks(page)).epoch);
+    const perClass = async (prefix: string) => Promise.all([0, 1, 2, 3, 4].map(async (c) => `${await page.locator(`#${prefix}precision-${c}`).textContent()} / ${await page.locator(`#${prefix}recall-${c}`).textContent()}`));
+    console.log(`[e2e lessons] evaluation after ${testEpoch} epochs: validation accuracy ${await page.locator('#accuracy').textContent()} (precision / recall ${(await perClass('')).join(', ')}), test accuracy ${testAccuracy} (${(await perClass('test-')).join(', ')})`);
+    // A new choice and a second look: counted and named for what it is.
+    await page.locator('input[name=hidden]').fill('32');
+    await page.locator('input[name=hidden]').dispatchEvent('change');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#lesson=evaluation&hidden=32');
+    await trainFor(page, 5);
+    await page.locator('#test-evaluate').click();
+    await expect.poll(() => page.locator('#test-looks').textContent(), { timeout: 10_000 }).toBe('2');
+    expect(await page.locator('.lesson-test-note').textContent()).toMatch(/looked at 2 times/);
+    expect(errors).toEqual([]);
+  });
+
   it('vae: trains on MNIST, draws the latent scatter and the decoded grid, logs reconstruction and KL; β acts live; a click decodes', async () => {
     const { page, errors } = await open('#lesson=vae', true);
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 8: Autoencoder and VAE');
     // Measured from the model built (loading MNIST and the first drawing come before).
     await expect.poll(() => colours(page, 'latent-scatter'), { timeout: 60_000 }).toBeGreaterThan(8);
+    await expect.poll(() => colours(page, 'latent-grid'), { timeout: 60_000 }).toBeGreaterThan(8);
+    console.log(`[e2e lessons] vae: long tasks while opening (data load, build, first drawing) ${JSON.stringify(await longTasksSince(page, 0))}`);
     const startedAt = await page.evaluate(() => performance.now());
     await trainFor(page, 6);
     // The views' per-epoch work (three predicts, canvas drawing) stays short on the main thread.
@@ -145,6 +257,27 @@ describe('Lessons', () => {
     const last = after[after.length - 1];
     expect(last.loss).toBeCloseTo(last.decoded_loss + (3 * last.kl) / 784, 6);
     expect(Math.abs(last.loss - (last.decoded_loss + last.kl / 784))).toBeGreaterThan(1e-4);
+
+    // The reconstructions are of chosen images: a click on a column takes the next test image of
+    // its class, Shift+click the one before; the keyboard chooses a column and moves on in it.
+    const chosen = async () => (await page.locator('#recon-chosen').textContent())!.split(', ').map(Number);
+    const firsts = await chosen();
+    expect(firsts).toHaveLength(10);
+    const reconBefore = await page.evaluate(() => (document.getElementById('reconstructions') as HTMLCanvasElement).toDataURL());
+    const box = (await page.locator('#reconstructions').boundingBox())!;
+    await page.locator('#reconstructions').click({ position: { x: box.width * 0.35, y: box.height / 4 } });
+    const afterClick = await chosen();
+    expect(afterClick[3]).not.toBe(firsts[3]);
+    expect(afterClick.filter((v, i) => i !== 3)).toEqual(firsts.filter((v, i) => i !== 3));
+    expect(await page.evaluate(() => (document.getElementById('reconstructions') as HTMLCanvasElement).toDataURL())).not.toBe(reconBefore);
+    await page.locator('#reconstructions').click({ position: { x: box.width * 0.35, y: box.height / 4 }, modifiers: ['Shift'] });
+    expect(await chosen()).toEqual(firsts);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const byKeys = await chosen();
+    expect(byKeys[4]).not.toBe(firsts[4]);
+    expect(byKeys.filter((v, i) => i !== 4)).toEqual(firsts.filter((v, i) => i !== 4));
 
     // A click on the plane decodes that point.
     expect(await colours(page, 'latent-decoded')).toBeLessThanOrEqual(1);
@@ -245,5 +378,67 @@ describe('Lessons', () => {
     await page.locator('.lessons-menu summary').click();
     await page.locator('.lessons-menu a[data-lesson="linear-regression"]').click();
     await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 1: Linear regression');
+    // From one lesson to another through the menu: the other lesson opens.
+    await page.locator('.lessons-menu summary').click();
+    await page.locator('.lessons-menu a[data-lesson="evaluation"]').click();
+    await expect.poll(() => page.locator('.lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 10: Evaluating a classifier');
+  });
+
+  it('lessons 5-7 show their words and Keras / nnplay listing above the mode they open; a mode switch takes them down', async () => {
+    const { page, errors } = await open('#lesson=mnist-cnn');
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=images/);
+    const note = page.locator('#lesson-note');
+    expect(await note.locator('.lesson-title').textContent()).toBe('Lesson 6: The MNIST CNN');
+    expect(await note.locator('.lesson-text').textContent()).toMatch(/slides 3×3 filters/);
+    await note.locator('.lesson-code summary').click();
+    expect(await note.locator('.lesson-code code').textContent()).toMatch(/keras.layers.Conv2D\(32, 3/);
+    await note.getByRole('tab', { name: /nnplay/ }).click();
+    expect(await note.locator('.lesson-code code').textContent()).toMatch(/nn.layers.conv2d\(\{ inputShape: \[28, 28, 1\]/);
+    // Lesson 7 from the menu: the Sequences mode, its own words.
+    await page.locator('.lessons-menu summary').click();
+    await page.locator('.lessons-menu a[data-lesson="lstm-mnist-rows"]').click();
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 30_000 }).toMatch(/mode=sequences/);
+    await expect.poll(() => page.locator('#lesson-note .lesson-title').textContent()).toBe('Lesson 7: An LSTM classifier (MNIST rows)');
+    expect(await page.locator('#lesson-note').count()).toBe(1);
+    await page.locator('nav.mode-switch button[data-mode=playground]').click();
+    await expect.poll(() => page.locator('#lesson-note').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('<nn-playground lesson=…>: lesson 5 shows its words and listing above the Images mode; lesson 9 takes its toggles as attributes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnplay-lesson-element-'));
+    symlinkSync(`${repo}dist/lib`, join(dir, 'lib'));
+    symlinkSync(`${repo}dist/playground`, join(dir, 'playground'));
+    writeFileSync(
+      join(dir, 'lessons.html'),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lesson elements</title>
+<script type="module">import './playground/nnplay-playground.js';</script></head><body><h1>Lessons</h1>
+<nn-playground id="mlp" lesson="mnist-mlp"></nn-playground>
+<nn-playground id="over" lesson="overfitting" early-stopping="true" train-points="150"></nn-playground>
+</body></html>`,
+    );
+    const host = await serveStatic(dir);
+    try {
+      const page = await app.browser.context.newPage();
+      pages.push(page);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${host.url}lessons.html`);
+      await page.locator('#mlp #mlp-lesson-note').waitFor({ timeout: 30_000 });
+      expect(await page.locator('#mlp-lesson-note .lesson-title').textContent()).toBe('Lesson 5: The MNIST MLP');
+      expect(await page.locator('#mlp-lesson-note .lesson-code code').textContent()).toMatch(/keras.layers.Flatten\(input_shape=\(28, 28\)\)/);
+      await expect.poll(() => page.locator('#over .lesson-title').textContent(), { timeout: 30_000 }).toBe('Lesson 9: Overfitting and how to fight it');
+      expect(await page.locator('#over input[name=earlyStopping]').isChecked()).toBe(true);
+      expect(await page.locator('#over input[name=trainPoints]').isChecked()).toBe(true);
+      expect(await page.locator('#over input[name=l2]').isChecked()).toBe(false);
+      expect(await page.locator('#over .lesson-code code').textContent()).toMatch(/wave\(150\)[\s\S]*restore_best_weights=True/);
+      // Its figures carry the element's id prefix (several apps on one page).
+      for (const id of ['epoch', 'val-loss', 'lesson-view', 'overfit-curves', 'train-val-gap', 'best-epoch', 'stopped-epoch']) expect(await page.locator(`#over-${id}`).count(), id).toBe(1);
+      expect(await page.locator('#over-stopped-epoch').textContent()).toBe('on, not triggered yet');
+      expect(errors).toEqual([]);
+    } finally {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

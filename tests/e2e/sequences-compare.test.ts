@@ -3,7 +3,8 @@
 // loss (three coloured curves), the figures table has a row per cell, and each cell's input-step
 // dependence strip for the chosen sample is drawn from the engine's input gradients (an LSTM's is
 // non-zero at the earliest steps); the single model's view shows its own strip under the input.
-// The setup survives a reload.
+// The setup survives a reload, and so do the three trained models (their epochs and curves);
+// Reset all forgets them.
 //
 // Needs the built page: `npx vite build -c web/app/vite.config.ts` (which needs build/wasm).
 import type { Page } from 'playwright-core';
@@ -25,8 +26,15 @@ interface Cell {
   evaluations: { epoch: number; testLoss: number }[];
   dependence: number[] | null;
   error: string | null;
+  restoredEpoch: number | null;
 }
-type Win = { nnplay: { compareCells: Cell[]; dependence: number[] | null; state: Record<string, unknown> } };
+type Win = { nnplay: { compareCells: Cell[]; dependence: number[] | null; state: Record<string, unknown>; whenStored(): Promise<void> } };
+/** How many compared models the page lists as kept. */
+const keptCompared = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.endsWith(':compare:models'));
+    return key ? (JSON.parse(localStorage.getItem(key) ?? '[]') as unknown[]).length : 0;
+  });
 const cells = (page: Page) => page.evaluate(() => (window as unknown as Win).nnplay.compareCells);
 
 async function open(hash: string): Promise<Page> {
@@ -87,11 +95,31 @@ describe('Sequences mode: compare cells', () => {
     expect(early.every((m) => Number.isFinite(m) && m > 0), `LSTM dependence at steps 0-4: ${early}`).toBe(true);
     expect(Math.max(...lstm.dependence!)).toBeGreaterThan(1e-4);
 
-    // Nothing lost on reload: the comparison is part of the setup.
+    // Nothing lost on reload: the comparison is part of the setup, and the three models are kept.
+    await expect.poll(() => keptCompared(page), { timeout: 30_000 }).toBe(3);
+    await page.evaluate(() => (window as unknown as Win).nnplay.whenStored());
+    const before = await cells(page);
     await page.reload();
     await expect.poll(() => page.locator('#compare').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await page.locator('#compare-toggle').isChecked()).toBe(true);
     expect(await page.evaluate(() => location.hash)).toContain('compare=true');
+    await expect.poll(async () => (await cells(page)).map((c) => c.restoredEpoch), { timeout: 90_000 }).toEqual([2, 2, 2]);
+    const back = await cells(page);
+    for (const c of back) {
+      const was = before.find((b) => b.cell === c.cell)!;
+      expect(c.epoch, c.cell).toBe(2);
+      expect(c.evaluations.map((e) => e.testLoss), c.cell).toEqual(was.evaluations.map((e) => e.testLoss));
+    }
+    await expect.poll(() => page.locator('#compare-figures tbody tr[data-cell="gru"] td').nth(2).textContent()).toBe('2');
+    for (const [cell, rgb] of Object.entries(COLORS)) expect(await pixels(page, 'compare-chart', rgb), cell).toBeGreaterThan(100);
+    // Reset all forgets them: a reload then starts the three from epoch 0.
+    await page.getByRole('button', { name: 'Reset all' }).click();
+    await expect.poll(async () => (await cells(page)).map((c) => c.evaluations.length)).toEqual([0, 0, 0]);
+    expect(await keptCompared(page)).toBe(0);
+    await page.evaluate(() => (window as unknown as Win).nnplay.whenStored());
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Start all' }).isEnabled(), { timeout: 90_000 }).toBe(true);
+    expect((await cells(page)).map((c) => [c.restoredEpoch, c.evaluations.length])).toEqual([[null, 0], [null, 0], [null, 0]]);
     // Unchecking returns to the single model, whose unrolled view has its own strip.
     await page.locator('#compare-toggle').uncheck();
     await expect.poll(() => page.locator('#hidden-state').isVisible()).toBe(true);

@@ -173,6 +173,27 @@ describe('Sequences mode', () => {
     expect(await spans.first().getAttribute('title')).not.toBe(before);
     // The input window is shown as characters.
     expect((await page.locator('#input-text').textContent())?.length).toBe(40);
+    // A prediction per step (sparseCategoricalCrossentropy over [steps, classes]): the next
+    // character after each of the 40, under the true next ones.
+    expect(await page.locator('#sample-note').textContent()).toBe('The model predicts after every step.');
+    const [predicted, truth] = ((await page.locator('#prediction-text').textContent()) ?? '').split('\n');
+    expect(predicted).toMatch(/^predicted next: /);
+    expect(truth).toMatch(/^true next: /);
+    expect([...predicted.replace(/^predicted next: /, '')].length).toBe(40);
+    expect(errorsOf(page)).toEqual([]);
+  });
+
+  it('counting predicts the count so far at every step', async () => {
+    const page = await open('#mode=sequences&task=counting&cell=gru&units=16&epochs=1');
+    const train = page.getByRole('button', { name: 'Train', exact: true });
+    await expect.poll(() => train.isEnabled(), { timeout: 60_000 }).toBe(true);
+    await train.click();
+    await expect.poll(async () => (await hooks(page)).evaluations.length, { timeout: 120_000 }).toBe(1);
+    expect(await page.locator('#sample-note').textContent()).toBe('The model predicts after every step.');
+    await expect.poll(() => page.locator('#prediction-text').textContent(), { timeout: 30_000 }).toMatch(/^predicted so far: (\d+ ){11}\d+\ntrue so far: +(\d+ ){11}\d+$/);
+    // The true counts never fall: the targets are the count of ones so far.
+    const truth = ((await page.locator('#prediction-text').textContent()) ?? '').split('\n')[1].replace(/^true so far: +/, '').split(' ').map(Number);
+    for (let t = 1; t < truth.length; t++) expect(truth[t] - truth[t - 1]).toBeGreaterThanOrEqual(0);
     expect(errorsOf(page)).toEqual([]);
   });
 });

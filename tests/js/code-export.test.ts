@@ -112,6 +112,20 @@ const cases: Case[] = [
     xs: () => [data([4, 5, 2], 15)],
   },
   {
+    // PyTorch: KerasRNN with its per-sequence masks in train() (the driver trains an epoch).
+    name: 'recurrent_dropout',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.lstm({ inputShape: [5, 3], units: 4, recurrentActivation: 'sigmoid', returnSequences: true, dropout: 0.2, recurrentDropout: 0.3 }),
+        nn.layers.gru({ units: 3, dropout: 0.1, recurrentDropout: 0.25 }),
+        nn.layers.dense({ units: 1 }),
+      ], seed: 6 });
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([4, 5, 3], 17)],
+  },
+  {
     name: 'gru_tfjs_default',
     make: () => {
       const m = nn.sequential({ layers: [

@@ -1,6 +1,6 @@
 // The lessons' library pieces on the built wasm: point sets from the engine's generator (shapes,
-// class counts, determinism, errors), the tabular set, regressionReport on a hand case, and the
-// MSE surface of a line checked against a direct evaluation at grid points and at its minimum.
+// class counts, determinism, errors), the tabular set, regressionReport and classificationReport on
+// hand-counted cases, and the MSE surface of a line checked against a direct evaluation at grid points and at its minimum.
 import * as nn from 'nnplay';
 import { beforeAll, describe, expect, test } from 'vitest';
 
@@ -66,5 +66,49 @@ describe('lesson data and read-outs', () => {
     expect(Math.abs(-1 + (6 * (best % 61)) / 60 - 2)).toBeLessThanOrEqual(0.15);
     expect(Math.abs(4 - (6 * Math.floor(best / 61)) / 60 - 1)).toBeLessThanOrEqual(0.15);
     expect(() => nn.linearLossSurface(d.train.xs, d.train.ys, { w: [1, 0], b: [0, 1] })).toThrow(/w must be a range/);
+  });
+});
+
+describe('classificationReport', () => {
+  test('a hand-counted case: ids against scores, confusion, precision, recall, F1, macro', () => {
+    // True 0 0 0 1 1 2 2 2 2 3; predicted (argmax of the scores) 0 1 0 1 1 2 0 2 2 0.
+    const yTrue = nn.tensor([0, 0, 0, 1, 1, 2, 2, 2, 2, 3], [10, 1]);
+    const pred = [0, 1, 0, 1, 1, 2, 0, 2, 2, 0];
+    const scores = nn.oneHot(nn.tensor(pred, [10], 'int32'), 4).cast('float32');
+    const r = nn.classificationReport(yTrue, scores);
+    expect(r.n).toBe(10);
+    expect(r.classes).toBe(4);
+    expect(r.accuracy).toBeCloseTo(0.7, 12);
+    // Rows true class, columns predicted.
+    expect([...r.confusion]).toEqual([2, 1, 0, 0, 0, 2, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0]);
+    expect(r.confusion.reduce((a, b) => a + b, 0)).toBe(10);
+    // Class 0: predicted 4 times, 2 right; 3 samples, 2 found.
+    expect(r.perClass[0].precision).toBeCloseTo(2 / 4, 12);
+    expect(r.perClass[0].recall).toBeCloseTo(2 / 3, 12);
+    expect(r.perClass[0].f1).toBeCloseTo((2 * 0.5 * (2 / 3)) / (0.5 + 2 / 3), 12);
+    expect(r.perClass[1]).toEqual({ precision: 2 / 3, recall: 1, f1: 0.8, support: 2 });
+    expect(r.perClass[2].precision).toBe(1);
+    expect(r.perClass[2].recall).toBe(0.75);
+    // Class 3 is never predicted: precision has no value, recall is 0.
+    expect(r.perClass[3].precision).toBeNaN();
+    expect(r.perClass[3].recall).toBe(0);
+    expect(r.perClass[3].support).toBe(1);
+    expect(r.macro.recall).toBeCloseTo((2 / 3 + 1 + 0.75 + 0) / 4, 12);
+    expect(r.macro.precision).toBeCloseTo((0.5 + 2 / 3 + 1) / 3, 12);
+    // Ids on both sides give the same report; so do one-hot targets.
+    const same = nn.classificationReport([0, 0, 0, 1, 1, 2, 2, 2, 2, 3], pred);
+    expect([...same.confusion]).toEqual([...r.confusion]);
+    const oneHotTrue = nn.oneHot(nn.tensor([0, 0, 0, 1, 1, 2, 2, 2, 2, 3], [10], 'int32'), 4).cast('float32');
+    expect([...nn.classificationReport(oneHotTrue, scores).confusion]).toEqual([...r.confusion]);
+    nn.dispose([yTrue, scores, oneHotTrue]);
+  });
+
+  test('classes fixes the size; bad input is named', () => {
+    expect(nn.classificationReport([0, 1], [0, 1], { classes: 3 }).confusion.length).toBe(9);
+    expect(() => nn.classificationReport([0, 1], [0])).toThrow(/yTrue has 2 samples, yPred 1/);
+    expect(() => nn.classificationReport([0, 1.5], [0, 1])).toThrow(/yTrue holds 1.5 at index 1; class ids are whole numbers from 0/);
+    expect(() => nn.classificationReport([0, 3], [0, 1], { classes: 3 })).toThrow(/sample 1 has class 3, but there are 3 classes/);
+    expect(() => nn.classificationReport([0, 1], [0, 1], { classes: 1 })).toThrow(/classes must be a whole number from 2/);
+    expect(() => nn.classificationReport([0, NaN], [0, 1])).toThrow(/yTrue contains NaN at index 1/);
   });
 });

@@ -187,11 +187,10 @@ describe('bad input', () => {
     expect(() => nn.layers.gru({ units: 2 }).apply(input)).toThrow(/gru.*needs a sequence input \[steps, features\].*\[4, 4, 1\]/);
   });
 
-  test('zero-length sequences, returnState, dropout and bad options', () => {
+  test('zero-length sequences, returnState, dropout rates and bad options', () => {
     expect(() => nn.layers.simpleRNN({ inputShape: [0, 3], units: 2 })).toThrow(/inputShape\[0\] must be an integer in \[1,/);
     expect(() => nn.layers.lstm({ units: 2, returnState: true })).toThrow(/layers.lstm\(\): returnState is not supported yet/);
-    expect(() => nn.layers.gru({ units: 2, dropout: 0.2 })).toThrow(/layers.gru\(\): dropout is not supported yet .* only 0/);
-    expect(() => nn.layers.gru({ units: 2, recurrentDropout: 0.1 })).toThrow(/recurrentDropout is not supported yet/);
+    expect(() => nn.layers.gru({ units: 2, dropout: 1.5 })).toThrow(/layers.gru\(\): dropout must be a number in \[0, 1\)/);
     expect(() => nn.layers.lstm({} as nn.LSTMLayerArgs)).toThrow(/units is required/);
     expect(() => nn.layers.lstm({ units: 2, recurrentActivation: 'swoosh' as nn.Activation })).toThrow(/unknown recurrentActivation "swoosh"/);
     expect(() => nn.layers.simpleRNN({ units: 2, unitForgetBias: true } as nn.SimpleRNNLayerArgs)).toThrow(/unknown option "unitForgetBias"/);

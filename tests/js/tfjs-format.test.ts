@@ -214,6 +214,26 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
+  test('recurrent dropout rates travel both ways (the same per-sequence masks in TF.js)', async () => {
+    const m = nn.sequential({
+      layers: [
+        nn.layers.lstm({ inputShape: [5, 3], units: 3, returnSequences: true, dropout: 0.2, recurrentDropout: 0.1, recurrentActivation: 'sigmoid' }),
+        nn.layers.bidirectional({ layer: nn.layers.gru({ units: 2, dropout: 0.25, recurrentDropout: 0.5 }) }),
+      ],
+      seed: 4,
+    });
+    await bothWays(m, [{ shape: [3, 5, 3], values: data([3, 5, 3], 2) }]);
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(await nnArtifacts(m)));
+    expect(tm.layers[0].getConfig()).toMatchObject({ dropout: 0.2, recurrentDropout: 0.1 });
+    const inner = (tm.layers[1].getConfig().layer as { config: Record<string, unknown> }).config;
+    expect(inner).toMatchObject({ dropout: 0.25, recurrentDropout: 0.5 });
+    const back = await nn.loadLayersModel(nn.io.fromMemory(await tfArtifacts(tm)));
+    expect(back.layers[0].getConfig()).toMatchObject({ dropout: expect.closeTo(0.2, 6), recurrentDropout: expect.closeTo(0.1, 6) });
+    expect(back.layers[1].getConfig()).toMatchObject({ dropout: 0.25, recurrentDropout: 0.5 });
+    tm.dispose();
+    disposeAll(m, back);
+  });
+
   test('what TF.js cannot read is refused by name: GRU resetAfter, leakyRelu inside a dense layer', async () => {
     const gru = nn.sequential({ layers: [nn.layers.gru({ units: 2, resetAfter: true, inputShape: [3, 2], name: 'g' })] });
     const before = nn.memory().numTensors;

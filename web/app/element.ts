@@ -22,6 +22,8 @@ import type { ImageLayer } from '../worker/images-protocol';
 import { IMAGES_STATE_KEYS, parseImagesHash, serializeLayers } from './images/images-state';
 import { LessonApp } from './lessons/lesson-app';
 import { lessonRoute } from './lessons/lesson-menu';
+import { LessonNote } from './lessons/lesson-note';
+import { lessonOfHash } from './lessons/lesson-state';
 import { LESSON_IDS, SETTING_KEYS } from './lessons/lesson-table';
 import { ID_PREFIX } from './markup';
 import { PlaygroundApp } from './playground-app';
@@ -85,6 +87,8 @@ export class NnPlaygroundElement extends HTMLElement {
   static readonly observedAttributes = [...OPTION_ATTRIBUTES, ...STATE_ATTRIBUTES.keys()];
 
   private app: App | null = null;
+  /** Lessons 5-7 (a lesson attribute whose preset is another mode's): its words and listing above the app. */
+  private note: LessonNote | null = null;
   private mode: Mode = 'playground';
   private source = memoryStateSource();
   private intersection: IntersectionObserver | null = null;
@@ -112,6 +116,8 @@ export class NnPlaygroundElement extends HTMLElement {
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.app?.dispose(); // keeps the trained model first
     this.app = null;
+    this.note?.dispose();
+    this.note = null;
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
@@ -216,7 +222,11 @@ export class NnPlaygroundElement extends HTMLElement {
     const idPrefix = this.id && ID_PREFIX.test(`${this.id}-`) ? `${this.id}-` : undefined;
     // A lesson attribute: a runnable lesson is a LessonApp; one in another mode opens its preset.
     const route = lessonRoute(text);
+    this.note?.dispose();
+    this.note = null;
     if (route && route !== 'here') {
+      const linked = lessonOfHash(text);
+      if (linked) this.note = new LessonNote(this.ownerDocument, linked, idPrefix);
       text = route.redirect;
       this.source = memoryStateSource(text);
       const redirected = new URLSearchParams(text).get('mode');
@@ -231,6 +241,8 @@ export class NnPlaygroundElement extends HTMLElement {
           : mode === 'sequences'
             ? new SequencesApp(this, { state: this.source, storageKey: key && `${key}:sequences`, idPrefix })
             : new PlaygroundApp(this, { state: this.source, storageKey: key, idPrefix });
+    // After the app, which may have replaced the element's children with its own.
+    if (this.note) this.prepend(this.note.element);
     if (this.hasAttribute('autoplay')) {
       this.addEventListener('ready', () => (this.onScreen && !document.hidden ? this.play() : (this.resumeWhenVisible = true)), { once: true });
     }

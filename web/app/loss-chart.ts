@@ -17,6 +17,8 @@ export interface ChartOptions {
   format?: (v: number) => string;
   /** Draw lines across missing points (series sampled at different epochs). */
   spanGaps?: boolean;
+  /** The second series' name (default 'test'; lessons 9 and 10 validate on a validation set). */
+  testLabel?: string;
 }
 
 export class LossChart {
@@ -53,7 +55,7 @@ export class LossChart {
         series: [
           { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(1)) },
           { label: 'train', stroke: '#0877bd', width: 1.5, value: fmt, spanGaps },
-          { label: 'test', stroke: () => getComputedStyle(container).getPropertyValue('--chart-test').trim() || '#333', width: 1.5, value: fmt, spanGaps, points: { show: spanGaps } },
+          { label: options.testLabel ?? 'test', stroke: () => getComputedStyle(container).getPropertyValue('--chart-test').trim() || '#333', width: 1.5, value: fmt, spanGaps, points: { show: spanGaps } },
         ],
       },
       [[], [], []],

@@ -18,6 +18,8 @@ import { ImagesApp } from './images/images-app';
 import { HIDEABLE_IMAGES } from './images/images-state';
 import { LessonApp } from './lessons/lesson-app';
 import { lessonMenu, lessonRoute } from './lessons/lesson-menu';
+import { LessonNote } from './lessons/lesson-note';
+import { lessonOfHash } from './lessons/lesson-state';
 import { PlaygroundApp } from './playground-app';
 import { SequencesApp } from './sequences/sequences-app';
 import { HIDEABLE_SEQUENCES } from './sequences/sequences-state';
@@ -42,6 +44,9 @@ const EMBED_SHOWN = new Set(['playButton', 'resetButton', 'stepButton', 'trainBu
 class PageShell {
   private app: App | null = null;
   private mode: Mode | null = null;
+  private lessonId: string | null = null;
+  /** Lessons 5-7: the words and listing of the lesson whose link opened this mode's preset. */
+  private note: LessonNote | null = null;
   private readonly nav: HTMLElement;
   private readonly source = hashStateSource();
   // The 2-D hash of this visit, so switching to Images and back restores it.
@@ -136,11 +141,25 @@ class PageShell {
   private open(): void {
     // A lesson whose preset is another mode's: go to that preset.
     const route = lessonRoute(this.source.read());
+    const linked = route && route !== 'here' ? lessonOfHash(this.source.read()) : undefined;
     if (route && route !== 'here') this.source.write(route.redirect);
     const text = this.source.read();
     const mode = this.hashMode();
+    // The note stays while its mode does (the mode's own controls change the hash), and goes
+    // with a switch of mode or another lesson.
+    if (linked || mode !== this.mode) {
+      this.note?.dispose();
+      this.note = null;
+    }
+    if (linked) {
+      this.note = new LessonNote(this.root.ownerDocument, linked);
+      this.root.before(this.note.element);
+    }
     this.nav.hidden = new URLSearchParams(text).get('mode_hide') === 'true';
-    if (mode === this.mode) return;
+    // Another lesson (the menu, a pasted link) is another LessonApp; the same one follows the hash itself.
+    const lessonId = mode === 'lessons' ? new URLSearchParams(text).get('lesson') : null;
+    if (mode === this.mode && lessonId === this.lessonId) return;
+    this.lessonId = lessonId;
     this.app?.dispose();
     this.mode = mode;
     for (const b of this.nav.querySelectorAll<HTMLButtonElement>('button[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));

@@ -1,12 +1,22 @@
 // Callbacks as TF.js's `tf.callbacks` makes them: objects fit() calls at the start and end of
 // training and of every epoch. A plain object of functions ({onEpochEnd}) is a callback too;
 // a Callback subclass also gets the model (setModel) so it can stop training.
+//
+// earlyStopping's restoreBestWeights (Keras's; TF.js 4.22 refuses it): the callback copies the
+// model's weights (getWeights) at the end of every epoch that improves the monitor and puts them
+// back (setWeights) when training ends. When fit() trains in the fit worker the main-thread model
+// receives each epoch's weights before onEpochEnd runs, so the copy is of that epoch there too;
+// the restored weights reach the worker's replica with the next fit() (setWeights marks them).
 import { describe } from './describe';
+import type { Tensor } from './tensor';
 import type { Logs } from './training-session';
 
-/** What a callback may reach of the model it trains: TF.js's `model.stopTraining`. */
+/** What a callback may reach of the model it trains: TF.js's `model.stopTraining`, and its
+ *  weights (for earlyStopping's restoreBestWeights). */
 export interface StoppableModel {
   stopTraining: boolean;
+  getWeights?(): Tensor[];
+  setWeights?(weights: Tensor[]): void;
 }
 
 /** The base of library-made callbacks: fit() hands it the model before training starts. */
@@ -29,7 +39,11 @@ export interface EarlyStoppingArgs {
   mode?: 'auto' | 'min' | 'max';
   /** Training stops unless the monitor beats this within `patience` epochs. */
   baseline?: number;
-  /** Not supported (nor by TF.js 4.22): must be false. */
+  /**
+   * Keras's option (TF.js 4.22 refuses it): when training ends, the model's weights are those of
+   * the epoch with the best monitored value (Keras 3's rule: whether or not training stopped
+   * early; nothing is restored when no epoch beat the baseline). Default false.
+   */
   restoreBestWeights?: boolean;
 }
 
@@ -47,9 +61,13 @@ export class EarlyStopping extends Callback {
   readonly verbose: 0 | 1;
   readonly mode: 'min' | 'max';
   readonly baseline: number | undefined;
+  readonly restoreBestWeights: boolean;
   #wait = 0;
   #best = Infinity;
   #stoppedEpoch = 0;
+  #bestEpoch = -1;
+  #bestWeights: Tensor[] | null = null;
+  #restoredEpoch = -1;
   #warned = false;
 
   constructor(args: EarlyStoppingArgs = {}) {
@@ -63,7 +81,8 @@ export class EarlyStopping extends Callback {
     if (verbose !== 0 && verbose !== 1) fail(`verbose must be 0 or 1, got ${describe(verbose)}`);
     if (mode !== 'auto' && mode !== 'min' && mode !== 'max') fail(`mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
     if (baseline !== undefined && (typeof baseline !== 'number' || !Number.isFinite(baseline))) fail(`baseline must be a finite number, got ${describe(baseline)}`);
-    if (restoreBestWeights !== false) fail('restoreBestWeights is not supported yet (TF.js 4.22 does not support it either); keep the best weights with an onEpochEnd callback and model.getWeights()');
+    if (typeof restoreBestWeights !== 'boolean') fail(`restoreBestWeights must be true or false, got ${describe(restoreBestWeights)}`);
+    this.restoreBestWeights = restoreBestWeights;
     this.monitor = monitor;
     this.patience = patience;
     this.verbose = verbose;
@@ -77,10 +96,41 @@ export class EarlyStopping extends Callback {
     return this.mode === 'max' ? current - this.minDelta > this.#best : current - this.minDelta < this.#best;
   }
 
+  /** The epoch (0-based, as fit() counts) whose monitored value was the best of the last fit(); -1 if none improved. */
+  get bestEpoch(): number {
+    return this.#bestEpoch;
+  }
+
+  /** The best monitored value of the last fit() (the baseline or ±Infinity if none beat it). */
+  get best(): number {
+    return this.#best;
+  }
+
+  /** The epoch after which the last fit() was stopped; 0 if it ran to its end (TF.js's stoppedEpoch). */
+  get stoppedEpoch(): number {
+    return this.#stoppedEpoch;
+  }
+
+  /** The epoch whose weights the last fit() ended with by restoreBestWeights; -1 if none were restored. */
+  get restoredEpoch(): number {
+    return this.#restoredEpoch;
+  }
+
   onTrainBegin(): void {
     this.#wait = 0;
     this.#stoppedEpoch = 0;
+    this.#bestEpoch = -1;
+    this.#restoredEpoch = -1;
+    this.#dropBest();
     this.#best = this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
+    if (this.restoreBestWeights && (typeof this.model?.getWeights !== 'function' || typeof this.model?.setWeights !== 'function')) {
+      fail('restoreBestWeights needs a model with getWeights() and setWeights(); pass the callback to a model\'s fit()');
+    }
+  }
+
+  #dropBest(): void {
+    for (const t of this.#bestWeights ?? []) t.dispose();
+    this.#bestWeights = null;
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
@@ -92,7 +142,12 @@ export class EarlyStopping extends Callback {
     }
     if (this.#improved(current)) {
       this.#best = current;
+      this.#bestEpoch = epoch;
       this.#wait = 0;
+      if (this.restoreBestWeights && this.model?.getWeights) {
+        this.#dropBest();
+        this.#bestWeights = this.model.getWeights();
+      }
       return;
     }
     this.#wait++;
@@ -104,6 +159,15 @@ export class EarlyStopping extends Callback {
 
   onTrainEnd(): void {
     if (this.#stoppedEpoch > 0 && this.verbose === 1) console.log(`Epoch ${this.#stoppedEpoch}: early stopping.`);
+    if (this.#bestWeights && this.model?.setWeights) {
+      if (this.verbose === 1) console.log(`Restoring model weights from the end of the best epoch: ${this.#bestEpoch + 1}.`);
+      try {
+        this.model.setWeights(this.#bestWeights);
+        this.#restoredEpoch = this.#bestEpoch;
+      } finally {
+        this.#dropBest();
+      }
+    }
   }
 }
 

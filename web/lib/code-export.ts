@@ -325,10 +325,13 @@ const pyHelpers: Record<string, string> = {
     sigmoid, an activation other than tanh, or GRU's reset_after=False (TF.js's default).
     kernel [features, gates * units], recurrent_kernel [units, gates * units], gate order
     LSTM i, f, c, o; GRU z, r, h. Input [batch, steps, features]; output the last h [batch, units]
-    or every h [batch, steps, units]."""
+    or every h [batch, steps, units]. dropout / recurrent_dropout as Keras and nnplay: in
+    training one mask per sequence on x and one on h_{t-1} (every gate; GRU's carry too)."""
 
-    def __init__(self, cell, input_size, units, activation, recurrent_activation, use_bias, reset_after, return_sequences):
+    def __init__(self, cell, input_size, units, activation, recurrent_activation, use_bias, reset_after, return_sequences,
+                 dropout=0.0, recurrent_dropout=0.0):
         super().__init__()
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
         gates = {"simpleRNN": 1, "lstm": 4, "gru": 3}[cell]
         self.cell, self.units = cell, units
         self.activation, self.recurrent_activation = activation, recurrent_activation
@@ -344,12 +347,22 @@ const pyHelpers: Record<string, string> = {
         h = x.new_zeros(batch, u)
         c = x.new_zeros(batch, u)
         input_bias = None if self.bias is None else (self.bias[0] if self.reset_after else self.bias)
+
+        def mask(width, rate):  # inverted dropout, drawn once for the whole sequence
+            keep = (torch.rand(batch, width, device=x.device) >= rate).to(x.dtype)
+            return keep / (1.0 - rate)
+
+        if self.training and self.dropout > 0:
+            x = x * mask(x.shape[2], self.dropout)[:, None, :]
+        h_mask = mask(u, self.recurrent_dropout) if self.training and self.recurrent_dropout > 0 else None
         xs = x @ self.kernel
         if input_bias is not None:
             xs = xs + input_bias
         outs = []
         for t in range(steps):
             xt = xs[:, t]
+            if h_mask is not None:
+                h = h * h_mask  # the state as the cell reads it
             if self.cell == "simpleRNN":
                 h = self.activation(xt + h @ self.recurrent_kernel)
             elif self.cell == "lstm":
@@ -386,11 +399,15 @@ function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inp
   const useBias = rnnOpt<boolean>(layer, 'useBias') ?? true;
   const resetAfter = type === 'gru' && rnnOpt<boolean>(layer, 'resetAfter') === true;
   const returnSequences = rnnOpt<boolean>(layer, 'returnSequences') === true;
+  const dropout = rnnOpt<number>(layer, 'dropout') ?? 0;
+  const recurrentDropout = rnnOpt<number>(layer, 'recurrentDropout') ?? 0;
   const W = (w: string) => `W[${pyStr(`${layer.name}/${prefix}${w}`)}]`;
+  // torch.nn's dropout argument drops between stacked layers, not Keras's per-sequence masks.
   const native =
-    type === 'simpleRNN'
+    dropout === 0 && recurrentDropout === 0 &&
+    (type === 'simpleRNN'
       ? activation === 'tanh' || activation === 'relu'
-      : activation === 'tanh' && recurrentActivation === 'sigmoid' && (type === 'lstm' || resetAfter);
+      : activation === 'tanh' && recurrentActivation === 'sigmoid' && (type === 'lstm' || resetAfter));
   if (native) {
     const cls = { simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type];
     const extra = type === 'simpleRNN' ? `, nonlinearity=${pyStr(activation)}` : '';
@@ -413,10 +430,14 @@ function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inp
     return name === 'linear' ? 'lambda v: v' : /^[\w.]+\(v\)$/.test(body) ? body.slice(0, -3) : `lambda v: ${body}`;
   };
   parts.helpers.add('KerasRNN');
+  const dropping = dropout > 0 || recurrentDropout > 0;
   parts.init.push(
-    `# ${type}: ${type === 'simpleRNN' ? `activation '${activation}'` : `recurrentActivation '${recurrentActivation}', activation '${activation}'${type === 'gru' ? `, resetAfter ${resetAfter}` : ''}`}` +
-      ` is not torch.nn.${{ simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type]}'s (sigmoid gates, tanh${type === 'gru' ? ', reset_after=True' : ''}): an explicit loop`,
-    `self.${attr} = KerasRNN(${pyStr(type)}, ${inputSize}, ${units}, ${fn(activation)}, ${fn(recurrentActivation)}, ${pyBool(useBias)}, ${pyBool(resetAfter)}, ${pyBool(returnSequences)})`,
+    dropping
+      ? `# ${type}: dropout ${dropout}, recurrentDropout ${recurrentDropout} (one mask per sequence, as Keras) are not torch.nn's: an explicit loop`
+      : `# ${type}: ${type === 'simpleRNN' ? `activation '${activation}'` : `recurrentActivation '${recurrentActivation}', activation '${activation}'${type === 'gru' ? `, resetAfter ${resetAfter}` : ''}`}` +
+        ` is not torch.nn.${{ simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type]}'s (sigmoid gates, tanh${type === 'gru' ? ', reset_after=True' : ''}): an explicit loop`,
+    `self.${attr} = KerasRNN(${pyStr(type)}, ${inputSize}, ${units}, ${fn(activation)}, ${fn(recurrentActivation)}, ${pyBool(useBias)}, ${pyBool(resetAfter)}, ${pyBool(returnSequences)}` +
+      `${dropping ? `, ${pyNum(dropout)}, ${pyNum(recurrentDropout)}` : ''})`,
   );
   parts.load.push(`model.${attr}.kernel.copy_(${W('kernel')})`, `model.${attr}.recurrent_kernel.copy_(${W('recurrent_kernel')})`);
   if (useBias) parts.load.push(`model.${attr}.bias.copy_(${W('bias')})`);
@@ -1099,6 +1120,11 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       if (k) p.push(['reset_after', 'resetAfter', B(ra)]);
     }
     if (type === 'lstm') p.push(['unit_forget_bias', 'unitForgetBias', B(rnnOpt<boolean>(l, 'unitForgetBias') ?? true)]);
+    // The same masks as nnplay's: one per sequence, shared by the gates (TF.js and Keras 3).
+    for (const [kk, tk] of [['dropout', 'dropout'], ['recurrent_dropout', 'recurrentDropout']]) {
+      const rate = rnnOpt<number>(l, tk) ?? 0;
+      if (rate > 0) p.push([kk, tk, String(rate)]);
+    }
     return p;
   };
   for (const call of g.calls) {

@@ -287,8 +287,16 @@ const splits = new Map<string, Promise<LoadedSplit>>();
 // whatever the set's size.
 const CHUNK = 4096;
 
-/** Checks both files in the engine and, when `withTensors`, converts them to float tensors. */
-function engineRead(s: { imagesFile: Uint8Array; labelsFile: Uint8Array }, names: [string, string], crcs: [number, number], numClasses: number, withTensors: boolean) {
+/** Rows per piece of a load's conversion: between pieces a page's main thread may paint (a
+ *  whole 8,000-image split converted at once was one task of 60-200 ms). */
+const ROWS_PER_TASK = 1024;
+
+/**
+ * Checks both files in the engine and, when `withTensors`, converts them to float tensors, in
+ * pieces of `rowsPerPiece` rows; the generator yields between pieces (readNow runs it at once,
+ * readInTasks in tasks of their own).
+ */
+function* engineReading(s: { imagesFile: Uint8Array; labelsFile: Uint8Array }, names: [string, string], crcs: [number, number], numClasses: number, withTensors: boolean, rowsPerPiece = CHUNK) {
   const mod = engine();
   const set = own(new mod.ImageSet());
   try {
@@ -308,16 +316,41 @@ function engineRead(s: { imagesFile: Uint8Array; labelsFile: Uint8Array }, names
     const per = height * width * channels;
     const x = new Float32Array(n * per);
     const y = new Float32Array(n);
-    for (let first = 0; first < n; first += CHUNK) {
-      const count = Math.min(CHUNK, n - first);
+    for (let first = 0; first < n; first += rowsPerPiece) {
+      // The check (CRC-32 of both files) above is a piece of its own too.
+      yield;
+      const count = Math.min(rowsPerPiece, n - first);
       const failed = set.rows(first, count);
       if (failed) throw new Error(`nnplay: datasets: ${failed}`);
+      // The heap views are read again after every call (the engine's memory may have grown).
       x.set(mod.HEAPF32.subarray(set.rowsXPtr() >>> 2, (set.rowsXPtr() >>> 2) + count * per), first * per);
       y.set(mod.HEAPF32.subarray(set.rowsYPtr() >>> 2, (set.rowsYPtr() >>> 2) + count), first);
     }
     return { ...info, x, y };
   } finally {
     release(set);
+  }
+}
+
+type Reading = ReturnType<typeof engineReading>;
+type ReadResult = Reading extends Generator<unknown, infer R> ? R : never;
+
+/** engineReading run to its end in this task. */
+function engineRead(...args: Parameters<typeof engineReading>): ReadResult {
+  const reading = engineReading(...args);
+  for (;;) {
+    const step = reading.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** engineReading with a new task between its pieces (a timer: the page may paint and take input). */
+async function engineReadInTasks(...args: Parameters<typeof engineReading>): Promise<ReadResult> {
+  const reading = engineReading(...args);
+  for (;;) {
+    const step = reading.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 
@@ -338,7 +371,7 @@ async function loadSplit(m: Manifest, split: SplitEntry, numClasses: number, bas
         );
       const [imagesFile, labelsFile] = await Promise.all([read(0), read(1)]);
       const idxNames = names.map((nm) => nm.replace(/\.gz$/, '')) as [string, string];
-      const r = engineRead({ imagesFile, labelsFile }, idxNames, [entries[0].crc32, entries[1].crc32], numClasses, true);
+      const r = await engineReadInTasks({ imagesFile, labelsFile }, idxNames, [entries[0].crc32, entries[1].crc32], numClasses, true, ROWS_PER_TASK);
       if (r.n !== split.n) throw new Error(`nnplay: datasets: ${idxNames[0]} holds ${r.n} images, datasets.json says ${split.n}`);
       const per = r.height * r.width * r.channels;
       return {

@@ -194,9 +194,10 @@ export const layers = {
  *  sequences (seeded tasks, MNIST rows, character-level text), and the lessons' 2-D / 1-D point
  *  sets (the engine's playground generator) and a 3-input regression table. */
 export const datasets = { mnist, fashionMnist, sine, sumOfSines, adding, parity, counting, mnistRows, text, points, tabular };
-export type { PointDataset, PointSplit, PointOptions, TabularDataset, TabularOptions, RegressionReport, LossSurface, LossSurfaceOptions } from './lesson-data';
-/** The lessons' read-outs: R² / RMSE / MAE of a regression, and the MSE landscape of a line over (w, b). */
-export { regressionReport, linearLossSurface } from './lesson-data';
+export type { PointDataset, PointSplit, PointOptions, TabularDataset, TabularOptions, RegressionReport, ClassificationReport, ClassReport, LossSurface, LossSurfaceOptions } from './lesson-data';
+/** The lessons' read-outs: R² / RMSE / MAE of a regression, a classifier's confusion matrix with
+ *  per-class precision / recall / F1, and the MSE landscape of a line over (w, b). */
+export { regressionReport, classificationReport, linearLossSurface } from './lesson-data';
 export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, DatasetName } from './datasets';
 export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, BitsOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
 export { sampleIndex } from './sequence-datasets';

@@ -777,9 +777,17 @@ export interface SimpleRNNLayerArgs {
   kernelRegularizer?: RegularizerArg;
   recurrentRegularizer?: RegularizerArg;
   biasRegularizer?: RegularizerArg;
-  /** Only 0 (input dropout is not implemented yet). */
+  /**
+   * Default 0. In training, the fraction of the input's features dropped (inverted dropout: the
+   * kept ones scaled by 1 / (1 − rate)), one mask per sequence: every step of a sample drops the
+   * same features, as Keras / TF.js. In [0, 1); inference drops nothing.
+   */
   dropout?: number;
-  /** Only 0 (recurrent dropout is not implemented yet). */
+  /**
+   * Default 0. In training, the fraction of h_{t−1}'s units dropped where the cell reads its
+   * previous state (all gates; for GRU also the carry z ⊙ h_{t−1}, as TF.js), one mask per
+   * sequence. In [0, 1).
+   */
   recurrentDropout?: number;
   /** Only for the first layer: [steps, features] of one sample. */
   inputShape?: number[];
@@ -839,8 +847,10 @@ function recurrentPrecheck(where: string, c: Record<string, unknown>, gated: boo
   delete c.returnState;
   for (const k of ['dropout', 'recurrentDropout']) {
     if (c[k] === undefined) continue;
-    if (c[k] !== 0) fail(where, `${k} is not supported yet by the recurrent layers; only 0 is allowed, got ${describe(c[k])} (a dropout layer before or after the layer works)`);
-    delete c[k];
+    const v = c[k];
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
+      fail(where, `${k} must be a number in [0, 1) (the fraction of ${k === 'dropout' ? "each step's input features" : "h's units"} dropped in training), got ${describe(v)}`);
+    }
   }
   for (const k of ['kernelInitializer', 'recurrentInitializer', 'biasInitializer']) {
     if (c[k] !== undefined) c[k] = oneOf(where, k, c[k], kernelInitializers);

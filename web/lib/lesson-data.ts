@@ -1,9 +1,11 @@
 // What the primers' lessons need from the library beyond layers and fit: their data sets and the
-// few figures they show about a model (R², RMSE, an MSE landscape over a line's weights).
+// few figures they show about a model (R², RMSE, an MSE landscape over a line's weights, a
+// classifier's confusion matrix with per-class precision and recall).
 //
 //   const d = nn.datasets.points({ dataset: 'line', noise: 15, seed: 1 });  // x [n, 1], y [n, 1]
 //   const s = nn.linearLossSurface(d.train.xs, d.train.ys, { w: [-1, 5], b: [-2, 4], steps: 60 });
 //   const r = nn.regressionReport(yTrue, yPred);                            // { r2, rmse, mae }
+//   const c = nn.classificationReport(yTrue, model.predict(xs));            // { accuracy, confusion, perClass }
 //
 // Where the data comes from: points() is the engine's 2-D playground generator
 // (engine/data/playground.h: TF Playground's six sets plus moons, blobs, spirals and the 1-D
@@ -209,6 +211,98 @@ export function regressionReport(yTrue: Tensor | ArrayLike<number>, yPred: Tenso
   }
   const r2 = ssTot > 0 ? 1 - ssRes / ssTot : ssRes === 0 ? 0 : -Infinity;
   return { r2, rmse: Math.sqrt(ssRes / n), mae: abs / n, n };
+}
+
+export interface ClassReport {
+  /** Of the samples predicted as this class, the share that are: TP / (TP + FP); NaN if never predicted. */
+  precision: number;
+  /** Of the samples of this class, the share predicted so: TP / (TP + FN); NaN if it has none. */
+  recall: number;
+  /** Harmonic mean of precision and recall; NaN if either is, 0 if both are 0. */
+  f1: number;
+  /** Samples of this class (a row sum of the confusion matrix). */
+  support: number;
+}
+
+export interface ClassificationReport {
+  /** Samples counted and classes. */
+  n: number;
+  classes: number;
+  /** Correct predictions over n. */
+  accuracy: number;
+  /** Counts [true class, predicted class], row-major classes × classes; its sum is n. */
+  confusion: Uint32Array;
+  perClass: ClassReport[];
+  /** Unweighted means over the classes that have a value (scikit-learn's macro average). */
+  macro: { precision: number; recall: number; f1: number };
+}
+
+/** Class ids from labels ([n] or [n, 1] ids) or scores ([n, k] probabilities / one-hot: argmax). */
+function classIds(t: Tensor | ArrayLike<number>, what: string): { ids: Int32Array; k: number } {
+  const v = valuesOf(t, `classificationReport(): ${what}`);
+  const shape = t instanceof Tensor ? t.shape : [v.length];
+  const width = shape.length === 2 ? shape[1] : 1;
+  if (shape.length > 2 || v.length === 0) throw new Error(`nnplay: classificationReport(): ${what} must be class ids [n] / [n, 1] or scores [n, classes], got shape [${shape.join(', ')}]`);
+  const n = v.length / width;
+  const ids = new Int32Array(n);
+  if (width === 1) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isInteger(v[i]) || v[i] < 0) throw new Error(`nnplay: classificationReport(): ${what} holds ${v[i]} at index ${i}; class ids are whole numbers from 0`);
+      ids[i] = v[i];
+    }
+    let top = 0;
+    for (const id of ids) top = Math.max(top, id);
+    return { ids, k: top + 1 };
+  }
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < width; c++) if (v[i * width + c] > v[i * width + best]) best = c;
+    ids[i] = best;
+  }
+  return { ids, k: width };
+}
+
+/**
+ * Accuracy, the confusion matrix and per-class precision, recall and F1 of a classifier's
+ * predictions: yTrue as class ids ([n] or [n, 1]) or one-hot [n, classes], yPred as class ids or
+ * scores [n, classes] (the predicted class is the argmax, as model.predict gives them). `classes`
+ * fixes the number of classes (default: the score width, or the largest id + 1).
+ */
+export function classificationReport(yTrue: Tensor | ArrayLike<number>, yPred: Tensor | ArrayLike<number>, opts: { classes?: number } = {}): ClassificationReport {
+  const given = opts.classes;
+  if (given !== undefined && (!Number.isInteger(given) || given < 2 || given > 10_000)) throw new Error(`nnplay: classificationReport(): classes must be a whole number from 2 to 10000, got ${given}`);
+  const t = classIds(yTrue, 'yTrue');
+  const p = classIds(yPred, 'yPred');
+  if (t.ids.length !== p.ids.length) throw new Error(`nnplay: classificationReport(): yTrue has ${t.ids.length} samples, yPred ${p.ids.length}: they must match`);
+  const k = given ?? Math.max(t.k, p.k);
+  const n = t.ids.length;
+  const confusion = new Uint32Array(k * k);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [t.ids[i], p.ids[i]];
+    if (a >= k || b >= k) throw new Error(`nnplay: classificationReport(): sample ${i} has class ${Math.max(a, b)}, but there are ${k} classes (0 to ${k - 1})`);
+    confusion[a * k + b]++;
+    if (a === b) correct++;
+  }
+  const perClass: ClassReport[] = [];
+  for (let c = 0; c < k; c++) {
+    let predicted = 0;
+    let support = 0;
+    for (let j = 0; j < k; j++) {
+      predicted += confusion[j * k + c];
+      support += confusion[c * k + j];
+    }
+    const tp = confusion[c * k + c];
+    const precision = predicted > 0 ? tp / predicted : NaN;
+    const recall = support > 0 ? tp / support : NaN;
+    const f1 = Number.isNaN(precision) || Number.isNaN(recall) ? NaN : precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    perClass.push({ precision, recall, f1, support });
+  }
+  const mean = (key: keyof ClassReport) => {
+    const vs = perClass.map((r) => r[key]).filter((x) => !Number.isNaN(x));
+    return vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : NaN;
+  };
+  return { n, classes: k, accuracy: correct / n, confusion, perClass, macro: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') } };
 }
 
 export interface LossSurfaceOptions {

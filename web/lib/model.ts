@@ -398,6 +398,9 @@ export class LayersModel {
   readonly #fitData = new FitDataCache<Prepared>();
   #disposed = false;
   #fitting = false;
+  /** fit() is calling onTrainEnd: no epoch is left, so setWeights may run (earlyStopping's
+   *  restoreBestWeights; the fit worker's replica takes the weights with the next fit()). */
+  #endingFit = false;
   // What the worker replica lacks; reset when a worker client (re)starts.
   #workerClient: FitWorkerClient | null = null;
   /** setLayerParameter() calls the fit worker's replica has not seen yet. */
@@ -915,15 +918,19 @@ export class LayersModel {
     if (badOut >= 0) this.#failNonFiniteOutput(where, 'xs', data.xs[0], out, badOut);
     const loss = this.#compiled!.loss;
     if (loss === 'categoricalCrossentropy' || loss === 'sparseCategoricalCrossentropy') {
-      // These losses divide each output row by its sum (as TF.js does): a zero sum is 0/0.
-      const units = this.outputSize;
-      for (let i = 0; i < data.n; i++) {
+      // These losses divide each output row (of classes: a sample's, or a step's) by its sum (as
+      // TF.js does): a zero sum is 0/0.
+      const shape = this.inspection.outputs[0].shape;
+      const units = shape[shape.length - 1];
+      const rowsPer = this.outputSize / units;
+      for (let i = 0; i < data.n * rowsPer; i++) {
         let sum = 0;
         for (let j = 0; j < units; j++) sum += out[i * units + j];
         if (sum === 0) {
+          const which = rowsPer > 1 ? `sample ${Math.floor(i / rowsPer)}, step ${i % rowsPer}` : `sample ${i}`;
           fail(
             where,
-            `the ${figure} is not finite: the outputs of sample ${i} sum to 0, and ${loss} divides each output by the sum of its row; ` +
+            `the ${figure} is not finite: the outputs of ${which} sum to 0, and ${loss} divides each output by the sum of its row; ` +
               `end the model with activation 'softmax' (or use outputs that are probabilities)`,
           );
         }
@@ -969,14 +976,24 @@ export class LayersModel {
       const sparse = loss === 'sparseCategoricalCrossentropy';
       const outShape = outputs[o].shape;
       const units = outShape.reduce((a, b) => a * b, 1);
-      const ySize = sparse ? 1 : units;
+      // A [steps, classes] output (per-step predictions) takes one class index per step.
+      const perStep = sparse && outShape.length === 2;
+      const classes = sparse ? outShape[outShape.length - 1] : units;
+      const ySize = sparse ? (perStep ? outShape[0] : 1) : units;
       const okShape =
         t.shape[0] === n &&
         ((t.rank === 2 && t.shape[1] === ySize) ||
           (t.rank === 1 && ySize === 1) ||
+          (perStep && t.rank === 3 && t.shape[1] === ySize && t.shape[2] === 1) ||
           (!sparse && t.rank === outShape.length + 1 && outShape.every((d, i) => t.shape[i + 1] === d)));
       if (!okShape) {
-        const expected = sparse ? `[${n}, 1] or [${n}] (class indices)` : ySize === 1 ? `[${n}, 1] or [${n}]` : `[${n}, ${ySize}]`;
+        const expected = perStep
+          ? `[${n}, ${ySize}] (a class index per step)`
+          : sparse
+            ? `[${n}, 1] or [${n}] (class indices)`
+            : ySize === 1
+              ? `[${n}, 1] or [${n}]`
+              : `[${n}, ${ySize}]`;
         const why =
           t.shape[0] !== n
             ? ` (${xNames[0]} has ${n} samples, ${what} has ${t.shape[0] ?? 0})`
@@ -987,10 +1004,11 @@ export class LayersModel {
       }
       const y = t.values();
       if (sparse) {
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < n * ySize; i++) {
           // NaN fails here too, with this message: the finite check at load comes later.
-          if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= units) {
-            fail(where, `${what}[${i}] is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${units - 1}`);
+          if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= classes) {
+            const at = perStep ? `[${Math.floor(i / ySize)}, ${i % ySize}]` : `[${i}]`;
+            fail(where, `${what}${at} is ${y[i]}; sparseCategoricalCrossentropy needs class indices 0..${classes - 1}`);
           }
         }
       }
@@ -1092,8 +1110,10 @@ export class LayersModel {
         this.#alive(where);
       }
       history.params.metrics = Object.keys(history.history);
+      this.#endingFit = true;
       for (const c of callbacks) await c.onTrainEnd?.();
     } finally {
+      this.#endingFit = false;
       this.#fitting = false;
       if (session) await session.close();
     }
@@ -1458,7 +1478,7 @@ export class LayersModel {
   setWeights(weights: Tensor[]): void {
     const where = 'setWeights()';
     const model = this.#model(where);
-    if (this.#fitting) fail(where, 'cannot change weights while fit() is running');
+    if (this.#fitting && !this.#endingFit) fail(where, 'cannot change weights while fit() is running (from onTrainEnd it may)');
     const order = kerasWeightOrder(this.inspection);
     const current = order.map((i) => model.weightsTable[i]);
     if (!Array.isArray(weights) || weights.length !== current.length) {

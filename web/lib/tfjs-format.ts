@@ -225,8 +225,8 @@ function recurrentToKeras(type: string, c: Json, what: string): Json {
     bias_regularizer: regularizerToKeras(c.biasRegularizer),
     activity_regularizer: null,
     ...noConstraints('kernel', 'recurrent', 'bias'),
-    dropout: 0,
-    recurrent_dropout: 0,
+    dropout: decimal(c.dropout ?? 0),
+    recurrent_dropout: decimal(c.recurrentDropout ?? 0),
     return_sequences: c.returnSequences,
     return_state: false,
     go_backwards: c.goBackwards,
@@ -560,8 +560,14 @@ function recurrentFromKeras(cls: string, k: KerasConfig): Json {
   k.must('return_state', [false]);
   k.must('stateful', [false]);
   k.must('unroll', [false]);
-  k.must('dropout', [0]);
-  k.must('recurrent_dropout', [0]);
+  // TF.js draws one input mask and one recurrent mask per sequence, shared by the gates
+  // (its "implementation 2", whatever `implementation` says), as nnplay does.
+  for (const [key, opt] of [['dropout', 'dropout'], ['recurrent_dropout', 'recurrentDropout']]) {
+    const rate = k.take(key);
+    if (rate === undefined || rate === null || rate === 0) continue;
+    if (typeof rate !== 'number' || !(rate > 0 && rate < 1)) throw new Error(`${k.what}: ${key} ${JSON.stringify(rate)} is not supported; it must be a number in [0, 1)`);
+    out[opt] = rate;
+  }
   k.must('implementation', [0, 1, 2]);
   k.must('time_major', [false]);
   for (const n of ['activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint']) k.must(n, []);

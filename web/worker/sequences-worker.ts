@@ -6,10 +6,11 @@
 //
 // The model: `layers` recurrent layers of `cell` (each wrapped in bidirectional when asked), then
 // a dense output layer. Where the task has a target after every step (sequences-data.ts: sine,
-// sumOfSines, parity) and the model reads one way, every recurrent layer returns its sequence
-// and the dense layer predicts at every step (the page shows the prediction per step). A
-// bidirectional model reads the future too, so it would see those targets: it predicts only
-// after the last step, as do the class tasks (see predictsPerStep).
+// sumOfSines, parity, counting, text) and the model reads one way, every recurrent layer returns
+// its sequence and the dense layer predicts at every step (the page shows the prediction per
+// step; the class tasks train with a class index per step). A bidirectional model reads the
+// future too, so it would see those targets: it predicts only after the last step (see
+// predictsPerStep), as do the tasks with one answer per sequence (adding, MNIST rows).
 //
 // It is an object: SequencesWorker adds the tasks, the recurrent model, unrolling and text to
 // ModeWorker (mode-worker.ts: the training loop, checkpoints, restore) and is instantiated once
@@ -25,11 +26,11 @@ import type { Dependence, FromSequencesWorker, SequenceModelSpec, SequenceTaskNa
 // The prime every generated text continues (a fortune starts after '%\n').
 const PRIME = '%\n';
 
-/** Whether a model of `spec` on `info` predicts after every step. Class tasks (counting, text)
- *  predict after the last step only: the engine's sparseCategoricalCrossentropy takes one flat
- *  row of class probabilities per sample, not one per step. */
-export function predictsPerStep(info: TaskInfo, hasStepTargets: boolean, spec: Pick<SequenceModelSpec, 'bidirectional'>): boolean {
-  return hasStepTargets && !spec.bidirectional && info.kind !== 'classes';
+/** Whether a model of `spec` predicts after every step: when the task has a target
+ *  per step (a value, a probability, or a class index: sparseCategoricalCrossentropy over
+ *  [steps, classes]) and the model reads one way. */
+export function predictsPerStep(hasStepTargets: boolean, spec: Pick<SequenceModelSpec, 'bidirectional'>): boolean {
+  return hasStepTargets && !spec.bidirectional;
 }
 
 /** The engine's graph spec (v2) of the model: recurrent layers named as a Sequential names them. */
@@ -116,7 +117,7 @@ export class SequencesWorker extends ModeWorker<SequenceTaskName, SequenceTaskDa
     const data = this.beginBuild(generation, batchSize, epochs, 'task');
     this.#spec = { ...spec };
     const { info } = data;
-    const perStep = predictsPerStep(info, data.train.ySteps !== null, spec);
+    const perStep = predictsPerStep(data.train.ySteps !== null, spec);
     this.#perStep = perStep;
     const compile = {
       optimizer: { name: spec.optimizer, learningRate: spec.learningRate },

@@ -23,7 +23,12 @@ export class CodePanel {
     summary.textContent = 'The code: Keras and nnplay';
     const bar = doc.createElement('div');
     bar.className = 'lesson-code-bar';
-    bar.setAttribute('role', 'tablist');
+    // The tabs alone in the tablist (its children must all be tabs); Copy beside it.
+    const tabs = doc.createElement('div');
+    tabs.className = 'lesson-code-tabs';
+    tabs.setAttribute('role', 'tablist');
+    tabs.setAttribute('aria-label', 'Language');
+    bar.append(tabs);
     for (const { lang, label } of LANGUAGES) {
       const tab = doc.createElement('button');
       tab.type = 'button';
@@ -32,7 +37,7 @@ export class CodePanel {
       tab.textContent = label;
       tab.addEventListener('click', () => this.select(lang));
       this.tabs.set(lang, tab);
-      bar.append(tab);
+      tabs.append(tab);
     }
     this.copyButton = doc.createElement('button');
     this.copyButton.type = 'button';

@@ -1,4 +1,4 @@
-// LessonApp: one runnable lesson (lessons 1-4 and 8 of lesson-table.ts) rooted at an element — its
+// LessonApp: one runnable lesson (lessons 1-4 and 8-10 of lesson-table.ts) rooted at an element — its
 // words, its controls, the view of its kind (lesson-views.ts), the loss chart, the listing it
 // corresponds to (Keras and nnplay, collapsible, with Copy), and a Train / Pause / Step / Reset
 // driver. Its settings are mirrored to the state source (the URL hash on the page, attributes
@@ -14,13 +14,15 @@ import { emit } from '../app-events';
 import { LossChart, formatLossValue } from '../loss-chart';
 import type { StateSource } from '../state-source';
 import { ACTIVATIONS, LESSON_LIMITS, LOSSES, VARIANTS, formatSetting, parseLessonHash, serializeLessonHash } from './lesson-state';
+import { EVAL_SPLITS, OVERFIT_ON, OVERFIT_PATIENCE, OVERFIT_SMALL, OVERFIT_VALIDATION } from './lesson-table';
 import type { Lesson, LessonSettings, SettingKey } from './lesson-table';
 import { makeView } from './lesson-views';
-import type { LessonData, LessonView } from './lesson-views';
+import type { LessonData, LessonView, TrainingEnd } from './lesson-views';
 import { CodePanel } from './code-panel';
+import { nextTask } from './view-kit';
 import { makeVaeData, makeVaeModel, setVaeBeta } from './vae-view';
 
-/** Epochs shown per second at most, so a lesson's motion can be followed by eye. */
+/** Epochs shown per second at most, so a lesson's motion can be followed by eye (a lesson may set its own). */
 const EPOCHS_PER_SECOND = 25;
 const POINTS: Record<string, number> = { line: 200, wave: 300, spirals: 600, blobs: 600, moons: 600 };
 
@@ -48,7 +50,13 @@ const LABELS: Record<SettingKey, string> = {
   seed: 'Seed',
   beta: 'β (KL weight)',
   variant: 'Model',
+  l2: `L2 on the weights`,
+  dropout: `Dropout`,
+  earlyStopping: `Early stopping (patience ${OVERFIT_PATIENCE}, restore best weights)`,
+  trainPoints: `More data`,
 };
+/** Lesson 9's toggles: a checkbox each, between 0 (off) and the value it switches on. */
+const TOGGLES = new Set<SettingKey>(['l2', 'dropout', 'earlyStopping', 'trainPoints']);
 const CHOICE_LABELS: Record<string, string> = { crossentropy: 'cross-entropy', mse: 'MSE', mnist: 'MNIST', fashion: 'Fashion-MNIST', vae: 'VAE', autoencoder: 'autoencoder' };
 
 export class LessonApp {
@@ -80,6 +88,8 @@ export class LessonApp {
   private builtKey = '';
   private lastKept = -Infinity;
   private _restoredEpoch: number | null = null;
+  /** How the last fit() ended (lesson 9's early stopping; automation hook). */
+  lastEnd: TrainingEnd | null = null;
   /** Completed epochs of the current model. */
   epoch = 0;
   /** Training loss after each epoch (automation hook). */
@@ -137,13 +147,14 @@ export class LessonApp {
     };
     this.epochOut = fig('epoch', 'epoch');
     this.trainOut = fig('train-loss', 'train loss');
-    this.testOut = fig('test-loss', 'test loss');
+    // Lessons 9 and 10 validate on a validation set; the test set is something else there.
+    this.testOut = this.lessonRow.validation ? fig('val-loss', 'validation loss') : fig('test-loss', 'test loss');
     this.viewSlot = make('div', 'lesson-view-slot');
     const chartBox = make('div', 'lesson-chart');
     this.code = new CodePanel(doc);
     this.section.append(heading, text, buttons, this.controls, figures, this.viewSlot, chartBox, this.code.element, this.problemsLine);
     root.append(this.section);
-    this.chart = new LossChart(chartBox, 420, 140);
+    this.chart = new LossChart(chartBox, 420, 140, { testLabel: this.lessonRow.validation ? 'validation' : 'test' });
     // The chart follows its column on narrow screens (a phone is narrower than 420 px).
     this.resizeObserver = new ResizeObserver(() => {
       if (this.section.clientWidth > 0) this.chart.setWidth(Math.min(420, this.section.clientWidth - 32));
@@ -256,6 +267,10 @@ export class LessonApp {
     for (const key of this.lessonRow.controls ?? []) {
       const label = doc.createElement('label');
       label.className = 'lesson-control';
+      if (TOGGLES.has(key)) {
+        this.controls.append(this.toggle(key, label));
+        continue;
+      }
       label.append(`${LABELS[key]} `);
       let input: HTMLInputElement | HTMLSelectElement;
       const choices = key === 'dataset' ? this.lessonRow.datasets : key === 'activation' ? ACTIVATIONS : key === 'loss' ? LOSSES : key === 'variant' ? VARIANTS : undefined;
@@ -295,6 +310,26 @@ export class LessonApp {
       label.append(input);
       this.controls.append(label);
     }
+  }
+
+  /** Lesson 9's remedies: a checkbox between off and the value it switches on (a link's own value is kept while on). */
+  private toggle(key: SettingKey, label: HTMLLabelElement): HTMLLabelElement {
+    const box = this.doc.createElement('input');
+    box.type = 'checkbox';
+    box.name = key;
+    const s = this.settings;
+    const on: Record<string, string> = {
+      l2: String(s.l2 ? s.l2 : OVERFIT_ON.l2),
+      dropout: String(s.dropout ? s.dropout : OVERFIT_ON.dropout),
+      earlyStopping: 'true',
+      trainPoints: String((s.trainPoints ?? OVERFIT_SMALL) > OVERFIT_SMALL ? s.trainPoints : OVERFIT_ON.trainPoints),
+    };
+    const off: Record<string, string> = { l2: '0', dropout: '0', earlyStopping: 'false', trainPoints: String(OVERFIT_SMALL) };
+    box.checked = formatSetting(s, key) !== off[key];
+    const detail: Record<string, string> = { l2: ` (${on.l2})`, dropout: ` (rate ${on.dropout})`, earlyStopping: '', trainPoints: ` (${on.trainPoints} training points, not ${OVERFIT_SMALL})` };
+    box.addEventListener('change', () => this.changeSetting(key, box.checked ? on[key] : off[key]));
+    label.append(box, ` ${LABELS[key]}${detail[key]}`);
+    return label;
   }
 
   /** A control changed: the state source gets the new link, which rebuilds through fromState. */
@@ -344,6 +379,7 @@ export class LessonApp {
   /** New data and a new model from the settings (the one kept for them unless `fresh`); keeps playing if it was. */
   private async rebuild(fresh = false): Promise<void> {
     const generation = ++this.generation;
+    const app = this;
     this._restoredEpoch = null;
     const resume = this.wantPlay;
     if (this.model) this.model.stopTraining = true;
@@ -363,29 +399,54 @@ export class LessonApp {
     this.trainOut.textContent = this.testOut.textContent = '–';
     await nn.ready();
     if (generation !== this.generation) return;
+    // Opening a lesson is several pieces of main-thread work (the VAE's: its images, the model,
+    // the first drawing); each runs in a task of its own, so none blocks the page for long.
+    const stale = () => generation !== this.generation;
+    let data: LessonData;
+    let model: nn.LayersModel;
     try {
-      const data = this.lessonRow.kind === 'vae' ? await makeVaeData(this.settings) : makeData(this.lessonRow, this.settings);
-      if (generation !== this.generation) {
+      data = this.lessonRow.kind === 'vae' ? await makeVaeData(this.settings) : makeData(this.lessonRow, this.settings);
+      await nextTask();
+      if (stale()) {
         disposeData(data);
         return;
       }
-      this.data = data;
-      this.model = this.lessonRow.kind === 'vae' ? makeVaeModel(this.settings) : makeModel(this.lessonRow, this.settings, this.data);
+      model = this.lessonRow.kind === 'vae' ? await makeVaeModel(this.settings) : makeModel(this.lessonRow, this.settings, data);
     } catch (err) {
-      this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
+      if (!stale()) this.showProblems([`Could not build this lesson: ${err instanceof Error ? err.message : String(err)}`]);
       return;
     }
+    await nextTask();
+    if (stale()) {
+      disposeData(data);
+      model.dispose();
+      return;
+    }
+    this.data = data;
+    this.model = model;
     this.view?.dispose();
-    this.view = makeView(this.lessonRow.kind as Exclude<Lesson['kind'], 'link'>, this.doc);
+    this.view = makeView(this.lessonRow.kind as Exclude<Lesson['kind'], 'link'>, this.doc, {
+      stopTraining: async () => {
+        this.pause();
+        await this.running?.catch(() => undefined);
+      },
+      get epoch() {
+        return app.epoch;
+      },
+      idPrefix: this.options.idPrefix ?? '',
+    });
     this.viewSlot.replaceChildren(this.view.element);
-    this.view.setData(this.data, this.settings);
+    this.view.setData(data, this.settings);
     this.builtKey = this.modelKey();
     if (!fresh) {
       const kept = await this.models.get(this.builtKey);
-      if (generation !== this.generation) return;
+      if (stale()) return;
       if (kept) this.restore(kept);
     }
-    this.view.update(this.model);
+    await nextTask();
+    if (stale()) return;
+    await this.view.update(model);
+    if (stale()) return;
     emit(this.root, 'ready', { mode: 'lessons', lesson: this.lessonRow.id });
     // Train pressed while the model was being built counts too.
     const go = resume || this.wantPlay;
@@ -451,13 +512,16 @@ export class LessonApp {
     // fit() takes at most 1,000,000 epochs in all (initialEpoch counts towards them).
     const end = Number.isFinite(epochs) ? start + epochs : 1_000_000;
     let last = performance.now();
+    const perSecond = this.lessonRow.epochsPerSecond ?? EPOCHS_PER_SECOND;
+    // Lesson 9: early stopping on the validation loss, putting back the best epoch's weights.
+    const stopper = this.settings.earlyStopping ? nn.callbacks.earlyStopping({ monitor: 'val_loss', patience: OVERFIT_PATIENCE, restoreBestWeights: true }) : null;
     try {
       await model.fit(data.train.xs, data.fitTrainYs, {
         epochs: end,
         initialEpoch: start,
         batchSize: this.settings.batchSize,
         validationData: [data.test.xs, data.fitTestYs],
-        callbacks: {
+        callbacks: [{
           onEpochEnd: async (epoch: number, logs?: nn.Logs) => {
             if (generation !== this.generation || this.disposed) {
               model.stopTraining = true;
@@ -472,16 +536,26 @@ export class LessonApp {
             this.chart.add(this.epoch, loss, Number(logs?.val_loss));
             this.chart.draw();
             this.logs.push(Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, Number(v)])));
-            this.view?.update(model, logs);
+            await this.view?.update(model, logs, this.epoch);
             if (performance.now() - this.lastKept >= KEEP_MS) this.keep(model);
             emit(this.root, 'epoch', { epoch: this.epoch, trainLoss: loss, testLoss: Number(logs?.val_loss) });
             if (!this.wantPlay && epochs === Infinity) model.stopTraining = true;
-            const wait = 1000 / EPOCHS_PER_SECOND - (performance.now() - last);
+            const wait = 1000 / perSecond - (performance.now() - last);
             if (wait > 0) await new Promise((r) => setTimeout(r, wait));
             last = performance.now();
           },
-        },
+        }, ...(stopper ? [stopper] : [])],
       });
+      if (stopper && generation === this.generation && !this.disposed) {
+        // fit() has put the best epoch's weights back: draw the model as it now is.
+        const end: TrainingEnd = { stoppedAt: stopper.stoppedEpoch > 0 ? stopper.stoppedEpoch + 1 : null, restoredFrom: stopper.restoredEpoch >= 0 ? stopper.restoredEpoch + 1 : null };
+        this.lastEnd = end;
+        // Stopped early, or paused with a better epoch behind: the weights went back (Keras 3's rule).
+        if (end.stoppedAt !== null || (end.restoredFrom !== null && end.restoredFrom !== this.epoch)) {
+          await this.view?.update(model);
+          this.view?.trainingEnded?.(end);
+        }
+      }
     } catch (err) {
       if (generation === this.generation) {
         const diverged = err instanceof nn.SessionError && err.kind === 'diverged';
@@ -510,11 +584,13 @@ export class LessonApp {
 }
 
 function disposeData(d: LessonData): void {
-  for (const t of new Set([d.train.xs, d.train.ys, d.test.xs, d.test.ys, d.fitTrainYs, d.fitTestYs])) t.dispose();
+  for (const t of new Set([d.train.xs, d.train.ys, d.test.xs, d.test.ys, d.fitTrainYs, d.fitTestYs, ...(d.heldOut ? [d.heldOut.xs, d.heldOut.ys] : [])])) t.dispose();
 }
 
 /** The lesson's data, made by the library (the engine's generator for point sets). */
 function makeData(lesson: Lesson, s: LessonSettings): LessonData {
+  if (lesson.kind === 'overfit') return makeOverfitData(s);
+  if (lesson.kind === 'evaluate') return makeEvaluateData(s);
   if (lesson.kind === 'tabular') {
     const d = nn.datasets.tabular({ numTrain: 800, numTest: 200, noise: s.noise / 100, seed: s.seed });
     return { train: d.train, test: d.test, fitTrainYs: d.train.ys, fitTestYs: d.test.ys, classes: 0 };
@@ -526,18 +602,50 @@ function makeData(lesson: Lesson, s: LessonSettings): LessonData {
   return { train: d.train, test: d.test, fitTrainYs: onehot(d.train.ys), fitTestYs: onehot(d.test.ys), classes: d.classes, points: d.points, labels: d.labels };
 }
 
+/**
+ * Lesson 9: 600 points of the wave, cut in halves; the model trains on the first `trainPoints` of
+ * one half and validates on all of the other, so every toggle is judged on the same 300 points.
+ */
+function makeOverfitData(s: LessonSettings): LessonData {
+  const d = nn.datasets.points({ dataset: 'wave', numPoints: 2 * OVERFIT_VALIDATION, noise: s.noise, trainRatio: 50, seed: s.seed });
+  const n = Math.min(s.trainPoints ?? OVERFIT_SMALL, d.train.n);
+  const train = { xs: d.train.xs.slice([0, 0], [n, 1]), ys: d.train.ys.slice([0, 0], [n, 1]), n };
+  nn.dispose([d.train.xs, d.train.ys]);
+  return { train, test: d.test, fitTrainYs: train.ys, fitTestYs: d.test.ys, classes: 0 };
+}
+
+/** Lesson 10: blobs cut three ways (train, validation, test), the first two drawn on the plane. */
+function makeEvaluateData(s: LessonSettings): LessonData {
+  const { train: nTrain, validation: nVal, test: nTest } = EVAL_SPLITS;
+  const total = nTrain + nVal + nTest;
+  const d = nn.datasets.points({ dataset: 'blobs', numPoints: total, noise: s.noise, classes: s.classes, trainRatio: Math.round((100 * nTrain) / total), seed: s.seed });
+  const part = (from: number, n: number) => ({ xs: d.test.xs.slice([from, 0], [n, 2]), ys: d.test.ys.slice([from, 0], [n, 1]), n });
+  const test = part(0, nVal);
+  const heldOut = part(nVal, nTest);
+  nn.dispose([d.test.xs, d.test.ys]);
+  const onehot = (ys: nn.Tensor) => nn.tidy(() => nn.cast(nn.oneHot(nn.cast(nn.reshape(ys, [-1]), 'int32'), d.classes), 'float32'));
+  const shown = nTrain + nVal;
+  return { train: d.train, test, heldOut, fitTrainYs: onehot(d.train.ys), fitTestYs: onehot(test.ys), classes: d.classes, points: d.points.slice(0, 2 * shown), labels: d.labels.slice(0, shown) };
+}
+
 /** The lesson's model, as its listing builds it. */
 function makeModel(lesson: Lesson, s: LessonSettings, data: LessonData): nn.LayersModel {
   const inputs = data.train.xs.shape[1];
   const hidden = lesson.kind === 'line' ? [] : s.hidden;
-  const layers = hidden.map((units, i) => nn.layers.dense({ ...(i === 0 ? { inputShape: [inputs] } : {}), units, activation: s.activation }));
+  const classifier = lesson.kind === 'softmax' || lesson.kind === 'evaluate';
+  // Lesson 9's remedies: L2 on every hidden kernel, dropout after every hidden layer.
+  const l2 = s.l2 ? { kernelRegularizer: nn.regularizers.l2({ l2: s.l2 }) } : {};
+  const layers: nn.Layer[] = hidden.flatMap((units, i) => [
+    nn.layers.dense({ ...(i === 0 ? { inputShape: [inputs] } : {}), units, activation: s.activation, ...l2 }),
+    ...(s.dropout ? [nn.layers.dropout({ rate: s.dropout })] : []),
+  ]);
   const first = hidden.length === 0 ? { inputShape: [inputs] } : {};
-  if (lesson.kind === 'softmax') layers.push(nn.layers.dense({ ...first, units: data.classes, activation: 'softmax' }));
+  if (classifier) layers.push(nn.layers.dense({ ...first, units: data.classes, activation: 'softmax' }));
   // One neuron (no hidden layer) in lesson 2 is the activation itself; otherwise a linear output.
   else layers.push(nn.layers.dense({ ...first, units: 1, activation: lesson.kind === 'neuron' && hidden.length === 0 ? s.activation : 'linear' }));
   const model = nn.sequential({ layers, seed: s.seed });
   const optimizer = s.optimizer === 'sgd' ? nn.train.sgd(s.learningRate) : nn.train.adam(s.learningRate);
-  const loss = lesson.kind === 'softmax' && s.loss === 'crossentropy' ? 'categoricalCrossentropy' : 'meanSquaredError';
-  model.compile({ optimizer, loss, metrics: lesson.kind === 'softmax' ? ['accuracy'] : [] });
+  const loss = classifier && s.loss === 'crossentropy' ? 'categoricalCrossentropy' : 'meanSquaredError';
+  model.compile({ optimizer, loss, metrics: classifier ? ['accuracy'] : [] });
   return model;
 }

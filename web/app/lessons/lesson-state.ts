@@ -14,6 +14,9 @@ export const LESSON_LIMITS = {
   neurons: { min: 1, max: 64 },
   learningRate: { min: 1e-6, max: 10, zero: false, suggest: 0.03 },
   beta: { min: 0, max: 10 },
+  l2: { min: 0, max: 1 },
+  dropout: { min: 0, max: 0.9 },
+  trainPoints: { min: 5, max: 300 },
 } as const;
 
 export const ACTIVATIONS: readonly LessonActivation[] = ['sigmoid', 'tanh', 'relu', 'linear'];
@@ -126,6 +129,30 @@ export function parseLessonHash(text: string): ParsedLesson | undefined {
         else if ((VARIANTS as readonly string[]).includes(value)) settings.variant = value as LessonVariant;
         else bad(key, value, `expected one of ${VARIANTS.join(', ')}`);
         break;
+      case 'l2':
+      case 'dropout': {
+        const k = key as 'l2' | 'dropout';
+        const n = Number(value);
+        const { min, max } = LESSON_LIMITS[k];
+        if (lesson.defaults[k] === undefined) unknown.push(key);
+        else if (value.trim() !== '' && Number.isFinite(n) && n >= min && n <= max) settings[k] = n;
+        else bad(key, value, `expected a number from ${min} to ${max} (0: none)`);
+        break;
+      }
+      case 'earlyStopping':
+        if (lesson.defaults.earlyStopping === undefined) unknown.push(key);
+        else if (value === 'true' || value === 'false') settings.earlyStopping = value === 'true';
+        else bad(key, value, 'expected true or false');
+        break;
+      case 'trainPoints': {
+        if (lesson.defaults.trainPoints === undefined) {
+          unknown.push(key);
+          break;
+        }
+        const n = int(key, value, LESSON_LIMITS.trainPoints.min, LESSON_LIMITS.trainPoints.max);
+        if (n !== undefined) settings.trainPoints = n;
+        break;
+      }
       default:
         unknown.push(key);
     }

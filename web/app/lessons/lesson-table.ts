@@ -3,14 +3,14 @@
 // listings (Keras and nnplay, generated from the lesson's current settings so they always match
 // what trains).
 //
-// Two kinds of rows: lessons that run here (kind line / neuron / tabular / softmax / vae, drawn
+// Two kinds of rows: lessons that run here (kind line / neuron / tabular / softmax / vae / overfit / evaluate, drawn
 // by LessonApp with a view per kind, lesson-views.ts and vae-view.ts), and lessons whose preset is a link into
 // another mode of the page (kind link: the Images mode's MNIST presets, the Sequences mode's
 // LSTM). A row with `available: false` is listed but not opened; its `note` says why.
 //
 // Pure data and string functions (no DOM), so Node tests read it.
 
-export type LessonKind = 'line' | 'neuron' | 'tabular' | 'softmax' | 'vae' | 'link';
+export type LessonKind = 'line' | 'neuron' | 'tabular' | 'softmax' | 'vae' | 'overfit' | 'evaluate' | 'link';
 export type LessonActivation = 'sigmoid' | 'tanh' | 'relu' | 'linear';
 export type LessonLoss = 'mse' | 'crossentropy';
 export type LessonOptimizer = 'sgd' | 'adam';
@@ -32,6 +32,13 @@ export interface LessonSettings {
   /** Lesson 8 only (absent elsewhere): the KL weight, live, and the model variant. */
   beta?: number;
   variant?: LessonVariant;
+  /** Lesson 9 only: the L2 weight on every hidden kernel (0 none), the dropout rate after every
+   *  hidden layer (0 none), early stopping on val_loss restoring the best weights, and how many
+   *  training points (of 300) the model sees. */
+  l2?: number;
+  dropout?: number;
+  earlyStopping?: boolean;
+  trainPoints?: number;
 }
 
 export type SettingKey = keyof LessonSettings;
@@ -49,6 +56,10 @@ export const SETTING_KEYS = [
   'seed',
   'beta',
   'variant',
+  'l2',
+  'dropout',
+  'earlyStopping',
+  'trainPoints',
 ] as const satisfies readonly SettingKey[];
 const everyKeyListed: Exclude<SettingKey, (typeof SETTING_KEYS)[number]> extends never ? true : never = true;
 void everyKeyListed;
@@ -79,6 +90,10 @@ export interface Lesson {
   listing: (s: LessonSettings) => Listing;
   /** Ids of the key figures the lesson shows (automation hooks, README). */
   figures: readonly string[];
+  /** The loss fit() validates on is a validation set (lessons 9 and 10: `val-loss`), not the test set (`test-loss`). */
+  validation?: boolean;
+  /** Epochs drawn per second at most (default 25): tiny data sets may go faster. */
+  epochsPerSecond?: number;
 }
 
 const num = (v: number) => String(v);
@@ -89,6 +104,15 @@ const nnLayers = (hidden: number[], act: LessonActivation, inputs: number, out: 
   [...hidden.map((u, i) => `    nn.layers.dense({ ${i === 0 ? `inputShape: [${inputs}], ` : ''}units: ${u}, activation: '${act}' }),`), `    nn.layers.dense({ ${hidden.length === 0 ? `inputShape: [${inputs}], ` : ''}${out} }),`].join('\n');
 const kerasOpt = (s: LessonSettings) => (s.optimizer === 'sgd' ? `keras.optimizers.SGD(learning_rate=${num(s.learningRate)})` : `keras.optimizers.Adam(learning_rate=${num(s.learningRate)})`);
 const nnOpt = (s: LessonSettings) => `nn.train.${s.optimizer}(${num(s.learningRate)})`;
+
+/** Lesson 9's toggles: the value each switches on (a link may give another). */
+export const OVERFIT_ON = { l2: 0.01, dropout: 0.2, trainPoints: 150 } as const;
+/** Lesson 9: training points without "more data", the validation points, and early stopping's patience. */
+export const OVERFIT_SMALL = 30;
+export const OVERFIT_VALIDATION = 300;
+export const OVERFIT_PATIENCE = 50;
+/** Lesson 10: points in each of the train, validation and test splits. */
+export const EVAL_SPLITS = { train: 600, validation: 200, test: 200 } as const;
 
 export const LESSONS: readonly Lesson[] = [
   {
@@ -433,11 +457,128 @@ const decoder = nn.model({ inputs: zIn, outputs: decodedLayer.apply(decoderHidde
       };
     },
   },
+  {
+    id: 'overfitting',
+    number: 9,
+    title: 'Overfitting and how to fight it',
+    kind: 'overfit',
+    available: true,
+    validation: true,
+    epochsPerSecond: 60,
+    text:
+      'Thirty noisy points of a sine and a network of three 64-unit layers: far more weights than points. Watch the training loss keep falling while the validation loss (300 points the model never trains on) turns and climbs: the red curve bends to pass through the noise, and the gap between the two losses grows. Then switch on one remedy at a time and train afresh: L2 shrinks the weights, dropout drops a fifth of the units each step, early stopping halts when the validation loss has not improved for 50 epochs and puts back the best epoch\u2019s weights, and more data gives it 150 points to fit.',
+    defaults: { dataset: 'wave', noise: 20, classes: 3, hidden: [64, 64, 64], activation: 'relu', loss: 'mse', optimizer: 'adam', learningRate: 0.01, batchSize: 32, seed: 1, l2: 0, dropout: 0, earlyStopping: false, trainPoints: OVERFIT_SMALL },
+    controls: ['l2', 'dropout', 'earlyStopping', 'trainPoints', 'hidden', 'noise', 'seed'],
+    figures: ['lesson-view', 'overfit-curves', 'train-val-gap', 'best-epoch', 'best-val-loss', 'stopped-epoch', 'epoch', 'train-loss', 'val-loss'],
+    listing: (s) => {
+      const l2 = s.l2 ?? 0;
+      const drop = s.dropout ?? 0;
+      const n = s.trainPoints ?? OVERFIT_SMALL;
+      const kReg = l2 > 0 ? `, kernel_regularizer=keras.regularizers.l2(${num(l2)})` : '';
+      const nReg = l2 > 0 ? `, kernelRegularizer: nn.regularizers.l2({ l2: ${num(l2)} })` : '';
+      const kerasHidden = s.hidden
+        .flatMap((u, i) => [`    keras.layers.Dense(${u}, activation=${kerasAct(s.activation)}${i === 0 ? ', input_shape=(1,)' : ''}${kReg}),`, ...(drop > 0 ? [`    keras.layers.Dropout(${num(drop)}),`] : [])])
+        .join('\n');
+      const nnHidden = s.hidden
+        .flatMap((u, i) => [`    nn.layers.dense({ ${i === 0 ? 'inputShape: [1], ' : ''}units: ${u}, activation: '${s.activation}'${nReg} }),`, ...(drop > 0 ? [`    nn.layers.dropout({ rate: ${num(drop)} }),`] : [])])
+        .join('\n');
+      const es = s.earlyStopping;
+      return {
+        keras: `import numpy as np
+from tensorflow import keras
+
+rng = np.random.default_rng(${s.seed})
+def wave(count):
+    x = rng.uniform(-3, 3, size=(count, 1))
+    return x, np.sin(x) + rng.normal(0, ${num(s.noise / 50)}, size=(count, 1))
+x_train, y_train = wave(${n})            # few points ...
+x_val, y_val = wave(${OVERFIT_VALIDATION})              # ... and a validation set it never trains on
+
+model = keras.Sequential([
+${kerasHidden || `    keras.layers.Dense(1, input_shape=(1,)),`}
+${s.hidden.length ? '    keras.layers.Dense(1),\n' : ''}])
+model.compile(optimizer=${kerasOpt(s)}, loss='mse')
+${es ? `stop = keras.callbacks.EarlyStopping(monitor='val_loss', patience=${OVERFIT_PATIENCE}, restore_best_weights=True)
+` : ''}history = model.fit(x_train, y_train, epochs=300, batch_size=${s.batchSize}, validation_data=(x_val, y_val)${es ? ', callbacks=[stop]' : ''})
+gap = np.array(history.history['val_loss']) - np.array(history.history['loss'])   # grows as it overfits`,
+        nnplay: `import * as nn from 'nnplay';
+await nn.ready();
+// 600 points of sin(x) + noise: the first ${n} of the training half, all ${OVERFIT_VALIDATION} of the other half to validate on
+const d = nn.datasets.points({ dataset: 'wave', numPoints: 600, noise: ${s.noise}, trainRatio: 50, seed: ${s.seed} });
+const xTrain = d.train.xs.slice([0, 0], [${n}, 1]), yTrain = d.train.ys.slice([0, 0], [${n}, 1]);
+
+const model = nn.sequential({ layers: [
+${nnHidden}
+    nn.layers.dense({ ${s.hidden.length ? '' : 'inputShape: [1], '}units: 1 }),
+], seed: ${s.seed} });
+model.compile({ optimizer: ${nnOpt(s)}, loss: 'meanSquaredError' });
+${es ? `const stop = nn.callbacks.earlyStopping({ monitor: 'val_loss', patience: ${OVERFIT_PATIENCE}, restoreBestWeights: true });
+` : ''}const history = await model.fit(xTrain, yTrain, { epochs: 300, batchSize: ${s.batchSize}, validationData: [d.test.xs, d.test.ys]${es ? ', callbacks: [stop]' : ''} });
+const gap = history.history.val_loss.map((v, i) => v - history.history.loss[i]);   // grows as it overfits${es ? '\n// stop.bestEpoch: the epoch whose weights the model now has' : ''}`,
+      };
+    },
+  },
+  {
+    id: 'evaluation',
+    number: 10,
+    title: 'Evaluating a classifier',
+    kind: 'evaluate',
+    available: true,
+    validation: true,
+    text:
+      'Five overlapping clusters, split three ways: 600 points to train on, 200 to validate on while you choose the settings, and 200 held out as the test set. Accuracy is one number; the confusion matrix shows which classes are mistaken for which, precision asks how often a predicted class is right and recall how many of a class are found. Tune hidden layers, noise or the learning rate against the validation figures only. When you are done, press Evaluate on the test set, once: that is the number to report. Changing settings after looking at it would turn the test set into a second validation set, and its number would no longer say how the model does on new data.',
+    defaults: { dataset: 'blobs', noise: 30, classes: 5, hidden: [16], activation: 'tanh', loss: 'crossentropy', optimizer: 'adam', learningRate: 0.03, batchSize: 32, seed: 1 },
+    controls: ['classes', 'hidden', 'activation', 'learningRate', 'noise', 'seed'],
+    figures: ['lesson-view', 'accuracy', 'confusion-matrix', 'precision-<c>', 'recall-<c>', 'test-evaluate', 'test-accuracy', 'test-confusion-matrix', 'test-precision-<c>', 'test-recall-<c>', 'test-looks', 'epoch', 'train-loss', 'val-loss'],
+    listing: (s) => ({
+      keras: `from tensorflow import keras
+from sklearn.metrics import classification_report, confusion_matrix
+# x: (1000, 2) points, labels: (1000,) class ids 0..${s.classes - 1}
+x_train, y_train = x[:600], labels[:600]
+x_val, y_val = x[600:800], labels[600:800]      # for choosing settings
+x_test, y_test = x[800:], labels[800:]          # touched once, at the end
+
+model = keras.Sequential([
+${kerasLayers(s.hidden, s.activation, 2, `${s.classes}, activation='softmax'`)}
+])
+model.compile(optimizer=${kerasOpt(s)}, loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+model.fit(x_train, y_train, epochs=50, batch_size=${s.batchSize}, validation_data=(x_val, y_val))
+print(classification_report(y_val, model.predict(x_val).argmax(1)))    # as often as you like
+
+# Once, when every choice is made:
+y_pred = model.predict(x_test).argmax(1)
+print(confusion_matrix(y_test, y_pred))
+print(classification_report(y_test, y_pred))`,
+      nnplay: `import * as nn from 'nnplay';
+await nn.ready();
+const d = nn.datasets.points({ dataset: 'blobs', numPoints: 1000, noise: ${s.noise}, classes: ${s.classes}, trainRatio: 60, seed: ${s.seed} });
+const rest = (from, n) => [d.test.xs.slice([from, 0], [n, 2]), d.test.ys.slice([from, 0], [n, 1])];
+const [xVal, yVal] = rest(0, 200);      // for choosing settings
+const [xTest, yTest] = rest(200, 200);  // touched once, at the end
+const onehot = (ys) => nn.oneHot(ys.reshape([-1]).cast('int32'), ${s.classes}).cast('float32');
+
+const model = nn.sequential({ layers: [
+${nnLayers(s.hidden, s.activation, 2, `units: ${s.classes}, activation: 'softmax'`)}
+], seed: ${s.seed} });
+model.compile({ optimizer: ${nnOpt(s)}, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+await model.fit(d.train.xs, onehot(d.train.ys), { epochs: 50, batchSize: ${s.batchSize}, validationData: [xVal, onehot(yVal)] });
+const val = nn.classificationReport(yVal, model.predict(xVal));   // as often as you like
+
+// Once, when every choice is made:
+const test = nn.classificationReport(yTest, model.predict(xTest));
+console.log(test.accuracy, test.confusion, test.perClass.map((c) => [c.precision, c.recall]));`,
+    }),
+  },
 ];
 
 /** The lesson with this id, or undefined. */
 export function lessonById(id: string | null | undefined): Lesson | undefined {
   return id ? LESSONS.find((l) => l.id === id) : undefined;
+}
+
+/** The listing of a lesson for its settings (its preset's by default; link lessons have none and ignore them). */
+export function lessonListing(lesson: Lesson, settings?: LessonSettings): Listing {
+  return lesson.listing(settings ?? lesson.defaults ?? LESSONS[0].defaults!);
 }
 
 /** Ids of every lesson, in menu order (what `lesson=` accepts). */

@@ -1,6 +1,7 @@
 // One view object per kind of runnable lesson: what it draws and which figures it shows. A view
 // gets the lesson's data once (setData) and the model after every epoch (update); it draws on
-// canvases and writes figures into <output> elements with stable ids (automation hooks).
+// canvases and writes figures into <output> elements with stable ids (automation hooks), each
+// after the app's id prefix.
 //
 // What it is not: model math. Predictions come from model.predict (the engine), the loss
 // landscape from nn.linearLossSurface, R² / RMSE from nn.regressionReport, activation curves and
@@ -8,7 +9,10 @@
 // map numbers to pixels and colours.
 import * as nn from 'nnplay';
 import type { LessonActivation, LessonKind, LessonSettings } from './lesson-table';
+import { EvaluateView } from './evaluate-view';
+import { OverfitView } from './overfit-view';
 import { VaeView } from './vae-view';
+import { Axes, CLASS_COLOURS, SIZE, canvas, el, figure, flat, grid1d, predictOver } from './view-kit';
 
 /** The data a lesson trains on, as the library made it. */
 export interface LessonData {
@@ -23,119 +27,36 @@ export interface LessonData {
   labels?: Float32Array;
   /** Image sets: the class names, in label order. */
   classNames?: string[];
+  /** Lesson 10: the held-out test set (fit() validates on `test`, which is the validation set there). */
+  heldOut?: { xs: nn.Tensor; ys: nn.Tensor; n: number };
+}
+
+/** How a fit() ended, for views that show it (lesson 9's early stopping). */
+export interface TrainingEnd {
+  /** The epoch (1-based) after which earlyStopping stopped training, or null (paused, or no early stopping). */
+  stoppedAt: number | null;
+  /** The epoch (1-based) whose weights the model holds now by restoreBestWeights, or null. */
+  restoredFrom: number | null;
+}
+
+/** What a view may ask of the lesson app (lesson 10's test button pauses training first). */
+export interface ViewHost {
+  /** Pauses training and resolves when fit() has returned. */
+  stopTraining(): Promise<void>;
+  /** Completed epochs of the current model. */
+  readonly epoch: number;
+  /** Prefix of the view's element ids (several apps on one page), as the app's own. */
+  readonly idPrefix: string;
 }
 
 export interface LessonView {
   readonly element: HTMLElement;
   setData(data: LessonData, settings: LessonSettings): void;
-  /** After every epoch with that epoch's logs (none for the untrained model). */
-  update(model: nn.LayersModel, logs?: nn.Logs): void;
+  /** After every epoch with that epoch's logs and number (1-based; none for the untrained or restored model). */
+  update(model: nn.LayersModel, logs?: nn.Logs, epoch?: number): void | Promise<void>;
+  /** After a fit() returned (the model already updated with update()). */
+  trainingEnded?(end: TrainingEnd): void;
   dispose(): void;
-}
-
-const SIZE = 320;
-const CLASS_COLOURS: [number, number, number][] = [
-  [230, 97, 1],
-  [33, 102, 172],
-  [27, 158, 119],
-  [152, 78, 163],
-  [228, 26, 28],
-  [166, 118, 29],
-  [102, 102, 102],
-  [231, 41, 138],
-];
-
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(doc.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
-
-function canvas(doc: Document, id: string, label: string): HTMLCanvasElement {
-  const c = el(doc, 'canvas', { id, width: SIZE, height: SIZE });
-  c.setAttribute('role', 'img');
-  c.setAttribute('aria-label', label);
-  c.className = 'lesson-canvas';
-  return c;
-}
-
-/** A figure: label and an <output id> the view writes. */
-function figure(doc: Document, id: string, label: string): { wrap: HTMLElement; out: HTMLOutputElement } {
-  const out = el(doc, 'output', { id });
-  out.textContent = '–';
-  return { wrap: el(doc, 'span', { className: 'lesson-figure' }, `${label} `, out), out };
-}
-
-/** Maps data coordinates to canvas pixels. */
-class Axes {
-  constructor(
-    readonly x0: number,
-    readonly x1: number,
-    readonly y0: number,
-    readonly y1: number,
-    readonly w = SIZE,
-    readonly h = SIZE,
-  ) {}
-  px(x: number): number {
-    return ((x - this.x0) / (this.x1 - this.x0)) * this.w;
-  }
-  py(y: number): number {
-    return this.h - ((y - this.y0) / (this.y1 - this.y0)) * this.h;
-  }
-  frame(ctx: CanvasRenderingContext2D): void {
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, this.w, this.h);
-    ctx.strokeStyle = '#ccc';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    if (this.x0 < 0 && this.x1 > 0) {
-      ctx.moveTo(this.px(0), 0);
-      ctx.lineTo(this.px(0), this.h);
-    }
-    if (this.y0 < 0 && this.y1 > 0) {
-      ctx.moveTo(0, this.py(0));
-      ctx.lineTo(this.w, this.py(0));
-    }
-    ctx.stroke();
-  }
-  curve(ctx: CanvasRenderingContext2D, xs: ArrayLike<number>, ys: ArrayLike<number>, colour: string, width = 2, dash: number[] = []): void {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = width;
-    ctx.setLineDash(dash);
-    ctx.beginPath();
-    for (let i = 0; i < xs.length; i++) {
-      const [x, y] = [this.px(xs[i]), this.py(ys[i])];
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
-  dots(ctx: CanvasRenderingContext2D, xs: ArrayLike<number>, ys: ArrayLike<number>, colour: (i: number) => string, r = 2.5): void {
-    for (let i = 0; i < xs.length; i++) {
-      ctx.fillStyle = colour(i);
-      ctx.beginPath();
-      ctx.arc(this.px(xs[i]), this.py(ys[i]), r, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-  }
-}
-
-/** Values of a [n] or [n, 1] tensor as an array. */
-const flat = (t: nn.Tensor) => t.dataSync();
-
-/** The model's output over `xs` (a 1-D grid), as values. */
-function predictOver(model: nn.LayersModel, xs: Float32Array): Float32Array {
-  const input = nn.tensor2d(xs, [xs.length, 1]);
-  const out = model.predict(input) as nn.Tensor;
-  const values = out.dataSync();
-  input.dispose();
-  out.dispose();
-  return values;
-}
-
-function grid1d(lo: number, hi: number, n: number): Float32Array {
-  return Float32Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
 // ---- lesson 1: the line, and the loss landscape with the descent path ----------------------
@@ -152,11 +73,11 @@ class LineView implements LessonView {
   private readonly wRange: [number, number] = [-1, 5];
   private readonly bRange: [number, number] = [-2, 4];
 
-  constructor(doc: Document) {
-    this.fit = canvas(doc, 'lesson-view', 'The points and the fitted line');
-    this.surface = canvas(doc, 'loss-surface', 'Mean squared error over w (across) and b (up), with the descent path');
-    const w = figure(doc, 'weight-w', 'w =');
-    const b = figure(doc, 'weight-b', 'b =');
+  constructor(doc: Document, p = '') {
+    this.fit = canvas(doc, `${p}lesson-view`, 'The points and the fitted line');
+    this.surface = canvas(doc, `${p}loss-surface`, 'Mean squared error over w (across) and b (up), with the descent path');
+    const w = figure(doc, `${p}weight-w`, 'w =');
+    const b = figure(doc, `${p}weight-b`, 'b =');
     this.w = w.out;
     this.b = b.out;
     this.element = el(
@@ -251,9 +172,9 @@ class NeuronView implements LessonView {
   private data: LessonData | null = null;
   private readonly xs = grid1d(-3.3, 3.3, 200);
 
-  constructor(doc: Document) {
-    this.fn = canvas(doc, 'lesson-view', 'The data and the function the network computes over x');
-    this.curves = canvas(doc, 'activation-curves', 'sigmoid, tanh and ReLU with their derivatives');
+  constructor(doc: Document, p = '') {
+    this.fn = canvas(doc, `${p}lesson-view`, 'The data and the function the network computes over x');
+    this.curves = canvas(doc, `${p}activation-curves`, 'sigmoid, tanh and ReLU with their derivatives');
     this.element = el(
       doc,
       'div',
@@ -317,10 +238,10 @@ class ScatterView implements LessonView {
   private data: LessonData | null = null;
   private range: [number, number] = [-3, 3];
 
-  constructor(doc: Document) {
-    this.scatter = canvas(doc, 'lesson-view', 'Predicted against true target for the test rows');
-    const r2 = figure(doc, 'r2', 'R² =');
-    const rmse = figure(doc, 'rmse', 'RMSE =');
+  constructor(doc: Document, p = '') {
+    this.scatter = canvas(doc, `${p}lesson-view`, 'Predicted against true target for the test rows');
+    const r2 = figure(doc, `${p}r2`, 'R² =');
+    const rmse = figure(doc, `${p}rmse`, 'RMSE =');
     this.r2 = r2.out;
     this.rmse = rmse.out;
     this.element = el(
@@ -368,7 +289,7 @@ class ScatterView implements LessonView {
 
 // ---- lesson 4: class regions of a softmax classifier ---------------------------------------
 
-class RegionsView implements LessonView {
+export class RegionsView implements LessonView {
   readonly element: HTMLElement;
   private readonly regions: HTMLCanvasElement;
   private readonly accuracy: HTMLOutputElement;
@@ -377,15 +298,16 @@ class RegionsView implements LessonView {
   private static readonly GRID = 64;
   private static readonly DOMAIN = 6;
 
-  constructor(doc: Document) {
-    this.regions = canvas(doc, 'lesson-view', 'Class regions: each point of the plane coloured by its predicted class probabilities');
-    const acc = figure(doc, 'accuracy', 'test accuracy');
+  /** `accuracyOf`: what the accuracy figure is of (lesson 10 validates on a validation set). */
+  constructor(doc: Document, accuracyOf = 'test', p = '') {
+    this.regions = canvas(doc, `${p}lesson-view`, 'Class regions: each point of the plane coloured by its predicted class probabilities');
+    const acc = figure(doc, `${p}accuracy`, `${accuracyOf} accuracy`);
     this.accuracy = acc.out;
     this.element = el(
       doc,
       'div',
       { className: 'lesson-view regions-view' },
-      el(doc, 'figure', {}, this.regions, el(doc, 'figcaption', {}, 'Background: softmax probabilities blended by class colour; dots: data (test ringed)')),
+      el(doc, 'figure', {}, this.regions, el(doc, 'figcaption', {}, 'Background: softmax probabilities blended by class colour; dots: the data')),
       el(doc, 'p', { className: 'lesson-figures' }, acc.wrap),
     );
   }
@@ -445,17 +367,21 @@ class RegionsView implements LessonView {
 }
 
 /** The view of a lesson kind. */
-export function makeView(kind: Exclude<LessonKind, 'link'>, doc: Document): LessonView {
+export function makeView(kind: Exclude<LessonKind, 'link'>, doc: Document, host: ViewHost): LessonView {
   switch (kind) {
     case 'line':
-      return new LineView(doc);
+      return new LineView(doc, host.idPrefix);
     case 'neuron':
-      return new NeuronView(doc);
+      return new NeuronView(doc, host.idPrefix);
     case 'tabular':
-      return new ScatterView(doc);
+      return new ScatterView(doc, host.idPrefix);
     case 'softmax':
-      return new RegionsView(doc);
+      return new RegionsView(doc, 'test', host.idPrefix);
     case 'vae':
-      return new VaeView(doc);
+      return new VaeView(doc, host.idPrefix);
+    case 'overfit':
+      return new OverfitView(doc, host.idPrefix);
+    case 'evaluate':
+      return new EvaluateView(doc, host);
   }
 }

@@ -2,7 +2,8 @@
 // latent space so it can be drawn. This file builds the lesson's data and model (as its listing
 // in lesson-table.ts does, with the library's layers) and draws the VaeView: the latent means of
 // 1,000 test images coloured by class, a 15×15 grid decoded over the same plane, the point of the
-// plane under a click decoded, reconstructions of one test image per class, and the
+// plane under a click decoded, reconstructions of test images the reader chooses (one per
+// class, the first of each to start with; a click or the keyboard moves on), and the
 // reconstruction and KL curves from fit()'s logs.
 //
 // What it is not: model math. Codes come from an encoder sub-model (nn.model over the lesson
@@ -13,6 +14,7 @@
 import * as nn from 'nnplay';
 import type { LessonSettings } from './lesson-table';
 import type { LessonData, LessonView } from './lesson-views';
+import { nextTask } from './view-kit';
 
 /** Training subset and test images shown: small enough for an epoch in well under a second. */
 export const VAE_TRAIN = 2000;
@@ -56,10 +58,15 @@ export function setVaeBeta(model: nn.LayersModel, beta: number): void {
 /** The lesson's images, flattened to 784 (the model's input and its target), as the listing slices them. */
 export async function makeVaeData(s: LessonSettings): Promise<LessonData> {
   const set = s.dataset === 'fashion' ? await nn.datasets.fashionMnist({ subset: true }) : await nn.datasets.mnist();
+  // The loader converts the whole set in the task that finishes it: the slices wait for the next.
+  await nextTask();
   const take = (split: typeof set.train, n: number) => {
     const count = Math.min(n, split.n);
-    const xs = nn.tidy(() => nn.reshape(split.xs.slice([0, 0, 0, 0], [count, PIXELS, PIXELS, 1]), [count, PIXELS * PIXELS]));
-    const ys = split.ys.slice([0], [count]);
+    // The first `count` images are a prefix of the row-major values: one copy, flattened to 784
+    // (a general slice() of the 4-D tensor took ~300 ms here on a loaded machine).
+    const size = PIXELS * PIXELS;
+    const xs = nn.tensor2d(split.xs.values().slice(0, count * size), [count, size]);
+    const ys = nn.tensor1d(split.ys.values().slice(0, count));
     return { xs, ys, n: count };
   };
   const train = take(set.train, VAE_TRAIN);
@@ -67,8 +74,9 @@ export async function makeVaeData(s: LessonSettings): Promise<LessonData> {
   return { train, test, fitTrainYs: train.xs, fitTestYs: test.xs, classes: set.classNames.length, classNames: [...set.classNames] };
 }
 
-/** The model of the listing: encoder → zMean, zLogVar → KL term → sampling (VAE only) → decoder. */
-export function makeVaeModel(s: LessonSettings): nn.LayersModel {
+/** The model of the listing: encoder → zMean, zLogVar → KL term → sampling (VAE only) → decoder;
+ *  built and compiled in two tasks (the page stays responsive while the lesson opens). */
+export async function makeVaeModel(s: LessonSettings): Promise<nn.LayersModel> {
   const vae = s.variant !== 'autoencoder';
   const x = nn.input({ shape: [PIXELS * PIXELS], name: 'image' });
   const h = nn.layers.dense({ units: 256, activation: 'relu', name: 'encoder_hidden' }).apply(x);
@@ -82,6 +90,7 @@ export function makeVaeModel(s: LessonSettings): nn.LayersModel {
   const decoderHidden = nn.layers.dense({ units: 256, activation: 'relu', name: 'decoder_hidden' });
   const decoded = nn.layers.dense({ units: PIXELS * PIXELS, activation: 'sigmoid', name: 'decoded' });
   const model = nn.model({ inputs: x, outputs: decoded.apply(decoderHidden.apply(z)), seed: s.seed });
+  await nextTask();
   model.compile({ optimizer: nn.train.adam(s.learningRate), loss: 'binaryCrossentropy' });
   return model;
 }
@@ -133,6 +142,14 @@ export class VaeView implements LessonView {
   private labels: Float32Array = new Float32Array(0);
   private chosen: nn.Tensor | null = null;
   private chosenValues: Float32Array = new Float32Array(0);
+  /** Test images by class, and which of them each column of the reconstructions shows. */
+  private byClass: number[][] = [];
+  private choice: number[] = [];
+  /** The column the keyboard acts on. */
+  private column = 0;
+  private testValues: Float32Array = new Float32Array(0);
+  private readonly chosenOut: HTMLOutputElement;
+  private disposed = false;
   private model: nn.LayersModel | null = null;
   private encoder: nn.LayersModel | null = null;
   private decoder: nn.LayersModel | null = null;
@@ -143,17 +160,41 @@ export class VaeView implements LessonView {
   private readonly reconCurve: number[] = [];
   private readonly klCurve: number[] = [];
 
-  constructor(doc: Document) {
-    this.scatter = canvas(doc, 'latent-scatter', PLANE, PLANE, 'Latent means of 1,000 test images, coloured by class; click to decode a point');
-    this.grid = canvas(doc, 'latent-grid', GRID * PIXELS, GRID * PIXELS, 'Images decoded from a 15 by 15 grid over the latent plane; click to decode a point');
-    this.decoded = canvas(doc, 'latent-decoded', 4 * PIXELS, 4 * PIXELS, 'The image decoded from the clicked point');
-    this.recons = canvas(doc, 'reconstructions', 10 * PIXELS * 2, 2 * PIXELS * 2, 'One test image per class (top) and its reconstruction (bottom)');
-    this.curves = canvas(doc, 'vae-curves', 420, 140, 'Reconstruction loss and KL per epoch');
+  constructor(doc: Document, p = '') {
+    this.scatter = canvas(doc, `${p}latent-scatter`, PLANE, PLANE, 'Latent means of 1,000 test images, coloured by class; click to decode a point');
+    this.grid = canvas(doc, `${p}latent-grid`, GRID * PIXELS, GRID * PIXELS, 'Images decoded from a 15 by 15 grid over the latent plane; click to decode a point');
+    this.decoded = canvas(doc, `${p}latent-decoded`, 4 * PIXELS, 4 * PIXELS, 'The image decoded from the clicked point');
+    this.recons = canvas(doc, `${p}reconstructions`, 10 * PIXELS * 2, 2 * PIXELS * 2, 'One test image per class (top) and its reconstruction (bottom). Click a column for the next image of its class, Shift+click for the previous; with the keyboard, Left and Right choose a column, Up and Down its image');
+    this.curves = canvas(doc, `${p}vae-curves`, 420, 140, 'Reconstruction loss and KL per epoch');
     this.legend = el(doc, 'p', { className: 'vae-legend' });
-    const recon = output(doc, 'recon-loss', 'reconstruction');
-    const kl = output(doc, 'kl-loss', 'KL');
-    const point = output(doc, 'latent-point', 'clicked z =');
-    const range = output(doc, 'latent-range', 'plane ±');
+    const recon = output(doc, `${p}recon-loss`, 'reconstruction');
+    const kl = output(doc, `${p}kl-loss`, 'KL');
+    const point = output(doc, `${p}latent-point`, 'clicked z =');
+    const range = output(doc, `${p}latent-range`, 'plane ±');
+    const chosen = output(doc, `${p}recon-chosen`, 'test images shown #');
+    this.chosenOut = chosen.out;
+    this.recons.tabIndex = 0;
+    this.recons.style.cursor = 'pointer';
+    this.recons.addEventListener('click', (e) => {
+      const box = this.recons.getBoundingClientRect();
+      this.column = Math.min(this.choice.length - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * 10)));
+      this.step(e.shiftKey ? -1 : 1);
+    });
+    for (const type of ['focus', 'blur']) this.recons.addEventListener(type, () => this.model && this.drawReconstructions(this.model));
+    this.recons.addEventListener('keydown', (e) => {
+      const moves: Record<string, () => void> = {
+        ArrowLeft: () => this.moveColumn(-1),
+        ArrowRight: () => this.moveColumn(1),
+        ArrowUp: () => this.step(-1),
+        ArrowDown: () => this.step(1),
+        Enter: () => this.step(1),
+        ' ': () => this.step(1),
+      };
+      const move = moves[e.key];
+      if (!move) return;
+      e.preventDefault();
+      move();
+    });
     this.reconOut = recon.out;
     this.klOut = kl.out;
     this.pointOut = point.out;
@@ -169,7 +210,7 @@ export class VaeView implements LessonView {
       el(doc, 'figure', {}, this.scatter, el(doc, 'figcaption', {}, 'Latent means (z₁ across, z₂ up) of test images by class'), this.legend),
       el(doc, 'figure', {}, this.grid, el(doc, 'figcaption', {}, 'The decoder over the same plane, 15 × 15')),
       el(doc, 'figure', {}, this.decoded, el(doc, 'figcaption', {}, 'Decoded at the clicked point')),
-      el(doc, 'figure', {}, this.recons, el(doc, 'figcaption', {}, 'Test images (top) and their reconstructions (bottom)')),
+      el(doc, 'figure', {}, this.recons, el(doc, 'figcaption', {}, 'Test images (top) and their reconstructions (bottom): click a column, or use the arrow keys, for another image of that class'), el(doc, 'p', { className: 'lesson-figures' }, chosen.wrap)),
       el(doc, 'figure', {}, this.curves, el(doc, 'figcaption', {}, 'Per epoch: reconstruction (binary cross-entropy per pixel, left) and KL (right)')),
       el(doc, 'p', { className: 'lesson-figures' }, recon.wrap, ' ', kl.wrap, ' ', point.wrap, ' ', range.wrap),
     );
@@ -178,18 +219,14 @@ export class VaeView implements LessonView {
   setData(data: LessonData): void {
     this.data = data;
     this.labels = Float32Array.from(data.test.ys.dataSync());
-    // One test image per class, the first of each, so the same digits are rebuilt every epoch.
-    const firsts: number[] = [];
-    for (let c = 0; c < data.classes; c++) {
-      const i = this.labels.indexOf(c);
-      if (i >= 0) firsts.push(i);
-    }
-    const all = data.test.xs.dataSync();
-    const size = PIXELS * PIXELS;
-    this.chosenValues = new Float32Array(firsts.length * size);
-    firsts.forEach((i, k) => this.chosenValues.set(all.subarray(i * size, (i + 1) * size), k * size));
-    this.chosen?.dispose();
-    this.chosen = nn.tensor2d(this.chosenValues, [firsts.length, size]);
+    // One test image per class, the first of each to start with, so the same images are rebuilt
+    // every epoch until the reader picks others.
+    this.byClass = Array.from({ length: data.classes }, () => [] as number[]);
+    this.labels.forEach((c, i) => this.byClass[c]?.push(i));
+    this.choice = this.byClass.map((list) => list[0] ?? -1).filter((i) => i >= 0);
+    this.column = 0;
+    this.testValues = data.test.xs.dataSync() as Float32Array;
+    this.setChosen();
     this.legend.replaceChildren(
       ...(data.classNames ?? []).flatMap((name, c) => {
         // The dot carries the class colour; the name stays in the text colour (contrast).
@@ -206,9 +243,59 @@ export class VaeView implements LessonView {
     this.clicked = null;
   }
 
-  update(model: nn.LayersModel, logs?: nn.Logs): void {
+  /** The chosen test images as the tensor the reconstructions predict from. */
+  private setChosen(): void {
+    const size = PIXELS * PIXELS;
+    this.chosenValues = new Float32Array(this.choice.length * size);
+    this.choice.forEach((i, k) => this.chosenValues.set(this.testValues.subarray(i * size, (i + 1) * size), k * size));
+    this.chosen?.dispose();
+    this.chosen = nn.tensor2d(this.chosenValues, [this.choice.length, size]);
+    this.chosenOut.textContent = this.choice.join(', ');
+  }
+
+  private moveColumn(by: number): void {
+    const n = this.choice.length;
+    if (n === 0) return;
+    this.column = (this.column + by + n) % n;
+    if (this.model) this.drawReconstructions(this.model);
+  }
+
+  /** The next (or previous) test image of the class in the current column. */
+  private step(by: number): void {
+    const c = this.column;
+    const list = this.byClass.find((l) => l.includes(this.choice[c]));
+    if (!list || list.length === 0) return;
+    const at = list.indexOf(this.choice[c]);
+    this.choice[c] = list[(at + by + list.length) % list.length];
+    this.setChosen();
+    if (this.model) this.drawReconstructions(this.model);
+  }
+
+  /** Rows predicted per task: the first drawing of 1,000 codes and 225 images stays in short tasks. */
+  private static readonly CHUNK = 250;
+
+  private async predictChunked(sub: nn.LayersModel, xs: nn.Tensor, width: number): Promise<Float32Array | null> {
+    const n = xs.shape[0];
+    const out = new Float32Array(n * width);
+    for (let from = 0; from < n; from += VaeView.CHUNK) {
+      const count = Math.min(VaeView.CHUNK, n - from);
+      const part = xs.slice([from, 0], [count, xs.shape[1]]);
+      const y = sub.predict(part) as nn.Tensor;
+      out.set(y.dataSync(), from * width);
+      nn.dispose([part, y]);
+      if (from + count < n) await nextTask();
+      if (this.disposed || (sub !== this.encoder && sub !== this.decoder)) return null;
+    }
+    return out;
+  }
+
+  async update(model: nn.LayersModel, logs?: nn.Logs): Promise<void> {
     if (!this.data || !this.chosen) return;
-    if (model !== this.model) this.attach(model);
+    if (model !== this.model) {
+      this.attach(model);
+      await nextTask();
+      if (this.disposed || model !== this.model) return;
+    }
     if (logs) {
       const recon = Number(logs[RECON_LOG]);
       const kl = Number(logs[KL_LAYER]);
@@ -217,13 +304,16 @@ export class VaeView implements LessonView {
       this.reconOut.textContent = recon.toFixed(4);
       this.klOut.textContent = kl.toFixed(3);
     }
-    const codesT = this.encoder!.predict(this.data.test.xs) as nn.Tensor;
-    this.codes = Float32Array.from(codesT.dataSync());
-    codesT.dispose();
+    const codes = await this.predictChunked(this.encoder!, this.data.test.xs, 2);
+    if (!codes || model !== this.model) return;
+    this.codes = codes;
     this.range = planeRange(this.codes);
     this.rangeOut.textContent = this.range.toFixed(1);
     this.drawScatter();
-    this.drawGrid();
+    await nextTask();
+    if (this.disposed || model !== this.model) return;
+    await this.drawGrid();
+    if (this.disposed || model !== this.model) return;
     this.drawReconstructions(model);
     this.drawClicked();
     this.drawCurves();
@@ -297,10 +387,14 @@ export class VaeView implements LessonView {
     return values;
   }
 
-  private drawGrid(): void {
+  private async drawGrid(): Promise<void> {
     const ctx = this.grid.getContext('2d');
     if (!ctx) return;
-    const images = this.decode(this.gridPoints());
+    const points = this.gridPoints();
+    const zT = nn.tensor2d(points, [points.length / 2, 2]);
+    const images = await this.predictChunked(this.decoder!, zT, PIXELS * PIXELS);
+    zT.dispose();
+    if (!images) return;
     const img = new ImageData(GRID * PIXELS, GRID * PIXELS);
     for (let k = 0; k < GRID * GRID; k++) putImage(img, images, k * PIXELS * PIXELS, k % GRID, Math.floor(k / GRID));
     ctx.putImageData(img, 0, 0);
@@ -319,6 +413,14 @@ export class VaeView implements LessonView {
     }
     out.dispose();
     drawScaled(ctx, img, this.recons.width, this.recons.height);
+    // The column the keyboard acts on, framed while the canvas has focus.
+    if (this.recons.ownerDocument.activeElement === this.recons) {
+      const cell = this.recons.width / 10;
+      ctx.strokeStyle = '#d62728';
+      ctx.lineWidth = 3;
+      ctx.strokeRect(this.column * cell + 1.5, 1.5, cell - 3, this.recons.height - 3);
+      ctx.lineWidth = 1;
+    }
   }
 
   private clickPlane(target: HTMLCanvasElement, e: MouseEvent): void {
@@ -353,6 +455,7 @@ export class VaeView implements LessonView {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.encoder?.dispose();
     this.decoder?.dispose();
     this.chosen?.dispose();

@@ -9,10 +9,17 @@
 // mode (SequencesApp): configure() with the setup, setSample() with the chosen test sample;
 // Start/Pause and Reset act on all three. It computes no model math: figures and gradients
 // arrive from the workers.
+//
+// The three trained models are kept as the single one is (model-store.ts, in their own list
+// beside it): each worker's checkpoint after an epoch and on pause is its cell's model for this
+// setup, with its figures; a reload or a switch back to the setup restores the three at their
+// epochs, curves and table included (the optimizer's moments start again); Reset forgets them.
 import { SequencesClient } from '../../worker/sequences-client';
 import { SEQUENCE_CELLS } from '../../worker/sequences-protocol';
-import type { Dependence, FromSequencesWorker, SequenceCell, SequenceEvaluation } from '../../worker/sequences-protocol';
+import type { Dependence, FromSequencesWorker, SequenceCell, SequenceEvaluation, SequencesWorkerCheckpoint } from '../../worker/sequences-protocol';
 import { formatLossValue } from '../loss-chart';
+import type { ModelStore, StoredModel } from '../model-store';
+import type { LossHistory } from '../persist';
 import { drawDependence } from './dependence-view';
 import { plotLines } from './sequence-views';
 import type { SequencesState } from './sequences-state';
@@ -38,6 +45,10 @@ interface Lane {
   unrollRequest: number;
   params: number;
   error: string | null;
+  /** The setup this lane's model was built from (its kept model's key). */
+  key: string;
+  /** Training began or a model was restored in this generation: a late restore must not land. */
+  touched: boolean;
 }
 
 export interface CompareCellSummary {
@@ -48,6 +59,8 @@ export interface CompareCellSummary {
   /** The last dependence strip drawn, per input step. */
   dependence: number[] | null;
   error: string | null;
+  /** The epoch this lane's model was restored at (from storage), else null. */
+  restoredEpoch: number | null;
 }
 
 export class CompareView {
@@ -61,9 +74,15 @@ export class CompareView {
   #timer: ReturnType<typeof setInterval> | null = null;
   #disposed = false;
   #strips = 0;
+  readonly #models: ModelStore | null;
+  readonly #restoredAt = new Map<SequenceCell, number>();
 
-  /** `root`: the compare panel (its content is made here); `prefix`: the mode's id prefix. */
-  constructor(root: HTMLElement, prefix: string) {
+  /**
+   * `root`: the compare panel (its content is made here); `prefix`: the mode's id prefix;
+   * `models`: where the three trained models are kept (null: not kept).
+   */
+  constructor(root: HTMLElement, prefix: string, models: ModelStore | null = null) {
+    this.#models = models;
     this.#doc = root.ownerDocument;
     this.#root = root;
     this.#prefix = prefix;
@@ -91,6 +110,7 @@ export class CompareView {
       evaluations: structuredClone(l.evaluations),
       dependence: l.dependence ? Array.from(l.dependence.magnitudes) : null,
       error: l.error,
+      restoredEpoch: this.#restoredAt.get(l.cell) ?? null,
     }));
   }
 
@@ -136,14 +156,19 @@ export class CompareView {
         l.client.send({ type: 'setEpochs', epochs: l.target });
       }
       l.training = on;
+      if (on) l.touched = true;
       l.client.send({ type: on ? 'train' : 'pause' });
     }
     this.#updateButton();
   }
 
-  /** Fresh weights and epoch 0 for all three. */
+  /** Fresh weights and epoch 0 for all three (their kept models forgotten). */
   reset(): void {
-    for (const l of this.#lanes) if (l.loaded) this.#build(l);
+    for (const l of this.#lanes) {
+      if (!l.loaded) continue;
+      this.#build(l, true);
+      void this.#models?.delete(l.key);
+    }
     this.#draw();
   }
 
@@ -184,6 +209,8 @@ export class CompareView {
       unrollRequest: 0,
       params: 0,
       error: null,
+      key: '',
+      touched: false,
     };
     lane.client = new SequencesClient(
       (m) => this.#onMessage(lane, m),
@@ -197,7 +224,8 @@ export class CompareView {
     return lane;
   }
 
-  #build(l: Lane): void {
+  /** A new model for the lane; unless `fresh` (Reset), the one kept for this setup is restored into it. */
+  #build(l: Lane, fresh = false): void {
     const s = this.#state;
     if (!s) return;
     if (l.client.isLost) {
@@ -216,6 +244,10 @@ export class CompareView {
     l.evaluations = [];
     l.dependence = null;
     l.error = null;
+    l.touched = false;
+    // The single model's key, marked as the comparison's: what the model was built from.
+    l.key = JSON.stringify(['compare', s.task, l.cell, s.units, s.layers, s.bidirectional, s.optimizer, s.seed]);
+    this.#restoredAt.delete(l.cell);
     l.client.send({
       type: 'build',
       generation: l.generation,
@@ -223,6 +255,56 @@ export class CompareView {
       batchSize: s.batchSize,
       epochs: s.epochs,
     });
+    if (!fresh) void this.#restoreKept(l, l.generation);
+  }
+
+  /** The model kept for the lane's setup into the generation just built, unless training began first. */
+  async #restoreKept(l: Lane, generation: number): Promise<void> {
+    const kept = await this.#models?.get(l.key);
+    if (!kept || this.#disposed || !this.#lanes.includes(l) || generation !== l.generation || l.touched) return;
+    l.touched = true;
+    // The figures come back from the kept curves (the table's time per epoch counts only
+    // epochs trained since).
+    l.evaluations = kept.losses.epoch.map((epoch, i) => ({
+      generation,
+      epoch,
+      seconds: 0,
+      trainLoss: kept.losses.train[i] ?? NaN,
+      testLoss: kept.losses.test[i] ?? NaN,
+      trainAccuracy: kept.accuracy.train[i] ?? NaN,
+      testAccuracy: kept.accuracy.test[i] ?? NaN,
+      restored: true,
+    }));
+    l.epoch = l.completed = kept.epoch;
+    if (kept.epoch >= l.target) l.target = kept.epoch;
+    this.#restoredAt.set(l.cell, kept.epoch);
+    l.client.send({ type: 'restore', generation, weights: kept.weights.slice(), epoch: kept.epoch, stepInEpoch: kept.stepInEpoch });
+    this.#draw();
+  }
+
+  /** A worker checkpoint becomes the lane's kept model, with its figures so far. */
+  #keep(l: Lane, c: SequencesWorkerCheckpoint): void {
+    if (!this.#models) return;
+    const history = (pick: (e: SequenceEvaluation) => [number, number]): LossHistory => {
+      const h: LossHistory = { epoch: [], train: [], test: [] };
+      for (const e of l.evaluations) {
+        const [train, test] = pick(e);
+        h.epoch.push(e.epoch);
+        h.train.push(Number.isFinite(train) ? train : null);
+        h.test.push(Number.isFinite(test) ? test : null);
+      }
+      return h;
+    };
+    const model: StoredModel = {
+      key: l.key,
+      epoch: c.epoch,
+      stepInEpoch: c.stepInEpoch,
+      weights: c.weights,
+      losses: history((e) => [e.trainLoss, e.testLoss]),
+      accuracy: history((e) => [e.trainAccuracy, e.testAccuracy]),
+      savedAt: new Date().toISOString(),
+    };
+    void this.#models.save(model);
   }
 
   #unroll(l: Lane): void {
@@ -256,7 +338,8 @@ export class CompareView {
       case 'evaluation': {
         const e = m.evaluation;
         if (e.generation !== l.generation) return;
-        l.evaluations.push(e);
+        // A restored model's figures came with it (#restoreKept); its evaluation repeats the last.
+        if (!e.restored) l.evaluations.push(e);
         l.completed = e.epoch;
         this.#unroll(l);
         this.#draw();
@@ -269,6 +352,9 @@ export class CompareView {
         this.#drawStrip(l);
         // The sample changed while this one was under way: draw the one asked for.
         if (m.index !== this.#sample) this.#unroll(l);
+        break;
+      case 'checkpoint':
+        if (m.checkpoint.generation === l.generation) this.#keep(l, m.checkpoint);
         break;
       case 'error':
         if (m.where === 'look') l.unrollInFlight = false;
@@ -339,7 +425,8 @@ export class CompareView {
         ...this.#lanes.map((l) => {
           const row = this.#doc.createElement('tr');
           const last = l.evaluations[l.evaluations.length - 1];
-          const ms = l.evaluations.length ? (l.evaluations.reduce((s, e) => s + e.seconds, 0) / l.evaluations.length) * 1000 : NaN;
+          const trained = l.evaluations.filter((e) => !e.restored);
+          const ms = trained.length ? (trained.reduce((s, e) => s + e.seconds, 0) / trained.length) * 1000 : NaN;
           const cells = [
             CELL_LABELS[l.cell],
             l.params ? l.params.toLocaleString('en-US') : '–',

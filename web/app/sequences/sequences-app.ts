@@ -16,7 +16,7 @@ import type { FromSequencesWorker, SequenceCell, SequenceEvaluation, SequenceTas
 import type { TrainingReportMessage } from '../../worker/mode-protocol';
 import { cssColor } from '../colors';
 import { formatLossValue } from '../loss-chart';
-import type { StoredModel } from '../model-store';
+import { ModelStore, type StoredModel } from '../model-store';
 import { type AnnounceWhen, TrainingModeApp, type TrainingModeOptions, fillSelect, sentence } from '../training-mode-app';
 import { SEQUENCES_PART_NAMES, createSequencesMarkup } from './sequences-markup';
 import type { SequencesPartName } from './sequences-markup';
@@ -41,6 +41,7 @@ const INPUT_COLOR = '#0877bd';
 export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHideable, SequencesPartName, ToSequencesWorker, FromSequencesWorker> {
   private readonly heatmap: StateHeatmap;
   private readonly compare: CompareView;
+  private readonly compareModels: ModelStore;
 
   private info: TaskInfo | null = null;
   private built = false;
@@ -69,7 +70,10 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
       restartsWith: 'your settings',
     });
     this.heatmap = new StateHeatmap(this.ui['hidden-state'] as HTMLCanvasElement, this.ui['hidden-tooltip'], this.ui['hidden-readout']);
-    this.compare = new CompareView(this.ui.compare, this.idPrefix);
+    // The compared models are kept beside the single one, in their own list (3 at a time).
+    const storageKey = options.storageKey ?? null;
+    this.compareModels = new ModelStore(storageKey === null ? null : `${storageKey}:compare`, 'sequences');
+    this.compare = new CompareView(this.ui.compare, this.idPrefix, this.compareModels);
     fillSelect(this.el('task'), [...SEQUENCE_TASKS], SEQUENCE_TASKS.map((t) => TASK_LABELS[t]));
     fillSelect(this.el('cell'), [...SEQUENCE_CELLS], SEQUENCE_CELLS.map((c) => CELL_LABELS[c]));
     this.fillOptimizers();
@@ -88,6 +92,10 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
   /** Evaluations of the current model, one per epoch. */
   get evaluations(): SequenceEvaluation[] {
     return structuredClone(this._evaluations);
+  }
+  /** Resolves when the models kept so far, the compared ones too, are written to storage (for tests and automation). */
+  override whenStored(): Promise<void> {
+    return Promise.all([super.whenStored(), this.compareModels.flushed()]).then(() => undefined);
   }
   /** Unrolled views drawn for the current model. */
   get unrollUpdates(): number {
@@ -503,7 +511,9 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
         const predicted = Array.from({ length: steps }, (_, t) => name(argmax(t)));
         const truth = Array.from(u.target, (c) => name(c));
         const sep = info.vocab ? '' : ' ';
-        text.textContent = `predicted next: ${predicted.join(sep)}\ntrue next:      ${truth.join(sep)}`;
+        // Text: step t predicts the character at t + 1; counting: the count so far.
+        const what = info.vocab ? ['predicted next:', 'true next:     '] : ['predicted so far:', 'true so far:     '];
+        text.textContent = `${what[0]} ${predicted.join(sep)}\n${what[1]} ${truth.join(sep)}`;
       } else {
         const c = argmax(0);
         text.textContent = `predicted ${name(c)} (p = ${u.prediction[c].toFixed(3)}), true ${name(u.target[0])}`;
