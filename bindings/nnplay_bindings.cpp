@@ -480,6 +480,10 @@ class WasmSession {
   std::uintptr_t datasetYPtr(int id, int output) {
     return pointer([&] { return need().dataset_y(id, output); });
   }
+  // Per-sample loss weights [n] of one output (classWeight), filled before sealDataset.
+  std::uintptr_t datasetSampleWeightsPtr(int id, int output) {
+    return pointer([&] { return need().dataset_sample_weights(id, output); });
+  }
   // A read image set as one sealed dataset (x [n, pixels] in 0..1, y [n, 1] classes); the id
   // is lastDatasetId(). The set's buffers can be freed afterwards.
   std::string loadImageSet(const WasmImageSet& set) {
@@ -819,6 +823,7 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("lastDatasetId", &WasmSession::lastDatasetId)
       .function("datasetXPtr", &WasmSession::datasetXPtr)
       .function("datasetYPtr", &WasmSession::datasetYPtr)
+      .function("datasetSampleWeightsPtr", &WasmSession::datasetSampleWeightsPtr)
       .function("sealDataset", &WasmSession::sealDataset)
       .function("loadImageSet", &WasmSession::loadImageSet)
       .function("freeDataset", &WasmSession::freeDataset)

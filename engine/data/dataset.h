@@ -7,6 +7,10 @@
 // points at tensors someone else owns (a Dataset, a MultiDataset, a session's stored data), so
 // a batch source costs nothing to build; a Dataset converts to one implicitly (one input, one
 // output: today's use stays `trainer.train_epoch(dataset, ...)`).
+//
+// sample_weights (optional, training only): one [n, 1] tensor per output, or none. Each weighs
+// its sample's loss (TF.js's classWeight, turned into per-sample weights by the caller): the
+// batch loss is (1/b)·Σ w_i·loss_i, not normalised by Σ w, as TF.js computes it.
 #pragma once
 
 #include <vector>
@@ -24,7 +28,8 @@ struct Dataset {
 };
 
 struct TrainingData {
-  std::vector<const Tensor*> xs, ys;  // ys may be empty for inference-only data
+  std::vector<const Tensor*> xs, ys;          // ys may be empty for inference-only data
+  std::vector<const Tensor*> sample_weights;  // empty, or one [n, 1] per output
 
   TrainingData() = default;
   TrainingData(const Dataset& d) : xs{&d.x}, ys{&d.y} {}  // NOLINT: implicit on purpose (see above)
@@ -40,10 +45,12 @@ struct TrainingData {
 // Owned tensors for several inputs and outputs; view() is what the trainer takes.
 struct MultiDataset {
   std::vector<Tensor> xs, ys;
+  std::vector<Tensor> sample_weights;  // empty, or one [n, 1] per y
   TrainingData view() const {
     TrainingData d;
     for (const Tensor& t : xs) d.xs.push_back(&t);
     for (const Tensor& t : ys) d.ys.push_back(&t);
+    for (const Tensor& t : sample_weights) d.sample_weights.push_back(&t);
     return d;
   }
 };

@@ -34,7 +34,30 @@ Loss::Loss(const std::string& name, ActivationKind output_activation, const Conf
   }
 }
 
-double Loss::forward(const float* pred, const float* y, int n, int k) const {
+double Loss::forward(const float* pred, const float* y, int n, int k, const float* sample_weight) const {
+  if (!sample_weight) return batch_mean(pred, y, n, k);
+  // Every loss op is a mean over samples of a per-sample loss, so one sample's loss is the op
+  // on that row alone.
+  const int t = target_size(k);
+  double sum = 0.0;
+  for (int i = 0; i < n; ++i)
+    if (sample_weight[i] != 0.0f)
+      sum += static_cast<double>(sample_weight[i]) *
+             batch_mean(pred + static_cast<std::size_t>(i) * k, y + static_cast<std::size_t>(i) * t, 1, k);
+  return n > 0 ? sum / n : 0.0;
+}
+
+void Loss::backward(float* d, const float* pred, const float* y, int n, int k, const float* sample_weight) const {
+  unweighted_backward(d, pred, y, n, k);
+  if (!sample_weight) return;
+  // The op's row i is (1/n)·∂loss_i; the weighted mean's is (w_i/n)·∂loss_i.
+  for (int i = 0; i < n; ++i) {
+    float* row = d + static_cast<std::size_t>(i) * k;
+    for (int c = 0; c < k; ++c) row[c] *= sample_weight[i];
+  }
+}
+
+double Loss::batch_mean(const float* pred, const float* y, int n, int k) const {
   switch (kind_) {
     case LossKind::kMeanSquaredError: return mean_squared_error_forward(pred, y, n, k);
     case LossKind::kBinaryCrossentropy: return binary_crossentropy_forward(pred, y, n, k);
@@ -53,7 +76,7 @@ double Loss::forward(const float* pred, const float* y, int n, int k) const {
   return 0.0;
 }
 
-void Loss::backward(float* d, const float* pred, const float* y, int n, int k) const {
+void Loss::unweighted_backward(float* d, const float* pred, const float* y, int n, int k) const {
   std::memset(d, 0, sizeof(float) * static_cast<std::size_t>(n) * static_cast<std::size_t>(k));
   switch (kind_) {
     case LossKind::kMeanSquaredError: mean_squared_error_backward(d, pred, y, n, k); return;

@@ -27,12 +27,17 @@ class Loss {
   // Columns of y per sample: 1 (a class index) for the sparse loss, else the output size.
   int target_size(int output_size) const { return sparse() ? 1 : output_size; }
 
-  // pred [n, k], y [n, target_size(k)]. Batch-mean loss.
-  double forward(const float* pred, const float* y, int n, int k) const;
-  // d [n, k] is overwritten with ∂loss/∂pred, or ∂loss/∂z (pre-activation) when fused().
-  void backward(float* d, const float* pred, const float* y, int n, int k) const;
+  // pred [n, k], y [n, target_size(k)]. Batch-mean loss; with sample_weight [n] (nullptr: all
+  // 1), (1/n)·Σ w_i·loss_i (TF.js's classWeight: the mean of the weighted losses).
+  double forward(const float* pred, const float* y, int n, int k, const float* sample_weight = nullptr) const;
+  // d [n, k] is overwritten with ∂loss/∂pred, or ∂loss/∂z (pre-activation) when fused(); row i
+  // scaled by sample_weight[i] when given.
+  void backward(float* d, const float* pred, const float* y, int n, int k, const float* sample_weight = nullptr) const;
 
  private:
+  double batch_mean(const float* pred, const float* y, int n, int k) const;  // the op's own batch mean
+  void unweighted_backward(float* d, const float* pred, const float* y, int n, int k) const;
+
   std::string name_;
   LossKind kind_;
   bool fused_;

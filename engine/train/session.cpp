@@ -104,6 +104,7 @@ int TrainingSession::reserve_dataset(int n, const std::vector<int>& x_sizes, con
   // Within a reused buffer's capacity: no allocation, contents zeroed.
   for (std::size_t i = 0; i < x_sizes.size(); ++i) stored->data.xs[i].resize({n, x_sizes[i]});
   for (std::size_t o = 0; o < y_sizes.size(); ++o) stored->data.ys[o].resize({n, y_sizes[o]});
+  stored->data.sample_weights.clear();
   stored->sealed = false;
   stored->labels_checked = false;
   stored->view = stored->data.view();
@@ -144,6 +145,23 @@ float* TrainingSession::dataset_y(int id, int output) {
   return d.data.ys[static_cast<std::size_t>(output)].data();
 }
 
+float* TrainingSession::dataset_sample_weights(int id, int output) {
+  StoredDataset& d = find(id, "dataset_sample_weights");
+  NNPLAY_CHECK(!d.sealed, "dataset_sample_weights: dataset " << id << " is sealed; set sample weights before sealing");
+  NNPLAY_CHECK(
+      output >= 0 && static_cast<std::size_t>(output) < d.data.ys.size(),
+      "dataset_sample_weights: dataset " << id << " has " << d.data.ys.size() << " y tensors, no y[" << output << "]");
+  if (d.data.sample_weights.empty()) {
+    d.data.sample_weights.resize(d.data.ys.size());
+    for (Tensor& w : d.data.sample_weights) {
+      w.resize({d.size(), 1});
+      std::fill(w.data(), w.data() + w.size(), 1.0f);
+    }
+    d.view = d.data.view();
+  }
+  return d.data.sample_weights[static_cast<std::size_t>(output)].data();
+}
+
 int TrainingSession::dataset_size(int id) const { return find(id, "dataset_size").size(); }
 
 int TrainingSession::load_image_set(const IdxImageSet& set) {
@@ -167,6 +185,13 @@ void TrainingSession::seal_dataset(int id) {
     for (std::size_t o = 0; o < ys.size(); ++o)
       require_finite(ys[o].data(), ys[o].size(), static_cast<std::size_t>(d.y_sizes[o]), "y", static_cast<int>(o),
                      ys.size());
+    for (std::size_t o = 0; o < d.data.sample_weights.size(); ++o) {
+      const Tensor& w = d.data.sample_weights[o];
+      const std::size_t i = vec_find_non_finite(w.data(), w.size());
+      NNPLAY_CHECK(i == w.size(), "dataset " << tensor_name("sample weights", static_cast<int>(o), ys.size())
+                                             << " hold " << non_finite_word(w[i]) << " at sample " << i
+                                             << "; every weight must be a finite number");
+    }
     // Ids (embeddings) are checked now, with the data, not at the first step that meets them.
     for (std::size_t i = 0; i < xs.size() && i < static_cast<std::size_t>(model_->num_inputs()); ++i)
       if (d.x_sizes[i] == model_->input_size(static_cast<int>(i)))

@@ -106,6 +106,10 @@ class TrainingSession {
   int reserve_dataset(int n, int x_size, int y_size);
   float* dataset_x(int id, int input = 0);
   float* dataset_y(int id, int output = 0);
+  // Per-sample loss weights [n] of output `output` (TF.js's classWeight, as weights per
+  // sample), for training only: evaluate and metrics ignore them. The first call before
+  // seal_dataset gives the dataset one weight tensor per output, all 1, to fill in place.
+  float* dataset_sample_weights(int id, int output = 0);
   // Validates once (every value finite); throws NonFiniteData and frees the dataset on failure.
   void seal_dataset(int id);
   // An image set (data/idx.h) straight into a sealed dataset: x [n, pixels] = pixel / 255,

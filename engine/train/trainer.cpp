@@ -234,8 +234,18 @@ void Trainer::check_data(const TrainingData& data, const char* what, bool conten
                                                           : ""));
     }
   }
+  if (!data.sample_weights.empty()) {
+    NNPLAY_CHECK(static_cast<int>(data.sample_weights.size()) == model_.num_outputs(),
+                 what << ": " << data.sample_weights.size() << " sample-weight tensors for " << model_.num_outputs()
+                      << " outputs; give one per output");
+    for (const Tensor* w : data.sample_weights)
+      NNPLAY_CHECK(w->rank() >= 1 && w->dim(0) == n && TrainingData::row_size(*w) == 1,
+                   what << ": sample weights must be [" << n << ", 1] (one per sample)");
+  }
   if (!contents || contents_prevalidated_) return;
   validate_training_data(data);
+  for (const Tensor* w : data.sample_weights)
+    NNPLAY_CHECK(vec_all_finite(w->data(), w->size()), what << ": sample weights must be finite numbers");
   for (int o = 0; o < model_.num_outputs(); ++o) {
     const Head& head = heads_[static_cast<std::size_t>(o)];
     if (!head.loss->sparse()) continue;
@@ -287,7 +297,20 @@ void gather_rows(Tensor& batch, const Tensor& src, const int* idx, int b) {
 
 void Trainer::gather(const TrainingData& data, const int* idx, int b) {
   for (std::size_t i = 0; i < batch_xs_.size(); ++i) gather_rows(batch_xs_[i], *data.xs[i], idx, b);
-  for (std::size_t o = 0; o < heads_.size(); ++o) gather_rows(heads_[o].batch_y, *data.ys[o], idx, b);
+  for (std::size_t o = 0; o < heads_.size(); ++o) {
+    Head& h = heads_[o];
+    gather_rows(h.batch_y, *data.ys[o], idx, b);
+    h.weight_ptr = nullptr;
+    if (data.sample_weights.empty()) continue;
+    gather_rows(h.batch_weight, *data.sample_weights[o], idx, b);
+    h.weight_ptr = h.batch_weight.data();
+    if (h.rows_per_sample == 1) continue;
+    // A sample's weight weighs every row (step) of its loss.
+    const std::size_t rows = static_cast<std::size_t>(h.rows_per_sample);
+    h.row_weights.resize(static_cast<std::size_t>(b) * rows);
+    for (std::size_t r = 0; r < h.row_weights.size(); ++r) h.row_weights[r] = h.batch_weight[r / rows];
+    h.weight_ptr = h.row_weights.data();
+  }
 }
 
 void Trainer::add_metrics(const Head& head, const float* pred, const float* y, int samples,
@@ -408,7 +431,8 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   model_.forward(ctx, batch_x_ptrs_);
   double loss = 0.0;
   for (Head& h : heads_) {
-    h.batch_loss = h.loss->forward(model_.output(h.output).data(), h.batch_y.data(), b * h.rows_per_sample, h.classes);
+    h.batch_loss = h.loss->forward(model_.output(h.output).data(), h.batch_y.data(), b * h.rows_per_sample, h.classes,
+                                   h.weight_ptr);
     loss += h.weight * h.batch_loss;
   }
   for (const Variable& p : trainable_)
@@ -434,7 +458,7 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
     add_metrics(h, pred.data(), h.batch_y.data(), b, sums);
     if (h.loss_log > 0) sums[static_cast<std::size_t>(h.loss_log)] += h.batch_loss * b;
     shape_rows(h.d_output, b, k);
-    h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b * h.rows_per_sample, h.classes);
+    h.loss->backward(h.d_output.data(), pred.data(), h.batch_y.data(), b * h.rows_per_sample, h.classes, h.weight_ptr);
     if (h.weight != 1.0) {
       const float w = static_cast<float>(h.weight);
       for (std::size_t i = 0; i < h.d_output.size(); ++i) h.d_output[i] *= w;

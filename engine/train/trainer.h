@@ -101,9 +101,12 @@ class Trainer {
     // The rows the loss and metrics see per sample: 1 row of output_size values, or for a
     // categorical loss on a [steps, classes] output one row of `classes` per step.
     int rows_per_sample = 1, classes = 0;
-    int seed_node = 0;         // where its gradient enters backward (see Loss::fused)
-    Tensor batch_y, d_output;  // gathered targets; loss gradient [batch, output_size]
-    double batch_loss = 0.0;   // this step's loss, before the weight
+    int seed_node = 0;                  // where its gradient enters backward (see Loss::fused)
+    Tensor batch_y, d_output;           // gathered targets; loss gradient [batch, output_size]
+    Tensor batch_weight;                // gathered sample weights [batch, 1] (when the data has them)
+    std::vector<float> row_weights;     // them per loss row, when a sample has several rows
+    const float* weight_ptr = nullptr;  // the loss rows' weights this step, or nullptr
+    double batch_loss = 0.0;            // this step's loss, before the weight
   };
 
   Graph& model_;

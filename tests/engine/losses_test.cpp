@@ -126,6 +126,45 @@ TEST(Losses, GradientsMatchFiniteDifferences) {
   }
 }
 
+// Sample weights (TF.js's classWeight): the loss is (1/n)·Σ w_i·loss_i, computed by hand from
+// the unweighted per-row losses, and the gradient matches finite differences of that, for a
+// row-wise loss of each family (fused and not).
+TEST(Losses, SampleWeightsWeighEachSamplesLossAndGradient) {
+  const int n = 4, k = 3;
+  const std::vector<float> w = {2.0f, 0.0f, 0.5f, 1.0f};
+  const std::vector<float> y = random_vector(n * k, 71, -1, 1);
+  std::vector<float> probs = random_vector(n * k, 72, 0.1f, 0.9f), onehot(n * k, 0.0f), sparse(n);
+  for (int i = 0; i < n; ++i) {
+    onehot[static_cast<std::size_t>(i) * k + i % k] = 1.0f;
+    sparse[static_cast<std::size_t>(i)] = static_cast<float>((i + 1) % k);
+  }
+  std::vector<float> binary(n * k);
+  for (int i = 0; i < n * k; ++i) binary[i] = i % 2 ? 1.0f : 0.0f;
+  const std::vector<GradCase> cases = {
+      {"meanSquaredError", random_vector(n * k, 73, -1, 1), y},
+      {"binaryCrossentropy", probs, binary},
+      {"categoricalCrossentropy", probs, onehot},
+      {"sparseCategoricalCrossentropy", probs, sparse},
+      {"huberLoss", random_vector(n * k, 74, -3, 3), y},
+      {"cosineProximity", random_vector(n * k, 75, -2, 2), y},
+  };
+  for (const GradCase& c : cases) {
+    Loss loss(c.name, ActivationKind::kLinear, c.params);
+    const int t = loss.target_size(k);
+    double by_hand = 0.0;
+    for (int i = 0; i < n; ++i)
+      by_hand += w[static_cast<std::size_t>(i)] * loss.forward(c.pred.data() + static_cast<std::size_t>(i) * k,
+                                                               c.y.data() + static_cast<std::size_t>(i) * t, 1, k);
+    EXPECT_NEAR(loss.forward(c.pred.data(), c.y.data(), n, k, w.data()), by_hand / n, 1e-9) << c.name;
+    std::vector<float> pred = c.pred, d(pred.size());
+    loss.backward(d.data(), pred.data(), c.y.data(), n, k, w.data());
+    auto f = [&]() { return loss.forward(pred.data(), c.y.data(), n, k, w.data()); };
+    EXPECT_TRUE(gradients_match(d.data(), numeric_gradient(pred.data(), pred.size(), 1e-3, f), 2e-3, 1e-6)) << c.name;
+    for (int j = 0; j < k; ++j)
+      EXPECT_EQ(d[static_cast<std::size_t>(k + j)], 0.0f) << c.name << ": weight 0, no gradient";
+  }
+}
+
 // Where TF.js's gradient rules decide: sign(0) = 0, a clipped prediction gets none, a zero row.
 TEST(Losses, GradientsAtTheEdgesFollowTfjs) {
   std::vector<float> d(2);

@@ -138,3 +138,31 @@ TEST(PerStepClasses, WrongLabelsAreNamed) {
 
 }  // namespace
 }  // namespace nnplay
+
+namespace nnplay {
+namespace {
+
+// Sample weights (classWeight) on a per-step loss weigh every step of their sample: the training
+// loss (measured before the step) is (1/(n·steps))·Σ w_i·loss_is, by hand from predict.
+TEST(PerStepClasses, ASampleWeightWeighsEveryStepOfItsSample) {
+  Graph g(parse_graph_spec(model_spec("softmax")));
+  Trainer t(g, parse_compile_spec(R"({"optimizer":"sgd","loss":"sparseCategoricalCrossentropy"})"));
+  const Dataset data = per_step_data(false);
+  Tensor w({kN, 1});
+  const float weights[kN] = {2.0f, 0.0f, 0.5f, 1.0f, 3.0f};
+  for (int i = 0; i < kN; ++i) w[static_cast<std::size_t>(i)] = weights[i];
+  std::vector<float> p(static_cast<std::size_t>(kN * kSteps * kClasses));
+  g.predict({p.data()}, {data.x.data()}, kN);
+  double by_hand = 0;
+  for (int r = 0; r < kN * kSteps; ++r) {
+    const int label = static_cast<int>(data.y[static_cast<std::size_t>(r)]);
+    by_hand -= weights[r / kSteps] * std::log(static_cast<double>(p[static_cast<std::size_t>(r) * kClasses + label]));
+  }
+  TrainingData td = data;
+  td.sample_weights = {&w};
+  const Logs logs = t.train_epoch(td, kN, false);
+  EXPECT_NEAR(logs.get("loss"), by_hand / (kN * kSteps), 1e-5);
+}
+
+}  // namespace
+}  // namespace nnplay

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "chain.h"
@@ -138,6 +140,59 @@ TEST(TrainingSession, StepsAcrossCallsEqualOneEpochCall) {
   for (int e = 0; e < 3; ++e) a.train_epoch(ia, 10, true);
   for (int c = 0; c < 30; ++c) b.train_steps(ib, 1, 10, true);
   EXPECT_EQ(weights_of(a), weights_of(b));
+}
+
+// Sample weights of 1 train exactly as none; a weight of 2 on every sample equals twice the
+// learning rate for SGD; weight 0 on a sample leaves the model as if it were absent from its
+// batch's loss (the mean still divides by the batch size, as TF.js). Evaluate ignores them.
+TEST(TrainingSession, SampleWeightsScaleEachSamplesLossInTraining) {
+  auto run = [](float lr, const std::vector<float>& weights, int drop_to = -1) {
+    TrainingSession s(net());
+    s.compile(compile_spec("binaryCrossentropy", lr));
+    const int n = 12;
+    const int id = s.reserve_dataset(n, 2, 1);
+    Rng rng(4);
+    for (int i = 0; i < n; ++i) {
+      s.dataset_x(id)[2 * i] = rng.uniform(-2, 2);
+      s.dataset_x(id)[2 * i + 1] = rng.uniform(-2, 2);
+      s.dataset_y(id)[i] = static_cast<float>(i % 2);
+    }
+    if (!weights.empty()) std::copy(weights.begin(), weights.end(), s.dataset_sample_weights(id));
+    if (drop_to >= 0) std::fill(s.dataset_sample_weights(id) + drop_to, s.dataset_sample_weights(id) + n, 0.0f);
+    s.seal_dataset(id);
+    const Logs train = s.train_epoch(id, n, false);
+    const Logs eval = s.evaluate(id, n);
+    return std::make_tuple(weights_of(s), train.get("loss"), eval.get("loss"));
+  };
+  const auto [w_none, l_none, e_none] = run(0.1f, {});
+  const auto [w_ones, l_ones, e_ones] = run(0.1f, std::vector<float>(12, 1.0f));
+  EXPECT_EQ(w_none, w_ones);
+  EXPECT_DOUBLE_EQ(l_none, l_ones);
+  const auto [w_twos, l_twos, e_twos] = run(0.1f, std::vector<float>(12, 2.0f));
+  const auto [w_lr2, l_lr2, e_lr2] = run(0.2f, {});
+  for (std::size_t i = 0; i < w_twos.size(); ++i) EXPECT_NEAR(w_twos[i], w_lr2[i], 1e-6);
+  EXPECT_NEAR(l_twos, 2 * l_none, 1e-9);
+  const auto [w_half, l_half, e_half] = run(0.1f, {}, 6);
+  EXPECT_NE(w_half, w_none);
+  EXPECT_LT(l_half, l_none);
+  EXPECT_DOUBLE_EQ(e_none, e_ones) << "evaluate is unweighted";
+  (void)e_twos, (void)e_lr2, (void)e_half;
+}
+
+TEST(TrainingSession, SampleWeightsMustBeFiniteAndSetBeforeSealing) {
+  TrainingSession s(net());
+  s.compile(compile_spec("binaryCrossentropy", 0.1f));
+  const int id = s.reserve_dataset(3, 2, 1);
+  s.dataset_sample_weights(id)[2] = NAN;
+  EXPECT_ERROR_CONTAINS(s.seal_dataset(id), "sample weights hold NaN at sample 2");
+  const int ok = s.reserve_dataset(3, 2, 1);
+  s.seal_dataset(ok);
+  EXPECT_ERROR_CONTAINS(s.dataset_sample_weights(ok), "is sealed");
+  const int none = s.reserve_dataset(3, 2, 0);
+  EXPECT_ERROR_CONTAINS(s.dataset_sample_weights(none), "no y[0]");
+  const int reused = s.reserve_dataset(3, 2, 1);  // may reuse a freed dataset's storage
+  s.seal_dataset(reused);
+  s.train_epoch(reused, 3, false);  // no weights carried over
 }
 
 TEST(TrainingSession, SparseLabelsAreCheckedOnFirstUseAndCached) {

@@ -175,3 +175,28 @@ test("the worker is first told the page's wasm URL, and needs it unless its engi
   expect(await reply).toEqual({ type: 'ok', req: 1 });
   port1.close();
 });
+
+// The training utilities (classWeight, trainOnBatch, fitDataset) go through the same
+// FitSession in the worker: the sample weights travel with the data, every batch of a
+// dataset is one begin / epoch / end, and the numbers equal in-process training bit for bit.
+test('classWeight, trainOnBatch and fitDataset train the same in the worker as in-process', async () => {
+  const run = async (mode: 'worker' | 'in-process') => {
+    nn.setFitWorker(mode === 'worker' ? { create: channelFitWorker } : 'never');
+    const { x, y } = blobs(40, 9);
+    const xs = nn.tensor(x, [40, 2]);
+    const ys = nn.tensor(y, [40, 1]);
+    const model = makeModel(23);
+    const h = await model.fit(xs, ys, { epochs: 2, batchSize: 8, classWeight: { 0: 0.5, 1: 2 } });
+    const step = await model.trainOnBatch(xs, ys);
+    const ds = nn.data.zip({ xs: nn.data.array(Array.from({ length: 40 }, (_, i) => [x[2 * i], x[2 * i + 1]])), ys: nn.data.array(Array.from(y, (v) => [v])) }).batch(10);
+    const hd = await model.fitDataset(ds, { epochs: 2, classWeight: { 0: 1, 1: 3 } });
+    const weights = weightsOf(model);
+    disposeAll(xs, ys, model);
+    return { loss: h.history.loss, step, datasetLoss: hd.history.loss, weights };
+  };
+  const inProcess = await run('in-process');
+  const started = channelWorkers.started;
+  const worker = await run('worker');
+  expect(channelWorkers.started).toBeGreaterThan(started);
+  expect(worker).toEqual(inProcess);
+});

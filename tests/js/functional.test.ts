@@ -91,10 +91,10 @@ describe('a two-input, two-output model', () => {
   test('summary lists both inputs and both outputs with the engine counts', () => {
     const model = twoByTwo();
     const text = model.summary();
-    expect(text).toMatch(/a \(InputLayer\)\s+\[null,4\]\s+0/);
-    expect(text).toMatch(/b \(InputLayer\)\s+\[null,3\]\s+0/);
-    expect(text).toMatch(/reg \(Dense\)\s+\[null,3\]\s+21\s+ha/);
-    expect(text).toMatch(/cls \(Dense\)\s+\[null,2\]\s+14\s+hb/);
+    expect(text).toMatch(/a \(InputLayer\)\s+\[\[null,4\]\]\s+\[null,4\]\s+0 /);
+    expect(text).toMatch(/b \(InputLayer\)\s+\[\[null,3\]\]\s+\[null,3\]\s+0 /);
+    expect(text).toMatch(/reg \(Dense\)\s+\[\[null,\d+\]\]\s+\[null,3\]\s+21\s+\w+\[0\]\[0\]/);
+    expect(text).toMatch(/cls \(Dense\)\s+\[\[null,6\]\]\s+\[null,2\]\s+14\s+hb\[0\]\[0\]/);
     expect(text).toContain(`Total params: ${(4 * 6 + 6) + (3 * 6 + 6) + 21 + 14}`);
     model.dispose();
   });

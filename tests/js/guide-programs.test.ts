@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as nn from 'nnplay';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { dropoutBatchNorm, earlyStoppingGuide, functionalAutoencoder, gettingStarted, mnistCnnTutorial, saveLoadHandlers, vaeMinimize } from './programs/guide-programs';
+import { dropoutBatchNorm, earlyStoppingGuide, functionalAutoencoder, gettingStarted, mnistCnnTutorial, saveLoadHandlers, trainingUtilities, vaeMinimize } from './programs/guide-programs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -90,6 +90,23 @@ describe('TF.js guide programs, unchanged but for the import', () => {
     // The same weights file: (4·8 + 8) + (8·2 + 2) float32s.
     expect(ours.weightBytes).toBe(58 * 4);
     expect(theirs.weightBytes).toBe(58 * 4);
+  });
+});
+
+describe('the training utilities program', () => {
+  test('tf.data into fitDataset, classWeight, a trainOnBatch loop and the printed summary', async () => {
+    const ours = await trainingUtilities(nn);
+    const theirs = await trainingUtilities(tf);
+    console.log(`[guide] recall of the rare class, plain → weighted: nnplay ${ours.plainRecall.toFixed(2)} → ${ours.weightedRecall.toFixed(2)}, TF.js ${theirs.plainRecall.toFixed(2)} → ${theirs.weightedRecall.toFixed(2)}`);
+    for (const r of [ours, theirs]) {
+      expect(r.backend).toBe(true);
+      expect(r.datasetLosses).toHaveLength(15);
+      expect(r.datasetLosses[14]).toBeLessThan(r.datasetLosses[0]);
+      expect(r.batchLosses[19]).toBeLessThan(r.batchLosses[0]);
+      // Weighing the rare class finds more of it.
+      expect(r.weightedRecall).toBeGreaterThan(r.plainRecall);
+    }
+    expect(ours.summary).toEqual(theirs.summary);
   });
 });
 

@@ -370,6 +370,34 @@ describe('compile with a loss function (yTrue, yPred) => tensor', () => {
     theirs.dispose();
   });
 
+  test("trainOnBatch and fitDataset train with the function too (TF.js's losses and weights); classWeight with it is refused", async () => {
+    const { ours, theirs } = twinModels();
+    const run = async (lib: Lib, model: Lib) => {
+      const loss = (yTrue: Lib, yPred: Lib) => lib.mean(lib.abs(lib.sub(yTrue, yPred)), -1);
+      model.compile({ optimizer: lib.train.sgd(0.1), loss });
+      const xs = lib.tensor2d(x, [6, 3]);
+      const ys = lib.tensor2d(y, [6, 2]);
+      const batchLosses = [(await model.trainOnBatch(xs, ys)) as number, (await model.trainOnBatch(xs, ys)) as number];
+      const rows = Array.from({ length: 6 }, (_, i) => ({ xs: Array.from(x.slice(i * 3, i * 3 + 3)), ys: Array.from(y.slice(i * 2, i * 2 + 2)) }));
+      const ds = lib.data.array(rows).map((r: { xs: number[]; ys: number[] }) => ({ xs: lib.tensor1d(r.xs), ys: lib.tensor1d(r.ys) })).batch(3);
+      const h = await model.fitDataset(ds, { epochs: 2 });
+      lib.dispose([xs, ys]);
+      return { batchLosses, datasetLosses: h.history.loss as number[], w: weightValues(model) };
+    };
+    const a = await run(nn, ours);
+    const b = await run(tf, theirs);
+    expectClose(a.batchLosses, b.batchLosses, 0, 1e-5);
+    expectClose(a.datasetLosses, b.datasetLosses, 0, 1e-5);
+    expect(a.batchLosses[1]).toBeLessThan(a.batchLosses[0]);
+    a.w.forEach((w: number[], i: number) => expectClose(w, b.w[i], 0, 1e-5));
+    const xs = nn.tensor2d(x, [6, 3]);
+    const ys = nn.tensor2d(y, [6, 2]);
+    await expect(ours.fit(xs, ys, { epochs: 1, classWeight: { 0: 1, 1: 2 } })).rejects.toThrow(/classWeight is not supported with a loss function/);
+    nn.dispose([xs, ys]);
+    ours.dispose();
+    theirs.dispose();
+  });
+
   test('what it does not take yet is named: several outputs, metrics, a regularizer', () => {
     const loss = (yTrue: nn.Tensor, yPred: nn.Tensor) => nn.mean(nn.square(nn.sub(yTrue, yPred)));
     const two = branching(nn);

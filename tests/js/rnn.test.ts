@@ -131,7 +131,7 @@ describe('library', () => {
     expect(Array.from(bias.slice(32, 64)).every((v) => v === 1)).toBe(true); // unitForgetBias
     expect(Array.from(bias.slice(0, 32)).every((v) => v === 0)).toBe(true);
     const text = model.summary(() => {});
-    expect(text).toMatch(/lstm_1 \(LSTM\)\s+\[null,32\]\s+4352/);
+    expect(text).toMatch(/lstm_1 \(LSTM\)\s+\[\[null,\d+,1\]\]\s+\[null,32\]\s+4352/); // TF.js's columns: input shape, output shape, params
     expect(text).toMatch(/Total params: 4682/);
     const gru = nn.sequential({ layers: [nn.layers.gru({ inputShape: [5, 3], units: 4, resetAfter: true })] });
     const gws = gru.getWeights();

@@ -134,6 +134,7 @@ export interface WasmSession extends EmbindObject {
   /** x tensor `input` / y tensor `output` of a dataset; 0 for a bad id or index. */
   datasetXPtr(id: number, input: number): number;
   datasetYPtr(id: number, output: number): number;
+  datasetSampleWeightsPtr(id: number, output: number): number;
   /** Validates once (finite values); on failure the dataset is freed. */
   sealDataset(id: number): string;
   /** A read image set as one sealed dataset (x in 0..1, y classes); the id is lastDatasetId(). */

@@ -20,6 +20,8 @@ export interface DataMessage {
   n: number;
   xSizes: number[];
   ySizes: number[];
+  /** fit()'s classWeight as per-sample weights, per output (null: unweighted). */
+  sampleWeights?: (Float32Array | null)[] | null;
 }
 
 export type ToFitWorker =

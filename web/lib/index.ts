@@ -33,6 +33,7 @@ import {
   conv2dTranspose,
   gaussianSampling,
   klDivergence,
+  input,
 } from './layers';
 import { adadelta, adagrad, adam, adamax, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
 import { l1, l1l2, l2 } from './regularizers';
@@ -43,6 +44,14 @@ import { adding, counting, mnistRows, parity, sine, sumOfSines, text } from './s
 import { points, tabular } from './lesson-data';
 
 export { ready } from './engine-url';
+/** TF.js's backend calls, answered for nnplay's one engine (backend.ts). */
+export { setBackend, getBackend, backend } from './backend';
+import { array as dataArray, Dataset, generator as dataGenerator, zip as dataZip } from './data';
+/** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
+export const data = { array: dataArray, generator: dataGenerator, zip: dataZip, Dataset };
+export { Dataset, LazyIterator } from './data';
+export type { FitDatasetArgs, YieldEvery } from './fit-dataset';
+export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
@@ -66,7 +75,7 @@ export { LayersModel, Sequential, sequential, model, lossNames, metricNames } fr
 /** Loss and metric functions on tensors (TF.js: tf.losses, tf.metrics). */
 export { losses, metrics } from './losses';
 export type { ModelArgs, LossArg } from './model';
-export { input } from './layers';
+export { input };
 export { SymbolicTensor } from './symbolic';
 export { engineTables } from './engine-tables';
 export type { EngineTables, Inspection } from './engine-tables';
@@ -175,6 +184,11 @@ export const layers = {
   gaussianSampling,
   klDivergence,
   inputLayer,
+  // TF.js's other names for the same factories.
+  input,
+  maxPool2d: maxPooling2d,
+  avgPool2d: averagePooling2d,
+  avgPooling2d: averagePooling2d,
 };
 
 /** Data sets, bundled and offline (docs/API.md, Data sets): images (MNIST, Fashion-MNIST) and

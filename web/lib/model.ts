@@ -40,6 +40,10 @@ import { counters, engine, engineLoaded, engineNow, isReady, startLoadingEngine 
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
+import { type ClassWeightArg, classSampleWeights } from './class-weight';
+import { type Dataset } from './data';
+import { type FitDatasetArgs, type YieldEvery, checkYieldEvery, evaluateDatasetLogs, fitDatasetLoop } from './fit-dataset';
+import { printSummary } from './summary';
 
 /** The engine's loss names, in its table order (aliases such as 'mae', 'mean_absolute_error', 'logcosh' are accepted too). */
 export const lossNames = [
@@ -115,8 +119,13 @@ export interface FitArgs {
   /** Epoch to start counting from (TF.js semantics: trains epochs - initialEpoch epochs). */
   initialEpoch?: number;
   callbacks?: Callbacks | Callback | (Callbacks | Callback)[];
+  /** {classIndex: weight} (a list / map by output name for several outputs): weighs each
+   *  sample's training loss by its target's class, as TF.js (class-weight.ts). */
+  classWeight?: ClassWeightArg;
+  /** TF.js's option: 'never' trains without yielding; anything else yields between epochs. */
+  yieldEvery?: YieldEvery;
 }
-const fitKeys = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'verbose', 'initialEpoch', 'callbacks'];
+const fitKeys = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'verbose', 'initialEpoch', 'callbacks', 'classWeight', 'yieldEvery'];
 
 /** Data for a model's inputs (or targets for its outputs), as TF.js takes it: one tensor (one
  *  input), an array in model.inputs / model.outputs order, or a map by input / output layer name. */
@@ -161,7 +170,7 @@ let yieldChannel: MessageChannel | null = null;
 const yieldWaiters: (() => void)[] = [];
 
 /** Gives the event loop a turn (callbacks, UI, timers) without the 4 ms clamp of setTimeout. */
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => void };
   if (typeof g.setImmediate === 'function') return new Promise<void>((resolve) => g.setImmediate!(resolve));
   if (typeof MessageChannel === 'function') {
@@ -222,6 +231,7 @@ function splitPrepared(p: Prepared, at: number): [Prepared, Prepared] {
     ...p,
     xs: p.xs.map((x, i) => x.subarray(from * p.xSizes[i], to * p.xSizes[i])),
     ys: p.ys.map((y, o) => y.subarray(from * p.ySizes[o], to * p.ySizes[o])),
+    sampleWeights: p.sampleWeights?.map((w) => w && w.subarray(from, to)),
     n: to - from,
   });
   return [part(0, at), part(at, p.n)];
@@ -1071,12 +1081,14 @@ export class LayersModel {
     if (typeof shuffle !== 'boolean') fail(where, `shuffle must be true or false, got ${describe(shuffle)}`);
     const verbose = args.verbose ?? 0;
     if (verbose !== 0 && verbose !== 1) fail(where, `verbose must be 0 or 1, got ${describe(verbose)}`);
+    const yieldEvery = checkYieldEvery(where, args.yieldEvery);
     const callbacks = this.#checkCallbacks(args.callbacks, where);
 
     const model = this.#model(where);
     // Tensors fit() has seen before (a loop of short fits) are already loaded and checked.
-    const trainKey = args.validationSplit === undefined ? this.#fitKey(xs, ys, where) : null;
+    const trainKey = args.validationSplit === undefined && args.classWeight === undefined ? this.#fitKey(xs, ys, where) : null;
     let train = this.#keptFitData(model, trainKey)?.prepared ?? this.#prepareXY(xs, ys, where);
+    if (args.classWeight !== undefined) train = this.#withClassWeight(train, ys, args.classWeight, where);
     let val: Prepared | null = null;
     let valKey: Tensor[] | null = null;
     if (args.validationData !== undefined) {
@@ -1138,7 +1150,7 @@ export class LayersModel {
         for (const c of callbacks) await c.onEpochEnd?.(epoch, { ...result.logs });
         if (this.stopTraining) break;
         // In-process, let timers, I/O and the page run between epochs.
-        await yieldToEventLoop();
+        if (yieldEvery !== 'never') await yieldToEventLoop();
         this.#alive(where);
       }
       history.params.metrics = Object.keys(history.history);
@@ -1183,23 +1195,23 @@ export class LayersModel {
 
   /** The dataset id of p: kept from an earlier fit() on the same tensors, or loaded now (and
    *  kept when it came from tensors). */
-  #loadForFit(model: TrainingSession, p: Prepared, key: Tensor[] | null): number {
+  #loadForFit(model: TrainingSession, p: Prepared, key: Tensor[] | null, where = 'fit()'): number {
     const kept = this.#keptFitData(model, key);
     if (kept) return kept.id;
-    const id = this.#load(p, 'fit()');
+    const id = this.#load(p, where);
     if (key) this.#fitData.add(model, this.#compiled!, key, p, id);
     return id;
   }
 
-  #inProcessSession(model: TrainingSession, train: Prepared, trainKey: Tensor[] | null, val: Prepared | null, valKey: Tensor[] | null): FitSession {
+  #inProcessSession(model: TrainingSession, train: Prepared, trainKey: Tensor[] | null, val: Prepared | null, valKey: Tensor[] | null, where = 'fit()'): FitSession {
     // Loaded once for the whole fit() call (or kept from an earlier one); every epoch refers to the ids.
-    const trainId = this.#loadForFit(model, train, trainKey);
+    const trainId = this.#loadForFit(model, train, trainKey, where);
     const release = (id: number | null) => {
       if (id !== null && !this.#fitData.holds(model, id)) model.freeDataset(id);
     };
     let valId: number | null = null;
     try {
-      if (val) valId = this.#loadForFit(model, val, valKey);
+      if (val) valId = this.#loadForFit(model, val, valKey, where);
     } catch (err) {
       release(trainId);
       throw err;
@@ -1247,14 +1259,15 @@ export class LayersModel {
     };
   }
 
-  async #workerSession(train: Prepared, val: Prepared | null): Promise<FitSession> {
+  async #workerSession(train: Prepared, val: Prepared | null, where = 'fit()'): Promise<FitSession> {
     const client = fitWorkerClient();
-    const model = this.#model('fit()');
+    const model = this.#model(where);
     const fresh = this.#workerClient !== client || !client.models.has(this.#id);
     const transfer: Transferable[] = [];
     const message = (p: Prepared): DataMessage => {
-      const d: DataMessage = { xs: p.xs.map((x) => x.slice()), ys: p.ys.map((y) => y.slice()), n: p.n, xSizes: p.xSizes, ySizes: p.ySizes };
-      for (const t of [...d.xs, ...d.ys]) transfer.push(t.buffer);
+      const sampleWeights = p.sampleWeights?.map((w) => w && w.slice()) ?? null;
+      const d: DataMessage = { xs: p.xs.map((x) => x.slice()), ys: p.ys.map((y) => y.slice()), n: p.n, xSizes: p.xSizes, ySizes: p.ySizes, sampleWeights };
+      for (const t of [...d.xs, ...d.ys, ...(sampleWeights ?? [])]) if (t) transfer.push(t.buffer);
       return d;
     };
     // A model sharing layers with another may have had its weights changed through the other
@@ -1280,7 +1293,7 @@ export class LayersModel {
       this.#workerNeedsCompile = this.#workerNeedsWeights = true;
       rethrow(err, (field, index, tensor) => {
         const p = err instanceof SessionError && err.part === 'val' && val ? val : train;
-        this.#failBadData('fit()', p, field, index, tensor);
+        this.#failBadData(where, p, field, index, tensor);
       });
     }
     this.#workerNeedsCompile = false;
@@ -1309,6 +1322,97 @@ export class LayersModel {
         await client.request({ type: 'end', req: client.nextReq(), modelId: this.#id }).catch(() => undefined);
       },
     };
+  }
+
+  /** p with the per-sample weights of classWeight (class-weight.ts), from fit()'s ys. */
+  #withClassWeight(p: Prepared, ys: unknown, classWeight: unknown, where: string): Prepared {
+    if (this.#compiled?.lossFunction) {
+      // The function-loss path runs the user's function on whole batches (ops/function-loss.ts)
+      // and has no per-sample weighting; silently ignoring the weights would train another model.
+      throw new Error(`${where}: classWeight is not supported with a loss function; compile with one of nn.lossNames to weigh classes`);
+    }
+    const yTensors = this.#tensorList(ys, 'output', where, 'ys') as Tensor[];
+    const units = this.inspection.outputs.map((o) => o.shape.reduce((a, b) => a * b, 1));
+    return { ...p, sampleWeights: classSampleWeights(classWeight, this.outputNames, yTensors, units, where) };
+  }
+
+  /** One optimizer step on (xs, ys) as one batch, in the worker or in-process as fit() trains. */
+  async #trainBatch(xs: TensorArgs, ys: TensorArgs, classWeight: unknown, where: string): Promise<Logs> {
+    const model = this.#model(where);
+    let data = this.#prepareXY(xs, ys, where);
+    if (classWeight !== undefined) data = this.#withClassWeight(data, ys, classWeight, where);
+    let session: FitSession | null = null;
+    try {
+      session = this.#compiled!.lossFunction
+        ? this.#functionLossSession(data, null)
+        : fitUsesWorker()
+          ? await this.#workerSession(data, null, where)
+          : this.#inProcessSession(model, data, null, null, null, where);
+      return (await session.epoch({ batchSize: data.n, shuffle: false, perBatch: false })).logs;
+    } finally {
+      if (session) await session.close();
+    }
+  }
+
+  /** TF.js's trainOnBatch: one step on the whole batch; the loss before the update, or
+   *  [loss, ...metrics] (log order) when there are more figures. */
+  async trainOnBatch(xs: TensorArgs, ys: TensorArgs): Promise<number | number[]> {
+    const where = 'trainOnBatch()';
+    this.#alive(where);
+    if (!isReady()) await engineLoaded();
+    if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
+    this.#fitting = true;
+    try {
+      const values = Object.values(await this.#trainBatch(xs, ys, undefined, where));
+      return values.length === 1 ? values[0] : values;
+    } finally {
+      this.#fitting = false;
+    }
+  }
+
+  /** The model as fit-dataset.ts drives it. */
+  #trainee(): Parameters<typeof fitDatasetLoop>[0] {
+    const self = this;
+    return {
+      inputShapes: this.inputShapes,
+      inputNames: this.inspection.inputs.map((i) => i.name),
+      get stopTraining() {
+        return self.stopTraining;
+      },
+      set stopTraining(v: boolean) {
+        self.stopTraining = v;
+      },
+      trainBatch: (xs, ys, cw, where) => this.#trainBatch(xs, ys, cw, where),
+      evaluateLogs: (xs, ys, batchSize, where) => this.#evaluateLogs(xs, ys, batchSize, where),
+      checkCallbacks: (cbs, where) => this.#checkCallbacks(cbs, where),
+      yieldToEventLoop,
+    };
+  }
+
+  /** Trains on a dataset of {xs, ys} batches (nn.data), one step per batch: see fit-dataset.ts. */
+  async fitDataset(dataset: Dataset, args: FitDatasetArgs): Promise<History> {
+    const where = 'fitDataset()';
+    this.#alive(where);
+    if (!isReady()) await engineLoaded();
+    if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
+    if (!this.#compiled) fail(where, 'the model must be compiled first: call model.compile({optimizer, loss, metrics})');
+    this.#fitting = true;
+    try {
+      return await fitDatasetLoop(this.#trainee(), dataset, args);
+    } finally {
+      this.#fitting = false;
+    }
+  }
+
+  /** Loss and metrics over a dataset of {xs, ys} batches (all, or the first `batches`), as evaluate() returns them. */
+  async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<Tensor | Tensor[]> {
+    const where = 'evaluateDataset()';
+    this.#alive(where);
+    if (!isReady()) await engineLoaded();
+    if (args === null || typeof args !== 'object') fail(where, `the second argument must be an options object like {batches: 10}, got ${describe(args)}`);
+    for (const k of Object.keys(args)) if (k !== 'batches' && k !== 'verbose') fail(where, `unknown option ${quote(k)}; allowed: batches, verbose`);
+    const values = Object.values(await evaluateDatasetLogs(this.#trainee(), dataset, args.batches, where)).map((v) => new Tensor(Float32Array.of(v), []));
+    return values.length === 1 ? values[0] : values;
   }
 
   // ---------------------------------------------------------------- predict / evaluate
@@ -1380,19 +1484,24 @@ export class LayersModel {
    */
   evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
-    const model = this.#model(where);
+    this.#model(where); // alive and built before the arguments are read
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {batchSize: 32}, got ${describe(args)}`);
     for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
+    const values = Object.values(this.#evaluateLogs(xs, ys, batchSize, where)).map((v) => new Tensor(Float32Array.of(v), []));
+    return values.length === 1 ? values[0] : values;
+  }
+
+  #evaluateLogs(xs: TensorArgs, ys: TensorArgs, batchSize: number, where: string): Logs {
+    const model = this.#model(where);
     const data = this.#prepareXY(xs, ys, where);
-    if (this.#compiled!.lossFunction) return new Tensor(Float32Array.of(functionLossEvaluate(this.#functionLossFit(), { xs: data.xs, y: data.ys[0], n: data.n }, batchSize)), []);
+    if (this.#compiled!.lossFunction) return { loss: functionLossEvaluate(this.#functionLossFit(), { xs: data.xs, y: data.ys[0], n: data.n }, batchSize) };
     const id = this.#load(data, where);
     try {
       const logs = model.evaluate(id, batchSize, where);
       const bad = Object.entries(logs).find(([, v]) => !Number.isFinite(v));
       if (bad) this.#failNonFiniteLoss(where, model, id, data, bad[0]);
-      const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
-      return values.length === 1 ? values[0] : values;
+      return logs;
     } finally {
       model.freeDataset(id);
     }
@@ -1591,42 +1700,28 @@ export class LayersModel {
 
   // ---------------------------------------------------------------- summary / dispose
 
-  /** A Keras-style table of layers, output shapes and parameter counts (also printed with printFn). */
-  summary(printFn?: (line: string) => void): string {
+  /** TF.js's summary table (summary.ts), printed line by line with printFn (default console.log); also returned as text. */
+  summary(lineLength?: number | ((line: string) => void), positions?: number[], printFn?: (line: string) => void): string {
     this.#alive('summary()');
+    // summary(printFn) was nnplay's form before TF.js's (lineLength, positions, printFn).
+    if (typeof lineLength === 'function') [printFn, lineLength] = [lineLength, undefined];
+    if (printFn !== undefined && typeof printFn !== 'function') fail('summary()', `printFn must be a function, got ${describe(printFn)}`);
     // Shapes, counts and names as the engine's inspect() reports them: the table cannot
     // disagree with what the engine builds and getWeights() returns.
-    const inspection = this.inspection;
-    const functional = this.#kind === 'functional';
-    const rows: string[][] = [['Layer (type)', 'Output shape', 'Param #', functional ? 'Receives inputs' : 'Activation']];
-    for (const l of inspection.layers) {
-      if (!functional && l.type === 'input') continue;
-      const layer = this.#layers.find((x) => x.name === l.name);
-      const className = layer ? layer.getClassName() : l.type;
-      const last = functional
-        ? l.nodes.map((nd) => nd.inbound.map(([name, call]) => (call === 0 ? name : `${name}[${call}]`)).join(', ')).join('; ')
-        : typeof l.config.activation === 'string' ? l.config.activation : '';
-      rows.push([`${l.name} (${className})`, `[null,${l.outputShape.join(',')}]`, String(l.params), last]);
-    }
-    const total = inspection.totalParams;
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)) + 3);
-    const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('').trimEnd();
-    const width = widths.reduce((a, b) => a + b, 0);
-    const out = [
-      `Model: ${this.name} (seed ${this.seed})`,
-      '_'.repeat(width),
-      line(rows[0]),
-      '='.repeat(width),
-      ...rows.slice(1).map(line),
-      '='.repeat(width),
-      `Total params: ${total}`,
-      `Trainable params: ${inspection.trainableParams}`,
-      `Non-trainable params: ${inspection.nonTrainableParams}`,
-      '_'.repeat(width),
-    ];
-    if (printFn) for (const l of out) printFn(l);
-    return out.join('\n');
+    const lines = printSummary(
+      {
+        inspection: this.inspection,
+        isSequential: this.#kind !== 'functional',
+        className: (name, type) => this.#layers.find((x) => x.name === name)?.getClassName() ?? (type === 'input' ? 'InputLayer' : type),
+      },
+      lineLength,
+      positions,
+    );
+    const print = printFn ?? ((line: string) => console.log(line));
+    for (const l of lines) print(l);
+    return lines.join('\n');
   }
+
 
   /** Frees the engine model (and its worker replica). Idempotent; any later use throws. */
   dispose(): void {

@@ -118,6 +118,8 @@ export interface MultiDatasetSource {
   n: number;
   xSizes: readonly number[];
   ySizes: readonly number[];
+  /** Per-sample loss weights [n] per output (null: 1 each), for training (fit's classWeight). */
+  sampleWeights?: readonly (Float32Array | null)[] | null;
 }
 
 /** Images for loadImages: uint8 pixels [n, height, width, channels] and uint8 labels [n]. */
@@ -228,9 +230,12 @@ export class TrainingSession {
     const ys = d.ys ?? [];
     check(wasm.reserveDataset(d.n, d.xSizes.join(','), d.ys ? d.ySizes.join(',') : ''), context);
     const id = wasm.lastDatasetId();
+    const weights = d.sampleWeights?.some((w) => w) ? d.sampleWeights : null;
+    if (weights) wasm.datasetSampleWeightsPtr(id, 0); // allocates them (all 1): before the heap view
     const heap = this.#mod.HEAPF32; // after the reserve, which may have grown memory
     d.xs.forEach((x, i) => heap.set(x.subarray(0, d.n * d.xSizes[i]), wasm.datasetXPtr(id, i) >>> 2));
     ys.forEach((y, o) => heap.set(y.subarray(0, d.n * d.ySizes[o]), wasm.datasetYPtr(id, o) >>> 2));
+    weights?.forEach((w, o) => w && heap.set(w.subarray(0, d.n), wasm.datasetSampleWeightsPtr(id, o) >>> 2));
     check(wasm.sealDataset(id), context); // frees the dataset on failure
     this.#datasetRows.set(id, d.n);
     return id;

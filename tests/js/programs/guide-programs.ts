@@ -201,3 +201,59 @@ export async function vaeMinimize(tf: TfLike): Promise<{ losses: number[]; leake
   tf.dispose([targetZ, generated]);
   return { losses, leaked, generatedShape };
 }
+
+/**
+ * The training utilities as the TF.js guides use them: a tf.data pipeline (generator → map →
+ * shuffle → batch) into fitDataset, class weights for an unbalanced fit, a trainOnBatch loop,
+ * and the model's summary printed (captured). The classes: inside (1) or outside (0) a circle,
+ * with the inside class rare.
+ */
+export async function trainingUtilities(tf: TfLike): Promise<{ datasetLosses: number[]; weightedRecall: number; plainRecall: number; batchLosses: number[]; summary: string[]; backend: boolean }> {
+  const backend = await tf.setBackend('cpu');
+  let s = 7;
+  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  const points = Array.from({ length: 200 }, () => [rand(), rand()]);
+  const label = (p: number[]) => (p[0] * p[0] + p[1] * p[1] < 0.08 ? 1 : 0);
+  const build = () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [2], units: 16, activation: 'relu', name: 'hidden' }));
+    model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'inside' }));
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    return model;
+  };
+  const model = build();
+  const summary: string[] = [];
+  model.summary(undefined, undefined, (line: string) => summary.push(line));
+
+  function* samples() {
+    for (const p of points) yield p;
+  }
+  const ds = tf.data.generator(samples).map((p: number[]) => ({ xs: p, ys: [label(p)] })).shuffle(200, 5).batch(20);
+  const h = await model.fitDataset(ds, { epochs: 15 });
+
+  // Class weights: the rare inside class counts 8 times; recall on it rises.
+  const xs = tf.tensor2d(points);
+  const ys = tf.tensor2d(points.map((p) => [label(p)]));
+  const recallOf = async (classWeight?: Record<number, number>) => {
+    const m = build();
+    await m.fit(xs, ys, { epochs: 10, batchSize: 32, classWeight });
+    const predicted = (m.predict(xs) as TfLike).dataSync();
+    let hit = 0, positives = 0;
+    points.forEach((p, i) => {
+      if (label(p) !== 1) return;
+      positives++;
+      if (predicted[i] > 0.5) hit++;
+    });
+    return hit / positives;
+  };
+  const plainRecall = await recallOf();
+  const weightedRecall = await recallOf({ 0: 1, 1: 10 });
+
+  const batchLosses: number[] = [];
+  const loop = build();
+  for (let step = 0; step < 20; step++) {
+    const [loss] = (await loop.trainOnBatch(xs, ys)) as number[];
+    batchLosses.push(loss);
+  }
+  return { datasetLosses: h.history.loss as number[], weightedRecall, plainRecall, batchLosses, summary, backend };
+}

@@ -1,0 +1,38 @@
+// tf.setBackend / tf.getBackend / tf.backend, answered truthfully: nnplay has one backend, its
+// C++ engine compiled to WebAssembly SIMD ('nnplay-wasm'), and never switches. setBackend()
+// loads it and says whether the program can have what it asked for:
+//   'nnplay-wasm', 'wasm', 'cpu'  → true: the engine is WebAssembly and runs on the CPU, with
+//                                   float32 results as TF.js's cpu and wasm backends compute them;
+//   'webgl', 'webgpu', 'tensorflow' → false, as TF.js resolves false when a backend cannot
+//                                   start: there is no GPU or native backend here, so a program's
+//                                   usual fallback (`if (!await tf.setBackend('webgl')) ...`) runs;
+//   any other name                → an Error listing these, as TF.js throws for an unknown name.
+// getBackend() is 'nnplay-wasm' either way.
+import { describe } from './describe';
+import { engine, engineLoaded, isReady } from './memory';
+
+export const BACKEND_NAME = 'nnplay-wasm';
+const served = ['nnplay-wasm', 'wasm', 'cpu'];
+const unavailable = ['webgl', 'webgpu', 'tensorflow'];
+
+/** Resolves true when nnplay's engine serves `name` (see above), false for a GPU / native backend. */
+export async function setBackend(name: string): Promise<boolean> {
+  if (typeof name !== 'string' || (!served.includes(name) && !unavailable.includes(name))) {
+    throw new Error(
+      `nnplay: setBackend(): backend ${describe(name)} is not known; nnplay runs on its own engine ('${BACKEND_NAME}'), ` +
+        `which setBackend answers true for ${served.map((s) => `'${s}'`).join(', ')} and false for ${unavailable.map((s) => `'${s}'`).join(', ')}`,
+    );
+  }
+  if (!isReady()) await engineLoaded();
+  return served.includes(name);
+}
+
+/** 'nnplay-wasm': the one backend (it does not change with setBackend). */
+export function getBackend(): string {
+  return BACKEND_NAME;
+}
+
+/** What TF.js's tf.backend() is asked for most: the backend's name (and whether SIMD is on, once the engine is loaded). */
+export function backend(): { name: string; simd: boolean | null } {
+  return { name: BACKEND_NAME, simd: isReady() ? engine().simdEnabled() : null };
+}
