@@ -32,10 +32,16 @@ void relu_forward_ref(float* out, const float* in, std::size_t n) {
 void relu_backward_ref(float* d_in, const float* d_out, const float* in, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) d_in[i] += in[i] > 0.0f ? d_out[i] : 0.0f;
 }
+void relu_backward_write_ref(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) d_in[i] = 0.0f + (in[i] > 0.0f ? d_out[i] : 0.0f);
+}
 #ifdef NNPLAY_NO_SIMD
 void relu_forward(float* out, const float* in, std::size_t n) { relu_forward_ref(out, in, n); }
 void relu_backward(float* d_in, const float* d_out, const float* in, std::size_t n) {
   relu_backward_ref(d_in, d_out, in, n);
+}
+void relu_backward_write(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  relu_backward_write_ref(d_in, d_out, in, n);
 }
 #else
 void relu_forward(float* out, const float* in, std::size_t n) {
@@ -55,6 +61,13 @@ void relu_backward(float* d_in, const float* d_out, const float* in, std::size_t
     (load(d_in + i) + g).store_unaligned(d_in + i);
   }
   relu_backward_ref(d_in + end, d_out + end, in + end, n - end);
+}
+void relu_backward_write(float* d_in, const float* d_out, const float* in, std::size_t n) {
+  const std::size_t end = vector_end(n);
+  const Batch zero(0.0f);
+  for (std::size_t i = 0; i < end; i += kW)
+    (zero + xsimd::select(load(in + i) > zero, load(d_out + i), zero)).store_unaligned(d_in + i);
+  relu_backward_write_ref(d_in + end, d_out + end, in + end, n - end);
 }
 #endif
 

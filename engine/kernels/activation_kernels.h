@@ -15,6 +15,10 @@ void relu_forward(float* out, const float* in, std::size_t n);
 // f'(x) = x > 0 ? 1 : 0, from in
 void relu_backward_ref(float* d_in, const float* d_out, const float* in, std::size_t n);
 void relu_backward(float* d_in, const float* d_out, const float* in, std::size_t n);
+// The same gradient written, not added: d_in[i] = 0 + d_out[i]·f'(in[i]), bit for bit what
+// relu_backward leaves in a zeroed d_in (the 0 + turns a -0 into +0 as that add does).
+void relu_backward_write_ref(float* d_in, const float* d_out, const float* in, std::size_t n);
+void relu_backward_write(float* d_in, const float* d_out, const float* in, std::size_t n);
 
 // f(x) = x > 0 ? x : alpha·x
 void leaky_relu_forward_ref(float* out, const float* in, float alpha, std::size_t n);

@@ -1,5 +1,8 @@
 #include "nn/activation_layer.h"
 
+#include "core/check.h"
+#include "kernels/activation_kernels.h"
+
 namespace nnplay {
 
 ActivationLayer::ActivationLayer(const LayerArgs& args, ActivationKind kind, float alpha)
@@ -17,6 +20,13 @@ void ActivationLayer::forward(const PassContext& ctx, const std::vector<const fl
 void ActivationLayer::backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out,
                                const float* d_out, const std::vector<float*>& d_inputs) {
   if (!d_inputs[0]) return;
+  if (ctx.write_d_inputs & 1u) {
+    NNPLAY_ASSERT(kind_ == ActivationKind::kRelu);
+    relu_backward_write(
+        d_inputs[0], d_out, inputs[0],
+        static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(rows_per_sample_) * static_cast<std::size_t>(cols_));
+    return;
+  }
   activation_backward(d_inputs[0], d_out, inputs[0], out, kind_, alpha_, ctx.n * rows_per_sample_, cols_);
 }
 

@@ -19,6 +19,8 @@ class ActivationLayer : public Layer {
                 const std::vector<float*>& d_inputs) override;
 
   ActivationKind kind() const { return kind_; }
+  // relu only (the conv nets' activation): the others keep accumulating into a zeroed buffer.
+  bool writes_input_gradient(int) const override { return kind_ == ActivationKind::kRelu; }
 
  private:
   ActivationKind kind_;

@@ -2,10 +2,13 @@
 // [kh, kw, channels, filters] (regularized) and bias [filters] (TF.js layout and names). The
 // activation is a node of its own (nn/activation_layer.h). Caches the im2col matrix of the input.
 //
-// Memory: im2col needs kh·kw·channels floats per output pixel, so a large batch (a predict over a
-// whole test set) is processed in chunks of samples whose col fits kColBudget floats; backward then
-// rebuilds each chunk's col from the input (which the Layer contract keeps alive). A training
-// batch usually fits one chunk and backward reuses forward's col as it is.
+// Memory and cache: im2col needs kh·kw·channels floats per output pixel, so a batch is processed
+// in chunks of samples whose col fits kColBudget floats (at least one sample); backward then
+// rebuilds each chunk's col from the input (which the Layer contract keeps alive). The budget is
+// cache-sized, not memory-sized: a whole batch's col (4.7 MB for the ConvNetJS MNIST net, bench
+// W8, batch 20) went out to L3 and came back three times (im2col, the forward product, d_W), and
+// one sample's col (L2-resident) trained that net 1.4x as fast (wasm, V8), the second im2col
+// included. Only when the whole batch fits does backward reuse forward's col.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +22,7 @@ namespace nnplay {
 
 class Conv2dLayer : public Layer {
  public:
-  static constexpr std::size_t kColBudget = std::size_t{1} << 22;  // floats (16 MiB)
+  static constexpr std::size_t kColBudget = std::size_t{1} << 15;  // floats (128 KiB)
 
   explicit Conv2dLayer(const LayerArgs& args);
   // With the geometry given (conv1d: a one-row image, nn/sequence_layers.h).

@@ -589,6 +589,15 @@ void Graph::build(const Graph* share_from) {
   out_.resize(nodes_.size());
   d_out_.resize(nodes_.size());
   has_grad_.assign(nodes_.size(), 0);
+  pass_writes_.assign(nodes_.size(), 0);
+  for (Node& node : nodes_) {
+    if (node.is_input() || node.inputs.size() > 32) continue;
+    for (std::size_t j = 0; j < node.inputs.size(); ++j) {
+      const Node& producer = nodes_[static_cast<std::size_t>(node.inputs[j])];
+      if (!producer.is_input() && producer.consumers == 1 && node.impl->writes_input_gradient(static_cast<int>(j)))
+        node.writes_d_inputs |= std::uint32_t{1} << j;
+    }
+  }
   input_ptrs_.assign(nodes_.size(), nullptr);
   input_index_.assign(nodes_.size(), -1);
   for (std::size_t i = 0; i < input_nodes_.size(); ++i)

@@ -210,6 +210,9 @@ class Graph {
     std::unique_ptr<Layer> impl;         // null for input nodes
     std::unique_ptr<Config> own_config;  // the activation node's config
     int consumers = 0;
+    // Bit j: this node writes input j's gradient outright (its only consumer edge, and the layer
+    // writes_input_gradient(j)); that gradient buffer is not zeroed before backward.
+    std::uint32_t writes_d_inputs = 0;
     bool is_input() const { return impl == nullptr; }
   };
 
@@ -231,6 +234,7 @@ class Graph {
   std::vector<Tensor> out_;    // per node (empty for inputs)
   std::vector<Tensor> d_out_;  // per node, gradient w.r.t. its output
   std::vector<char> has_grad_;
+  std::vector<std::uint32_t> pass_writes_;  // per node, its writes_d_inputs in this pass (seeds clear bits)
   std::vector<const float*> input_ptrs_;
   std::vector<int> input_index_;  // per node: its index among the model inputs, -1 for layers
   int last_n_ = -1;

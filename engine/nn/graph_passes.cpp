@@ -155,31 +155,52 @@ void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed
   for (Variable& v : variables_)
     if (v.grad) v.grad->zero();  // frozen variables too: their layers' backward accumulates
   // Gradient buffers exist only once something trains (inference never holds them), sized like
-  // the outputs; backward accumulates into them, so they start every pass at zero.
-  const bool resized = ctx.n != d_out_n_;
-  for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    has_grad_[i] = 0;
-    if (nodes_[i].is_input()) continue;
-    if (resized)
-      size_for_batch(d_out_[i], ctx.n, nodes_[i].shape);
-    else
-      d_out_[i].zero();
-  }
-  d_out_n_ = ctx.n;
+  // the outputs; backward accumulates into them, so they start every pass at zero, except those
+  // whose only consumer writes them outright (Node::writes_d_inputs), unless a seed lands there.
+  for (std::size_t k = 0; k < nodes_.size(); ++k) pass_writes_[k] = nodes_[k].writes_d_inputs;
   for (const GradientSeed& s : seeds) {
     NNPLAY_CHECK(
         s.node >= 0 && s.node < static_cast<int>(nodes_.size()) && !nodes_[static_cast<std::size_t>(s.node)].is_input(),
         "backward: seed at node " << s.node << ", which is no layer node");
+    for (std::size_t k = 0; k < nodes_.size(); ++k) {
+      const std::vector<int>& in = nodes_[k].inputs;
+      for (std::size_t j = 0; j < in.size() && j < 32; ++j)
+        if (in[j] == s.node) pass_writes_[k] &= ~(std::uint32_t{1} << j);
+    }
+  }
+  std::vector<char>& written = has_grad_;  // reused as scratch first: 1 = some consumer writes it
+  std::fill(written.begin(), written.end(), 0);
+  for (std::size_t k = 0; k < nodes_.size(); ++k)
+    for (std::size_t j = 0; j < nodes_[k].inputs.size() && j < 32; ++j)
+      if (pass_writes_[k] >> j & 1u) written[static_cast<std::size_t>(nodes_[k].inputs[j])] = 1;
+  const bool resized = ctx.n != d_out_n_;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].is_input()) continue;
+    if (resized)
+      size_for_batch(d_out_[i], ctx.n, nodes_[i].shape);
+    else if (!written[i])
+      d_out_[i].zero();
+  }
+  std::fill(has_grad_.begin(), has_grad_.end(), 0);
+  d_out_n_ = ctx.n;
+  for (const GradientSeed& s : seeds) {
     Tensor& d = d_out_[static_cast<std::size_t>(s.node)];
     vec_add(d.data(), d.data(), s.d, d.size());
     has_grad_[static_cast<std::size_t>(s.node)] = 1;
   }
+  PassContext node_ctx = ctx;
   for (std::size_t k = nodes_.size(); k-- > 0;) {
     Node& node = nodes_[k];
     if (node.is_input()) continue;
     // A node no gradient reached contributes nothing, unless its layer added a loss of its own
     // (and the pass includes added losses).
-    if (!has_grad_[k] && (!ctx.added_losses || node.impl->added_loss() == 0.0)) continue;
+    if (!has_grad_[k] && (!ctx.added_losses || node.impl->added_loss() == 0.0)) {
+      // The buffers it would have written: its producers may still run (a loss of their own).
+      for (std::size_t j = 0; j < node.inputs.size() && j < 32; ++j)
+        if (pass_writes_[k] >> j & 1u) d_out_[static_cast<std::size_t>(node.inputs[j])].zero();
+      continue;
+    }
+    node_ctx.write_d_inputs = pass_writes_[k];
     pass_inputs_.clear();
     pass_d_inputs_.clear();
     for (int p : node.inputs) {
@@ -193,7 +214,7 @@ void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed
         has_grad_[static_cast<std::size_t>(p)] = 1;
       }
     }
-    node.impl->backward(ctx, pass_inputs_, out_[k].data(), d_out_[k].data(), pass_d_inputs_);
+    node.impl->backward(node_ctx, pass_inputs_, out_[k].data(), d_out_[k].data(), pass_d_inputs_);
   }
 }
 

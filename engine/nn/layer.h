@@ -15,7 +15,9 @@
 //    unchanged until the matching backward.
 //  - backward(ctx, inputs, out, d_out, d_inputs): accumulates (+=) into d_inputs[i] (skipped when
 //    null: that input needs no gradient) and into every trainable variable's grad. Zeroing is
-//    the graph's job. ctx is the forward's context (same training flag, same n).
+//    the graph's job. ctx is the forward's context (same training flag, same n), except for
+//    ctx.write_d_inputs: a layer that says writes_input_gradient(i) is asked to write
+//    d_inputs[i] outright when it is that buffer's only writer, and the graph skips zeroing it.
 //  - ctx.rng is the pass's own stream (seeded from the model seed and the step number), so a
 //    dropout mask is the same on every platform and independent of how steps were batched.
 #pragma once
@@ -38,6 +40,10 @@ struct PassContext {
   // gradient through model.apply() is the gradient of its outputs only, as in TF.js, where a
   // layer's added losses are the caller's to add (model.losses).
   bool added_losses = true;
+  // Backward only, set by the graph per node: bit i means d_inputs[i] was not zeroed and this
+  // node is its only writer, so backward must write every element of it (=) instead of adding.
+  // Set only for inputs whose layer says writes_input_gradient(i).
+  std::uint32_t write_d_inputs = 0;
 };
 
 // A weight tensor of a layer, as optimizers, getWeights/setWeights and saving see it.
@@ -107,6 +113,15 @@ class Layer {
     (void)input;
     (void)x;
     (void)n;
+  }
+
+  // True when backward can write d_inputs[input] outright (every element, =) when
+  // ctx.write_d_inputs asks, with the same values as adding into a zeroed buffer (0 + g, so
+  // even the sign of a zero is the same). The graph then skips zeroing that buffer: zeroing
+  // every gradient buffer cost ~5 % of a step of the ConvNetJS MNIST net (bench W8).
+  virtual bool writes_input_gradient(int input) const {
+    (void)input;
+    return false;
   }
 
   // False when the layer reads input `input` as something without a gradient (an embedding's

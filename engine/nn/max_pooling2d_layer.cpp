@@ -25,7 +25,11 @@ void MaxPooling2dLayer::forward(const PassContext& ctx, const std::vector<const 
 void MaxPooling2dLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
                                  const float* d_out, const std::vector<float*>& d_inputs) {
   NNPLAY_ASSERT(ctx.n == n_);
-  if (d_inputs[0]) max_pool2d_backward(d_inputs[0], d_out, argmax_.data(), g_, ctx.n);
+  if (!d_inputs[0]) return;
+  if (ctx.write_d_inputs & 1u)
+    max_pool2d_backward_write(d_inputs[0], d_out, argmax_.data(), g_, ctx.n);
+  else
+    max_pool2d_backward(d_inputs[0], d_out, argmax_.data(), g_, ctx.n);
 }
 
 std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args) {

@@ -21,6 +21,7 @@ class MaxPooling2dLayer : public Layer {
   void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
                 const std::vector<float*>& d_inputs) override;
   std::uint64_t workspace_floats_per_sample() const override { return output_size(); }  // argmax
+  bool writes_input_gradient(int) const override { return true; }
 
   const ConvGeometry& geometry() const { return g_; }
 

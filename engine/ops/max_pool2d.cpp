@@ -1,5 +1,6 @@
 #include "ops/max_pool2d.h"
 
+#include <algorithm>
 #include <cstddef>
 
 #include "core/check.h"
@@ -131,6 +132,20 @@ void max_pool2d_backward(float* d_in, const float* d_out, const std::int32_t* ar
     float* img = d_in + b * image;
     const float* d = d_out + b * per_sample;
     const std::int32_t* a = argmax + b * per_sample;
+    for (std::ptrdiff_t i = 0; i < per_sample; ++i) img[a[i]] += d[i];
+  }
+}
+
+void max_pool2d_backward_write(float* d_in, const float* d_out, const std::int32_t* argmax, const ConvGeometry& g,
+                               int n) {
+  NNPLAY_ASSERT(n >= 0);
+  const std::ptrdiff_t image = static_cast<std::ptrdiff_t>(g.h) * g.w * g.c;
+  const std::ptrdiff_t per_sample = static_cast<std::ptrdiff_t>(g.oh) * g.ow * g.c;
+  for (int b = 0; b < n; ++b) {
+    float* img = d_in + b * image;
+    const float* d = d_out + b * per_sample;
+    const std::int32_t* a = argmax + b * per_sample;
+    std::fill_n(img, image, 0.0f);
     for (std::ptrdiff_t i = 0; i < per_sample; ++i) img[a[i]] += d[i];
   }
 }

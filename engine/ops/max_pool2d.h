@@ -20,5 +20,10 @@ void max_pool2d_forward(float* out, std::int32_t* argmax, const float* in, const
 
 // d_in [n, h, w, c] += d_out routed to the input each output took its value from. Accumulates.
 void max_pool2d_backward(float* d_in, const float* d_out, const std::int32_t* argmax, const ConvGeometry& g, int n);
+// The same gradient written, not added: what max_pool2d_backward leaves in a zeroed d_in, bit for
+// bit. Each sample's image is zeroed right before its outputs are routed into it, while it sits
+// in L1, instead of the graph zeroing the whole batch's buffer long before.
+void max_pool2d_backward_write(float* d_in, const float* d_out, const std::int32_t* argmax, const ConvGeometry& g,
+                               int n);
 
 }  // namespace nnplay

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -294,6 +295,33 @@ TEST(MaxPool2d, MatchesItsReferenceOnEveryChannelCount) {
           EXPECT_EQ(arg, arg_ref);
           for (std::size_t i = 0; i < out_n; ++i)
             ASSERT_TRUE(out[i] == out_ref[i] || (std::isnan(out[i]) && std::isnan(out_ref[i]))) << "output " << i;
+        }
+}
+
+TEST(MaxPool2d, BackwardWriteIsAccumulateIntoZero) {
+  // Writing over garbage (NaN) gives the bits accumulating into zeros gives, for overlapping
+  // windows (routes that add up), tiling ones (stride = pool), gaps (stride > pool), uncovered
+  // borders, clipped "same" windows and every channel count.
+  for (int c = 1; c <= 5; ++c)
+    for (int k = 2; k <= 3; ++k)
+      for (int s = 1; s <= 4; ++s)
+        for (bool same : {false, true}) {
+          const int h = 7, w = 8, n = 3;
+          const ConvGeometry g = make_conv_geometry(h, w, c, k, k, s, s, same);
+          SCOPED_TRACE("c=" + std::to_string(c) + " pool=" + std::to_string(k) + " stride=" + std::to_string(s) +
+                       (same ? " same" : " valid"));
+          const std::size_t size = static_cast<std::size_t>(n) * h * w * c;
+          const std::vector<float> in = random_vector(size, 700 + static_cast<std::uint64_t>(c * 10 + k + s));
+          const std::size_t out_n = static_cast<std::size_t>(n) * g.out_pixels() * c;
+          std::vector<float> out(out_n);
+          std::vector<std::int32_t> arg(out_n);
+          max_pool2d_forward(out.data(), arg.data(), in.data(), g, n);
+          std::vector<float> d_out = random_vector(out_n, 800);
+          d_out[0] = -0.0f;
+          std::vector<float> acc(size, 0.0f), written(size, NAN);
+          max_pool2d_backward(acc.data(), d_out.data(), arg.data(), g, n);
+          max_pool2d_backward_write(written.data(), d_out.data(), arg.data(), g, n);
+          EXPECT_EQ(0, std::memcmp(acc.data(), written.data(), size * sizeof(float)));
         }
 }
 

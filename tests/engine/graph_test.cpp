@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,53 @@ TEST(Graph, BranchingSharedLayerGradientsMatchFiniteDifferences) {
   EXPECT_EQ(g.layer_output("head").shape(), (Shape{n, 2}));
   EXPECT_EQ(g.output_activation(1), ActivationKind::kSigmoid);
   EXPECT_EQ(g.fusable_output_activation(1), ActivationKind::kSigmoid);
+}
+
+// Gradient buffers whose only consumer writes them (relu, maxPooling2d) are not zeroed before
+// backward. Here the relu output is also a model output with a seed of its own, which its pool
+// must add to, not overwrite; and a second pass on the same graph (buffers holding the first
+// pass's values) must give the very bits of a fresh graph.
+const char* kWrittenGradients = R"({"format":"nnplay-graph","seed":5,"layers":[
+  {"name":"x","type":"input","config":{"shape":[6,6,2]}},
+  {"name":"conv","type":"conv2d","config":{"filters":3,"kernelSize":3,"padding":"same","activation":"relu",
+   "biasInitializer":"glorotUniform"},"inbound":[["x"]]},
+  {"name":"pool","type":"maxPooling2d","config":{"poolSize":2},"inbound":[["conv"]]},
+  {"name":"conv2","type":"conv2d","config":{"filters":2,"kernelSize":2,"activation":"relu"},"inbound":[["pool"]]},
+  {"name":"flat","type":"flatten","config":{},"inbound":[["conv2"]]},
+  {"name":"head","type":"dense","config":{"units":3},"inbound":[["flat"]]}],
+  "inputs":["x"],"outputs":["conv","head"]})";
+
+TEST(Graph, WrittenGradientBuffersKeepSeedsAndLeaveNothingBehind) {
+  Graph g(parse_graph_spec(kWrittenGradients));
+  const int n = 2;
+  const std::vector<float> x = random_vector(n * 6 * 6 * 2, 11);
+  const std::vector<float> r0 = random_vector(n * 6 * 6 * 3, 12), r1 = random_vector(n * 3, 13);
+  const PassContext ctx{false, nullptr, n};
+  auto loss = [&] {
+    g.forward(ctx, {x.data()});
+    return project(g.output(0).data(), r0) + project(g.output(1).data(), r1);
+  };
+  loss();
+  g.backward(ctx, {GradientSeed{g.output_node(0), r0.data()}, GradientSeed{g.output_node(1), r1.data()}});
+  for (Variable& v : g.variables()) {
+    const std::vector<float> grad(v.grad->data(), v.grad->data() + v.grad->size());
+    EXPECT_TRUE(
+        gradients_match(grad.data(), numeric_gradient(v.value->data(), v.value->size(), 1e-3, loss), 2e-2, 2e-3))
+        << v.name;
+  }
+  // Second pass, head seed only, on buffers the first pass wrote; then a fresh graph.
+  g.forward(ctx, {x.data()});
+  g.backward(ctx, {GradientSeed{g.output_node(1), r1.data()}});
+  Graph fresh(parse_graph_spec(kWrittenGradients));
+  fresh.forward(ctx, {x.data()});
+  fresh.backward(ctx, {GradientSeed{fresh.output_node(1), r1.data()}});
+  ASSERT_EQ(g.variables().size(), fresh.variables().size());
+  for (std::size_t k = 0; k < g.variables().size(); ++k) {
+    const Tensor& a = *g.variables()[k].grad;
+    const Tensor& b = *fresh.variables()[k].grad;
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float))) << g.variables()[k].name;
+  }
 }
 
 TEST(Graph, DenseOnTheLastAxisOfAnyRank) {

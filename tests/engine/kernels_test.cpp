@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -211,6 +212,27 @@ TEST(KernelActivation, ReluMatchesRef) {
       [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu_backward(d, g, x, n); },
       [](float* d, const float* g, const float* x, const float*, std::size_t n) { relu_backward_ref(d, g, x, n); }, 0,
       0);
+}
+
+// The writing relu backward: its SIMD version against its reference, and both against what the
+// accumulating one leaves in a zeroed buffer, bit for bit (signed zeros included), on every
+// length 0..3·W+1 and unaligned starts.
+TEST(KernelActivation, ReluBackwardWriteIsAccumulateIntoZero) {
+  for (std::size_t n = 0; n <= 3 * kW + 1; ++n) {
+    for (std::size_t o = 0; o < 2; ++o) {
+      SCOPED_TRACE("n = " + std::to_string(n) + ", offset " + std::to_string(o));
+      std::vector<float> in = random_vector(n + o, 31), d_out = random_vector(n + o, 32);
+      for (std::size_t i = o; i < n + o; i += 3) d_out[i] = -0.0f;  // a -0 gradient on either side of 0
+      if (n > 1) in[o + 1] = 0.0f;
+      std::vector<float> acc(n + o, 0.0f), ref(n + o, kNaN), simd(n + o, kNaN);
+      relu_backward_ref(acc.data() + o, d_out.data() + o, in.data() + o, n);
+      relu_backward_write_ref(ref.data() + o, d_out.data() + o, in.data() + o, n);
+      relu_backward_write(simd.data() + o, d_out.data() + o, in.data() + o, n);
+      if (n == 0) continue;  // nothing to compare (and memcmp takes no null pointers)
+      EXPECT_EQ(0, std::memcmp(ref.data() + o, acc.data() + o, n * sizeof(float))) << "reference";
+      EXPECT_EQ(0, std::memcmp(simd.data() + o, acc.data() + o, n * sizeof(float))) << "simd";
+    }
+  }
 }
 
 TEST(KernelActivation, LeakyReluMatchesRef) {
