@@ -134,8 +134,8 @@ void Graph::backward_to_inputs(const PassContext& ctx, const std::vector<Gradien
 void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
                           const std::vector<float*>& d_inputs) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
-  for (Variable& v : variables_)
-    if (v.grad) v.grad->zero();  // frozen variables too: their layers' backward accumulates
+  // Frozen variables too: their layers' backward writes them. Those a node sets are not zeroed.
+  for (Tensor* grad : grads_to_zero_) grad->zero();
   // Gradient buffers exist only once something trains (inference never holds them), sized like
   // the outputs; backward accumulates into them, so they start every pass at zero.
   const bool resized = ctx.n != d_out_n_;
@@ -160,7 +160,12 @@ void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed
     Node& node = nodes_[k];
     if (node.is_input()) continue;
     // A node no gradient reached contributes nothing, unless its layer added a loss of its own.
-    if (!has_grad_[k] && node.impl->added_loss() == 0.0) continue;
+    if (!has_grad_[k] && node.impl->added_loss() == 0.0) {
+      // Its variables' gradients are still last pass's: this pass's are zero.
+      if (overwrites_grads_[k])
+        for (Variable& v : node.impl->variables()) v.grad->zero();
+      continue;
+    }
     pass_inputs_.clear();
     pass_d_inputs_.clear();
     for (int p : node.inputs) {
