@@ -4,8 +4,10 @@
 //   NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/bench-wasm-prof -G Ninja \
 //     -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXE_LINKER_FLAGS=--profiling-funcs
 //   cmake --build build/bench-wasm-prof --target nnplay_wasm
-//   node bench/profile.mjs [build/bench-wasm-prof] [epochs] [--net mlp|kerasCnn|convnetjsDemo] [--samples N]
-// mlp (default): workload 1's MLP, batch 64, on the 8,000 digits. kerasCnn / convnetjsDemo:
+//   node bench/profile.mjs [build/bench-wasm-prof] [epochs] [--net mlp|vae|kerasCnn|convnetjsDemo] [--samples N]
+// mlp (default): workload 1's MLP, batch 64, on the 8,000 digits. vae: workload 11's VAE
+// (784-256-2-256-784, klDivergence + gaussianSampling, binaryCrossentropy against x, Adam, batch
+// 64; its spec from the built library, dist/lib), on the 8,000 digits. kerasCnn / convnetjsDemo:
 // the W7 / W8 nets of bench/workloads.mjs (their specs taken from the built library, dist/lib,
 // so they are the nets the benchmark trains), on the first N digits (default 2,000).
 // Not a benchmark figure: a diagnostic for the README's closing notes.
@@ -34,8 +36,29 @@ const bytes = fs.readFileSync(await buildMnist(root, path.join(root, 'build', 'b
 const data = parseMnist(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 // The net: its engine spec, compile spec, batch size, rows and values per sample.
-let spec, compile, batchSize, n, xShape;
-if (netName === 'mlp') {
+let spec, compile, batchSize, n, xShape, yShape = '1', yIsX = false;
+if (netName === 'vae') {
+  // The graph of bench/workloads.mjs's vaeTrain (nnplay's side), layer for layer.
+  const nn = await import(pathToFileURL(path.join(root, 'dist', 'lib', 'nnplay.js')).href);
+  await nn.ready();
+  const x = nn.input({ shape: [data.dim] });
+  const h = nn.layers.dense({ units: 256, activation: 'relu' }).apply(x);
+  const zMean = nn.layers.dense({ units: 2, name: 'z_mean' }).apply(h);
+  const zLogVar = nn.layers.dense({ units: 2, name: 'z_log_var' }).apply(h);
+  const kl = nn.layers.klDivergence({ name: 'kl' }).apply([zMean, zLogVar]);
+  const z = nn.layers.gaussianSampling().apply([kl, zLogVar]);
+  const decoded = nn.layers.dense({ units: data.dim, activation: 'sigmoid', name: 'decoded' })
+    .apply(nn.layers.dense({ units: 256, activation: 'relu' }).apply(z));
+  const m = nn.model({ inputs: x, outputs: decoded, seed: 19 });
+  spec = m.specJson();
+  m.dispose();
+  compile = JSON.stringify({ optimizer: { name: 'adam', learningRate: 1e-3 }, loss: 'binaryCrossentropy' });
+  batchSize = 64;
+  n = Math.min(Number(samplesArg || data.nTrain), data.nTrain);
+  xShape = '784';
+  yShape = '784';
+  yIsX = true;
+} else if (netName === 'mlp') {
   spec = JSON.stringify({ inputShape: [784], seed: 7, layers: [
     { type: 'dense', units: 128, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }] });
   compile = JSON.stringify({ optimizer: { name: 'adam', learningRate: 1e-3 }, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -61,10 +84,11 @@ const ok = (e, what) => { if (e) throw new Error(`${what}: ${e}`); };
 const model = new mod.Session();
 ok(model.build(spec), 'build');
 ok(model.compile(compile), 'compile');
-ok(model.reserveDataset(n, xShape, '1'), 'reserveDataset');
+ok(model.reserveDataset(n, xShape, yShape), 'reserveDataset');
 const ds = model.lastDatasetId();
 mod.HEAPF32.set(data.xTrain.subarray(0, n * data.dim), model.datasetXPtr(ds, 0) >>> 2);
-mod.HEAPF32.set(Float32Array.from(data.yTrain.subarray(0, n)), model.datasetYPtr(ds, 0) >>> 2);
+const ys = yIsX ? data.xTrain.subarray(0, n * data.dim) : Float32Array.from(data.yTrain.subarray(0, n));
+mod.HEAPF32.set(ys, model.datasetYPtr(ds, 0) >>> 2);
 ok(model.sealDataset(ds), 'sealDataset');
 ok(model.trainEpoch(ds, batchSize, true), 'warm-up epoch');
 

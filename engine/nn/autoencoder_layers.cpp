@@ -45,8 +45,9 @@ void check_mean_and_log_var(const char* type, const std::vector<Shape>& inputs) 
 
 Shape up_sampling2d_output_shape(const std::vector<Shape>& inputs, const UpSampling2dConfig& cfg) {
   check_image_input("upSampling2d", inputs);
-  NNPLAY_CHECK(cfg.interpolation == "nearest",
-               "upSampling2d: interpolation \"" << cfg.interpolation << "\" is not implemented; allowed: \"nearest\"");
+  NNPLAY_CHECK(
+      cfg.interpolation == "nearest" || cfg.interpolation == "bilinear",
+      "upSampling2d: interpolation \"" << cfg.interpolation << "\" is not known; allowed: \"nearest\", \"bilinear\"");
   const Shape& in = inputs[0];
   return {checked_length("upSampling2d", std::int64_t{in[0]} * cfg.size_h, "height"),
           checked_length("upSampling2d", std::int64_t{in[1]} * cfg.size_w, "width"), in[2]};
@@ -57,14 +58,20 @@ UpSampling2dLayer::UpSampling2dLayer(const Shape& input_shape, const UpSampling2
 
 void UpSampling2dLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
   const Shape& in = input_shape(0);
-  up_sampling2d_forward(out, inputs[0], ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
+  if (cfg_.interpolation == "bilinear")
+    up_sampling2d_bilinear_forward(out, inputs[0], ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
+  else
+    up_sampling2d_forward(out, inputs[0], ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
 }
 
 void UpSampling2dLayer::backward(const PassContext& ctx, const std::vector<const float*>&, const float*,
                                  const float* d_out, const std::vector<float*>& d_inputs) {
   if (!d_inputs[0]) return;
   const Shape& in = input_shape(0);
-  up_sampling2d_backward(d_inputs[0], d_out, ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
+  if (cfg_.interpolation == "bilinear")
+    up_sampling2d_bilinear_backward(d_inputs[0], d_out, ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
+  else
+    up_sampling2d_backward(d_inputs[0], d_out, ctx.n, in[0], in[1], in[2], cfg_.size_h, cfg_.size_w);
 }
 
 // ---- conv2dTranspose

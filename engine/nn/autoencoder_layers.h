@@ -29,7 +29,7 @@ namespace nnplay {
 
 struct UpSampling2dConfig {
   int size_h = 2, size_w = 2;
-  std::string interpolation = "nearest";  // only "nearest" is implemented
+  std::string interpolation = "nearest";  // or "bilinear" (ops/up_sampling2d.h)
 };
 Shape up_sampling2d_output_shape(const std::vector<Shape>& inputs, const UpSampling2dConfig& cfg);
 

@@ -23,7 +23,7 @@ void DenseLayer::backward(const PassContext& ctx, const std::vector<const float*
                           const float* d_out, const std::vector<float*>& d_inputs) {
   NNPLAY_ASSERT(inputs.size() == 1 && d_inputs.size() == 1);
   dense_backward(d_inputs[0], kernel_grad().data(), use_bias_ ? bias_grad().data() : nullptr, d_out, inputs[0],
-                 kernel().data(), ctx.n * rows_per_sample_, in_, units_);
+                 kernel().data(), ctx.n * rows_per_sample_, in_, units_, overwrite_grads_);
 }
 
 std::unique_ptr<Layer> make_dense_layer(const LayerArgs& args) { return std::make_unique<DenseLayer>(args); }

@@ -19,6 +19,11 @@ class DenseLayer : public Layer {
   void backward(const PassContext& ctx, const std::vector<const float*>& inputs, const float* out, const float* d_out,
                 const std::vector<float*>& d_inputs) override;
 
+  bool overwrite_variable_grads() override {
+    overwrite_grads_ = true;
+    return true;
+  }
+
   Tensor& kernel() { return *variables_[0].value; }
   Tensor& kernel_grad() { return *variables_[0].grad; }
   Tensor& bias() { return *variables_.at(1).value; }
@@ -28,6 +33,7 @@ class DenseLayer : public Layer {
   int rows_per_sample_;  // product of the axes before the last: 1 for a flat input
   int in_, units_;
   bool use_bias_;
+  bool overwrite_grads_ = false;  // see Layer::overwrite_variable_grads
 };
 
 std::unique_ptr<Layer> make_dense_layer(const LayerArgs& args);

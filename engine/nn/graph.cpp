@@ -598,6 +598,30 @@ void Graph::build(const Graph* share_from) {
         node.writes_d_inputs |= std::uint32_t{1} << j;
     }
   }
+  // A layer called once owns its variables' gradients: it may set them in backward instead of
+  // the graph zeroing them and the layer adding to them. (Called twice, or a weight without a
+  // gradient buffer: the calls add up into zeroed buffers as before.)
+  overwrites_grads_.assign(nodes_.size(), 0);
+  std::vector<const Tensor*> owned;
+  std::vector<int> weight_nodes(spec_.layers.size(), 0), weight_node(spec_.layers.size(), -1);
+  for (std::size_t k = 0; k < nodes_.size(); ++k) {
+    const Node& node = nodes_[k];
+    if (node.is_input() || node.activation_split) continue;  // an activation node has no weights
+    ++weight_nodes[static_cast<std::size_t>(node.layer)];
+    weight_node[static_cast<std::size_t>(node.layer)] = static_cast<int>(k);
+  }
+  for (std::size_t li = 0; li < spec_.layers.size(); ++li) {
+    if (weight_nodes[li] != 1 || layer_vars[li].empty()) continue;
+    bool all_have_grads = true;
+    for (const Variable& v : layer_vars[li]) all_have_grads = all_have_grads && v.grad != nullptr;
+    const std::size_t k = static_cast<std::size_t>(weight_node[li]);
+    if (!all_have_grads || !nodes_[k].impl->overwrite_variable_grads()) continue;
+    overwrites_grads_[k] = 1;
+    for (const Variable& v : layer_vars[li]) owned.push_back(v.grad.get());
+  }
+  for (Variable& v : variables_)
+    if (v.grad && std::find(owned.begin(), owned.end(), v.grad.get()) == owned.end())
+      grads_to_zero_.push_back(v.grad.get());
   input_ptrs_.assign(nodes_.size(), nullptr);
   input_index_.assign(nodes_.size(), -1);
   for (std::size_t i = 0; i < input_nodes_.size(); ++i)

@@ -235,6 +235,10 @@ class Graph {
   std::vector<Tensor> d_out_;  // per node, gradient w.r.t. its output
   std::vector<char> has_grad_;
   std::vector<std::uint32_t> pass_writes_;  // per node, its writes_d_inputs in this pass (seeds clear bits)
+  // Backward zeroes these variable gradients first; the rest are set by the one node that owns
+  // them (overwrites_grads_, per node: Layer::overwrite_variable_grads said yes).
+  std::vector<Tensor*> grads_to_zero_;
+  std::vector<char> overwrites_grads_;
   std::vector<const float*> input_ptrs_;
   std::vector<int> input_index_;  // per node: its index among the model inputs, -1 for layers
   int last_n_ = -1;

@@ -152,8 +152,8 @@ bool Graph::draws_at_inference() const {
 void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed>& seeds,
                           const std::vector<float*>& d_inputs) {
   NNPLAY_CHECK(last_n_ >= 0 && ctx.n == last_n_, "backward: needs the forward pass of the same batch first");
-  for (Variable& v : variables_)
-    if (v.grad) v.grad->zero();  // frozen variables too: their layers' backward accumulates
+  // Frozen variables too: their layers' backward writes them. Those a node sets are not zeroed.
+  for (Tensor* grad : grads_to_zero_) grad->zero();
   // Gradient buffers exist only once something trains (inference never holds them), sized like
   // the outputs; backward accumulates into them, so they start every pass at zero, except those
   // whose only consumer writes them outright (Node::writes_d_inputs), unless a seed lands there.
@@ -198,6 +198,9 @@ void Graph::backward_pass(const PassContext& ctx, const std::vector<GradientSeed
       // The buffers it would have written: its producers may still run (a loss of their own).
       for (std::size_t j = 0; j < node.inputs.size() && j < 32; ++j)
         if (pass_writes_[k] >> j & 1u) d_out_[static_cast<std::size_t>(node.inputs[j])].zero();
+      // Its variables' gradients are still last pass's: this pass's are zero.
+      if (overwrites_grads_[k])
+        for (Variable& v : node.impl->variables()) v.grad->zero();
       continue;
     }
     node_ctx.write_d_inputs = pass_writes_[k];

@@ -83,6 +83,12 @@ class Layer {
   // moving_variance). Empty for layers without weights.
   std::vector<Variable>& variables() { return variables_; }
 
+  // The graph asks this of a layer whose variables no other node shares: from now on, may its
+  // backward set (=) their gradients rather than add to them (+=)? true: it does, and the graph
+  // stops zeroing them before every backward pass (megabytes for a wide dense layer) and zeroes
+  // them only on a pass that skips this node. false (the default): it keeps accumulating.
+  virtual bool overwrite_variable_grads() { return false; }
+
   // The loss this layer added in the last training forward (0 when none); backward adds its
   // gradient. Summed into the model's loss by the trainer, like Keras model.losses.
   virtual double added_loss() const { return 0.0; }

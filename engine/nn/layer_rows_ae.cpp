@@ -37,7 +37,6 @@ ConfigKey pair_key(const char* name, bool required, const ConfigValue& def, cons
 // ---- upSampling2d
 
 const std::vector<std::string>& interpolation_names() {
-  // "bilinear" is listed so that it gets the message saying it is not implemented, not "unknown".
   static const std::vector<std::string> names = {"nearest", "bilinear"};
   return names;
 }

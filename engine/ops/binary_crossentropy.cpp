@@ -1,7 +1,8 @@
 #include "ops/binary_crossentropy.h"
 
-#include <cmath>
 #include <cstddef>
+
+#include "kernels/loss_kernels.h"
 
 namespace nnplay {
 namespace {
@@ -11,13 +12,7 @@ const float kHi = 1.0f - kLossEpsilon;
 
 double binary_crossentropy_forward(const float* pred, const float* y, int n, int k) {
   const std::size_t size = static_cast<std::size_t>(n) * static_cast<std::size_t>(k);
-  double sum = 0.0;
-  for (std::size_t i = 0; i < size; ++i) {
-    float pc = pred[i] < kLossEpsilon ? kLossEpsilon : (pred[i] > kHi ? kHi : pred[i]);
-    double p = pc, t = y[i];
-    sum -= t * std::log(p) + (1.0 - t) * std::log1p(-p);
-  }
-  return sum / static_cast<double>(size);
+  return binary_crossentropy_sum(pred, y, size, kLossEpsilon, kHi) / static_cast<double>(size);
 }
 
 void binary_crossentropy_backward(float* d_pred, const float* pred, const float* y, int n, int k) {

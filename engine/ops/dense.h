@@ -15,7 +15,9 @@ void dense_forward(float* out, const float* in, const float* w, const float* b, 
 //   d_w  [c_in, c_out] += in^T · d_out
 //   d_b  [c_out]       += Σ_rows d_out
 // Any of d_in, d_w, d_b may be null to skip it (e.g. d_in of the first layer).
+// overwrite_weight_grads: d_w and d_b are set (=) rather than added to, so a caller that owns
+// them alone need not zero them first; d_in is still added to.
 void dense_backward(float* d_in, float* d_w, float* d_b, const float* d_out, const float* in, const float* w, int n,
-                    int c_in, int c_out);
+                    int c_in, int c_out, bool overwrite_weight_grads = false);
 
 }  // namespace nnplay

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/rng.h"
+#include "kernels/gather_rows.h"
 #include "kernels/vec.h"
 #include "ops/regularization.h"
 #include "optim/optimizer.h"
@@ -285,24 +286,22 @@ void shape_rows(Tensor& t, int rows, int cols) {
   if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != cols) t.resize({rows, cols});
 }
 
-void gather_rows(Tensor& batch, const Tensor& src, const int* idx, int b) {
+void gather_batch_rows(Tensor& batch, const Tensor& src, const int* idx, int b) {
   const int cols = TrainingData::row_size(src);
   shape_rows(batch, b, cols);
-  for (int r = 0; r < b; ++r)
-    std::memcpy(batch.data() + static_cast<std::size_t>(r) * cols,
-                src.data() + static_cast<std::size_t>(idx[r]) * static_cast<std::size_t>(cols), sizeof(float) * cols);
+  gather_rows(batch.data(), src.data(), idx, b, static_cast<std::size_t>(cols));
 }
 
 }  // namespace
 
 void Trainer::gather(const TrainingData& data, const int* idx, int b) {
-  for (std::size_t i = 0; i < batch_xs_.size(); ++i) gather_rows(batch_xs_[i], *data.xs[i], idx, b);
+  for (std::size_t i = 0; i < batch_xs_.size(); ++i) gather_batch_rows(batch_xs_[i], *data.xs[i], idx, b);
   for (std::size_t o = 0; o < heads_.size(); ++o) {
     Head& h = heads_[o];
-    gather_rows(h.batch_y, *data.ys[o], idx, b);
+    gather_batch_rows(h.batch_y, *data.ys[o], idx, b);
     h.weight_ptr = nullptr;
     if (data.sample_weights.empty()) continue;
-    gather_rows(h.batch_weight, *data.sample_weights[o], idx, b);
+    gather_batch_rows(h.batch_weight, *data.sample_weights[o], idx, b);
     h.weight_ptr = h.batch_weight.data();
     if (h.rows_per_sample == 1) continue;
     // A sample's weight weighs every row (step) of its loss.

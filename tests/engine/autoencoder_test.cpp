@@ -60,6 +60,32 @@ TEST(UpSampling2d, GradientsMatchFiniteDifferences) {
   }
 }
 
+// Bilinear, TF.js 4.22's rule: output row y reads input row y / size (its fraction between that
+// row and the next, the last row clamped), the columns likewise.
+TEST(UpSampling2d, BilinearInterpolatesAtIOverSizeByHand) {
+  BuiltLayer b = build_layer("upSampling2d", R"({"size":[2,2],"interpolation":"bilinear"})", {{2, 2, 1}});
+  ASSERT_EQ(b.output_shape, (Shape{4, 4, 1}));
+  LayerDriver drv{*b.layer, 1, false};
+  drv.inputs = {{1, 2, 3, 4}};
+  // Rows 0..3 read input rows 0, 0.5, 1, 1.5 → 1 (clamped); the columns the same.
+  const std::vector<float> want = {1, 1.5f, 2, 2, 2, 2.5f, 3, 3, 3, 3.5f, 4, 4, 3, 3.5f, 4, 4};
+  EXPECT_TRUE(expect_near_all(drv.forward(), want, 0, 0));
+  // All-ones d_out: each input pixel gets the sum of its weights, 1.5 along an axis for index
+  // 0 (1 + 0.5) and 2.5 for index 1 (0.5 + 1 + 1).
+  const auto d_in = drv.backward(std::vector<float>(16, 1.0f));
+  EXPECT_TRUE(expect_near_all(d_in[0], std::vector<float>{2.25f, 3.75f, 3.75f, 6.25f}, 1e-6, 0));
+}
+
+TEST(UpSampling2d, BilinearGradientsMatchFiniteDifferences) {
+  for (const char* size : {"[2,2]", "[3,1]", "[1,2]", "[3,2]"}) {
+    BuiltLayer b =
+        build_layer("upSampling2d", std::string(R"({"interpolation":"bilinear","size":)") + size + "}", {{3, 5, 2}});
+    LayerDriver drv{*b.layer, 2, true};
+    drv.inputs = {random_vector(2 * 30, 5)};
+    check_layer_gradients(std::string("bilinear upSampling2d size ") + size, drv, 1e-2, 1e-3, 1e-4);
+  }
+}
+
 // ---- conv2dTranspose
 
 struct TransposeCase {
@@ -338,9 +364,9 @@ TEST(AutoencoderLayers, BadInputsNameTheLayerAndWhatIsAllowed) {
       "layer \"l\" (upSampling2d)", "needs an image input [height, width, channels]", "[2]");
   EXPECT_ERROR_CONTAINS(
       Graph(parse_graph_spec(
-          spec_with(R"({"name":"l","type":"upSampling2d","config":{"interpolation":"bilinear"},"inbound":[["img"]]})",
+          spec_with(R"({"name":"l","type":"upSampling2d","config":{"interpolation":"bicubic"},"inbound":[["img"]]})",
                     R"("a","b","img")"))),
-      "interpolation \"bilinear\" is not implemented", "allowed: \"nearest\"");
+      "interpolation", "bicubic", "bilinear");
   EXPECT_ERROR_CONTAINS(
       Graph(parse_graph_spec(
           spec_with(R"({"name":"l","type":"conv2dTranspose","config":{"filters":2,"kernelSize":3},"inbound":[["b"]]})",

@@ -167,11 +167,14 @@ TEST(TrainingSession, SampleWeightsScaleEachSamplesLossInTraining) {
   const auto [w_none, l_none, e_none] = run(0.1f, {});
   const auto [w_ones, l_ones, e_ones] = run(0.1f, std::vector<float>(12, 1.0f));
   EXPECT_EQ(w_none, w_ones);
-  EXPECT_DOUBLE_EQ(l_none, l_ones);
+  // The weights (the training) are the same bits; the reported loss only to float precision:
+  // unweighted, the batch's loss is one SIMD reduction in float lanes (kernels/loss_kernels.h),
+  // weighted it is a sum of per-sample reductions.
+  EXPECT_NEAR(l_none, l_ones, 1e-6 * l_none);
   const auto [w_twos, l_twos, e_twos] = run(0.1f, std::vector<float>(12, 2.0f));
   const auto [w_lr2, l_lr2, e_lr2] = run(0.2f, {});
   for (std::size_t i = 0; i < w_twos.size(); ++i) EXPECT_NEAR(w_twos[i], w_lr2[i], 1e-6);
-  EXPECT_NEAR(l_twos, 2 * l_none, 1e-9);
+  EXPECT_NEAR(l_twos, 2 * l_none, 2e-6 * l_none);
   const auto [w_half, l_half, e_half] = run(0.1f, {}, 6);
   EXPECT_NE(w_half, w_none);
   EXPECT_LT(l_half, l_none);

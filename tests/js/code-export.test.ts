@@ -469,6 +469,12 @@ describe('exportCode: what cannot be expressed', () => {
     // @ts-expect-error: an unknown target
     await expect(nn.exportCode(s, 'jax')).rejects.toThrow(/unknown target "jax"; allowed: 'keras', 'pytorch', 'tfjs'/);
     await expect(nn.exportCode(s, 'pytorch', { epochs: 0 })).rejects.toThrow(/options\.epochs must be an integer/);
-    [m, e, s].forEach((x) => x.dispose());
+    // Bilinear upsampling: TF.js's rule (i / size) is nnplay's; Keras and PyTorch sample at half-pixel centres.
+    const u = nn.sequential({ layers: [nn.layers.upSampling2d({ inputShape: [2, 2, 1], size: 2, interpolation: 'bilinear' }), nn.layers.flatten()] });
+    await expect(nn.exportCode(u, 'keras')).rejects.toThrow(/layer "[^"]+" \(upSampling2d\): interpolation 'bilinear' has no Keras form: Keras samples at half-pixel centres/);
+    await expect(nn.exportCode(u, 'pytorch')).rejects.toThrow(/\(upSampling2d\): interpolation 'bilinear' has no PyTorch form/);
+    const tfjsCode = await nn.exportCode(u, 'tfjs');
+    expect(JSON.stringify(tfjsCode)).toMatch(/interpolation: .bilinear./);
+    [m, e, s, u].forEach((x) => x.dispose());
   });
 });

@@ -278,7 +278,7 @@ describe('autoencoder layers (issue 9)', () => {
     m.dispose();
   });
 
-  test('a TF.js decoder with its own names loads in nnplay; bilinear UpSampling2D is refused by name', async () => {
+  test('a TF.js decoder with its own names loads in nnplay, with nearest and bilinear UpSampling2D; other interpolations are refused by name', async () => {
     const t = tf.sequential();
     t.add(tf.layers.conv2dTranspose({ inputShape: [4, 4, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'valid', activation: 'tanh', biasInitializer: 'randomNormal' }));
     t.add(tf.layers.upSampling2d({ size: [2, 2] }));
@@ -290,13 +290,20 @@ describe('autoencoder layers (issue 9)', () => {
     expectClose(a, b);
     const topo = JSON.parse(JSON.stringify(art.modelTopology));
     topo.config.layers[1].config.interpolation = 'bilinear';
+    const mb = await nn.loadLayersModel(nn.io.fromMemory(topo, art.weightSpecs, art.weightData as ArrayBuffer));
+    const tb = await tf.loadLayersModel(tf.io.fromMemory(topo, art.weightSpecs, art.weightData as ArrayBuffer));
+    const [c, d] = predictBoth(mb, tb, [{ shape: [2, 4, 4, 2], values: data([2, 4, 4, 2], 33) }]);
+    expectClose(c, d);
+    topo.config.layers[1].config.interpolation = 'bicubic';
     const before = nn.memory().numModels;
     await expect(nn.loadLayersModel(nn.io.fromMemory(topo, art.weightSpecs, art.weightData as ArrayBuffer))).rejects.toThrow(
-      /\(UpSampling2D\): interpolation "bilinear" is not supported; nnplay supports "nearest"/,
+      /\(UpSampling2D\): interpolation "bicubic" is not supported; nnplay supports "nearest" or "bilinear"/,
     );
     expect(nn.memory().numModels).toBe(before);
     t.dispose();
+    tb.dispose();
     m.dispose();
+    mb.dispose();
   });
 
   test('a VAE: gaussianSampling and klDivergence are saved as GaussianSampling / KlDivergence, nnplay reads them back, TF.js needs registered classes', async () => {

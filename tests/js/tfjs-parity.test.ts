@@ -557,7 +557,7 @@ type ConvLayerDef =
   | { type: 'conv2d'; filters: number; kernelSize: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same'; activation?: Exclude<Act, 'leakyRelu'>; l2?: number }
   | { type: 'maxPooling2d'; poolSize: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same' }
   | { type: 'conv2dTranspose'; filters: number; kernelSize: number | [number, number]; strides?: number | [number, number]; padding?: 'valid' | 'same'; activation?: Exclude<Act, 'leakyRelu'> }
-  | { type: 'upSampling2d'; size: number | [number, number] }
+  | { type: 'upSampling2d'; size: number | [number, number]; interpolation?: 'nearest' | 'bilinear' }
   | { type: 'flatten' }
   | { type: 'dense'; units: number; activation: Exclude<Act, 'leakyRelu'> };
 
@@ -629,7 +629,7 @@ function nnConvModel(c: ConvCase): nn.Sequential {
       case 'conv2dTranspose':
         return nn.layers.conv2dTranspose({ ...input, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides, padding: l.padding, activation: l.activation, biasInitializer: 'glorotUniform' });
       case 'upSampling2d':
-        return nn.layers.upSampling2d({ ...input, size: l.size });
+        return nn.layers.upSampling2d({ ...input, size: l.size, interpolation: l.interpolation });
       case 'flatten':
         return nn.layers.flatten(input);
       case 'dense':
@@ -666,7 +666,7 @@ function tfConvModel(c: ConvCase, initial: nn.Tensor[]): tf.Sequential {
         model.add(tf.layers.conv2dTranspose({ ...input, filters: l.filters, kernelSize: l.kernelSize, strides: l.strides ?? 1, padding: l.padding ?? 'valid', activation: l.activation ?? 'linear' }));
         break;
       case 'upSampling2d':
-        model.add(tf.layers.upSampling2d({ ...input, size: typeof l.size === 'number' ? [l.size, l.size] : l.size }));
+        model.add(tf.layers.upSampling2d({ ...input, size: typeof l.size === 'number' ? [l.size, l.size] : l.size, interpolation: l.interpolation }));
         break;
       case 'flatten':
         model.add(tf.layers.flatten(input));
@@ -756,7 +756,7 @@ const convCases: ConvCase[] = [
 
 // Autoencoder layers (issue 9): conv2dTranspose (kernel [kh, kw, filters, inChannels] as TF.js
 // stores it; valid and same, strides 1 and 2, odd and non-square sizes; the bias starts non-zero
-// so its gradient shows) and upSampling2d (nearest), against TF.js's own layers. The cases with
+// so its gradient shows) and upSampling2d (nearest and bilinear), against TF.js's own layers. The cases with
 // upSampling2d train with batch size 1: TF.js 4.22 cpu's resizeNearestNeighbor gradient (which its
 // UpSampling2D uses) is wrong for a batch of more than one image (measured: a [2, 2, 3, 1] input's
 // gradient misses the block sums by up to 2; for one image it is exact), while nnplay's is checked
@@ -806,6 +806,30 @@ convCases.push(
     metrics: ['mse'],
     nnOpt: () => nn.train.momentum(0.02, 0.9),
     tfOpt: () => tf.train.momentum(0.02, 0.9),
+    batchSize: 1,
+    epochs: 2,
+  },
+  {
+    // Bilinear: TF.js 4.22's resizeBilinear rule (output i reads input i / size, the last row and
+    // column clamped), forward and gradient, with unequal factors. The image reaching it is
+    // square: TF.js 4.22 cpu's ResizeBilinearGrad swaps height and width for a non-square one
+    // (measured: "The gradient of input 'images' has shape '1,5,4,2', which does not match the
+    // shape of the input '1,4,5,2'"); nnplay's non-square cases are checked by finite
+    // differences (tests/engine/autoencoder_test.cpp).
+    name: 'conv2dTranspose 2×2 valid → upSampling2d [2, 3] bilinear → conv2d 2 → flatten → dense, adam, mse',
+    inputShape: [3, 3, 1],
+    layers: [
+      { type: 'conv2dTranspose', filters: 2, kernelSize: 2, activation: 'tanh' },
+      { type: 'upSampling2d', size: [2, 3], interpolation: 'bilinear' },
+      { type: 'conv2d', filters: 2, kernelSize: 3, activation: 'tanh' },
+      { type: 'flatten' },
+      { type: 'dense', units: 1, activation: 'linear' },
+    ],
+    task: 'regression',
+    loss: 'meanSquaredError',
+    metrics: ['mse'],
+    nnOpt: () => nn.train.adam(0.01),
+    tfOpt: () => tf.train.adam(0.01),
     batchSize: 1,
     epochs: 2,
   },

@@ -110,7 +110,7 @@ describe('VAE on MNIST', () => {
     expect(() => nn.layers.klDivergence().apply([a, b])).toThrow(/klDivergence.*same shape/);
     expect(() => nn.layers.upSampling2d({ name: 'up' }).apply(a)).toThrow(/up.*upSampling2d.*needs an image input \[height, width, channels\].*\[2\]/);
     expect(() => nn.layers.conv2dTranspose({ filters: 2, kernelSize: 3 }).apply(b)).toThrow(/conv2dTranspose.*needs an image input/);
-    expect(() => nn.layers.upSampling2d({ interpolation: 'bilinear' as never })).toThrow(/interpolation 'bilinear' is not implemented; allowed: 'nearest'/);
+    expect(() => nn.layers.upSampling2d({ interpolation: 'bicubic' as never })).toThrow(/interpolation must be 'nearest' or 'bilinear', got the string .bicubic./);
     expect(() => nn.layers.klDivergence({ beta: -1 })).toThrow(/beta must be a finite number >= 0/);
     const { model, kl } = vae();
     expect(() => kl.setBeta(Number.NaN)).toThrow(/beta must be a finite number >= 0/);

@@ -666,6 +666,9 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       }
       case 'upSampling2d': {
         const [sh, sw] = pairOf(opt(l, 'size'), [2, 2]);
+        // nn.Upsample(mode="bilinear") samples at half-pixel centres (align_corners=False) or
+        // at the corners (True); nnplay and TF.js 4.22 at i / size, which neither is.
+        if ((opt<string>(l, 'interpolation') ?? 'nearest') === 'bilinear') fail(`${where(l)}: interpolation 'bilinear' has no PyTorch form: nn.Upsample samples at half-pixel centres (align_corners=False) or the corners, nnplay and TF.js 4.22 at i / size`);
         if (first) parts.init.push(`self.${a} = nn.Upsample(scale_factor=(${sh}, ${sw}), mode="nearest")`);
         set(`self.${a}(${as(x, 'nchw')})`);
         outLayout = 'nchw';
@@ -1152,9 +1155,13 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         make = `${cls({ dense: 'Dense', conv2d: 'Conv2D', conv2dTranspose: 'Conv2DTranspose', conv1d: 'Conv1D' }[l.type]!, { dense: 'dense', conv2d: 'conv2d', conv2dTranspose: 'conv2dTranspose', conv1d: 'conv1d' }[l.type]!)}(${opts(p)})`;
         break;
       }
-      case 'upSampling2d':
-        make = `${cls('UpSampling2D', 'upSampling2d')}(${opts([['size', 'size', list(pairOf(opt(l, 'size'), [2, 2]))], ['interpolation', 'interpolation', S('nearest')], nameOpt])})`;
+      case 'upSampling2d': {
+        const interpolation = opt<string>(l, 'interpolation') ?? 'nearest';
+        // Keras (TF 2's tf.image.resize) interpolates at half-pixel centres, TF.js 4.22 (and nnplay) at i / size.
+        if (k && interpolation === 'bilinear') fail(`${where(l)}: interpolation 'bilinear' has no Keras form: Keras samples at half-pixel centres, nnplay and TF.js 4.22 at i / size (the pictures differ)`);
+        make = `${cls('UpSampling2D', 'upSampling2d')}(${opts([['size', 'size', list(pairOf(opt(l, 'size'), [2, 2]))], ['interpolation', 'interpolation', S(interpolation)], nameOpt])})`;
         break;
+      }
       case 'gaussianSampling': {
         d.helpers.set('GaussianSampling', k ? kerasSamplingClass : tfjsSamplingClass);
         const seed = cfg(l).seed;

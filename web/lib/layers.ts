@@ -1180,14 +1180,20 @@ export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: st
 export interface UpSampling2DLayerArgs {
   /** Default 2 (or [2, 2]): how many times each pixel is repeated, [rows, columns]. */
   size?: number | [number, number];
-  /** Only 'nearest' (the default); 'bilinear' is not implemented. */
-  interpolation?: 'nearest';
+  /**
+   * 'nearest' (the default: every pixel repeated) or 'bilinear': TF.js 4.22's rule
+   * (tf.image.resizeBilinear with alignCorners and halfPixelCenters false): output pixel i reads
+   * input position i / size, interpolated between its neighbours and clamped at the last one.
+   * Keras (Python) and PyTorch sample at half-pixel centres instead, so the code exporter refuses
+   * 'bilinear' for them.
+   */
+  interpolation?: 'nearest' | 'bilinear';
   /** Only 'channelsLast' (NHWC). */
   dataFormat?: 'channelsLast';
   inputShape?: number[];
   name?: string;
 }
-/** [h, w, c] → [h·size[0], w·size[1], c]: every pixel repeated (nearest neighbour), as Keras UpSampling2D. */
+/** [h, w, c] → [h·size[0], w·size[1], c]: every pixel repeated (nearest neighbour) or interpolated (bilinear), as TF.js UpSampling2D. */
 export class UpSampling2D extends TableLayer {
   constructor(args: UpSampling2DLayerArgs = {}) {
     const where = 'layers.upSampling2d()';
@@ -1195,8 +1201,8 @@ export class UpSampling2D extends TableLayer {
     const { dataFormat: _ignored, ...rest } = (args ?? {}) as UpSampling2DLayerArgs;
     super('upSampling2d', where, rest, ['size', 'interpolation'], '{size: [2, 2]}', (c) => {
       if (c.size !== undefined) c.size = pair(where, 'size', c.size);
-      if (c.interpolation !== undefined && c.interpolation !== 'nearest') {
-        fail(where, c.interpolation === 'bilinear' ? "interpolation 'bilinear' is not implemented; allowed: 'nearest'" : `interpolation must be 'nearest', got ${describe(c.interpolation)}`);
+      if (c.interpolation !== undefined && c.interpolation !== 'nearest' && c.interpolation !== 'bilinear') {
+        fail(where, `interpolation must be 'nearest' or 'bilinear', got ${describe(c.interpolation)}`);
       }
     });
   }

@@ -581,7 +581,8 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
     case 'UpSampling2D': {
       type = 'upSampling2d';
       out.size = pairOf(k.take('size') ?? 2, `${what}: size`);
-      k.must('interpolation', ['nearest']);
+      k.must('interpolation', ['nearest', 'bilinear']);
+      if (k.c.interpolation === 'bilinear') out.interpolation = 'bilinear';
       k.must('data_format', ['channels_last']);
       break;
     }
