@@ -132,6 +132,8 @@ describe('returnState: the TF.js format', () => {
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: 0, weightSpecsBytes: 0, weightDataBytes: 0 } };
       }),
     );
+    // The summary names the state a layer reads (Keras's layer[node][tensor]).
+    expect(model.summary(() => undefined)).toMatch(/dense_\d+ \(Dense\)\s+\[null,2\]\s+10\s+lstm_\d+\[0\]\[1\]/);
     const topology = JSON.stringify(saved!.modelTopology);
     expect(topology).toContain('"return_state":true');
     expect(topology).toMatch(/\["lstm_\d+",0,1,\{\}\]/);

@@ -1440,7 +1440,7 @@ export class LayersModel {
       const layer = this.#layers.find((x) => x.name === l.name);
       const className = layer ? layer.getClassName() : l.type;
       const last = functional
-        ? l.nodes.map((nd) => nd.inbound.map(([name, call]) => (call === 0 ? name : `${name}[${call}]`)).join(', ')).join('; ')
+        ? l.nodes.map((nd) => nd.inbound.map(([name, call, tensor]) => (tensor !== 0 ? `${name}[${call}][${tensor}]` : call === 0 ? name : `${name}[${call}]`)).join(', ')).join('; ')
         : typeof l.config.activation === 'string' ? l.config.activation : '';
       rows.push([`${l.name} (${className})`, `[null,${l.outputShape.join(',')}]`, String(l.params), last]);
     }
