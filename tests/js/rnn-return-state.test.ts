@@ -173,6 +173,20 @@ describe('returnState: refusals', () => {
     expect(() => nn.layers.bidirectional({ layer: nn.layers.gru({ units: 2, returnState: true }) })).toThrow(
       /layers.bidirectional\(\): returnState is not supported on a bidirectional layer yet/,
     );
+    // A TF.js file with return_state on a Bidirectional's wrapped layer.
+    const tm = tf.sequential({ layers: [tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, inputShape: [STEPS, FEATURES] })] });
+    let art: tf.io.ModelArtifacts | undefined;
+    await tm.save(
+      tf.io.withSaveHandler(async (a) => {
+        art = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    tm.dispose();
+    const topology = JSON.parse(JSON.stringify(art!.modelTopology).replace('"return_state":false', '"return_state":true'));
+    await expect(nn.loadLayersModel(nn.io.fromMemory(topology, art!.weightSpecs, art!.weightData as ArrayBuffer))).rejects.toThrow(
+      /return_state true on the wrapped LSTM is not supported/,
+    );
     const model = nnModel('gru', { units: UNITS, returnState: true });
     await expect(nn.exportCode(model, 'tfjs')).rejects.toThrow(/returnState: true \(several output tensors\), which code export does not write yet/);
     model.dispose();

@@ -722,6 +722,7 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       if (!['SimpleRNN', 'LSTM', 'GRU'].includes(innerCls)) throw new Error(`${what}: the wrapped layer ${quote(innerCls)} is not supported; nnplay wraps SimpleRNN, LSTM or GRU`);
       const ik = new KerasConfig((inner!.config ?? {}) as Json, `${what} (wrapped ${innerCls})`);
       Object.assign(out, recurrentFromKeras(innerCls, ik), { layer: innerCls === 'SimpleRNN' ? 'simpleRNN' : innerCls.toLowerCase() });
+      if (out.returnState) throw new Error(`${what}: return_state true on the wrapped ${innerCls} is not supported (a bidirectional layer returns one tensor in nnplay)`);
       ik.done();
       k.must('backward_layer', []);
       break;
