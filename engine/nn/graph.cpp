@@ -13,6 +13,7 @@
 #include "core/json_depth.h"
 #include "core/strings.h"
 #include "nn/activation_layer.h"
+#include "nn/output_part_layer.h"
 #include "nn/registry_json.h"
 
 namespace nnplay {
@@ -118,18 +119,22 @@ GraphSpec parse_sequential(const json& j) {
 
 NodeRef parse_ref(const json& r, const std::string& where) {
   if (r.is_string()) return NodeRef{r.get<std::string>(), 0};
-  NNPLAY_CHECK(r.is_array() && r.size() >= 1 && r.size() <= 4 && r[0].is_string(),
-               where << ": a reference must be a layer name or [name, callIndex, 0], got " << describe_json_value(r));
+  NNPLAY_CHECK(
+      r.is_array() && r.size() >= 1 && r.size() <= 4 && r[0].is_string(),
+      where << ": a reference must be a layer name or [name, callIndex, tensorIndex], got " << describe_json_value(r));
   NodeRef ref{r[0].get<std::string>(), 0};
   if (r.size() >= 2) {
     NNPLAY_CHECK(r[1].is_number_integer() && r[1].get<long long>() >= 0 && r[1].get<long long>() < (1 << 20),
                  where << ": the call index of a reference must be an integer >= 0, got " << describe_json_value(r[1]));
     ref.call = r[1].get<int>();
   }
-  if (r.size() >= 3)
-    NNPLAY_CHECK(r[2].is_number_integer() && r[2].get<long long>() == 0,
-                 where << ": the tensor index of a reference must be 0 (every layer has one output), got "
+  if (r.size() >= 3) {
+    NNPLAY_CHECK(r[2].is_number_integer() && r[2].get<long long>() >= 0 && r[2].get<long long>() < (1 << 20),
+                 where << ": the tensor index of a reference must be an integer >= 0 (0 but for a layer with several "
+                          "output tensors), got "
                        << describe_json_value(r[2]));
+    ref.tensor = r[2].get<int>();
+  }
   return ref;
 }
 
@@ -209,7 +214,7 @@ std::string graph_spec_to_json(const GraphSpec& spec) {
     json inbound = json::array();
     for (const auto& call : l.inbound) {
       json refs = json::array();
-      for (const NodeRef& r : call) refs.push_back(json::array({r.layer, r.call, 0}));
+      for (const NodeRef& r : call) refs.push_back(json::array({r.layer, r.call, r.tensor}));
       inbound.push_back(refs);
     }
     layers.push_back(
@@ -217,7 +222,7 @@ std::string graph_spec_to_json(const GraphSpec& spec) {
   }
   auto refs = [](const std::vector<NodeRef>& v) {
     json a = json::array();
-    for (const NodeRef& r : v) a.push_back(json::array({r.layer, r.call, 0}));
+    for (const NodeRef& r : v) a.push_back(json::array({r.layer, r.call, r.tensor}));
     return a;
   };
   return json{{"format", "nnplay-graph"},
@@ -238,12 +243,15 @@ struct PlanNode {
   std::vector<int> inputs;
   Shape shape;
   std::vector<Shape> input_shapes;
+  int part = -1;                  // a part node: the output tensor it copies out of its input's packed row
+  std::uint64_t part_offset = 0;  // where that tensor starts in the row
 };
 
 struct PlanLayer {
   const LayerType* type = nullptr;
   std::vector<VariableSpec> variables;
-  std::vector<int> call_nodes;  // per call: its last node
+  std::vector<int> call_nodes;                 // per call: the node of its output (tensor 0)
+  std::vector<std::vector<int>> call_tensors;  // per call: the node of each output tensor
 };
 
 struct Plan {
@@ -296,14 +304,15 @@ Plan make_plan(const GraphSpec& spec) {
   // Kahn's algorithm, always taking the ready call that comes first in the spec: a chain keeps
   // its order, and the order (hence the weights' initialisation) never depends on a hash.
   const int num_calls = static_cast<int>(calls.size());
-  std::vector<std::vector<int>> deps(static_cast<std::size_t>(num_calls)), users(static_cast<std::size_t>(num_calls));
+  std::vector<std::vector<std::pair<int, int>>> deps(static_cast<std::size_t>(num_calls));  // (call, tensor)
+  std::vector<std::vector<int>> users(static_cast<std::size_t>(num_calls));
   std::vector<int> waiting(static_cast<std::size_t>(num_calls), 0);
   for (int c = 0; c < num_calls; ++c) {
     const GraphLayerSpec& l = spec.layers[static_cast<std::size_t>(calls[static_cast<std::size_t>(c)].first)];
     if (l.type == "input") continue;
     for (const NodeRef& r : l.inbound[static_cast<std::size_t>(calls[static_cast<std::size_t>(c)].second)]) {
       const int p = resolve(r, l.where);
-      deps[static_cast<std::size_t>(c)].push_back(p);
+      deps[static_cast<std::size_t>(c)].emplace_back(p, r.tensor);
       users[static_cast<std::size_t>(p)].push_back(c);
       ++waiting[static_cast<std::size_t>(c)];
     }
@@ -312,6 +321,17 @@ Plan make_plan(const GraphSpec& spec) {
   for (int c = 0; c < num_calls; ++c)
     if (waiting[static_cast<std::size_t>(c)] == 0) ready.insert(c);
   std::vector<int> call_node(static_cast<std::size_t>(num_calls), -1);
+  std::vector<std::vector<int>> call_tensors(static_cast<std::size_t>(num_calls));
+  // The node of output tensor `tensor` of call p, or an Error naming how many it has.
+  auto tensor_node = [&](int p, int tensor, const std::string& where) {
+    const std::vector<int>& tensors = call_tensors[static_cast<std::size_t>(p)];
+    const GraphLayerSpec& producer = spec.layers[static_cast<std::size_t>(calls[static_cast<std::size_t>(p)].first)];
+    NNPLAY_CHECK(static_cast<std::size_t>(tensor) < tensors.size(),
+                 where << " refers to output tensor " << tensor << " of \"" << producer.name << "\", which has "
+                       << tensors.size() << " output tensor" << (tensors.size() == 1 ? "" : "s")
+                       << " (a recurrent layer with returnState: true has [output, h], lstm [output, h, c])");
+    return tensors[static_cast<std::size_t>(tensor)];
+  };
   int emitted = 0;
   while (!ready.empty()) {
     const int c = *ready.begin();
@@ -323,8 +343,8 @@ Plan make_plan(const GraphSpec& spec) {
     const LayerType& type = *pl.type;
     PlanNode node{li, calls[static_cast<std::size_t>(c)].second, false, {}, {}, {}};
     std::vector<std::string> desc;
-    for (int p : deps[static_cast<std::size_t>(c)]) {
-      const int pn = call_node[static_cast<std::size_t>(p)];
+    for (const auto& [p, tensor] : deps[static_cast<std::size_t>(c)]) {
+      const int pn = tensor_node(p, tensor, l.where);
       node.inputs.push_back(pn);
       node.input_shapes.push_back(plan.nodes[static_cast<std::size_t>(pn)].shape);
       desc.push_back(describe_output(spec, plan.nodes[static_cast<std::size_t>(pn)].layer));
@@ -335,6 +355,21 @@ Plan make_plan(const GraphSpec& spec) {
                    l.where << " takes " << type.min_inputs << (type.max_inputs > type.min_inputs ? " or more" : "")
                            << " input" << (type.max_inputs == 1 ? "" : "s") << " per call, got " << k);
     node.shape = type.output_shape(node.input_shapes, l.config, l.where, desc);
+    // Several output tensors: the layer's node holds them side by side, one part node each.
+    std::vector<Shape> tensors = {node.shape};
+    if (type.extra_outputs)
+      for (Shape& extra : type.extra_outputs(node.input_shapes, l.config)) tensors.push_back(std::move(extra));
+    if (tensors.size() > 1) {
+      NNPLAY_CHECK(!spec.from_sequential, l.where
+                                              << ": returnState gives it " << tensors.size()
+                                              << " output tensors; a sequential model's layers have one each (build "
+                                                 "a functional model, nn.model({inputs, outputs}))");
+      std::uint64_t packed = 0;
+      for (const Shape& t : tensors) packed += shape_size64(t);
+      NNPLAY_CHECK(packed <= kMaxSampleFloats, l.where << ": its outputs have " << packed
+                                                       << " values per sample, too many: at most " << kMaxSampleFloats);
+      node.shape = {static_cast<int>(packed)};
+    }
     const std::uint64_t per_sample = shape_size64(node.shape);
     NNPLAY_CHECK(per_sample > 0, l.where << ": its output " << shape_to_string(node.shape) << " is empty");
     NNPLAY_CHECK(per_sample <= kMaxSampleFloats,
@@ -360,12 +395,26 @@ Plan make_plan(const GraphSpec& spec) {
       }
     }
     const bool split = !type.activation_key.empty() && l.config.string(type.activation_key) != "linear";
+    NNPLAY_ASSERT(!(split && tensors.size() > 1));
     plan.nodes.push_back(node);
     if (split) {
       PlanNode act{li, node.call, true, {static_cast<int>(plan.nodes.size()) - 1}, node.shape, {node.shape}};
       plan.nodes.push_back(act);
     }
-    call_node[static_cast<std::size_t>(c)] = static_cast<int>(plan.nodes.size()) - 1;
+    std::vector<int>& tensor_nodes = call_tensors[static_cast<std::size_t>(c)];
+    if (tensors.size() == 1) {
+      tensor_nodes = {static_cast<int>(plan.nodes.size()) - 1};
+    } else {
+      const int packed = static_cast<int>(plan.nodes.size()) - 1;
+      std::uint64_t offset = 0;
+      for (std::size_t t = 0; t < tensors.size(); ++t) {
+        PlanNode part{li, node.call, false, {packed}, tensors[t], {node.shape}, static_cast<int>(t), offset};
+        offset += shape_size64(tensors[t]);
+        tensor_nodes.push_back(static_cast<int>(plan.nodes.size()));
+        plan.nodes.push_back(part);
+      }
+    }
+    call_node[static_cast<std::size_t>(c)] = tensor_nodes.front();
     if (type.name != "input")
       pl.call_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
     else
@@ -385,9 +434,12 @@ Plan make_plan(const GraphSpec& spec) {
     PlanLayer& pl = plan.layers[static_cast<std::size_t>(li)];
     if (pl.type->name == "input") continue;
     std::vector<int> by_call(spec.layers[static_cast<std::size_t>(li)].inbound.size());
-    for (int c = 0; c < static_cast<int>(by_call.size()); ++c)
-      by_call[static_cast<std::size_t>(c)] =
-          call_node[static_cast<std::size_t>(first_call[static_cast<std::size_t>(li)] + c)];
+    pl.call_tensors.resize(by_call.size());
+    for (int c = 0; c < static_cast<int>(by_call.size()); ++c) {
+      const std::size_t call = static_cast<std::size_t>(first_call[static_cast<std::size_t>(li)] + c);
+      by_call[static_cast<std::size_t>(c)] = call_node[call];
+      pl.call_tensors[static_cast<std::size_t>(c)] = call_tensors[call];
+    }
     pl.call_nodes = by_call;
   }
   NNPLAY_CHECK(!spec.inputs.empty(), "model spec: the model needs at least one input layer");
@@ -400,6 +452,7 @@ Plan make_plan(const GraphSpec& spec) {
                                          << plan.layers[static_cast<std::size_t>(li)].type->name
                                          << " layer; inputs must be input layers");
     NNPLAY_CHECK(seen_inputs.insert(li).second, "model spec.inputs lists \"" << r.layer << "\" twice");
+    NNPLAY_CHECK(r.tensor == 0, "model spec.inputs: an input layer has one tensor (index 0), got " << r.tensor);
     plan.input_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
   }
   for (int li = 0; li < num_layers; ++li)
@@ -412,7 +465,7 @@ Plan make_plan(const GraphSpec& spec) {
     const int li = calls[static_cast<std::size_t>(c)].first;
     NNPLAY_CHECK(plan.layers[static_cast<std::size_t>(li)].type->name != "input",
                  "model spec.outputs: \"" << r.layer << "\" is an input layer; an output must be computed by a layer");
-    plan.output_nodes.push_back(call_node[static_cast<std::size_t>(c)]);
+    plan.output_nodes.push_back(tensor_node(c, r.tensor, "model spec.outputs"));
   }
   // The memory budget, in 64 bits, before anything is allocated.
   std::uint64_t total = 0;
@@ -453,9 +506,15 @@ std::string inspect_model(const std::string& text) {
       for (std::size_t c = 0; c < pl.call_nodes.size(); ++c) {
         json inbound = json::array();
         if (l.type != "input")
-          for (const NodeRef& r : l.inbound[c]) inbound.push_back(json::array({r.layer, r.call, 0}));
-        nodes.push_back(
-            {{"inbound", inbound}, {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}});
+          for (const NodeRef& r : l.inbound[c]) inbound.push_back(json::array({r.layer, r.call, r.tensor}));
+        json node = {{"inbound", inbound},
+                     {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}};
+        if (l.type != "input" && pl.call_tensors[c].size() > 1) {
+          json shapes = json::array();
+          for (int t : pl.call_tensors[c]) shapes.push_back(plan.nodes[static_cast<std::size_t>(t)].shape);
+          node["outputShapes"] = shapes;  // every output tensor's, [output, h(, c)]
+        }
+        nodes.push_back(node);
       }
       json vars = json::array();
       std::uint64_t params = 0;
@@ -478,6 +537,7 @@ std::string inspect_model(const std::string& text) {
       for (std::size_t i = 0; i < refs.size(); ++i)
         a.push_back({{"name", refs[i].layer},
                      {"call", refs[i].call},
+                     {"tensor", refs[i].tensor},
                      {"shape", plan.nodes[static_cast<std::size_t>(nodes[i])].shape}});
       return a;
     };
@@ -541,6 +601,7 @@ void Graph::build(const Graph* share_from) {
     node.layer = pn.layer;
     node.call = pn.call;
     node.activation_split = pn.split;
+    node.output_part = pn.part >= 0;
     node.inputs = pn.inputs;
     node.shape = pn.shape;
     const GraphLayerSpec& l = spec_.layers[static_cast<std::size_t>(pn.layer)];
@@ -556,6 +617,8 @@ void Graph::build(const Graph* share_from) {
                            l.config.has("alpha") ? l.config.at("alpha") : ConfigValue::null_of(ConfigType::kNumber));
       args.config = node.own_config.get();
       node.impl = make_activation_layer(args);
+    } else if (node.output_part) {
+      node.impl = std::make_unique<OutputPartLayer>(pn.input_shapes.at(0), pn.shape, pn.part_offset);
     } else if (type.make) {
       args.config = &l.config;
       args.variables = layer_vars[static_cast<std::size_t>(pn.layer)];
@@ -641,7 +704,7 @@ void Graph::set_layer_number(const std::string& layer, const std::string& key, d
   const int spec_index = layer_order_[static_cast<std::size_t>(i)];
   bool set = false;
   for (Node& node : nodes_)
-    if (!node.is_input() && !node.activation_split && node.layer == spec_index)
+    if (!node.is_input() && !node.activation_split && !node.output_part && node.layer == spec_index)
       set = node.impl->set_live_number(key, value) || set;
   NNPLAY_CHECK(set, "setLayerParameter: layer \"" << info.name << "\" (" << info.type << ") has no parameter \""
                                                   << key.substr(0, 100)
@@ -668,7 +731,7 @@ const LayerInfo& Graph::layer_info(int i) const {
 
 const Layer& Graph::first_call_layer(int i) const {
   const Node* node = &nodes_[static_cast<std::size_t>(layer_info(i).nodes.at(0))];
-  if (node->activation_split) node = &nodes_[static_cast<std::size_t>(node->inputs.at(0))];
+  if (node->activation_split || node->output_part) node = &nodes_[static_cast<std::size_t>(node->inputs.at(0))];
   NNPLAY_ASSERT(node->impl);
   return *node->impl;
 }

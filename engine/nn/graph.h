@@ -9,8 +9,10 @@
 //      {"name": "dense_2", "type": "dense", "config": {"units": 1}, "inbound": [["dense_1"]]}],
 //    "inputs": ["input_1"], "outputs": ["dense_2"]}
 //  - "inbound" lists the layer's calls; each call lists its input refs. A layer with several
-//    calls is shared: every call uses the same Variables. A ref is "name" (call 0 of that layer)
-//    or ["name", callIndex, 0] (Keras's [layer, node_index, tensor_index]).
+//    calls is shared: every call uses the same Variables. A ref is "name" (call 0 of that layer,
+//    its tensor 0) or ["name", callIndex, tensorIndex] (Keras's [layer, node_index, tensor_index]);
+//    only a layer with several output tensors (a recurrent layer with returnState: [output, h]
+//    or, for lstm, [output, h, c]) has a tensor index other than 0.
 //  - "inputs" defaults to every input layer in order; "outputs" is required.
 //  - Layer names: 1..100 characters, unique, no "/" (weights are named "<layer>/<weight>").
 // Spec JSON, v1 (today's Sequential; still read, as a chain with today's names):
@@ -24,7 +26,10 @@
 //
 // Nodes: each call is one node, except that a dense / conv2d call with an activation other than
 // linear becomes two (the linear node and an activation node): the layer's name refers to the
-// last one for outputs and views; its weights keep Keras names ("dense_1/kernel").
+// last one for outputs and views; its weights keep Keras names ("dense_1/kernel"). A call of a
+// layer with several output tensors is its node, writing them side by side in each sample's
+// row, followed by one part node per tensor (nn/output_part_layer.h); refs, outputs and views
+// name the part nodes, the layer's name its tensor 0.
 // The graph owns every node's output buffer [n, shape...]; layers own only their caches.
 #pragma once
 
@@ -58,6 +63,7 @@ constexpr std::uint64_t kPredictBudgetFloats = std::uint64_t{1} << 22;
 struct NodeRef {
   std::string layer;
   int call = 0;
+  int tensor = 0;  // which output tensor of that call (returnState's states: 1 and up)
 };
 
 struct GraphLayerSpec {
@@ -205,6 +211,7 @@ class Graph {
     int layer;  // index into spec_.layers
     int call;
     bool activation_split;  // the activation node added after a dense / conv2d call
+    bool output_part;       // a part node: one output tensor of a multi-tensor call
     std::vector<int> inputs;
     Shape shape;                         // per sample
     std::unique_ptr<Layer> impl;         // null for input nodes

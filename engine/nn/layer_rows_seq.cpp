@@ -64,9 +64,20 @@ std::unique_ptr<Layer> make_recurrent(const LayerArgs& a) {
 }
 
 template <RecurrentCell cell>
+std::vector<Shape> recurrent_states(const std::vector<Shape>&, const Config& c) {
+  return recurrent_state_shapes(recurrent_config_from(c, cell));
+}
+
+// returnState only on the plain cells: a bidirectional one would return both directions'
+// states (Keras's [output, fh, fc, bh, bc]), which is not built.
+template <RecurrentCell cell>
 LayerType recurrent_row(std::vector<std::string> aliases) {
-  return LayerType{recurrent_type_name(cell), std::move(aliases),    recurrent_keys(cell), 1, 1,
-                   recurrent_shape<cell>,     recurrent_specs<cell>, make_recurrent<cell>, ""};
+  std::vector<ConfigKey> keys = recurrent_keys(cell);
+  keys.push_back(bool_key("returnState", false));
+  LayerType row{recurrent_type_name(cell), std::move(aliases),    std::move(keys),      1, 1,
+                recurrent_shape<cell>,     recurrent_specs<cell>, make_recurrent<cell>, ""};
+  row.extra_outputs = recurrent_states<cell>;
+  return row;
 }
 
 // ---- embedding

@@ -54,6 +54,23 @@ Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentCo
   return {cfg.units};
 }
 
+std::vector<Shape> recurrent_state_shapes(const RecurrentConfig& cfg) {
+  if (!cfg.return_state) return {};
+  if (cfg.cell == RecurrentCell::kLstm) return {{cfg.units}, {cfg.units}};
+  return {{cfg.units}};
+}
+
+namespace {
+// The per-sample row a returnState layer writes: its output, then each final state.
+Shape packed_output_shape(const Shape& input_shape, const RecurrentConfig& cfg) {
+  Shape out = recurrent_output_shape({input_shape}, cfg, recurrent_type_name(cfg.cell), "its input");
+  if (!cfg.return_state) return out;
+  std::uint64_t size = shape_size64(out);
+  for (const Shape& state : recurrent_state_shapes(cfg)) size += shape_size64(state);
+  return {static_cast<int>(size)};
+}
+}  // namespace
+
 std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, const RecurrentConfig& cfg) {
   const int features = inputs.at(0).at(1), units = cfg.units, width = recurrent_gates(cfg.cell) * units;
   std::vector<VariableSpec> v;
@@ -78,8 +95,7 @@ std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, 
 }
 
 RecurrentLayer::RecurrentLayer(const Shape& input_shape, const RecurrentConfig& cfg, std::vector<Variable> variables)
-    : Layer({input_shape}, recurrent_output_shape({input_shape}, cfg, recurrent_type_name(cfg.cell), "its input")),
-      cfg_(cfg) {
+    : Layer({input_shape}, packed_output_shape(input_shape, cfg)), cfg_(cfg) {
   NNPLAY_ASSERT(variables.size() == (cfg.use_bias ? 3u : 2u));
   variables_ = std::move(variables);
 }
@@ -118,12 +134,33 @@ void RecurrentLayer::forward(const PassContext& ctx, const std::vector<const flo
   const RecurrentShape s = shape_for(ctx.n);
   const RecurrentWeights w = weights();
   draw_masks(ctx);
+  const std::size_t n = static_cast<std::size_t>(ctx.n), u = static_cast<std::size_t>(cfg_.units);
+  const std::size_t own = output_size_of_op(), row = static_cast<std::size_t>(output_size());
+  float* op_out = out;
+  if (cfg_.return_state) {
+    own_out_.resize(n * own);
+    op_out = own_out_.data();
+  }
   switch (cfg_.cell) {
-    case RecurrentCell::kSimpleRnn: simple_rnn_forward(s, w, inputs[0], buffers_, out); break;
-    case RecurrentCell::kLstm: lstm_forward(s, w, inputs[0], buffers_, out); break;
-    case RecurrentCell::kGru: gru_forward(s, w, inputs[0], buffers_, out); break;
+    case RecurrentCell::kSimpleRnn: simple_rnn_forward(s, w, inputs[0], buffers_, op_out); break;
+    case RecurrentCell::kLstm: lstm_forward(s, w, inputs[0], buffers_, op_out); break;
+    case RecurrentCell::kGru: gru_forward(s, w, inputs[0], buffers_, op_out); break;
   }
   last_n_ = ctx.n;
+  if (!cfg_.return_state) return;
+  // Each sample's row: [output | h_T | c_T], the final states from the last slot of h and c.
+  const std::size_t last = static_cast<std::size_t>(steps()) * n * u;
+  const bool lstm = cfg_.cell == RecurrentCell::kLstm;
+  for (std::size_t i = 0; i < n; ++i) {
+    float* dst = out + i * row;
+    std::copy_n(own_out_.data() + i * own, own, dst);
+    std::copy_n(buffers_.h.data() + last + i * u, u, dst + own);
+    if (lstm) std::copy_n(buffers_.c.data() + last + i * u, u, dst + own + u);
+  }
+}
+
+std::size_t RecurrentLayer::output_size_of_op() const {
+  return static_cast<std::size_t>(cfg_.units) * (cfg_.return_sequences ? static_cast<std::size_t>(steps()) : 1);
 }
 
 void RecurrentLayer::draw_masks(const PassContext& ctx) {
@@ -152,17 +189,38 @@ void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const fl
   g.kernel = variables_[0].grad ? variables_[0].grad->data() : nullptr;
   g.recurrent = variables_[1].grad ? variables_[1].grad->data() : nullptr;
   g.bias = cfg_.use_bias && variables_[2].grad ? variables_[2].grad->data() : nullptr;
+  const float* d_op_out = d_out;
+  RecurrentStateGrads d_final;
+  if (cfg_.return_state) {
+    // Unpack [d output | d h_T | d c_T] per sample into the op's layouts.
+    const std::size_t n = static_cast<std::size_t>(ctx.n), u = static_cast<std::size_t>(cfg_.units);
+    const std::size_t own = output_size_of_op(), row = static_cast<std::size_t>(output_size());
+    const bool lstm = cfg_.cell == RecurrentCell::kLstm;
+    d_own_out_.resize(n * own);
+    d_h_final_.resize(n * u);
+    d_c_final_.resize(lstm ? n * u : 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float* src = d_out + i * row;
+      std::copy_n(src, own, d_own_out_.data() + i * own);
+      std::copy_n(src + own, u, d_h_final_.data() + i * u);
+      if (lstm) std::copy_n(src + own + u, u, d_c_final_.data() + i * u);
+    }
+    d_op_out = d_own_out_.data();
+    d_final.h = d_h_final_.data();
+    d_final.c = lstm ? d_c_final_.data() : nullptr;
+  }
   switch (cfg_.cell) {
-    case RecurrentCell::kSimpleRnn: simple_rnn_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
-    case RecurrentCell::kLstm: lstm_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
-    case RecurrentCell::kGru: gru_backward(s, w, g, buffers_, d_out, d_inputs[0]); break;
+    case RecurrentCell::kSimpleRnn: simple_rnn_backward(s, w, g, buffers_, d_op_out, d_inputs[0], d_final); break;
+    case RecurrentCell::kLstm: lstm_backward(s, w, g, buffers_, d_op_out, d_inputs[0], d_final); break;
+    case RecurrentCell::kGru: gru_backward(s, w, g, buffers_, d_op_out, d_inputs[0], d_final); break;
   }
 }
 
 std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
   return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
                                              cfg_.cell == RecurrentCell::kGru, cfg_.dropout > 0,
-                                             cfg_.recurrent_dropout > 0);
+                                             cfg_.recurrent_dropout > 0) +
+         (cfg_.return_state ? output_size_of_op() : 0);
 }
 
 std::vector<StateInfo> RecurrentLayer::states() const {
@@ -197,6 +255,7 @@ RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
   if (c.has("recurrentActivation")) cfg.recurrent_activation = find_activation(c.string("recurrentActivation")).kind;
   cfg.use_bias = c.boolean("useBias");
   cfg.return_sequences = c.boolean("returnSequences");
+  if (c.has("returnState")) cfg.return_state = c.boolean("returnState");
   cfg.go_backwards = c.boolean("goBackwards");
   if (c.has("unitForgetBias")) cfg.unit_forget_bias = c.boolean("unitForgetBias");
   if (c.has("resetAfter")) cfg.reset_after = c.boolean("resetAfter");

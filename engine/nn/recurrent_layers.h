@@ -1,5 +1,8 @@
 // Recurrent layers (Keras / TF.js simpleRNN, lstm, gru): a sequence [n, steps, features] in,
-// h after every step ([n, steps, units], returnSequences) or after the last ([n, units]) out.
+// h after every step ([n, steps, units], returnSequences) or after the last ([n, units]) out;
+// with returnState, also the final state as further output tensors (Keras: [output, h_T] for
+// simpleRNN and GRU, [output, h_T, c_T] for LSTM), written side by side in each sample's row
+// (the graph's multi-tensor convention, nn/registry.h LayerType::extra_outputs).
 // The math, including backpropagation through time, is in ops/simple_rnn.h, ops/lstm.h and
 // ops/gru.h; this file holds the typed config, the pure shape and variable rules, and the
 // Layer that owns one pass's buffers.
@@ -33,6 +36,7 @@ struct RecurrentConfig {
   ActivationKind recurrent_activation = ActivationKind::kHardSigmoid;
   bool use_bias = true;
   bool return_sequences = false;
+  bool return_state = false;
   bool go_backwards = false;
   bool unit_forget_bias = true;  // LSTM
   bool reset_after = false;      // GRU
@@ -51,6 +55,8 @@ int recurrent_gates(RecurrentCell cell);
 // sequence [steps, features] (naming `input_desc` and its shape) or a zero-length one.
 Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentConfig& cfg, const std::string& where,
                              const std::string& input_desc);
+// The final-state tensors returnState adds after the output: [units] (h), and for LSTM [units] (c).
+std::vector<Shape> recurrent_state_shapes(const RecurrentConfig& cfg);
 // kernel, recurrent_kernel, bias (when useBias), initializers and regularization filled in.
 std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, const RecurrentConfig& cfg);
 
@@ -86,9 +92,13 @@ class RecurrentLayer : public Layer {
   // Training with dropout / recurrentDropout: the pass's masks into buffers_ (else cleared).
   void draw_masks(const PassContext& ctx);
   RecurrentWeights weights() const;
+  // Floats per sample of the op's own output (without returnState's final states).
+  std::size_t output_size_of_op() const;
 
   RecurrentConfig cfg_;
   RecurrentBuffers buffers_;
+  // returnState: the op's output before packing, and the unpacked gradients of output, h_T, c_T.
+  std::vector<float> own_out_, d_own_out_, d_h_final_, d_c_final_;
   int last_n_ = -1;
 };
 

@@ -129,6 +129,11 @@ struct LayerType {
   // The key naming a fused activation ("activation" on dense / conv2d): the graph builds the
   // layer as its linear node followed by an activation node. Empty when the type has none.
   std::string activation_key;
+  // Output tensors after the first (Keras returnState's final states), per sample, for this
+  // config; null or empty: one output. With several, the layer writes each sample's row as its
+  // tensors side by side ([output | h_T | c_T]), and the graph exposes tensor k (refs
+  // ["lstm_1", 0, k]) as a node copying that slice out (nn/output_part_layer.h).
+  std::vector<Shape> (*extra_outputs)(const std::vector<Shape>& inputs, const Config& config) = nullptr;
 };
 
 const std::vector<LayerType>& layer_table();

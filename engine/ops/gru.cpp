@@ -61,8 +61,8 @@ void gru_forward(const RecurrentShape& s, const RecurrentWeights& w, const float
 }
 
 void gru_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentGrads& grads, RecurrentBuffers& b,
-                  const float* d_out, float* d_x) {
-  recurrent_resize_backward(b, s, w.reset_after);
+                  const float* d_out, float* d_x, const RecurrentStateGrads& d_final) {
+  recurrent_resize_backward(b, s, w.reset_after, d_final);
   const int n = s.n, u = s.units, k = s.width();
   const std::size_t block = static_cast<std::size_t>(n) * static_cast<std::size_t>(u);
   const std::size_t gate_block = static_cast<std::size_t>(n) * static_cast<std::size_t>(k);

@@ -17,6 +17,6 @@ void gru_forward(const RecurrentShape& s, const RecurrentWeights& w, const float
 
 // Accumulates the weights' gradients and (when not null) d_x += ∂L/∂x, from b's forward.
 void gru_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentGrads& g, RecurrentBuffers& b,
-                  const float* d_out, float* d_x);
+                  const float* d_out, float* d_x, const RecurrentStateGrads& d_final = {});
 
 }  // namespace nnplay

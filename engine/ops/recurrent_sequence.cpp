@@ -1,5 +1,6 @@
 #include "ops/recurrent_sequence.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/check.h"
@@ -44,7 +45,8 @@ void recurrent_resize_forward(RecurrentBuffers& b, const RecurrentShape& s, bool
   NNPLAY_ASSERT(b.recurrent_mask.empty() || b.recurrent_mask.size() == n * u);
 }
 
-void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after) {
+void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after,
+                               const RecurrentStateGrads& d_final) {
   const std::size_t rows = s.rows(), n = static_cast<std::size_t>(s.n), u = static_cast<std::size_t>(s.units);
   const std::size_t k = static_cast<std::size_t>(s.width());
   b.dz.assign(rows * k, 0.0f);
@@ -53,6 +55,8 @@ void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, boo
   b.dh.resize(n * u);
   b.carry_h.assign(n * u, 0.0f);
   b.carry_c.assign(n * u, 0.0f);
+  if (d_final.h) std::copy_n(d_final.h, n * u, b.carry_h.data());
+  if (d_final.c) std::copy_n(d_final.c, n * u, b.carry_c.data());
   b.scratch.resize(n * k);
   b.scratch2.resize(n * u);
 }

@@ -46,6 +46,15 @@ struct RecurrentGrads {
   float* bias = nullptr;
 };
 
+// Gradients arriving at the final state (Keras returnState: the layer also returns h_T, and
+// for LSTM c_T): [n, units] each, in sample order, or null (nothing uses that state). Backward
+// starts its carries from them instead of zero; "final" is after the last step in processing
+// order, so a goBackwards layer's h_T is the state after reading input step 0.
+struct RecurrentStateGrads {
+  const float* h = nullptr;
+  const float* c = nullptr;  // LSTM only
+};
+
 // One forward's state, step-major in processing order, kept for backward and for reading the
 // state per step (node payloads). Sized by recurrent_resize() for the batch; vectors keep their
 // capacity, so a steady batch size allocates nothing after the first pass.
@@ -73,7 +82,9 @@ struct RecurrentBuffers {
 std::size_t recurrent_forward_floats_per_sample(const RecurrentShape& s, bool lstm, bool gru,
                                                 bool input_dropout = false, bool recurrent_dropout = false);
 void recurrent_resize_forward(RecurrentBuffers& b, const RecurrentShape& s, bool lstm, bool gru);
-void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after);
+// Also starts the carries: carry_h = d_final.h, carry_c = d_final.c (zero where null).
+void recurrent_resize_backward(RecurrentBuffers& b, const RecurrentShape& s, bool gru_reset_after,
+                               const RecurrentStateGrads& d_final);
 
 // xs[s, i, :] = x[i, t(s), :] (⊙ input_mask[i] when set), and the initial states zeroed; then
 // z = xs · kernel + input bias.

@@ -23,8 +23,8 @@ void simple_rnn_forward(const RecurrentShape& s, const RecurrentWeights& w, cons
 }
 
 void simple_rnn_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentGrads& g, RecurrentBuffers& b,
-                         const float* d_out, float* d_x) {
-  recurrent_resize_backward(b, s, false);
+                         const float* d_out, float* d_x, const RecurrentStateGrads& d_final) {
+  recurrent_resize_backward(b, s, false, d_final);
   const int n = s.n, u = s.units;
   const std::size_t block = static_cast<std::size_t>(n) * static_cast<std::size_t>(u);
   for (int step = s.steps - 1; step >= 0; --step) {

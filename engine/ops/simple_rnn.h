@@ -14,6 +14,6 @@ void simple_rnn_forward(const RecurrentShape& s, const RecurrentWeights& w, cons
 // Given d_out (same shape as out), accumulates the weights' gradients into g and, when d_x is
 // not null, d_x [n, steps, features] += ∂L/∂x. b must hold the matching forward.
 void simple_rnn_backward(const RecurrentShape& s, const RecurrentWeights& w, RecurrentGrads& g, RecurrentBuffers& b,
-                         const float* d_out, float* d_x);
+                         const float* d_out, float* d_x, const RecurrentStateGrads& d_final = {});
 
 }  // namespace nnplay

@@ -189,7 +189,7 @@ describe('bad input', () => {
 
   test('zero-length sequences, returnState, dropout rates and bad options', () => {
     expect(() => nn.layers.simpleRNN({ inputShape: [0, 3], units: 2 })).toThrow(/inputShape\[0\] must be an integer in \[1,/);
-    expect(() => nn.layers.lstm({ units: 2, returnState: true })).toThrow(/layers.lstm\(\): returnState is not supported yet/);
+    expect(() => nn.layers.lstm({ units: 2, returnState: 1 as unknown as boolean })).toThrow(/layers.lstm\(\): returnState must be/);
     expect(() => nn.layers.gru({ units: 2, dropout: 1.5 })).toThrow(/layers.gru\(\): dropout must be a number in \[0, 1\)/);
     expect(() => nn.layers.lstm({} as nn.LSTMLayerArgs)).toThrow(/units is required/);
     expect(() => nn.layers.lstm({ units: 2, recurrentActivation: 'swoosh' as nn.Activation })).toThrow(/unknown recurrentActivation "swoosh"/);

@@ -111,6 +111,9 @@ function graphOf(inspection: Inspection, weightList: { name: string; shape: numb
       continue;
     }
     layer.nodes.forEach((node, index) => {
+      if (node.outputShapes) {
+        fail(`layer "${layer.name}" (${layer.type}) has returnState: true (several output tensors), which code export does not write yet; save the model (model.save) or export one without returnState`);
+      }
       const value = identifier(index === 0 ? layer.name : `${layer.name}_${index}`, taken);
       const ins = node.inbound.map(([l, c]) => {
         const v = valueOf.get(`${l}#${c}`);

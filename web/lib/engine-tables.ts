@@ -38,14 +38,16 @@ export interface InspectedLayer {
   type: string;
   config: Record<string, unknown>;
   outputShape: number[];
-  nodes: { inbound: [string, number, number][]; outputShape: number[] }[];
+  /** outputShapes: every output tensor's, when the call has several (returnState). */
+  nodes: { inbound: [string, number, number][]; outputShape: number[]; outputShapes?: number[][] }[];
   params: number;
   variables: InspectedVariable[];
 }
 
 export interface Inspection {
   inputs: { name: string; call: number; shape: number[] }[];
-  outputs: { name: string; call: number; shape: number[] }[];
+  /** tensor: which output tensor of that call (0 but for returnState's states). */
+  outputs: { name: string; call: number; tensor?: number; shape: number[] }[];
   layers: InspectedLayer[];
   totalParams: number;
   trainableParams: number;

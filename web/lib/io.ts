@@ -70,28 +70,40 @@ export function modelToJSON(model: LayersModel): ModelJSON {
 /** The layers of a version 2 graph rebuilt and applied in order: the model's inputs and outputs. */
 function rebuildGraph(graph: GraphJSON, where: string): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[]; layers: Map<string, Layer> } {
   const layers = new Map<string, Layer>();
-  const results = new Map<string, SymbolicTensor[]>(); // per layer, per call
+  const results = new Map<string, SymbolicTensor[][]>(); // per layer, per call, per output tensor
   for (const entry of graph.layers) {
     if (layers.has(entry.name)) fail(where, `graph.layers has two layers named "${entry.name}"; layer names must be unique`);
     layers.set(entry.name, layerFromConfig(entry.type, entry.config ?? {}, entry.name));
   }
-  const refOf = (r: unknown): [string, number] => (typeof r === 'string' ? [r, 0] : [(r as [string, number])[0], (r as [string, number])[1]]);
+  const refOf = (r: unknown): [string, number, number] => {
+    if (typeof r === 'string') return [r, 0, 0];
+    const a = r as [string, number, number?];
+    return [a[0], a[1] ?? 0, a[2] ?? 0];
+  };
+  const tensorOf = (r: unknown): SymbolicTensor | undefined => {
+    const [name, call, tensor] = refOf(r);
+    return results.get(name)?.[call]?.[tensor];
+  };
   // Calls in dependency order (the file need not list layers topologically; inspect has
   // already proved the graph acyclic, so this always completes).
   const pending = graph.layers.flatMap((e) => (e.type === 'input' ? [] : (e.inbound ?? []).map((call, index) => ({ e, call, index }))));
-  for (const e of graph.layers) if (e.type === 'input') results.set(e.name, [(layers.get(e.name) as Layer).output]);
+  for (const e of graph.layers) if (e.type === 'input') results.set(e.name, [[(layers.get(e.name) as Layer).output]]);
   while (pending.length) {
     const at = pending.findIndex(({ e, call, index }) => (results.get(e.name)?.length ?? 0) === index && call.every((r) => results.get(refOf(r)[0])?.[refOf(r)[1]]));
     if (at < 0) fail(where, 'the graph has a cycle or refers to a call that does not exist');
     const { e, call } = pending.splice(at, 1)[0];
-    const ins = call.map((r) => results.get(refOf(r)[0])![refOf(r)[1]]);
-    const out = layers.get(e.name)!.apply(ins.length === 1 ? ins[0] : ins);
+    const ins = call.map((r) => {
+      const t = tensorOf(r);
+      if (!t) fail(where, `graph refers to ${quote(r)}, which no layer call makes`);
+      return t;
+    });
+    // An array: every output tensor of a returnState layer.
+    const out: SymbolicTensor | SymbolicTensor[] = layers.get(e.name)!.apply(ins.length === 1 ? ins[0] : ins);
     if (!results.has(e.name)) results.set(e.name, []);
-    results.get(e.name)!.push(out);
+    results.get(e.name)!.push(Array.isArray(out) ? out : [out]);
   }
   const get = (r: unknown) => {
-    const [name, call] = refOf(r);
-    const t = results.get(name)?.[call];
+    const t = tensorOf(r);
     if (!t) fail(where, `graph refers to ${quote(r)}, which no layer call makes`);
     return t;
   };
@@ -272,7 +284,7 @@ function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
     return ax === undefined ? [] : [{ name: l.name, axis: ax as number }];
   });
   // The engine's word on the graph and the weights it expects (names, shapes, order).
-  const graph = { layers: loaded.layers, inputs: loaded.inputs, outputs: loaded.outputs.map(([n, c]) => (c === 0 ? n : [n, c])) };
+  const graph = { layers: loaded.layers, inputs: loaded.inputs, outputs: loaded.outputs.map(([n, c, t]) => (c === 0 && t === 0 ? n : [n, c, t])) };
   const spec = { format: 'nnplay-graph', seed: 1, ...graph };
   let expected: { name: string; shape: number[] }[];
   let inspection: Inspection;

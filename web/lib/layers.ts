@@ -364,6 +364,10 @@ export abstract class Layer implements GraphLayer {
   /**
    * Calls the layer on symbolic tensors (nn.input(), another layer's output) and returns its
    * output. The engine checks the call (shapes, number of inputs); an error names this layer.
+   * A recurrent layer made with returnState: true returns an array instead, [output, h] (lstm
+   * [output, h, c]), as TF.js does; the declared type stays SymbolicTensor (every other layer's,
+   * and what makes a recurrent layer a Layer), so TypeScript reads it with
+   * `layer.apply(x) as unknown as SymbolicTensor[]`.
    * Concrete Tensors are not supported yet (no eager mode): use model.predict().
    */
   apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
@@ -383,7 +387,8 @@ export abstract class Layer implements GraphLayer {
         );
       }
     });
-    return completeCall(recordCall(this, list), where);
+    // An array only for a layer with several output tensors (returnState), see above.
+    return completeCall(recordCall(this, list), where) as SymbolicTensor;
   }
 
   /** The output of this layer's only call (TF.js layer.output). */
@@ -779,7 +784,11 @@ export interface SimpleRNNLayerArgs {
   useBias?: boolean;
   /** Default false: the output is the last h, [units]; true: h after every step, [steps, units]. */
   returnSequences?: boolean;
-  /** Only false: the layer has one output (the graph's nodes have one output tensor each). */
+  /**
+   * Default false; true: apply() returns [output, h] (lstm: [output, h, c]), h and c the final
+   * state [units] (after the last step read, as Keras), usable as model outputs and as inputs
+   * to further layers. Functional models only (a sequential model's layers have one output).
+   */
   returnState?: boolean;
   /** Default false; true reads the sequence from its end and, as Keras, returns the sequence reversed. */
   goBackwards?: boolean;
@@ -856,10 +865,7 @@ function recurrentPrecheck(where: string, c: Record<string, unknown>, gated: boo
   if (gated && c.recurrentActivation !== undefined) c.recurrentActivation = oneOf(where, 'recurrentActivation', c.recurrentActivation, activations);
   for (const k of ['useBias', 'returnSequences', 'goBackwards', 'unitForgetBias', 'resetAfter']) boolOf(where, k, c[k]);
   boolOf(where, 'returnState', c.returnState);
-  if (c.returnState === true) {
-    fail(where, 'returnState is not supported yet (a layer has one output tensor); use returnSequences: true for h at every step, or read h and c per step as node payloads, TrainingSession.predict(id, ["lstm_1:h", "lstm_1:c"])');
-  }
-  delete c.returnState;
+  if (c.returnState !== true) delete c.returnState;  // the engine's default; a bidirectional one refuses it
   for (const k of ['dropout', 'recurrentDropout']) {
     if (c[k] === undefined) continue;
     const v = c[k];
@@ -940,6 +946,9 @@ export class Bidirectional extends TableLayer {
     const inner = a.layer;
     if (!(inner instanceof SimpleRNN || inner instanceof LSTM || inner instanceof GRU)) {
       fail(where, `layer must be a recurrent layer (nn.layers.simpleRNN, lstm or gru), got ${inner instanceof Layer ? inner.getClassName() : describe(inner)}`);
+    }
+    if ((inner.config as Record<string, unknown>).returnState === true) {
+      fail(where, 'returnState is not supported on a bidirectional layer yet (it would return both directions\' states); use returnState on a plain simpleRNN / lstm / gru');
     }
     const flat: Record<string, unknown> = { ...inner.config, layer: inner.type, inputShape: a.inputShape ?? inner.inputShape, name: a.name };
     if (a.mergeMode !== undefined) flat.mergeMode = a.mergeMode;

@@ -267,6 +267,9 @@ function sequentialSpec(layers: readonly Layer[], seed: number): GraphSpecV2 {
   };
   let before = inputName;
   for (const l of chain) {
+    if ((l.config as Record<string, unknown>).returnState === true) {
+      throw new Error(`nnplay: sequential(): layer "${l.name}" (${l.type}): returnState gives it several output tensors; a sequential model's layers have one each (build a functional model, nn.model({inputs, outputs}))`);
+    }
     spec.layers.push({ name: l.name, type: l.type, config: { ...l.config, ...(l.trainable ? {} : { trainable: false }) }, inbound: [[before]] });
     before = l.name;
   }

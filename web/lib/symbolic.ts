@@ -22,7 +22,10 @@ export interface LayerCall {
   layer: GraphLayer;
   index: number;
   inputs: SymbolicTensor[];
+  /** Its output tensor 0. */
   output: SymbolicTensor;
+  /** Every output tensor: [output], or for a recurrent layer with returnState [output, h(, c)]. */
+  outputs: SymbolicTensor[];
   /** Creation order over all calls (a topological order: inputs exist before their calls). */
   seq: number;
 }
@@ -38,10 +41,13 @@ export class SymbolicTensor {
   /** @internal The call that produces it. */
   readonly _call: LayerCall;
   readonly shape: (number | null)[];
+  /** Which output tensor of its call (0; returnState's h is 1 and an LSTM's c 2), as Keras's tensor_index. */
+  readonly tensorIndex: number;
 
-  constructor(call: LayerCall, sampleShape: readonly number[]) {
+  constructor(call: LayerCall, sampleShape: readonly number[], tensorIndex = 0) {
     this._call = call;
     this.shape = [null, ...sampleShape];
+    this.tensorIndex = tensorIndex;
   }
 
   /** "<layer name>/<call index>" like TF.js ("dense_1/dense_1" there). */
@@ -122,7 +128,7 @@ export function graphSpec(inputs: readonly SymbolicTensor[], outputs: readonly S
   }
   const ref = (t: SymbolicTensor): string | [string, number, number] => {
     const i = callsOf.get(t._call.layer)!.indexOf(t._call);
-    return i === 0 ? t._call.layer.name : [t._call.layer.name, i, 0];
+    return i === 0 && t.tensorIndex === 0 ? t._call.layer.name : [t._call.layer.name, i, t.tensorIndex];
   };
   const inputNames = inputs.map((t) => t._call.layer.name);
   for (const layer of layerOrder) {
@@ -151,24 +157,27 @@ export function graphSpec(inputs: readonly SymbolicTensor[], outputs: readonly S
 
 /**
  * Completes a call recorded by recordCall(): inspects the graph ending at it (the engine checks
- * the layer's config, its number of inputs and their shapes) and gives the call its output.
+ * the layer's config, its number of inputs and their shapes) and gives the call its outputs.
+ * Returns its output, or every output tensor when it has several (returnState: [output, h(, c)]).
  * Throws the engine's message, which names the layer and says why.
  */
-export function completeCall(call: LayerCall, where: string): SymbolicTensor {
+export function completeCall(call: LayerCall, where: string): SymbolicTensor | SymbolicTensor[] {
   // Inputs of the graph ending here: every input layer reached (in creation order).
   const provisional = new SymbolicTensor(call, []);
   const reached = reachableCalls(call.inputs).filter((c) => c.layer.type === 'input').map((c) => c.output);
   // The call joins its layer's calls only for the inspection; it stays if the engine accepts it.
   call.output = provisional;
+  call.outputs = [provisional];
   (call.layer.calls as LayerCall[]).push(call);
   try {
     const spec = graphSpec(reached, [provisional], 0, where);
     const result = inspect(spec, where);
     const entry = result.layers.find((l) => l.name === call.layer.name)!;
     const ownCalls = spec.layers.find((l) => l.name === call.layer.name)!.inbound!.length;
-    const shape = entry.nodes[ownCalls - 1].outputShape;
-    call.output = new SymbolicTensor(call, shape);
-    return call.output;
+    const node = entry.nodes[ownCalls - 1];
+    call.outputs = (node.outputShapes ?? [node.outputShape]).map((shape, k) => new SymbolicTensor(call, shape, k));
+    call.output = call.outputs[0];
+    return call.outputs.length > 1 ? [...call.outputs] : call.output;
   } catch (err) {
     (call.layer.calls as LayerCall[]).pop();
     throw err;
@@ -179,6 +188,7 @@ export function completeCall(call: LayerCall, where: string): SymbolicTensor {
 export function inputCall(layer: GraphLayer, shape: readonly number[]): SymbolicTensor {
   const call = recordCall(layer, []);
   call.output = new SymbolicTensor(call, shape);
+  call.outputs = [call.output];
   (layer.calls as LayerCall[]).push(call);
   return call.output;
 }

@@ -220,7 +220,7 @@ function recurrentToKeras(type: string, c: Json, what: string): Json {
     dropout: decimal(c.dropout ?? 0),
     recurrent_dropout: decimal(c.recurrentDropout ?? 0),
     return_sequences: c.returnSequences,
-    return_state: false,
+    return_state: c.returnState === true,
     go_backwards: c.goBackwards,
     stateful: false,
     unroll: false,
@@ -382,7 +382,7 @@ export function toKerasTopology(inspection: Inspection, name: string, sequential
         name,
         layers,
         input_layers: inspection.inputs.map((i) => [i.name, i.call, 0]),
-        output_layers: inspection.outputs.map((o) => [o.name, o.call, 0]),
+        output_layers: inspection.outputs.map((o) => [o.name, o.call, o.tensor ?? 0]),
       };
   return { class_name: sequential ? 'Sequential' : 'Model', config, keras_version: `tfjs-layers ${TFJS_VERSION}`, backend: 'tensor_flow.js' };
 }
@@ -439,14 +439,14 @@ export interface GraphEntry {
   name: string;
   type: string;
   config: Json;
-  inbound?: [string, number][][];
+  inbound?: [string, number, number][][];
 }
 export interface LoadedTopology {
   name?: string;
   modelClass: 'Sequential' | 'LayersModel';
   layers: GraphEntry[];
   inputs: string[];
-  outputs: [string, number][];
+  outputs: [string, number, number][];
 }
 
 // Keys every Keras layer config may carry that say nothing nnplay needs.
@@ -525,7 +525,7 @@ function recurrentFromKeras(cls: string, k: KerasConfig): Json {
   }
   if (cls === 'LSTM') setIf(out, 'unitForgetBias', k.take('unit_forget_bias'));
   if (cls === 'GRU') setIf(out, 'resetAfter', k.take('reset_after'));
-  k.must('return_state', [false]);
+  if (k.take('return_state') === true) out.returnState = true;
   k.must('stateful', [false]);
   k.must('unroll', [false]);
   // TF.js draws one input mask and one recurrent mask per sequence, shared by the gates
@@ -691,6 +691,7 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       if (!['SimpleRNN', 'LSTM', 'GRU'].includes(innerCls)) throw new Error(`${what}: the wrapped layer ${quote(innerCls)} is not supported; nnplay wraps SimpleRNN, LSTM or GRU`);
       const ik = new KerasConfig((inner!.config ?? {}) as Json, `${what} (wrapped ${innerCls})`);
       Object.assign(out, recurrentFromKeras(innerCls, ik), { layer: innerCls === 'SimpleRNN' ? 'simpleRNN' : innerCls.toLowerCase() });
+      if (out.returnState) throw new Error(`${what}: return_state true on the wrapped ${innerCls} is not supported (a bidirectional layer returns one tensor in nnplay)`);
       ik.done();
       k.must('backward_layer', []);
       break;
@@ -781,7 +782,7 @@ export function fromKerasTopology(topologyIn: unknown, where: string): LoadedTop
         }
         const { type, config: c } = layerFromKeras(String(l.class_name), lc, what);
         if (lname === 'input') throw new Error(`${what}: the name "input" is nnplay's input layer; rename the layer`);
-        layers.push({ name: lname, type, config: c, inbound: [[[prev, 0]]] });
+        layers.push({ name: lname, type, config: c, inbound: [[[prev, 0, 0]]] });
         prev = lname;
       } catch (err) {
         wrap(err);
@@ -793,7 +794,7 @@ export function fromKerasTopology(topologyIn: unknown, where: string): LoadedTop
       modelClass: 'Sequential',
       layers: [{ name: 'input', type: 'input', config: { shape: inputShape! } }, ...layers],
       inputs: ['input'],
-      outputs: [[prev, 0]],
+      outputs: [[prev, 0, 0]],
     };
   }
   if (cls !== 'Model' && cls !== 'Functional') fail(where, `modelTopology.class_name must be 'Sequential', 'Model' or 'Functional', got ${describe(cls)}`);
@@ -819,11 +820,13 @@ export function fromKerasTopology(topologyIn: unknown, where: string): LoadedTop
         if (!Array.isArray(node)) throw new Error(`${what}: inbound_nodes in the Keras 3 form (${describe(node)}) are not supported; nnplay reads [[layer, node, tensor, kwargs], ...]`);
         return node.map((ref: unknown) => {
           if (!Array.isArray(ref) || typeof ref[0] !== 'string') throw new Error(`${what}: an inbound reference must be [layer, node, tensor, kwargs], got ${describe(ref)}`);
-          if ((ref[2] ?? 0) !== 0) throw new Error(`${what}: takes output ${ref[2]} of "${ref[0]}"; nnplay layers have one output`);
+          const tensor = ref[2] ?? 0;
+          if (!Number.isInteger(tensor) || (tensor as number) < 0) throw new Error(`${what}: the tensor index of ${describe(ref)} must be an integer >= 0`);
           if (ref[3] && typeof ref[3] === 'object' && Object.keys(ref[3] as object).length > 0) {
             throw new Error(`${what}: call arguments ${describe(ref[3])} are not supported`);
           }
-          return [ref[0], (ref[1] as number) ?? 0] as [string, number];
+          // Tensor k > 0 exists only on a layer with several outputs (returnState); the engine says which.
+          return [ref[0], (ref[1] as number) ?? 0, tensor as number] as [string, number, number];
         });
       });
       layers.push({ name: lname, type, config: c, inbound });
@@ -831,13 +834,14 @@ export function fromKerasTopology(topologyIn: unknown, where: string): LoadedTop
       wrap(err);
     }
   }
-  const refs = (v: unknown, what: string): [string, number][] => {
+  const refs = (v: unknown, what: string): [string, number, number][] => {
     const arr = Array.isArray(v) && typeof v[0] === 'string' ? [v] : (v as unknown[]);
     if (!Array.isArray(arr)) fail(where, `config.${what} must be a list of [layer, node, tensor]`);
     return arr.map((r) => {
       const ref = r as unknown[];
-      if ((ref[2] ?? 0) !== 0) fail(where, `config.${what}: output ${ref[2]} of "${ref[0]}"; nnplay layers have one output`);
-      return [String(ref[0]), Number(ref[1] ?? 0)];
+      const tensor = ref[2] ?? 0;
+      if (!Number.isInteger(tensor) || (tensor as number) < 0) fail(where, `config.${what}: the tensor index of ${describe(ref)} must be an integer >= 0`);
+      return [String(ref[0]), Number(ref[1] ?? 0), tensor as number];
     });
   };
   const inputs = refs(config.input_layers, 'input_layers').map(([n]) => n);
