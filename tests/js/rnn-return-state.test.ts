@@ -133,7 +133,7 @@ describe('returnState: the TF.js format', () => {
       }),
     );
     // The summary names the state a layer reads (Keras's layer[node][tensor]).
-    expect(model.summary(() => undefined)).toMatch(/dense_\d+ \(Dense\)\s+\[null,2\]\s+10\s+lstm_\d+\[0\]\[1\]/);
+    expect(model.summary(() => undefined)).toMatch(/dense_\d+ \(Dense\)\s+\[\[null,4\]\]\s+\[null,2\]\s+10\s+lstm_\d+\[0\]\[1\]/);
     const topology = JSON.stringify(saved!.modelTopology);
     expect(topology).toContain('"return_state":true');
     expect(topology).toMatch(/\["lstm_\d+",0,1,\{\}\]/);
