@@ -1,6 +1,7 @@
 // Shared fixtures for the library tests. Every test disposes what it creates, so the
 // suites can end by checking nn.memory() is back to zero.
 import * as nn from 'nnplay';
+import { expect } from 'vitest';
 
 export const XOR_X = [
   [0, 0],
@@ -89,4 +90,15 @@ export function channelFitWorker(): nn.FitWorkerLike {
       setTimeout(() => port1.close(), 10);
     },
   };
+}
+
+/** nnplay's values against TF.js's, element by element: |a − e| ≤ rtol·|e| + atol, naming the first that is not. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol: number, atol: number): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const tol = rtol * Math.abs(expected[i]) + atol;
+    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
+      expect.fail(`${what}[${i}]: nnplay ${actual[i]} vs TF.js ${expected[i]} (|diff| ${Math.abs(actual[i] - expected[i])} > ${tol})`);
+    }
+  }
 }

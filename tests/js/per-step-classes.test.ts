@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as nn from 'nnplay';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { disposeAll, xorshift } from './helpers';
+import { disposeAll, expectClose, xorshift } from './helpers';
 
 const N = 6;
 const STEPS = 5;
@@ -32,15 +32,6 @@ function data(seed: number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rand() * 2 - 1);
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol: number, atol: number): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rtol * Math.abs(expected[i]) + atol;
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      expect.fail(`${what}[${i}]: nnplay ${actual[i]} vs TF.js ${expected[i]} (|diff| ${Math.abs(actual[i] - expected[i])} > ${tol})`);
-    }
-  }
-}
 
 const labels = Float32Array.from({ length: N * STEPS }, (_, i) => (i * 7 + 3) % CLASSES);
 const oneHot = Float32Array.from({ length: N * STEPS * CLASSES }, (_, i) => (labels[Math.floor(i / CLASSES)] === i % CLASSES ? 1 : 0));

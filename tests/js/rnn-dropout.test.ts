@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as nn from 'nnplay';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { disposeAll, xorshift } from './helpers';
+import { disposeAll, expectClose, xorshift } from './helpers';
 
 const STEPS = 5;
 const FEATURES = 3;
@@ -35,15 +35,6 @@ function data(seed: number, n: number, size: number): Float32Array {
   return Float32Array.from({ length: n * size }, () => rand() * 2 - 1);
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol: number, atol: number): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rtol * Math.abs(expected[i]) + atol;
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      expect.fail(`${what}[${i}]: nnplay ${actual[i]} vs TF.js ${expected[i]} (|diff| ${Math.abs(actual[i] - expected[i])} > ${tol})`);
-    }
-  }
-}
 
 const nnLayer = { simpleRNN: nn.layers.simpleRNN, lstm: nn.layers.lstm, gru: nn.layers.gru };
 const tfLayer = { simpleRNN: tf.layers.simpleRNN, lstm: tf.layers.lstm, gru: tf.layers.gru };

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as nn from 'nnplay';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { disposeAll, xorshift } from './helpers';
+import { disposeAll, expectClose, xorshift } from './helpers';
 
 const STEPS = 5;
 const FEATURES = 3;
@@ -54,15 +54,6 @@ function data(seed: number, n: number, size: number): Float32Array {
   return Float32Array.from({ length: n * size }, () => rand() * 2 - 1);
 }
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol: number, atol: number): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const tol = rtol * Math.abs(expected[i]) + atol;
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) {
-      expect.fail(`${what}[${i}]: nnplay ${actual[i]} vs TF.js ${expected[i]} (|diff| ${Math.abs(actual[i] - expected[i])} > ${tol})`);
-    }
-  }
-}
 
 function label(c: Case): string {
   return `${c.cell} returnSequences ${c.returnSequences}${c.goBackwards ? ' goBackwards' : ''} ${c.recurrentActivation ?? 'hardSigmoid (default)'}`;
