@@ -1,6 +1,7 @@
-// What the Images and Sequences modes share on the page (ImagesApp, SequencesApp extend it):
-// an object rooted at an element with its own worker, state source (URL hash, attribute or
-// memory), storage key and id prefix; the setup mirrored to the source and to localStorage;
+// What the Images and Sequences modes share on the page (ImagesApp, SequencesApp extend it),
+// beyond what every mode shares (ModeApp, mode-app.ts: the root and its parts, the id prefix,
+// the state source, the worker, the message): a storage key under which the setup is also kept
+// in localStorage;
 // the training controls (train / pause / step / reset, the epoch counter and progress bar, the
 // time per epoch); the polite status line (aria-live); a lost or crashed worker restarted with
 // the model it last kept; and the kept-model store (model-store.ts): the worker's checkpoint
@@ -14,25 +15,20 @@ import type { ModeClient } from '../worker/mode-client';
 import type { ModeEvaluation, TrainingControlMessage, TrainingReportMessage } from '../worker/mode-protocol';
 import { emit } from './app-events';
 import { LossChart } from './loss-chart';
-import { ID_PREFIX } from './markup';
+import { ModeApp, fillSelect, sentence } from './mode-app';
+import type { ModeAppOptions, ParsedModeHash } from './mode-app';
 import { ModelStore } from './model-store';
 import type { StoredModel } from './model-store';
 import { checkRate } from './number-check';
 import type { RateLimits } from './number-check';
-import { memoryStateSource } from './state-source';
-import type { StateSource } from './state-source';
-import { applyTheme } from './theme';
-import type { Theme } from './theme';
 
-export interface TrainingModeOptions {
-  /** Where the setup is read from and mirrored to (default: memory). */
-  state?: StateSource;
+export { fillSelect, sentence } from './mode-app';
+export type { ParsedModeHash } from './mode-app';
+
+/** The id prefix's default is '' when free, else 'nnplay-<mode>-2-', …. */
+export interface TrainingModeOptions extends ModeAppOptions {
   /** localStorage key under which the setup is kept. Default: none. */
   storageKey?: string | null;
-  /** Prepended to every id the app creates (default '' when free, else 'nnplay-<mode>-2-', …). */
-  idPrefix?: string;
-  /** Colour theme: 'auto' (default) follows the system's prefers-color-scheme. */
-  theme?: Theme;
 }
 
 /** The parts every training mode's markup has (the base finds and drives them). */
@@ -49,14 +45,6 @@ export interface TrainingSettings {
   learningRate: number;
   batchSize: number;
   epochs: number;
-}
-
-export interface ParsedModeHash<State, Hideable> {
-  state: State;
-  hidden: Set<Hideable>;
-  problems: string[];
-  /** Whether the text gave a setup, not just the mode. */
-  given: boolean;
 }
 
 /** What a mode tells the base about itself. */
@@ -92,25 +80,14 @@ export abstract class TrainingModeApp<
   Part extends string,
   To extends { type: string },
   From extends { type: string },
-> {
-  readonly root: HTMLElement;
-  readonly idPrefix: string;
-
-  protected readonly doc: Document;
-  protected readonly ui: Record<Part | TrainingPartName, HTMLElement>;
-  protected readonly listeners = new AbortController();
-  protected client: ModeClient<To, From>;
+> extends ModeApp<State, Hideable, Part | TrainingPartName, To, From> {
   protected readonly lossChart: LossChart;
   protected readonly accuracyChart: LossChart;
   protected readonly models: ModelStore;
 
-  protected _state: State;
-  protected hidden: Set<Hideable>;
-  protected _disposed = false;
   // Engine facts (from the worker's 'ready').
   protected optimizers: { name: string; learningRate: number }[] = [];
 
-  protected _generation = 0;
   protected builtKey = ''; // what the current model was built from
   protected _training = false;
   protected progressEpoch = 0;
@@ -123,47 +100,33 @@ export abstract class TrainingModeApp<
   protected _restoredEpoch: number | null = null;
 
   readonly #config: TrainingModeConfig<State, Hideable, Part, To, From>;
-  readonly #source: StateSource;
   readonly #storageKey: string | null;
-  readonly #initialProblems: string[];
-  #unsubscribeSource: () => void = () => {};
-  #lastWritten = '';
   #trainWhenBuilt = false; // Train pressed while the worker was lost: train once rebuilt
   #lastAnnounce = -Infinity;
 
   protected constructor(root: HTMLElement, options: TrainingModeOptions, config: TrainingModeConfig<State, Hideable, Part, To, From>) {
-    if (!(root instanceof HTMLElement)) throw new Error(`nnplay ${config.appName}: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
+    const storageKey = options.storageKey ?? null;
+    super(root, options, {
+      mode: config.mode,
+      appName: config.appName,
+      partNames: [...new Set([...config.partNames, ...TRAINING_PART_NAMES])],
+      idStem: `nnplay-${config.mode}-`,
+      createMarkup: config.createMarkup,
+      parse: (text) => config.parse(text),
+      serialize: (state, hidden) => config.serialize(state, hidden),
+      initial: (parsed) => keptSetup(parsed, storageKey, config.parse),
+      startClient: config.startClient,
+    });
     this.#config = config;
-    this.root = root;
-    this.doc = root.ownerDocument;
-    this.#source = options.state ?? memoryStateSource();
-    this.#storageKey = options.storageKey ?? null;
-    this.models = new ModelStore(this.#storageKey, config.mode);
-    this.idPrefix = this.#choosePrefix(options.idPrefix);
-    root.replaceChildren(config.createMarkup(this.doc, this.idPrefix));
-    root.classList.add('nnplay-playground', `nnplay-${config.mode}`);
-    if (options.theme !== undefined) applyTheme(root, options.theme);
-    this.ui = Object.fromEntries(
-      [...new Set([...config.partNames, ...TRAINING_PART_NAMES])].map((name) => {
-        const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
-        if (!e) throw new Error(`nnplay ${config.appName}: missing part ${name}`);
-        return [name, e];
-      }),
-    ) as Record<Part | TrainingPartName, HTMLElement>;
-    const parsed = this.#initialState();
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    this.#initialProblems = parsed.problems;
+    this.#storageKey = storageKey;
+    this.models = new ModelStore(storageKey, config.mode);
     const chart = (container: HTMLElement, options: ConstructorParameters<typeof LossChart>[3]) => new LossChart(container, config.chartWidth, 160, options);
     this.lossChart = chart(this.ui['loss-chart'], { spanGaps: true });
     this.accuracyChart = chart(this.ui['accuracy-chart'], { yLabel: 'accuracy', yRange: [0, 1], format: (v) => `${(v * 100).toFixed(2)}%` });
-    this.client = this.#startClient();
   }
 
   // ---------------------------------------------------------------- what a mode provides
 
-  /** The setup just replaced (at start, or from the source): show it and load its data. */
-  protected abstract applyState(): void;
   /** The controls show the state (a bad value typed is put back). */
   protected abstract syncControls(): void;
   /** What the current model is built from: a kept model belongs to this key. */
@@ -193,14 +156,7 @@ export abstract class TrainingModeApp<
     this.lossChart.restore(kept.losses);
     this.accuracyChart.restore(kept.accuracy);
   }
-  /** Stops the mode's timers and disposes its views (dispose() does the rest). */
-  protected abstract disposeViews(): void;
-
   // ---------------------------------------------------------------- public (automation hooks)
-
-  get generation(): number {
-    return this._generation;
-  }
 
   get training(): boolean {
     return this._training;
@@ -224,20 +180,6 @@ export abstract class TrainingModeApp<
   /** Resolves when the models kept so far are written to storage (for tests and automation). */
   whenStored(): Promise<void> {
     return this.models.flushed();
-  }
-
-  get disposed(): boolean {
-    return this._disposed;
-  }
-
-  /** The setup as hash text (with its hide options), as links carry it. */
-  get stateText(): string {
-    return this.#config.serialize(this._state, this.hidden);
-  }
-
-  /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
-  set theme(theme: Theme) {
-    if (!this._disposed) applyTheme(this.root, theme);
   }
 
   train(): void {
@@ -264,81 +206,26 @@ export abstract class TrainingModeApp<
     this.build(true);
   }
 
-  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
-  terminateWorker(): void {
-    this.client.terminateWorker();
-  }
-
-  dispose(): void {
+  override dispose(): void {
     if (this._disposed) return;
-    this._disposed = true;
-    this.listeners.abort();
-    this.#unsubscribeSource();
-    this.disposeViews();
-    this.client.dispose();
+    super.dispose();
     this.lossChart.dispose();
     this.accuracyChart.dispose();
-    this.root.replaceChildren();
-    this.root.classList.remove('nnplay-playground', `nnplay-${this.#config.mode}`);
   }
 
-  // ---------------------------------------------------------------- state, source, storage
+  // ---------------------------------------------------------------- storage
 
-  /** The end of a mode's constructor: follow the source, show the setup and load its data. */
-  protected start(): void {
-    this.#unsubscribeSource = this.#source.subscribe(() => this.#onSourceChanged());
-    if (this.#initialProblems.length) this.showMessage(this.#initialProblems.join(' '));
-    this.applyState();
-  }
-
-  #initialState(): ParsedModeHash<State, Hideable> {
-    const { parse } = this.#config;
-    const parsed = parse(this.#source.read());
-    if (parsed.given || this.#storageKey === null) return parsed;
-    // No setup in the link: the one kept from the last visit.
-    try {
-      const kept = localStorage.getItem(this.#storageKey);
-      if (kept) {
-        const restored = parse(kept);
-        for (const h of parsed.hidden) restored.hidden.add(h);
-        return { ...restored, problems: [...parsed.problems, ...restored.problems] };
-      }
-    } catch {
-      // Storage unavailable: start from the default.
-    }
-    return parsed;
-  }
-
-  /** The setup into the source (and localStorage); a change is announced as 'statechange'. */
-  protected writeSource(): void {
-    const { serialize, mode } = this.#config;
-    const text = serialize(this._state, this.hidden);
-    if (text !== this.#lastWritten) emit(this.root, 'statechange', { state: { mode, ...(structuredClone(this._state) as unknown as Record<string, unknown>) } });
-    this.#lastWritten = text;
-    this.#source.write(text);
+  /** The setup is also kept under the storage key (without its hide options), for the next visit. */
+  protected override sourceWritten(): void {
     if (this.#storageKey === null) return;
     try {
-      localStorage.setItem(this.#storageKey, serialize(this._state));
+      localStorage.setItem(this.#storageKey, this.#config.serialize(this._state));
     } catch {
       // Storage full or unavailable: the link still holds the setup.
     }
   }
 
-  #onSourceChanged(): void {
-    const text = this.#source.read();
-    if (text === this.#lastWritten) return;
-    const parsed = this.#config.parse(text);
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
-    this.applyState();
-  }
-
   // ---------------------------------------------------------------- controls
-
-  protected el<T extends HTMLElement>(name: Part | TrainingPartName): T {
-    return this.ui[name] as T;
-  }
 
   protected fillOptimizers(): void {
     const names = this.optimizers.length ? this.optimizers.map((o) => o.name) : [this._state.optimizer];
@@ -363,11 +250,6 @@ export abstract class TrainingModeApp<
     const row = this.optimizers.find((o) => o.name === name);
     if (row && Number.isFinite(row.learningRate)) this._state.learningRate = row.learningRate;
     this.syncControls();
-  }
-
-  /** A control's listener, removed in dispose(). */
-  protected on<K extends keyof HTMLElementEventMap>(name: Part | TrainingPartName, type: K, handler: (e: HTMLElementEventMap[K]) => void): void {
-    this.ui[name].addEventListener(type, handler, { signal: this.listeners.signal });
   }
 
   /** The controls every mode has: learning rate (live), Train / Pause, Reset, the message's close. */
@@ -532,17 +414,9 @@ export abstract class TrainingModeApp<
 
   // ---------------------------------------------------------------- the worker
 
-  #startClient(): ModeClient<To, From> {
-    return this.#config.startClient(
-      (m) => this.#onWorkerMessage(m),
-      (reason) => this.#onWorkerLost(reason),
-    );
-  }
-
   /** A new worker: the data loads again, then the model is built; Train follows. */
   #restartWorker(): void {
-    this.client.dispose();
-    this.client = this.#startClient();
+    this.restartClient();
     this.builtKey = '';
     this.#trainWhenBuilt = true;
     this.reloadData();
@@ -556,8 +430,7 @@ export abstract class TrainingModeApp<
     }
   }
 
-  #onWorkerLost(reason: string): void {
-    if (this._disposed) return;
+  protected onWorkerLost(reason: string): void {
     this._training = false;
     this.updateTrainButton();
     const cp = this.checkpoint;
@@ -566,15 +439,14 @@ export abstract class TrainingModeApp<
     emit(this.root, 'workerlost', { reason });
   }
 
-  #onWorkerMessage(m: From): void {
-    if (this._disposed) return;
+  protected onWorkerMessage(m: From): void {
     const common = m as unknown as TrainingReportMessage | ReadyMessage | { type: '' };
     switch (common.type) {
       case 'ready':
         this.optimizers = common.optimizers;
         this.fillOptimizers();
         this.engineReady(m);
-        this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${common.simd ? ' SIMD' : ''}, training in a Web Worker.`;
+        this.showEngine(common.simd);
         emit(this.root, 'ready', { mode: this.#config.mode, simd: common.simd });
         break;
       case 'progress':
@@ -604,57 +476,24 @@ export abstract class TrainingModeApp<
         this.handleMessage(m);
     }
   }
-
-  // ---------------------------------------------------------------- messages
-
-  protected showMessage(text: string): void {
-    this.ui['message-text'].textContent = text;
-    this.ui.message.hidden = false;
-  }
-
-  protected clearMessage(): void {
-    this.ui.message.hidden = true;
-    this.ui['message-text'].textContent = '';
-  }
-
-  #choosePrefix(asked: string | undefined): string {
-    const { appName, partNames, mode } = this.#config;
-    const taken = (prefix: string) => partNames.find((name) => this.doc.getElementById(prefix + name));
-    if (asked !== undefined) {
-      if (typeof asked !== 'string' || !ID_PREFIX.test(asked)) {
-        throw new Error(`nnplay ${appName}: idPrefix must be '' or a letter followed by letters, digits, '-' or '_', got ${JSON.stringify(asked)}.`);
-      }
-      const clash = taken(asked);
-      if (clash) throw new Error(`nnplay ${appName}: idPrefix ${JSON.stringify(asked)} gives id "${asked}${clash}", which the page already has; pass another idPrefix.`);
-      return asked;
-    }
-    for (let n = 1; ; n++) {
-      const prefix = n === 1 ? '' : `nnplay-${mode}-${n}-`;
-      if (!taken(prefix)) return prefix;
-    }
-  }
 }
 
-// ---------------------------------------------------------------- helpers (DOM only)
-
-/** The options of a select; the chosen value stays when the new list has it. */
-export function fillSelect(select: HTMLSelectElement, values: string[], labels?: string[]): void {
-  const doc = select.ownerDocument;
-  const kept = select.value;
-  select.replaceChildren(
-    ...values.map((v, i) => {
-      const o = doc.createElement('option');
-      o.value = v;
-      o.textContent = labels?.[i] ?? v;
-      return o;
-    }),
-  );
-  if (values.includes(kept)) select.value = kept;
-}
-
-/** A message as a sentence: capitalised, with a full stop. */
-export function sentence(text: string): string {
-  const t = text.trim();
-  if (!t) return '';
-  return (t[0].toUpperCase() + t.slice(1)).replace(/([^.!?])$/, '$1.');
+/** No setup in the link: the one kept (under the storage key) from the last visit. */
+function keptSetup<State, Hideable>(
+  parsed: ParsedModeHash<State, Hideable>,
+  storageKey: string | null,
+  parse: (text: string) => ParsedModeHash<State, Hideable>,
+): ParsedModeHash<State, Hideable> {
+  if (parsed.given || storageKey === null) return parsed;
+  try {
+    const kept = localStorage.getItem(storageKey);
+    if (kept) {
+      const restored = parse(kept);
+      for (const h of parsed.hidden) restored.hidden.add(h);
+      return { ...restored, problems: [...parsed.problems, ...restored.problems] };
+    }
+  } catch {
+    // Storage unavailable: start from the default.
+  }
+  return parsed;
 }
