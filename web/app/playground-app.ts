@@ -5,17 +5,19 @@
 //
 // Several apps can live on one page: each has its own worker, state source, storage slot and
 // id prefix, finds its elements within its root, and removes every listener it added (to the
-// window, the document or its elements) and its worker in dispose().
+// window, the document or its elements) and its worker in dispose(). What it shares with the
+// other modes (the root and its parts, the id prefix, the state source, the worker handle, the
+// message) is ModeApp (mode-app.ts); what is its own here: the controls and views, the model
+// kept in localStorage as an export file (persist.ts), and a lost worker restarted by the next
+// Play with the latest checkpoint.
 import { PlaygroundClient } from '../worker/client';
 import { ALL_ACTIVATIONS, ALL_FEATURES, DOMAIN } from '../worker/protocol';
 import type { Checkpoint, DatasetName, FromWorker, PointCloud, ProblemType, RegularizationName, Snapshot, ToWorker } from '../worker/protocol';
 import { emit } from './app-events';
 import { CodeExportDialog } from './code-export-dialog';
 import { ValuePainter } from './colors';
-import { applyTheme } from './theme';
-import type { Theme } from './theme';
 import { LossChart, formatLossValue } from './loss-chart';
-import { ID_PREFIX, PART_NAMES, createMarkup } from './markup';
+import { PART_NAMES, createMarkup } from './markup';
 import type { PartName } from './markup';
 import { NetworkView } from './network-view';
 import type { NodeRef } from './network-view';
@@ -35,8 +37,8 @@ import {
   toSetup,
 } from './state';
 import type { Hideable, PlaygroundState } from './state';
-import { memoryStateSource } from './state-source';
-import type { StateSource } from './state-source';
+import { ModeApp, fillSelect, sentence } from './mode-app';
+import type { ModeAppOptions } from './mode-app';
 import './style.css';
 
 const GRID_SIZE = 100;
@@ -45,28 +47,21 @@ const ANNOUNCE_MS = 5000;
 /** Messages that start a new worker when the last one was lost (the rest wait for the next). */
 const RESTARTING_MESSAGES: ReadonlySet<ToWorker['type']> = new Set(['play', 'step', 'reset', 'configure', 'setWeights', 'setWeight', 'checkpoint']);
 
-export interface PlaygroundOptions {
-  /**
-   * Where the setup is read from at start and mirrored to (with its `_hide` options):
-   * hashStateSource() for a page of its own, attributeStateSource(el) or memoryStateSource()
-   * for an embed. Default: memoryStateSource() (the default setup, kept nowhere).
-   */
-  state?: StateSource;
+/**
+ * `state`: where the setup is read from at start and mirrored to (with its `_hide` options):
+ * hashStateSource() for a page of its own, attributeStateSource(el) or memoryStateSource() for
+ * an embed; default memoryStateSource() (the default setup, kept nowhere). `idPrefix`: default
+ * '' when none of its ids is taken in the root's document, else the first free of 'nnplay-2-',
+ * 'nnplay-3-', …; an explicit prefix whose ids are taken is an Error.
+ */
+export interface PlaygroundOptions extends ModeAppOptions {
   /**
    * localStorage key under which the trained model is kept, so a reload brings it back.
    * Give each playground on a page its own. Default: none (nothing is kept).
    */
   storageKey?: string | null;
-  /**
-   * Prepended to every id the app creates. Default: '' when none of its ids is taken in the
-   * root's document, else the first free of 'nnplay-2-', 'nnplay-3-', … An explicit prefix
-   * whose ids are taken is an Error.
-   */
-  idPrefix?: string;
   /** Where a dropped file is imported (default: the root; the page shell passes document). */
   dropTarget?: HTMLElement | Document;
-  /** Colour theme: 'auto' (default) follows the system's prefers-color-scheme; see applyTheme. */
-  theme?: Theme;
 }
 
 /** Main-thread cost of drawing frames (for automation). */
@@ -76,29 +71,13 @@ export interface DrawStats {
   maxMs: number;
 }
 
-type Ui = { [K in PartName]: HTMLElement };
-
-export class PlaygroundApp {
-  readonly root: HTMLElement;
-  /** The prefix of every id this app created. */
-  readonly idPrefix: string;
-
-  private readonly doc: Document;
-  private readonly source: StateSource;
+export class PlaygroundApp extends ModeApp<PlaygroundState, Hideable, PartName, ToWorker, FromWorker> {
   private readonly slots: ModelSlots | null;
-  private readonly ui: Ui;
-  private readonly listeners = new AbortController();
-  private readonly unsubscribeSource: () => void;
   private readonly chart: LossChart;
   private readonly network: NetworkView;
-  private client: PlaygroundClient;
   private readonly painter = new ValuePainter();
 
-  private _state: PlaygroundState;
-  private hidden: Set<Hideable>;
-  private lastWritten = '';
   private _playing = false;
-  private _generation = 0;
   private latest: Snapshot | null = null;
   private data: Extract<FromWorker, { type: 'data' }> | null = null;
   private clouds: PointCloud[] = [];
@@ -118,7 +97,6 @@ export class PlaygroundApp {
   // Whether Space on the page body is this app's shortcut: true until the user last pressed or
   // focused something outside this app (another playground, or the embedding page's content).
   private ownsShortcut = true;
-  private _disposed = false;
   private lastAnnounce = -Infinity;
   private announcePending = false;
   private readonly resizeObserver: ResizeObserver;
@@ -128,27 +106,18 @@ export class PlaygroundApp {
   private readyEmitted = false;
 
   constructor(root: HTMLElement, options: PlaygroundOptions = {}) {
-    if (!(root instanceof HTMLElement)) throw new Error(`nnplay PlaygroundApp: root must be an HTMLElement, got ${root === null ? 'null' : typeof root}.`);
-    this.root = root;
-    this.doc = root.ownerDocument;
-    this.source = options.state ?? memoryStateSource();
+    super(root, options, {
+      mode: 'playground',
+      appName: 'PlaygroundApp',
+      partNames: PART_NAMES,
+      idStem: 'nnplay-',
+      createMarkup,
+      // A link without a seed gets a random one at start; an edit without one keeps the current seed.
+      parse: (text, current) => ({ ...parseHash(text, current?.seed ?? randomSeed()), given: text !== '' }),
+      serialize: (state, hidden) => serializeHash(state, hidden).slice(1),
+      startClient: (onMessage, onLost) => new PlaygroundClient(onMessage, { onLost }),
+    });
     this.slots = options.storageKey ? new ModelSlots(options.storageKey) : null;
-    this.idPrefix = choosePrefix(this.doc, options.idPrefix);
-
-    root.replaceChildren(createMarkup(this.doc, this.idPrefix));
-    root.classList.add('nnplay-playground');
-    if (options.theme !== undefined) applyTheme(root, options.theme);
-    this.ui = Object.fromEntries(
-      PART_NAMES.map((name) => {
-        const e = root.querySelector<HTMLElement>(`#${CSS.escape(this.idPrefix + name)}`);
-        if (!e) throw new Error(`nnplay PlaygroundApp: missing part ${name}`);
-        return [name, e];
-      }),
-    ) as Ui;
-
-    const initial = parseHash(this.source.read(), randomSeed());
-    this._state = initial.state;
-    this.hidden = initial.hidden;
 
     this.chart = new LossChart(this.ui.chart, 330, 150);
     this.network = new NetworkView(this.ui.network, {
@@ -199,17 +168,15 @@ export class PlaygroundApp {
     });
     const outputColumn = this.root.querySelector<HTMLElement>('.output-column');
     if (outputColumn) this.resizeObserver.observe(outputColumn);
-    this.client = this.startClient();
 
     this.fillControls();
     this.listen(options.dropTarget ?? root);
-    this.unsubscribeSource = this.source.subscribe(() => this.onSourceChanged());
-
-    if (initial.problems.length) this.showMessage(initial.problems.join(' '));
     this.send({ type: 'thumbnails', numPoints: 200 });
+    // The model kept from the last visit comes with its setup: built from that, then its weights.
     const kept = this.keptModel();
-    if (kept) this.applyPlan(kept);
-    else this.rebuild();
+    if (kept) this._state = kept.state;
+    this.start();
+    if (kept) this.restoreWeights(kept);
   }
 
   // ---------------------------------------------------------------- public
@@ -221,11 +188,6 @@ export class PlaygroundApp {
 
   get playing(): boolean {
     return this._playing;
-  }
-
-  /** Counts models: every structural change, reset or import starts a new generation. */
-  get generation(): number {
-    return this._generation;
   }
 
   /** Heatmap frames drawn from new snapshots. */
@@ -244,10 +206,6 @@ export class PlaygroundApp {
 
   get lossHistory(): LossHistory {
     return this.chart.history();
-  }
-
-  get disposed(): boolean {
-    return this._disposed;
   }
 
   play(): void {
@@ -283,17 +241,7 @@ export class PlaygroundApp {
 
   /** Replaces the setup (hash text or a partial state); validated like a link. */
   setStateText(text: string): void {
-    if (this._disposed) return;
-    const parsed = parseHash(text, this._state.seed);
-    this._state = parsed.state;
-    this.hidden = parsed.hidden;
-    if (parsed.problems.length) this.showMessage(parsed.problems.join(' '));
-    this.rebuild();
-  }
-
-  /** The setup as hash text (with its hide options), as links carry it. */
-  get stateText(): string {
-    return serializeHash(this._state, this.hidden).slice(1);
+    if (!this._disposed) this.replaceState(text);
   }
 
   /** The localStorage key this setup's model is kept under (null without a storage key). */
@@ -306,37 +254,26 @@ export class PlaygroundApp {
     return this.client.isLost;
   }
 
-  /** For tests and automation: terminates the worker as a crash would (noticed by the heartbeat). */
-  terminateWorker(): void {
-    this.client.terminateWorker();
-  }
-
   /**
    * Keeps the trained model (as on pagehide), stops the worker, removes every listener the
    * app added and the elements it created. The app cannot be used afterwards.
    */
-  dispose(): void {
+  override dispose(): void {
     if (this._disposed) return;
     this.keepModel();
-    this._disposed = true;
+    super.dispose();
+  }
+
+  protected disposeViews(): void {
     this._playing = false;
-    this.listeners.abort();
     this.resizeObserver.disconnect();
-    this.unsubscribeSource();
     if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
     this.frameRequest = null;
-    this.client.dispose();
     this.network.dispose();
     this.chart.dispose();
     this.codeDialog?.dispose();
     for (const w of this.checkpointWaiters.splice(0)) w.reject(new Error('the playground was closed'));
-    this.root.replaceChildren();
-    this.root.classList.remove('nnplay-playground', 'dropping');
-  }
-
-  /** Sets the colour theme ('light', 'dark' or 'auto': the system's choice). */
-  set theme(theme: Theme) {
-    if (!this._disposed) applyTheme(this.root, theme);
+    this.root.classList.remove('dropping');
   }
 
   // ---------------------------------------------------------------- controls
@@ -367,8 +304,7 @@ export class PlaygroundApp {
   /** Adds every listener, each removed by dispose() through one AbortSignal. */
   private listen(dropTarget: HTMLElement | Document): void {
     const signal = this.listeners.signal;
-    const on = <K extends keyof HTMLElementEventMap>(name: PartName, type: K, handler: (e: HTMLElementEventMap[K]) => void) =>
-      this.ui[name].addEventListener(type, handler, { signal });
+    const on = this.on.bind(this);
     const state = () => this._state;
 
     on('learning-rate', 'change', () => {
@@ -538,24 +474,12 @@ export class PlaygroundApp {
     this.writeSource();
   }
 
-  private writeSource(): void {
-    const before = this.lastWritten;
-    this.lastWritten = serializeHash(this._state, this.hidden).replace(/^#/, '');
-    this.source.write(this.lastWritten);
-    if (this.lastWritten !== before) emit(this.root, 'statechange', { state: { mode: 'playground', ...this.state } });
-  }
-
-  /** Someone edited the hash (or attribute) or pasted a link: apply all of it. */
-  private onSourceChanged(): void {
-    if (this._disposed || this.source.read() === this.lastWritten) return;
-    this.setStateText(this.source.read());
+  /** A setup from the source (at start or edited there): new data and a new model. */
+  protected applyState(): void {
+    this.rebuild();
   }
 
   // ---------------------------------------------------------------- the worker
-
-  private startClient(): PlaygroundClient {
-    return new PlaygroundClient((message) => this.onWorkerMessage(message), { onLost: (reason) => this.onWorkerLost(reason) });
-  }
 
   /** Every message to the worker; a lost worker is restarted first, with the last state. */
   private send(message: ToWorker, transfer: Transferable[] = []): void {
@@ -568,8 +492,7 @@ export class PlaygroundApp {
     this.client.send(message, transfer);
   }
 
-  private onWorkerLost(reason: string): void {
-    if (this._disposed) return;
+  protected onWorkerLost(reason: string): void {
     this.showPlaying(false);
     this.exportPending = false;
     const cp = this.checkpoint;
@@ -580,8 +503,7 @@ export class PlaygroundApp {
 
   /** A new worker with this setup, data and (from the latest checkpoint) weights and epoch. */
   private restartWorker(): void {
-    this.client.dispose();
-    this.client = this.startClient();
+    this.restartClient();
     this.client.send({ type: 'thumbnails', numPoints: 200 });
     this.client.send({ type: 'configure', setup: toSetup(this._state, GRID_SIZE), generation: this._generation });
     this.client.send({ type: 'setSpeed', epochsPerSecond: this._state.speed });
@@ -689,23 +611,12 @@ export class PlaygroundApp {
 
   // ---------------------------------------------------------------- messages
 
-  private showMessage(text: string): void {
-    this.ui['message-text'].textContent = text;
-    this.ui.message.hidden = false;
-  }
-
-  private clearMessage(): void {
-    this.ui.message.hidden = true;
-    this.ui['message-text'].textContent = '';
-  }
-
-  private onWorkerMessage(message: FromWorker): void {
-    if (this._disposed) return;
+  protected onWorkerMessage(message: FromWorker): void {
     switch (message.type) {
       case 'ready':
         if (!this.readyEmitted) emit(this.root, 'ready', { mode: 'playground', simd: message.simd });
         this.readyEmitted = true;
-        this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${message.simd ? ' SIMD' : ''}, training in a Web Worker.`;
+        this.showEngine(message.simd);
         break;
       case 'thumbnails':
         this.clouds = message.clouds;
@@ -801,7 +712,7 @@ export class PlaygroundApp {
    */
   private keptModel(): RestorePlan | null {
     if (this.slots === null) return null;
-    const given = this.source.read() !== '';
+    const given = this.givenAtStart;
     let text: string | null = null;
     try {
       text = this.slots.load(given ? this._state : null);
@@ -829,6 +740,11 @@ export class PlaygroundApp {
   private applyPlan(plan: RestorePlan): void {
     this._state = plan.state;
     this.rebuild();
+    this.restoreWeights(plan);
+  }
+
+  /** The saved weights, epoch and loss curve into the model just built from the plan's setup. */
+  private restoreWeights(plan: RestorePlan): void {
     this.trainedSteps = plan.steps;
     this.emittedEpoch = Math.floor(plan.epoch + 1e-9);
     this.send(
@@ -995,37 +911,8 @@ export class PlaygroundApp {
 
 // ---------------------------------------------------------------- helpers (pure, or DOM only)
 
-/** The id prefix: the one asked for (its ids must be free), or the first free default. */
-function choosePrefix(doc: Document, asked: string | undefined): string {
-  const taken = (prefix: string) => PART_NAMES.find((name) => doc.getElementById(prefix + name));
-  if (asked !== undefined) {
-    if (typeof asked !== 'string' || !ID_PREFIX.test(asked)) {
-      throw new Error(`nnplay PlaygroundApp: idPrefix must be '' or a letter followed by letters, digits, '-' or '_', got ${JSON.stringify(asked)}.`);
-    }
-    const clash = taken(asked);
-    if (clash) throw new Error(`nnplay PlaygroundApp: idPrefix ${JSON.stringify(asked)} gives id "${asked}${clash}", which the page already has; pass another idPrefix.`);
-    return asked;
-  }
-  for (let n = 1; ; n++) {
-    const prefix = n === 1 ? '' : `nnplay-${n}-`;
-    if (!taken(prefix)) return prefix;
-  }
-}
-
 function contains(target: HTMLElement | Document, node: Node): boolean {
   return target === node || target.contains(node);
-}
-
-function fillSelect(select: HTMLSelectElement, values: (string | number)[], labels?: string[]): void {
-  const doc = select.ownerDocument;
-  select.replaceChildren(
-    ...values.map((v, i) => {
-      const o = doc.createElement('option');
-      o.value = String(v);
-      o.textContent = labels?.[i] ?? String(v);
-      return o;
-    }),
-  );
 }
 
 /** Selects `value`, adding it as an option first when a link carried an unlisted value. */
@@ -1044,13 +931,6 @@ function setRange(input: HTMLInputElement, limits: { min: number; max: number; s
   input.min = String(limits.min);
   input.max = String(limits.max);
   input.step = String(limits.step ?? 1);
-}
-
-/** A worker or engine message as a sentence: capital first letter, closing full stop. */
-function sentence(text: string): string {
-  const t = text.trim();
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
 /** Points on a canvas over [-DOMAIN, DOMAIN]²; stroke white for train, black for test. */

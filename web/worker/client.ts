@@ -1,9 +1,8 @@
-// The page's handle on the 2-D training worker: sends typed messages, hands typed replies to
-// one listener (snapshots converted to the per-neuron Snapshot), and reports a lost worker
-// (worker-link.ts: heartbeat, error events). Small on purpose; all state lives in the page or
-// in the worker.
+// The page's handle on the 2-D training worker: a ModeClient (mode-client.ts: typed messages,
+// one listener, a lost worker reported through worker-link.ts) whose snapshots arrive converted
+// to the per-neuron Snapshot. Small on purpose; all state lives in the page or in the worker.
+import { ModeClient } from './mode-client';
 import { type FromWorker, type FromWorkerRaw, type NodeSnapshot, toSnapshot, type ToWorker } from './protocol';
-import { WorkerLink } from './worker-link';
 
 export { LOST_MS } from './worker-link';
 
@@ -14,14 +13,11 @@ export interface ClientOptions {
   onLost?: (reason: string) => void;
 }
 
-export class PlaygroundClient {
-  private readonly link: WorkerLink<FromWorkerRaw>;
-
+export class PlaygroundClient extends ModeClient<ToWorker, FromWorkerRaw> {
   constructor(onMessage: (message: FromWorker) => void, options: ClientOptions = {}) {
     // A module worker: Vite bundles it (and the wasm it loads) from this URL.
-    const worker = new Worker(new URL('./playground-worker.ts', import.meta.url), { type: 'module' });
-    this.link = new WorkerLink<FromWorkerRaw>(
-      worker,
+    super(
+      new Worker(new URL('./playground-worker.ts', import.meta.url), { type: 'module' }),
       (message) => {
         if (message.type !== 'nodes') {
           onMessage(message);
@@ -32,22 +28,5 @@ export class PlaygroundClient {
       },
       options.onLost,
     );
-  }
-
-  get isLost(): boolean {
-    return this.link.isLost;
-  }
-
-  send(message: ToWorker, transfer: Transferable[] = []): void {
-    this.link.post(message, transfer);
-  }
-
-  /** For tests and automation: ends the worker as a crash would, without telling anyone. */
-  terminateWorker(): void {
-    this.link.terminateWorker();
-  }
-
-  dispose(): void {
-    this.link.dispose();
   }
 }
