@@ -352,12 +352,17 @@ export abstract class ModeWorker<Name extends string, Data, To extends { type: s
 }
 
 /**
- * The entry of a mode worker: only when running as a worker (the modules are also imported by
- * tests for their pure helpers). The page's first message hands over the engine it compiled
- * once for all its workers (shared-engine.ts); without one the worker fetches the wasm. Pings
- * are answered at once, even while the engine starts.
+ * The entry of a mode worker (the 2-D playground's too): only when running as a worker (the
+ * modules are also imported by tests for their pure helpers). The page's first message hands
+ * over the engine it compiled once for all its workers (shared-engine.ts); without one the
+ * worker fetches the wasm. Messages that arrive while the engine loads wait for it, in order;
+ * pings are answered at once, even while the engine starts. `startFailed` is the error message
+ * of the worker's protocol that says the engine could not start.
  */
-export function startModeWorker<To extends { type: string }>(create: (mod: NnplayModule, port: WorkerPort) => { receive(m: To): void }): void {
+export function startModeWorker<To extends { type: string }>(
+  create: (mod: NnplayModule, port: WorkerPort) => { receive(m: To): void },
+  startFailed: (message: string) => unknown = (message) => ({ type: 'error', message, where: 'training' }) satisfies TrainingReportMessage,
+): void {
   if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined') return;
   const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
   let started: Promise<{ receive(m: To): void } | null> | null = null;
@@ -366,7 +371,7 @@ export function startModeWorker<To extends { type: string }>(create: (mod: Nnpla
     return readyFrom(url).then(
       () => create(engine(), scope),
       (e: unknown) => {
-        scope.postMessage({ type: 'error', message: `Could not start the engine: ${errorText(e)}`, where: 'training' } satisfies TrainingReportMessage);
+        scope.postMessage(startFailed(`Could not start the engine: ${errorText(e)}`));
         return null;
       },
     );
