@@ -10,14 +10,12 @@
 // It is an object: PlaygroundWorker holds all state and is instantiated once by the entry at
 // the bottom, on the worker's scope. Not a public API; the page talks to it through
 // PlaygroundClient (client.ts).
-import { defaultWasmUrl } from '../lib/engine-url';
 import type { NnplayModule, WasmPlayground } from '../lib/engine-module';
 import { type NamedWeights, toModelJSON } from '../lib/model-json';
 import { type NodePayload, SessionError, TrainingSession } from '../lib/training-session';
-import { loadEngine, loadEngineFromModule } from '../lib/wasm-loader';
 import { checkRestore, compileSpec, generateData, layerSpecs, modelSpecJson, regularizer, type SetupData, THUMB_SIZE, thumbnails } from './playground-setup';
 import type { FromWorkerRaw, NodeSnapshot, ToWorker, TrainingSetup } from './protocol';
-import type { EngineMessage } from './shared-engine';
+import { type WorkerPort, startModeWorker } from './mode-worker';
 
 // Training runs in slices this long, so a message waits at most about this much.
 const SLICE_MS = 8;
@@ -25,10 +23,6 @@ const SLICE_MS = 8;
 const SNAPSHOT_MS = 25;
 // Checkpoints (the model as JSON, for the page to keep) are posted this often while playing.
 const CHECKPOINT_MS = 1000;
-
-interface Port {
-  postMessage(message: unknown, options: { transfer: Transferable[] }): void;
-}
 
 /** Dataset ids of the current model's session. */
 interface Loaded {
@@ -40,7 +34,7 @@ interface Loaded {
 
 export class PlaygroundWorker {
   readonly #engine: NnplayModule;
-  readonly #port: Port;
+  readonly #port: WorkerPort;
   #playground: WasmPlayground | null = null;
   #setup: TrainingSetup | null = null;
   #data: SetupData | null = null;
@@ -65,7 +59,7 @@ export class PlaygroundWorker {
   // letting queued control messages run between slices.
   readonly #channel = new MessageChannel();
 
-  constructor(engine: NnplayModule, port: Port) {
+  constructor(engine: NnplayModule, port: WorkerPort) {
     this.#engine = engine;
     this.#port = port;
     this.#channel.port1.onmessage = () => {
@@ -418,33 +412,12 @@ export class PlaygroundWorker {
 // ---------------------------------------------------------------- entry
 
 // This worker is its own bundle (web/app's build) and names the wasm itself, through
-// engine-url.ts. The page's first message hands over the engine it compiled once for all its
-// workers (shared-engine.ts); without one the worker fetches the wasm. Messages that arrive
-// while the engine loads wait for it, in order; pings are answered at once.
-const scope = self as unknown as DedicatedWorkerGlobalScope;
-let started: Promise<PlaygroundWorker | null> | null = null;
-function start(compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl): Promise<PlaygroundWorker | null> {
-  return (compiled ? loadEngineFromModule(compiled, url) : loadEngine(url)).then(
-    (engine) => {
-      scope.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw);
-      return new PlaygroundWorker(engine, scope);
-    },
-    (e: unknown) => {
-      scope.postMessage({ type: 'error', message: `Could not start the engine: ${e instanceof Error ? e.message : String(e)}`, diverged: false } satisfies FromWorkerRaw);
-      return null;
-    },
-  );
-}
-scope.onmessage = (event: MessageEvent<ToWorker | EngineMessage>) => {
-  const message = event.data;
-  if (message.type === 'engine') {
-    started ??= start(message.module, message.url);
-    return;
-  }
-  if (message.type === 'ping') {
-    scope.postMessage({ type: 'pong', id: message.id } satisfies FromWorkerRaw);
-    return;
-  }
-  started ??= start(null);
-  void started.then((worker) => worker?.receive(message));
-};
+// engine-url.ts; the entry every mode worker has (mode-worker.ts) starts the engine, answers
+// pings and hands it the messages in order. The 2-D protocol's 'ready' carries only the SIMD flag.
+startModeWorker<ToWorker>(
+  (engine, port) => {
+    port.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw, { transfer: [] });
+    return new PlaygroundWorker(engine, port);
+  },
+  (message) => ({ type: 'error', message, diverged: false }) satisfies FromWorkerRaw,
+);
