@@ -130,6 +130,11 @@ export abstract class ModeApp<State, Hideable extends string, Part extends strin
 
   // ---------------------------------------------------------------- public (automation hooks)
 
+  /** A copy of the current setup. */
+  get state(): State {
+    return structuredClone(this._state);
+  }
+
   get generation(): number {
     return this._generation;
   }

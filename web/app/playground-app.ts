@@ -181,11 +181,6 @@ export class PlaygroundApp extends ModeApp<PlaygroundState, Hideable, PartName, 
 
   // ---------------------------------------------------------------- public
 
-  /** A copy of the current setup. */
-  get state(): PlaygroundState {
-    return structuredClone(this._state);
-  }
-
   get playing(): boolean {
     return this._playing;
   }

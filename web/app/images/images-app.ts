@@ -118,10 +118,6 @@ export class ImagesApp extends TrainingModeApp<ImagesState, ImagesHideable, Imag
 
   // ---------------------------------------------------------------- public (automation hooks)
 
-  get state(): ImagesState {
-    return structuredClone(this._state);
-  }
-
   /** Evaluations received for the current model. */
   get evaluations(): number {
     return this._evaluations;

@@ -86,9 +86,6 @@ export class SequencesApp extends TrainingModeApp<SequencesState, SequencesHidea
 
   // ---------------------------------------------------------------- public (automation hooks)
 
-  get state(): SequencesState {
-    return structuredClone(this._state);
-  }
   /** Evaluations of the current model, one per epoch. */
   get evaluations(): SequenceEvaluation[] {
     return structuredClone(this._evaluations);
