@@ -245,8 +245,9 @@ describe('accessibility beyond axe', () => {
     await expect.poll(() => fromX1.inputValue(), { timeout: 10_000 }).toBe('2.500');
     await dialog.getByLabel('Bias').fill('-0.75');
     await page.keyboard.press('Enter');
-    await page.keyboard.press('Tab');
+    // Committed with Enter, the focused field shows the worker's value too (paused: one snapshot).
     await expect.poll(() => dialog.getByLabel('Bias').inputValue(), { timeout: 10_000 }).toBe('-0.750');
+    await page.keyboard.press('Tab');
     // Escape closes the editor and gives focus back to the neuron.
     await dialog.getByLabel('Bias').focus();
     await page.keyboard.press('Escape');
@@ -257,5 +258,25 @@ describe('accessibility beyond axe', () => {
     const b = (await neuron.boundingBox())!;
     await page.mouse.move(Math.round((a.x + a.width + b.x) / 2), Math.round(a.y + a.height / 2 + (b.y - a.y) / 2));
     await expect.poll(() => page.locator('.network .tooltip').textContent()).toBe('Weight 2.500');
+  });
+
+  it('link weights: text being typed is kept while training snapshots arrive', async () => {
+    const page = await open('#dataset=circle&seed=4');
+    await firstSnapshot(page);
+    await page.getByRole('button', { name: 'Play', exact: true }).click(); // a click outside would close the editor
+    await page.getByRole('button', { name: 'Neuron 1 of layer 1' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Weights into neuron 1 of layer 1' });
+    await dialog.waitFor();
+    const bias = dialog.getByLabel('Bias');
+    await bias.fill(''); // cleared by typing: an input event, no change
+    await bias.pressSequentially('1.2'); // typed, not committed: no Enter, no Tab
+    const epoch = Number(await page.locator('#epoch').textContent());
+    await page.waitForFunction((n) => Number(document.getElementById('epoch')?.textContent) >= n + 3, epoch, { timeout: 30_000 });
+    expect(await bias.inputValue()).toBe('1.2');
+    // The other inputs follow the training while the bias is being typed.
+    const fromX1 = await dialog.getByLabel('Weight from x1').inputValue();
+    await page.waitForFunction((n) => Number(document.getElementById('epoch')?.textContent) >= n + 6, epoch, { timeout: 30_000 });
+    await expect.poll(() => dialog.getByLabel('Weight from x1').inputValue(), { timeout: 10_000 }).not.toBe(fromX1);
   });
 });

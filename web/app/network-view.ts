@@ -382,6 +382,9 @@ export class NetworkView {
       input.inputMode = 'decimal';
       input.dataset.part = part;
       input.dataset.index = String(index);
+      // Typed-in text that is not yet a change is the user's; a committed change is not, so
+      // the next snapshot may show what the worker holds even while the input keeps focus.
+      input.addEventListener('input', () => (input.dataset.typing = 'true'));
       input.addEventListener('change', () => {
         const v = Number(input.value);
         if (input.value.trim() === '' || !Number.isFinite(v) || Math.abs(v) > 1e6) {
@@ -390,6 +393,7 @@ export class NetworkView {
           return;
         }
         input.setCustomValidity('');
+        delete input.dataset.typing;
         this.callbacks.setWeight(layer, part, index, v);
       });
       row.append(caption, input);
@@ -426,14 +430,14 @@ export class NetworkView {
     if (focus) (inputs[focusInput ?? 0] ?? bias).focus();
   }
 
-  /** Shows the latest weights in the editor's inputs (never the one being typed in). */
+  /** Shows the latest weights in the editor's inputs (never one with uncommitted typing). */
   private refreshEditor(all = false): void {
     const panel = this.editor;
     const s = this.snapshot;
     if (!panel || !s || !this.edited) return;
     const active = this.root.ownerDocument.activeElement;
     for (const input of panel.querySelectorAll<HTMLInputElement>('input')) {
-      if (!all && input === active) continue;
+      if (!all && input === active && input.dataset.typing) continue;
       const values = input.dataset.part === 'bias' ? s.biases[this.edited.layer] : s.kernels[this.edited.layer];
       const v = values?.[Number(input.dataset.index)];
       input.value = v === undefined || !Number.isFinite(v) ? '' : v.toFixed(3);
