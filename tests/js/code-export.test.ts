@@ -216,6 +216,21 @@ const cases: Case[] = [
     xs: () => [data([3, 4, 2], 23)],
   },
   {
+    // A bidirectional layer whose wrapped layer has goBackwards (the forward copy reads the
+    // sequence reversed, the backward copy forwards), with and without returnSequences.
+    name: 'bidirectional_go_backwards',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.bidirectional({ inputShape: [5, 3], layer: nn.layers.gru({ units: 3, returnSequences: true, goBackwards: true }), mergeMode: 'sum' }),
+        nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 2, goBackwards: true, recurrentActivation: 'sigmoid' }), mergeMode: 'concat' }),
+        nn.layers.dense({ units: 2 }),
+      ], seed: 12 });
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([3, 5, 3], 27)],
+  },
+  {
     // Bilinear upsampling with nnplay's (TF.js 4.22's) i · in / out rule, up and across, on
     // sizes that do and do not divide, before a conv (NCHW in PyTorch) and after one.
     name: 'bilinear',

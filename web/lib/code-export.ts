@@ -1233,7 +1233,9 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     }
     p.push(['use_bias', 'useBias', B(rnnOpt<boolean>(l, 'useBias') ?? true)]);
     p.push(['return_sequences', 'returnSequences', B(rnnOpt<boolean>(l, 'returnSequences'))]);
-    if (l.type !== 'bidirectional') p.push(['go_backwards', 'goBackwards', B(rnnOpt<boolean>(l, 'goBackwards'))]);
+    // On a bidirectional layer's wrapped layer: Keras and TF.js give the backward copy the
+    // opposite go_backwards and flip its sequence back, as nnplay does (checked against TF.js).
+    p.push(['go_backwards', 'goBackwards', B(rnnOpt<boolean>(l, 'goBackwards'))]);
     // Keras and TF.js return [output, h] ([output, h, c] for an LSTM), nnplay's order.
     if (l.type !== 'bidirectional' && rnnOpt<boolean>(l, 'returnState') === true) p.push(['return_state', 'returnState', B(true)]);
     if (type === 'gru') {
@@ -1365,7 +1367,6 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         break;
       case 'bidirectional': {
         const { type } = recurrentOf(l);
-        if (rnnOpt<boolean>(l, 'goBackwards')) fail(`${where(l)}: goBackwards on the wrapped layer of a bidirectional layer is not exported (Keras would read both copies reversed)`);
         const inner = `${cls({ simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[type], { simpleRNN: 'simpleRNN', lstm: 'lstm', gru: 'gru' }[type])}(${opts(rnnArgs(l))})`;
         make = `${cls('Bidirectional', 'bidirectional')}(${opts([['layer', 'layer', inner], ['merge_mode', 'mergeMode', S(opt<string>(l, 'mergeMode') ?? 'concat')], nameOpt])})`;
         break;
