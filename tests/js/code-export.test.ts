@@ -3,8 +3,10 @@
 // PyTorch: the generated module runs under Debian's python3-torch (scripts/bootstrap.sh installs
 // it) and must match nnplay's predictions to 1e-5 on an MLP, a CNN (conv2d 'same' + batchNorm +
 // pool + flatten + dropout + dense), an LSTM (torch.nn.LSTM), a GRU with reset_after (torch.nn.GRU),
-// a TF.js-default GRU (hardSigmoid, reset_after false: the explicit loop) and a functional model
-// with every other layer type. Without torch the test fails under CI=true and skips loudly
+// a TF.js-default GRU (hardSigmoid, reset_after false: the explicit loop), a functional model
+// with every other layer type, returnState (torch.nn's and the loop's), bidirectional layers over
+// goBackwards, bilinear upsampling (nnplay's TF.js rule, written out) and batchNormalization over
+// rank 4. Without torch the test fails under CI=true and skips loudly
 // elsewhere. Keras is not installable here: its script is byte-compiled (python3 -m py_compile)
 // and its weights file read back with numpy the way the script reads it. TF.js: the generated
 // module is imported in Node against the devDependency @tensorflow/tfjs and predicts the same.
