@@ -3,8 +3,10 @@
 // PyTorch: the generated module runs under Debian's python3-torch (scripts/bootstrap.sh installs
 // it) and must match nnplay's predictions to 1e-5 on an MLP, a CNN (conv2d 'same' + batchNorm +
 // pool + flatten + dropout + dense), an LSTM (torch.nn.LSTM), a GRU with reset_after (torch.nn.GRU),
-// a TF.js-default GRU (hardSigmoid, reset_after false: the explicit loop) and a functional model
-// with every other layer type. Without torch the test fails under CI=true and skips loudly
+// a TF.js-default GRU (hardSigmoid, reset_after false: the explicit loop), a functional model
+// with every other layer type, returnState (torch.nn's and the loop's), bidirectional layers over
+// goBackwards, bilinear upsampling (nnplay's TF.js rule, written out) and batchNormalization over
+// rank 4. Without torch the test fails under CI=true and skips loudly
 // elsewhere. Keras is not installable here: its script is byte-compiled (python3 -m py_compile)
 // and its weights file read back with numpy the way the script reads it. TF.js: the generated
 // module is imported in Node against the devDependency @tensorflow/tfjs and predicts the same.
@@ -186,6 +188,87 @@ const cases: Case[] = [
     ys: () => data([3, 3], 20),
   },
   {
+    // returnState: [output, h(, c)] per layer as model outputs and as inputs of further layers.
+    // The lstm is torch.nn.LSTM, the TF.js-default gru (hardSigmoid) and the goBackwards
+    // simpleRNN KerasRNN / torch.nn.RNN.
+    name: 'return_state',
+    make: () => {
+      const x = nn.input({ shape: [5, 3], name: 'x' });
+      const [seq, h, c] = nn.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', returnSequences: true, returnState: true }).apply(x) as unknown as nn.SymbolicTensor[];
+      const [o2, h2] = nn.layers.gru({ units: 3, returnState: true }).apply(seq) as unknown as nn.SymbolicTensor[];
+      const [o3, h3] = nn.layers.simpleRNN({ units: 2, goBackwards: true, returnSequences: true, returnState: true }).apply(seq) as unknown as nn.SymbolicTensor[];
+      const head = nn.layers.dense({ units: 2, activation: 'tanh' }).apply(nn.layers.concatenate().apply([h, c, h2]));
+      const m = nn.model({ inputs: x, outputs: [head, o2, nn.layers.flatten().apply(o3), h3], seed: 8 });
+      m.compile({ optimizer: 'adam', loss: ['meanSquaredError', 'meanSquaredError', 'meanSquaredError', 'meanSquaredError'] });
+      return m;
+    },
+    xs: () => [data([4, 5, 3], 22)],
+  },
+  {
+    // returnState on torch.nn.GRU (resetAfter, sigmoid) and a KerasRNN lstm (hardSigmoid) with dropout (TF.js has no reset_after).
+    name: 'return_state_reset_after',
+    make: () => {
+      const x = nn.input({ shape: [4, 2], name: 'x' });
+      const [o, h] = nn.layers.gru({ units: 3, recurrentActivation: 'sigmoid', resetAfter: true, returnState: true }).apply(x) as unknown as nn.SymbolicTensor[];
+      const [o2, h2, c2] = nn.layers.lstm({ units: 2, returnState: true, dropout: 0.2 }).apply(x) as unknown as nn.SymbolicTensor[];
+      const m = nn.model({ inputs: x, outputs: [o, h, nn.layers.add().apply([o2, h2, c2])], seed: 9 });
+      m.compile({ optimizer: 'sgd', loss: ['meanSquaredError', 'meanSquaredError', 'meanSquaredError'] });
+      return m;
+    },
+    xs: () => [data([3, 4, 2], 23)],
+  },
+  {
+    // A bidirectional layer whose wrapped layer has goBackwards (the forward copy reads the
+    // sequence reversed, the backward copy forwards), with and without returnSequences.
+    name: 'bidirectional_go_backwards',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.bidirectional({ inputShape: [5, 3], layer: nn.layers.gru({ units: 3, returnSequences: true, goBackwards: true }), mergeMode: 'sum' }),
+        nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 2, goBackwards: true, recurrentActivation: 'sigmoid' }), mergeMode: 'concat' }),
+        nn.layers.dense({ units: 2 }),
+      ], seed: 12 });
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([3, 5, 3], 27)],
+  },
+  {
+    // Bilinear upsampling with nnplay's (TF.js 4.22's) i · in / out rule, up and across, on
+    // sizes that do and do not divide, before a conv (NCHW in PyTorch) and after one.
+    name: 'bilinear',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.upSampling2d({ inputShape: [3, 2, 2], size: [2, 3], interpolation: 'bilinear' }),
+        nn.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'relu' }),
+        nn.layers.upSampling2d({ size: 3, interpolation: 'bilinear' }),
+        nn.layers.flatten(),
+        nn.layers.dense({ units: 3 }),
+      ], seed: 10 });
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([2, 3, 2, 2], 24)],
+  },
+  {
+    // batchNormalization over a per-sample rank of 4 (PyTorch: BatchNorm1d over the other cells),
+    // and the 'exponential' activation (TF.js: a layer class in the script).
+    name: 'bn_rank4_exponential',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.reshape({ inputShape: [24], targetShape: [2, 2, 2, 3] }),
+        nn.layers.batchNormalization({ momentum: 0.5 }),
+        nn.layers.flatten(),
+        nn.layers.dense({ units: 4, activation: 'tanh' }),
+        nn.layers.activation({ activation: 'exponential' }),
+        nn.layers.dense({ units: 2, activation: 'exponential' }),
+      ], seed: 11 });
+      m.compile({ optimizer: nn.train.sgd(0.001), loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([5, 24], 25, 0.5)],
+    ys: () => data([5, 2], 26),
+  },
+  {
     // Issue 9's VAE layers: at inference the output is the decoder of zMean (deterministic).
     name: 'vae',
     make: () => {
@@ -329,10 +412,48 @@ describe('exportCode: Keras', () => {
   });
 });
 
+describe("exportCode: Keras's bilinear upsampling layer", () => {
+  it("computes nnplay's upSampling2d (i · in / out) when keras.ops is numpy's", async () => {
+    if (!python) {
+      if (inCI) throw new Error('code-export.test: python3 with numpy is required in CI');
+      return;
+    }
+    // Keras is not installable here: the class from the script runs against a stand-in whose
+    // keras.ops.take is numpy's (the same signature) and whose Layer is a plain base class.
+    for (const [shape, size] of [[[3, 4, 2], [2, 3]], [[5, 2, 1], [3, 1]], [[1, 3, 2], [4, 2]]] as [number[], [number, number]][]) {
+      const m = nn.sequential({ layers: [nn.layers.upSampling2d({ inputShape: shape, size, interpolation: 'bilinear' })] });
+      const x = data([2, ...shape], 30 + shape[0]);
+      const y = m.predict(x) as nn.Tensor;
+      const e = await nn.exportCode(m, 'keras');
+      expect(e.code).toContain(`TfjsBilinearUpSampling2D(size=(${size.join(', ')}), name=`);
+      const cls = e.code.match(/class TfjsBilinearUpSampling2D\(layers\.Layer\):[\s\S]*?\n\n\n/)![0];
+      const check = `import json, sys, types
+import numpy as np
+class Layer:
+    def __init__(self, **kwargs):
+        pass
+    def get_config(self):
+        return {}
+keras = types.SimpleNamespace(ops=types.SimpleNamespace(take=np.take))
+layers = types.SimpleNamespace(Layer=Layer)
+${cls}
+job = json.loads(sys.stdin.read())
+x = np.array(job["x"], dtype=np.float32).reshape(job["shape"])
+out = TfjsBilinearUpSampling2D(size=tuple(job["size"])).call(x)
+print(json.dumps({"shape": list(out.shape), "values": out.reshape(-1).tolist()}))
+`;
+      const out = JSON.parse(execFileSync(python, ['-c', check], { input: JSON.stringify({ x: [...x.values()], shape: x.shape, size }), encoding: 'utf8' })) as { shape: number[]; values: number[] };
+      expect(out.shape).toEqual(y.shape);
+      expect(maxDiff(out.values, y.values())).toBeLessThan(1e-6);
+      [m, x, y].forEach((t) => t.dispose());
+    }
+  });
+});
+
 describe('exportCode: TF.js', () => {
   it('runs against @tensorflow/tfjs and reproduces nnplay predictions to 1e-5', async () => {
-    // TF.js's GRU has no reset_after: that model's export is an Error (checked below).
-    for (const b of built.filter((x) => x.c.name !== 'gru_reset_after')) {
+    // TF.js's GRU has no reset_after: those models' export is an Error (checked below).
+    for (const b of built.filter((x) => !x.c.name.includes('reset_after'))) {
       const e = await nn.exportCode(b.model, 'tfjs', { fileBase: `${b.c.name}_tfjs` });
       expect(e.code).toContain("import * as tf from '@tensorflow/tfjs';");
       const file = join(dir, e.codeFileName);
@@ -461,20 +582,16 @@ describe('exportCode: what cannot be expressed', () => {
   it('names the layer and the option', async () => {
     const m = nn.sequential({ layers: [nn.layers.gru({ inputShape: [3, 2], units: 2, resetAfter: true, recurrentActivation: 'sigmoid' })] });
     await expect(nn.exportCode(m, 'tfjs')).rejects.toThrow(/layer "gru_\d+" \(gru\): resetAfter: true has no TF\.js form/);
-    const e = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2, activation: 'exponential' })] });
-    await expect(nn.exportCode(e, 'tfjs')).rejects.toThrow(/layer "dense_\d+" \(dense\): activation 'exponential' does not exist in TF\.js/);
+    const e = nn.sequential({ layers: [nn.layers.simpleRNN({ inputShape: [3, 2], units: 2, activation: 'exponential' })] });
+    await expect(nn.exportCode(e, 'tfjs')).rejects.toThrow(/layer "simple_?rnn_\d+" \(simpleRNN\): activation 'exponential' of a recurrent layer has no TF\.js form/i);
     const s = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 2 })] });
     s.compile({ optimizer: nn.train.sgd(nn.train.stepDecay({ initialLearningRate: 0.1, stepSize: 10 })), loss: 'meanSquaredError' });
     await expect(nn.exportCode(s, 'tfjs')).rejects.toThrow(/schedule 'stepDecay' has no TF\.js form/);
     // @ts-expect-error: an unknown target
     await expect(nn.exportCode(s, 'jax')).rejects.toThrow(/unknown target "jax"; allowed: 'keras', 'pytorch', 'tfjs'/);
     await expect(nn.exportCode(s, 'pytorch', { epochs: 0 })).rejects.toThrow(/options\.epochs must be an integer/);
-    // Bilinear upsampling: TF.js's rule (i / size) is nnplay's; Keras and PyTorch sample at half-pixel centres.
-    const u = nn.sequential({ layers: [nn.layers.upSampling2d({ inputShape: [2, 2, 1], size: 2, interpolation: 'bilinear' }), nn.layers.flatten()] });
-    await expect(nn.exportCode(u, 'keras')).rejects.toThrow(/layer "[^"]+" \(upSampling2d\): interpolation 'bilinear' has no Keras form: Keras samples at half-pixel centres/);
-    await expect(nn.exportCode(u, 'pytorch')).rejects.toThrow(/\(upSampling2d\): interpolation 'bilinear' has no PyTorch form/);
-    const tfjsCode = await nn.exportCode(u, 'tfjs');
-    expect(JSON.stringify(tfjsCode)).toMatch(/interpolation: .bilinear./);
-    [m, e, s, u].forEach((x) => x.dispose());
+    const r = nn.sequential({ layers: [nn.layers.lstm({ inputShape: [3, 2], units: 2, activation: 'leakyRelu' })] });
+    await expect(nn.exportCode(r, 'tfjs')).rejects.toThrow(/layer "lstm_\d+" \(lstm\): activation 'leakyRelu' of a recurrent layer has no TF\.js form/);
+    [m, e, s, r].forEach((x) => x.dispose());
   });
 });

@@ -65,8 +65,11 @@ interface Call {
   /** Index of this call among the layer's calls. */
   index: number;
   inputs: string[]; // value names
-  output: string; // value name
+  output: string; // value name of tensor 0
   outputShape: number[]; // per sample
+  /** Every output tensor's value name: [output] or, with returnState, [output, h(, c)]. */
+  outputs: string[];
+  outputShapes: number[][];
 }
 
 interface Graph {
@@ -98,35 +101,37 @@ const reserved = new Set([
   'np', 'keras', 'layers', 'model', 'x', 'inputs', 'outputs', 'json', 'base64', 'self', 'W', 'weights', 'doc', 'sys', 'math',
 ]);
 
+// The names of a returnState call's extra tensors, after the output: h, then an lstm's c.
+const stateSuffixes = ['', '_h', '_c'];
+
 function graphOf(inspection: Inspection, weightList: { name: string; shape: number[]; values: Float32Array }[]): Graph {
   const taken = new Set<string>();
-  const valueOf = new Map<string, string>(); // 'layer#call' -> value name
+  const valueOf = new Map<string, string>(); // 'layer#call#tensor' -> value name
   const calls: Call[] = [];
   const inputs: Graph['inputs'] = [];
   for (const layer of inspection.layers) {
     if (layer.type === 'input') {
       const value = identifier(layer.name, taken);
-      valueOf.set(`${layer.name}#0`, value);
+      valueOf.set(`${layer.name}#0#0`, value);
       inputs.push({ name: layer.name, value, shape: perSample(layer.outputShape) });
       continue;
     }
     layer.nodes.forEach((node, index) => {
-      if (node.outputShapes) {
-        fail(`layer "${layer.name}" (${layer.type}) has returnState: true (several output tensors), which code export does not write yet; save the model (model.save) or export one without returnState`);
-      }
-      const value = identifier(index === 0 ? layer.name : `${layer.name}_${index}`, taken);
-      const ins = node.inbound.map(([l, c]) => {
-        const v = valueOf.get(`${l}#${c}`);
+      const ins = node.inbound.map(([l, c, t]) => {
+        const v = valueOf.get(`${l}#${c}#${t ?? 0}`);
         if (v === undefined) fail(`layer "${layer.name}" reads call ${c} of "${l}", which comes later in the engine's order`);
         return v;
       });
-      valueOf.set(`${layer.name}#${index}`, value);
-      calls.push({ layer, index, inputs: ins, output: value, outputShape: perSample(node.outputShape) });
+      const base = index === 0 ? layer.name : `${layer.name}_${index}`;
+      const shapes = (node.outputShapes ?? [node.outputShape]).map(perSample);
+      const outputs = shapes.map((_, t) => identifier(`${base}${stateSuffixes[t]}`, taken));
+      outputs.forEach((v, t) => valueOf.set(`${layer.name}#${index}#${t}`, v));
+      calls.push({ layer, index, inputs: ins, output: outputs[0], outputShape: shapes[0], outputs, outputShapes: shapes });
     });
   }
   // inspect() lists the graph's inputs in model order; keep that order.
   const orderedInputs = inspection.inputs.map((i) => inputs.find((x) => x.name === i.name)!);
-  const outputs = inspection.outputs.map((o) => valueOf.get(`${o.name}#${o.call}`)!);
+  const outputs = inspection.outputs.map((o) => valueOf.get(`${o.name}#${o.call}#${o.tensor ?? 0}`)!);
   return { layers: inspection.layers, calls, inputs: orderedInputs, outputs, weights: new Map(weightList.map((w) => [w.name, w])) };
 }
 
@@ -189,7 +194,8 @@ function inputShapeOfCall(g: Graph, call: Call, k = 0): number[] {
   const v = call.inputs[k];
   const input = g.inputs.find((i) => i.value === v);
   if (input) return input.shape;
-  return g.calls.find((c) => c.output === v)!.outputShape;
+  const from = g.calls.find((c) => c.outputs.includes(v))!;
+  return from.outputShapes[from.outputs.indexOf(v)];
 }
 
 /** The recurrent layer inside a bidirectional wrapper (or the layer itself). */
@@ -314,6 +320,25 @@ const pyHelpers: Record<string, string> = {
     cells = F.avg_pool2d(F.pad(ones, pad), kernel, stride)
     return total / cells
 `,
+  upsample_bilinear_tfjs: `def tfjs_bilinear_taps(n_in, n_out):
+    # Where output index i reads along an axis: nnplay's and TF.js 4.22's rule (resizeBilinear with
+    # alignCorners and halfPixelCenters false), src = i * in / out in double, between floor(src) and
+    # ceil(src) clamped to the last pixel. Not F.interpolate's: it samples at half-pixel centres.
+    src = torch.arange(n_out, dtype=torch.float64) * (n_in / n_out)
+    lo = src.floor().long()
+    hi = src.ceil().long().clamp(max=n_in - 1)
+    return lo, hi, src - lo.to(torch.float64)
+
+
+def upsample_bilinear_tfjs(x, size):
+    # x [batch, channels, height, width]; along the rows first, then between them, as TF.js.
+    ylo, yhi, fy = tfjs_bilinear_taps(x.shape[2], x.shape[2] * size[0])
+    xlo, xhi, fx = tfjs_bilinear_taps(x.shape[3], x.shape[3] * size[1])
+    left, right = x[:, :, :, xlo], x[:, :, :, xhi]
+    rows = left + (right - left) * fx.to(x.dtype)
+    top, bottom = rows[:, :, ylo], rows[:, :, yhi]
+    return top + (bottom - top) * fy.to(x.dtype)[:, None]
+`,
   keras_dropout: `def keras_dropout(x, rate, noise_shape, training):
     # Keras dropout with a noise shape (entries None take the input's size; 1 shares the mask).
     if not training or rate == 0:
@@ -328,12 +353,14 @@ const pyHelpers: Record<string, string> = {
     sigmoid, an activation other than tanh, or GRU's reset_after=False (TF.js's default).
     kernel [features, gates * units], recurrent_kernel [units, gates * units], gate order
     LSTM i, f, c, o; GRU z, r, h. Input [batch, steps, features]; output the last h [batch, units]
-    or every h [batch, steps, units]. dropout / recurrent_dropout as Keras and nnplay: in
+    or every h [batch, steps, units]; with return_state (output, h) or, for an LSTM, (output, h, c)
+    as Keras / TF.js order them. dropout / recurrent_dropout as Keras and nnplay: in
     training one mask per sequence on x and one on h_{t-1} (every gate; GRU's carry too)."""
 
     def __init__(self, cell, input_size, units, activation, recurrent_activation, use_bias, reset_after, return_sequences,
-                 dropout=0.0, recurrent_dropout=0.0):
+                 dropout=0.0, recurrent_dropout=0.0, return_state=False):
         super().__init__()
+        self.return_state = return_state
         self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
         gates = {"simpleRNN": 1, "lstm": 4, "gru": 3}[cell]
         self.cell, self.units = cell, units
@@ -389,12 +416,20 @@ const pyHelpers: Record<string, string> = {
                     hh = self.activation(xt[:, 2 * u:] + (r * h) @ R[:, 2 * u:])
                 h = z * h + (1 - z) * hh
             outs.append(h)
-        return torch.stack(outs, 1) if self.return_sequences else h
+        out = torch.stack(outs, 1) if self.return_sequences else h
+        if self.return_state:
+            return (out, h, c) if self.cell == "lstm" else (out, h)
+        return out
 `,
 };
 
-/** A recurrent direction in PyTorch: its module line, its call, and its weight loading. */
-function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inputSize: number, parts: PyParts): (x: string) => string {
+/**
+ * A recurrent direction in PyTorch: its module line and its weight loading (added to parts), and
+ * a writer of its call: the statements that set `outs` ([output] or, with returnState,
+ * [output, h(, c)], Keras's and TF.js's order) from the sequence x.
+ */
+type RecurrentCall = (x: string, outs: string[]) => string[];
+function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inputSize: number, parts: PyParts): RecurrentCall {
   const { type } = recurrentOf(layer);
   const units = rnnOpt<number>(layer, 'units');
   const activation = rnnOpt<string>(layer, 'activation') ?? 'tanh';
@@ -402,6 +437,7 @@ function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inp
   const useBias = rnnOpt<boolean>(layer, 'useBias') ?? true;
   const resetAfter = type === 'gru' && rnnOpt<boolean>(layer, 'resetAfter') === true;
   const returnSequences = rnnOpt<boolean>(layer, 'returnSequences') === true;
+  const returnState = layer.type !== 'bidirectional' && rnnOpt<boolean>(layer, 'returnState') === true;
   const dropout = rnnOpt<number>(layer, 'dropout') ?? 0;
   const recurrentDropout = rnnOpt<number>(layer, 'recurrentDropout') ?? 0;
   const W = (w: string) => `W[${pyStr(`${layer.name}/${prefix}${w}`)}]`;
@@ -426,7 +462,13 @@ function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inp
       parts.load.push(`${m}.weight_ih_l0.copy_(${W('kernel')}.T)`, `${m}.weight_hh_l0.copy_(${W('recurrent_kernel')}.T)`);
       if (useBias) parts.load.push(`${m}.bias_ih_l0.copy_(${W('bias')})`, `${m}.bias_hh_l0.zero_()`);
     }
-    return (x) => (returnSequences ? `self.${attr}(${x})[0]` : `self.${attr}(${x})[0][:, -1]`);
+    if (!returnState) return (x, outs) => [`${outs[0]} = self.${attr}(${x})[0]${returnSequences ? '' : '[:, -1]'}`];
+    // torch.nn returns (every h, h_n) / (every h, (h_n, c_n)), the states [layers, batch, units].
+    return (x, outs) => [
+      `${outs[0]}_all, ${outs[0]}_state = self.${attr}(${x})`,
+      `${outs[0]} = ${outs[0]}_all${returnSequences ? '' : '[:, -1]'}`,
+      ...(type === 'lstm' ? [`${outs[1]} = ${outs[0]}_state[0][0]`, `${outs[2]} = ${outs[0]}_state[1][0]`] : [`${outs[1]} = ${outs[0]}_state[0]`]),
+    ];
   }
   const fn = (name: string) => {
     const body = torchActivation(name, 'v', null, -1, parts.helpers);
@@ -440,11 +482,11 @@ function torchRecurrent(layer: InspectedLayer, attr: string, prefix: string, inp
       : `# ${type}: ${type === 'simpleRNN' ? `activation '${activation}'` : `recurrentActivation '${recurrentActivation}', activation '${activation}'${type === 'gru' ? `, resetAfter ${resetAfter}` : ''}`}` +
         ` is not torch.nn.${{ simpleRNN: 'RNN', lstm: 'LSTM', gru: 'GRU' }[type]}'s (sigmoid gates, tanh${type === 'gru' ? ', reset_after=True' : ''}): an explicit loop`,
     `self.${attr} = KerasRNN(${pyStr(type)}, ${inputSize}, ${units}, ${fn(activation)}, ${fn(recurrentActivation)}, ${pyBool(useBias)}, ${pyBool(resetAfter)}, ${pyBool(returnSequences)}` +
-      `${dropping ? `, ${pyNum(dropout)}, ${pyNum(recurrentDropout)}` : ''})`,
+      `${dropping || returnState ? `, ${pyNum(dropout)}, ${pyNum(recurrentDropout)}` : ''}${returnState ? ', return_state=True' : ''})`,
   );
   parts.load.push(`model.${attr}.kernel.copy_(${W('kernel')})`, `model.${attr}.recurrent_kernel.copy_(${W('recurrent_kernel')})`);
   if (useBias) parts.load.push(`model.${attr}.bias.copy_(${W('bias')})`);
-  return (x) => `self.${attr}(${x})`;
+  return (x, outs) => [`${outs.join(', ')} = self.${attr}(${x})`];
 }
 
 function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<ExportCodeOptions, 'comment'>> & { comment: string[] }, weightsFile: string): string {
@@ -473,6 +515,7 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
     return name;
   };
   const emitted = new Set<string>();
+  const recurrentCalls = new Map<string, RecurrentCall>(); // by layer: a shared layer's later calls reuse its module
   for (const call of g.calls) {
     const l = call.layer;
     const a = attr(l);
@@ -597,7 +640,6 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         const scale = opt<boolean>(l, 'scale') !== false;
         const momentum = opt<number>(l, 'momentum');
         const eps = opt<number>(l, 'epsilon');
-        if (rank > 3) fail(`${where(l)}: batchNormalization over a per-sample rank of ${rank} has no torch.nn.BatchNorm form (ranks 1 to 3 do)`);
         const cls = rank === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
         if (first) {
           parts.init.push(
@@ -613,9 +655,17 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
           parts.load.push(`model.${a}.running_mean.copy_(${W(l, names.find((n) => /moving_?[mM]ean/.test(n))!)})`);
           parts.load.push(`model.${a}.running_var.copy_(${W(l, names.find((n) => /moving_?[vV]ariance/.test(n))!)})`);
         }
-        const v = rank === 3 ? as(x, 'nchw') : rank === 2 ? as(x, 'ncl') : x;
-        set(`self.${a}(${v})`);
-        outLayout = rank === 3 ? 'nchw' : rank === 2 ? 'ncl' : 'last';
+        if (rank > 3) {
+          // No BatchNorm4d: BatchNorm1d over [batch, channels, every other cell] has the same
+          // per-channel statistics; the channels go back last.
+          const v = as(x, 'last');
+          f.push(`${out}_cf = ${v}.movedim(-1, 1)`);
+          set(`self.${a}(${out}_cf.reshape(${out}_cf.shape[0], ${channels}, -1)).reshape(${out}_cf.shape).movedim(1, -1)`);
+        } else {
+          const v = rank === 3 ? as(x, 'nchw') : rank === 2 ? as(x, 'ncl') : x;
+          set(`self.${a}(${v})`);
+          outLayout = rank === 3 ? 'nchw' : rank === 2 ? 'ncl' : 'last';
+        }
         break;
       }
       case 'concatenate': {
@@ -641,9 +691,9 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       case 'simpleRNN':
       case 'lstm':
       case 'gru': {
-        const run = first ? torchRecurrent(l, a, '', inShape[inShape.length - 1], parts) : (v: string) => `self.${a}(${v})`;
+        if (first) recurrentCalls.set(l.name, torchRecurrent(l, a, '', inShape[inShape.length - 1], parts));
         const v = as(x, 'last');
-        set(run(opt<boolean>(l, 'goBackwards') ? `${v}.flip(1)` : v));
+        f.push(...recurrentCalls.get(l.name)!(opt<boolean>(l, 'goBackwards') ? `${v}.flip(1)` : v, call.outputs));
         break;
       }
       case 'bidirectional': {
@@ -654,14 +704,19 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         const size = inShape[inShape.length - 1];
         // The engine names the copies' weights '<forward|backward>_<cell>/<weight>'.
         const prefix = (part: string) => localWeights(l).find((n) => n.startsWith(part))!.replace(/[^/]*$/, '');
-        const fwd = torchRecurrent(l, fa, prefix('forward_'), size, parts);
-        const bwd = torchRecurrent(l, ba, prefix('backward_'), size, parts);
+        if (first) {
+          recurrentCalls.set(`${l.name}#forward`, torchRecurrent(l, fa, prefix('forward_'), size, parts));
+          recurrentCalls.set(`${l.name}#backward`, torchRecurrent(l, ba, prefix('backward_'), size, parts));
+        }
+        const fwd = recurrentCalls.get(`${l.name}#forward`)!;
+        const bwd = recurrentCalls.get(`${l.name}#backward`)!;
         const v = as(x, 'last');
         // Keras: the backward copy reads the sequence reversed (relative to the forward one); its
         // returned sequence is flipped back so step t of both stand side by side.
         const fv = back ? `${v}.flip(1)` : v;
         const bv = back ? v : `${v}.flip(1)`;
-        f.push(`${out}_f = ${fwd(fv)}`, `${out}_b = ${bwd(bv)}${seq ? '.flip(1)' : ''}`);
+        f.push(...fwd(fv, [`${out}_f`]), ...bwd(bv, [`${out}_b`]));
+        if (seq) f.push(`${out}_b = ${out}_b.flip(1)`);
         const merged = { concat: `torch.cat([${out}_f, ${out}_b], dim=-1)`, sum: `${out}_f + ${out}_b`, mul: `${out}_f * ${out}_b`, ave: `(${out}_f + ${out}_b) / 2` }[mode];
         if (!merged) fail(`${where(l)}: mergeMode '${mode}' has no PyTorch form in the exporter`);
         set(merged);
@@ -669,11 +724,15 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       }
       case 'upSampling2d': {
         const [sh, sw] = pairOf(opt(l, 'size'), [2, 2]);
-        // nn.Upsample(mode="bilinear") samples at half-pixel centres (align_corners=False) or
-        // at the corners (True); nnplay and TF.js 4.22 at i / size, which neither is.
-        if ((opt<string>(l, 'interpolation') ?? 'nearest') === 'bilinear') fail(`${where(l)}: interpolation 'bilinear' has no PyTorch form: nn.Upsample samples at half-pixel centres (align_corners=False) or the corners, nnplay and TF.js 4.22 at i / size`);
-        if (first) parts.init.push(`self.${a} = nn.Upsample(scale_factor=(${sh}, ${sw}), mode="nearest")`);
-        set(`self.${a}(${as(x, 'nchw')})`);
+        if ((opt<string>(l, 'interpolation') ?? 'nearest') === 'bilinear') {
+          // nn.Upsample(mode="bilinear") samples at half-pixel centres (align_corners=False) or
+          // at the corners (True); nnplay and TF.js 4.22 at i · in / out: written out.
+          parts.helpers.add('upsample_bilinear_tfjs');
+          set(`upsample_bilinear_tfjs(${as(x, 'nchw')}, (${sh}, ${sw}))`);
+        } else {
+          if (first) parts.init.push(`self.${a} = nn.Upsample(scale_factor=(${sh}, ${sw}), mode="nearest")`);
+          set(`self.${a}(${as(x, 'nchw')})`);
+        }
         outLayout = 'nchw';
         break;
       }
@@ -716,6 +775,10 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
     }
     layout.set(out, outLayout);
     rankOf.set(out, call.outputShape.length);
+    call.outputs.slice(1).forEach((v, t) => {
+      layout.set(v, 'last');
+      rankOf.set(v, call.outputShapes[t + 1].length);
+    });
   }
   const outs = g.outputs.map((v) => as(v, 'last'));
   const args = g.inputs.map((i) => i.value).join(', ');
@@ -748,7 +811,7 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       '',
     );
   }
-  for (const name of ['hard_sigmoid', 'avg_pool2d_same', 'keras_dropout', 'KerasRNN', 'GaussianSampling', 'KlDivergence']) if (parts.helpers.has(name)) lines.push(pyHelpers[name], '');
+  for (const name of ['hard_sigmoid', 'avg_pool2d_same', 'upsample_bilinear_tfjs', 'keras_dropout', 'KerasRNN', 'GaussianSampling', 'KlDivergence']) if (parts.helpers.has(name)) lines.push(pyHelpers[name], '');
   lines.push(
     'class NnplayModel(nn.Module):',
     '    def __init__(self):',
@@ -992,6 +1055,48 @@ const kerasKlClass = `class KlDivergence(layers.Layer):
     def get_config(self):
         return {**super().get_config(), "beta": self.beta}
 `;
+const kerasBilinearClass = `class TfjsBilinearUpSampling2D(layers.Layer):
+    """UpSampling2D(interpolation="bilinear") as nnplay and TF.js 4.22 compute it: output index i
+    reads src = i * in / out (resizeBilinear with align_corners and half_pixel_centers false),
+    between floor(src) and ceil(src) clamped to the last pixel, along the rows first. Keras's own
+    UpSampling2D samples at half-pixel centres (a different picture)."""
+    def __init__(self, size=(2, 2), **kwargs):
+        super().__init__(**kwargs)
+        self.size = tuple(size)
+
+    @staticmethod
+    def taps(n_in, n_out):
+        src = np.arange(n_out, dtype=np.float64) * (n_in / n_out)
+        lo = np.floor(src).astype("int32")
+        hi = np.minimum(np.ceil(src).astype("int32"), n_in - 1)
+        return lo, hi, (src - lo).astype("float32")
+
+    def call(self, x):
+        h, w = x.shape[1], x.shape[2]
+        ylo, yhi, fy = self.taps(h, h * self.size[0])
+        xlo, xhi, fx = self.taps(w, w * self.size[1])
+        left, right = keras.ops.take(x, xlo, axis=2), keras.ops.take(x, xhi, axis=2)
+        rows = left + (right - left) * fx[:, None]
+        top, bottom = keras.ops.take(rows, ylo, axis=1), keras.ops.take(rows, yhi, axis=1)
+        return top + (bottom - top) * fy[:, None, None]
+
+    def compute_output_shape(self, s):
+        return (s[0], None if s[1] is None else s[1] * self.size[0], None if s[2] is None else s[2] * self.size[1], s[3])
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size}
+`;
+const tfjsExponentialClass = `/** nnplay's (and Keras's) 'exponential' activation, exp(x): TF.js 4.22 has no such name. */
+export class ExponentialActivation extends tf.layers.Layer {
+  static className = 'ExponentialActivation';
+  computeOutputShape(inputShape) {
+    return inputShape;
+  }
+  call(inputs) {
+    return tf.tidy(() => tf.exp(Array.isArray(inputs) ? inputs[0] : inputs));
+  }
+}
+tf.serialization.registerClass(ExponentialActivation);`;
 const tfjsSamplingClass = `/** nnplay's gaussianSampling: [mean, logVar] -> mean + exp(logVar / 2) * eps, eps ~ N(0, 1), while
  *  training (or always with sampleAtInference); mean at inference. Seeded: seed, seed + 1, ... per call. */
 export class GaussianSampling extends tf.layers.Layer {
@@ -1070,7 +1175,11 @@ function layersActivation(d: LayersDialect, name: string, alpha: unknown, l: Ins
       d.helpers.set('hard_sigmoid', `def hard_sigmoid(x):\n    # nnplay / TF.js / Keras 2: clip(0.2 x + 0.5, 0, 1); Keras 3's "hard_sigmoid" is relu6(x + 3) / 6.\n    return keras.ops.clip(0.2 * x + 0.5, 0.0, 1.0)\n`);
       return { option: 'hard_sigmoid' };
     }
-    if (!k && name === 'exponential') fail(`${where(l)}: activation 'exponential' does not exist in TF.js 4.22 (no activation name and no layer computes exp)`);
+    if (!k && name === 'exponential') {
+      // TF.js 4.22 has no 'exponential' activation: a layer class in the script computes exp.
+      d.helpers.set('ExponentialActivation', tfjsExponentialClass);
+      return { option: jsStr('linear'), extraLayer: 'new ExponentialActivation({})' };
+    }
   }
   if (name === 'leakyRelu' || name === 'elu') {
     const a = alphaOf(name, alpha);
@@ -1086,6 +1195,11 @@ function layersActivation(d: LayersDialect, name: string, alpha: unknown, l: Ins
   fail(`${where(l)}: activation '${name}' has no ${k ? 'Keras' : 'TF.js'} form in the exporter`);
 }
 
+/** A TF.js layer constructor `f({...})` with `name` added to its options. */
+function withName(make: string, name: string): string {
+  return make.endsWith('({})') ? `${make.slice(0, -2)}name: ${name}})` : make.replace(/\}\)$/, `, name: ${name}})`);
+}
+
 function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { epochs: number; batchSize: number; comment: string[] }, weightsFile: string): string {
   const k = d.target === 'keras';
   const S = k ? pyStr : jsStr;
@@ -1099,7 +1213,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
   const body: string[] = [];
   const load: string[] = [];
   const layerVar = new Map<string, string>();
-  const taken = new Set<string>(g.inputs.map((i) => i.value).concat(g.calls.map((c) => c.output)));
+  const taken = new Set<string>(g.inputs.map((i) => i.value).concat(g.calls.flatMap((c) => c.outputs)));
   for (const i of g.inputs) {
     body.push(k ? `${i.value} = keras.Input(shape=${list(i.shape)}, name=${S(i.name)})` : `const ${i.value} = tf.input({shape: ${list(i.shape)}, name: ${S(i.name)}});`);
   }
@@ -1119,7 +1233,11 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     }
     p.push(['use_bias', 'useBias', B(rnnOpt<boolean>(l, 'useBias') ?? true)]);
     p.push(['return_sequences', 'returnSequences', B(rnnOpt<boolean>(l, 'returnSequences'))]);
-    if (l.type !== 'bidirectional') p.push(['go_backwards', 'goBackwards', B(rnnOpt<boolean>(l, 'goBackwards'))]);
+    // On a bidirectional layer's wrapped layer: Keras and TF.js give the backward copy the
+    // opposite go_backwards and flip its sequence back, as nnplay does (checked against TF.js).
+    p.push(['go_backwards', 'goBackwards', B(rnnOpt<boolean>(l, 'goBackwards'))]);
+    // Keras and TF.js return [output, h] ([output, h, c] for an LSTM), nnplay's order.
+    if (l.type !== 'bidirectional' && rnnOpt<boolean>(l, 'returnState') === true) p.push(['return_state', 'returnState', B(true)]);
     if (type === 'gru') {
       const ra = rnnOpt<boolean>(l, 'resetAfter') === true;
       if (!k && ra) fail(`${where(l)}: resetAfter: true has no TF.js form (TF.js 4.22's GRU throws "GRUCell does not support reset_after parameter set to true")`);
@@ -1138,6 +1256,9 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     const nameOpt: [string, string, string] = ['name', 'name', S(l.name)];
     let make: string | null = null;
     let extra: string | undefined;
+    // TF.js 4.22's batchNormalization runs on ranks up to 4 with the batch: a higher rank is
+    // reshaped to [cells, channels] around it (the same per-channel statistics).
+    let cellsAround: number[] | undefined;
     const inShape = inputShapeOfCall(g, call);
     switch (l.type) {
       case 'dense':
@@ -1160,8 +1281,13 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       }
       case 'upSampling2d': {
         const interpolation = opt<string>(l, 'interpolation') ?? 'nearest';
-        // Keras (TF 2's tf.image.resize) interpolates at half-pixel centres, TF.js 4.22 (and nnplay) at i / size.
-        if (k && interpolation === 'bilinear') fail(`${where(l)}: interpolation 'bilinear' has no Keras form: Keras samples at half-pixel centres, nnplay and TF.js 4.22 at i / size (the pictures differ)`);
+        // Keras (tf.image.resize / keras.ops.image.resize) interpolates at half-pixel centres, TF.js
+        // 4.22 (and nnplay) at i · in / out: Keras gets the rule written out as a layer.
+        if (k && interpolation === 'bilinear') {
+          d.helpers.set('TfjsBilinearUpSampling2D', kerasBilinearClass);
+          make = `TfjsBilinearUpSampling2D(size=${list(pairOf(opt(l, 'size'), [2, 2]))}, name=${S(l.name)})`;
+          break;
+        }
         make = `${cls('UpSampling2D', 'upSampling2d')}(${opts([['size', 'size', list(pairOf(opt(l, 'size'), [2, 2]))], ['interpolation', 'interpolation', S(interpolation)], nameOpt])})`;
         break;
       }
@@ -1200,7 +1326,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         break;
       case 'activation': {
         const act = layersActivation(d, opt(l, 'activation'), cfg(l).alpha, l);
-        make = act.extraLayer ? act.extraLayer.replace(/\}\)$/, `, name: ${S(l.name)}})`) : `${cls('Activation', 'activation')}(${opts([['activation', 'activation', act.option], nameOpt])})`;
+        make = act.extraLayer ? withName(act.extraLayer, S(l.name)) : `${cls('Activation', 'activation')}(${opts([['activation', 'activation', act.option], nameOpt])})`;
         break;
       }
       case 'dropout': {
@@ -1222,6 +1348,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
           nameOpt,
         ];
         make = `${cls('BatchNormalization', 'batchNormalization')}(${opts(p)})`;
+        if (!k && inShape.length > 3) cellsAround = inShape;
         break;
       }
       case 'concatenate':
@@ -1240,7 +1367,6 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         break;
       case 'bidirectional': {
         const { type } = recurrentOf(l);
-        if (rnnOpt<boolean>(l, 'goBackwards')) fail(`${where(l)}: goBackwards on the wrapped layer of a bidirectional layer is not exported (Keras would read both copies reversed)`);
         const inner = `${cls({ simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[type], { simpleRNN: 'simpleRNN', lstm: 'lstm', gru: 'gru' }[type])}(${opts(rnnArgs(l))})`;
         make = `${cls('Bidirectional', 'bidirectional')}(${opts([['layer', 'layer', inner], ['merge_mode', 'mergeMode', S(opt<string>(l, 'mergeMode') ?? 'concat')], nameOpt])})`;
         break;
@@ -1263,11 +1389,19 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       }
     }
     const ins = call.inputs.length === 1 ? call.inputs[0] : `[${call.inputs.join(', ')}]`;
-    if (extra) {
+    if (cellsAround) {
+      const suffix = call.index ? `_${call.index}` : '';
+      const channels = cellsAround[cellsAround.length - 1];
+      const cells = cellsAround.reduce((a, b) => a * b, 1) / channels;
+      assign(`${call.output}_cells`, `tf.layers.reshape({targetShape: [${cells}, ${channels}], name: ${S(`${l.name}_cells${suffix}`)}}).apply(${ins})`);
+      assign(`${call.output}_normalized`, `${layerVar.get(l.name)}.apply(${call.output}_cells)`);
+      assign(call.output, `tf.layers.reshape({targetShape: [${cellsAround.join(', ')}], name: ${S(`${l.name}_back${suffix}`)}}).apply(${call.output}_normalized)`);
+    } else if (extra) {
       assign(`${call.output}_linear`, k ? `${layerVar.get(l.name)}(${ins})` : `${layerVar.get(l.name)}.apply(${ins})`);
-      assign(call.output, `${extra.replace(/\}\)$/, `, name: ${S(`${l.name}_activation${call.index ? `_${call.index}` : ''}`)}})`)}.apply(${call.output}_linear)`);
+      assign(call.output, `${withName(extra, S(`${l.name}_activation${call.index ? `_${call.index}` : ''}`))}.apply(${call.output}_linear)`);
     } else {
-      assign(call.output, k ? `${layerVar.get(l.name)}(${ins})` : `${layerVar.get(l.name)}.apply(${ins})`);
+      const target = call.outputs.length === 1 ? call.output : k ? call.outputs.join(', ') : `[${call.outputs.join(', ')}]`;
+      assign(target, k ? `${layerVar.get(l.name)}(${ins})` : `${layerVar.get(l.name)}.apply(${ins})`);
     }
   }
   const ins = g.inputs.map((i) => i.value);

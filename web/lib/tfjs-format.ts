@@ -202,9 +202,6 @@ export const nnplayOnlyClasses: readonly string[] = ['GaussianSampling', 'KlDive
 const noConstraints = (...names: string[]) => Object.fromEntries(names.map((n) => [`${n}_constraint`, null]));
 
 function recurrentToKeras(type: string, c: Json, what: string): Json {
-  if (type === 'gru' && c.resetAfter === true) {
-    throw new Error(`${what}: resetAfter true has no TF.js equivalent (TF.js 4.22's GRU supports only reset_after false)`);
-  }
   const out: Json = {
     units: c.units,
     activation: activationToKeras(c.activation, null, `${what}: activation`),
@@ -230,7 +227,10 @@ function recurrentToKeras(type: string, c: Json, what: string): Json {
     out.implementation = 1;
   }
   if (type === 'lstm') out.unit_forget_bias = c.unitForgetBias;
-  if (type === 'gru') out.reset_after = false;
+  // resetAfter true is written as Keras 2 writes it (reset_after true, bias [2, 3·units]), the
+  // form tensorflowjs_converter gives Keras 2's default GRU: nnplay and Keras read it; TF.js 4.22
+  // itself refuses it on load ("GRUCell does not support reset_after parameter set to true").
+  if (type === 'gru') out.reset_after = c.resetAfter === true;
   return out;
 }
 
