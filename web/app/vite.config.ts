@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { compressedAssets } from './serve-plugin';
+import { copyThreadedEngine } from '../lib/threaded-engine-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -30,11 +31,13 @@ function oembed(): Plugin {
   };
 }
 
+const isolationHeaders = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   root: here('.'),
   base: './',
   // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
-  plugins: [oembed(), compressedAssets()],
+  plugins: [oembed(), copyThreadedEngine(here('../..'), here('../../dist/app')), compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },
@@ -51,6 +54,9 @@ export default defineConfig({
   worker: {
     format: 'es',
   },
-  server: { host: '127.0.0.1', fs: { allow: [here('../..')] } },
-  preview: { host: '127.0.0.1' },
+  // Cross-origin isolated (COOP + COEP), so the engine may run threads (SharedArrayBuffer); every
+  // asset is same-origin, so require-corp blocks nothing. A page embedding embed.html that is not
+  // isolated itself gets the single-threaded engine in the frame.
+  server: { host: '127.0.0.1', fs: { allow: [here('../..')] }, headers: isolationHeaders },
+  preview: { host: '127.0.0.1', headers: isolationHeaders },
 });
