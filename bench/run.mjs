@@ -13,7 +13,7 @@
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
 // Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages]
-//                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]
+//                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--no-isolation] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -35,7 +35,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--no-isolation] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -56,6 +56,7 @@ function parseArgs(argv) {
     else if (a === '--no-browser') o.browser = false;
     else if (a === '--no-node') o.node = false;
     else if (a === '--no-native') o.native = false;
+    else if (a === '--no-isolation') o.isolation = false;
     else if (a.startsWith('--out')) o.out = path.resolve(value());
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
@@ -182,7 +183,10 @@ function startServer() {
       res.writeHead(404).end(`not found: ${rel}`);
       return;
     }
-    res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' });
+    // Cross-origin isolated, so the engine (and TF.js wasm) may use threads; --no-isolation leaves
+    // it out, for the single-threaded side of an A/B.
+    const isolation = opts.isolation === false ? {} : { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store', ...isolation });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {

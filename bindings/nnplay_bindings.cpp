@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "core/parallel.h"
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/playground.h"
@@ -757,6 +758,22 @@ bool simdEnabled() {
 #endif
 }
 
+// The engine's thread pool (core/parallel.h): 1 and false in the build without threads.
+bool threadsSupported() { return nnplay::threads_supported(); }
+int threadCount() { return nnplay::thread_count(); }
+// Returns the count in effect, or -1 with the message in lastThreadError() for a bad count.
+std::string g_thread_error;
+int setThreadCount(int n) {
+  try {
+    g_thread_error.clear();
+    return nnplay::set_thread_count(n);
+  } catch (const std::exception& e) {
+    g_thread_error = e.what();
+    return -1;
+  }
+}
+std::string lastThreadError() { return g_thread_error; }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(nnplay) {
@@ -863,6 +880,10 @@ EMSCRIPTEN_BINDINGS(nnplay) {
       .function("multiply", &WasmMatMul::multiply);
 
   emscripten::function("simdEnabled", &simdEnabled);
+  emscripten::function("threadsSupported", &threadsSupported);
+  emscripten::function("threadCount", &threadCount);
+  emscripten::function("setThreadCount", &setThreadCount);
+  emscripten::function("lastThreadError", &lastThreadError);
   emscripten::function("inspectModel", &inspectModel);
   emscripten::function("checkLayerConfig", &checkLayerConfig);
 }

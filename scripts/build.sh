@@ -9,14 +9,23 @@ bash scripts/bootstrap.sh
 # Debian's Emscripten JS optimizer needs Debian's acorn (see docs/BUILDING.md).
 export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
 
-build_wasm() {  # $1 = build dir, $2 = SIMD ON/OFF
+build_wasm() {  # $1 = build dir, $2 = SIMD ON/OFF, $3 = threads ON/OFF, then targets (default: all)
   if [ ! -f "$1/build.ninja" ]; then
-    emcmake cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNPLAY_SIMD="$2" >/dev/null
+    emcmake cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNNPLAY_SIMD="$2" -DNNPLAY_WASM_THREADS="$3" >/dev/null
   fi
-  cmake --build "$1"
+  local dir=$1
+  shift 3
+  cmake --build "$dir" ${1:+--target "$@"}
 }
 echo "[build] engine -> wasm (SIMD)"
-build_wasm build/wasm ON
+build_wasm build/wasm ON OFF
+# The threaded engine (-pthread; loaded only where threads can run, docs/BUILDING.md "Threads"):
+# every object again with -pthread, in a directory of its own. NNPLAY_NO_THREADS_BUILD=1 skips it
+# (the library then ships the single-threaded engine only).
+if [ "${NNPLAY_NO_THREADS_BUILD:-0}" != 1 ]; then
+  echo "[build] engine -> wasm with threads (build/wasm-threads)"
+  build_wasm build/wasm-threads ON ON nnplay_wasm
+fi
 echo "[build] engine tables -> build/wasm/engine-tables.json (embedded in the library)"
 node scripts/engine-tables-json.mjs
 

@@ -15,7 +15,10 @@ async function loadSystem(name) {
     await lib.ready();
     // Which engine file this realm fetched, recorded in the JSON's systemsInfo as evidence.
     const wasm = performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname).filter((p) => p.endsWith('.wasm'));
-    return { name, lib, info: { wasm } };
+    // Whether the engine runs threads (the threaded build loads only in a cross-origin isolated
+    // realm; run.mjs --no-isolation serves the pages without COOP/COEP).
+    const { simd, threads, threadsCount } = lib.backend();
+    return { name, lib, info: { wasm, simd, threads: threads === true && threadsCount > 1, threadsCount, crossOriginIsolated: self.crossOriginIsolated === true } };
   }
   if (name === 'tfjs-cpu' || name === 'tfjs-wasm') {
     importScripts(TFJS);
@@ -31,6 +34,7 @@ async function loadSystem(name) {
     if (backend === 'wasm') {
       info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       info.threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+      info.crossOriginIsolated = self.crossOriginIsolated === true;
     }
     return { name, lib: tf, info };
   }

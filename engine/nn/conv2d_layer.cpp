@@ -1,7 +1,10 @@
 #include "nn/conv2d_layer.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "core/parallel.h"
+#include "kernels/vec.h"
 #include "nn/max_pooling2d_layer.h"
 #include "ops/conv2d.h"
 
@@ -38,13 +41,15 @@ void Conv2dLayer::forward(const PassContext& ctx, const std::vector<const float*
   // so neither buffer needs zeroing: zeroing them cost ~12 % of a step of the ConvNetJS MNIST
   // net (bench W8), more than the pooling layers.
   col_.resize_for_overwrite({std::min(n, chunk) * g_.out_pixels(), g_.patch()});
+  const int chunks = (n + chunk - 1) / chunk;
+  if (chunks > 1) size_slots(slot_cols_, col_);
   const std::ptrdiff_t in_size = static_cast<std::ptrdiff_t>(input_size(0));
   const std::ptrdiff_t out_size = static_cast<std::ptrdiff_t>(output_size());
-  for (int b0 = 0; b0 < n; b0 += chunk) {
-    const int nb = std::min(chunk, n - b0);
-    conv2d_forward(out + b0 * out_size, col_.data(), inputs[0] + b0 * in_size, kernel().data(),
+  parallel_for(chunks, [&](int c, int slot) {
+    const int b0 = c * chunk, nb = std::min(chunk, n - b0);
+    conv2d_forward(out + b0 * out_size, col(slot), inputs[0] + b0 * in_size, kernel().data(),
                    use_bias_ ? bias().data() : nullptr, g_, filters_, nb);
-  }
+  });
   col_holds_batch_ = n <= chunk;
 }
 
@@ -57,13 +62,40 @@ void Conv2dLayer::backward(const PassContext& ctx, const std::vector<const float
   if (d_in) d_col_.resize_for_overwrite({std::min(n, chunk) * g_.out_pixels(), g_.patch()});
   const std::ptrdiff_t in_size = static_cast<std::ptrdiff_t>(input_size(0));
   const std::ptrdiff_t out_size = static_cast<std::ptrdiff_t>(output_size());
-  for (int b0 = 0; b0 < n; b0 += chunk) {
-    const int nb = std::min(chunk, n - b0);
-    if (!col_holds_batch_) im2col(col_.data(), inputs[0] + b0 * in_size, g_, nb);
-    conv2d_backward(d_in ? d_in + b0 * in_size : nullptr, kernel_grad().data(),
-                    use_bias_ ? bias_grad().data() : nullptr, d_col_.data(), d_out + b0 * out_size, col_.data(),
-                    kernel().data(), g_, filters_, nb);
+  const int chunks = (n + chunk - 1) / chunk;
+  if (chunks <= 1) {  // one chunk: the gradients accumulate straight into d_W and d_b
+    if (n == 0) return;
+    if (!col_holds_batch_) im2col(col_.data(), inputs[0], g_, n);
+    conv2d_backward(d_in, kernel_grad().data(), use_bias_ ? bias_grad().data() : nullptr, d_col_.data(), d_out,
+                    col_.data(), kernel().data(), g_, filters_, n);
+    return;
   }
+  size_slots(slot_cols_, col_);
+  if (d_in) size_slots(slot_d_cols_, d_col_);
+  const std::size_t w_size = kernel_grad().size(), part = w_size + static_cast<std::size_t>(filters_);
+  grad_parts_.resize_for_overwrite({chunks, static_cast<int>(part)});
+  parallel_for(chunks, [&](int c, int slot) {
+    const int b0 = c * chunk, nb = std::min(chunk, n - b0);
+    float* parts = grad_parts_.data() + static_cast<std::size_t>(c) * part;
+    std::memset(parts, 0, part * sizeof(float));  // conv2d_backward adds into them
+    float* cs = col(slot);
+    im2col(cs, inputs[0] + b0 * in_size, g_, nb);
+    conv2d_backward(d_in ? d_in + b0 * in_size : nullptr, parts, use_bias_ ? parts + w_size : nullptr,
+                    d_in ? d_col(slot) : nullptr, d_out + b0 * out_size, cs, kernel().data(), g_, filters_, nb);
+  });
+  // The chunks' gradients, added in chunk order whatever thread computed them.
+  for (int c = 0; c < chunks; ++c) {
+    const float* parts = grad_parts_.data() + static_cast<std::size_t>(c) * part;
+    vec_axpy(kernel_grad().data(), 1.0f, parts, w_size);
+    if (use_bias_) vec_axpy(bias_grad().data(), 1.0f, parts + w_size, static_cast<std::size_t>(filters_));
+  }
+}
+
+void Conv2dLayer::size_slots(std::vector<Tensor>& slots, const Tensor& like) {
+  // Sized here, on the calling thread: tasks must not allocate (a wasm memory growth inside a
+  // pool thread would leave the library's views of the heap stale).
+  slots.resize(static_cast<std::size_t>(std::max(thread_count() - 1, 0)));
+  for (Tensor& t : slots) t.resize_for_overwrite(like.shape());
 }
 
 std::unique_ptr<Layer> make_conv2d_layer(const LayerArgs& args) { return std::make_unique<Conv2dLayer>(args); }

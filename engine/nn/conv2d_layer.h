@@ -9,10 +9,17 @@
 // W8, batch 20) went out to L3 and came back three times (im2col, the forward product, d_W), and
 // one sample's col (L2-resident) trained that net 1.4x as fast (wasm, V8), the second im2col
 // included. Only when the whole batch fits does backward reuse forward's col.
+//
+// Threads (core/parallel.h): chunks are independent outputs, so forward and the d_in half of
+// backward run one chunk per task, each thread with its own col / d_col. The kernel and bias
+// gradients are sums over chunks: with more than one chunk, each chunk's gradient goes to a
+// buffer of its own and the chunks are then added in chunk order on the calling thread, so the
+// bits do not depend on the thread count (nor on which thread ran which chunk).
 #pragma once
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "kernels/im2col.h"
 #include "nn/layer.h"
@@ -45,8 +52,14 @@ class Conv2dLayer : public Layer {
   ConvGeometry g_;
   int filters_;
   bool use_bias_;
-  Tensor col_, d_col_;            // [chunk·oh·ow, kh·kw·c]
-  bool col_holds_batch_ = false;  // col_ is the im2col of the whole last forward batch
+  float* col(int slot) { return slot == 0 ? col_.data() : slot_cols_[static_cast<std::size_t>(slot - 1)].data(); }
+  float* d_col(int slot) { return slot == 0 ? d_col_.data() : slot_d_cols_[static_cast<std::size_t>(slot - 1)].data(); }
+  void size_slots(std::vector<Tensor>& slots, const Tensor& like);
+
+  Tensor col_, d_col_;                           // [chunk·oh·ow, kh·kw·c], thread slot 0's
+  std::vector<Tensor> slot_cols_, slot_d_cols_;  // the same for the pool's other threads
+  Tensor grad_parts_;                            // [chunks, kh·kw·c·filters + filters]: each chunk's d_W and d_b
+  bool col_holds_batch_ = false;                 // col_ is the im2col of the whole last forward batch
   int n_ = 0;
 };
 

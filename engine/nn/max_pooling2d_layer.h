@@ -26,6 +26,7 @@ class MaxPooling2dLayer : public Layer {
   const ConvGeometry& geometry() const { return g_; }
 
  private:
+  int min_samples_per_task() const;
   ConvGeometry g_;
   std::vector<std::int32_t> argmax_;  // [n, oh, ow, c]: index of the winner within its sample
   int n_ = 0;

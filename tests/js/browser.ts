@@ -15,6 +15,7 @@ export { hasChromium } from '../chromium';
 
 const types: Record<string, string> = {
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
   '.map': 'application/json',
 };
@@ -27,10 +28,11 @@ export interface PageServer {
 }
 
 /**
- * Serves `page` at / and the files under dist/lib (404 for anything else) on 127.0.0.1, for
+ * Serves `page` at / and the files under dist/lib (404 for anything else) on 127.0.0.1, with
+ * `headers` on every response (COOP/COEP for a cross-origin isolated page), for
  * the calling test file: registers its own beforeAll (start) and afterAll (close).
  */
-export function servePageAndPackage(page: string): PageServer {
+export function servePageAndPackage(page: string, headers: Record<string, string> = {}): PageServer {
   let server: Server;
   let port = 0;
   const requested: string[] = [];
@@ -40,7 +42,7 @@ export function servePageAndPackage(page: string): PageServer {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       requested.push(url.pathname);
       if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+        res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(page);
         return;
       }
       const file = normalize(join(root, url.pathname));
@@ -50,7 +52,7 @@ export function servePageAndPackage(page: string): PageServer {
       }
       // no-store: the worker's fetch of the wasm must reach us, so a test can see its URL.
       res
-        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headers })
         .end(readFileSync(file));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -59,13 +59,16 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-test('the tarball holds the JS, the one wasm, the fit worker and the types, and no source maps', () => {
+test('the tarball holds the JS, the two engines, the fit worker and the types, and no source maps', () => {
   const files = tarball.map((f) => f.replace(/^package\//, ''));
   expect(files).toContain('dist/lib/nnplay.js');
   expect(files).toContain('dist/lib/nnplay.wasm');
   expect(files).toContain('dist/lib/index.d.ts');
   expect(files.filter((f) => /^dist\/lib\/assets\/fit-worker-[^/]+\.js$/.test(f))).toHaveLength(1);
-  expect(files.filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+  // The single-threaded engine, and the threaded one beside it (loaded where threads can run).
+  expect(files.filter((f) => f.endsWith('.wasm')).sort()).toEqual(['dist/lib/nnplay-threads.wasm', 'dist/lib/nnplay.wasm']);
+  expect(files).toContain('dist/lib/nnplay-threads.mjs');
+  expect(files).toContain('dist/lib/nnplay-threads.worker.js');
   // nnplay/playground: the element bundle, its two workers and its types; it uses dist/lib's wasm.
   expect(files).toContain('dist/playground/nnplay-playground.js');
   expect(files).toContain('dist/playground/nnplay-playground.d.ts');

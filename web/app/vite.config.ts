@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { compressedAssets } from './serve-plugin';
+import { copyThreadedEngine } from '../lib/threaded-engine-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -30,11 +31,27 @@ function oembed(): Plugin {
   };
 }
 
+// Cross-origin isolated (COOP + COEP), so the engine may run threads (SharedArrayBuffer); every
+// asset is same-origin, so require-corp blocks nothing. A page embedding embed.html that is not
+// isolated itself gets the single-threaded engine in the frame. A middleware of its own, first:
+// the precompressed files (serve-plugin.ts) are answered before Vite's `headers` option applies.
+function crossOriginIsolation(): Plugin {
+  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  // Returns nothing: a function returned from these hooks would run as a post-middleware hook.
+  const use = (server: { middlewares: { use: (fn: (req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => void) => unknown } }): void => {
+    server.middlewares.use((_req, res, next) => {
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      next();
+    });
+  };
+  return { name: 'nnplay-cross-origin-isolation', configureServer: use, configurePreviewServer: use };
+}
+
 export default defineConfig({
   root: here('.'),
   base: './',
   // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
-  plugins: [oembed(), compressedAssets()],
+  plugins: [crossOriginIsolation(), oembed(), copyThreadedEngine(here('../..'), here('../../dist/app')), compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },

@@ -10,6 +10,7 @@
 // getBackend() is 'nnplay-wasm' either way.
 import { describe } from './describe';
 import { engine, engineLoaded, isReady } from './memory';
+import { requestedThreadCount, setRequestedThreads, threadsAvailable } from './wasm-loader';
 
 export const BACKEND_NAME = 'nnplay-wasm';
 const served = ['nnplay-wasm', 'wasm', 'cpu'];
@@ -33,6 +34,25 @@ export function getBackend(): string {
 }
 
 /** What TF.js's tf.backend() is asked for most: the backend's name (and whether SIMD is on, once the engine is loaded). */
-export function backend(): { name: string; simd: boolean | null } {
-  return { name: BACKEND_NAME, simd: isReady() ? engine().simdEnabled() : null };
+export function backend(): { name: string; simd: boolean | null; threads: boolean | null; threadsCount: number | null } {
+  if (!isReady()) return { name: BACKEND_NAME, simd: null, threads: null, threadsCount: null };
+  const mod = engine();
+  return { name: BACKEND_NAME, simd: mod.simdEnabled(), threads: mod.threadsSupported(), threadsCount: mod.threadCount() };
+}
+
+/**
+ * TF.js-wasm's setThreadsCount: how many threads the engine runs, the calling one included
+ * (1..16). Call it before the engine loads (before nn.ready() or the first model); 1 keeps the
+ * single-threaded engine. Threads need a cross-origin isolated page or worker (COOP same-origin
+ * and COEP require-corp); elsewhere, and in Node, the engine runs one thread whatever is asked.
+ * Default: min(navigator.hardwareConcurrency, 4). A model trains to the same bits with any count.
+ */
+export function setThreadsCount(n: number): void {
+  setRequestedThreads(n);
+}
+
+/** The engine's thread count: once loaded, the count it runs; before, the count a load would use. */
+export function getThreadsCount(): number {
+  if (isReady()) return engine().threadCount();
+  return threadsAvailable() ? requestedThreadCount() : 1;
 }

@@ -211,6 +211,13 @@ export interface NnplayModule {
   MatMul: new () => WasmMatMul;
   /** Whether this build was compiled with -msimd128 (true) or is the scalar build. */
   simdEnabled(): boolean;
+  /** Whether this is the threaded build (nnplay-threads.wasm, -pthread). */
+  threadsSupported(): boolean;
+  /** Threads the engine's pool runs (the calling one included); 1 in the plain build. */
+  threadCount(): number;
+  /** Sets the pool's size (1..16); returns the count in effect, or -1 (see lastThreadError()). */
+  setThreadCount(n: number): number;
+  lastThreadError(): string;
   /** Pure: a spec's (v1 or v2) layers, shapes and variables as JSON, or {"error": message}. */
   inspectModel(specJson: string): string;
   /** {"type", "config"} (defaults filled in) or {"error"} for one layer's config. */

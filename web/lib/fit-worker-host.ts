@@ -6,6 +6,7 @@
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, isReady, readyFrom } from './memory';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
+import { engineWasmUrl, setRequestedThreads } from './wasm-loader';
 
 interface Replica {
   session: TrainingSession;
@@ -106,6 +107,9 @@ export function serveFitWorker(port: MessagePortLike): void {
     const msg = event.data as ToFitWorker;
     if (msg.type === 'init') {
       if (!engineLoaded) {
+        // The page's thread count, unless this worker's engine is already loading (an app's own
+        // worker that called nn.ready() itself keeps its own choice).
+        if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads);
         engineLoaded = readyFrom(msg.wasmUrl);
         // A failed load is reported to every request (below), not as an unhandled rejection.
         engineLoaded.catch(() => {});

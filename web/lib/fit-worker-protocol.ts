@@ -30,7 +30,8 @@ export type ToFitWorker =
    * engine came from. The library's worker bundle contains no URL of the wasm, so that the
    * package ships one .wasm (see engine-url.ts); a worker that already loaded its engine ignores it.
    */
-  | { type: 'init'; wasmUrl: string }
+  // threads: the page's requested engine thread count (nn.setThreadsCount, or its default)
+  | { type: 'init'; wasmUrl: string; threads?: number }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';

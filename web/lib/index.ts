@@ -45,7 +45,7 @@ import { points, tabular } from './lesson-data';
 
 export { ready } from './engine-url';
 /** TF.js's backend calls, answered for nnplay's one engine (backend.ts). */
-export { setBackend, getBackend, backend } from './backend';
+export { setBackend, getBackend, backend, setThreadsCount, getThreadsCount } from './backend';
 import { array as dataArray, Dataset, generator as dataGenerator, zip as dataZip } from './data';
 /** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
 export const data = { array: dataArray, generator: dataGenerator, zip: dataZip, Dataset };

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { copyThreadedEngine } from './threaded-engine-plugin';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -68,7 +69,7 @@ function checkOneWasm(): Plugin {
     name: 'nnplay-one-wasm',
     apply: 'build',
     closeBundle() {
-      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
+      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm') && !f.endsWith('nnplay-threads.wasm'));
       if (wasm.length !== 1) {
         throw new Error(`nnplay library build: expected one .wasm in dist/lib, found ${wasm.length}: ${wasm.join(', ')}`);
       }
@@ -117,6 +118,7 @@ export default defineConfig({
   },
   plugins: [
     skipGlueWasmUrl(),
+    copyThreadedEngine(root, `${root}dist/lib`),
     checkOneWasm(),
     {
       name: 'nnplay-lib-types',

@@ -15,6 +15,111 @@ import type { NnplayModule, NnplayModuleFactory } from './engine-module';
 
 let modulePromise: Promise<NnplayModule> | null = null;
 let moduleUrl: string | null = null;
+let requestedThreads: number | null = null;
+
+/** The largest pool the engine accepts (engine/core/parallel.h kMaxThreads). */
+export const MAX_THREADS = 16;
+
+/**
+ * The thread count the next load asks for (nn.setThreadsCount). Throws for a count that is not
+ * an integer in 1..16; a call after the engine has loaded changes nothing and says so.
+ */
+export function setRequestedThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new Error(`nnplay: setThreadsCount(): the count must be an integer from 1 to ${MAX_THREADS}, got ${String(n)}`);
+  }
+  if (modulePromise) {
+    throw new Error('nnplay: setThreadsCount() must be called before the engine loads (before nn.ready() or the first model)');
+  }
+  requestedThreads = n;
+}
+
+/** The count a load asks for: nn.setThreadsCount's, else min(hardwareConcurrency, 4). */
+export function requestedThreadCount(): number {
+  if (requestedThreads !== null) return requestedThreads;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(4, Math.floor(cores)));
+}
+
+/**
+ * Whether this realm can run the threaded engine: a cross-origin isolated page or worker (COOP
+ * same-origin + COEP require-corp), where SharedArrayBuffer exists. Node never: Emscripten 3.1.6's
+ * threaded ES-module output has no working Node path (its pthread workers are CommonJS
+ * scripts that use require, which a "type": "module" package cannot run as .js), so Node keeps the
+ * single-threaded engine.
+ */
+export function threadsAvailable(): boolean {
+  if (isNode()) return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+  return g.crossOriginIsolated === true && typeof g.SharedArrayBuffer === 'function';
+}
+
+/**
+ * The threaded engine, from the three files that sit beside `wasmUrl` (nnplay-threads.mjs, its
+ * .worker.js and .wasm), or null when they are not there (a bundler that renamed the assets):
+ * then the caller loads the single-threaded engine. Emscripten's pthreads are Web Workers that
+ * import the glue by URL (mainScriptUrlOrBlob) and are started before the module resolves
+ * (nnplayThreadWorkers, the link's PTHREAD_POOL_SIZE), so the engine's pool can start its
+ * threads inside any synchronous call.
+ */
+async function loadThreadedEngine(wasmUrl: URL, threads: number): Promise<NnplayModule | null> {
+  const glue = new URL('nnplay-threads.mjs', wasmUrl).href;
+  const worker = new URL('nnplay-threads.worker.js', wasmUrl).href;
+  let factory: (m: Record<string, unknown>) => Promise<NnplayModule>;
+  let bytes: ArrayBuffer | Uint8Array;
+  try {
+    factory = ((await import(/* @vite-ignore */ glue)) as { default: typeof factory }).default;
+    bytes = await readWasmBytes(new URL('nnplay-threads.wasm', wasmUrl));
+  } catch {
+    return null;
+  }
+  let memory: WebAssembly.Memory | null = null;
+  const mod = await factory({
+    mainScriptUrlOrBlob: glue,
+    locateFile: (name: string) => (name.endsWith('.worker.js') ? worker : new URL(name, wasmUrl).href),
+    nnplayThreadWorkers: Math.max(1, threads - 1),
+    instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      // The shared memory the glue made and imports (under a minified module and field name).
+      for (const space of Object.values(imports)) {
+        for (const value of Object.values(space)) if (value instanceof WebAssembly.Memory) memory = value;
+      }
+      void WebAssembly.compile(bytes as BufferSource).then(async (compiled) => receive(await WebAssembly.instantiate(compiled, imports), compiled));
+      return {};
+    },
+  });
+  if (memory) refreshHeapViews(mod, memory);
+  if (mod.setThreadCount(threads) < 0) throw new Error(`nnplay: ${mod.lastThreadError()}`);
+  return mod;
+}
+
+/**
+ * The threaded engine's memory is a SharedArrayBuffer that any thread may grow; the glue renews
+ * Module.HEAPF32 / HEAPU8 only when the growth happens on the thread that runs the glue. The
+ * library reads these views after every engine call, so they become getters that renew the view
+ * whenever the memory's buffer has changed.
+ */
+function refreshHeapViews(mod: NnplayModule, memory: WebAssembly.Memory): void {
+  const views: Array<[string, new (buffer: ArrayBufferLike) => ArrayBufferView]> = [
+    ['HEAPF32', Float32Array],
+    ['HEAPU8', Uint8Array],
+  ];
+  for (const [name, View] of views) {
+    let view: ArrayBufferView | null = null;
+    Object.defineProperty(mod, name, {
+      configurable: true,
+      get() {
+        if (!view || view.buffer !== memory.buffer) view = new View(memory.buffer);
+        return view;
+      },
+      set() {}, // the glue's own assignments: the getter already follows the memory
+    });
+  }
+}
+
+async function loadSingleThreaded(url: URL | string): Promise<NnplayModule> {
+  const wasmBinary = await readWasmBytes(url);
+  return (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary });
+}
 
 export function isNode(): boolean {
   return typeof process !== 'undefined' && !!(process as { versions?: { node?: string } }).versions?.node;
@@ -81,9 +186,11 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
   if (!modulePromise) {
     const url = absolute(wasmUrl);
     moduleUrl = String(url);
-    modulePromise = readWasmBytes(url).then((wasmBinary) =>
-      (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary }),
-    );
+    const threads = requestedThreadCount();
+    modulePromise =
+      threads > 1 && threadsAvailable() && url instanceof URL
+        ? loadThreadedEngine(url, threads).then((mod) => mod ?? loadSingleThreaded(url))
+        : loadSingleThreaded(url);
     modulePromise.catch(() => {
       modulePromise = null; // let a later call retry
       moduleUrl = null;
