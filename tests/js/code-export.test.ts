@@ -10,6 +10,8 @@
 // elsewhere. Keras is not installable here: its script is byte-compiled (python3 -m py_compile)
 // and its weights file read back with numpy the way the script reads it. TF.js: the generated
 // module is imported in Node against the devDependency @tensorflow/tfjs and predicts the same.
+// Regularizers and trainable: false: one epoch of the PyTorch and TF.js loops (SGD, no shuffle)
+// ends on nnplay's weights (1e-5) and loss, the frozen layer unchanged; Keras's text sets them.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -578,6 +580,143 @@ describe('exportCode: the VAE layers train in TF.js', () => {
   });
 });
 
+// Regularizers and trainable: false carried into every target's training loop: one epoch of the
+// exported loop, plain SGD, no shuffle (so no randomness), ends on nnplay's weights and loss.
+describe('exportCode: weight regularizers and frozen layers in the training loops', () => {
+  const x = () => data([10, 4], 60);
+  const y = () => data([10, 2], 61);
+  function make(): nn.LayersModel {
+    const frozenLayer = nn.layers.dense({ units: 5, activation: 'tanh', kernelRegularizer: nn.regularizers.l2({ l2: 0.05 }), name: 'frozen' });
+    frozenLayer.trainable = false;
+    const m = nn.sequential({ layers: [
+      nn.layers.dense({ inputShape: [4], units: 6, activation: 'tanh', kernelRegularizer: nn.regularizers.l1l2({ l1: 0.01, l2: 0.02 }), name: 'both' }),
+      frozenLayer,
+      nn.layers.dense({ units: 2, kernelRegularizer: nn.regularizers.l1({ l1: 0.03 }), name: 'l1only' }),
+    ], seed: 21 });
+    m.compile({ optimizer: nn.train.sgd(0.2), loss: 'meanSquaredError' });
+    return m;
+  }
+  /** The weights file's values by name. */
+  function weightsOf(file: string): Record<string, Float32Array> {
+    const doc = JSON.parse(file) as { weights: { name: string; data: string }[] };
+    return Object.fromEntries(doc.weights.map((w) => {
+      const b = Buffer.from(w.data, 'base64');
+      return [w.name, new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))];
+    }));
+  }
+  let before: Record<string, Float32Array>;
+  let after: Record<string, Float32Array>;
+  let nnplayLoss: number;
+  const exported: Partial<Record<'pytorch' | 'tfjs' | 'keras', nn.ExportedCode>> = {};
+  beforeAll(async () => {
+    const m = make();
+    for (const t of ['pytorch', 'tfjs', 'keras'] as const) exported[t] = await nn.exportCode(m, t, { fileBase: `reg_${t}`, batchSize: 4 });
+    before = weightsOf(exported.pytorch!.weights);
+    const xs = x(), ys = y();
+    const h = await m.fit(xs, ys, { epochs: 1, batchSize: 4, shuffle: false });
+    nnplayLoss = h.history.loss[0] as number;
+    after = weightsOf((await nn.exportCode(m, 'pytorch')).weights);
+    [xs, ys].forEach((t) => t.dispose());
+    m.dispose();
+    // The penalties move the weights: without them the loops would end elsewhere.
+    expect(maxDiff(after['both/kernel'], before['both/kernel'])).toBeGreaterThan(1e-3);
+    expect(maxDiff(after['frozen/kernel'], before['frozen/kernel'])).toBe(0);
+    expect(maxDiff(after['frozen/bias'], before['frozen/bias'])).toBe(0);
+  });
+  function expectNnplayWeights(got: Record<string, ArrayLike<number>>, what: string) {
+    expect(Object.keys(got).sort()).toEqual(Object.keys(after).sort());
+    for (const name of Object.keys(after)) expect(maxDiff(got[name], after[name]), `${what} ${name}`).toBeLessThan(1e-5);
+    // The frozen layer's weights are the loaded ones, bit for bit.
+    for (const name of ['frozen/kernel', 'frozen/bias']) expect(maxDiff(got[name], before[name]), `${what} ${name}`).toBe(0);
+  }
+
+  it('PyTorch: the penalty is in every batch loss and the frozen layer is left out of the optimizer', () => {
+    if (!python) {
+      if (inCI) throw new Error(`code-export.test: python3 with torch is required in CI (tried ${tried.join(', ')})`);
+      return;
+    }
+    const e = exported.pytorch!;
+    expect(e.code).toContain('model.frozen.requires_grad_(False)');
+    writeFileSync(join(dir, e.codeFileName), e.code);
+    writeFileSync(join(dir, e.weightsFileName), e.weights);
+    const xs = x(), ys = y();
+    writeFileSync(join(dir, 'reg_data.json'), JSON.stringify({ x: [...xs.values()], y: [...ys.values()] }));
+    [xs, ys].forEach((t) => t.dispose());
+    const driver = `
+import contextlib, importlib.util, io, json, os, sys
+import numpy as np
+here = sys.argv[1]
+spec = importlib.util.spec_from_file_location("reg_pytorch", os.path.join(here, "reg_pytorch.py"))
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+model = mod.load_nnplay_weights(mod.NnplayModel(), os.path.join(here, "reg_pytorch.weights.json"))
+d = json.load(open(os.path.join(here, "reg_data.json")))
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    mod.train(model, np.array(d["x"], dtype=np.float32).reshape(10, 4), np.array(d["y"], dtype=np.float32).reshape(10, 2), epochs=1, batch_size=4, shuffle=False)
+out = {"log": printed.getvalue()}
+for name in ["both", "frozen", "l1only"]:
+    layer = getattr(model, name)
+    out[name + "/kernel"] = layer.weight.detach().T.reshape(-1).tolist()
+    out[name + "/bias"] = layer.bias.detach().reshape(-1).tolist()
+print(json.dumps(out))
+`;
+    writeFileSync(join(dir, 'reg_driver.py'), driver);
+    const r = spawnSync(python, [join(dir, 'reg_driver.py'), dir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the exported PyTorch training loop failed:\n${r.stderr}`);
+    const { log, ...got } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { log: string } & Record<string, number[]>;
+    expectNnplayWeights(got, 'PyTorch');
+    // The reported loss includes the penalty, as nnplay's fit() loss does.
+    const loss = Number(/epoch 1\/1 loss ([\d.e+-]+)/.exec(log)![1]);
+    expect(Math.abs(loss - nnplayLoss)).toBeLessThan(1e-5);
+  });
+
+  it('TF.js 4.22: kernelRegularizer l1l2 and trainable: false train as nnplay', async () => {
+    const e = exported.tfjs!;
+    expect(e.code).toContain('kernelRegularizer: tf.regularizers.l1l2({l1: ');
+    expect(e.code).toContain('trainable: false');
+    const file = join(dir, e.codeFileName);
+    writeFileSync(file, e.code);
+    const mod = (await import(pathToFileURL(file).href)) as {
+      createModel: () => tf.LayersModel;
+      loadNnplayWeights: (m: tf.LayersModel, doc: unknown) => tf.LayersModel;
+      train: (m: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, o: { epochs: number; batchSize: number; shuffle: boolean }) => Promise<tf.History>;
+    };
+    const m = mod.loadNnplayWeights(mod.createModel(), JSON.parse(e.weights));
+    const xs0 = x(), ys0 = y();
+    const xs = tf.tensor(xs0.values(), xs0.shape), ys = tf.tensor(ys0.values(), ys0.shape);
+    [xs0, ys0].forEach((t) => t.dispose());
+    const h = await mod.train(m, xs, ys, { epochs: 1, batchSize: 4, shuffle: false });
+    const got: Record<string, Float32Array> = {};
+    for (const name of ['both', 'frozen', 'l1only']) {
+      const [kernel, bias] = m.getLayer(name).getWeights();
+      got[`${name}/kernel`] = kernel.dataSync() as Float32Array;
+      got[`${name}/bias`] = bias.dataSync() as Float32Array;
+    }
+    expectNnplayWeights(got, 'TF.js');
+    expect(Math.abs((h.history.loss[0] as number) - nnplayLoss)).toBeLessThan(1e-5);
+    tf.dispose([xs, ys]);
+    m.dispose();
+  });
+
+  it('Keras: the script byte-compiles and sets L1L2 and trainable=False on the layers', () => {
+    const e = exported.keras!;
+    const regs = Object.fromEntries([...e.code.matchAll(/kernel_regularizer=keras\.regularizers\.L1L2\(l1=([\d.e+-]+), l2=([\d.e+-]+)\)[^\n]*name="(\w+)"/g)].map((r) => [r[3], [Number(r[1]), Number(r[2])]]));
+    expect(Object.keys(regs).sort()).toEqual(['both', 'l1only']);
+    const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-8);
+    expect(near(regs.both, [0.01, 0.02]), JSON.stringify(regs.both)).toBe(true);
+    // The frozen layer's penalty is not nnplay's loss (it penalizes trainable weights only): a comment.
+    expect(e.code).toContain('#   kernel_regularizer=keras.regularizers.L1L2(l1=0.0, l2=0.05)');
+    expect(near(regs.l1only, [0.03, 0]), JSON.stringify(regs.l1only)).toBe(true);
+    expect(e.code).toMatch(/layers\.Dense\([^\n]*name="frozen", trainable=False\)/);
+    expect(e.code.match(/trainable=False/g)).toHaveLength(1);
+    if (!python) return;
+    const file = join(dir, e.codeFileName);
+    writeFileSync(file, e.code);
+    execFileSync(python, ['-m', 'py_compile', file]);
+  });
+});
+
 describe('exportCode: what cannot be expressed', () => {
   it('names the layer and the option', async () => {
     const m = nn.sequential({ layers: [nn.layers.gru({ inputShape: [3, 2], units: 2, resetAfter: true, recurrentActivation: 'sigmoid' })] });
@@ -592,6 +731,10 @@ describe('exportCode: what cannot be expressed', () => {
     await expect(nn.exportCode(s, 'pytorch', { epochs: 0 })).rejects.toThrow(/options\.epochs must be an integer/);
     const r = nn.sequential({ layers: [nn.layers.lstm({ inputShape: [3, 2], units: 2, activation: 'leakyRelu' })] });
     await expect(nn.exportCode(r, 'tfjs')).rejects.toThrow(/layer "lstm_\d+" \(lstm\): activation 'leakyRelu' of a recurrent layer has no TF\.js form/);
-    [m, e, s, r].forEach((x) => x.dispose());
+    // torch.nn's recurrent parameters are not nnplay's weights one to one (gates, two biases).
+    const g = nn.sequential({ layers: [nn.layers.lstm({ inputShape: [3, 2], units: 2, recurrentRegularizer: nn.regularizers.l2() })] });
+    await expect(nn.exportCode(g, 'pytorch')).rejects.toThrow(/layer "lstm_\d+" \(lstm\): recurrentRegularizer has no PyTorch form/);
+    expect((await nn.exportCode(g, 'tfjs')).code).toContain('recurrentRegularizer: tf.regularizers.l1l2({l1: 0, l2: 0.01})');
+    [m, e, s, r, g].forEach((x) => x.dispose());
   });
 });

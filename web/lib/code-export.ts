@@ -208,6 +208,36 @@ function rnnOpt<T>(layer: InspectedLayer, key: string): T {
   return (c[key] ?? keyDefault(layer.type, key) ?? keyDefault(type, key)) as T;
 }
 
+// ---------------------------------------------------------------- regularizers and frozen layers
+
+/** A weight penalty as the engine holds it: loss += l1·Σ|w| + l2·Σw² (TF.js's and Keras's L1L2). */
+interface Penalty {
+  l1: number;
+  l2: number;
+}
+/** The penalty a regularizer key of a layer's config sets, or null (none, or both rates 0). */
+function penaltyOf(layer: InspectedLayer, key: string): Penalty | null {
+  const r = (layer.type === 'bidirectional' ? rnnOpt<unknown>(layer, key) : cfg(layer)[key]) as Partial<Penalty> | null | undefined;
+  if (!r || typeof r !== 'object') return null;
+  const l1 = float32Rate(r.l1 ?? 0), l2 = float32Rate(r.l2 ?? 0);
+  return l1 > 0 || l2 > 0 ? { l1, l2 } : null;
+}
+/** A rate the engine holds in float32, as the shortest decimal that reads back as the same float32 (0.01, not 0.00999999978). */
+function float32Rate(v: number): number {
+  for (let digits = 1; digits < 9; digits++) {
+    const d = Number(v.toPrecision(digits));
+    if (Math.fround(d) === Math.fround(v)) return d;
+  }
+  return v;
+}
+/** trainable: false in nnplay: the optimizer skips the layer's weights (and so does the penalty). */
+const frozen = (layer: InspectedLayer): boolean => cfg(layer).trainable === false;
+/** The regularizer keys a layer type takes: the engine's table row (kernelRegularizer, ...). */
+function regularizerKeys(layer: InspectedLayer): string[] {
+  const row = (type: string) => engineTables().layers.find((r) => r.name === type)?.keys.filter((k) => k.type === 'regularizer').map((k) => k.name) ?? [];
+  return layer.type === 'bidirectional' ? row(recurrentOf(layer).type) : row(layer.type);
+}
+
 // ---------------------------------------------------------------- compile settings
 
 interface Compiled {
@@ -515,6 +545,8 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
     return name;
   };
   const emitted = new Set<string>();
+  // The weight penalties of the layers' regularizers, added to the loss by train().
+  const penalties: TorchPenalty[] = [];
   const recurrentCalls = new Map<string, RecurrentCall>(); // by layer: a shared layer's later calls reuse its module
   for (const call of g.calls) {
     const l = call.layer;
@@ -773,6 +805,26 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       default:
         fail(`${where(l)}: the PyTorch exporter does not know this layer type`);
     }
+    if (first && l.variables.length > 0) {
+      const modules = l.type === 'bidirectional' ? [`${a}_forward`, `${a}_backward`] : [a];
+      if (frozen(l)) {
+        // requires_grad False: no gradient and left out of the optimizer, as nnplay's trainer
+        // skips the layer. nnplay's frozen batchNormalization still normalizes with the batch's
+        // statistics and moves its averages in training (TF.js 4.22's rule), as train() mode does.
+        parts.load.push(...modules.map((m) => `model.${m}.requires_grad_(False)  # trainable: false in nnplay`));
+      }
+      for (const key of regularizerKeys(l)) {
+        const p = penaltyOf(l, key);
+        // The engine penalizes trainable weights only: a frozen layer's add nothing.
+        if (!p || frozen(l)) continue;
+        const weightOf: Record<string, string> = { dense: 'weight', conv1d: 'weight', conv2d: 'weight', conv2dTranspose: 'weight', embedding: 'weight' };
+        const w = weightOf[l.type];
+        if (!(key === 'kernelRegularizer' || key === 'embeddingsRegularizer') || !w) {
+          fail(`${where(l)}: ${key} has no PyTorch form in the exporter (torch.nn's recurrent parameters do not hold nnplay's weights one to one); the Keras and TF.js targets carry it`);
+        }
+        penalties.push({ param: `model.${a}.${w}`, ...p });
+      }
+    }
     layout.set(out, outLayout);
     rankOf.set(out, call.outputShape.length);
     call.outputs.slice(1).forEach((v, t) => {
@@ -841,7 +893,7 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
     '',
     '',
   );
-  lines.push(...pytorchTraining(g, compiled, o, weightsFile));
+  lines.push(...pytorchTraining(g, compiled, o, weightsFile, penalties));
   return lines.join('\n') + '\n';
 }
 
@@ -860,21 +912,21 @@ function torchOptimizer(opt: OptimizerConfig): { make: string; schedule: string 
   let make: string;
   switch (opt.name) {
     case 'sgd':
-      make = `torch.optim.SGD(model.parameters(), lr=${lr})`;
+      make = `torch.optim.SGD(params, lr=${lr})`;
       break;
     case 'momentum':
       // PyTorch: v = m v + g; w -= lr v (TF.js's momentum optimizer is the same update).
-      make = `torch.optim.SGD(model.parameters(), lr=${lr}, momentum=${pyNum(s.momentum as number)}, nesterov=${pyBool(s.useNesterov)})`;
+      make = `torch.optim.SGD(params, lr=${lr}, momentum=${pyNum(s.momentum as number)}, nesterov=${pyBool(s.useNesterov)})`;
       break;
     case 'adam':
-      make = `torch.optim.Adam(model.parameters(), lr=${lr}, betas=(${pyNum(s.beta1 as number)}, ${pyNum(s.beta2 as number)}), eps=${pyNum(s.epsilon as number)})`;
+      make = `torch.optim.Adam(params, lr=${lr}, betas=(${pyNum(s.beta1 as number)}, ${pyNum(s.beta2 as number)}), eps=${pyNum(s.epsilon as number)})`;
       break;
     case 'rmsprop':
       // TF.js adds epsilon inside the square root, PyTorch outside: they differ only near zero.
-      make = `torch.optim.RMSprop(model.parameters(), lr=${lr}, alpha=${pyNum(s.decay as number)}, momentum=${pyNum((s.momentum as number) ?? 0)}, eps=${pyNum(s.epsilon as number)})`;
+      make = `torch.optim.RMSprop(params, lr=${lr}, alpha=${pyNum(s.decay as number)}, momentum=${pyNum((s.momentum as number) ?? 0)}, eps=${pyNum(s.epsilon as number)})`;
       break;
     case 'adagrad':
-      make = `torch.optim.Adagrad(model.parameters(), lr=${lr}, initial_accumulator_value=${pyNum((s.initialAccumulatorValue as number) ?? 0.1)})`;
+      make = `torch.optim.Adagrad(params, lr=${lr}, initial_accumulator_value=${pyNum((s.initialAccumulatorValue as number) ?? 0.1)})`;
       break;
     default:
       fail(`optimizer '${opt.name}' has no PyTorch form in the exporter`);
@@ -940,7 +992,12 @@ function torchLoss(loss: string, delta: number): { fn: string; accuracy: string 
   }
 }
 
-function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: number; batchSize: number }, weightsFile: string): string[] {
+interface TorchPenalty extends Penalty {
+  /** The parameter, e.g. 'model.dense_1.weight' (any layout: the sums do not depend on it). */
+  param: string;
+}
+
+function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: number; batchSize: number }, weightsFile: string, penalties: TorchPenalty[]): string[] {
   const lines: string[] = [];
   const multiIn = g.inputs.length > 1;
   const multiOut = g.outputs.length > 1;
@@ -955,23 +1012,33 @@ function pytorchTraining(g: Graph, compiled: Compiled | null, o: { epochs: numbe
       '# compile(): ' + JSON.stringify({ optimizer: compiled.optimizer, loss: compiled.losses.length === 1 ? compiled.losses[0] : compiled.losses, metrics: compiled.metrics }),
       ...losses.map((l, i) => `def loss_${i}(p, y):\n    return ${l.fn}\n`),
       ...(wantAcc ? losses.map((l, i) => `def accuracy_${i}(p, y):\n    return ${l.accuracy || 'torch.tensor(float("nan"))'}\n`) : []),
+      ...(penalties.length
+        ? [
+          'def regularization(model):',
+          `    """The layers' weight regularizers, as nnplay adds them to every batch's loss: l1 * sum|w| + l2 * sum w^2."""`,
+          `    return ${penalties.map((p) => [p.l1 > 0 ? `${pyNum(p.l1)} * ${p.param}.abs().sum()` : '', p.l2 > 0 ? `${pyNum(p.l2)} * ${p.param}.pow(2).sum()` : ''].filter(Boolean).join(' + ')).join(' + ')}`,
+          '',
+        ]
+        : []),
       '',
-      `def train(model, x, y, epochs=${o.epochs}, batch_size=${o.batchSize}):`,
-      `    """model.fit(x, y, epochs, batch_size, shuffle=True): x ${multiIn ? 'a list of arrays, one per input' : 'an array'}, y ${multiOut ? 'a list, one per output' : 'an array'}, channels-last."""`,
+      `def train(model, x, y, epochs=${o.epochs}, batch_size=${o.batchSize}, shuffle=True):`,
+      `    """model.fit(x, y, epochs, batch_size, shuffle): x ${multiIn ? 'a list of arrays, one per input' : 'an array'}, y ${multiOut ? 'a list, one per output' : 'an array'}, channels-last."""`,
       `    xs = [torch.as_tensor(np.asarray(v), dtype=torch.float32) for v in ${multiIn ? 'x' : '[x]'}]`,
       `    ys = [torch.as_tensor(np.asarray(v), dtype=torch.float32) for v in ${multiOut ? 'y' : '[y]'}]`,
+      '    params = [p for p in model.parameters() if p.requires_grad]  # frozen layers (trainable: false) stay as loaded',
       `    optimizer = ${make}`,
       schedule ? `    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, ${schedule})  # per step, as nnplay's schedules` : '    scheduler = None',
       '    n = xs[0].shape[0]',
       '    for epoch in range(epochs):',
       '        model.train()',
-      '        order = torch.randperm(n)',
+      '        order = torch.randperm(n) if shuffle else torch.arange(n)',
       '        total, seen = 0.0, 0',
       '        for start in range(0, n, batch_size):',
       '            idx = order[start:start + batch_size]',
       '            preds = model(*[v[idx] for v in xs])',
       `            preds = ${multiOut ? 'list(preds)' : '[preds]'}`,
-      `            loss = ${weights.map((w, i) => `${pyNum(w)} * loss_${i}(preds[${i}], ys[${i}][idx])`).join(' + ')}${klTerm}`,
+      // The penalty is part of the loss trained and reported, as nnplay's (and TF.js's) fit() loss.
+      `            loss = ${weights.map((w, i) => `${pyNum(w)} * loss_${i}(preds[${i}], ys[${i}][idx])`).join(' + ')}${klTerm}${penalties.length ? ' + regularization(model)' : ''}`,
       '            optimizer.zero_grad()',
       '            loss.backward()',
       '            optimizer.step()',
@@ -1218,6 +1285,24 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
     body.push(k ? `${i.value} = keras.Input(shape=${list(i.shape)}, name=${S(i.name)})` : `const ${i.value} = tf.input({shape: ${list(i.shape)}, name: ${S(i.name)}});`);
   }
   const assign = (v: string, expr: string) => body.push(k ? `${v} = ${expr}` : `const ${v} = ${expr};`);
+  // The layer's regularizers as options: Keras's L1L2 and TF.js's l1l2 add l1·Σ|w| + l2·Σw² to
+  // the loss, nnplay's penalty (no ½ on l2). nnplay penalizes trainable weights only, TF.js 4.22
+  // every weight with a regularizer: on a frozen layer they are a comment, so that the loss fit()
+  // reports is nnplay's (the gradients are the same either way: the layer does not train).
+  const regularizerArgs = (l: InspectedLayer): [string, string, string][] => {
+    const args = regularizerKeys(l).flatMap((key): [string, string, string][] => {
+      const p = penaltyOf(l, key);
+      if (!p) return [];
+      const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      return [[snake, key, k ? `keras.regularizers.L1L2(l1=${pyNum(p.l1)}, l2=${pyNum(p.l2)})` : `tf.regularizers.l1l2({l1: ${num(p.l1)}, l2: ${num(p.l2)}})`]];
+    });
+    if (!frozen(l) || args.length === 0) return args;
+    if (!layerVar.has(l.name)) {
+      const c = k ? '#' : '//';
+      body.push(`${c} ${l.name} is frozen (trainable: false), and nnplay does not penalize frozen weights: its regularizers, for when it trains again:`, ...args.map(([kk, tk, v]) => `${c}   ${k ? `${kk}=${v}` : `${tk}: ${v}`}`));
+    }
+    return [];
+  };
   const rnnArgs = (l: InspectedLayer): [string, string, string][] => {
     const { type } = recurrentOf(l);
     const act = layersActivation(d, rnnOpt<string>(l, 'activation') ?? 'tanh', null, l);
@@ -1231,7 +1316,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       if (ra.extraLayer) fail(`${where(l)}: recurrentActivation '${rnnOpt<string>(l, 'recurrentActivation')}' has no TF.js form`);
       p.push(['recurrent_activation', 'recurrentActivation', ra.option]);
     }
-    p.push(['use_bias', 'useBias', B(rnnOpt<boolean>(l, 'useBias') ?? true)]);
+    p.push(['use_bias', 'useBias', B(rnnOpt<boolean>(l, 'useBias') ?? true)], ...regularizerArgs(l));
     p.push(['return_sequences', 'returnSequences', B(rnnOpt<boolean>(l, 'returnSequences'))]);
     // On a bidirectional layer's wrapped layer: Keras and TF.js give the backward copy the
     // opposite go_backwards and flip its sequence back, as nnplay does (checked against TF.js).
@@ -1275,7 +1360,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
           const st = two ? pairOf(opt(l, 'strides'), [1, 1]) : [singleOf(opt(l, 'strides'), 1)];
           p.push(['filters', 'filters', String(opt<number>(l, 'filters'))], ['kernel_size', 'kernelSize', list(ks)], ['strides', 'strides', list(st)], ['padding', 'padding', S(opt<string>(l, 'padding'))]);
         }
-        p.push(['activation', 'activation', act.option], ['use_bias', 'useBias', B(opt(l, 'useBias'))], nameOpt);
+        p.push(['activation', 'activation', act.option], ['use_bias', 'useBias', B(opt(l, 'useBias'))], ...regularizerArgs(l), nameOpt);
         make = `${cls({ dense: 'Dense', conv2d: 'Conv2D', conv2dTranspose: 'Conv2DTranspose', conv1d: 'Conv1D' }[l.type]!, { dense: 'dense', conv2d: 'conv2d', conv2dTranspose: 'conv2dTranspose', conv1d: 'conv1d' }[l.type]!)}(${opts(p)})`;
         break;
       }
@@ -1358,7 +1443,7 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         make = `${cls('Add', 'add')}(${opts([nameOpt])})`;
         break;
       case 'embedding':
-        make = `${cls('Embedding', 'embedding')}(${opts([['input_dim', 'inputDim', String(opt<number>(l, 'inputDim'))], ['output_dim', 'outputDim', String(opt<number>(l, 'outputDim'))], nameOpt])})`;
+        make = `${cls('Embedding', 'embedding')}(${opts([['input_dim', 'inputDim', String(opt<number>(l, 'inputDim'))], ['output_dim', 'outputDim', String(opt<number>(l, 'outputDim'))], ...regularizerArgs(l), nameOpt])})`;
         break;
       case 'simpleRNN':
       case 'lstm':
@@ -1375,6 +1460,15 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         fail(`${where(l)}: the ${k ? 'Keras' : 'TF.js'} exporter does not know this layer type`);
     }
     void inShape;
+    if (frozen(l) && l.variables.length > 0) {
+      // trainable: false in nnplay: the optimizer (and the penalty) skip the layer's weights.
+      // Keras 3 also runs a frozen BatchNormalization with its moving statistics in training;
+      // nnplay (and TF.js 4.22) keep normalizing with the batch's and moving the averages.
+      make = k ? make!.replace(/\)$/, ', trainable=False)') : make!.replace(/\}\)$/, ', trainable: false})');
+      if (k && l.type === 'batchNormalization' && !layerVar.has(l.name)) {
+        body.push("# Keras 3 normalizes a frozen BatchNormalization with its moving statistics in training;", "# nnplay (and TF.js) with the batch's, moving the averages: fit() differs here.");
+      }
+    }
     if (!layerVar.has(l.name)) {
       const v = identifier(`${l.name}_layer`, taken);
       layerVar.set(l.name, v);
@@ -1486,8 +1580,8 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       '}',
       '',
       `/** model.fit with the settings exported from nnplay. */`,
-      `export function train(model, xs, ys, {epochs = ${o.epochs}, batchSize = ${o.batchSize}} = {}) {`,
-      '  return model.fit(xs, ys, {epochs, batchSize, shuffle: true});',
+      `export function train(model, xs, ys, {epochs = ${o.epochs}, batchSize = ${o.batchSize}, shuffle = true} = {}) {`,
+      '  return model.fit(xs, ys, {epochs, batchSize, shuffle});',
       '}',
       '',
       '// In Node: node this.mjs   (reads the weights file beside this script and prints the summary)',
