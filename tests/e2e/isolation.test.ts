@@ -41,6 +41,12 @@ it('the page is cross-origin isolated, loads every asset under COEP and trains',
     // The Images mode: its data sets and worker.
     await page.goto(`${base}index.html#mode=images&dataset=mnist&preset=cnn`);
     await page.getByRole('button', { name: /^Train/ }).first().waitFor({ timeout: 60_000 });
+    // Its worker runs the threaded engine (the conv layers split over samples) where there are cores.
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = Math.min(4, cores);
+    await expect
+      .poll(() => page.locator('#engine-info').textContent(), { timeout: 60_000 })
+      .toMatch(threads > 1 ? new RegExp(`on ${threads} threads\\.$`) : /Web Worker\.$/);
     await page.waitForLoadState('networkidle');
     await page.evaluate(() => document.fonts.ready);
     expect(failed.filter((f) => !f.endsWith('favicon.ico: HTTP 404'))).toEqual([]);

@@ -32,7 +32,7 @@ export interface PageServer {
  * `headers` on every response (COOP/COEP for a cross-origin isolated page), for
  * the calling test file: registers its own beforeAll (start) and afterAll (close).
  */
-export function servePageAndPackage(page: string, headers: Record<string, string> = {}): PageServer {
+export function servePageAndPackage(page: string, headers: Record<string, string> = {}, options: { block?: RegExp } = {}): PageServer {
   let server: Server;
   let port = 0;
   const requested: string[] = [];
@@ -46,7 +46,7 @@ export function servePageAndPackage(page: string, headers: Record<string, string
         return;
       }
       const file = normalize(join(root, url.pathname));
-      if (!file.startsWith(join(root, 'dist/lib')) || !existsSync(file)) {
+      if (!file.startsWith(join(root, 'dist/lib')) || !existsSync(file) || options.block?.test(url.pathname)) {
         res.writeHead(404).end();
         return;
       }

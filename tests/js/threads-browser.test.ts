@@ -52,6 +52,8 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay threads check</
 
 const isolatedServer = servePageAndPackage(page, isolation);
 const plainServer = servePageAndPackage(page);
+// Isolated, but the threads' worker script cannot be loaded (a proxy blocking it, a partial copy).
+const blockedServer = servePageAndPackage(page, isolation, { block: /\/nnplay-threads\.worker\.js$/ });
 
 type Run = { loss: number[]; weights: number[][]; backend: { threads: boolean; threadsCount: number }; threadsCount: number; isolated: boolean; wasm: string[] };
 
@@ -91,6 +93,20 @@ test.skipIf(!hasChromium)(
     expect(threaded.weights).toEqual(single.weights); // exact: numbers from float32 values
     expect(node.weights).toEqual(single.weights);
     expect(node.loss).toEqual(single.loss);
+  },
+  180_000,
+);
+
+test.skipIf(!hasChromium)(
+  'an isolated page whose thread workers cannot start trains on one thread, to the same bits',
+  async () => {
+    const fallback = (await pageResultInChromium(blockedServer.url, 'nnplay-threads-blocked-')) as unknown as Run & { error?: string };
+    expect(fallback.error).toBeUndefined();
+    expect(fallback.isolated).toBe(true);
+    expect(fallback.backend.threads).toBe(false);
+    expect(blockedServer.requested.some((p) => p.endsWith('/nnplay-threads.worker.js'))).toBe(true);
+    const node = await trainInNode();
+    expect(fallback.weights).toEqual(node.weights);
   },
   180_000,
 );

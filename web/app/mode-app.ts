@@ -231,8 +231,9 @@ export abstract class ModeApp<State, Hideable extends string, Part extends strin
   }
 
   /** The line under the page that says what runs the training. */
-  protected showEngine(simd: boolean): void {
-    this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${simd ? ' SIMD' : ''}, training in a Web Worker.`;
+  protected showEngine(simd: boolean, threads = 1): void {
+    const on = threads > 1 ? ` on ${threads} threads` : '';
+    this.ui['engine-info'].textContent = `Engine: C++ compiled to WebAssembly${simd ? ' SIMD' : ''}, training in a Web Worker${on}.`;
   }
 
   // ---------------------------------------------------------------- the worker

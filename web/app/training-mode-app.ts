@@ -68,7 +68,7 @@ export interface TrainingModeConfig<State, Hideable, Part extends string, To ext
 /** When the status line speaks: after an epoch (at most every ANNOUNCE_MS), on pause, at the end. */
 export type AnnounceWhen = 'training' | 'paused' | 'done';
 
-type ReadyMessage = { type: 'ready'; simd: boolean; optimizers: { name: string; learningRate: number }[] };
+type ReadyMessage = { type: 'ready'; simd: boolean; threads?: number; optimizers: { name: string; learningRate: number }[] };
 
 // The polite status line speaks after an epoch at most this often (epochs of a small task come
 // many a second), and at once on pause and when training ends.
@@ -446,7 +446,7 @@ export abstract class TrainingModeApp<
         this.optimizers = common.optimizers;
         this.fillOptimizers();
         this.engineReady(m);
-        this.showEngine(common.simd);
+        this.showEngine(common.simd, common.threads);
         emit(this.root, 'ready', { mode: this.#config.mode, simd: common.simd });
         break;
       case 'progress':

@@ -17,6 +17,9 @@ let modulePromise: Promise<NnplayModule> | null = null;
 let moduleUrl: string | null = null;
 let requestedThreads: number | null = null;
 
+/** How long the threaded engine may take to start its workers before the load gives up on it. */
+const THREAD_START_TIMEOUT_MS = 30_000;
+
 /** The largest pool the engine accepts (engine/core/parallel.h kMaxThreads). */
 export const MAX_THREADS = 16;
 
@@ -70,11 +73,15 @@ async function loadThreadedEngine(wasmUrl: URL, threads: number): Promise<Nnplay
   try {
     factory = ((await import(/* @vite-ignore */ glue)) as { default: typeof factory }).default;
     bytes = await readWasmBytes(new URL('nnplay-threads.wasm', wasmUrl));
+    // Emscripten 3.1.6 rethrows a worker's load error inside its onerror handler, where nothing
+    // rejects the module's promise: a thread script that cannot load would hang the load. So
+    // it is fetched first (the workers then get it from the cache).
+    if (!(await fetch(worker)).ok) return null;
   } catch {
     return null;
   }
   let memory: WebAssembly.Memory | null = null;
-  const mod = await factory({
+  const started = factory({
     mainScriptUrlOrBlob: glue,
     locateFile: (name: string) => (name.endsWith('.worker.js') ? worker : new URL(name, wasmUrl).href),
     nnplayThreadWorkers: Math.max(1, threads - 1),
@@ -87,6 +94,12 @@ async function loadThreadedEngine(wasmUrl: URL, threads: number): Promise<Nnplay
       return {};
     },
   });
+  // The backstop for a worker that fetches but still cannot start (a CSP's worker-src, say).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`its thread workers did not start within ${THREAD_START_TIMEOUT_MS / 1000} s`)), THREAD_START_TIMEOUT_MS);
+  });
+  const mod = await Promise.race([started, timeout]).finally(() => clearTimeout(timer));
   if (memory) refreshHeapViews(mod, memory);
   if (mod.setThreadCount(threads) < 0) throw new Error(`nnplay: ${mod.lastThreadError()}`);
   return mod;
@@ -189,7 +202,15 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
     const threads = requestedThreadCount();
     modulePromise =
       threads > 1 && threadsAvailable() && url instanceof URL
-        ? loadThreadedEngine(url, threads).then((mod) => mod ?? loadSingleThreaded(url))
+        ? loadThreadedEngine(url, threads).then(
+            (mod) => mod ?? loadSingleThreaded(url),
+            (e: unknown) => {
+              // Threads are a speed-up, never a requirement: an engine whose workers could not
+              // start (a blocked worker script, a CSP) falls back to the single-threaded one.
+              console.warn(`nnplay: the threaded engine did not start, running on one thread: ${e instanceof Error ? e.message : String(e)}`);
+              return loadSingleThreaded(url);
+            },
+          )
         : loadSingleThreaded(url);
     modulePromise.catch(() => {
       modulePromise = null; // let a later call retry

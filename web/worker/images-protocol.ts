@@ -85,7 +85,7 @@ export type ImagesWorkerCheckpoint = WorkerCheckpoint;
 
 /** Worker -> page. */
 export type FromImagesWorker =
-  | { type: 'ready'; simd: boolean; activations: string[]; optimizers: { name: string; learningRate: number }[] }
+  | { type: 'ready'; simd: boolean; threads: number; activations: string[]; optimizers: { name: string; learningRate: number }[] }
   | {
       type: 'inspection';
       requestId: number;

@@ -69,6 +69,7 @@ export class ImagesWorker extends ModeWorker<ImageDatasetName, Data, ToImagesWor
     this.post({
       type: 'ready',
       simd: mod.simdEnabled(),
+      threads: mod.threadCount(),
       activations: tables.activations.map((a) => a.name),
       optimizers: tables.optimizers.map((o) => ({ name: o.name, learningRate: Number(o.defaults.learningRate) })),
     });
@@ -294,4 +295,4 @@ export class ImagesWorker extends ModeWorker<ImageDatasetName, Data, ToImagesWor
 
 // ---------------------------------------------------------------- entry
 
-startModeWorker<ToImagesWorker>((mod, port) => new ImagesWorker(mod, port));
+startModeWorker<ToImagesWorker>((mod, port) => new ImagesWorker(mod, port), { threads: true });

@@ -13,7 +13,7 @@ import type { NnplayModule } from '../lib/engine-module';
 import { defaultWasmUrl } from '../lib/engine-url';
 import { engine, readyFrom } from '../lib/memory';
 import { SessionError, TrainingSession } from '../lib/training-session';
-import { loadEngineFromModule } from '../lib/wasm-loader';
+import { loadEngineFromModule, requestedThreadCount, threadsAvailable } from '../lib/wasm-loader';
 import { checkRestore, takeCheckpoint } from './checkpoint';
 import type { ModeErrorWhere, TrainingControlMessage, TrainingReportMessage } from './mode-protocol';
 import type { EngineMessage } from './shared-engine';
@@ -351,6 +351,16 @@ export abstract class ModeWorker<Name extends string, Data, To extends { type: s
   }
 }
 
+export interface ModeWorkerOptions {
+  /** The protocol's message saying the engine could not start (default: the training modes'). */
+  startFailed?: (message: string) => unknown;
+  /**
+   * Load the threaded engine where the page is cross-origin isolated: for modes whose layers
+   * split work over threads (conv, pooling); the others keep the page's compiled engine.
+   */
+  threads?: boolean;
+}
+
 /**
  * The entry of a mode worker (the 2-D playground's too): only when running as a worker (the
  * modules are also imported by tests for their pure helpers). The page's first message hands
@@ -361,13 +371,18 @@ export abstract class ModeWorker<Name extends string, Data, To extends { type: s
  */
 export function startModeWorker<To extends { type: string }>(
   create: (mod: NnplayModule, port: WorkerPort) => { receive(m: To): void },
-  startFailed: (message: string) => unknown = (message) => ({ type: 'error', message, where: 'training' }) satisfies TrainingReportMessage,
+  options: ModeWorkerOptions = {},
 ): void {
   if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined') return;
+  const startFailed =
+    options.startFailed ?? ((message: string) => ({ type: 'error', message, where: 'training' }) satisfies TrainingReportMessage);
   const scope = globalThis as unknown as DedicatedWorkerGlobalScope;
   let started: Promise<{ receive(m: To): void } | null> | null = null;
+  // The page's compiled module is the single-threaded engine; where threads can run and the mode
+  // asks for them, the worker loads the threaded engine itself (one more fetch and compile).
+  const threaded = options.threads === true && threadsAvailable() && requestedThreadCount() > 1;
   const start = (compiled: WebAssembly.Module | null, url: URL | string = defaultWasmUrl) => {
-    if (compiled) void loadEngineFromModule(compiled, url).catch(() => {}); // readyFrom reports failures
+    if (compiled && !threaded) void loadEngineFromModule(compiled, url).catch(() => {}); // readyFrom reports failures
     return readyFrom(url).then(
       () => create(engine(), scope),
       (e: unknown) => {

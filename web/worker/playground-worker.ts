@@ -419,5 +419,5 @@ startModeWorker<ToWorker>(
     port.postMessage({ type: 'ready', simd: engine.simdEnabled() } satisfies FromWorkerRaw, { transfer: [] });
     return new PlaygroundWorker(engine, port);
   },
-  (message) => ({ type: 'error', message, diverged: false }) satisfies FromWorkerRaw,
+  { startFailed: (message) => ({ type: 'error', message, diverged: false }) satisfies FromWorkerRaw },
 );
