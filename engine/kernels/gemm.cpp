@@ -65,11 +65,24 @@ void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, cons
   }
 }
 
+void gemm_bias_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+                   const float* b, int ldb, float beta, float* c, int ldc, const float* bias) {
+  gemm_ref(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  NNPLAY_ASSERT(bias != nullptr);
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) c[static_cast<std::ptrdiff_t>(i) * ldc + j] += bias[j];
+}
+
 #ifdef NNPLAY_NO_SIMD
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc) {
   gemm_ref(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void gemm_bias(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+               int ldb, float beta, float* c, int ldc, const float* bias) {
+  gemm_bias_ref(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
 }
 
 #else
@@ -169,9 +182,11 @@ struct ASource {
 // unrolled copies spill the accumulators: measured ~24 GFLOP/s, against ~40 without the
 // inlining (native SSE4.2 twin: ~35). As its own function the loop is at depth 0, too big
 // to unroll, and one call per MR x NR tile over kc steps costs nothing measurable.
+// bias (null: none) holds this tile's NR columns of a row bias, added after alpha and beta (the
+// order of gemm followed by add_row_bias); callers pass it on the last depth block only.
 template <bool kPacked>
 [[gnu::noinline]] void microkernel(int kc, ASource src, const float* bp, float alpha, float beta, float* c, int ldc,
-                                   int mr, int nr) {
+                                   int mr, int nr, const float* bias) {
   Batch acc[kMR][kNV];
   for (int r = 0; r < kMR; ++r)
     for (int v = 0; v < kNV; ++v) acc[r][v] = Batch(0.0f);
@@ -188,11 +203,14 @@ template <bool kPacked>
   }
   const Batch va(alpha);
   if (mr == kMR && nr == kNR) {
+    Batch bias_v[kNV];
+    for (int v = 0; v < kNV; ++v) bias_v[v] = bias ? Batch::load_unaligned(bias + v * kW) : Batch(0.0f);
     for (int r = 0; r < kMR; ++r) {
       float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
       for (int v = 0; v < kNV; ++v) {
         Batch out = va * acc[r][v];
         if (beta != 0.0f) out = out + Batch(beta) * Batch::load_unaligned(cr + v * kW);
+        if (bias) out = out + bias_v[v];
         out.store_unaligned(cr + v * kW);
       }
     }
@@ -206,7 +224,8 @@ template <bool kPacked>
     float* cr = c + static_cast<std::ptrdiff_t>(r) * ldc;
     for (int j = 0; j < nr; ++j) {
       const float t = alpha * tile[r * kNR + j];
-      cr[j] = beta == 0.0f ? t : t + beta * cr[j];
+      const float out = beta == 0.0f ? t : t + beta * cr[j];
+      cr[j] = bias ? out + bias[j] : out;
     }
   }
 }
@@ -227,11 +246,12 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
 // the small operand here: the kernel, or one depth block of d_out). Same depth blocks, same
 // accumulation order as the packed path, so the same bits.
 void gemm_narrow(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
-                 int ldb, float beta, float* c, int ldc, float* packed_b) {
+                 int ldb, float beta, float* c, int ldc, const float* bias, float* packed_b) {
   const std::ptrdiff_t row_stride = trans_a ? 1 : lda, depth_stride = trans_a ? lda : 1;
   for (int pc = 0; pc < k; pc += kKC) {
     const int kc = std::min(kKC, k - pc);
     const float beta_block = pc == 0 ? beta : 1.0f;
+    const bool last_block = pc + kc >= k;
     pack_b(trans_b, b, ldb, pc, kc, 0, n, packed_b);
     for (int ir = 0; ir < m; ir += kMR) {
       const int mr = std::min(kMR, m - ir);
@@ -245,25 +265,28 @@ void gemm_narrow(bool trans_a, bool trans_b, int m, int n, int k, float alpha, c
       const bool constant_offsets = trans_a && mr == kMR;
       for (int jr = 0; jr < n; jr += kNR) {
         const float* bp = packed_b + static_cast<std::ptrdiff_t>(jr) * kc;
+        const float* bias_j = bias && last_block ? bias + jr : nullptr;
         if (constant_offsets)
-          microkernel<true>(kc, src, bp, alpha, beta_block, ct + jr, ldc, mr, std::min(kNR, n - jr));
+          microkernel<true>(kc, src, bp, alpha, beta_block, ct + jr, ldc, mr, std::min(kNR, n - jr), bias_j);
         else
-          microkernel<false>(kc, src, bp, alpha, beta_block, ct + jr, ldc, mr, std::min(kNR, n - jr));
+          microkernel<false>(kc, src, bp, alpha, beta_block, ct + jr, ldc, mr, std::min(kNR, n - jr), bias_j);
       }
     }
   }
 }
 
-}  // namespace
-
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
-          int ldb, float beta, float* c, int ldc) {
+// gemm and gemm_bias (bias null: none).
+void gemm_impl(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+               int ldb, float beta, float* c, int ldc, const float* bias) {
   NNPLAY_ASSERT(m >= 0 && n >= 0 && k >= 0);
   NNPLAY_ASSERT(ldc >= n);
   NNPLAY_ASSERT(lda >= (trans_a ? m : k) && ldb >= (trans_b ? k : n));
   if (m == 0 || n == 0) return;
   if (k == 0) {
     scale_c(m, n, beta, c, ldc);
+    if (bias)
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) c[static_cast<std::ptrdiff_t>(i) * ldc + j] += bias[j];
     return;
   }
   // One workspace per thread, grown on demand: training calls gemm thousands of times on
@@ -276,7 +299,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
   const std::size_t need_a = static_cast<std::size_t>(kc_max) * static_cast<std::size_t>(mc_max);
   if (packed_b.size() < need_b) packed_b.resize(need_b);
   if (n <= kNarrowN) {
-    gemm_narrow(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packed_b.data());
+    gemm_narrow(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, packed_b.data());
     return;
   }
   if (packed_a.size() < need_a) packed_a.resize(need_a);
@@ -287,6 +310,7 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
       const int kc = std::min(kKC, k - pc);
       // Later depth blocks add onto what the first one wrote.
       const float beta_block = pc == 0 ? beta : 1.0f;
+      const bool last_block = pc + kc >= k;
       pack_b(trans_b, b, ldb, pc, kc, jc, nc, packed_b.data());
       for (int ic = 0; ic < m; ic += kMC) {
         const int mc = std::min(kMC, m - ic);
@@ -297,12 +321,27 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
             const float* ap = packed_a.data() + static_cast<std::ptrdiff_t>(ir) * kc;
             float* ct = c + static_cast<std::ptrdiff_t>(ic + ir) * ldc + jc + jr;
             const ASource src{ap, kMR, {0, 1, 2, 3}};
-            microkernel<true>(kc, src, bp, alpha, beta_block, ct, ldc, std::min(kMR, mc - ir), std::min(kNR, nc - jr));
+            const float* bias_j = bias && last_block ? bias + jc + jr : nullptr;
+            microkernel<true>(kc, src, bp, alpha, beta_block, ct, ldc, std::min(kMR, mc - ir), std::min(kNR, nc - jr),
+                              bias_j);
           }
         }
       }
     }
   }
+}
+
+}  // namespace
+
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+          int ldb, float beta, float* c, int ldc) {
+  gemm_impl(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr);
+}
+
+void gemm_bias(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+               int ldb, float beta, float* c, int ldc, const float* bias) {
+  NNPLAY_ASSERT(bias != nullptr);
+  gemm_impl(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias);
 }
 
 #endif  // NNPLAY_NO_SIMD

@@ -17,4 +17,13 @@ void gemm_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, cons
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
           int ldb, float beta, float* c, int ldc);
 
+// gemm, then bias [n] added to every row of C: C = (alpha·op(A)·op(B) + beta·C) + bias, the bias
+// added last, so the bits are those of gemm followed by add_row_bias (kernels/vec.h). The
+// vector version adds it in registers as each tile is stored (conv2d's forward: one pass over
+// the output less). gemm_bias_ref is gemm_ref followed by add_row_bias_ref.
+void gemm_bias_ref(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+                   const float* b, int ldb, float beta, float* c, int ldc, const float* bias);
+void gemm_bias(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda, const float* b,
+               int ldb, float beta, float* c, int ldc, const float* bias);
+
 }  // namespace nnplay

@@ -12,9 +12,12 @@ void conv2d_forward(float* out, float* col, const float* in, const float* w, con
   const int rows = n * g.out_pixels(), k = g.patch();
   if (rows == 0) return;
   im2col(col, in, g, n);
-  // out [rows, filters] = col [rows, k] · w [k, filters]; beta = 0 ignores out's contents.
-  gemm(false, false, rows, filters, k, 1.0f, col, k, w, filters, 0.0f, out, filters);
-  if (b) add_row_bias(out, b, rows, filters);
+  // out [rows, filters] = col [rows, k] · w [k, filters]; beta = 0 ignores out's contents. The bias
+  // is added as each tile is stored (gemm_bias: the bits of gemm + add_row_bias, one pass less).
+  if (b)
+    gemm_bias(false, false, rows, filters, k, 1.0f, col, k, w, filters, 0.0f, out, filters, b);
+  else
+    gemm(false, false, rows, filters, k, 1.0f, col, k, w, filters, 0.0f, out, filters);
 }
 
 void conv2d_backward(float* d_in, float* d_w, float* d_b, float* d_col, const float* d_out, const float* col,

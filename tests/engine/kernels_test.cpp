@@ -3,6 +3,7 @@
 // worked out by hand so the references themselves are pinned down.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -571,6 +572,50 @@ TEST(KernelGemm, MatchesRefOnNarrowConvShapes) {
       for (float beta : {0.0f, 1.0f}) {
         const GemmCase g{(t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], (s[0] % 2) * 3, 1.0f, beta};
         ASSERT_TRUE(check_gemm(g, ++seed)) << describe(g);
+      }
+}
+
+TEST(KernelGemm, BiasIsGemmThenAddRowBiasBitForBit) {
+  // gemm_bias adds the row bias as it stores each tile (on the last depth block): the very bits
+  // of gemm followed by add_row_bias, on the narrow path (conv shapes, edge tiles, depth blocks
+  // crossed) and the packed one (n > 32, column and row blocks crossed), every transpose, beta
+  // 0 / 1 / 0.5, and C's padding untouched. Its reference is gemm_ref + add_row_bias_ref.
+  const int shapes[][3] = {{157, 8, 25}, {98, 16, 200}, {203, 32, 9}, {61, 24, 40},  {30, 33, 17},
+                           {7, 31, 300}, {97, 13, 513}, {5, 1000, 7}, {33, 65, 257}, {3, 5, 0}};
+  std::uint64_t seed = 2600;
+  for (const auto& s : shapes)
+    for (int t = 0; t < 4; ++t)
+      for (float beta : {0.0f, 1.0f, 0.5f}) {
+        const GemmCase g{(t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], (s[0] % 2) * 3, t == 3 ? -0.75f : 1.0f, beta};
+        SCOPED_TRACE(describe(g));
+        const int a_rows = g.ta ? g.k : g.m, a_cols = g.ta ? g.m : g.k;
+        const int b_rows = g.tb ? g.n : g.k, b_cols = g.tb ? g.k : g.n;
+        const int lda = std::max(a_cols, 1) + g.pad, ldb = std::max(b_cols, 1) + g.pad, ldc = g.n + g.pad;
+        const auto a = padded_matrix(a_rows, a_cols, lda, ++seed);
+        const auto b = padded_matrix(b_rows, b_cols, ldb, ++seed);
+        const auto bias = padded_matrix(1, g.n, g.n, ++seed);
+        std::vector<float> c0 = padded_matrix(g.m, g.n, ldc, ++seed);
+        for (int i = 0; i < g.m; ++i)
+          for (int j = g.n; j < ldc; ++j) c0[static_cast<std::size_t>(i * ldc + j)] = kSentinel;
+        auto fused = c0, unfused = c0, fused_ref = c0, unfused_ref = c0;
+        gemm_bias(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a.data(), lda, b.data(), ldb, g.beta, fused.data(), ldc,
+                  bias.data());
+        gemm(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a.data(), lda, b.data(), ldb, g.beta, unfused.data(), ldc);
+        gemm_bias_ref(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a.data(), lda, b.data(), ldb, g.beta, fused_ref.data(), ldc,
+                      bias.data());
+        gemm_ref(g.ta, g.tb, g.m, g.n, g.k, g.alpha, a.data(), lda, b.data(), ldb, g.beta, unfused_ref.data(), ldc);
+        for (int i = 0; i < g.m; ++i) {
+          add_row_bias(unfused.data() + static_cast<std::ptrdiff_t>(i) * ldc, bias.data(), 1, g.n);
+          add_row_bias_ref(unfused_ref.data() + static_cast<std::ptrdiff_t>(i) * ldc, bias.data(), 1, g.n);
+        }
+        ASSERT_EQ(0, std::memcmp(fused.data(), unfused.data(), fused.size() * sizeof(float)));
+        ASSERT_EQ(0, std::memcmp(fused_ref.data(), unfused_ref.data(), fused.size() * sizeof(float)));
+        // And the vector version against the reference, within gemm's own bound (check_gemm).
+        for (int i = 0; i < g.m; ++i)
+          for (int j = 0; j < g.n; ++j) {
+            const std::size_t at = static_cast<std::size_t>(i * ldc + j);
+            ASSERT_NEAR(fused[at], fused_ref[at], (2.0 * g.k + 8.0) * 1.2e-7 * (g.k + 2.0)) << i << ", " << j;
+          }
       }
 }
 
