@@ -5,6 +5,8 @@
 
 namespace nnplay {
 
+void throw_error(const Message& message) { throw Error(message.str()); }
+
 void Message::append_number(double x) {
   if (std::isnan(x)) {
     text_ += "NaN";
