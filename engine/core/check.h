@@ -25,18 +25,11 @@ class Error : public std::runtime_error {
 // Builds an error message with <<, for strings, booleans and numbers only.
 class Message {
  public:
-  Message& operator<<(const std::string& s) {
-    text_ += s;
-    return *this;
-  }
-  Message& operator<<(const char* s) {
-    text_ += s;
-    return *this;
-  }
-  Message& operator<<(char c) {
-    text_ += c;
-    return *this;
-  }
+  // Out of line (check.cpp): every NNPLAY_CHECK builds its message at its call site, so inline
+  // appends would be copied into each of them.
+  Message& operator<<(const std::string& s);
+  Message& operator<<(const char* s);
+  Message& operator<<(char c);
   Message& operator<<(bool b) {
     text_ += b ? "true" : "false";
     return *this;
@@ -51,13 +44,18 @@ class Message {
   }
   template <typename Int, typename = std::enable_if_t<std::is_integral<Int>::value>>
   Message& operator<<(Int i) {
-    text_ += std::to_string(i);
+    if (std::is_signed<Int>::value)
+      append_signed(static_cast<long long>(i));
+    else
+      append_unsigned(static_cast<unsigned long long>(i));
     return *this;
   }
   const std::string& str() const { return text_; }
 
  private:
-  void append_number(double x);  // shortest "%g"-style form, e.g. 0.001, 1e+06, NaN
+  void append_number(double x);
+  void append_signed(long long i);             // std::to_string's digits, out of line
+  void append_unsigned(unsigned long long i);  // shortest "%g"-style form, e.g. 0.001, 1e+06, NaN
   std::string text_;
 };
 
