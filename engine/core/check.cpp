@@ -5,6 +5,24 @@
 
 namespace nnplay {
 
+void throw_error(const Message& message) { throw Error(message.str()); }
+
+Message& Message::operator<<(const std::string& s) {
+  text_ += s;
+  return *this;
+}
+Message& Message::operator<<(const char* s) {
+  text_ += s;
+  return *this;
+}
+Message& Message::operator<<(char c) {
+  text_ += c;
+  return *this;
+}
+
+void Message::append_signed(long long i) { text_ += std::to_string(i); }
+void Message::append_unsigned(unsigned long long i) { text_ += std::to_string(i); }
+
 void Message::append_number(double x) {
   if (std::isnan(x)) {
     text_ += "NaN";

@@ -25,18 +25,11 @@ class Error : public std::runtime_error {
 // Builds an error message with <<, for strings, booleans and numbers only.
 class Message {
  public:
-  Message& operator<<(const std::string& s) {
-    text_ += s;
-    return *this;
-  }
-  Message& operator<<(const char* s) {
-    text_ += s;
-    return *this;
-  }
-  Message& operator<<(char c) {
-    text_ += c;
-    return *this;
-  }
+  // Out of line (check.cpp): every NNPLAY_CHECK builds its message at its call site, so inline
+  // appends would be copied into each of them.
+  Message& operator<<(const std::string& s);
+  Message& operator<<(const char* s);
+  Message& operator<<(char c);
   Message& operator<<(bool b) {
     text_ += b ? "true" : "false";
     return *this;
@@ -51,25 +44,35 @@ class Message {
   }
   template <typename Int, typename = std::enable_if_t<std::is_integral<Int>::value>>
   Message& operator<<(Int i) {
-    text_ += std::to_string(i);
+    if (std::is_signed<Int>::value)
+      append_signed(static_cast<long long>(i));
+    else
+      append_unsigned(static_cast<unsigned long long>(i));
     return *this;
   }
   const std::string& str() const { return text_; }
 
  private:
-  void append_number(double x);  // shortest "%g"-style form, e.g. 0.001, 1e+06, NaN
+  void append_number(double x);
+  void append_signed(long long i);             // std::to_string's digits, out of line
+  void append_unsigned(unsigned long long i);  // shortest "%g"-style form, e.g. 0.001, 1e+06, NaN
   std::string text_;
 };
 
+// Throws Error(message.str()). Out of line and shared by every NNPLAY_CHECK: the exception's
+// allocation, construction and throw are emitted once, not at each of the engine's ~350 checks
+// (the wasm's size; a failing check is never on a hot path).
+[[noreturn]] void throw_error(const Message& message);
+
 }  // namespace nnplay
 
-#define NNPLAY_CHECK(cond, message_stream)                \
-  do {                                                    \
-    if (!(cond)) {                                        \
-      ::nnplay::Message nnplay_check_message_;            \
-      nnplay_check_message_ << message_stream;            \
-      throw ::nnplay::Error(nnplay_check_message_.str()); \
-    }                                                     \
+#define NNPLAY_CHECK(cond, message_stream)          \
+  do {                                              \
+    if (!(cond)) {                                  \
+      ::nnplay::Message nnplay_check_message_;      \
+      nnplay_check_message_ << message_stream;      \
+      ::nnplay::throw_error(nnplay_check_message_); \
+    }                                               \
   } while (0)
 
 #define NNPLAY_ASSERT(cond) assert(cond)
