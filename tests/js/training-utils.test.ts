@@ -434,7 +434,7 @@ describe('setBackend / getBackend / backend', () => {
     expect(await nn.setBackend('webgl')).toBe(false);
     expect(await nn.setBackend('webgpu')).toBe(false);
     expect(nn.getBackend()).toBe('nnplay-wasm');
-    expect(nn.backend()).toEqual({ name: 'nnplay-wasm', simd: true });
+    expect(nn.backend()).toEqual({ name: 'nnplay-wasm', simd: true, threads: false, threadsCount: 1 }); // Node: one thread
     await expect(nn.setBackend('gpu')).rejects.toThrow(/backend the string "gpu" is not known; nnplay runs on its own engine \('nnplay-wasm'\)/);
     await nn.ready();
   });
