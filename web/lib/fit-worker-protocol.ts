@@ -12,6 +12,7 @@
 //
 // Big arrays travel as transferred Float32Array buffers.
 import type { EpochOptions, EpochResult, SessionErrorKind } from './training-session';
+import type { ThreadedEngineFiles } from './wasm-loader';
 
 /** One fit() dataset: an x per model input and a y per model output, in model order. */
 export interface DataMessage {
@@ -30,8 +31,10 @@ export type ToFitWorker =
    * engine came from. The library's worker bundle contains no URL of the wasm, so that the
    * package ships one .wasm (see engine-url.ts); a worker that already loaded its engine ignores it.
    */
-  // threads: the page's requested engine thread count (nn.setThreadsCount, or its default)
-  | { type: 'init'; wasmUrl: string; threads?: number }
+  // threads: the page's requested engine thread count (nn.setThreadsCount, or its default);
+  // threadedEngine: where the threaded engine that goes with wasmUrl is (a bundler may have
+  // renamed its files; wasm-loader.ts threadedEngineFiles)
+  | { type: 'init'; wasmUrl: string; threads?: number; threadedEngine?: ThreadedEngineFiles | null }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';
