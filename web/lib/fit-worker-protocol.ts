@@ -12,7 +12,6 @@
 //
 // Big arrays travel as transferred Float32Array buffers.
 import type { EpochOptions, EpochResult, SessionErrorKind } from './training-session';
-import type { ThreadedEngineFiles } from './wasm-loader';
 
 /** One fit() dataset: an x per model input and a y per model output, in model order. */
 export interface DataMessage {
@@ -32,9 +31,10 @@ export type ToFitWorker =
    * package ships one .wasm (see engine-url.ts); a worker that already loaded its engine ignores it.
    */
   // threads: the page's requested engine thread count (nn.setThreadsCount, or its default);
-  // threadedEngine: where the threaded engine that goes with wasmUrl is (a bundler may have
-  // renamed its files; wasm-loader.ts threadedEngineFiles)
-  | { type: 'init'; wasmUrl: string; threads?: number; threadedEngine?: ThreadedEngineFiles | null }
+  // threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a bundler
+  // may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here: this
+  // module's types are public, the loader's are not)
+  | { type: 'init'; wasmUrl: string; threads?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';
