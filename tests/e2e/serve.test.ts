@@ -45,7 +45,8 @@ function get(path: string, acceptEncoding: string): Promise<Reply> {
 }
 
 const wasmName = () => {
-  const name = readdirSync(`${distApp}/assets`).find((f) => f.endsWith('.wasm'));
+  // The single-threaded engine's, which every page fetches (not nnplay-threads-*.wasm).
+  const name = readdirSync(`${distApp}/assets`).find((f) => f.endsWith('.wasm') && !f.startsWith('nnplay-threads'));
   if (!name) throw new Error('no .wasm in dist/app/assets');
   return name;
 };

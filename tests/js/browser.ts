@@ -1,8 +1,9 @@
 // Shared by the tests that run the built package in a real browser (browser-dist.test.ts,
-// conv-browser.test.ts): a local server for one test page plus dist/lib, and a headless
-// Chromium run of that page. Driven from Node with playwright-core and Debian's Chromium
-// (docs/BUILDING.md). The page reports by setting window.__result (or { error } when it throws).
-import { existsSync, readFileSync } from 'node:fs';
+// conv-browser.test.ts, …): a local server for one test page plus dist/lib (or for a built
+// app's directory), and a headless Chromium run of that page. Driven from Node with
+// playwright-core and Debian's Chromium (docs/BUILDING.md). The page reports by setting
+// window.__result (or { error } when it throws).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export { hasChromium } from '../chromium';
 
 const types: Record<string, string> = {
+  '.html': 'text/html',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
   '.wasm': 'application/wasm',
@@ -33,6 +35,23 @@ export interface PageServer {
  * the calling test file: registers its own beforeAll (start) and afterAll (close).
  */
 export function servePageAndPackage(page: string, headers: Record<string, string> = {}, options: { block?: RegExp } = {}): PageServer {
+  return serveFiles((pathname) => (pathname === '/' ? { page } : { file: normalize(join(root, pathname)), under: join(root, 'dist/lib') }), headers, options);
+}
+
+/**
+ * Serves the directory `dir` (a built app: its index.html at /) on 127.0.0.1 with `headers` on
+ * every response, like servePageAndPackage; `dir` is read per request, so it may be built by a
+ * beforeAll registered after this call.
+ */
+export function serveDirectory(dir: string, headers: Record<string, string> = {}): PageServer {
+  return serveFiles((pathname) => ({ file: normalize(join(dir, pathname === '/' ? 'index.html' : pathname)), under: dir }), headers, {});
+}
+
+function serveFiles(
+  route: (pathname: string) => { page: string } | { file: string; under: string },
+  headers: Record<string, string>,
+  options: { block?: RegExp },
+): PageServer {
   let server: Server;
   let port = 0;
   const requested: string[] = [];
@@ -41,12 +60,13 @@ export function servePageAndPackage(page: string, headers: Record<string, string
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       requested.push(url.pathname);
-      if (url.pathname === '/') {
-        res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(page);
+      const target = route(url.pathname);
+      if ('page' in target) {
+        res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(target.page);
         return;
       }
-      const file = normalize(join(root, url.pathname));
-      if (!file.startsWith(join(root, 'dist/lib')) || !existsSync(file) || options.block?.test(url.pathname)) {
+      const { file, under } = target;
+      if (!file.startsWith(under) || !existsSync(file) || !statSync(file).isFile() || options.block?.test(url.pathname)) {
         res.writeHead(404).end();
         return;
       }

@@ -212,7 +212,14 @@ try {
     const outDir = join(app, 'dist');
     await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir } });
     const assets = readdirSync(join(outDir, 'assets'));
-    expect(assets.filter((f) => f.endsWith('.wasm'))).toHaveLength(1);
+    // The engine once, and the threaded engine's glue, worker script and wasm (hashed; fetched
+    // only by a cross-origin isolated page, which this one is not).
+    expect(assets.filter((f) => f.endsWith('.wasm') && !f.startsWith('nnplay-threads'))).toHaveLength(1);
+    expect(assets.filter((f) => f.startsWith('nnplay-threads')).sort()).toEqual([
+      expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.(mjs|wasm)$/),
+      expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.(mjs|wasm)$/),
+      expect.stringMatching(/^nnplay-threads\.worker-[\w-]{8,}\.js$/),
+    ]);
     expect(assets.filter((f) => f.startsWith('fit-worker-') && f.endsWith('.js'))).toHaveLength(1);
 
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };

@@ -1,8 +1,8 @@
 // scripts/size.mjs (npm run size) on the built package: a tiny app that imports nnplay, trains
 // and predicts, built by Vite with no configuration. What the app fetches at start must not
-// include the lazy parts (code export, the TF.js format), and every emitted file must be
-// classified (a new kind of asset cannot escape the count). Sizes are printed, not asserted
-// beyond sanity: the bench reports them (README, "Download size").
+// include the lazy parts (code export, the TF.js format) nor the threaded engine, and every
+// emitted file must be classified (a new kind of asset cannot escape the count). Sizes are
+// printed, not asserted beyond sanity: the bench reports them (README, "Download size").
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,17 @@ test('the size app: start JS without the lazy parts, one wasm, one fit worker, t
   const of = (group: string) => files.filter((f) => f.group === group);
   expect(of('engine').map((f) => f.file)).toEqual([expect.stringMatching(/\.wasm$/)]);
   expect(of('worker')).toHaveLength(1);
+  // The threaded engine is emitted too (the bundler sees its URLs), hashed, as a group of its own:
+  // fetched only on cross-origin isolated pages, so not part of the training app below.
+  const threaded = of('threads').map((f) => f.file.replace(/^assets\//, ''));
+  expect(threaded).toHaveLength(3);
+  expect(threaded).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.mjs$/),
+      expect.stringMatching(/^nnplay-threads\.worker-[\w-]{8,}\.js$/),
+      expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.wasm$/),
+    ]),
+  );
   const lazyNames = of('lazy').map((f) => f.file.replace(/^assets\//, ''));
   expect(lazyNames.some((f) => f.startsWith('code-export-'))).toBe(true);
   expect(lazyNames.some((f) => f.startsWith('tfjs-format-'))).toBe(true);
@@ -27,5 +38,5 @@ test('the size app: start JS without the lazy parts, one wasm, one fit worker, t
   expect(startText).not.toContain('import torch'); // code export's generators
   expect(startText).not.toContain('inbound_nodes'); // the Keras topology converter
   expect(totals.trainingApp.gzip).toBe(totals.start.gzip + totals.engine.gzip + totals.worker.gzip);
-  console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB`);
+  console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB, threads ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
 }, 120_000);

@@ -3,8 +3,8 @@
 // files in dist/playground/assets/.
 //
 // Two differences from the page build, both so that the package holds each big file once:
-// - The engine and the image data sets are the library's (dist/lib, built first): every
-//   `new URL('../../build/{wasm,data}/<name>?no-inline', import.meta.url)` is rewritten to point
+// - The engines and the image data sets are the library's (dist/lib, built first): every
+//   `new URL('../../build/{wasm,wasm-threads,data}/<name>?no-inline', import.meta.url)` is rewritten to point
 //   at dist/lib/<name> instead of copying the file (libAssets). The element module sits in
 //   dist/playground/, its workers one level deeper, in assets/.
 // - The apps' stylesheets are added to the document by the module itself (inject-style.ts), since
@@ -25,7 +25,7 @@ function libAssets(where: 'module' | 'worker'): Plugin {
     transform(code, id) {
       if (!/\.ts$/.test(id.replace(/\?.*$/, ''))) return null;
       const out = code.replace(
-        /new URL\((["'])(?:\.\.\/)+build\/(?:wasm|data)\/([^"'?]+)\?no-inline\1,\s*import\.meta\.url\)/g,
+        /new URL\((["'])(?:\.\.\/)+build\/(?:wasm|wasm-threads|data)\/([^"'?]+)\?no-inline\1,\s*import\.meta\.url\)/g,
         (_, quote: string, name: string) => `new URL(/* @vite-ignore */ ${quote}${prefix}${name}${quote}, import.meta.url)`,
       );
       return out === code ? null : { code: out, map: null };

@@ -3,7 +3,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { compressedAssets } from './serve-plugin';
-import { copyThreadedEngine } from '../lib/threaded-engine-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -51,7 +50,7 @@ export default defineConfig({
   root: here('.'),
   base: './',
   // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
-  plugins: [crossOriginIsolation(), oembed(), copyThreadedEngine(here('../..'), here('../../dist/app')), compressedAssets()],
+  plugins: [crossOriginIsolation(), oembed(), compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },

@@ -5,13 +5,27 @@
 // worker (fit-worker.ts) is a separate bundle. So the worker must never import this module
 // (directly or through another): it loads the engine from the URL the page sends in the
 // protocol's 'init' message, and the package ships the wasm once.
+//
+// The threaded engine's three files are named here the same way, each by a static string, so
+// that an app's bundler emits them too (renamed, with content hashes) and the library learns
+// their real URLs; nothing fetches them unless the page is cross-origin isolated
+// (wasm-loader.ts loadEngine). The pthread worker script stays a file in the app even though it
+// is under Vite's 4 KB inlining limit: web/lib/vite.config.ts writes its URL with `?no-inline`.
 import { readyFrom, setDefaultEngineUrl } from './memory';
+import { setThreadedEngineFiles } from './wasm-loader';
 
 // `?no-inline`: Vite's library mode would otherwise inline the wasm as base64 into the JS.
 export const defaultWasmUrl = new URL('../../build/wasm/nnplay.wasm?no-inline', import.meta.url);
 
 // What a load started on first use reads (memory.ts engineLoaded): the package's own wasm.
 setDefaultEngineUrl(defaultWasmUrl);
+
+// The threaded engine that goes with it (build/wasm-threads; see docs/BUILDING.md "Threads").
+setThreadedEngineFiles(defaultWasmUrl, {
+  glue: new URL('../../build/wasm-threads/nnplay-threads.mjs?no-inline', import.meta.url).href,
+  worker: new URL('../../build/wasm-threads/nnplay-threads.worker.js?no-inline', import.meta.url).href,
+  wasm: new URL('../../build/wasm-threads/nnplay-threads.wasm?no-inline', import.meta.url).href,
+});
 
 /**
  * Loads and instantiates the wasm engine (once per page, worker or process). Optional: the

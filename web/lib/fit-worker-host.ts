@@ -6,7 +6,7 @@
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, isReady, readyFrom } from './memory';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
-import { engineWasmUrl, setRequestedThreads } from './wasm-loader';
+import { engineWasmUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
 interface Replica {
   session: TrainingSession;
@@ -110,6 +110,7 @@ export function serveFitWorker(port: MessagePortLike): void {
         // The page's thread count, unless this worker's engine is already loading (an app's own
         // worker that called nn.ready() itself keeps its own choice).
         if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads);
+        if (msg.threadedEngine) setThreadedEngineFiles(msg.wasmUrl, msg.threadedEngine);
         engineLoaded = readyFrom(msg.wasmUrl);
         // A failed load is reported to every request (below), not as an unhandled rejection.
         engineLoaded.catch(() => {});

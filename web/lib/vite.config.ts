@@ -12,9 +12,9 @@
 // name, so the maps would not be used and the worker's would dangle; they doubled the package.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { copyThreadedEngine } from './threaded-engine-plugin';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -116,9 +116,22 @@ export default defineConfig({
     format: 'es',
     plugins: () => [skipGlueWasmUrl()],
   },
+  experimental: {
+    // The threaded engine's files (engine-url.ts) are emitted beside nnplay.js under their own
+    // names, and dist/lib names them with `new URL('./name', import.meta.url)` so that an app's
+    // bundler emits them again. The pthread worker script is 2.3 KB, under the 4 KB below which
+    // an app's Vite would inline it as a data: URL, and pthread workers started from a data: URL
+    // never came up (Chromium, tests/js/threads-bundled-browser.test.ts: each load waited out its
+    // 30 s timeout, then ran one thread). So its URL carries `?no-inline`, which Vite honours
+    // and static servers and other bundlers ignore.
+    renderBuiltUrl(filename, { hostId, hostType }) {
+      if (hostType !== 'js' || posix.basename(filename) !== 'nnplay-threads.worker.js') return undefined;
+      const path = posix.relative(posix.dirname(hostId), filename);
+      return { runtime: `new URL(${JSON.stringify(`${path.startsWith('.') ? '' : './'}${path}?no-inline`)}, import.meta.url).href` };
+    },
+  },
   plugins: [
     skipGlueWasmUrl(),
-    copyThreadedEngine(root, `${root}dist/lib`),
     checkOneWasm(),
     {
       name: 'nnplay-lib-types',

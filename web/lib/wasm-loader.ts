@@ -57,22 +57,56 @@ export function threadsAvailable(): boolean {
   return g.crossOriginIsolated === true && typeof g.SharedArrayBuffer === 'function';
 }
 
+/** The threaded engine's three files, by absolute URL (nnplay-threads.mjs, .worker.js, .wasm). */
+export interface ThreadedEngineFiles {
+  glue: string;
+  worker: string;
+  wasm: string;
+}
+
+// The threaded engine that goes with a plain engine, by the plain wasm's absolute URL.
+// engine-url.ts registers the package's own: its `new URL('...', import.meta.url)` expressions
+// are what lets an app's bundler emit the three files (renamed, with content hashes) and tell
+// us where they went. The fit worker registers the page's (fit-worker-protocol.ts, 'init').
+const threadedEngines = new Map<string, ThreadedEngineFiles>();
+
+/** Names the threaded engine's files for the plain engine at `wasmUrl` (see threadedEngineFiles). */
+export function setThreadedEngineFiles(wasmUrl: URL | string, files: ThreadedEngineFiles): void {
+  const url = absolute(wasmUrl);
+  if (url instanceof URL) threadedEngines.set(url.href, { ...files });
+}
+
 /**
- * The threaded engine, from the three files that sit beside `wasmUrl` (nnplay-threads.mjs, its
- * .worker.js and .wasm), or null when they are not there (a bundler that renamed the assets):
- * then the caller loads the single-threaded engine. Emscripten's pthreads are Web Workers that
- * import the glue by URL (mainScriptUrlOrBlob) and are started before the module resolves
+ * Where the threaded engine is for the plain engine at `wasmUrl`: the files registered for that
+ * URL (the package's own, wherever a bundler put them), else the three unrenamed names beside
+ * it (a copy of dist/lib served elsewhere and named by nn.ready(url)). Null for a Node file path.
+ */
+export function threadedEngineFiles(wasmUrl: URL | string): ThreadedEngineFiles | null {
+  const url = absolute(wasmUrl);
+  if (!(url instanceof URL)) return null;
+  const registered = threadedEngines.get(url.href);
+  if (registered) return { ...registered };
+  const beside = (name: string) => new URL(name, url).href;
+  return { glue: beside('nnplay-threads.mjs'), worker: beside('nnplay-threads.worker.js'), wasm: beside('nnplay-threads.wasm') };
+}
+
+/**
+ * The threaded engine from its three files, or null when they cannot be fetched (a copy of the
+ * package without them): then the caller loads the single-threaded engine. Emscripten 3.1.6
+ * starts each pthread as a classic Worker from locateFile('nnplay-threads.worker.js'), which then
+ * import()s the glue from the URL the main thread posts it (Module.mainScriptUrlOrBlob, sent as
+ * 'urlOrBlob'); both are given here by their real, possibly hashed, URLs, so no file is looked
+ * up by its build-time name. The pthread workers are started before the module resolves
  * (nnplayThreadWorkers, the link's PTHREAD_POOL_SIZE), so the engine's pool can start its
  * threads inside any synchronous call.
  */
-async function loadThreadedEngine(wasmUrl: URL, threads: number): Promise<NnplayModule | null> {
-  const glue = new URL('nnplay-threads.mjs', wasmUrl).href;
-  const worker = new URL('nnplay-threads.worker.js', wasmUrl).href;
+async function loadThreadedEngine(files: ThreadedEngineFiles, threads: number): Promise<NnplayModule | null> {
+  const { glue, worker } = files;
   let factory: (m: Record<string, unknown>) => Promise<NnplayModule>;
   let bytes: ArrayBuffer | Uint8Array;
   try {
-    factory = ((await import(/* @vite-ignore */ glue)) as { default: typeof factory }).default;
-    bytes = await readWasmBytes(new URL('nnplay-threads.wasm', wasmUrl));
+    factory = ((await import(/* @vite-ignore */ /* webpackIgnore: true */ glue)) as { default: typeof factory }).default;
+    bytes = await readWasmBytes(new URL(files.wasm));
     // Emscripten 3.1.6 rethrows a worker's load error inside its onerror handler, where nothing
     // rejects the module's promise: a thread script that cannot load would hang the load. So
     // it is fetched first (the workers then get it from the cache).
@@ -83,7 +117,8 @@ async function loadThreadedEngine(wasmUrl: URL, threads: number): Promise<Nnplay
   let memory: WebAssembly.Memory | null = null;
   const started = factory({
     mainScriptUrlOrBlob: glue,
-    locateFile: (name: string) => (name.endsWith('.worker.js') ? worker : new URL(name, wasmUrl).href),
+    // The glue asks for its worker script (and names its wasm, unused: instantiateWasm below).
+    locateFile: (name: string) => (name.endsWith('.worker.js') ? worker : name.endsWith('.wasm') ? files.wasm : new URL(name, glue).href),
     nnplayThreadWorkers: Math.max(1, threads - 1),
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
       // The shared memory the glue made and imports (under a minified module and field name).
@@ -200,9 +235,10 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
     const url = absolute(wasmUrl);
     moduleUrl = String(url);
     const threads = requestedThreadCount();
+    const threaded = threads > 1 && threadsAvailable() ? threadedEngineFiles(url) : null;
     modulePromise =
-      threads > 1 && threadsAvailable() && url instanceof URL
-        ? loadThreadedEngine(url, threads).then(
+      threaded && url instanceof URL
+        ? loadThreadedEngine(threaded, threads).then(
             (mod) => mod ?? loadSingleThreaded(url),
             (e: unknown) => {
               // Threads are a speed-up, never a requirement: an engine whose workers could not
