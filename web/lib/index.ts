@@ -50,7 +50,8 @@ import { array as dataArray, Dataset, generator as dataGenerator, zip as dataZip
 /** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
 export const data = { array: dataArray, generator: dataGenerator, zip: dataZip, Dataset };
 export { Dataset, LazyIterator } from './data';
-export type { FitDatasetArgs, YieldEvery } from './fit-dataset';
+export type { FitDatasetArgs } from './fit-dataset';
+export type { YieldEvery } from './yield-every';
 export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
