@@ -78,7 +78,7 @@ function checkOneWasm(): Plugin {
 }
 
 // The modules that are chunks of their own, loaded by import() on first use.
-const lazyModule = /\/web\/lib\/(code-export|tfjs-format|fit-dataset)\.ts$/;
+const lazyModule = /\/web\/lib\/(code-export|tfjs-format|io-storage|fit-dataset)\.ts$/;
 
 export default defineConfig({
   root,
@@ -96,8 +96,9 @@ export default defineConfig({
       formats: ['es'],
       fileName: () => 'nnplay.js',
     },
-    // Three parts load on first use (import()): code export, the TF.js format and
-    // fitDataset() (see code-export-lazy.ts, tfjs-basics.ts, model.ts loadFitDataset). Everything else is one chunk, nnplay-core-*.js, which
+    // Three parts load on first use (import()): code export, the TF.js format with the IO
+    // handlers' storage code (io-storage.ts), and fitDataset() (see code-export-lazy.ts,
+    // tfjs-basics.ts, io-handlers.ts, model.ts loadFitDataset). Everything else is one chunk, nnplay-core-*.js, which
     // nnplay.js re-exports: the lazy chunks import from it, and an entry chunk cannot export
     // more than the library's API (its namespace is what `import * as nn` sees).
     rollupOptions: {
@@ -106,7 +107,7 @@ export default defineConfig({
           groups: [
             { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
             { name: 'code-export', test: /\/web\/lib\/code-export\.ts$/, priority: 1 },
-            { name: 'tfjs-format', test: /\/web\/lib\/tfjs-format\.ts$/, priority: 1 },
+            { name: 'tfjs-format', test: /\/web\/lib\/(tfjs-format|io-storage)\.ts$/, priority: 1 },
             { name: 'fit-dataset', test: /\/web\/lib\/fit-dataset\.ts$/, priority: 1 },
           ],
         },
