@@ -77,6 +77,14 @@ function checkOneWasm(): Plugin {
   };
 }
 
+// nn.layers and nn.train are module namespaces (layer-factories.ts, train.ts): each is an entry
+// of its own (dist/lib/layer-factories.js, train.js), and index.ts's `export * as layers from
+// './layer-factories.js'` stays that statement in nnplay.js (the specifier is external here).
+// Bundled in, it would become an object holding every factory, which an app's bundler keeps
+// whole; as a namespace of another file, the app keeps only the factories it names.
+const namespaceEntries = { 'layer-factories': `${here}layer-factories.ts`, train: `${here}train.ts` };
+const namespaceImport = /^\.\/(layer-factories|train)\.js$/;
+
 // The modules that are chunks of their own, loaded by import() on first use.
 const lazyModule = /\/web\/lib\/(code-export|tfjs-format|io-storage|fit-dataset)\.ts$/;
 
@@ -92,9 +100,9 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     lib: {
-      entry: `${here}index.ts`,
+      entry: { nnplay: `${here}index.ts`, ...namespaceEntries },
       formats: ['es'],
-      fileName: () => 'nnplay.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     // Three parts load on first use (import()): code export, the TF.js format with the IO
     // handlers' storage code (io-storage.ts), and fitDataset() (see code-export-lazy.ts,
@@ -102,6 +110,7 @@ export default defineConfig({
     // nnplay.js re-exports: the lazy chunks import from it, and an entry chunk cannot export
     // more than the library's API (its namespace is what `import * as nn` sees).
     rollupOptions: {
+      external: (id: string, importer: string | undefined) => namespaceImport.test(id) && !!importer?.endsWith('/web/lib/index.ts'),
       output: {
         codeSplitting: {
           groups: [
