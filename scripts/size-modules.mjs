@@ -9,7 +9,9 @@
 // themselves (more than its share of the file's gzip, which compresses across modules), so the
 // column ranks modules rather than summing to the file's figure.
 //
-// Output: one table per file group (start, worker), largest first; `--json FILE` writes them.
+// Output: one table per file group (start, worker), largest first; `--json FILE` writes them,
+// `--dump DIR` writes each module's bytes to a file. The library build's own closing steps (the
+// declarations, the threaded engine's copy) still write to dist/lib, the same files again.
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,8 +169,11 @@ const through = (path, line, col) => {
   }
   const m = libMaps.get(path);
   const seg = m && segmentAt(m.lines, line, col);
-  return seg && seg.source >= 0 ? m.sources[seg.source] : `${relative(libDir, path)} (unmapped)`;
+  return seg && seg.source >= 0 ? m.sources[seg.source] : UNMAPPED_IN_LIBRARY;
 };
+// Vite's JSON plugin writes no source map, so the library's unmapped bytes are the embedded
+// engine tables (build/wasm/engine-tables.json, engine-tables.ts), plus a few keywords.
+const UNMAPPED_IN_LIBRARY = 'build/wasm/engine-tables.json (no map)';
 const merge = (into, parts) => {
   for (const [k, v] of parts) into.set(k, (into.get(k) ?? '') + v);
 };
