@@ -1,7 +1,7 @@
-// The library's lazy parts: code export (code-export.ts) and the TF.js layers-model format
-// (tfjs-format.ts) are chunks of their own in dist/lib, fetched by import() on the first
-// nn.exportCode() / model.save() / nn.loadLayersModel() (web/lib/vite.config.ts,
-// code-export-lazy.ts, tfjs-basics.ts). An app that never calls them does not download them
+// The library's lazy parts: code export (code-export.ts), the TF.js layers-model format
+// (tfjs-format.ts) and model.fitDataset() (fit-dataset.ts) are chunks of their own in dist/lib,
+// fetched by import() on the first nn.exportCode() / model.save() / nn.loadLayersModel() /
+// fitDataset() (web/lib/vite.config.ts, code-export-lazy.ts, tfjs-basics.ts, model.ts). An app that never calls them does not download them
 // (scripts/size.mjs measures it). Checked here: the split really is in the package, the first call
 // of each works in a fresh Node realm and in Chromium (fetching each chunk once, only then), and
 // save() records the model as it was when called although the format module arrives later.
@@ -20,23 +20,28 @@ const chunk = (prefix: string) => {
   return readFileSync(join(lib, found[0]), 'utf8');
 };
 
-test('dist/lib: code export and the TF.js format are separate chunks that nnplay.js does not import statically', () => {
+test('dist/lib: code export, the TF.js format and fitDataset are separate chunks that nnplay.js does not import statically', () => {
   const entry = readFileSync(join(lib, 'nnplay.js'), 'utf8');
   const core = chunk('nnplay-core');
   const codeExport = chunk('code-export');
   const tfjsFormat = chunk('tfjs-format');
-  // Markers only the generators / the topology converter write.
+  const fitDataset = chunk('fit-dataset');
+  // Markers only the generators / the topology converter / the dataset loop write.
+  const datasetLoop = 'validationSplit is not supported by fitDataset()';
   expect(codeExport).toContain('import torch');
   expect(tfjsFormat).toContain('inbound_nodes');
+  expect(fitDataset).toContain(datasetLoop);
   for (const text of [entry, core]) {
     expect(text).not.toContain('import torch');
     expect(text).not.toContain('inbound_nodes');
+    expect(text).not.toContain(datasetLoop);
   }
   // The core chunk reaches them only through import().
   const staticImports = [...core.matchAll(/^import\s[^;]*?from\s*["']\.\/([^"']+)["']/gm)].map((m) => m[1]);
-  expect(staticImports.filter((f) => /^(code-export|tfjs-format)-/.test(f))).toEqual([]);
+  expect(staticImports.filter((f) => /^(code-export|tfjs-format|fit-dataset)-/.test(f))).toEqual([]);
   expect(core).toMatch(/import\(["']\.\/code-export-[^"']+\.js["']\)/);
   expect(core).toMatch(/import\(["']\.\/tfjs-format-[^"']+\.js["']\)/);
+  expect(core).toMatch(/import\(["']\.\/fit-dataset-[^"']+\.js["']\)/);
 });
 
 function xor(): nn.LayersModel {
@@ -80,7 +85,7 @@ test('in Node, the first exportCode(), save() and loadLayersModel() load their c
 const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</title>
 <script type="module">
   const chunks = () => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
-    .map((p) => /\\/(code-export|tfjs-format)-[^/]*\\.js$/.exec(p)?.[1]).filter(Boolean);  // the hash may hold '-'
+    .map((p) => /\\/(code-export|tfjs-format|fit-dataset)-[^/]*\\.js$/.exec(p)?.[1]).filter(Boolean);  // the hash may hold '-'
   try {
     const nn = await import('/dist/lib/nnplay.js');
     const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 3, activation: 'relu' }), nn.layers.dense({ units: 1 })], seed: 3 });
@@ -96,7 +101,11 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
     const loaded = await nn.loadLayersModel(nn.io.fromMemory(artifacts));
     await nn.exportCode(loaded, 'keras');
     const after = Array.from(loaded.predict(xs).dataSync());
-    window.__result = { atStart, afterExport, atEnd: chunks(), pytorch: code.code.includes('import torch'), before, after };
+    const beforeFitDataset = chunks();
+    const ds = nn.data.zip({ xs: nn.data.array([[1, 2], [3, 4]]), ys: nn.data.array([[1], [0]]) }).batch(2);
+    const history = await model.fitDataset(ds, { epochs: 2 });
+    await model.fitDataset(ds, { epochs: 1 });
+    window.__result = { atStart, afterExport, beforeFitDataset, atEnd: chunks(), pytorch: code.code.includes('import torch'), before, after, losses: history.history.loss.length };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
   }
@@ -105,11 +114,13 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay lazy chunks</ti
 const server = servePageAndPackage(page);
 
 test.skipIf(!hasChromium)('in Chromium, each lazy chunk is fetched once, on its first call, and works', async () => {
-  const result = (await pageResultInChromium(server.url, 'nnplay-lazy-')) as { atStart: string[]; afterExport: string[]; atEnd: string[]; pytorch: boolean; before: number[]; after: number[] };
+  const result = (await pageResultInChromium(server.url, 'nnplay-lazy-')) as { atStart: string[]; afterExport: string[]; beforeFitDataset: string[]; atEnd: string[]; pytorch: boolean; before: number[]; after: number[]; losses: number };
   expect(result.atStart).toEqual([]);
   expect(result.afterExport).toEqual(['code-export']);
-  expect(result.atEnd.sort()).toEqual(['code-export', 'tfjs-format']);
+  expect(result.beforeFitDataset.sort()).toEqual(['code-export', 'tfjs-format']);
+  expect(result.atEnd.sort()).toEqual(['code-export', 'fit-dataset', 'tfjs-format']);
   expect(result.pytorch).toBe(true);
   expect(result.after).toEqual(result.before);
-  expect(server.requested.filter((p) => /\/(code-export|tfjs-format)-[^/]*\.js$/.test(p))).toHaveLength(2);
+  expect(result.losses).toBe(2);
+  expect(server.requested.filter((p) => /\/(code-export|tfjs-format|fit-dataset)-[^/]*\.js$/.test(p))).toHaveLength(3);
 });

@@ -34,9 +34,18 @@ test('the size app: start JS without the lazy parts, one wasm, one fit worker, t
   const lazyNames = of('lazy').map((f) => f.file.replace(/^assets\//, ''));
   expect(lazyNames.some((f) => f.startsWith('code-export-'))).toBe(true);
   expect(lazyNames.some((f) => f.startsWith('tfjs-format-'))).toBe(true);
+  expect(lazyNames.some((f) => f.startsWith('fit-dataset-'))).toBe(true);
   const startText = of('start').map((f) => readFileSync(join(workDir, 'dist', f.file), 'utf8')).join('\n');
   expect(startText).not.toContain('import torch'); // code export's generators
   expect(startText).not.toContain('inbound_nodes'); // the Keras topology converter
+  // nn.datasets' file table (and the small files the app's Vite would inline as base64).
+  expect(startText).not.toContain('mnist-train-images');
+  expect(startText).not.toContain('data:application/gzip');
+  expect(startText).not.toContain('validationSplit is not supported by fitDataset()'); // the dataset loop
+  expect(startText).not.toContain('Dataset.concatenate()'); // nn.data's Dataset class
+  expect(startText).not.toContain('IndexedDB refused'); // the IO handlers' storage code
+  // nn.layers is a namespace the app's bundler sees through: the layers it never names are not kept.
+  expect(startText).not.toContain("returnState is not supported on a bidirectional layer");
   expect(totals.trainingApp.gzip).toBe(totals.start.gzip + totals.engine.gzip + totals.worker.gzip);
   console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB, threads ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
 }, 120_000);

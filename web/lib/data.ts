@@ -81,10 +81,24 @@ function countArg(where: string, what: string, v: unknown, allowNegative = false
   return v;
 }
 
+// On every Dataset (a getter of the class): fitDataset() (fit-dataset.ts, a chunk loaded on
+// first use) tells a dataset by it, so an app that never calls it does not download the class.
+const datasetBrand: unique symbol = Symbol('nnplay.Dataset');
+
+/** Whether `v` is an nn.data Dataset (of this library), as `v instanceof Dataset`. */
+export function isDataset(v: unknown): v is Dataset {
+  return typeof v === 'object' && v !== null && (v as { [datasetBrand]?: unknown })[datasetBrand] === true;
+}
+
 export class Dataset<T = unknown> {
   /** Elements per pass when known (Infinity for an endless repeat()), else null, as TF.js. */
   readonly size: Size;
   readonly #start: () => Promise<LazyIterator<T>>;
+
+  /** @internal */
+  get [datasetBrand](): true {
+    return true;
+  }
 
   constructor(start: () => Promise<LazyIterator<T>>, size: Size) {
     this.#start = start;

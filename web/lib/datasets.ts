@@ -97,20 +97,26 @@ export interface Manifest {
 }
 
 // Every asset, by its name in datasets.json. Literal `new URL()`s: Vite finds and copies them.
-const bundled: Record<string, URL> = {
-  'datasets.json': new URL('../../build/data/datasets.json?no-inline', import.meta.url),
-  'mnist-train-images.idx3-ubyte.gz': new URL('../../build/data/mnist-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
-  'mnist-train-labels.idx1-ubyte.gz': new URL('../../build/data/mnist-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
-  'mnist-test-images.idx3-ubyte.gz': new URL('../../build/data/mnist-test-images.idx3-ubyte.gz?no-inline', import.meta.url),
-  'mnist-test-labels.idx1-ubyte.gz': new URL('../../build/data/mnist-test-labels.idx1-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-train-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-train-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-test-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-test-images.idx3-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-test-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-test-labels.idx1-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-subset-train-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
-  'fashion-mnist-subset-train-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
-  'text-fortunes.txt.gz': new URL('../../build/data/text-fortunes.txt.gz?no-inline', import.meta.url),
-};
+// Inside a function, not a module-level table: `new URL()` counts as a side effect, so a table
+// would stay in every app's bundle (with the small files inlined as base64 by the app's Vite)
+// even when nothing loads a data set; a function goes when nothing calls it.
+function bundledFiles(): Record<string, URL> {
+  return {
+    'datasets.json': new URL('../../build/data/datasets.json?no-inline', import.meta.url),
+    'mnist-train-images.idx3-ubyte.gz': new URL('../../build/data/mnist-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
+    'mnist-train-labels.idx1-ubyte.gz': new URL('../../build/data/mnist-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+    'mnist-test-images.idx3-ubyte.gz': new URL('../../build/data/mnist-test-images.idx3-ubyte.gz?no-inline', import.meta.url),
+    'mnist-test-labels.idx1-ubyte.gz': new URL('../../build/data/mnist-test-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-train-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-train-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-test-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-test-images.idx3-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-test-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-test-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-subset-train-images.idx3-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-images.idx3-ubyte.gz?no-inline', import.meta.url),
+    'fashion-mnist-subset-train-labels.idx1-ubyte.gz': new URL('../../build/data/fashion-mnist-subset-train-labels.idx1-ubyte.gz?no-inline', import.meta.url),
+    'text-fortunes.txt.gz': new URL('../../build/data/text-fortunes.txt.gz?no-inline', import.meta.url),
+  };
+}
+let bundled: Record<string, URL> | null = null;
 
 const CACHE_NAME = 'nnplay-datasets-v1';
 
@@ -118,6 +124,7 @@ const CACHE_NAME = 'nnplay-datasets-v1';
 /** @internal */
 export function locate(name: string, baseUrl: string | URL | undefined): URL | string {
   if (baseUrl === undefined) {
+    bundled ??= bundledFiles();
     const url = bundled[name];
     if (!url) throw new Error(`nnplay: datasets: no bundled file ${name}`);
     return url;

@@ -12,15 +12,19 @@
 // Why batches cross into wasm one by one: a dataset is a stream that may be endless or made on
 // the fly, so it cannot be loaded once like fit()'s tensors. Each batch is loaded, trained and
 // freed; the engine session reuses the freed storage, so memory stays flat.
-import { Callback } from './callbacks';
-import { Dataset } from './data';
+//
+// Why a chunk of its own (web/lib/vite.config.ts), loaded by model.fitDataset() on its first
+// call: an app that trains with fit() does not download it. It tells a Dataset by isDataset()
+// rather than `instanceof`, so the Dataset class (data.ts) stays out of such an app too.
+import type { Callback } from './callbacks';
+import { type Dataset, isDataset } from './data';
 import { describe, quote } from './describe';
 import { dispose } from './ops/lifetime';
 import type { Callbacks, History, TensorArgs } from './model';
 import type { Tensor } from './tensor';
 import type { Logs } from './training-session';
 
-export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
+import { type YieldEvery, checkYieldEvery } from './yield-every';
 
 export interface FitDatasetArgs {
   /** Required: the epoch index to stop before (TF.js's meaning, with initialEpoch). */
@@ -63,14 +67,6 @@ function fail(where: string, message: string): never {
 function positiveInteger(where: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(where, `${what} must be an integer >= 1, got ${describe(v)}`);
   return v;
-}
-
-/** Checks yieldEvery (fit and fitDataset): TF.js's values. */
-export function checkYieldEvery(where: string, v: unknown): YieldEvery {
-  if (v === undefined) return 'auto';
-  if (v === 'auto' || v === 'batch' || v === 'epoch' || v === 'never') return v;
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  fail(where, `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds >= 0, got ${describe(v)}`);
 }
 
 /** The {xs, ys} of one dataset element, with a clear error for anything else. */
@@ -116,7 +112,7 @@ function sizeOf(xs: TensorArgs): number {
 
 /** evaluateDataset(): figures over `batches` batches (or the whole pass), by log name. */
 export async function evaluateDatasetLogs(model: DatasetTrainee, dataset: unknown, batches: number | undefined, where: string): Promise<Logs> {
-  if (!(dataset instanceof Dataset)) fail(where, `expected an nn.data Dataset of {xs, ys} batches, got ${describe(dataset)}`);
+  if (!isDataset(dataset)) fail(where, `expected an nn.data Dataset of {xs, ys} batches, got ${describe(dataset)}`);
   if (batches !== undefined) positiveInteger(where, 'batches', batches);
   const it = await dataset.iterator();
   const means = new Means();
@@ -137,7 +133,7 @@ export async function evaluateDatasetLogs(model: DatasetTrainee, dataset: unknow
 
 export async function fitDatasetLoop(model: DatasetTrainee, dataset: unknown, args: FitDatasetArgs): Promise<History> {
   const where = 'fitDataset()';
-  if (!(dataset instanceof Dataset)) fail(where, `the first argument must be an nn.data Dataset of {xs, ys} batches, got ${describe(dataset)}`);
+  if (!isDataset(dataset)) fail(where, `the first argument must be an nn.data Dataset of {xs, ys} batches, got ${describe(dataset)}`);
   if (args === null || typeof args !== 'object') fail(where, `the second argument must be an options object like {epochs: 10}, got ${describe(args)}`);
   for (const k of Object.keys(args)) {
     if (k === 'validationSplit') fail(where, 'validationSplit is not supported by fitDataset() (as in TF.js); use validationData');
@@ -149,7 +145,7 @@ export async function fitDatasetLoop(model: DatasetTrainee, dataset: unknown, ar
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) fail(where, `initialEpoch must be an integer in 0..${epochs - 1} (below epochs), got ${describe(initialEpoch)}`);
   const yieldEvery = checkYieldEvery(where, args.yieldEvery);
   const val = args.validationData;
-  if (val !== undefined && !(val instanceof Dataset) && !(Array.isArray(val) && val.length === 2)) {
+  if (val !== undefined && !isDataset(val) && !(Array.isArray(val) && val.length === 2)) {
     fail(where, `validationData must be a Dataset of {xs, ys} batches or [xsVal, ysVal], got ${describe(val)}`);
   }
   if (args.validationBatches !== undefined) positiveInteger(where, 'validationBatches', args.validationBatches);
@@ -212,7 +208,7 @@ export async function fitDatasetLoop(model: DatasetTrainee, dataset: unknown, ar
     }
     const epochLogs = means.logs();
     history.params.samples = Math.max(history.params.samples, means.samples);
-    if (val instanceof Dataset) {
+    if (isDataset(val)) {
       const v = await evaluateDatasetLogs(model, val, args.validationBatches, `${where} validationData`);
       for (const [k, x] of Object.entries(v)) epochLogs[`val_${k}`] = x;
     } else if (val) {

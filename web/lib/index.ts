@@ -8,34 +8,7 @@
 //   const history = await model.fit(xs, ys, { epochs: 50 });
 //
 // The math runs in the C++ engine compiled to WebAssembly; see docs/API.md for the reference.
-import {
-  activation,
-  add,
-  averagePooling2d,
-  batchNormalization,
-  bidirectional,
-  concatenate,
-  conv1d,
-  conv2d,
-  dense,
-  dropout,
-  embedding,
-  flatten,
-  globalAveragePooling1d,
-  globalAveragePooling2d,
-  gru,
-  inputLayer,
-  lstm,
-  maxPooling2d,
-  reshape,
-  simpleRNN,
-  upSampling2d,
-  conv2dTranspose,
-  gaussianSampling,
-  klDivergence,
-  input,
-} from './layers';
-import { adadelta, adagrad, adam, adamax, cosineDecay, exponentialDecay, momentum, rmsprop, sgd, stepDecay } from './optimizers';
+import { input } from './layers';
 import { l1, l1l2, l2 } from './regularizers';
 import { listModels, modelFromJSON, removeModel } from './io';
 import { downloadsHandler, fileHandler, fromMemory, httpHandler, indexedDBHandler, localStorageHandler, withSaveHandler } from './io-handlers';
@@ -50,7 +23,8 @@ import { array as dataArray, Dataset, generator as dataGenerator, zip as dataZip
 /** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
 export const data = { array: dataArray, generator: dataGenerator, zip: dataZip, Dataset };
 export { Dataset, LazyIterator } from './data';
-export type { FitDatasetArgs, YieldEvery } from './fit-dataset';
+export type { FitDatasetArgs } from './fit-dataset';
+export type { YieldEvery } from './yield-every';
 export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
@@ -158,38 +132,8 @@ export type { FitWorkerLike, MessagePortLike } from './fit-worker-protocol';
 /** Serves the fit protocol on a port: for apps that create the fit worker themselves. */
 export { serveFitWorker } from './fit-worker-host';
 
-/** Layer factories (TF.js: tf.layers). */
-export const layers = {
-  dense,
-  conv2d,
-  maxPooling2d,
-  flatten,
-  dropout,
-  batchNormalization,
-  activation,
-  reshape,
-  concatenate,
-  add,
-  averagePooling2d,
-  globalAveragePooling2d,
-  simpleRNN,
-  lstm,
-  gru,
-  bidirectional,
-  embedding,
-  conv1d,
-  globalAveragePooling1d,
-  upSampling2d,
-  conv2dTranspose,
-  gaussianSampling,
-  klDivergence,
-  inputLayer,
-  // TF.js's other names for the same factories.
-  input,
-  maxPool2d: maxPooling2d,
-  avgPool2d: averagePooling2d,
-  avgPooling2d: averagePooling2d,
-};
+/** Layer factories (TF.js: tf.layers): a module namespace (layer-factories.ts says why). */
+export * as layers from './layer-factories.js';
 
 /** Data sets, bundled and offline (docs/API.md, Data sets): images (MNIST, Fashion-MNIST) and
  *  sequences (seeded tasks, MNIST rows, character-level text), and the lessons' 2-D / 1-D point
@@ -203,10 +147,10 @@ export type { ImageDataset, ImageSplit, DatasetOptions, FashionMnistOptions, Dat
 export type { SequenceDataset, SequenceSplit, SequenceTaskOptions, SineOptions, BitsOptions, TextOptions, TextDataset, SampleOptions, NextCharModel } from './sequence-datasets';
 export { sampleIndex } from './sequence-datasets';
 
-/** Optimizer factories (TF.js: tf.train). */
 export { callbacks, Callback, EarlyStopping } from './callbacks';
 export type { EarlyStoppingArgs } from './callbacks';
-export const train = { sgd, momentum, adam, rmsprop, adagrad, adadelta, adamax, exponentialDecay, cosineDecay, stepDecay };
+/** Optimizer factories (TF.js: tf.train): a module namespace (train.ts). */
+export * as train from './train.js';
 
 /** Kernel regularizer factories (TF.js: tf.regularizers). */
 export const regularizers = { l1, l2, l1l2 };

@@ -42,7 +42,8 @@ import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
 import { type ClassWeightArg, classSampleWeights } from './class-weight';
 import { type Dataset } from './data';
-import { type FitDatasetArgs, type YieldEvery, checkYieldEvery, evaluateDatasetLogs, fitDatasetLoop } from './fit-dataset';
+import type { DatasetTrainee, FitDatasetArgs } from './fit-dataset';
+import { type YieldEvery, checkYieldEvery } from './yield-every';
 import { printSummary } from './summary';
 
 /** The engine's loss names, in its table order (aliases such as 'mae', 'mean_absolute_error', 'logcosh' are accepted too). */
@@ -162,6 +163,17 @@ function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number, tensor:
     onData(err.field, err.index, err.tensor ?? 0);
   }
   throw err;
+}
+
+let fitDatasetModule: Promise<typeof import('./fit-dataset')> | undefined;
+
+/** fit-dataset.ts, a chunk of its own (web/lib/vite.config.ts), fetched by the first fitDataset() / evaluateDataset(). */
+function loadFitDataset(where: string): Promise<typeof import('./fit-dataset')> {
+  fitDatasetModule ??= import('./fit-dataset').catch((err: unknown) => {
+    fitDatasetModule = undefined; // a failed fetch (offline) may be retried by the next call
+    throw new Error(`nnplay: ${where}: could not load the dataset training module (${err instanceof Error ? err.message : String(err)})`);
+  });
+  return fitDatasetModule;
 }
 
 // One MessageChannel for every yield: creating one per epoch cost a loop of short fit() calls
@@ -1374,7 +1386,7 @@ export class LayersModel {
   }
 
   /** The model as fit-dataset.ts drives it. */
-  #trainee(): Parameters<typeof fitDatasetLoop>[0] {
+  #trainee(): DatasetTrainee {
     const self = this;
     return {
       inputShapes: this.inputShapes,
@@ -1396,7 +1408,7 @@ export class LayersModel {
   async fitDataset(dataset: Dataset, args: FitDatasetArgs): Promise<History> {
     const where = 'fitDataset()';
     this.#alive(where);
-    if (!isReady()) await engineLoaded();
+    const [{ fitDatasetLoop }] = await Promise.all([loadFitDataset(where), isReady() ? null : engineLoaded()]);
     if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
     if (!this.#compiled) fail(where, 'the model must be compiled first: call model.compile({optimizer, loss, metrics})');
     this.#fitting = true;
@@ -1411,7 +1423,7 @@ export class LayersModel {
   async evaluateDataset(dataset: Dataset, args: { batches?: number } = {}): Promise<Tensor | Tensor[]> {
     const where = 'evaluateDataset()';
     this.#alive(where);
-    if (!isReady()) await engineLoaded();
+    const [{ evaluateDatasetLogs }] = await Promise.all([loadFitDataset(where), isReady() ? null : engineLoaded()]);
     if (args === null || typeof args !== 'object') fail(where, `the second argument must be an options object like {batches: 10}, got ${describe(args)}`);
     for (const k of Object.keys(args)) if (k !== 'batches' && k !== 'verbose') fail(where, `unknown option ${quote(k)}; allowed: batches, verbose`);
     const values = Object.values(await evaluateDatasetLogs(this.#trainee(), dataset, args.batches, where)).map((v) => new Tensor(Float32Array.of(v), []));

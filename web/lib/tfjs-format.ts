@@ -1,6 +1,6 @@
 // The TensorFlow.js layers-model format (model.json: modelTopology + weightsManifest, and binary
 // weight shards), both ways, as pure data conversion (no wasm, no IO; the handlers are in
-// io-handlers.ts):
+// io-handlers.ts, their storage code in io-storage.ts, which this chunk carries as `storage`):
 //  - toKerasTopology(): nnplay's inspected graph -> the Keras config TF.js 4.22 writes
 //    (class_name/config/keras_version/backend; Sequential, or a functional 'Model' with
 //    inbound_nodes), every key spelled as TF.js spells it.
@@ -18,6 +18,8 @@ import { TFJS_VERSION, camelCase, snakeCase } from './tfjs-basics';
 
 // The small parts the IO handlers use without loading this module (tfjs-basics.ts).
 export { TFJS_VERSION, GENERATED_BY, DEFAULT_SHARD_BYTES, camelCase, concatBuffers, shardWeights, snakeCase } from './tfjs-basics';
+// The IO handlers' save() and load() (io-handlers.ts forwards to them once this chunk is loaded).
+export * as storage from './io-storage';
 
 export interface WeightSpec {
   name: string;

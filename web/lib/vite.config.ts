@@ -77,8 +77,16 @@ function checkOneWasm(): Plugin {
   };
 }
 
+// nn.layers and nn.train are module namespaces (layer-factories.ts, train.ts): each is an entry
+// of its own (dist/lib/layer-factories.js, train.js), and index.ts's `export * as layers from
+// './layer-factories.js'` stays that statement in nnplay.js (the specifier is external here).
+// Bundled in, it would become an object holding every factory, which an app's bundler keeps
+// whole; as a namespace of another file, the app keeps only the factories it names.
+const namespaceEntries = { 'layer-factories': `${here}layer-factories.ts`, train: `${here}train.ts` };
+const namespaceImport = /^\.\/(layer-factories|train)\.js$/;
+
 // The modules that are chunks of their own, loaded by import() on first use.
-const lazyModule = /\/web\/lib\/(code-export|tfjs-format)\.ts$/;
+const lazyModule = /\/web\/lib\/(code-export|tfjs-format|io-storage|fit-dataset)\.ts$/;
 
 export default defineConfig({
   root,
@@ -92,21 +100,24 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     lib: {
-      entry: `${here}index.ts`,
+      entry: { nnplay: `${here}index.ts`, ...namespaceEntries },
       formats: ['es'],
-      fileName: () => 'nnplay.js',
+      fileName: (_format, name) => `${name}.js`,
     },
-    // Two parts load on first use (import()): code export and the TF.js format (see
-    // code-export-lazy.ts, tfjs-basics.ts). Everything else is one chunk, nnplay-core-*.js, which
+    // Three parts load on first use (import()): code export, the TF.js format with the IO
+    // handlers' storage code (io-storage.ts), and fitDataset() (see code-export-lazy.ts,
+    // tfjs-basics.ts, io-handlers.ts, model.ts loadFitDataset). Everything else is one chunk, nnplay-core-*.js, which
     // nnplay.js re-exports: the lazy chunks import from it, and an entry chunk cannot export
     // more than the library's API (its namespace is what `import * as nn` sees).
     rollupOptions: {
+      external: (id: string, importer: string | undefined) => namespaceImport.test(id) && !!importer?.endsWith('/web/lib/index.ts'),
       output: {
         codeSplitting: {
           groups: [
             { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
             { name: 'code-export', test: /\/web\/lib\/code-export\.ts$/, priority: 1 },
-            { name: 'tfjs-format', test: /\/web\/lib\/tfjs-format\.ts$/, priority: 1 },
+            { name: 'tfjs-format', test: /\/web\/lib\/(tfjs-format|io-storage)\.ts$/, priority: 1 },
+            { name: 'fit-dataset', test: /\/web\/lib\/fit-dataset\.ts$/, priority: 1 },
           ],
         },
       },
