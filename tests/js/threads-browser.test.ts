@@ -65,6 +65,9 @@ async function trainInNode(): Promise<{ loss: number[]; weights: number[][] }> {
 
 test('setThreadsCount refuses counts outside 1..16, and Node runs one thread', async () => {
   for (const bad of [0, -1, 17, 2.5, Number.NaN]) expect(() => nn.setThreadsCount(bad)).toThrow(/from 1 to 16/);
+  // The bound is the engine's (core/parallel.h kMaxThreads, through its tables), not a copy.
+  expect(nn.engineTables().threads).toEqual({ max: 16 });
+  expect(() => nn.setThreadsCount(16)).not.toThrow(); // Node: asked for, never started
   await nn.ready();
   expect(() => nn.setThreadsCount(2)).toThrow(/before the engine loads/);
   expect(nn.getThreadsCount()).toBe(1);

@@ -11,6 +11,7 @@
 // only (its Node path uses __dirname/require, which ES modules lack), and its own fetch of a
 // file path fails in Node. So: in Node we read the file; in browsers and workers we fetch.
 import createNnplayModule from '../../build/wasm/nnplay.mjs';
+import { threads as engineThreads } from '../../build/wasm/engine-tables.json';
 import type { NnplayModule, NnplayModuleFactory } from './engine-module';
 
 let modulePromise: Promise<NnplayModule> | null = null;
@@ -20,12 +21,16 @@ let requestedThreads: number | null = null;
 /** How long the threaded engine may take to start its workers before the load gives up on it. */
 const THREAD_START_TIMEOUT_MS = 30_000;
 
-/** The largest pool the engine accepts (engine/core/parallel.h kMaxThreads). */
-export const MAX_THREADS = 16;
+/**
+ * The largest pool the engine accepts: engine/core/parallel.h kMaxThreads, as the engine's tables
+ * report it (engineTables().threads, embedded at build time), so setThreadsCount can check a
+ * count before the engine loads without a copy of the number here.
+ */
+export const MAX_THREADS: number = engineThreads.max;
 
 /**
  * The thread count the next load asks for (nn.setThreadsCount). Throws for a count that is not
- * an integer in 1..16; a call after the engine has loaded changes nothing and says so.
+ * an integer in 1..MAX_THREADS; a call after the engine has loaded changes nothing and says so.
  */
 export function setRequestedThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
