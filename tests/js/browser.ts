@@ -31,8 +31,13 @@ export interface PageServer {
  * Serves `page` at / and the files under dist/lib (404 for anything else) on 127.0.0.1, with
  * `headers` on every response (COOP/COEP for a cross-origin isolated page), for
  * the calling test file: registers its own beforeAll (start) and afterAll (close).
+ * options.block: paths answered 404; options.replace: a path answered with other JavaScript.
  */
-export function servePageAndPackage(page: string, headers: Record<string, string> = {}, options: { block?: RegExp } = {}): PageServer {
+export function servePageAndPackage(
+  page: string,
+  headers: Record<string, string> = {},
+  options: { block?: RegExp; replace?: { path: RegExp; script: string } } = {},
+): PageServer {
   let server: Server;
   let port = 0;
   const requested: string[] = [];
@@ -43,6 +48,10 @@ export function servePageAndPackage(page: string, headers: Record<string, string
       requested.push(url.pathname);
       if (url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(page);
+        return;
+      }
+      if (options.replace?.path.test(url.pathname)) {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store', ...headers }).end(options.replace.script);
         return;
       }
       const file = normalize(join(root, url.pathname));

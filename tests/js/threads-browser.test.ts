@@ -122,6 +122,22 @@ const isolatedServer = servePageAndPackage(page, isolation);
 const plainServer = servePageAndPackage(page);
 // Isolated, but the threads' worker script cannot be loaded (a proxy blocking it, a partial copy).
 const blockedServer = servePageAndPackage(page, isolation, { block: /\/nnplay-threads\.worker\.js$/ });
+// Isolated, and the threads' worker script loads but never starts a thread (Emscripten waits
+// for each pool worker's 'loaded' message, which this script never sends): only the start
+// timeout, shortened here from its 30 s, lets the load go on, with the single-threaded engine.
+const stalledStartMs = 1500;
+const stalledPage = page
+  .replace(
+    'await nn.ready();',
+    `nn.setThreadsCount(2, { startTimeoutMs: ${stalledStartMs} });
+    const loadStarted = performance.now();
+    await nn.ready();
+    const loadMs = performance.now() - loadStarted;`,
+  )
+  .replace('{ ...run,', '{ ...run, loadMs, totalMs: performance.now() - loadStarted,');
+const stalledServer = servePageAndPackage(stalledPage, isolation, {
+  replace: { path: /\/nnplay-threads\.worker\.js$/, script: '// a thread script that never reports itself loaded\n' },
+});
 const growIsolatedServer = servePageAndPackage(growPage, isolation);
 const growPlainServer = servePageAndPackage(growPage);
 
@@ -190,6 +206,36 @@ test.skipIf(!hasChromium)(
     expect(blockedServer.requested.some((p) => p.endsWith('/nnplay-threads.worker.js'))).toBe(true);
     const node = await trainInNode();
     expect(fallback.weights).toEqual(node.weights);
+  },
+  180_000,
+);
+
+test('setThreadsCount checks its start timeout option', () => {
+  for (const bad of [0, -5, Number.NaN, Infinity, 2 ** 31, '100']) {
+    expect(() => nn.setThreadsCount(2, { startTimeoutMs: bad as number })).toThrow(/startTimeoutMs must be a number of milliseconds above 0/);
+  }
+  expect(() => nn.setThreadsCount(2, { timeout: 5 } as never)).toThrow(/unknown option 'timeout'; allowed: startTimeoutMs/);
+  expect(() => nn.setThreadsCount(2, 5 as never)).toThrow(/options must be an object/);
+  // The engine is loaded in this file by now: a valid call still says it comes too late.
+  expect(() => nn.setThreadsCount(2, { startTimeoutMs: 5000 })).toThrow(/before the engine loads/);
+});
+
+test.skipIf(!hasChromium)(
+  'a threaded start that never finishes falls back to one thread after the start timeout, to the same bits',
+  async () => {
+    const fallback = (await pageResultInChromium(stalledServer.url, 'nnplay-threads-stalled-')) as unknown as Run & { loadMs: number; totalMs: number };
+    expect(fallback.isolated).toBe(true);
+    expect(fallback.backend.threads).toBe(false);
+    expect(fallback.threadsCount).toBe(1);
+    // The page's load waited for the timeout, not for the default 30 s, and so did the fit
+    // worker's (told the page's timeout), which then trained on one thread.
+    expect(fallback.loadMs).toBeGreaterThanOrEqual(stalledStartMs - 50);
+    expect(fallback.loadMs).toBeLessThan(20_000);
+    expect(fallback.totalMs).toBeLessThan(25_000);
+    expect(stalledServer.requested.filter((p) => p.endsWith('/nnplay-threads.worker.js')).length).toBeGreaterThanOrEqual(2);
+    const node = await trainInNode();
+    expect(fallback.weights).toEqual(node.weights);
+    expect(fallback.loss).toEqual(node.loss);
   },
   180_000,
 );

@@ -30,8 +30,9 @@ export type ToFitWorker =
    * engine came from. The library's worker bundle contains no URL of the wasm, so that the
    * package ships one .wasm (see engine-url.ts); a worker that already loaded its engine ignores it.
    */
-  // threads: the page's requested engine thread count (nn.setThreadsCount, or its default)
-  | { type: 'init'; wasmUrl: string; threads?: number }
+  // threads: the page's requested engine thread count (nn.setThreadsCount, or its default), and
+  // threadStartTimeoutMs how long its load waits for the threaded engine (setThreadsCount's option)
+  | { type: 'init'; wasmUrl: string; threads?: number; threadStartTimeoutMs?: number }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';
