@@ -65,9 +65,14 @@ class Pool {
     std::lock_guard<std::mutex> busy(dispatch_);
     stop_workers();
     stopping_ = false;
+    // A worker starts waiting from the generation current here, not from the one it reads once
+    // it runs: a thread that starts only after the caller has published its next job would
+    // otherwise take that job for one it has seen and sleep through it (the job then ran on
+    // fewer threads; tests/engine/parallel_test.cpp TasksRunAtTheSameTimeOnDistinctThreads).
+    const std::uint32_t seen = generation_.load(std::memory_order_relaxed);
     for (int slot = 1; slot < n; ++slot) {
       try {
-        workers_.emplace_back([this, slot] { work(slot); });
+        workers_.emplace_back([this, slot, seen] { work(slot, seen); });
       } catch (const std::system_error&) {
         break;  // the platform has no more threads for us (wasm: the pre-started pool is used up)
       }
@@ -163,8 +168,7 @@ class Pool {
     }
   }
 
-  void work(int slot) {
-    std::uint32_t seen = generation_.load(std::memory_order_acquire);
+  void work(int slot, std::uint32_t seen) {
     for (;;) {
       Job job;
       for (int spin = 0; spin < kSpin && generation_.load(std::memory_order_acquire) == seen && !stopping_.load();

@@ -11,6 +11,7 @@
 
 #include "core/check.h"
 #include "core/json_depth.h"
+#include "core/parallel.h"
 #include "core/strings.h"
 #include "kernels/im2col.h"
 #include "nn/activation_layer.h"
@@ -1066,6 +1067,9 @@ std::string engine_tables_json() {
     schedules.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys}});
   }
   j["schedules"] = schedules;
+  // The thread pool's bound (core/parallel.h): nn.setThreadsCount checks a count against it
+  // before the engine has loaded, so the library takes it from here rather than a copy.
+  j["threads"] = {{"max", kMaxThreads}};
   return j.dump();
 }
 

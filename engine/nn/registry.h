@@ -322,7 +322,8 @@ std::vector<OutputCompile> resolve_compile_spec(const CompileSpec& spec, const s
 
 // {"layers":[{"name":"dense","aliases":[...],"keys":[{"name":"units","type":"int","default":null,
 //  "required":true},...]}],"activations":[...],"initializers":[...],"losses":[...],"metrics":[...],
-//  "optimizers":[...],"schedules":[...]} — names, aliases and keys of every table, for the library's type lists.
+//  "optimizers":[...],"schedules":[...],"threads":{"max":16}} — names, aliases and keys of every table,
+//  for the library's type lists, and the thread pool's largest size (core/parallel.h kMaxThreads).
 std::string engine_tables_json();
 
 // Names of a table, in table order.

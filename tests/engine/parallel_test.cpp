@@ -1,6 +1,8 @@
 // The thread pool (core/parallel.h) and what it promises the layers built on it:
 //  - parallel_for calls every index exactly once, with a slot below the thread count, for any
 //    count and any thread count (1, 2, 3, 5), nested calls included;
+//  - with n threads, n tasks really run at the same time on n distinct threads (what the
+//    ThreadSanitizer run relies on to see a race);
 //  - an exception thrown in a task comes back on the calling thread (the lowest index's when
 //    several throw), and the pool keeps working after it;
 //  - set_thread_count refuses counts outside [1, kMaxThreads] by name;
@@ -10,10 +12,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "chain.h"
@@ -46,6 +51,36 @@ TEST(ParallelFor, EveryIndexOnceWhateverTheThreadCount) {
             << "index " << i << " of " << count << ", " << threads << " threads";
       EXPECT_EQ(bad_slot.load(), 0);
     }
+  }
+}
+
+TEST(ParallelFor, TasksRunAtTheSameTimeOnDistinctThreads) {
+  ThreadCountGuard guard;
+  for (int threads : {2, 3}) {
+    ASSERT_EQ(set_thread_count(threads), threads);
+    // Every task waits until all of them have started: only a pool that runs them at once, on
+    // `threads` threads, gets through without the deadline (a serial loop would hit it).
+    std::atomic<int> started{0}, timed_out{0};
+    std::vector<std::thread::id> ran_on(static_cast<std::size_t>(threads));
+    parallel_for(threads, [&](int i, int) {
+      ran_on[static_cast<std::size_t>(i)] = std::this_thread::get_id();
+      started.fetch_add(1);
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (started.load() < threads) {
+        if (std::chrono::steady_clock::now() > deadline) {
+          timed_out.fetch_add(1);
+          return;
+        }
+        std::this_thread::yield();
+      }
+    });
+    EXPECT_EQ(timed_out.load(), 0) << threads << " threads";
+    for (int i = 0; i < threads; ++i)
+      for (int j = 0; j < i; ++j)
+        EXPECT_NE(ran_on[static_cast<std::size_t>(i)], ran_on[static_cast<std::size_t>(j)])
+            << "tasks " << j << " and " << i << " ran on one thread";
+    // The caller is one of the pool's threads (it has threads - 1 workers besides).
+    EXPECT_NE(std::find(ran_on.begin(), ran_on.end(), std::this_thread::get_id()), ran_on.end());
   }
 }
 

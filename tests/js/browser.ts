@@ -33,8 +33,13 @@ export interface PageServer {
  * Serves `page` at / and the files under dist/lib (404 for anything else) on 127.0.0.1, with
  * `headers` on every response (COOP/COEP for a cross-origin isolated page), for
  * the calling test file: registers its own beforeAll (start) and afterAll (close).
+ * options.block: paths answered 404; options.replace: a path answered with other JavaScript.
  */
-export function servePageAndPackage(page: string, headers: Record<string, string> = {}, options: { block?: RegExp } = {}): PageServer {
+export function servePageAndPackage(
+  page: string,
+  headers: Record<string, string> = {},
+  options: ServeOptions = {},
+): PageServer {
   return serveFiles((pathname) => (pathname === '/' ? { page } : { file: normalize(join(root, pathname)), under: join(root, 'dist/lib') }), headers, options);
 }
 
@@ -47,10 +52,15 @@ export function serveDirectory(dir: string, headers: Record<string, string> = {}
   return serveFiles((pathname) => ({ file: normalize(join(dir, pathname === '/' ? 'index.html' : pathname)), under: dir }), headers, {});
 }
 
+interface ServeOptions {
+  block?: RegExp;
+  replace?: { path: RegExp; script: string };
+}
+
 function serveFiles(
   route: (pathname: string) => { page: string } | { file: string; under: string },
   headers: Record<string, string>,
-  options: { block?: RegExp },
+  options: ServeOptions,
 ): PageServer {
   let server: Server;
   let port = 0;
@@ -63,6 +73,10 @@ function serveFiles(
       const target = route(url.pathname);
       if ('page' in target) {
         res.writeHead(200, { 'content-type': 'text/html', ...headers }).end(target.page);
+        return;
+      }
+      if (options.replace?.path.test(url.pathname)) {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store', ...headers }).end(options.replace.script);
         return;
       }
       const { file, under } = target;

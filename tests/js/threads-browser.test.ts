@@ -7,7 +7,10 @@
 //    workers;
 //  - on the same page without the headers: one thread, the plain engine;
 //  - in Node: one thread (no threaded build there; see wasm-loader.ts threadsAvailable).
-// All three end with the same weights, bit for bit. Also: setThreadsCount's errors.
+// All three end with the same weights, bit for bit. Also: setThreadsCount's errors, and the
+// shared memory growing under a running pool (growSource): the same net trained in a worker of
+// the page, then a set large enough to grow the engine's heap predicted and trained on, with the
+// same bits as the single-threaded engine's.
 import { expect, test } from 'vitest';
 import * as nn from 'nnplay';
 import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
@@ -50,10 +53,103 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay threads check</
   }
 </script>`;
 
+// Memory growth with the pool running: the threaded engine's heap is one SharedArrayBuffer, grown
+// on the thread that calls the engine while the pool's threads exist (they sleep between jobs)
+// and then read by them. The net trains on 60 images, then 12,000 images (37.6 MB, more than the
+// 16 MB heap the engine starts with) are predicted (predict copies them into the engine, which
+// grows its memory, and the conv layers' chunks then run over them on the pool) and trained on
+// (fit copies them again: training on 5 %, the rest the validation set, forward on the pool).
+// Returned: the losses, the weights, a checksum of every predicted float's bits and the heap
+// size at each point.
+const growSource = `
+  let s = 2024;
+  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  const images = (n) => {
+    const x = new Float32Array(n * 784);
+    for (let i = 0; i < x.length; i++) x[i] = rand();
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) y[i] = i % 10;
+    return [nn.tensor4d(x, [n, 28, 28, 1]), nn.tensor(y, [n, 1])];
+  };
+  const model = nn.sequential({ seed: 5, layers: [
+    nn.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
+    nn.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
+    nn.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
+    nn.layers.maxPooling2d({ poolSize: 3, strides: 3 }),
+    nn.layers.flatten(),
+    nn.layers.dense({ units: 10, activation: 'softmax' }) ] });
+  model.compile({ optimizer: nn.train.momentum(0.01, 0.9), loss: 'sparseCategoricalCrossentropy' });
+  const [x, y] = images(60);
+  const first = await model.fit(x, y, { epochs: 1, batchSize: 20, shuffle: true });
+  const heap = [nn.memory().wasmHeapBytes];
+  const [xBig, yBig] = images(12000);
+  const predicted = model.predict(xBig).dataSync();
+  heap.push(nn.memory().wasmHeapBytes);
+  const bits = new Uint32Array(predicted.buffer, predicted.byteOffset, predicted.length);
+  let checksum = 0x811c9dc5;
+  for (let i = 0; i < bits.length; i++) checksum = Math.imul(checksum ^ bits[i], 16777619) >>> 0;
+  const second = await model.fit(xBig, yBig, { epochs: 1, batchSize: 20, shuffle: true, validationSplit: 0.95 });
+  heap.push(nn.memory().wasmHeapBytes);
+  const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+  return { loss: [...first.history.loss, ...second.history.loss], valLoss: second.history.val_loss,
+    predicted: { count: predicted.length, checksum, head: Array.from(predicted.subarray(0, 20)) }, weights, heap };
+`;
+
+// The page starts a module worker (as the playground's Images mode trains in one) that loads the
+// package and runs growSource there: in a worker fit() trains in-process, so nn.memory() reports
+// the heap of the engine that trains.
+const growWorker = `
+  self.onmessage = async (event) => {
+    try {
+      const nn = await import(event.data + '/dist/lib/nnplay.js');
+      await nn.ready();
+      const run = await (async () => { ${growSource} })();
+      self.postMessage({ ...run, backend: nn.backend(), isolated: self.crossOriginIsolated });
+    } catch (e) {
+      self.postMessage({ error: String(e && e.stack || e) });
+    }
+  };`;
+const growPage = `<!doctype html><meta charset="utf-8"><title>nnplay threads memory growth</title>
+<script type="module">
+  const source = ${JSON.stringify(growWorker)};
+  const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+  worker.onmessage = (event) => { window.__result = event.data; };
+  worker.onerror = (event) => { window.__result = { error: 'the worker failed: ' + event.message }; };
+  worker.postMessage(location.origin);
+</script>`;
+
 const isolatedServer = servePageAndPackage(page, isolation);
 const plainServer = servePageAndPackage(page);
 // Isolated, but the threads' worker script cannot be loaded (a proxy blocking it, a partial copy).
 const blockedServer = servePageAndPackage(page, isolation, { block: /\/nnplay-threads\.worker\.js$/ });
+// Isolated, and the threads' worker script loads but never starts a thread (Emscripten waits
+// for each pool worker's 'loaded' message, which this script never sends): only the start
+// timeout, shortened here from its 30 s, lets the load go on, with the single-threaded engine.
+const stalledStartMs = 1500;
+const stalledPage = page
+  .replace(
+    'await nn.ready();',
+    `nn.setThreadsCount(2, { startTimeoutMs: ${stalledStartMs} });
+    const loadStarted = performance.now();
+    await nn.ready();
+    const loadMs = performance.now() - loadStarted;`,
+  )
+  .replace('{ ...run,', '{ ...run, loadMs, totalMs: performance.now() - loadStarted,');
+const stalledServer = servePageAndPackage(stalledPage, isolation, {
+  replace: { path: /\/nnplay-threads\.worker\.js$/, script: '// a thread script that never reports itself loaded\n' },
+});
+const growIsolatedServer = servePageAndPackage(growPage, isolation);
+const growPlainServer = servePageAndPackage(growPage);
+
+type GrowRun = {
+  loss: number[];
+  valLoss: number[];
+  predicted: { count: number; checksum: number; head: number[] };
+  weights: number[][];
+  heap: number[];
+  backend: { threads: boolean; threadsCount: number };
+  isolated: boolean;
+};
 
 type Run = { loss: number[]; weights: number[][]; backend: { threads: boolean; threadsCount: number }; threadsCount: number; isolated: boolean; wasm: string[] };
 
@@ -65,6 +161,9 @@ async function trainInNode(): Promise<{ loss: number[]; weights: number[][] }> {
 
 test('setThreadsCount refuses counts outside 1..16, and Node runs one thread', async () => {
   for (const bad of [0, -1, 17, 2.5, Number.NaN]) expect(() => nn.setThreadsCount(bad)).toThrow(/from 1 to 16/);
+  // The bound is the engine's (core/parallel.h kMaxThreads, through its tables), not a copy.
+  expect(nn.engineTables().threads).toEqual({ max: 16 });
+  expect(() => nn.setThreadsCount(16)).not.toThrow(); // Node: asked for, never started
   await nn.ready();
   expect(() => nn.setThreadsCount(2)).toThrow(/before the engine loads/);
   expect(nn.getThreadsCount()).toBe(1);
@@ -109,4 +208,67 @@ test.skipIf(!hasChromium)(
     expect(fallback.weights).toEqual(node.weights);
   },
   180_000,
+);
+
+test('setThreadsCount checks its start timeout option', () => {
+  for (const bad of [0, -5, Number.NaN, Infinity, 2 ** 31, '100']) {
+    expect(() => nn.setThreadsCount(2, { startTimeoutMs: bad as number })).toThrow(/startTimeoutMs must be a number of milliseconds above 0/);
+  }
+  expect(() => nn.setThreadsCount(2, { timeout: 5 } as never)).toThrow(/unknown option 'timeout'; allowed: startTimeoutMs/);
+  expect(() => nn.setThreadsCount(2, 5 as never)).toThrow(/options must be an object/);
+  // The engine is loaded in this file by now: a valid call still says it comes too late.
+  expect(() => nn.setThreadsCount(2, { startTimeoutMs: 5000 })).toThrow(/before the engine loads/);
+});
+
+test.skipIf(!hasChromium)(
+  'a threaded start that never finishes falls back to one thread after the start timeout, to the same bits',
+  async () => {
+    const fallback = (await pageResultInChromium(stalledServer.url, 'nnplay-threads-stalled-')) as unknown as Run & { loadMs: number; totalMs: number };
+    expect(fallback.isolated).toBe(true);
+    expect(fallback.backend.threads).toBe(false);
+    expect(fallback.threadsCount).toBe(1);
+    // The page's load waited for the timeout, not for the default 30 s, and so did the fit
+    // worker's (told the page's timeout), which then trained on one thread.
+    expect(fallback.loadMs).toBeGreaterThanOrEqual(stalledStartMs - 50);
+    expect(fallback.loadMs).toBeLessThan(20_000);
+    expect(fallback.totalMs).toBeLessThan(25_000);
+    expect(stalledServer.requested.filter((p) => p.endsWith('/nnplay-threads.worker.js')).length).toBeGreaterThanOrEqual(2);
+    const node = await trainInNode();
+    expect(fallback.weights).toEqual(node.weights);
+    expect(fallback.loss).toEqual(node.loss);
+  },
+  180_000,
+);
+
+test.skipIf(!hasChromium)(
+  'the threaded engine\'s shared memory grows under its running pool and training keeps the single-threaded bits',
+  async () => {
+    const threaded = (await pageResultInChromium(growIsolatedServer.url, 'nnplay-threads-grow-')) as unknown as GrowRun;
+    const single = (await pageResultInChromium(growPlainServer.url, 'nnplay-nothreads-grow-')) as unknown as GrowRun;
+    expect(threaded.isolated).toBe(true);
+    expect(threaded.backend.threads).toBe(true);
+    expect(threaded.backend.threadsCount).toBeGreaterThanOrEqual(2);
+    expect(growIsolatedServer.requested.some((p) => p.endsWith('/nnplay-threads.worker.js'))).toBe(true);
+    expect(single.backend).toMatchObject({ threads: false, threadsCount: 1 });
+    // The heap grew in both engines: by the predicted set, then by the trained one.
+    for (const run of [threaded, single]) {
+      expect(run.heap[1]).toBeGreaterThan(run.heap[0] + 12000 * 784 * 4 * 0.5);
+      expect(run.heap[2]).toBeGreaterThan(run.heap[1]);
+    }
+    expect(threaded.predicted.count).toBe(12000 * 10);
+    expect(threaded.predicted.head.every(Number.isFinite)).toBe(true);
+    expect(threaded.loss.every(Number.isFinite)).toBe(true);
+    expect(threaded.predicted).toEqual(single.predicted);
+    expect(threaded.loss).toEqual(single.loss);
+    expect(threaded.valLoss).toEqual(single.valLoss);
+    expect(threaded.weights).toEqual(single.weights);
+
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const grow = new Function('nn', `return (async () => { ${growSource} })();`) as (lib: typeof nn) => Promise<GrowRun>;
+    const node = await grow(nn);
+    expect(node.predicted).toEqual(single.predicted);
+    expect(node.loss).toEqual(single.loss);
+    expect(node.weights).toEqual(single.weights);
+  },
+  300_000,
 );

@@ -46,9 +46,20 @@ export function backend(): { name: string; simd: boolean | null; threads: boolea
  * single-threaded engine. Threads need a cross-origin isolated page or worker (COOP same-origin
  * and COEP require-corp); elsewhere, and in Node, the engine runs one thread whatever is asked.
  * Default: min(navigator.hardwareConcurrency, 4). A model trains to the same bits with any count.
+ * `startTimeoutMs` (nnplay's own, default 30 000): how long a load waits for the threaded
+ * engine's workers to start before it loads the single-threaded engine instead; the page's fit
+ * worker waits as long.
  */
-export function setThreadsCount(n: number): void {
-  setRequestedThreads(n);
+export function setThreadsCount(n: number, options?: { startTimeoutMs?: number }): void {
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new Error(`nnplay: setThreadsCount(): options must be an object like {startTimeoutMs: 5000}, got ${describe(options)}`);
+    }
+    for (const key of Object.keys(options)) {
+      if (key !== 'startTimeoutMs') throw new Error(`nnplay: setThreadsCount(): unknown option '${key}'; allowed: startTimeoutMs`);
+    }
+  }
+  setRequestedThreads(n, options?.startTimeoutMs);
 }
 
 /** The engine's thread count: once loaded, the count it runs; before, the count a load would use. */

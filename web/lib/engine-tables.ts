@@ -25,6 +25,8 @@ export interface EngineTables {
   losses: { name: string; aliases: string[]; keys?: TableKey[] }[];
   metrics: { name: string; aliases: string[]; logName: string }[];
   optimizers: { name: string; aliases: string[]; keys: string[]; defaults: Record<string, unknown> }[];
+  /** The engine's thread pool: `max`, the largest count nn.setThreadsCount accepts. */
+  threads: { max: number };
 }
 
 export interface InspectedVariable {

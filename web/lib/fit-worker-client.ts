@@ -9,7 +9,7 @@ import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
 import { SessionError } from './training-session';
-import { engineWasmUrl, requestedThreadCount, threadedEngineFiles } from './wasm-loader';
+import { engineWasmUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
 
 export type FitWorkerOption = 'auto' | 'never' | { create: () => FitWorkerLike };
 
@@ -86,7 +86,13 @@ export class FitWorkerClient {
     worker.addEventListener('messageerror', fail('sent a message that could not be read'));
     // Sent before any request, so the worker starts loading the engine while the page
     // prepares the first fit.
-    worker.postMessage({ type: 'init', wasmUrl, threads: requestedThreadCount(), threadedEngine: threadedEngineFiles(wasmUrl) } satisfies ToFitWorker);
+    worker.postMessage({
+      type: 'init',
+      wasmUrl,
+      threads: requestedThreadCount(),
+      threadStartTimeoutMs: requestedThreadStartTimeout(),
+      threadedEngine: threadedEngineFiles(wasmUrl),
+    } satisfies ToFitWorker);
   }
 
   /** Sends a request and resolves with its reply (rejects with the worker's error message). */

@@ -109,7 +109,7 @@ export function serveFitWorker(port: MessagePortLike): void {
       if (!engineLoaded) {
         // The page's thread count, unless this worker's engine is already loading (an app's own
         // worker that called nn.ready() itself keeps its own choice).
-        if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads);
+        if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads, msg.threadStartTimeoutMs);
         if (msg.threadedEngine) setThreadedEngineFiles(msg.wasmUrl, msg.threadedEngine);
         engineLoaded = readyFrom(msg.wasmUrl);
         // A failed load is reported to every request (below), not as an unhandled rejection.

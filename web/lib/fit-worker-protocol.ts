@@ -31,10 +31,11 @@ export type ToFitWorker =
    * package ships one .wasm (see engine-url.ts); a worker that already loaded its engine ignores it.
    */
   // threads: the page's requested engine thread count (nn.setThreadsCount, or its default);
-  // threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a bundler
-  // may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here: this
-  // module's types are public, the loader's are not)
-  | { type: 'init'; wasmUrl: string; threads?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
+  // threadStartTimeoutMs: how long its load waits for the threaded engine (setThreadsCount's
+  // option); threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a
+  // bundler may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here:
+  // this module's types are public, the loader's are not)
+  | { type: 'init'; wasmUrl: string; threads?: number; threadStartTimeoutMs?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';

@@ -8,4 +8,6 @@ declare module '*/build/wasm/nnplay.mjs' {
 declare module '*/build/wasm/engine-tables.json' {
   const tables: unknown;
   export default tables;
+  /** The engine's thread pool bound (core/parallel.h kMaxThreads); wasm-loader.ts imports it alone. */
+  export const threads: { max: number };
 }

@@ -11,30 +11,48 @@
 // only (its Node path uses __dirname/require, which ES modules lack), and its own fetch of a
 // file path fails in Node. So: in Node we read the file; in browsers and workers we fetch.
 import createNnplayModule from '../../build/wasm/nnplay.mjs';
+import { threads as engineThreads } from '../../build/wasm/engine-tables.json';
 import type { NnplayModule, NnplayModuleFactory } from './engine-module';
 
 let modulePromise: Promise<NnplayModule> | null = null;
 let moduleUrl: string | null = null;
 let requestedThreads: number | null = null;
 
-/** How long the threaded engine may take to start its workers before the load gives up on it. */
-const THREAD_START_TIMEOUT_MS = 30_000;
-
-/** The largest pool the engine accepts (engine/core/parallel.h kMaxThreads). */
-export const MAX_THREADS = 16;
+/** How long the threaded engine may take to start its workers before the load gives up on it
+ * and loads the single-threaded one, unless nn.setThreadsCount says otherwise. */
+export const DEFAULT_THREAD_START_TIMEOUT_MS = 30_000;
+let threadStartTimeoutMs = DEFAULT_THREAD_START_TIMEOUT_MS;
 
 /**
- * The thread count the next load asks for (nn.setThreadsCount). Throws for a count that is not
- * an integer in 1..16; a call after the engine has loaded changes nothing and says so.
+ * The largest pool the engine accepts: engine/core/parallel.h kMaxThreads, as the engine's tables
+ * report it (engineTables().threads, embedded at build time), so setThreadsCount can check a
+ * count before the engine loads without a copy of the number here.
  */
-export function setRequestedThreads(n: number): void {
+export const MAX_THREADS: number = engineThreads.max;
+
+/**
+ * The thread count the next load asks for (nn.setThreadsCount), and how long it waits for the
+ * threaded engine to start. Throws for a count that is not an integer in 1..MAX_THREADS or a
+ * timeout setTimeout cannot wait; a call after the engine has loaded changes nothing and says so.
+ */
+export function setRequestedThreads(n: number, startTimeoutMs: number = DEFAULT_THREAD_START_TIMEOUT_MS): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
     throw new Error(`nnplay: setThreadsCount(): the count must be an integer from 1 to ${MAX_THREADS}, got ${String(n)}`);
+  }
+  // setTimeout fires at once for a delay above 2^31 - 1 ms.
+  if (typeof startTimeoutMs !== 'number' || !(startTimeoutMs > 0 && startTimeoutMs <= 2 ** 31 - 1)) {
+    throw new Error(`nnplay: setThreadsCount(): startTimeoutMs must be a number of milliseconds above 0 and at most 2147483647, got ${String(startTimeoutMs)}`);
   }
   if (modulePromise) {
     throw new Error('nnplay: setThreadsCount() must be called before the engine loads (before nn.ready() or the first model)');
   }
   requestedThreads = n;
+  threadStartTimeoutMs = startTimeoutMs;
+}
+
+/** The start timeout a load uses (setRequestedThreads's, else the default); the fit worker gets the page's. */
+export function requestedThreadStartTimeout(): number {
+  return threadStartTimeoutMs;
 }
 
 /** The count a load asks for: nn.setThreadsCount's, else min(hardwareConcurrency, 4). */
@@ -131,8 +149,9 @@ async function loadThreadedEngine(files: ThreadedEngineFiles, threads: number): 
   });
   // The backstop for a worker that fetches but still cannot start (a CSP's worker-src, say).
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const waitMs = threadStartTimeoutMs;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`its thread workers did not start within ${THREAD_START_TIMEOUT_MS / 1000} s`)), THREAD_START_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`its thread workers did not start within ${waitMs / 1000} s`)), waitMs);
   });
   const mod = await Promise.race([started, timeout]).finally(() => clearTimeout(timer));
   if (memory) refreshHeapViews(mod, memory);
