@@ -138,7 +138,7 @@ std::string checkLayerConfig(const std::string& type, const std::string& config_
   try {
     const nnplay::LayerType& row = nnplay::find_layer_type(type, where);
     const nnplay::Config config = nnplay::parse_layer_config(row, config_json, where);
-    return "{\"type\":" + json_string(row.name) + ",\"config\":" + nnplay::config_to_json(config) + "}";
+    return "{\"type\":" + json_string(std::string(row.name)) + ",\"config\":" + nnplay::config_to_json(config) + "}";
   } catch (const std::exception& e) {
     return "{\"error\":" + json_string(e.what()) + "}";
   } catch (...) {

@@ -15,6 +15,10 @@ Message& Message::operator<<(const char* s) {
   text_ += s;
   return *this;
 }
+Message& Message::operator<<(std::string_view s) {
+  text_ += s;
+  return *this;
+}
 Message& Message::operator<<(char c) {
   text_ += c;
   return *this;

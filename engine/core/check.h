@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace nnplay {
@@ -29,6 +30,7 @@ class Message {
   // appends would be copied into each of them.
   Message& operator<<(const std::string& s);
   Message& operator<<(const char* s);
+  Message& operator<<(std::string_view s);  // the tables' names (nn/registry.h)
   Message& operator<<(char c);
   Message& operator<<(bool b) {
     text_ += b ? "true" : "false";

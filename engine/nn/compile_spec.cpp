@@ -23,15 +23,8 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 constexpr double kPi = 3.14159265358979323846;
 
-ConfigKey positive_number(const char* name, bool required, double def) {
-  return ConfigKey{name,
-                   ConfigType::kNumber,
-                   required ? ConfigValue::null_of(ConfigType::kNumber) : ConfigValue::num(def),
-                   required,
-                   0,
-                   1e300,
-                   nullptr,
-                   "> 0"};
+constexpr ConfigKey positive_number(std::string_view name, bool required, double def) {
+  return required ? null_number_key(name, true, 0, 1e300, "> 0") : number_key(name, def, 0, 1e300, "> 0");
 }
 
 // ---- Schedules: Keras's formulas, in double, for the 0-based optimizer step.
@@ -71,20 +64,20 @@ void parse_learning_rate(const json& v, OptimizerSpec& opt) {
     return;
   }
   std::vector<std::string> names;
-  for (const ScheduleInfo& s : schedule_table()) names.push_back(s.name);
+  for (const ScheduleInfo& s : schedule_table()) names.emplace_back(s.name);
   NNPLAY_CHECK(v.contains("schedule") && v.at("schedule").is_string(),
                where << ": a schedule needs \"schedule\" naming it; allowed: " << join_names(names));
   const ScheduleInfo& info = find_schedule(v.at("schedule").get<std::string>());
   json rest = v;
   rest.erase("schedule");
-  opt.schedule = info.name;
-  opt.schedule_config = parse_config_object(info.keys, rest, where + " (" + info.name + ")");
+  opt.schedule = std::string(info.name);
+  opt.schedule_config = parse_config_object(info.keys, rest, where + " (" + std::string(info.name) + ")");
   opt.learning_rate = static_cast<float>(opt.schedule_config.at("initialLearningRate").number);
 }
 
 void parse_optimizer(const json& o, CompileSpec& spec) {
   if (o.is_string()) {
-    spec.optimizer = find_optimizer(o.get<std::string>()).defaults;
+    spec.optimizer = find_optimizer(o.get<std::string>()).default_spec();
     return;
   }
   NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name ("
@@ -93,15 +86,15 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
   // accepted; each optimizer reads only its own (OptimizerInfo::keys).
   std::vector<std::string> allowed = {"name"};
   for (const OptimizerInfo& info : optimizer_table())
-    for (const std::string& k : info.keys)
-      if (!contains(allowed, k)) allowed.push_back(k);
+    for (std::string_view k : info.keys)
+      if (!contains(allowed, std::string(k))) allowed.emplace_back(k);
   for (auto it = o.begin(); it != o.end(); ++it)
     NNPLAY_CHECK(contains(allowed, it.key()), "optimizer: unknown field \""
                                                   << it.key().substr(0, 40)
                                                   << "\"; allowed fields: " << join_names(allowed));
   NNPLAY_CHECK(o.contains("name"), "optimizer: missing \"name\"; allowed: " << join_names(optimizer_names()));
   NNPLAY_CHECK(o.at("name").is_string(), "optimizer.name must be a string, got " << describe_json_value(o.at("name")));
-  OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).defaults;
+  OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).default_spec();
   const std::string where = "optimizer";
   if (o.contains("learningRate")) parse_learning_rate(o.at("learningRate"), opt);
   if (o.contains("beta1")) opt.beta1 = get_number(o, "beta1", where);
@@ -128,8 +121,8 @@ std::string parse_one_loss(const json& v, const std::string& where, Config& conf
     const LossInfo& info = find_loss(v.at("name").get<std::string>());
     json rest = v;
     rest.erase("name");
-    config = parse_config_object(info.keys, rest, where + " (" + info.name + ")");
-    return info.name;
+    config = parse_config_object(info.keys, rest, where + " (" + std::string(info.name) + ")");
+    return std::string(info.name);
   }
   NNPLAY_CHECK(v.is_string(), where << " must be a name (" << join_names(loss_names()) << ") or {\"name\": ...}, got "
                                     << describe_json_value(v));
@@ -208,38 +201,31 @@ void check_metric_list(const std::vector<std::string>& metrics) {
 
 }  // namespace
 
-const std::vector<ScheduleInfo>& schedule_table() {
-  static const std::vector<ScheduleInfo> table = [] {
-    const ConfigKey initial = positive_number("initialLearningRate", true, 0);
-    const ConfigKey decay_steps = positive_number("decaySteps", true, 0);
-    std::vector<ScheduleInfo> t;
-    t.push_back({"exponentialDecay",
-                 {"ExponentialDecay", "exponential_decay"},
-                 {initial, decay_steps, positive_number("decayRate", true, 0),
-                  ConfigKey{"staircase", ConfigType::kBool, ConfigValue::boolean(false), false, 0, 0, nullptr, ""}},
-                 exponential_decay});
-    t.push_back({"cosineDecay",
-                 {"CosineDecay", "cosine_decay"},
-                 {initial, decay_steps,
-                  ConfigKey{"alpha", ConfigType::kNumber, ConfigValue::num(0.0), false, 0, 1, nullptr, ""}},
-                 cosine_decay});
-    t.push_back({"stepDecay",
-                 {"StepDecay", "step_decay", "StepLR"},
-                 {initial,
-                  ConfigKey{"stepSize", ConfigType::kInt, ConfigValue::null_of(ConfigType::kInt), true, 1, 2147483647.0,
-                            nullptr, ""},
-                  positive_number("gamma", false, 0.1)},
-                 step_decay});
-    return t;
-  }();
-  return table;
-}
+namespace {
+
+constexpr ConfigKey kInitialLearningRate = positive_number("initialLearningRate", true, 0);
+constexpr ConfigKey kDecaySteps = positive_number("decaySteps", true, 0);
+constexpr auto kExponentialDecayKeys =
+    keys(kInitialLearningRate, kDecaySteps, positive_number("decayRate", true, 0), bool_key("staircase", false));
+constexpr auto kCosineDecayKeys = keys(kInitialLearningRate, kDecaySteps, number_key("alpha", 0.0, 0, 1));
+constexpr auto kStepDecayKeys =
+    keys(kInitialLearningRate, int_key("stepSize", true, 0, 1, 2147483647.0), positive_number("gamma", false, 0.1));
+
+constexpr ScheduleInfo kSchedules[] = {
+    {"exponentialDecay", {"ExponentialDecay", "exponential_decay"}, kExponentialDecayKeys, exponential_decay},
+    {"cosineDecay", {"CosineDecay", "cosine_decay"}, kCosineDecayKeys, cosine_decay},
+    {"stepDecay", {"StepDecay", "step_decay", "StepLR"}, kStepDecayKeys, step_decay},
+};
+
+}  // namespace
+
+Span<ScheduleInfo> schedule_table() { return kSchedules; }
 
 const ScheduleInfo& find_schedule(const std::string& name) {
   std::vector<std::string> names;
   for (const ScheduleInfo& s : schedule_table()) {
-    if (s.name == name || contains(s.aliases, name)) return s;
-    names.push_back(s.name);
+    if (s.name == name || s.aliases.contains(name)) return s;
+    names.emplace_back(s.name);
   }
   throw Error("unknown learning-rate schedule " + quoted_bounded(name) + "; allowed: " + join_names(names));
 }

@@ -54,9 +54,9 @@ std::uint64_t parse_seed(const json& j, const std::string& what) {
 }
 
 Shape parse_input_shape(const json& v, const std::string& where) {
-  const ConfigKey key{"inputShape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true};
+  const ConfigKey keys[] = {list_key("inputShape", ConfigType::kShape, true)};
   json obj = {{"inputShape", v}};
-  return parse_config_object({key}, obj, where).shape("inputShape");
+  return parse_config_object(keys, obj, where).shape("inputShape");
 }
 
 GraphSpec parse_sequential(const json& j) {
@@ -84,9 +84,9 @@ GraphSpec parse_sequential(const json& j) {
     const LayerType& type = find_layer_type(type_name, index_where);
     NNPLAY_CHECK(type.name != "input", index_where << ": an input layer cannot be part of the layers list");
     GraphLayerSpec layer;
-    layer.type = type.name;
-    layer.name = type.name + "_" + std::to_string(i + 1);
-    layer.where = index_where + " (" + type.name + ")";
+    layer.type = std::string(type.name);
+    layer.name = layer.type + "_" + std::to_string(i + 1);
+    layer.where = index_where + " (" + layer.type + ")";
     json config = l;
     config.erase("type");
     config.erase("name");
@@ -173,8 +173,8 @@ GraphSpec parse_functional(const json& j) {
         index_where << ": name must have 1 to 100 characters and no \"/\", got " << describe_json_value(l.at("name")));
     const std::string named = "layer \"" + layer.name + "\"";
     const LayerType& type = find_layer_type(l.at("type").get<std::string>(), named);
-    layer.type = type.name;
-    layer.where = named + " (" + type.name + ")";
+    layer.type = std::string(type.name);
+    layer.where = named + " (" + layer.type + ")";
     layer.config = parse_config_object(type.keys, l.contains("config") ? l.at("config") : json::object(), layer.where);
     if (l.contains("inbound")) {
       const json& calls = l.at("inbound");
@@ -394,7 +394,7 @@ Plan make_plan(const GraphSpec& spec) {
                                << "; a shared layer needs inputs of the same shape");
       }
     }
-    const bool split = !type.activation_key.empty() && l.config.string(type.activation_key) != "linear";
+    const bool split = !type.activation_key.empty() && l.config.string(std::string(type.activation_key)) != "linear";
     NNPLAY_ASSERT(!(split && tensors.size() > 1));
     plan.nodes.push_back(node);
     if (split) {
@@ -612,7 +612,7 @@ void Graph::build(const Graph* share_from) {
     args.name = l.name;
     if (pn.split) {
       node.own_config = std::make_unique<Config>();
-      node.own_config->set("activation", l.config.at(type.activation_key));
+      node.own_config->set("activation", l.config.at(std::string(type.activation_key)));
       node.own_config->set("alpha",
                            l.config.has("alpha") ? l.config.at("alpha") : ConfigValue::null_of(ConfigType::kNumber));
       args.config = node.own_config.get();

@@ -24,22 +24,10 @@ auto at_layer(const std::string& where, const char* type, Fn&& fn) -> decltype(f
   }
 }
 
-ConfigKey bool_key(const char* name, bool def) {
-  return ConfigKey{name, ConfigType::kBool, ConfigValue::boolean(def), false, 0, 0, nullptr, ""};
-}
-ConfigKey string_key(const char* name, const char* def, const std::vector<std::string>* choices) {
-  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, choices, ""};
-}
-ConfigKey pair_key(const char* name, bool required, const ConfigValue& def, const char* help = "") {
-  return ConfigKey{name, ConfigType::kIntPair, def, required, 1, 4096, nullptr, help};
-}
-
 // ---- upSampling2d
 
-const std::vector<std::string>& interpolation_names() {
-  static const std::vector<std::string> names = {"nearest", "bilinear"};
-  return names;
-}
+constexpr std::string_view kInterpolationNames[] = {"nearest", "bilinear"};
+constexpr ChoiceList kInterpolations = kInterpolationNames;
 
 UpSampling2dConfig up_sampling2d_config(const Config& c) {
   UpSampling2dConfig cfg;
@@ -122,61 +110,61 @@ std::unique_ptr<Layer> make_kl_divergence(const LayerArgs& a) {
   return std::make_unique<KlDivergenceLayer>(a.input_shapes, kl_divergence_config(*a.config));
 }
 
+constexpr auto kUpSampling2dKeys = layer_keys(
+    keys(pair_key("size", false, default_pair(2, 2)), string_key("interpolation", "nearest", &kInterpolations)));
+constexpr auto kConv2dTransposeKeys =
+    layer_keys(keys(int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
+                    pair_key("kernelSize", true, kNullDefault, "an integer such as 3, or [height, width]"),
+                    pair_key("strides", false, kNullDefault), string_key("padding", "valid", &kPaddingChoices),
+                    string_key("activation", "linear", &kActivationChoices), null_number_key("alpha", false, 0, 1e300),
+                    string_key("kernelInitializer", "glorotUniform", &kInitializerChoices),
+                    string_key("biasInitializer", "zeros", &kInitializerChoices), bool_key("useBias", true),
+                    regularizer_key("kernelRegularizer")));
+constexpr auto kGaussianSamplingKeys = layer_keys(
+    keys(bool_key("sampleAtInference", false), optional_int_key("seed", 0, std::numeric_limits<int>::max())));
+constexpr auto kKlDivergenceKeys =
+    layer_keys(keys(number_key("beta", 1.0, 0, 1e300, "the weight of the KL term, a number >= 0")));
+
 }  // namespace
 
-void append_layer_rows_ae(std::vector<LayerType>& t) {
-  t.push_back(LayerType{"upSampling2d",
-                        {"UpSampling2D", "upSampling2D", "up_sampling2d"},
-                        {pair_key("size", false, ConfigValue::pair(2, 2)),
-                         string_key("interpolation", "nearest", &interpolation_names())},
-                        1,
-                        1,
-                        up_sampling2d_shape,
-                        nullptr,
-                        make_up_sampling2d,
-                        ""});
-  t.push_back(LayerType{
-      "conv2dTranspose",
-      {"Conv2DTranspose", "conv2DTranspose", "conv2d_transpose"},
-      {ConfigKey{"filters", ConfigType::kInt, ConfigValue::null_of(ConfigType::kInt), true, 1, 65536, nullptr,
-                 "the number of output channels, an integer > 0"},
-       pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
-                "an integer such as 3, or [height, width]"),
-       pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
-       string_key("padding", "valid", &padding_names()),
-       string_key("activation", "linear", &activation_names_storage()),
-       ConfigKey{"alpha", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), false, 0, 1e300, nullptr, ""},
-       string_key("kernelInitializer", "glorotUniform", &initializer_names_storage()),
-       string_key("biasInitializer", "zeros", &initializer_names_storage()), bool_key("useBias", true),
-       ConfigKey{"kernelRegularizer", ConfigType::kRegularizer, ConfigValue::null_of(ConfigType::kRegularizer), false,
-                 0, 0, nullptr, ""}},
-      1,
-      1,
-      conv2d_transpose_shape,
-      conv2d_transpose_specs,
-      make_conv2d_transpose,
-      "activation"});
-  t.push_back(LayerType{"gaussianSampling",
-                        {"sampling", "Sampling", "GaussianSampling", "gaussian_sampling"},
-                        {bool_key("sampleAtInference", false),
-                         ConfigKey{"seed", ConfigType::kInt, ConfigValue::null_of(ConfigType::kInt), false, 0,
-                                   static_cast<double>(std::numeric_limits<int>::max()), nullptr, ""}},
-                        2,
-                        2,
-                        gaussian_sampling_shape,
-                        nullptr,
-                        make_gaussian_sampling,
-                        ""});
-  t.push_back(LayerType{"klDivergence",
-                        {"KLDivergenceLayer", "kl_divergence"},
-                        {ConfigKey{"beta", ConfigType::kNumber, ConfigValue::num(1.0), false, 0, 1e300, nullptr,
-                                   "the weight of the KL term, a number >= 0"}},
-                        2,
-                        2,
-                        kl_divergence_shape,
-                        nullptr,
-                        make_kl_divergence,
-                        ""});
-}
+constexpr LayerType kLayerRowsAe[kLayerRowsAeCount] = {
+    {"upSampling2d",
+     {"UpSampling2D", "upSampling2D", "up_sampling2d"},
+     kUpSampling2dKeys,
+     1,
+     1,
+     up_sampling2d_shape,
+     nullptr,
+     make_up_sampling2d,
+     ""},
+    {"conv2dTranspose",
+     {"Conv2DTranspose", "conv2DTranspose", "conv2d_transpose"},
+     kConv2dTransposeKeys,
+     1,
+     1,
+     conv2d_transpose_shape,
+     conv2d_transpose_specs,
+     make_conv2d_transpose,
+     "activation"},
+    {"gaussianSampling",
+     {"sampling", "Sampling", "GaussianSampling", "gaussian_sampling"},
+     kGaussianSamplingKeys,
+     2,
+     2,
+     gaussian_sampling_shape,
+     nullptr,
+     make_gaussian_sampling,
+     ""},
+    {"klDivergence",
+     {"KLDivergenceLayer", "kl_divergence"},
+     kKlDivergenceKeys,
+     2,
+     2,
+     kl_divergence_shape,
+     nullptr,
+     make_kl_divergence,
+     ""},
+};
+static_assert(!kLayerRowsAe[kLayerRowsAeCount - 1].name.empty(), "kLayerRowsAeCount counts rows that are not there");
 
 }  // namespace nnplay

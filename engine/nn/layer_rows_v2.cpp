@@ -60,17 +60,8 @@ std::vector<VariableSpec> to_specs(const std::vector<VariableInfo>& infos, const
   return specs;
 }
 
-ConfigKey number_key(const char* name, double def, double min, double max, const char* min_text = "") {
-  return ConfigKey{name, ConfigType::kNumber, ConfigValue::num(def), false, min, max, nullptr, min_text};
-}
-ConfigKey int_key(const char* name, ConfigValue def, double min, double max) {
-  return ConfigKey{name, ConfigType::kInt, def, false, min, max, nullptr, ""};
-}
-ConfigKey bool_key(const char* name, bool def) {
-  return ConfigKey{name, ConfigType::kBool, ConfigValue::boolean(def), false, 0, 0, nullptr, ""};
-}
-ConfigKey initializer_key(const char* name, const char* def) {
-  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, &initializer_names_storage(), ""};
+constexpr ConfigKey initializer_key(std::string_view name, std::string_view def) {
+  return string_key(name, def, &kInitializerChoices);
 }
 
 // ---- dropout
@@ -177,77 +168,65 @@ std::unique_ptr<Layer> make_global_average_pooling2d(const LayerArgs& a) {
 
 constexpr int kMaxMergeInputs = 1 << 16;
 
+constexpr auto kDropoutKeys = layer_keys(keys(
+    null_number_key("rate", true, 0, 1, "the fraction of values dropped, in [0, 1)"),
+    list_key("noiseShape", ConfigType::kIntList, false), optional_int_key("seed", 0, std::numeric_limits<int>::max())));
+constexpr auto kBatchNormalizationKeys = layer_keys(
+    keys(int_key("axis", false, -1, -9, 9), number_key("momentum", 0.99, 0, 1),
+         number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true), bool_key("scale", true),
+         initializer_key("betaInitializer", "zeros"), initializer_key("gammaInitializer", "ones"),
+         initializer_key("movingMeanInitializer", "zeros"), initializer_key("movingVarianceInitializer", "ones")));
+constexpr auto kReshapeKeys = layer_keys(keys(list_key("targetShape", ConfigType::kIntList, true,
+                                                       "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1")));
+constexpr auto kConcatenateKeys = layer_keys(keys(int_key("axis", false, -1, -9, 9)));
+constexpr auto kNoKeys = layer_keys();
+constexpr auto kAveragePooling2dKeys =
+    layer_keys(keys(pair_key("poolSize", false, default_pair(2, 2)), pair_key("strides", false, kNullDefault),
+                    string_key("padding", "valid", &kPaddingChoices)));
+
 }  // namespace
 
-void append_layer_rows_v2(std::vector<LayerType>& t) {
-  t.push_back(LayerType{"dropout",
-                        {"Dropout"},
-                        {ConfigKey{"rate", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), true, 0, 1,
-                                   nullptr, "the fraction of values dropped, in [0, 1)"},
-                         ConfigKey{"noiseShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList),
-                                   false, 0, 0, nullptr, ""},
-                         int_key("seed", ConfigValue::null_of(ConfigType::kInt), 0, std::numeric_limits<int>::max())},
-                        1,
-                        1,
-                        dropout_shape,
-                        nullptr,
-                        make_dropout,
-                        ""});
-  t.push_back(LayerType{
-      "batchNormalization",
-      {"BatchNormalization", "batch_normalization"},
-      {int_key("axis", ConfigValue::integer(-1), -9, 9), number_key("momentum", 0.99, 0, 1),
-       number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true), bool_key("scale", true),
-       initializer_key("betaInitializer", "zeros"), initializer_key("gammaInitializer", "ones"),
-       initializer_key("movingMeanInitializer", "zeros"), initializer_key("movingVarianceInitializer", "ones")},
-      1,
-      1,
-      batch_normalization_shape,
-      batch_normalization_specs,
-      make_batch_normalization,
-      ""});
-  t.push_back(LayerType{"reshape",
-                        {"Reshape"},
-                        {ConfigKey{"targetShape", ConfigType::kIntList, ConfigValue::null_of(ConfigType::kIntList),
-                                   true, 0, 0, nullptr, "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1"}},
-                        1,
-                        1,
-                        reshape_shape,
-                        nullptr,
-                        make_reshape,
-                        ""});
-  t.push_back(LayerType{"concatenate",
-                        {"Concatenate"},
-                        {int_key("axis", ConfigValue::integer(-1), -9, 9)},
-                        2,
-                        kMaxMergeInputs,
-                        concatenate_shape,
-                        nullptr,
-                        make_concatenate,
-                        ""});
-  t.push_back(LayerType{"add", {"Add"}, {}, 2, kMaxMergeInputs, add_shape, nullptr, make_add, ""});
-  t.push_back(LayerType{
-      "averagePooling2d",
-      {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
-      {ConfigKey{"poolSize", ConfigType::kIntPair, ConfigValue::pair(2, 2), false, 1, 4096, nullptr, ""},
-       ConfigKey{"strides", ConfigType::kIntPair, ConfigValue::null_of(ConfigType::kIntPair), false, 1, 4096, nullptr,
-                 ""},
-       ConfigKey{"padding", ConfigType::kString, ConfigValue::str("valid"), false, 0, 0, &padding_names(), ""}},
-      1,
-      1,
-      average_pooling2d_shape,
-      nullptr,
-      make_average_pooling2d,
-      ""});
-  t.push_back(LayerType{"globalAveragePooling2d",
-                        {"GlobalAveragePooling2D", "global_average_pooling2d"},
-                        {},
-                        1,
-                        1,
-                        global_average_pooling2d_shape,
-                        nullptr,
-                        make_global_average_pooling2d,
-                        ""});
-}
+constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
+    {"dropout", {"Dropout"}, kDropoutKeys, 1, 1, dropout_shape, nullptr, make_dropout, ""},
+    {"batchNormalization",
+     {"BatchNormalization", "batch_normalization"},
+     kBatchNormalizationKeys,
+     1,
+     1,
+     batch_normalization_shape,
+     batch_normalization_specs,
+     make_batch_normalization,
+     ""},
+    {"reshape", {"Reshape"}, kReshapeKeys, 1, 1, reshape_shape, nullptr, make_reshape, ""},
+    {"concatenate",
+     {"Concatenate"},
+     kConcatenateKeys,
+     2,
+     kMaxMergeInputs,
+     concatenate_shape,
+     nullptr,
+     make_concatenate,
+     ""},
+    {"add", {"Add"}, kNoKeys, 2, kMaxMergeInputs, add_shape, nullptr, make_add, ""},
+    {"averagePooling2d",
+     {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
+     kAveragePooling2dKeys,
+     1,
+     1,
+     average_pooling2d_shape,
+     nullptr,
+     make_average_pooling2d,
+     ""},
+    {"globalAveragePooling2d",
+     {"GlobalAveragePooling2D", "global_average_pooling2d"},
+     kNoKeys,
+     1,
+     1,
+     global_average_pooling2d_shape,
+     nullptr,
+     make_global_average_pooling2d,
+     ""},
+};
+static_assert(!kLayerRowsV2[kLayerRowsV2Count - 1].name.empty(), "kLayerRowsV2Count counts rows that are not there");
 
 }  // namespace nnplay

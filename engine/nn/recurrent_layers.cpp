@@ -12,15 +12,6 @@
 
 namespace nnplay {
 
-const char* recurrent_type_name(RecurrentCell cell) {
-  switch (cell) {
-    case RecurrentCell::kSimpleRnn: return "simpleRNN";
-    case RecurrentCell::kLstm: return "lstm";
-    case RecurrentCell::kGru: return "gru";
-  }
-  return "?";
-}
-
 int recurrent_gates(RecurrentCell cell) {
   switch (cell) {
     case RecurrentCell::kSimpleRnn: return 1;

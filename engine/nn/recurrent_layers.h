@@ -47,8 +47,16 @@ struct RecurrentConfig {
   float kernel_l1 = 0, kernel_l2 = 0, recurrent_l1 = 0, recurrent_l2 = 0, bias_l1 = 0, bias_l2 = 0;
 };
 
-// The table name of a cell: "simpleRNN", "lstm", "gru".
-const char* recurrent_type_name(RecurrentCell cell);
+// The table name of a cell: "simpleRNN", "lstm", "gru" (constexpr: the rows of
+// nn/layer_rows_seq.cpp are named by it at compile time).
+constexpr const char* recurrent_type_name(RecurrentCell cell) {
+  switch (cell) {
+    case RecurrentCell::kSimpleRnn: return "simpleRNN";
+    case RecurrentCell::kLstm: return "lstm";
+    case RecurrentCell::kGru: return "gru";
+  }
+  return "?";
+}
 int recurrent_gates(RecurrentCell cell);
 
 // [steps, units] or [units]. Throws Error starting with `where` for an input that is not a

@@ -26,20 +26,46 @@ namespace nnplay {
 
 using json = nlohmann::json;
 
-const std::vector<std::string>& activation_names_storage();
-const std::vector<std::string>& initializer_names_storage();
 // {"name": "constant", "value": 0.5} as canonical JSON text (the row's name, every key, defaults filled).
 std::string initializer_text(const json& object, const std::string& where);
 
+// A table's rows are its elements, or (layer_table()) pointers to them.
 template <class Row>
-const Row* find_row(const std::vector<Row>& table, const std::string& name) {
-  for (const Row& r : table) {
-    if (r.name == name) return &r;
-    for (const std::string& a : r.aliases)
-      if (a == name) return &r;
+const Row& row_of(const Row& r) {
+  return r;
+}
+template <class Row>
+const Row& row_of(const Row* r) {
+  return *r;
+}
+
+template <class Entry>
+auto find_row(Span<Entry> table, const std::string& name) -> decltype(&row_of(table.front())) {
+  for (const Entry& e : table) {
+    const auto& r = row_of(e);
+    if (r.name == name || r.aliases.contains(name)) return &r;
   }
   return nullptr;
 }
+
+namespace {
+
+json names_json(const NameList& names) {
+  json a = json::array();
+  for (std::string_view n : names) a.push_back(std::string(n));
+  return a;
+}
+
+std::string join_choices(const ChoiceList& choices) {
+  std::string out;
+  for (std::string_view c : choices) {
+    if (!out.empty()) out += ", ";
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string quoted_bounded(const std::string& s) { return "\"" + (s.size() > 40 ? s.substr(0, 40) + "..." : s) + "\""; }
 
@@ -86,6 +112,17 @@ ConfigValue ConfigValue::regularizer(float l1, float l2) {
   v.type = ConfigType::kRegularizer;
   v.l1 = l1;
   v.l2 = l2;
+  return v;
+}
+
+ConfigValue ConfigKey::default_config_value() const {
+  if (default_value.is_null) return ConfigValue::null_of(type);
+  ConfigValue v;
+  v.type = type;
+  v.number = default_value.number;
+  v.flag = default_value.flag;
+  v.text = std::string(default_value.text);
+  if (type == ConfigType::kIntPair) v.ints = {default_value.pair[0], default_value.pair[1]};
   return v;
 }
 
@@ -190,6 +227,11 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
     if (n == name) return true;
   return false;
 }
+bool contains(const ChoiceList& names, const std::string& name) {
+  for (std::string_view n : names)
+    if (n == name) return true;
+  return false;
+}
 
 bool is_integral(const json& v) {
   return v.is_number_integer() ||
@@ -224,7 +266,7 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       (k.default_value.is_null || k.type == ConfigType::kString || k.type == ConfigType::kIntPair ||
        k.type == ConfigType::kRegularizer) &&
       !k.required)
-    return k.default_value;  // null: "the default", as TF.js configs write it
+    return k.default_config_value();  // null: "the default", as TF.js configs write it
   switch (k.type) {
     case ConfigType::kInt: {
       NNPLAY_CHECK(v.is_number() && is_integral(v), where << ": " << k.name << " must be an integer " << range_text(k)
@@ -249,21 +291,20 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       NNPLAY_CHECK(v.is_boolean(), where << ": " << k.name << " must be true or false, got " << describe_json_value(v));
       return ConfigValue::boolean(v.get<bool>());
     case ConfigType::kString: {
-      if (k.choices == &initializer_names_storage() && v.is_object())
-        return ConfigValue::str(initializer_text(v, where));
+      if (k.choices == &kInitializerChoices && v.is_object()) return ConfigValue::str(initializer_text(v, where));
       NNPLAY_CHECK(v.is_string(), where << ": " << k.name << " must be a string"
-                                        << (k.choices ? " (one of " + join_names(*k.choices) + ")" : std::string())
+                                        << (k.choices ? " (one of " + join_choices(*k.choices) + ")" : std::string())
                                         << ", got " << describe_json_value(v));
       std::string s = v.get<std::string>();
       if (k.choices) {
         // Activation and initializer names also have aliases: resolve them to the table name.
-        if (k.choices == &activation_names_storage()) {
-          if (const ActivationInfo* a = find_row(activation_table(), s)) s = a->name;
-        } else if (k.choices == &initializer_names_storage()) {
-          if (const InitializerInfo* i = find_row(initializer_table(), s)) s = i->name;
+        if (k.choices == &kActivationChoices) {
+          if (const ActivationInfo* a = find_row(activation_table(), s)) s = std::string(a->name);
+        } else if (k.choices == &kInitializerChoices) {
+          if (const InitializerInfo* i = find_row(initializer_table(), s)) s = std::string(i->name);
         }
         NNPLAY_CHECK(contains(*k.choices, s), where << ": unknown " << k.name << " " << quoted_bounded(s)
-                                                    << "\"; allowed: " << join_names(*k.choices));
+                                                    << "\"; allowed: " << join_choices(*k.choices));
       }
       return ConfigValue::str(s);
     }
@@ -309,7 +350,7 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       return out;
     }
     case ConfigType::kRegularizer: {
-      const std::string rwhere = where + "." + k.name;
+      const std::string rwhere = where + "." + std::string(k.name);
       NNPLAY_CHECK(v.is_object(), rwhere << " must be an object like {\"l1\":0.001} or {\"l2\":0.001}, got "
                                          << describe_json_value(v));
       ConfigValue r = ConfigValue::regularizer(0.0f, 0.0f);
@@ -324,26 +365,27 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       return r;
     }
   }
-  return k.default_value;
+  return k.default_config_value();
 }
 
 }  // namespace
 
-Config parse_config_object(const std::vector<ConfigKey>& keys, const json& obj, const std::string& where) {
+Config parse_config_object(KeyList keys, const json& obj, const std::string& where) {
   NNPLAY_CHECK(obj.is_object(), where << ": config must be an object, got " << describe_json_value(obj));
   std::vector<std::string> allowed;
-  for (const ConfigKey& k : keys) allowed.push_back(k.name);
+  for (const ConfigKey& k : keys) allowed.emplace_back(k.name);
   for (auto it = obj.begin(); it != obj.end(); ++it)
     NNPLAY_CHECK(contains(allowed, it.key()), where << ": unknown field \"" << it.key().substr(0, 40)
                                                     << "\"; allowed fields: " << join_names(allowed));
   Config c;
   for (const ConfigKey& k : keys) {
-    if (obj.contains(k.name)) {
-      c.set(k.name, read_value(obj.at(k.name), k, where));
+    const std::string name(k.name);
+    if (obj.contains(name)) {
+      c.set(name, read_value(obj.at(name), k, where));
     } else {
       NNPLAY_CHECK(!k.required, where << ": missing \"" << k.name << "\"" << (k.min_text.empty() ? "" : " (")
                                       << k.min_text << (k.min_text.empty() ? "" : ")"));
-      c.set(k.name, k.default_value);
+      c.set(name, k.default_config_value());
     }
   }
   return c;
@@ -362,32 +404,46 @@ Config parse_layer_config(const LayerType& type, const std::string& config_json,
 
 // ---- Activations ------------------------------------------------------------------------------------
 
-const std::vector<ActivationInfo>& activation_table() {
-  static const std::vector<ActivationInfo> table = {
-      {"linear", {}, ActivationKind::kLinear, 0.0f},
-      {"relu", {}, ActivationKind::kRelu, 0.0f},
-      {"leakyRelu", {"leaky_relu"}, ActivationKind::kLeakyRelu, 0.3f},
-      {"elu", {}, ActivationKind::kElu, 1.0f},
-      {"sigmoid", {}, ActivationKind::kSigmoid, 0.0f},
-      {"tanh", {}, ActivationKind::kTanh, 0.0f},
-      {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
-      {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f},
-      {"softplus", {}, ActivationKind::kSoftplus, 0.0f},
-      {"softsign", {}, ActivationKind::kSoftsign, 0.0f},
-      {"selu", {}, ActivationKind::kSelu, 0.0f},
-      {"relu6", {}, ActivationKind::kRelu6, 0.0f},
-      {"swish", {"silu"}, ActivationKind::kSwish, 0.0f},
-      {"gelu", {}, ActivationKind::kGelu, 0.0f},
-      {"mish", {}, ActivationKind::kMish, 0.0f},
-      {"exponential", {}, ActivationKind::kExponential, 0.0f},
-  };
-  return table;
-}
+namespace {
 
-template <class Row>
-std::vector<std::string> names_of(const std::vector<Row>& table) {
+constexpr ActivationInfo kActivations[] = {
+    {"linear", {}, ActivationKind::kLinear, 0.0f},
+    {"relu", {}, ActivationKind::kRelu, 0.0f},
+    {"leakyRelu", {"leaky_relu"}, ActivationKind::kLeakyRelu, 0.3f},
+    {"elu", {}, ActivationKind::kElu, 1.0f},
+    {"sigmoid", {}, ActivationKind::kSigmoid, 0.0f},
+    {"tanh", {}, ActivationKind::kTanh, 0.0f},
+    {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
+    {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f},
+    {"softplus", {}, ActivationKind::kSoftplus, 0.0f},
+    {"softsign", {}, ActivationKind::kSoftsign, 0.0f},
+    {"selu", {}, ActivationKind::kSelu, 0.0f},
+    {"relu6", {}, ActivationKind::kRelu6, 0.0f},
+    {"swish", {"silu"}, ActivationKind::kSwish, 0.0f},
+    {"gelu", {}, ActivationKind::kGelu, 0.0f},
+    {"mish", {}, ActivationKind::kMish, 0.0f},
+    {"exponential", {}, ActivationKind::kExponential, 0.0f},
+};
+
+// A table's names, in its order, as a constant array (the choices of a key naming a row).
+template <class Row, std::size_t N>
+constexpr std::array<std::string_view, N> names_array(const Row (&rows)[N]) {
+  std::array<std::string_view, N> names{};
+  for (std::size_t i = 0; i < N; ++i) names[i] = rows[i].name;
+  return names;
+}
+constexpr auto kActivationNames = names_array(kActivations);
+
+}  // namespace
+
+constexpr ChoiceList kActivationChoices = kActivationNames;
+
+Span<ActivationInfo> activation_table() { return kActivations; }
+
+template <class Entry>
+std::vector<std::string> names_of(Span<Entry> table) {
   std::vector<std::string> names;
-  for (const Row& r : table) names.push_back(r.name);
+  for (const Entry& e : table) names.emplace_back(row_of(e).name);
   return names;
 }
 
@@ -403,7 +459,8 @@ const ActivationInfo& activation_info(ActivationKind kind) {
   return activation_table().front();
 }
 
-const char* activation_name(ActivationKind kind) { return activation_info(kind).name.c_str(); }
+// The names are string literals: null-terminated.
+const char* activation_name(ActivationKind kind) { return activation_info(kind).name.data(); }
 
 // ---- Initializers -------------------------------------------------------------------------------------
 
@@ -521,34 +578,38 @@ void fill_constant_default(Tensor& t, int, int, Rng&) { t.zero(); }
 
 }  // namespace
 
-const std::vector<InitializerInfo>& initializer_table() {
-  // Formulas follow TF.js: glorotUniform U(−l, l), l = sqrt(6 / (fan_in + fan_out)); heNormal a
-  // normal truncated at 2σ, σ = sqrt(2 / fan_in). "ones" is for batchNormalization's gamma;
-  // "orthogonal" for the recurrent kernels (TF.js's default there).
-  static const std::vector<InitializerInfo> table = {
-      {"glorotUniform", {"glorot_uniform"}, fill_glorot_uniform},
-      {"heNormal", {"he_normal"}, fill_he_normal},
-      {"zeros", {"zero", "Zeros"}, fill_zeros},
-      {"ones", {"one", "Ones"}, fill_ones},
-      {"orthogonal", {"Orthogonal"}, fill_orthogonal},
-      {"heUniform", {"he_uniform"}, fill_variance_scaling<4, FanMode::kIn, false>},
-      {"glorotNormal", {"glorot_normal"}, fill_variance_scaling<2, FanMode::kAvg, true>},
-      {"leCunNormal", {"lecun_normal"}, fill_variance_scaling<2, FanMode::kIn, true>},
-      {"leCunUniform", {"lecun_uniform"}, fill_variance_scaling<2, FanMode::kIn, false>},
-      // The string form takes TF.js's defaults: scale 1, mode fanIn, distribution normal.
-      {"varianceScaling", {"variance_scaling", "VarianceScaling"}, fill_variance_scaling<2, FanMode::kIn, true>},
-      {"randomNormal", {"random_normal", "RandomNormal"}, fill_random_normal},
-      {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
-      {"truncatedNormal", {"truncated_normal", "TruncatedNormal"}, fill_truncated_normal},
-      {"identity", {"Identity"}, fill_identity},
-      {"constant",
-       {"Constant"},
-       fill_constant_default,
-       {ConfigKey{"value", ConfigType::kNumber, ConfigValue::num(0.0), false, -3.4e38, 3.4e38, nullptr, ""}},
-       fill_constant},
-  };
-  return table;
-}
+namespace {
+
+constexpr auto kConstantInitializerKeys = keys(number_key("value", 0.0, -3.4e38, 3.4e38));
+
+// Formulas follow TF.js: glorotUniform U(−l, l), l = sqrt(6 / (fan_in + fan_out)); heNormal a
+// normal truncated at 2σ, σ = sqrt(2 / fan_in). "ones" is for batchNormalization's gamma;
+// "orthogonal" for the recurrent kernels (TF.js's default there).
+constexpr InitializerInfo kInitializers[] = {
+    {"glorotUniform", {"glorot_uniform"}, fill_glorot_uniform},
+    {"heNormal", {"he_normal"}, fill_he_normal},
+    {"zeros", {"zero", "Zeros"}, fill_zeros},
+    {"ones", {"one", "Ones"}, fill_ones},
+    {"orthogonal", {"Orthogonal"}, fill_orthogonal},
+    {"heUniform", {"he_uniform"}, fill_variance_scaling<4, FanMode::kIn, false>},
+    {"glorotNormal", {"glorot_normal"}, fill_variance_scaling<2, FanMode::kAvg, true>},
+    {"leCunNormal", {"lecun_normal"}, fill_variance_scaling<2, FanMode::kIn, true>},
+    {"leCunUniform", {"lecun_uniform"}, fill_variance_scaling<2, FanMode::kIn, false>},
+    // The string form takes TF.js's defaults: scale 1, mode fanIn, distribution normal.
+    {"varianceScaling", {"variance_scaling", "VarianceScaling"}, fill_variance_scaling<2, FanMode::kIn, true>},
+    {"randomNormal", {"random_normal", "RandomNormal"}, fill_random_normal},
+    {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
+    {"truncatedNormal", {"truncated_normal", "TruncatedNormal"}, fill_truncated_normal},
+    {"identity", {"Identity"}, fill_identity},
+    {"constant", {"Constant"}, fill_constant_default, kConstantInitializerKeys, fill_constant},
+};
+constexpr auto kInitializerNames = names_array(kInitializers);
+
+}  // namespace
+
+constexpr ChoiceList kInitializerChoices = kInitializerNames;
+
+Span<InitializerInfo> initializer_table() { return kInitializers; }
 
 std::string initializer_text(const json& object, const std::string& where) {
   NNPLAY_CHECK(object.contains("name") && object.at("name").is_string(),
@@ -557,10 +618,10 @@ std::string initializer_text(const json& object, const std::string& where) {
   const InitializerInfo& row = find_initializer(object.at("name").get<std::string>());
   json rest = object;
   rest.erase("name");
-  const Config params = parse_config_object(row.keys, rest, where + " (initializer " + row.name + ")");
-  if (row.keys.empty()) return row.name;  // no parameters: the bare name
+  const Config params = parse_config_object(row.keys, rest, where + " (initializer " + std::string(row.name) + ")");
+  if (row.keys.empty()) return std::string(row.name);  // no parameters: the bare name
   json out = json::parse(config_to_json(params));
-  out["name"] = row.name;
+  out["name"] = std::string(row.name);
   return out.dump();
 }
 
@@ -574,9 +635,9 @@ void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng) {
   if (row.fill_with && !spec.initializer.empty() && spec.initializer[0] == '{') {
     json params = json::parse(spec.initializer);
     params.erase("name");
-    row.fill_with(value, parse_config_object(row.keys, params, "initializer " + row.name));
+    row.fill_with(value, parse_config_object(row.keys, params, "initializer " + std::string(row.name)));
   } else if (row.fill_with) {
-    row.fill_with(value, parse_config_object(row.keys, json::object(), "initializer " + row.name));
+    row.fill_with(value, parse_config_object(row.keys, json::object(), "initializer " + std::string(row.name)));
   } else {
     row.fill(value, spec.fan_in, spec.fan_out, rng);
   }
@@ -592,49 +653,26 @@ const InitializerInfo& find_initializer(const std::string& name) {
 
 // ---- Layer types: keys, shape rules, variable rules ---------------------------------------------------
 
-const std::vector<std::string>& padding_names() {
-  static const std::vector<std::string> names = {"valid", "same"};
-  return names;
-}
+namespace {
+constexpr std::string_view kPaddingNames[] = {"valid", "same"};
+}  // namespace
+constexpr ChoiceList kPaddingChoices = kPaddingNames;
 
 namespace {
 
 constexpr double kMaxUnits = 1 << 20;
 
-ConfigKey int_key(const char* name, bool required, int def, double min, double max, const char* help = "") {
-  ConfigKey k{name, ConfigType::kInt, ConfigValue::integer(def), required, min, max, nullptr, help};
-  if (required) k.default_value = ConfigValue::null_of(ConfigType::kInt);
-  return k;
-}
-ConfigKey pair_key(const char* name, bool required, const ConfigValue& def, const char* help = "") {
-  return ConfigKey{name, ConfigType::kIntPair, def, required, 1, 4096, nullptr, help};
-}
-ConfigKey string_key(const char* name, const char* def, const std::vector<std::string>* choices) {
-  return ConfigKey{name, ConfigType::kString, ConfigValue::str(def), false, 0, 0, choices, ""};
-}
-
-std::vector<ConfigKey> activation_keys(bool required) {
-  ConfigKey act = string_key("activation", "linear", &activation_names_storage());
+// "activation" (a fused one on dense and conv2d; required on the activation layer) and its
+// "alpha" (null: the activation's default).
+constexpr std::array<ConfigKey, 2> activation_keys(bool required) {
+  ConfigKey act = string_key("activation", "linear", &kActivationChoices);
   act.required = required;
-  ConfigKey alpha{"alpha", ConfigType::kNumber, ConfigValue::null_of(ConfigType::kNumber), false, 0, 1e300, nullptr,
-                  ""};
-  return {act, alpha};
+  return {{act, null_number_key("alpha", false, 0, 1e300)}};
 }
 
-std::vector<ConfigKey> weight_keys() {
-  return {
-      string_key("kernelInitializer", "glorotUniform", &initializer_names_storage()),
-      string_key("biasInitializer", "zeros", &initializer_names_storage()),
-      ConfigKey{"useBias", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""},
-      ConfigKey{"kernelRegularizer", ConfigType::kRegularizer, ConfigValue::null_of(ConfigType::kRegularizer), false, 0,
-                0, nullptr, ""},
-  };
-}
-
-std::vector<ConfigKey> concat(std::vector<ConfigKey> a, const std::vector<ConfigKey>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
+constexpr auto kWeightKeys = keys(string_key("kernelInitializer", "glorotUniform", &kInitializerChoices),
+                                  string_key("biasInitializer", "zeros", &kInitializerChoices),
+                                  bool_key("useBias", true), regularizer_key("kernelRegularizer"));
 
 Shape dense_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
                   const std::vector<std::string>&) {
@@ -707,85 +745,72 @@ Shape input_shape_rule(const std::vector<Shape>&, const Config& c, const std::st
   return c.shape("shape");
 }
 
-}  // namespace
+// The keys of the core rows (issue 1's layers, the activation layer and the input).
+constexpr auto kDenseKeys =
+    layer_keys(keys(int_key("units", true, 0, 1, kMaxUnits, "the number of neurons, an integer > 0")),
+               activation_keys(false), kWeightKeys);
+constexpr auto kConv2dKeys =
+    layer_keys(keys(int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
+                    pair_key("kernelSize", true, kNullDefault, "an integer such as 3, or [height, width]"),
+                    pair_key("strides", false, kNullDefault), string_key("padding", "valid", &kPaddingChoices)),
+               activation_keys(false), kWeightKeys);
+constexpr auto kMaxPooling2dKeys =
+    layer_keys(keys(pair_key("poolSize", false, default_pair(2, 2)), pair_key("strides", false, kNullDefault),
+                    string_key("padding", "valid", &kPaddingChoices)));
+constexpr auto kFlattenKeys = layer_keys();
+constexpr auto kActivationLayerKeys = layer_keys(activation_keys(true));
+constexpr auto kInputKeys = keys(list_key("shape", ConfigType::kShape, true, "the shape of one sample, e.g. [2]"));
 
-const std::vector<std::string>& activation_names_storage() {
-  static const std::vector<std::string> names = names_of(activation_table());
-  return names;
-}
-const std::vector<std::string>& initializer_names_storage() {
-  static const std::vector<std::string> names = names_of(initializer_table());
-  return names;
-}
+constexpr LayerType kCoreLayerRows[] = {
+    {"dense", {"Dense"}, kDenseKeys, 1, 1, dense_shape, dense_variables, make_dense_layer, "activation"},
+    {"conv2d",
+     {"Conv2D", "conv2D"},
+     kConv2dKeys,
+     1,
+     1,
+     conv2d_shape,
+     conv2d_variables,
+     make_conv2d_layer,
+     "activation"},
+    {"maxPooling2d",
+     {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
+     kMaxPooling2dKeys,
+     1,
+     1,
+     max_pooling2d_shape,
+     nullptr,
+     make_max_pooling2d_layer,
+     ""},
+    {"flatten", {"Flatten"}, kFlattenKeys, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""},
+    {"activation", {"Activation"}, kActivationLayerKeys, 1, 1, same_shape, nullptr, make_activation_layer, ""},
+};
+constexpr LayerType kInputRow = {
+    "input", {"InputLayer", "inputLayer"}, kInputKeys, 0, 0, input_shape_rule, nullptr, nullptr, ""};
 
-const std::vector<LayerType>& layer_table() {
-  static const std::vector<LayerType> table = [] {
-    std::vector<LayerType> t;
-    t.push_back(
-        LayerType{"dense",
-                  {"Dense"},
-                  concat(concat({int_key("units", true, 0, 1, kMaxUnits, "the number of neurons, an integer > 0")},
-                                activation_keys(false)),
-                         weight_keys()),
-                  1,
-                  1,
-                  dense_shape,
-                  dense_variables,
-                  make_dense_layer,
-                  "activation"});
-    t.push_back(
-        LayerType{"conv2d",
-                  {"Conv2D", "conv2D"},
-                  concat(concat({int_key("filters", true, 0, 1, 65536, "the number of output channels, an integer > 0"),
-                                 pair_key("kernelSize", true, ConfigValue::null_of(ConfigType::kIntPair),
-                                          "an integer such as 3, or [height, width]"),
-                                 pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
-                                 string_key("padding", "valid", &padding_names())},
-                                activation_keys(false)),
-                         weight_keys()),
-                  1,
-                  1,
-                  conv2d_shape,
-                  conv2d_variables,
-                  make_conv2d_layer,
-                  "activation"});
-    t.push_back(LayerType{"maxPooling2d",
-                          {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
-                          {pair_key("poolSize", false, ConfigValue::pair(2, 2)),
-                           pair_key("strides", false, ConfigValue::null_of(ConfigType::kIntPair)),
-                           string_key("padding", "valid", &padding_names())},
-                          1,
-                          1,
-                          max_pooling2d_shape,
-                          nullptr,
-                          make_max_pooling2d_layer,
-                          ""});
-    t.push_back(LayerType{"flatten", {"Flatten"}, {}, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""});
-    t.push_back(LayerType{
-        "activation", {"Activation"}, activation_keys(true), 1, 1, same_shape, nullptr, make_activation_layer, ""});
-    append_layer_rows_v2(t);
-    append_layer_rows_seq(t);
-    append_layer_rows_ae(t);
-    // Every row with weights or without takes Keras's "trainable" (false: the layer's weights
-    // are frozen, still saved and read); said once here rather than in each row. The input row
-    // (added below) has no weights and takes only its shape.
-    for (LayerType& row : t)
-      row.keys.push_back(
-          ConfigKey{"trainable", ConfigType::kBool, ConfigValue::boolean(true), false, 0, 0, nullptr, ""});
-    t.push_back(LayerType{"input",
-                          {"InputLayer", "inputLayer"},
-                          {ConfigKey{"shape", ConfigType::kShape, ConfigValue::null_of(ConfigType::kShape), true, 0, 0,
-                                     nullptr, "the shape of one sample, e.g. [2]"}},
-                          0,
-                          0,
-                          input_shape_rule,
-                          nullptr,
-                          nullptr,
-                          ""});
-    return t;
-  }();
+// layer_table(): the core rows, those of nn/layer_rows_v2.cpp, _seq.cpp and _ae.cpp, then the
+// input row, as pointers (the rows live in their files' arrays).
+constexpr std::size_t kLayerRowCount =
+    std::size(kCoreLayerRows) + kLayerRowsV2Count + kLayerRowsSeqCount + kLayerRowsAeCount + 1;
+template <std::size_t N>
+constexpr void append_rows(std::array<const LayerType*, kLayerRowCount>& table, std::size_t& at,
+                           const LayerType (&rows)[N]) {
+  for (std::size_t i = 0; i < N; ++i) table[at++] = &rows[i];
+}
+constexpr std::array<const LayerType*, kLayerRowCount> layer_rows() {
+  std::array<const LayerType*, kLayerRowCount> table{};
+  std::size_t at = 0;
+  append_rows(table, at, kCoreLayerRows);
+  append_rows(table, at, kLayerRowsV2);
+  append_rows(table, at, kLayerRowsSeq);
+  append_rows(table, at, kLayerRowsAe);
+  table[at] = &kInputRow;
   return table;
 }
+constexpr std::array<const LayerType*, kLayerRowCount> kLayerRows = layer_rows();
+
+}  // namespace
+
+Span<const LayerType*> layer_table() { return kLayerRows; }
 
 const LayerType& find_layer_type(const std::string& name, const std::string& where) {
   const LayerType* r = find_row(layer_table(), name);
@@ -796,51 +821,49 @@ const LayerType& find_layer_type(const std::string& name, const std::string& whe
 
 // ---- Losses and metrics --------------------------------------------------------------------------------
 
-const std::vector<LossInfo>& loss_table() {
-  static const std::vector<LossInfo> table = {
-      {"meanSquaredError", {"mse", "MSE", "mean_squared_error"}, LossKind::kMeanSquaredError, ActivationKind::kLinear},
-      {"binaryCrossentropy", {"binary_crossentropy"}, LossKind::kBinaryCrossentropy, ActivationKind::kSigmoid},
-      {"categoricalCrossentropy",
-       {"categorical_crossentropy"},
-       LossKind::kCategoricalCrossentropy,
-       ActivationKind::kSoftmax},
-      {"sparseCategoricalCrossentropy",
-       {"sparse_categorical_crossentropy"},
-       LossKind::kSparseCategoricalCrossentropy,
-       ActivationKind::kSoftmax},
-      // TF.js's names (tfjs-layers lossesMap: 'logcosh', and tf.losses.huberLoss), Keras's snake_case.
-      {"meanAbsoluteError",
-       {"mae", "MAE", "mean_absolute_error"},
-       LossKind::kMeanAbsoluteError,
-       ActivationKind::kLinear},
-      {"meanAbsolutePercentageError",
-       {"mape", "MAPE", "mean_absolute_percentage_error"},
-       LossKind::kMeanAbsolutePercentageError,
-       ActivationKind::kLinear},
-      {"huberLoss",
-       {"huber", "Huber", "huber_loss"},
-       LossKind::kHuberLoss,
-       ActivationKind::kLinear,
-       {ConfigKey{"delta", ConfigType::kNumber, ConfigValue::num(1.0), false, 0, 1e300, nullptr, "> 0"}}},
-      {"hinge", {"Hinge"}, LossKind::kHinge, ActivationKind::kLinear},
-      {"squaredHinge", {"squared_hinge", "SquaredHinge"}, LossKind::kSquaredHinge, ActivationKind::kLinear},
-      {"logCosh", {"logcosh", "log_cosh", "LogCosh"}, LossKind::kLogCosh, ActivationKind::kLinear},
-      {"kullbackLeiblerDivergence",
-       {"kld", "KLD", "kl_divergence", "kullback_leibler_divergence", "KLDivergence"},
-       LossKind::kKullbackLeiblerDivergence,
-       ActivationKind::kLinear,
-       {},
-       true},
-      {"cosineProximity",
-       {"cosine", "cosine_proximity", "cosine_similarity"},
-       LossKind::kCosineProximity,
-       ActivationKind::kLinear,
-       {},
-       true},
-      {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear},
-  };
-  return table;
-}
+namespace {
+
+constexpr auto kHuberKeys = keys(number_key("delta", 1.0, 0, 1e300, "> 0"));
+
+constexpr LossInfo kLosses[] = {
+    {"meanSquaredError", {"mse", "MSE", "mean_squared_error"}, LossKind::kMeanSquaredError, ActivationKind::kLinear},
+    {"binaryCrossentropy", {"binary_crossentropy"}, LossKind::kBinaryCrossentropy, ActivationKind::kSigmoid},
+    {"categoricalCrossentropy",
+     {"categorical_crossentropy"},
+     LossKind::kCategoricalCrossentropy,
+     ActivationKind::kSoftmax},
+    {"sparseCategoricalCrossentropy",
+     {"sparse_categorical_crossentropy"},
+     LossKind::kSparseCategoricalCrossentropy,
+     ActivationKind::kSoftmax},
+    // TF.js's names (tfjs-layers lossesMap: 'logcosh', and tf.losses.huberLoss), Keras's snake_case.
+    {"meanAbsoluteError", {"mae", "MAE", "mean_absolute_error"}, LossKind::kMeanAbsoluteError, ActivationKind::kLinear},
+    {"meanAbsolutePercentageError",
+     {"mape", "MAPE", "mean_absolute_percentage_error"},
+     LossKind::kMeanAbsolutePercentageError,
+     ActivationKind::kLinear},
+    {"huberLoss", {"huber", "Huber", "huber_loss"}, LossKind::kHuberLoss, ActivationKind::kLinear, kHuberKeys},
+    {"hinge", {"Hinge"}, LossKind::kHinge, ActivationKind::kLinear},
+    {"squaredHinge", {"squared_hinge", "SquaredHinge"}, LossKind::kSquaredHinge, ActivationKind::kLinear},
+    {"logCosh", {"logcosh", "log_cosh", "LogCosh"}, LossKind::kLogCosh, ActivationKind::kLinear},
+    {"kullbackLeiblerDivergence",
+     {"kld", "KLD", "kl_divergence", "kullback_leibler_divergence", "KLDivergence"},
+     LossKind::kKullbackLeiblerDivergence,
+     ActivationKind::kLinear,
+     {},
+     true},
+    {"cosineProximity",
+     {"cosine", "cosine_proximity", "cosine_similarity"},
+     LossKind::kCosineProximity,
+     ActivationKind::kLinear,
+     {},
+     true},
+    {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear},
+};
+
+}  // namespace
+
+Span<LossInfo> loss_table() { return kLosses; }
 
 const LossInfo& find_loss(const std::string& name) {
   const LossInfo* r = find_row(loss_table(), name);
@@ -848,23 +871,26 @@ const LossInfo& find_loss(const std::string& name) {
   return *r;
 }
 
-const std::vector<MetricInfo>& metric_table() {
-  static const std::vector<MetricInfo> table = {
-      {"accuracy", {"acc"}, "acc", MetricKind::kAccuracy},
-      {"binaryAccuracy", {"binary_accuracy"}, "binaryAccuracy", MetricKind::kBinaryAccuracy},
-      {"categoricalAccuracy", {"categorical_accuracy"}, "categoricalAccuracy", MetricKind::kCategoricalAccuracy},
-      {"mse", {"meanSquaredError", "mean_squared_error", "MSE"}, "mse", MetricKind::kMeanSquaredError},
-      {"mae", {"meanAbsoluteError", "mean_absolute_error", "MAE"}, "mae", MetricKind::kMeanAbsoluteError},
-      {"mape",
-       {"meanAbsolutePercentageError", "mean_absolute_percentage_error", "MAPE"},
-       "mape",
-       MetricKind::kMeanAbsolutePercentageError},
-      // TF.js's precision and recall count predictions equal to 1 (not thresholded) in each batch.
-      {"precision", {"Precision"}, "precision", MetricKind::kPrecision},
-      {"recall", {"Recall"}, "recall", MetricKind::kRecall},
-  };
-  return table;
-}
+namespace {
+
+constexpr MetricInfo kMetrics[] = {
+    {"accuracy", {"acc"}, "acc", MetricKind::kAccuracy},
+    {"binaryAccuracy", {"binary_accuracy"}, "binaryAccuracy", MetricKind::kBinaryAccuracy},
+    {"categoricalAccuracy", {"categorical_accuracy"}, "categoricalAccuracy", MetricKind::kCategoricalAccuracy},
+    {"mse", {"meanSquaredError", "mean_squared_error", "MSE"}, "mse", MetricKind::kMeanSquaredError},
+    {"mae", {"meanAbsoluteError", "mean_absolute_error", "MAE"}, "mae", MetricKind::kMeanAbsoluteError},
+    {"mape",
+     {"meanAbsolutePercentageError", "mean_absolute_percentage_error", "MAPE"},
+     "mape",
+     MetricKind::kMeanAbsolutePercentageError},
+    // TF.js's precision and recall count predictions equal to 1 (not thresholded) in each batch.
+    {"precision", {"Precision"}, "precision", MetricKind::kPrecision},
+    {"recall", {"Recall"}, "recall", MetricKind::kRecall},
+};
+
+}  // namespace
+
+Span<MetricInfo> metric_table() { return kMetrics; }
 
 const MetricInfo& find_metric(const std::string& name) {
   const MetricInfo* r = find_row(metric_table(), name);
@@ -873,14 +899,14 @@ const MetricInfo& find_metric(const std::string& name) {
     for (const MetricInfo& m : metric_table()) {
       if (!allowed.empty()) allowed += ", ";
       allowed += m.name;
-      if (!m.aliases.empty()) allowed += " (or " + m.aliases[0] + ")";
+      if (!m.aliases.empty()) allowed += " (or " + std::string(m.aliases[0]) + ")";
     }
     throw Error("unknown metric " + quoted_bounded(name) + "; allowed: " + allowed);
   }
   return *r;
 }
 
-std::string canonical_metric_name(const std::string& name) { return find_metric(name).log_name; }
+std::string canonical_metric_name(const std::string& name) { return std::string(find_metric(name).log_name); }
 
 // ---- Optimizers -------------------------------------------------------------------------------------------
 
@@ -927,55 +953,44 @@ void validate_adamax(const OptimizerSpec& o) {
                "optimizer adamax: decay must be a finite number >= 0, got " << o.decay);
 }
 
-OptimizerSpec defaults(const char* name, float lr, float momentum = 0.0f, float decay = 0.9f) {
-  OptimizerSpec o;
-  o.name = name;
-  o.learning_rate = lr;
-  o.momentum = momentum;
-  o.decay = decay;
-  return o;
-}
+// Defaults of TF.js's string optimizers ('sgd', 'adam', ...).
+constexpr OptimizerInfo kOptimizers[] = {
+    {"sgd", {}, {0.01f}, {"learningRate"}, validate_sgd, make_sgd},
+    {"momentum", {}, {0.01f, 0.9f}, {"learningRate", "momentum", "useNesterov"}, validate_momentum, make_momentum},
+    {"adam", {}, {0.001f}, {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam, make_adam},
+    {"rmsprop",
+     {"RMSProp"},
+     {0.001f},
+     {"learningRate", "decay", "rho", "momentum", "epsilon"},
+     validate_rmsprop,
+     make_rmsprop},
+    {"adagrad", {}, {0.01f}, {"learningRate", "initialAccumulatorValue", "epsilon"}, validate_adagrad, make_adagrad},
+    // TF.js Layers' string forms: tf.train.adadelta(1, 0.95, ε) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
+    {"adadelta",
+     {"Adadelta"},
+     {1.0f, 0.0f, 0.95f},
+     {"learningRate", "rho", "epsilon"},
+     validate_adadelta,
+     make_adadelta},
+    {"adamax",
+     {"Adamax"},
+     {0.002f, 0.0f, 0.0f},
+     {"learningRate", "beta1", "beta2", "epsilon", "decay"},
+     validate_adamax,
+     make_adamax},
+};
 
 }  // namespace
 
-const std::vector<OptimizerInfo>& optimizer_table() {
-  // Defaults of TF.js's string optimizers ('sgd', 'adam', ...).
-  static const std::vector<OptimizerInfo> table = {
-      {"sgd", {}, defaults("sgd", 0.01f), {"learningRate"}, validate_sgd, make_sgd},
-      {"momentum",
-       {},
-       defaults("momentum", 0.01f, 0.9f),
-       {"learningRate", "momentum", "useNesterov"},
-       validate_momentum,
-       make_momentum},
-      {"adam", {}, defaults("adam", 0.001f), {"learningRate", "beta1", "beta2", "epsilon"}, validate_adam, make_adam},
-      {"rmsprop",
-       {"RMSProp"},
-       defaults("rmsprop", 0.001f),
-       {"learningRate", "decay", "rho", "momentum", "epsilon"},
-       validate_rmsprop,
-       make_rmsprop},
-      {"adagrad",
-       {},
-       defaults("adagrad", 0.01f),
-       {"learningRate", "initialAccumulatorValue", "epsilon"},
-       validate_adagrad,
-       make_adagrad},
-      // TF.js Layers' string forms: tf.train.adadelta(1, 0.95, ε) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
-      {"adadelta",
-       {"Adadelta"},
-       defaults("adadelta", 1.0f, 0.0f, 0.95f),
-       {"learningRate", "rho", "epsilon"},
-       validate_adadelta,
-       make_adadelta},
-      {"adamax",
-       {"Adamax"},
-       defaults("adamax", 0.002f, 0.0f, 0.0f),
-       {"learningRate", "beta1", "beta2", "epsilon", "decay"},
-       validate_adamax,
-       make_adamax},
-  };
-  return table;
+Span<OptimizerInfo> optimizer_table() { return kOptimizers; }
+
+OptimizerSpec OptimizerInfo::default_spec() const {
+  OptimizerSpec o;
+  o.name = std::string(name);
+  o.learning_rate = defaults.learning_rate;
+  o.momentum = defaults.momentum;
+  o.decay = defaults.decay;
+  return o;
 }
 
 const OptimizerInfo& find_optimizer(const std::string& name) {
@@ -996,18 +1011,23 @@ std::vector<std::string> optimizer_names() { return names_of(optimizer_table());
 std::string engine_tables_json() {
   json j;
   json layers = json::array();
-  for (const LayerType& t : layer_table()) {
+  for (const LayerType* row : layer_table()) {
+    const LayerType& t = *row;
     json keys = json::array();
     for (const ConfigKey& k : t.keys) {
-      json key = {{"name", k.name},
+      json key = {{"name", std::string(k.name)},
                   {"type", type_name(k.type)},
                   {"required", k.required},
-                  {"default", value_to_json(k.default_value)}};
-      if (k.choices) key["choices"] = *k.choices;
+                  {"default", value_to_json(k.default_config_value())}};
+      if (k.choices) {
+        json choices = json::array();
+        for (std::string_view c : *k.choices) choices.push_back(std::string(c));
+        key["choices"] = choices;
+      }
       keys.push_back(key);
     }
-    layers.push_back({{"name", t.name},
-                      {"aliases", t.aliases},
+    layers.push_back({{"name", std::string(t.name)},
+                      {"aliases", names_json(t.aliases)},
                       {"keys", keys},
                       {"minInputs", t.min_inputs},
                       {"maxInputs", t.max_inputs}});
@@ -1015,36 +1035,39 @@ std::string engine_tables_json() {
   j["layers"] = layers;
   auto simple = [](const auto& table) {
     json a = json::array();
-    for (const auto& r : table) a.push_back({{"name", r.name}, {"aliases", r.aliases}});
+    for (const auto& r : table) a.push_back({{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}});
     return a;
   };
   j["activations"] = simple(activation_table());
-  auto keys_json = [](const std::vector<ConfigKey>& keys) {
+  auto keys_json = [](KeyList keys) {
     json a = json::array();
     for (const ConfigKey& k : keys)
-      a.push_back({{"name", k.name},
+      a.push_back({{"name", std::string(k.name)},
                    {"type", type_name(k.type)},
                    {"required", k.required},
-                   {"default", value_to_json(k.default_value)}});
+                   {"default", value_to_json(k.default_config_value())}});
     return a;
   };
   json initializers = json::array();
   for (const InitializerInfo& r : initializer_table())
-    initializers.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys_json(r.keys)}});
+    initializers.push_back(
+        {{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
   j["initializers"] = initializers;
   json losses = json::array();
   for (const LossInfo& r : loss_table())
-    losses.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys_json(r.keys)}});
+    losses.push_back({{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
   j["losses"] = losses;
   json metrics = json::array();
   for (const MetricInfo& m : metric_table())
-    metrics.push_back({{"name", m.name}, {"aliases", m.aliases}, {"logName", m.log_name}});
+    metrics.push_back(
+        {{"name", std::string(m.name)}, {"aliases", names_json(m.aliases)}, {"logName", std::string(m.log_name)}});
   j["metrics"] = metrics;
   json optimizers = json::array();
   for (const OptimizerInfo& o : optimizer_table()) {
-    const OptimizerSpec& d = o.defaults;
+    const OptimizerSpec d = o.default_spec();
     json defaults = {{"learningRate", d.learning_rate}};
-    for (const std::string& k : o.keys) {
+    for (std::string_view key : o.keys) {
+      const std::string k(key);
       if (k == "momentum") defaults[k] = d.momentum;
       if (k == "useNesterov") defaults[k] = d.use_nesterov;
       if (k == "beta1") defaults[k] = d.beta1;
@@ -1053,18 +1076,16 @@ std::string engine_tables_json() {
       if (k == "decay" || k == "rho") defaults[k] = d.decay;
       if (k == "initialAccumulatorValue") defaults[k] = d.initial_accumulator_value;
     }
-    optimizers.push_back({{"name", o.name}, {"aliases", o.aliases}, {"keys", o.keys}, {"defaults", defaults}});
+    optimizers.push_back({{"name", std::string(o.name)},
+                          {"aliases", names_json(o.aliases)},
+                          {"keys", names_json(o.keys)},
+                          {"defaults", defaults}});
   }
   j["optimizers"] = optimizers;
   json schedules = json::array();
   for (const ScheduleInfo& r : schedule_table()) {
-    json keys = json::array();
-    for (const ConfigKey& k : r.keys)
-      keys.push_back({{"name", k.name},
-                      {"type", type_name(k.type)},
-                      {"required", k.required},
-                      {"default", value_to_json(k.default_value)}});
-    schedules.push_back({{"name", r.name}, {"aliases", r.aliases}, {"keys", keys}});
+    schedules.push_back(
+        {{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
   }
   j["schedules"] = schedules;
   // The thread pool's bound (core/parallel.h): nn.setThreadsCount checks a count against it

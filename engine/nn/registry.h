@@ -6,14 +6,20 @@
 // Why explicit tables and not static self-registration: a static library drops object files
 // nothing refers to, and with them their registrars. A table is also one place to read.
 //
+// The rows are constant data (constexpr arrays of plain structs: string_views, enums, numbers,
+// function pointers, spans of other constant arrays), not objects built at start-up: the code
+// that built them was 38 KB of the wasm (13 KB gzipped) more than this data.
+//
 // What it is not: the graph (nn/graph.h builds models from these rows) nor the math (ops/).
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/rng.h"
@@ -22,6 +28,54 @@
 #include "ops/activation.h"
 
 namespace nnplay {
+
+// ---- Constant lists of the tables -------------------------------------------------------------------
+
+// A read-only view of a constant array (C++17 has no std::span): a row's keys, a table's rows.
+template <class T>
+class Span {
+ public:
+  constexpr Span() = default;
+  constexpr Span(const T* first, std::size_t count) : first_(first), count_(count) {}
+  template <std::size_t N>
+  constexpr Span(const T (&a)[N]) : first_(a), count_(N) {}
+  template <std::size_t N>
+  constexpr Span(const std::array<T, N>& a) : first_(a.data()), count_(N) {}
+  constexpr const T* begin() const { return first_; }
+  constexpr const T* end() const { return first_ + count_; }
+  constexpr std::size_t size() const { return count_; }
+  constexpr bool empty() const { return count_ == 0; }
+  constexpr const T& operator[](std::size_t i) const { return first_[i]; }
+  constexpr const T& front() const { return first_[0]; }
+
+ private:
+  const T* first_ = nullptr;
+  std::size_t count_ = 0;
+};
+
+// Up to kMaxNames names in a row (its aliases, an optimizer's keys), the unused slots empty:
+// written in place in the row, {"mse", "MSE"}, as the rows' other fields are.
+constexpr std::size_t kMaxNames = 5;
+struct NameList {
+  std::string_view names[kMaxNames] = {};
+  constexpr const std::string_view* begin() const { return names; }
+  constexpr const std::string_view* end() const { return names + size(); }
+  constexpr std::size_t size() const {
+    std::size_t n = 0;
+    while (n < kMaxNames && !names[n].empty()) ++n;
+    return n;
+  }
+  constexpr bool empty() const { return names[0].empty(); }
+  constexpr const std::string_view& operator[](std::size_t i) const { return names[i]; }
+  bool contains(std::string_view name) const {
+    for (std::string_view n : *this)
+      if (n == name) return true;
+    return false;
+  }
+};
+
+// The allowed values of a string key (padding's "valid", "same"; the activation names).
+using ChoiceList = Span<std::string_view>;
 
 // ---- Config: a layer's or optimizer's settings, typed and defaulted from its table row -----------
 
@@ -54,16 +108,34 @@ struct ConfigValue {
   static ConfigValue regularizer(float l1, float l2);
 };
 
+// A key's default as constant data: null (an optional key left out, or a required key), or the
+// value for the key's type. ConfigKey::default_config_value() makes the ConfigValue of it.
+struct KeyDefault {
+  bool is_null = true;
+  double number = 0.0;    // kInt, kNumber
+  bool flag = false;      // kBool
+  std::string_view text;  // kString
+  int pair[2] = {0, 0};   // kIntPair
+};
+constexpr KeyDefault kNullDefault{};
+constexpr KeyDefault default_number(double v) { return KeyDefault{false, v, false, {}, {0, 0}}; }
+constexpr KeyDefault default_bool(bool v) { return KeyDefault{false, 0.0, v, {}, {0, 0}}; }
+constexpr KeyDefault default_text(std::string_view v) { return KeyDefault{false, 0.0, false, v, {0, 0}}; }
+constexpr KeyDefault default_pair(int a, int b) { return KeyDefault{false, 0.0, false, {}, {a, b}}; }
+
 // One allowed key of a table row. required: no default, the spec must give it.
 struct ConfigKey {
-  std::string name;
-  ConfigType type;
-  ConfigValue default_value;
+  std::string_view name;
+  ConfigType type = ConfigType::kInt;
+  KeyDefault default_value;
   bool required = false;
-  double min = -1e300, max = 1e300;                   // kInt, kNumber, kIntPair elements
-  const std::vector<std::string>* choices = nullptr;  // kString: the allowed values
-  std::string min_text;                               // how a range message words the bound when it is open, e.g. "> 0"
+  double min = -1e300, max = 1e300;     // kInt, kNumber, kIntPair elements
+  const ChoiceList* choices = nullptr;  // kString: the allowed values
+  std::string_view min_text;            // how a range message words the bound when it is open, e.g. "> 0"
+
+  ConfigValue default_config_value() const;  // of type `type`, from default_value
 };
+using KeyList = Span<ConfigKey>;
 
 // The parsed settings of one layer or optimizer: every key of its row, defaults filled in.
 class Config {
@@ -115,9 +187,9 @@ struct LayerArgs {
 };
 
 struct LayerType {
-  std::string name;                  // spec name: "dense", "conv2d", ...
-  std::vector<std::string> aliases;  // other accepted spellings ("Dense", "max_pooling2d")
-  std::vector<ConfigKey> keys;
+  std::string_view name;  // spec name: "dense", "conv2d", ...
+  NameList aliases;       // other accepted spellings ("Dense", "max_pooling2d")
+  KeyList keys;
   int min_inputs = 1, max_inputs = 1;  // how many inbound tensors one call takes
   // Per-sample output shape for these input shapes, or an Error that starts with `where`
   // (e.g. "layer 1 (dense)") and says why. `inputs_desc[i]` names where input i comes from.
@@ -128,7 +200,7 @@ struct LayerType {
   std::unique_ptr<Layer> (*make)(const LayerArgs& args) = nullptr;
   // The key naming a fused activation ("activation" on dense / conv2d): the graph builds the
   // layer as its linear node followed by an activation node. Empty when the type has none.
-  std::string activation_key;
+  std::string_view activation_key;
   // Output tensors after the first (Keras returnState's final states), per sample, for this
   // config; null or empty: one output. With several, the layer writes each sample's row as its
   // tensors side by side ([output | h_T | c_T]), and the graph exposes tensor k (refs
@@ -136,7 +208,8 @@ struct LayerType {
   std::vector<Shape> (*extra_outputs)(const std::vector<Shape>& inputs, const Config& config) = nullptr;
 };
 
-const std::vector<LayerType>& layer_table();
+// The rows in table order (their arrays live in registry.cpp and nn/layer_rows_*.cpp).
+Span<const LayerType*> layer_table();
 // By name or alias; throws Error "<where>: unknown layer type "x"; allowed: dense, ...".
 const LayerType& find_layer_type(const std::string& name, const std::string& where);
 // Parses and checks a layer's config object (JSON text of an object) against the row: unknown
@@ -146,28 +219,28 @@ Config parse_layer_config(const LayerType& type, const std::string& config_json,
 // ---- Activations, initializers ------------------------------------------------------------------
 
 struct ActivationInfo {
-  std::string name;
-  std::vector<std::string> aliases;
+  std::string_view name;
+  NameList aliases;
   ActivationKind kind;
   float default_alpha;  // leakyRelu 0.3, elu 1.0 (TF.js); others ignore alpha
 };
-const std::vector<ActivationInfo>& activation_table();
+Span<ActivationInfo> activation_table();
 const ActivationInfo& find_activation(const std::string& name);  // throws Error listing the allowed
 const ActivationInfo& activation_info(ActivationKind kind);
 const char* activation_name(ActivationKind kind);
 
 struct InitializerInfo {
-  std::string name;
-  std::vector<std::string> aliases;
+  std::string_view name;
+  NameList aliases;
   // Fills t (a kernel [fan_in, fan_out] or a bias) from rng; same seed, same values.
   void (*fill)(Tensor& t, int fan_in, int fan_out, Rng& rng);
   // A row with parameters (constant's value): its keys, and the fill that reads them. A layer's
   // initializer key then also takes {"name": "constant", "value": 0.5}; the config holds that
   // object's canonical JSON text in place of the bare name (initializer_text()).
-  std::vector<ConfigKey> keys = {};
+  KeyList keys = {};
   void (*fill_with)(Tensor& t, const Config& params) = nullptr;
 };
-const std::vector<InitializerInfo>& initializer_table();
+Span<InitializerInfo> initializer_table();
 const InitializerInfo& find_initializer(const std::string& name);
 // The row an initializer text names: a bare name, or the JSON text {"name": ..., params}.
 const InitializerInfo& find_initializer_of_text(const std::string& text);
@@ -193,20 +266,20 @@ enum class LossKind {
 };
 
 struct LossInfo {
-  std::string name;                  // canonical, as logs and messages say it
-  std::vector<std::string> aliases;  // TF.js / Keras spellings: "mse", "binary_crossentropy"
+  std::string_view name;  // canonical, as logs and messages say it
+  NameList aliases;       // TF.js / Keras spellings: "mse", "binary_crossentropy"
   LossKind kind;
   // The activation whose derivative the fused gradient skips (sigmoid for binary CE, softmax for
   // the categorical ones); kLinear when the loss has no fused form.
   ActivationKind fused_activation;
   // Parameters a compile spec may give with the name ({"name": "huberLoss", "delta": 2}),
   // typed and defaulted like a layer's keys; empty for a loss without parameters.
-  std::vector<ConfigKey> keys = {};
+  KeyList keys = {};
   // True when the loss is a sum over each sample's outputs (kullbackLeiblerDivergence,
   // cosineProximity), which TF.js takes along the last axis: it needs a flat model output.
   bool sums_over_outputs = false;
 };
-const std::vector<LossInfo>& loss_table();
+Span<LossInfo> loss_table();
 const LossInfo& find_loss(const std::string& name);  // throws "unknown loss ...; allowed: ..."
 
 enum class MetricKind {
@@ -221,12 +294,12 @@ enum class MetricKind {
 };
 
 struct MetricInfo {
-  std::string name;
-  std::vector<std::string> aliases;
-  std::string log_name;  // the key in Logs: "acc", "mse", ...
+  std::string_view name;
+  NameList aliases;
+  std::string_view log_name;  // the key in Logs: "acc", "mse", ...
   MetricKind kind;
 };
-const std::vector<MetricInfo>& metric_table();
+Span<MetricInfo> metric_table();
 const MetricInfo& find_metric(const std::string& name);
 
 // ---- Learning-rate schedules ---------------------------------------------------------------------
@@ -239,12 +312,12 @@ const MetricInfo& find_metric(const std::string& name);
 // "initialLearningRate":0.1,"decaySteps":100,"decayRate":0.5}}}.
 
 struct ScheduleInfo {
-  std::string name;
-  std::vector<std::string> aliases;
-  std::vector<ConfigKey> keys;  // typed and defaulted like a layer's
+  std::string_view name;
+  NameList aliases;
+  KeyList keys;  // typed and defaulted like a layer's
   double (*rate)(const Config& config, std::uint64_t step);
 };
-const std::vector<ScheduleInfo>& schedule_table();
+Span<ScheduleInfo> schedule_table();
 const ScheduleInfo& find_schedule(const std::string& name);  // throws "unknown schedule ...; allowed: ..."
 
 // ---- Optimizers -----------------------------------------------------------------------------------
@@ -269,15 +342,25 @@ struct OptimizerSpec {
 // The learning rate at optimizer step `step` (0-based): the schedule's, or the constant one.
 float learning_rate_at(const OptimizerSpec& spec, std::uint64_t step);
 
+// The values of a row's string form ('adam') that differ between optimizers; the others are
+// OptimizerSpec's member defaults.
+struct OptimizerDefaults {
+  float learning_rate;
+  float momentum = 0.0f;
+  float decay = 0.9f;
+};
+
 struct OptimizerInfo {
-  std::string name;
-  std::vector<std::string> aliases;
-  OptimizerSpec defaults;                                         // TF.js's defaults for the string form ('adam')
-  std::vector<std::string> keys;                                  // the keys this optimizer reads
+  std::string_view name;
+  NameList aliases;
+  OptimizerDefaults defaults;                                     // TF.js's defaults for the string form ('adam')
+  NameList keys;                                                  // the keys this optimizer reads
   void (*validate)(const OptimizerSpec& spec);                    // throws Error naming the key and the range
   std::unique_ptr<Optimizer> (*make)(const OptimizerSpec& spec);  // spec already validated
+
+  OptimizerSpec default_spec() const;  // the string form's spec: this name, `defaults`
 };
-const std::vector<OptimizerInfo>& optimizer_table();
+Span<OptimizerInfo> optimizer_table();
 const OptimizerInfo& find_optimizer(const std::string& name);
 
 // ---- Compile spec -----------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ Loss::Loss(const std::string& name, ActivationKind output_activation, const Conf
   kind_ = info.kind;
   fused_ = info.fused_activation != ActivationKind::kLinear && info.fused_activation == output_activation;
   for (const ConfigKey& k : info.keys) {
-    const float v = params.has(k.name) ? params.number(k.name) : static_cast<float>(k.default_value.number);
+    const std::string key(k.name);
+    const float v = params.has(key) ? params.number(key) : static_cast<float>(k.default_value.number);
     if (k.name == "delta") {
       NNPLAY_CHECK(std::isfinite(v) && v > 0.0f, info.name << ": delta must be a finite number > 0, got " << v);
       delta_ = v;

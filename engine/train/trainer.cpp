@@ -140,7 +140,8 @@ Trainer::Trainer(Graph& model, const CompileSpec& spec) : model_(model), spec_(s
   for (std::size_t o = 0; o < outputs_.size(); ++o)
     for (const MetricInfo* m : heads_[o].metrics) {
       heads_[o].metric_logs.push_back(static_cast<int>(log_names_.size()));
-      log_names_.push_back(single ? m->log_name : outputs_[o].output + "_" + m->log_name);
+      const std::string log_name(m->log_name);
+      log_names_.push_back(single ? log_name : outputs_[o].output + "_" + log_name);
     }
   // Layers that report a figure (klDivergence's KL): with one output, its loss gets a log of its
   // own too ("<output>_loss", the reconstruction), so loss = that + Σ β·figure can be drawn apart.

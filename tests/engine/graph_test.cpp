@@ -215,6 +215,42 @@ TEST(Registry, AliasesDefaultsAndAllowedLists) {
   EXPECT_NE(tables.find("\"logName\":\"acc\""), std::string::npos);
 }
 
+// The tables are constant arrays assembled at compile time (layer_table() from four files):
+// every name and alias finds its own row (none is shadowed by an earlier row's), and every
+// layer row but the input, which is last, ends with the "trainable" key.
+TEST(Registry, EveryNameAndAliasFindsItsOwnRow) {
+  const Span<const LayerType*> layers = layer_table();
+  ASSERT_EQ(layers.size(), layer_type_names().size());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerType& row = *layers[i];
+    ASSERT_FALSE(row.name.empty()) << "layer row " << i;
+    EXPECT_EQ(&find_layer_type(std::string(row.name), "x"), &row);
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_layer_type(std::string(alias), "x"), &row) << alias;
+    if (i + 1 == layers.size()) {
+      EXPECT_EQ(row.name, "input");
+    } else {
+      ASSERT_FALSE(row.keys.empty()) << row.name;
+      EXPECT_EQ(row.keys[row.keys.size() - 1].name, "trainable") << row.name;
+    }
+  }
+  for (const ActivationInfo& row : activation_table()) {
+    EXPECT_EQ(&find_activation(std::string(row.name)), &row);
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_activation(std::string(alias)), &row) << alias;
+  }
+  for (const InitializerInfo& row : initializer_table())
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_initializer(std::string(alias)), &row) << alias;
+  for (const LossInfo& row : loss_table())
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_loss(std::string(alias)), &row) << alias;
+  for (const MetricInfo& row : metric_table())
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_metric(std::string(alias)), &row) << alias;
+  for (const OptimizerInfo& row : optimizer_table()) {
+    EXPECT_EQ(&find_optimizer(std::string(row.name)), &row);
+    EXPECT_EQ(row.default_spec().name, row.name);
+  }
+  for (const ScheduleInfo& row : schedule_table())
+    for (std::string_view alias : row.aliases) EXPECT_EQ(&find_schedule(std::string(alias)), &row) << alias;
+}
+
 // Issue 6 §4: wasm's size_t is 32 bits; these sizes wrapped it and killed the module.
 TEST(MemoryBudget, HugeDenseLayersAreErrorsNamingTheLayerAndNothingIsAllocated) {
   EXPECT_ERROR_CONTAINS(Graph(parse_graph_spec(R"({"layers":[{"inputShape":[32768],"units":32769}]})")),

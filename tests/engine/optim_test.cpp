@@ -108,10 +108,10 @@ TEST(Optimizers, Adamax) {
 }
 
 TEST(Optimizers, AdadeltaAndAdamaxTakeTfjsDefaults) {
-  const OptimizerSpec& adadelta = find_optimizer("adadelta").defaults;
+  const OptimizerSpec adadelta = find_optimizer("adadelta").default_spec();
   EXPECT_FLOAT_EQ(adadelta.learning_rate, 1.0f);  // tfjs-layers' string 'adadelta'
   EXPECT_FLOAT_EQ(adadelta.decay, 0.95f);
-  const OptimizerSpec& adamax = find_optimizer("adamax").defaults;
+  const OptimizerSpec adamax = find_optimizer("adamax").default_spec();
   EXPECT_FLOAT_EQ(adamax.learning_rate, 0.002f);
   EXPECT_FLOAT_EQ(adamax.decay, 0.0f);
   EXPECT_FLOAT_EQ(adamax.beta1, 0.9f);
