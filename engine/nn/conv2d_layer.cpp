@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/cold.h"
 #include "core/parallel.h"
 #include "kernels/vec.h"
 #include "nn/max_pooling2d_layer.h"
@@ -10,10 +11,10 @@
 
 namespace nnplay {
 
-Conv2dLayer::Conv2dLayer(const LayerArgs& args)
+NNPLAY_COLD Conv2dLayer::Conv2dLayer(const LayerArgs& args)
     : Conv2dLayer(args, window_geometry(args.input_shapes.at(0), *args.config, "kernelSize", false)) {}
 
-Conv2dLayer::Conv2dLayer(const LayerArgs& args, const ConvGeometry& g)
+NNPLAY_COLD Conv2dLayer::Conv2dLayer(const LayerArgs& args, const ConvGeometry& g)
     : Layer(args.input_shapes, args.output_shape),
       g_(g),
       filters_(args.output_shape.back()),
@@ -98,6 +99,8 @@ void Conv2dLayer::size_slots(std::vector<Tensor>& slots, const Tensor& like) {
   for (Tensor& t : slots) t.resize_for_overwrite(like.shape());
 }
 
-std::unique_ptr<Layer> make_conv2d_layer(const LayerArgs& args) { return std::make_unique<Conv2dLayer>(args); }
+NNPLAY_COLD std::unique_ptr<Layer> make_conv2d_layer(const LayerArgs& args) {
+  return std::make_unique<Conv2dLayer>(args);
+}
 
 }  // namespace nnplay
