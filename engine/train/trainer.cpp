@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/cold.h"
 #include "core/rng.h"
 #include "kernels/gather_rows.h"
 #include "kernels/vec.h"
@@ -44,6 +45,15 @@ double precision_or_recall(MetricKind kind, const float* pred, const float* y, i
       if (kind == MetricKind::kPrecision ? (t == 0.0f && p == 1.0f) : (t == 1.0f && p == 0.0f)) ++other;
     }
   return tp + other > 0 ? tp / (tp + other) : 0.0;
+}
+
+// The step's three divergence checks share this one copy of the message and the throw, out of
+// line and built for size: it runs at most once per model.
+[[noreturn]] NNPLAY_COLD void throw_diverged(int epoch, int step_in_epoch, float learning_rate) {
+  Message os;
+  os << "training diverged: the loss became NaN/Infinity at epoch " << epoch << ", step " << step_in_epoch
+     << "; try a smaller learning rate (now " << learning_rate << ")";
+  throw TrainingDiverged(os.str());
 }
 
 }  // namespace
@@ -189,13 +199,8 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   for (std::size_t f = 0; f < figure_values_.size(); ++f)
     sums[static_cast<std::size_t>(figure_log_) + f] += figure_values_[f] * b;
 
-  auto diverged = [&]() {
-    Message os;
-    os << "training diverged: the loss became NaN/Infinity at epoch " << (epochs_done_ + 1) << ", step "
-       << step_in_epoch << "; try a smaller learning rate (now " << optimizer_->learning_rate() << ")";
-    return TrainingDiverged(os.str());
-  };
-  if (!std::isfinite(loss)) throw diverged();
+  auto diverged = [&]() { throw_diverged(epochs_done_ + 1, step_in_epoch, optimizer_->learning_rate()); };
+  if (!std::isfinite(loss)) diverged();
 
   sums[0] += loss * b;
   for (std::size_t o = 0; o < heads_.size(); ++o) {
@@ -217,7 +222,7 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
     if (p.l1 > 0.0f || p.l2 > 0.0f)
       regularization_backward(p.grad->data(), p.value->data(), p.value->size(), p.l1, p.l2);
     // An overflowing gradient would turn the weights into NaN: stop before the update.
-    if (!vec_all_finite(p.grad->data(), p.grad->size())) throw diverged();
+    if (!vec_all_finite(p.grad->data(), p.grad->size())) diverged();
   }
   if (!spec_.optimizer.schedule.empty())
     optimizer_->set_scheduled_learning_rate(learning_rate_at(spec_.optimizer, steps_done_));
@@ -227,7 +232,7 @@ void Trainer::train_batch(const TrainingData& data, const int* idx, int b, int s
   // this step rather than as a NaN loss one step later. (The weights are not rolled back:
   // that would cost a copy of every parameter per step; the caller resets or rebuilds.)
   for (const Variable& p : trainable_)
-    if (!vec_all_finite(p.value->data(), p.value->size())) throw diverged();
+    if (!vec_all_finite(p.value->data(), p.value->size())) diverged();
 }
 
 Logs Trainer::train_epoch(const TrainingData& data, int batch_size, bool shuffle) {
