@@ -125,7 +125,7 @@ int Conv2dTransposeLayer::chunk_samples() const {
   return static_cast<int>(std::max<std::size_t>(1, kColBudget / per_sample));
 }
 
-std::uint64_t Conv2dTransposeLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t Conv2dTransposeLayer::workspace_floats_per_sample() const {
   return static_cast<std::uint64_t>(g_.out_pixels()) * static_cast<std::uint64_t>(g_.patch());
 }
 

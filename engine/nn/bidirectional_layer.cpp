@@ -134,7 +134,7 @@ void BidirectionalLayer::backward(const PassContext& ctx, const std::vector<cons
   bwd_->backward(ctx, inputs, out_b_.data(), d_b_.data(), d_inputs);
 }
 
-std::uint64_t BidirectionalLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t BidirectionalLayer::workspace_floats_per_sample() const {
   return fwd_->workspace_floats_per_sample() + bwd_->workspace_floats_per_sample() + 4 * fwd_->output_size();
 }
 

@@ -28,7 +28,7 @@ int Conv2dLayer::chunk_samples() const {
   return static_cast<int>(std::max<std::size_t>(1, kColBudget / per_sample));
 }
 
-std::uint64_t Conv2dLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t Conv2dLayer::workspace_floats_per_sample() const {
   // col for forward and d_col for backward, each of one sample's output pixels × patch.
   return 2 * static_cast<std::uint64_t>(g_.out_pixels()) * static_cast<std::uint64_t>(g_.patch());
 }

@@ -219,7 +219,7 @@ void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const fl
   }
 }
 
-std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
   return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
                                              cfg_.cell == RecurrentCell::kGru, cfg_.dropout > 0,
                                              cfg_.recurrent_dropout > 0) +
