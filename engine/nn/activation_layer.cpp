@@ -1,11 +1,12 @@
 #include "nn/activation_layer.h"
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "kernels/activation_kernels.h"
 
 namespace nnplay {
 
-ActivationLayer::ActivationLayer(const LayerArgs& args, ActivationKind kind, float alpha)
+NNPLAY_COLD ActivationLayer::ActivationLayer(const LayerArgs& args, ActivationKind kind, float alpha)
     : Layer(args.input_shapes, args.output_shape), kind_(kind), alpha_(alpha) {
   const Shape& in = args.input_shapes.at(0);
   cols_ = in.back();
@@ -30,7 +31,7 @@ void ActivationLayer::backward(const PassContext& ctx, const std::vector<const f
   activation_backward(d_inputs[0], d_out, inputs[0], out, kind_, alpha_, ctx.n * rows_per_sample_, cols_);
 }
 
-std::unique_ptr<Layer> make_activation_layer(const LayerArgs& args) {
+NNPLAY_COLD std::unique_ptr<Layer> make_activation_layer(const LayerArgs& args) {
   const ActivationInfo& info = find_activation(args.config->string("activation"));
   const float alpha = args.config->is_null("alpha") ? info.default_alpha : args.config->number("alpha");
   return std::make_unique<ActivationLayer>(args, info.kind, alpha);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "kernels/vec.h"
 #include "ops/conv2d_transpose.h"
 #include "ops/gaussian_sampling.h"
@@ -16,7 +17,7 @@ namespace nnplay {
 
 namespace {
 
-void check_image_input(const char* type, const std::vector<Shape>& inputs) {
+NNPLAY_COLD void check_image_input(const char* type, const std::vector<Shape>& inputs) {
   NNPLAY_CHECK(inputs.size() == 1, type << " takes exactly 1 input, got " << inputs.size());
   NNPLAY_CHECK(inputs[0].size() == 3, type << " needs an image input [height, width, channels] (NHWC, rank 4 with "
                                               "the batch), but its input is "
@@ -24,14 +25,14 @@ void check_image_input(const char* type, const std::vector<Shape>& inputs) {
                                            << " with the batch)");
 }
 
-int checked_length(const char* type, std::int64_t length, const char* axis) {
+NNPLAY_COLD int checked_length(const char* type, std::int64_t length, const char* axis) {
   NNPLAY_CHECK(length > 0 && length <= (1 << 24),
                type << ": the output " << axis << " would be " << length << "; it must be in [1, 16777216]");
   return static_cast<int>(length);
 }
 
 // Two inputs [zMean, zLogVar] of one shape: what both latent layers take.
-void check_mean_and_log_var(const char* type, const std::vector<Shape>& inputs) {
+NNPLAY_COLD void check_mean_and_log_var(const char* type, const std::vector<Shape>& inputs) {
   NNPLAY_CHECK(inputs.size() == 2,
                type << " takes 2 inputs, [zMean, zLogVar] (apply it to a list of two tensors), got " << inputs.size());
   NNPLAY_CHECK(inputs[0] == inputs[1], type << " needs zMean and zLogVar of the same shape, got "
@@ -43,7 +44,7 @@ void check_mean_and_log_var(const char* type, const std::vector<Shape>& inputs) 
 
 // ---- upSampling2d
 
-Shape up_sampling2d_output_shape(const std::vector<Shape>& inputs, const UpSampling2dConfig& cfg) {
+NNPLAY_COLD Shape up_sampling2d_output_shape(const std::vector<Shape>& inputs, const UpSampling2dConfig& cfg) {
   check_image_input("upSampling2d", inputs);
   NNPLAY_CHECK(
       cfg.interpolation == "nearest" || cfg.interpolation == "bilinear",
@@ -53,7 +54,7 @@ Shape up_sampling2d_output_shape(const std::vector<Shape>& inputs, const UpSampl
           checked_length("upSampling2d", std::int64_t{in[1]} * cfg.size_w, "width"), in[2]};
 }
 
-UpSampling2dLayer::UpSampling2dLayer(const Shape& input_shape, const UpSampling2dConfig& cfg)
+NNPLAY_COLD UpSampling2dLayer::UpSampling2dLayer(const Shape& input_shape, const UpSampling2dConfig& cfg)
     : Layer({input_shape}, up_sampling2d_output_shape({input_shape}, cfg)), cfg_(cfg) {}
 
 void UpSampling2dLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
@@ -76,13 +77,13 @@ void UpSampling2dLayer::backward(const PassContext& ctx, const std::vector<const
 
 // ---- conv2dTranspose
 
-int conv2d_transpose_output_length(int in, int kernel, int stride, bool same) {
+NNPLAY_COLD int conv2d_transpose_output_length(int in, int kernel, int stride, bool same) {
   const std::int64_t base = std::int64_t{in} * stride;
   return static_cast<int>(
       std::min<std::int64_t>(same ? base : base + std::max(kernel - stride, 0), std::numeric_limits<int>::max()));
 }
 
-Shape conv2d_transpose_output_shape(const std::vector<Shape>& inputs, const Conv2dTransposeConfig& cfg) {
+NNPLAY_COLD Shape conv2d_transpose_output_shape(const std::vector<Shape>& inputs, const Conv2dTransposeConfig& cfg) {
   check_image_input("conv2dTranspose", inputs);
   const Shape& in = inputs[0];
   return {checked_length("conv2dTranspose",
@@ -92,7 +93,7 @@ Shape conv2d_transpose_output_shape(const std::vector<Shape>& inputs, const Conv
           cfg.filters};
 }
 
-ConvGeometry conv2d_transpose_geometry(const Shape& input, const Conv2dTransposeConfig& cfg) {
+NNPLAY_COLD ConvGeometry conv2d_transpose_geometry(const Shape& input, const Conv2dTransposeConfig& cfg) {
   const Shape out = conv2d_transpose_output_shape({input}, cfg);
   ConvGeometry g = make_conv_geometry(out[0], out[1], cfg.filters, cfg.kernel_h, cfg.kernel_w, cfg.stride_h,
                                       cfg.stride_w, cfg.same_padding);
@@ -101,16 +102,17 @@ ConvGeometry conv2d_transpose_geometry(const Shape& input, const Conv2dTranspose
   return g;
 }
 
-std::vector<VariableInfo> conv2d_transpose_variables(const std::vector<Shape>& inputs, const Conv2dTransposeConfig& cfg,
-                                                     bool use_bias) {
+NNPLAY_COLD std::vector<VariableInfo> conv2d_transpose_variables(const std::vector<Shape>& inputs,
+                                                                 const Conv2dTransposeConfig& cfg, bool use_bias) {
   const int in_channels = inputs.at(0).at(2);
   std::vector<VariableInfo> v = {{"kernel", {cfg.kernel_h, cfg.kernel_w, cfg.filters, in_channels}, true}};
   if (use_bias) v.push_back({"bias", {cfg.filters}, true});
   return v;
 }
 
-Conv2dTransposeLayer::Conv2dTransposeLayer(const Shape& input_shape, const Shape& output_shape,
-                                           const Conv2dTransposeConfig& cfg, std::vector<Variable> variables)
+NNPLAY_COLD Conv2dTransposeLayer::Conv2dTransposeLayer(const Shape& input_shape, const Shape& output_shape,
+                                                       const Conv2dTransposeConfig& cfg,
+                                                       std::vector<Variable> variables)
     : Layer({input_shape}, output_shape),
       g_(conv2d_transpose_geometry(input_shape, cfg)),
       in_channels_(input_shape.at(2)),
@@ -123,7 +125,7 @@ int Conv2dTransposeLayer::chunk_samples() const {
   return static_cast<int>(std::max<std::size_t>(1, kColBudget / per_sample));
 }
 
-std::uint64_t Conv2dTransposeLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t Conv2dTransposeLayer::workspace_floats_per_sample() const {
   return static_cast<std::uint64_t>(g_.out_pixels()) * static_cast<std::uint64_t>(g_.patch());
 }
 
@@ -158,12 +160,13 @@ void Conv2dTransposeLayer::backward(const PassContext& ctx, const std::vector<co
 
 // ---- gaussianSampling
 
-Shape gaussian_sampling_output_shape(const std::vector<Shape>& inputs, const GaussianSamplingConfig&) {
+NNPLAY_COLD Shape gaussian_sampling_output_shape(const std::vector<Shape>& inputs, const GaussianSamplingConfig&) {
   check_mean_and_log_var("gaussianSampling", inputs);
   return inputs[0];
 }
 
-GaussianSamplingLayer::GaussianSamplingLayer(const std::vector<Shape>& input_shapes, const GaussianSamplingConfig& cfg)
+NNPLAY_COLD GaussianSamplingLayer::GaussianSamplingLayer(const std::vector<Shape>& input_shapes,
+                                                         const GaussianSamplingConfig& cfg)
     : Layer(input_shapes, gaussian_sampling_output_shape(input_shapes, cfg)),
       cfg_(cfg),
       inference_rng_(cfg.seed.value_or(0), 0x3c6ef372fe94f82bULL) {}
@@ -204,18 +207,18 @@ void GaussianSamplingLayer::backward(const PassContext& ctx, const std::vector<c
 
 // ---- klDivergence
 
-void check_kl_beta(double beta) {
+NNPLAY_COLD void check_kl_beta(double beta) {
   NNPLAY_CHECK(std::isfinite(beta) && beta >= 0.0,
                "klDivergence: beta must be a finite number >= 0 (the weight of the KL term), got " << beta);
 }
 
-Shape kl_divergence_output_shape(const std::vector<Shape>& inputs, const KlDivergenceConfig& cfg) {
+NNPLAY_COLD Shape kl_divergence_output_shape(const std::vector<Shape>& inputs, const KlDivergenceConfig& cfg) {
   check_mean_and_log_var("klDivergence", inputs);
   check_kl_beta(cfg.beta);
   return inputs[0];
 }
 
-KlDivergenceLayer::KlDivergenceLayer(const std::vector<Shape>& input_shapes, const KlDivergenceConfig& cfg)
+NNPLAY_COLD KlDivergenceLayer::KlDivergenceLayer(const std::vector<Shape>& input_shapes, const KlDivergenceConfig& cfg)
     : Layer(input_shapes, kl_divergence_output_shape(input_shapes, cfg)), cfg_(cfg) {}
 
 void KlDivergenceLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {
@@ -234,7 +237,7 @@ void KlDivergenceLayer::backward(const PassContext& ctx, const std::vector<const
                            static_cast<float>(cfg_.beta));
 }
 
-bool KlDivergenceLayer::set_live_number(const std::string& key, double value) {
+NNPLAY_COLD bool KlDivergenceLayer::set_live_number(const std::string& key, double value) {
   if (key != "beta") return false;
   check_kl_beta(value);
   cfg_.beta = value;

@@ -1,12 +1,13 @@
 #include "nn/average_pooling2d_layer.h"
 
+#include "core/cold.h"
 #include "ops/avg_pool2d.h"
 
 namespace nnplay {
 
 namespace {
 
-void check_image(const char* type, const std::vector<Shape>& inputs) {
+NNPLAY_COLD void check_image(const char* type, const std::vector<Shape>& inputs) {
   NNPLAY_CHECK(inputs.size() == 1, type << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(
@@ -14,7 +15,7 @@ void check_image(const char* type, const std::vector<Shape>& inputs) {
       type << ": the input must be an image [height, width, channels] (channels last), got " << shape_to_string(in));
 }
 
-ConvGeometry geometry_of(const Shape& in, const AveragePooling2dConfig& cfg) {
+NNPLAY_COLD ConvGeometry geometry_of(const Shape& in, const AveragePooling2dConfig& cfg) {
   const int sh = cfg.stride_h == 0 ? cfg.pool_h : cfg.stride_h;
   const int sw = cfg.stride_w == 0 ? cfg.pool_w : cfg.stride_w;
   return make_conv_geometry(in[0], in[1], in[2], cfg.pool_h, cfg.pool_w, sh, sw, cfg.same_padding);
@@ -22,7 +23,7 @@ ConvGeometry geometry_of(const Shape& in, const AveragePooling2dConfig& cfg) {
 
 }  // namespace
 
-Shape average_pooling2d_output_shape(const std::vector<Shape>& inputs, const AveragePooling2dConfig& cfg) {
+NNPLAY_COLD Shape average_pooling2d_output_shape(const std::vector<Shape>& inputs, const AveragePooling2dConfig& cfg) {
   check_image("averagePooling2d", inputs);
   NNPLAY_CHECK(cfg.pool_h >= 1 && cfg.pool_w >= 1,
                "averagePooling2d: poolSize must be integers >= 1, got [" << cfg.pool_h << ", " << cfg.pool_w << "]");
@@ -37,13 +38,14 @@ Shape average_pooling2d_output_shape(const std::vector<Shape>& inputs, const Ave
   return {g.oh, g.ow, g.c};
 }
 
-Shape global_average_pooling2d_output_shape(const std::vector<Shape>& inputs, const GlobalAveragePooling2dConfig&) {
+NNPLAY_COLD Shape global_average_pooling2d_output_shape(const std::vector<Shape>& inputs,
+                                                        const GlobalAveragePooling2dConfig&) {
   check_image("globalAveragePooling2d", inputs);
   return {inputs[0][2]};
 }
 
-AveragePooling2dLayer::AveragePooling2dLayer(const Shape& input_shape, AveragePooling2dConfig cfg,
-                                             const std::string& name)
+NNPLAY_COLD AveragePooling2dLayer::AveragePooling2dLayer(const Shape& input_shape, AveragePooling2dConfig cfg,
+                                                         const std::string& name)
     : Layer({input_shape}, average_pooling2d_output_shape({input_shape}, cfg)),
       name_(name),
       cfg_(cfg),
@@ -60,8 +62,9 @@ void AveragePooling2dLayer::backward(const PassContext& ctx, const std::vector<c
   if (d_inputs[0]) avg_pool2d_backward(d_inputs[0], d_out, g_, ctx.n);
 }
 
-GlobalAveragePooling2dLayer::GlobalAveragePooling2dLayer(const Shape& input_shape, GlobalAveragePooling2dConfig cfg,
-                                                         const std::string& name)
+NNPLAY_COLD GlobalAveragePooling2dLayer::GlobalAveragePooling2dLayer(const Shape& input_shape,
+                                                                     GlobalAveragePooling2dConfig cfg,
+                                                                     const std::string& name)
     : Layer({input_shape}, global_average_pooling2d_output_shape({input_shape}, cfg)),
       name_(name),
       pixels_(input_shape[0] * input_shape[1]),

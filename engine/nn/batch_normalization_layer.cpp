@@ -2,11 +2,13 @@
 
 #include <cmath>
 
+#include "core/cold.h"
 #include "ops/batch_norm.h"
 
 namespace nnplay {
 
-Shape batch_normalization_output_shape(const std::vector<Shape>& inputs, const BatchNormalizationConfig& cfg) {
+NNPLAY_COLD Shape batch_normalization_output_shape(const std::vector<Shape>& inputs,
+                                                   const BatchNormalizationConfig& cfg) {
   NNPLAY_CHECK(inputs.size() == 1, "batchNormalization takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(!in.empty(), "batchNormalization: the input needs at least one axis (the channels), got []");
@@ -23,8 +25,8 @@ Shape batch_normalization_output_shape(const std::vector<Shape>& inputs, const B
   return in;
 }
 
-std::vector<VariableInfo> batch_normalization_variables(const std::vector<Shape>& inputs,
-                                                        const BatchNormalizationConfig& cfg) {
+NNPLAY_COLD std::vector<VariableInfo> batch_normalization_variables(const std::vector<Shape>& inputs,
+                                                                    const BatchNormalizationConfig& cfg) {
   batch_normalization_output_shape(inputs, cfg);
   const Shape c{inputs[0].back()};
   std::vector<VariableInfo> vars;
@@ -37,10 +39,12 @@ std::vector<VariableInfo> batch_normalization_variables(const std::vector<Shape>
 
 namespace {
 
-float initial_fill(const std::string& name) { return name == "gamma" || name == "moving_variance" ? 1.0f : 0.0f; }
+NNPLAY_COLD float initial_fill(const std::string& name) {
+  return name == "gamma" || name == "moving_variance" ? 1.0f : 0.0f;
+}
 
-std::vector<Variable> own_variables(const Shape& input_shape, const BatchNormalizationConfig& cfg,
-                                    const std::string& name) {
+NNPLAY_COLD std::vector<Variable> own_variables(const Shape& input_shape, const BatchNormalizationConfig& cfg,
+                                                const std::string& name) {
   std::vector<Variable> vars;
   for (const VariableInfo& info : batch_normalization_variables({input_shape}, cfg))
     vars.push_back(make_variable(name, info, initial_fill(info.name)));
@@ -49,14 +53,14 @@ std::vector<Variable> own_variables(const Shape& input_shape, const BatchNormali
 
 }  // namespace
 
-BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
-                                                 const std::string& name)
+NNPLAY_COLD BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
+                                                             const std::string& name)
     : BatchNormalizationLayer(input_shape, cfg, own_variables(input_shape, cfg, name)) {
   name_ = name;
 }
 
-BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
-                                                 std::vector<Variable> variables)
+NNPLAY_COLD BatchNormalizationLayer::BatchNormalizationLayer(const Shape& input_shape, BatchNormalizationConfig cfg,
+                                                             std::vector<Variable> variables)
     : Layer({input_shape}, batch_normalization_output_shape({input_shape}, cfg)),
       cfg_(cfg),
       channels_(input_shape.back()) {

@@ -1,25 +1,26 @@
 #include "nn/bidirectional_layer.h"
 
 #include "core/check.h"
+#include "core/cold.h"
 
 namespace nnplay {
 
 namespace {
 
-RecurrentCell cell_of(const std::string& name) {
+NNPLAY_COLD RecurrentCell cell_of(const std::string& name) {
   if (name == "simpleRNN") return RecurrentCell::kSimpleRnn;
   if (name == "gru") return RecurrentCell::kGru;
   return RecurrentCell::kLstm;
 }
 
-RecurrentConfig backward_part(RecurrentConfig c) {
+NNPLAY_COLD RecurrentConfig backward_part(RecurrentConfig c) {
   c.go_backwards = !c.go_backwards;
   return c;
 }
 
 }  // namespace
 
-BidirectionalConfig bidirectional_config_from(const Config& c) {
+NNPLAY_COLD BidirectionalConfig bidirectional_config_from(const Config& c) {
   BidirectionalConfig cfg;
   cfg.cell = recurrent_config_from(c, cell_of(c.string("layer")));
   const std::string& m = c.string("mergeMode");
@@ -30,14 +31,15 @@ BidirectionalConfig bidirectional_config_from(const Config& c) {
   return cfg;
 }
 
-Shape bidirectional_output_shape(const std::vector<Shape>& inputs, const BidirectionalConfig& cfg,
-                                 const std::string& where, const std::string& input_desc) {
+NNPLAY_COLD Shape bidirectional_output_shape(const std::vector<Shape>& inputs, const BidirectionalConfig& cfg,
+                                             const std::string& where, const std::string& input_desc) {
   Shape out = recurrent_output_shape(inputs, cfg.cell, where, input_desc);
   if (cfg.merge == MergeMode::kConcat) out.back() *= 2;
   return out;
 }
 
-std::vector<VariableSpec> bidirectional_variables(const std::vector<Shape>& inputs, const BidirectionalConfig& cfg) {
+NNPLAY_COLD std::vector<VariableSpec> bidirectional_variables(const std::vector<Shape>& inputs,
+                                                              const BidirectionalConfig& cfg) {
   std::vector<VariableSpec> all;
   const std::string cell = recurrent_type_name(cfg.cell.cell);
   for (const char* part : {"forward_", "backward_"})
@@ -48,8 +50,8 @@ std::vector<VariableSpec> bidirectional_variables(const std::vector<Shape>& inpu
   return all;
 }
 
-BidirectionalLayer::BidirectionalLayer(const Shape& input_shape, const BidirectionalConfig& cfg,
-                                       std::vector<Variable> variables)
+NNPLAY_COLD BidirectionalLayer::BidirectionalLayer(const Shape& input_shape, const BidirectionalConfig& cfg,
+                                                   std::vector<Variable> variables)
     : Layer({input_shape}, bidirectional_output_shape({input_shape}, cfg, "bidirectional", "its input")), cfg_(cfg) {
   NNPLAY_ASSERT(variables.size() % 2 == 0);
   const std::size_t half = variables.size() / 2;
@@ -132,11 +134,11 @@ void BidirectionalLayer::backward(const PassContext& ctx, const std::vector<cons
   bwd_->backward(ctx, inputs, out_b_.data(), d_b_.data(), d_inputs);
 }
 
-std::uint64_t BidirectionalLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t BidirectionalLayer::workspace_floats_per_sample() const {
   return fwd_->workspace_floats_per_sample() + bwd_->workspace_floats_per_sample() + 4 * fwd_->output_size();
 }
 
-std::vector<StateInfo> BidirectionalLayer::states() const {
+NNPLAY_COLD std::vector<StateInfo> BidirectionalLayer::states() const {
   std::vector<StateInfo> all;
   for (const char* part : {"forward_", "backward_"})
     for (StateInfo s : fwd_->states()) {
@@ -154,7 +156,7 @@ void BidirectionalLayer::read_state(int k, float* out) const {
     bwd_->read_state(k - per_part, out);
 }
 
-std::unique_ptr<Layer> make_bidirectional_layer(const LayerArgs& args) {
+NNPLAY_COLD std::unique_ptr<Layer> make_bidirectional_layer(const LayerArgs& args) {
   return std::make_unique<BidirectionalLayer>(args.input_shapes.at(0), bidirectional_config_from(*args.config),
                                               args.variables);
 }

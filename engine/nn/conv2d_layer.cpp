@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/cold.h"
 #include "core/parallel.h"
 #include "kernels/vec.h"
 #include "nn/max_pooling2d_layer.h"
@@ -10,10 +11,10 @@
 
 namespace nnplay {
 
-Conv2dLayer::Conv2dLayer(const LayerArgs& args)
+NNPLAY_COLD Conv2dLayer::Conv2dLayer(const LayerArgs& args)
     : Conv2dLayer(args, window_geometry(args.input_shapes.at(0), *args.config, "kernelSize", false)) {}
 
-Conv2dLayer::Conv2dLayer(const LayerArgs& args, const ConvGeometry& g)
+NNPLAY_COLD Conv2dLayer::Conv2dLayer(const LayerArgs& args, const ConvGeometry& g)
     : Layer(args.input_shapes, args.output_shape),
       g_(g),
       filters_(args.output_shape.back()),
@@ -27,7 +28,7 @@ int Conv2dLayer::chunk_samples() const {
   return static_cast<int>(std::max<std::size_t>(1, kColBudget / per_sample));
 }
 
-std::uint64_t Conv2dLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t Conv2dLayer::workspace_floats_per_sample() const {
   // col for forward and d_col for backward, each of one sample's output pixels × patch.
   return 2 * static_cast<std::uint64_t>(g_.out_pixels()) * static_cast<std::uint64_t>(g_.patch());
 }
@@ -98,6 +99,8 @@ void Conv2dLayer::size_slots(std::vector<Tensor>& slots, const Tensor& like) {
   for (Tensor& t : slots) t.resize_for_overwrite(like.shape());
 }
 
-std::unique_ptr<Layer> make_conv2d_layer(const LayerArgs& args) { return std::make_unique<Conv2dLayer>(args); }
+NNPLAY_COLD std::unique_ptr<Layer> make_conv2d_layer(const LayerArgs& args) {
+  return std::make_unique<Conv2dLayer>(args);
+}
 
 }  // namespace nnplay

@@ -1,10 +1,11 @@
 #include "nn/dense_layer.h"
 
+#include "core/cold.h"
 #include "ops/dense.h"
 
 namespace nnplay {
 
-DenseLayer::DenseLayer(const LayerArgs& args)
+NNPLAY_COLD DenseLayer::DenseLayer(const LayerArgs& args)
     : Layer(args.input_shapes, args.output_shape),
       in_(args.input_shapes.at(0).back()),
       units_(args.output_shape.back()),
@@ -26,6 +27,8 @@ void DenseLayer::backward(const PassContext& ctx, const std::vector<const float*
                  kernel().data(), ctx.n * rows_per_sample_, in_, units_, overwrite_grads_);
 }
 
-std::unique_ptr<Layer> make_dense_layer(const LayerArgs& args) { return std::make_unique<DenseLayer>(args); }
+NNPLAY_COLD std::unique_ptr<Layer> make_dense_layer(const LayerArgs& args) {
+  return std::make_unique<DenseLayer>(args);
+}
 
 }  // namespace nnplay

@@ -3,12 +3,13 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/cold.h"
 #include "kernels/vec.h"
 #include "ops/dropout.h"
 
 namespace nnplay {
 
-Shape dropout_output_shape(const std::vector<Shape>& inputs, const DropoutConfig& cfg) {
+NNPLAY_COLD Shape dropout_output_shape(const std::vector<Shape>& inputs, const DropoutConfig& cfg) {
   NNPLAY_CHECK(inputs.size() == 1, "dropout takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(std::isfinite(cfg.rate) && cfg.rate >= 0.0f && cfg.rate < 1.0f,
@@ -33,7 +34,7 @@ Shape dropout_output_shape(const std::vector<Shape>& inputs, const DropoutConfig
   return in;
 }
 
-DropoutLayer::DropoutLayer(const Shape& input_shape, DropoutConfig cfg, const std::string& name)
+NNPLAY_COLD DropoutLayer::DropoutLayer(const Shape& input_shape, DropoutConfig cfg, const std::string& name)
     : Layer({input_shape}, dropout_output_shape({input_shape}, cfg)), name_(name), cfg_(std::move(cfg)) {}
 
 void DropoutLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {

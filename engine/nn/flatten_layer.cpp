@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/cold.h"
 #include "kernels/vec.h"
 
 namespace nnplay {
@@ -17,6 +18,8 @@ void FlattenLayer::backward(const PassContext& ctx, const std::vector<const floa
     vec_add(d_inputs[0], d_inputs[0], d_out, static_cast<std::size_t>(ctx.n) * static_cast<std::size_t>(output_size()));
 }
 
-std::unique_ptr<Layer> make_flatten_layer(const LayerArgs& args) { return std::make_unique<FlattenLayer>(args); }
+NNPLAY_COLD std::unique_ptr<Layer> make_flatten_layer(const LayerArgs& args) {
+  return std::make_unique<FlattenLayer>(args);
+}
 
 }  // namespace nnplay

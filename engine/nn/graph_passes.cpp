@@ -4,6 +4,7 @@
 // are reused scratch. The wasm build compiles this file -O3 and the rest of the graph -Os.
 #include <algorithm>
 
+#include "core/cold.h"
 #include "kernels/vec.h"
 #include "nn/graph.h"
 
@@ -60,13 +61,13 @@ const Tensor& Graph::output(int i) const {
 
 const Tensor& Graph::layer_output(int i) const { return out_[static_cast<std::size_t>(layer_info(i).nodes.at(0))]; }
 
-const Tensor& Graph::layer_output(const std::string& name) const {
+NNPLAY_COLD const Tensor& Graph::layer_output(const std::string& name) const {
   const int i = find_layer(name);
   NNPLAY_CHECK(i >= 0, "no layer named \"" << name.substr(0, 100) << "\" (inputs have no output buffer)");
   return layer_output(i);
 }
 
-int Graph::predict_chunk_size() const {
+NNPLAY_COLD int Graph::predict_chunk_size() const {
   std::uint64_t widest = 1;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Node& node = nodes_[i];

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 
+#include "core/cold.h"
 #include "core/parallel.h"
 #include "ops/max_pool2d.h"
 
 namespace nnplay {
 
-ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key,
-                             bool stride_defaults_to_size) {
+NNPLAY_COLD ConvGeometry window_geometry(const Shape& input, const Config& config, const char* size_key,
+                                         bool stride_defaults_to_size) {
   const std::array<int, 2> k = config.pair(size_key);
   std::array<int, 2> s = {1, 1};
   if (!config.is_null("strides"))
@@ -53,7 +54,7 @@ void MaxPooling2dLayer::backward(const PassContext& ctx, const std::vector<const
   });
 }
 
-std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args) {
+NNPLAY_COLD std::unique_ptr<Layer> make_max_pooling2d_layer(const LayerArgs& args) {
   return std::make_unique<MaxPooling2dLayer>(args,
                                              window_geometry(args.input_shapes[0], *args.config, "poolSize", true));
 }

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "core/cold.h"
 #include "ops/add.h"
 #include "ops/concatenate.h"
 
@@ -9,21 +10,21 @@ namespace nnplay {
 
 namespace {
 
-std::string shapes_to_string(const std::vector<Shape>& shapes) {
+NNPLAY_COLD std::string shapes_to_string(const std::vector<Shape>& shapes) {
   std::string s;
   for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shape_to_string(shapes[i]);
   return s;
 }
 
 // The concatenation axis as an index into the per-sample shape (0 … rank − 1).
-int per_sample_axis(int axis, int rank) {
+NNPLAY_COLD int per_sample_axis(int axis, int rank) {
   const int full = axis < 0 ? axis + rank + 1 : axis;
   return full - 1;
 }
 
 }  // namespace
 
-Shape concatenate_output_shape(const std::vector<Shape>& inputs, const ConcatenateConfig& cfg) {
+NNPLAY_COLD Shape concatenate_output_shape(const std::vector<Shape>& inputs, const ConcatenateConfig& cfg) {
   NNPLAY_CHECK(inputs.size() >= 2, "concatenate needs at least 2 inputs, got " << inputs.size());
   const int rank = static_cast<int>(inputs[0].size());
   NNPLAY_CHECK(rank >= 1, "concatenate: inputs need at least one axis, got []");
@@ -51,7 +52,7 @@ Shape concatenate_output_shape(const std::vector<Shape>& inputs, const Concatena
   return out;
 }
 
-Shape add_output_shape(const std::vector<Shape>& inputs, const AddConfig&) {
+NNPLAY_COLD Shape add_output_shape(const std::vector<Shape>& inputs, const AddConfig&) {
   NNPLAY_CHECK(inputs.size() >= 2, "add needs at least 2 inputs, got " << inputs.size());
   for (const Shape& s : inputs)
     NNPLAY_CHECK(s == inputs[0],
@@ -59,8 +60,8 @@ Shape add_output_shape(const std::vector<Shape>& inputs, const AddConfig&) {
   return inputs[0];
 }
 
-ConcatenateLayer::ConcatenateLayer(const std::vector<Shape>& input_shapes, ConcatenateConfig cfg,
-                                   const std::string& name)
+NNPLAY_COLD ConcatenateLayer::ConcatenateLayer(const std::vector<Shape>& input_shapes, ConcatenateConfig cfg,
+                                               const std::string& name)
     : Layer(input_shapes, concatenate_output_shape(input_shapes, cfg)), name_(name), cfg_(cfg) {
   const int rank = static_cast<int>(input_shapes[0].size());
   const int a = per_sample_axis(cfg.axis, rank);
@@ -84,7 +85,7 @@ void ConcatenateLayer::backward(const PassContext& ctx, const std::vector<const 
   concatenate_backward(d_inputs, d_out, chunks_, ctx.n * outer_per_sample_);
 }
 
-AddLayer::AddLayer(const std::vector<Shape>& input_shapes, AddConfig cfg, const std::string& name)
+NNPLAY_COLD AddLayer::AddLayer(const std::vector<Shape>& input_shapes, AddConfig cfg, const std::string& name)
     : Layer(input_shapes, add_output_shape(input_shapes, cfg)), name_(name) {}
 
 void AddLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {

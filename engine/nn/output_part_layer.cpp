@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "kernels/vec.h"
 
 namespace nnplay {
 
-OutputPartLayer::OutputPartLayer(const Shape& packed, const Shape& part, std::uint64_t offset)
+NNPLAY_COLD OutputPartLayer::OutputPartLayer(const Shape& packed, const Shape& part, std::uint64_t offset)
     : Layer({packed}, part), offset_(offset) {
   NNPLAY_ASSERT(offset_ + output_size() <= input_size(0));
 }

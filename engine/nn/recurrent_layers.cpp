@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "ops/dropout.h"
 #include "ops/gru.h"
 #include "ops/lstm.h"
@@ -21,8 +22,8 @@ int recurrent_gates(RecurrentCell cell) {
   return 1;
 }
 
-Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentConfig& cfg, const std::string& where,
-                             const std::string& input_desc) {
+NNPLAY_COLD Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentConfig& cfg,
+                                         const std::string& where, const std::string& input_desc) {
   NNPLAY_CHECK(inputs.size() == 1, where << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(in.size() == 2, where << " needs a sequence input [steps, features] per sample (batches [batch, steps, "
@@ -45,7 +46,7 @@ Shape recurrent_output_shape(const std::vector<Shape>& inputs, const RecurrentCo
   return {cfg.units};
 }
 
-std::vector<Shape> recurrent_state_shapes(const RecurrentConfig& cfg) {
+NNPLAY_COLD std::vector<Shape> recurrent_state_shapes(const RecurrentConfig& cfg) {
   if (!cfg.return_state) return {};
   if (cfg.cell == RecurrentCell::kLstm) return {{cfg.units}, {cfg.units}};
   return {{cfg.units}};
@@ -53,7 +54,7 @@ std::vector<Shape> recurrent_state_shapes(const RecurrentConfig& cfg) {
 
 namespace {
 // The per-sample row a returnState layer writes: its output, then each final state.
-Shape packed_output_shape(const Shape& input_shape, const RecurrentConfig& cfg) {
+NNPLAY_COLD Shape packed_output_shape(const Shape& input_shape, const RecurrentConfig& cfg) {
   Shape out = recurrent_output_shape({input_shape}, cfg, recurrent_type_name(cfg.cell), "its input");
   if (!cfg.return_state) return out;
   std::uint64_t size = shape_size64(out);
@@ -62,7 +63,8 @@ Shape packed_output_shape(const Shape& input_shape, const RecurrentConfig& cfg) 
 }
 }  // namespace
 
-std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, const RecurrentConfig& cfg) {
+NNPLAY_COLD std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs,
+                                                          const RecurrentConfig& cfg) {
   const int features = inputs.at(0).at(1), units = cfg.units, width = recurrent_gates(cfg.cell) * units;
   std::vector<VariableSpec> v;
   VariableSpec kernel{"kernel", {features, width}, true,         cfg.kernel_initializer, features,
@@ -85,7 +87,8 @@ std::vector<VariableSpec> recurrent_variables(const std::vector<Shape>& inputs, 
   return v;
 }
 
-RecurrentLayer::RecurrentLayer(const Shape& input_shape, const RecurrentConfig& cfg, std::vector<Variable> variables)
+NNPLAY_COLD RecurrentLayer::RecurrentLayer(const Shape& input_shape, const RecurrentConfig& cfg,
+                                           std::vector<Variable> variables)
     : Layer({input_shape}, packed_output_shape(input_shape, cfg)), cfg_(cfg) {
   NNPLAY_ASSERT(variables.size() == (cfg.use_bias ? 3u : 2u));
   variables_ = std::move(variables);
@@ -207,14 +210,14 @@ void RecurrentLayer::backward(const PassContext& ctx, const std::vector<const fl
   }
 }
 
-std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
+NNPLAY_COLD std::uint64_t RecurrentLayer::workspace_floats_per_sample() const {
   return recurrent_forward_floats_per_sample(shape_for(1), cfg_.cell == RecurrentCell::kLstm,
                                              cfg_.cell == RecurrentCell::kGru, cfg_.dropout > 0,
                                              cfg_.recurrent_dropout > 0) +
          (cfg_.return_state ? output_size_of_op() : 0);
 }
 
-std::vector<StateInfo> RecurrentLayer::states() const {
+NNPLAY_COLD std::vector<StateInfo> RecurrentLayer::states() const {
   std::vector<StateInfo> s = {{"h", {steps(), cfg_.units}}};
   if (cfg_.cell == RecurrentCell::kLstm) s.push_back({"c", {steps(), cfg_.units}});
   if (cfg_.cell != RecurrentCell::kSimpleRnn)
@@ -236,7 +239,7 @@ void RecurrentLayer::read_state(int k, float* out) const {
       std::copy_n(src.data() + ((s + first) * n + i) * width, width, out + (i * steps_n + s) * width);
 }
 
-RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
+NNPLAY_COLD RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
   RecurrentConfig cfg;
   cfg.cell = cell;
   cfg.units = c.integer("units");
@@ -266,7 +269,7 @@ RecurrentConfig recurrent_config_from(const Config& c, RecurrentCell cell) {
   return cfg;
 }
 
-std::unique_ptr<Layer> make_recurrent_layer(const LayerArgs& args, RecurrentCell cell) {
+NNPLAY_COLD std::unique_ptr<Layer> make_recurrent_layer(const LayerArgs& args, RecurrentCell cell) {
   return std::make_unique<RecurrentLayer>(args.input_shapes.at(0), recurrent_config_from(*args.config, cell),
                                           args.variables);
 }

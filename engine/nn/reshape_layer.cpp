@@ -2,11 +2,12 @@
 
 #include <cstring>
 
+#include "core/cold.h"
 #include "kernels/vec.h"
 
 namespace nnplay {
 
-Shape reshape_output_shape(const std::vector<Shape>& inputs, const ReshapeConfig& cfg) {
+NNPLAY_COLD Shape reshape_output_shape(const std::vector<Shape>& inputs, const ReshapeConfig& cfg) {
   NNPLAY_CHECK(inputs.size() == 1, "reshape takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   const Shape& target = cfg.target_shape;
@@ -41,7 +42,7 @@ Shape reshape_output_shape(const std::vector<Shape>& inputs, const ReshapeConfig
   return out;
 }
 
-ReshapeLayer::ReshapeLayer(const Shape& input_shape, ReshapeConfig cfg, const std::string& name)
+NNPLAY_COLD ReshapeLayer::ReshapeLayer(const Shape& input_shape, ReshapeConfig cfg, const std::string& name)
     : Layer({input_shape}, reshape_output_shape({input_shape}, cfg)), name_(name), cfg_(std::move(cfg)) {}
 
 void ReshapeLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {

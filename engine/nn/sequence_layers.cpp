@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "nn/conv2d_layer.h"
 #include "ops/avg_pool2d.h"
 #include "ops/embedding.h"
@@ -12,7 +13,7 @@ namespace nnplay {
 
 // ---------------------------------------------------------------- embedding
 
-EmbeddingConfig embedding_config_from(const Config& c) {
+NNPLAY_COLD EmbeddingConfig embedding_config_from(const Config& c) {
   EmbeddingConfig cfg;
   cfg.input_dim = c.integer("inputDim");
   cfg.output_dim = c.integer("outputDim");
@@ -24,8 +25,8 @@ EmbeddingConfig embedding_config_from(const Config& c) {
   return cfg;
 }
 
-Shape embedding_output_shape(const std::vector<Shape>& inputs, const EmbeddingConfig& cfg, const std::string& where,
-                             const std::string& input_desc) {
+NNPLAY_COLD Shape embedding_output_shape(const std::vector<Shape>& inputs, const EmbeddingConfig& cfg,
+                                         const std::string& where, const std::string& input_desc) {
   NNPLAY_CHECK(inputs.size() == 1, where << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(!in.empty() && in.size() <= 5, where << " needs ids [steps] per sample (batches [batch, steps]), but "
@@ -43,7 +44,7 @@ Shape embedding_output_shape(const std::vector<Shape>& inputs, const EmbeddingCo
   return out;
 }
 
-std::vector<VariableSpec> embedding_variables(const EmbeddingConfig& cfg) {
+NNPLAY_COLD std::vector<VariableSpec> embedding_variables(const EmbeddingConfig& cfg) {
   return {VariableSpec{"embeddings",
                        {cfg.input_dim, cfg.output_dim},
                        true,
@@ -54,8 +55,8 @@ std::vector<VariableSpec> embedding_variables(const EmbeddingConfig& cfg) {
                        cfg.l2}};
 }
 
-EmbeddingLayer::EmbeddingLayer(const Shape& input_shape, const EmbeddingConfig& cfg, std::vector<Variable> variables,
-                               std::string where)
+NNPLAY_COLD EmbeddingLayer::EmbeddingLayer(const Shape& input_shape, const EmbeddingConfig& cfg,
+                                           std::vector<Variable> variables, std::string where)
     : Layer({input_shape}, embedding_output_shape({input_shape}, cfg, where, "its input")),
       cfg_(cfg),
       where_(std::move(where)) {
@@ -99,7 +100,7 @@ void EmbeddingLayer::backward(const PassContext& ctx, const std::vector<const fl
 
 // ---------------------------------------------------------------- conv1d
 
-Conv1dConfig conv1d_config_from(const Config& c) {
+NNPLAY_COLD Conv1dConfig conv1d_config_from(const Config& c) {
   Conv1dConfig cfg;
   cfg.filters = c.integer("filters");
   cfg.kernel_size = c.integer("kernelSize");
@@ -109,13 +110,13 @@ Conv1dConfig conv1d_config_from(const Config& c) {
 }
 
 namespace {
-ConvGeometry conv1d_geometry(const Shape& in, const Conv1dConfig& cfg) {
+NNPLAY_COLD ConvGeometry conv1d_geometry(const Shape& in, const Conv1dConfig& cfg) {
   return make_conv_geometry(1, in.at(0), in.at(1), 1, cfg.kernel_size, 1, cfg.stride, cfg.same);
 }
 }  // namespace
 
-Shape conv1d_output_shape(const std::vector<Shape>& inputs, const Conv1dConfig& cfg, const std::string& where,
-                          const std::string& input_desc) {
+NNPLAY_COLD Shape conv1d_output_shape(const std::vector<Shape>& inputs, const Conv1dConfig& cfg,
+                                      const std::string& where, const std::string& input_desc) {
   NNPLAY_CHECK(inputs.size() == 1, where << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(in.size() == 2, where << " needs a sequence input [steps, channels] per sample (batches [batch, steps, "
@@ -129,15 +130,15 @@ Shape conv1d_output_shape(const std::vector<Shape>& inputs, const Conv1dConfig& 
   return {g.ow, cfg.filters};
 }
 
-std::unique_ptr<Layer> make_conv1d_layer(const LayerArgs& args) {
+NNPLAY_COLD std::unique_ptr<Layer> make_conv1d_layer(const LayerArgs& args) {
   const Conv1dConfig cfg = conv1d_config_from(*args.config);
   return std::make_unique<Conv2dLayer>(args, conv1d_geometry(args.input_shapes.at(0), cfg));
 }
 
 // ---------------------------------------------------------------- globalAveragePooling1d
 
-Shape global_average_pooling1d_output_shape(const std::vector<Shape>& inputs, const std::string& where,
-                                            const std::string& input_desc) {
+NNPLAY_COLD Shape global_average_pooling1d_output_shape(const std::vector<Shape>& inputs, const std::string& where,
+                                                        const std::string& input_desc) {
   NNPLAY_CHECK(inputs.size() == 1, where << " takes exactly 1 input, got " << inputs.size());
   const Shape& in = inputs[0];
   NNPLAY_CHECK(in.size() == 2, where << " needs a sequence input [steps, features] per sample (batches [batch, steps, "
@@ -146,7 +147,7 @@ Shape global_average_pooling1d_output_shape(const std::vector<Shape>& inputs, co
   return {in[1]};
 }
 
-GlobalAveragePooling1dLayer::GlobalAveragePooling1dLayer(const Shape& input_shape)
+NNPLAY_COLD GlobalAveragePooling1dLayer::GlobalAveragePooling1dLayer(const Shape& input_shape)
     : Layer({input_shape}, {input_shape.at(1)}) {}
 
 void GlobalAveragePooling1dLayer::forward(const PassContext& ctx, const std::vector<const float*>& inputs, float* out) {

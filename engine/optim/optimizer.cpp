@@ -3,10 +3,11 @@
 #include <cmath>
 
 #include "core/check.h"
+#include "core/cold.h"
 
 namespace nnplay {
 
-void Optimizer::set_learning_rate(float learning_rate) {
+NNPLAY_COLD void Optimizer::set_learning_rate(float learning_rate) {
   NNPLAY_CHECK(std::isfinite(learning_rate) && learning_rate > 0.0f,
                "learningRate must be a finite number > 0, got " << learning_rate);
   learning_rate_ = learning_rate;
@@ -18,7 +19,8 @@ void Optimizer::set_scheduled_learning_rate(float learning_rate) {
   learning_rate_ = learning_rate;
 }
 
-void Optimizer::ensure_slots(std::vector<Tensor>& slots, const std::vector<Variable>& params, float fill) {
+// Cold: past the first step it only compares two sizes, which minsize does not slow down.
+NNPLAY_COLD void Optimizer::ensure_slots(std::vector<Tensor>& slots, const std::vector<Variable>& params, float fill) {
   if (slots.size() == params.size()) return;
   NNPLAY_CHECK(slots.empty(), "optimizer applied to a different parameter list than before");
   slots.reserve(params.size());
@@ -29,7 +31,7 @@ void Optimizer::ensure_slots(std::vector<Tensor>& slots, const std::vector<Varia
   }
 }
 
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec) {
+NNPLAY_COLD std::unique_ptr<Optimizer> make_optimizer(const OptimizerSpec& spec) {
   CompileSpec check;
   check.optimizer = spec;
   validate_compile_spec(check);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "core/cold.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
 #include "ops/cosine_proximity.h"
@@ -20,7 +21,7 @@
 
 namespace nnplay {
 
-Loss::Loss(const std::string& name, ActivationKind output_activation, const Config& params) {
+NNPLAY_COLD Loss::Loss(const std::string& name, ActivationKind output_activation, const Config& params) {
   const LossInfo& info = find_loss(name);
   name_ = info.name;
   kind_ = info.kind;
