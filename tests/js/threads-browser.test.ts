@@ -14,26 +14,15 @@
 import { expect, test } from 'vitest';
 import * as nn from 'nnplay';
 import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
+import { convNetSource, randomImagesSource } from './conv-net-source';
 
 const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 // The training, as a function body shared by the page and Node (nn in scope).
-const trainSource = `
-  let s = 12345;
-  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+const trainSource = `${randomImagesSource(12345)}
   const n = 60;
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < x.length; i++) x[i] = rand();
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) y[i] = i % 10;
-  const model = nn.sequential({ seed: 17, layers: [
-    nn.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-    nn.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 3, strides: 3 }),
-    nn.layers.flatten(),
-    nn.layers.dense({ units: 10, activation: 'softmax' }) ] });
-  model.compile({ optimizer: nn.train.momentum(0.01, 0.9), loss: 'sparseCategoricalCrossentropy' });
+  const { x, y } = images(n);
+  const model = ${convNetSource(17)};
   const h = await model.fit(nn.tensor4d(x, [n, 28, 28, 1]), nn.tensor(y, [n, 1]), { epochs: 2, batchSize: 20, shuffle: true });
   const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
   return { loss: h.history.loss, weights };
@@ -61,28 +50,16 @@ const page = `<!doctype html><meta charset="utf-8"><title>nnplay threads check</
 // (fit copies them again: training on 5 %, the rest the validation set, forward on the pool).
 // Returned: the losses, the weights, a checksum of every predicted float's bits and the heap
 // size at each point.
-const growSource = `
-  let s = 2024;
-  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
-  const images = (n) => {
-    const x = new Float32Array(n * 784);
-    for (let i = 0; i < x.length; i++) x[i] = rand();
-    const y = new Float32Array(n);
-    for (let i = 0; i < n; i++) y[i] = i % 10;
+const growSource = `${randomImagesSource(2024)}
+  const tensors = (n) => {
+    const { x, y } = images(n);
     return [nn.tensor4d(x, [n, 28, 28, 1]), nn.tensor(y, [n, 1])];
   };
-  const model = nn.sequential({ seed: 5, layers: [
-    nn.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-    nn.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 3, strides: 3 }),
-    nn.layers.flatten(),
-    nn.layers.dense({ units: 10, activation: 'softmax' }) ] });
-  model.compile({ optimizer: nn.train.momentum(0.01, 0.9), loss: 'sparseCategoricalCrossentropy' });
-  const [x, y] = images(60);
+  const model = ${convNetSource(5)};
+  const [x, y] = tensors(60);
   const first = await model.fit(x, y, { epochs: 1, batchSize: 20, shuffle: true });
   const heap = [nn.memory().wasmHeapBytes];
-  const [xBig, yBig] = images(12000);
+  const [xBig, yBig] = tensors(12000);
   const predicted = model.predict(xBig).dataSync();
   heap.push(nn.memory().wasmHeapBytes);
   const bits = new Uint32Array(predicted.buffer, predicted.byteOffset, predicted.length);

@@ -12,6 +12,7 @@ import { beforeAll, expect, test } from 'vitest';
 // @ts-expect-error: a plain .mjs script without types
 import { measureSize } from '../../scripts/size.mjs';
 import { hasChromium, pageResultInChromium, serveDirectory } from './browser';
+import { convNetSource, randomImagesSource } from './conv-net-source';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const workDir = join(root, 'build', 'threads-app-test');
@@ -21,22 +22,10 @@ const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-e
 // in the fit worker), the weights and what the library says about its engine in window.__result.
 const app = `import * as nn from 'nnplay';
 try {
-  await nn.ready();
-  let s = 12345;
-  const rand = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  await nn.ready();${randomImagesSource(12345)}
   const n = 40;
-  const x = new Float32Array(n * 784);
-  for (let i = 0; i < x.length; i++) x[i] = rand();
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) y[i] = i % 10;
-  const model = nn.sequential({ seed: 17, layers: [
-    nn.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 2, strides: 2 }),
-    nn.layers.conv2d({ filters: 16, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    nn.layers.maxPooling2d({ poolSize: 3, strides: 3 }),
-    nn.layers.flatten(),
-    nn.layers.dense({ units: 10, activation: 'softmax' }) ] });
-  model.compile({ optimizer: nn.train.momentum(0.01, 0.9), loss: 'sparseCategoricalCrossentropy' });
+  const { x, y } = images(n);
+  const model = ${convNetSource(17)};
   const h = await model.fit(nn.tensor4d(x, [n, 28, 28, 1]), nn.tensor(y, [n, 1]), { epochs: 2, batchSize: 20, shuffle: true });
   const predicted = Array.from(model.predict(nn.tensor4d(x.subarray(0, 4 * 784), [4, 28, 28, 1])).dataSync());
   const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
