@@ -269,6 +269,13 @@ describe('accessibility beyond axe', () => {
     const dialog = page.getByRole('dialog', { name: 'Weights into neuron 1 of layer 1' });
     await dialog.waitFor();
     const bias = dialog.getByLabel('Bias');
+    // The focused field holds still while snapshots arrive, so a selection made to type over it
+    // survives them (a snapshot between fill's select-all and its Delete once lost the select).
+    await bias.focus();
+    const held = await bias.inputValue();
+    const focusedAt = Number(await page.locator('#epoch').textContent());
+    await page.waitForFunction((n) => Number(document.getElementById('epoch')?.textContent) >= n + 2, focusedAt, { timeout: 30_000 });
+    expect(await bias.inputValue()).toBe(held);
     await bias.fill(''); // cleared by typing: an input event, no change
     await bias.pressSequentially('1.2'); // typed, not committed: no Enter, no Tab
     const epoch = Number(await page.locator('#epoch').textContent());

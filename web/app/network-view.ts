@@ -382,8 +382,11 @@ export class NetworkView {
       input.inputMode = 'decimal';
       input.dataset.part = part;
       input.dataset.index = String(index);
-      // Typed-in text that is not yet a change is the user's; a committed change is not, so
-      // the next snapshot may show what the worker holds even while the input keeps focus.
+      // The field the user is on holds still from the moment it gets focus: a snapshot that
+      // rewrote it would also drop a selection made to type over it (select all, then type,
+      // is how a value is replaced). A committed change hands it back to the worker, so the
+      // next snapshot shows what the worker holds even while the input keeps focus.
+      input.addEventListener('focus', () => (input.dataset.typing = 'true'));
       input.addEventListener('input', () => (input.dataset.typing = 'true'));
       input.addEventListener('change', () => {
         const v = Number(input.value);
@@ -430,7 +433,7 @@ export class NetworkView {
     if (focus) (inputs[focusInput ?? 0] ?? bias).focus();
   }
 
-  /** Shows the latest weights in the editor's inputs (never one with uncommitted typing). */
+  /** Shows the latest weights in the editor's inputs (never the focused one before its change is committed). */
   private refreshEditor(all = false): void {
     const panel = this.editor;
     const s = this.snapshot;
