@@ -12,13 +12,17 @@
 // (wasm-loader.ts loadEngine). The pthread worker script stays a file in the app even though it
 // is under Vite's 4 KB inlining limit: web/lib/vite.config.ts writes its URL with `?no-inline`.
 import { readyFrom, setDefaultEngineUrl } from './memory';
-import { setThreadedEngineFiles } from './wasm-loader';
+import { setExtraPartUrl, setThreadedEngineFiles } from './wasm-loader';
 
 // `?no-inline`: Vite's library mode would otherwise inline the wasm as base64 into the JS.
 export const defaultWasmUrl = new URL('../../build/wasm/nnplay.wasm?no-inline', import.meta.url);
 
 // What a load started on first use reads (memory.ts engineLoaded): the package's own wasm.
 setDefaultEngineUrl(defaultWasmUrl);
+
+// The engine's second module (layer families a dense model never runs; memory.ts needExtraPart),
+// fetched only when a model first needs it.
+setExtraPartUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay-extra.wasm?no-inline', import.meta.url));
 
 // The threaded engine that goes with it (build/wasm-threads; see docs/BUILDING.md "Threads").
 setThreadedEngineFiles(defaultWasmUrl, {

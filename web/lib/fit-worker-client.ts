@@ -9,7 +9,7 @@ import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
 import { SessionError } from './training-session';
-import { engineWasmUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
+import { engineWasmUrl, extraPartUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
 
 export type FitWorkerOption = 'auto' | 'never' | { create: () => FitWorkerLike };
 
@@ -92,6 +92,7 @@ export class FitWorkerClient {
       threads: requestedThreadCount(),
       threadStartTimeoutMs: requestedThreadStartTimeout(),
       threadedEngine: threadedEngineFiles(wasmUrl),
+      extraPart: extraPartUrl(wasmUrl),
     } satisfies ToFitWorker);
   }
 

@@ -62,14 +62,17 @@ function addJsExtensions(dir: string): void {
   }
 }
 
-// The package must hold the engine once (284 KB): a second .wasm means some module the fit
+// The package must hold the engine once (nnplay.wasm, beside its second part nnplay-extra.wasm
+// and the threaded engine): another .wasm means some module the fit
 // worker imports names the wasm with `new URL(...)` again (see engine-url.ts).
 function checkOneWasm(): Plugin {
   return {
     name: 'nnplay-one-wasm',
     apply: 'build',
     closeBundle() {
-      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm') && !f.endsWith('nnplay-threads.wasm'));
+      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.wasm') && !f.endsWith('nnplay-threads.wasm') && !f.endsWith('nnplay-extra.wasm'),
+      );
       if (wasm.length !== 1) {
         throw new Error(`nnplay library build: expected one .wasm in dist/lib, found ${wasm.length}: ${wasm.join(', ')}`);
       }

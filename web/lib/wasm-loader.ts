@@ -183,6 +183,57 @@ function refreshHeapViews(mod: NnplayModule, memory: WebAssembly.Memory): void {
   }
 }
 
+// The engine's second module (nnplay-extra.wasm) that goes with a plain engine, by the plain
+// wasm's absolute URL: registered as the threaded files are (engine-url.ts for the package's own,
+// so a bundler emits and renames it; the fit worker for the page's), else the name beside it.
+const extraParts = new Map<string, string>();
+
+/** Names the second module for the plain engine at `wasmUrl` (see extraPartUrl). */
+export function setExtraPartUrl(wasmUrl: URL | string, extraUrl: URL | string): void {
+  const url = absolute(wasmUrl);
+  if (url instanceof URL) extraParts.set(url.href, String(absolute(extraUrl)));
+}
+
+/** Where the second module is for the plain engine at `wasmUrl`: an absolute URL (its href), or
+ *  in Node beside a file path. */
+export function extraPartUrl(wasmUrl: URL | string): string {
+  const url = absolute(wasmUrl);
+  if (!(url instanceof URL)) return url.replace(/[^/\\]*$/, 'nnplay-extra.wasm');
+  return extraParts.get(url.href) ?? new URL('nnplay-extra.wasm', url).href;
+}
+
+/** extraPartUrl as the readers take it: a URL object where it is one (file: URLs in Node). */
+function extraPartLocation(wasmUrl: URL | string): URL | string {
+  const where = extraPartUrl(wasmUrl);
+  return absolute(wasmUrl) instanceof URL ? new URL(where) : where;
+}
+
+/**
+ * Instantiates the engine's second module into `mod` (loaded from `wasmUrl`), fetched from
+ * extraPartUrl(wasmUrl). Resolves at once for an engine in one piece or one that has it.
+ */
+export async function loadExtraPart(mod: NnplayModule, wasmUrl: URL | string): Promise<void> {
+  if (mod.nnplayExtraPart !== 'missing' || !mod.nnplayLoadExtra) return;
+  const bytes = await readWasmBytes(extraPartLocation(wasmUrl));
+  await mod.nnplayLoadExtra(bytes as BufferSource);
+}
+
+/** Node only: loadExtraPart at once (readFileSync); false where that is impossible. */
+export function loadExtraPartSync(mod: NnplayModule, wasmUrl: URL | string): boolean {
+  if (mod.nnplayExtraPart !== 'missing' || !mod.nnplayLoadExtra) return true;
+  const fs = nodeFsSync();
+  const url = extraPartLocation(wasmUrl);
+  if (!fs || (typeof url !== 'string' && url.protocol !== 'file:')) return false;
+  mod.nnplayLoadExtra(fs.readFileSync(url), true);
+  return true;
+}
+
+function nodeFsSync(): typeof import('node:fs') | null {
+  if (!isNode()) return null;
+  const proc = process as { getBuiltinModule?: (id: string) => unknown };
+  return typeof proc.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:fs') as typeof import('node:fs')) : null;
+}
+
 async function loadSingleThreaded(url: URL | string): Promise<NnplayModule> {
   const wasmBinary = await readWasmBytes(url);
   return (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary });
@@ -306,10 +357,8 @@ export function loadEngineFromModule(compiled: WebAssembly.Module, wasmUrl: URL 
  * instance at once, so the object passed in is the ready module when the call returns.
  */
 export function loadEngineSync(wasmUrl: URL | string): NnplayModule | null {
-  if (!isNode()) return null;
-  const proc = process as { getBuiltinModule?: (id: string) => unknown };
-  if (typeof proc.getBuiltinModule !== 'function') return null;
-  const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const fs = nodeFsSync();
+  if (!fs) return null;
   const url = absolute(wasmUrl);
   if (typeof url !== 'string' && url.protocol !== 'file:') return null;
   const bytes = fs.readFileSync(url);
