@@ -32,7 +32,8 @@ setThreadedEngineFiles(defaultWasmUrl, {
 });
 
 /**
- * Loads and instantiates the wasm engine (once per page, worker or process). Optional: the
+ * Loads and instantiates the wasm engine, both its modules (once per page, worker or process;
+ * without ready() a page fetches nnplay-extra.wasm only for a model that needs it). Optional: the
  * library starts loading the engine when the first layer or model is made, and every
  * asynchronous call (fit, loadLayersModel, ...) waits for it; await ready() to load it earlier,
  * or from elsewhere. `wasmUrl` defaults to the nnplay.wasm shipped next to nnplay.js; pass one to

@@ -5,7 +5,6 @@
 // exercise the protocol without a browser.
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, engineLoaded as engineAndPartsLoaded, isReady, needExtraPart, readyFrom } from './memory';
-import { specNeedsExtraPart } from './engine-tables';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
 import { engineWasmUrl, setExtraPartUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
@@ -123,7 +122,7 @@ export function serveFitWorker(port: MessagePortLike): void {
     queue = queue
       .then(whenLoaded)
       .then(() => {
-        if (msg.type !== 'begin' || msg.specJson === undefined || !specNeedsExtraPart(msg.specJson)) return undefined;
+        if (msg.type !== 'begin' || !msg.needsExtraPart) return undefined;
         needExtraPart();
         return engineAndPartsLoaded();
       })

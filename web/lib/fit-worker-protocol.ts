@@ -50,6 +50,9 @@ export type ToFitWorker =
       req: number;
       modelId: number;
       specJson?: string;
+      /** With specJson: whether the model has a layer of the engine's second module (the page
+       *  knows from the layer table; the worker's bundle does not carry it). */
+      needsExtraPart?: boolean;
       compileJson?: string;
       /** Every weight, flat in Keras order (TrainingSession.weights().values). */
       weights?: Float32Array;

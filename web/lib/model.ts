@@ -26,7 +26,7 @@ import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerC
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
 import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
-import { type Inspection, engineTables, inExtraPart, inspect, kerasWeightOrder, kerasWeights } from './engine-tables';
+import { type Inspection, engineTables, inExtraPart, inspect, specNeedsExtraPart, kerasWeightOrder, kerasWeights } from './engine-tables';
 import { applyModel } from './ops/model-apply';
 import { type FunctionLossFit, type LossFunction, functionLossEpoch, functionLossEvaluate } from './ops/function-loss';
 import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
@@ -1295,6 +1295,7 @@ export class LayersModel {
       req: client.nextReq(),
       modelId: this.#id,
       specJson: fresh ? this.#inspectedSpec : undefined,
+      needsExtraPart: fresh ? specNeedsExtraPart(this.#inspectedSpec) : undefined,
       compileJson: fresh || this.#workerNeedsCompile ? this.#compiled!.json : undefined,
       weights,
       train: message(train),
