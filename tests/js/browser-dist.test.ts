@@ -54,9 +54,10 @@ test.skipIf(!hasChromium)('dist trains in its module worker in Chromium, equal t
   };
   expect(workersAfterFit).toBe(1);
   // The worker script came from the package, and both realms (page, then worker) loaded the
-  // one shipped .wasm.
+  // one shipped engine: the page, which called nn.ready(), both its modules; the worker, whose
+  // dense model needs no more, nnplay.wasm alone.
   expect(server.requested.filter((p) => /\/dist\/lib\/assets\/fit-worker-[^/]*\.js$/.test(p))).toHaveLength(1);
-  expect(server.requested.filter((p) => p.endsWith('.wasm'))).toEqual(['/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
+  expect(server.requested.filter((p) => p.endsWith('.wasm')).sort()).toEqual(['/dist/lib/nnplay-extra.wasm', '/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
   expect(inWorker.epochs).toBe(200);
   expect(inWorker.history).toEqual(inPage.history);
   expect(inWorker.weights).toEqual(inPage.weights);
