@@ -6,7 +6,7 @@
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, isReady, readyFrom } from './memory';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
-import { engineWasmUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
+import { engineWasmUrl, setEngineGlueUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
 interface Replica {
   session: TrainingSession;
@@ -111,6 +111,7 @@ export function serveFitWorker(port: MessagePortLike): void {
         // worker that called nn.ready() itself keeps its own choice).
         if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads, msg.threadStartTimeoutMs);
         if (msg.threadedEngine) setThreadedEngineFiles(msg.wasmUrl, msg.threadedEngine);
+        if (msg.glue) setEngineGlueUrl(msg.wasmUrl, msg.glue);
         engineLoaded = readyFrom(msg.wasmUrl);
         // A failed load is reported to every request (below), not as an unhandled rejection.
         engineLoaded.catch(() => {});

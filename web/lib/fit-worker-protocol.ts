@@ -34,8 +34,9 @@ export type ToFitWorker =
   // threadStartTimeoutMs: how long its load waits for the threaded engine (setThreadsCount's
   // option); threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a
   // bundler may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here:
-  // this module's types are public, the loader's are not)
-  | { type: 'init'; wasmUrl: string; threads?: number; threadStartTimeoutMs?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
+  // this module's types are public, the loader's are not); glue: the absolute URL of the
+  // engine's JavaScript glue (nnplay.mjs) the page imported, so the worker imports the same file
+  | { type: 'init'; wasmUrl: string; glue?: string; threads?: number; threadStartTimeoutMs?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';

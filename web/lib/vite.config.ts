@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, minify, type Plugin } from 'vite';
+import { GLUE_FILE } from './engine-files';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -37,6 +38,31 @@ export function skipGlueWasmUrl(): Plugin {
   };
 }
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// The engine's glue (build/wasm/nnplay.mjs) is emitted as a file of its own: engine-url.ts names
+// it with `new URL(...)`, so the page and the fit worker import() one copy. In dist/lib it is
+// GLUE_FILE, a .js (engine-files.ts says why; tests/js/package.test.ts serves an app from a
+// server that knows no .mjs).
+const isGlueSource = (file: string) => /(^|\/)build\/wasm\/nnplay\.mjs$/.test(file);
+
+// Vite copies such a file as it is, and Emscripten only strips the glue's whitespace; minified
+// like the bundled JS it is 24 KB instead of 47 KB (8.2 KB instead of 11.5 KB with gzip -9). An
+// app's bundler hashes the content it gets, the minified text.
+export function minifyGlue(): Plugin {
+  return {
+    name: 'nnplay-minify-glue',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'asset' || !file.originalFileNames.some(isGlueSource)) continue;
+        const code = typeof file.source === 'string' ? file.source : new TextDecoder().decode(file.source);
+        const out = await minify(file.fileName, code, { module: true, compress: { target: 'es2022' } });
+        if (out.errors.length) throw new Error(`nnplay: minifying ${file.fileName}: ${out.errors.map((e) => e.message).join('; ')}`);
+        file.source = out.code;
+      }
+    },
+  };
+}
 
 // tsc writes the declarations' relative imports as the sources spell them ('./layers'), which
 // TypeScript projects with moduleResolution node16/nodenext (the usual Node setup) cannot
@@ -77,6 +103,23 @@ function checkOneWasm(): Plugin {
   };
 }
 
+// The glue must be in the package once too: dist/lib/nnplay-glue.js, and in no other JS file (a
+// module of the page or the fit worker importing build/wasm/nnplay.mjs again would bundle a copy
+// into it, which every app would download besides the file). The string is one of its messages.
+function checkOneGlue(): Plugin {
+  return {
+    name: 'nnplay-one-glue',
+    apply: 'build',
+    closeBundle() {
+      const files = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' });
+      const glue = files.filter((f) => /\.m?js$/.test(f) && !f.startsWith('nnplay-threads') && readFileSync(`${root}dist/lib/${f}`, 'utf8').includes('no native wasm support detected'));
+      if (glue.length !== 1 || glue[0] !== GLUE_FILE) {
+        throw new Error(`nnplay library build: expected the engine's glue in dist/lib/${GLUE_FILE} alone, found it in: ${glue.join(', ') || 'no file'} (import it by URL: engine-url.ts)`);
+      }
+    },
+  };
+}
+
 // nn.layers and nn.train are module namespaces (layer-factories.ts, train.ts): each is an entry
 // of its own (dist/lib/layer-factories.js, train.js), and index.ts's `export * as layers from
 // './layer-factories.js'` stays that statement in nnplay.js (the specifier is external here).
@@ -112,6 +155,8 @@ export default defineConfig({
     rollupOptions: {
       external: (id: string, importer: string | undefined) => namespaceImport.test(id) && !!importer?.endsWith('/web/lib/index.ts'),
       output: {
+        // Vite's library default for the other files: nnplay.wasm, the threaded engine, the data.
+        assetFileNames: (asset) => (asset.originalFileNames.some(isGlueSource) ? GLUE_FILE : '[name].[ext]'),
         codeSplitting: {
           groups: [
             { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
@@ -143,7 +188,9 @@ export default defineConfig({
   },
   plugins: [
     skipGlueWasmUrl(),
+    minifyGlue(),
     checkOneWasm(),
+    checkOneGlue(),
     {
       name: 'nnplay-lib-types',
       apply: 'build',
