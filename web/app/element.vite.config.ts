@@ -13,7 +13,6 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { GLUE_FILE } from '../lib/engine-files';
-import { skipGlueWasmUrl } from '../lib/vite.config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const root = here('../../');
@@ -78,10 +77,9 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    plugins: () => [skipGlueWasmUrl(), libAssets('worker')],
+    plugins: () => [libAssets('worker')],
   },
   plugins: [
-    skipGlueWasmUrl(),
     libAssets('module'),
     injectedCss(),
     {

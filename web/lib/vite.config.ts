@@ -1,11 +1,11 @@
 // Library build: web/lib/index.ts -> dist/lib/nnplay.js (ES module) plus, as separate files,
-// the engine's .wasm and the fit worker (with its own engine loader), and dist/lib/*.d.ts.
+// the engine's .wasm and its glue, the fit worker (with its own engine loader), and dist/lib/*.d.ts.
 //
 // Why not Vite's defaults: library mode inlines every asset as base64, which would put the
 // wasm into the JS. engine-url.ts asks for the wasm with `?no-inline`, so it stays a file next
 // to nnplay.js, fetched (browser) or read (Node). The fit worker's bundle does not import
 // engine-url.ts (the page sends it the URL), so it brings no second copy; checkOneWasm fails
-// the build if one comes back. The glue's own wasm URL is skipped (see skipGlueWasmUrl).
+// the build if one comes back. The glue is a file too, never bundled (minifyGlue, checkOneGlue).
 // Types: Vite does not emit declarations, so after bundling we run tsc on web/lib/tsconfig.json
 // (and give the .d.ts files' relative imports a .js: see addJsExtensions).
 // No source maps: an app's bundler re-bundles nnplay.js and copies the fit worker under a new
@@ -19,24 +19,6 @@ import { GLUE_FILE } from './engine-files';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-// The Emscripten glue names its wasm with `new URL("nnplay.wasm", import.meta.url)` for its own
-// fetch, which we never use (wasm-loader.ts passes the bytes). Left alone, Vite would bundle a
-// second, base64 copy of the wasm into each JS file; /* @vite-ignore */ makes it skip that URL.
-export function skipGlueWasmUrl(): Plugin {
-  return {
-    name: 'nnplay-skip-glue-wasm-url',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!id.replace(/\?.*$/, '').endsWith('/build/wasm/nnplay.mjs')) return null;
-      const out = code.replace(
-        /new URL\((["'])nnplay\.wasm\1,\s*import\.meta\.url\)/g,
-        'new URL(/* @vite-ignore */ $1nnplay.wasm$1, import.meta.url)',
-      );
-      // map: null keeps the glue's mapping (one comment inserted; no line moves).
-      return { code: out, map: null };
-    },
-  };
-}
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // The engine's glue (build/wasm/nnplay.mjs) is emitted as a file of its own: engine-url.ts names
@@ -170,7 +152,6 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    plugins: () => [skipGlueWasmUrl()],
   },
   experimental: {
     // The threaded engine's files (engine-url.ts) are emitted beside nnplay.js under their own
@@ -187,7 +168,6 @@ export default defineConfig({
     },
   },
   plugins: [
-    skipGlueWasmUrl(),
     minifyGlue(),
     checkOneWasm(),
     checkOneGlue(),
