@@ -12,13 +12,17 @@
 // (wasm-loader.ts loadEngine). The pthread worker script stays a file in the app even though it
 // is under Vite's 4 KB inlining limit: web/lib/vite.config.ts writes its URL with `?no-inline`.
 import { readyFrom, setDefaultEngineUrl } from './memory';
-import { setExtraPartUrl, setThreadedEngineFiles } from './wasm-loader';
+import { setEngineGlueUrl, setExtraPartUrl, setThreadedEngineFiles } from './wasm-loader';
 
 // `?no-inline`: Vite's library mode would otherwise inline the wasm as base64 into the JS.
 export const defaultWasmUrl = new URL('../../build/wasm/nnplay.wasm?no-inline', import.meta.url);
 
 // What a load started on first use reads (memory.ts engineLoaded): the package's own wasm.
 setDefaultEngineUrl(defaultWasmUrl);
+
+// Its Emscripten glue, a file of its own like the wasm (not bundled into this module), so that
+// the page and the fit worker import() one copy from one URL (wasm-loader.ts engineGlueUrls).
+setEngineGlueUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay.mjs?no-inline', import.meta.url));
 
 // The engine's second module (layer families a dense model never runs; memory.ts needExtraPart),
 // fetched only when a model first needs it.

@@ -9,7 +9,7 @@ import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
 import { SessionError } from './training-session';
-import { engineWasmUrl, extraPartUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
+import { engineGlueUrls, engineWasmUrl, extraPartUrl, loadedEngineGlueUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
 
 export type FitWorkerOption = 'auto' | 'never' | { create: () => FitWorkerLike };
 
@@ -89,6 +89,9 @@ export class FitWorkerClient {
     worker.postMessage({
       type: 'init',
       wasmUrl,
+      // The glue the page imported (the browser's cache then serves the worker's import), else
+      // the first the page would try (a page on the threaded engine imported none).
+      glue: loadedEngineGlueUrl() ?? engineGlueUrls(wasmUrl)[0],
       threads: requestedThreadCount(),
       threadStartTimeoutMs: requestedThreadStartTimeout(),
       threadedEngine: threadedEngineFiles(wasmUrl),

@@ -6,7 +6,7 @@
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, engineLoaded as engineAndPartsLoaded, isReady, needExtraPart, readyFrom } from './memory';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
-import { engineWasmUrl, setExtraPartUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
+import { engineWasmUrl, setEngineGlueUrl, setExtraPartUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
 interface Replica {
   session: TrainingSession;
@@ -111,6 +111,7 @@ export function serveFitWorker(port: MessagePortLike): void {
         // worker that called nn.ready() itself keeps its own choice).
         if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads, msg.threadStartTimeoutMs);
         if (msg.threadedEngine) setThreadedEngineFiles(msg.wasmUrl, msg.threadedEngine);
+        if (msg.glue) setEngineGlueUrl(msg.wasmUrl, msg.glue);
         if (msg.extraPart) setExtraPartUrl(msg.wasmUrl, msg.extraPart);
         // The engine's first part; its second only for a model that needs it ('begin' below).
         engineLoaded = readyFrom(msg.wasmUrl, false, false);

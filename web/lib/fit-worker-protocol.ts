@@ -34,11 +34,14 @@ export type ToFitWorker =
   // threadStartTimeoutMs: how long its load waits for the threaded engine (setThreadsCount's
   // option); threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a
   // bundler may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here:
-  // this module's types are public, the loader's are not); extraPart: the absolute URL of the
-  // engine's second module (nnplay-extra.wasm), which the worker loads for a model that needs it
+  // this module's types are public, the loader's are not); glue: the absolute URL of the
+  // engine's JavaScript glue the page imported, so the worker imports the same file; extraPart:
+  // the absolute URL of the engine's second module (nnplay-extra.wasm), which the worker loads
+  // for a model that needs it
   | {
       type: 'init';
       wasmUrl: string;
+      glue?: string;
       threads?: number;
       threadStartTimeoutMs?: number;
       threadedEngine?: { glue: string; worker: string; wasm: string } | null;
