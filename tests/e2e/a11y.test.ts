@@ -94,8 +94,9 @@ describe('accessibility (axe-core, no serious or critical violation)', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await seriousViolations(page)).toEqual([]);
-    // The views' text alternatives carry the figures.
-    expect(await page.locator('#evaluation-summary').textContent()).toMatch(/^After epoch 1: test accuracy \d+\.\d\d%/);
+    // The views' text alternatives carry the figures. (Of epoch 1 or 2: an MLP epoch on MNIST can
+    // end between the first confusion matrix and the Pause click taking effect.)
+    expect(await page.locator('#evaluation-summary').textContent()).toMatch(/^After epoch [12]: test accuracy \d+\.\d\d%/);
     expect(await page.locator('#charts-summary').textContent()).toMatch(/test accuracy \d+\.\d\d%/);
   });
 
