@@ -1,6 +1,8 @@
 #include "core/json.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -26,6 +28,27 @@ constexpr unsigned kParseFlags = rapidjson::kParseFullPrecisionFlag | rapidjson:
 
 [[noreturn]] void wrong_kind(const char* wanted) {
   throw Error(std::string("engine bug: a JSON reader took a value that is not ") + wanted + " as one");
+}
+
+// The first key that appears twice in one object of `v` (or in its values), or nullptr. JSON
+// leaves duplicates undefined and RapidJSON keeps both, where a reader would take the first and
+// a JS reader the last: a duplicate is rejected instead.
+const rapidjson::Value* duplicate_key(const rapidjson::Value& v) {
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray())
+      if (const rapidjson::Value* d = duplicate_key(e)) return d;
+  } else if (v.IsObject()) {
+    std::vector<const rapidjson::Value*> names;
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      names.push_back(&it->name);
+      if (const rapidjson::Value* d = duplicate_key(it->value)) return d;
+    }
+    auto text = [](const rapidjson::Value* n) { return std::string_view(n->GetString(), n->GetStringLength()); };
+    std::sort(names.begin(), names.end(), [&](auto* a, auto* b) { return text(a) < text(b); });
+    for (std::size_t i = 1; i < names.size(); ++i)
+      if (text(names[i]) == text(names[i - 1])) return names[i];
+  }
+  return nullptr;
 }
 
 template <class Writer>
@@ -138,7 +161,15 @@ JsonDocument& JsonDocument::operator=(JsonDocument&&) noexcept = default;
 
 bool JsonDocument::parse(const std::string& text, std::string* error) {
   doc_->Parse<kParseFlags>(text.data(), text.size());
-  if (!doc_->HasParseError()) return true;
+  if (!doc_->HasParseError()) {
+    const rapidjson::Value* d = duplicate_key(*doc_);
+    if (!d) return true;
+    std::string name(d->GetString(), d->GetStringLength());
+    if (name.size() > 40) name = name.substr(0, 40) + "...";
+    *error = "the key \"" + name + "\" appears twice in one object (each key may appear once)";
+    doc_->SetNull();
+    return false;
+  }
   // RapidJSON's message ("Missing a comma or '}' after an object member."), then where: the
   // character offset, its line and column, and the text just before it.
   const std::size_t at = doc_->GetErrorOffset();
@@ -278,6 +309,54 @@ std::string json_string_text(std::string_view s) {
   JsonWriter w;
   w.string(s);
   return w.str();
+}
+
+std::string short_number_text(double x) {
+  if (x == 0) return std::signbit(x) ? "-0" : "0";
+  std::string out;
+  if (x < 0) {
+    out += '-';
+    x = -x;
+  }
+  // The value is digits[0..n) * 10^k: RapidJSON's Grisu2, the digits its writer prints.
+  char digits[32];
+  int n = 0, k = 0;
+  rapidjson::internal::Grisu2(x, digits, &n, &k);
+  int exp10 = n + k - 1;  // the power of ten of the first digit
+  if (n > 6) {
+    bool carry = digits[6] >= '5';
+    n = 6;
+    for (int i = 5; carry && i >= 0; --i) {
+      if (digits[i] == '9') {
+        digits[i] = '0';
+      } else {
+        ++digits[i];
+        carry = false;
+      }
+    }
+    if (carry) {  // 999999|5 -> 1000000: one digit more, dropped again below
+      digits[0] = '1';
+      ++exp10;
+    }
+  }
+  while (n > 1 && digits[n - 1] == '0') --n;
+  if (exp10 < -4 || exp10 >= 6) {
+    out += digits[0];
+    if (n > 1) out.append(1, '.').append(digits + 1, static_cast<std::size_t>(n - 1));
+    out += exp10 < 0 ? "e-" : "e+";
+    const int e = exp10 < 0 ? -exp10 : exp10;
+    if (e < 10) out += '0';
+    out += std::to_string(e);
+  } else if (exp10 < 0) {
+    out.append("0.").append(static_cast<std::size_t>(-exp10 - 1), '0').append(digits, static_cast<std::size_t>(n));
+  } else if (n <= exp10 + 1) {
+    out.append(digits, static_cast<std::size_t>(n)).append(static_cast<std::size_t>(exp10 + 1 - n), '0');
+  } else {
+    out.append(digits, static_cast<std::size_t>(exp10 + 1))
+        .append(1, '.')
+        .append(digits + exp10 + 1, static_cast<std::size_t>(n - exp10 - 1));
+  }
+  return out;
 }
 
 }  // namespace nnplay

@@ -16,6 +16,8 @@
 
 #include <rapidjson/fwd.h>
 
+#include "core/json_text.h"
+
 namespace nnplay {
 
 // A read-only view of one value of a JsonDocument (valid while the document lives). A default
@@ -92,8 +94,9 @@ class JsonDocument {
 
   // Parses `text` (one JSON value, UTF-8, nothing but whitespace after it). On bad JSON returns
   // false and sets *error to what was wrong and where, e.g. "missing a comma or '}' after an
-  // object member at character 12 (line 1, column 13)". Numbers parse exactly (the nearest
-  // double). Check core/json_depth first: the parser recurses once per nesting level.
+  // object member at character 12 (line 1, column 13)"; a key twice in one object is an error
+  // too. Numbers parse exactly (the nearest double). Check core/json_depth first: the parser
+  // recurses once per nesting level.
   bool parse(const std::string& text, std::string* error);
 
   // An object holding copies of `object`'s members but `drop_keys` (an initializer's
@@ -145,9 +148,5 @@ class JsonWriter {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// One value as JSON text: a double (as JsonWriter::number) and a string with JSON's escapes.
-std::string json_number_text(double x);
-std::string json_string_text(std::string_view s);
 
 }  // namespace nnplay
