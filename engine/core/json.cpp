@@ -1,13 +1,13 @@
 #include "core/json.h"
 
-#include <algorithm>
-#include <cmath>
-#include <vector>
-
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "core/check.h"
 
@@ -137,12 +137,13 @@ JsonValue::Iterator& JsonValue::Iterator::operator++() {
 }
 JsonValue::Iterator JsonValue::begin() const {
   if (is_array()) return Iterator(v_->Begin(), nullptr);
-  if (is_object()) return Iterator(nullptr, &*v_->MemberBegin());
+  // operator-> gives the member pointer without dereferencing it (null for an empty object).
+  if (is_object()) return Iterator(nullptr, v_->MemberBegin().operator->());
   return Iterator(nullptr, nullptr);
 }
 JsonValue::Iterator JsonValue::end() const {
   if (is_array()) return Iterator(v_->End(), nullptr);
-  if (is_object()) return Iterator(nullptr, &*v_->MemberBegin() + v_->MemberCount());
+  if (is_object()) return Iterator(nullptr, v_->MemberEnd().operator->());
   return Iterator(nullptr, nullptr);
 }
 
@@ -189,7 +190,8 @@ bool JsonDocument::parse(const std::string& text, std::string* error) {
   for (char& c : before)
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   *error = what + " at character " + std::to_string(at) + " (line " + std::to_string(line) + ", column " +
-           std::to_string(column) + ")" + (before.empty() ? "" : ", after \"" + std::string(from ? "..." : "") + before + "\"");
+           std::to_string(column) + ")" +
+           (before.empty() ? "" : ", after \"" + std::string(from ? "..." : "") + before + "\"");
   doc_->SetNull();
   return false;
 }

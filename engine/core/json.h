@@ -7,14 +7,14 @@
 // Why one header: the library's types (and its allocator) stay in core/json.cpp.
 #pragma once
 
+#include <rapidjson/fwd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <rapidjson/fwd.h>
 
 #include "core/json_text.h"
 
@@ -52,7 +52,7 @@ class JsonValue {
   bool empty() const { return size() == 0; }
   JsonValue operator[](std::size_t i) const;  // an array's element i < size() (else null)
   JsonValue operator[](int i) const { return (*this)[static_cast<std::size_t>(i)]; }  // v[0] is not a key
-  bool contains(std::string_view key) const;  // an object with that key
+  bool contains(std::string_view key) const;                                          // an object with that key
   JsonValue operator[](std::string_view key) const;  // the key's value, or null when missing
   JsonValue operator[](const char* key) const { return (*this)[std::string_view(key)]; }
   JsonValue operator[](const std::string& key) const { return (*this)[std::string_view(key)]; }

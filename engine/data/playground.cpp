@@ -323,7 +323,6 @@ Dataset make_playground_grid(int grid_size, const std::vector<int>& features) {
 
 namespace {
 
-
 // JSON numbers from JS arrive as integers or doubles; accept a double only when integral.
 bool json_integer(JsonValue v, double lo, double hi, double* out) {
   if (!v.is_number()) return false;

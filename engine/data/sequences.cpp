@@ -5,15 +5,14 @@
 #include <cmath>
 
 #include "core/check.h"
-#include "core/json.h"
 #include "core/crc32.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/rng.h"
 #include "core/strings.h"
 
 namespace nnplay {
 namespace {
-
 
 constexpr double kTwoPi = 6.28318530717958647692;
 

@@ -11,7 +11,6 @@
 
 namespace nnplay {
 
-
 namespace {
 
 bool contains(const std::vector<std::string>& names, const std::string& name) {

@@ -166,7 +166,8 @@ GraphSpec parse_functional(JsonValue j) {
     const LayerType& type = find_layer_type(l.at("type").as_string(), named);
     layer.type = std::string(type.name);
     layer.where = named + " (" + layer.type + ")";
-    layer.config = parse_config_object(type.keys, l.contains("config") ? l.at("config") : empty_object.root(), layer.where);
+    layer.config =
+        parse_config_object(type.keys, l.contains("config") ? l.at("config") : empty_object.root(), layer.where);
     if (l.contains("inbound")) {
       JsonValue calls = l.at("inbound");
       NNPLAY_CHECK(calls.is_array(), layer.where << ": inbound must be an array of calls, each a list of references");
@@ -518,7 +519,13 @@ std::string inspect_model(const std::string& text) {
     for (std::size_t li = 0; li < spec.layers.size(); ++li) {
       const GraphLayerSpec& l = spec.layers[li];
       const PlanLayer& pl = plan.layers[li];
-      w.begin_object().key("config").raw(config_to_json(l.config)).key("name").string(l.name).key("nodes").begin_array();
+      w.begin_object()
+          .key("config")
+          .raw(config_to_json(l.config))
+          .key("name")
+          .string(l.name)
+          .key("nodes")
+          .begin_array();
       for (std::size_t c = 0; c < pl.call_nodes.size(); ++c) {
         w.begin_object().key("inbound").begin_array();
         if (l.type != "input")

@@ -25,7 +25,6 @@
 
 namespace nnplay {
 
-
 // {"name": "constant", "value": 0.5} as canonical JSON text (the row's name, every key, defaults filled).
 std::string initializer_text(JsonValue object, const std::string& where);
 
@@ -164,9 +163,7 @@ void write_value(JsonWriter& w, const ConfigValue& v) {
       for (int i : v.ints) w.integer(i);
       w.end_array();
       return;
-    case ConfigType::kRegularizer:
-      w.begin_object().key("l1").number(v.l1).key("l2").number(v.l2).end_object();
-      return;
+    case ConfigType::kRegularizer: w.begin_object().key("l1").number(v.l1).key("l2").number(v.l2).end_object(); return;
   }
   w.null();
 }
@@ -300,9 +297,9 @@ ConfigValue read_value(JsonValue v, const ConfigKey& k, const std::string& where
       return ConfigValue::integer(static_cast<int>(d));
     }
     case ConfigType::kNumber: {
-      NNPLAY_CHECK(v.is_number() && std::isfinite(v.as_double()),
-                   where << ": " << k.name << " must be a finite number " << range_text(k) << ", got "
-                         << describe_json_value(v));
+      NNPLAY_CHECK(v.is_number() && std::isfinite(v.as_double()), where << ": " << k.name << " must be a finite number "
+                                                                        << range_text(k) << ", got "
+                                                                        << describe_json_value(v));
       const double d = v.as_double();
       const bool open_min = k.min_text.rfind("> ", 0) == 0;
       NNPLAY_CHECK((open_min ? d > k.min : d >= k.min) && d <= k.max,
@@ -363,11 +360,11 @@ ConfigValue read_value(JsonValue v, const ConfigKey& k, const std::string& where
           out.ints.push_back(-1);
           continue;
         }
-        NNPLAY_CHECK(
-            d.is_number() && is_integral(d) && (!shape || (d.as_double() > 0 && d.as_double() <= (1 << 24))) &&
-                std::fabs(d.as_double()) <= (1 << 24),
-            where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
-                  << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got " << describe_json_value(v));
+        NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.as_double() > 0 && d.as_double() <= (1 << 24))) &&
+                         std::fabs(d.as_double()) <= (1 << 24),
+                     where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
+                           << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got "
+                           << describe_json_value(v));
         out.ints.push_back(static_cast<int>(d.as_double()));
       }
       return out;
@@ -640,7 +637,8 @@ std::string initializer_text(JsonValue object, const std::string& where) {
                      << "), e.g. {\"name\": \"constant\", \"value\": 0.5}");
   const InitializerInfo& row = find_initializer(object.at("name").as_string());
   const JsonDocument rest = JsonDocument::object_without(object, {"name"});
-  const Config params = parse_config_object(row.keys, rest.root(), where + " (initializer " + std::string(row.name) + ")");
+  const Config params =
+      parse_config_object(row.keys, rest.root(), where + " (initializer " + std::string(row.name) + ")");
   if (row.keys.empty()) return std::string(row.name);  // no parameters: the bare name
   // {"name": ..., parameters}, keys sorted (the text's order since the first version).
   const std::string name(row.name);

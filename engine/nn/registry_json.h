@@ -6,11 +6,11 @@
 
 #include <array>
 #include <cstddef>
-#include "core/json.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "nn/registry.h"
 
 namespace nnplay {

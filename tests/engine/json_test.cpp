@@ -23,8 +23,9 @@ TEST(Json, ParseErrorsSayWhatAndWhere) {
   JsonDocument doc;
   std::string error;
   EXPECT_FALSE(doc.parse("{\"a\": 1,\n \"b\" 2}", &error));
-  EXPECT_EQ(error, "Missing a colon after a name of object member at character 14 (line 2, column 6), after "
-                   "\"{\\\"a\\\": 1,  \\\"b\\\" \"");
+  EXPECT_EQ(
+      error,
+      R"(Missing a colon after a name of object member at character 14 (line 2, column 6), after "{"a": 1,  "b" ")");
   EXPECT_FALSE(doc.parse("", &error));
   EXPECT_EQ(error, "The document is empty at character 0 (line 1, column 1)");
   EXPECT_FALSE(doc.parse("[1, 2] 3", &error));
@@ -35,13 +36,16 @@ TEST(Json, ParseErrorsSayWhatAndWhere) {
   EXPECT_FALSE(doc.parse(R"({"a":[{"units":3,"b":1,"units":5}]})", &error));
   EXPECT_EQ(error, "the key \"units\" appears twice in one object (each key may appear once)");
   EXPECT_TRUE(doc.parse(R"({"a":{"k":1},"b":{"k":2}})", &error));  // the same key in two objects
+  // A number beyond the doubles is an error, as it was (nlohmann: "number overflow").
+  EXPECT_FALSE(doc.parse("[1e400]", &error));
+  EXPECT_NE(error.find("Number too big to be stored in double at character 1"), std::string::npos) << error;
   EXPECT_ERROR_CONTAINS(parse_json("{oops", "the spec is not valid JSON: "),
                         "the spec is not valid JSON: Missing a name for object member at character 1");
 }
 
 TEST(Json, ReadsKindsAndNumbersAsNlohmannDid) {
   const JsonDocument doc = parse_json(R"({"i":3,"n":-3,"f":3.0,"e":1e2,"u":18446744073709551615,
-      "big":1e400,"s":"a\u00e9\"","t":true,"z":null,"a":[1,"x",[2]],"o":{}})",
+      "s":"a\u00e9\"","t":true,"z":null,"a":[1,"x",[2]],"o":{}})",
                                       "");
   const JsonValue j = doc.root();
   EXPECT_TRUE(j["i"].is_number_integer() && j["i"].is_number_unsigned());
@@ -50,7 +54,6 @@ TEST(Json, ReadsKindsAndNumbersAsNlohmannDid) {
   EXPECT_TRUE(j["f"].is_number_float() && !j["f"].is_number_integer());
   EXPECT_TRUE(j["e"].is_number_float());
   EXPECT_EQ(j["u"].as_uint64(), 18446744073709551615ull);
-  EXPECT_TRUE(std::isinf(j["big"].as_double()));
   EXPECT_EQ(j["s"].as_string(), "a\xc3\xa9\"");
   EXPECT_TRUE(j["t"].as_bool());
   EXPECT_TRUE(j["z"].is_null());
@@ -62,7 +65,7 @@ TEST(Json, ReadsKindsAndNumbersAsNlohmannDid) {
   EXPECT_TRUE(j["o"].is_object() && j["o"].empty());
   std::string keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys += it.key() + ",";
-  EXPECT_EQ(keys, "i,n,f,e,u,big,s,t,z,a,o,");  // the text's order
+  EXPECT_EQ(keys, "i,n,f,e,u,s,t,z,a,o,");  // the text's order
   EXPECT_ERROR_CONTAINS(j["s"].as_double(), "engine bug");
   EXPECT_ERROR_CONTAINS(j.at("missing"), "missing key \"missing\"");
 }
@@ -106,8 +109,28 @@ TEST(Json, ShortNumberTextIsPrintfsG) {
     std::snprintf(buf, sizeof buf, "%g", x);
     return std::string(buf);
   };
-  for (double x : {0.0, -0.0, 1.0, -1.0, 0.5, 0.001, 0.0001, 0.00001, 1e-7, 123456.0, 1234567.0, 999999.0, 9999995.0,
-                   999999.5, 1e6, 1e300, 0.1f * 1.0, 16777216.0, 3.14159265358979, 1e-300, 2.5e-5, 100.0})
+  for (double x : {0.0,
+                   -0.0,
+                   1.0,
+                   -1.0,
+                   0.5,
+                   0.001,
+                   0.0001,
+                   0.00001,
+                   1e-7,
+                   123456.0,
+                   1234567.0,
+                   999999.0,
+                   9999995.0,
+                   999999.5,
+                   1e6,
+                   1e300,
+                   0.1f * 1.0,
+                   16777216.0,
+                   3.14159265358979,
+                   1e-300,
+                   2.5e-5,
+                   100.0})
     EXPECT_EQ(short_number_text(x), printf_g(x)) << x;
   std::mt19937_64 rng(11);
   std::uniform_real_distribution<double> mantissa(1.0, 10.0);
