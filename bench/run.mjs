@@ -623,7 +623,7 @@ async function main() {
 
   // Size: what a user downloads. nnplay = scripts/size.mjs (npm run size): a tiny app that
   // imports the package, trains and predicts, built with Vite's defaults; its JS loaded at start,
-  // the fit worker and the .wasm (the lazy chunks it ships but never fetches are in the note).
+  // the fit worker, the .wasm and its glue (the lazy chunks it ships but never fetches are in the note).
   // A baseline is its package's files (entry + fit worker + wasm, each distinct file once).
   const downloadedFiles = (dir) => {
     const seen = new Set();
@@ -649,7 +649,7 @@ async function main() {
   if (fs.existsSync(tfMin) && tfWasmFiles.every((f) => fs.existsSync(f))) size['tfjs + wasm backend'] = [gzipSize([tfMin, ...tfWasmFiles]) / 1024];
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   const breakdown = appSize
-    ? `${['start', 'worker', 'engine'].map((g) => `${g} ${kb(appSize.totals[g].gzip)}`).join(', ')}; lazy chunks shipped, loaded on first call: ${kb(appSize.totals.lazy.gzip)}`
+    ? `${['start', 'worker', 'engine', 'glue'].map((g) => `${g} ${kb(appSize.totals[g].gzip)}`).join(', ')}; lazy chunks shipped, loaded on first call: ${kb(appSize.totals.lazy.gzip)}`
     : 'none (dist/lib not built)';
   addFigure('Size: JS + wasm, gzip -9', 'KB', 'files', size, {
     higherIsBetter: false, ratios: versus(['tfjs (tf.min.js)']), targets: [{ system: 'nnplay', max: 150 }],

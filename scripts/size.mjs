@@ -3,9 +3,14 @@
 // It builds a tiny app, `import * as nn from 'nnplay'` plus the README's XOR model trained with
 // fit() and predicted (see APP below), with Vite's defaults, as an app's `vite build` would,
 // against the built package (dist/lib: `npm run build` first), and reports every file the build
-// emits with its gzip -9 (and brotli) size, in four groups:
+// emits with its gzip -9 (and brotli) size, in these groups:
 //   - start:  the page's JS that loads with the page (the entry chunk and its static imports);
 //   - engine: the .wasm, fetched by the first call that needs the engine (here: sequential());
+//   - extra:  the engine's second part (nnplay-extra.wasm: conv, pooling, recurrent, embedding,
+//             batch-normalization and autoencoder layers), fetched when a model first has such a
+//             layer (or by nn.ready()); this app's dense model never fetches it;
+//   - glue:   the engine's JavaScript glue (dist/lib/nnplay-glue.js), imported with the .wasm by
+//             the page and again by the fit worker, which gets it from the browser's cache;
 //   - worker: the fit worker's JS, loaded when fit() first trains on a page's main thread;
 //   - lazy:   chunks behind import() that only load when their function is first called
 //             (nn.exportCode(), the TF.js format of model.save()/nn.loadLayersModel());
@@ -13,7 +18,7 @@
 //             instead of the engine's .wasm only where the page is cross-origin isolated;
 //   - data:   the bundled data sets (MNIST, Fashion-MNIST, text), fetched only by nn.datasets.*;
 //             listed, never summed (they are data, not code).
-// "Training app" = start + engine + worker: what this app fetches to train and predict. The
+// "Training app" = start + engine + glue + worker: what this app fetches to train and predict. The
 // lazy chunks and the threaded engine are shipped (in dist) but never fetched by this app on a
 // page that is not isolated.
 //
@@ -91,14 +96,16 @@ export async function measureSize({ workDir = join(root, 'build', 'size-app'), a
     let group;
     // First: the threaded engine's wasm is a .wasm too, but not the one every page fetches.
     if (/(^|\/)nnplay-threads[.-][^/]*\.(mjs|js|wasm)$/.test(file)) group = 'threads';
+    else if (/(^|\/)nnplay-extra[.-][^/]*\.wasm$/.test(file)) group = 'extra';
     else if (file.endsWith('.wasm')) group = 'engine';
+    else if (/(^|\/)nnplay-glue-[^/]*\.js$/.test(file)) group = 'glue';
     else if (/(^|\/)fit-worker-[^/]*\.js$/.test(file)) group = 'worker';
     else if (start.has(file)) group = 'start';
     // A dynamic entry the app's code no longer reaches (its caller was tree-shaken) is still
     // emitted; it is never fetched, but shipped: counted as lazy.
     else if (lazy.has(file) || (file.endsWith('.js') && byFile.get(file)?.isDynamicEntry)) group = 'lazy';
     else if (/\.(gz|json)$/.test(file)) group = 'data';
-    else throw new Error(`size: ${file} is neither start JS, lazy JS, the fit worker, the wasm nor the threaded engine; classify it in scripts/size.mjs`);
+    else throw new Error(`size: ${file} is neither start JS, lazy JS, the fit worker, the wasm, its glue nor the threaded engine; classify it in scripts/size.mjs`);
     const bytes = group === 'data' ? null : readFileSync(path);
     // Data sets are listed with their size only (compressing 36 MB at brotli 11 takes minutes).
     const data = group === 'data';
@@ -106,7 +113,7 @@ export async function measureSize({ workDir = join(root, 'build', 'size-app'), a
   }
   const sum = (groups, key) => files.filter((f) => groups.includes(f.group)).reduce((s, f) => s + f[key], 0);
   const totals = {};
-  for (const [name, groups] of Object.entries({ start: ['start'], engine: ['engine'], worker: ['worker'], lazy: ['lazy'], threads: ['threads'], trainingApp: ['start', 'engine', 'worker'], everything: ['start', 'engine', 'worker', 'lazy'] })) {
+  for (const [name, groups] of Object.entries({ start: ['start'], engine: ['engine'], glue: ['glue'], worker: ['worker'], lazy: ['lazy'], extra: ['extra'], threads: ['threads'], trainingApp: ['start', 'engine', 'glue', 'worker'], everything: ['start', 'engine', 'glue', 'worker', 'lazy', 'extra'] })) {
     totals[name] = { bytes: sum(groups, 'bytes'), gzip: sum(groups, 'gzip'), brotli: sum(groups, 'brotli') };
   }
   return { files, totals };
@@ -116,14 +123,15 @@ const kb = (n) => (n / 1024).toFixed(1).padStart(7);
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { files, totals } = await measureSize();
-  const order = ['start', 'engine', 'worker', 'lazy', 'threads', 'data'];
+  const order = ['start', 'engine', 'glue', 'worker', 'extra', 'lazy', 'threads', 'data'];
   files.sort((a, b) => order.indexOf(a.group) - order.indexOf(b.group) || b.gzip - a.gzip);
   console.log(`${'file'.padEnd(44)} ${'group'.padEnd(7)} ${'raw KB'.padStart(7)} ${'gzip -9'.padStart(7)} ${'brotli'.padStart(7)}`);
   for (const f of files) if (f.group !== 'data') console.log(`${f.file.padEnd(44)} ${f.group.padEnd(7)} ${kb(f.bytes)} ${kb(f.gzip)} ${kb(f.brotli)}`);
   const data = files.filter((f) => f.group === 'data');
   console.log(`(${data.length} data set files, ${kb(data.reduce((s, f) => s + f.bytes, 0))} KB, fetched only by nn.datasets.*: not counted)\n`);
   for (const [name, t] of Object.entries(totals)) console.log(`${name.padEnd(52)} ${kb(t.bytes)} ${kb(t.gzip)} ${kb(t.brotli)}`);
-  console.log(`\ntraining app (start + engine + worker), gzip -9: ${(totals.trainingApp.gzip / 1024).toFixed(1)} KB; loaded only when called (lazy): ${(totals.lazy.gzip / 1024).toFixed(1)} KB`);
+  console.log(`\ntraining app (start + engine + glue + worker), gzip -9: ${(totals.trainingApp.gzip / 1024).toFixed(1)} KB; loaded only when called (lazy): ${(totals.lazy.gzip / 1024).toFixed(1)} KB`);
+  console.log(`the engine's second part (fetched by the first model with a conv, pooling, recurrent, ... layer), gzip -9: ${(totals.extra.gzip / 1024).toFixed(1)} KB`);
   console.log(`threaded engine (fetched instead of the engine on cross-origin isolated pages), gzip -9: ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
   const at = process.argv.indexOf('--json');
   if (at > 0) {

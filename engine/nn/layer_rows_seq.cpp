@@ -67,7 +67,8 @@ constexpr LayerType recurrent_row(NameList aliases, KeyList cell_keys) {
                    recurrent_specs<cell>,
                    make_recurrent<cell>,
                    "",
-                   recurrent_states<cell>};
+                   recurrent_states<cell>,
+                   EnginePart::kExtra};
 }
 
 // ---- embedding
@@ -175,9 +176,31 @@ constexpr LayerType kLayerRowsSeq[kLayerRowsSeqCount] = {
      bidirectional_shape,
      bidirectional_specs,
      make_bidirectional_layer,
-     ""},
-    {"embedding", {"Embedding"}, kEmbeddingKeys, 1, 1, embedding_shape, embedding_specs, make_embedding, ""},
-    {"conv1d", {"Conv1D", "conv1D"}, kConv1dKeys, 1, 1, conv1d_shape, conv1d_specs, make_conv1d_layer, "activation"},
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"embedding",
+     {"Embedding"},
+     kEmbeddingKeys,
+     1,
+     1,
+     embedding_shape,
+     embedding_specs,
+     make_embedding,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"conv1d",
+     {"Conv1D", "conv1D"},
+     kConv1dKeys,
+     1,
+     1,
+     conv1d_shape,
+     conv1d_specs,
+     make_conv1d_layer,
+     "activation",
+     nullptr,
+     EnginePart::kExtra},
     {"globalAveragePooling1d",
      {"GlobalAveragePooling1D", "global_average_pooling1d"},
      kGlobalAveragePooling1dKeys,
@@ -186,7 +209,9 @@ constexpr LayerType kLayerRowsSeq[kLayerRowsSeqCount] = {
      global_average_pooling1d_shape,
      nullptr,
      make_global_average_pooling1d,
-     ""},
+     "",
+     nullptr,
+     EnginePart::kExtra},
 };
 static_assert(!kLayerRowsSeq[kLayerRowsSeqCount - 1].name.empty(), "kLayerRowsSeqCount counts rows that are not there");
 

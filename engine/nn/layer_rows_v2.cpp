@@ -196,7 +196,9 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      batch_normalization_shape,
      batch_normalization_specs,
      make_batch_normalization,
-     ""},
+     "",
+     nullptr,
+     EnginePart::kExtra},
     {"reshape", {"Reshape"}, kReshapeKeys, 1, 1, reshape_shape, nullptr, make_reshape, ""},
     {"concatenate",
      {"Concatenate"},
@@ -216,7 +218,9 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      average_pooling2d_shape,
      nullptr,
      make_average_pooling2d,
-     ""},
+     "",
+     nullptr,
+     EnginePart::kExtra},
     {"globalAveragePooling2d",
      {"GlobalAveragePooling2D", "global_average_pooling2d"},
      kNoKeys,
@@ -225,7 +229,9 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      global_average_pooling2d_shape,
      nullptr,
      make_global_average_pooling2d,
-     ""},
+     "",
+     nullptr,
+     EnginePart::kExtra},
 };
 static_assert(!kLayerRowsV2[kLayerRowsV2Count - 1].name.empty(), "kLayerRowsV2Count counts rows that are not there");
 

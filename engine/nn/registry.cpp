@@ -806,7 +806,9 @@ constexpr LayerType kCoreLayerRows[] = {
      conv2d_shape,
      conv2d_variables,
      make_conv2d_layer,
-     "activation"},
+     "activation",
+     nullptr,
+     EnginePart::kExtra},
     {"maxPooling2d",
      {"MaxPooling2D", "maxPool2d", "max_pooling2d"},
      kMaxPooling2dKeys,
@@ -815,7 +817,9 @@ constexpr LayerType kCoreLayerRows[] = {
      max_pooling2d_shape,
      nullptr,
      make_max_pooling2d_layer,
-     ""},
+     "",
+     nullptr,
+     EnginePart::kExtra},
     {"flatten", {"Flatten"}, kFlattenKeys, 1, 1, flatten_shape, nullptr, make_flatten_layer, ""},
     {"activation", {"Activation"}, kActivationLayerKeys, 1, 1, same_shape, nullptr, make_activation_layer, ""},
 };
@@ -846,6 +850,8 @@ constexpr std::array<const LayerType*, kLayerRowCount> kLayerRows = layer_rows()
 }  // namespace
 
 Span<const LayerType*> layer_table() { return kLayerRows; }
+
+std::string_view engine_part_name(EnginePart p) { return p == EnginePart::kExtra ? "extra" : "core"; }
 
 const LayerType& find_layer_type(const std::string& name, const std::string& where) {
   const LayerType* r = find_row(layer_table(), name);
@@ -1092,6 +1098,7 @@ std::string engine_tables_json() {
     for (const ConfigKey& k : t.keys) key_row(k, true);
     w.end_array();
     w.key("maxInputs").integer(t.max_inputs).key("minInputs").integer(t.min_inputs).key("name").string(t.name);
+    w.key("part").string(engine_part_name(t.part));
     w.end_object();
   }
   w.end_array().key("losses");

@@ -186,6 +186,9 @@ struct LayerArgs {
   std::string name;                 // the layer's spec name ("dropout_2")
 };
 
+enum class EnginePart { kCore, kExtra };
+std::string_view engine_part_name(EnginePart p);  // "core", "extra"
+
 struct LayerType {
   std::string_view name;  // spec name: "dense", "conv2d", ...
   NameList aliases;       // other accepted spellings ("Dense", "max_pooling2d")
@@ -206,6 +209,10 @@ struct LayerType {
   // tensors side by side ([output | h_T | c_T]), and the graph exposes tensor k (refs
   // ["lstm_1", 0, k]) as a node copying that slice out (nn/output_part_layer.h).
   std::vector<Shape> (*extra_outputs)(const std::vector<Shape>& inputs, const Config& config) = nullptr;
+  // Which wasm module holds the type's code: the engine's first (kCore) or its second
+  // (kExtra: nnplay-extra.wasm, the sources CMakeLists.txt NNPLAY_EXTRA_PART_REGEX names), which
+  // the library loads when a model first has a layer of such a type. Native builds are one piece.
+  EnginePart part = EnginePart::kCore;
 };
 
 // The rows in table order (their arrays live in registry.cpp and nn/layer_rows_*.cpp).

@@ -1,7 +1,7 @@
 // The built package in a real browser: a page imports dist/lib/nnplay.js, and fit() on the
 // page's main thread trains in the library's module worker (dist/lib/assets/fit-worker-*.js,
-// which loads the engine from dist/lib/nnplay.wasm, the URL the page sends it: the package
-// ships one .wasm). The numbers must equal in-process training.
+// which loads the engine from dist/lib/nnplay.wasm and its glue from dist/lib/nnplay-glue.js, the
+// URLs the page sends it: the package ships each once). The numbers must equal in-process training.
 // Driven from Node with playwright-core and Debian's Chromium (docs/BUILDING.md; tests/js/browser.ts).
 import { expect, test } from 'vitest';
 import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
@@ -54,9 +54,12 @@ test.skipIf(!hasChromium)('dist trains in its module worker in Chromium, equal t
   };
   expect(workersAfterFit).toBe(1);
   // The worker script came from the package, and both realms (page, then worker) loaded the
-  // one shipped .wasm.
+  // one shipped engine: the page, which called nn.ready(), both its modules; the worker, whose
+  // dense model needs no more, nnplay.wasm alone.
   expect(server.requested.filter((p) => /\/dist\/lib\/assets\/fit-worker-[^/]*\.js$/.test(p))).toHaveLength(1);
-  expect(server.requested.filter((p) => p.endsWith('.wasm'))).toEqual(['/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
+  expect(server.requested.filter((p) => p.endsWith('.wasm')).sort()).toEqual(['/dist/lib/nnplay-extra.wasm', '/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
+  // So did the engine's glue: one file, imported by both (not a copy in each realm's JS).
+  expect(server.requested.filter((p) => p.endsWith('/nnplay-glue.js'))).toEqual(['/dist/lib/nnplay-glue.js', '/dist/lib/nnplay-glue.js']);
   expect(inWorker.epochs).toBe(200);
   expect(inWorker.history).toEqual(inPage.history);
   expect(inWorker.weights).toEqual(inPage.weights);

@@ -11,6 +11,8 @@ let mod: NnplayModule;
 beforeAll(async () => {
   const wasmBinary = readFileSync(new URL('../../build/wasm/nnplay.wasm', import.meta.url));
   mod = await (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary });
+  // The spec's batchNormalization is in the engine's second part.
+  await mod.nnplayLoadExtra?.(readFileSync(new URL('../../build/wasm/nnplay-extra.wasm', import.meta.url)));
 });
 
 const SPEC = JSON.stringify({

@@ -65,8 +65,9 @@ test('the tarball holds the JS, the two engines, the fit worker and the types, a
   expect(files).toContain('dist/lib/nnplay.wasm');
   expect(files).toContain('dist/lib/index.d.ts');
   expect(files.filter((f) => /^dist\/lib\/assets\/fit-worker-[^/]+\.js$/.test(f))).toHaveLength(1);
-  // The single-threaded engine, and the threaded one beside it (loaded where threads can run).
-  expect(files.filter((f) => f.endsWith('.wasm')).sort()).toEqual(['dist/lib/nnplay-threads.wasm', 'dist/lib/nnplay.wasm']);
+  // The single-threaded engine in its two parts, and the threaded one beside it (loaded where
+  // threads can run).
+  expect(files.filter((f) => f.endsWith('.wasm')).sort()).toEqual(['dist/lib/nnplay-extra.wasm', 'dist/lib/nnplay-threads.wasm', 'dist/lib/nnplay.wasm']);
   expect(files).toContain('dist/lib/nnplay-threads.mjs');
   expect(files).toContain('dist/lib/nnplay-threads.worker.js');
   // nnplay/playground: the element bundle, its two workers and its types; it uses dist/lib's wasm.
@@ -212,9 +213,11 @@ try {
     const outDir = join(app, 'dist');
     await build({ root: app, configFile: false, logLevel: 'silent', build: { outDir } });
     const assets = readdirSync(join(outDir, 'assets'));
-    // The engine once, and the threaded engine's glue, worker script and wasm (hashed; fetched
-    // only by a cross-origin isolated page, which this one is not).
-    expect(assets.filter((f) => f.endsWith('.wasm') && !f.startsWith('nnplay-threads'))).toHaveLength(1);
+    // The engine once, its second part (fetched by the first model that needs it, which this
+    // dense app's never does), and the threaded engine's glue, worker script and wasm (hashed;
+    // fetched only by a cross-origin isolated page, which this one is not).
+    expect(assets.filter((f) => f.endsWith('.wasm') && !/^nnplay-(threads|extra)-/.test(f))).toHaveLength(1);
+    expect(assets.filter((f) => /^nnplay-extra-[\w-]{8,}\.wasm$/.test(f))).toHaveLength(1);
     expect(assets.filter((f) => f.startsWith('nnplay-threads')).sort()).toEqual([
       expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.(mjs|wasm)$/),
       expect.stringMatching(/^nnplay-threads-[\w-]{8,}\.(mjs|wasm)$/),

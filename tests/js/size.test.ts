@@ -1,6 +1,7 @@
 // scripts/size.mjs (npm run size) on the built package: a tiny app that imports nnplay, trains
 // and predicts, built by Vite with no configuration. What the app fetches at start must not
-// include the lazy parts (code export, the TF.js format) nor the threaded engine, and every
+// include the lazy parts (code export, the TF.js format) nor the threaded engine, the engine's
+// glue must be one file (not a copy in the page's JS and another in the fit worker's), and every
 // emitted file must be classified (a new kind of asset cannot escape the count). Sizes are
 // printed, not asserted beyond sanity: the bench reports them (README, "Download size").
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,11 @@ test('the size app: start JS without the lazy parts, one wasm, one fit worker, t
   const of = (group: string) => files.filter((f) => f.group === group);
   expect(of('engine').map((f) => f.file)).toEqual([expect.stringMatching(/\.wasm$/)]);
   expect(of('worker')).toHaveLength(1);
+  // The engine's glue is one file, which the page and the fit worker both import: in neither's JS.
+  expect(of('glue').map((f) => f.file)).toEqual([expect.stringMatching(/^assets\/nnplay-glue-[\w-]{8,}\.js$/)]);
+  const glueMessage = 'no native wasm support detected';
+  expect(readFileSync(join(workDir, 'dist', of('glue')[0].file), 'utf8')).toContain(glueMessage);
+  for (const f of [...of('start'), ...of('worker')]) expect(readFileSync(join(workDir, 'dist', f.file), 'utf8')).not.toContain(glueMessage);
   // The threaded engine is emitted too (the bundler sees its URLs), hashed, as a group of its own:
   // fetched only on cross-origin isolated pages, so not part of the training app below.
   const threaded = of('threads').map((f) => f.file.replace(/^assets\//, ''));
@@ -46,6 +52,6 @@ test('the size app: start JS without the lazy parts, one wasm, one fit worker, t
   expect(startText).not.toContain('IndexedDB refused'); // the IO handlers' storage code
   // nn.layers is a namespace the app's bundler sees through: the layers it never names are not kept.
   expect(startText).not.toContain("returnState is not supported on a bidirectional layer");
-  expect(totals.trainingApp.gzip).toBe(totals.start.gzip + totals.engine.gzip + totals.worker.gzip);
-  console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB, threads ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
+  expect(totals.trainingApp.gzip).toBe(totals.start.gzip + totals.engine.gzip + totals.glue.gzip + totals.worker.gzip);
+  console.log(`size app, gzip -9: start ${(totals.start.gzip / 1024).toFixed(1)} KB, glue ${(totals.glue.gzip / 1024).toFixed(1)} KB, worker ${(totals.worker.gzip / 1024).toFixed(1)} KB, engine ${(totals.engine.gzip / 1024).toFixed(1)} KB, lazy ${(totals.lazy.gzip / 1024).toFixed(1)} KB, threads ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
 }, 120_000);

@@ -4,7 +4,8 @@
 //  - with COOP + COEP (cross-origin isolated): nn.backend() says threads, on 2 or more, and the
 //    three threaded files were fetched under the names the bundler gave them (content hashes),
 //    by the page and by the library's fit worker (whose pthreads are nested workers);
-//  - without: one thread, nnplay.wasm alone, no threaded file asked for.
+//  - without: one thread, nnplay.wasm and (for the conv model) nnplay-extra.wasm, no threaded file
+//    asked for.
 // Both train the ConvNetJS demo net a few steps from one seed to the same bits.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,8 @@ test.skipIf(!hasChromium)(
     expect([glue, pthreadScript, threadedWasm].every(Boolean)).toBe(true);
     const engineWasm = files.filter((f) => f.group === 'engine').map((f) => `/${f.file}`);
     expect(engineWasm).toEqual([expect.stringMatching(/\/nnplay-[A-Za-z0-9_-]{8,}\.wasm$/)]);
+    const extraWasm = files.filter((f) => f.group === 'extra').map((f) => `/${f.file}`);
+    expect(extraWasm).toEqual([expect.stringMatching(/\/nnplay-extra-[A-Za-z0-9_-]{8,}\.wasm$/)]);
 
     const withThreads = (await pageResultInChromium(isolatedServer.url, 'nnplay-bundled-threads-')) as unknown as Run;
     const single = (await pageResultInChromium(plainServer.url, 'nnplay-bundled-plain-')) as unknown as Run;
@@ -73,11 +76,14 @@ test.skipIf(!hasChromium)(
     expect(asked.some((p) => /\/fit-worker-[^/]*\.js$/.test(p))).toBe(true);
     // Nothing looked for the files under their build-time names.
     expect(asked.filter((p) => /\/nnplay-threads\.(mjs|worker\.js|wasm)$/.test(p))).toEqual([]);
+    // The threaded engine is one module: no second part to fetch.
+    expect(asked.filter((p) => p.includes('nnplay-extra'))).toEqual([]);
 
     expect(single.isolated).toBe(false);
     expect(single.backend).toMatchObject({ threads: false, threadsCount: 1 });
     expect(plainServer.requested.filter((p) => p.includes('nnplay-threads'))).toEqual([]);
-    expect(new Set(plainServer.requested.filter((p) => p.endsWith('.wasm')))).toEqual(new Set(engineWasm));
+    // The single-threaded engine and, for this conv model, its second module.
+    expect(new Set(plainServer.requested.filter((p) => p.endsWith('.wasm')))).toEqual(new Set([...engineWasm, ...extraWasm]));
 
     expect(withThreads.loss.every(Number.isFinite)).toBe(true);
     expect(withThreads.loss).toEqual(single.loss);

@@ -12,7 +12,7 @@
 import { copyFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { skipGlueWasmUrl } from '../lib/vite.config';
+import { GLUE_FILE } from '../lib/engine-files';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const root = here('../../');
@@ -25,8 +25,10 @@ function libAssets(where: 'module' | 'worker'): Plugin {
     transform(code, id) {
       if (!/\.ts$/.test(id.replace(/\?.*$/, ''))) return null;
       const out = code.replace(
-        /new URL\((["'])(?:\.\.\/)+build\/(?:wasm|wasm-threads|data)\/([^"'?]+)\?no-inline\1,\s*import\.meta\.url\)/g,
-        (_, quote: string, name: string) => `new URL(/* @vite-ignore */ ${quote}${prefix}${name}${quote}, import.meta.url)`,
+        /new URL\((["'])(?:\.\.\/)+build\/(wasm|wasm-threads|data)\/([^"'?]+)\?no-inline\1,\s*import\.meta\.url\)/g,
+        (_, quote: string, dir: string, name: string) =>
+          // The glue is the one file dist/lib names otherwise (engine-files.ts).
+          `new URL(/* @vite-ignore */ ${quote}${prefix}${dir === 'wasm' && name === 'nnplay.mjs' ? GLUE_FILE : name}${quote}, import.meta.url)`,
       );
       return out === code ? null : { code: out, map: null };
     },
@@ -75,10 +77,9 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    plugins: () => [skipGlueWasmUrl(), libAssets('worker')],
+    plugins: () => [libAssets('worker')],
   },
   plugins: [
-    skipGlueWasmUrl(),
     libAssets('module'),
     injectedCss(),
     {

@@ -2,6 +2,7 @@
 // as a user would ('nnplay'), resolved here to its TypeScript source.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { minifyGlue } from '../lib/vite.config';
 import { compressedAssets } from './serve-plugin';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -50,7 +51,8 @@ export default defineConfig({
   root: here('.'),
   base: './',
   // npm start: brotli/gzip precompressed at build, long-cache headers for hashed files.
-  plugins: [crossOriginIsolation(), oembed(), compressedAssets()],
+  // minifyGlue: the engine's glue is a file the page and its workers import by URL (engine-url.ts).
+  plugins: [crossOriginIsolation(), oembed(), minifyGlue(), compressedAssets()],
   resolve: {
     alias: { nnplay: here('../lib/index.ts') },
   },

@@ -222,6 +222,11 @@ export interface NnplayModule {
   inspectModel(specJson: string): string;
   /** {"type", "config"} (defaults filled in) or {"error"} for one layer's config. */
   checkLayerConfig(type: string, configJson: string, where: string): string;
+  // The engine's second module, nnplay-extra.wasm (bindings/engine_parts.pre.js): 'none' for an
+  // engine in one piece (the threaded one), else 'missing' until nnplayLoadExtra has run.
+  nnplayExtraPart?: 'none' | 'missing' | 'loaded';
+  /** Instantiates the second module beside this one; with sync, at once (Node). */
+  nnplayLoadExtra?(bytes: BufferSource | WebAssembly.Module, sync?: boolean): Promise<void> | undefined;
 }
 
 export type NnplayModuleFactory = (options: {

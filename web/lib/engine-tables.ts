@@ -19,7 +19,8 @@ export interface TableKey {
 }
 
 export interface EngineTables {
-  layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number }[];
+  /** part: which of the engine's two wasm modules holds the type's code (memory.ts needExtraPart). */
+  layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number; part: 'core' | 'extra' }[];
   activations: { name: string; aliases: string[] }[];
   initializers: { name: string; aliases: string[]; keys?: TableKey[] }[];
   losses: { name: string; aliases: string[]; keys?: TableKey[] }[];
@@ -64,6 +65,17 @@ export function engineTables(): EngineTables {
 /** The table row of a layer type (by name or alias), or undefined. */
 export function layerRow(type: string): EngineTables['layers'][number] | undefined {
   return engineTables().layers.find((r) => r.name === type || r.aliases.includes(type));
+}
+
+/** Whether a layer type's code is in the engine's second module, nnplay-extra.wasm. */
+export function inExtraPart(type: string): boolean {
+  return layerRow(type)?.part === 'extra';
+}
+
+/** Whether an engine spec (JSON text, v2 or v1: {layers: [{type}, ...]}) has such a layer. */
+export function specNeedsExtraPart(specJson: string): boolean {
+  const spec = JSON.parse(specJson) as { layers?: { type?: unknown }[] };
+  return Array.isArray(spec.layers) && spec.layers.some((l) => typeof l?.type === 'string' && inExtraPart(l.type));
 }
 
 /** inspect(spec): throws `nnplay: <where>: <the engine's message>` for a spec it rejects. */

@@ -12,13 +12,21 @@
 // (wasm-loader.ts loadEngine). The pthread worker script stays a file in the app even though it
 // is under Vite's 4 KB inlining limit: web/lib/vite.config.ts writes its URL with `?no-inline`.
 import { readyFrom, setDefaultEngineUrl } from './memory';
-import { setThreadedEngineFiles } from './wasm-loader';
+import { setEngineGlueUrl, setExtraPartUrl, setThreadedEngineFiles } from './wasm-loader';
 
 // `?no-inline`: Vite's library mode would otherwise inline the wasm as base64 into the JS.
 export const defaultWasmUrl = new URL('../../build/wasm/nnplay.wasm?no-inline', import.meta.url);
 
 // What a load started on first use reads (memory.ts engineLoaded): the package's own wasm.
 setDefaultEngineUrl(defaultWasmUrl);
+
+// Its Emscripten glue, a file of its own like the wasm (not bundled into this module), so that
+// the page and the fit worker import() one copy from one URL (wasm-loader.ts engineGlueUrls).
+setEngineGlueUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay.mjs?no-inline', import.meta.url));
+
+// The engine's second module (layer families a dense model never runs; memory.ts needExtraPart),
+// fetched only when a model first needs it.
+setExtraPartUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay-extra.wasm?no-inline', import.meta.url));
 
 // The threaded engine that goes with it (build/wasm-threads; see docs/BUILDING.md "Threads").
 setThreadedEngineFiles(defaultWasmUrl, {
@@ -28,7 +36,8 @@ setThreadedEngineFiles(defaultWasmUrl, {
 });
 
 /**
- * Loads and instantiates the wasm engine (once per page, worker or process). Optional: the
+ * Loads and instantiates the wasm engine, both its modules (once per page, worker or process;
+ * without ready() a page fetches nnplay-extra.wasm only for a model that needs it). Optional: the
  * library starts loading the engine when the first layer or model is made, and every
  * asynchronous call (fit, loadLayersModel, ...) waits for it; await ready() to load it earlier,
  * or from elsewhere. `wasmUrl` defaults to the nnplay.wasm shipped next to nnplay.js; pass one to

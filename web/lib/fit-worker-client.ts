@@ -9,7 +9,7 @@ import { describe } from './describe';
 import { defaultWasmUrl } from './engine-url';
 import type { FitWorkerLike, FromFitWorker, ToFitWorker } from './fit-worker-protocol';
 import { SessionError } from './training-session';
-import { engineWasmUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
+import { engineGlueUrls, engineWasmUrl, extraPartUrl, loadedEngineGlueUrl, requestedThreadCount, requestedThreadStartTimeout, threadedEngineFiles } from './wasm-loader';
 
 export type FitWorkerOption = 'auto' | 'never' | { create: () => FitWorkerLike };
 
@@ -89,9 +89,13 @@ export class FitWorkerClient {
     worker.postMessage({
       type: 'init',
       wasmUrl,
+      // The glue the page imported (the browser's cache then serves the worker's import), else
+      // the first the page would try (a page on the threaded engine imported none).
+      glue: loadedEngineGlueUrl() ?? engineGlueUrls(wasmUrl)[0],
       threads: requestedThreadCount(),
       threadStartTimeoutMs: requestedThreadStartTimeout(),
       threadedEngine: threadedEngineFiles(wasmUrl),
+      extraPart: extraPartUrl(wasmUrl),
     } satisfies ToFitWorker);
   }
 

@@ -4,9 +4,9 @@
 // web/lib/fit-worker.ts runs it on a worker's global scope; tests run it on a MessagePort to
 // exercise the protocol without a browser.
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
-import { engine, isReady, readyFrom } from './memory';
+import { engine, engineLoaded as engineAndPartsLoaded, isReady, needExtraPart, readyFrom } from './memory';
 import { runEpoch, SessionError, TrainingSession } from './training-session';
-import { engineWasmUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
+import { engineWasmUrl, setEngineGlueUrl, setExtraPartUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
 interface Replica {
   session: TrainingSession;
@@ -111,7 +111,10 @@ export function serveFitWorker(port: MessagePortLike): void {
         // worker that called nn.ready() itself keeps its own choice).
         if (msg.threads !== undefined && engineWasmUrl() === null) setRequestedThreads(msg.threads, msg.threadStartTimeoutMs);
         if (msg.threadedEngine) setThreadedEngineFiles(msg.wasmUrl, msg.threadedEngine);
-        engineLoaded = readyFrom(msg.wasmUrl);
+        if (msg.glue) setEngineGlueUrl(msg.wasmUrl, msg.glue);
+        if (msg.extraPart) setExtraPartUrl(msg.wasmUrl, msg.extraPart);
+        // The engine's first part; its second only for a model that needs it ('begin' below).
+        engineLoaded = readyFrom(msg.wasmUrl, false, false);
         // A failed load is reported to every request (below), not as an unhandled rejection.
         engineLoaded.catch(() => {});
       }
@@ -119,6 +122,11 @@ export function serveFitWorker(port: MessagePortLike): void {
     }
     queue = queue
       .then(whenLoaded)
+      .then(() => {
+        if (msg.type !== 'begin' || !msg.needsExtraPart) return undefined;
+        needExtraPart();
+        return engineAndPartsLoaded();
+      })
       .then(() => handle(msg))
       .catch((err: unknown) => {
         if (!('req' in msg)) return;

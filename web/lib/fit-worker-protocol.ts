@@ -34,14 +34,28 @@ export type ToFitWorker =
   // threadStartTimeoutMs: how long its load waits for the threaded engine (setThreadsCount's
   // option); threadedEngine: the absolute URLs of the threaded engine that goes with wasmUrl (a
   // bundler may have renamed its files; wasm-loader.ts ThreadedEngineFiles, not imported here:
-  // this module's types are public, the loader's are not)
-  | { type: 'init'; wasmUrl: string; threads?: number; threadStartTimeoutMs?: number; threadedEngine?: { glue: string; worker: string; wasm: string } | null }
+  // this module's types are public, the loader's are not); glue: the absolute URL of the
+  // engine's JavaScript glue the page imported, so the worker imports the same file; extraPart:
+  // the absolute URL of the engine's second module (nnplay-extra.wasm), which the worker loads
+  // for a model that needs it
+  | {
+      type: 'init';
+      wasmUrl: string;
+      glue?: string;
+      threads?: number;
+      threadStartTimeoutMs?: number;
+      threadedEngine?: { glue: string; worker: string; wasm: string } | null;
+      extraPart?: string;
+    }
   /** Sync the replica (spec/compile/weights when they changed) and load the data. */
   | {
       type: 'begin';
       req: number;
       modelId: number;
       specJson?: string;
+      /** With specJson: whether the model has a layer of the engine's second module (the page
+       *  knows from the layer table; the worker's bundle does not carry it). */
+      needsExtraPart?: boolean;
       compileJson?: string;
       /** Every weight, flat in Keras order (TrainingSession.weights().values). */
       weights?: Float32Array;

@@ -4,7 +4,7 @@
 // release() here, so a test can see a forgotten .delete() as a non-zero liveWasmObjects,
 // long before it would show as heap growth.
 import type { EmbindObject, NnplayModule } from './engine-module';
-import { engineWasmUrl, isNode, loadEngine, loadEngineSync } from './wasm-loader';
+import { engineWasmUrl, isNode, loadEngine, loadEngineSync, loadExtraPart, loadExtraPartSync } from './wasm-loader';
 
 export const counters = {
   tensors: 0,
@@ -24,6 +24,42 @@ let readyIsAutomatic = false;
 // load started on first use reads. Null in the fit worker, whose page sends the URL.
 let defaultUrl: URL | string | null = null;
 
+// The engine's second module (nnplay-extra.wasm: conv, pooling, recurrent, embedding, batch
+// normalization and autoencoder layers; the layer table's "part" column). A page loads it only
+// once it needs it: when a model or layer of such a type is first made (needExtraPart), or by
+// nn.ready(), which loads the whole engine so that every synchronous call after it works. Node
+// follows the same rule but loads it synchronously on the spot, so a Node program never waits
+// (and the Node tests run every dense model without it). Until it has loaded, the engine counts
+// as still loading: async calls wait for it and synchronous ones say so, as for the first part.
+let extraNeeded = false;
+let extraPromise: Promise<void> | null = null;
+
+function extraSatisfied(mod: NnplayModule): boolean {
+  return !extraNeeded || mod.nnplayExtraPart !== 'missing';
+}
+
+/** Loads the second module into the loaded engine, once (a failed load is retried by the next call). */
+function ensureExtraPart(mod: NnplayModule): Promise<void> {
+  if (extraSatisfied(mod)) return Promise.resolve();
+  extraPromise ??= loadExtraPart(mod, engineWasmUrl() ?? defaultUrl ?? '').catch((err: unknown) => {
+    extraPromise = null;
+    throw new Error(`nnplay: could not load the engine's second part (nnplay-extra.wasm): ${err instanceof Error ? err.message : String(err)}`);
+  });
+  return extraPromise;
+}
+
+/**
+ * A model or layer of a type in the engine's second module exists: load that module now (after
+ * the first, if that is still loading), so it is there by the first await.
+ */
+export function needExtraPart(): void {
+  if (extraNeeded) return;
+  extraNeeded = true;
+  if (engineModule && isNode()) engineNow(); // loads it synchronously (or leaves the error to the next call)
+  else if (engineModule) ensureExtraPart(engineModule).catch(() => undefined);
+  else startLoadingEngine();
+}
+
 /** engine-url.ts names the package's wasm here (see defaultUrl). */
 export function setDefaultEngineUrl(url: URL | string): void {
   defaultUrl = url;
@@ -35,21 +71,23 @@ export function setDefaultEngineUrl(url: URL | string): void {
  * URL; the fit worker passes the URL the page sent it. A call with a URL while the library's own
  * first-use load is in flight waits for it and, should it fail, loads from the given URL.
  */
-export function readyFrom(wasmUrl: URL | string, automatic = false): Promise<void> {
+export function readyFrom(wasmUrl: URL | string, automatic = false, whole = !automatic): Promise<void> {
   if (readyPromise && readyIsAutomatic && !automatic && !engineModule) {
     const first = readyPromise;
     readyIsAutomatic = false;
     readyPromise = first.catch(() => {
       readyPromise = null;
-      return readyFrom(wasmUrl);
+      return readyFrom(wasmUrl, false, whole);
     });
     return readyPromise;
   }
+  if (whole) extraNeeded = true; // nn.ready(): the whole engine
   if (!readyPromise) {
     readyIsAutomatic = automatic;
     const started = loadEngine(wasmUrl).then(
       (mod) => {
         engineModule ??= mod; // a synchronous load (Node) may have come first: keep that one
+        return ensureExtraPart(engineModule);
       },
       (err: unknown) => {
         if (readyPromise === started) readyPromise = null;
@@ -58,7 +96,8 @@ export function readyFrom(wasmUrl: URL | string, automatic = false): Promise<voi
     );
     readyPromise = started;
   }
-  return readyPromise;
+  // The first part may have loaded before the second was asked for.
+  return readyPromise.then(() => (engineModule ? ensureExtraPart(engineModule) : undefined));
 }
 
 /**
@@ -68,8 +107,8 @@ export function readyFrom(wasmUrl: URL | string, automatic = false): Promise<voi
  * next call.
  */
 export function engineLoaded(): Promise<void> {
-  if (engineModule) return Promise.resolve();
-  if (readyPromise) return readyPromise;
+  if (engineModule) return ensureExtraPart(engineModule);
+  if (readyPromise) return readyPromise.then(() => (engineModule ? ensureExtraPart(engineModule) : undefined));
   if (!defaultUrl) return Promise.reject(new Error('nnplay: the engine is not loaded: call `await nn.ready(wasmUrl)` first'));
   return readyFrom(defaultUrl, true);
 }
@@ -79,7 +118,8 @@ export function engineLoaded(): Promise<void> {
 export function startLoadingEngine(): void {
   // Node loads synchronously when a call first needs the engine (engine()): starting an
   // asynchronous load as well would instantiate it twice.
-  if (engineModule || readyPromise || !defaultUrl || isNode()) return;
+  if (isNode() || !defaultUrl) return;
+  if (engineModule && extraSatisfied(engineModule)) return;
   engineLoaded().catch(() => undefined);
 }
 
@@ -97,11 +137,20 @@ export function engine(): NnplayModule {
       throw new Error(`nnplay: could not load the engine (${String(url)}): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (!engineModule) {
+  if (engineModule && !extraSatisfied(engineModule) && isNode()) {
+    const url = engineWasmUrl() ?? defaultUrl ?? '';
+    try {
+      loadExtraPartSync(engineModule, url);
+    } catch (err) {
+      throw new Error(`nnplay: could not load the engine's second part (beside ${String(url)}): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (!engineModule || !extraSatisfied(engineModule)) {
     startLoadingEngine();
     throw new Error(
       'nnplay: the engine is still loading: this call needs it now, so `await nn.ready()` (or any asynchronous ' +
-        'nnplay call, such as `await model.fit(...)`) before it. Building layers, models and compile() need no engine.',
+        'nnplay call, such as `await model.fit(...)`) before it. Building layers, models and compile() need no engine.' +
+        (engineModule ? " (Its second part, nnplay-extra.wasm, with this model's conv, pooling, recurrent or other layers, is loading.)" : ''),
     );
   }
   return engineModule;
@@ -112,7 +161,7 @@ export function engine(): NnplayModule {
  * null with the asynchronous load started: for calls that can defer their engine work.
  */
 export function engineNow(): NnplayModule | null {
-  if (!engineModule && defaultUrl) {
+  if ((!engineModule || !extraSatisfied(engineModule)) && (defaultUrl || isNode())) {
     try {
       return engine();
     } catch {
@@ -123,8 +172,9 @@ export function engineNow(): NnplayModule | null {
   return engineModule;
 }
 
+/** Whether synchronous calls can use the engine now: loaded, with its second part if needed. */
 export function isReady(): boolean {
-  return engineModule !== null;
+  return engineModule !== null && extraSatisfied(engineModule);
 }
 
 /** Registers a freshly created Embind object; pair with release(). */

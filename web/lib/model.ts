@@ -26,7 +26,7 @@ import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerC
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
 import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
-import { type Inspection, engineTables, inspect, kerasWeightOrder, kerasWeights } from './engine-tables';
+import { type Inspection, engineTables, inExtraPart, inspect, specNeedsExtraPart, kerasWeightOrder, kerasWeights } from './engine-tables';
 import { applyModel } from './ops/model-apply';
 import { type FunctionLossFit, type LossFunction, functionLossEpoch, functionLossEvaluate } from './ops/function-loss';
 import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
@@ -36,7 +36,7 @@ import { integerIn, limits } from './limits';
 import { modelToJSON, saveModel, type SaveResult } from './io';
 import type { IOHandler, SaveOptions } from './io-handlers';
 import type { ModelJSON } from './model-json';
-import { counters, engine, engineLoaded, engineNow, isReady, startLoadingEngine } from './memory';
+import { counters, engine, engineLoaded, engineNow, isReady, needExtraPart, startLoadingEngine } from './memory';
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
@@ -520,6 +520,7 @@ export class LayersModel {
     if (this.#wasm || this.#pendingCompile) {
       fail(where, 'the model is already built (by compile, fit, predict, getWeights or summary); add every layer before that');
     }
+    if (inExtraPart(layer.type)) needExtraPart(); // its code is in the engine's second module: load it now
     if (layer instanceof InputLayer) {
       if (this.#layers.length > 0) fail(where, 'an inputLayer can only be the first layer');
     }
@@ -1294,6 +1295,7 @@ export class LayersModel {
       req: client.nextReq(),
       modelId: this.#id,
       specJson: fresh ? this.#inspectedSpec : undefined,
+      needsExtraPart: fresh ? specNeedsExtraPart(this.#inspectedSpec) : undefined,
       compileJson: fresh || this.#workerNeedsCompile ? this.#compiled!.json : undefined,
       weights,
       train: message(train),

@@ -1,11 +1,11 @@
 // Library build: web/lib/index.ts -> dist/lib/nnplay.js (ES module) plus, as separate files,
-// the engine's .wasm and the fit worker (with its own engine loader), and dist/lib/*.d.ts.
+// the engine's .wasm and its glue, the fit worker (with its own engine loader), and dist/lib/*.d.ts.
 //
 // Why not Vite's defaults: library mode inlines every asset as base64, which would put the
 // wasm into the JS. engine-url.ts asks for the wasm with `?no-inline`, so it stays a file next
 // to nnplay.js, fetched (browser) or read (Node). The fit worker's bundle does not import
 // engine-url.ts (the page sends it the URL), so it brings no second copy; checkOneWasm fails
-// the build if one comes back. The glue's own wasm URL is skipped (see skipGlueWasmUrl).
+// the build if one comes back. The glue is a file too, never bundled (minifyGlue, checkOneGlue).
 // Types: Vite does not emit declarations, so after bundling we run tsc on web/lib/tsconfig.json
 // (and give the .d.ts files' relative imports a .js: see addJsExtensions).
 // No source maps: an app's bundler re-bundles nnplay.js and copies the fit worker under a new
@@ -14,29 +14,41 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, minify, type Plugin } from 'vite';
+import { GLUE_FILE } from './engine-files';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-// The Emscripten glue names its wasm with `new URL("nnplay.wasm", import.meta.url)` for its own
-// fetch, which we never use (wasm-loader.ts passes the bytes). Left alone, Vite would bundle a
-// second, base64 copy of the wasm into each JS file; /* @vite-ignore */ makes it skip that URL.
-export function skipGlueWasmUrl(): Plugin {
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+// The engine's glue (build/wasm/nnplay.mjs) is emitted as a file of its own: engine-url.ts names
+// it with `new URL(...)`, so the page and the fit worker import() one copy. In dist/lib it is
+// GLUE_FILE, a .js (engine-files.ts says why; tests/js/package.test.ts serves an app from a
+// server that knows no .mjs).
+const isGlueSource = (file: string) => /(^|\/)build\/wasm\/nnplay\.mjs$/.test(file);
+
+// The threaded engine's glue is such a file too (engine-url.ts; it keeps its name).
+const isThreadedGlueSource = (file: string) => /(^|\/)build\/wasm-threads\/nnplay-threads\.mjs$/.test(file);
+
+// Vite copies such a file as it is, and Emscripten only strips the glue's whitespace; minified
+// like the bundled JS the glue is 24 KB instead of 47 KB (8.2 KB instead of 11.5 KB with gzip -9),
+// the threaded one 41 KB instead of 76 KB (13.8 KB instead of 18.9 KB). An app's bundler hashes
+// the content it gets, the minified text.
+export function minifyGlue(): Plugin {
   return {
-    name: 'nnplay-skip-glue-wasm-url',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!id.replace(/\?.*$/, '').endsWith('/build/wasm/nnplay.mjs')) return null;
-      const out = code.replace(
-        /new URL\((["'])nnplay\.wasm\1,\s*import\.meta\.url\)/g,
-        'new URL(/* @vite-ignore */ $1nnplay.wasm$1, import.meta.url)',
-      );
-      // map: null keeps the glue's mapping (one comment inserted; no line moves).
-      return { code: out, map: null };
+    name: 'nnplay-minify-glue',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'asset' || !file.originalFileNames.some((f) => isGlueSource(f) || isThreadedGlueSource(f))) continue;
+        const code = typeof file.source === 'string' ? file.source : new TextDecoder().decode(file.source);
+        const out = await minify(file.fileName, code, { module: true, compress: { target: 'es2022' } });
+        if (out.errors.length) throw new Error(`nnplay: minifying ${file.fileName}: ${out.errors.map((e) => e.message).join('; ')}`);
+        file.source = out.code;
+      }
     },
   };
 }
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // tsc writes the declarations' relative imports as the sources spell them ('./layers'), which
 // TypeScript projects with moduleResolution node16/nodenext (the usual Node setup) cannot
@@ -62,16 +74,36 @@ function addJsExtensions(dir: string): void {
   }
 }
 
-// The package must hold the engine once (284 KB): a second .wasm means some module the fit
+// The package must hold the engine once (nnplay.wasm, beside its second part nnplay-extra.wasm
+// and the threaded engine): another .wasm means some module the fit
 // worker imports names the wasm with `new URL(...)` again (see engine-url.ts).
 function checkOneWasm(): Plugin {
   return {
     name: 'nnplay-one-wasm',
     apply: 'build',
     closeBundle() {
-      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm') && !f.endsWith('nnplay-threads.wasm'));
+      const wasm = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' }).filter(
+        (f) => f.endsWith('.wasm') && !f.endsWith('nnplay-threads.wasm') && !f.endsWith('nnplay-extra.wasm'),
+      );
       if (wasm.length !== 1) {
         throw new Error(`nnplay library build: expected one .wasm in dist/lib, found ${wasm.length}: ${wasm.join(', ')}`);
+      }
+    },
+  };
+}
+
+// The glue must be in the package once too: dist/lib/nnplay-glue.js, and in no other JS file (a
+// module of the page or the fit worker importing build/wasm/nnplay.mjs again would bundle a copy
+// into it, which every app would download besides the file). The string is one of its messages.
+function checkOneGlue(): Plugin {
+  return {
+    name: 'nnplay-one-glue',
+    apply: 'build',
+    closeBundle() {
+      const files = readdirSync(`${root}dist/lib`, { recursive: true, encoding: 'utf8' });
+      const glue = files.filter((f) => /\.m?js$/.test(f) && !f.startsWith('nnplay-threads') && readFileSync(`${root}dist/lib/${f}`, 'utf8').includes('no native wasm support detected'));
+      if (glue.length !== 1 || glue[0] !== GLUE_FILE) {
+        throw new Error(`nnplay library build: expected the engine's glue in dist/lib/${GLUE_FILE} alone, found it in: ${glue.join(', ') || 'no file'} (import it by URL: engine-url.ts)`);
       }
     },
   };
@@ -112,6 +144,8 @@ export default defineConfig({
     rollupOptions: {
       external: (id: string, importer: string | undefined) => namespaceImport.test(id) && !!importer?.endsWith('/web/lib/index.ts'),
       output: {
+        // Vite's library default for the other files: nnplay.wasm, the threaded engine, the data.
+        assetFileNames: (asset) => (asset.originalFileNames.some(isGlueSource) ? GLUE_FILE : '[name].[ext]'),
         codeSplitting: {
           groups: [
             { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
@@ -125,7 +159,6 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    plugins: () => [skipGlueWasmUrl()],
   },
   experimental: {
     // The threaded engine's files (engine-url.ts) are emitted beside nnplay.js under their own
@@ -142,8 +175,9 @@ export default defineConfig({
     },
   },
   plugins: [
-    skipGlueWasmUrl(),
+    minifyGlue(),
     checkOneWasm(),
+    checkOneGlue(),
     {
       name: 'nnplay-lib-types',
       apply: 'build',

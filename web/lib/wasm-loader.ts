@@ -10,8 +10,13 @@
 // Why we pass the bytes ourselves: Emscripten 3.1.6's ES6 output is built for web/worker
 // only (its Node path uses __dirname/require, which ES modules lack), and its own fetch of a
 // file path fails in Node. So: in Node we read the file; in browsers and workers we fetch.
-import createNnplayModule from '../../build/wasm/nnplay.mjs';
+//
+// The Emscripten glue (nnplay.mjs) is not imported here either, for the same reason as the wasm:
+// the page and the fit worker are separate bundles, and a static import put a copy of it into
+// each. As a file of its own, named by engine-url.ts and sent to the fit worker, both realms
+// import() it from one URL and an app downloads it once (see engineGlueUrls).
 import { threads as engineThreads } from '../../build/wasm/engine-tables.json';
+import { GLUE_FILE } from './engine-files';
 import type { NnplayModule, NnplayModuleFactory } from './engine-module';
 
 let modulePromise: Promise<NnplayModule> | null = null;
@@ -183,9 +188,156 @@ function refreshHeapViews(mod: NnplayModule, memory: WebAssembly.Memory): void {
   }
 }
 
+// The engine's second module (nnplay-extra.wasm) that goes with a plain engine, by the plain
+// wasm's absolute URL: registered as the threaded files are (engine-url.ts for the package's own,
+// so a bundler emits and renames it; the fit worker for the page's), else the name beside it.
+const extraParts = new Map<string, string>();
+
+/** Names the second module for the plain engine at `wasmUrl` (see extraPartUrl). */
+export function setExtraPartUrl(wasmUrl: URL | string, extraUrl: URL | string): void {
+  const url = absolute(wasmUrl);
+  if (url instanceof URL) extraParts.set(url.href, String(absolute(extraUrl)));
+}
+
+/** Where the second module is for the plain engine at `wasmUrl`: an absolute URL (its href), or
+ *  in Node beside a file path. */
+export function extraPartUrl(wasmUrl: URL | string): string {
+  const url = absolute(wasmUrl);
+  if (!(url instanceof URL)) return url.replace(/[^/\\]*$/, 'nnplay-extra.wasm');
+  return extraParts.get(url.href) ?? new URL('nnplay-extra.wasm', url).href;
+}
+
+/** extraPartUrl as the readers take it: a URL object where it is one (file: URLs in Node). */
+function extraPartLocation(wasmUrl: URL | string): URL | string {
+  const where = extraPartUrl(wasmUrl);
+  return absolute(wasmUrl) instanceof URL ? new URL(where) : where;
+}
+
+/**
+ * Instantiates the engine's second module into `mod` (loaded from `wasmUrl`), fetched from
+ * extraPartUrl(wasmUrl). Resolves at once for an engine in one piece or one that has it.
+ */
+export async function loadExtraPart(mod: NnplayModule, wasmUrl: URL | string): Promise<void> {
+  if (mod.nnplayExtraPart !== 'missing' || !mod.nnplayLoadExtra) return;
+  const bytes = await readWasmBytes(extraPartLocation(wasmUrl));
+  await mod.nnplayLoadExtra(bytes as BufferSource);
+}
+
+/** Node only: loadExtraPart at once (readFileSync); false where that is impossible. */
+export function loadExtraPartSync(mod: NnplayModule, wasmUrl: URL | string): boolean {
+  if (mod.nnplayExtraPart !== 'missing' || !mod.nnplayLoadExtra) return true;
+  const fs = nodeFsSync();
+  const url = extraPartLocation(wasmUrl);
+  if (!fs || (typeof url !== 'string' && url.protocol !== 'file:')) return false;
+  mod.nnplayLoadExtra(fs.readFileSync(url), true);
+  return true;
+}
+
+function nodeFsSync(): typeof import('node:fs') | null {
+  if (!isNode()) return null;
+  const proc = process as { getBuiltinModule?: (id: string) => unknown };
+  return typeof proc.getBuiltinModule === 'function' ? (proc.getBuiltinModule('node:fs') as typeof import('node:fs')) : null;
+}
+
 async function loadSingleThreaded(url: URL | string): Promise<NnplayModule> {
-  const wasmBinary = await readWasmBytes(url);
-  return (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary });
+  // The glue and the wasm are fetched side by side, not one after the other.
+  const [createModule, wasmBinary] = await Promise.all([loadEngineGlue(url), readWasmBytes(url)]);
+  return (createModule as NnplayModuleFactory)({ wasmBinary });
+}
+
+// The single-threaded engine's glue that goes with a wasm, by the wasm's absolute URL, as for the
+// threaded files: engine-url.ts registers the package's own (its `new URL('...nnplay.mjs',
+// import.meta.url)` is what makes an app's bundler emit the glue and say where it went); the fit
+// worker registers the page's ('init'). The first one registered is the package's own, the
+// glue of last resort for a wasm served elsewhere without its glue beside it.
+const engineGlues = new Map<string, string>();
+let packageGlue: string | null = null;
+// This realm's glue once imported (one per realm, like the engine), and the URL it came from.
+let glueFactory: unknown = null;
+let glueUrl: string | null = null;
+let gluePromise: Promise<unknown> | null = null;
+
+/** Names the glue (build/wasm/nnplay.mjs) of the single-threaded engine at `wasmUrl` (see engineGlueUrls). */
+export function setEngineGlueUrl(wasmUrl: URL | string, glue: URL | string): void {
+  const url = absolute(wasmUrl);
+  const glueHref = String(absolute(glue));
+  engineGlues.set(String(url), glueHref);
+  packageGlue ??= glueHref;
+}
+
+/**
+ * Where the glue for the engine at `wasmUrl` may be, in the order they are tried: the one
+ * registered for that URL (the package's own, wherever a bundler put it); for any other URL
+ * dist/lib's unrenamed GLUE_FILE beside the wasm (a copy of dist/lib served elsewhere and named by
+ * nn.ready(url): the glue of the same build as that wasm), then the package's own (only
+ * nnplay.wasm copied there). A Node file path has no "beside" to import: the package's own.
+ */
+export function engineGlueUrls(wasmUrl: URL | string): string[] {
+  const url = absolute(wasmUrl);
+  const registered = engineGlues.get(String(url));
+  const urls = registered ? [registered] : [];
+  if (!registered && url instanceof URL) urls.push(new URL(GLUE_FILE, url).href);
+  if (packageGlue && !urls.includes(packageGlue)) urls.push(packageGlue);
+  return urls;
+}
+
+/** The URL this realm's glue was imported from (what the page tells its fit worker), if any. */
+export function loadedEngineGlueUrl(): string | null {
+  return glueUrl;
+}
+
+function glueOf(namespace: unknown, url: string): unknown {
+  const factory = (namespace as { default?: unknown } | null)?.default;
+  if (typeof factory !== 'function') throw new Error(`${url} is not the engine's glue (no default export)`);
+  return factory;
+}
+
+/** The glue's module factory for the engine at `wasmUrl`, imported on first use (once per realm). */
+function loadEngineGlue(wasmUrl: URL | string): Promise<unknown> {
+  if (glueFactory) return Promise.resolve(glueFactory);
+  gluePromise ??= (async () => {
+    const failures: string[] = [];
+    for (const url of engineGlueUrls(wasmUrl)) {
+      try {
+        const factory = glueOf(await import(/* @vite-ignore */ /* webpackIgnore: true */ url), url);
+        glueFactory ??= factory;
+        glueUrl ??= url;
+        return glueFactory;
+      } catch (e) {
+        failures.push(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    gluePromise = null; // a later load may try again
+    throw new Error(
+      `nnplay: could not load the engine's JavaScript glue (${GLUE_FILE}, shipped beside nnplay.wasm in dist/lib): ` +
+        (failures.length ? failures.join('; ') : 'no URL for it is known in this realm (a worker must be sent it, as the fit worker is)'),
+    );
+  })();
+  return gluePromise;
+}
+
+/**
+ * Node only: the glue for `wasmUrl` loaded synchronously (require() of an ES module, which Node
+ * does from 20.19 and 22.12), for loadEngineSync. Null where that fails (an older Node): the
+ * synchronous load then gives way to the asynchronous one.
+ */
+function requireEngineGlue(wasmUrl: URL | string): unknown {
+  if (glueFactory) return glueFactory;
+  const proc = process as { getBuiltinModule?: (id: string) => unknown };
+  if (typeof proc.getBuiltinModule !== 'function') return null;
+  const { createRequire } = proc.getBuiltinModule('node:module') as typeof import('node:module');
+  const { fileURLToPath } = proc.getBuiltinModule('node:url') as typeof import('node:url');
+  for (const url of engineGlueUrls(wasmUrl)) {
+    if (!url.startsWith('file:')) continue;
+    try {
+      glueFactory = glueOf(createRequire(url)(fileURLToPath(url)), url);
+      glueUrl = url;
+      return glueFactory;
+    } catch {
+      // the next candidate, else null
+    }
+  }
+  return null;
 }
 
 export function isNode(): boolean {
@@ -283,12 +435,14 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
 export function loadEngineFromModule(compiled: WebAssembly.Module, wasmUrl: URL | string): Promise<NnplayModule> {
   if (!modulePromise) {
     moduleUrl = String(absolute(wasmUrl));
-    modulePromise = (createNnplayModule as unknown as (m: Record<string, unknown>) => Promise<NnplayModule>)({
-      instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-        void WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
-        return {}; // Emscripten: the exports arrive asynchronously through receive()
-      },
-    });
+    modulePromise = loadEngineGlue(wasmUrl).then((createModule) =>
+      (createModule as (m: Record<string, unknown>) => Promise<NnplayModule>)({
+        instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+          void WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
+          return {}; // Emscripten: the exports arrive asynchronously through receive()
+        },
+      }),
+    );
     modulePromise.catch(() => {
       modulePromise = null;
       moduleUrl = null;
@@ -306,12 +460,12 @@ export function loadEngineFromModule(compiled: WebAssembly.Module, wasmUrl: URL 
  * instance at once, so the object passed in is the ready module when the call returns.
  */
 export function loadEngineSync(wasmUrl: URL | string): NnplayModule | null {
-  if (!isNode()) return null;
-  const proc = process as { getBuiltinModule?: (id: string) => unknown };
-  if (typeof proc.getBuiltinModule !== 'function') return null;
-  const fs = proc.getBuiltinModule('node:fs') as typeof import('node:fs');
+  const fs = nodeFsSync();
+  if (!fs) return null;
   const url = absolute(wasmUrl);
   if (typeof url !== 'string' && url.protocol !== 'file:') return null;
+  const createModule = requireEngineGlue(url);
+  if (!createModule) return null;
   const bytes = fs.readFileSync(url);
   const mod: Record<string, unknown> = {
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
@@ -321,7 +475,7 @@ export function loadEngineSync(wasmUrl: URL | string): NnplayModule | null {
       return instance.exports;
     },
   };
-  void (createNnplayModule as unknown as (m: Record<string, unknown>) => Promise<unknown>)(mod);
+  void (createModule as (m: Record<string, unknown>) => Promise<unknown>)(mod);
   if (!mod.calledRun) return null;
   // Later asynchronous loads in this realm return this same module.
   modulePromise ??= Promise.resolve(mod as unknown as NnplayModule);

@@ -1,0 +1,178 @@
+#!/usr/bin/env node
+// Splits the linked engine (nnplay.wasm, linked with --profiling-funcs so its functions have
+// names) into two modules with Binaryen's wasm-split:
+//   nnplay.wasm        the primary: everything a model of dense, dropout, activation, flatten,
+//                      reshape, add and concatenate layers runs, plus placeholders;
+//   nnplay-extra.wasm  the secondary: the code defined in the engine's extra-part sources (the
+//                      layer families listed in CMakeLists.txt NNPLAY_EXTRA_PART_REGEX).
+// The secondary imports the primary's memory, table, globals, exception tag and functions; when
+// it is instantiated its element segments replace the placeholders in the shared table, so the
+// primary's calls reach the real code. web/lib/wasm-loader.ts loads it when a model first has
+// a layer of the extra part (the engine's tables say which: layers[].part).
+//
+// Which functions move: the ones defined out of line (strong or internal symbols) in the extra
+// part's object files, of at least MIN_MOVED_BYTES. Inline functions and template instances
+// (weak symbols) stay: Binaryen merges functions with equal bodies and keeps one name, so a
+// header's `return output_size();` of a pooling layer is also the dropout layer's, and moving it
+// would make dense models wait for the secondary (measured: keeping them costs 2 KB gzipped).
+// A function the primary calls goes through a placeholder until the secondary is loaded, so a
+// mistake here can only make a model need the secondary, never run wrong code; the placeholder
+// map written beside the outputs names each slot.
+//
+// Usage: node scripts/split-engine.mjs --wasm in.wasm --primary out.wasm --secondary out2.wasm
+//          --objects a.o,b.o,... (every object linked) --extra-regex 'RE' (the extra part's objects)
+// Needs Binaryen's wasm-split, wasm-opt and LLVM's llvm-nm (all come with Emscripten);
+// their directories come from --binaryen-bin and --llvm-bin (default: PATH).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '');
+    if (argv[i + 1] === undefined) throw new Error(`split-engine: ${argv[i]} needs a value`);
+    out[key] = argv[i + 1];
+  }
+  for (const need of ['wasm', 'primary', 'secondary', 'objects', 'extra-regex']) {
+    if (!out[need]) throw new Error(`split-engine: missing --${need}`);
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const tool = (dir, name) => (dir ? join(dir, name) : name);
+const run = (file, argv) => execFileSync(file, argv, { encoding: 'utf8', maxBuffer: 1 << 28 });
+
+// Defined symbols of some objects, demangled as wasm-ld writes them into the name section:
+// Map name -> set of nm kinds ('T', 't', 'W', ...).
+function definedSymbols(objects) {
+  const byName = new Map();
+  for (const obj of objects) {
+    const text = run(tool(args['llvm-bin'], 'llvm-nm'), ['--defined-only', '--demangle', obj]);
+    for (const line of text.split('\n')) {
+      const m = /^(?:[0-9a-f]+|\s*-+)?\s+([A-Za-z])\s+(.+)$/.exec(line);
+      if (!m) continue;
+      const kinds = byName.get(m[2]) ?? new Set();
+      kinds.add(m[1]);
+      byName.set(m[2], kinds);
+    }
+  }
+  return byName;
+}
+
+const objects = args.objects.split(',').filter(Boolean);
+const isExtra = new RegExp(args['extra-regex']);
+const extraObjects = objects.filter((o) => isExtra.test(o.replaceAll('\\', '/')));
+const coreObjects = objects.filter((o) => !extraObjects.includes(o));
+if (extraObjects.length === 0) throw new Error(`split-engine: no object matches --extra-regex ${args['extra-regex']}`);
+const extra = definedSymbols(extraObjects);
+const core = definedSymbols(coreObjects);
+const moves = new Set();
+for (const [name, kinds] of extra) {
+  if ((kinds.has('T') || kinds.has('t')) && !core.has(name)) moves.add(name);
+}
+
+// Each defined function's body size in bytes, by function index (imports come first).
+function functionSizes(bytes) {
+  let p = 8;
+  const leb = () => {
+    let r = 0;
+    let shift = 0;
+    let b;
+    do {
+      b = bytes[p++];
+      r += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return r;
+  };
+  const skipName = () => {
+    const length = leb();
+    p += length;
+  };
+  const skipLimits = () => {
+    const flags = bytes[p++];
+    leb();
+    if (flags & 1) leb();
+  };
+  let imported = 0;
+  const sizes = new Map();
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const length = leb();
+    const end = p + length;
+    if (id === 2) {
+      for (let n = leb(); n > 0; n--) {
+        skipName();
+        skipName();
+        const kind = bytes[p++];
+        if (kind === 0) (leb(), imported++); // function: its type index
+        else if (kind === 1) (p++, skipLimits()); // table: element type, limits
+        else if (kind === 2) skipLimits(); // memory
+        else if (kind === 3) p += 2; // global: value type, mutability
+        else if (kind === 4) (p++, leb()); // tag: attribute, type index
+      }
+    } else if (id === 10) {
+      for (let n = leb(), i = 0; i < n; i++) {
+        const size = leb();
+        sizes.set(imported + i, size);
+        p += size;
+      }
+    }
+    p = end;
+  }
+  return sizes;
+}
+
+// Functions this small stay in the primary: Binaryen merges functions with equal bodies (a
+// `return 0;` in a conv layer and in a dense one are one function, named after either), and a
+// merged function named after an extra-part original may serve core code too. Below this size
+// that is common and moving them saves nothing (29 functions, under 1 KB raw, when measured).
+const MIN_MOVED_BYTES = 64;
+const linked = readFileSync(args.wasm);
+const sizes = functionSizes(linked);
+// The module as linked, with its names, kept beside the outputs for reading (and for a rerun of
+// this script, since the primary usually replaces the input). Never shipped.
+const keptLinked = args.secondary.replace(/[^/\\]*$/, 'nnplay-linked.wasm');
+if (keptLinked !== args.wasm) writeFileSync(keptLinked, linked);
+
+// Binaryen's names of the module's functions (escaped: \hh for characters outside its id set).
+const mapText = run(tool(args['binaryen-bin'], 'wasm-opt'), [args.wasm, '--all-features', '--print-function-map', '-o', '/dev/null']);
+const unescape = (s) => s.replace(/\\([0-9a-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+const split = [];
+let functions = 0;
+for (const line of mapText.split('\n')) {
+  const colon = line.indexOf(':');
+  if (colon < 0) continue;
+  functions++;
+  const escaped = line.slice(colon + 1);
+  const index = Number(line.slice(0, colon));
+  if (moves.has(unescape(escaped)) && (sizes.get(index) ?? 0) >= MIN_MOVED_BYTES) split.push(escaped);
+}
+if (split.length === 0) throw new Error('split-engine: no function of the extra part found in the module (was it linked with --profiling-funcs?)');
+
+const tmp = mkdtempSync(join(tmpdir(), 'nnplay-split-'));
+try {
+  const list = join(tmp, 'split-funcs.txt');
+  writeFileSync(list, split.join('\n') + '\n');
+  const primary = join(tmp, 'primary.wasm');
+  const secondary = join(tmp, 'secondary.wasm');
+  run(tool(args['binaryen-bin'], 'wasm-split'), [
+    args.wasm, '--all-features', `--split-funcs=@${list}`, '-o1', primary, '-o2', secondary,
+    '--import-namespace=primary', '--placeholder-namespace=placeholder', '--export-prefix=%',
+    '--placeholdermap',
+  ]);
+  // Which function each placeholder stands for (the "table slot N" of the placeholders' error):
+  // beside the outputs, for reading, never shipped.
+  renameSync(`${primary}.placeholders`, args.secondary.replace(/\.wasm$/, '.placeholders.txt'));
+  // The names were only for the split: the shipped modules carry none.
+  for (const [from, to] of [[primary, args.primary], [secondary, args.secondary]]) {
+    run(tool(args['binaryen-bin'], 'wasm-opt'), [from, '--all-features', '--strip-debug', '--strip-producers', '-o', to]);
+  }
+  const size = (f) => readFileSync(f).length;
+  console.log(`split-engine: ${extraObjects.length} objects, ${split.length} of ${functions} functions to ${args.secondary} (${size(args.secondary)} bytes); primary ${size(args.primary)} bytes`);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

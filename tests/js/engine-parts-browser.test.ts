@@ -1,0 +1,111 @@
+// The engine in two wasm modules (scripts/split-engine.mjs): nnplay.wasm, and nnplay-extra.wasm
+// with the layer families the layer table marks part "extra". In a real page that never calls
+// nn.ready():
+//  - a model of every "core" layer type trains (in the fit worker), predicts and evaluates with
+//    the second module unreachable (blocked): none of their code was moved out of nnplay.wasm;
+//  - a model with an "extra" layer loads the second module by itself, in the page and in the fit
+//    worker, before it needs it, and then trains; a synchronous call before that says it is
+//    still loading;
+//  - where the second module cannot be fetched, such a model fails with an error naming it.
+import { expect, test } from 'vitest';
+import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
+
+// A functional model of every core layer type, checked against the table on the page.
+const corePage = (withConv: boolean) => `<!doctype html><meta charset="utf-8"><title>nnplay engine parts</title>
+<script type="module">
+  const nn = await import('/dist/lib/nnplay.js');
+  const out = {};
+  try {
+    // A functional model's symbolic checks need the engine: any asynchronous call loads its first
+    // part (nn.ready() would load both).
+    await nn.setBackend('wasm');
+    out.coreTypes = nn.engineTables().layers.filter((r) => r.part === 'core').map((r) => r.name).sort();
+    const input = nn.input({ shape: [4] });
+    const h = nn.layers.dense({ units: 6, activation: 'tanh' }).apply(input);
+    const r = nn.layers.reshape({ targetShape: [2, 3] }).apply(h);
+    const f = nn.layers.flatten().apply(r);
+    const a = nn.layers.activation({ activation: 'relu' }).apply(f);
+    const d = nn.layers.dropout({ rate: 0.1 }).apply(a);
+    const sum = nn.layers.add().apply([d, h]);
+    const cat = nn.layers.concatenate().apply([sum, input]);
+    const y = nn.layers.dense({ units: 1 }).apply(cat);
+    const model = nn.model({ inputs: input, outputs: y, seed: 5 });
+    out.usedTypes = [...new Set(model.layers.map((l) => l.type))].sort();
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const xs = nn.randomUniform([64, 4], -1, 1, 'float32', 3);
+    const ys = xs.sum(1, true);
+    const hist = await model.fit(xs, ys, { epochs: 5, batchSize: 16 });
+    out.loss = hist.history.loss;
+    out.predictShape = model.predict(xs).shape;
+    out.evaluated = Number(model.evaluate(xs, ys).dataSync()[0]);
+    out.readyAfterDense = nn.isReady();
+    if (${withConv}) {
+      const conv = nn.sequential({ layers: [
+        nn.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: 'relu' }),
+        nn.layers.maxPooling2d({ poolSize: 2 }), nn.layers.flatten(), nn.layers.dense({ units: 1 }) ], seed: 7 });
+      conv.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      const images = nn.randomUniform([8, 6, 6, 1], 0, 1, 'float32', 9);
+      out.readyAfterConv = nn.isReady();
+      try { conv.predict(images); } catch (e) { out.syncConvError = String(e.message); }
+      try {
+        const ch = await conv.fit(images, nn.ones([8, 1]), { epochs: 2, batchSize: 4 });
+        out.convLoss = ch.history.loss;
+        out.convPredictShape = conv.predict(images).shape;
+      } catch (e) { out.convFitError = String(e.message); }
+    }
+  } catch (e) {
+    out.error = String(e && e.stack || e);
+  }
+  window.__result = out;
+</script>`;
+
+type Result = {
+  error?: string;
+  coreTypes: string[];
+  usedTypes: string[];
+  loss: number[];
+  predictShape: number[];
+  evaluated: number;
+  readyAfterDense: boolean;
+  readyAfterConv: boolean;
+  syncConvError?: string;
+  convLoss?: number[];
+  convPredictShape?: number[];
+  convFitError?: string;
+};
+
+const wasmRequests = (requested: string[]) => requested.filter((p) => p.endsWith('.wasm'));
+
+const blocked = servePageAndPackage(corePage(true), {}, { block: /nnplay-extra\.wasm$/ });
+const open = servePageAndPackage(corePage(true));
+
+test.skipIf(!hasChromium)('every core layer type trains with the second module blocked; an extra one then fails clearly', async () => {
+  const r = (await pageResultInChromium(blocked.url, 'nnplay-parts-blocked-')) as Result;
+  expect(r.error).toBeUndefined();
+  // Every core type of the table is in the model above (a new core row needs a case here).
+  expect(r.usedTypes).toEqual(r.coreTypes);
+  expect(r.loss).toHaveLength(5);
+  expect(r.loss[4]).toBeLessThan(r.loss[0]);
+  expect(r.predictShape).toEqual([64, 1]);
+  expect(Number.isFinite(r.evaluated)).toBe(true);
+  expect(r.readyAfterDense).toBe(true);
+  // The conv model asks for the second module, which cannot be had here.
+  expect(r.readyAfterConv).toBe(false);
+  expect(r.convFitError).toMatch(/could not load the engine's second part \(nnplay-extra\.wasm\)/);
+});
+
+test.skipIf(!hasChromium)('a conv model loads the second module by itself, in the page and in the fit worker', async () => {
+  const r = (await pageResultInChromium(open.url, 'nnplay-parts-open-')) as Result;
+  expect(r.error).toBeUndefined();
+  expect(r.loss).toHaveLength(5);
+  expect(r.readyAfterConv).toBe(false);
+  expect(r.syncConvError).toMatch(/engine is still loading.*await nn\.ready\(\).*second part, nnplay-extra\.wasm/s);
+  expect(r.convFitError).toBeUndefined();
+  expect(r.convLoss).toHaveLength(2);
+  expect(r.convPredictShape).toEqual([8, 1]);
+  // The dense model's page and worker fetched nnplay.wasm only; the conv model then the second
+  // module, once in the page and once in the fit worker.
+  const wasm = wasmRequests(open.requested);
+  expect(wasm.slice(0, 2)).toEqual(['/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
+  expect(wasm.slice(2).sort()).toEqual(['/dist/lib/nnplay-extra.wasm', '/dist/lib/nnplay-extra.wasm']);
+});
