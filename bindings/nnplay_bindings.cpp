@@ -19,13 +19,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <exception>
 #include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "core/json_text.h"
 #include "core/parallel.h"
 #include "data/dataset.h"
 #include "data/idx.h"
@@ -60,30 +60,10 @@ std::string guarded(Fn&& fn) {
 
 std::uintptr_t address_of(const float* p) { return reinterpret_cast<std::uintptr_t>(p); }
 
-// A JSON number; JSON has no NaN/Infinity, so those become null.
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+// A JSON number (shortest round-trip text); JSON has no NaN/Infinity, so those become null.
+std::string json_number(double v) { return nnplay::json_number_text(v); }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(const std::string& s) { return nnplay::json_string_text(s); }
 
 std::string shape_json(const nnplay::Shape& shape) {
   std::string out = "[";

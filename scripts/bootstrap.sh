@@ -38,7 +38,8 @@ command -v cmake >/dev/null || need_pkgs+=(cmake)
 command -v ninja >/dev/null || need_pkgs+=(ninja-build)
 [ -f /usr/include/gtest/gtest.h ] || need_pkgs+=(libgtest-dev)
 [ -f /usr/include/benchmark/benchmark.h ] || need_pkgs+=(libbenchmark-dev)
-[ -f /usr/include/nlohmann/json.hpp ] || need_pkgs+=(nlohmann-json3-dev)
+# The engine's JSON library (engine/core/json.h), header-only.
+[ -f /usr/include/rapidjson/document.h ] || need_pkgs+=(rapidjson-dev)
 # clang-format: npm test checks the C++ formatting (scripts/format.sh --check).
 command -v clang-format >/dev/null || command -v clang-format-14 >/dev/null || need_pkgs+=(clang-format)
 # Fashion-MNIST (IDX, gzipped), converted by scripts/build-data.mjs into the library's assets.

@@ -1,7 +1,8 @@
 #include "core/check.h"
 
 #include <cmath>
-#include <cstdio>
+
+#include "core/json_text.h"
 
 namespace nnplay {
 
@@ -33,10 +34,9 @@ void Message::append_number(double x) {
   } else if (std::isinf(x)) {
     text_ += x > 0 ? "Infinity" : "-Infinity";
   } else {
-    // %g with 6 significant digits: what std::ostream printed before, kept for messages.
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    text_ += buf;
+    // %g's text (6 significant digits), what std::ostream printed before, kept for messages;
+    // without printf (core/json_text.h).
+    text_ += short_number_text(x);
   }
 }
 

@@ -1,8 +1,8 @@
-// A guard run on JSON text before nlohmann parses it.
+// A guard run on JSON text before core/json.h parses it.
 //
-// Why: nlohmann's dump() and value destructor recurse once per nesting level, so a spec nested
-// 100,000 deep overflows the C++ stack (in wasm: a trap that kills the module for every model
-// on the page) before any field check can say what is wrong. Real specs nest a few levels.
+// Why: the parser (RapidJSON's reader) and the writer recurse once per nesting level, so a spec
+// nested 100,000 deep overflows the C++ stack (in wasm: a trap that kills the module for every
+// model on the page) before any field check can say what is wrong. Real specs nest a few levels.
 #pragma once
 
 #include <string>

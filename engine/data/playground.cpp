@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/strings.h"
 
@@ -323,12 +323,10 @@ Dataset make_playground_grid(int grid_size, const std::vector<int>& features) {
 
 namespace {
 
-using nlohmann::json;
-
 // JSON numbers from JS arrive as integers or doubles; accept a double only when integral.
-bool json_integer(const json& v, double lo, double hi, double* out) {
+bool json_integer(JsonValue v, double lo, double hi, double* out) {
   if (!v.is_number()) return false;
-  double d = v.get<double>();
+  double d = v.as_double();
   if (!std::isfinite(d) || d != std::floor(d) || d < lo || d > hi) return false;
   *out = d;
   return true;
@@ -338,12 +336,8 @@ bool json_integer(const json& v, double lo, double hi, double* out) {
 
 PlaygroundConfig parse_playground_config(const std::string& text) {
   check_json_depth(text, kMaxJsonDepth, "playground config");
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    NNPLAY_CHECK(false, "playground config is not valid JSON: " << e.what());
-  }
+  const JsonDocument doc = parse_json(text, "playground config is not valid JSON: ");
+  const JsonValue j = doc.root();
   NNPLAY_CHECK(j.is_object(),
                "playground config must be a JSON object like "
                "{\"dataset\":\"circle\",\"numPoints\":500,...}");
@@ -358,7 +352,7 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
   if (j.contains("dataset")) {
     NNPLAY_CHECK(j["dataset"].is_string(),
                  "dataset must be a string: one of " << join_names(playground_dataset_names()));
-    c.dataset = j["dataset"].get<std::string>();
+    c.dataset = j["dataset"].as_string();
   }
   if (j.contains("numPoints")) {
     NNPLAY_CHECK(json_integer(j["numPoints"], 1, kPlaygroundMaxPoints, &d),
@@ -366,16 +360,16 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
     c.num_points = static_cast<int>(d);
   }
   if (j.contains("noise")) {
-    const json& v = j["noise"];
-    NNPLAY_CHECK(v.is_number() && v.get<double>() >= 0 && v.get<double>() <= 50,
+    JsonValue v = j["noise"];
+    NNPLAY_CHECK(v.is_number() && v.as_double() >= 0 && v.as_double() <= 50,
                  "noise must be a percentage in [0, 50], got " << v.dump());
-    c.noise = v.get<float>();
+    c.noise = v.as_float();
   }
   if (j.contains("trainRatio")) {
-    const json& v = j["trainRatio"];
-    NNPLAY_CHECK(v.is_number() && v.get<double>() >= 10 && v.get<double>() <= 90,
+    JsonValue v = j["trainRatio"];
+    NNPLAY_CHECK(v.is_number() && v.as_double() >= 10 && v.as_double() <= 90,
                  "trainRatio must be a percentage in [10, 90], got " << v.dump());
-    c.train_ratio = v.get<float>();
+    c.train_ratio = v.as_float();
   }
   if (j.contains("seed")) {
     // 2^53: the largest integer a JS number carries exactly.
@@ -384,13 +378,13 @@ PlaygroundConfig parse_playground_config(const std::string& text) {
     c.seed = static_cast<std::uint64_t>(d);
   }
   if (j.contains("features")) {
-    const json& v = j["features"];
+    JsonValue v = j["features"];
     NNPLAY_CHECK(v.is_array(), "features must be an array of names from " << join_names(playground_feature_names()));
     c.features.clear();
     for (const auto& name : v) {
       NNPLAY_CHECK(name.is_string(), "features must be an array of names from "
                                          << join_names(playground_feature_names()) << ", got " << name.dump());
-      c.features.push_back(name.get<std::string>());
+      c.features.push_back(name.as_string());
     }
   }
   if (j.contains("gridSize")) {

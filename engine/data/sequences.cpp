@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "core/check.h"
 #include "core/crc32.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/rng.h"
 #include "core/strings.h"
@@ -14,36 +14,30 @@
 namespace nnplay {
 namespace {
 
-using nlohmann::json;
-
 constexpr double kTwoPi = 6.28318530717958647692;
 
 // JSON numbers from JS arrive as integers or doubles; accept a double only when integral.
-bool json_integer(const json& v, double lo, double hi, double* out) {
+bool json_integer(JsonValue v, double lo, double hi, double* out) {
   if (!v.is_number()) return false;
-  const double d = v.get<double>();
+  const double d = v.as_double();
   if (!std::isfinite(d) || d != std::floor(d) || d < lo || d > hi) return false;
   *out = d;
   return true;
 }
 
-json parse_object(const std::string& text, const std::string& what, const std::vector<std::string>& keys) {
+JsonDocument parse_object(const std::string& text, const std::string& what, const std::vector<std::string>& keys) {
   check_json_depth(text, kMaxJsonDepth, what);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    NNPLAY_CHECK(false, what << " is not valid JSON: " << e.what());
-  }
+  JsonDocument doc = parse_json(text, what + " is not valid JSON: ");
+  const JsonValue j = doc.root();
   NNPLAY_CHECK(j.is_object(), what << " must be an object with keys " << join_names(keys));
   for (auto it = j.begin(); it != j.end(); ++it) {
     NNPLAY_CHECK(std::find(keys.begin(), keys.end(), it.key()) != keys.end(),
                  "unknown option \"" << it.key() << "\" for " << what << ": allowed are " << join_names(keys));
   }
-  return j;
+  return doc;
 }
 
-int integer_option(const json& j, const char* key, int lo, int hi, int fallback) {
+int integer_option(JsonValue j, const char* key, int lo, int hi, int fallback) {
   if (!j.contains(key)) return fallback;
   double d = 0;
   NNPLAY_CHECK(json_integer(j[key], lo, hi, &d),
@@ -51,12 +45,12 @@ int integer_option(const json& j, const char* key, int lo, int hi, int fallback)
   return static_cast<int>(d);
 }
 
-float number_option(const json& j, const char* key, double lo, double hi, float fallback) {
+float number_option(JsonValue j, const char* key, double lo, double hi, float fallback) {
   if (!j.contains(key)) return fallback;
-  const json& v = j[key];
-  NNPLAY_CHECK(v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= lo && v.get<double>() <= hi,
+  JsonValue v = j[key];
+  NNPLAY_CHECK(v.is_number() && std::isfinite(v.as_double()) && v.as_double() >= lo && v.as_double() <= hi,
                key << " must be a number in [" << lo << ", " << hi << "], got " << v.dump());
-  return v.get<float>();
+  return v.as_float();
 }
 
 struct TaskShape {
@@ -153,11 +147,12 @@ const std::vector<std::string>& sequence_task_names() {
 SequenceTaskConfig parse_sequence_task_config(const std::string& text) {
   static const std::vector<std::string> keys = {"task",  "numTrain", "numTest", "steps",    "horizon",
                                                 "waves", "noise",    "seed",    "everyStep"};
-  const json j = parse_object(text, "a sequence task config", keys);
+  const JsonDocument doc = parse_object(text, "a sequence task config", keys);
+  const JsonValue j = doc.root();
   SequenceTaskConfig c;
   if (j.contains("task")) {
     NNPLAY_CHECK(j["task"].is_string(), "task must be a string: one of " << join_names(sequence_task_names()));
-    c.task = j["task"].get<std::string>();
+    c.task = j["task"].as_string();
   }
   task_shape(c.task);  // an unknown task, named before its options
   if (c.task != "sine") {
@@ -171,7 +166,7 @@ SequenceTaskConfig parse_sequence_task_config(const std::string& text) {
     NNPLAY_CHECK(c.task == "parity" || c.task == "counting",
                  "option \"everyStep\" belongs to the parity and counting tasks, not " << c.task);
     NNPLAY_CHECK(j["everyStep"].is_boolean(), "everyStep must be true or false, got " << j["everyStep"].dump());
-    c.every_step = j["everyStep"].get<bool>();
+    c.every_step = j["everyStep"].as_bool();
   }
   c.num_train = integer_option(j, "numTrain", 1, kSequenceMaxSamples, c.num_train);
   c.num_test = integer_option(j, "numTest", 0, kSequenceMaxSamples, c.num_test);
@@ -250,16 +245,17 @@ TextCorpus make_text_corpus(const std::uint8_t* bytes, std::uint64_t size, std::
 
 TextWindowsConfig parse_text_windows_config(const std::string& text) {
   static const std::vector<std::string> keys = {"seqLength", "stride", "encoding", "testFraction"};
-  const json j = parse_object(text, "text options", keys);
+  const JsonDocument doc = parse_object(text, "text options", keys);
+  const JsonValue j = doc.root();
   TextWindowsConfig c;
   c.seq_length = integer_option(j, "seqLength", 1, kSequenceMaxSteps, c.seq_length);
   c.stride = integer_option(j, "stride", 1, kSequenceMaxSteps, 0);
   if (j.contains("encoding")) {
-    const json& e = j["encoding"];
+    JsonValue e = j["encoding"];
     NNPLAY_CHECK(
-        e.is_string() && (e.get<std::string>() == "oneHot" || e.get<std::string>() == "ids"),
+        e.is_string() && (e.as_string() == "oneHot" || e.as_string() == "ids"),
         "encoding must be \"oneHot\" (x [n, seqLength, vocab]) or \"ids\" (x [n, seqLength]), got " << e.dump());
-    c.one_hot = e.get<std::string>() == "oneHot";
+    c.one_hot = e.as_string() == "oneHot";
   }
   c.test_fraction = number_option(j, "testFraction", 0, 0.5, c.test_fraction);
   return c;

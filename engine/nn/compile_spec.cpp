@@ -1,17 +1,15 @@
 // The compile spec (v1 and v2, nn/registry.h) and the learning-rate schedule table.
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/check.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/strings.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
 
 namespace nnplay {
-
-using json = nlohmann::json;
 
 namespace {
 
@@ -48,36 +46,36 @@ double step_decay(const Config& c, std::uint64_t step) {
   return c.at("initialLearningRate").number * std::pow(c.at("gamma").number, k);
 }
 
-float get_number(const json& obj, const char* key, const std::string& where) {
-  const json& v = obj.at(key);
+float get_number(JsonValue obj, const char* key, const std::string& where) {
+  JsonValue v = obj.at(key);
   NNPLAY_CHECK(v.is_number(), where << "." << key << " must be a finite number, got " << describe_json_value(v));
-  return v.get<float>();
+  return v.as_float();
 }
 
 // The learning rate: a number, or {"schedule": name, ...that schedule's keys}.
-void parse_learning_rate(const json& v, OptimizerSpec& opt) {
+void parse_learning_rate(JsonValue v, OptimizerSpec& opt) {
   const std::string where = "optimizer.learningRate";
   if (!v.is_object()) {
     NNPLAY_CHECK(v.is_number(), where << " must be a finite number or a schedule such as {\"schedule\":\""
                                       << schedule_table().front().name << "\", ...}, got " << describe_json_value(v));
-    opt.learning_rate = v.get<float>();
+    opt.learning_rate = v.as_float();
     return;
   }
   std::vector<std::string> names;
   for (const ScheduleInfo& s : schedule_table()) names.emplace_back(s.name);
   NNPLAY_CHECK(v.contains("schedule") && v.at("schedule").is_string(),
                where << ": a schedule needs \"schedule\" naming it; allowed: " << join_names(names));
-  const ScheduleInfo& info = find_schedule(v.at("schedule").get<std::string>());
-  json rest = v;
-  rest.erase("schedule");
+  const ScheduleInfo& info = find_schedule(v.at("schedule").as_string());
+  const JsonDocument rest_doc = JsonDocument::object_without(v, {"schedule"});
+  const JsonValue rest = rest_doc.root();
   opt.schedule = std::string(info.name);
   opt.schedule_config = parse_config_object(info.keys, rest, where + " (" + std::string(info.name) + ")");
   opt.learning_rate = static_cast<float>(opt.schedule_config.at("initialLearningRate").number);
 }
 
-void parse_optimizer(const json& o, CompileSpec& spec) {
+void parse_optimizer(JsonValue o, CompileSpec& spec) {
   if (o.is_string()) {
-    spec.optimizer = find_optimizer(o.get<std::string>()).default_spec();
+    spec.optimizer = find_optimizer(o.as_string()).default_spec();
     return;
   }
   NNPLAY_CHECK(o.is_object(), "compile spec.optimizer must be a name ("
@@ -94,7 +92,7 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
                                                   << "\"; allowed fields: " << join_names(allowed));
   NNPLAY_CHECK(o.contains("name"), "optimizer: missing \"name\"; allowed: " << join_names(optimizer_names()));
   NNPLAY_CHECK(o.at("name").is_string(), "optimizer.name must be a string, got " << describe_json_value(o.at("name")));
-  OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").get<std::string>()).default_spec();
+  OptimizerSpec& opt = spec.optimizer = find_optimizer(o.at("name").as_string()).default_spec();
   const std::string where = "optimizer";
   if (o.contains("learningRate")) parse_learning_rate(o.at("learningRate"), opt);
   if (o.contains("beta1")) opt.beta1 = get_number(o, "beta1", where);
@@ -104,7 +102,7 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
   if (o.contains("useNesterov")) {
     NNPLAY_CHECK(o.at("useNesterov").is_boolean(),
                  "optimizer.useNesterov must be true or false, got " << describe_json_value(o.at("useNesterov")));
-    opt.use_nesterov = o.at("useNesterov").get<bool>();
+    opt.use_nesterov = o.at("useNesterov").as_bool();
   }
   if (o.contains("decay")) opt.decay = get_number(o, "decay", where);
   if (o.contains("rho")) opt.decay = get_number(o, "rho", where);
@@ -114,26 +112,26 @@ void parse_optimizer(const json& o, CompileSpec& spec) {
 
 // One loss: a name or {"name": ..., parameters}, the parameters typed by the loss row's keys
 // (huberLoss's delta); a key the row does not have is an error rather than silently ignored.
-std::string parse_one_loss(const json& v, const std::string& where, Config& config) {
+std::string parse_one_loss(JsonValue v, const std::string& where, Config& config) {
   if (v.is_object()) {
     NNPLAY_CHECK(v.contains("name") && v.at("name").is_string(),
                  where << ": missing \"name\" (one of " << join_names(loss_names()) << ")");
-    const LossInfo& info = find_loss(v.at("name").get<std::string>());
-    json rest = v;
-    rest.erase("name");
+    const LossInfo& info = find_loss(v.at("name").as_string());
+    const JsonDocument rest_doc = JsonDocument::object_without(v, {"name"});
+    const JsonValue rest = rest_doc.root();
     config = parse_config_object(info.keys, rest, where + " (" + std::string(info.name) + ")");
     return std::string(info.name);
   }
   NNPLAY_CHECK(v.is_string(), where << " must be a name (" << join_names(loss_names()) << ") or {\"name\": ...}, got "
                                     << describe_json_value(v));
-  return v.get<std::string>();
+  return v.as_string();
 }
 
 // A loss config {"name": "..."} and not a map by output name: it has a string "name" and nothing
 // that is not a string (a map's values may be strings too, but a map would not name an output "name").
-bool is_loss_config(const json& v) { return v.is_object() && v.contains("name") && v.at("name").is_string(); }
+bool is_loss_config(JsonValue v) { return v.is_object() && v.contains("name") && v.at("name").is_string(); }
 
-void parse_loss(const json& v, CompileSpec& spec) {
+void parse_loss(JsonValue v, CompileSpec& spec) {
   Config config;
   if (v.is_array()) {
     NNPLAY_CHECK(!v.empty(), "compile spec.loss: a list needs one loss per output, got []");
@@ -157,13 +155,13 @@ void parse_loss(const json& v, CompileSpec& spec) {
   spec.loss_config = spec.loss_configs.front();
 }
 
-double parse_weight(const json& v, const std::string& where) {
-  NNPLAY_CHECK(v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() >= 0,
+double parse_weight(JsonValue v, const std::string& where) {
+  NNPLAY_CHECK(v.is_number() && std::isfinite(v.as_double()) && v.as_double() >= 0,
                where << " must be a finite number >= 0, got " << describe_json_value(v));
-  return v.get<double>();
+  return v.as_double();
 }
 
-void parse_loss_weights(const json& v, CompileSpec& spec) {
+void parse_loss_weights(JsonValue v, CompileSpec& spec) {
   if (v.is_array()) {
     for (std::size_t i = 0; i < v.size(); ++i)
       spec.loss_weights.push_back(parse_weight(v[i], "compile spec.lossWeights[" + std::to_string(i) + "]"));
@@ -180,13 +178,13 @@ void parse_loss_weights(const json& v, CompileSpec& spec) {
   }
 }
 
-std::vector<std::string> parse_metric_list(const json& m, const std::string& where) {
-  if (m.is_string()) return {m.get<std::string>()};
+std::vector<std::string> parse_metric_list(JsonValue m, const std::string& where) {
+  if (m.is_string()) return {m.as_string()};
   NNPLAY_CHECK(m.is_array(), where << " must be an array such as [\"accuracy\"], got " << describe_json_value(m));
   std::vector<std::string> names;
-  for (const json& name : m) {
+  for (JsonValue name : m) {
     NNPLAY_CHECK(name.is_string(), where << " must hold names, got " << describe_json_value(name));
-    names.push_back(name.get<std::string>());
+    names.push_back(name.as_string());
   }
   return names;
 }
@@ -237,12 +235,8 @@ float learning_rate_at(const OptimizerSpec& spec, std::uint64_t step) {
 
 CompileSpec parse_compile_spec(const std::string& text) {
   check_json_depth(text, kMaxJsonDepth, "compile spec");
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(std::string("compile spec is not valid JSON: ") + e.what());
-  }
+  const JsonDocument doc = parse_json(text, "compile spec is not valid JSON: ");
+  const JsonValue j = doc.root();
   NNPLAY_CHECK(j.is_object(), "compile spec must be a JSON object, got " << describe_json_value(j));
   for (auto it = j.begin(); it != j.end(); ++it)
     NNPLAY_CHECK(it.key() == "optimizer" || it.key() == "loss" || it.key() == "metrics" || it.key() == "lossWeights",
@@ -253,7 +247,7 @@ CompileSpec parse_compile_spec(const std::string& text) {
   if (j.contains("loss")) parse_loss(j.at("loss"), spec);
   if (j.contains("lossWeights")) parse_loss_weights(j.at("lossWeights"), spec);
   if (j.contains("metrics")) {
-    const json& m = j.at("metrics");
+    JsonValue m = j.at("metrics");
     if (m.is_object()) {
       for (auto it = m.begin(); it != m.end(); ++it) {
         spec.metric_keys.push_back(it.key());

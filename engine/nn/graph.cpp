@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/check.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/strings.h"
 #include "nn/activation_layer.h"
@@ -18,25 +18,18 @@
 
 namespace nnplay {
 
-using json = nlohmann::json;
-
 // ---- Parsing ----------------------------------------------------------------------------------------
 
 namespace {
 
-json parse_object(const std::string& text, const std::string& what) {
+JsonDocument parse_object(const std::string& text, const std::string& what) {
   check_json_depth(text, kMaxJsonDepth, what);
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw Error(what + " is not valid JSON: " + e.what());
-  }
-  NNPLAY_CHECK(j.is_object(), what << " must be a JSON object, got " << describe_json_value(j));
-  return j;
+  JsonDocument doc = parse_json(text, what + " is not valid JSON: ");
+  NNPLAY_CHECK(doc.root().is_object(), what << " must be a JSON object, got " << describe_json_value(doc.root()));
+  return doc;
 }
 
-void check_keys(const json& obj, const std::vector<std::string>& allowed, const std::string& where) {
+void check_keys(JsonValue obj, const std::vector<std::string>& allowed, const std::string& where) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool ok = false;
     for (const std::string& a : allowed) ok = ok || a == it.key();
@@ -45,21 +38,21 @@ void check_keys(const json& obj, const std::vector<std::string>& allowed, const 
   }
 }
 
-std::uint64_t parse_seed(const json& j, const std::string& what) {
+std::uint64_t parse_seed(JsonValue j, const std::string& what) {
   if (!j.contains("seed")) return 0;
-  const json& s = j.at("seed");
-  NNPLAY_CHECK(s.is_number_integer() && (s.is_number_unsigned() || s.get<long long>() >= 0),
+  JsonValue s = j.at("seed");
+  NNPLAY_CHECK(s.is_number_integer() && (s.is_number_unsigned() || s.as_int64() >= 0),
                what << ".seed must be an integer >= 0, got " << describe_json_value(s));
-  return s.get<std::uint64_t>();
+  return s.as_uint64();
 }
 
-Shape parse_input_shape(const json& v, const std::string& where) {
+Shape parse_input_shape(JsonValue v, const std::string& where) {
   const ConfigKey keys[] = {list_key("inputShape", ConfigType::kShape, true)};
-  json obj = {{"inputShape", v}};
-  return parse_config_object(keys, obj, where).shape("inputShape");
+  const JsonDocument obj = JsonDocument::object_of("inputShape", v);
+  return parse_config_object(keys, obj.root(), where).shape("inputShape");
 }
 
-GraphSpec parse_sequential(const json& j) {
+GraphSpec parse_sequential(JsonValue j) {
   check_keys(j, {"inputShape", "layers", "seed", "name"}, "model spec");
   GraphSpec spec;
   spec.from_sequential = true;
@@ -68,18 +61,18 @@ GraphSpec parse_sequential(const json& j) {
   if (j.contains("inputShape")) input = parse_input_shape(j.at("inputShape"), "model spec");
   NNPLAY_CHECK(j.contains("layers") && j.at("layers").is_array(),
                "model spec: \"layers\" must be an array of layer objects");
-  const json& layers = j.at("layers");
+  JsonValue layers = j.at("layers");
   NNPLAY_CHECK(!layers.empty(), "model spec: at least one layer is needed");
   spec.layers.emplace_back();  // the input layer, filled in below
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    const json& l = layers[i];
+    JsonValue l = layers[i];
     const std::string index_where = "layer " + std::to_string(i);
     NNPLAY_CHECK(l.is_object(), index_where << " must be an object, got " << describe_json_value(l));
     std::string type_name = "dense";
     if (l.contains("type")) {
       NNPLAY_CHECK(l.at("type").is_string(),
                    index_where << ".type must be a string, got " << describe_json_value(l.at("type")));
-      type_name = l.at("type").get<std::string>();
+      type_name = l.at("type").as_string();
     }
     const LayerType& type = find_layer_type(type_name, index_where);
     NNPLAY_CHECK(type.name != "input", index_where << ": an input layer cannot be part of the layers list");
@@ -87,19 +80,16 @@ GraphSpec parse_sequential(const json& j) {
     layer.type = std::string(type.name);
     layer.name = layer.type + "_" + std::to_string(i + 1);
     layer.where = index_where + " (" + layer.type + ")";
-    json config = l;
-    config.erase("type");
-    config.erase("name");
-    if (config.contains("inputShape")) {
+    if (l.contains("inputShape")) {
       // TF.js style: the first layer may carry inputShape instead of the model.
       NNPLAY_CHECK(i == 0, index_where << ": inputShape is only allowed on the first layer");
-      Shape s = parse_input_shape(config.at("inputShape"), index_where);
+      Shape s = parse_input_shape(l.at("inputShape"), index_where);
       NNPLAY_CHECK(input.empty() || s == input, "inputShape given twice and they differ: model "
                                                     << shape_to_string(input) << ", layer 0 " << shape_to_string(s));
       input = s;
-      config.erase("inputShape");
     }
-    layer.config = parse_config_object(type.keys, config, layer.where);
+    const JsonDocument config = JsonDocument::object_without(l, {"type", "name", "inputShape"});
+    layer.config = parse_config_object(type.keys, config.root(), layer.where);
     layer.inbound = {{NodeRef{spec.layers.back().name.empty() && i == 0 ? "input" : spec.layers.back().name, 0}}};
     spec.layers.push_back(std::move(layer));
   }
@@ -117,47 +107,48 @@ GraphSpec parse_sequential(const json& j) {
   return spec;
 }
 
-NodeRef parse_ref(const json& r, const std::string& where) {
-  if (r.is_string()) return NodeRef{r.get<std::string>(), 0};
+NodeRef parse_ref(JsonValue r, const std::string& where) {
+  if (r.is_string()) return NodeRef{r.as_string(), 0};
   NNPLAY_CHECK(
       r.is_array() && r.size() >= 1 && r.size() <= 4 && r[0].is_string(),
       where << ": a reference must be a layer name or [name, callIndex, tensorIndex], got " << describe_json_value(r));
-  NodeRef ref{r[0].get<std::string>(), 0};
+  NodeRef ref{r[0].as_string(), 0};
   if (r.size() >= 2) {
-    NNPLAY_CHECK(r[1].is_number_integer() && r[1].get<long long>() >= 0 && r[1].get<long long>() < (1 << 20),
+    NNPLAY_CHECK(r[1].is_number_integer() && r[1].as_int64() >= 0 && r[1].as_int64() < (1 << 20),
                  where << ": the call index of a reference must be an integer >= 0, got " << describe_json_value(r[1]));
-    ref.call = r[1].get<int>();
+    ref.call = r[1].as_int();
   }
   if (r.size() >= 3) {
-    NNPLAY_CHECK(r[2].is_number_integer() && r[2].get<long long>() >= 0 && r[2].get<long long>() < (1 << 20),
+    NNPLAY_CHECK(r[2].is_number_integer() && r[2].as_int64() >= 0 && r[2].as_int64() < (1 << 20),
                  where << ": the tensor index of a reference must be an integer >= 0 (0 but for a layer with several "
                           "output tensors), got "
                        << describe_json_value(r[2]));
-    ref.tensor = r[2].get<int>();
+    ref.tensor = r[2].as_int();
   }
   return ref;
 }
 
-std::vector<NodeRef> parse_ref_list(const json& v, const std::string& where) {
+std::vector<NodeRef> parse_ref_list(JsonValue v, const std::string& where) {
   NNPLAY_CHECK(v.is_array(), where << " must be an array of references, got " << describe_json_value(v));
   std::vector<NodeRef> refs;
   // A single [name, call, 0] is one ref, not a list of three.
   if (v.size() >= 2 && v[0].is_string() && v[1].is_number()) return {parse_ref(v, where)};
-  for (const json& r : v) refs.push_back(parse_ref(r, where));
+  for (JsonValue r : v) refs.push_back(parse_ref(r, where));
   return refs;
 }
 
-GraphSpec parse_functional(const json& j) {
+GraphSpec parse_functional(JsonValue j) {
+  const JsonDocument empty_object = JsonDocument::object_without(JsonValue(), {});
   check_keys(j, {"format", "seed", "name", "layers", "inputs", "outputs"}, "model spec");
-  NNPLAY_CHECK(j.at("format").is_string() && j.at("format").get<std::string>() == "nnplay-graph",
+  NNPLAY_CHECK(j.at("format").is_string() && j.at("format").as_string() == "nnplay-graph",
                "model spec.format must be \"nnplay-graph\", got " << describe_json_value(j.at("format")));
   GraphSpec spec;
   spec.seed = parse_seed(j, "model spec");
   NNPLAY_CHECK(j.contains("layers") && j.at("layers").is_array() && !j.at("layers").empty(),
                "model spec: \"layers\" must be a non-empty array of {name, type, config, inbound}");
-  const json& layers = j.at("layers");
+  JsonValue layers = j.at("layers");
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    const json& l = layers[i];
+    JsonValue l = layers[i];
     const std::string index_where = "layer " + std::to_string(i);
     NNPLAY_CHECK(l.is_object(),
                  index_where << " must be an object {name, type, config, inbound}, got " << describe_json_value(l));
@@ -167,19 +158,20 @@ GraphSpec parse_functional(const json& j) {
     NNPLAY_CHECK(l.contains("type") && l.at("type").is_string(),
                  index_where << ": \"type\" must be a string; allowed: " << join_names(layer_type_names()));
     GraphLayerSpec layer;
-    layer.name = l.at("name").get<std::string>();
+    layer.name = l.at("name").as_string();
     NNPLAY_CHECK(
         !layer.name.empty() && layer.name.size() <= 100 && layer.name.find('/') == std::string::npos,
         index_where << ": name must have 1 to 100 characters and no \"/\", got " << describe_json_value(l.at("name")));
     const std::string named = "layer \"" + layer.name + "\"";
-    const LayerType& type = find_layer_type(l.at("type").get<std::string>(), named);
+    const LayerType& type = find_layer_type(l.at("type").as_string(), named);
     layer.type = std::string(type.name);
     layer.where = named + " (" + layer.type + ")";
-    layer.config = parse_config_object(type.keys, l.contains("config") ? l.at("config") : json::object(), layer.where);
+    layer.config =
+        parse_config_object(type.keys, l.contains("config") ? l.at("config") : empty_object.root(), layer.where);
     if (l.contains("inbound")) {
-      const json& calls = l.at("inbound");
+      JsonValue calls = l.at("inbound");
       NNPLAY_CHECK(calls.is_array(), layer.where << ": inbound must be an array of calls, each a list of references");
-      for (const json& call : calls) layer.inbound.push_back(parse_ref_list(call, layer.where + ": inbound"));
+      for (JsonValue call : calls) layer.inbound.push_back(parse_ref_list(call, layer.where + ": inbound"));
     }
     spec.layers.push_back(std::move(layer));
   }
@@ -202,35 +194,48 @@ void check_plan(const GraphSpec& spec);
 }  // namespace
 
 GraphSpec parse_graph_spec(const std::string& text) {
-  json j = parse_object(text, "model spec");
+  const JsonDocument doc = parse_object(text, "model spec");
+  const JsonValue j = doc.root();
   GraphSpec spec = j.contains("format") ? parse_functional(j) : parse_sequential(j);
   check_plan(spec);  // every check of a build (shapes, budget), so a parsed spec is a valid one
   return spec;
 }
 
+namespace {
+
+// The writers below give each object's keys in sorted order: the order these texts have always
+// had (the library they were first written with kept objects sorted), which saved files and
+// tests compare.
+void write_ref(JsonWriter& w, const NodeRef& r) {
+  w.begin_array().string(r.layer).integer(r.call).integer(r.tensor).end_array();
+}
+void write_refs(JsonWriter& w, const std::vector<NodeRef>& refs) {
+  w.begin_array();
+  for (const NodeRef& r : refs) write_ref(w, r);
+  w.end_array();
+}
+void write_shape(JsonWriter& w, const Shape& shape) {
+  w.begin_array();
+  for (auto d : shape) w.integer(static_cast<long long>(d));
+  w.end_array();
+}
+
+}  // namespace
+
 std::string graph_spec_to_json(const GraphSpec& spec) {
-  json layers = json::array();
+  JsonWriter w;
+  w.begin_object().key("format").string("nnplay-graph").key("inputs");
+  write_refs(w, spec.inputs);
+  w.key("layers").begin_array();
   for (const GraphLayerSpec& l : spec.layers) {
-    json inbound = json::array();
-    for (const auto& call : l.inbound) {
-      json refs = json::array();
-      for (const NodeRef& r : call) refs.push_back(json::array({r.layer, r.call, r.tensor}));
-      inbound.push_back(refs);
-    }
-    layers.push_back(
-        {{"name", l.name}, {"type", l.type}, {"config", json::parse(config_to_json(l.config))}, {"inbound", inbound}});
+    w.begin_object().key("config").raw(config_to_json(l.config)).key("inbound").begin_array();
+    for (const auto& call : l.inbound) write_refs(w, call);
+    w.end_array().key("name").string(l.name).key("type").string(l.type).end_object();
   }
-  auto refs = [](const std::vector<NodeRef>& v) {
-    json a = json::array();
-    for (const NodeRef& r : v) a.push_back(json::array({r.layer, r.call, r.tensor}));
-    return a;
-  };
-  return json{{"format", "nnplay-graph"},
-              {"seed", spec.seed},
-              {"layers", layers},
-              {"inputs", refs(spec.inputs)},
-              {"outputs", refs(spec.outputs)}}
-      .dump();
+  w.end_array().key("outputs");
+  write_refs(w, spec.outputs);
+  w.key("seed").unsigned_integer(spec.seed).end_object();
+  return w.str();
 }
 
 // ---- Plan: every check and shape of a build, without allocating ------------------------------------
@@ -497,59 +502,69 @@ std::string inspect_model(const std::string& text) {
   try {
     GraphSpec spec = parse_graph_spec(text);
     Plan plan = make_plan(spec);
-    json layers = json::array();
+    JsonWriter w;
+    auto ends = [&](const std::vector<NodeRef>& refs, const std::vector<int>& nodes) {
+      w.begin_array();
+      for (std::size_t i = 0; i < refs.size(); ++i) {
+        w.begin_object().key("call").integer(refs[i].call).key("name").string(refs[i].layer).key("shape");
+        write_shape(w, plan.nodes[static_cast<std::size_t>(nodes[i])].shape);
+        w.key("tensor").integer(refs[i].tensor).end_object();
+      }
+      w.end_array();
+    };
+    w.begin_object().key("inputs");
+    ends(spec.inputs, plan.input_nodes);
+    w.key("layers").begin_array();
     std::uint64_t trainable = 0, non_trainable = 0;
     for (std::size_t li = 0; li < spec.layers.size(); ++li) {
       const GraphLayerSpec& l = spec.layers[li];
       const PlanLayer& pl = plan.layers[li];
-      json nodes = json::array();
+      w.begin_object()
+          .key("config")
+          .raw(config_to_json(l.config))
+          .key("name")
+          .string(l.name)
+          .key("nodes")
+          .begin_array();
       for (std::size_t c = 0; c < pl.call_nodes.size(); ++c) {
-        json inbound = json::array();
+        w.begin_object().key("inbound").begin_array();
         if (l.type != "input")
-          for (const NodeRef& r : l.inbound[c]) inbound.push_back(json::array({r.layer, r.call, r.tensor}));
-        json node = {{"inbound", inbound},
-                     {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape}};
+          for (const NodeRef& r : l.inbound[c]) write_ref(w, r);
+        w.end_array().key("outputShape");
+        write_shape(w, plan.nodes[static_cast<std::size_t>(pl.call_nodes[c])].shape);
         if (l.type != "input" && pl.call_tensors[c].size() > 1) {
-          json shapes = json::array();
-          for (int t : pl.call_tensors[c]) shapes.push_back(plan.nodes[static_cast<std::size_t>(t)].shape);
-          node["outputShapes"] = shapes;  // every output tensor's, [output, h(, c)]
+          w.key("outputShapes").begin_array();  // every output tensor's, [output, h(, c)]
+          for (int t : pl.call_tensors[c]) write_shape(w, plan.nodes[static_cast<std::size_t>(t)].shape);
+          w.end_array();
         }
-        nodes.push_back(node);
+        w.end_object();
       }
-      json vars = json::array();
+      w.end_array().key("outputShape");
+      write_shape(w, plan.nodes[static_cast<std::size_t>(pl.call_nodes.at(0))].shape);
       std::uint64_t params = 0;
+      for (const VariableSpec& v : pl.variables) params += shape_size64(v.shape);
+      w.key("params").unsigned_integer(params).key("type").string(l.type).key("variables").begin_array();
       for (const VariableSpec& v : pl.variables) {
         const std::uint64_t size = shape_size64(v.shape);
-        params += size;
         (v.trainable ? trainable : non_trainable) += size;
-        vars.push_back({{"name", l.name + "/" + v.suffix}, {"shape", v.shape}, {"trainable", v.trainable}});
+        w.begin_object().key("name").string(l.name + "/" + v.suffix).key("shape");
+        write_shape(w, v.shape);
+        w.key("trainable").boolean(v.trainable).end_object();
       }
-      layers.push_back({{"name", l.name},
-                        {"type", l.type},
-                        {"config", json::parse(config_to_json(l.config))},
-                        {"outputShape", plan.nodes[static_cast<std::size_t>(pl.call_nodes.at(0))].shape},
-                        {"nodes", nodes},
-                        {"params", params},
-                        {"variables", vars}});
+      w.end_array().end_object();
     }
-    auto ends = [&](const std::vector<NodeRef>& refs, const std::vector<int>& nodes) {
-      json a = json::array();
-      for (std::size_t i = 0; i < refs.size(); ++i)
-        a.push_back({{"name", refs[i].layer},
-                     {"call", refs[i].call},
-                     {"tensor", refs[i].tensor},
-                     {"shape", plan.nodes[static_cast<std::size_t>(nodes[i])].shape}});
-      return a;
-    };
-    return json{{"inputs", ends(spec.inputs, plan.input_nodes)},
-                {"outputs", ends(spec.outputs, plan.output_nodes)},
-                {"layers", layers},
-                {"totalParams", trainable + non_trainable},
-                {"trainableParams", trainable},
-                {"nonTrainableParams", non_trainable}}
-        .dump();
+    w.end_array().key("nonTrainableParams").unsigned_integer(non_trainable).key("outputs");
+    ends(spec.outputs, plan.output_nodes);
+    w.key("totalParams")
+        .unsigned_integer(trainable + non_trainable)
+        .key("trainableParams")
+        .unsigned_integer(trainable)
+        .end_object();
+    return w.str();
   } catch (const std::exception& e) {
-    return json{{"error", std::string(e.what())}}.dump();
+    JsonWriter w;
+    w.begin_object().key("error").string(e.what()).end_object();
+    return w.str();
   }
 }
 

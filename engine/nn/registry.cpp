@@ -6,10 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "core/check.h"
+#include "core/json.h"
 #include "core/json_depth.h"
 #include "core/parallel.h"
 #include "core/strings.h"
@@ -24,10 +25,8 @@
 
 namespace nnplay {
 
-using json = nlohmann::json;
-
 // {"name": "constant", "value": 0.5} as canonical JSON text (the row's name, every key, defaults filled).
-std::string initializer_text(const json& object, const std::string& where);
+std::string initializer_text(JsonValue object, const std::string& where);
 
 // A table's rows are its elements, or (layer_table()) pointers to them.
 template <class Row>
@@ -50,10 +49,10 @@ auto find_row(Span<Entry> table, const std::string& name) -> decltype(&row_of(ta
 
 namespace {
 
-json names_json(const NameList& names) {
-  json a = json::array();
-  for (std::string_view n : names) a.push_back(std::string(n));
-  return a;
+void write_names(JsonWriter& w, const NameList& names) {
+  w.begin_array();
+  for (std::string_view n : names) w.string(n);
+  w.end_array();
 }
 
 std::string join_choices(const ChoiceList& choices) {
@@ -140,22 +139,33 @@ std::array<int, 2> Config::pair(const std::string& key) const {
 
 namespace {
 
-json value_to_json(const ConfigValue& v) {
-  if (v.is_null) return nullptr;
+void write_value(JsonWriter& w, const ConfigValue& v) {
+  if (v.is_null) {
+    w.null();
+    return;
+  }
   switch (v.type) {
-    case ConfigType::kInt: return static_cast<long long>(v.number);
-    case ConfigType::kNumber: return v.number;
-    case ConfigType::kBool: return v.flag;
+    case ConfigType::kInt: w.integer(static_cast<long long>(v.number)); return;
+    case ConfigType::kNumber: w.number(v.number); return;
+    case ConfigType::kBool: w.boolean(v.flag); return;
     case ConfigType::kString:
-      // A parameterised initializer is held as its JSON object's text: written back as that object.
-      if (!v.text.empty() && v.text[0] == '{') return json::parse(v.text);
-      return v.text;
+      // A parameterised initializer is held as its JSON object's text (initializer_text wrote
+      // it): written back as that object.
+      if (!v.text.empty() && v.text[0] == '{')
+        w.raw(v.text);
+      else
+        w.string(v.text);
+      return;
     case ConfigType::kIntPair:
     case ConfigType::kShape:
-    case ConfigType::kIntList: return v.ints;
-    case ConfigType::kRegularizer: return json{{"l1", v.l1}, {"l2", v.l2}};
+    case ConfigType::kIntList:
+      w.begin_array();
+      for (int i : v.ints) w.integer(i);
+      w.end_array();
+      return;
+    case ConfigType::kRegularizer: w.begin_object().key("l1").number(v.l1).key("l2").number(v.l2).end_object(); return;
   }
-  return nullptr;
+  w.null();
 }
 
 const char* type_name(ConfigType t) {
@@ -174,25 +184,35 @@ const char* type_name(ConfigType t) {
 
 }  // namespace
 
+// Keys in the map's (sorted) order, as the engine's texts have always had them.
+static void write_config(JsonWriter& w, const Config& config) {
+  w.begin_object();
+  for (const auto& kv : config.values()) {
+    w.key(kv.first);
+    write_value(w, kv.second);
+  }
+  w.end_object();
+}
+
 std::string config_to_json(const Config& config) {
-  json j = json::object();
-  for (const auto& kv : config.values()) j[kv.first] = value_to_json(kv.second);
-  return j.dump();
+  JsonWriter w;
+  write_config(w, config);
+  return w.str();
 }
 
 // ---- Reading JSON values, with messages that say the type given ---------------------------------
 
 // A bounded description of a user value: never recurses into it, never quotes more than ~40 chars.
-std::string describe_json_value(const json& v) {
+std::string describe_json_value(JsonValue v) {
   if (v.is_null()) return "null (JSON writes NaN and Infinity as null)";
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_boolean()) return v.as_bool() ? "true" : "false";
   if (v.is_number()) {
     Message m;
-    m << v.get<double>();
+    m << v.as_double();
     return m.str();
   }
   if (v.is_string()) {
-    std::string s = v.get<std::string>();
+    std::string s = v.as_string();
     if (s.size() > 40) s = s.substr(0, 40) + "...";
     return "the string \"" + s + "\"";
   }
@@ -201,15 +221,15 @@ std::string describe_json_value(const json& v) {
     std::string s = "[";
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (i) s += ", ";
-      const json& e = v[i];
+      JsonValue e = v[i];
       if (e.is_number() || e.is_boolean() || e.is_null()) {
         Message m;
         if (e.is_null())
           m << "null";
         else if (e.is_boolean())
-          m << e.get<bool>();
+          m << e.as_bool();
         else
-          m << e.get<double>();
+          m << e.as_double();
         s += m.str();
       } else {
         s += e.is_string() ? "a string" : e.is_array() ? "an array" : "an object";
@@ -233,9 +253,9 @@ bool contains(const ChoiceList& names, const std::string& name) {
   return false;
 }
 
-bool is_integral(const json& v) {
+bool is_integral(JsonValue v) {
   return v.is_number_integer() ||
-         (v.is_number_float() && std::isfinite(v.get<double>()) && std::floor(v.get<double>()) == v.get<double>());
+         (v.is_number_float() && std::isfinite(v.as_double()) && std::floor(v.as_double()) == v.as_double());
 }
 
 std::string range_text(const ConfigKey& k) {
@@ -252,16 +272,16 @@ std::string range_text(const ConfigKey& k) {
   return m.str();
 }
 
-int read_int(const json& v, const ConfigKey& k, const std::string& where, const char* what) {
+int read_int(JsonValue v, const ConfigKey& k, const std::string& where, const char* what) {
   NNPLAY_CHECK(v.is_number() && is_integral(v),
                where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
-  const double d = v.get<double>();
+  const double d = v.as_double();
   NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must " << what << " " << range_text(k) << ", got "
                                                << describe_json_value(v));
   return static_cast<int>(d);
 }
 
-ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& where) {
+ConfigValue read_value(JsonValue v, const ConfigKey& k, const std::string& where) {
   if (v.is_null() &&
       (k.default_value.is_null || k.type == ConfigType::kString || k.type == ConfigType::kIntPair ||
        k.type == ConfigType::kRegularizer) &&
@@ -271,16 +291,16 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
     case ConfigType::kInt: {
       NNPLAY_CHECK(v.is_number() && is_integral(v), where << ": " << k.name << " must be an integer " << range_text(k)
                                                           << ", got " << describe_json_value(v));
-      const double d = v.get<double>();
+      const double d = v.as_double();
       NNPLAY_CHECK(d >= k.min && d <= k.max, where << ": " << k.name << " must be an integer " << range_text(k)
                                                    << ", got " << describe_json_value(v));
       return ConfigValue::integer(static_cast<int>(d));
     }
     case ConfigType::kNumber: {
-      NNPLAY_CHECK(v.is_number() && std::isfinite(v.get<double>()),
-                   where << ": " << k.name << " must be a finite number " << range_text(k) << ", got "
-                         << describe_json_value(v));
-      const double d = v.get<double>();
+      NNPLAY_CHECK(v.is_number() && std::isfinite(v.as_double()), where << ": " << k.name << " must be a finite number "
+                                                                        << range_text(k) << ", got "
+                                                                        << describe_json_value(v));
+      const double d = v.as_double();
       const bool open_min = k.min_text.rfind("> ", 0) == 0;
       NNPLAY_CHECK((open_min ? d > k.min : d >= k.min) && d <= k.max,
                    where << ": " << k.name << " must be a finite number " << range_text(k) << ", got "
@@ -289,13 +309,13 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
     }
     case ConfigType::kBool:
       NNPLAY_CHECK(v.is_boolean(), where << ": " << k.name << " must be true or false, got " << describe_json_value(v));
-      return ConfigValue::boolean(v.get<bool>());
+      return ConfigValue::boolean(v.as_bool());
     case ConfigType::kString: {
       if (k.choices == &kInitializerChoices && v.is_object()) return ConfigValue::str(initializer_text(v, where));
       NNPLAY_CHECK(v.is_string(), where << ": " << k.name << " must be a string"
                                         << (k.choices ? " (one of " + join_choices(*k.choices) + ")" : std::string())
                                         << ", got " << describe_json_value(v));
-      std::string s = v.get<std::string>();
+      std::string s = v.as_string();
       if (k.choices) {
         // Activation and initializer names also have aliases: resolve them to the table name.
         if (k.choices == &kActivationChoices) {
@@ -314,11 +334,11 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
         NNPLAY_CHECK(v.size() == 2, where << ": " << k.name << " must " << what << ", got " << describe_json_value(v));
         ConfigValue p = ConfigValue::pair(0, 0);
         for (int i = 0; i < 2; ++i) {
-          const json& e = v[static_cast<std::size_t>(i)];
+          JsonValue e = v[static_cast<std::size_t>(i)];
           NNPLAY_CHECK(
-              e.is_number() && is_integral(e) && e.get<double>() >= k.min && e.get<double>() <= k.max,
+              e.is_number() && is_integral(e) && e.as_double() >= k.min && e.as_double() <= k.max,
               where << ": " << k.name << " must hold integers " << range_text(k) << ", got " << describe_json_value(v));
-          p.ints[static_cast<std::size_t>(i)] = static_cast<int>(e.get<double>());
+          p.ints[static_cast<std::size_t>(i)] = static_cast<int>(e.as_double());
         }
         return p;
       }
@@ -335,17 +355,17 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       NNPLAY_CHECK(v.size() <= 8, where << ": " << k.name << " has " << v.size() << " axes; at most 8 are supported");
       ConfigValue out;
       out.type = k.type;
-      for (const json& d : v) {
+      for (JsonValue d : v) {
         if (!shape && d.is_null()) {  // Keras writes an unknown size (reshape, noiseShape) as null
           out.ints.push_back(-1);
           continue;
         }
-        NNPLAY_CHECK(
-            d.is_number() && is_integral(d) && (!shape || (d.get<double>() > 0 && d.get<double>() <= (1 << 24))) &&
-                std::fabs(d.get<double>()) <= (1 << 24),
-            where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
-                  << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got " << describe_json_value(v));
-        out.ints.push_back(static_cast<int>(d.get<double>()));
+        NNPLAY_CHECK(d.is_number() && is_integral(d) && (!shape || (d.as_double() > 0 && d.as_double() <= (1 << 24))) &&
+                         std::fabs(d.as_double()) <= (1 << 24),
+                     where << ": " << k.name << " must hold " << (shape ? "positive " : "") << "integers"
+                           << (shape ? " (each at most 16777216)" : "") << ", e.g. [2]; got "
+                           << describe_json_value(v));
+        out.ints.push_back(static_cast<int>(d.as_double()));
       }
       return out;
     }
@@ -357,10 +377,10 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
       for (auto it = v.begin(); it != v.end(); ++it) {
         NNPLAY_CHECK(it.key() == "l1" || it.key() == "l2",
                      rwhere << ": unknown field \"" << it.key().substr(0, 40) << "\"; allowed fields: l1, l2");
-        const json& x = it.value();
-        NNPLAY_CHECK(x.is_number() && std::isfinite(x.get<double>()) && x.get<double>() >= 0,
+        JsonValue x = it.value();
+        NNPLAY_CHECK(x.is_number() && std::isfinite(x.as_double()) && x.as_double() >= 0,
                      rwhere << ": " << it.key() << " must be a finite number >= 0, got " << describe_json_value(x));
-        (it.key() == "l1" ? r.l1 : r.l2) = x.get<float>();
+        (it.key() == "l1" ? r.l1 : r.l2) = x.as_float();
       }
       return r;
     }
@@ -370,7 +390,7 @@ ConfigValue read_value(const json& v, const ConfigKey& k, const std::string& whe
 
 }  // namespace
 
-Config parse_config_object(KeyList keys, const json& obj, const std::string& where) {
+Config parse_config_object(KeyList keys, JsonValue obj, const std::string& where) {
   NNPLAY_CHECK(obj.is_object(), where << ": config must be an object, got " << describe_json_value(obj));
   std::vector<std::string> allowed;
   for (const ConfigKey& k : keys) allowed.emplace_back(k.name);
@@ -393,13 +413,8 @@ Config parse_config_object(KeyList keys, const json& obj, const std::string& whe
 
 Config parse_layer_config(const LayerType& type, const std::string& config_json, const std::string& where) {
   check_json_depth(config_json, kMaxJsonDepth, where + " config");
-  json j;
-  try {
-    j = json::parse(config_json);
-  } catch (const json::parse_error& e) {
-    throw Error(where + ": config is not valid JSON: " + e.what());
-  }
-  return parse_config_object(type.keys, j, where);
+  const JsonDocument doc = parse_json(config_json, where + ": config is not valid JSON: ");
+  return parse_config_object(type.keys, doc.root(), where);
 }
 
 // ---- Activations ------------------------------------------------------------------------------------
@@ -611,33 +626,53 @@ constexpr ChoiceList kInitializerChoices = kInitializerNames;
 
 Span<InitializerInfo> initializer_table() { return kInitializers; }
 
-std::string initializer_text(const json& object, const std::string& where) {
+namespace {
+// Whether "name" sorts before `key` (std::string's order, the order of the engine's objects).
+bool name_key_goes_before(const std::string& key) { return std::string("name") < key; }
+}  // namespace
+
+std::string initializer_text(JsonValue object, const std::string& where) {
   NNPLAY_CHECK(object.contains("name") && object.at("name").is_string(),
                where << ": an initializer object needs \"name\" (one of " << join_names(initializer_names())
                      << "), e.g. {\"name\": \"constant\", \"value\": 0.5}");
-  const InitializerInfo& row = find_initializer(object.at("name").get<std::string>());
-  json rest = object;
-  rest.erase("name");
-  const Config params = parse_config_object(row.keys, rest, where + " (initializer " + std::string(row.name) + ")");
+  const InitializerInfo& row = find_initializer(object.at("name").as_string());
+  const JsonDocument rest = JsonDocument::object_without(object, {"name"});
+  const Config params =
+      parse_config_object(row.keys, rest.root(), where + " (initializer " + std::string(row.name) + ")");
   if (row.keys.empty()) return std::string(row.name);  // no parameters: the bare name
-  json out = json::parse(config_to_json(params));
-  out["name"] = std::string(row.name);
-  return out.dump();
+  // {"name": ..., parameters}, keys sorted (the text's order since the first version).
+  const std::string name(row.name);
+  JsonWriter w;
+  w.begin_object();
+  bool named = false;
+  for (const auto& kv : params.values()) {
+    if (!named && name_key_goes_before(kv.first)) {
+      w.key("name").string(name);
+      named = true;
+    }
+    w.key(kv.first);
+    write_value(w, kv.second);
+  }
+  if (!named) w.key("name").string(name);
+  w.end_object();
+  return w.str();
 }
 
 const InitializerInfo& find_initializer_of_text(const std::string& text) {
   if (text.empty() || text[0] != '{') return find_initializer(text);
-  return find_initializer(json::parse(text).at("name").get<std::string>());
+  // The text is one initializer_text wrote: an object with a string "name".
+  return find_initializer(parse_json(text, "initializer is not valid JSON: ").root().at("name").as_string());
 }
 
 void initialize_variable(const VariableSpec& spec, Tensor& value, Rng& rng) {
   const InitializerInfo& row = find_initializer_of_text(spec.initializer);
   if (row.fill_with && !spec.initializer.empty() && spec.initializer[0] == '{') {
-    json params = json::parse(spec.initializer);
-    params.erase("name");
-    row.fill_with(value, parse_config_object(row.keys, params, "initializer " + std::string(row.name)));
+    const JsonDocument spec_doc = parse_json(spec.initializer, "initializer is not valid JSON: ");
+    const JsonDocument params = JsonDocument::object_without(spec_doc.root(), {"name"});
+    row.fill_with(value, parse_config_object(row.keys, params.root(), "initializer " + std::string(row.name)));
   } else if (row.fill_with) {
-    row.fill_with(value, parse_config_object(row.keys, json::object(), "initializer " + std::string(row.name)));
+    const JsonDocument none = JsonDocument::object_without(JsonValue(), {});
+    row.fill_with(value, parse_config_object(row.keys, none.root(), "initializer " + std::string(row.name)));
   } else {
     row.fill(value, spec.fan_in, spec.fan_out, rng);
   }
@@ -1015,90 +1050,98 @@ std::vector<std::string> metric_names() { return names_of(metric_table()); }
 std::vector<std::string> optimizer_names() { return names_of(optimizer_table()); }
 
 std::string engine_tables_json() {
-  json j;
-  json layers = json::array();
+  // Every object's keys in sorted order (the order of this text since its first version; the
+  // build compares the file it writes with the last one's).
+  JsonWriter w;
+  auto key_row = [&w](const ConfigKey& k, bool with_choices) {
+    w.begin_object();
+    if (with_choices && k.choices) {
+      w.key("choices").begin_array();
+      for (std::string_view c : *k.choices) w.string(c);
+      w.end_array();
+    }
+    w.key("default");
+    write_value(w, k.default_config_value());
+    w.key("name").string(k.name).key("required").boolean(k.required).key("type").string(type_name(k.type));
+    w.end_object();
+  };
+  auto keys_json = [&](KeyList keys) {
+    w.begin_array();
+    for (const ConfigKey& k : keys) key_row(k, false);
+    w.end_array();
+  };
+  auto named_rows = [&](const auto& table) {  // {aliases, keys, name}
+    w.begin_array();
+    for (const auto& r : table) {
+      w.begin_object().key("aliases");
+      write_names(w, r.aliases);
+      w.key("keys");
+      keys_json(r.keys);
+      w.key("name").string(r.name).end_object();
+    }
+    w.end_array();
+  };
+  w.begin_object().key("activations").begin_array();
+  for (const auto& r : activation_table()) {
+    w.begin_object().key("aliases");
+    write_names(w, r.aliases);
+    w.key("name").string(r.name).end_object();
+  }
+  w.end_array().key("initializers");
+  named_rows(initializer_table());
+  w.key("layers").begin_array();
   for (const LayerType* row : layer_table()) {
     const LayerType& t = *row;
-    json keys = json::array();
-    for (const ConfigKey& k : t.keys) {
-      json key = {{"name", std::string(k.name)},
-                  {"type", type_name(k.type)},
-                  {"required", k.required},
-                  {"default", value_to_json(k.default_config_value())}};
-      if (k.choices) {
-        json choices = json::array();
-        for (std::string_view c : *k.choices) choices.push_back(std::string(c));
-        key["choices"] = choices;
-      }
-      keys.push_back(key);
-    }
-    layers.push_back({{"name", std::string(t.name)},
-                      {"aliases", names_json(t.aliases)},
-                      {"keys", keys},
-                      {"minInputs", t.min_inputs},
-                      {"maxInputs", t.max_inputs},
-                      {"part", std::string(engine_part_name(t.part))}});
+    w.begin_object().key("aliases");
+    write_names(w, t.aliases);
+    w.key("keys").begin_array();
+    for (const ConfigKey& k : t.keys) key_row(k, true);
+    w.end_array();
+    w.key("maxInputs").integer(t.max_inputs).key("minInputs").integer(t.min_inputs).key("name").string(t.name);
+    w.key("part").string(engine_part_name(t.part));
+    w.end_object();
   }
-  j["layers"] = layers;
-  auto simple = [](const auto& table) {
-    json a = json::array();
-    for (const auto& r : table) a.push_back({{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}});
-    return a;
-  };
-  j["activations"] = simple(activation_table());
-  auto keys_json = [](KeyList keys) {
-    json a = json::array();
-    for (const ConfigKey& k : keys)
-      a.push_back({{"name", std::string(k.name)},
-                   {"type", type_name(k.type)},
-                   {"required", k.required},
-                   {"default", value_to_json(k.default_config_value())}});
-    return a;
-  };
-  json initializers = json::array();
-  for (const InitializerInfo& r : initializer_table())
-    initializers.push_back(
-        {{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
-  j["initializers"] = initializers;
-  json losses = json::array();
-  for (const LossInfo& r : loss_table())
-    losses.push_back({{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
-  j["losses"] = losses;
-  json metrics = json::array();
-  for (const MetricInfo& m : metric_table())
-    metrics.push_back(
-        {{"name", std::string(m.name)}, {"aliases", names_json(m.aliases)}, {"logName", std::string(m.log_name)}});
-  j["metrics"] = metrics;
-  json optimizers = json::array();
+  w.end_array().key("losses");
+  named_rows(loss_table());
+  w.key("metrics").begin_array();
+  for (const MetricInfo& m : metric_table()) {
+    w.begin_object().key("aliases");
+    write_names(w, m.aliases);
+    w.key("logName").string(m.log_name).key("name").string(m.name).end_object();
+  }
+  w.end_array().key("optimizers").begin_array();
   for (const OptimizerInfo& o : optimizer_table()) {
     const OptimizerSpec d = o.default_spec();
-    json defaults = {{"learningRate", d.learning_rate}};
+    // The defaults of the optimizer's own keys, sorted by key: the numbers, then useNesterov
+    // (which sorts after every other key).
+    std::map<std::string, double> numbers = {{"learningRate", d.learning_rate}};
+    bool nesterov = false;
     for (std::string_view key : o.keys) {
       const std::string k(key);
-      if (k == "momentum") defaults[k] = d.momentum;
-      if (k == "useNesterov") defaults[k] = d.use_nesterov;
-      if (k == "beta1") defaults[k] = d.beta1;
-      if (k == "beta2") defaults[k] = d.beta2;
-      if (k == "epsilon") defaults[k] = d.epsilon;
-      if (k == "decay" || k == "rho") defaults[k] = d.decay;
-      if (k == "initialAccumulatorValue") defaults[k] = d.initial_accumulator_value;
+      if (k == "momentum") numbers[k] = d.momentum;
+      if (k == "useNesterov") nesterov = true;
+      if (k == "beta1") numbers[k] = d.beta1;
+      if (k == "beta2") numbers[k] = d.beta2;
+      if (k == "epsilon") numbers[k] = d.epsilon;
+      if (k == "decay" || k == "rho") numbers[k] = d.decay;
+      if (k == "initialAccumulatorValue") numbers[k] = d.initial_accumulator_value;
     }
-    optimizers.push_back({{"name", std::string(o.name)},
-                          {"aliases", names_json(o.aliases)},
-                          {"keys", names_json(o.keys)},
-                          {"defaults", defaults}});
+    w.begin_object().key("aliases");
+    write_names(w, o.aliases);
+    w.key("defaults").begin_object();
+    for (const auto& kv : numbers) w.key(kv.first).number(kv.second);
+    if (nesterov) w.key("useNesterov").boolean(d.use_nesterov);
+    w.end_object().key("keys");
+    write_names(w, o.keys);
+    w.key("name").string(o.name).end_object();
   }
-  j["optimizers"] = optimizers;
-  json schedules = json::array();
-  for (const ScheduleInfo& r : schedule_table()) {
-    schedules.push_back(
-        {{"name", std::string(r.name)}, {"aliases", names_json(r.aliases)}, {"keys", keys_json(r.keys)}});
-  }
-  j["schedules"] = schedules;
+  w.end_array().key("schedules");
+  named_rows(schedule_table());
   // The thread pool's bound (core/parallel.h): nn.setThreadsCount checks a count against it
   // before the engine has loaded, so the library takes it from here rather than a copy.
-  j["threads"] = {{"max", kMaxThreads}};
-  return j.dump();
+  w.key("threads").begin_object().key("max").integer(kMaxThreads).end_object();
+  w.end_object();
+  return w.str();
 }
 
 }  // namespace nnplay

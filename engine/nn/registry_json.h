@@ -1,25 +1,25 @@
 // Engine-internal: the JSON readers of the tables, for the spec parsers (nn/graph.cpp), and the
 // constexpr builders the rows are written with (registry.cpp, nn/layer_rows_*.cpp,
-// compile_spec.cpp). Not a public header: nlohmann-json is a private dependency of the engine
+// compile_spec.cpp). Not a public header: the JSON library (core/json.h) is private to the engine
 // library.
 #pragma once
 
 #include <array>
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/json.h"
 #include "nn/registry.h"
 
 namespace nnplay {
 
 // A user value described for a message, bounded in length and depth (never dumps a nested value).
-std::string describe_json_value(const nlohmann::json& v);
+std::string describe_json_value(JsonValue v);
 // Checks obj's keys against `keys` (unknown, missing, wrong type, out of range: Errors starting
 // with `where`) and returns every key's value, defaults filled in.
-Config parse_config_object(KeyList keys, const nlohmann::json& obj, const std::string& where);
+Config parse_config_object(KeyList keys, JsonValue obj, const std::string& where);
 
 // "text", cut at 40 characters.
 std::string quoted_bounded(const std::string& s);

@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "core/tensor.h"
 #include "data/dataset.h"
 #include "nn/graph.h"
@@ -67,19 +67,26 @@ TEST(GraphLayersV2, EveryNewLayerBuildsAndInspects) {
   for (float v : std::vector<float>(g.variables()[3].value->data(), g.variables()[3].value->data() + 2))
     EXPECT_EQ(v, 1.0f);
 
-  const nlohmann::json j = nlohmann::json::parse(inspect_model(kAllNewLayers));
+  const JsonDocument doc = parse_json(inspect_model(kAllNewLayers), "inspect_model: ");
+  const JsonValue j = doc.root();
   ASSERT_FALSE(j.contains("error")) << j.dump();
-  EXPECT_EQ(j["nonTrainableParams"], 4);  // moving_mean [2], moving_variance [2]
-  EXPECT_EQ(j["trainableParams"], 4 + 10 * 3 + 3 + 5 * 3 + 3);
-  for (const auto& layer : j["layers"]) {
-    if (layer["name"] == "bn") {
+  EXPECT_EQ(j["nonTrainableParams"].dump(), "4");  // moving_mean [2], moving_variance [2]
+  EXPECT_EQ(j["trainableParams"].as_int64(), 4 + 10 * 3 + 3 + 5 * 3 + 3);
+  int checked = 0;
+  for (JsonValue layer : j["layers"]) {
+    if (layer["name"].as_string() == "bn") {
       ASSERT_EQ(layer["variables"].size(), 4u);
-      EXPECT_EQ(layer["variables"][2]["name"], "bn/moving_mean");
-      EXPECT_EQ(layer["variables"][2]["trainable"], false);
-      EXPECT_EQ(layer["config"]["movingVarianceInitializer"], "ones");
+      EXPECT_EQ(layer["variables"][2]["name"].as_string(), "bn/moving_mean");
+      EXPECT_EQ(layer["variables"][2]["trainable"].dump(), "false");
+      EXPECT_EQ(layer["config"]["movingVarianceInitializer"].as_string(), "ones");
+      ++checked;
     }
-    if (layer["name"] == "cat") EXPECT_EQ(layer["outputShape"], nlohmann::json::parse("[10]"));
+    if (layer["name"].as_string() == "cat") {
+      EXPECT_EQ(layer["outputShape"].dump(), "[10]");
+      ++checked;
+    }
   }
+  EXPECT_EQ(checked, 2);
 }
 
 // Σ r·out against central differences for every trainable variable, the pass's Rng re-seeded on

@@ -1,5 +1,5 @@
-// check_json_depth: nesting beyond the bound is an Error before nlohmann parses (its dump()
-// and destructor recurse per level and would overflow the stack on 100,000 levels).
+// check_json_depth: nesting beyond the bound is an Error before core/json.h parses (its reader
+// and writer recurse per level and would overflow the stack on 100,000 levels).
 #include "core/json_depth.h"
 
 #include <gtest/gtest.h>

@@ -3,10 +3,10 @@
 // flat-output check, through a Graph and a Trainer.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "data/dataset.h"
 #include "nn/graph.h"
 #include "nn/registry.h"
@@ -42,10 +42,11 @@ TEST(ConstantInitializer, FillsTheValueAndWritesItsObjectBack) {
   Graph g(parse_graph_spec(kConstantNet));
   for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ((*g.variables()[0].value)[i], 0.5f);
   for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ((*g.variables()[1].value)[i], -1.0f);
-  const nlohmann::json j = nlohmann::json::parse(inspect_model(kConstantNet));
+  const JsonDocument doc = parse_json(inspect_model(kConstantNet), "inspect_model: ");
+  const JsonValue j = doc.root();
   ASSERT_FALSE(j.contains("error")) << j.dump();
-  EXPECT_EQ(j["layers"][1]["config"]["kernelInitializer"], nlohmann::json::parse(R"({"name":"constant","value":0.5})"));
-  EXPECT_EQ(j["layers"][1]["config"]["biasInitializer"], nlohmann::json::parse(R"({"name":"constant","value":-1.0})"));
+  EXPECT_EQ(j["layers"][1]["config"]["kernelInitializer"].dump(), R"({"name":"constant","value":0.5})");
+  EXPECT_EQ(j["layers"][1]["config"]["biasInitializer"].dump(), R"({"name":"constant","value":-1.0})");
   // The bare name takes the row's default value, 0; other rows keep their bare names.
   Graph zero(parse_graph_spec(R"({"format":"nnplay-graph","seed":3,"layers":[
     {"name":"x","type":"input","config":{"shape":[2]}},
