@@ -22,7 +22,7 @@
 // Usage: node scripts/split-engine.mjs --wasm in.wasm --primary out.wasm --secondary out2.wasm
 //          --objects a.o,b.o,... (every object linked) --extra-regex 'RE' (the extra part's objects)
 // Needs Binaryen's wasm-split, wasm-opt and LLVM's llvm-nm (all come with Emscripten);
-// their directories come from --binaryen-bin and --llvm-bin (default: PATH).
+// Binaryen's directory comes from --binaryen-bin, llvm-nm's path from --llvm-nm (default: PATH).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +50,7 @@ const run = (file, argv) => execFileSync(file, argv, { encoding: 'utf8', maxBuff
 function definedSymbols(objects) {
   const byName = new Map();
   for (const obj of objects) {
-    const text = run(tool(args['llvm-bin'], 'llvm-nm'), ['--defined-only', '--demangle', obj]);
+    const text = run(args['llvm-nm'] ?? 'llvm-nm', ['--defined-only', '--demangle', obj]);
     for (const line of text.split('\n')) {
       const m = /^(?:[0-9a-f]+|\s*-+)?\s+([A-Za-z])\s+(.+)$/.exec(line);
       if (!m) continue;
