@@ -17,8 +17,9 @@
   Module['nnplayExtraPart'] = 'none';
   function placeholder(name) {
     return function () {
-      throw new Error('nnplay: this model needs the engine\'s second part (nnplay-extra.wasm: conv, pooling, recurrent, ' +
-        'embedding, batch-normalization and autoencoder layers), which has not loaded: await nn.ready() ' +
+      throw new Error('nnplay: this call needs the engine\'s second part (nnplay-extra.wasm: conv, pooling, recurrent, ' +
+        'embedding, batch-normalization and autoencoder layers, and the data-set generators and readers), which has ' +
+        'not loaded: await nn.ready() ' +
         '(or any asynchronous nnplay call) first (table slot ' + name + ')');
     };
   }

@@ -1,13 +1,16 @@
 // Embind facade of the engine, as web/lib/engine-module.ts describes it: Session (the one path
-// from JS to a model: build, datasets by id, train, evaluate, predict, weights), Playground (the
-// TensorFlow-Playground data generator), and pure functions (inspectModel, checkLayerConfig,
-// simdEnabled; the tables are tables_bindings.cpp's, a build-only module). This file is glue only: no math, no JSON
-// parsing of specs (the engine parses), just ownership, argument checks that keep memory safe, and the conversion of
-// engine exceptions into returned messages.
+// from JS to a model: build, datasets by id, train, evaluate, predict, weights), the data-set
+// classes Playground, ImageSet and SequenceSet (declared in dataset_bindings.h, their fallible
+// methods in dataset_bindings.cpp, which goes to the engine's second module; registered here,
+// since registration runs when the module starts), and pure functions (inspectModel,
+// checkLayerConfig, simdEnabled; the tables are tables_bindings.cpp's, a build-only module). This
+// file is glue only: no math, no JSON parsing of specs (the engine parses), just ownership,
+// argument checks that keep memory safe, and the conversion of engine exceptions into returned
+// messages.
 //
 // Rules every method follows:
 //  - Fallible methods return std::string: "" on success, otherwise the failure (Session: as
-//    structured JSON; Playground: a message). Every std::exception (nnplay::Error,
+//    structured JSON; the data-set classes: a message). Every std::exception (nnplay::Error,
 //    nnplay::TrainingDiverged, std::bad_alloc…) is caught here; nothing may abort the module.
 //  - Getters never fail: before build()/configure(), or for an index out of range, they return
 //    0, "" or "[]".
@@ -28,9 +31,8 @@
 #include "core/json_text.h"
 #include "core/parallel.h"
 #include "data/dataset.h"
-#include "data/idx.h"
-#include "data/playground.h"
-#include "data/sequences.h"
+#include "dataset_bindings.h"
+#include "glue.h"
 #include "kernels/gemm.h"
 #include "nn/graph.h"
 #include "nn/layer.h"
@@ -42,23 +44,11 @@ namespace {
 
 using nnplay::Tensor;
 
-// Runs fn; returns "" or the message of whatever it threw.
-template <typename Fn>
-std::string guarded(Fn&& fn) {
-  try {
-    fn();
-    return "";
-  } catch (const std::bad_alloc&) {
-    return "out of memory: the wasm heap cannot grow enough (use fewer samples or units)";
-  } catch (const std::exception& e) {
-    std::string message = e.what();
-    return message.empty() ? "unknown engine error" : message;
-  } catch (...) {
-    return "unknown engine error";
-  }
-}
-
-std::uintptr_t address_of(const float* p) { return reinterpret_cast<std::uintptr_t>(p); }
+using nnplay_bindings::address_of;
+using nnplay_bindings::guarded;
+using nnplay_bindings::WasmImageSet;
+using nnplay_bindings::WasmPlayground;
+using nnplay_bindings::WasmSequenceSet;
 
 // A JSON number (shortest round-trip text); JSON has no NaN/Infinity, so those become null.
 std::string json_number(double v) { return nnplay::json_number_text(v); }
@@ -73,34 +63,6 @@ std::string shape_json(const nnplay::Shape& shape) {
   }
   return out + "]";
 }
-
-// ---- Playground ---------------------------------------------------------------------------
-
-class WasmPlayground {
- public:
-  std::string configure(const std::string& config_json) {
-    return guarded([&] {
-      // Generate everything first: a bad config leaves the current data untouched.
-      nnplay::PlaygroundConfig config = nnplay::parse_playground_config(config_json);
-      data_ = nnplay::make_playground(config);
-    });
-  }
-
-  // Features [n, features] and labels [n, 1] of the train and test points, and the grid's
-  // features [gridSize², features]: the worker copies them into its session's datasets.
-  std::uintptr_t trainXPtr() const { return address_of(data_.train.x.data()); }
-  std::uintptr_t trainYPtr() const { return address_of(data_.train.y.data()); }
-  std::uintptr_t testXPtr() const { return address_of(data_.test.x.data()); }
-  std::uintptr_t testYPtr() const { return address_of(data_.test.y.data()); }
-  std::uintptr_t gridXPtr() const { return address_of(data_.grid.x.data()); }
-  int numTrain() const { return data_.num_train; }
-  int numTest() const { return data_.num_test; }
-  std::uintptr_t pointsPtr() const { return data_.points.empty() ? 0 : address_of(data_.points.data()); }
-  std::uintptr_t labelsPtr() const { return data_.labels.empty() ? 0 : address_of(data_.labels.data()); }
-
- private:
-  nnplay::PlaygroundData data_;
-};
 
 // Pure: every layer's output shape and every variable of a spec (v1 or v2), or {"error": ...}.
 std::string inspectModel(const std::string& spec_json) {
@@ -130,148 +92,6 @@ std::string checkLayerConfig(const std::string& type, const std::string& config_
 // time from bindings/tables_bindings.cpp (a build-only module), which keeps 5 KB of gzipped JSON
 // writer out of the download.
 // ---- Session ------------------------------------------------------------------------------
-
-// An image set for the library's data sets (data/idx.h): the bytes of two IDX files (images,
-// labels) or of raw pixels and labels are written into buffers here once, read() / fromPixels()
-// validate them in the engine, then rows() converts any range to dataset rows (x in 0..1, y the
-// class) for a JS tensor, or Session.loadImageSet() puts the whole set into a session dataset.
-class WasmImageSet {
- public:
-  // Buffers of `size` bytes for the images / labels file; 0 when memory is short.
-  std::uintptr_t imagesBuffer(unsigned size) { return buffer(images_bytes_, size); }
-  std::uintptr_t labelsBuffer(unsigned size) { return buffer(labels_bytes_, size); }
-
-  // Both buffers as IDX files, checked against their CRC-32 first. "" or the failure.
-  std::string read(const std::string& images_name, unsigned images_crc, const std::string& labels_name,
-                   unsigned labels_crc, int num_classes) {
-    return guarded([&] {
-      set_.reset();
-      nnplay::check_idx_crc32(images_bytes_.data(), images_bytes_.size(), images_crc, images_name);
-      nnplay::check_idx_crc32(labels_bytes_.data(), labels_bytes_.size(), labels_crc, labels_name);
-      const nnplay::IdxArray images = nnplay::parse_idx(images_bytes_.data(), images_bytes_.size(), images_name);
-      const nnplay::IdxArray labels = nnplay::parse_idx(labels_bytes_.data(), labels_bytes_.size(), labels_name);
-      set_ = std::make_unique<nnplay::IdxImageSet>(
-          nnplay::make_idx_image_set(images, images_name, labels, labels_name, num_classes));
-    });
-  }
-
-  // Both buffers as bare values: pixels uint8 [n, height, width, channels], labels uint8 [n].
-  std::string fromPixels(int n, int height, int width, int channels, int num_classes) {
-    return guarded([&] {
-      set_.reset();
-      NNPLAY_CHECK(n >= 0 && height > 0 && width > 0 && channels > 0,
-                   "an image set needs n >= 0 and height, width, channels >= 1");
-      const std::uint64_t pixels = static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(height) *
-                                   static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(channels);
-      NNPLAY_CHECK(pixels == images_bytes_.size() && static_cast<std::uint64_t>(n) == labels_bytes_.size(),
-                   n << " images of " << height << " x " << width << " x " << channels << " need " << pixels
-                     << " pixel bytes and " << n << " label bytes, got " << images_bytes_.size() << " and "
-                     << labels_bytes_.size());
-      nnplay::IdxArray images, labels;
-      images.dims = {static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(height),
-                     static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(channels)};
-      images.count = pixels;
-      images.values = images_bytes_.data();
-      labels.dims = {static_cast<std::uint64_t>(n)};
-      labels.count = static_cast<std::uint64_t>(n);
-      labels.values = labels_bytes_.data();
-      set_ = std::make_unique<nnplay::IdxImageSet>(
-          nnplay::make_idx_image_set(images, "images", labels, "labels", num_classes));
-    });
-  }
-
-  int count() const { return set_ ? static_cast<int>(set_->n) : 0; }
-  int height() const { return set_ ? set_->height : 0; }
-  int width() const { return set_ ? set_->width : 0; }
-  int channels() const { return set_ ? set_->channels : 0; }
-  // Where the pixels / labels start in their buffers (the IDX header's length; 0 for fromPixels).
-  unsigned imagesOffset() const { return set_ ? static_cast<unsigned>(set_->images.values - images_bytes_.data()) : 0; }
-  unsigned labelsOffset() const { return set_ ? static_cast<unsigned>(set_->labels.values - labels_bytes_.data()) : 0; }
-
-  // Rows [first, first + n) as floats at rowsXPtr() [n, pixels] and rowsYPtr() [n].
-  std::string rows(int first, int n) {
-    return guarded([&] {
-      NNPLAY_CHECK(set_, "rows: read() or fromPixels() first");
-      NNPLAY_CHECK(first >= 0 && n >= 0, "rows: first and n must be >= 0");
-      x_.resize({std::max(n, 1), static_cast<int>(set_->pixels_per_image())});
-      y_.resize({std::max(n, 1)});
-      nnplay::idx_image_rows(x_.data(), y_.data(), *set_, static_cast<std::uint64_t>(first),
-                             static_cast<std::uint64_t>(n));
-    });
-  }
-  std::uintptr_t rowsXPtr() const { return address_of(x_.data()); }
-  std::uintptr_t rowsYPtr() const { return address_of(y_.data()); }
-
-  const nnplay::IdxImageSet* set() const { return set_.get(); }
-
- private:
-  static std::uintptr_t buffer(std::vector<std::uint8_t>& bytes, unsigned size) {
-    try {
-      bytes.assign(std::max(size, 1u), 0);
-      bytes.resize(size);
-      return reinterpret_cast<std::uintptr_t>(bytes.data());
-    } catch (...) {
-      return 0;
-    }
-  }
-  std::vector<std::uint8_t> images_bytes_, labels_bytes_;
-  std::unique_ptr<nnplay::IdxImageSet> set_;  // points into the buffers
-  Tensor x_, y_;
-};
-
-// Sequence data sets (data/sequences.h): a generated task (configure) or windows over a text
-// corpus (textBuffer, readText, textWindows). Both splits stay here until the next call; JS
-// copies them into tensors.
-class WasmSequenceSet {
- public:
-  std::string configure(const std::string& config_json) {
-    return guarded([&] {
-      // Generate first: a bad config leaves the current data untouched.
-      nnplay::SequenceData data = nnplay::make_sequence_task(nnplay::parse_sequence_task_config(config_json));
-      data_ = std::move(data);
-    });
-  }
-
-  // A buffer of `size` bytes for the text file; 0 when memory is short.
-  std::uintptr_t textBuffer(unsigned size) {
-    try {
-      text_.assign(std::max(size, 1u), 0);
-      text_.resize(size);
-      return reinterpret_cast<std::uintptr_t>(text_.data());
-    } catch (...) {
-      return 0;
-    }
-  }
-  // The buffer as a corpus of `vocab` characters, checked against its CRC-32 first.
-  std::string readText(const std::string& name, unsigned crc, const std::string& vocab) {
-    return guarded([&] {
-      corpus_ = nnplay::TextCorpus{};
-      corpus_ = nnplay::make_text_corpus(text_.data(), text_.size(), crc, vocab, name);
-      std::vector<std::uint8_t>().swap(text_);
-    });
-  }
-  std::string textWindows(const std::string& options_json) {
-    return guarded([&] {
-      NNPLAY_CHECK(corpus_.vocab_size > 0, "textWindows: readText() first");
-      nnplay::SequenceData data = nnplay::make_text_windows(corpus_, nnplay::parse_text_windows_config(options_json));
-      data_ = std::move(data);
-    });
-  }
-  std::uintptr_t trainXPtr() const { return address_of(data_.train.x.data()); }
-  std::uintptr_t trainYPtr() const { return address_of(data_.train.y.data()); }
-  std::uintptr_t testXPtr() const { return address_of(data_.test.x.data()); }
-  std::uintptr_t testYPtr() const { return address_of(data_.test.y.data()); }
-  int numTrain() const { return data_.train.size(); }
-  int numTest() const { return data_.test.size(); }
-  int steps() const { return data_.steps; }
-  int features() const { return data_.features; }
-  int outputs() const { return data_.outputs; }
-
- private:
-  std::vector<std::uint8_t> text_;
-  nnplay::TextCorpus corpus_;
-  nnplay::SequenceData data_;
-};
 
 // The one training session every library path drives (web/lib/training-session.ts): a model,
 // its trainer and datasets by id (engine/train/session.h). Failures cross as structured JSON,

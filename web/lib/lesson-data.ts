@@ -16,7 +16,7 @@
 //
 // What it is not: a metrics framework (compile()'s metrics are the engine's); these are the
 // lessons' read-outs, usable by anyone.
-import { engine, own, release } from './memory';
+import { engineWithExtraPart, own, release } from './memory';
 import { matMul } from './ops/matmul';
 import { randomNormal, randomUniform } from './ops/random';
 import { Tensor } from './tensor';
@@ -70,7 +70,8 @@ function checkObject(opts: unknown, where: string, allowed: string[]): Record<st
 
 /**
  * 2-D (or 1-D) point sets from the engine's playground generator, split and shuffled by seed.
- * Needs the engine loaded (await nn.ready()). Errors name the option and what is allowed.
+ * Needs the whole engine loaded (await nn.ready() on a page: the generator is in its second part;
+ * Node loads it on the spot). Errors name the option and what is allowed.
  */
 export function points(opts: PointOptions): PointDataset {
   const o = checkObject(opts, 'datasets.points()', POINT_KEYS);
@@ -86,7 +87,7 @@ export function points(opts: PointOptions): PointDataset {
     classes: o.classes ?? 3,
     gridSize: 2, // the lessons draw their own views; the engine's grid is not needed
   };
-  const mod = engine();
+  const mod = engineWithExtraPart(); // the generator is in the engine's second part
   const pg = own(new mod.Playground());
   try {
     const failure = pg.configure(JSON.stringify(config));

@@ -25,12 +25,14 @@ let readyIsAutomatic = false;
 let defaultUrl: URL | string | null = null;
 
 // The engine's second module (nnplay-extra.wasm: conv, pooling, recurrent, embedding, batch
-// normalization and autoencoder layers; the layer table's "part" column). A page loads it only
-// once it needs it: when a model or layer of such a type is first made (needExtraPart), or by
-// nn.ready(), which loads the whole engine so that every synchronous call after it works. Node
-// follows the same rule but loads it synchronously on the spot, so a Node program never waits
-// (and the Node tests run every dense model without it). Until it has loaded, the engine counts
-// as still loading: async calls wait for it and synchronous ones say so, as for the first part.
+// normalization and autoencoder layers, the layer table's "part" column, and the data-set
+// generators and readers behind nn.datasets). A page loads it only once it needs it: when a model
+// or layer of such a type is first made (needExtraPart), when a data set is first made
+// (engineWithExtraPart, extraPartLoaded), or by nn.ready(), which loads the whole engine so that
+// every synchronous call after it works. Node follows the same rule but loads it synchronously on
+// the spot, so a Node program never waits (and the Node tests run every dense model without it).
+// Until it has loaded, the engine counts as still loading: async calls wait for it and
+// synchronous ones say so, as for the first part.
 let extraNeeded = false;
 let extraPromise: Promise<void> | null = null;
 
@@ -58,6 +60,27 @@ export function needExtraPart(): void {
   if (engineModule && isNode()) engineNow(); // loads it synchronously (or leaves the error to the next call)
   else if (engineModule) ensureExtraPart(engineModule).catch(() => undefined);
   else startLoadingEngine();
+}
+
+/**
+ * The engine with its second part, for a synchronous call that runs code of that part (the data
+ * sets: nn.datasets.points(), sine(), ...). As engine(): Node loads what is missing on the spot;
+ * on a page where it has not loaded yet this starts the load and throws the "still loading:
+ * await nn.ready()" Error.
+ */
+export function engineWithExtraPart(): NnplayModule {
+  needExtraPart();
+  return engine();
+}
+
+/**
+ * Resolves once the engine and its second part have loaded (started from the package's URL if
+ * nothing has started the engine): what an asynchronous call that runs code of that part awaits
+ * (nn.datasets.mnist(), text(), ...), so it needs no nn.ready() first.
+ */
+export function extraPartLoaded(): Promise<void> {
+  needExtraPart();
+  return engineLoaded();
 }
 
 /** engine-url.ts names the package's wasm here (see defaultUrl). */
@@ -150,7 +173,7 @@ export function engine(): NnplayModule {
     throw new Error(
       'nnplay: the engine is still loading: this call needs it now, so `await nn.ready()` (or any asynchronous ' +
         'nnplay call, such as `await model.fit(...)`) before it. Building layers, models and compile() need no engine.' +
-        (engineModule ? " (Its second part, nnplay-extra.wasm, with this model's conv, pooling, recurrent or other layers, is loading.)" : ''),
+        (engineModule ? ' (Its second part, nnplay-extra.wasm, with conv, pooling and recurrent layers and the data sets, is loading.)' : ''),
     );
   }
   return engineModule;

@@ -16,7 +16,7 @@
 // characters (temperature, a seeded draw), one predict() per character.
 import { checkOptions, gunzip, loadManifest, locate, mnist, readBytes, type DatasetOptions, type ImageDataset, type TextEntry } from './datasets';
 import type { WasmSequenceSet } from './engine-module';
-import { engine, engineLoaded, own, release } from './memory';
+import { engine, engineWithExtraPart, extraPartLoaded, own, release } from './memory';
 import { Tensor } from './tensor';
 
 /** One split of a sequence data set. */
@@ -99,7 +99,7 @@ function splitsOf(set: WasmSequenceSet, xShape: (n: number) => number[], yShape:
 }
 
 function generate(task: 'sine' | 'adding' | 'parity' | 'counting', name: string, opts: Record<string, unknown>, where: string): SequenceDataset {
-  const mod = engine();
+  const mod = engineWithExtraPart(); // the generators are in the engine's second part
   const set = own(new mod.SequenceSet());
   try {
     const failure = set.configure(JSON.stringify({ task, ...opts }));
@@ -171,8 +171,7 @@ function asRows(xs: Tensor): Tensor {
  *  and asset). The seeds' LSTM classifier reads the last step. */
 export async function mnistRows(opts?: DatasetOptions): Promise<SequenceDataset & { images: ImageDataset }> {
   checkOptions(opts, 'datasets.mnistRows()', ['onProgress', 'baseUrl']);
-  await engineLoaded();
-  const images = await mnist(opts);
+  const images = await mnist(opts); // loads the engine if needed, as mnist() does
   const split = (s: ImageDataset['train']): SequenceSplit => ({ xs: asRows(s.xs), ys: s.ys, n: s.n });
   return { name: 'mnistRows', train: split(images.train), test: split(images.test), steps: 28, features: 28, outputs: 10, loss: 'sparseCategoricalCrossentropy', images };
 }
@@ -326,7 +325,7 @@ export async function text(opts?: TextOptions): Promise<TextDataset> {
   }
   if (o.encoding !== undefined && o.encoding !== 'oneHot' && o.encoding !== 'ids') throw new Error(`nnplay: ${where}: encoding must be 'oneHot' or 'ids', got ${String(o.encoding)}`);
   if (o.corpus !== undefined && o.corpus !== 'fortunes') throw new Error(`nnplay: ${where}: corpus must be 'fortunes', got ${String(o.corpus)}`);
-  await engineLoaded(); // as every asynchronous call: no nn.ready() needed first
+  await extraPartLoaded(); // as every asynchronous call: no nn.ready() needed first (the text reader is in the second part)
   const loaded = await loadText(o.corpus ?? 'fortunes', opts, where);
   const { entry } = loaded;
   const set = own(new (engine().SequenceSet)());

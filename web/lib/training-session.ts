@@ -15,7 +15,7 @@
 // Memory: views of HEAPF32 are re-derived after every engine call (memory growth replaces
 // the buffer); node payloads and weights are copies the caller owns.
 import type { NnplayModule, WasmSession } from './engine-module';
-import { engine, own, release } from './memory';
+import { engine, engineWithExtraPart, own, release } from './memory';
 
 export type Logs = Record<string, number>;
 export type SessionErrorKind = 'invalid' | 'diverged' | 'oom';
@@ -249,6 +249,7 @@ export class TrainingSession {
    */
   loadImages(source: ImageSource, context = 'loading images'): number {
     const wasm = this.#live();
+    engineWithExtraPart(); // the image reader is in the engine's second part
     const set = own(new this.#mod.ImageSet());
     try {
       const { images, labels, n, height, width } = source;

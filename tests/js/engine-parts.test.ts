@@ -1,0 +1,141 @@
+// The engine in two wasm modules, in Node (the browser's side: engine-parts-browser.test.ts). The
+// data-set generators and readers (engine/data/playground, sequences, idx and their Embind
+// methods, bindings/dataset_bindings.cpp) are in nnplay-extra.wasm:
+//  - in the engine itself, every data-set family fails with the placeholders' error naming the
+//    second module until it is loaded, and gives its data after;
+//  - in the library, the README's dense XOR app never reads the second module, and each family's
+//    first data set reads it (synchronously for the synchronous ones) and works, with no
+//    nn.ready() first. Each of those runs on a fresh instance of the library (vi.resetModules), so
+//    none inherits a second module another loaded.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import createNnplayModule from '../../build/wasm/nnplay.mjs';
+import type { NnplayModule, NnplayModuleFactory } from '../../web/lib/engine-module';
+
+const built = (name: string) => readFileSync(new URL(`../../build/wasm/${name}`, import.meta.url));
+const secondPartError = /needs the engine's second part \(nnplay-extra\.wasm: .*data-set generators and readers\).*await nn\.ready\(\)/s;
+
+/** An IDX file of uint8 values: magic 0x08, `dims.length`, each dimension big-endian, the values. */
+function idxFile(dims: number[], values: number[]): Uint8Array {
+  const bytes = new Uint8Array(4 + 4 * dims.length + values.length);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = 0x08;
+  bytes[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  bytes.set(values, 4 + 4 * dims.length);
+  return bytes;
+}
+
+test('in the engine, every data-set family needs the second module: a clear error without it, its data after', async () => {
+  const mod: NnplayModule = await (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary: built('nnplay.wasm') });
+  expect(mod.nnplayExtraPart).toBe('missing');
+  const pg = new mod.Playground();
+  const task = new mod.SequenceSet();
+  const text = new mod.SequenceSet();
+  const idx = new mod.ImageSet();
+  const pixels = new mod.ImageSet();
+  // Each family's first call; the objects themselves (constructors, getters, delete) are the
+  // first module's, so a page can free what it made before the second arrived.
+  const families: Record<string, () => string> = {
+    playground: () => pg.configure(JSON.stringify({ dataset: 'xor', numPoints: 40, noise: 0, trainRatio: 50, seed: 1, features: ['x1', 'x2'], classes: 2, gridSize: 2 })),
+    sequenceTask: () => task.configure(JSON.stringify({ task: 'adding', numTrain: 4, numTest: 2, steps: 6, seed: 1 })),
+    text: () => {
+      const corpus = new TextEncoder().encode('ab\nba\nab\nba\n');
+      mod.HEAPU8.set(corpus, text.textBuffer(corpus.length));
+      return text.readText('corpus.txt', crc32(corpus), 'ab\n') || text.textWindows(JSON.stringify({ seqLength: 3, stride: 1, encoding: 'ids', testFraction: 0.5 }));
+    },
+    idxFiles: () => {
+      const images = idxFile([2, 2, 2], [0, 51, 102, 255, 255, 0, 0, 0]);
+      const labels = idxFile([2], [1, 0]);
+      mod.HEAPU8.set(images, idx.imagesBuffer(images.length));
+      mod.HEAPU8.set(labels, idx.labelsBuffer(labels.length));
+      return idx.read('images.idx3-ubyte', crc32(images), 'labels.idx1-ubyte', crc32(labels), 2) || idx.rows(0, 2);
+    },
+    pixels: () => {
+      mod.HEAPU8.set([0, 51, 102, 255], pixels.imagesBuffer(4));
+      mod.HEAPU8.set([1], pixels.labelsBuffer(1));
+      return pixels.fromPixels(1, 2, 2, 1, 2) || pixels.rows(0, 1);
+    },
+  };
+  for (const [name, first] of Object.entries(families)) expect(first, name).toThrow(secondPartError);
+  expect(pg.numTrain()).toBe(0); // a getter never fails, and nothing was generated
+
+  await mod.nnplayLoadExtra!(built('nnplay-extra.wasm'));
+  expect(mod.nnplayExtraPart).toBe('loaded');
+  for (const [name, first] of Object.entries(families)) expect(first(), name).toBe('');
+  expect([pg.numTrain(), pg.numTest()]).toEqual([20, 20]);
+  expect([task.numTrain(), task.numTest(), task.steps(), task.features()]).toEqual([4, 2, 6, 2]);
+  expect(text.numTrain()).toBeGreaterThan(0);
+  expect([idx.count(), idx.height(), idx.width(), idx.channels()]).toEqual([2, 2, 2, 1]);
+  expect(Array.from(mod.HEAPF32.subarray(idx.rowsXPtr() >>> 2, (idx.rowsXPtr() >>> 2) + 4), (v) => Math.round(v * 255))).toEqual([0, 51, 102, 255]);
+  expect(Array.from(mod.HEAPF32.subarray(pixels.rowsYPtr() >>> 2, (pixels.rowsYPtr() >>> 2) + 1))).toEqual([1]);
+  for (const o of [pg, task, text, idx, pixels]) o.delete();
+});
+
+// Every wasm file the library reads, by path (Node's synchronous and asynchronous readers: the
+// library takes both from process.getBuiltinModule, the same objects as these).
+const nodeFs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+let reads: string[] = [];
+const extraReads = () => reads.filter((p) => p.endsWith('nnplay-extra.wasm'));
+
+beforeEach(() => {
+  reads = [];
+  const record = (p: unknown) => {
+    const path = String(p);
+    if (path.endsWith('.wasm')) reads.push(path);
+  };
+  const readSync = nodeFs.readFileSync;
+  vi.spyOn(nodeFs, 'readFileSync').mockImplementation(((p: Parameters<typeof readSync>[0], ...rest: unknown[]) => {
+    record(p);
+    return (readSync as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof readSync);
+  const read = nodeFs.promises.readFile;
+  vi.spyOn(nodeFs.promises, 'readFile').mockImplementation(((p: Parameters<typeof read>[0], ...rest: unknown[]) => {
+    record(p);
+    return (read as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof read);
+  vi.resetModules(); // a fresh library: no engine loaded, no second module asked for
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const freshLibrary = async () => (await import('nnplay')) as typeof import('nnplay');
+
+test('the README\'s dense XOR app trains and predicts without ever reading the second module', async () => {
+  const nn = await freshLibrary();
+  expect(nn.isReady()).toBe(false);
+  const model = nn.sequential({
+    layers: [nn.layers.dense({ inputShape: [2], units: 8, activation: 'tanh' }), nn.layers.dense({ units: 1, activation: 'sigmoid' })],
+    seed: 42,
+  });
+  model.compile({ optimizer: nn.train.adam(0.05), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  const xs = nn.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const ys = nn.tensor2d([[0], [1], [1], [0]]);
+  const h = await model.fit(xs, ys, { epochs: 200, batchSize: 4 });
+  expect(h.history.loss[199]).toBeLessThan(h.history.loss[0]);
+  expect(model.predict(xs).shape).toEqual([4, 1]);
+  expect(reads.some((p) => p.endsWith('/nnplay.wasm'))).toBe(true);
+  expect(extraReads()).toEqual([]);
+});
+
+// Each family on a library that has loaded nothing: its first data set reads the second module
+// once and gives the data, with no nn.ready() first.
+const familyCases: Array<[string, (nn: typeof import('nnplay')) => Promise<number>]> = [
+  ['points (the playground generator)', async (nn) => nn.datasets.points({ dataset: 'moons', numPoints: 50, seed: 3 }).train.n],
+  ['sine (the sequence tasks)', async (nn) => nn.datasets.sine({ numTrain: 8, numTest: 2, steps: 5 }).train.n],
+  ['text (the text reader)', async (nn) => (await nn.datasets.text({ seqLength: 8, stride: 512 })).train.n],
+  ['mnist (the IDX reader)', async (nn) => (await nn.datasets.mnist()).test.n],
+];
+
+test.each(familyCases)('%s loads the second module on first use', async (_name, make) => {
+  const nn = await freshLibrary();
+  expect(nn.isReady()).toBe(false);
+  expect(await make(nn)).toBeGreaterThan(0);
+  expect(extraReads()).toHaveLength(1);
+  expect(await make(nn)).toBeGreaterThan(0); // the second call reads nothing again
+  expect(extraReads()).toHaveLength(1);
+});
