@@ -15,6 +15,25 @@ let testLooks = 0;
 
 const pct = (v: number) => (Number.isNaN(v) ? '–' : `${(100 * v).toFixed(1)} %`);
 
+/** WCAG 2's relative luminance of an sRGB colour (0..255 channels). */
+function relativeLuminance(r: number, g: number, b: number): number {
+  const linear = (c: number) => {
+    const s = c / 255;
+    return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/**
+ * Black or white text, whichever has the higher WCAG contrast with the background: one of the two
+ * is always at least 4.58:1, so every cell passes AA. (Thresholding the gamma-encoded luminance
+ * at 0.5 picked white on some mid-red cells at 3.9:1, which axe flagged when training ended there.)
+ */
+function readableTextOn(r: number, g: number, b: number): string {
+  const l = relativeLuminance(r, g, b);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
+
 /** A confusion matrix and a per-class precision / recall table, with ids `<prefix>confusion-matrix`, `<prefix>precision-<c>`, `<prefix>recall-<c>`. */
 class ReportTables {
   readonly element: HTMLElement;
@@ -67,8 +86,7 @@ class ReportTables {
         // the contrast holds in both themes); the text black or white, whichever reads better.
         const [r, g, b] = (t === p ? [33, 102, 172] : [200, 40, 40]).map((c) => Math.round(255 - 0.85 * share * (255 - c)));
         td.style.background = `rgb(${r},${g},${b})`;
-        const luminance = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-        td.style.color = luminance > 0.5 ? '#000' : '#fff';
+        td.style.color = readableTextOn(r, g, b);
         return td;
       });
       return el(doc, 'tr', {}, th(swatch(t), 'row', ` ${t}`), ...cells);
