@@ -16,6 +16,8 @@
 // Why a chunk of its own (web/lib/vite.config.ts), loaded by model.fitDataset() on its first
 // call: an app that trains with fit() does not download it. It tells a Dataset by isDataset()
 // rather than `instanceof`, so the Dataset class (data.ts) stays out of such an app too.
+// fit({classWeight})'s code (class-weight.ts) is in this chunk as well (model.ts loadFitDataset):
+// an app that trains without class weights does not download it.
 import type { Callback } from './callbacks';
 import { type Dataset, isDataset } from './data';
 import { describe, quote } from './describe';
@@ -25,6 +27,8 @@ import type { Tensor } from './tensor';
 import type { Logs } from './training-session';
 
 import { type YieldEvery, checkYieldEvery } from './yield-every';
+
+export { classSampleWeights } from './class-weight';
 
 export interface FitDatasetArgs {
   /** Required: the epoch index to stop before (TF.js's meaning, with initialEpoch). */

@@ -1,15 +1,16 @@
-// The worker side of the fit protocol: a host of TrainingSession calls. It keeps one session per
-// main-thread model, loads each fit()'s data into it once ('begin'), trains epoch by epoch on
-// request with the same runEpoch() as the in-process path, and frees the data at 'end'.
+// The worker side of the fit protocol: a host of engine sessions (SessionCore, the training half
+// of TrainingSession). It keeps one session per main-thread model, loads each fit()'s data into
+// it once ('begin'), trains epoch by epoch on request with the same runEpoch() as the in-process
+// path, and frees the data at 'end'.
 // web/lib/fit-worker.ts runs it on a worker's global scope; tests run it on a MessagePort to
 // exercise the protocol without a browser.
 import type { DataMessage, FromFitWorker, MessagePortLike, ToFitWorker } from './fit-worker-protocol';
 import { engine, engineLoaded as engineAndPartsLoaded, isReady, needExtraPart, readyFrom } from './memory';
-import { runEpoch, SessionError, TrainingSession } from './training-session';
+import { runEpoch, SessionCore, SessionError } from './training-session';
 import { engineWasmUrl, setEngineGlueUrl, setExtraPartUrl, setRequestedThreads, setThreadedEngineFiles } from './wasm-loader';
 
 interface Replica {
-  session: TrainingSession;
+  session: SessionCore;
   train: number | null;
   trainRows: number;
   val: number | null;
@@ -64,7 +65,7 @@ export function serveFitWorker(port: MessagePortLike): void {
       case 'begin': {
         if (msg.specJson !== undefined) {
           drop(msg.modelId);
-          replicas.set(msg.modelId, { session: new TrainingSession(engine(), msg.specJson), train: null, trainRows: 0, val: null });
+          replicas.set(msg.modelId, { session: new SessionCore(engine(), msg.specJson), train: null, trainRows: 0, val: null });
         }
         const r = replicas.get(msg.modelId);
         if (!r) throw new Error(`nnplay fit worker: model ${msg.modelId} was never sent`);

@@ -24,7 +24,7 @@ import {
 } from './io-handlers';
 import type { ModelArtifacts } from './tfjs-format';
 // tfjs-format.ts itself is a lazy chunk (tfjs-basics.ts): save and load await loadTfjsFormat().
-import { GENERATED_BY, camelCase, concatBuffers, loadTfjsFormat, shardWeights, snakeCase, tfjsFormatNow } from './tfjs-basics';
+import { GENERATED_BY, concatBuffers, loadTfjsFormat, shardWeights, tfjsFormatNow } from './tfjs-basics';
 import { engine, engineLoaded } from './memory';
 import { type GraphJSON, type ModelJSON, MODEL_FORMAT, parseModelJSON, toModelJSONv2 } from './model-json';
 import { LayersModel, Sequential, model as makeFunctional } from './model';
@@ -165,67 +165,6 @@ function parseJsonText(text: string, where: string): unknown {
 
 // ---------------------------------------------------------------- the TF.js layers-model format
 
-const tfjsLosses = new Set([
-  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
-  'categoricalHinge', 'logcosh', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy',
-  'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
-]);
-const tfjsMetrics = new Set([
-  'accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'mse', 'mae', 'mape',
-  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'cosineProximity', 'binaryCrossentropy', 'categoricalCrossentropy',
-]);
-const tfjsOptimizers: Record<string, [string, string[]]> = {
-  sgd: ['SGD', ['learningRate']],
-  momentum: ['Momentum', ['learningRate', 'momentum', 'useNesterov']],
-  adam: ['Adam', ['learningRate', 'beta1', 'beta2', 'epsilon']],
-  rmsprop: ['RMSProp', ['learningRate', 'decay', 'momentum', 'epsilon']],
-  adagrad: ['Adagrad', ['learningRate', 'initialAccumulatorValue']],
-};
-
-/** TF.js's trainingConfig for a compiled model, when TF.js has its loss, metrics and optimizer. */
-function trainingConfigOf(model: LayersModel): Record<string, unknown> | undefined {
-  const c = model.compiledWith;
-  if (!c) return undefined;
-  const opt = tfjsOptimizers[c.optimizer.name];
-  if (!opt || typeof c.optimizer.learningRate !== 'number') return undefined;
-  if (!c.losses.every((l) => tfjsLosses.has(l)) || !c.metrics.every((m) => tfjsMetrics.has(m))) return undefined;
-  const config = Object.fromEntries(opt[1].filter((k) => (c.optimizer as unknown as Record<string, unknown>)[k] !== undefined).map((k) => [k, (c.optimizer as unknown as Record<string, unknown>)[k]]));
-  const single = c.losses.every((l) => l === c.loss);
-  return {
-    loss: single ? snakeCase(c.loss) : c.losses.map(snakeCase),
-    metrics: [...c.metrics],
-    optimizer_config: { class_name: opt[0], config },
-    ...(c.lossWeights ? { loss_weights: [...c.lossWeights] } : {}),
-  };
-}
-
-/** A trainingConfig (TF.js or Keras) as nnplay compile settings, or undefined when nnplay lacks a part. */
-function compileFromTrainingConfig(tc: unknown): { optimizer: Optimizer; loss: string | string[]; metrics: string[]; lossWeights?: number[] } | undefined {
-  if (!tc || typeof tc !== 'object') return undefined;
-  const t = tc as Record<string, unknown>;
-  const oc = t.optimizer_config as { class_name?: string; config?: Record<string, unknown> } | undefined;
-  const entry = Object.entries(tfjsOptimizers).find(([, [cls]]) => cls.toLowerCase() === String(oc?.class_name ?? '').toLowerCase());
-  if (!entry) return undefined;
-  const raw = Object.fromEntries(Object.entries(oc?.config ?? {}).map(([k, v]) => [camelCase(k).replace(/^beta_?(\d)$/, 'beta$1'), v]));
-  const cfg: Record<string, unknown> = { name: entry[0] };
-  for (const k of entry[1][1]) if (typeof raw[k] === 'number' || typeof raw[k] === 'boolean') cfg[k] = raw[k];
-  if (typeof cfg.learningRate !== 'number' && typeof raw.lr === 'number') cfg.learningRate = raw.lr;
-  const lossOf = (l: unknown) => (typeof l === 'string' ? camelCase(l) : undefined);
-  const loss = Array.isArray(t.loss) ? t.loss.map(lossOf) : lossOf(t.loss);
-  if (loss === undefined || (Array.isArray(loss) && loss.some((l) => l === undefined))) return undefined;
-  const metrics = Array.isArray(t.metrics) ? t.metrics.filter((m): m is string => typeof m === 'string').map(camelCase) : [];
-  try {
-    return {
-      optimizer: new Optimizer(cfg as never),
-      loss: loss as string | string[],
-      metrics,
-      ...(Array.isArray(t.loss_weights) ? { lossWeights: t.loss_weights as number[] } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The model as TF.js ModelArtifacts: the Keras topology TF.js 4.22 writes, weightSpecs in
  * TF.js's order and names (the engine's kerasWeights) and one float32 buffer. The weights and
@@ -247,8 +186,9 @@ function snapshotArtifacts(model: LayersModel, where: string): (format: typeof i
     }
     const name = model.name;
     const sequential = model instanceof Sequential;
-    const tc = trainingConfigOf(model);
+    const compiled = model.compiledWith; // a copy: the settings as they were when called
     return (format) => {
+      const tc = format.trainingConfigOf(compiled);
       const artifacts: ModelArtifacts = {
         modelTopology: format.toKerasTopology(inspection, name, sequential, where),
         format: 'layers-model',
@@ -270,7 +210,7 @@ function snapshotArtifacts(model: LayersModel, where: string): (format: typeof i
  * Needs tfjs-format.ts loaded (its callers await loadTfjsFormat()).
  */
 function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
-  const { decodeWeights, fromKerasTopology, matchWeights } = tfjsFormatNow();
+  const { compileFromTrainingConfig, decodeWeights, fromKerasTopology, matchWeights } = tfjsFormatNow();
   if (!a || typeof a !== 'object') fail(where, `expected model artifacts {modelTopology, weightSpecs, weightData}, got ${describe(a)}`);
   let topology = a.modelTopology as unknown;
   if (topology instanceof ArrayBuffer) fail(where, 'this is a TF.js graph model (binary GraphDef topology); nnplay loads layers models (tf.loadLayersModel), not graph models');

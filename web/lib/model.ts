@@ -40,7 +40,7 @@ import { counters, engine, engineLoaded, engineNow, isReady, needExtraPart, star
 import { Optimizer, type OptimizerConfig, optimizerFromName } from './optimizers';
 import { FitDataCache } from './fit-data-cache';
 import { Tensor } from './tensor';
-import { type ClassWeightArg, classSampleWeights } from './class-weight';
+import type { ClassWeightArg, classSampleWeights } from './class-weight';
 import { type Dataset } from './data';
 import type { DatasetTrainee, FitDatasetArgs } from './fit-dataset';
 import { type YieldEvery, checkYieldEvery } from './yield-every';
@@ -167,11 +167,12 @@ function rethrow(err: unknown, onData: (field: 'x' | 'y', index: number, tensor:
 
 let fitDatasetModule: Promise<typeof import('./fit-dataset')> | undefined;
 
-/** fit-dataset.ts, a chunk of its own (web/lib/vite.config.ts), fetched by the first fitDataset() / evaluateDataset(). */
+/** fit-dataset.ts, a chunk of its own (web/lib/vite.config.ts), fetched by the first fitDataset() / evaluateDataset()
+ *  or fit({classWeight}) (the chunk holds class-weight.ts too). */
 function loadFitDataset(where: string): Promise<typeof import('./fit-dataset')> {
   fitDatasetModule ??= import('./fit-dataset').catch((err: unknown) => {
     fitDatasetModule = undefined; // a failed fetch (offline) may be retried by the next call
-    throw new Error(`nnplay: ${where}: could not load the dataset training module (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`nnplay: ${where}: could not load the dataset and classWeight training module (${err instanceof Error ? err.message : String(err)})`);
   });
   return fitDatasetModule;
 }
@@ -1082,8 +1083,12 @@ export class LayersModel {
   async fit(xs: TensorArgs, ys: TensorArgs, args: FitArgs = {}): Promise<History> {
     const where = 'fit()';
     this.#alive(where);
+    // classWeight's code is a lazy chunk (loadFitDataset), fetched here with the engine, so
+    // nothing awaits between the training check below and setting #fitting.
+    const extras = args?.classWeight !== undefined ? loadFitDataset(where) : null;
     // TF.js programs never call ready(): the first asynchronous call waits for the engine.
     if (!isReady()) await engineLoaded();
+    const weigh = extras && (await extras).classSampleWeights;
     if (this.#fitting) fail(where, 'this model is already training; wait for the running fit() to finish');
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {epochs: 10, batchSize: 32}, got ${describe(args)}`);
     for (const k of Object.keys(args)) {
@@ -1104,7 +1109,7 @@ export class LayersModel {
     // Tensors fit() has seen before (a loop of short fits) are already loaded and checked.
     const trainKey = args.validationSplit === undefined && args.classWeight === undefined ? this.#fitKey(xs, ys, where) : null;
     let train = this.#keptFitData(model, trainKey)?.prepared ?? this.#prepareXY(xs, ys, where);
-    if (args.classWeight !== undefined) train = this.#withClassWeight(train, ys, args.classWeight, where);
+    if (weigh) train = this.#withClassWeight(weigh, train, ys, args.classWeight, where);
     let val: Prepared | null = null;
     let valKey: Tensor[] | null = null;
     if (args.validationData !== undefined) {
@@ -1341,8 +1346,8 @@ export class LayersModel {
     };
   }
 
-  /** p with the per-sample weights of classWeight (class-weight.ts), from fit()'s ys. */
-  #withClassWeight(p: Prepared, ys: unknown, classWeight: unknown, where: string): Prepared {
+  /** p with the per-sample weights of classWeight (class-weight.ts: `weigh`, from the lazy chunk), from fit()'s ys. */
+  #withClassWeight(weigh: typeof classSampleWeights, p: Prepared, ys: unknown, classWeight: unknown, where: string): Prepared {
     if (this.#compiled?.lossFunction) {
       // The function-loss path runs the user's function on whole batches (ops/function-loss.ts)
       // and has no per-sample weighting; silently ignoring the weights would train another model.
@@ -1350,14 +1355,15 @@ export class LayersModel {
     }
     const yTensors = this.#tensorList(ys, 'output', where, 'ys') as Tensor[];
     const units = this.inspection.outputs.map((o) => o.shape.reduce((a, b) => a * b, 1));
-    return { ...p, sampleWeights: classSampleWeights(classWeight, this.outputNames, yTensors, units, where) };
+    return { ...p, sampleWeights: weigh(classWeight, this.outputNames, yTensors, units, where) };
   }
 
   /** One optimizer step on (xs, ys) as one batch, in the worker or in-process as fit() trains. */
   async #trainBatch(xs: TensorArgs, ys: TensorArgs, classWeight: unknown, where: string): Promise<Logs> {
+    const weigh = classWeight === undefined ? null : (await loadFitDataset(where)).classSampleWeights;
     const model = this.#model(where);
     let data = this.#prepareXY(xs, ys, where);
-    if (classWeight !== undefined) data = this.#withClassWeight(data, ys, classWeight, where);
+    if (weigh) data = this.#withClassWeight(weigh, data, ys, classWeight, where);
     let session: FitSession | null = null;
     try {
       session = this.#compiled!.lossFunction

@@ -12,14 +12,80 @@
 //    TF.js's `<layer>/<weight>` and its trainable-then-non-trainable order); shards are
 //    equal-size with only the last one shorter, because TF.js's loader silently reads zeros
 //    for any other split.
+//  - trainingConfig: compile settings <-> TF.js's trainingConfig (loss, metrics, optimizer),
+//    here rather than in io.ts so that an app that never saves or loads does not carry them.
 import { describe, quote } from './describe';
 import { engineTables, type Inspection } from './engine-tables';
 import { TFJS_VERSION, camelCase, snakeCase } from './tfjs-basics';
+import type { LayersModel } from './model';
+import { Optimizer } from './optimizers';
 
 // The small parts the IO handlers use without loading this module (tfjs-basics.ts).
 export { TFJS_VERSION, GENERATED_BY, DEFAULT_SHARD_BYTES, camelCase, concatBuffers, shardWeights, snakeCase } from './tfjs-basics';
 // The IO handlers' save() and load() (io-handlers.ts forwards to them once this chunk is loaded).
 export * as storage from './io-storage';
+
+// ---------------------------------------------------------------- trainingConfig (compile settings)
+
+const tfjsLosses = new Set([
+  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
+  'categoricalHinge', 'logcosh', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy',
+  'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
+]);
+const tfjsMetrics = new Set([
+  'accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'mse', 'mae', 'mape',
+  'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'cosineProximity', 'binaryCrossentropy', 'categoricalCrossentropy',
+]);
+const tfjsOptimizers: Record<string, [string, string[]]> = {
+  sgd: ['SGD', ['learningRate']],
+  momentum: ['Momentum', ['learningRate', 'momentum', 'useNesterov']],
+  adam: ['Adam', ['learningRate', 'beta1', 'beta2', 'epsilon']],
+  rmsprop: ['RMSProp', ['learningRate', 'decay', 'momentum', 'epsilon']],
+  adagrad: ['Adagrad', ['learningRate', 'initialAccumulatorValue']],
+};
+
+/** TF.js's trainingConfig for a model's compile settings (model.compiledWith), when TF.js has its loss, metrics and optimizer. */
+export function trainingConfigOf(c: LayersModel['compiledWith']): Record<string, unknown> | undefined {
+  if (!c) return undefined;
+  const opt = tfjsOptimizers[c.optimizer.name];
+  if (!opt || typeof c.optimizer.learningRate !== 'number') return undefined;
+  if (!c.losses.every((l) => tfjsLosses.has(l)) || !c.metrics.every((m) => tfjsMetrics.has(m))) return undefined;
+  const config = Object.fromEntries(opt[1].filter((k) => (c.optimizer as unknown as Record<string, unknown>)[k] !== undefined).map((k) => [k, (c.optimizer as unknown as Record<string, unknown>)[k]]));
+  const single = c.losses.every((l) => l === c.loss);
+  return {
+    loss: single ? snakeCase(c.loss) : c.losses.map(snakeCase),
+    metrics: [...c.metrics],
+    optimizer_config: { class_name: opt[0], config },
+    ...(c.lossWeights ? { loss_weights: [...c.lossWeights] } : {}),
+  };
+}
+
+/** A trainingConfig (TF.js or Keras) as nnplay compile settings, or undefined when nnplay lacks a part. */
+export function compileFromTrainingConfig(tc: unknown): { optimizer: Optimizer; loss: string | string[]; metrics: string[]; lossWeights?: number[] } | undefined {
+  if (!tc || typeof tc !== 'object') return undefined;
+  const t = tc as Record<string, unknown>;
+  const oc = t.optimizer_config as { class_name?: string; config?: Record<string, unknown> } | undefined;
+  const entry = Object.entries(tfjsOptimizers).find(([, [cls]]) => cls.toLowerCase() === String(oc?.class_name ?? '').toLowerCase());
+  if (!entry) return undefined;
+  const raw = Object.fromEntries(Object.entries(oc?.config ?? {}).map(([k, v]) => [camelCase(k).replace(/^beta_?(\d)$/, 'beta$1'), v]));
+  const cfg: Record<string, unknown> = { name: entry[0] };
+  for (const k of entry[1][1]) if (typeof raw[k] === 'number' || typeof raw[k] === 'boolean') cfg[k] = raw[k];
+  if (typeof cfg.learningRate !== 'number' && typeof raw.lr === 'number') cfg.learningRate = raw.lr;
+  const lossOf = (l: unknown) => (typeof l === 'string' ? camelCase(l) : undefined);
+  const loss = Array.isArray(t.loss) ? t.loss.map(lossOf) : lossOf(t.loss);
+  if (loss === undefined || (Array.isArray(loss) && loss.some((l) => l === undefined))) return undefined;
+  const metrics = Array.isArray(t.metrics) ? t.metrics.filter((m): m is string => typeof m === 'string').map(camelCase) : [];
+  try {
+    return {
+      optimizer: new Optimizer(cfg as never),
+      loss: loss as string | string[],
+      metrics,
+      ...(Array.isArray(t.loss_weights) ? { lossWeights: t.loss_weights as number[] } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
 
 export interface WeightSpec {
   name: string;

@@ -151,7 +151,13 @@ function asMulti(d: DatasetSource | MultiDatasetSource): MultiDatasetSource {
   return { xs: [d.x], ys: d.y ? [d.y] : null, n: d.n, xSizes: [d.xSize], ySizes: d.y ? [d.ySize] : [] };
 }
 
-export class TrainingSession {
+/**
+ * The engine session's training half: build, compile, datasets, training, evaluation and the
+ * weights as a whole. Internal: the package exports TrainingSession, which is this plus the
+ * views (predict, gradients, apply, image sets, single weights). The fit worker
+ * (fit-worker-host.ts) needs only this half, so its bundle leaves the views out (a fifth of it).
+ */
+export class SessionCore {
   readonly #mod: NnplayModule;
   #wasm: WasmSession | null;
   readonly nodes: readonly NodeInfo[];
@@ -170,7 +176,7 @@ export class TrainingSession {
 
   /** Builds the model of `specJson` (engine/nn/spec.h); compile before training. */
   /** With `shareFrom`: the layers both models have (by name) use shareFrom's weights (sub-models). */
-  constructor(mod: NnplayModule, specJson: string, compileJson: string | null = null, shareFrom?: TrainingSession) {
+  constructor(mod: NnplayModule, specJson: string, compileJson: string | null = null, shareFrom?: SessionCore) {
     this.#mod = mod;
     const wasm = own(new mod.Session());
     try {
@@ -239,37 +245,6 @@ export class TrainingSession {
     check(wasm.sealDataset(id), context); // frees the dataset on failure
     this.#datasetRows.set(id, d.n);
     return id;
-  }
-
-  /**
-   * An image set straight into one dataset: pixels uint8 [n, height, width, channels] (what
-   * nn.datasets gives as `images`) and labels uint8 [n] cross into wasm as bytes (a quarter of
-   * the floats), and the engine makes x [n, h·w·c] = pixel / 255 and y [n, 1] = the class.
-   * For a model with one input and one output (sparseCategoricalCrossentropy's targets).
-   */
-  loadImages(source: ImageSource, context = 'loading images'): number {
-    const wasm = this.#live();
-    engineWithExtraPart(); // the image reader is in the engine's second part
-    const set = own(new this.#mod.ImageSet());
-    try {
-      const { images, labels, n, height, width } = source;
-      const channels = source.channels ?? 1;
-      const ip = set.imagesBuffer(images.length);
-      const lp = set.labelsBuffer(labels.length);
-      if ((ip === 0 && images.length > 0) || (lp === 0 && labels.length > 0)) {
-        throw new SessionError('oom', `nnplay: ${context}: out of memory for ${images.length} pixel bytes`);
-      }
-      this.#mod.HEAPU8.set(images, ip);
-      this.#mod.HEAPU8.set(labels, lp);
-      const failure = set.fromPixels(n, height, width, channels, source.numClasses ?? 256);
-      if (failure) throw new SessionError('invalid', `nnplay: ${context}: ${failure}`);
-      check(wasm.loadImageSet(set), context);
-      const id = wasm.lastDatasetId();
-      this.#datasetRows.set(id, n);
-      return id;
-    } finally {
-      release(set);
-    }
   }
 
   freeDataset(id: number | null | undefined): void {
@@ -349,187 +324,9 @@ export class TrainingSession {
     check(this.#live().setLayerParameter(layer, key, value), context);
   }
 
-  // ---------------------------------------------------------------- inference
-
-  /** Values of any nodes over a dataset's inputs, as copies. A node is an index into nodes, a
-   *  layer name ("dense_1"), or "<layer>:<state>" for a state the layer exposes (NodeInfo.states):
-   *  "lstm_1:h", "lstm_1:c", "lstm_1:gates" [samples, steps, ·] in the layer's processing order. */
-  predict(id: number, nodes: readonly (number | string)[], context = 'predict()'): NodePayload[] {
-    const wasm = this.#live();
-    const refs = nodes.map((node) => this.#resolve(node, context));
-    check(wasm.predict(id, refs.map((r) => (r.state < 0 ? `${r.node}` : `${r.node}:${r.state}`)).join(',')), context);
-    const heap = this.#mod.HEAPF32;
-    const rows = this.#rows(id);
-    return refs.map((r, j) => {
-      const info = this.nodes[r.node];
-      const shape = r.state < 0 ? info.shape : info.states[r.state].shape;
-      const size = shape.reduce((a, b) => a * b, 1);
-      const start = wasm.predictionPtr(j) >>> 2;
-      const values = heap.slice(start, start + rows * size);
-      const name = r.state < 0 ? info.name : `${info.name}:${info.states[r.state].name}`;
-      return { name, type: info.type, shape: [rows, ...shape], values };
-    });
-  }
-
-  #resolve(node: number | string, context: string): { node: number; state: number } {
-    const names = () => this.nodes.map((n) => n.name).join(', ');
-    if (typeof node === 'number') {
-      if (!Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
-        throw new SessionError('invalid', `nnplay: ${context}: no node ${node}; nodes: ${names()}`);
-      }
-      return { node, state: -1 };
-    }
-    const exact = this.nodes.findIndex((n) => n.name === node);
-    if (exact >= 0) return { node: exact, state: -1 };
-    const colon = node.lastIndexOf(':');
-    const layer = colon < 0 ? -1 : this.nodes.findIndex((n) => n.name === node.slice(0, colon));
-    if (layer < 0) throw new SessionError('invalid', `nnplay: ${context}: no node ${JSON.stringify(node)}; nodes: ${names()}`);
-    const states = this.nodes[layer].states;
-    const state = states.findIndex((st) => st.name === node.slice(colon + 1));
-    if (state < 0) {
-      const has = states.length ? `its states are ${states.map((st) => `${this.nodes[layer].name}:${st.name}`).join(', ')}` : 'it exposes no states';
-      throw new SessionError('invalid', `nnplay: ${context}: layer ${this.nodes[layer].name} has no state ${JSON.stringify(node.slice(colon + 1))}; ${has}`);
-    }
-    return { node: layer, state };
-  }
-
   /** How many datasets are loaded (fit() keeps the ones it loaded from tensors, see fit-data-cache.ts). */
   get datasetCount(): number {
     return this.#datasetRows.size;
-  }
-
-  #rows(id: number): number {
-    return this.#datasetRows.get(id) ?? 0;
-  }
-
-  /** The model's (first) output over a dataset's inputs [n, outputSize], as a copy. */
-  predictOutput(id: number, n: number, context = 'predict()'): Float32Array {
-    return this.predictOutputs(id, n, context)[0];
-  }
-
-  /** Every output over a dataset's inputs, in output order ([n, outputSizes[o]] each), as copies. */
-  predictOutputs(id: number, n: number, context = 'predict()'): Float32Array[] {
-    const wasm = this.#live();
-    check(wasm.predictOutput(id), context);
-    const heap = this.#mod.HEAPF32;
-    return this.outputSizes.map((size, o) => {
-      const start = wasm.predictionPtr(o) >>> 2;
-      return heap.slice(start, start + n * size);
-    });
-  }
-
-  /** The output for rows x [n, inputSize] given directly (no dataset: one reused input buffer,
-   *  the path for many small predict() calls). Non-finite input: SessionError field 'x'. */
-  predictRows(x: Float32Array, n: number, context = 'predict()'): Float32Array {
-    const wasm = this.#live();
-    const ptr = wasm.inputBufferPtr(n);
-    if (ptr === 0 && n > 0) throw new SessionError('invalid', `nnplay: ${context}: ${n} rows of ${this.inputSize} inputs are more than the engine can hold (at most 2^28 floats)`);
-    this.#mod.HEAPF32.set(x.subarray(0, n * this.inputSize), ptr >>> 2);
-    check(wasm.predictInput(n), context);
-    const start = wasm.predictionPtr(0) >>> 2;
-    return this.#mod.HEAPF32.slice(start, start + n * this.outputSize);
-  }
-
-  /**
-   * How much each input value moves one output: d(unit `unit` of output `output`) / d(every
-   * model input) for the dataset's samples (row indices), one Float32Array per model input,
-   * [samples, ...that input's shape] flat. `unit` is the flat index in one sample's output (the
-   * predicted class, the forecast value; with returnSequences step·units + u). Runs forward and
-   * backward in inference mode (no dropout, batch-norm moving statistics) and changes nothing
-   * training reads: no weight, optimizer slot or epoch position moves, the next training step
-   * gives the same bits as without the call. An input that feeds an embedding (ids) has no
-   * gradient: SessionError 'invalid'. Compile is not needed.
-   */
-  inputGradients(id: number, samples: number | readonly number[], unit = 0, output = 0, context = 'inputGradients()'): Float32Array[] {
-    const wasm = this.#live();
-    const list = typeof samples === 'number' ? [samples] : samples;
-    for (const s of list) {
-      if (!Number.isInteger(s) || s < 0) throw new SessionError('invalid', `nnplay: ${context}: samples must be row indices (integers >= 0), got ${s}`);
-    }
-    for (const [what, v] of [['unit', unit], ['output', output]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new SessionError('invalid', `nnplay: ${context}: ${what} must be an integer >= 0, got ${v}`);
-    }
-    check(wasm.inputGradients(id, list.join(','), output, unit), context);
-    const heap = this.#mod.HEAPF32;
-    return this.inputSizes.map((size, i) => {
-      const start = wasm.inputGradientPtr(i) >>> 2;
-      return heap.slice(start, start + list.length * size);
-    });
-  }
-
-  // ---------------------------------------------------------------- weights
-
-  /**
-   * Inference on every input and output of a graph: inputs[i] holds n rows of input i (sizes
-   * per the model; the caller checked them and their values). Returns copies of the outputs.
-   */
-  predictGraph(inputs: readonly Float32Array[], n: number, outputSizes: readonly number[], context = 'predict()'): Float32Array[] {
-    const wasm = this.#live();
-    inputs.forEach((x, i) => {
-      const ptr = wasm.graphInputPtr(i, n);
-      if (ptr === 0) throw new Error(`nnplay: ${context}: input ${i} does not fit the engine's input buffer`);
-      this.#mod.HEAPF32.set(x, ptr >>> 2);
-    });
-    check(wasm.predictGraph(n), context);
-    return outputSizes.map((size, j) => {
-      const start = wasm.graphOutputPtr(j) >>> 2;
-      return this.#mod.HEAPF32.slice(start, start + n * size);
-    });
-  }
-
-  // ---------------------------------------------------------------- gradients through the model
-
-  #writeRows(inputs: readonly Float32Array[], n: number, context: string): void {
-    const wasm = this.#live();
-    inputs.forEach((x, i) => {
-      const ptr = wasm.graphInputPtr(i, n);
-      if (ptr === 0) throw new Error(`nnplay: ${context}: input ${i} does not fit the engine's input buffer`);
-      this.#mod.HEAPF32.set(x, ptr >>> 2);
-    });
-  }
-
-  /**
-   * The forward of model.apply() (ops/model-apply.ts): n rows per input (checked by the caller),
-   * training or inference; `pass` numbers its randomness so vectorJacobian() retraces the same
-   * dropout masks. Training moves batch-norm moving statistics (as TF.js's apply does). Copies.
-   */
-  applyGraph(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, context = 'apply()'): Float32Array[] {
-    const wasm = this.#live();
-    this.#writeRows(inputs, n, context);
-    check(wasm.applyGraph(n, training, pass), context);
-    if (training) weightsMoved();
-    return this.outputSizes.map((size, j) => {
-      const start = wasm.appliedOutputPtr(j) >>> 2;
-      return this.#mod.HEAPF32.slice(start, start + n * size);
-    });
-  }
-
-  /**
-   * The vector-Jacobian product of that forward: the gradients w.r.t. every input (null for an
-   * input read as ids) and every weight (flat in table order, zero where not trainable) of
-   * Σ_o <dys[o], output o> (a null dy: no gradient at that output). Changes no weight.
-   */
-  vectorJacobian(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, dys: readonly (Float32Array | null)[], context = 'gradient of apply()'): { inputs: (Float32Array | null)[]; weights: Float32Array } {
-    const wasm = this.#live();
-    this.#writeRows(inputs, n, context);
-    const listed: number[] = [];
-    dys.forEach((dy, j) => {
-      if (!dy) return;
-      const ptr = wasm.outputGradientPtr(j, n);
-      if (ptr === 0) throw new Error(`nnplay: ${context}: the gradient of output ${j} does not fit the engine's buffer`);
-      this.#mod.HEAPF32.set(dy, ptr >>> 2);
-      listed.push(j);
-    });
-    check(wasm.vectorJacobian(n, training, pass, listed.join(',')), context);
-    const heap = this.#mod.HEAPF32;
-    const start = wasm.vjpWeightGradientsPtr() >>> 2;
-    return {
-      inputs: this.inputSizes.map((size, i) => {
-        const ptr = wasm.vjpInputGradientPtr(i) >>> 2;
-        return ptr === 0 ? null : heap.slice(ptr, ptr + n * size);
-      }),
-      weights: heap.slice(start, start + this.#weightsCount),
-    };
   }
 
   /** A copy of every weight, flat in Keras order, with the table that cuts it. */
@@ -569,29 +366,260 @@ export class TrainingSession {
     weightsMoved();
   }
 
-  /** A copy of entry `index` of the weights table alone (no other weight is packed). */
-  weightValues(index: number): Float32Array {
-    const e = this.weightsTable[index];
-    if (!e) throw new Error(`nnplay: weights: no entry ${index}; the model has ${this.weightsTable.length}`);
-    const start = this.#live().weightValuesPtr(index) >>> 2;
-    return this.#mod.HEAPF32.slice(start, start + e.size);
+  /** @internal TrainingSession's views reach the engine session (throws once disposed), its module,
+   *  the rows of each dataset and the weights count through these. */
+  protected _live(): WasmSession {
+    return this.#live();
   }
-
-  /** Replaces entry `index` alone (a model weight assigned as a variable); non-finite values are
-   *  rejected (SessionError 'invalid', field 'weights') before anything changes. */
-  setWeight(index: number, values: Float32Array, context = 'assign()'): void {
-    const wasm = this.#live();
-    const e = this.weightsTable[index];
-    if (!e || values.length !== e.size) throw new SessionError('invalid', `nnplay: ${context}: weight ${index}${e ? ` (${e.name}) needs ${e.size} values, got ${values.length}` : ' does not exist'}`);
-    this.#mod.HEAPF32.set(values, (wasm.weightsBufferPtr() >>> 2) + e.offset);
-    check(wasm.writeWeight(index), context);
-    weightsMoved();
+  /** @internal */
+  protected _module(): NnplayModule {
+    return this.#mod;
+  }
+  /** @internal */
+  protected _datasetRows(): Map<number, number> {
+    return this.#datasetRows;
+  }
+  /** @internal */
+  protected _weightsCount(): number {
+    return this.#weightsCount;
   }
 
   /** Frees the engine session and every dataset in it. Idempotent. */
   dispose(): void {
     release(this.#wasm);
     this.#wasm = null;
+  }
+}
+
+/** The engine session with every view: what the package exports (docs/API.md, TrainingSession). */
+export class TrainingSession extends SessionCore {
+  /**
+   * An image set straight into one dataset: pixels uint8 [n, height, width, channels] (what
+   * nn.datasets gives as `images`) and labels uint8 [n] cross into wasm as bytes (a quarter of
+   * the floats), and the engine makes x [n, h·w·c] = pixel / 255 and y [n, 1] = the class.
+   * For a model with one input and one output (sparseCategoricalCrossentropy's targets).
+   */
+  loadImages(source: ImageSource, context = 'loading images'): number {
+    const wasm = this._live();
+    const mod = this._module();
+    engineWithExtraPart(); // the image reader is in the engine's second part
+    const set = own(new mod.ImageSet());
+    try {
+      const { images, labels, n, height, width } = source;
+      const channels = source.channels ?? 1;
+      const ip = set.imagesBuffer(images.length);
+      const lp = set.labelsBuffer(labels.length);
+      if ((ip === 0 && images.length > 0) || (lp === 0 && labels.length > 0)) {
+        throw new SessionError('oom', `nnplay: ${context}: out of memory for ${images.length} pixel bytes`);
+      }
+      mod.HEAPU8.set(images, ip);
+      mod.HEAPU8.set(labels, lp);
+      const failure = set.fromPixels(n, height, width, channels, source.numClasses ?? 256);
+      if (failure) throw new SessionError('invalid', `nnplay: ${context}: ${failure}`);
+      check(wasm.loadImageSet(set), context);
+      const id = wasm.lastDatasetId();
+      this._datasetRows().set(id, n);
+      return id;
+    } finally {
+      release(set);
+    }
+  }
+
+  // ---------------------------------------------------------------- inference
+
+  /** Values of any nodes over a dataset's inputs, as copies. A node is an index into nodes, a
+   *  layer name ("dense_1"), or "<layer>:<state>" for a state the layer exposes (NodeInfo.states):
+   *  "lstm_1:h", "lstm_1:c", "lstm_1:gates" [samples, steps, ·] in the layer's processing order. */
+  predict(id: number, nodes: readonly (number | string)[], context = 'predict()'): NodePayload[] {
+    const wasm = this._live();
+    const refs = nodes.map((node) => this.#resolve(node, context));
+    check(wasm.predict(id, refs.map((r) => (r.state < 0 ? `${r.node}` : `${r.node}:${r.state}`)).join(',')), context);
+    const heap = this._module().HEAPF32;
+    const rows = this.#rows(id);
+    return refs.map((r, j) => {
+      const info = this.nodes[r.node];
+      const shape = r.state < 0 ? info.shape : info.states[r.state].shape;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const start = wasm.predictionPtr(j) >>> 2;
+      const values = heap.slice(start, start + rows * size);
+      const name = r.state < 0 ? info.name : `${info.name}:${info.states[r.state].name}`;
+      return { name, type: info.type, shape: [rows, ...shape], values };
+    });
+  }
+
+  #resolve(node: number | string, context: string): { node: number; state: number } {
+    const names = () => this.nodes.map((n) => n.name).join(', ');
+    if (typeof node === 'number') {
+      if (!Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
+        throw new SessionError('invalid', `nnplay: ${context}: no node ${node}; nodes: ${names()}`);
+      }
+      return { node, state: -1 };
+    }
+    const exact = this.nodes.findIndex((n) => n.name === node);
+    if (exact >= 0) return { node: exact, state: -1 };
+    const colon = node.lastIndexOf(':');
+    const layer = colon < 0 ? -1 : this.nodes.findIndex((n) => n.name === node.slice(0, colon));
+    if (layer < 0) throw new SessionError('invalid', `nnplay: ${context}: no node ${JSON.stringify(node)}; nodes: ${names()}`);
+    const states = this.nodes[layer].states;
+    const state = states.findIndex((st) => st.name === node.slice(colon + 1));
+    if (state < 0) {
+      const has = states.length ? `its states are ${states.map((st) => `${this.nodes[layer].name}:${st.name}`).join(', ')}` : 'it exposes no states';
+      throw new SessionError('invalid', `nnplay: ${context}: layer ${this.nodes[layer].name} has no state ${JSON.stringify(node.slice(colon + 1))}; ${has}`);
+    }
+    return { node: layer, state };
+  }
+
+  #rows(id: number): number {
+    return this._datasetRows().get(id) ?? 0;
+  }
+
+  /** The model's (first) output over a dataset's inputs [n, outputSize], as a copy. */
+  predictOutput(id: number, n: number, context = 'predict()'): Float32Array {
+    return this.predictOutputs(id, n, context)[0];
+  }
+
+  /** Every output over a dataset's inputs, in output order ([n, outputSizes[o]] each), as copies. */
+  predictOutputs(id: number, n: number, context = 'predict()'): Float32Array[] {
+    const wasm = this._live();
+    check(wasm.predictOutput(id), context);
+    const heap = this._module().HEAPF32;
+    return this.outputSizes.map((size, o) => {
+      const start = wasm.predictionPtr(o) >>> 2;
+      return heap.slice(start, start + n * size);
+    });
+  }
+
+  /** The output for rows x [n, inputSize] given directly (no dataset: one reused input buffer,
+   *  the path for many small predict() calls). Non-finite input: SessionError field 'x'. */
+  predictRows(x: Float32Array, n: number, context = 'predict()'): Float32Array {
+    const wasm = this._live();
+    const ptr = wasm.inputBufferPtr(n);
+    if (ptr === 0 && n > 0) throw new SessionError('invalid', `nnplay: ${context}: ${n} rows of ${this.inputSize} inputs are more than the engine can hold (at most 2^28 floats)`);
+    this._module().HEAPF32.set(x.subarray(0, n * this.inputSize), ptr >>> 2);
+    check(wasm.predictInput(n), context);
+    const start = wasm.predictionPtr(0) >>> 2;
+    return this._module().HEAPF32.slice(start, start + n * this.outputSize);
+  }
+
+  /**
+   * How much each input value moves one output: d(unit `unit` of output `output`) / d(every
+   * model input) for the dataset's samples (row indices), one Float32Array per model input,
+   * [samples, ...that input's shape] flat. `unit` is the flat index in one sample's output (the
+   * predicted class, the forecast value; with returnSequences step·units + u). Runs forward and
+   * backward in inference mode (no dropout, batch-norm moving statistics) and changes nothing
+   * training reads: no weight, optimizer slot or epoch position moves, the next training step
+   * gives the same bits as without the call. An input that feeds an embedding (ids) has no
+   * gradient: SessionError 'invalid'. Compile is not needed.
+   */
+  inputGradients(id: number, samples: number | readonly number[], unit = 0, output = 0, context = 'inputGradients()'): Float32Array[] {
+    const wasm = this._live();
+    const list = typeof samples === 'number' ? [samples] : samples;
+    for (const s of list) {
+      if (!Number.isInteger(s) || s < 0) throw new SessionError('invalid', `nnplay: ${context}: samples must be row indices (integers >= 0), got ${s}`);
+    }
+    for (const [what, v] of [['unit', unit], ['output', output]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new SessionError('invalid', `nnplay: ${context}: ${what} must be an integer >= 0, got ${v}`);
+    }
+    check(wasm.inputGradients(id, list.join(','), output, unit), context);
+    const heap = this._module().HEAPF32;
+    return this.inputSizes.map((size, i) => {
+      const start = wasm.inputGradientPtr(i) >>> 2;
+      return heap.slice(start, start + list.length * size);
+    });
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /**
+   * Inference on every input and output of a graph: inputs[i] holds n rows of input i (sizes
+   * per the model; the caller checked them and their values). Returns copies of the outputs.
+   */
+  predictGraph(inputs: readonly Float32Array[], n: number, outputSizes: readonly number[], context = 'predict()'): Float32Array[] {
+    const wasm = this._live();
+    inputs.forEach((x, i) => {
+      const ptr = wasm.graphInputPtr(i, n);
+      if (ptr === 0) throw new Error(`nnplay: ${context}: input ${i} does not fit the engine's input buffer`);
+      this._module().HEAPF32.set(x, ptr >>> 2);
+    });
+    check(wasm.predictGraph(n), context);
+    return outputSizes.map((size, j) => {
+      const start = wasm.graphOutputPtr(j) >>> 2;
+      return this._module().HEAPF32.slice(start, start + n * size);
+    });
+  }
+
+  // ---------------------------------------------------------------- gradients through the model
+
+  #writeRows(inputs: readonly Float32Array[], n: number, context: string): void {
+    const wasm = this._live();
+    inputs.forEach((x, i) => {
+      const ptr = wasm.graphInputPtr(i, n);
+      if (ptr === 0) throw new Error(`nnplay: ${context}: input ${i} does not fit the engine's input buffer`);
+      this._module().HEAPF32.set(x, ptr >>> 2);
+    });
+  }
+
+  /**
+   * The forward of model.apply() (ops/model-apply.ts): n rows per input (checked by the caller),
+   * training or inference; `pass` numbers its randomness so vectorJacobian() retraces the same
+   * dropout masks. Training moves batch-norm moving statistics (as TF.js's apply does). Copies.
+   */
+  applyGraph(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, context = 'apply()'): Float32Array[] {
+    const wasm = this._live();
+    this.#writeRows(inputs, n, context);
+    check(wasm.applyGraph(n, training, pass), context);
+    if (training) weightsMoved();
+    return this.outputSizes.map((size, j) => {
+      const start = wasm.appliedOutputPtr(j) >>> 2;
+      return this._module().HEAPF32.slice(start, start + n * size);
+    });
+  }
+
+  /**
+   * The vector-Jacobian product of that forward: the gradients w.r.t. every input (null for an
+   * input read as ids) and every weight (flat in table order, zero where not trainable) of
+   * Σ_o <dys[o], output o> (a null dy: no gradient at that output). Changes no weight.
+   */
+  vectorJacobian(inputs: readonly Float32Array[], n: number, training: boolean, pass: number, dys: readonly (Float32Array | null)[], context = 'gradient of apply()'): { inputs: (Float32Array | null)[]; weights: Float32Array } {
+    const wasm = this._live();
+    this.#writeRows(inputs, n, context);
+    const listed: number[] = [];
+    dys.forEach((dy, j) => {
+      if (!dy) return;
+      const ptr = wasm.outputGradientPtr(j, n);
+      if (ptr === 0) throw new Error(`nnplay: ${context}: the gradient of output ${j} does not fit the engine's buffer`);
+      this._module().HEAPF32.set(dy, ptr >>> 2);
+      listed.push(j);
+    });
+    check(wasm.vectorJacobian(n, training, pass, listed.join(',')), context);
+    const heap = this._module().HEAPF32;
+    const start = wasm.vjpWeightGradientsPtr() >>> 2;
+    return {
+      inputs: this.inputSizes.map((size, i) => {
+        const ptr = wasm.vjpInputGradientPtr(i) >>> 2;
+        return ptr === 0 ? null : heap.slice(ptr, ptr + n * size);
+      }),
+      weights: heap.slice(start, start + this._weightsCount()),
+    };
+  }
+
+  /** A copy of entry `index` of the weights table alone (no other weight is packed). */
+  weightValues(index: number): Float32Array {
+    const e = this.weightsTable[index];
+    if (!e) throw new Error(`nnplay: weights: no entry ${index}; the model has ${this.weightsTable.length}`);
+    const start = this._live().weightValuesPtr(index) >>> 2;
+    return this._module().HEAPF32.slice(start, start + e.size);
+  }
+
+  /** Replaces entry `index` alone (a model weight assigned as a variable); non-finite values are
+   *  rejected (SessionError 'invalid', field 'weights') before anything changes. */
+  setWeight(index: number, values: Float32Array, context = 'assign()'): void {
+    const wasm = this._live();
+    const e = this.weightsTable[index];
+    if (!e || values.length !== e.size) throw new SessionError('invalid', `nnplay: ${context}: weight ${index}${e ? ` (${e.name}) needs ${e.size} values, got ${values.length}` : ' does not exist'}`);
+    this._module().HEAPF32.set(values, (wasm.weightsBufferPtr() >>> 2) + e.offset);
+    check(wasm.writeWeight(index), context);
+    weightsMoved();
   }
 }
 
@@ -643,7 +671,7 @@ export interface EpochResult {
  * same function runs in-process and in the fit worker. Throws SessionError ('diverged' with the
  * weights of the epoch's or batch's start left in place).
  */
-export function runEpoch(session: TrainingSession, train: number, n: number, val: number | null, opts: EpochOptions): EpochResult {
+export function runEpoch(session: SessionCore, train: number, n: number, val: number | null, opts: EpochOptions): EpochResult {
   const result: EpochResult = { logs: {} };
   for (const p of opts.layerParameters ?? []) session.setLayerParameter(p.layer, p.key, p.value, 'fit()');
   if (!opts.perBatch) {

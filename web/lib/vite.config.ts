@@ -118,7 +118,7 @@ const namespaceEntries = { 'layer-factories': `${here}layer-factories.ts`, train
 const namespaceImport = /^\.\/(layer-factories|train)\.js$/;
 
 // The modules that are chunks of their own, loaded by import() on first use.
-const lazyModule = /\/web\/lib\/(code-export|tfjs-format|io-storage|fit-dataset)\.ts$/;
+const lazyModule = /\/web\/lib\/(code-export|tfjs-format|io-storage|fit-dataset|class-weight)\.ts$/;
 
 export default defineConfig({
   root,
@@ -138,7 +138,8 @@ export default defineConfig({
     },
     // Three parts load on first use (import()): code export, the TF.js format with the IO
     // handlers' storage code (io-storage.ts), and fitDataset() (see code-export-lazy.ts,
-    // tfjs-basics.ts, io-handlers.ts, model.ts loadFitDataset). Everything else is one chunk, nnplay-core-*.js, which
+    // tfjs-basics.ts, io-handlers.ts, model.ts loadFitDataset; the fit-dataset chunk holds
+    // class-weight.ts too, for fit({classWeight})). Everything else is one chunk, nnplay-core-*.js, which
     // nnplay.js re-exports: the lazy chunks import from it, and an entry chunk cannot export
     // more than the library's API (its namespace is what `import * as nn` sees).
     rollupOptions: {
@@ -151,7 +152,7 @@ export default defineConfig({
             { name: 'nnplay-core', test: (id: string) => !lazyModule.test(id), priority: 2 },
             { name: 'code-export', test: /\/web\/lib\/code-export\.ts$/, priority: 1 },
             { name: 'tfjs-format', test: /\/web\/lib\/(tfjs-format|io-storage)\.ts$/, priority: 1 },
-            { name: 'fit-dataset', test: /\/web\/lib\/fit-dataset\.ts$/, priority: 1 },
+            { name: 'fit-dataset', test: /\/web\/lib\/(fit-dataset|class-weight)\.ts$/, priority: 1 },
           ],
         },
       },
