@@ -39,6 +39,7 @@ const cases: Record<string, Case> = {
   square: [[[5]], ([a]) => a.square()],
   exp: [[[5]], ([a]) => a.exp()],
   log: [[[5]], ([a]) => a.log(), [0.5, 2]],
+  log1p: [[[5]], ([a]) => a.log1p(), [-0.5, 2]],
   sigmoid: [[[5]], ([a]) => a.sigmoid()],
   tanh: [[[5]], ([a]) => a.tanh()],
   relu: [[[6]], ([a]) => a.relu()],

@@ -73,7 +73,7 @@ const cases: Record<string, (L: Lib) => unknown> = {
   oneHot: (L) => [L.oneHot(L.tensor1d([0, 2, 1, 5, -1], 'int32'), 3), L.oneHot(L.tensor2d([[0, 1]], undefined, 'int32'), 2), L.oneHot(L.tensor1d([1], 'int32'), 3, 5, -1)],
   cast: (L) => [L.cast(L.tensor([1.7, -1.7, 0.2]), 'int32'), L.cast(L.tensor([0.4, -1.7, 0]), 'bool'), L.cast(b23(L), 'float32'), L.cast(i23(L), 'bool'), m23(L).cast('float32')],
   // elementwise
-  'unary float': (L) => [m23(L).neg(), m23(L).abs(), pos(L).sqrt(), m23(L).square(), m23(L).exp(), pos(L).log(), m23(L).sigmoid(), m23(L).tanh(), m23(L).relu()],
+  'unary float': (L) => [m23(L).neg(), m23(L).abs(), pos(L).sqrt(), m23(L).square(), m23(L).exp(), pos(L).log(), pos(L).log1p(), L.log1p(L.tensor1d([-0.5, 1e-9])), m23(L).sigmoid(), m23(L).tanh(), m23(L).relu()],
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],

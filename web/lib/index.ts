@@ -28,11 +28,11 @@ export type { YieldEvery } from './yield-every';
 export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
-export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar } from './tensor';
+export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, print } from './tensor';
 export type { Shape, NestedArray, TensorLike, TensorInput, DataType, DataTypeMap, DataArray } from './tensor';
 // Tensor ops (TF.js's core ops), as plain functions; each is also a chained Tensor method.
 export { tidy, dispose, keep } from './ops/lifetime';
-export { cast, neg, abs, sqrt, square, exp, log, sigmoid, tanh, relu, add, sub, mul, div, floorDiv, pow, minimum, maximum, squaredDifference } from './ops/elementwise';
+export { cast, neg, abs, sqrt, square, exp, log, log1p, sigmoid, tanh, relu, add, sub, mul, div, floorDiv, pow, minimum, maximum, squaredDifference } from './ops/elementwise';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalNot, where, clipByValue } from './ops/elementwise';
 export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, softmax, topk } from './ops/reduce';
 export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
@@ -47,7 +47,7 @@ import { shuffle, shuffleCombo } from './ops/random';
 export const util = { shuffle, shuffleCombo };
 export { LayersModel, Sequential, sequential, model, lossNames, metricNames } from './model';
 /** Loss and metric functions on tensors (TF.js: tf.losses, tf.metrics). */
-export { losses, metrics } from './losses';
+export { losses, metrics, Reduction } from './losses';
 export type { ModelArgs, LossArg } from './model';
 export { input };
 export { SymbolicTensor } from './symbolic';

@@ -234,6 +234,7 @@ export class Tensor {
   square(): Tensor { return ew.square(this); }
   exp(): Tensor { return ew.exp(this); }
   log(): Tensor { return ew.log(this); }
+  log1p(): Tensor { return ew.log1p(this); }
   sigmoid(): Tensor { return ew.sigmoid(this); }
   tanh(): Tensor { return ew.tanh(this); }
   relu(): Tensor { return ew.relu(this); }
@@ -409,6 +410,12 @@ function tensorOfRank(fn: string, rank: number, dims: string, values: TensorLike
     );
   }
   return t;
+}
+
+/** tf.print(x, verbose?): the function form of x.print(verbose). */
+export function print(x: Tensor, verbose = false): void {
+  if (!(x instanceof Tensor)) throw new Error(`nnplay: print(x): x must be a Tensor, got ${describe(x)}`);
+  x.print(verbose);
 }
 
 /** A rank-0 tensor holding one number (or boolean). */

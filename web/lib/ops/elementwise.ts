@@ -121,6 +121,10 @@ export function exp(x: TensorInput): Tensor {
 export function log(x: TensorInput): Tensor {
   return unary('log', x, { input: 'float32', f: Math.log, grad: (dy, xs) => div(dy, xs) });
 }
+/** log(1 + x), exact for small x (where log(add(1, x)) loses x to the rounding of 1 + x). */
+export function log1p(x: TensorInput): Tensor {
+  return unary('log1p', x, { input: 'float32', f: Math.log1p, grad: (dy, xs) => div(dy, add(xs, 1)) });
+}
 export function sigmoid(x: TensorInput): Tensor {
   return unary('sigmoid', x, {
     input: 'float32',
