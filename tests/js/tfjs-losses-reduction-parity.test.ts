@@ -216,6 +216,6 @@ test('bad arguments are clear errors', () => {
   expect(() => nn.losses.softmaxCrossEntropy([[1, 0]], [[1, 2]], undefined, 2)).toThrow(/labelSmoothing must be a number in \[0, 1\], got/);
   expect(() => nn.losses.huberLoss([1], [2], undefined, 0)).toThrow(/delta must be a finite number > 0, got/);
   expect(() => nn.losses.logLoss([1], [0.5], undefined, -1)).toThrow(/epsilon must be a finite number >= 0, got/);
-  expect(() => nn.losses.hingeLoss('a' as unknown as nn.Tensor, [1])).toThrow(/hingeLoss\(\): labels must be a Tensor, a number or an array, got/);
+  expect(() => nn.losses.hingeLoss('a' as unknown as nn.Tensor, [1])).toThrow(/hingeLoss\(\): argument 'labels' must be a Tensor, a number or an array, got/);
   expect(nn.memory().numTensors).toBe(0);
 });

@@ -5,12 +5,13 @@
 // and metrics.ts (yTrue, yPred: one value per sample, the mean, or for kullbackLeiblerDivergence,
 // cosineProximity and categoricalCrossentropy the sum, over the last axis). compile({loss: 'name'})
 // does not go through these: the engine's loss table computes the same losses in wasm.
-import { Tensor, scalar, tensor } from './tensor';
-import type { TensorInput, TensorLike } from './tensor';
+import { Tensor, scalar } from './tensor';
+import type { TensorInput } from './tensor';
 import { abs, add, cast, clipByValue, div, equal, exp, greater, log, log1p, logicalAnd, maximum, minimum, mul, neg, notEqual, relu, sqrt, square, squaredDifference, sub, where } from './ops/elementwise';
 import { argMax, logSumExp, mean, sum } from './ops/reduce';
 import { squeeze } from './ops/shape';
 import { ones } from './ops/create';
+import { toTensor } from './ops/util';
 import { tidy } from './ops/lifetime';
 import { describe } from './describe';
 
@@ -74,15 +75,9 @@ export enum Reduction {
   SUM_BY_NONZERO_WEIGHTS = 3,
 }
 
-// An argument as a tensor; inside the callers' tidy, so a converted array is freed with the rest.
-function asTensor(x: TensorInput, arg: string, op: string): Tensor {
-  if (x instanceof Tensor) {
-    if (x.isDisposed) throw new Error(`nnplay: ${op}(): ${arg} is a disposed tensor`);
-    return x;
-  }
-  if (typeof x !== 'number' && !Array.isArray(x) && !ArrayBuffer.isView(x)) throw new Error(`nnplay: ${op}(): ${arg} must be a Tensor, a number or an array, got ${describe(x)}`);
-  return tensor(x as TensorLike, undefined, undefined, `${op}()`);
-}
+// An argument as a tensor (the ops' own conversion); called inside the callers' tidy, which
+// frees a converted array with the rest.
+const asTensor = (x: TensorInput, arg: string, op: string): Tensor => toTensor(x, arg, op, []);
 
 // yTrue and yPred as tensors of one shape (TF.js asserts the shapes match; no broadcasting).
 function pair(labels: TensorInput, predictions: TensorInput, op: string, names = ['labels', 'predictions']): [Tensor, Tensor] {
