@@ -129,6 +129,12 @@ const instead = {
   "compile({metrics: ['categoricalCrossentropy']})": 'the loss (logged as `loss`)',
   "compile({metrics: ['sparseCategoricalCrossentropy']})": 'the loss (logged as `loss`)',
 };
+// The ops of web/lib/ops/math.ts are plain functions only (that file says why): x.sin() is nn.sin(x).
+for (const op of ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'floor', 'ceil', 'round', 'sign',
+  'reciprocal', 'rsqrt', 'expm1', 'softplus', 'logSigmoid', 'elu', 'selu', 'leakyRelu', 'step', 'erf', 'isNaN', 'isFinite', 'isInf', 'mod',
+  'atan2', 'divNoNan', 'logicalXor', 'cumsum', 'reverse', 'all', 'any', 'logSoftmax']) {
+  instead[`tensor.${op}`] = `\`nn.${op}(x, …)\` (a function; no chained form)`;
+}
 
 // TF.js internals that appear on the public classes' prototypes (Layer / Container machinery).
 const internal = new Set([

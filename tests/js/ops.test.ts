@@ -74,6 +74,16 @@ const cases: Record<string, (L: Lib) => unknown> = {
   cast: (L) => [L.cast(L.tensor([1.7, -1.7, 0.2]), 'int32'), L.cast(L.tensor([0.4, -1.7, 0]), 'bool'), L.cast(b23(L), 'float32'), L.cast(i23(L), 'bool'), m23(L).cast('float32')],
   // elementwise
   'unary float': (L) => [m23(L).neg(), m23(L).abs(), pos(L).sqrt(), m23(L).square(), m23(L).exp(), pos(L).log(), pos(L).log1p(), L.log1p(L.tensor1d([-0.5, 1e-9])), m23(L).sigmoid(), m23(L).tanh(), m23(L).relu()],
+  // ops/math.ts (functions only)
+  'trig and hyperbolic': (L) => [L.sin(m23(L)), L.cos(m23(L)), L.tan(v3(L)), L.asin(L.tensor1d([-0.9, 0, 0.5])), L.acos(L.tensor1d([-0.9, 0, 0.5])), L.atan(m23(L)), L.sinh(v3(L)), L.cosh(v3(L)), L.asinh(m23(L)), L.acosh(pos(L).add(1)), L.atanh(L.tensor1d([-0.9, 0, 0.5])), L.asin(L.tensor1d([2]))],
+  'rounding sign reciprocal': (L) => [L.floor(m23(L).mul(0.7)), L.ceil(m23(L).mul(0.7)), L.round(L.tensor1d([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -2.6, 3])), L.sign(L.tensor1d([-2, 0, 3, NaN])), L.sign(i23(L)), L.reciprocal(pos(L)), L.rsqrt(pos(L)), L.expm1(L.tensor1d([1e-9, -1, 2])), L.round(i23(L))],
+  'activation ops': (L) => [L.softplus(L.tensor1d([-100, -20, -1, 0, 1, 20, 100])), L.logSigmoid(L.tensor1d([-100, -1, 0, 1, 100])), L.elu(m23(L)), L.selu(m23(L)), L.leakyRelu(m23(L)), L.leakyRelu(m23(L), 0.1), L.step(L.tensor1d([-1, 0, 2, NaN])), L.step(m23(L), 0.5), L.erf(L.tensor1d([-3, -1, -0.2, 0, 0.3, 1, 2.5])), L.step(i23(L)), L.leakyRelu(i23(L)), L.erf(i23(L))],
+  predicates: (L) => [L.isNaN(L.tensor1d([NaN, 1, Infinity])), L.isFinite(L.tensor1d([NaN, 1, -Infinity])), L.isInf(L.tensor1d([NaN, 1, Infinity, -Infinity])), L.isNaN(i23(L))],
+  'mod atan2 divNoNan logicalXor': (L) => [L.mod(m23(L), 2.5), L.mod(m23(L), L.tensor1d([-2, 3, -4])), L.mod(i23(L), L.scalar(4, 'int32')), L.mod(L.tensor1d([-7, 7], 'int32'), L.tensor1d([-3, -3], 'int32')), L.atan2(m23(L), v3(L)), L.atan2(L.tensor1d([0, 1, -1]), L.tensor1d([-1, 0, 0])), L.divNoNan(m23(L), L.tensor1d([0, 2, -0.5])), L.divNoNan(i23(L), L.tensor1d([0, 2, 4], 'int32')), L.logicalXor(b23(L), L.tensor1d([true, false, false]))],
+  // (not cumsum(x, -1): TF.js 4.22 takes a negative axis as is, returns shape [null, ...] and
+  // leaves memory().numBytes NaN; nnplay counts it from the end, as every other op does)
+  'cumsum reverse': (L) => [L.cumsum(m23(L)), L.cumsum(m23(L), 1), L.cumsum(m23(L), 1, true), L.cumsum(m23(L), 1, false, true), L.cumsum(m23(L), 0, true, true), L.cumsum(i23(L), 1), L.reverse(m23(L)), L.reverse(m23(L), 1), L.reverse(m23(L), [0, 1]), L.reverse(i23(L), -1), L.reverse(L.range(0, 24).reshape([2, 3, 4]), [0, 2])],
+  'all any logSoftmax': (L) => [L.all(b23(L)), L.all(b23(L), 0), L.any(b23(L), 1), L.any(b23(L), [0, 1], true), L.all(L.tensor2d([[true, true], [true, false]]), -1, true), L.logSoftmax(m23(L)), L.logSoftmax(L.tensor1d([1000, 0, -1000])), L.logSoftmax(v3(L)), L.logSoftmax(i23(L))],
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
@@ -233,6 +243,10 @@ describe('bad input says which op and what is allowed', () => {
     ['broadcast', () => nn.add(nn.ones([2, 3]), nn.ones([4])), /add\(\): shapes \[2,3\] and \[4\] cannot be broadcast together.*equal or 1/],
     ['axis out of range', () => nn.sum(nn.ones([2, 3]), 2), /sum\(\): axis must be an integer in \[-2, 2\) for a rank-2 tensor, got 2/],
     ['float-only op on int32', () => nn.sqrt(nn.tensor([1, 4], undefined, 'int32')), /sqrt\(\): argument 'x' must be a float32 tensor, got a int32 tensor/],
+    ['float-only op on int32 (TF.js would cut the fraction off)', () => nn.asin(nn.tensor([1], undefined, 'int32')), /asin\(\): argument 'x' must be a float32 tensor, got a int32 tensor \(cast it with nn.cast\(x, 'float32'\)\)/],
+    ['all on numbers', () => nn.all(nn.ones([2])), /all\(\): argument 'x' must be a bool tensor, got a float32 tensor/],
+    ['cumsum of a scalar', () => nn.cumsum(nn.scalar(1)), /cumsum\(\): needs a tensor of rank 1 or more, got a scalar/],
+    ['leakyRelu alpha', () => nn.leakyRelu(nn.ones([2]), NaN), /leakyRelu\(\): alpha must be a finite number, got NaN/],
     ['logicalAnd on numbers', () => nn.logicalAnd(nn.ones([2]), nn.ones([2])), /logicalAnd\(\): argument 'a' must be a bool tensor, got a float32 tensor/],
     ['where with a float condition', () => nn.where(nn.ones([2]), nn.ones([2]), nn.zeros([2])), /where\(\): argument 'condition' must be a bool tensor/],
     ['oneHot of floats', () => nn.oneHot(nn.tensor1d([0, 1]), 2), /oneHot\(\): argument 'indices' must be a int32 tensor/],

@@ -35,6 +35,9 @@ export { tidy, dispose, keep } from './ops/lifetime';
 export { cast, neg, abs, sqrt, square, exp, log, log1p, sigmoid, tanh, relu, add, sub, mul, div, floorDiv, pow, minimum, maximum, squaredDifference } from './ops/elementwise';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalNot, where, clipByValue } from './ops/elementwise';
 export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, softmax, topk } from './ops/reduce';
+// More TF.js ops (ops/math.ts), as plain functions only, so an app that does not call them does not load them.
+export { sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, floor, ceil, round, sign, reciprocal, rsqrt, expm1 } from './ops/math';
+export { softplus, logSigmoid, elu, selu, leakyRelu, step, erf, isNaN, isFinite, isInf, mod, atan2, divNoNan, logicalXor, cumsum, reverse, all, any, logSoftmax } from './ops/math';
 export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
 export { matMul, dot } from './ops/matmul';
 export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';

@@ -81,7 +81,7 @@ export function cast(x: TensorInput, dtype: DataType): Tensor {
 
 // ---- unary -------------------------------------------------------------------------------------
 
-interface UnaryRule {
+export interface UnaryRule {
   /** Which input dtypes the op takes ('same': any; the result keeps it). */
   input: 'float32' | 'any-to-float' | 'same';
   f: (v: number) => number;
@@ -89,7 +89,8 @@ interface UnaryRule {
   grad: (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
 }
 
-function unary(op: string, x: TensorInput, rule: UnaryRule): Tensor {
+/** One elementwise op of one tensor (ops/math.ts builds on it too). */
+export function unary(op: string, x: TensorInput, rule: UnaryRule): Tensor {
   const converted: Tensor[] = [];
   const t = toTensor(x, 'x', op, converted);
   if (rule.input === 'float32') requireDtype(t, 'x', op, ['float32']);
@@ -141,9 +142,10 @@ export function relu(x: TensorInput): Tensor {
 
 // ---- binary ------------------------------------------------------------------------------------
 
-type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null];
+export type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null];
 
-function binary(
+/** One elementwise op of two broadcast tensors, dtype by outType of the upcast common dtype. */
+export function binary(
   op: string,
   a: TensorInput,
   b: TensorInput,
@@ -167,7 +169,7 @@ function binary(
 }
 
 // Arithmetic on two bools is done as int32 (TF.js keeps bool and stores 2 as a bool; no program relies on that).
-const arithmetic = (common: DataType): DataType => (common === 'bool' ? 'int32' : common);
+export const arithmetic = (common: DataType): DataType => (common === 'bool' ? 'int32' : common);
 const boolean = (): DataType => 'bool';
 
 export function add(a: TensorInput, b: TensorInput): Tensor {
@@ -237,7 +239,7 @@ export function lessEqual(a: TensorInput, b: TensorInput): Tensor {
   return binary('lessEqual', a, b, boolean, (x, y) => (x <= y ? 1 : 0), null);
 }
 
-function logical(op: string, a: TensorInput, b: TensorInput, f: (x: number, y: number) => number): Tensor {
+export function logical(op: string, a: TensorInput, b: TensorInput, f: (x: number, y: number) => number): Tensor {
   const converted: Tensor[] = [];
   const ta = toTensor(a, 'a', op, converted, typeof a === 'boolean' || Array.isArray(a) ? 'bool' : undefined);
   const tb = toTensor(b, 'b', op, converted, typeof b === 'boolean' || Array.isArray(b) ? 'bool' : undefined);

@@ -1,0 +1,317 @@
+// More of TF.js's elementwise and scan ops, the ones its tutorials and guides reach for after
+// the core set (elementwise.ts): trigonometry, rounding, the activations as ops, predicates,
+// mod / atan2 / divNoNan / logicalXor, cumsum, reverse, all / any and logSoftmax. They run in JS
+// as the core ops do, each backward rule beside its forward.
+//
+// Plain functions only (nn.sin(x), not x.sin()): a chained method would keep every op in the
+// JS an app loads at start whether it calls it or not; as functions, a bundler drops the ones
+// an app does not import. docs/API.md's table of names not yet supported lists the chained forms.
+//
+// Dtypes: the float ops take float32 only. TF.js 4.22 refuses int32 for sin, cos, tan, cosh,
+// floor, ceil, rsqrt and elu too; for asin, atan, sinh, reciprocal, expm1, softplus, selu, atan2
+// and a few more it returns int32 with the fraction cut off (asin(int32 1) is 1, reciprocal of
+// int32 2 is 0), which no program means, so those say "cast it" here instead. round, sign, step,
+// mod and divNoNan keep int32; leakyRelu, erf and logSoftmax give float32 for any dtype; cumsum
+// of bool counts in int32; all and any take bool, as TF.js. tests/js/ops.test.ts runs each on
+// both libraries.
+import { Tensor, shapeSize } from '../tensor';
+import type { TensorInput } from '../tensor';
+import { record } from './tape';
+import { allocate, fail, makeTensor, normalizeAxes, normalizeAxis, release, requireDtype, strides, toTensor } from './util';
+import { add, arithmetic, binary, cast, div, logical, mapFloat, mul, neg, square, sub, unary } from './elementwise';
+import { composite, logSumExp } from './reduce';
+
+// ---- trigonometry and hyperbolics ---------------------------------------------------------------
+
+export function sin(x: TensorInput): Tensor {
+  return unary('sin', x, { input: 'float32', f: Math.sin, grad: (dy, xs) => mul(dy, mapFloat(xs, Math.cos)) });
+}
+export function cos(x: TensorInput): Tensor {
+  return unary('cos', x, { input: 'float32', f: Math.cos, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => -Math.sin(v))) });
+}
+export function tan(x: TensorInput): Tensor {
+  return unary('tan', x, { input: 'float32', f: Math.tan, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / (Math.cos(v) * Math.cos(v)))) });
+}
+export function asin(x: TensorInput): Tensor {
+  return unary('asin', x, { input: 'float32', f: Math.asin, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / Math.sqrt(1 - v * v))) });
+}
+export function acos(x: TensorInput): Tensor {
+  return unary('acos', x, { input: 'float32', f: Math.acos, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => -1 / Math.sqrt(1 - v * v))) });
+}
+export function atan(x: TensorInput): Tensor {
+  return unary('atan', x, { input: 'float32', f: Math.atan, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / (1 + v * v))) });
+}
+export function sinh(x: TensorInput): Tensor {
+  return unary('sinh', x, { input: 'float32', f: Math.sinh, grad: (dy, xs) => mul(dy, mapFloat(xs, Math.cosh)) });
+}
+export function cosh(x: TensorInput): Tensor {
+  return unary('cosh', x, { input: 'float32', f: Math.cosh, grad: (dy, xs) => mul(dy, mapFloat(xs, Math.sinh)) });
+}
+export function asinh(x: TensorInput): Tensor {
+  return unary('asinh', x, { input: 'float32', f: Math.asinh, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / Math.sqrt(v * v + 1))) });
+}
+export function acosh(x: TensorInput): Tensor {
+  return unary('acosh', x, { input: 'float32', f: Math.acosh, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / Math.sqrt(v * v - 1))) });
+}
+export function atanh(x: TensorInput): Tensor {
+  return unary('atanh', x, { input: 'float32', f: Math.atanh, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => 1 / (1 - v * v))) });
+}
+
+// ---- rounding, sign, reciprocals ----------------------------------------------------------------
+
+const zeroGrad = (dy: Tensor): Tensor => mul(dy, 0);
+
+/** Round half to even (banker's rounding), as TF.js: round(2.5) = 2, round(-0.5) = -0. */
+function roundHalfEven(v: number): number {
+  const base = Math.floor(v);
+  const rest = v - base;
+  if (rest < 0.5) return base;
+  if (rest > 0.5) return base + 1;
+  return base % 2 === 0 ? base : base + 1;
+}
+
+export function floor(x: TensorInput): Tensor {
+  return unary('floor', x, { input: 'float32', f: Math.floor, grad: zeroGrad });
+}
+export function ceil(x: TensorInput): Tensor {
+  return unary('ceil', x, { input: 'float32', f: Math.ceil, grad: zeroGrad });
+}
+export function round(x: TensorInput): Tensor {
+  return unary('round', x, { input: 'same', f: roundHalfEven, grad: zeroGrad });
+}
+/** -1, 0 or 1 (0 for NaN, as TF.js's cpu backend). */
+export function sign(x: TensorInput): Tensor {
+  return unary('sign', x, { input: 'same', f: (v) => (v < 0 ? -1 : v > 0 ? 1 : 0), grad: zeroGrad });
+}
+export function reciprocal(x: TensorInput): Tensor {
+  return unary('reciprocal', x, { input: 'float32', f: (v) => 1 / v, grad: (dy, xs) => neg(div(dy, square(xs))) });
+}
+export function rsqrt(x: TensorInput): Tensor {
+  return unary('rsqrt', x, { input: 'float32', f: (v) => 1 / Math.sqrt(v), grad: (dy, _xs, ys) => mul(dy, mapFloat(ys, (r) => -0.5 * r * r * r)) });
+}
+export function expm1(x: TensorInput): Tensor {
+  return unary('expm1', x, { input: 'float32', f: Math.expm1, grad: (dy, xs) => mul(dy, mapFloat(xs, Math.exp)) });
+}
+
+// ---- activations as ops -----------------------------------------------------------------------
+
+const sigmoidOf = (v: number): number => 1 / (1 + Math.exp(-v));
+// TF.js's softplus: x itself above -ln(eps) - 2, exp(x) below ln(eps) + 2 (float32 eps), between
+// them log1p(exp(x)); the same cut-offs give the same float32 results at the extremes.
+const SOFTPLUS_CUT = Math.log(1.1920928955078125e-7) + 2;
+const softplusOf = (v: number): number => (v > -SOFTPLUS_CUT ? v : v < SOFTPLUS_CUT ? Math.exp(v) : Math.log1p(Math.exp(v)));
+// Keras's and TF.js's SELU constants (Klambauer et al. 2017).
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.7580993408473768;
+
+export function softplus(x: TensorInput): Tensor {
+  return unary('softplus', x, { input: 'float32', f: softplusOf, grad: (dy, xs) => mul(dy, mapFloat(xs, sigmoidOf)) });
+}
+/** log(sigmoid(x)) = -softplus(-x), without the underflow of log(sigmoid(x)) for large -x. */
+export function logSigmoid(x: TensorInput): Tensor {
+  return unary('logSigmoid', x, { input: 'float32', f: (v) => -softplusOf(-v), grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => sigmoidOf(-v))) });
+}
+export function elu(x: TensorInput): Tensor {
+  return unary('elu', x, { input: 'float32', f: (v) => (v >= 0 ? v : Math.expm1(v)), grad: (dy, _xs, ys) => mul(dy, mapFloat(ys, (y) => (y >= 0 ? 1 : y + 1))) });
+}
+export function selu(x: TensorInput): Tensor {
+  return unary('selu', x, {
+    input: 'float32',
+    f: (v) => (v > 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * Math.expm1(v)),
+    grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => (v > 0 ? SELU_SCALE : SELU_SCALE_ALPHA * Math.exp(v)))),
+  });
+}
+/** x where x > 0, else alpha·x (TF.js's default alpha is 0.2, Keras's layer 0.3). */
+export function leakyRelu(x: TensorInput, alpha = 0.2): Tensor {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) fail('leakyRelu', `alpha must be a finite number, got ${String(alpha)}`);
+  return unary('leakyRelu', x, { input: 'any-to-float', f: (v) => (v > 0 ? v : alpha * v), grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => (v > 0 ? 1 : alpha))) });
+}
+/** 1 where x > 0, else alpha (NaN stays NaN); its gradient is 0. */
+export function step(x: TensorInput, alpha = 0): Tensor {
+  if (typeof alpha !== 'number' || Number.isNaN(alpha)) fail('step', `alpha must be a number, got ${String(alpha)}`);
+  return unary('step', x, { input: 'same', f: (v) => (Number.isNaN(v) ? NaN : v > 0 ? 1 : alpha), grad: zeroGrad });
+}
+
+// The Gauss error function by Abramowitz and Stegun's formula 7.1.26 (|error| < 1.5e-7, under
+// float32's resolution near 1), the formula TF.js's cpu backend uses too.
+const ERF_P = 0.3275911;
+const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+function erfOf(v: number): number {
+  const s = v < 0 ? -1 : 1;
+  const a = Math.abs(v);
+  const t = 1 / (1 + ERF_P * a);
+  const poly = t * (ERF_A[0] + t * (ERF_A[1] + t * (ERF_A[2] + t * (ERF_A[3] + t * ERF_A[4]))));
+  return s * (1 - poly * Math.exp(-a * a));
+}
+export function erf(x: TensorInput): Tensor {
+  return unary('erf', x, { input: 'any-to-float', f: erfOf, grad: (dy, xs) => mul(dy, mapFloat(xs, (v) => (2 / Math.sqrt(Math.PI)) * Math.exp(-v * v))) });
+}
+
+// ---- predicates -------------------------------------------------------------------------------
+
+function predicate(op: string, x: TensorInput, test: (v: number) => boolean): Tensor {
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  const xv = t.raw();
+  const out = new Uint8Array(xv.length);
+  for (let i = 0; i < xv.length; i++) out[i] = test(xv[i]) ? 1 : 0;
+  release(converted);
+  return makeTensor(out, t.shape, 'bool');
+}
+export function isNaN(x: TensorInput): Tensor {
+  return predicate('isNaN', x, Number.isNaN);
+}
+export function isFinite(x: TensorInput): Tensor {
+  return predicate('isFinite', x, Number.isFinite);
+}
+export function isInf(x: TensorInput): Tensor {
+  return predicate('isInf', x, (v) => v === Infinity || v === -Infinity);
+}
+
+// ---- binary -----------------------------------------------------------------------------------
+
+/** a mod b with the sign of b (floor modulo), as TF.js and Python's %. */
+export function mod(a: TensorInput, b: TensorInput): Tensor {
+  return binary('mod', a, b, arithmetic, (x, y) => {
+    const r = x % y;
+    return (x < 0 && y < 0) || (x >= 0 && y >= 0) ? r : (r + y) % y;
+  }, (dy, xa, xb) => [dy, mul(dy, neg(mapFloat(div(cast(xa, 'float32'), cast(xb, 'float32')), Math.floor)))]);
+}
+export function atan2(a: TensorInput, b: TensorInput): Tensor {
+  const converted: Tensor[] = [];
+  const ta = toTensor(a, 'a', 'atan2', converted);
+  const tb = toTensor(b, 'b', 'atan2', converted);
+  try {
+    requireDtype(ta, 'a', 'atan2', ['float32']);
+    requireDtype(tb, 'b', 'atan2', ['float32']);
+    return binary('atan2', ta, tb, () => 'float32', (x, y) => Math.atan2(x, y), (dy, xa, xb) => {
+      const r2 = add(square(xa), square(xb));
+      return [mul(dy, div(xb, r2)), neg(mul(dy, div(xa, r2)))];
+    });
+  } finally {
+    release(converted);
+  }
+}
+/** a / b, and 0 where b is 0 (instead of Infinity or NaN); int32 / int32 floors, as div. */
+export function divNoNan(a: TensorInput, b: TensorInput): Tensor {
+  return binary('divNoNan', a, b, arithmetic, (x, y, common) => (y === 0 ? 0 : common === 'float32' ? x / y : Math.floor(x / y)), (dy, xa, xb) => {
+    const safe = mapFloat(xb, (v) => (v === 0 ? 0 : 1 / v));
+    return [mul(dy, safe), neg(mul(mul(dy, xa), square(safe)))];
+  });
+}
+export function logicalXor(a: TensorInput, b: TensorInput): Tensor {
+  return logical('logicalXor', a, b, (x, y) => x ^ y);
+}
+
+// ---- along one axis: cumsum, reverse ------------------------------------------------------------
+
+// Visits every line along `axis` of a tensor of `shape`: calls line(start, stride, length) with
+// the flat index of the line's first element.
+function forEachLine(shape: readonly number[], axis: number, line: (start: number, stride: number, length: number) => void): void {
+  const stride = strides(shape)[axis];
+  const length = shape[axis];
+  const total = shapeSize(shape);
+  if (length === 0 || total === 0) return;
+  const block = stride * length;
+  for (let outer = 0; outer < total; outer += block) {
+    for (let inner = 0; inner < stride; inner++) line(outer + inner, stride, length);
+  }
+}
+
+/** Running sums along `axis` (exclusive: each sum leaves its own element out; reverse: from the end). */
+export function cumsum(x: TensorInput, axis = 0, exclusive = false, reverse = false): Tensor {
+  const op = 'cumsum';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
+    const ax = normalizeAxis(op, axis, t.rank);
+    const dtype = t.dtype === 'bool' ? 'int32' : t.dtype;
+    const src = t.raw();
+    const out = allocate(dtype, src.length);
+    forEachLine(t.shape, ax, (start, stride, length) => {
+      let acc = 0;
+      for (let k = 0; k < length; k++) {
+        const i = start + stride * (reverse ? length - 1 - k : k);
+        if (exclusive) { out[i] = acc; acc += src[i]; } else { acc += src[i]; out[i] = acc; }
+      }
+    });
+    const y = makeTensor(out, t.shape, dtype);
+    record(op, [t], y, ([dy]) => [cumsum(dy, ax, exclusive, !reverse)]);
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+/** The elements in reverse order along each of `axis` (default: every axis). */
+export function reverse(x: TensorInput, axis?: number | number[]): Tensor {
+  const op = 'reverse';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    const axes = normalizeAxes(op, axis, t.rank);
+    let values = t.raw();
+    for (const ax of axes) {
+      const out = allocate(t.dtype, values.length);
+      const from = values;
+      forEachLine(t.shape, ax, (start, stride, length) => {
+        for (let k = 0; k < length; k++) out[start + stride * k] = from[start + stride * (length - 1 - k)];
+      });
+      values = out;
+    }
+    const y = makeTensor(values === t.raw() ? values.slice() : values, t.shape, t.dtype);
+    record(op, [t], y, ([dy]) => [reverse(dy, axes)]);
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+// ---- all, any, logSoftmax ---------------------------------------------------------------------
+
+function boolReduction(op: string, x: TensorInput, axis: number | number[] | null | undefined, keepDims: boolean, init: 0 | 1): Tensor {
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted, typeof x === 'boolean' || Array.isArray(x) ? 'bool' : undefined);
+  try {
+    requireDtype(t, 'x', op, ['bool']);
+    const axes = normalizeAxes(op, axis, t.rank);
+    const kept = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const out = new Uint8Array(shapeSize(kept)).fill(init);
+    const keptStrides = strides(kept);
+    const src = t.raw();
+    const inStrides = strides(t.shape);
+    for (let i = 0; i < src.length; i++) {
+      let o = 0;
+      let rest = i;
+      for (let d = 0; d < t.rank; d++) {
+        const c = Math.floor(rest / inStrides[d]);
+        rest -= c * inStrides[d];
+        if (!axes.includes(d)) o += c * keptStrides[d];
+      }
+      out[o] = init === 1 ? out[o] & src[i] : out[o] | src[i];
+    }
+    const shape = keepDims ? kept : t.shape.filter((_, i) => !axes.includes(i));
+    return makeTensor(out, shape, 'bool');
+  } finally {
+    release(converted);
+  }
+}
+/** True where every element along `axis` is true (a bool tensor, as TF.js). */
+export function all(x: TensorInput, axis?: number | number[] | null, keepDims = false): Tensor {
+  return boolReduction('all', x, axis, keepDims, 1);
+}
+/** True where some element along `axis` is true. */
+export function any(x: TensorInput, axis?: number | number[] | null, keepDims = false): Tensor {
+  return boolReduction('any', x, axis, keepDims, 0);
+}
+
+/** log(softmax(logits)) along `axis` (TF.js: the last only), as logits − logSumExp(logits). */
+export function logSoftmax(logits: TensorInput, axis = -1): Tensor {
+  return composite('logSoftmax', () => {
+    const converted: Tensor[] = [];
+    const given = toTensor(logits, 'logits', 'logSoftmax', converted);
+    const t = given.dtype === 'float32' ? given : cast(given, 'float32');
+    return sub(t, logSumExp(t, normalizeAxis('logSoftmax', axis, t.rank), true));
+  });
+}
