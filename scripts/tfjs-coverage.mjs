@@ -132,7 +132,8 @@ const instead = {
 // The ops of web/lib/ops/math.ts are plain functions only (that file says why): x.sin() is nn.sin(x).
 for (const op of ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'floor', 'ceil', 'round', 'sign',
   'reciprocal', 'rsqrt', 'expm1', 'softplus', 'logSigmoid', 'elu', 'selu', 'leakyRelu', 'step', 'erf', 'isNaN', 'isFinite', 'isInf', 'mod',
-  'atan2', 'divNoNan', 'logicalXor', 'cumsum', 'reverse', 'all', 'any', 'logSoftmax']) {
+  'atan2', 'divNoNan', 'logicalXor', 'cumsum', 'reverse', 'all', 'any', 'logSoftmax', 'addN', 'outerProduct', 'diag', 'euclideanNorm', 'prelu',
+  'dropout', 'unique']) {
   instead[`tensor.${op}`] = `\`nn.${op}(x, …)\` (a function; no chained form)`;
 }
 

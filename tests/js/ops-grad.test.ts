@@ -98,6 +98,12 @@ const cases: Record<string, Case> = {
   'matMul transposed': [[[3, 2], [4, 3]], ([a, b]) => nn.matMul(a, b, true, true)],
   'matMul batch broadcast': [[[2, 2, 3], [3, 2]], ([a, b]) => nn.matMul(a, b)],
   dot: [[[3], [3, 2]], ([a, b]) => nn.dot(a, b)],
+  addN: [[[2, 3], [2, 3], [2, 3]], (xs) => nn.addN(xs)],
+  outerProduct: [[[3], [2]], ([a, b]) => nn.outerProduct(a, b)],
+  diag: [[[3]], ([a]) => nn.diag(a)],
+  euclideanNorm: [[[2, 3]], ([a]) => nn.euclideanNorm(a, 1)],
+  prelu: [[[2, 3], [3]], ([a, b]) => nn.prelu(a, b)],
+  'dropout (seeded mask)': [[[4, 5]], ([a]) => nn.dropout(a, 0.3, undefined, 5)],
   'composite (a network layer)': [[[4, 3], [3, 2], [2]], ([x, w, b]) => nn.sigmoid(nn.matMul(x, w).add(b)).mean()],
 };
 

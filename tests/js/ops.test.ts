@@ -84,6 +84,7 @@ const cases: Record<string, (L: Lib) => unknown> = {
   // leaves memory().numBytes NaN; nnplay counts it from the end, as every other op does)
   'cumsum reverse': (L) => [L.cumsum(m23(L)), L.cumsum(m23(L), 1), L.cumsum(m23(L), 1, true), L.cumsum(m23(L), 1, false, true), L.cumsum(m23(L), 0, true, true), L.cumsum(i23(L), 1), L.reverse(m23(L)), L.reverse(m23(L), 1), L.reverse(m23(L), [0, 1]), L.reverse(i23(L), -1), L.reverse(L.range(0, 24).reshape([2, 3, 4]), [0, 2])],
   'all any logSoftmax': (L) => [L.all(b23(L)), L.all(b23(L), 0), L.any(b23(L), 1), L.any(b23(L), [0, 1], true), L.all(L.tensor2d([[true, true], [true, false]]), -1, true), L.logSoftmax(m23(L)), L.logSoftmax(L.tensor1d([1000, 0, -1000])), L.logSoftmax(v3(L)), L.logSoftmax(i23(L))],
+  'addN outerProduct diag euclideanNorm prelu unique': (L) => [L.addN([m23(L), m23(L), L.ones([2, 3])]), L.addN([i23(L)]), L.outerProduct(v3(L), L.tensor1d([1, -2])), L.diag(v3(L)), L.diag(L.tensor2d([[1, 2], [3, 4]])), L.euclideanNorm(m23(L)), L.euclideanNorm(m23(L), 1, true), L.prelu(m23(L), L.tensor1d([0.1, 0.2, 0.3])), L.prelu(m23(L), L.scalar(0.25)), L.unique(L.tensor1d([3, 1, 3, 2, 1, 7])), L.unique(L.tensor1d([4, 4, -1], 'int32'))],
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
@@ -247,6 +248,10 @@ describe('bad input says which op and what is allowed', () => {
     ['all on numbers', () => nn.all(nn.ones([2])), /all\(\): argument 'x' must be a bool tensor, got a float32 tensor/],
     ['cumsum of a scalar', () => nn.cumsum(nn.scalar(1)), /cumsum\(\): needs a tensor of rank 1 or more, got a scalar/],
     ['leakyRelu alpha', () => nn.leakyRelu(nn.ones([2]), NaN), /leakyRelu\(\): alpha must be a finite number, got NaN/],
+    ['addN shapes', () => nn.addN([nn.ones([2]), nn.ones([3])]), /addN\(\): tensors\[1\] is float32 \[3\], tensors\[0\] float32 \[2\]: all must have one shape and dtype/],
+    ['multinomial of one class', () => nn.multinomial(nn.tensor1d([1]), 3), /multinomial\(\): needs at least 2 classes/],
+    ['dropout rate', () => nn.dropout(nn.ones([2]), 1), /dropout\(\): rate must be a number in \[0, 1\), got 1/],
+    ['randomUniformInt bounds', () => nn.randomUniformInt([2], 3, 3), /randomUniformInt\(\): needs integers minval < maxval, got 3 and 3/],
     ['logicalAnd on numbers', () => nn.logicalAnd(nn.ones([2]), nn.ones([2])), /logicalAnd\(\): argument 'a' must be a bool tensor, got a float32 tensor/],
     ['where with a float condition', () => nn.where(nn.ones([2]), nn.ones([2]), nn.zeros([2])), /where\(\): argument 'condition' must be a bool tensor/],
     ['oneHot of floats', () => nn.oneHot(nn.tensor1d([0, 1]), 2), /oneHot\(\): argument 'indices' must be a int32 tensor/],
@@ -297,6 +302,34 @@ describe('seeded random ops', () => {
       // TF.js's truncated normal has the standard deviation of N(0,1) cut at ±2: 0.8796.
       expect(Math.sqrt(nn.moments(t).variance.dataSync()[0])).toBeCloseTo(0.8796, 1);
       expect(Array.from(nn.randomUniform([5], 0, 1, 'float32', 4).dataSync())).not.toEqual(Array.from(nn.randomUniform([5], 0, 1, 'float32', 5).dataSync()));
+    });
+  });
+  test('randomStandardNormal, randomUniformInt, multinomial and dropout: seeded, with the right distributions', () => {
+    nn.tidy(() => {
+      const z = nn.randomStandardNormal([20000], 'float32', 11);
+      expect(Array.from(z.dataSync())).toEqual(Array.from(nn.randomNormal([20000], 0, 1, 'float32', 11).dataSync()));
+      const k = nn.randomUniformInt([5000], -2, 3, 5);
+      expect(k.dtype).toBe('int32');
+      expect([...new Set(k.dataSync())].sort()).toEqual([-1, -2, 0, 1, 2]);
+      // Class frequencies follow softmax(logits) (and the probabilities when normalized).
+      const logits = nn.tensor2d([[0, Math.log(3), -Infinity], [2, 2, 2]]);
+      const draws = nn.multinomial(logits, 20000, 3);
+      expect(draws.shape).toEqual([2, 20000]);
+      expect(Array.from(draws.dataSync())).toEqual(Array.from(nn.multinomial(logits, 20000, 3).dataSync()));
+      const row0 = Array.from(draws.dataSync().slice(0, 20000));
+      expect(row0.filter((c) => c === 2).length).toBe(0);
+      expect(row0.filter((c) => c === 1).length / 20000).toBeCloseTo(0.75, 1);
+      const row1 = Array.from(draws.dataSync().slice(20000));
+      for (const c of [0, 1, 2]) expect(row1.filter((v) => v === c).length / 20000).toBeCloseTo(1 / 3, 1);
+      const p = nn.multinomial(nn.tensor1d([0.1, 0.9]), 10000, 4, true);
+      expect(p.shape).toEqual([10000]);
+      expect(p.sum().dataSync()[0] / 10000).toBeCloseTo(0.9, 1);
+      // dropout: kept values scaled by 1 / (1 − rate), a fraction rate zeroed; noiseShape shares a draw.
+      const d = nn.dropout(nn.ones([100, 100]), 0.25, undefined, 9).dataSync();
+      expect(new Set(d)).toEqual(new Set([0, 1 / 0.75].map((v) => Math.fround(v))));
+      expect(Array.from(d).filter((v) => v === 0).length / 10000).toBeCloseTo(0.25, 1);
+      const shared = nn.dropout(nn.ones([4, 50]), 0.5, [1, 50], 2).arraySync() as number[][];
+      for (const row of shared) expect(row).toEqual(shared[0]);
     });
   });
   test('util.shuffle permutes in place', () => {

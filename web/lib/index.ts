@@ -38,10 +38,11 @@ export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, so
 // More TF.js ops (ops/math.ts), as plain functions only, so an app that does not call them does not load them.
 export { sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, floor, ceil, round, sign, reciprocal, rsqrt, expm1 } from './ops/math';
 export { softplus, logSigmoid, elu, selu, leakyRelu, step, erf, isNaN, isFinite, isInf, mod, atan2, divNoNan, logicalXor, cumsum, reverse, all, any, logSoftmax } from './ops/math';
+export { addN, outerProduct, diag, euclideanNorm, prelu, dropout, unique } from './ops/math';
 export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
 export { matMul, dot } from './ops/matmul';
 export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';
-export { randomUniform, randomNormal, truncatedNormal } from './ops/random';
+export { randomUniform, randomUniformInt, randomNormal, randomStandardNormal, truncatedNormal, multinomial } from './ops/random';
 export { Variable, variable } from './ops/variable';
 export type { ModelWeight } from './ops/model-weights';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';

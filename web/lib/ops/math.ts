@@ -1,6 +1,7 @@
 // More of TF.js's elementwise and scan ops, the ones its tutorials and guides reach for after
 // the core set (elementwise.ts): trigonometry, rounding, the activations as ops, predicates,
-// mod / atan2 / divNoNan / logicalXor, cumsum, reverse, all / any and logSoftmax. They run in JS
+// mod / atan2 / divNoNan / logicalXor, cumsum, reverse, all / any, logSoftmax, and the small
+// composites addN, outerProduct, diag, euclideanNorm, prelu, dropout and unique. They run in JS
 // as the core ops do, each backward rule beside its forward.
 //
 // Plain functions only (nn.sin(x), not x.sin()): a chained method would keep every op in the
@@ -18,8 +19,11 @@ import { Tensor, shapeSize } from '../tensor';
 import type { TensorInput } from '../tensor';
 import { record } from './tape';
 import { allocate, fail, makeTensor, normalizeAxes, normalizeAxis, release, requireDtype, strides, toTensor } from './util';
-import { add, arithmetic, binary, cast, div, logical, mapFloat, mul, neg, square, sub, unary } from './elementwise';
-import { composite, logSumExp } from './reduce';
+import { add, arithmetic, binary, cast, div, greater, logical, mapFloat, mul, neg, square, sub, unary, where } from './elementwise';
+import { composite, logSumExp, norm } from './reduce';
+import { clone, reshape } from './shape';
+import { eye } from './create';
+import { randomUniform } from './random';
 
 // ---- trigonometry and hyperbolics ---------------------------------------------------------------
 
@@ -314,4 +318,117 @@ export function logSoftmax(logits: TensorInput, axis = -1): Tensor {
     const t = given.dtype === 'float32' ? given : cast(given, 'float32');
     return sub(t, logSumExp(t, normalizeAxis('logSoftmax', axis, t.rank), true));
   });
+}
+
+// ---- small composites ---------------------------------------------------------------------------
+
+/** The sum of tensors of one shape and dtype (TF.js's addN: no broadcasting). */
+export function addN(tensors: TensorInput[]): Tensor {
+  const op = 'addN';
+  if (!Array.isArray(tensors) || tensors.length === 0) fail(op, 'needs a non-empty array of tensors');
+  return composite(op, () => {
+    const converted: Tensor[] = [];
+    const ts = tensors.map((x, i) => toTensor(x, `tensors[${i}]`, op, converted));
+    ts.forEach((t, i) => {
+      if (t.dtype !== ts[0].dtype || t.shape.length !== ts[0].shape.length || t.shape.some((d, j) => d !== ts[0].shape[j])) {
+        fail(op, `tensors[${i}] is ${t.dtype} [${t.shape.join(',')}], tensors[0] ${ts[0].dtype} [${ts[0].shape.join(',')}]: all must have one shape and dtype`);
+      }
+    });
+    return ts.slice(1).reduce((acc, t) => add(acc, t), clone(ts[0]));
+  });
+}
+
+/** v1 ⊗ v2 of two vectors: [m] and [n] give [m, n]. */
+export function outerProduct(v1: TensorInput, v2: TensorInput): Tensor {
+  const op = 'outerProduct';
+  return composite(op, () => {
+    const converted: Tensor[] = [];
+    const a = toTensor(v1, 'v1', op, converted);
+    const b = toTensor(v2, 'v2', op, converted);
+    if (a.rank !== 1 || b.rank !== 1) fail(op, `needs two vectors (rank 1), got shapes [${a.shape.join(',')}] and [${b.shape.join(',')}]`);
+    return mul(reshape(a, [a.shape[0], 1]), reshape(b, [1, b.shape[0]]));
+  });
+}
+
+/** The tensor with x's values on its diagonal: shape s gives shape [...s, ...s] (TF.js's diag). */
+export function diag(x: TensorInput): Tensor {
+  const op = 'diag';
+  return composite(op, () => {
+    const converted: Tensor[] = [];
+    const t = toTensor(x, 'x', op, converted);
+    if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
+    const n = shapeSize(t.shape);
+    const flat = reshape(t, [1, n]);
+    return reshape(mul(eye(n, n, undefined, t.dtype === 'float32' ? 'float32' : 'int32'), flat), [...t.shape, ...t.shape]);
+  });
+}
+
+/** The 2-norm along axis (norm(x, 'euclidean', axis, keepDims)). */
+export function euclideanNorm(x: TensorInput, axis?: number | number[] | null, keepDims = false): Tensor {
+  return norm(x, 'euclidean', axis, keepDims);
+}
+
+/** x where x > 0, else alpha·x, with alpha a tensor broadcast against x (a learned slope). */
+export function prelu(x: TensorInput, alpha: TensorInput): Tensor {
+  return composite('prelu', () => {
+    const converted: Tensor[] = [];
+    const t = toTensor(x, 'x', 'prelu', converted);
+    const a = toTensor(alpha, 'alpha', 'prelu', converted);
+    requireDtype(t, 'x', 'prelu', ['float32']);
+    return where(greater(t, 0), t, mul(a, t));
+  });
+}
+
+/**
+ * Inverted dropout: each value zeroed with probability rate, the rest scaled by 1 / (1 − rate),
+ * as TF.js's tf.dropout; noiseShape (broadcast against x's shape) shares one draw along its
+ * 1-dimensions; the same seed gives the same mask.
+ */
+export function dropout(x: TensorInput, rate: number, noiseShape?: number[], seed?: number): Tensor {
+  const op = 'dropout';
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) fail(op, `rate must be a number in [0, 1), got ${String(rate)}`);
+  return composite(op, () => {
+    const converted: Tensor[] = [];
+    const t = toTensor(x, 'x', op, converted);
+    requireDtype(t, 'x', op, ['float32']);
+    if (rate === 0) return clone(t);
+    const shape = noiseShape ?? t.shape;
+    if (!Array.isArray(shape) || shape.length !== t.rank || shape.some((d, i) => d !== t.shape[i] && d !== 1)) {
+      fail(op, `noiseShape must have x's rank ${t.rank} with each dimension x's or 1, got ${JSON.stringify(noiseShape)} for x [${t.shape.join(',')}]`);
+    }
+    const keep = mapFloat(randomUniform(shape, 0, 1, 'float32', seed), (u) => (u >= rate ? 1 / (1 - rate) : 0));
+    return mul(t, keep);
+  });
+}
+
+/**
+ * The distinct values of a vector in order of first appearance, and for each element the index
+ * of its value among them (TF.js's unique of a rank-1 tensor; int32 indices).
+ */
+export function unique(x: TensorInput): { values: Tensor; indices: Tensor } {
+  const op = 'unique';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    if (t.rank !== 1) fail(op, `takes a vector (rank 1) yet, got shape [${t.shape.join(',')}]`);
+    const seen = new Map<number, number>();
+    const src = t.raw();
+    const indices = new Int32Array(src.length);
+    const values: number[] = [];
+    for (let i = 0; i < src.length; i++) {
+      const key = Number.isNaN(src[i]) ? NaN : src[i];
+      let at = seen.get(key);
+      if (at === undefined) {
+        at = values.length;
+        seen.set(key, at);
+        values.push(src[i]);
+      }
+      indices[i] = at;
+    }
+    const out = allocate(t.dtype, values.length);
+    values.forEach((v, i) => (out[i] = v));
+    return { values: makeTensor(out, [values.length], t.dtype), indices: makeTensor(indices, [src.length], 'int32') };
+  } finally {
+    release(converted);
+  }
 }

@@ -1,4 +1,5 @@
-// Random tensors (randomUniform, randomNormal, truncatedNormal) and util.shuffle.
+// Random tensors (randomUniform, randomUniformInt, randomNormal, randomStandardNormal,
+// truncatedNormal, multinomial) and util.shuffle.
 //
 // The generator: xoshiro128** (Blackman & Vigna), 32-bit state words, seeded through
 // splitmix32 from the seed; uniform floats take the top 24 bits (exact in float32, in [0, 1)).
@@ -8,8 +9,8 @@
 // seed each call draws a fresh one from Math.random(), as TF.js does.
 import { describe } from '../describe';
 import { checkDtype, checkShape, shapeSize } from '../tensor';
-import type { DataType, Tensor } from '../tensor';
-import { allocate, fail, makeTensor } from './util';
+import type { DataType, Tensor, TensorInput } from '../tensor';
+import { allocate, fail, integerArg, makeTensor, release, requireDtype, toTensor } from './util';
 
 /** A seeded stream of 32-bit words (xoshiro128**). */
 export class RandomStream {
@@ -105,6 +106,62 @@ export function truncatedNormal(shape: number[], mean = 0, stdDev = 1, dtype: Da
     while (Math.abs(z) > 2) z = r.normal();
     return mean + stdDev * z;
   });
+}
+
+/** randomNormal with mean 0 and standard deviation 1. */
+export function randomStandardNormal(shape: number[], dtype: DataType = 'float32', seed?: number): Tensor {
+  return randomNormal(shape, 0, 1, dtype, seed);
+}
+
+/** Integers uniform in [minval, maxval) (int32). */
+export function randomUniformInt(shape: number[], minval: number, maxval: number, seed?: number): Tensor {
+  if (!Number.isInteger(minval) || !Number.isInteger(maxval) || !(minval < maxval)) {
+    fail('randomUniformInt', `needs integers minval < maxval, got ${String(minval)} and ${String(maxval)}`);
+  }
+  return sample('randomUniformInt', shape, 'int32', seed, (r) => minval + Math.floor((maxval - minval) * r.uniform()));
+}
+
+/**
+ * Draws numSamples class indices per row of logits ([k] or [batch, k]; probabilities when
+ * normalized), as TF.js's multinomial: int32 [numSamples] or [batch, numSamples]. Each draw
+ * walks the row's cumulative probabilities with one uniform number.
+ */
+export function multinomial(logits: TensorInput, numSamples: number, seed?: number, normalized = false): Tensor {
+  const op = 'multinomial';
+  const converted: Tensor[] = [];
+  const t = toTensor(logits, 'logits', op, converted);
+  try {
+    requireDtype(t, 'logits', op, ['float32']);
+    if (t.rank !== 1 && t.rank !== 2) fail(op, `logits must be of rank 1 or 2, got shape [${t.shape.join(',')}]`);
+    const n = integerArg(op, 'numSamples', numSamples, 1);
+    const k = t.shape[t.rank - 1];
+    if (k < 2) fail(op, `needs at least 2 classes (the last dimension), got ${k}`);
+    const rows = t.rank === 1 ? 1 : t.shape[0];
+    const v = t.raw();
+    const r = streamFor(op, seed);
+    const out = new Int32Array(rows * n);
+    const cdf = new Float64Array(k);
+    for (let b = 0; b < rows; b++) {
+      let peak = -Infinity;
+      if (!normalized) for (let j = 0; j < k; j++) peak = Math.max(peak, v[b * k + j]);
+      let total = 0;
+      for (let j = 0; j < k; j++) {
+        const x = v[b * k + j];
+        total += normalized ? x : Math.exp(x - peak);
+        cdf[j] = total;
+      }
+      if (!(total > 0) || !Number.isFinite(total)) fail(op, `row ${b} has no positive finite total probability`);
+      for (let i = 0; i < n; i++) {
+        const u = r.uniform() * total;
+        let j = 0;
+        while (j < k - 1 && cdf[j] <= u) j++;
+        out[b * n + i] = j;
+      }
+    }
+    return makeTensor(out, t.rank === 1 ? [n] : [rows, n], 'int32');
+  } finally {
+    release(converted);
+  }
 }
 
 /** Shuffles an array (or typed array) in place (Fisher-Yates with Math.random, as TF.js's util.shuffle). */
