@@ -85,6 +85,11 @@ const cases: Record<string, (L: Lib) => unknown> = {
   'cumsum reverse': (L) => [L.cumsum(m23(L)), L.cumsum(m23(L), 1), L.cumsum(m23(L), 1, true), L.cumsum(m23(L), 1, false, true), L.cumsum(m23(L), 0, true, true), L.cumsum(i23(L), 1), L.reverse(m23(L)), L.reverse(m23(L), 1), L.reverse(m23(L), [0, 1]), L.reverse(i23(L), -1), L.reverse(L.range(0, 24).reshape([2, 3, 4]), [0, 2])],
   'all any logSoftmax': (L) => [L.all(b23(L)), L.all(b23(L), 0), L.any(b23(L), 1), L.any(b23(L), [0, 1], true), L.all(L.tensor2d([[true, true], [true, false]]), -1, true), L.logSoftmax(m23(L)), L.logSoftmax(L.tensor1d([1000, 0, -1000])), L.logSoftmax(v3(L)), L.logSoftmax(i23(L))],
   'addN outerProduct diag euclideanNorm prelu unique': (L) => [L.addN([m23(L), m23(L), L.ones([2, 3])]), L.addN([i23(L)]), L.outerProduct(v3(L), L.tensor1d([1, -2])), L.diag(v3(L)), L.diag(L.tensor2d([[1, 2], [3, 4]])), L.euclideanNorm(m23(L)), L.euclideanNorm(m23(L), 1, true), L.prelu(m23(L), L.tensor1d([0.1, 0.2, 0.3])), L.prelu(m23(L), L.scalar(0.25)), L.unique(L.tensor1d([3, 1, 3, 2, 1, 7])), L.unique(L.tensor1d([4, 4, -1], 'int32'))],
+  'rank-suffixed aliases, tensor5d, relu6': (L) => [L.concat1d([v3(L), v3(L)]), L.concat2d([m23(L), m23(L)], 1), L.slice2d(m23(L), [0, 1], [2, 2]), L.slice1d(v3(L), 1, 2), L.pad1d(v3(L), [1, 2], 5), L.pad2d(m23(L), [[0, 1], [1, 0]]), L.reverse1d(v3(L)), L.reverse2d(m23(L), 0), L.tensor5d([1, 2, 3, 4], [1, 1, 2, 2, 1]), L.tensor6d([[[[[[7]]]]]]), L.relu6(L.tensor1d([-1, 3, 6, 9]))],
+  'browser.fromPixels of pixel data': (L) => {
+    const data = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) % 256);
+    return [L.browser.fromPixels({ data, width: 3, height: 2 }), L.browser.fromPixels({ data, width: 3, height: 2 }, 4), L.browser.fromPixels({ data, width: 3, height: 2 }, 1)];
+  },
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
@@ -332,10 +337,67 @@ describe('seeded random ops', () => {
       for (const row of shared) expect(row).toEqual(shared[0]);
     });
   });
+  test('util.createShuffledIndices is a permutation', () => {
+    const p = nn.util.createShuffledIndices(100);
+    expect(p).toBeInstanceOf(Uint32Array);
+    expect(Array.from(p).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
   test('util.shuffle permutes in place', () => {
     const a = Array.from({ length: 50 }, (_, i) => i);
     nn.util.shuffle(a);
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(a).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
+
+describe('TF.js helpers outside the ops', () => {
+  test('util helpers answer as TF.js\'s', () => {
+    for (const L of [nn, tf] as Lib[]) {
+      expect(L.util.sizeFromShape([2, 3, 4])).toBe(24);
+      expect(L.util.sizeFromShape([])).toBe(1);
+      expect(L.util.arraysEqual([1, 2, 3], new Int32Array([1, 2, 3]))).toBe(true);
+      expect(L.util.arraysEqual([1, 2], [1, 3])).toBe(false);
+      expect(L.util.clamp(0, 7, 5)).toBe(5);
+      expect(L.util.flatten([[1, [2, 3]], [4]])).toEqual([1, 2, 3, 4]);
+      expect(() => L.util.assert(false, () => 'shapes differ')).toThrow('shapes differ');
+      expect(typeof L.util.now()).toBe('number');
+    }
+  });
+  test('browser.toPixels gives TF.js\'s bytes (float32 in [0, 1], int32 in [0, 255], 1 to 4 channels) and refuses values out of range', async () => {
+    const programs: ((L: Lib) => unknown)[] = [
+      (L) => L.tensor2d([[0, 0.5], [1, 0.25]]),
+      (L) => L.tensor3d([[[0, 128, 255], [10, 20, 30]]], undefined, 'int32'),
+      (L) => L.tensor3d([[[0.1, 0.2, 0.3, 0.4]]]),
+      (L) => L.tensor3d([[[0.9], [0.1]]]),
+    ];
+    for (const make of programs) {
+      const a = make(nn) as nn.Tensor, b = make(tf) as tf.Tensor;
+      expect(Array.from(await nn.browser.toPixels(a))).toEqual(Array.from(await tf.browser.toPixels(b as tf.Tensor2D)));
+      a.dispose();
+      b.dispose();
+    }
+    const bad = nn.tensor2d([[0, 2]]);
+    await expect(nn.browser.toPixels(bad)).rejects.toThrow(/browser.toPixels\(\): float32 values must be in \[0, 1\], got 2 at pixel 1/);
+    bad.dispose();
+    expect(() => nn.browser.fromPixels({ data: new Uint8ClampedArray(3), width: 1, height: 1 })).toThrow(/data holds 3 bytes; 1 × 1 RGBA pixels need 4/);
+    expect(() => nn.browser.fromPixels({ data: new Float32Array(4), width: 1, height: 1 } as unknown as nn.PixelData)).toThrow(/pixels must be an image, canvas, video, ImageBitmap, ImageData or \{data, width, height\} \(data: RGBA bytes\)/);
+  });
+  test('nextFrame resolves, time measures, disposeVariables frees the variables and not a model\'s weights', async () => {
+    await nn.nextFrame();
+    const timing = await nn.time(() => nn.tidy(() => void nn.matMul(nn.ones([64, 64]), nn.ones([64, 64]))));
+    expect(timing.wallMs).toBeGreaterThanOrEqual(0);
+    expect(timing.kernelMs).toBe(timing.wallMs);
+    const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 1 })] });
+    const before = nn.memory().numTensors;
+    const v = nn.variable([0, 0, 0]);
+    const w = nn.variable([1, 1], false);
+    expect(nn.memory().numTensors).toBe(before + 2);
+    nn.disposeVariables();
+    expect(v.isDisposed && w.isDisposed).toBe(true);
+    expect(nn.memory().numTensors).toBe(before);
+    const weights = model.getWeights();
+    expect(weights.map((t) => t.shape)).toEqual([[2, 1], [1]]);
+    nn.dispose(weights);
+    model.dispose();
   });
 });

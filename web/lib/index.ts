@@ -28,7 +28,7 @@ export type { YieldEvery } from './yield-every';
 export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
-export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, scalar, print } from './tensor';
+export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, print } from './tensor';
 export type { Shape, NestedArray, TensorLike, TensorInput, DataType, DataTypeMap, DataArray } from './tensor';
 // Tensor ops (TF.js's core ops), as plain functions; each is also a chained Tensor method.
 export { tidy, dispose, keep } from './ops/lifetime';
@@ -46,9 +46,15 @@ export { randomUniform, randomUniformInt, randomNormal, randomStandardNormal, tr
 export { Variable, variable } from './ops/variable';
 export type { ModelWeight } from './ops/model-weights';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';
-import { shuffle, shuffleCombo } from './ops/random';
-/** TF.js's tf.util helpers that tutorials use. */
-export const util = { shuffle, shuffleCombo };
+/** TF.js's tf.util helpers that tutorials use (a namespace module: unused ones are dropped by a bundler). */
+export * as util from './tfjs-util';
+/** TF.js's tf.browser: images to tensors and back. */
+export * as browser from './browser-pixels';
+export { nextFrame, time } from './timing';
+export type { TimingInfo } from './timing';
+export type { PixelData } from './browser-pixels';
+export { disposeVariables } from './ops/variable';
+export { concat1d, concat2d, concat3d, concat4d, slice1d, slice2d, slice3d, slice4d, pad1d, pad2d, pad3d, pad4d, reverse1d, reverse2d, reverse3d, reverse4d, relu6 } from './ops/aliases';
 export { LayersModel, Sequential, sequential, model, lossNames, metricNames } from './model';
 /** Loss and metric functions on tensors (TF.js: tf.losses, tf.metrics). */
 export { losses, metrics, Reduction } from './losses';

@@ -412,6 +412,14 @@ function tensorOfRank(fn: string, rank: number, dims: string, values: TensorLike
   return t;
 }
 
+/** tensor5d / tensor6d: TF.js's rank-checked constructors of higher rank (tensor4d's rule). */
+export function tensor5d(values: TensorLike, shape?: [number, number, number, number, number], dtype?: DataType): Tensor {
+  return tensorOfRank('tensor5d', 5, 'd1, d2, d3, d4, d5', values, shape, dtype);
+}
+export function tensor6d(values: TensorLike, shape?: [number, number, number, number, number, number], dtype?: DataType): Tensor {
+  return tensorOfRank('tensor6d', 6, 'd1, d2, d3, d4, d5, d6', values, shape, dtype);
+}
+
 /** tf.print(x, verbose?): the function form of x.print(verbose). */
 export function print(x: Tensor, verbose = false): void {
   if (!(x instanceof Tensor)) throw new Error(`nnplay: print(x): x must be a Tensor, got ${describe(x)}`);

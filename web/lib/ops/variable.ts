@@ -61,6 +61,15 @@ export function variable(initialValue: TensorInput, trainable = true, name?: str
   }
 }
 
+/**
+ * Disposes every variable made with nn.variable() (TF.js tf.disposeVariables). Unlike TF.js it
+ * leaves the models' weights (model.weights, a subclass) alone: model.dispose() frees those, and
+ * a model whose weights were disposed under it could not train on.
+ */
+export function disposeVariables(): void {
+  for (const v of [...trainableVariables.values()]) if (Object.getPrototypeOf(v) === Variable.prototype) v.dispose();
+}
+
 /** `base`, or `base_1`, `base_2`, … when a live variable has the name already (TF.js's rule for
  *  the variables of models whose layers share names). */
 export function uniqueVariableName(base: string): string {
