@@ -44,7 +44,6 @@ const instead = {
   'tf.util.assert': 'a plain `if (!cond) throw`',
   'tf.util.flatten': '`array.flat(Infinity)`',
   'tf.util.sizeFromShape': '`shape.reduce((a, b) => a * b, 1)`',
-  'tf.data.csv': 'parse the file, then `nn.data.array(rows)`',
   'tf.data.func': '`nn.data.generator`',
   'tf.data.webcam': 'not planned (read frames yourself into `nn.tensor`)',
   'tf.data.microphone': 'not planned',

@@ -19,9 +19,9 @@ import { points, tabular } from './lesson-data';
 export { ready } from './engine-url';
 /** TF.js's backend calls, answered for nnplay's one engine (backend.ts). */
 export { setBackend, getBackend, backend, setThreadsCount, getThreadsCount } from './backend';
-import { array as dataArray, Dataset, generator as dataGenerator, zip as dataZip } from './data';
-/** A minimal tf.data (data.ts): datasets of {xs, ys} batches for model.fitDataset(). */
-export const data = { array: dataArray, generator: dataGenerator, zip: dataZip, Dataset };
+/** A minimal tf.data (data.ts, data-csv.ts): datasets of {xs, ys} batches for model.fitDataset(). */
+export * as data from './data-namespace';
+export type { CSVConfig, ColumnConfig, CSVRow, CSVValue } from './data-csv';
 export { Dataset, LazyIterator } from './data';
 export type { FitDatasetArgs } from './fit-dataset';
 export type { YieldEvery } from './yield-every';
