@@ -91,8 +91,6 @@ const instead = {
   'tf.findBackend': "`nn.backend()`",
   'tf.engine': "`nn.memory()` for counts",
   'tf.env': 'not yet',
-  'tf.disposeVariables': '`variable.dispose()` per variable',
-  'tf.customGrad': 'not yet (ops record their own backward rules)',
   'tf.SGDOptimizer': '`nn.train.sgd()`',
   'tf.MomentumOptimizer': '`nn.train.momentum()`',
   'tf.AdamOptimizer': '`nn.train.adam()`',

@@ -46,6 +46,8 @@ export { randomUniform, randomUniformInt, randomNormal, randomStandardNormal, tr
 export { Variable, variable } from './ops/variable';
 export type { ModelWeight } from './ops/model-weights';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';
+export { customGrad } from './ops/custom-grad';
+export type { SaveFunc, CustomGradResult } from './ops/custom-grad';
 /** TF.js's tf.util helpers that tutorials use (a namespace module: unused ones are dropped by a bundler). */
 export * as util from './tfjs-util';
 /** TF.js's tf.browser: images to tensors and back. */
