@@ -22,7 +22,9 @@ function concatOfRank(op: string, rank: number, tensors: TensorInput[], axis: nu
   const converted: Tensor[] = [];
   try {
     const ts = tensors.map((x, i) => toTensor(x, `tensors[${i}]`, op, converted));
-    ts.forEach((t, i) => t.rank !== rank && fail(op, `tensors[${i}] has shape [${t.shape.join(',')}]; all must be of rank ${rank}`));
+    ts.forEach((t, i) => {
+      if (t.rank !== rank) fail(op, `tensors[${i}] has shape [${t.shape.join(',')}]; all must be of rank ${rank}`);
+    });
     return concat(ts, axis);
   } finally {
     release(converted);

@@ -416,11 +416,11 @@ export function unique(x: TensorInput): { values: Tensor; indices: Tensor } {
     const indices = new Int32Array(src.length);
     const values: number[] = [];
     for (let i = 0; i < src.length; i++) {
-      const key = Number.isNaN(src[i]) ? NaN : src[i];
-      let at = seen.get(key);
+      // Map keys compare as SameValueZero: every NaN is one value, and so are 0 and -0.
+      let at = seen.get(src[i]);
       if (at === undefined) {
         at = values.length;
-        seen.set(key, at);
+        seen.set(src[i], at);
         values.push(src[i]);
       }
       indices[i] = at;
