@@ -34,6 +34,11 @@ node scripts/build-data.mjs
 
 echo "[build] library -> dist/lib"
 npx vite build -c web/lib/vite.config.ts --logLevel warn
+# The engine split again by what typical programs call (the split CMake made goes by source file):
+# the library's workloads run on an instrumented engine, and what they never call moves to
+# nnplay-extra.wasm (build/wasm and dist/lib). Skipped when nothing it reads changed.
+echo "[build] engine split by the library's workloads (scripts/profile-engine.mjs)"
+node scripts/profile-engine.mjs
 echo "[build] <nn-playground> element -> dist/playground (uses dist/lib's wasm and data)"
 npx vite build -c web/app/element.vite.config.ts --logLevel warn
 echo "[build] playground -> dist/app"

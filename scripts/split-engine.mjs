@@ -27,6 +27,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { functionNames, functionSizes } from './wasm-functions.mjs';
 
 function parseArgs(argv) {
   const out = {};
@@ -74,58 +75,6 @@ for (const [name, kinds] of extra) {
   if ((kinds.has('T') || kinds.has('t')) && !core.has(name)) moves.add(name);
 }
 
-// Each defined function's body size in bytes, by function index (imports come first).
-function functionSizes(bytes) {
-  let p = 8;
-  const leb = () => {
-    let r = 0;
-    let shift = 0;
-    let b;
-    do {
-      b = bytes[p++];
-      r += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return r;
-  };
-  const skipName = () => {
-    const length = leb();
-    p += length;
-  };
-  const skipLimits = () => {
-    const flags = bytes[p++];
-    leb();
-    if (flags & 1) leb();
-  };
-  let imported = 0;
-  const sizes = new Map();
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const length = leb();
-    const end = p + length;
-    if (id === 2) {
-      for (let n = leb(); n > 0; n--) {
-        skipName();
-        skipName();
-        const kind = bytes[p++];
-        if (kind === 0) (leb(), imported++); // function: its type index
-        else if (kind === 1) (p++, skipLimits()); // table: element type, limits
-        else if (kind === 2) skipLimits(); // memory
-        else if (kind === 3) p += 2; // global: value type, mutability
-        else if (kind === 4) (p++, leb()); // tag: attribute, type index
-      }
-    } else if (id === 10) {
-      for (let n = leb(), i = 0; i < n; i++) {
-        const size = leb();
-        sizes.set(imported + i, size);
-        p += size;
-      }
-    }
-    p = end;
-  }
-  return sizes;
-}
-
 // Functions this small stay in the primary: Binaryen merges functions with equal bodies (a
 // `return 0;` in a conv layer and in a dense one are one function, named after either), and a
 // merged function named after an extra-part original may serve core code too. Below this size
@@ -138,18 +87,10 @@ const sizes = functionSizes(linked);
 const keptLinked = args.secondary.replace(/[^/\\]*$/, 'nnplay-linked.wasm');
 if (keptLinked !== args.wasm) writeFileSync(keptLinked, linked);
 
-// Binaryen's names of the module's functions (escaped: \hh for characters outside its id set).
-const mapText = run(tool(args['binaryen-bin'], 'wasm-opt'), [args.wasm, '--all-features', '--print-function-map', '-o', '/dev/null']);
-const unescape = (s) => s.replace(/\\([0-9a-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 const split = [];
-let functions = 0;
-for (const line of mapText.split('\n')) {
-  const colon = line.indexOf(':');
-  if (colon < 0) continue;
-  functions++;
-  const escaped = line.slice(colon + 1);
-  const index = Number(line.slice(0, colon));
-  if (moves.has(unescape(escaped)) && (sizes.get(index) ?? 0) >= MIN_MOVED_BYTES) split.push(escaped);
+const functions = functionNames(args.wasm, args['binaryen-bin']);
+for (const { index, escaped, name } of functions) {
+  if (moves.has(name) && (sizes.get(index) ?? 0) >= MIN_MOVED_BYTES) split.push(escaped);
 }
 if (split.length === 0) throw new Error('split-engine: no function of the extra part found in the module (was it linked with --profiling-funcs?)');
 
@@ -171,8 +112,11 @@ try {
   for (const [from, to] of [[primary, args.primary], [secondary, args.secondary]]) {
     run(tool(args['binaryen-bin'], 'wasm-opt'), [from, '--all-features', '--strip-debug', '--strip-producers', '-o', to]);
   }
+  // Where Binaryen's tools are, for scripts/profile-engine.mjs, which splits the linked module
+  // again by what programs call (after the library build).
+  writeFileSync(args.secondary.replace(/[^/\\]*$/, 'nnplay-split.json'), `${JSON.stringify({ binaryenBin: args['binaryen-bin'] ?? null })}\n`);
   const size = (f) => readFileSync(f).length;
-  console.log(`split-engine: ${extraObjects.length} objects, ${split.length} of ${functions} functions to ${args.secondary} (${size(args.secondary)} bytes); primary ${size(args.primary)} bytes`);
+  console.log(`split-engine: ${extraObjects.length} objects, ${split.length} of ${functions.length} functions to ${args.secondary} (${size(args.secondary)} bytes); primary ${size(args.primary)} bytes`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,8 +1,10 @@
 // The engine in two wasm modules, in Node (the browser's side: engine-parts-browser.test.ts). The
 // data-set generators and readers (engine/data/playground, sequences, idx and their Embind
-// methods, bindings/dataset_bindings.cpp) are in nnplay-extra.wasm:
+// methods, bindings/dataset_bindings.cpp) are in nnplay-extra.wasm, with all the code the
+// library's workloads never call (scripts/profile-engine.mjs):
 //  - in the engine itself, every data-set family fails with the placeholders' error naming the
-//    second module until it is loaded, and gives its data after;
+//    second module until it is loaded, and gives its data after; with the library's hook
+//    (nnplayLoadExtraNow), the first such call loads it on the spot and goes on;
 //  - in the library, the README's dense XOR app never reads the second module, and each family's
 //    first data set reads it (synchronously for the synchronous ones) and works, with no
 //    nn.ready() first. Each of those runs on a fresh instance of the library (vi.resetModules), so
@@ -12,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import createNnplayModule from '../../build/wasm/nnplay.mjs';
-import type { NnplayModule, NnplayModuleFactory } from '../../web/lib/engine-module';
+import type { NnplayModule, NnplayModuleFactory, WasmImageSet, WasmPlayground, WasmSequenceSet } from '../../web/lib/engine-module';
 
 const built = (name: string) => readFileSync(new URL(`../../build/wasm/${name}`, import.meta.url));
 const secondPartError = /needs the engine's second part \(nnplay-extra\.wasm: .*data-set generators and readers\).*await nn\.ready\(\)/s;
@@ -28,50 +30,76 @@ function idxFile(dims: number[], values: number[]): Uint8Array {
   return bytes;
 }
 
-test('in the engine, every data-set family needs the second module: a clear error without it, its data after', async () => {
-  const mod: NnplayModule = await (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary: built('nnplay.wasm') });
-  expect(mod.nnplayExtraPart).toBe('missing');
-  const pg = new mod.Playground();
-  const task = new mod.SequenceSet();
-  const text = new mod.SequenceSet();
-  const idx = new mod.ImageSet();
-  const pixels = new mod.ImageSet();
-  // Each family's first call; the objects themselves (constructors, getters, delete) are the
-  // first module's, so a page can free what it made before the second arrived.
+// Each data-set family's first calls, on the engine `mod`: the objects are made inside, because
+// the split (scripts/profile-engine.mjs) moves code no typical dense program calls, Embind
+// constructors included, to the second module.
+function dataSetFamilies(mod: NnplayModule) {
+  const made: Array<{ delete(): void }> = [];
+  const keep = <T extends { delete(): void }>(o: T): T => (made.push(o), o);
   const families: Record<string, () => string> = {
-    playground: () => pg.configure(JSON.stringify({ dataset: 'xor', numPoints: 40, noise: 0, trainRatio: 50, seed: 1, features: ['x1', 'x2'], classes: 2, gridSize: 2 })),
-    sequenceTask: () => task.configure(JSON.stringify({ task: 'adding', numTrain: 4, numTest: 2, steps: 6, seed: 1 })),
+    playground: () => keep(new mod.Playground()).configure(JSON.stringify({ dataset: 'xor', numPoints: 40, noise: 0, trainRatio: 50, seed: 1, features: ['x1', 'x2'], classes: 2, gridSize: 2 })),
+    sequenceTask: () => keep(new mod.SequenceSet()).configure(JSON.stringify({ task: 'adding', numTrain: 4, numTest: 2, steps: 6, seed: 1 })),
     text: () => {
+      const text = keep(new mod.SequenceSet());
       const corpus = new TextEncoder().encode('ab\nba\nab\nba\n');
       mod.HEAPU8.set(corpus, text.textBuffer(corpus.length));
       return text.readText('corpus.txt', crc32(corpus), 'ab\n') || text.textWindows(JSON.stringify({ seqLength: 3, stride: 1, encoding: 'ids', testFraction: 0.5 }));
     },
     idxFiles: () => {
+      const idx = keep(new mod.ImageSet());
       const images = idxFile([2, 2, 2], [0, 51, 102, 255, 255, 0, 0, 0]);
       const labels = idxFile([2], [1, 0]);
       mod.HEAPU8.set(images, idx.imagesBuffer(images.length));
       mod.HEAPU8.set(labels, idx.labelsBuffer(labels.length));
-      return idx.read('images.idx3-ubyte', crc32(images), 'labels.idx1-ubyte', crc32(labels), 2) || idx.rows(0, 2);
+      return idx.read('images.idx3-ubyte', crc32(images), 'labels.idx1-ubyte', crc32(labels), 2) || idx.rows(0, 2) || String(idx.count());
     },
     pixels: () => {
+      const pixels = keep(new mod.ImageSet());
       mod.HEAPU8.set([0, 51, 102, 255], pixels.imagesBuffer(4));
       mod.HEAPU8.set([1], pixels.labelsBuffer(1));
-      return pixels.fromPixels(1, 2, 2, 1, 2) || pixels.rows(0, 1);
+      return pixels.fromPixels(1, 2, 2, 1, 2) || pixels.rows(0, 1) || String(mod.HEAPF32[pixels.rowsYPtr() >>> 2]);
     },
   };
-  for (const [name, first] of Object.entries(families)) expect(first, name).toThrow(secondPartError);
-  expect(pg.numTrain()).toBe(0); // a getter never fails, and nothing was generated
+  return { families, made };
+}
+
+test('in the engine, every data-set family needs the second module: a clear error without it, its data after', async () => {
+  const mod: NnplayModule = await (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary: built('nnplay.wasm') });
+  expect(mod.nnplayExtraPart).toBe('missing');
+  const before = dataSetFamilies(mod);
+  for (const [name, first] of Object.entries(before.families)) expect(first, name).toThrow(secondPartError);
+  expect(mod.nnplayExtraPart).toBe('missing');
 
   await mod.nnplayLoadExtra!(built('nnplay-extra.wasm'));
   expect(mod.nnplayExtraPart).toBe('loaded');
-  for (const [name, first] of Object.entries(families)) expect(first(), name).toBe('');
+  const { families, made } = dataSetFamilies(mod);
+  const results = Object.fromEntries(Object.entries(families).map(([name, first]) => [name, first()]));
+  expect(results).toEqual({ playground: '', sequenceTask: '', text: '', idxFiles: '2', pixels: '1' });
+  const [pg, task, text, idx] = made as unknown as [WasmPlayground, WasmSequenceSet, WasmSequenceSet, WasmImageSet];
   expect([pg.numTrain(), pg.numTest()]).toEqual([20, 20]);
   expect([task.numTrain(), task.numTest(), task.steps(), task.features()]).toEqual([4, 2, 6, 2]);
   expect(text.numTrain()).toBeGreaterThan(0);
   expect([idx.count(), idx.height(), idx.width(), idx.channels()]).toEqual([2, 2, 2, 1]);
   expect(Array.from(mod.HEAPF32.subarray(idx.rowsXPtr() >>> 2, (idx.rowsXPtr() >>> 2) + 4), (v) => Math.round(v * 255))).toEqual([0, 51, 102, 255]);
-  expect(Array.from(mod.HEAPF32.subarray(pixels.rowsYPtr() >>> 2, (pixels.rowsYPtr() >>> 2) + 1))).toEqual([1]);
-  for (const o of [pg, task, text, idx, pixels]) o.delete();
+  for (const o of made) o.delete();
+});
+
+test('a placeholder that runs first loads the second module through nnplayLoadExtraNow, once, and the call goes on', async () => {
+  let loads = 0;
+  const init: Record<string, unknown> = { wasmBinary: built('nnplay.wasm') };
+  init.nnplayLoadExtraNow = () => {
+    loads++;
+    (init as unknown as NnplayModule).nnplayLoadExtra!(built('nnplay-extra.wasm'), true);
+  };
+  const mod = await (createNnplayModule as unknown as (m: Record<string, unknown>) => Promise<NnplayModule>)(init);
+  expect(mod.nnplayExtraPart).toBe('missing');
+  const { families, made } = dataSetFamilies(mod);
+  const results = Object.fromEntries(Object.entries(families).map(([name, first]) => [name, first()]));
+  expect(results).toEqual({ playground: '', sequenceTask: '', text: '', idxFiles: '2', pixels: '1' });
+  expect(mod.nnplayExtraPart).toBe('loaded');
+  expect(loads).toBe(1);
+  expect((made[0] as unknown as WasmPlayground).numTrain()).toBe(20);
+  for (const o of made) o.delete();
 });
 
 // Every wasm file the library reads, by path (Node's synchronous and asynchronous readers: the
@@ -120,6 +148,22 @@ test('the README\'s dense XOR app trains and predicts without ever reading the s
   expect(model.predict(xs).shape).toEqual([4, 1]);
   expect(reads.some((p) => p.endsWith('/nnplay.wasm'))).toBe(true);
   expect(extraReads()).toEqual([]);
+});
+
+test('an engine error on a fresh library says what was wrong, whichever module its code is in', async () => {
+  // The message's code (the tensor's name, the number's digits) is of the kind the workloads never
+  // call, so it may sit in the second module: the placeholder loads it once and the call goes on
+  // to its error.
+  const nn = await freshLibrary();
+  const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 3 }), nn.layers.dense({ units: 1 })] });
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  await expect(model.fit(nn.tensor2d([[0, 1], [NaN, 1]]), nn.tensor2d([[1], [0]]), { epochs: 1 })).rejects.toThrow(
+    /fit\(\): xs contains NaN at index 2 \(sample 1, feature 0\); data must be finite numbers/,
+  );
+  expect(extraReads().length).toBeLessThanOrEqual(1);
+  // The engine is whole and working after it.
+  const h = await model.fit(nn.tensor2d([[0, 1], [1, 1]]), nn.tensor2d([[1], [0]]), { epochs: 2 });
+  expect(h.history.loss.every(Number.isFinite)).toBe(true);
 });
 
 // Each family on a library that has loaded nothing: its first data set reads the second module

@@ -17,6 +17,9 @@ beforeAll(async () => {
   await nn.ready();
   const wasmBinary = readFileSync(new URL('../../build/wasm/nnplay.wasm', import.meta.url));
   mod = await (createNnplayModule as unknown as NnplayModuleFactory)({ wasmBinary });
+  // A raw engine has no loader to fetch its second module on demand (the library's has): load it,
+  // since the layers of the loop below include the second module's.
+  await mod.nnplayLoadExtra?.(readFileSync(new URL('../../build/wasm/nnplay-extra.wasm', import.meta.url)));
 });
 
 const FEATURES = 37; // not a multiple of any vector width: bad values land in tails too

@@ -227,6 +227,8 @@ export interface NnplayModule {
   nnplayExtraPart?: 'none' | 'missing' | 'loaded';
   /** Instantiates the second module beside this one; with sync, at once (Node). */
   nnplayLoadExtra?(bytes: BufferSource | WebAssembly.Module, sync?: boolean): Promise<void> | undefined;
+  /** Set by wasm-loader.ts: loads the second module synchronously, for a placeholder that runs first. */
+  nnplayLoadExtraNow?(): void;
 }
 
 export type NnplayModuleFactory = (options: {

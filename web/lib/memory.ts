@@ -24,15 +24,17 @@ let readyIsAutomatic = false;
 // load started on first use reads. Null in the fit worker, whose page sends the URL.
 let defaultUrl: URL | string | null = null;
 
-// The engine's second module (nnplay-extra.wasm: conv, pooling, recurrent, embedding, batch
-// normalization and autoencoder layers, the layer table's "part" column, and the data-set
-// generators and readers behind nn.datasets). A page loads it only once it needs it: when a model
-// or layer of such a type is first made (needExtraPart), when a data set is first made
-// (engineWithExtraPart, extraPartLoaded), or by nn.ready(), which loads the whole engine so that
-// every synchronous call after it works. Node follows the same rule but loads it synchronously on
-// the spot, so a Node program never waits (and the Node tests run every dense model without it).
-// Until it has loaded, the engine counts as still loading: async calls wait for it and
-// synchronous ones say so, as for the first part.
+// The engine's second module (nnplay-extra.wasm: the code typical dense programs never call,
+// among it the conv, pooling, recurrent, embedding, batch-normalization and autoencoder layers,
+// the layer table's "part" column, and the data-set generators and readers behind nn.datasets;
+// scripts/profile-engine.mjs draws the line). A page loads it only once it needs it: when a model
+// or layer of such a type is first made (needExtraPart, in the background), when a data set is
+// first made (engineWithExtraPart, extraPartLoaded), or by nn.ready(), which loads the whole
+// engine. A synchronous call that needs it once the first part is there loads it on the spot
+// (Node reads the file; a page or worker makes a synchronous request), and so does any other code
+// of the second part that runs first (its placeholders call the loader's hook, wasm-loader.ts).
+// Before the first part is there, the engine counts as still loading: async calls wait for it and
+// synchronous ones say so.
 let extraNeeded = false;
 let extraPromise: Promise<void> | null = null;
 
@@ -64,12 +66,14 @@ export function needExtraPart(): void {
 
 /**
  * The engine with its second part, for a synchronous call that runs code of that part (the data
- * sets: nn.datasets.points(), sine(), ...). As engine(): Node loads what is missing on the spot;
- * on a page where it has not loaded yet this starts the load and throws the "still loading:
- * await nn.ready()" Error.
+ * sets: nn.datasets.points(), sine(), ...). As engine(): what is missing of the second part loads
+ * on the spot; on a page where the first part has not loaded yet this starts the load and throws
+ * the "still loading: await nn.ready()" Error.
  */
 export function engineWithExtraPart(): NnplayModule {
-  needExtraPart();
+  // With the first part here, engine() loads the second on the spot: no background load as well.
+  if (engineModule) extraNeeded = true;
+  else needExtraPart();
   return engine();
 }
 
@@ -148,8 +152,9 @@ export function startLoadingEngine(): void {
 
 /**
  * The loaded engine. In Node a synchronous call that comes before the load has finished loads
- * the engine synchronously; elsewhere (a page cannot read a file synchronously) it throws a clear
- * Error saying to await nn.ready() or any asynchronous call first.
+ * the engine synchronously; elsewhere (a page cannot import the engine's glue synchronously) it
+ * throws a clear Error saying to await nn.ready() or any asynchronous call first. A second part
+ * that is needed and missing loads on the spot once the first is there.
  */
 export function engine(): NnplayModule {
   if (!engineModule && defaultUrl) {
@@ -160,12 +165,14 @@ export function engine(): NnplayModule {
       throw new Error(`nnplay: could not load the engine (${String(url)}): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  if (engineModule && !extraSatisfied(engineModule) && isNode()) {
+  if (engineModule && !extraSatisfied(engineModule)) {
+    // The first part is here and this call needs the second now: load it on the spot (Node reads
+    // its file; a page or worker makes a synchronous request, once).
     const url = engineWasmUrl() ?? defaultUrl ?? '';
     try {
-      loadExtraPartSync(engineModule, url);
+      if (!loadExtraPartSync(engineModule, url)) engineModule.nnplayLoadExtraNow?.();
     } catch (err) {
-      throw new Error(`nnplay: could not load the engine's second part (beside ${String(url)}): ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`nnplay: could not load the engine's second part (nnplay-extra.wasm) beside ${String(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   if (!engineModule || !extraSatisfied(engineModule)) {
@@ -184,6 +191,12 @@ export function engine(): NnplayModule {
  * null with the asynchronous load started: for calls that can defer their engine work.
  */
 export function engineNow(): NnplayModule | null {
+  // A page whose first part is here lets the second load in the background: this call can wait,
+  // so it makes no synchronous request.
+  if (engineModule && !extraSatisfied(engineModule) && !isNode()) {
+    startLoadingEngine();
+    return null;
+  }
   if ((!engineModule || !extraSatisfied(engineModule)) && (defaultUrl || isNode())) {
     try {
       return engine();

@@ -233,6 +233,44 @@ export function loadExtraPartSync(mod: NnplayModule, wasmUrl: URL | string): boo
   return true;
 }
 
+/**
+ * Gives `mod` (loaded from `wasmUrl`) the hook its placeholders call when a function of the second
+ * module runs before that module is there (bindings/engine_parts.pre.js): the second module
+ * loaded synchronously, in Node from its file, in a page or worker by a synchronous request. The
+ * split (scripts/profile-engine.mjs) keeps what typical programs call in the first module, so this
+ * is rare: a call the split did not foresee waits for the second module once, and runs.
+ */
+function loadExtraOnDemand(mod: Record<string, unknown>, wasmUrl: URL | string): void {
+  mod.nnplayLoadExtraNow = () => {
+    const engine = mod as unknown as NnplayModule;
+    if (engine.nnplayExtraPart !== 'missing' || !engine.nnplayLoadExtra) return;
+    engine.nnplayLoadExtra(readWasmBytesSync(extraPartLocation(wasmUrl)), true);
+  };
+}
+
+/** readWasmBytes, synchronously: readFileSync in Node, else a synchronous XMLHttpRequest. */
+function readWasmBytesSync(wasmUrl: URL | string): Uint8Array {
+  const fs = nodeFsSync();
+  let bytes: Uint8Array;
+  if (fs && (typeof wasmUrl === 'string' || wasmUrl.protocol === 'file:')) {
+    bytes = fs.readFileSync(wasmUrl);
+  } else {
+    if (typeof XMLHttpRequest !== 'function') throw new Error(`nnplay: cannot load ${String(wasmUrl)} synchronously here: await nn.ready() first`);
+    const request = new XMLHttpRequest();
+    request.open('GET', String(wasmUrl), false);
+    // A page's synchronous request cannot ask for an ArrayBuffer; this charset gives the bytes
+    // one per character (the low 8 bits).
+    request.overrideMimeType('text/plain; charset=x-user-defined');
+    request.send();
+    if (request.status !== 200) throw new Error(`nnplay: could not load ${String(wasmUrl)}: HTTP ${request.status}`);
+    const text = request.responseText;
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  }
+  checkWasmMagic(bytes, wasmUrl);
+  return bytes;
+}
+
 function nodeFsSync(): typeof import('node:fs') | null {
   if (!isNode()) return null;
   const proc = process as { getBuiltinModule?: (id: string) => unknown };
@@ -242,7 +280,9 @@ function nodeFsSync(): typeof import('node:fs') | null {
 async function loadSingleThreaded(url: URL | string): Promise<NnplayModule> {
   // The glue and the wasm are fetched side by side, not one after the other.
   const [createModule, wasmBinary] = await Promise.all([loadEngineGlue(url), readWasmBytes(url)]);
-  return (createModule as NnplayModuleFactory)({ wasmBinary });
+  const init: Record<string, unknown> = { wasmBinary };
+  loadExtraOnDemand(init, url);
+  return (createModule as NnplayModuleFactory)(init);
 }
 
 // The single-threaded engine's glue that goes with a wasm, by the wasm's absolute URL, as for the
@@ -383,6 +423,11 @@ async function readWasmBytes(wasmUrl: URL | string): Promise<ArrayBuffer | Uint8
     if (!response.ok) throw new Error(`nnplay: could not load the engine (${String(wasmUrl)}): HTTP ${response.status}`);
     bytes = await response.arrayBuffer();
   }
+  checkWasmMagic(bytes, wasmUrl);
+  return bytes;
+}
+
+function checkWasmMagic(bytes: ArrayBuffer | Uint8Array, wasmUrl: URL | string): void {
   // A dev server answers a missing file with its index.html (status 200): say so here rather
   // than let the engine abort on "expected magic word 00 61 73 6d".
   const head = bytes instanceof Uint8Array ? bytes.subarray(0, 4) : new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
@@ -393,7 +438,6 @@ async function readWasmBytes(wasmUrl: URL | string): Promise<ArrayBuffer | Uint8
         `With Vite before 8, add optimizeDeps: { exclude: ['nnplay'] } to vite.config (docs/API.md, Loading).`,
     );
   }
-  return bytes;
 }
 
 /**
@@ -435,14 +479,16 @@ export function loadEngine(wasmUrl: URL | string): Promise<NnplayModule> {
 export function loadEngineFromModule(compiled: WebAssembly.Module, wasmUrl: URL | string): Promise<NnplayModule> {
   if (!modulePromise) {
     moduleUrl = String(absolute(wasmUrl));
-    modulePromise = loadEngineGlue(wasmUrl).then((createModule) =>
-      (createModule as (m: Record<string, unknown>) => Promise<NnplayModule>)({
+    modulePromise = loadEngineGlue(wasmUrl).then((createModule) => {
+      const init: Record<string, unknown> = {
         instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
           void WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
           return {}; // Emscripten: the exports arrive asynchronously through receive()
         },
-      }),
-    );
+      };
+      loadExtraOnDemand(init, wasmUrl);
+      return (createModule as (m: Record<string, unknown>) => Promise<NnplayModule>)(init);
+    });
     modulePromise.catch(() => {
       modulePromise = null;
       moduleUrl = null;
@@ -475,6 +521,7 @@ export function loadEngineSync(wasmUrl: URL | string): NnplayModule | null {
       return instance.exports;
     },
   };
+  loadExtraOnDemand(mod, url);
   void (createModule as (m: Record<string, unknown>) => Promise<unknown>)(mod);
   if (!mod.calledRun) return null;
   // Later asynchronous loads in this realm return this same module.
