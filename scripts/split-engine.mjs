@@ -10,6 +10,11 @@
 // primary's calls reach the real code. web/lib/wasm-loader.ts loads it when a model first has
 // a layer of the extra part (the engine's tables say which: layers[].part).
 //
+// This is the first split, made when CMake links. scripts/profile-engine.mjs, run by
+// scripts/build.sh after the library build, splits the linked module again by what the
+// library's workloads call and replaces both outputs; this one keeps build/wasm whole and
+// consistent until then (and for a build of the engine alone).
+//
 // Which functions move: the ones defined out of line (strong or internal symbols) in the extra
 // part's object files, of at least MIN_MOVED_BYTES. Inline functions and template instances
 // (weak symbols) stay: Binaryen merges functions with equal bodies and keeps one name, so a

@@ -4,7 +4,7 @@
 // release() here, so a test can see a forgotten .delete() as a non-zero liveWasmObjects,
 // long before it would show as heap growth.
 import type { EmbindObject, NnplayModule } from './engine-module';
-import { engineWasmUrl, isNode, loadEngine, loadEngineSync, loadExtraPart, loadExtraPartSync } from './wasm-loader';
+import { engineWasmUrl, isNode, loadEngine, loadEngineSync, loadExtraPart } from './wasm-loader';
 
 export const counters = {
   tensors: 0,
@@ -168,10 +168,10 @@ export function engine(): NnplayModule {
   if (engineModule && !extraSatisfied(engineModule)) {
     // The first part is here and this call needs the second now: load it on the spot (Node reads
     // its file; a page or worker makes a synchronous request, once).
-    const url = engineWasmUrl() ?? defaultUrl ?? '';
     try {
-      if (!loadExtraPartSync(engineModule, url)) engineModule.nnplayLoadExtraNow?.();
+      engineModule.nnplayLoadExtraNow?.();
     } catch (err) {
+      const url = engineWasmUrl() ?? defaultUrl ?? '';
       throw new Error(`nnplay: could not load the engine's second part (nnplay-extra.wasm) beside ${String(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

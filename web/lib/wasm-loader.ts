@@ -223,16 +223,6 @@ export async function loadExtraPart(mod: NnplayModule, wasmUrl: URL | string): P
   await mod.nnplayLoadExtra(bytes as BufferSource);
 }
 
-/** Node only: loadExtraPart at once (readFileSync); false where that is impossible. */
-export function loadExtraPartSync(mod: NnplayModule, wasmUrl: URL | string): boolean {
-  if (mod.nnplayExtraPart !== 'missing' || !mod.nnplayLoadExtra) return true;
-  const fs = nodeFsSync();
-  const url = extraPartLocation(wasmUrl);
-  if (!fs || (typeof url !== 'string' && url.protocol !== 'file:')) return false;
-  mod.nnplayLoadExtra(fs.readFileSync(url), true);
-  return true;
-}
-
 /**
  * Gives `mod` (loaded from `wasmUrl`) the hook its placeholders call when a function of the second
  * module runs before that module is there (bindings/engine_parts.pre.js): the second module
