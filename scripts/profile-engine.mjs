@@ -29,7 +29,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { functionNames, functionSizes } from './wasm-functions.mjs';
+import { functionNames, functionSizes, splitModule } from './wasm-functions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const wasmDir = join(root, 'build', 'wasm');
@@ -112,16 +112,10 @@ try {
   }
   const keepList = join(tmp, 'keep-funcs.txt');
   writeFileSync(keepList, `${keep.join('\n')}\n`);
-  const primary = join(tmp, 'primary.wasm');
-  const secondary = join(tmp, 'secondary.wasm');
-  run(tool('wasm-split'), [
-    linked, '--all-features', `--keep-funcs=@${keepList}`, '-o1', primary, '-o2', secondary,
-    '--import-namespace=primary', '--placeholder-namespace=placeholder', '--export-prefix=%', '--placeholdermap',
-  ]);
-  copyFileSync(`${primary}.placeholders`, join(wasmDir, 'nnplay-extra.placeholders.txt'));
-  for (const [from, to] of [[primary, outputs[0]], [secondary, outputs[1]]]) {
-    run(tool('wasm-opt'), [from, '--all-features', '--strip-debug', '--strip-producers', '-o', to]);
-  }
+  splitModule({
+    wasm: linked, list: ['--keep-funcs', keepList], primary: outputs[0], secondary: outputs[1],
+    placeholders: join(wasmDir, 'nnplay-extra.placeholders.txt'), binaryenBin, tmp,
+  });
   copyFileSync(outputs[0], outputs[2]);
   copyFileSync(outputs[1], outputs[3]);
   writeFileSync(stampFile, stamp);

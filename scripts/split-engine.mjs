@@ -29,10 +29,10 @@
 // Needs Binaryen's wasm-split, wasm-opt and LLVM's llvm-nm (all come with Emscripten);
 // Binaryen's directory comes from --binaryen-bin, llvm-nm's path from --llvm-nm (default: PATH).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { functionNames, functionSizes } from './wasm-functions.mjs';
+import { functionNames, functionSizes, splitModule } from './wasm-functions.mjs';
 
 function parseArgs(argv) {
   const out = {};
@@ -48,7 +48,6 @@ function parseArgs(argv) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const tool = (dir, name) => (dir ? join(dir, name) : name);
 const run = (file, argv) => execFileSync(file, argv, { encoding: 'utf8', maxBuffer: 1 << 28 });
 
 // Defined symbols of some objects, demangled as wasm-ld writes them into the name section:
@@ -103,20 +102,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'nnplay-split-'));
 try {
   const list = join(tmp, 'split-funcs.txt');
   writeFileSync(list, split.join('\n') + '\n');
-  const primary = join(tmp, 'primary.wasm');
-  const secondary = join(tmp, 'secondary.wasm');
-  run(tool(args['binaryen-bin'], 'wasm-split'), [
-    args.wasm, '--all-features', `--split-funcs=@${list}`, '-o1', primary, '-o2', secondary,
-    '--import-namespace=primary', '--placeholder-namespace=placeholder', '--export-prefix=%',
-    '--placeholdermap',
-  ]);
-  // Which function each placeholder stands for (the "table slot N" of the placeholders' error):
-  // beside the outputs, for reading, never shipped.
-  renameSync(`${primary}.placeholders`, args.secondary.replace(/\.wasm$/, '.placeholders.txt'));
-  // The names were only for the split: the shipped modules carry none.
-  for (const [from, to] of [[primary, args.primary], [secondary, args.secondary]]) {
-    run(tool(args['binaryen-bin'], 'wasm-opt'), [from, '--all-features', '--strip-debug', '--strip-producers', '-o', to]);
-  }
+  splitModule({
+    wasm: args.wasm, list: ['--split-funcs', list], primary: args.primary, secondary: args.secondary,
+    placeholders: args.secondary.replace(/\.wasm$/, '.placeholders.txt'), binaryenBin: args['binaryen-bin'], tmp,
+  });
   // Where Binaryen's tools are, for scripts/profile-engine.mjs, which splits the linked module
   // again by what programs call (after the library build).
   writeFileSync(args.secondary.replace(/[^/\\]*$/, 'nnplay-split.json'), `${JSON.stringify({ binaryenBin: args['binaryen-bin'] ?? null })}\n`);

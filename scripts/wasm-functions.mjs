@@ -1,6 +1,8 @@
-// What scripts/split-engine.mjs and scripts/profile-engine.mjs read off a linked engine: each
-// function's name (as Binaryen spells it, and readable) and the size of its body.
+// What scripts/split-engine.mjs and scripts/profile-engine.mjs share: what they read off a linked
+// engine (each function's name, as Binaryen spells it and readable, and the size of its body), and
+// the split itself (splitModule).
 import { execFileSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -73,3 +75,27 @@ export function functionSizes(bytes) {
   return sizes;
 }
 
+
+/**
+ * Splits `wasm` with wasm-split into `primary` and `secondary` (names stripped), and writes the
+ * placeholder map to `placeholders`. `list` is wasm-split's list option with its file:
+ * ['--split-funcs', file] (these move) or ['--keep-funcs', file] (these stay). The namespaces are
+ * what bindings/engine_parts.pre.js instantiates: the secondary imports the primary's exports
+ * from "primary"; the primary imports its placeholders from "placeholder".
+ */
+export function splitModule({ wasm, list: [option, file], primary, secondary, placeholders, binaryenBin, tmp }) {
+  const tool = (name) => (binaryenBin ? join(binaryenBin, name) : name);
+  const run = (name, argv) => execFileSync(tool(name), argv, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const named = [join(tmp, 'primary.wasm'), join(tmp, 'secondary.wasm')];
+  run('wasm-split', [
+    wasm, '--all-features', `${option}=@${file}`, '-o1', named[0], '-o2', named[1],
+    '--import-namespace=primary', '--placeholder-namespace=placeholder', '--export-prefix=%', '--placeholdermap',
+  ]);
+  // Which function each placeholder stands for (the "table slot N" of the placeholders' error):
+  // for reading, never shipped.
+  copyFileSync(`${named[0]}.placeholders`, placeholders);
+  // The names were only for the split: the shipped modules carry none.
+  for (const [from, to] of [[named[0], primary], [named[1], secondary]]) {
+    run('wasm-opt', [from, '--all-features', '--strip-debug', '--strip-producers', '-o', to]);
+  }
+}
