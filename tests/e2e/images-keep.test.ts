@@ -49,6 +49,9 @@ async function trainOneEpoch(page: Page): Promise<string> {
   await train.click();
   await expect.poll(() => hook(page, 'checkpointEpoch'), { timeout: 120_000 }).toBe(1);
   await page.evaluate(() => (window as unknown as { nnplay: Hooks }).nnplay.whenStored());
+  // The epoch's test evaluation is a message of its own: on a busy machine it can arrive after the
+  // checkpoint (a CI run read "–" here), so wait for its figure.
+  await expect.poll(() => page.locator('#test-accuracy').textContent(), { timeout: 60_000 }).toMatch(/%$/);
   return (await page.locator('#test-accuracy').textContent()) ?? '';
 }
 
