@@ -10,6 +10,10 @@
 // out too: a call that fails fetches the second module for its message (a page waits for it
 // synchronously once), which costs less than carrying every message's code in the first.
 //
+// Every model and random tensor here is seeded. With a random seed (a model's default), the split
+// could differ from build to build, and a model could diverge: an unseeded activation model once
+// went to weights of 2.7e10 in CI, and its predict() failed the build.
+//
 // Usage: node scripts/engine-profile-workloads.mjs LIBDIR (a copy of dist/lib; Node only).
 import { pathToFileURL } from 'node:url';
 
@@ -37,7 +41,7 @@ async function xor() {
 // The Keras MNIST quickstart's shape of model, at its sizes (the engine formats and checks
 // numbers of every length, shapes and counts in the hundreds of thousands).
 async function mnistQuickstart() {
-  const model = nn.sequential();
+  const model = nn.sequential({ seed: 1 });
   model.add(nn.layers.flatten({ inputShape: [28, 28] }));
   model.add(nn.layers.dense({ units: 128, activation: 'relu' }));
   model.add(nn.layers.dropout({ rate: 0.2 }));
@@ -57,7 +61,7 @@ const classes = (n, k) => nn.oneHot(nn.tensor1d(Array.from({ length: n }, (_, i)
 // A classifier the way the guides train one: validation split, callbacks, evaluate, summary,
 // weights in and out, saving and loading, predict with a batch size.
 async function classifier(optimizer, loss, metrics) {
-  const m = nn.sequential();
+  const m = nn.sequential({ seed: 2 });
   m.add(nn.layers.dense({ inputShape: [6], units: 12, activation: 'relu', kernelRegularizer: nn.regularizers.l2({ l2: 1e-3 }) }));
   m.add(nn.layers.dropout({ rate: 0.2 }));
   m.add(nn.layers.dense({ units: 3, activation: 'softmax' }));
@@ -75,7 +79,7 @@ async function classifier(optimizer, loss, metrics) {
 async function everyTableEntry() {
   const core = tables.layers.filter((l) => l.part === 'core').map((l) => l.name);
   for (const activation of tables.activations.map((a) => a.name)) {
-    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4, activation }), nn.layers.dense({ units: 2 })] });
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4, activation }), nn.layers.dense({ units: 2 })], seed: 3 });
     m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     await m.fit(x(8, 3, 2), x(8, 2, 3), { epochs: 1, batchSize: 4 });
     m.predict(x(2, 3, 4)).dataSync();
@@ -84,12 +88,12 @@ async function everyTableEntry() {
     // identity needs a square kernel (4 inputs, 4 units); it and orthogonal need a 2-D one, so
     // they initialize no bias.
     const biasInitializer = init === 'identity' || init === 'orthogonal' ? 'zeros' : init;
-    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [4], units: 4, kernelInitializer: init, biasInitializer })] });
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [4], units: 4, kernelInitializer: init, biasInitializer })], seed: 4 });
     m.predict(x(1, 4, 5)).dataSync();
   }
   const twoClass = nn.tensor2d([[1, 0], [0, 1], [1, 0], [0, 1]]);
   for (const loss of tables.losses.map((l) => l.name)) {
-    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 2, activation: loss.includes('rossentropy') || loss === 'kullbackLeiblerDivergence' ? 'softmax' : 'sigmoid' })] });
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 2, activation: loss.includes('rossentropy') || loss === 'kullbackLeiblerDivergence' ? 'softmax' : 'sigmoid' })], seed: 5 });
     const metrics = tables.metrics.map((mm) => mm.name).filter((name) => loss !== 'sparseCategoricalCrossentropy' || name === 'accuracy');
     m.compile({ optimizer: 'adam', loss, metrics });
     const ys = loss === 'sparseCategoricalCrossentropy' ? nn.tensor2d([[0], [1], [0], [1]]) : twoClass;
@@ -108,14 +112,14 @@ async function everyTableEntry() {
   const b = nn.layers.activation({ activation: 'relu' }).apply(nn.layers.dense({ units: 4 }).apply(flat));
   const joined = nn.layers.concatenate().apply([nn.layers.add().apply([a, b]), a]);
   const out = nn.layers.dense({ units: 6 }).apply(joined);
-  const fm = nn.model({ inputs: input, outputs: nn.layers.reshape({ targetShape: [2, 3] }).apply(out) });
+  const fm = nn.model({ inputs: input, outputs: nn.layers.reshape({ targetShape: [2, 3] }).apply(out), seed: 6 });
   const seen = new Set(['input', 'dense', 'dropout', 'flatten', 'activation', 'add', 'concatenate', 'reshape']);
   for (const type of core) if (!seen.has(type)) throw new Error(`engine-profile-workloads: core layer type ${type} has no workload`);
   fm.compile({ optimizer: nn.train.rmsprop(0.01), loss: 'meanSquaredError', metrics: ['mae'] });
   fm.summary(undefined, undefined, () => undefined);
-  await fm.fit(nn.randomNormal([8, 2, 3]), nn.randomNormal([8, 2, 3]), { epochs: 2, batchSize: 4 });
-  await fm.trainOnBatch(nn.randomNormal([4, 2, 3]), nn.randomNormal([4, 2, 3]));
-  nn.model({ inputs: fm.inputs, outputs: fm.getLayer('a').output }).predict(nn.randomNormal([2, 2, 3])).dataSync();
+  await fm.fit(nn.randomNormal([8, 2, 3], 0, 1, 'float32', 13), nn.randomNormal([8, 2, 3], 0, 1, 'float32', 14), { epochs: 2, batchSize: 4 });
+  await fm.trainOnBatch(nn.randomNormal([4, 2, 3], 0, 1, 'float32', 15), nn.randomNormal([4, 2, 3], 0, 1, 'float32', 16));
+  nn.model({ inputs: fm.inputs, outputs: fm.getLayer('a').output }).predict(nn.randomNormal([2, 2, 3], 0, 1, 'float32', 17)).dataSync();
   return fm;
 }
 
