@@ -75,7 +75,6 @@ export function functionSizes(bytes) {
   return sizes;
 }
 
-
 /**
  * Splits `wasm` with wasm-split into `primary` and `secondary` (names stripped), and writes the
  * placeholder map to `placeholders`. `list` is wasm-split's list option with its file:
