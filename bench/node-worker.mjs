@@ -32,6 +32,9 @@ async function loadSystem(name, root) {
     const dir = path.join(root, engineDir(name));
     const factory = (await import(pathToFileURL(path.join(dir, 'nnplay.mjs')).href)).default;
     const module = await factory({ wasmBinary: fs.readFileSync(path.join(dir, 'nnplay.wasm')) });
+    // The single-threaded engine comes in two parts; the library loads the second on its
+    // first asynchronous call, but these jobs drive the module directly, so load it here.
+    if (module.nnplayExtraPart === 'missing') await module.nnplayLoadExtra(fs.readFileSync(path.join(dir, 'nnplay-extra.wasm')));
     return { name, module, info: {} };
   }
   throw new Error(`bench: unknown Node system "${name}"`);

@@ -51,6 +51,13 @@ async function loadSystem(name) {
     const response = await fetch(`${dir}nnplay.wasm`);
     if (!response.ok) throw new Error(`${dir}nnplay.wasm: HTTP ${response.status}`);
     const module = await factory({ wasmBinary: await response.arrayBuffer() });
+    // The single-threaded engine comes in two parts; the library loads the second on its
+    // first asynchronous call, but these jobs drive the module directly, so load it here.
+    if (module.nnplayExtraPart === 'missing') {
+      const extra = await fetch(`${dir}nnplay-extra.wasm`);
+      if (!extra.ok) throw new Error(`${dir}nnplay-extra.wasm: HTTP ${extra.status}`);
+      await module.nnplayLoadExtra(await extra.arrayBuffer());
+    }
     return { name, module, info: {} };
   }
   throw new Error(`bench: unknown browser system "${name}"`);
