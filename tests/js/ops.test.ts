@@ -90,6 +90,24 @@ const cases: Record<string, (L: Lib) => unknown> = {
     const data = Uint8Array.from({ length: 3 * 2 * 4 }, (_, i) => (i * 37) % 256);
     return [L.browser.fromPixels({ data, width: 3, height: 2 }), L.browser.fromPixels({ data, width: 3, height: 2 }, 4), L.browser.fromPixels({ data, width: 3, height: 2 }, 1)];
   },
+  // nn.image / nn.math (namespace modules), with TF.js's coordinate rules on up- and downsampling
+  'image.resizeBilinear': (L) => {
+    const img = L.tensor4d(Array.from({ length: 2 * 3 * 4 * 2 }, (_, i) => ((i * 7) % 11) - 3.5), [2, 3, 4, 2]);
+    return [L.image.resizeBilinear(img, [5, 7]), L.image.resizeBilinear(img, [2, 3]), L.image.resizeBilinear(img, [5, 7], true), L.image.resizeBilinear(img, [4, 3], false, true), L.image.resizeBilinear(img, [1, 1], true), L.image.resizeBilinear(img.slice([0], [1]).squeeze([0]), [6, 2]), L.image.resizeBilinear(L.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1], 'int32'), [3, 4]), L.image.resizeBilinear(img, [0, 3])];
+  },
+  'image.resizeNearestNeighbor': (L) => {
+    const img = L.tensor4d(Array.from({ length: 1 * 3 * 4 * 2 }, (_, i) => ((i * 5) % 13) - 6), [1, 3, 4, 2]);
+    return [L.image.resizeNearestNeighbor(img, [5, 7]), L.image.resizeNearestNeighbor(img, [2, 3]), L.image.resizeNearestNeighbor(img, [5, 7], true), L.image.resizeNearestNeighbor(img, [5, 7], false, true), L.image.resizeNearestNeighbor(img, [2, 2], false, true), L.image.resizeNearestNeighbor(L.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1], 'int32'), [3, 5], true)];
+  },
+  'image flips and colour': (L) => {
+    const rgb = L.tensor3d([1, 2, 3, 4, 5, 6, 250, 100, 7, 0, 0, 255], [2, 2, 3], 'int32');
+    return [L.image.flipLeftRight(L.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [1, 2, 3, 2])), L.image.rgbToGrayscale(rgb), L.image.rgbToGrayscale(rgb.cast('float32').div(255)), L.image.rgbToGrayscale(L.ones([2, 3])), L.image.grayscaleToRGB(L.tensor3d([1, 2], [1, 2, 1], 'int32')), L.image.grayscaleToRGB(L.ones([2, 1, 2, 1]))];
+  },
+  'a drawing to a MNIST input, the TF.js tutorials\' way': (L) => {
+    const data = Uint8Array.from({ length: 56 * 42 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 29) % 256));
+    return L.image.resizeBilinear(L.browser.fromPixels({ data, width: 56, height: 42 }, 1), [28, 28]).div(255).expandDims(0);
+  },
+  'math.confusionMatrix': (L) => [L.math.confusionMatrix(L.tensor1d([0, 1, 2, 1, 1], 'int32'), L.tensor1d([0, 2, 2, 1, 0], 'int32'), 3), L.math.confusionMatrix(L.tensor1d([1, 0]), L.tensor1d([1, 1]), 2), L.math.confusionMatrix(L.tensor1d([], 'int32'), L.tensor1d([], 'int32'), 2)],
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
@@ -275,6 +293,15 @@ describe('bad input says which op and what is allowed', () => {
     ['disposed tensor', () => { const t = nn.ones([2]); t.dispose(); return nn.neg(t); }, /neg\(\): argument 'x' is a disposed tensor/],
     ['tidy with an async function', () => nn.tidy((async () => nn.ones([1])) as unknown as () => nn.Tensor), /tidy\(\): the function returned a Promise/],
     ['assign of another shape', () => { const v = nn.variable(nn.zeros([2]), true, 'assign-shape'); try { v.assign(nn.zeros([3])); } finally { v.dispose(); } }, /assign\(\): variable "assign-shape" has shape \[2\]; newValue has \[3\]/],
+    ['resize size', () => nn.image.resizeBilinear(nn.ones([2, 2, 1]), [3] as unknown as [number, number]), /image.resizeBilinear\(\): size must be \[newHeight, newWidth\], got \[3\]/],
+    ['resize rank', () => nn.image.resizeNearestNeighbor(nn.ones([2, 2]), [3, 3]), /image.resizeNearestNeighbor\(\): images must be of rank 3 \(\[height, width, channels\]\) or 4/],
+    ['resize both rules', () => nn.image.resizeBilinear(nn.ones([2, 2, 1]), [3, 3], true, true), /alignCorners and halfPixelCenters cannot both be true/],
+    ['resize too large', () => nn.image.resizeBilinear(nn.ones([4, 2, 2, 3]), [2 ** 28, 2 ** 28]), /would hold \d{18} values \(shape \[4,268435456,268435456,3\]\); at most 2\^31 - 1/],
+    ['flipLeftRight of one image', () => nn.image.flipLeftRight(nn.ones([2, 2, 1])), /image must be a batch of rank 4 .*nn.expandDims\(image, 0\)/],
+    ['rgbToGrayscale channels', () => nn.image.rgbToGrayscale(nn.ones([2, 2, 4])), /the last dimension of an RGB image must be 3/],
+    ['confusionMatrix out of range (TF.js drops the sample)', () => nn.math.confusionMatrix(nn.tensor1d([0, 5], 'int32'), nn.tensor1d([0, 1], 'int32'), 3), /math.confusionMatrix\(\): labels\[1\] is 5; a class index must be an integer in 0..2/],
+    ['confusionMatrix fractions', () => nn.math.confusionMatrix([0, 1], [0, 1.5], 2), /predictions\[1\] is 1.5/],
+    ['confusionMatrix lengths', () => nn.math.confusionMatrix([0, 1], [0], 2), /labels has 2 samples and predictions 1/],
     ['norm ord', () => nn.norm(nn.ones([2, 2]), 2, [0, 1]), /norm\(\): a matrix norm takes ord 'fro', 'euclidean', 1, -1, Infinity or -Infinity, got 2/],
   ];
   for (const [name, f, pattern] of errors) {

@@ -52,6 +52,10 @@ export type { SaveFunc, CustomGradResult } from './ops/custom-grad';
 export * as util from './tfjs-util';
 /** TF.js's tf.browser: images to tensors and back. */
 export * as browser from './browser-pixels';
+/** TF.js's tf.image: resizes, flips and colour conversions (a namespace module, dropped when unused). */
+export * as image from './ops/image';
+/** TF.js's tf.math: confusionMatrix (a namespace module, dropped when unused). */
+export * as math from './ops/confusion-matrix';
 export { nextFrame, time } from './timing';
 export type { TimingInfo } from './timing';
 export type { PixelData } from './browser-pixels';
