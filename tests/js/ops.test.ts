@@ -108,6 +108,7 @@ const cases: Record<string, (L: Lib) => unknown> = {
     return L.image.resizeBilinear(L.browser.fromPixels({ data, width: 56, height: 42 }, 1), [28, 28]).div(255).expandDims(0);
   },
   'math.confusionMatrix': (L) => [L.math.confusionMatrix(L.tensor1d([0, 1, 2, 1, 1], 'int32'), L.tensor1d([0, 2, 2, 1, 0], 'int32'), 3), L.math.confusionMatrix(L.tensor1d([1, 0]), L.tensor1d([1, 1]), 2), L.math.confusionMatrix(L.tensor1d([], 'int32'), L.tensor1d([], 'int32'), 2)],
+  'more chained forms (older tutorials\' toFloat, as3D, ...)': (L) => [i23(L).toFloat(), m23(L).toInt(), m23(L).toBool(), m23(L).asType('int32'), L.tensor1d([7]).asScalar(), L.range(0, 24).as3D(2, 3, 4), L.range(0, 24).as4D(1, 2, 3, 4), L.range(0, 24).as5D(1, 2, 1, 3, 4), m23(L).reshapeAs(L.zeros([3, 2]))],
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],

@@ -211,6 +211,15 @@ export class Tensor {
   as1D(): Tensor { return sh.reshape(this, [this.size]); }
   as2D(rows: number, columns: number): Tensor { return sh.reshape(this, [rows, columns]); }
   flatten(): Tensor { return sh.reshape(this, [this.size]); }
+  as3D(rows: number, columns: number, depth: number): Tensor { return sh.reshape(this, [rows, columns, depth]); }
+  as4D(rows: number, columns: number, depth: number, depth2: number): Tensor { return sh.reshape(this, [rows, columns, depth, depth2]); }
+  as5D(rows: number, columns: number, depth: number, depth2: number, depth3: number): Tensor { return sh.reshape(this, [rows, columns, depth, depth2, depth3]); }
+  asScalar(): Tensor { return sh.reshape(this, []); }
+  reshapeAs(x: Tensor): Tensor { return sh.reshape(this, x.shape); }
+  asType(dtype: DataType): Tensor { return ew.cast(this, dtype); }
+  toFloat(): Tensor { return ew.cast(this, 'float32'); }
+  toInt(): Tensor { return ew.cast(this, 'int32'); }
+  toBool(): Tensor { return ew.cast(this, 'bool'); }
   expandDims(axis = 0): Tensor { return sh.expandDims(this, axis); }
   squeeze(axis?: number[]): Tensor { return sh.squeeze(this, axis); }
   slice(begin: number | number[], size?: number | number[]): Tensor { return sh.slice(this, begin, size); }
