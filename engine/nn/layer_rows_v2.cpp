@@ -10,6 +10,7 @@
 #include "nn/average_pooling2d_layer.h"
 #include "nn/batch_normalization_layer.h"
 #include "nn/dropout_layer.h"
+#include "nn/elementwise_merge_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -134,6 +135,18 @@ std::unique_ptr<Layer> make_add(const LayerArgs& a) {
   return std::make_unique<AddLayer>(a.input_shapes, AddConfig{}, a.name);
 }
 
+// ---- multiply, average, maximum, minimum: one layer class, the op is the row's
+
+template <ElementwiseMerge kOp>
+Shape elementwise_merge_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                              const std::vector<std::string>&) {
+  return at_layer(where, elementwise_merge_name(kOp), [&] { return elementwise_merge_output_shape(in, kOp); });
+}
+template <ElementwiseMerge kOp>
+std::unique_ptr<Layer> make_elementwise_merge(const LayerArgs& a) {
+  return std::make_unique<ElementwiseMergeLayer>(a.input_shapes, kOp, a.name);
+}
+
 // ---- averagePooling2d, globalAveragePooling2d
 
 AveragePooling2dConfig average_pooling2d_config(const Config& c) {
@@ -210,6 +223,50 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      make_concatenate,
      ""},
     {"add", {"Add"}, kNoKeys, 2, kMaxMergeInputs, add_shape, nullptr, make_add, ""},
+    {"multiply",
+     {"Multiply"},
+     kNoKeys,
+     2,
+     kMaxMergeInputs,
+     elementwise_merge_shape<ElementwiseMerge::kMultiply>,
+     nullptr,
+     make_elementwise_merge<ElementwiseMerge::kMultiply>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"average",
+     {"Average"},
+     kNoKeys,
+     2,
+     kMaxMergeInputs,
+     elementwise_merge_shape<ElementwiseMerge::kAverage>,
+     nullptr,
+     make_elementwise_merge<ElementwiseMerge::kAverage>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"maximum",
+     {"Maximum"},
+     kNoKeys,
+     2,
+     kMaxMergeInputs,
+     elementwise_merge_shape<ElementwiseMerge::kMaximum>,
+     nullptr,
+     make_elementwise_merge<ElementwiseMerge::kMaximum>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"minimum",
+     {"Minimum"},
+     kNoKeys,
+     2,
+     kMaxMergeInputs,
+     elementwise_merge_shape<ElementwiseMerge::kMinimum>,
+     nullptr,
+     make_elementwise_merge<ElementwiseMerge::kMinimum>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
     {"averagePooling2d",
      {"AveragePooling2D", "avgPool2d", "average_pooling2d"},
      kAveragePooling2dKeys,

@@ -1,5 +1,5 @@
 // Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
-// averagePooling2d, globalAveragePooling2d. (dropout and batchNormalization: dropout_bn_test.cpp.)
+// multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d. (dropout and batchNormalization: dropout_bn_test.cpp.)
 //
 // For each: a forward case worked out by hand, a finite-difference gradient check in double with
 // respect to every input (layer_v2_check.h), the shape function's result and its errors for bad
@@ -12,6 +12,7 @@
 #include "layer_v2_check.h"
 #include "nn/activation_layer.h"
 #include "nn/average_pooling2d_layer.h"
+#include "nn/elementwise_merge_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/reshape_layer.h"
@@ -159,6 +160,62 @@ TEST(AddLayer, GradientsMatchFiniteDifferences) {
 TEST(AddLayer, BadInputsAreErrors) {
   EXPECT_ERROR_CONTAINS(add_output_shape({{3}}, {}), "at least 2 inputs", "got 1");
   EXPECT_ERROR_CONTAINS(add_output_shape({{3}, {4}}, {}), "same shape", "[3], [4]");
+}
+
+// ---------------------------------------------------------------- multiply, average, maximum, minimum
+
+std::vector<float> merge_forward(ElementwiseMerge op, const std::vector<std::vector<float>>& ins) {
+  std::vector<Shape> shapes(ins.size(), Shape{static_cast<int>(ins[0].size())});
+  ElementwiseMergeLayer layer(shapes, op, "m");
+  LayerDriver drv{layer, 1, false, 1, ins};
+  return drv.forward();
+}
+
+TEST(ElementwiseMergeLayer, EachOpWorkedOutByHand) {
+  const std::vector<std::vector<float>> ins = {{1, -2, 3, 0}, {4, 5, -6, 2}, {-0.5f, 5, 2, 0}};
+  EXPECT_EQ(merge_forward(ElementwiseMerge::kMultiply, ins), (std::vector<float>{-2, -50, -36, 0}));
+  EXPECT_TRUE(expect_near_all(merge_forward(ElementwiseMerge::kAverage, ins), {1.5f, 8.0f / 3, -1.0f / 3, 2.0f / 3}, 1e-6, 1e-7));
+  EXPECT_EQ(merge_forward(ElementwiseMerge::kMaximum, ins), (std::vector<float>{4, 5, 3, 2}));
+  EXPECT_EQ(merge_forward(ElementwiseMerge::kMinimum, ins), (std::vector<float>{-0.5f, -2, -6, 0}));
+}
+
+TEST(ElementwiseMergeLayer, GradientsMatchFiniteDifferences) {
+  // Inputs apart from each other, so that no maximum or minimum is within the step of a tie.
+  for (ElementwiseMerge op :
+       {ElementwiseMerge::kMultiply, ElementwiseMerge::kAverage, ElementwiseMerge::kMaximum, ElementwiseMerge::kMinimum}) {
+    ElementwiseMergeLayer layer({{2, 3}, {2, 3}, {2, 3}}, op, "m");
+    std::vector<float> a(12), b(12), c(12);
+    for (int i = 0; i < 12; ++i) {
+      a[i] = 0.3f * static_cast<float>(i % 5) - 0.6f;
+      b[i] = 0.3f * static_cast<float>((i + 2) % 5) - 0.55f;
+      c[i] = 0.3f * static_cast<float>((i + 4) % 5) - 0.5f;
+    }
+    LayerDriver drv{layer, 2, true, 1, {a, b, c}};
+    check_layer_gradients(elementwise_merge_name(op), drv, 1e-2, 1e-3, 1e-4);
+  }
+}
+
+TEST(ElementwiseMergeLayer, TiesSendTheGradientToTheFirstInputAsTfjs) {
+  // TF.js chains pairwise tf.maximum / tf.minimum, whose gradient goes to the left operand on a tie.
+  for (ElementwiseMerge op : {ElementwiseMerge::kMaximum, ElementwiseMerge::kMinimum}) {
+    ElementwiseMergeLayer layer({{1}, {1}, {1}}, op, "m");
+    std::vector<float> x0{2}, x1{2}, x2{2}, out(1), d0{0}, d1{0}, d2{0}, dy{1};
+    PassContext ctx;
+    ctx.n = 1;
+    layer.forward(ctx, {x0.data(), x1.data(), x2.data()}, out.data());
+    layer.backward(ctx, {x0.data(), x1.data(), x2.data()}, out.data(), dy.data(), {d0.data(), d1.data(), d2.data()});
+    EXPECT_EQ(out[0], 2);
+    EXPECT_EQ(d0[0], 1);
+    EXPECT_EQ(d1[0], 0);
+    EXPECT_EQ(d2[0], 0);
+  }
+}
+
+TEST(ElementwiseMergeLayer, BadInputsAreErrors) {
+  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}}, ElementwiseMerge::kMultiply), "multiply needs at least 2 inputs",
+                        "got 1");
+  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}, {3}, {4}}, ElementwiseMerge::kMaximum), "maximum: all inputs",
+                        "same shape", "[3], [3], [4]");
 }
 
 // ---------------------------------------------------------------- averagePooling2d

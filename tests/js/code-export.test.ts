@@ -168,6 +168,25 @@ const cases: Case[] = [
     xs: () => [data([3, 6], 17, 1, 7), data([3, 4, 4, 3], 18)],
   },
   {
+    // The element-wise merges on image maps (PyTorch keeps them NCHW) and on vectors.
+    name: 'merges',
+    make: () => {
+      const img = nn.input({ shape: [4, 4, 2], name: 'image' });
+      const c1 = nn.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'tanh' }).apply(img);
+      const c2 = nn.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }).apply(img);
+      const mx = nn.layers.maximum().apply([c1, c2]);
+      const mn = nn.layers.minimum().apply([c1, c2]);
+      const g = nn.layers.globalAveragePooling2d().apply(nn.layers.average().apply([mx, mn]));
+      const d1 = nn.layers.dense({ units: 3, activation: 'tanh' }).apply(g);
+      const d2 = nn.layers.dense({ units: 3, activation: 'sigmoid' }).apply(g);
+      const out = nn.layers.dense({ units: 2 }).apply(nn.layers.multiply().apply([d1, d2, g]));
+      const m = nn.model({ inputs: img, outputs: out, seed: 5 });
+      m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([3, 4, 4, 2], 19)],
+  },
+  {
     // Issue 9's decoder layers: conv2dTranspose 'same' with kernel > stride (TF's crop, even and
     // odd), kernel < stride (output_padding cells that get only the bias), mixed, 'valid' both ways, upSampling2d.
     name: 'decoder',

@@ -361,6 +361,46 @@ describe('layer factories', () => {
     tmodel.dispose();
   });
 
+  test('multiply, average, maximum and minimum: predictions and 3 epochs of training as TF.js 4.22', async () => {
+    // Three branches, each merge over all three, joined and read out; with equal weights and
+    // shuffle off, both libraries must reach the same weights (the merges' gradients, ties
+    // included, are TF.js's).
+    const build = (L: typeof nn | typeof tf) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const l = L.layers as any;
+      const x = L.input({ shape: [3] });
+      const branches = ['tanh', 'sigmoid', 'linear'].map((activation) => l.dense({ units: 4, activation }).apply(x));
+      const merged = ['multiply', 'average', 'maximum', 'minimum'].map((m) => l[m]().apply(branches));
+      const y = l.dense({ units: 2 }).apply(l.concatenate().apply(merged));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return (L as any).model({ inputs: x, outputs: y, ...(L === nn ? { seed: 8 } : {}) });
+    };
+    const model = build(nn) as nn.LayersModel;
+    const tmodel = build(tf) as tf.LayersModel;
+    expect(model.layers.map((layer) => layer.getClassName())).toEqual(tmodel.layers.map((layer) => layer.getClassName()));
+    const ws = model.getWeights();
+    tmodel.setWeights(ws.map((w) => tf.tensor(w.dataSync(), w.shape as number[])));
+    const xs = random([8, 3], 11);
+    const ys = random([8, 2], 12);
+    const prediction = model.predict(xs) as nn.Tensor;
+    const theirs = (tmodel.predict(tf.tensor(xs.dataSync(), [8, 3])) as tf.Tensor).dataSync();
+    Array.from(prediction.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
+    model.compile({ optimizer: nn.train.sgd(0.2), loss: 'meanSquaredError' });
+    tmodel.compile({ optimizer: tf.train.sgd(0.2), loss: 'meanSquaredError' });
+    const h = await model.fit(xs, ys, { epochs: 3, batchSize: 4, shuffle: false });
+    const th = await tmodel.fit(tf.tensor(xs.dataSync(), [8, 3]), tf.tensor(ys.dataSync(), [8, 2]), { epochs: 3, batchSize: 4, shuffle: false });
+    h.history.loss.forEach((v, i) => expect(v).toBeCloseTo(th.history.loss[i] as number, 5));
+    const after = model.getWeights();
+    const tafter = tmodel.getWeights();
+    after.forEach((w, i) => Array.from(w.dataSync()).forEach((v, j) => expect(v).toBeCloseTo(tafter[i].dataSync()[j], 5)));
+    const p = nn.input({ shape: [3] });
+    const q = nn.input({ shape: [4] });
+    expect(() => nn.layers.multiply({ name: 'm' }).apply([p, q])).toThrow(/Multiply\.apply\(\): layer "m" \(multiply\): all inputs must have the same shape \(no broadcasting\), got \[3\], \[4\]/);
+    expect(() => nn.layers.maximum({ name: 'one' }).apply([p])).toThrow(/layer "one" \(maximum\) takes 2 or more inputs per call, got 1/);
+    disposeAll(xs, ys, prediction, ...ws, ...after, model);
+    tmodel.dispose();
+  });
+
   test('dropout and batchNormalization in inference match TF.js 4.22', () => {
     const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.batchNormalization({}), nn.layers.dropout({ rate: 0.5 })], seed: 2 });
     // Non-trivial statistics (moving_variance > 0), so inference really uses them.

@@ -196,6 +196,20 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
+  test('the merge layers multiply, average, maximum and minimum', async () => {
+    const x = nn.input({ shape: [3], name: 'x' });
+    const branches = (['tanh', 'relu', 'linear'] as const).map((activation, i) => nn.layers.dense({ units: 4, activation, name: `b${i}` }).apply(x));
+    const merged = (['multiply', 'average', 'maximum', 'minimum'] as const).map((m) => nn.layers[m]({ name: m }).apply(branches));
+    const out = nn.layers.dense({ units: 2, name: 'out' }).apply(nn.layers.concatenate({ name: 'joined' }).apply(merged));
+    const m = nn.model({ inputs: x, outputs: out, seed: 6 });
+    const art = await nnArtifacts(m);
+    const topo = art.modelTopology as { config: { layers: { name: string; class_name: string; inbound_nodes: unknown }[] } };
+    expect(topo.config.layers.filter((l) => ['multiply', 'average', 'maximum', 'minimum'].includes(l.name)).map((l) => l.class_name)).toEqual(['Multiply', 'Average', 'Maximum', 'Minimum']);
+    expect(topo.config.layers.find((l) => l.name === 'maximum')!.inbound_nodes).toEqual([[['b0', 0, 0, {}], ['b1', 0, 0, {}], ['b2', 0, 0, {}]]]);
+    await bothWays(m, [{ shape: [6, 3], values: data([6, 3], 7) }]);
+    m.dispose();
+  });
+
   test('sequences: embedding, conv1d, simpleRNN, LSTM, bidirectional GRU, globalAveragePooling1d', async () => {
     const m = nn.sequential({
       layers: [

@@ -705,10 +705,19 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         set(`torch.cat([${call.inputs.map((v) => as(v, 'last')).join(', ')}], dim=${axis})`);
         break;
       }
-      case 'add': {
+      case 'add':
+      case 'multiply':
+      case 'average':
+      case 'maximum':
+      case 'minimum': {
+        // Element-wise: any one layout will do, as long as every input is in it.
         const lays = call.inputs.map((v) => layout.get(v)!);
         const same = lays.every((y) => y === lays[0]);
-        set(call.inputs.map((v) => (same ? v : as(v, 'last'))).join(' + '));
+        const vs = call.inputs.map((v) => (same ? v : as(v, 'last')));
+        if (l.type === 'add') set(vs.join(' + '));
+        else if (l.type === 'multiply') set(vs.join(' * '));
+        else if (l.type === 'average') set(`(${vs.join(' + ')}) / ${vs.length}`);
+        else set(vs.slice(1).reduce((acc, v) => `torch.${l.type}(${acc}, ${v})`, vs[0]));
         outLayout = same ? lays[0] : 'last';
         break;
       }
@@ -1440,7 +1449,11 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         make = `${cls('Concatenate', 'concatenate')}(${opts([['axis', 'axis', String(opt<number>(l, 'axis') ?? -1)], nameOpt])})`;
         break;
       case 'add':
-        make = `${cls('Add', 'add')}(${opts([nameOpt])})`;
+      case 'multiply':
+      case 'average':
+      case 'maximum':
+      case 'minimum':
+        make = `${cls(l.type[0].toUpperCase() + l.type.slice(1), l.type)}(${opts([nameOpt])})`;
         break;
       case 'embedding':
         make = `${cls('Embedding', 'embedding')}(${opts([['input_dim', 'inputDim', String(opt<number>(l, 'inputDim'))], ['output_dim', 'outputDim', String(opt<number>(l, 'outputDim'))], ...regularizerArgs(l), nameOpt])})`;

@@ -41,7 +41,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
   'embedding', 'conv1d', 'globalAveragePooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
@@ -743,6 +743,42 @@ export class Add extends TableLayer {
   }
 }
 
+export class Multiply extends TableLayer {
+  constructor(args: { name?: string } = {}) {
+    super('multiply', 'layers.multiply()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'Multiply';
+  }
+}
+
+export class Average extends TableLayer {
+  constructor(args: { name?: string } = {}) {
+    super('average', 'layers.average()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'Average';
+  }
+}
+
+export class Maximum extends TableLayer {
+  constructor(args: { name?: string } = {}) {
+    super('maximum', 'layers.maximum()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'Maximum';
+  }
+}
+
+export class Minimum extends TableLayer {
+  constructor(args: { name?: string } = {}) {
+    super('minimum', 'layers.minimum()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'Minimum';
+  }
+}
+
 export interface AveragePooling2DLayerArgs {
   poolSize?: number | [number, number];
   strides?: number | [number, number] | null;
@@ -1136,6 +1172,22 @@ export function concatenate(args?: ConcatenateLayerArgs): Concatenate {
 export function add(args?: { name?: string }): Add {
   return new Add(args);
 }
+/** The elementwise product of its inputs (same shapes; apply it to an array). */
+export function multiply(args?: { name?: string }): Multiply {
+  return new Multiply(args);
+}
+/** The elementwise mean of its inputs (same shapes; apply it to an array). */
+export function average(args?: { name?: string }): Average {
+  return new Average(args);
+}
+/** The elementwise maximum of its inputs (same shapes; apply it to an array). */
+export function maximum(args?: { name?: string }): Maximum {
+  return new Maximum(args);
+}
+/** The elementwise minimum of its inputs (same shapes; apply it to an array). */
+export function minimum(args?: { name?: string }): Minimum {
+  return new Minimum(args);
+}
 /** The mean of each pool window, per channel. */
 export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooling2D {
   return new AveragePooling2D(args);
@@ -1412,6 +1464,14 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new Concatenate(args);
     case 'add':
       return new Add(args);
+    case 'multiply':
+      return new Multiply(args);
+    case 'average':
+      return new Average(args);
+    case 'maximum':
+      return new Maximum(args);
+    case 'minimum':
+      return new Minimum(args);
     case 'averagePooling2d':
       return new AveragePooling2D(args);
     case 'globalAveragePooling2d':

@@ -254,7 +254,7 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
   conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
@@ -361,7 +361,11 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
     case 'concatenate':
       return { className: 'Concatenate', config: { axis: c.axis } };
     case 'add':
-      return { className: 'Add', config: {} };
+    case 'multiply':
+    case 'average':
+    case 'maximum':
+    case 'minimum':
+      return { className: classOf[type], config: {} };
     case 'simpleRNN':
     case 'lstm':
     case 'gru':
@@ -743,7 +747,11 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       setIf(out, 'axis', k.take('axis'));
       break;
     case 'Add':
-      type = 'add';
+    case 'Multiply':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
+      type = cls.toLowerCase(); // add, multiply, average, maximum, minimum
       break;
     case 'SimpleRNN':
     case 'LSTM':

@@ -1,0 +1,33 @@
+#include "ops/maximum.h"
+
+#include "core/check.h"
+
+namespace nnplay {
+
+namespace {
+
+// The index of the first input holding the largest value at element e.
+std::size_t winner(const std::vector<const float*>& ins, std::uint64_t e) {
+  std::size_t w = 0;
+  for (std::size_t i = 1; i < ins.size(); ++i)
+    if (ins[i][e] > ins[w][e]) w = i;
+  return w;
+}
+
+}  // namespace
+
+void maximum_forward(float* out, const std::vector<const float*>& ins, std::uint64_t count) {
+  NNPLAY_ASSERT(!ins.empty());
+  for (std::uint64_t e = 0; e < count; ++e) out[e] = ins[winner(ins, e)][e];
+}
+
+void maximum_backward(const std::vector<float*>& d_ins, const std::vector<const float*>& ins, const float* d_out,
+                      std::uint64_t count) {
+  NNPLAY_ASSERT(d_ins.size() == ins.size() && !ins.empty());
+  for (std::uint64_t e = 0; e < count; ++e) {
+    float* d = d_ins[winner(ins, e)];
+    if (d) d[e] += d_out[e];
+  }
+}
+
+}  // namespace nnplay
