@@ -1,5 +1,6 @@
 // Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
-// multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d. (dropout and batchNormalization: dropout_bn_test.cpp.)
+// multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d. (dropout
+// and batchNormalization: dropout_bn_test.cpp.)
 //
 // For each: a forward case worked out by hand, a finite-difference gradient check in double with
 // respect to every input (layer_v2_check.h), the shape function's result and its errors for bad
@@ -174,15 +175,16 @@ std::vector<float> merge_forward(ElementwiseMerge op, const std::vector<std::vec
 TEST(ElementwiseMergeLayer, EachOpWorkedOutByHand) {
   const std::vector<std::vector<float>> ins = {{1, -2, 3, 0}, {4, 5, -6, 2}, {-0.5f, 5, 2, 0}};
   EXPECT_EQ(merge_forward(ElementwiseMerge::kMultiply, ins), (std::vector<float>{-2, -50, -36, 0}));
-  EXPECT_TRUE(expect_near_all(merge_forward(ElementwiseMerge::kAverage, ins), {1.5f, 8.0f / 3, -1.0f / 3, 2.0f / 3}, 1e-6, 1e-7));
+  EXPECT_TRUE(expect_near_all(merge_forward(ElementwiseMerge::kAverage, ins), {1.5f, 8.0f / 3, -1.0f / 3, 2.0f / 3},
+                              1e-6, 1e-7));
   EXPECT_EQ(merge_forward(ElementwiseMerge::kMaximum, ins), (std::vector<float>{4, 5, 3, 2}));
   EXPECT_EQ(merge_forward(ElementwiseMerge::kMinimum, ins), (std::vector<float>{-0.5f, -2, -6, 0}));
 }
 
 TEST(ElementwiseMergeLayer, GradientsMatchFiniteDifferences) {
   // Inputs apart from each other, so that no maximum or minimum is within the step of a tie.
-  for (ElementwiseMerge op :
-       {ElementwiseMerge::kMultiply, ElementwiseMerge::kAverage, ElementwiseMerge::kMaximum, ElementwiseMerge::kMinimum}) {
+  for (ElementwiseMerge op : {ElementwiseMerge::kMultiply, ElementwiseMerge::kAverage, ElementwiseMerge::kMaximum,
+                              ElementwiseMerge::kMinimum}) {
     ElementwiseMergeLayer layer({{2, 3}, {2, 3}, {2, 3}}, op, "m");
     std::vector<float> a(12), b(12), c(12);
     for (int i = 0; i < 12; ++i) {
@@ -212,10 +214,10 @@ TEST(ElementwiseMergeLayer, TiesSendTheGradientToTheFirstInputAsTfjs) {
 }
 
 TEST(ElementwiseMergeLayer, BadInputsAreErrors) {
-  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}}, ElementwiseMerge::kMultiply), "multiply needs at least 2 inputs",
-                        "got 1");
-  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}, {3}, {4}}, ElementwiseMerge::kMaximum), "maximum: all inputs",
-                        "same shape", "[3], [3], [4]");
+  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}}, ElementwiseMerge::kMultiply),
+                        "multiply needs at least 2 inputs", "got 1");
+  EXPECT_ERROR_CONTAINS(elementwise_merge_output_shape({{3}, {3}, {4}}, ElementwiseMerge::kMaximum),
+                        "maximum: all inputs", "same shape", "[3], [3], [4]");
 }
 
 // ---------------------------------------------------------------- averagePooling2d
