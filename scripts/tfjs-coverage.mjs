@@ -120,7 +120,6 @@ const instead = {
   'fit({validationSteps})': '`validationData` / `validationSplit`',
   'fit({stepsPerEpoch})': '`fitDataset({batchesPerEpoch})`',
   'compile({metrics: [(yTrue, yPred) => …]})': 'metric names',
-  "compile({loss: 'meanSquaredLogarithmicError'})": 'not yet',
   "compile({metrics: ['crossentropy']})": 'the loss (logged as `loss`)',
   "compile({metrics: ['ce']})": 'the loss (logged as `loss`)',
   "compile({metrics: ['categoricalCrossentropy']})": 'the loss (logged as `loss`)',

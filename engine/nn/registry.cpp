@@ -900,6 +900,14 @@ constexpr LossInfo kLosses[] = {
      {},
      true},
     {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear},
+    {"meanSquaredLogarithmicError",
+     {"msle", "MSLE", "mean_squared_logarithmic_error"},
+     LossKind::kMeanSquaredLogarithmicError,
+     ActivationKind::kLinear},
+    {"categoricalHinge",
+     {"categorical_hinge", "CategoricalHinge"},
+     LossKind::kCategoricalHinge,
+     ActivationKind::kLinear},
 };
 
 }  // namespace

@@ -270,6 +270,8 @@ enum class LossKind {
   kKullbackLeiblerDivergence,
   kCosineProximity,
   kPoisson,
+  kMeanSquaredLogarithmicError,
+  kCategoricalHinge,
 };
 
 struct LossInfo {

@@ -7,6 +7,7 @@
 #include "core/cold.h"
 #include "ops/binary_crossentropy.h"
 #include "ops/categorical_crossentropy.h"
+#include "ops/categorical_hinge.h"
 #include "ops/cosine_proximity.h"
 #include "ops/hinge.h"
 #include "ops/huber_loss.h"
@@ -15,6 +16,7 @@
 #include "ops/mean_absolute_error.h"
 #include "ops/mean_absolute_percentage_error.h"
 #include "ops/mean_squared_error.h"
+#include "ops/mean_squared_logarithmic_error.h"
 #include "ops/poisson.h"
 #include "ops/sparse_categorical_crossentropy.h"
 #include "ops/squared_hinge.h"
@@ -74,6 +76,8 @@ double Loss::batch_mean(const float* pred, const float* y, int n, int k) const {
     case LossKind::kKullbackLeiblerDivergence: return kullback_leibler_divergence_forward(pred, y, n, k);
     case LossKind::kCosineProximity: return cosine_proximity_forward(pred, y, n, k);
     case LossKind::kPoisson: return poisson_forward(pred, y, n, k);
+    case LossKind::kMeanSquaredLogarithmicError: return mean_squared_logarithmic_error_forward(pred, y, n, k);
+    case LossKind::kCategoricalHinge: return categorical_hinge_forward(pred, y, n, k);
   }
   return 0.0;
 }
@@ -109,6 +113,8 @@ void Loss::unweighted_backward(float* d, const float* pred, const float* y, int 
     case LossKind::kKullbackLeiblerDivergence: kullback_leibler_divergence_backward(d, pred, y, n, k); return;
     case LossKind::kCosineProximity: cosine_proximity_backward(d, pred, y, n, k); return;
     case LossKind::kPoisson: poisson_backward(d, pred, y, n, k); return;
+    case LossKind::kMeanSquaredLogarithmicError: mean_squared_logarithmic_error_backward(d, pred, y, n, k); return;
+    case LossKind::kCategoricalHinge: categorical_hinge_backward(d, pred, y, n, k); return;
   }
 }
 

@@ -198,7 +198,7 @@ TEST(Registry, AliasesDefaultsAndAllowedLists) {
   EXPECT_EQ(find_layer_type("MaxPooling2D", "x").name, "maxPooling2d");
   EXPECT_FLOAT_EQ(find_optimizer("adam").defaults.learning_rate, 0.001f);
   EXPECT_FLOAT_EQ(find_optimizer("momentum").defaults.momentum, 0.9f);
-  EXPECT_ERROR_CONTAINS(find_loss("categoricalHinge"), "unknown loss \"categoricalHinge\"",
+  EXPECT_ERROR_CONTAINS(find_loss("sparseCategoricalHinge"), "unknown loss \"sparseCategoricalHinge\"",
                         "meanSquaredError, binaryCrossentropy");
   EXPECT_ERROR_CONTAINS(find_metric("auc"), "accuracy (or acc)", "mae");
   EXPECT_ERROR_CONTAINS(find_layer_type("transformer", "layer 3"), "layer 3", "dense, conv2d, maxPooling2d, flatten",

@@ -1,8 +1,9 @@
 // The regression / margin / distribution losses of the loss table (meanAbsoluteError,
 // meanAbsolutePercentageError, huberLoss, hinge, squaredHinge, logCosh, kullbackLeiblerDivergence,
-// cosineProximity, poisson): a finite-difference gradient check of each backward (in double, on
-// points away from the kinks), a value worked out by hand for each, and the compile spec's loss
-// parameters (huberLoss's delta) and errors. TF.js parity is in tests/js/tfjs-losses-parity.test.ts.
+// cosineProximity, poisson, meanSquaredLogarithmicError, categoricalHinge): a finite-difference
+// gradient check of each backward (in double, on points away from the kinks), a value worked out
+// by hand for each, and the compile spec's loss parameters (huberLoss's delta) and errors. TF.js
+// parity is in tests/js/tfjs-losses-parity.test.ts.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -65,6 +66,10 @@ std::vector<LossCase> hand_cases() {
       {"cosineProximity", {1, 1, -2, 0}, {1, 0, 3, 0}, 2, 2, (-1.0 / std::sqrt(2.0) + 1.0) / 2},
       // p − y·log(p + ε)
       {"poisson", {2, 0.5f}, {1, 3}, 1, 2, (2 - std::log(2 + 1e-7) + 0.5 - 3 * std::log(0.5 + 1e-7)) / 2},
+      // (log 2 − log 1)² and (log 4 − log 2)²; a negative prediction and a zero target both clip to ε
+      {"msle", {1, 3, -1, 0}, {0, 1, 0, 0}, 2, 2, 2 * std::log(2.0) * std::log(2.0) / 4},
+      // 1 + max(0.2, 0.3) − 0.5 = 0.8; a sample past the margin: 1 + 0 − 2 < 0 gives 0
+      {"categoricalHinge", {0.2f, 0.5f, 0.3f, 2, -1, 0}, {0, 1, 0, 1, 0, 0}, 2, 3, 0.4},
   };
 }
 
@@ -116,6 +121,12 @@ TEST(Losses, GradientsMatchFiniteDifferences) {
       {"kullbackLeiblerDivergence", random_vector(n * k, 59, 0.05f, 0.95f), probs},
       {"cosineProximity", random_vector(n * k, 60, -2, 2), y},
       {"poisson", random_vector(n * k, 61, 0.2f, 3), rates},
+      {"meanSquaredLogarithmicError", random_vector(n * k, 62, 0.1f, 3), rates},
+      // Margins 0.3, −0.4 (no gradient), 1.9 and 1.6, where the best other score is the true
+      // class's 0 (its share of the gradient is (1 − y)·1 = 0).
+      {"categoricalHinge",
+       {0.2f, 0.9f, -0.4f, 1.5f, -0.3f, 0.1f, -0.5f, -0.2f, 0.7f, -1.2f, -0.8f, -0.6f},
+       {0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}},
   };
   for (const GradCase& c : cases) {
     Loss loss(c.name, ActivationKind::kLinear, c.params);
@@ -208,6 +219,9 @@ TEST(Losses, SnakeCaseAndTfjsAliasesNameTheRows) {
       {"cosine_proximity", "cosineProximity"},
       {"poisson", "poisson"},
       {"hinge", "hinge"},
+      {"msle", "meanSquaredLogarithmicError"},
+      {"mean_squared_logarithmic_error", "meanSquaredLogarithmicError"},
+      {"categorical_hinge", "categoricalHinge"},
   };
   for (const auto& [alias, name] : aliases) EXPECT_EQ(find_loss(alias).name, name) << alias;
 }

@@ -126,7 +126,7 @@ TEST(Losses, FusedOnlyWithTheMatchingActivation) {
   EXPECT_FALSE(Loss("categoricalCrossentropy", ActivationKind::kSigmoid).fused());
   EXPECT_FALSE(Loss("meanSquaredError", ActivationKind::kSigmoid).fused());
   EXPECT_EQ(Loss("sparseCategoricalCrossentropy", ActivationKind::kSoftmax).target_size(5), 1);
-  EXPECT_THROW(Loss("categoricalHinge", ActivationKind::kLinear), Error);  // not in the table
+  EXPECT_THROW(Loss("sparseCategoricalHinge", ActivationKind::kLinear), Error);  // not in the table
 }
 
 TEST(Sequential, ShapesParamsAndLayerOutputs) {

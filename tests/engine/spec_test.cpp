@@ -112,7 +112,8 @@ TEST(CompileSpecParse, Rejections) {
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"momentum","momentum":-1}})"), "momentum", "[0, 1)");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"name":"adam","epsilon":0}})"), "epsilon", "> 0");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"optimizer":{"learningRate":0.1}})"), "missing \"name\"");
-  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":"categoricalHinge"})"), "unknown loss \"categoricalHinge\"",
+  EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"loss":"sparseCategoricalHinge"})"),
+                        "unknown loss \"sparseCategoricalHinge\"",
                         "meanSquaredError, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":["auc"]})"), "unknown metric \"auc\"", "accuracy", "mse");
   EXPECT_ERROR_CONTAINS(parse_compile_spec(R"({"metrics":["acc","accuracy"]})"), "listed twice");

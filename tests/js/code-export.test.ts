@@ -505,6 +505,8 @@ const writtenLosses: { loss: nn.LossArg; p: () => nn.Tensor; y: () => nn.Tensor 
   { loss: 'kullbackLeiblerDivergence', p: () => nn.tensor(Array.from({ length: 15 }, (_, i) => 0.05 + ((i * 7) % 10) / 11), [5, 3]), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => ((i * 3) % 5) / 5), [5, 3]) },
   { loss: 'cosineProximity', p: () => data([5, 3], 48), y: () => data([5, 3], 49) },
   { loss: 'poisson', p: () => nn.tensor(Array.from({ length: 15 }, (_, i) => 0.1 + i / 7), [5, 3]), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => i % 4), [5, 3]) },
+  { loss: 'meanSquaredLogarithmicError', p: () => data([5, 3], 50, 2), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => (i * 0.37) % 3), [5, 3]) },
+  { loss: 'categoricalHinge', p: () => data([5, 3], 51, 2), y: () => nn.tensor(Array.from({ length: 15 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [5, 3]) },
 ];
 
 describe('exportCode: the losses of every target', () => {

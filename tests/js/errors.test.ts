@@ -94,8 +94,8 @@ describe('building and compiling', () => {
     expect(() => model.compile({ optimizer: 'adamw', loss: 'mse' })).toThrow(
       /unknown optimizer "adamw"; allowed: 'sgd', 'adam', 'rmsprop', 'adagrad', 'momentum', 'adadelta', 'adamax' or an nn.train.\* object/,
     );
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'categoricalHinge' })).toThrow(
-      /unknown loss "categoricalHinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalHinge' })).toThrow(
+      /unknown loss "sparseCategoricalHinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
     );
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['auc'] })).toThrow(
       /unknown metric "auc"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall' \(or their aliases, e.g. 'acc'\)/,

@@ -127,7 +127,7 @@ describe('a two-input, two-output model', () => {
     expect(() => model.compile({ optimizer: 'sgd', loss: ['mse'] })).toThrow(/loss is a list of 1, but the model has 2 outputs \(reg, cls\)/);
     expect(() => model.compile({ optimizer: 'sgd', loss: { reg: 'mse', nope: 'mse' } })).toThrow(/loss names output "nope", which the model does not have; outputs: reg, cls/);
     expect(() => model.compile({ optimizer: 'sgd', loss: { reg: 'mse' } })).toThrow(/loss gives no loss for output "cls"/);
-    expect(() => model.compile({ optimizer: 'sgd', loss: ['mse', 'categoricalHinge'] })).toThrow(/unknown loss "categoricalHinge" for output 1 \(cls\); allowed: 'meanSquaredError'/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: ['mse', 'sparseCategoricalHinge'] })).toThrow(/unknown loss "sparseCategoricalHinge" for output 1 \(cls\); allowed: 'meanSquaredError'/);
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', lossWeights: [1] })).toThrow(/lossWeights has 1 entries, the model has 2 outputs/);
     disposeAll(...ws, model);
   });

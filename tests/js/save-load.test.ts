@@ -175,7 +175,7 @@ describe('bad files: a clear error, nothing created', () => {
     ['a duplicate name', () => variant((j) => (j.graph.layers[2].name = 'dense_1')), /dense_1/],
     ['an unknown optimizer', () => variant((j) => (j.compile.optimizer.name = 'lamb')), /compile\.optimizer\.name must be one of 'sgd'/],
     ['a bad learning rate', () => variant((j) => (j.compile.optimizer.learningRate = 0)), /compile\.optimizer: learningRate must be a finite number > 0, got 0/],
-    ['an unknown loss', () => variant((j) => (j.compile.loss = 'categoricalHinge')), /does not make a valid model: compile\(\): unknown loss "categoricalHinge"/],
+    ['an unknown loss', () => variant((j) => (j.compile.loss = 'sparseCategoricalHinge')), /does not make a valid model: compile\(\): unknown loss "sparseCategoricalHinge"/],
     ['a missing weight', () => variant((j) => j.weights.pop()), /weights: 3 of 4 tensors given, missing dense_2\/bias/],
     ['an extra weight', () => variant((j) => j.weights.push(j.weights[3])), /weights: 5 tensors given, but the layers have 4/],
     ['weights out of order', () => variant((j) => ([j.weights[0], j.weights[1]] = [j.weights[1], j.weights[0]])), /weights\[0\] is named "dense_1\/bias", expected 'dense_1\/kernel'/],

@@ -32,7 +32,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
 
 const N = 12;
 const IN = 3;
-type Target = 'real' | 'positive' | 'sign' | 'distribution' | 'counts';
+type Target = 'real' | 'positive' | 'sign' | 'distribution' | 'counts' | 'onehot';
 function data(target: Target, k: number, seed: number): { x: number[]; y: number[] } {
   const r = xorshift(seed);
   const x = Array.from({ length: N * IN }, () => r() * 2 - 1);
@@ -42,6 +42,9 @@ function data(target: Target, k: number, seed: number): { x: number[]; y: number
     if (target === 'distribution') {
       const s = row.reduce((a, b) => a + b, 0);
       y.push(...row.map((v) => v / s));
+    } else if (target === 'onehot') {
+      const hot = row.indexOf(Math.max(...row));
+      y.push(...row.map((_, j) => (j === hot ? 1 : 0)));
     } else {
       y.push(...row.map((v) => (target === 'real' ? v * 4 - 2 : target === 'positive' ? v + 0.5 : target === 'sign' ? (v < 0.5 ? -1 : 1) : Math.floor(v * 4))));
     }
@@ -117,6 +120,10 @@ describe('losses by name: the loss before the step and the weights after one SGD
     ['kullbackLeiblerDivergence', { k: 3, activation: 'softmax', target: 'distribution' }, 'kld', 'kullbackLeiblerDivergence'],
     ['cosineProximity', { k: 3, activation: 'linear', target: 'real' }, 'cosine_proximity', 'cosineProximity'],
     ['poisson', { k: 2, activation: 'softplus', target: 'counts' }, 'poisson', 'poisson'],
+    ['meanSquaredLogarithmicError (linear: some predictions clipped)', { k: 2, activation: 'linear', target: 'positive' }, 'msle', 'meanSquaredLogarithmicError'],
+    ['meanSquaredLogarithmicError (softplus)', { k: 2, activation: 'softplus', target: 'counts' }, 'mean_squared_logarithmic_error', 'meanSquaredLogarithmicError'],
+    ['categoricalHinge', { k: 3, activation: 'linear', target: 'onehot' }, 'categorical_hinge', 'categoricalHinge'],
+    ['categoricalHinge (softmax)', { k: 3, activation: 'softmax', target: 'onehot' }, 'categoricalHinge', 'categoricalHinge'],
   ];
   for (const [what, run, nnLoss, tfLoss] of cases) {
     test(what, async () => {
@@ -225,6 +232,8 @@ test('nn.losses and nn.metrics on tensors equal tfjs-layers / tf.losses', () => 
     ['logcosh', nn.losses.logcosh(nn.tensor(a, [4, 3]), nn.tensor(b, [4, 3])), tf.mean(tf.sub(tf.add(d, tf.softplus(tf.mul(-2, d))), Math.log(2)), -1)],
     ['kullbackLeiblerDivergence', nn.losses.kullbackLeiblerDivergence(nn.tensor(p, [4, 3]), nn.tensor(q, [4, 3])), tf.sum(tf.mul(tf.tensor(p, [4, 3]), tf.log(tf.div(tf.tensor(p, [4, 3]), tf.tensor(q, [4, 3])))), -1)],
     ['poisson', nn.losses.poisson(nn.tensor(a, [4, 3]), nn.tensor(p, [4, 3])), tf.mean(tf.sub(tf.tensor(p, [4, 3]), tf.mul(yt, tf.log(tf.add(1e-7, tf.tensor(p, [4, 3]))))), -1)],
+    ['meanSquaredLogarithmicError', nn.losses.meanSquaredLogarithmicError(nn.tensor(a, [4, 3]), nn.tensor(b, [4, 3])), tf.mean(tf.square(tf.sub(tf.log(tf.add(1, tf.clipByValue(yp, 1e-7, Number.MAX_VALUE))), tf.log(tf.add(1, tf.clipByValue(yt, 1e-7, Number.MAX_VALUE))))), -1)],
+    ['categoricalHinge', nn.losses.categoricalHinge(nn.tensor(p, [4, 3]), nn.tensor(b, [4, 3])), tf.maximum(0, tf.add(1, tf.sub(tf.max(tf.mul(tf.sub(1, tf.tensor(p, [4, 3])), yp), -1), tf.sum(tf.mul(tf.tensor(p, [4, 3]), yp), -1))))],
   ];
   for (const [what, out, tout] of hand) expectClose(out.dataSync(), tout.dataSync(), what);
   // Differentiable: the gradient of mean(nn.losses.meanAbsoluteError) w.r.t. yPred is sign(yPred − yTrue) / 12.

@@ -983,6 +983,10 @@ function torchLoss(loss: string, delta: number): { fn: string; accuracy: string 
       return { fn: `-(${unit('y')} * ${unit('p')}).sum(-1).mean()`, accuracy: '' };
     case 'poisson':
       return { fn: '(p - y * torch.log(p + 1e-7)).mean()', accuracy: '' };
+    case 'meanSquaredLogarithmicError':
+      return { fn: '(torch.log(1 + p.clamp_min(1e-7)) - torch.log(1 + y.clamp_min(1e-7))).pow(2).mean()', accuracy: '' };
+    case 'categoricalHinge':
+      return { fn: '(1 + ((1 - y) * p).amax(-1) - (y * p).sum(-1)).clamp_min(0).mean()  # one-hot targets', accuracy: '' };
     case 'meanSquaredError':
       return { fn: 'F.mse_loss(p, y)', accuracy: '' };
     case 'binaryCrossentropy':
@@ -1662,6 +1666,8 @@ const kerasLossNames: Record<string, string> = {
   kullbackLeiblerDivergence: 'kl_divergence',
   cosineProximity: 'cosine_similarity', // Keras's loss: −cosine similarity, as nnplay's
   poisson: 'poisson',
+  meanSquaredLogarithmicError: 'mean_squared_logarithmic_error',
+  categoricalHinge: 'categorical_hinge',
 };
 const kerasMetricNames: Record<string, string> = { accuracy: 'accuracy', binaryAccuracy: 'binary_accuracy', categoricalAccuracy: 'categorical_accuracy', mse: 'mse', mae: 'mae' };
 

@@ -8,7 +8,7 @@
 import { Tensor, scalar } from './tensor';
 import type { TensorInput } from './tensor';
 import { abs, add, cast, clipByValue, div, equal, exp, greater, log, log1p, logicalAnd, maximum, minimum, mul, neg, notEqual, relu, sqrt, square, squaredDifference, sub, where } from './ops/elementwise';
-import { argMax, logSumExp, mean, sum } from './ops/reduce';
+import { argMax, logSumExp, max, mean, sum } from './ops/reduce';
 import { squeeze } from './ops/shape';
 import { ones } from './ops/create';
 import { toTensor } from './ops/util';
@@ -48,6 +48,19 @@ export function logCosh(yTrue: TensorInput, yPred: TensorInput): Tensor {
     const a = abs(sub(yPred, yTrue));
     return mean(sub(add(a, log(add(1, exp(mul(-2, a))))), Math.log(2)), -1);
   });
+}
+
+/** mean((log(1 + clip(yPred)) − log(1 + clip(yTrue)))²) over the last axis, both clipped to [ε, ∞). */
+export function meanSquaredLogarithmicError(yTrue: TensorInput, yPred: TensorInput): Tensor {
+  return tidy(() => {
+    const logOf = (x: TensorInput) => log(add(1, clipByValue(x, EPSILON, Number.MAX_VALUE)));
+    return mean(square(sub(logOf(yPred), logOf(yTrue))), -1);
+  });
+}
+
+/** max(0, 1 + max((1 − yTrue)·yPred) − Σ yTrue·yPred) over the last axis (one-hot targets). */
+export function categoricalHinge(yTrue: TensorInput, yPred: TensorInput): Tensor {
+  return tidy(() => maximum(0, add(1, sub(max(mul(sub(1, yTrue), yPred), -1), sum(mul(yTrue, yPred), -1)))));
 }
 
 /** Σ yTrue·log(clip(yTrue) / clip(yPred)) over the last axis, both clipped to [ε, 1]. */
@@ -231,6 +244,8 @@ export const losses = {
   squaredHinge,
   logCosh,
   logcosh: logCosh,
+  meanSquaredLogarithmicError,
+  categoricalHinge,
   kullbackLeiblerDivergence,
   cosineProximity,
   poisson,

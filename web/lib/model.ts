@@ -61,6 +61,8 @@ export const lossNames = [
   'kullbackLeiblerDivergence',
   'cosineProximity',
   'poisson',
+  'meanSquaredLogarithmicError',
+  'categoricalHinge',
 ] as const;
 export type LossName = (typeof lossNames)[number];
 
