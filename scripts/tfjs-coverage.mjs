@@ -119,6 +119,8 @@ const instead = {
   'fit({sampleWeight})': '`classWeight` (TF.js 4.22 itself refuses sampleWeight)',
   'fit({validationSteps})': '`validationData` / `validationSplit`',
   'fit({stepsPerEpoch})': '`fitDataset({batchesPerEpoch})`',
+  'evaluate({steps})': 'not planned: TF.js 4.22 throws for it on tensors ("steps mode in testLoop() is not implemented yet"); use `batchSize`',
+  'evaluate({sampleWeight})': 'not yet (TF.js 4.22 accepts it and ignores it)',
   'compile({metrics: [(yTrue, yPred) => …]})': 'metric names',
   "compile({metrics: ['crossentropy']})": 'the loss (logged as `loss`)',
   "compile({metrics: ['ce']})": 'the loss (logged as `loss`)',

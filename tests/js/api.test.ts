@@ -1,7 +1,7 @@
 // The public API on the built wasm: tensors, building, compile, fit, predict, evaluate,
 // weights, summary, optimizers and regularizers.
 import * as nn from 'nnplay';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { blobs, disposeAll, weightsOf, XOR_X, XOR_Y, xorModel } from './helpers';
 
 beforeAll(async () => {
@@ -106,7 +106,16 @@ describe('training XOR with the README example', () => {
     expect(ev[0].shape).toEqual([]);
     expect(ev[0].dataSync()[0]).toBeCloseTo(history.history.val_loss[199], 5);
     expect(ev[1].dataSync()[0]).toBe(1);
-    disposeAll(p, ev, xs, ys, model);
+    // verbose: 0 as TF.js programs pass it; 1 prints the figures once, as Keras does.
+    const quiet = model.evaluate(xs, ys, { verbose: 0, batchSize: 2 }) as nn.Tensor[];
+    expect(quiet[0].dataSync()[0]).toBeCloseTo(ev[0].dataSync()[0], 6);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const loud = model.evaluate(xs, ys, { verbose: 1 }) as nn.Tensor[];
+    expect(log.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^Evaluation: loss=\d\.\d{3}e?-?\d* acc=1\.000$/)]);
+    log.mockRestore();
+    expect(() => model.evaluate(xs, ys, { verbose: 2 as 1 })).toThrow(/evaluate\(\): verbose must be 0 or 1, got 2/);
+    expect(() => model.evaluate(xs, ys, { steps: 2 } as never)).toThrow(/evaluate\(\): unknown option "steps"; allowed: batchSize, verbose/);
+    disposeAll(p, ev, quiet, loud, xs, ys, model);
   });
 });
 

@@ -1507,13 +1507,18 @@ export class LayersModel {
    * in compile order; with several outputs [loss, <output>_loss..., <output>_<metric>...]
    * (Keras's order). The caller owns (and disposes) the returned tensors.
    */
-  evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  evaluate(xs: TensorArgs, ys: TensorArgs, args: { batchSize?: number; verbose?: 0 | 1 } = {}): Tensor | Tensor[] {
     const where = 'evaluate()';
     this.#model(where); // alive and built before the arguments are read
     if (args === null || typeof args !== 'object') fail(where, `the third argument must be an options object like {batchSize: 32}, got ${describe(args)}`);
-    for (const k of Object.keys(args)) if (k !== 'batchSize') fail(where, `unknown option ${quote(k)}; allowed: batchSize`);
+    for (const k of Object.keys(args)) if (k !== 'batchSize' && k !== 'verbose') fail(where, `unknown option ${quote(k)}; allowed: batchSize, verbose`);
     const batchSize = integerIn(where, 'batchSize', args.batchSize ?? 32, 1, limits.batchSize);
-    const values = Object.values(this.#evaluateLogs(xs, ys, batchSize, where)).map((v) => new Tensor(Float32Array.of(v), []));
+    const verbose = args.verbose ?? 0;
+    if (verbose !== 0 && verbose !== 1) fail(where, `verbose must be 0 or 1, got ${describe(verbose)}`);
+    const logs = this.#evaluateLogs(xs, ys, batchSize, where);
+    // TF.js 4.22 throws for verbose 1 ("not implemented yet"); Keras prints the figures: so does nnplay.
+    if (verbose === 1) console.log(`Evaluation: ${Object.entries(logs).map(([k, v]) => `${k}=${v.toPrecision(4)}`).join(' ')}`);
+    const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
     return values.length === 1 ? values[0] : values;
   }
 
