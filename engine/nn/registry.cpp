@@ -935,6 +935,9 @@ constexpr MetricInfo kMetrics[] = {
     // TF.js's precision and recall count predictions equal to 1 (not thresholded) in each batch.
     {"precision", {"Precision"}, "precision", MetricKind::kPrecision},
     {"recall", {"Recall"}, "recall", MetricKind::kRecall},
+    // TF.js's 'cosine': −cos(y, p), the cosineProximity loss as a figure (Keras's positive
+    // cosine_similarity metric is another sign, so it is not an alias).
+    {"cosine", {}, "cosine", MetricKind::kCosineProximity},
 };
 
 }  // namespace

@@ -300,6 +300,7 @@ enum class MetricKind {
   kMeanAbsolutePercentageError,
   kPrecision,
   kRecall,
+  kCosineProximity,
 };
 
 struct MetricInfo {

@@ -158,6 +158,18 @@ void Trainer::add_metrics(const Head& head, const float* pred, const float* y, i
           sum += 100.0 * e_sum / k;
           break;
         }
+        case MetricKind::kCosineProximity: {
+          // −Σ ŷ·p̂ with x̂ = x / sqrt(max(Σx², ε)), as TF.js's l2Normalize (ε = 1e-7).
+          double yy = 0.0, pp = 0.0, yp = 0.0;
+          for (int c = 0; c < k; ++c) {
+            yy += target(c) * target(c);
+            pp += static_cast<double>(p[c]) * p[c];
+            yp += target(c) * p[c];
+          }
+          const double eps = 1e-7f;
+          sum -= yp / (std::sqrt(yy < eps ? eps : yy) * std::sqrt(pp < eps ? eps : pp));
+          break;
+        }
         case MetricKind::kPrecision:
         case MetricKind::kRecall: break;  // per batch, below
         case MetricKind::kAccuracy: break;

@@ -433,6 +433,20 @@ describe('exportCode: Keras', () => {
   });
 });
 
+describe("exportCode: Keras metrics", () => {
+  it("writes TF.js's 'cosine' as Keras's cosine_similarity function, and the script byte-compiles", async () => {
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 2 })], seed: 1 });
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['cosine', 'mae'] });
+    const e = await nn.exportCode(m, 'keras', { fileBase: 'cosine_metric' });
+    expect(e.code).toContain('metrics=[keras.losses.cosine_similarity, "mae"]');
+    if (python) {
+      writeFileSync(join(dir, e.codeFileName), e.code);
+      execFileSync(python, ['-m', 'py_compile', join(dir, e.codeFileName)]);
+    } else if (inCI) throw new Error('code-export.test: python3 is required in CI');
+    m.dispose();
+  });
+});
+
 describe("exportCode: Keras's bilinear upsampling layer", () => {
   it("computes nnplay's upSampling2d (i · in / out) when keras.ops is numpy's", async () => {
     if (!python) {

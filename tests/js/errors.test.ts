@@ -98,7 +98,7 @@ describe('building and compiling', () => {
       /unknown loss "sparseCategoricalHinge"; allowed: 'meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'/,
     );
     expect(() => model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['auc'] })).toThrow(
-      /unknown metric "auc"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall' \(or their aliases, e.g. 'acc'\)/,
+      /unknown metric "auc"; allowed: 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall', 'cosine' \(or their aliases, e.g. 'acc'\)/,
     );
     expect(() => model.compile({ optimizer: { learningRate: 1 } as unknown as nn.Optimizer, loss: 'mse' })).toThrow(
       /optimizer must be a name .* or an nn.train.\*\(\) object/,

@@ -145,6 +145,11 @@ describe('metrics in logs under the names TF.js reports', () => {
     }, 3).catch((e: Error) => { throw e; });
     expect(Object.keys(b).sort()).toEqual(['binaryAccuracy', 'loss', 'precision', 'recall']);
   });
+  test("cosine (TF.js's −cos(y, p) figure)", async () => {
+    const h = await compareFit({ k: 3, activation: 'linear', target: 'real', nnLoss: 'mse', tfLoss: 'meanSquaredError', metrics: ['cosine'], batchSize: 5, epochs: 2 });
+    expect(Object.keys(h).sort()).toEqual(['cosine', 'loss']);
+    expect(h.cosine.every((v) => v >= -1 && v <= 1)).toBe(true);
+  });
   test('categoricalAccuracy', async () => {
     await compareFit({ k: 3, activation: 'softmax', target: 'distribution', nnLoss: 'categoricalCrossentropy', tfLoss: 'categoricalCrossentropy', metrics: ['categoricalAccuracy'], batchSize: 4, epochs: 2 });
   });

@@ -1677,7 +1677,8 @@ function kerasCompile(c: Compiled, helpers: string[]): string {
     if (!(l in kerasLossNames)) fail(`loss '${l}' has no Keras form in the exporter`);
     return pyStr(kerasLossNames[l]);
   });
-  const metrics = c.metrics.map((m) => pyStr(kerasMetricNames[m] ?? m));
+  // TF.js's 'cosine' is −cos(y, p): Keras's loss function of that name gives the same figure as a metric.
+  const metrics = c.metrics.map((m) => (m === 'cosine' ? 'keras.losses.cosine_similarity' : pyStr(kerasMetricNames[m] ?? m)));
   return [
     `optimizer=${kerasOptimizer(c.optimizer, helpers)}`,
     `loss=${loss.length === 1 ? loss[0] : `[${loss.join(', ')}]`}`,

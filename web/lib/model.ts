@@ -79,7 +79,7 @@ function metricName(v: unknown): string | undefined {
 }
 
 /** The engine's metric names (aliases such as 'acc', 'meanSquaredError' are accepted too). */
-export const metricNames = ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall'] as const;
+export const metricNames = ['accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'mse', 'mae', 'mape', 'precision', 'recall', 'cosine'] as const;
 export type MetricName = (typeof metricNames)[number] | 'acc' | 'meanSquaredError' | 'meanAbsoluteError' | 'meanAbsolutePercentageError' | 'MAPE';
 
 export interface CompileArgs {

@@ -33,7 +33,7 @@ const tfjsLosses = new Set([
   'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
 ]);
 const tfjsMetrics = new Set([
-  'accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'mse', 'mae', 'mape',
+  'accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'precision', 'recall', 'mse', 'mae', 'mape', 'cosine',
   'meanSquaredError', 'meanAbsoluteError', 'meanAbsolutePercentageError', 'cosineProximity', 'binaryCrossentropy', 'categoricalCrossentropy',
 ]);
 const tfjsOptimizers: Record<string, [string, string[]]> = {
