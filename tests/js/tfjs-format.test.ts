@@ -196,6 +196,44 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
+  test('userDefinedMetadata goes to TF.js and back; model.trainable freezes every layer', async () => {
+    const m = nn.sequential({ layers: [nn.layers.dense({ inputShape: [2], units: 3, activation: 'relu' }), nn.layers.dense({ units: 2 })], seed: 2 });
+    expect(m.getUserDefinedMetadata()).toBeUndefined();
+    const meta = { labels: ['cat', 'dog'], version: 3, nested: { mean: [0.5, 0.25] } };
+    m.setUserDefinedMetadata(meta);
+    const art = await nnArtifacts(m);
+    meta.version = 4; // save() wrote the metadata as it was then
+    expect(art.userDefinedMetadata).toEqual({ labels: ['cat', 'dog'], version: 3, nested: { mean: [0.5, 0.25] } });
+    const tm = await tf.loadLayersModel(tf.io.fromMemory(art));
+    expect(tm.getUserDefinedMetadata()).toEqual(art.userDefinedMetadata);
+    tm.setUserDefinedMetadata({ from: 'tfjs' });
+    const back = await nn.loadLayersModel(nn.io.fromMemory(await tfArtifacts(tm)));
+    expect(back.getUserDefinedMetadata()).toEqual({ from: 'tfjs' });
+    expect(() => m.setUserDefinedMetadata([1, 2] as never)).toThrow(/setUserDefinedMetadata\(\): metadata must be a plain JSON object like \{labels: \['cat', 'dog'\]\}, got \[1,2\]/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => m.setUserDefinedMetadata(cyclic)).toThrow(/metadata must be JSON \(no cycles, no BigInt\)/);
+    // trainable: false on the model, then compile and fit: no weight moves (TF.js's Container.trainable).
+    expect(m.trainable).toBe(true);
+    m.trainable = false;
+    expect(m.trainable).toBe(false);
+    expect(m.layers.every((l) => !l.trainable)).toBe(true);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = m.getWeights();
+    const xs = nn.tensor2d([[1, 2], [3, -1]]);
+    const ys = nn.tensor2d([[1, 0], [0, 1]]);
+    await m.fit(xs, ys, { epochs: 2 });
+    const after = m.getWeights();
+    after.forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i].dataSync())));
+    expect(m.trainableWeights).toHaveLength(0);
+    m.trainable = true;
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    expect(m.trainableWeights).toHaveLength(4);
+    expect(() => { m.trainable = 'no' as never; }).toThrow(/Sequential\.trainable: must be true or false, got the string "no"/);
+    disposeAll(m, back, xs, ys, ...before, ...after);
+    tm.dispose();
+  });
+
   test('the merge layers multiply, average, maximum and minimum', async () => {
     const x = nn.input({ shape: [3], name: 'x' });
     const branches = (['tanh', 'relu', 'linear'] as const).map((activation, i) => nn.layers.dense({ units: 4, activation, name: `b${i}` }).apply(x));

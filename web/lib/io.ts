@@ -187,6 +187,8 @@ function snapshotArtifacts(model: LayersModel, where: string): (format: typeof i
     const name = model.name;
     const sequential = model instanceof Sequential;
     const compiled = model.compiledWith; // a copy: the settings as they were when called
+    const given = model.getUserDefinedMetadata();
+    const metadata = given === undefined ? undefined : (JSON.parse(JSON.stringify(given)) as Record<string, unknown>);
     return (format) => {
       const tc = format.trainingConfigOf(compiled);
       const artifacts: ModelArtifacts = {
@@ -198,6 +200,7 @@ function snapshotArtifacts(model: LayersModel, where: string): (format: typeof i
         weightData: data.buffer,
       };
       if (tc) artifacts.trainingConfig = tc;
+      if (metadata) artifacts.userDefinedMetadata = metadata;
       return artifacts;
     };
   } finally {
@@ -251,6 +254,15 @@ function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
     weights,
   };
   const model = modelFromJSON(json, where);
+  const metadata = a.userDefinedMetadata;
+  if (metadata !== undefined && metadata !== null) {
+    try {
+      model.setUserDefinedMetadata(metadata);
+    } catch (err) {
+      model.dispose();
+      fail(where, `userDefinedMetadata: ${(err instanceof Error ? err.message : String(err)).replace(/^nnplay: setUserDefinedMetadata\(\): /, '')}`);
+    }
+  }
   const compile = compileFromTrainingConfig(a.trainingConfig ?? (topology as { training_config?: unknown }).training_config);
   if (compile) {
     try {

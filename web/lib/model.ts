@@ -447,6 +447,8 @@ export class LayersModel {
   #workerLayerParameters: LayerParameter[] = [];
   #workerNeedsCompile = true;
   #workerNeedsWeights = true;
+  #trainable = true;
+  #userDefinedMetadata: Record<string, unknown> | undefined;
 
   /** @internal Use nn.model() or nn.sequential(). */
   constructor(source: ModelSource) {
@@ -506,6 +508,41 @@ export class LayersModel {
     const layer = this.#layers.find((l) => l.name === arg.name);
     if (!layer) fail(where, `no layer is named ${quote(arg.name)}; the layers are ${this.#layers.map((l) => l.name).join(', ')}`);
     return layer;
+  }
+
+  /**
+   * TF.js model.trainable: false freezes every layer of the model (each layer's trainable is
+   * set), true thaws them; as for a layer, it takes effect at the next compile(). Reads back the
+   * value last set (default true), as TF.js's does.
+   */
+  get trainable(): boolean {
+    return this.#trainable;
+  }
+  set trainable(v: boolean) {
+    if (typeof v !== 'boolean') fail(`${this[Symbol.toStringTag]}.trainable`, `must be true or false, got ${describe(v)}`);
+    this.#trainable = v;
+    for (const l of this.#layers) l.trainable = v;
+  }
+
+  /**
+   * TF.js setUserDefinedMetadata: a JSON object saved with the model in the TF.js format
+   * (model.json's userDefinedMetadata) and given back by getUserDefinedMetadata() after
+   * nn.loadLayersModel (or TF.js's). Kept as given; save() writes it as it is then.
+   */
+  setUserDefinedMetadata(metadata: Record<string, unknown>): void {
+    const where = 'setUserDefinedMetadata()';
+    if (metadata === null || typeof metadata !== 'object' || Object.getPrototypeOf(metadata) !== Object.prototype) {
+      fail(where, `metadata must be a plain JSON object like {labels: ['cat', 'dog']}, got ${describe(metadata)}`);
+    }
+    try {
+      JSON.stringify(metadata);
+    } catch (err) {
+      fail(where, `metadata must be JSON (no cycles, no BigInt): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.#userDefinedMetadata = metadata;
+  }
+  getUserDefinedMetadata(): Record<string, unknown> | undefined {
+    return this.#userDefinedMetadata;
   }
 
   get isDisposed(): boolean {
