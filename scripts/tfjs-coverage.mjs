@@ -116,6 +116,8 @@ const instead = {
   'model.loss': '`model.compiledWith`',
   'model.history': 'the `History` fit() resolves with',
   'tensor.data': '`tensor.data()` exists; see the Tensors section',
+  'tensor.buffer': '`nn.buffer(t.shape, t.dtype, t.dataSync())` (as a method it would cost every app 0.7 KB gzipped)',
+  'tensor.bufferSync': '`nn.buffer(t.shape, t.dtype, t.dataSync())`',
   'fit({sampleWeight})': '`classWeight` (TF.js 4.22 itself refuses sampleWeight)',
   'fit({validationSteps})': '`validationData` / `validationSplit`',
   'fit({stepsPerEpoch})': '`fitDataset({batchesPerEpoch})`',

@@ -109,6 +109,19 @@ const cases: Record<string, (L: Lib) => unknown> = {
   },
   'math.confusionMatrix': (L) => [L.math.confusionMatrix(L.tensor1d([0, 1, 2, 1, 1], 'int32'), L.tensor1d([0, 2, 2, 1, 0], 'int32'), 3), L.math.confusionMatrix(L.tensor1d([1, 0]), L.tensor1d([1, 1]), 2), L.math.confusionMatrix(L.tensor1d([], 'int32'), L.tensor1d([], 'int32'), 2)],
   'more chained forms (older tutorials\' toFloat, as3D, ...)': (L) => [i23(L).toFloat(), m23(L).toInt(), m23(L).toBool(), m23(L).asType('int32'), L.tensor1d([7]).asScalar(), L.range(0, 24).as3D(2, 3, 4), L.range(0, 24).as4D(1, 2, 3, 4), L.range(0, 24).as5D(1, 2, 1, 3, 4), m23(L).reshapeAs(L.zeros([3, 2]))],
+  'buffer set/get/toTensor': (L) => {
+    const b = L.buffer([2, 3]);
+    b.set(5, 0, 1);
+    b.set(-2.5, 1, 2);
+    const i = L.buffer([2, 2], 'int32', new Int32Array([1, 2, 3, 4]));
+    i.set(9, 1, 0);
+    const flags = L.buffer([3], 'bool');
+    flags.set(true, 2);
+    const one = L.buffer([4]);
+    one.set(7);
+    const info = L.tensor1d([b.get(0, 1), b.get(1, 2), i.get(1, 0), b.locToIndex([1, 2]), ...b.indexToLoc(4), b.rank, b.size, ...b.strides, one.get()]);
+    return [b.toTensor(), i.toTensor(), flags.toTensor(), one.toTensor(), info];
+  },
   'unary int/bool': (L) => [i23(L).neg(), i23(L).abs(), i23(L).square(), i23(L).relu(), L.exp(i23(L)), L.exp(b23(L)), b23(L).relu()],
   'binary broadcast': (L) => [m23(L).add(v3(L)), m23(L).sub(L.tensor2d([[1], [2]])), v3(L).mul(m23(L)), m23(L).div(v3(L)), L.add(m23(L), 2), L.sub(3, m23(L)), L.mul(L.scalar(2), m23(L)), L.add(L.ones([2, 1, 3]), L.ones([4, 1]))],
   'binary dtypes': (L) => [i23(L).add(i23(L)), i23(L).add(2), i23(L).mul(b23(L)), i23(L).div(L.tensor1d([2, 2, -4], 'int32')), i23(L).div(2), i23(L).sub(m23(L)), L.floorDiv(m23(L), 2)],
@@ -303,6 +316,9 @@ describe('bad input says which op and what is allowed', () => {
     ['confusionMatrix out of range (TF.js drops the sample)', () => nn.math.confusionMatrix(nn.tensor1d([0, 5], 'int32'), nn.tensor1d([0, 1], 'int32'), 3), /math.confusionMatrix\(\): labels\[1\] is 5; a class index must be an integer in 0..2/],
     ['confusionMatrix fractions', () => nn.math.confusionMatrix([0, 1], [0, 1.5], 2), /predictions\[1\] is 1.5/],
     ['confusionMatrix lengths', () => nn.math.confusionMatrix([0, 1], [0], 2), /labels has 2 samples and predictions 1/],
+    ['buffer coordinates', () => nn.buffer([2, 3]).set(1, 2, 0), /TensorBuffer: coordinate 0 is 2; it must be an integer in \[0, 1\] \(shape \[2,3\]\)/],
+    ['buffer rank', () => nn.buffer([2, 3]).get(1), /TensorBuffer: 1 coordinate\(s\) given for a rank-2 buffer/],
+    ['buffer values', () => nn.buffer([2, 2], 'float32', [1, 2, 3]), /buffer\(\): 3 values do not fill shape \[2,2\], which holds 4/],
     ['norm ord', () => nn.norm(nn.ones([2, 2]), 2, [0, 1]), /norm\(\): a matrix norm takes ord 'fro', 'euclidean', 1, -1, Infinity or -Infinity, got 2/],
   ];
   for (const [name, f, pattern] of errors) {

@@ -29,6 +29,7 @@ export type { ClassWeight, ClassWeightArg } from './class-weight';
 export { memory, isReady } from './memory';
 export type { MemoryInfo } from './memory';
 export { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, scalar, print } from './tensor';
+export { TensorBuffer, buffer } from './tensor-buffer';
 export type { Shape, NestedArray, TensorLike, TensorInput, DataType, DataTypeMap, DataArray } from './tensor';
 // Tensor ops (TF.js's core ops), as plain functions; each is also a chained Tensor method.
 export { tidy, dispose, keep } from './ops/lifetime';
