@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "nn/bidirectional_layer.h"
+#include "nn/global_max_pooling_layers.h"
 #include "nn/recurrent_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -138,6 +139,14 @@ std::unique_ptr<Layer> make_global_average_pooling1d(const LayerArgs& a) {
 }
 constexpr auto kGlobalAveragePooling1dKeys = layer_keys();
 
+Shape global_max_pooling1d_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                                 const std::vector<std::string>& desc) {
+  return global_max_pooling_output_shape(in, 2, where, desc.empty() ? "its input" : desc[0]);
+}
+std::unique_ptr<Layer> make_global_max_pooling1d(const LayerArgs& a) {
+  return std::make_unique<GlobalMaxPoolingLayer>(a.input_shapes.at(0), a.name);
+}
+
 // ---- bidirectional: the wrapped layer's type in "layer", its keys beside it (flat, as the
 // table reads one level), and mergeMode.
 
@@ -209,6 +218,17 @@ constexpr LayerType kLayerRowsSeq[kLayerRowsSeqCount] = {
      global_average_pooling1d_shape,
      nullptr,
      make_global_average_pooling1d,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"globalMaxPooling1d",
+     {"GlobalMaxPooling1D", "GlobalMaxPool1D", "globalMaxPool1d", "global_max_pooling1d"},
+     kGlobalAveragePooling1dKeys,
+     1,
+     1,
+     global_max_pooling1d_shape,
+     nullptr,
+     make_global_max_pooling1d,
      "",
      nullptr,
      EnginePart::kExtra},

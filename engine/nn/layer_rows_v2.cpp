@@ -11,6 +11,7 @@
 #include "nn/batch_normalization_layer.h"
 #include "nn/dropout_layer.h"
 #include "nn/elementwise_merge_layers.h"
+#include "nn/global_max_pooling_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -178,6 +179,13 @@ Shape global_average_pooling2d_shape(const std::vector<Shape>& in, const Config&
 std::unique_ptr<Layer> make_global_average_pooling2d(const LayerArgs& a) {
   return std::make_unique<GlobalAveragePooling2dLayer>(a.input_shapes.at(0), GlobalAveragePooling2dConfig{}, a.name);
 }
+Shape global_max_pooling2d_shape(const std::vector<Shape>& in, const Config&, const std::string& where,
+                                 const std::vector<std::string>& desc) {
+  return global_max_pooling_output_shape(in, 3, where, desc.empty() ? "its input" : desc[0]);
+}
+std::unique_ptr<Layer> make_global_max_pooling(const LayerArgs& a) {
+  return std::make_unique<GlobalMaxPoolingLayer>(a.input_shapes.at(0), a.name);
+}
 
 constexpr int kMaxMergeInputs = 1 << 16;
 
@@ -286,6 +294,17 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      global_average_pooling2d_shape,
      nullptr,
      make_global_average_pooling2d,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"globalMaxPooling2d",
+     {"GlobalMaxPooling2D", "GlobalMaxPool2D", "globalMaxPool2d", "global_max_pooling2d"},
+     kNoKeys,
+     1,
+     1,
+     global_max_pooling2d_shape,
+     nullptr,
+     make_global_max_pooling,
      "",
      nullptr,
      EnginePart::kExtra},

@@ -1,5 +1,6 @@
 // Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
-// multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d. (dropout
+// multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d,
+// globalMaxPooling2d / 1d. (dropout
 // and batchNormalization: dropout_bn_test.cpp.)
 //
 // For each: a forward case worked out by hand, a finite-difference gradient check in double with
@@ -14,6 +15,7 @@
 #include "nn/activation_layer.h"
 #include "nn/average_pooling2d_layer.h"
 #include "nn/elementwise_merge_layers.h"
+#include "nn/global_max_pooling_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/reshape_layer.h"
@@ -281,6 +283,47 @@ TEST(GlobalAveragePooling2dLayer, GradientsMatchFiniteDifferences) {
 TEST(GlobalAveragePooling2dLayer, NonImageInputIsAnError) {
   EXPECT_ERROR_CONTAINS(global_average_pooling2d_output_shape({{4, 3}}, {}), "globalAveragePooling2d",
                         "[height, width, channels]", "[4, 3]");
+}
+
+// ---------------------------------------------------------------- globalMaxPooling2d, globalMaxPooling1d
+
+TEST(GlobalMaxPoolingLayer, TakesEachChannelsLargestValue) {
+  GlobalMaxPoolingLayer image({2, 2, 2}, "global_max_pooling2d_1");
+  EXPECT_EQ(image.output_shape(), (Shape{2}));
+  LayerDriver drv{image, 2, false, 1, {{1, 10, 2, 20, 3, 30, 4, -40, -5, -1, -2, -3, -4, -6, -3, -8}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{4, 30, -2, -1}));
+  GlobalMaxPoolingLayer sequence({3, 1}, "global_max_pooling1d_1");
+  LayerDriver seq{sequence, 1, false, 1, {{-1, 7, 2}}};
+  EXPECT_EQ(seq.forward(), (std::vector<float>{7}));
+}
+
+TEST(GlobalMaxPoolingLayer, GradientsMatchFiniteDifferences) {
+  // Values 0.1 apart at least, so no maximum changes within the step.
+  std::vector<float> x(48);
+  for (int i = 0; i < 48; ++i) x[i] = 0.1f * static_cast<float>((i * 17) % 48) - 2.0f;
+  GlobalMaxPoolingLayer image({3, 4, 2}, "g");
+  LayerDriver drv{image, 2, true, 1, {x}};
+  check_layer_gradients("globalMaxPooling2d", drv, 1e-2, 1e-3, 1e-5);
+  GlobalMaxPoolingLayer sequence({6, 4}, "s");
+  LayerDriver seq{sequence, 2, true, 1, {x}};
+  check_layer_gradients("globalMaxPooling1d", seq, 1e-2, 1e-3, 1e-5);
+}
+
+TEST(GlobalMaxPoolingLayer, EveryTiedPositionGetsTheGradientAsTfjs) {
+  GlobalMaxPoolingLayer layer({3, 1}, "g");
+  std::vector<float> x{2, 5, 5}, out(1), d(3, 0.0f), dy{1.5f};
+  PassContext ctx;
+  ctx.n = 1;
+  layer.forward(ctx, {x.data()}, out.data());
+  layer.backward(ctx, {x.data()}, out.data(), dy.data(), {d.data()});
+  EXPECT_EQ(d, (std::vector<float>{0, 1.5f, 1.5f}));
+}
+
+TEST(GlobalMaxPoolingLayer, WrongInputRankIsAnError) {
+  EXPECT_ERROR_CONTAINS(global_max_pooling_output_shape({{4, 3}}, 3, "layer 1 (globalMaxPooling2d)", "its input"),
+                        "globalMaxPooling2d", "[height, width, channels]", "[4, 3]");
+  EXPECT_ERROR_CONTAINS(global_max_pooling_output_shape({{4, 3, 2}}, 2, "layer 1 (globalMaxPooling1d)", "its input"),
+                        "[steps, features]", "[4, 3, 2]");
 }
 
 }  // namespace

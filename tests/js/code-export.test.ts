@@ -91,6 +91,20 @@ const cases: Case[] = [
     ys: () => data([6, 2], 13, 1, 2),
   },
   {
+    name: 'text_cnn',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.embedding({ inputShape: [7], inputDim: 10, outputDim: 4 }),
+        nn.layers.conv1d({ filters: 5, kernelSize: 3, activation: 'relu' }),
+        nn.layers.globalMaxPooling1d(),
+        nn.layers.dense({ units: 3, activation: 'softmax' }),
+      ], seed: 6 });
+      m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    xs: () => [data([4, 7], 15, 1, 10)],
+  },
+  {
     name: 'lstm',
     make: () => {
       const m = nn.sequential({ layers: [
@@ -168,7 +182,7 @@ const cases: Case[] = [
     xs: () => [data([3, 6], 17, 1, 7), data([3, 4, 4, 3], 18)],
   },
   {
-    // The element-wise merges on image maps (PyTorch keeps them NCHW) and on vectors.
+    // The element-wise merges and the global max pooling on image maps (PyTorch keeps them NCHW) and on vectors.
     name: 'merges',
     make: () => {
       const img = nn.input({ shape: [4, 4, 2], name: 'image' });
@@ -176,7 +190,7 @@ const cases: Case[] = [
       const c2 = nn.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }).apply(img);
       const mx = nn.layers.maximum().apply([c1, c2]);
       const mn = nn.layers.minimum().apply([c1, c2]);
-      const g = nn.layers.globalAveragePooling2d().apply(nn.layers.average().apply([mx, mn]));
+      const g = nn.layers.globalMaxPooling2d().apply(nn.layers.average().apply([mx, mn]));
       const d1 = nn.layers.dense({ units: 3, activation: 'tanh' }).apply(g);
       const d2 = nn.layers.dense({ units: 3, activation: 'sigmoid' }).apply(g);
       const out = nn.layers.dense({ units: 2 }).apply(nn.layers.multiply().apply([d1, d2, g]));

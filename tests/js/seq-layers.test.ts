@@ -133,6 +133,32 @@ const cases: ParityCase[] = [
     yShape: [N, 3, 2],
   },
   {
+    name: 'embedding → conv1d → globalMaxPooling1d (a text CNN)',
+    nn: () => [
+      nn.layers.embedding({ inputDim: 8, outputDim: 3, inputShape: [6] }),
+      nn.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'tanh' }),
+      nn.layers.globalMaxPooling1d(),
+      nn.layers.dense({ units: 2 }),
+    ],
+    tf: () => [
+      tf.layers.embedding({ inputDim: 8, outputDim: 3, inputShape: [6] }),
+      tf.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'tanh' }),
+      tf.layers.globalMaxPooling1d({}),
+      tf.layers.dense({ units: 2 }),
+    ],
+    x: ids(15, N * 6, 8),
+    xShape: [N, 6],
+    yShape: [N, 2],
+  },
+  {
+    name: 'conv2d → globalMaxPooling2d (TF.js also globalMaxPool2d)',
+    nn: () => [nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), nn.layers.globalMaxPool2d(), nn.layers.dense({ units: 2 })],
+    tf: () => [tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), tf.layers.globalMaxPool2d({}), tf.layers.dense({ units: 2 })],
+    x: data(16, N * 32),
+    xShape: [N, 4, 4, 2],
+    yShape: [N, 2],
+  },
+  {
     name: 'bidirectional(lstm, ave) with TF.js default gates (hardSigmoid)',
     nn: () => [nn.layers.bidirectional({ layer: nn.layers.lstm({ units: 2 }), mergeMode: 'ave', inputShape: [3, 2] })],
     tf: () => [tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2 }) as tf.RNN, mergeMode: 'ave', inputShape: [3, 2] })],

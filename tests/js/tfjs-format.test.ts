@@ -266,6 +266,19 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
+  test('globalMaxPooling1d and globalMaxPooling2d', async () => {
+    const text = nn.sequential({
+      layers: [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), nn.layers.conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2 })],
+      seed: 4,
+    });
+    const topo = (await nnArtifacts(text)).modelTopology as { config: { layers: { class_name: string }[] } };
+    expect(topo.config.layers.map((l) => l.class_name)).toContain('GlobalMaxPooling1D');
+    await bothWays(text, [{ shape: [3, 6], values: Float32Array.from({ length: 18 }, (_, i) => (i * 7) % 9) }]);
+    const image = nn.sequential({ layers: [nn.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3 }), nn.layers.globalMaxPooling2d(), nn.layers.dense({ units: 2 })], seed: 5 });
+    await bothWays(image, [{ shape: [2, 5, 5, 1], values: data([2, 5, 5, 1], 8) }]);
+    disposeAll(text, image);
+  });
+
   test('recurrent dropout rates travel both ways (the same per-sequence masks in TF.js)', async () => {
     const m = nn.sequential({
       layers: [

@@ -638,6 +638,12 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       case 'globalAveragePooling1d':
         set(layout.get(x) === 'ncl' ? `${x}.mean(dim=2)` : `${as(x, 'last')}.mean(dim=1)`);
         break;
+      case 'globalMaxPooling2d':
+        set(layout.get(x) === 'nchw' ? `${x}.amax(dim=(2, 3))` : `${as(x, 'last')}.amax(dim=(1, 2))`);
+        break;
+      case 'globalMaxPooling1d':
+        set(layout.get(x) === 'ncl' ? `${x}.amax(dim=2)` : `${as(x, 'last')}.amax(dim=1)`);
+        break;
       case 'flatten':
         // Keras flattens channels-last: back to NHWC first, so the next dense layer's kernel rows match.
         set(`torch.flatten(${as(x, 'last')}, 1)`);
@@ -1415,6 +1421,12 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         break;
       case 'globalAveragePooling1d':
         make = `${cls('GlobalAveragePooling1D', 'globalAveragePooling1d')}(${opts([nameOpt])})`;
+        break;
+      case 'globalMaxPooling2d':
+        make = `${cls('GlobalMaxPooling2D', 'globalMaxPooling2d')}(${opts([nameOpt])})`;
+        break;
+      case 'globalMaxPooling1d':
+        make = `${cls('GlobalMaxPooling1D', 'globalMaxPooling1d')}(${opts([nameOpt])})`;
         break;
       case 'flatten':
         make = `${cls('Flatten', 'flatten')}(${opts([nameOpt])})`;

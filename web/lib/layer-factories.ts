@@ -21,6 +21,7 @@ export {
   minimum,
   averagePooling2d,
   globalAveragePooling2d,
+  globalMaxPooling2d,
   simpleRNN,
   lstm,
   gru,
@@ -28,6 +29,7 @@ export {
   embedding,
   conv1d,
   globalAveragePooling1d,
+  globalMaxPooling1d,
   upSampling2d,
   conv2dTranspose,
   gaussianSampling,
@@ -37,4 +39,6 @@ export {
   maxPooling2d as maxPool2d,
   averagePooling2d as avgPool2d,
   averagePooling2d as avgPooling2d,
+  globalMaxPooling2d as globalMaxPool2d,
+  globalMaxPooling1d as globalMaxPool1d,
 } from './layers';

@@ -41,8 +41,8 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
-  'embedding', 'conv1d', 'globalAveragePooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
@@ -809,6 +809,16 @@ export class GlobalAveragePooling2D extends TableLayer {
   }
 }
 
+/** [height, width, channels] → [channels]: the largest value of each channel. */
+export class GlobalMaxPooling2D extends TableLayer {
+  constructor(args: { inputShape?: number[]; name?: string } = {}) {
+    super('globalMaxPooling2d', 'layers.globalMaxPooling2d()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'GlobalMaxPooling2D';
+  }
+}
+
 // ---------------------------------------------------------------- recurrent layers
 
 export interface SimpleRNNLayerArgs {
@@ -1115,6 +1125,16 @@ export class GlobalAveragePooling1D extends TableLayer {
   }
 }
 
+/** [steps, features] → [features]: the largest value of each feature over the steps. */
+export class GlobalMaxPooling1D extends TableLayer {
+  constructor(args: { inputShape?: number[]; name?: string } = {}) {
+    super('globalMaxPooling1d', 'layers.globalMaxPooling1d()', args, [], '{}', () => undefined);
+  }
+  getClassName(): string {
+    return 'GlobalMaxPooling1D';
+  }
+}
+
 export interface InputLayerArgs {
   /** The shape of one sample (TF.js inputShape), e.g. [28, 28, 1]. */
   inputShape?: number[];
@@ -1196,6 +1216,10 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/** [height, width, channels] → [channels]: the largest value of each channel (TF.js also globalMaxPool2d). */
+export function globalMaxPooling2d(args?: { inputShape?: number[]; name?: string }): GlobalMaxPooling2D {
+  return new GlobalMaxPooling2D(args);
+}
 /**
  * A fully recurrent layer over a sequence [steps, features]: h_t = activation(x_t·kernel +
  * h_{t−1}·recurrentKernel + bias), h_{−1} = 0. Output [units] (the last h) or [steps, units].
@@ -1234,6 +1258,10 @@ export function conv1d(args: Conv1DLayerArgs): Conv1D {
 /** [steps, features] → [features]: the mean over the steps. */
 export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling1D {
   return new GlobalAveragePooling1D(args);
+}
+/** [steps, features] → [features]: the largest value of each feature (TF.js also globalMaxPool1d). */
+export function globalMaxPooling1d(args?: { inputShape?: number[]; name?: string }): GlobalMaxPooling1D {
+  return new GlobalMaxPooling1D(args);
 }
 /** A graph input layer (TF.js tf.layers.inputLayer). */
 // ---------------------------------------------------------------- autoencoders (issue 9)
@@ -1476,6 +1504,8 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new AveragePooling2D(args);
     case 'globalAveragePooling2d':
       return new GlobalAveragePooling2D(args);
+    case 'globalMaxPooling2d':
+      return new GlobalMaxPooling2D(args);
     case 'simpleRNN':
       return new SimpleRNN(args);
     case 'lstm':
@@ -1496,6 +1526,8 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new Conv1D(args);
     case 'globalAveragePooling1d':
       return new GlobalAveragePooling1D(args);
+    case 'globalMaxPooling1d':
+      return new GlobalMaxPooling1D(args);
     case 'upSampling2d':
       return new UpSampling2D(args);
     case 'conv2dTranspose': {

@@ -254,9 +254,9 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
-  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', upSampling2d: 'UpSampling2D',
+  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
 };
 
@@ -335,9 +335,11 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
     case 'flatten':
       return { className: 'Flatten', config: {} };
     case 'globalAveragePooling2d':
-      return { className: 'GlobalAveragePooling2D', config: { data_format: 'channels_last' } };
+    case 'globalMaxPooling2d':
+      return { className: classOf[type], config: { data_format: 'channels_last' } };
     case 'globalAveragePooling1d':
-      return { className: 'GlobalAveragePooling1D', config: {} };
+    case 'globalMaxPooling1d':
+      return { className: classOf[type], config: {} };
     case 'activation': {
       const alpha = c.alpha;
       if (c.activation === 'leakyRelu') return { className: 'LeakyReLU', config: { alpha: decimal(alpha ?? 0.3) } };
@@ -614,6 +616,13 @@ function recurrentFromKeras(cls: string, k: KerasConfig): Json {
   return out;
 }
 
+// Keras's class names of the global poolings (GlobalMaxPool2D is Keras's alias of GlobalMaxPooling2D).
+const globalPoolingTypes: Record<string, string> = {
+  GlobalAveragePooling2D: 'globalAveragePooling2d', GlobalAveragePooling1D: 'globalAveragePooling1d',
+  GlobalMaxPooling2D: 'globalMaxPooling2d', GlobalMaxPooling1D: 'globalMaxPooling1d',
+  GlobalMaxPool2D: 'globalMaxPooling2d', GlobalMaxPool1D: 'globalMaxPooling1d',
+};
+
 /** One Keras layer (class_name, config) -> the engine's layer type and config. */
 function layerFromKeras(cls: string, raw: Json, what: string): { type: string; config: Json } {
   const k = new KerasConfig(raw, what);
@@ -681,7 +690,11 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       break;
     case 'GlobalAveragePooling2D':
     case 'GlobalAveragePooling1D':
-      type = cls === 'GlobalAveragePooling2D' ? 'globalAveragePooling2d' : 'globalAveragePooling1d';
+    case 'GlobalMaxPooling2D':
+    case 'GlobalMaxPooling1D':
+    case 'GlobalMaxPool2D':
+    case 'GlobalMaxPool1D':
+      type = globalPoolingTypes[cls];
       k.must('data_format', ['channels_last']);
       k.must('keepdims', [false]);
       break;
