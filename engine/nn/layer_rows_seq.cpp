@@ -6,6 +6,7 @@
 
 #include "nn/bidirectional_layer.h"
 #include "nn/global_max_pooling_layers.h"
+#include "nn/pooling1d_layers.h"
 #include "nn/recurrent_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -147,6 +148,29 @@ std::unique_ptr<Layer> make_global_max_pooling1d(const LayerArgs& a) {
   return std::make_unique<GlobalMaxPoolingLayer>(a.input_shapes.at(0), a.name);
 }
 
+// ---- maxPooling1d, averagePooling1d
+
+Pooling1dConfig pooling1d_config(const Config& c) {
+  Pooling1dConfig cfg;
+  cfg.pool = c.integer("poolSize");
+  cfg.stride = c.is_null("strides") ? 0 : c.integer("strides");
+  cfg.same_padding = c.string("padding") == "same";
+  return cfg;
+}
+Shape pooling1d_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                      const std::vector<std::string>& desc) {
+  return pooling1d_output_shape(in, pooling1d_config(c), where, desc.empty() ? "its input" : desc[0]);
+}
+std::unique_ptr<Layer> make_max_pooling1d(const LayerArgs& a) {
+  return make_max_pooling1d_layer(a, pooling1d_config(*a.config));
+}
+std::unique_ptr<Layer> make_average_pooling1d(const LayerArgs& a) {
+  return std::make_unique<AveragePooling1dLayer>(a, pooling1d_config(*a.config));
+}
+constexpr auto kPooling1dKeys =
+    layer_keys(keys(int_key("poolSize", false, 2, 1, 4096), optional_int_key("strides", 1, 4096),
+                    string_key("padding", "valid", &kPaddingChoices)));
+
 // ---- bidirectional: the wrapped layer's type in "layer", its keys beside it (flat, as the
 // table reads one level), and mergeMode.
 
@@ -229,6 +253,28 @@ constexpr LayerType kLayerRowsSeq[kLayerRowsSeqCount] = {
      global_max_pooling1d_shape,
      nullptr,
      make_global_max_pooling1d,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"maxPooling1d",
+     {"MaxPooling1D", "MaxPool1D", "maxPool1d", "max_pooling1d"},
+     kPooling1dKeys,
+     1,
+     1,
+     pooling1d_shape,
+     nullptr,
+     make_max_pooling1d,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"averagePooling1d",
+     {"AveragePooling1D", "AvgPool1D", "avgPool1d", "avgPooling1d", "average_pooling1d"},
+     kPooling1dKeys,
+     1,
+     1,
+     pooling1d_shape,
+     nullptr,
+     make_average_pooling1d,
      "",
      nullptr,
      EnginePart::kExtra},

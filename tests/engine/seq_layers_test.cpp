@@ -1,4 +1,5 @@
-// embedding, conv1d and globalAveragePooling1d: forward cases computed by hand, finite-difference
+// embedding, conv1d, globalAveragePooling1d, maxPooling1d and averagePooling1d: forward cases
+// computed by hand, finite-difference
 // gradients in double (every input and weight; for embedding, the table, since ids take no
 // gradient), the Keras weight layouts and parameter counts, and the messages for bad ids and
 // inputs of the wrong rank.
@@ -179,6 +180,49 @@ TEST(GlobalAveragePooling1d, MeanOverStepsAndItsGradient) {
   check_layer_gradients("globalAveragePooling1d", grad, 1e-2, 1e-3, 1e-4);
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4,4,1],"layers":[{"type":"globalAveragePooling1d"}]})"),
                         "needs a sequence input [steps, features]", "[4, 4, 1]");
+}
+
+// ---------------------------------------------------------------- maxPooling1d, averagePooling1d
+
+TEST(Pooling1d, WindowsOverStepsByHand) {
+  // [5 steps, 2 channels]: channel 0 is 1 4 2 8 5, channel 1 is −1 −3 0 6 −2.
+  const std::vector<float> x = {1, -1, 4, -3, 2, 0, 8, 6, 5, -2};
+  BuiltLayer mx = build_layer("maxPooling1d", "{}", {{5, 2}});  // poolSize 2, strides 2, valid
+  EXPECT_EQ(mx.output_shape, (Shape{2, 2}));
+  LayerDriver m{*mx.layer, 1, false, 1, {x}};
+  EXPECT_EQ(m.forward(), (std::vector<float>{4, -1, 8, 6}));
+  BuiltLayer same = build_layer("maxPooling1d", R"({"poolSize":2,"padding":"same"})", {{5, 2}});
+  EXPECT_EQ(same.output_shape, (Shape{3, 2}));
+  LayerDriver ms{*same.layer, 1, false, 1, {x}};
+  EXPECT_EQ(ms.forward(), (std::vector<float>{4, -1, 8, 6, 5, -2}));
+  BuiltLayer avg = build_layer("averagePooling1d", R"({"poolSize":3,"strides":1})", {{5, 2}});
+  EXPECT_EQ(avg.output_shape, (Shape{3, 2}));
+  LayerDriver a{*avg.layer, 1, false, 1, {x}};
+  EXPECT_TRUE(expect_near_all(a.forward(), {7.0f / 3, -4.0f / 3, 14.0f / 3, 1, 5, 4.0f / 3}, 1e-6, 1e-6));
+  // "same" at the edge averages the cells inside the sequence only (TF's AvgPool).
+  BuiltLayer avg_same = build_layer("averagePooling1d", R"({"poolSize":2,"padding":"same"})", {{5, 2}});
+  LayerDriver as{*avg_same.layer, 1, false, 1, {x}};
+  EXPECT_TRUE(expect_near_all(as.forward(), {2.5f, -2, 5, 3, 5, -2}, 1e-6, 1e-6));
+}
+
+TEST(Pooling1d, GradientsMatchFiniteDifferences) {
+  // Distinct values 0.1 apart, so no window's maximum changes within the step.
+  std::vector<float> x(2 * 6 * 3);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 0.1f * static_cast<float>((i * 13) % x.size()) - 1.5f;
+  for (const char* type : {"maxPooling1d", "averagePooling1d"})
+    for (const char* config : {R"({"poolSize":2})", R"({"poolSize":3,"strides":1,"padding":"same"})"}) {
+      SCOPED_TRACE(std::string(type) + " " + config);
+      BuiltLayer b = build_layer(type, config, {{6, 3}});
+      LayerDriver drv{*b.layer, 2, true, 1, {x}};
+      check_layer_gradients(type, drv, 1e-2, 1e-3, 1e-5);
+    }
+}
+
+TEST(Pooling1d, BadInputsNameTheLayer) {
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4,4,1],"layers":[{"type":"maxPooling1d"}]})"),
+                        "needs a sequence input [steps, features]", "[4, 4, 1]");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[3,2],"layers":[{"type":"averagePooling1d","poolSize":4}]})"),
+                        "poolSize 4 is longer than", "[3, 2]", "padding \"same\"");
 }
 
 // ---------------------------------------------------------------- bidirectional

@@ -94,15 +94,19 @@ const cases: Case[] = [
     name: 'text_cnn',
     make: () => {
       const m = nn.sequential({ layers: [
-        nn.layers.embedding({ inputShape: [7], inputDim: 10, outputDim: 4 }),
+        nn.layers.embedding({ inputShape: [12], inputDim: 10, outputDim: 4 }),
         nn.layers.conv1d({ filters: 5, kernelSize: 3, activation: 'relu' }),
+        nn.layers.maxPooling1d({ poolSize: 3, strides: 2, padding: 'same' }),
+        nn.layers.averagePooling1d({ poolSize: 2, padding: 'same' }),
+        nn.layers.conv1d({ filters: 4, kernelSize: 1 }),
+        nn.layers.averagePooling1d({ poolSize: 1 }),
         nn.layers.globalMaxPooling1d(),
         nn.layers.dense({ units: 3, activation: 'softmax' }),
       ], seed: 6 });
       m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
       return m;
     },
-    xs: () => [data([4, 7], 15, 1, 10)],
+    xs: () => [data([4, 12], 15, 1, 10)],
   },
   {
     name: 'lstm',

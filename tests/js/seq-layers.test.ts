@@ -151,6 +151,28 @@ const cases: ParityCase[] = [
     yShape: [N, 2],
   },
   {
+    // averagePooling1d 'valid' here: with 'same', TF.js 4.22's gradient of an edge window is not
+    // its forward's (docs/API.md, differences); the engine's finite-difference test covers 'same'.
+    name: 'conv1d → maxPooling1d → conv1d → averagePooling1d → flatten (1-D pooling)',
+    nn: () => [
+      nn.layers.conv1d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [9, 2] }),
+      nn.layers.maxPooling1d({ poolSize: 2 }),
+      nn.layers.conv1d({ filters: 2, kernelSize: 2, activation: 'tanh' }),
+      nn.layers.averagePooling1d({ poolSize: [2], strides: 1 }),
+      nn.layers.flatten(),
+    ],
+    tf: () => [
+      tf.layers.conv1d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [9, 2] }),
+      tf.layers.maxPooling1d({ poolSize: 2 }),
+      tf.layers.conv1d({ filters: 2, kernelSize: 2, activation: 'tanh' }),
+      tf.layers.averagePooling1d({ poolSize: [2], strides: 1 }),
+      tf.layers.flatten(),
+    ],
+    x: data(17, N * 18),
+    xShape: [N, 9, 2],
+    yShape: [N, 4],
+  },
+  {
     name: 'conv2d → globalMaxPooling2d (TF.js also globalMaxPool2d)',
     nn: () => [nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), nn.layers.globalMaxPool2d(), nn.layers.dense({ units: 2 })],
     tf: () => [tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), tf.layers.globalMaxPool2d({}), tf.layers.dense({ units: 2 })],

@@ -266,14 +266,14 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
-  test('globalMaxPooling1d and globalMaxPooling2d', async () => {
+  test('globalMaxPooling1d, globalMaxPooling2d, maxPooling1d, averagePooling1d', async () => {
     const text = nn.sequential({
-      layers: [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [6] }), nn.layers.conv1d({ filters: 4, kernelSize: 3, activation: 'relu' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2 })],
+      layers: [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [8] }), nn.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu' }), nn.layers.maxPooling1d({ poolSize: 2 }), nn.layers.averagePooling1d({ poolSize: 2, strides: 1, padding: 'same' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2 })],
       seed: 4,
     });
     const topo = (await nnArtifacts(text)).modelTopology as { config: { layers: { class_name: string }[] } };
-    expect(topo.config.layers.map((l) => l.class_name)).toContain('GlobalMaxPooling1D');
-    await bothWays(text, [{ shape: [3, 6], values: Float32Array.from({ length: 18 }, (_, i) => (i * 7) % 9) }]);
+    expect(topo.config.layers.map((l) => l.class_name)).toEqual(expect.arrayContaining(['GlobalMaxPooling1D', 'MaxPooling1D', 'AveragePooling1D']));
+    await bothWays(text, [{ shape: [3, 8], values: Float32Array.from({ length: 24 }, (_, i) => (i * 7) % 9) }]);
     const image = nn.sequential({ layers: [nn.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3 }), nn.layers.globalMaxPooling2d(), nn.layers.dense({ units: 2 })], seed: 5 });
     await bothWays(image, [{ shape: [2, 5, 5, 1], values: data([2, 5, 5, 1], 8) }]);
     disposeAll(text, image);

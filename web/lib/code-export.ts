@@ -638,6 +638,25 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       case 'globalAveragePooling1d':
         set(layout.get(x) === 'ncl' ? `${x}.mean(dim=2)` : `${as(x, 'last')}.mean(dim=1)`);
         break;
+      case 'maxPooling1d':
+      case 'averagePooling1d': {
+        const k = opt<number>(l, 'poolSize') ?? 2;
+        const st = opt<number>(l, 'strides') ?? k;
+        const v = as(x, 'ncl');
+        const [le, r] = opt(l, 'padding') === 'same' ? samePad(inShape[0], k, st) : [0, 0];
+        const padded = le + r > 0;
+        if (l.type === 'maxPooling1d') {
+          // TF's "same" max pooling ignores the padding: pad with -inf.
+          set(`F.max_pool1d(${padded ? `F.pad(${v}, (${le}, ${r}), value=float("-inf"))` : v}, ${k}, ${st})`);
+        } else if (padded) {
+          parts.helpers.add('avg_pool2d_same'); // as a one-row image: edge windows average the steps they cover
+          set(`avg_pool2d_same(${v}.unsqueeze(2), (1, ${k}), (1, ${st}), (${le}, ${r}, 0, 0)).squeeze(2)`);
+        } else {
+          set(`F.avg_pool1d(${v}, ${k}, ${st})`);
+        }
+        outLayout = 'ncl';
+        break;
+      }
       case 'globalMaxPooling2d':
         set(layout.get(x) === 'nchw' ? `${x}.amax(dim=(2, 3))` : `${as(x, 'last')}.amax(dim=(1, 2))`);
         break;
@@ -1414,6 +1433,13 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         const st = pairOf(opt(l, 'strides') ?? ps, ps);
         const p: [string, string, string][] = [['pool_size', 'poolSize', list(ps)], ['strides', 'strides', list(st)], ['padding', 'padding', S(opt<string>(l, 'padding'))], nameOpt];
         make = l.type === 'maxPooling2d' ? `${cls('MaxPooling2D', 'maxPooling2d')}(${opts(p)})` : `${cls('AveragePooling2D', 'averagePooling2d')}(${opts(p)})`;
+        break;
+      }
+      case 'maxPooling1d':
+      case 'averagePooling1d': {
+        const k = opt<number>(l, 'poolSize') ?? 2;
+        const p: [string, string, string][] = [['pool_size', 'poolSize', String(k)], ['strides', 'strides', String(opt<number>(l, 'strides') ?? k)], ['padding', 'padding', S(opt<string>(l, 'padding'))], nameOpt];
+        make = l.type === 'maxPooling1d' ? `${cls('MaxPooling1D', 'maxPooling1d')}(${opts(p)})` : `${cls('AveragePooling1D', 'averagePooling1d')}(${opts(p)})`;
         break;
       }
       case 'globalAveragePooling2d':

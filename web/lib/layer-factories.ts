@@ -30,6 +30,8 @@ export {
   conv1d,
   globalAveragePooling1d,
   globalMaxPooling1d,
+  maxPooling1d,
+  averagePooling1d,
   upSampling2d,
   conv2dTranspose,
   gaussianSampling,
@@ -41,4 +43,7 @@ export {
   averagePooling2d as avgPooling2d,
   globalMaxPooling2d as globalMaxPool2d,
   globalMaxPooling1d as globalMaxPool1d,
+  maxPooling1d as maxPool1d,
+  averagePooling1d as avgPool1d,
+  averagePooling1d as avgPooling1d,
 } from './layers';

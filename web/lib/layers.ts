@@ -42,7 +42,7 @@ export type Padding = (typeof paddings)[number];
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
   'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
-  'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
+  'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
@@ -1125,6 +1125,48 @@ export class GlobalAveragePooling1D extends TableLayer {
   }
 }
 
+export interface Pooling1DLayerArgs {
+  /** Window length in steps (default 2), a number or [number] as TF.js takes it. */
+  poolSize?: number | [number];
+  /** Default: poolSize. */
+  strides?: number | [number] | null;
+  padding?: Padding;
+  inputShape?: number[];
+  name?: string;
+}
+
+/** The options of maxPooling1d / averagePooling1d, checked; [n] becomes n (TF.js's forms). */
+function pooling1dConfig(where: string): (c: Record<string, unknown>) => void {
+  return (c) => {
+    for (const k of ['poolSize', 'strides']) {
+      if (c[k] === undefined || (k === 'strides' && c[k] === null)) continue;
+      c[k] = singleOf(where, k, c[k]);
+      positiveInt(where, k, c[k]);
+    }
+    if (c.padding !== undefined) c.padding = oneOf(where, 'padding', c.padding, paddings);
+  };
+}
+
+/** [steps, features] → [steps / strides, features]: the largest value of each window of steps. */
+export class MaxPooling1D extends TableLayer {
+  constructor(args: Pooling1DLayerArgs = {}) {
+    super('maxPooling1d', 'layers.maxPooling1d()', args, ['poolSize', 'strides', 'padding'], '{poolSize: 2}', pooling1dConfig('layers.maxPooling1d()'));
+  }
+  getClassName(): string {
+    return 'MaxPooling1D';
+  }
+}
+
+/** [steps, features] → [steps / strides, features]: the mean of each window of steps. */
+export class AveragePooling1D extends TableLayer {
+  constructor(args: Pooling1DLayerArgs = {}) {
+    super('averagePooling1d', 'layers.averagePooling1d()', args, ['poolSize', 'strides', 'padding'], '{poolSize: 2}', pooling1dConfig('layers.averagePooling1d()'));
+  }
+  getClassName(): string {
+    return 'AveragePooling1D';
+  }
+}
+
 /** [steps, features] → [features]: the largest value of each feature over the steps. */
 export class GlobalMaxPooling1D extends TableLayer {
   constructor(args: { inputShape?: number[]; name?: string } = {}) {
@@ -1258,6 +1300,14 @@ export function conv1d(args: Conv1DLayerArgs): Conv1D {
 /** [steps, features] → [features]: the mean over the steps. */
 export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling1D {
   return new GlobalAveragePooling1D(args);
+}
+/** The largest value of each window of steps (TF.js also maxPool1d): [steps, features] → [⌈steps / strides⌉ or fewer, features]. */
+export function maxPooling1d(args?: Pooling1DLayerArgs): MaxPooling1D {
+  return new MaxPooling1D(args);
+}
+/** The mean of each window of steps (TF.js also avgPool1d, avgPooling1d); with padding 'same' an edge window averages the steps it covers. */
+export function averagePooling1d(args?: Pooling1DLayerArgs): AveragePooling1D {
+  return new AveragePooling1D(args);
 }
 /** [steps, features] → [features]: the largest value of each feature (TF.js also globalMaxPool1d). */
 export function globalMaxPooling1d(args?: { inputShape?: number[]; name?: string }): GlobalMaxPooling1D {
@@ -1528,6 +1578,10 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new GlobalAveragePooling1D(args);
     case 'globalMaxPooling1d':
       return new GlobalMaxPooling1D(args);
+    case 'maxPooling1d':
+      return new MaxPooling1D(args);
+    case 'averagePooling1d':
+      return new AveragePooling1D(args);
     case 'upSampling2d':
       return new UpSampling2D(args);
     case 'conv2dTranspose': {
