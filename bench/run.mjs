@@ -12,7 +12,7 @@
 // commit of this repository and runs its library and engine as twins "nnplay@<sha>" and
 // "wasm-simd@<sha>" beside the current ones, with ratios current ÷ baseline.
 //
-// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages]
+// Usage: node bench/run.mjs [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,textcnn,vae,vaemin,page,pageimages]
 //                           [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--no-isolation] [--out FILE]
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ const log = (...a) => console.error('[bench]', ...a);
 
 // `--baseline` without a ref: the last commit before issue 6's v2 reshape of engine and library.
 const DEFAULT_BASELINE = '3c69c05';
-const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,vae,vaemin,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--no-isolation] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--reps N] [--only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,lstm32,lstm128,gru,textcnn,vae,vaemin,page,pageimages] [--baseline [REF]] [--no-browser] [--no-node] [--no-native] [--no-isolation] [--out FILE]';
 
 // ---------------------------------------------------------------- options
 function parseArgs(argv) {
@@ -114,6 +114,10 @@ const ALL_JOBS = [
   { id: 'lstm128', workload: 'lstmRows', opts: { units: 128, trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true,
     envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   { id: 'gru', workload: 'gruText', opts: { trainSamples: 300, minSeconds }, timeoutMs: 600_000, needsRnn: true, needsText: true },
+  // Issue 10's 1-D pooling: a text CNN on the same windows (TF.js wasm cannot train conv1d, so
+  // the peer is TF.js cpu; few samples for its sake).
+  { id: 'textcnn', workload: 'textCnn', opts: { trainSamples: 640, minSeconds }, timeoutMs: 600_000, systems: ['nnplay', 'tfjs-cpu'],
+    needsConv: true, needsText: true, envs: opts.quick ? ['chromium'] : ['chromium', 'node'] },
   // Issue 9 (W10 there): the VAE 784-256-2 on the 8,000 MNIST digits, one epoch timed, on all three
   // systems (TF.js: a custom Sampling layer whose addLoss adds the KL, see vaeTrain). TF.js cpu
   // trains it at a few hundred samples/s, so --quick runs it in Chromium only.
@@ -537,6 +541,13 @@ async function main() {
       addFigure(`W10 GRU(64) next character, windows of 40, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'gru', (r) => r.samplesPerSec), {
         ratios: rnnVs, targets: env === 'chromium' ? [{ ratio: 'nnplay/tfjs-wasm', min: 10 }] : [],
         note: `nn.datasets.text()'s fortunes, one-hot (vocabulary 85), stride 8 → gru(64, resetAfter false) → dense(85, softmax), Adam 1e-3; ${rnnNote}`,
+      });
+    }
+    if (results[env].textcnn) {
+      const n = results[env].textcnn.nnplay?.[0]?.trainSamples ?? 640;
+      addFigure(`W13 text CNN (embedding, conv1d, maxPooling1d, globalMaxPooling1d), next character, batch 64, epoch of ${fmt(n)}`, 'samples/s', env, pick(env, 'textcnn', (r) => r.samplesPerSec), {
+        ratios: versus(['tfjs-cpu']),
+        note: "nn.datasets.text()'s fortunes as ids, windows of 40, stride 8 → embedding(85, 16) → conv1d(32, 5, relu) → maxPooling1d(2) → conv1d(32, 3, relu) → globalMaxPooling1d → dense(85, softmax), Adam 1e-3; TF.js wasm cannot train conv1d",
       });
     }
     if (results[env].vae) {

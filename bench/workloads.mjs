@@ -601,6 +601,47 @@ async function gruText(sys, data, opts) {
 }
 
 /**
+ * Workload 13 (issue 10's 1-D pooling layers): a text CNN predicting the next character, the
+ * Keras text-classification shape: embedding(85 → 16) → conv1d(32, 5, relu) → maxPooling1d(2) →
+ * conv1d(32, 3, relu) → globalMaxPooling1d → dense(85, softmax), on the same windows of 40
+ * characters as W10 (ids, not one-hot), Adam 1e-3, batch 64, fit() with shuffle: samples/s of the
+ * timed epoch(s) after a warm-up epoch. TF.js wasm cannot train it (conv1d runs on conv2d, whose
+ * gradient kernels its wasm backend lacks), so the peer is TF.js cpu.
+ */
+async function textCnn(sys, data, opts) {
+  const { lib } = sys;
+  const { ids, vocabSize } = data.text;
+  const seqLength = 40;
+  const stride = 8;
+  const n = Math.min(opts.trainSamples, Math.floor((ids.length - seqLength - 1) / stride) + 1);
+  const x = new Float32Array(n * seqLength);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < seqLength; t++) x[i * seqLength + t] = ids[i * stride + t];
+    y[i] = ids[i * stride + seqLength];
+  }
+  const xs = lib.tensor(x, [n, seqLength]);
+  const ys = lib.tensor(y, [n, 1]);
+  const config = { layers: [
+    lib.layers.embedding({ inputShape: [seqLength], inputDim: vocabSize, outputDim: 16 }),
+    lib.layers.conv1d({ filters: 32, kernelSize: 5, activation: 'relu' }),
+    lib.layers.maxPooling1d({ poolSize: 2 }),
+    lib.layers.conv1d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+    lib.layers.globalMaxPooling1d({}),
+    lib.layers.dense({ units: vocabSize, activation: 'softmax' }),
+  ] };
+  if (isNnplay(sys.name)) config.seed = 23;
+  const model = lib.sequential(config);
+  model.compile({ optimizer: lib.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
+  const fitArgs = { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 };
+  await model.fit(xs, ys, fitArgs); // warm-up epoch
+  const { epochs, seconds, history } = await timedEpochs(model, xs, ys, fitArgs, opts.minSeconds);
+  const loss = history.loss[history.loss.length - 1];
+  dispose(model, xs, ys);
+  return { samplesPerSec: (epochs * n) / seconds, trainSamples: n, timedEpochs: epochs, loss: Number(loss) };
+}
+
+/**
  * Workload 11 (issue 9's W10): the variational autoencoder 784 → 256 → 2-D latent → 256 → 784 on
  * MNIST (functional API), binary cross-entropy reconstruction + KL, Adam 1e-3, batch 64, fit()
  * with shuffle: samples/s of the timed epoch(s) after a warm-up epoch, and the last epoch's loss.
@@ -740,12 +781,12 @@ async function vaeMinimize(sys, data, opts) {
   return { samplesPerSec: (steps * batch) / seconds, stepSeconds: seconds / steps, trainSamples: n, timedSteps: steps, loss };
 }
 
-export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText, vaeTrain, vaeMinimize };
+export const workloads = { mlpTrain, playground, inference, gemm, cnnTrain, playgroundCalls, imageNetTrain, fashionEpoch, lstmRows, gruText, textCnn, vaeTrain, vaeMinimize };
 
 /** The workloads that train or predict on the MNIST digits: the harness loads them first. */
 export const usesMnist = ['mlpTrain', 'inference', 'cnnTrain', 'imageNetTrain', 'fashionEpoch', 'lstmRows', 'vaeTrain', 'vaeMinimize'];
 /** The workloads that train on the text task's corpus (data.text: { ids, vocabSize }). */
-export const usesText = ['gruText'];
+export const usesText = ['gruText', 'textCnn'];
 
 /** Runs one job in the current (fresh) realm. sys: { name, lib?, module? }. */
 export async function runJob(job, sys, data) {

@@ -9,7 +9,7 @@
 #   build/bench-native            native engine_bench with the default flags
 #   build/bench-baseline/<sha>    with --baseline REF: that commit's build/wasm and dist/lib, built
 #                                 once by scripts/bench-baseline.sh (bench/run.mjs calls it)
-# Options after `--` go to bench/run.mjs (--quick, --reps N, --only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,
+# Options after `--` go to bench/run.mjs (--quick, --reps N, --only mlp,playground,predict,calls,gemm,cnn,kerascnn,convnetjs,fashion,textcnn,
 # --baseline [REF], --no-browser, --no-node, --no-native, --out FILE); --skip-build skips this
 # script's builds (not a baseline's first build).
 set -euo pipefail
