@@ -10,6 +10,7 @@
 #include "nn/recurrent_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
+#include "nn/repeat_vector_layer.h"
 #include "nn/sequence_layers.h"
 
 namespace nnplay {
@@ -167,6 +168,18 @@ std::unique_ptr<Layer> make_max_pooling1d(const LayerArgs& a) {
 std::unique_ptr<Layer> make_average_pooling1d(const LayerArgs& a) {
   return std::make_unique<AveragePooling1dLayer>(a, pooling1d_config(*a.config));
 }
+// ---- repeatVector
+
+Shape repeat_vector_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                          const std::vector<std::string>& desc) {
+  return repeat_vector_output_shape(in, c.integer("n"), where, desc.empty() ? "its input" : desc[0]);
+}
+std::unique_ptr<Layer> make_repeat_vector(const LayerArgs& a) {
+  return std::make_unique<RepeatVectorLayer>(a.input_shapes.at(0), a.config->integer("n"));
+}
+constexpr auto kRepeatVectorKeys =
+    layer_keys(keys(int_key("n", true, 0, 1, 1 << 20, "how many times to repeat the vector, an integer >= 1")));
+
 constexpr auto kPooling1dKeys =
     layer_keys(keys(int_key("poolSize", false, 2, 1, 4096), optional_int_key("strides", 1, 4096),
                     string_key("padding", "valid", &kPaddingChoices)));
@@ -275,6 +288,17 @@ constexpr LayerType kLayerRowsSeq[kLayerRowsSeqCount] = {
      pooling1d_shape,
      nullptr,
      make_average_pooling1d,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"repeatVector",
+     {"RepeatVector", "repeat_vector"},
+     kRepeatVectorKeys,
+     1,
+     1,
+     repeat_vector_shape,
+     nullptr,
+     make_repeat_vector,
      "",
      nullptr,
      EnginePart::kExtra},

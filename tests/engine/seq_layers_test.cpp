@@ -1,4 +1,4 @@
-// embedding, conv1d, globalAveragePooling1d, maxPooling1d and averagePooling1d: forward cases
+// embedding, conv1d, globalAveragePooling1d, maxPooling1d, averagePooling1d and repeatVector: forward cases
 // computed by hand, finite-difference
 // gradients in double (every input and weight; for embedding, the table, since ids take no
 // gradient), the Keras weight layouts and parameter counts, and the messages for bad ids and
@@ -223,6 +223,20 @@ TEST(Pooling1d, BadInputsNameTheLayer) {
                         "needs a sequence input [steps, features]", "[4, 4, 1]");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[3,2],"layers":[{"type":"averagePooling1d","poolSize":4}]})"),
                         "poolSize 4 is longer than", "[3, 2]", "padding \"same\"");
+}
+
+// ---------------------------------------------------------------- repeatVector
+
+TEST(RepeatVector, RepeatsEachSamplesVectorAndSumsTheGradient) {
+  BuiltLayer b = build_layer("repeatVector", R"({"n":3})", {{2}});
+  EXPECT_EQ(b.output_shape, (Shape{3, 2}));
+  LayerDriver drv{*b.layer, 2, false, 1, {{1, -2, 5, 7}}};
+  EXPECT_EQ(drv.forward(), (std::vector<float>{1, -2, 1, -2, 1, -2, 5, 7, 5, 7, 5, 7}));
+  LayerDriver grad{*b.layer, 2, true, 1, {random_vector(4, 5)}};
+  check_layer_gradients("repeatVector", grad, 1e-2, 1e-3, 1e-5);
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4,2],"layers":[{"type":"repeatVector","n":2}]})"),
+                        "repeats a vector [features]", "[4, 2]");
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4],"layers":[{"type":"repeatVector"}]})"), "n");
 }
 
 // ---------------------------------------------------------------- bidirectional

@@ -109,6 +109,20 @@ const cases: Case[] = [
     xs: () => [data([4, 12], 15, 1, 10)],
   },
   {
+    name: 'lstm_autoencoder',
+    make: () => {
+      const m = nn.sequential({ layers: [
+        nn.layers.lstm({ inputShape: [6, 3], units: 4, recurrentActivation: 'sigmoid' }),
+        nn.layers.repeatVector({ n: 6 }),
+        nn.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true }),
+        nn.layers.dense({ units: 3 }),
+      ], seed: 8 });
+      m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      return m;
+    },
+    xs: () => [data([4, 6, 3], 16)],
+  },
+  {
     name: 'lstm',
     make: () => {
       const m = nn.sequential({ layers: [

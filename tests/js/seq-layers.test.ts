@@ -173,6 +173,24 @@ const cases: ParityCase[] = [
     yShape: [N, 4],
   },
   {
+    name: 'an LSTM autoencoder: lstm → repeatVector → lstm(returnSequences) → dense on every step',
+    nn: () => [
+      nn.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', inputShape: [5, 2] }),
+      nn.layers.repeatVector({ n: 5 }),
+      nn.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }),
+      nn.layers.dense({ units: 2 }),
+    ],
+    tf: () => [
+      tf.layers.lstm({ units: 4, recurrentActivation: 'sigmoid', inputShape: [5, 2] }),
+      tf.layers.repeatVector({ n: 5 }),
+      tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }),
+      tf.layers.dense({ units: 2 }),
+    ],
+    x: data(18, N * 10),
+    xShape: [N, 5, 2],
+    yShape: [N, 5, 2],
+  },
+  {
     name: 'conv2d → globalMaxPooling2d (TF.js also globalMaxPool2d)',
     nn: () => [nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), nn.layers.globalMaxPool2d(), nn.layers.dense({ units: 2 })],
     tf: () => [tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), tf.layers.globalMaxPool2d({}), tf.layers.dense({ units: 2 })],

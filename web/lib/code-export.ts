@@ -638,6 +638,9 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
       case 'globalAveragePooling1d':
         set(layout.get(x) === 'ncl' ? `${x}.mean(dim=2)` : `${as(x, 'last')}.mean(dim=1)`);
         break;
+      case 'repeatVector':
+        set(`${as(x, 'last')}.unsqueeze(1).expand(-1, ${opt<number>(l, 'n')}, -1)`);
+        break;
       case 'maxPooling1d':
       case 'averagePooling1d': {
         const k = opt<number>(l, 'poolSize') ?? 2;
@@ -1435,6 +1438,9 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         make = l.type === 'maxPooling2d' ? `${cls('MaxPooling2D', 'maxPooling2d')}(${opts(p)})` : `${cls('AveragePooling2D', 'averagePooling2d')}(${opts(p)})`;
         break;
       }
+      case 'repeatVector':
+        make = `${cls('RepeatVector', 'repeatVector')}(${opts([['n', 'n', String(opt<number>(l, 'n'))], nameOpt])})`;
+        break;
       case 'maxPooling1d':
       case 'averagePooling1d': {
         const k = opt<number>(l, 'poolSize') ?? 2;

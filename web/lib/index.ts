@@ -104,6 +104,7 @@ export {
   GlobalMaxPooling1D,
   MaxPooling1D,
   AveragePooling1D,
+  RepeatVector,
   UpSampling2D,
   Conv2DTranspose,
   GaussianSampling,

@@ -32,6 +32,7 @@ export {
   globalMaxPooling1d,
   maxPooling1d,
   averagePooling1d,
+  repeatVector,
   upSampling2d,
   conv2dTranspose,
   gaussianSampling,

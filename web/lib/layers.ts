@@ -42,7 +42,7 @@ export type Padding = (typeof paddings)[number];
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
   'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
-  'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
+  'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'repeatVector', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
 export type LayerType = (typeof layerTypes)[number];
@@ -1167,6 +1167,20 @@ export class AveragePooling1D extends TableLayer {
   }
 }
 
+/** [features] → [n, features]: the vector repeated as n equal steps (TF.js / Keras RepeatVector). */
+export class RepeatVector extends TableLayer {
+  constructor(args: { n: number; inputShape?: number[]; name?: string }) {
+    const where = 'layers.repeatVector()';
+    super('repeatVector', where, args, ['n'], '{n: 5}', (c) => {
+      if (c.n === undefined) fail(where, 'n is required: how many times to repeat the vector, e.g. {n: 5}');
+      positiveInt(where, 'n', c.n);
+    });
+  }
+  getClassName(): string {
+    return 'RepeatVector';
+  }
+}
+
 /** [steps, features] → [features]: the largest value of each feature over the steps. */
 export class GlobalMaxPooling1D extends TableLayer {
   constructor(args: { inputShape?: number[]; name?: string } = {}) {
@@ -1300,6 +1314,10 @@ export function conv1d(args: Conv1DLayerArgs): Conv1D {
 /** [steps, features] → [features]: the mean over the steps. */
 export function globalAveragePooling1d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling1D {
   return new GlobalAveragePooling1D(args);
+}
+/** [features] → [n, features]: the vector repeated n times (the bridge from an encoder's last state to a sequence decoder). */
+export function repeatVector(args: { n: number; inputShape?: number[]; name?: string }): RepeatVector {
+  return new RepeatVector(args);
 }
 /** The largest value of each window of steps (TF.js also maxPool1d): [steps, features] → [⌈steps / strides⌉ or fewer, features]. */
 export function maxPooling1d(args?: Pooling1DLayerArgs): MaxPooling1D {
@@ -1582,6 +1600,8 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new MaxPooling1D(args);
     case 'averagePooling1d':
       return new AveragePooling1D(args);
+    case 'repeatVector':
+      return new RepeatVector(args as { n: number });
     case 'upSampling2d':
       return new UpSampling2D(args);
     case 'conv2dTranspose': {

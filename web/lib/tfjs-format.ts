@@ -256,7 +256,7 @@ const classOf: Record<string, string> = {
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
   add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
-  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', upSampling2d: 'UpSampling2D',
+  conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', repeatVector: 'RepeatVector', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
 };
 
@@ -332,6 +332,8 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
       return { className: 'MaxPooling2D', config: pool() };
     case 'averagePooling2d':
       return { className: 'AveragePooling2D', config: pool() };
+    case 'repeatVector':
+      return { className: 'RepeatVector', config: { n: c.n } };
     case 'maxPooling1d':
     case 'averagePooling1d':
       // TF.js writes the 1-D sizes as one-element lists.
@@ -687,6 +689,10 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       if (k.has('strides')) out.strides = pairOf(k.take('strides'), `${what}: strides`);
       setIf(out, 'padding', k.take('padding'));
       k.must('data_format', ['channels_last']);
+      break;
+    case 'RepeatVector':
+      type = 'repeatVector';
+      out.n = k.take('n');
       break;
     case 'MaxPooling1D':
     case 'MaxPool1D':
