@@ -11,6 +11,7 @@
 #include "nn/batch_normalization_layer.h"
 #include "nn/dropout_layer.h"
 #include "nn/elementwise_merge_layers.h"
+#include "nn/gaussian_noise_layers.h"
 #include "nn/global_max_pooling_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
@@ -187,6 +188,22 @@ std::unique_ptr<Layer> make_global_max_pooling(const LayerArgs& a) {
   return std::make_unique<GlobalMaxPoolingLayer>(a.input_shapes.at(0), a.name);
 }
 
+// ---- gaussianNoise, gaussianDropout: one layer class, the kind is the row's
+
+template <GaussianNoiseKind kKind>
+float noise_amount(const Config& c) {
+  return c.number(kKind == GaussianNoiseKind::kAdditive ? "stddev" : "rate");
+}
+template <GaussianNoiseKind kKind>
+Shape gaussian_noise_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                           const std::vector<std::string>&) {
+  return gaussian_noise_output_shape(in, kKind, noise_amount<kKind>(c), where);
+}
+template <GaussianNoiseKind kKind>
+std::unique_ptr<Layer> make_gaussian_noise(const LayerArgs& a) {
+  return std::make_unique<GaussianNoiseLayer>(a.input_shapes.at(0), kKind, noise_amount<kKind>(*a.config));
+}
+
 constexpr int kMaxMergeInputs = 1 << 16;
 
 constexpr auto kDropoutKeys = layer_keys(keys(
@@ -201,6 +218,10 @@ constexpr auto kReshapeKeys = layer_keys(keys(list_key("targetShape", ConfigType
                                                        "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1")));
 constexpr auto kConcatenateKeys = layer_keys(keys(int_key("axis", false, -1, -9, 9)));
 constexpr auto kNoKeys = layer_keys();
+constexpr auto kGaussianNoiseKeys =
+    layer_keys(keys(null_number_key("stddev", true, 0, 1e300, "the noise's standard deviation, a number >= 0")));
+constexpr auto kGaussianDropoutKeys = layer_keys(
+    keys(null_number_key("rate", true, 0, 1, "the dropout rate the multiplicative noise matches, in [0, 1)")));
 constexpr auto kAveragePooling2dKeys =
     layer_keys(keys(pair_key("poolSize", false, default_pair(2, 2)), pair_key("strides", false, kNullDefault),
                     string_key("padding", "valid", &kPaddingChoices)));
@@ -305,6 +326,28 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      global_max_pooling2d_shape,
      nullptr,
      make_global_max_pooling,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"gaussianNoise",
+     {"GaussianNoise", "gaussian_noise"},
+     kGaussianNoiseKeys,
+     1,
+     1,
+     gaussian_noise_shape<GaussianNoiseKind::kAdditive>,
+     nullptr,
+     make_gaussian_noise<GaussianNoiseKind::kAdditive>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"gaussianDropout",
+     {"GaussianDropout", "gaussian_dropout"},
+     kGaussianDropoutKeys,
+     1,
+     1,
+     gaussian_noise_shape<GaussianNoiseKind::kMultiplicative>,
+     nullptr,
+     make_gaussian_noise<GaussianNoiseKind::kMultiplicative>,
      "",
      nullptr,
      EnginePart::kExtra},

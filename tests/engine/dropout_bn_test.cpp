@@ -1,5 +1,5 @@
-// dropout and batchNormalization (Layer v2): the two layers whose behaviour depends on
-// ctx.training.
+// dropout, gaussianNoise / gaussianDropout and batchNormalization (Layer v2): the layers whose
+// behaviour depends on ctx.training.
 //
 // dropout: identity at inference and with rate 0; in training every value is 0 or x/(1−rate);
 // mean preserved; the same ctx stream gives the same mask, another step another; a seed changes
@@ -45,6 +45,7 @@
 #include "layer_v2_check.h"
 #include "nn/batch_normalization_layer.h"
 #include "nn/dropout_layer.h"
+#include "nn/gaussian_noise_layers.h"
 #include "ops/dropout.h"
 #include "test_util.h"
 
@@ -314,6 +315,49 @@ TEST(BatchNormalizationLayer, BadConfigsAreErrors) {
   epsilon.epsilon = 0.0f;
   EXPECT_ERROR_CONTAINS(BatchNormalizationLayer({3}, epsilon, "bn"), "epsilon", "> 0", "got 0");
   EXPECT_ERROR_CONTAINS(batch_normalization_output_shape({{3}, {3}}, {}), "exactly 1 input");
+}
+
+// ---------------------------------------------------------------- gaussianNoise, gaussianDropout
+
+TEST(GaussianNoiseLayer, IdentityAtInferenceNoiseWithTheRightMomentsInTraining) {
+  const int n = 2000, k = 50;
+  for (GaussianNoiseKind kind : {GaussianNoiseKind::kAdditive, GaussianNoiseKind::kMultiplicative}) {
+    const bool additive = kind == GaussianNoiseKind::kAdditive;
+    GaussianNoiseLayer layer({k}, kind, additive ? 0.5f : 0.2f);
+    const std::vector<float> x(n * k, 2.0f);
+    LayerDriver inference{layer, n, false, 3, {x}};
+    EXPECT_EQ(inference.forward(), x);
+    LayerDriver training{layer, n, true, 3, {x}};
+    const std::vector<float>& out = training.forward();
+    double sum = 0.0, sq = 0.0;
+    for (float v : out) {
+      sum += v;
+      sq += static_cast<double>(v) * v;
+    }
+    const double mean = sum / out.size(), var = sq / out.size() - mean * mean;
+    // additive: 2 + N(0, 0.25); multiplicative: 2·N(1, 0.2 / 0.8) has variance 4·0.25 = 1.
+    EXPECT_NEAR(mean, 2.0, 0.01);
+    EXPECT_NEAR(var, additive ? 0.25 : 1.0, 0.02);
+    LayerDriver again{layer, n, true, 3, {x}};
+    EXPECT_EQ(again.forward(), out) << "the same stream gives the same noise";
+  }
+}
+
+TEST(GaussianNoiseLayer, GradientsMatchFiniteDifferencesWithTheNoiseFixed) {
+  for (GaussianNoiseKind kind : {GaussianNoiseKind::kAdditive, GaussianNoiseKind::kMultiplicative})
+    for (bool training : {true, false}) {
+      GaussianNoiseLayer layer({2, 3}, kind, 0.3f);
+      LayerDriver drv{layer, 2, training, 5, {random_vector(12, 4)}};
+      check_layer_gradients("gaussian noise", drv, 1e-2, 1e-3, 1e-5);
+    }
+}
+
+TEST(GaussianNoiseLayer, BadAmountsAreErrors) {
+  EXPECT_ERROR_CONTAINS(gaussian_noise_output_shape({{3}}, GaussianNoiseKind::kAdditive, -1, "layer 1 (gaussianNoise)"),
+                        "stddev must be a finite number >= 0", "-1");
+  EXPECT_ERROR_CONTAINS(
+      gaussian_noise_output_shape({{3}}, GaussianNoiseKind::kMultiplicative, 1, "layer 1 (gaussianDropout)"),
+      "rate must be a number in [0, 1)");
 }
 
 }  // namespace

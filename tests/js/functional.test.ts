@@ -401,6 +401,46 @@ describe('layer factories', () => {
     tmodel.dispose();
   });
 
+  test('gaussianNoise and gaussianDropout: the identity at inference as in TF.js 4.22, seeded noise in training', async () => {
+    const layers = (L: typeof nn | typeof tf) => [
+      L.layers.dense({ inputShape: [3], units: 4, activation: 'tanh' }),
+      L.layers.gaussianNoise({ stddev: 0.3 }),
+      L.layers.gaussianDropout({ rate: 0.2 }),
+      L.layers.dense({ units: 2 }),
+    ];
+    const model = nn.sequential({ layers: layers(nn) as nn.Layer[], seed: 6 });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const tmodel = tf.sequential({ layers: layers(tf) as any });
+    const ws = model.getWeights();
+    tmodel.setWeights(ws.map((w) => tf.tensor(w.dataSync(), w.shape as number[])));
+    const xs = random([6, 3], 21);
+    const ys = random([6, 2], 22);
+    const prediction = model.predict(xs) as nn.Tensor;
+    const theirs = (tmodel.predict(tf.tensor(xs.dataSync(), [6, 3])) as tf.Tensor).dataSync();
+    Array.from(prediction.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(theirs[i], 5));
+    // Training: the same seed gives the same noise, so the same weights bit for bit; the noise is on
+    // (the training loss is not the loss of the same weights at inference).
+    const train = async () => {
+      const m = nn.sequential({ layers: layers(nn) as nn.Layer[], seed: 6 });
+      m.compile({ optimizer: nn.train.sgd(0.1), loss: 'mse' });
+      const h = await m.fit(xs, ys, { epochs: 1, batchSize: 6, shuffle: false });
+      const w = m.getWeights();
+      const values = w.map((t) => Array.from(t.dataSync()));
+      disposeAll(...w, m);
+      return { loss: h.history.loss[0], values };
+    };
+    const a = await train();
+    const b = await train();
+    expect(b.values).toEqual(a.values);
+    model.compile({ optimizer: nn.train.sgd(0.1), loss: 'mse' });
+    const clean = model.evaluate(xs, ys) as nn.Tensor;
+    expect(a.loss).not.toBeCloseTo(clean.dataSync()[0], 6);
+    expect(() => nn.layers.gaussianDropout({ rate: 1 })).toThrow(/layers\.gaussianDropout\(\): rate must be a number in \[0, 1\), got 1/);
+    expect(() => nn.layers.gaussianNoise({} as never)).toThrow(/stddev is required/);
+    disposeAll(xs, ys, prediction, clean, ...ws, model);
+    tmodel.dispose();
+  });
+
   test('dropout and batchNormalization in inference match TF.js 4.22', () => {
     const model = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.batchNormalization({}), nn.layers.dropout({ rate: 0.5 })], seed: 2 });
     // Non-trivial statistics (moving_variance > 0), so inference really uses them.

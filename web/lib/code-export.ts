@@ -679,6 +679,17 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         outLayout = lay;
         break;
       }
+      case 'gaussianNoise':
+        set(`(${x} + torch.randn_like(${x}) * ${pyNum(opt<number>(l, 'stddev'))}) if self.training else ${x}`);
+        outLayout = layout.get(x)!;
+        break;
+      case 'gaussianDropout': {
+        const rate = opt<number>(l, 'rate');
+        const sd = rate > 0 ? Math.sqrt(rate / (1 - rate)) : 0;
+        set(`${x} * (1 + torch.randn_like(${x}) * ${pyNum(sd)}) if self.training else ${x}`);
+        outLayout = layout.get(x)!;
+        break;
+      }
       case 'dropout': {
         const rate = opt<number>(l, 'rate');
         const noise = cfg(l).noiseShape as (number | null)[] | null | undefined;
@@ -1480,6 +1491,12 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         make = `${cls('Dropout', 'dropout')}(${opts(p)})`;
         break;
       }
+      case 'gaussianNoise':
+        make = `${cls('GaussianNoise', 'gaussianNoise')}(${opts([['stddev', 'stddev', N(opt<number>(l, 'stddev'))], nameOpt])})`;
+        break;
+      case 'gaussianDropout':
+        make = `${cls('GaussianDropout', 'gaussianDropout')}(${opts([['rate', 'rate', N(opt<number>(l, 'rate'))], nameOpt])})`;
+        break;
       case 'batchNormalization': {
         const p: [string, string, string][] = [
           ['axis', 'axis', '-1'],

@@ -94,6 +94,8 @@ export {
   AveragePooling2D,
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
+  GaussianNoise,
+  GaussianDropout,
   SimpleRNN,
   LSTM,
   GRU,

@@ -22,6 +22,8 @@ export {
   averagePooling2d,
   globalAveragePooling2d,
   globalMaxPooling2d,
+  gaussianNoise,
+  gaussianDropout,
   simpleRNN,
   lstm,
   gru,

@@ -41,7 +41,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
   'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'repeatVector', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
@@ -618,6 +618,34 @@ export interface DropoutLayerArgs {
   inputShape?: number[];
   name?: string;
 }
+/** Training only: adds N(0, stddev²) noise to every value (a regularizer; the identity at inference). */
+export class GaussianNoise extends TableLayer {
+  constructor(args: { stddev: number; inputShape?: number[]; name?: string }) {
+    const where = 'layers.gaussianNoise()';
+    super('gaussianNoise', where, args, ['stddev'], '{stddev: 0.1}', (c) => {
+      if (c.stddev === undefined) fail(where, 'stddev is required: the standard deviation of the noise, e.g. 0.1');
+      numberIn(where, 'stddev', c.stddev, 0, Number.MAX_VALUE);
+    });
+  }
+  getClassName(): string {
+    return 'GaussianNoise';
+  }
+}
+
+/** Training only: multiplies every value by N(1, rate / (1 − rate)) noise (dropout's mean and variance, without zeros). */
+export class GaussianDropout extends TableLayer {
+  constructor(args: { rate: number; inputShape?: number[]; name?: string }) {
+    const where = 'layers.gaussianDropout()';
+    super('gaussianDropout', where, args, ['rate'], '{rate: 0.2}', (c) => {
+      if (c.rate === undefined) fail(where, 'rate is required: the dropout rate the noise matches, e.g. 0.2');
+      numberIn(where, 'rate', c.rate, 0, 1, true);
+    });
+  }
+  getClassName(): string {
+    return 'GaussianDropout';
+  }
+}
+
 export class Dropout extends TableLayer {
   constructor(args: DropoutLayerArgs) {
     const where = 'layers.dropout()';
@@ -1272,6 +1300,14 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/** Adds N(0, stddev²) noise in training (e.g. a denoising autoencoder's input); the identity at inference. */
+export function gaussianNoise(args: { stddev: number; inputShape?: number[]; name?: string }): GaussianNoise {
+  return new GaussianNoise(args);
+}
+/** Multiplies by N(1, rate / (1 − rate)) noise in training; the identity at inference. */
+export function gaussianDropout(args: { rate: number; inputShape?: number[]; name?: string }): GaussianDropout {
+  return new GaussianDropout(args);
+}
 /** [height, width, channels] → [channels]: the largest value of each channel (TF.js also globalMaxPool2d). */
 export function globalMaxPooling2d(args?: { inputShape?: number[]; name?: string }): GlobalMaxPooling2D {
   return new GlobalMaxPooling2D(args);
@@ -1574,6 +1610,10 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new GlobalAveragePooling2D(args);
     case 'globalMaxPooling2d':
       return new GlobalMaxPooling2D(args);
+    case 'gaussianNoise':
+      return new GaussianNoise(args as { stddev: number });
+    case 'gaussianDropout':
+      return new GaussianDropout(args as { rate: number });
     case 'simpleRNN':
       return new SimpleRNN(args);
     case 'lstm':

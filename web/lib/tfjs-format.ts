@@ -254,7 +254,7 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
   conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', repeatVector: 'RepeatVector', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
@@ -354,6 +354,10 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
     }
     case 'dropout':
       return { className: 'Dropout', config: { rate: decimal(c.rate), noise_shape: c.noiseShape ?? null, seed: c.seed ?? null } };
+    case 'gaussianNoise':
+      return { className: 'GaussianNoise', config: { stddev: decimal(c.stddev) } };
+    case 'gaussianDropout':
+      return { className: 'GaussianDropout', config: { rate: decimal(c.rate) } };
     case 'batchNormalization':
       return {
         className: 'BatchNormalization',
@@ -747,6 +751,16 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       type = 'activation';
       out.activation = 'softmax';
       k.must('axis', [-1]);
+      break;
+    case 'GaussianNoise':
+      type = 'gaussianNoise';
+      out.stddev = k.take('stddev');
+      k.take('seed'); // Keras 3 writes a seed; nnplay's noise comes from the model's stream
+      break;
+    case 'GaussianDropout':
+      type = 'gaussianDropout';
+      out.rate = k.take('rate');
+      k.take('seed');
       break;
     case 'Dropout':
       type = 'dropout';
