@@ -13,6 +13,7 @@
 #include "nn/elementwise_merge_layers.h"
 #include "nn/gaussian_noise_layers.h"
 #include "nn/global_max_pooling_layers.h"
+#include "nn/image_margin_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -204,6 +205,29 @@ std::unique_ptr<Layer> make_gaussian_noise(const LayerArgs& a) {
   return std::make_unique<GaussianNoiseLayer>(a.input_shapes.at(0), kKind, noise_amount<kKind>(*a.config));
 }
 
+// ---- zeroPadding2d, cropping2D: one layer class, the direction is the row's
+
+template <ImageMarginKind kKind>
+ImageMargins image_margins(const Config& c, const std::string& where) {
+  const char* key = kKind == ImageMarginKind::kZeroPadding ? "padding" : "cropping";
+  if (kKind == ImageMarginKind::kZeroPadding && c.is_null(key)) return ImageMargins{1, 1, 1, 1};  // TF.js's default
+  const std::vector<int>& v = c.at(key).ints;
+  NNPLAY_CHECK(v.size() == 4,
+               where << ": " << key << " must list 4 integers [top, bottom, left, right], got " << v.size());
+  for (int x : v) NNPLAY_CHECK(x >= 0 && x <= 4096, where << ": " << key << " entries must be in [0, 4096], got " << x);
+  return ImageMargins{v[0], v[1], v[2], v[3]};
+}
+template <ImageMarginKind kKind>
+Shape image_margin_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                         const std::vector<std::string>& desc) {
+  return image_margin_output_shape(in, kKind, image_margins<kKind>(c, where), where,
+                                   desc.empty() ? "its input" : desc[0]);
+}
+template <ImageMarginKind kKind>
+std::unique_ptr<Layer> make_image_margin(const LayerArgs& a) {
+  return std::make_unique<ImageMarginLayer>(a.input_shapes.at(0), kKind, image_margins<kKind>(*a.config, a.name));
+}
+
 constexpr int kMaxMergeInputs = 1 << 16;
 
 constexpr auto kDropoutKeys = layer_keys(keys(
@@ -218,6 +242,10 @@ constexpr auto kReshapeKeys = layer_keys(keys(list_key("targetShape", ConfigType
                                                        "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1")));
 constexpr auto kConcatenateKeys = layer_keys(keys(int_key("axis", false, -1, -9, 9)));
 constexpr auto kNoKeys = layer_keys();
+constexpr auto kZeroPadding2dKeys = layer_keys(keys(list_key(
+    "padding", ConfigType::kIntList, false, "rows and columns of zeros [top, bottom, left, right] (default 1 each)")));
+constexpr auto kCropping2dKeys = layer_keys(
+    keys(list_key("cropping", ConfigType::kIntList, true, "rows and columns to cut [top, bottom, left, right]")));
 constexpr auto kGaussianNoiseKeys =
     layer_keys(keys(null_number_key("stddev", true, 0, 1e300, "the noise's standard deviation, a number >= 0")));
 constexpr auto kGaussianDropoutKeys = layer_keys(
@@ -348,6 +376,28 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      gaussian_noise_shape<GaussianNoiseKind::kMultiplicative>,
      nullptr,
      make_gaussian_noise<GaussianNoiseKind::kMultiplicative>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"zeroPadding2d",
+     {"ZeroPadding2D", "zero_padding2d"},
+     kZeroPadding2dKeys,
+     1,
+     1,
+     image_margin_shape<ImageMarginKind::kZeroPadding>,
+     nullptr,
+     make_image_margin<ImageMarginKind::kZeroPadding>,
+     "",
+     nullptr,
+     EnginePart::kExtra},
+    {"cropping2D",
+     {"Cropping2D", "cropping2d", "cropping_2d"},
+     kCropping2dKeys,
+     1,
+     1,
+     image_margin_shape<ImageMarginKind::kCropping>,
+     nullptr,
+     make_image_margin<ImageMarginKind::kCropping>,
      "",
      nullptr,
      EnginePart::kExtra},

@@ -1,6 +1,6 @@
 // Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
 // multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d,
-// globalMaxPooling2d / 1d. (dropout
+// globalMaxPooling2d / 1d, zeroPadding2d, cropping2D. (dropout
 // and batchNormalization: dropout_bn_test.cpp.)
 //
 // For each: a forward case worked out by hand, a finite-difference gradient check in double with
@@ -16,6 +16,7 @@
 #include "nn/average_pooling2d_layer.h"
 #include "nn/elementwise_merge_layers.h"
 #include "nn/global_max_pooling_layers.h"
+#include "nn/image_margin_layers.h"
 #include "nn/merge_layers.h"
 #include "nn/registry.h"
 #include "nn/reshape_layer.h"
@@ -324,6 +325,38 @@ TEST(GlobalMaxPoolingLayer, WrongInputRankIsAnError) {
                         "globalMaxPooling2d", "[height, width, channels]", "[4, 3]");
   EXPECT_ERROR_CONTAINS(global_max_pooling_output_shape({{4, 3, 2}}, 2, "layer 1 (globalMaxPooling1d)", "its input"),
                         "[steps, features]", "[4, 3, 2]");
+}
+
+// ---------------------------------------------------------------- zeroPadding2d, cropping2D
+
+TEST(ImageMarginLayer, PadsWithZerosAndCropsByHand) {
+  // One 2 × 2 image with 1 channel: 1 2 / 3 4.
+  ImageMarginLayer pad({2, 2, 1}, ImageMarginKind::kZeroPadding, {1, 0, 0, 2});
+  EXPECT_EQ(pad.output_shape(), (Shape{3, 4, 1}));
+  LayerDriver p{pad, 1, false, 1, {{1, 2, 3, 4}}};
+  EXPECT_EQ(p.forward(), (std::vector<float>{0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0}));
+  ImageMarginLayer crop({3, 4, 1}, ImageMarginKind::kCropping, {1, 0, 1, 1});
+  EXPECT_EQ(crop.output_shape(), (Shape{2, 2, 1}));
+  LayerDriver c{crop, 1, false, 1, {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}};
+  EXPECT_EQ(c.forward(), (std::vector<float>{5, 6, 9, 10}));
+}
+
+TEST(ImageMarginLayer, GradientsMatchFiniteDifferences) {
+  ImageMarginLayer pad({3, 2, 2}, ImageMarginKind::kZeroPadding, {2, 1, 0, 3});
+  LayerDriver p{pad, 2, true, 1, {random_vector(24, 6)}};
+  check_layer_gradients("zeroPadding2d", p, 1e-2, 1e-3, 1e-5);
+  ImageMarginLayer crop({4, 5, 2}, ImageMarginKind::kCropping, {1, 2, 0, 3});
+  LayerDriver c{crop, 2, true, 1, {random_vector(80, 7)}};
+  check_layer_gradients("cropping2D", c, 1e-2, 1e-3, 1e-5);
+}
+
+TEST(ImageMarginLayer, BadInputsAreErrors) {
+  EXPECT_ERROR_CONTAINS(
+      image_margin_output_shape({{4, 3}}, ImageMarginKind::kZeroPadding, {1, 1, 1, 1}, "layer 1 (zeroPadding2d)", "x"),
+      "needs an image input [height, width, channels]", "[4, 3]");
+  EXPECT_ERROR_CONTAINS(
+      image_margin_output_shape({{4, 3, 1}}, ImageMarginKind::kCropping, {2, 2, 0, 0}, "layer 1 (cropping2D)", "x"),
+      "leaves nothing");
 }
 
 }  // namespace

@@ -204,7 +204,7 @@ const cases: Case[] = [
     name: 'merges',
     make: () => {
       const img = nn.input({ shape: [4, 4, 2], name: 'image' });
-      const c1 = nn.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'tanh' }).apply(img);
+      const c1 = nn.layers.cropping2D({ cropping: [[1, 1], [0, 1]] }).apply(nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh' }).apply(nn.layers.zeroPadding2d({ padding: [[1, 2], [1, 1]] }).apply(img)));
       const c2 = nn.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'relu' }).apply(img);
       const mx = nn.layers.maximum().apply([c1, c2]);
       const mn = nn.layers.minimum().apply([c1, c2]);

@@ -191,6 +191,26 @@ const cases: ParityCase[] = [
     yShape: [N, 5, 2],
   },
   {
+    name: 'conv2d → zeroPadding2d → conv2d → cropping2D → flatten (image margins)',
+    nn: () => [
+      nn.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 1] }),
+      nn.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }),
+      nn.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh' }),
+      nn.layers.cropping2D({ cropping: [1, 2] }),
+      nn.layers.flatten(),
+    ],
+    tf: () => [
+      tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 1] }),
+      tf.layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh' }),
+      tf.layers.cropping2D({ cropping: [1, 2] }),
+      tf.layers.flatten(),
+    ],
+    x: data(19, N * 16),
+    xShape: [N, 4, 4, 1],
+    yShape: [N, 2],
+  },
+  {
     name: 'conv2d → globalMaxPooling2d (TF.js also globalMaxPool2d)',
     nn: () => [nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), nn.layers.globalMaxPool2d(), nn.layers.dense({ units: 2 })],
     tf: () => [tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), tf.layers.globalMaxPool2d({}), tf.layers.dense({ units: 2 })],

@@ -679,6 +679,16 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         outLayout = lay;
         break;
       }
+      case 'zeroPadding2d':
+      case 'cropping2D': {
+        const m = (opt<number[]>(l, l.type === 'zeroPadding2d' ? 'padding' : 'cropping') ?? [1, 1, 1, 1]);
+        const v = as(x, 'nchw');
+        // F.pad takes (left, right, top, bottom) for the last two axes; negative amounts crop.
+        const sign = l.type === 'zeroPadding2d' ? 1 : -1;
+        set(`F.pad(${v}, (${[m[2], m[3], m[0], m[1]].map((p) => sign * p).join(', ')}))`);
+        outLayout = 'nchw';
+        break;
+      }
       case 'gaussianNoise':
         set(`(${x} + torch.randn_like(${x}) * ${pyNum(opt<number>(l, 'stddev'))}) if self.training else ${x}`);
         outLayout = layout.get(x)!;
@@ -1489,6 +1499,14 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         if (typeof cfg(l).seed === 'number') p.push(['seed', 'seed', String(cfg(l).seed)]);
         p.push(nameOpt);
         make = `${cls('Dropout', 'dropout')}(${opts(p)})`;
+        break;
+      }
+      case 'zeroPadding2d':
+      case 'cropping2D': {
+        const key = l.type === 'zeroPadding2d' ? 'padding' : 'cropping';
+        const m = opt<number[]>(l, key) ?? [1, 1, 1, 1];
+        const value = k ? `((${m[0]}, ${m[1]}), (${m[2]}, ${m[3]}))` : `[[${m[0]}, ${m[1]}], [${m[2]}, ${m[3]}]]`;
+        make = `${cls(l.type === 'zeroPadding2d' ? 'ZeroPadding2D' : 'Cropping2D', l.type)}(${opts([[key, key, value], nameOpt])})`;
         break;
       }
       case 'gaussianNoise':

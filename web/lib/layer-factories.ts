@@ -24,6 +24,8 @@ export {
   globalMaxPooling2d,
   gaussianNoise,
   gaussianDropout,
+  zeroPadding2d,
+  cropping2D,
   simpleRNN,
   lstm,
   gru,

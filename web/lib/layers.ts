@@ -41,7 +41,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'zeroPadding2d', 'cropping2D', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
   'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'repeatVector', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
@@ -618,6 +618,49 @@ export interface DropoutLayerArgs {
   inputShape?: number[];
   name?: string;
 }
+/** TF.js's forms of an image margin: n, [rows, columns] or [[top, bottom], [left, right]] (and the engine's [top, bottom, left, right]). */
+export type ImageMarginArg = number | [number, number] | [[number, number], [number, number]] | [number, number, number, number];
+
+/** An image margin in any of TF.js's forms as the engine's [top, bottom, left, right]. */
+function marginsOf(where: string, what: string, v: unknown): number[] {
+  const bad = (): never => fail(where, `${what} must be an integer, [rows, columns], [[top, bottom], [left, right]] or [top, bottom, left, right] (integers >= 0), got ${describe(v)}`);
+  let flat: unknown[];
+  if (typeof v === 'number') flat = [v, v, v, v];
+  else if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) flat = [v[0], v[0], v[1], v[1]];
+  else if (Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'number')) flat = v; // the engine's own form (a saved config)
+  else if (Array.isArray(v) && v.length === 2 && v.every((x) => Array.isArray(x) && x.length === 2)) flat = [...v[0], ...v[1]];
+  else return bad();
+  if (!flat.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) bad();
+  return flat as number[];
+}
+
+/** Rows and columns of zeros around each image [h, w, c] (TF.js zeroPadding2d; default 1 on every side). */
+export class ZeroPadding2D extends TableLayer {
+  constructor(args: { padding?: ImageMarginArg; inputShape?: number[]; name?: string } = {}) {
+    const where = 'layers.zeroPadding2d()';
+    super('zeroPadding2d', where, args, ['padding'], '{padding: 1}', (c) => {
+      if (c.padding !== undefined) c.padding = marginsOf(where, 'padding', c.padding);
+    });
+  }
+  getClassName(): string {
+    return 'ZeroPadding2D';
+  }
+}
+
+/** Rows and columns cut off each image [h, w, c] (TF.js cropping2D). */
+export class Cropping2D extends TableLayer {
+  constructor(args: { cropping: ImageMarginArg; inputShape?: number[]; name?: string }) {
+    const where = 'layers.cropping2D()';
+    super('cropping2D', where, args, ['cropping'], '{cropping: [[1, 1], [2, 2]]}', (c) => {
+      if (c.cropping === undefined) fail(where, 'cropping is required: e.g. 1, [rows, columns] or [[top, bottom], [left, right]]');
+      c.cropping = marginsOf(where, 'cropping', c.cropping);
+    });
+  }
+  getClassName(): string {
+    return 'Cropping2D';
+  }
+}
+
 /** Training only: adds N(0, stddev²) noise to every value (a regularizer; the identity at inference). */
 export class GaussianNoise extends TableLayer {
   constructor(args: { stddev: number; inputShape?: number[]; name?: string }) {
@@ -1300,6 +1343,14 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/** Zeros around each image: padding n, [rows, columns] or [[top, bottom], [left, right]] (default 1). */
+export function zeroPadding2d(args?: { padding?: ImageMarginArg; inputShape?: number[]; name?: string }): ZeroPadding2D {
+  return new ZeroPadding2D(args);
+}
+/** Each image with rows and columns cut off: cropping n, [rows, columns] or [[top, bottom], [left, right]]. */
+export function cropping2D(args: { cropping: ImageMarginArg; inputShape?: number[]; name?: string }): Cropping2D {
+  return new Cropping2D(args);
+}
 /** Adds N(0, stddev²) noise in training (e.g. a denoising autoencoder's input); the identity at inference. */
 export function gaussianNoise(args: { stddev: number; inputShape?: number[]; name?: string }): GaussianNoise {
   return new GaussianNoise(args);
@@ -1612,6 +1663,10 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new GlobalMaxPooling2D(args);
     case 'gaussianNoise':
       return new GaussianNoise(args as { stddev: number });
+    case 'zeroPadding2d':
+      return new ZeroPadding2D(args);
+    case 'cropping2D':
+      return new Cropping2D(args as { cropping: ImageMarginArg });
     case 'gaussianDropout':
       return new GaussianDropout(args as { rate: number });
     case 'simpleRNN':

@@ -254,7 +254,7 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', zeroPadding2d: 'ZeroPadding2D', cropping2D: 'Cropping2D',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
   conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', repeatVector: 'RepeatVector', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
@@ -354,6 +354,14 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
     }
     case 'dropout':
       return { className: 'Dropout', config: { rate: decimal(c.rate), noise_shape: c.noiseShape ?? null, seed: c.seed ?? null } };
+    case 'zeroPadding2d': {
+      const m = (c.padding as number[] | undefined) ?? [1, 1, 1, 1];
+      return { className: 'ZeroPadding2D', config: { padding: [[m[0], m[1]], [m[2], m[3]]], data_format: 'channels_last' } };
+    }
+    case 'cropping2D': {
+      const m = c.cropping as number[];
+      return { className: 'Cropping2D', config: { cropping: [[m[0], m[1]], [m[2], m[3]]], data_format: 'channels_last' } };
+    }
     case 'gaussianNoise':
       return { className: 'GaussianNoise', config: { stddev: decimal(c.stddev) } };
     case 'gaussianDropout':
@@ -752,6 +760,17 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       out.activation = 'softmax';
       k.must('axis', [-1]);
       break;
+    case 'ZeroPadding2D':
+    case 'Cropping2D': {
+      const key = cls === 'ZeroPadding2D' ? 'padding' : 'cropping';
+      type = cls === 'ZeroPadding2D' ? 'zeroPadding2d' : 'cropping2D';
+      const v = k.take(key) ?? (cls === 'ZeroPadding2D' ? 1 : 0);
+      const flat = typeof v === 'number' ? [v, v, v, v] : Array.isArray(v) && v.every((x) => typeof x === 'number') ? [v[0], v[0], v[1], v[1]] : (v as number[][]).flat();
+      if (flat.length !== 4 || !flat.every((x) => Number.isInteger(x) && x >= 0)) throw new Error(`${what}: ${key} ${JSON.stringify(v)} is not n, [rows, columns] or [[top, bottom], [left, right]]`);
+      out[key] = flat;
+      k.must('data_format', ['channels_last']);
+      break;
+    }
     case 'GaussianNoise':
       type = 'gaussianNoise';
       out.stddev = k.take('stddev');
