@@ -15,6 +15,7 @@
 #include "nn/global_max_pooling_layers.h"
 #include "nn/image_margin_layers.h"
 #include "nn/merge_layers.h"
+#include "nn/permute_layer.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
 #include "nn/reshape_layer.h"
@@ -228,6 +229,16 @@ std::unique_ptr<Layer> make_image_margin(const LayerArgs& a) {
   return std::make_unique<ImageMarginLayer>(a.input_shapes.at(0), kKind, image_margins<kKind>(*a.config, a.name));
 }
 
+// ---- permute
+
+Shape permute_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                    const std::vector<std::string>& desc) {
+  return permute_output_shape(in, c.at("dims").ints, where, desc.empty() ? "its input" : desc[0]);
+}
+std::unique_ptr<Layer> make_permute(const LayerArgs& a) {
+  return std::make_unique<PermuteLayer>(a.input_shapes.at(0), a.config->at("dims").ints);
+}
+
 constexpr int kMaxMergeInputs = 1 << 16;
 
 constexpr auto kDropoutKeys = layer_keys(keys(
@@ -242,6 +253,8 @@ constexpr auto kReshapeKeys = layer_keys(keys(list_key("targetShape", ConfigType
                                                        "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1")));
 constexpr auto kConcatenateKeys = layer_keys(keys(int_key("axis", false, -1, -9, 9)));
 constexpr auto kNoKeys = layer_keys();
+constexpr auto kPermuteKeys = layer_keys(keys(list_key(
+    "dims", ConfigType::kIntList, true, "the new order of the per-sample axes, numbered from 1, e.g. [2, 1]")));
 constexpr auto kZeroPadding2dKeys = layer_keys(keys(list_key(
     "padding", ConfigType::kIntList, false, "rows and columns of zeros [top, bottom, left, right] (default 1 each)")));
 constexpr auto kCropping2dKeys = layer_keys(
@@ -401,6 +414,7 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      "",
      nullptr,
      EnginePart::kExtra},
+    {"permute", {"Permute"}, kPermuteKeys, 1, 1, permute_shape, nullptr, make_permute, "", nullptr, EnginePart::kExtra},
 };
 static_assert(!kLayerRowsV2[kLayerRowsV2Count - 1].name.empty(), "kLayerRowsV2Count counts rows that are not there");
 

@@ -1,6 +1,6 @@
 // Layer v2 layers without randomness or state: activation, reshape, concatenate, add,
 // multiply / average / maximum / minimum, averagePooling2d, globalAveragePooling2d,
-// globalMaxPooling2d / 1d, zeroPadding2d, cropping2D. (dropout
+// globalMaxPooling2d / 1d, zeroPadding2d, cropping2D, permute. (dropout
 // and batchNormalization: dropout_bn_test.cpp.)
 //
 // For each: a forward case worked out by hand, a finite-difference gradient check in double with
@@ -18,6 +18,7 @@
 #include "nn/global_max_pooling_layers.h"
 #include "nn/image_margin_layers.h"
 #include "nn/merge_layers.h"
+#include "nn/permute_layer.h"
 #include "nn/registry.h"
 #include "nn/reshape_layer.h"
 #include "test_util.h"
@@ -357,6 +358,32 @@ TEST(ImageMarginLayer, BadInputsAreErrors) {
   EXPECT_ERROR_CONTAINS(
       image_margin_output_shape({{4, 3, 1}}, ImageMarginKind::kCropping, {2, 2, 0, 0}, "layer 1 (cropping2D)", "x"),
       "leaves nothing");
+}
+
+// ---------------------------------------------------------------- permute
+
+TEST(PermuteLayer, ReordersEachSamplesAxesByHand) {
+  PermuteLayer swap({2, 3}, {2, 1});
+  EXPECT_EQ(swap.output_shape(), (Shape{3, 2}));
+  LayerDriver s{swap, 1, false, 1, {{1, 2, 3, 4, 5, 6}}};
+  EXPECT_EQ(s.forward(), (std::vector<float>{1, 4, 2, 5, 3, 6}));
+  PermuteLayer rotate({2, 1, 3}, {3, 1, 2});  // [a, b, c] → [c, a, b]
+  EXPECT_EQ(rotate.output_shape(), (Shape{3, 2, 1}));
+  LayerDriver r{rotate, 1, false, 1, {{1, 2, 3, 4, 5, 6}}};
+  EXPECT_EQ(r.forward(), (std::vector<float>{1, 4, 2, 5, 3, 6}));
+}
+
+TEST(PermuteLayer, GradientsMatchFiniteDifferences) {
+  PermuteLayer layer({2, 3, 4}, {3, 1, 2});
+  LayerDriver drv{layer, 2, true, 1, {random_vector(48, 9)}};
+  check_layer_gradients("permute", drv, 1e-2, 1e-3, 1e-5);
+}
+
+TEST(PermuteLayer, DimsMustBeAPermutation) {
+  EXPECT_ERROR_CONTAINS(permute_output_shape({{2, 3}}, {1, 1}, "layer 1 (permute)", "x"), "a permutation of 1 … 2",
+                        "[1, 1]");
+  EXPECT_ERROR_CONTAINS(permute_output_shape({{2, 3}}, {0, 1}, "layer 1 (permute)", "x"), "batch is not counted");
+  EXPECT_ERROR_CONTAINS(permute_output_shape({{2, 3}}, {1, 2, 3}, "layer 1 (permute)", "x"), "got [1, 2, 3]");
 }
 
 }  // namespace

@@ -112,7 +112,8 @@ const cases: Case[] = [
     name: 'lstm_autoencoder',
     make: () => {
       const m = nn.sequential({ layers: [
-        nn.layers.lstm({ inputShape: [6, 3], units: 4, recurrentActivation: 'sigmoid' }),
+        nn.layers.permute({ inputShape: [3, 6], dims: [2, 1] }),
+        nn.layers.lstm({ units: 4, recurrentActivation: 'sigmoid' }),
         nn.layers.repeatVector({ n: 6 }),
         nn.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', returnSequences: true }),
         nn.layers.dense({ units: 3 }),
@@ -120,7 +121,7 @@ const cases: Case[] = [
       m.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
       return m;
     },
-    xs: () => [data([4, 6, 3], 16)],
+    xs: () => [data([4, 3, 6], 16)],
   },
   {
     name: 'lstm',

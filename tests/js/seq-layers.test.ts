@@ -211,6 +211,14 @@ const cases: ParityCase[] = [
     yShape: [N, 2],
   },
   {
+    name: 'permute [2, 1] between a dense on steps and an LSTM (time and features swapped)',
+    nn: () => [nn.layers.permute({ dims: [2, 1], inputShape: [3, 4] }), nn.layers.dense({ units: 2, activation: 'tanh' }), nn.layers.lstm({ units: 2, recurrentActivation: 'sigmoid' })],
+    tf: () => [tf.layers.permute({ dims: [2, 1], inputShape: [3, 4] }), tf.layers.dense({ units: 2, activation: 'tanh' }), tf.layers.lstm({ units: 2, recurrentActivation: 'sigmoid' })],
+    x: data(20, N * 12),
+    xShape: [N, 3, 4],
+    yShape: [N, 2],
+  },
+  {
     name: 'conv2d → globalMaxPooling2d (TF.js also globalMaxPool2d)',
     nn: () => [nn.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), nn.layers.globalMaxPool2d(), nn.layers.dense({ units: 2 })],
     tf: () => [tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'tanh', inputShape: [4, 4, 2] }), tf.layers.globalMaxPool2d({}), tf.layers.dense({ units: 2 })],

@@ -266,7 +266,7 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
-  test('globalMaxPooling1d, globalMaxPooling2d, maxPooling1d, averagePooling1d, repeatVector, gaussianNoise, gaussianDropout, zeroPadding2d, cropping2D', async () => {
+  test('globalMaxPooling1d, globalMaxPooling2d, maxPooling1d, averagePooling1d, repeatVector, gaussianNoise, gaussianDropout, zeroPadding2d, cropping2D, permute', async () => {
     const text = nn.sequential({
       layers: [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [8] }), nn.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu' }), nn.layers.maxPooling1d({ poolSize: 2 }), nn.layers.averagePooling1d({ poolSize: 2, strides: 1, padding: 'same' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2 })],
       seed: 4,
@@ -280,9 +280,9 @@ describe('nnplay -> TF.js -> nnplay', () => {
     const margins = nn.sequential({ layers: [nn.layers.zeroPadding2d({ inputShape: [3, 3, 2], padding: 1 }), nn.layers.conv2d({ filters: 2, kernelSize: 2 }), nn.layers.cropping2D({ cropping: [[1, 0], [0, 1]] }), nn.layers.flatten()], seed: 8 });
     expect(((await nnArtifacts(margins)).modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers[2]).toMatchObject({ class_name: 'Cropping2D', config: { cropping: [[1, 0], [0, 1]] } });
     await bothWays(margins, [{ shape: [2, 3, 3, 2], values: data([2, 3, 3, 2], 11) }]);
-    const seq2seq = nn.sequential({ layers: [nn.layers.gru({ inputShape: [4, 2], units: 3, recurrentActivation: 'sigmoid', resetAfter: false }), nn.layers.repeatVector({ n: 4 }), nn.layers.simpleRNN({ units: 2, returnSequences: true })], seed: 3 });
-    expect(((await nnArtifacts(seq2seq)).modelTopology as { config: { layers: { class_name: string; config: { n?: number } }[] } }).config.layers[1]).toMatchObject({ class_name: 'RepeatVector', config: { n: 4 } });
-    await bothWays(seq2seq, [{ shape: [3, 4, 2], values: data([3, 4, 2], 9) }]);
+    const seq2seq = nn.sequential({ layers: [nn.layers.permute({ dims: [2, 1], inputShape: [2, 4] }), nn.layers.gru({ units: 3, recurrentActivation: 'sigmoid', resetAfter: false }), nn.layers.repeatVector({ n: 4 }), nn.layers.simpleRNN({ units: 2, returnSequences: true })], seed: 3 });
+    expect(((await nnArtifacts(seq2seq)).modelTopology as { config: { layers: { class_name: string; config: { n?: number } }[] } }).config.layers.slice(0, 3)).toMatchObject([{ class_name: 'Permute', config: { dims: [2, 1] } }, { class_name: 'GRU' }, { class_name: 'RepeatVector', config: { n: 4 } }]);
+    await bothWays(seq2seq, [{ shape: [3, 2, 4], values: data([3, 2, 4], 9) }]);
     const image = nn.sequential({ layers: [nn.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3 }), nn.layers.globalMaxPooling2d(), nn.layers.dense({ units: 2 })], seed: 5 });
     await bothWays(image, [{ shape: [2, 5, 5, 1], values: data([2, 5, 5, 1], 8) }]);
     disposeAll(text, image, seq2seq, noisy, margins);

@@ -679,6 +679,9 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         outLayout = lay;
         break;
       }
+      case 'permute':
+        set(`${as(x, 'last')}.permute(0, ${(opt<number[]>(l, 'dims') ?? []).join(', ')})`);
+        break;
       case 'zeroPadding2d':
       case 'cropping2D': {
         const m = (opt<number[]>(l, l.type === 'zeroPadding2d' ? 'padding' : 'cropping') ?? [1, 1, 1, 1]);
@@ -1499,6 +1502,11 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
         if (typeof cfg(l).seed === 'number') p.push(['seed', 'seed', String(cfg(l).seed)]);
         p.push(nameOpt);
         make = `${cls('Dropout', 'dropout')}(${opts(p)})`;
+        break;
+      }
+      case 'permute': {
+        const dims = opt<number[]>(l, 'dims') ?? [];
+        make = `${cls('Permute', 'permute')}(${opts([['dims', 'dims', k ? `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})` : `[${dims.join(', ')}]`], nameOpt])})`;
         break;
       }
       case 'zeroPadding2d':

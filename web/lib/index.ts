@@ -98,6 +98,7 @@ export {
   GaussianDropout,
   ZeroPadding2D,
   Cropping2D,
+  Permute,
   SimpleRNN,
   LSTM,
   GRU,

@@ -26,6 +26,7 @@ export {
   gaussianDropout,
   zeroPadding2d,
   cropping2D,
+  permute,
   simpleRNN,
   lstm,
   gru,

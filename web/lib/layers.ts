@@ -41,7 +41,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'zeroPadding2d', 'cropping2D', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'zeroPadding2d', 'cropping2D', 'permute', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
   'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'repeatVector', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
@@ -632,6 +632,20 @@ function marginsOf(where: string, what: string, v: unknown): number[] {
   else return bad();
   if (!flat.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) bad();
   return flat as number[];
+}
+
+/** Each sample's axes reordered (TF.js / Keras Permute): dims numbers the per-sample axes from 1, e.g. [2, 1]. */
+export class Permute extends TableLayer {
+  constructor(args: { dims: number[]; inputShape?: number[]; name?: string }) {
+    const where = 'layers.permute()';
+    super('permute', where, args, ['dims'], '{dims: [2, 1]}', (c) => {
+      if (c.dims === undefined) fail(where, 'dims is required: the new order of the per-sample axes, numbered from 1, e.g. [2, 1]');
+      if (!Array.isArray(c.dims) || !c.dims.every((d) => Number.isInteger(d) && d >= 1)) fail(where, `dims must be a list of axis numbers from 1 (the batch is not counted), got ${describe(c.dims)}`);
+    });
+  }
+  getClassName(): string {
+    return 'Permute';
+  }
 }
 
 /** Rows and columns of zeros around each image [h, w, c] (TF.js zeroPadding2d; default 1 on every side). */
@@ -1343,6 +1357,10 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/** Each sample's axes reordered: dims [2, 1] turns [steps, features] into [features, steps]. */
+export function permute(args: { dims: number[]; inputShape?: number[]; name?: string }): Permute {
+  return new Permute(args);
+}
 /** Zeros around each image: padding n, [rows, columns] or [[top, bottom], [left, right]] (default 1). */
 export function zeroPadding2d(args?: { padding?: ImageMarginArg; inputShape?: number[]; name?: string }): ZeroPadding2D {
   return new ZeroPadding2D(args);
@@ -1665,6 +1683,8 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new GaussianNoise(args as { stddev: number });
     case 'zeroPadding2d':
       return new ZeroPadding2D(args);
+    case 'permute':
+      return new Permute(args as { dims: number[] });
     case 'cropping2D':
       return new Cropping2D(args as { cropping: ImageMarginArg });
     case 'gaussianDropout':

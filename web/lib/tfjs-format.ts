@@ -254,7 +254,7 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', zeroPadding2d: 'ZeroPadding2D', cropping2D: 'Cropping2D',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', zeroPadding2d: 'ZeroPadding2D', cropping2D: 'Cropping2D', permute: 'Permute',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
   conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', repeatVector: 'RepeatVector', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
@@ -354,6 +354,8 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
     }
     case 'dropout':
       return { className: 'Dropout', config: { rate: decimal(c.rate), noise_shape: c.noiseShape ?? null, seed: c.seed ?? null } };
+    case 'permute':
+      return { className: 'Permute', config: { dims: c.dims } };
     case 'zeroPadding2d': {
       const m = (c.padding as number[] | undefined) ?? [1, 1, 1, 1];
       return { className: 'ZeroPadding2D', config: { padding: [[m[0], m[1]], [m[2], m[3]]], data_format: 'channels_last' } };
@@ -759,6 +761,10 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       type = 'activation';
       out.activation = 'softmax';
       k.must('axis', [-1]);
+      break;
+    case 'Permute':
+      type = 'permute';
+      out.dims = k.take('dims');
       break;
     case 'ZeroPadding2D':
     case 'Cropping2D': {
