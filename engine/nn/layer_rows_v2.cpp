@@ -14,6 +14,7 @@
 #include "nn/gaussian_noise_layers.h"
 #include "nn/global_max_pooling_layers.h"
 #include "nn/image_margin_layers.h"
+#include "nn/layer_normalization_layer.h"
 #include "nn/merge_layers.h"
 #include "nn/permute_layer.h"
 #include "nn/registry.h"
@@ -229,6 +230,28 @@ std::unique_ptr<Layer> make_image_margin(const LayerArgs& a) {
   return std::make_unique<ImageMarginLayer>(a.input_shapes.at(0), kKind, image_margins<kKind>(*a.config, a.name));
 }
 
+// ---- layerNormalization
+
+LayerNormalizationConfig layer_normalization_config(const Config& c) {
+  LayerNormalizationConfig cfg;
+  cfg.axis = c.integer("axis");
+  cfg.epsilon = c.number("epsilon");
+  cfg.center = c.boolean("center");
+  cfg.scale = c.boolean("scale");
+  return cfg;
+}
+Shape layer_normalization_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
+                                const std::vector<std::string>&) {
+  return layer_normalization_output_shape(in, layer_normalization_config(c), where);
+}
+std::vector<VariableSpec> layer_normalization_specs(const std::vector<Shape>& in, const Config& c) {
+  return to_specs(layer_normalization_variables(in, layer_normalization_config(c)), &c);
+}
+std::unique_ptr<Layer> make_layer_normalization(const LayerArgs& a) {
+  return std::make_unique<LayerNormalizationLayer>(a.input_shapes.at(0), layer_normalization_config(*a.config),
+                                                   a.variables);
+}
+
 // ---- permute
 
 Shape permute_shape(const std::vector<Shape>& in, const Config& c, const std::string& where,
@@ -253,6 +276,9 @@ constexpr auto kReshapeKeys = layer_keys(keys(list_key("targetShape", ConfigType
                                                        "the per-sample shape, e.g. [28, 28, 1]; one entry may be -1")));
 constexpr auto kConcatenateKeys = layer_keys(keys(int_key("axis", false, -1, -9, 9)));
 constexpr auto kNoKeys = layer_keys();
+constexpr auto kLayerNormalizationKeys = layer_keys(keys(
+    int_key("axis", false, -1, -9, 9), number_key("epsilon", 1e-3, 0, 1e300, "> 0"), bool_key("center", true),
+    bool_key("scale", true), initializer_key("betaInitializer", "zeros"), initializer_key("gammaInitializer", "ones")));
 constexpr auto kPermuteKeys = layer_keys(keys(list_key(
     "dims", ConfigType::kIntList, true, "the new order of the per-sample axes, numbered from 1, e.g. [2, 1]")));
 constexpr auto kZeroPadding2dKeys = layer_keys(keys(list_key(
@@ -415,6 +441,17 @@ constexpr LayerType kLayerRowsV2[kLayerRowsV2Count] = {
      nullptr,
      EnginePart::kExtra},
     {"permute", {"Permute"}, kPermuteKeys, 1, 1, permute_shape, nullptr, make_permute, "", nullptr, EnginePart::kExtra},
+    {"layerNormalization",
+     {"LayerNormalization", "layer_normalization"},
+     kLayerNormalizationKeys,
+     1,
+     1,
+     layer_normalization_shape,
+     layer_normalization_specs,
+     make_layer_normalization,
+     "",
+     nullptr,
+     EnginePart::kExtra},
 };
 static_assert(!kLayerRowsV2[kLayerRowsV2Count - 1].name.empty(), "kLayerRowsV2Count counts rows that are not there");
 

@@ -99,7 +99,7 @@ constexpr std::array<ConfigKey, (N + ... + 1)> layer_keys(const std::array<Confi
 // nn/layer_rows_seq.cpp) and of the autoencoder layers of issue 9 (upSampling2d,
 // conv2dTranspose, gaussianSampling, klDivergence; nn/layer_rows_ae.cpp), in layer_table()'s
 // order after the core rows. Each file checks its count against its rows (static_assert).
-constexpr std::size_t kLayerRowsV2Count = 17, kLayerRowsSeqCount = 11, kLayerRowsAeCount = 4;
+constexpr std::size_t kLayerRowsV2Count = 18, kLayerRowsSeqCount = 11, kLayerRowsAeCount = 4;
 extern const LayerType kLayerRowsV2[kLayerRowsV2Count];
 extern const LayerType kLayerRowsSeq[kLayerRowsSeqCount];
 extern const LayerType kLayerRowsAe[kLayerRowsAeCount];

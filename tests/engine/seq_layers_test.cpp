@@ -1,10 +1,10 @@
-// embedding, conv1d, globalAveragePooling1d, maxPooling1d, averagePooling1d and repeatVector: forward cases
-// computed by hand, finite-difference
-// gradients in double (every input and weight; for embedding, the table, since ids take no
-// gradient), the Keras weight layouts and parameter counts, and the messages for bad ids and
+// embedding, conv1d, globalAveragePooling1d, maxPooling1d, averagePooling1d, repeatVector and layerNormalization:
+// forward cases computed by hand, finite-difference gradients in double (every input and weight; for embedding, the
+// table, since ids take no gradient), the Keras weight layouts and parameter counts, and the messages for bad ids and
 // inputs of the wrong rank.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -237,6 +237,36 @@ TEST(RepeatVector, RepeatsEachSamplesVectorAndSumsTheGradient) {
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4,2],"layers":[{"type":"repeatVector","n":2}]})"),
                         "repeats a vector [features]", "[4, 2]");
   EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4],"layers":[{"type":"repeatVector"}]})"), "n");
+}
+
+// ---------------------------------------------------------------- layerNormalization
+
+TEST(LayerNormalization, NormalisesEachRowAndLearnsGammaAndBeta) {
+  BuiltLayer b = build_layer("layerNormalization", R"({"epsilon":0.001})", {{2, 4}});
+  EXPECT_EQ(b.output_shape, (Shape{2, 4}));
+  ASSERT_EQ(b.layer->variables().size(), 2u);
+  EXPECT_EQ(b.layer->variables()[0].name.substr(b.layer->variables()[0].name.find('/')), "/gamma");
+  EXPECT_EQ(b.layer->variables()[1].name.substr(b.layer->variables()[1].name.find('/')), "/beta");
+  // Row 1 2 3 4: mean 2.5, variance 1.25; row 5 5 5 5: all x̂ 0.
+  LayerDriver drv{*b.layer, 1, false, 1, {{1, 2, 3, 4, 5, 5, 5, 5}}};
+  const double inv = 1.0 / std::sqrt(1.25 + 0.001);
+  EXPECT_TRUE(expect_near_all(drv.forward(),
+                              {static_cast<float>(-1.5 * inv), static_cast<float>(-0.5 * inv),
+                               static_cast<float>(0.5 * inv), static_cast<float>(1.5 * inv), 0, 0, 0, 0},
+                              1e-6, 1e-6));
+  // Gradients with gamma and beta away from their initial values.
+  for (Variable& v : b.layer->variables()) {
+    const std::vector<float> w = random_vector(4, 31, 0.5f, 1.5f);
+    std::copy(w.begin(), w.end(), v.value->data());
+  }
+  LayerDriver grad{*b.layer, 2, true, 1, {random_vector(16, 32, -2, 2)}};
+  check_layer_gradients("layerNormalization", grad, 1e-2, 2e-3, 1e-4);
+  BuiltLayer plain = build_layer("layerNormalization", R"({"center":false,"scale":false})", {{5}});
+  EXPECT_TRUE(plain.layer->variables().empty());
+  LayerDriver p{*plain.layer, 2, true, 1, {random_vector(10, 33, -2, 2)}};
+  check_layer_gradients("layerNormalization without weights", p, 1e-2, 2e-3, 1e-4);
+  EXPECT_ERROR_CONTAINS(parse_graph_spec(R"({"inputShape":[4],"layers":[{"type":"layerNormalization","axis":0}]})"),
+                        "only axis -1");
 }
 
 // ---------------------------------------------------------------- bidirectional

@@ -212,7 +212,7 @@ const cases: Case[] = [
       const g = nn.layers.globalMaxPooling2d().apply(nn.layers.average().apply([mx, mn]));
       const d1 = nn.layers.dense({ units: 3, activation: 'tanh' }).apply(nn.layers.gaussianDropout({ rate: 0.2 }).apply(nn.layers.gaussianNoise({ stddev: 0.1 }).apply(g)));
       const d2 = nn.layers.dense({ units: 3, activation: 'sigmoid' }).apply(g);
-      const out = nn.layers.dense({ units: 2 }).apply(nn.layers.multiply().apply([d1, d2, g]));
+      const out = nn.layers.dense({ units: 2 }).apply(nn.layers.layerNormalization({ scale: false }).apply(nn.layers.layerNormalization().apply(nn.layers.multiply().apply([d1, d2, g]))));
       const m = nn.model({ inputs: img, outputs: out, seed: 5 });
       m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
       return m;

@@ -266,7 +266,7 @@ describe('nnplay -> TF.js -> nnplay', () => {
     m.dispose();
   });
 
-  test('globalMaxPooling1d, globalMaxPooling2d, maxPooling1d, averagePooling1d, repeatVector, gaussianNoise, gaussianDropout, zeroPadding2d, cropping2D, permute', async () => {
+  test('globalMaxPooling1d, globalMaxPooling2d, maxPooling1d, averagePooling1d, repeatVector, gaussianNoise, gaussianDropout, zeroPadding2d, cropping2D, permute, layerNormalization', async () => {
     const text = nn.sequential({
       layers: [nn.layers.embedding({ inputDim: 9, outputDim: 3, inputShape: [8] }), nn.layers.conv1d({ filters: 4, kernelSize: 2, activation: 'relu' }), nn.layers.maxPooling1d({ poolSize: 2 }), nn.layers.averagePooling1d({ poolSize: 2, strides: 1, padding: 'same' }), nn.layers.globalMaxPooling1d(), nn.layers.dense({ units: 2 })],
       seed: 4,
@@ -274,6 +274,8 @@ describe('nnplay -> TF.js -> nnplay', () => {
     const topo = (await nnArtifacts(text)).modelTopology as { config: { layers: { class_name: string }[] } };
     expect(topo.config.layers.map((l) => l.class_name)).toEqual(expect.arrayContaining(['GlobalMaxPooling1D', 'MaxPooling1D', 'AveragePooling1D']));
     await bothWays(text, [{ shape: [3, 8], values: Float32Array.from({ length: 24 }, (_, i) => (i * 7) % 9) }]);
+    const normed = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.layerNormalization({ epsilon: 0.01, gammaInitializer: 'randomUniform' }), nn.layers.dense({ units: 2 })], seed: 12 });
+    await bothWays(normed, [{ shape: [3, 3], values: data([3, 3], 12) }]);
     const noisy = nn.sequential({ layers: [nn.layers.dense({ inputShape: [3], units: 4 }), nn.layers.gaussianNoise({ stddev: 0.25 }), nn.layers.gaussianDropout({ rate: 0.3 }), nn.layers.dense({ units: 1 })], seed: 7 });
     expect(((await nnArtifacts(noisy)).modelTopology as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }).config.layers.slice(1, 3)).toMatchObject([{ class_name: 'GaussianNoise', config: { stddev: 0.25 } }, { class_name: 'GaussianDropout', config: { rate: 0.3 } }]);
     await bothWays(noisy, [{ shape: [2, 3], values: data([2, 3], 10) }]);
@@ -285,7 +287,7 @@ describe('nnplay -> TF.js -> nnplay', () => {
     await bothWays(seq2seq, [{ shape: [3, 2, 4], values: data([3, 2, 4], 9) }]);
     const image = nn.sequential({ layers: [nn.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3 }), nn.layers.globalMaxPooling2d(), nn.layers.dense({ units: 2 })], seed: 5 });
     await bothWays(image, [{ shape: [2, 5, 5, 1], values: data([2, 5, 5, 1], 8) }]);
-    disposeAll(text, image, seq2seq, noisy, margins);
+    disposeAll(text, image, seq2seq, noisy, margins, normed);
   });
 
   test('recurrent dropout rates travel both ways (the same per-sequence masks in TF.js)', async () => {
@@ -697,7 +699,7 @@ describe('bad files fail clearly and leak nothing', () => {
       layers[1] = { class_name: cls, config: { ...layers[1].config, ...config } };
       return nn.io.fromMemory({ ...a, weightData: art.weightData });
     };
-    await expectClean(() => nn.loadLayersModel(withLayer('LayerNormalization', {})), /^nnplay: loadLayersModel\(\): layer "d2" \(LayerNormalization\): layer class "LayerNormalization" is not supported by nnplay; supported: Dense, Conv2D/);
+    await expectClean(() => nn.loadLayersModel(withLayer('SeparableConv2D', {})), /^nnplay: loadLayersModel\(\): layer "d2" \(SeparableConv2D\): layer class "SeparableConv2D" is not supported by nnplay; supported: Dense, Conv2D/);
     await expectClean(() => nn.loadLayersModel(withLayer('Dense', { kernel_constraint: { class_name: 'MaxNorm', config: {} } })), /layer "d2" \(Dense\): kernel_constraint \{"class_name":"MaxNorm","config":\{\}\} is not supported; nnplay has no kernel_constraint \(it must be null\)/);
     await expectClean(() => nn.loadLayersModel(withLayer('Dense', { activation: 'log_softmax' })), /layer "d2" \(Dense\): activation "log_softmax" is not supported; supported: linear, relu/);
     await expectClean(() => nn.loadLayersModel(withLayer('Dense', { shiny: true })), /layer "d2" \(Dense\): option "shiny" is not supported by nnplay/);

@@ -717,6 +717,22 @@ function pytorchCode(g: Graph, compiled: Compiled | null, o: Required<Omit<Expor
         }
         break;
       }
+      case 'layerNormalization': {
+        const channels = inShape[inShape.length - 1];
+        const center = opt<boolean>(l, 'center') !== false;
+        const scale = opt<boolean>(l, 'scale') !== false;
+        if (first) {
+          parts.init.push(`self.${a} = nn.LayerNorm(${channels}, eps=${pyNum(opt<number>(l, 'epsilon'))}, elementwise_affine=${pyBool(center || scale)})`);
+          const names = localWeights(l);
+          if (scale) parts.load.push(`model.${a}.weight.copy_(${W(l, names.find((n) => /gamma/.test(n))!)})`);
+          if (center) parts.load.push(`model.${a}.bias.copy_(${W(l, names.find((n) => /beta/.test(n))!)})`);
+          if (center !== scale) {
+            parts.load.push(`model.${a}.${scale ? 'bias' : 'weight'}.fill_(${scale ? '0.0' : '1.0'}).requires_grad_(False)  # ${scale ? 'center' : 'scale'}: false in nnplay`);
+          }
+        }
+        set(`self.${a}(${as(x, 'last')})`);
+        break;
+      }
       case 'batchNormalization': {
         const rank = inShape.length;
         const channels = inShape[rank - 1];
@@ -1523,6 +1539,17 @@ function layersCode(g: Graph, compiled: Compiled | null, d: LayersDialect, o: { 
       case 'gaussianDropout':
         make = `${cls('GaussianDropout', 'gaussianDropout')}(${opts([['rate', 'rate', N(opt<number>(l, 'rate'))], nameOpt])})`;
         break;
+      case 'layerNormalization': {
+        const p: [string, string, string][] = [
+          ['axis', 'axis', '-1'],
+          ['epsilon', 'epsilon', N(opt<number>(l, 'epsilon'))],
+          ['center', 'center', B(opt<boolean>(l, 'center') !== false)],
+          ['scale', 'scale', B(opt<boolean>(l, 'scale') !== false)],
+          nameOpt,
+        ];
+        make = `${cls('LayerNormalization', 'layerNormalization')}(${opts(p)})`;
+        break;
+      }
       case 'batchNormalization': {
         const p: [string, string, string][] = [
           ['axis', 'axis', '-1'],

@@ -224,7 +224,7 @@ function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
   const axisChecks = loaded.layers.flatMap((l) => {
     const ax = l.config.__lastAxis;
     delete l.config.__lastAxis;
-    return ax === undefined ? [] : [{ name: l.name, axis: ax as number }];
+    return ax === undefined ? [] : [{ name: l.name, cls: l.type === 'layerNormalization' ? 'LayerNormalization' : 'BatchNormalization', axis: ax as number }];
   });
   // The engine's word on the graph and the weights it expects (names, shapes, order).
   const graph = { layers: loaded.layers, inputs: loaded.inputs, outputs: loaded.outputs.map(([n, c, t]) => (c === 0 && t === 0 ? n : [n, c, t])) };
@@ -236,9 +236,9 @@ function modelFromArtifacts(a: ModelArtifacts, where: string): LayersModel {
   } catch (err) {
     fail(where, (err instanceof Error ? err.message : String(err)).replace(/^nnplay: /, ''));
   }
-  for (const { name, axis } of axisChecks) {
+  for (const { name, cls, axis } of axisChecks) {
     const rank = inspection.layers.find((l) => l.name === name)!.outputShape.length;
-    if (axis !== rank) fail(where, `layer "${name}" (BatchNormalization): axis ${axis} is not supported; nnplay normalizes the last axis only (-1, here ${rank})`);
+    if (axis !== rank) fail(where, `layer "${name}" (${cls}): axis ${axis} is not supported; nnplay normalizes the last axis only (-1, here ${rank})`);
   }
   expected = kerasWeights(inspection).map((v) => ({ name: v.name, shape: v.shape }));
   const given = a.weightData === undefined && !a.weightSpecs?.length ? new Map() : decodeWeights(a.weightSpecs ?? [], concatBuffers(a.weightData ?? new ArrayBuffer(0)), where);

@@ -27,6 +27,7 @@ export {
   zeroPadding2d,
   cropping2D,
   permute,
+  layerNormalization,
   simpleRNN,
   lstm,
   gru,

@@ -41,7 +41,7 @@ export type Padding = (typeof paddings)[number];
 /** The layer types the engine builds (the "type" of a layer spec), in engine table order. */
 export const layerTypes = [
   'dense', 'conv2d', 'maxPooling2d', 'flatten', 'activation', 'dropout', 'batchNormalization', 'reshape',
-  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'zeroPadding2d', 'cropping2D', 'permute', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
+  'concatenate', 'add', 'multiply', 'average', 'maximum', 'minimum', 'averagePooling2d', 'globalAveragePooling2d', 'globalMaxPooling2d', 'gaussianNoise', 'gaussianDropout', 'zeroPadding2d', 'cropping2D', 'permute', 'layerNormalization', 'simpleRNN', 'lstm', 'gru', 'bidirectional',
   'embedding', 'conv1d', 'globalAveragePooling1d', 'globalMaxPooling1d', 'maxPooling1d', 'averagePooling1d', 'repeatVector', 'upSampling2d', 'conv2dTranspose', 'gaussianSampling',
   'klDivergence', 'input',
 ] as const;
@@ -760,6 +760,40 @@ export class BatchNormalization extends TableLayer {
   }
 }
 
+export interface LayerNormalizationLayerArgs {
+  /** Only -1 (the last axis), the default. */
+  axis?: number;
+  /** Default 0.001. */
+  epsilon?: number;
+  /** Default true: learn beta. */
+  center?: boolean;
+  /** Default true: learn gamma. */
+  scale?: boolean;
+  /** Defaults 'zeros' and 'ones'. */
+  betaInitializer?: KernelInitializer;
+  gammaInitializer?: KernelInitializer;
+  inputShape?: number[];
+  name?: string;
+}
+/** Each sample's (each step's) last axis normalised by its own mean and variance, then gamma · x̂ + beta. */
+export class LayerNormalization extends TableLayer {
+  constructor(args: LayerNormalizationLayerArgs = {}) {
+    const where = 'layers.layerNormalization()';
+    super('layerNormalization', where, args, ['axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer'], '{epsilon: 0.001}', (c) => {
+      if (c.axis !== undefined && c.axis !== -1) fail(where, `axis must be -1 (the last axis), got ${describe(c.axis)}`);
+      if (c.epsilon !== undefined && (typeof c.epsilon !== 'number' || !(c.epsilon > 0) || !Number.isFinite(c.epsilon))) {
+        fail(where, `epsilon must be a number > 0, got ${describe(c.epsilon)}`);
+      }
+      boolOf(where, 'center', c.center);
+      boolOf(where, 'scale', c.scale);
+      for (const k of ['betaInitializer', 'gammaInitializer']) if (c[k] !== undefined) c[k] = initializerOf(where, k, c[k]);
+    });
+  }
+  getClassName(): string {
+    return 'LayerNormalization';
+  }
+}
+
 export interface ActivationLayerArgs {
   activation: Activation;
   /** leakyRelu's slope / elu's scale (defaults 0.3 / 1.0 as TF.js). */
@@ -1357,6 +1391,10 @@ export function averagePooling2d(args?: AveragePooling2DLayerArgs): AveragePooli
 export function globalAveragePooling2d(args?: { inputShape?: number[]; name?: string }): GlobalAveragePooling2D {
   return new GlobalAveragePooling2D(args);
 }
+/** Normalises each sample's (each step's) last axis by its own statistics, the same in training and inference. */
+export function layerNormalization(args?: LayerNormalizationLayerArgs): LayerNormalization {
+  return new LayerNormalization(args);
+}
 /** Each sample's axes reordered: dims [2, 1] turns [steps, features] into [features, steps]. */
 export function permute(args: { dims: number[]; inputShape?: number[]; name?: string }): Permute {
   return new Permute(args);
@@ -1685,6 +1723,8 @@ function layerFromFactoryConfig(type: string, config: Record<string, unknown>, n
       return new ZeroPadding2D(args);
     case 'permute':
       return new Permute(args as { dims: number[] });
+    case 'layerNormalization':
+      return new LayerNormalization(args);
     case 'cropping2D':
       return new Cropping2D(args as { cropping: ImageMarginArg });
     case 'gaussianDropout':

@@ -254,7 +254,7 @@ function activationFromKeras(raw: unknown, what: string): string {
 const classOf: Record<string, string> = {
   dense: 'Dense', conv2d: 'Conv2D', maxPooling2d: 'MaxPooling2D', flatten: 'Flatten', activation: 'Activation',
   dropout: 'Dropout', batchNormalization: 'BatchNormalization', reshape: 'Reshape', concatenate: 'Concatenate',
-  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', zeroPadding2d: 'ZeroPadding2D', cropping2D: 'Cropping2D', permute: 'Permute',
+  add: 'Add', multiply: 'Multiply', average: 'Average', maximum: 'Maximum', minimum: 'Minimum', averagePooling2d: 'AveragePooling2D', globalAveragePooling2d: 'GlobalAveragePooling2D', globalMaxPooling2d: 'GlobalMaxPooling2D', layerNormalization: 'LayerNormalization', gaussianNoise: 'GaussianNoise', gaussianDropout: 'GaussianDropout', zeroPadding2d: 'ZeroPadding2D', cropping2D: 'Cropping2D', permute: 'Permute',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', bidirectional: 'Bidirectional', embedding: 'Embedding',
   conv1d: 'Conv1D', globalAveragePooling1d: 'GlobalAveragePooling1D', globalMaxPooling1d: 'GlobalMaxPooling1D', maxPooling1d: 'MaxPooling1D', averagePooling1d: 'AveragePooling1D', repeatVector: 'RepeatVector', upSampling2d: 'UpSampling2D',
   conv2dTranspose: 'Conv2DTranspose', gaussianSampling: 'GaussianSampling', klDivergence: 'KlDivergence', input: 'InputLayer',
@@ -376,6 +376,15 @@ function layerToKeras(type: string, c: Json, what: string, bidiInnerName: string
           beta_initializer: initializerToKeras(c.betaInitializer), gamma_initializer: initializerToKeras(c.gammaInitializer),
           moving_mean_initializer: initializerToKeras(c.movingMeanInitializer), moving_variance_initializer: initializerToKeras(c.movingVarianceInitializer),
           beta_regularizer: null, gamma_regularizer: null, ...noConstraints('beta', 'gamma'),
+        },
+      };
+    case 'layerNormalization':
+      return {
+        className: 'LayerNormalization',
+        config: {
+          axis: c.axis, epsilon: decimal(c.epsilon), center: c.center, scale: c.scale,
+          beta_initializer: initializerToKeras(c.betaInitializer), gamma_initializer: initializerToKeras(c.gammaInitializer),
+          beta_regularizer: null, gamma_regularizer: null,
         },
       };
     case 'reshape':
@@ -793,8 +802,9 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
       setIf(out, 'noiseShape', k.take('noise_shape'));
       setIf(out, 'seed', k.take('seed'));
       break;
-    case 'BatchNormalization': {
-      type = 'batchNormalization';
+    case 'BatchNormalization':
+    case 'LayerNormalization': {
+      type = cls === 'BatchNormalization' ? 'batchNormalization' : 'layerNormalization';
       const axis = k.take('axis');
       const ax = Array.isArray(axis) && axis.length === 1 ? axis[0] : axis;
       // -1, or the last axis counted from the batch (Keras 2 writes 3 for NHWC images): the
@@ -803,12 +813,13 @@ function layerFromKeras(cls: string, raw: Json, what: string): { type: string; c
         if (!Number.isInteger(ax) || (ax as number) < 1) throw new Error(`${what}: axis ${JSON.stringify(axis)} is not supported; nnplay normalizes the last axis only (-1)`);
         out.__lastAxis = ax;
       }
-      for (const n of ['momentum', 'epsilon', 'center', 'scale']) setIf(out, n, k.take(n));
+      for (const n of type === 'batchNormalization' ? ['momentum', 'epsilon', 'center', 'scale'] : ['epsilon', 'center', 'scale']) setIf(out, n, k.take(n));
       for (const n of ['beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer']) {
         if (k.has(n)) out[camelCase(n)] = initializerFromKeras(k.take(n), `${what}: ${n}`);
       }
       for (const n of ['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint']) k.must(n, []);
       k.must('synchronized', [false]);
+      k.must('rms_scaling', [false]); // Keras 3's LayerNormalization option
       break;
     }
     case 'Reshape':
