@@ -3,8 +3,7 @@
 #include "core/check.h"
 #include "core/cold.h"
 #include "ops/average.h"
-#include "ops/maximum.h"
-#include "ops/minimum.h"
+#include "ops/extremum.h"
 #include "ops/multiply.h"
 
 namespace nnplay {
@@ -41,8 +40,8 @@ void ElementwiseMergeLayer::forward(const PassContext& ctx, const std::vector<co
   switch (op_) {
     case ElementwiseMerge::kMultiply: return multiply_forward(out, inputs, count);
     case ElementwiseMerge::kAverage: return average_forward(out, inputs, count);
-    case ElementwiseMerge::kMaximum: return maximum_forward(out, inputs, count);
-    case ElementwiseMerge::kMinimum: return minimum_forward(out, inputs, count);
+    case ElementwiseMerge::kMaximum: return extremum_forward(out, inputs, count, Extremum::kMaximum);
+    case ElementwiseMerge::kMinimum: return extremum_forward(out, inputs, count, Extremum::kMinimum);
   }
 }
 
@@ -53,8 +52,8 @@ void ElementwiseMergeLayer::backward(const PassContext& ctx, const std::vector<c
   switch (op_) {
     case ElementwiseMerge::kMultiply: return multiply_backward(d_inputs, inputs, d_out, count);
     case ElementwiseMerge::kAverage: return average_backward(d_inputs, d_out, count);
-    case ElementwiseMerge::kMaximum: return maximum_backward(d_inputs, inputs, d_out, count);
-    case ElementwiseMerge::kMinimum: return minimum_backward(d_inputs, inputs, d_out, count);
+    case ElementwiseMerge::kMaximum: return extremum_backward(d_inputs, inputs, d_out, count, Extremum::kMaximum);
+    case ElementwiseMerge::kMinimum: return extremum_backward(d_inputs, inputs, d_out, count, Extremum::kMinimum);
   }
 }
 

@@ -1,6 +1,6 @@
 // The element-wise merge layers other than add (Keras / TF.js `multiply`, `average`, `maximum`,
 // `minimum`): k >= 2 inputs of one shape, one output of that shape, no weights. One class, since
-// they differ only in the op they run (ops/multiply.h, average.h, maximum.h, minimum.h).
+// they differ only in the op they run (ops/multiply.h, average.h, extremum.h).
 //
 // Why add is not among them: dense programs use add (residual sums), so its code stays in the
 // engine's first module (nn/merge_layers.h); these four live in the second
