@@ -565,6 +565,23 @@ async function lstmRows(sys, data, opts) {
 }
 
 /**
+ * W10's and W13's data: windows of `seqLength` characters of nn.datasets.text(), one every 8
+ * characters, at most `max` of them: their ids [n · seqLength] and the character after each.
+ */
+function textWindows(text, seqLength, max) {
+  const { ids } = text;
+  const stride = 8;
+  const n = Math.min(max, Math.floor((ids.length - seqLength - 1) / stride) + 1);
+  const windows = new Int32Array(n * seqLength);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < seqLength; t++) windows[i * seqLength + t] = ids[i * stride + t];
+    y[i] = ids[i * stride + seqLength];
+  }
+  return { n, windows, y };
+}
+
+/**
  * Workload 10 (issue 8's W9): a GRU(64) next-character model on the text task: windows of 40 characters of
  * the fortunes (nn.datasets.text's corpus, as ids in data.text.ids), one-hot [n, 40, vocab], stride
  * 8, → gru(64, recurrentActivation 'sigmoid', resetAfter false: TF.js's only GRU) →
@@ -573,16 +590,11 @@ async function lstmRows(sys, data, opts) {
  */
 async function gruText(sys, data, opts) {
   const { lib } = sys;
-  const { ids, vocabSize } = data.text;
+  const { vocabSize } = data.text;
   const seqLength = 40;
-  const stride = 8;
-  const n = Math.min(opts.trainSamples, Math.floor((ids.length - seqLength - 1) / stride) + 1);
+  const { n, windows, y } = textWindows(data.text, seqLength, opts.trainSamples);
   const x = new Float32Array(n * seqLength * vocabSize);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < seqLength; t++) x[(i * seqLength + t) * vocabSize + ids[i * stride + t]] = 1;
-    y[i] = ids[i * stride + seqLength];
-  }
+  for (let j = 0; j < n * seqLength; j++) x[j * vocabSize + windows[j]] = 1;
   const xs = lib.tensor(x, [n, seqLength, vocabSize]);
   const ys = lib.tensor(y, [n, 1]);
   const config = { layers: [
@@ -610,17 +622,10 @@ async function gruText(sys, data, opts) {
  */
 async function textCnn(sys, data, opts) {
   const { lib } = sys;
-  const { ids, vocabSize } = data.text;
+  const { vocabSize } = data.text;
   const seqLength = 40;
-  const stride = 8;
-  const n = Math.min(opts.trainSamples, Math.floor((ids.length - seqLength - 1) / stride) + 1);
-  const x = new Float32Array(n * seqLength);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < seqLength; t++) x[i * seqLength + t] = ids[i * stride + t];
-    y[i] = ids[i * stride + seqLength];
-  }
-  const xs = lib.tensor(x, [n, seqLength]);
+  const { n, windows, y } = textWindows(data.text, seqLength, opts.trainSamples);
+  const xs = lib.tensor(Float32Array.from(windows), [n, seqLength]);
   const ys = lib.tensor(y, [n, 1]);
   const config = { layers: [
     lib.layers.embedding({ inputShape: [seqLength], inputDim: vocabSize, outputDim: 16 }),
