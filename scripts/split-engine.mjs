@@ -93,6 +93,12 @@ if (keptLinked !== args.wasm) writeFileSync(keptLinked, linked);
 
 const split = [];
 const functions = functionNames(args.wasm, args['binaryen-bin']);
+// musl's double log and exp carry 6 KB of tables into the first module's data section, which no
+// split can move: the engine uses log_of and exp_of instead (engine/core/scalar_math.h).
+const tableDriven = functions.filter((f) => f.name === 'log' || f.name === 'exp').map((f) => f.name);
+if (tableDriven.length > 0) {
+  throw new Error(`split-engine: the engine links libm's ${tableDriven.join(' and ')} (a std::log or std::exp of a double, or a call that promotes to one): use log_of / exp_of from engine/core/scalar_math.h, whose tables are not in the download`);
+}
 for (const { index, escaped, name } of functions) {
   if (moves.has(name) && (sizes.get(index) ?? 0) >= MIN_MOVED_BYTES) split.push(escaped);
 }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/scalar_math.h"
+
 namespace nnplay {
 
 Rng::Rng(std::uint64_t seed, std::uint64_t stream) {
@@ -30,7 +32,7 @@ float Rng::normal() {
   // u1 in (0, 1] so log(u1) is finite.
   double u1 = (static_cast<double>(next_u32() >> 8) + 1.0) / 16777216.0;
   double u2 = static_cast<double>(next_u32() >> 8) / 16777216.0;
-  double r = std::sqrt(-2.0 * std::log(u1));
+  double r = std::sqrt(-2.0 * log_of(u1));
   double theta = 6.283185307179586 * u2;
   spare_ = static_cast<float>(r * std::sin(theta));
   has_spare_ = true;

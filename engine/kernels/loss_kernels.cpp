@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "core/scalar_math.h"
+
 #ifndef NNPLAY_NO_SIMD
 #include "kernels/simd.h"
 #endif
@@ -26,7 +28,7 @@ double binary_crossentropy_sum_ref(const float* pred, const float* y, std::size_
   for (std::size_t i = 0; i < n; ++i) {
     const float pc = pred[i] < lo ? lo : (pred[i] > hi ? hi : pred[i]);
     const double p = pc, t = y[i];
-    sum -= t * std::log(p) + (1.0 - t) * std::log1p(-p);
+    sum -= t * log_of(p) + (1.0 - t) * std::log1p(-p);
   }
   return sum;
 }

@@ -5,6 +5,7 @@
 #include "core/check.h"
 #include "core/json.h"
 #include "core/json_depth.h"
+#include "core/scalar_math.h"
 #include "core/strings.h"
 #include "nn/registry.h"
 #include "nn/registry_json.h"
@@ -28,9 +29,9 @@ constexpr ConfigKey positive_number(std::string_view name, bool required, double
 // ---- Schedules: Keras's formulas, in double, for the 0-based optimizer step.
 
 // base^exponent for base > 0 (the rates' keys require it), as exp(exponent * ln base): libm's
-// pow links a 4 KB table of its own into the wasm for these two schedules alone, while exp and
-// log are there already (the losses use them). Within a few ulp of pow.
-double positive_power(double base, double exponent) { return std::exp(exponent * std::log(base)); }
+// pow links a 4 KB table of its own into the wasm for these two schedules alone, and the engine's
+// log_of and exp_of none (core/scalar_math.h). Within a few ulp of pow.
+double positive_power(double base, double exponent) { return exp_of(exponent * log_of(base)); }
 
 double exponential_decay(const Config& c, std::uint64_t step) {
   double p = static_cast<double>(step) / c.at("decaySteps").number;

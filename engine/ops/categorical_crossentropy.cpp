@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/scalar_math.h"
 #include "ops/binary_crossentropy.h"  // kLossEpsilon
 
 namespace nnplay {
@@ -26,7 +27,7 @@ double categorical_crossentropy_forward(const float* pred, const float* y, int n
       if (t[c] == 0.0f) continue;  // 0·log q is 0, even where q is clipped to ε
       float q = static_cast<float>(p[c] / s);
       q = q < kLossEpsilon ? kLossEpsilon : (q > kHi ? kHi : q);
-      total -= static_cast<double>(t[c]) * std::log(static_cast<double>(q));
+      total -= static_cast<double>(t[c]) * log_of(static_cast<double>(q));
     }
   }
   return total / n;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/scalar_math.h"
+
 namespace nnplay {
 
 double kl_divergence_forward(const float* mean, const float* log_var, int n, int d) {
@@ -11,7 +13,7 @@ double kl_divergence_forward(const float* mean, const float* log_var, int n, int
   double sum = 0.0;
   for (std::size_t i = 0; i < count; ++i) {
     const double m = mean[i], lv = log_var[i];
-    sum += 1.0 + lv - m * m - std::exp(lv);
+    sum += 1.0 + lv - m * m - exp_of(lv);
   }
   return -0.5 * sum / n;
 }

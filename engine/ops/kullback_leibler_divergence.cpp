@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/scalar_math.h"
 #include "ops/binary_crossentropy.h"  // kLossEpsilon
 
 namespace nnplay {
@@ -15,7 +16,7 @@ double kullback_leibler_divergence_forward(const float* pred, const float* y, in
   double sum = 0.0;
   for (std::size_t i = 0; i < size; ++i) {
     if (y[i] == 0.0f) continue;  // 0·log(ε/p): exactly 0, as TF.js's product
-    sum += static_cast<double>(y[i]) * std::log(static_cast<double>(clip_unit(y[i])) / clip_unit(pred[i]));
+    sum += static_cast<double>(y[i]) * log_of(static_cast<double>(clip_unit(y[i])) / clip_unit(pred[i]));
   }
   return sum / static_cast<double>(n);
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/scalar_math.h"
 #include "ops/binary_crossentropy.h"  // kLossEpsilon
 
 namespace nnplay {
@@ -10,7 +11,7 @@ namespace {
 // log(1 + max(v, ε)) with the sum rounded to float first, as TF.js adds in float32 before its log:
 // for small values that rounding is the larger part of the difference between the two, so
 // taking it the same way keeps the loss equal to TF.js's to float rounding.
-double log1p_clipped(float v) { return std::log(static_cast<double>(1.0f + (v < kLossEpsilon ? kLossEpsilon : v))); }
+double log1p_clipped(float v) { return log_of(static_cast<double>(1.0f + (v < kLossEpsilon ? kLossEpsilon : v))); }
 }  // namespace
 
 double mean_squared_logarithmic_error_forward(const float* pred, const float* y, int n, int k) {

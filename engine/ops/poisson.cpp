@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "core/scalar_math.h"
 #include "ops/binary_crossentropy.h"  // kLossEpsilon
 
 namespace nnplay {
@@ -12,7 +13,7 @@ double poisson_forward(const float* pred, const float* y, int n, int k) {
   double sum = 0.0;
   for (std::size_t i = 0; i < size; ++i) {
     const double p = pred[i];
-    sum += p - static_cast<double>(y[i]) * std::log(p + kLossEpsilon);
+    sum += p - static_cast<double>(y[i]) * log_of(p + kLossEpsilon);
   }
   return sum / static_cast<double>(size);
 }

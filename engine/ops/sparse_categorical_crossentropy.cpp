@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "core/check.h"
+#include "core/scalar_math.h"
 #include "ops/binary_crossentropy.h"  // kLossEpsilon
 
 namespace nnplay {
@@ -31,7 +32,7 @@ double sparse_categorical_crossentropy_forward(const float* pred, const float* l
     int c = label_at(labels, r, k);
     float q = static_cast<float>(p[c] / row_sum(p, k));
     q = q < kLossEpsilon ? kLossEpsilon : (q > kHi ? kHi : q);
-    total -= std::log(static_cast<double>(q));
+    total -= log_of(static_cast<double>(q));
   }
   return total / n;
 }
