@@ -216,9 +216,13 @@ constexpr auto kStepDecayKeys =
     keys(kInitialLearningRate, int_key("stepSize", true, 0, 1, 2147483647.0), positive_number("gamma", false, 0.1));
 
 constexpr ScheduleInfo kSchedules[] = {
-    {"exponentialDecay", {"ExponentialDecay", "exponential_decay"}, kExponentialDecayKeys, exponential_decay},
-    {"cosineDecay", {"CosineDecay", "cosine_decay"}, kCosineDecayKeys, cosine_decay},
-    {"stepDecay", {"StepDecay", "step_decay", "StepLR"}, kStepDecayKeys, step_decay},
+    {"exponentialDecay",
+     {"ExponentialDecay", "exponential_decay"},
+     kExponentialDecayKeys,
+     exponential_decay,
+     EnginePart::kExtra},
+    {"cosineDecay", {"CosineDecay", "cosine_decay"}, kCosineDecayKeys, cosine_decay, EnginePart::kExtra},
+    {"stepDecay", {"StepDecay", "step_decay", "StepLR"}, kStepDecayKeys, step_decay, EnginePart::kExtra},
 };
 
 }  // namespace

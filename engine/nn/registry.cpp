@@ -605,18 +605,23 @@ constexpr InitializerInfo kInitializers[] = {
     {"heNormal", {"he_normal"}, fill_he_normal},
     {"zeros", {"zero", "Zeros"}, fill_zeros},
     {"ones", {"one", "Ones"}, fill_ones},
-    {"orthogonal", {"Orthogonal"}, fill_orthogonal},
+    {"orthogonal", {"Orthogonal"}, fill_orthogonal, {}, nullptr, EnginePart::kExtra},
     {"heUniform", {"he_uniform"}, fill_variance_scaling<4, FanMode::kIn, false>},
     {"glorotNormal", {"glorot_normal"}, fill_variance_scaling<2, FanMode::kAvg, true>},
     {"leCunNormal", {"lecun_normal"}, fill_variance_scaling<2, FanMode::kIn, true>},
-    {"leCunUniform", {"lecun_uniform"}, fill_variance_scaling<2, FanMode::kIn, false>},
+    {"leCunUniform", {"lecun_uniform"}, fill_variance_scaling<2, FanMode::kIn, false>, {}, nullptr, EnginePart::kExtra},
     // The string form takes TF.js's defaults: scale 1, mode fanIn, distribution normal.
     {"varianceScaling", {"variance_scaling", "VarianceScaling"}, fill_variance_scaling<2, FanMode::kIn, true>},
     {"randomNormal", {"random_normal", "RandomNormal"}, fill_random_normal},
     {"randomUniform", {"random_uniform", "RandomUniform"}, fill_random_uniform},
-    {"truncatedNormal", {"truncated_normal", "TruncatedNormal"}, fill_truncated_normal},
-    {"identity", {"Identity"}, fill_identity},
-    {"constant", {"Constant"}, fill_constant_default, kConstantInitializerKeys, fill_constant},
+    {"truncatedNormal",
+     {"truncated_normal", "TruncatedNormal"},
+     fill_truncated_normal,
+     {},
+     nullptr,
+     EnginePart::kExtra},
+    {"identity", {"Identity"}, fill_identity, {}, nullptr, EnginePart::kExtra},
+    {"constant", {"Constant"}, fill_constant_default, kConstantInitializerKeys, fill_constant, EnginePart::kExtra},
 };
 constexpr auto kInitializerNames = names_array(kInitializers);
 
@@ -882,32 +887,61 @@ constexpr LossInfo kLosses[] = {
     {"meanAbsolutePercentageError",
      {"mape", "MAPE", "mean_absolute_percentage_error"},
      LossKind::kMeanAbsolutePercentageError,
-     ActivationKind::kLinear},
-    {"huberLoss", {"huber", "Huber", "huber_loss"}, LossKind::kHuberLoss, ActivationKind::kLinear, kHuberKeys},
-    {"hinge", {"Hinge"}, LossKind::kHinge, ActivationKind::kLinear},
-    {"squaredHinge", {"squared_hinge", "SquaredHinge"}, LossKind::kSquaredHinge, ActivationKind::kLinear},
-    {"logCosh", {"logcosh", "log_cosh", "LogCosh"}, LossKind::kLogCosh, ActivationKind::kLinear},
+     ActivationKind::kLinear,
+     {},
+     false,
+     EnginePart::kExtra},
+    {"huberLoss",
+     {"huber", "Huber", "huber_loss"},
+     LossKind::kHuberLoss,
+     ActivationKind::kLinear,
+     kHuberKeys,
+     false,
+     EnginePart::kExtra},
+    {"hinge", {"Hinge"}, LossKind::kHinge, ActivationKind::kLinear, {}, false, EnginePart::kExtra},
+    {"squaredHinge",
+     {"squared_hinge", "SquaredHinge"},
+     LossKind::kSquaredHinge,
+     ActivationKind::kLinear,
+     {},
+     false,
+     EnginePart::kExtra},
+    {"logCosh",
+     {"logcosh", "log_cosh", "LogCosh"},
+     LossKind::kLogCosh,
+     ActivationKind::kLinear,
+     {},
+     false,
+     EnginePart::kExtra},
     {"kullbackLeiblerDivergence",
      {"kld", "KLD", "kl_divergence", "kullback_leibler_divergence", "KLDivergence"},
      LossKind::kKullbackLeiblerDivergence,
      ActivationKind::kLinear,
      {},
-     true},
+     true,
+     EnginePart::kExtra},
     {"cosineProximity",
      {"cosine", "cosine_proximity", "cosine_similarity"},
      LossKind::kCosineProximity,
      ActivationKind::kLinear,
      {},
-     true},
-    {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear},
+     true,
+     EnginePart::kExtra},
+    {"poisson", {"Poisson"}, LossKind::kPoisson, ActivationKind::kLinear, {}, false, EnginePart::kExtra},
     {"meanSquaredLogarithmicError",
      {"msle", "MSLE", "mean_squared_logarithmic_error"},
      LossKind::kMeanSquaredLogarithmicError,
-     ActivationKind::kLinear},
+     ActivationKind::kLinear,
+     {},
+     false,
+     EnginePart::kExtra},
     {"categoricalHinge",
      {"categorical_hinge", "CategoricalHinge"},
      LossKind::kCategoricalHinge,
-     ActivationKind::kLinear},
+     ActivationKind::kLinear,
+     {},
+     false,
+     EnginePart::kExtra},
 };
 
 }  // namespace
@@ -931,13 +965,14 @@ constexpr MetricInfo kMetrics[] = {
     {"mape",
      {"meanAbsolutePercentageError", "mean_absolute_percentage_error", "MAPE"},
      "mape",
-     MetricKind::kMeanAbsolutePercentageError},
+     MetricKind::kMeanAbsolutePercentageError,
+     EnginePart::kExtra},
     // TF.js's precision and recall count predictions equal to 1 (not thresholded) in each batch.
-    {"precision", {"Precision"}, "precision", MetricKind::kPrecision},
-    {"recall", {"Recall"}, "recall", MetricKind::kRecall},
+    {"precision", {"Precision"}, "precision", MetricKind::kPrecision, EnginePart::kExtra},
+    {"recall", {"Recall"}, "recall", MetricKind::kRecall, EnginePart::kExtra},
     // TF.js's 'cosine': −cos(y, p), the cosineProximity loss as a figure (Keras's positive
     // cosine_similarity metric is another sign, so it is not an alias).
-    {"cosine", {}, "cosine", MetricKind::kCosineProximity},
+    {"cosine", {}, "cosine", MetricKind::kCosineProximity, EnginePart::kExtra},
 };
 
 }  // namespace
@@ -1016,20 +1051,28 @@ constexpr OptimizerInfo kOptimizers[] = {
      {"learningRate", "decay", "rho", "momentum", "epsilon"},
      validate_rmsprop,
      make_rmsprop},
-    {"adagrad", {}, {0.01f}, {"learningRate", "initialAccumulatorValue", "epsilon"}, validate_adagrad, make_adagrad},
+    {"adagrad",
+     {},
+     {0.01f},
+     {"learningRate", "initialAccumulatorValue", "epsilon"},
+     validate_adagrad,
+     make_adagrad,
+     EnginePart::kExtra},
     // TF.js Layers' string forms: tf.train.adadelta(1, 0.95, ε) and tf.train.adamax(0.002, 0.9, 0.999, ε, 0).
     {"adadelta",
      {"Adadelta"},
      {1.0f, 0.0f, 0.95f},
      {"learningRate", "rho", "epsilon"},
      validate_adadelta,
-     make_adadelta},
+     make_adadelta,
+     EnginePart::kExtra},
     {"adamax",
      {"Adamax"},
      {0.002f, 0.0f, 0.0f},
      {"learningRate", "beta1", "beta2", "epsilon", "decay"},
      validate_adamax,
-     make_adamax},
+     make_adamax,
+     EnginePart::kExtra},
 };
 
 }  // namespace
@@ -1081,14 +1124,14 @@ std::string engine_tables_json() {
     for (const ConfigKey& k : keys) key_row(k, false);
     w.end_array();
   };
-  auto named_rows = [&](const auto& table) {  // {aliases, keys, name}
+  auto named_rows = [&](const auto& table) {  // {aliases, keys, name, part}
     w.begin_array();
     for (const auto& r : table) {
       w.begin_object().key("aliases");
       write_names(w, r.aliases);
       w.key("keys");
       keys_json(r.keys);
-      w.key("name").string(r.name).end_object();
+      w.key("name").string(r.name).key("part").string(engine_part_name(r.part)).end_object();
     }
     w.end_array();
   };
@@ -1118,7 +1161,8 @@ std::string engine_tables_json() {
   for (const MetricInfo& m : metric_table()) {
     w.begin_object().key("aliases");
     write_names(w, m.aliases);
-    w.key("logName").string(m.log_name).key("name").string(m.name).end_object();
+    w.key("logName").string(m.log_name).key("name").string(m.name);
+    w.key("part").string(engine_part_name(m.part)).end_object();
   }
   w.end_array().key("optimizers").begin_array();
   for (const OptimizerInfo& o : optimizer_table()) {
@@ -1144,7 +1188,7 @@ std::string engine_tables_json() {
     if (nesterov) w.key("useNesterov").boolean(d.use_nesterov);
     w.end_object().key("keys");
     write_names(w, o.keys);
-    w.key("name").string(o.name).end_object();
+    w.key("name").string(o.name).key("part").string(engine_part_name(o.part)).end_object();
   }
   w.end_array().key("schedules");
   named_rows(schedule_table());

@@ -186,6 +186,13 @@ struct LayerArgs {
   std::string name;                 // the layer's spec name ("dropout_2")
 };
 
+// Which of the engine's two wasm modules holds a table row's code: the first (kCore, nnplay.wasm)
+// or the second (kExtra, nnplay-extra.wasm), which the library loads before a model that names
+// such a row needs it (web/lib/engine-tables.ts). A layer type's part follows its sources
+// (CMakeLists.txt NNPLAY_EXTRA_PART_REGEX); an initializer's, loss's, metric's, optimizer's or
+// schedule's follows what scripts/engine-profile-workloads.mjs runs: only the core rows, so the
+// code of the others moves to the second module. Activations have no part: their kernels are one
+// switch (ops/activation.cpp) that every model runs. Native builds are one piece.
 enum class EnginePart { kCore, kExtra };
 std::string_view engine_part_name(EnginePart p);  // "core", "extra"
 
@@ -246,6 +253,7 @@ struct InitializerInfo {
   // object's canonical JSON text in place of the bare name (initializer_text()).
   KeyList keys = {};
   void (*fill_with)(Tensor& t, const Config& params) = nullptr;
+  EnginePart part = EnginePart::kCore;  // see EnginePart
 };
 Span<InitializerInfo> initializer_table();
 const InitializerInfo& find_initializer(const std::string& name);
@@ -287,6 +295,7 @@ struct LossInfo {
   // True when the loss is a sum over each sample's outputs (kullbackLeiblerDivergence,
   // cosineProximity), which TF.js takes along the last axis: it needs a flat model output.
   bool sums_over_outputs = false;
+  EnginePart part = EnginePart::kCore;  // see EnginePart
 };
 Span<LossInfo> loss_table();
 const LossInfo& find_loss(const std::string& name);  // throws "unknown loss ...; allowed: ..."
@@ -308,6 +317,7 @@ struct MetricInfo {
   NameList aliases;
   std::string_view log_name;  // the key in Logs: "acc", "mse", ...
   MetricKind kind;
+  EnginePart part = EnginePart::kCore;  // see EnginePart
 };
 Span<MetricInfo> metric_table();
 const MetricInfo& find_metric(const std::string& name);
@@ -326,6 +336,7 @@ struct ScheduleInfo {
   NameList aliases;
   KeyList keys;  // typed and defaulted like a layer's
   double (*rate)(const Config& config, std::uint64_t step);
+  EnginePart part = EnginePart::kCore;  // see EnginePart
 };
 Span<ScheduleInfo> schedule_table();
 const ScheduleInfo& find_schedule(const std::string& name);  // throws "unknown schedule ...; allowed: ..."
@@ -367,6 +378,7 @@ struct OptimizerInfo {
   NameList keys;                                                  // the keys this optimizer reads
   void (*validate)(const OptimizerSpec& spec);                    // throws Error naming the key and the range
   std::unique_ptr<Optimizer> (*make)(const OptimizerSpec& spec);  // spec already validated
+  EnginePart part = EnginePart::kCore;                            // see EnginePart
 
   OptimizerSpec default_spec() const;  // the string form's spec: this name, `defaults`
 };

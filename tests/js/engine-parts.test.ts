@@ -183,3 +183,73 @@ test.each(familyCases)('%s loads the second module on first use', async (_name, 
   expect(await make(nn)).toBeGreaterThan(0); // the second call reads nothing again
   expect(extraReads()).toHaveLength(1);
 });
+
+// The other tables' parts (engine/nn/registry.h EnginePart): a model naming only core rows runs
+// on the first module alone, and one naming an extra row (an initializer, loss, metric, optimizer
+// or learning-rate schedule) loads the second module by itself, once, and trains.
+type Tables = ReturnType<typeof import('nnplay')['engineTables']>;
+type Nn = typeof import('nnplay');
+type RowCase = { initializer?: import('nnplay').KernelInitializer; loss?: import('nnplay').LossName; metric?: import('nnplay').MetricName; optimizer?: string; schedule?: string };
+
+// Trains a small model naming the rows of `c`; returns its losses and how many times the second
+// module had been read once compile() returned (before any call ran the model).
+async function trainWith(nn: Nn, c: RowCase): Promise<{ loss: number[]; readsAtCompile: number }> {
+  // identity and orthogonal fill 2-D kernels only (a square one, for identity): the bias stays zeros.
+  const kernelInitializer = c.initializer ?? 'glorotUniform';
+  const model = nn.sequential({ layers: [
+    nn.layers.dense({ inputShape: [2], units: 2, activation: 'relu', kernelInitializer, biasInitializer: c.initializer === 'identity' || c.initializer === 'orthogonal' ? 'zeros' : kernelInitializer }),
+    nn.layers.dense({ units: 2, activation: 'softmax' })], seed: 11 });
+  const schedules: Record<string, () => unknown> = {
+    exponentialDecay: () => nn.train.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }),
+    cosineDecay: () => nn.train.cosineDecay({ initialLearningRate: 0.1, decaySteps: 4 }),
+    stepDecay: () => nn.train.stepDecay({ initialLearningRate: 0.1, stepSize: 2 }),
+  };
+  const optimizer = c.schedule ? nn.train.sgd(schedules[c.schedule]() as Parameters<typeof nn.train.sgd>[0]) : (c.optimizer ?? 'sgd');
+  const loss = c.loss ?? 'categoricalCrossentropy';
+  model.compile({ optimizer, loss, metrics: c.metric ? [c.metric] : [] });
+  const readsAtCompile = extraReads().length;
+  const xs = nn.tensor2d([[0, 1], [1, 0], [1, 1], [0.5, 0]]);
+  const ys = loss === 'sparseCategoricalCrossentropy' ? nn.tensor2d([[1], [0], [1], [0]]) : nn.tensor2d([[0, 1], [1, 0], [0, 1], [1, 0]]);
+  const h = await model.fit(xs, ys, { epochs: 2, batchSize: 2 });
+  expect(model.predict(xs).shape).toEqual([4, 2]);
+  return { loss: h.history.loss, readsAtCompile };
+}
+
+const rowCases = (tables: Tables, part: 'core' | 'extra'): [string, RowCase][] => [
+  // The tables' names are the library's name types (web/lib/layers.ts, model.ts follow them).
+  ...tables.initializers.filter((r) => r.part === part).map((r): [string, RowCase] => [`initializer ${r.name}`, { initializer: r.name as RowCase['initializer'] }]),
+  ...tables.losses.filter((r) => r.part === part).map((r): [string, RowCase] => [`loss ${r.name}`, { loss: r.name as RowCase['loss'] }]),
+  ...tables.metrics.filter((r) => r.part === part).map((r): [string, RowCase] => [`metric ${r.name}`, { metric: r.name as RowCase['metric'] }]),
+  ...tables.optimizers.filter((r) => r.part === part).map((r): [string, RowCase] => [`optimizer ${r.name}`, { optimizer: r.name }]),
+  ...tables.schedules.filter((r) => r.part === part).map((r): [string, RowCase] => [`schedule ${r.name}`, { schedule: r.name }]),
+];
+
+test('every core initializer, loss, metric, optimizer and schedule trains without reading the second module', async () => {
+  const nn = await freshLibrary();
+  const cases = rowCases(nn.engineTables(), 'core');
+  // The first module keeps what TF.js's guides use: a table without core rows would be a mistake.
+  expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(['initializer glorotUniform', 'loss meanSquaredError', 'loss categoricalCrossentropy', 'metric accuracy', 'optimizer adam', 'optimizer sgd']));
+  for (const [name, c] of cases) {
+    const { loss } = await trainWith(nn, c);
+    expect(loss.every(Number.isFinite), name).toBe(true);
+  }
+  expect(extraReads()).toEqual([]);
+});
+
+test('every extra initializer, loss, metric, optimizer and schedule loads the second module as the model names it, once, and trains', async () => {
+  const tables = (await freshLibrary()).engineTables();
+  const cases = rowCases(tables, 'extra');
+  expect(cases.length).toBeGreaterThan(0);
+  for (const [name, c] of cases) {
+    vi.resetModules();
+    reads = [];
+    const nn = await freshLibrary();
+    await nn.setBackend('wasm'); // the engine's first module only
+    expect(extraReads(), name).toEqual([]);
+    const { loss, readsAtCompile } = await trainWith(nn, c);
+    // Read when the layer or compile() named the row, not on the spot by the first call of its code.
+    expect(readsAtCompile, name).toBe(1);
+    expect(loss.every(Number.isFinite), name).toBe(true);
+    expect(extraReads(), name).toHaveLength(1);
+  }
+});

@@ -18,14 +18,22 @@ export interface TableKey {
   choices?: string[];
 }
 
+/**
+ * Which of the engine's two wasm modules holds a row's code (engine/nn/registry.h EnginePart):
+ * 'extra' rows are in nnplay-extra.wasm, which the library loads as soon as a model names one
+ * (memory.ts needExtraPart). Activations have no part: their kernels are all in the first module.
+ */
+export type EnginePart = 'core' | 'extra';
+
 export interface EngineTables {
-  /** part: which of the engine's two wasm modules holds the type's code (memory.ts needExtraPart). */
-  layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number; part: 'core' | 'extra' }[];
+  layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number; part: EnginePart }[];
   activations: { name: string; aliases: string[] }[];
-  initializers: { name: string; aliases: string[]; keys?: TableKey[] }[];
-  losses: { name: string; aliases: string[]; keys?: TableKey[] }[];
-  metrics: { name: string; aliases: string[]; logName: string }[];
-  optimizers: { name: string; aliases: string[]; keys: string[]; defaults: Record<string, unknown> }[];
+  initializers: { name: string; aliases: string[]; keys?: TableKey[]; part: EnginePart }[];
+  losses: { name: string; aliases: string[]; keys?: TableKey[]; part: EnginePart }[];
+  metrics: { name: string; aliases: string[]; logName: string; part: EnginePart }[];
+  optimizers: { name: string; aliases: string[]; keys: string[]; defaults: Record<string, unknown>; part: EnginePart }[];
+  /** The learning-rate schedules (nn.train.exponentialDecay, ...). */
+  schedules: { name: string; aliases: string[]; keys: TableKey[]; part: EnginePart }[];
   /** The engine's thread pool: `max`, the largest count nn.setThreadsCount accepts. */
   threads: { max: number };
 }
@@ -67,15 +75,46 @@ export function layerRow(type: string): EngineTables['layers'][number] | undefin
   return engineTables().layers.find((r) => r.name === type || r.aliases.includes(type));
 }
 
-/** Whether a layer type's code is in the engine's second module, nnplay-extra.wasm. */
-export function inExtraPart(type: string): boolean {
-  return layerRow(type)?.part === 'extra';
+type Named = { name: string; aliases: string[]; part?: EnginePart };
+
+// Whether `value` names an 'extra' row of `rows`: a name or alias, or an object with one as its
+// name (an initializer with parameters, {name: 'constant', value: 1}; a schedule's config).
+function namesExtraRow(rows: readonly Named[], value: unknown): boolean {
+  const name = value !== null && typeof value === 'object' ? (value as { name?: unknown }).name : value;
+  return typeof name === 'string' && rows.some((r) => r.part === 'extra' && (r.name === name || r.aliases.includes(name)));
 }
 
-/** Whether an engine spec (JSON text, v2 or v1: {layers: [{type}, ...]}) has such a layer. */
+/**
+ * Whether a layer's code is in the engine's second module, nnplay-extra.wasm: its type's, or that
+ * of an initializer its config names.
+ */
+export function layerNeedsExtraPart(type: string, config: Readonly<Record<string, unknown>> = {}): boolean {
+  if (layerRow(type)?.part === 'extra') return true;
+  const { initializers } = engineTables();
+  return Object.values(config).some((v) => namesExtraRow(initializers, v));
+}
+
+/** Whether an engine spec (JSON text, v2 or v1: {layers: [{type, config}, ...]}) has such a layer. */
 export function specNeedsExtraPart(specJson: string): boolean {
-  const spec = JSON.parse(specJson) as { layers?: { type?: unknown }[] };
-  return Array.isArray(spec.layers) && spec.layers.some((l) => typeof l?.type === 'string' && inExtraPart(l.type));
+  const spec = JSON.parse(specJson) as { layers?: { type?: unknown; config?: Record<string, unknown> }[] };
+  return Array.isArray(spec.layers) && spec.layers.some((l) => typeof l?.type === 'string' && layerNeedsExtraPart(l.type, l.config ?? {}));
+}
+
+/**
+ * Whether an engine compile spec (JSON text: {optimizer: {name, learningRate: rate or {schedule,
+ * ...}}, loss, metrics})
+ * names an optimizer, learning-rate schedule, loss or metric whose code is in the second module.
+ */
+export function compileNeedsExtraPart(compileJson: string): boolean {
+  const { optimizers, schedules, losses, metrics } = engineTables();
+  const spec = JSON.parse(compileJson) as { optimizer?: { name?: unknown; learningRate?: { schedule?: unknown } }; loss?: unknown; metrics?: unknown };
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+  return (
+    namesExtraRow(optimizers, spec.optimizer) ||
+    namesExtraRow(schedules, spec.optimizer?.learningRate?.schedule) ||
+    list(spec.loss).some((l) => namesExtraRow(losses, l)) ||
+    list(spec.metrics).some((m) => namesExtraRow(metrics, m))
+  );
 }
 
 /** inspect(spec): throws `nnplay: <where>: <the engine's message>` for a spec it rejects. */

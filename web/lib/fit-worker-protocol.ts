@@ -53,8 +53,8 @@ export type ToFitWorker =
       req: number;
       modelId: number;
       specJson?: string;
-      /** With specJson: whether the model has a layer of the engine's second module (the page
-       *  knows from the layer table; the worker's bundle does not carry it). */
+      /** Whether the model (a layer of specJson, or what compileJson names) needs the engine's
+       *  second module (the page knows from the engine's tables; the worker's bundle does not carry them). */
       needsExtraPart?: boolean;
       compileJson?: string;
       /** Every weight, flat in Keras order (TrainingSession.weights().values). */

@@ -26,7 +26,7 @@ import { currentFitWorkerClient, type FitWorkerClient, fitUsesWorker, fitWorkerC
 import type { DataMessage } from './fit-worker-protocol';
 import { describe, quote } from './describe';
 import { InputLayer, Layer, liveParameterKeys, setLayerVariablesAccess, setLayerWeightsAccess, setLiveParameterHook } from './layers';
-import { type Inspection, engineTables, inExtraPart, inspect, specNeedsExtraPart, kerasWeightOrder, kerasWeights } from './engine-tables';
+import { type Inspection, compileNeedsExtraPart, engineTables, inspect, layerNeedsExtraPart, specNeedsExtraPart, kerasWeightOrder, kerasWeights } from './engine-tables';
 import { applyModel } from './ops/model-apply';
 import { type FunctionLossFit, type LossFunction, functionLossEpoch, functionLossEvaluate } from './ops/function-loss';
 import { type ModelWeight, type WeightHome, releaseWeights, weightOf } from './ops/model-weights';
@@ -560,7 +560,7 @@ export class LayersModel {
     if (this.#wasm || this.#pendingCompile) {
       fail(where, 'the model is already built (by compile, fit, predict, getWeights or summary); add every layer before that');
     }
-    if (inExtraPart(layer.type)) needExtraPart(); // its code is in the engine's second module: load it now
+    if (layerNeedsExtraPart(layer.type, layer.config)) needExtraPart(); // its code is in the engine's second module: load it now
     if (layer instanceof InputLayer) {
       if (this.#layers.length > 0) fail(where, 'an inputLayer can only be the first layer');
     }
@@ -832,6 +832,8 @@ export class LayersModel {
       metrics,
       ...(args.lossWeights !== undefined ? { lossWeights: weights } : {}),
     });
+    // An optimizer, schedule, loss or metric whose code is in the engine's second module: load it now.
+    if (compileNeedsExtraPart(json)) needExtraPart();
     const compiled = {
       json,
       loss,
@@ -1339,7 +1341,7 @@ export class LayersModel {
       req: client.nextReq(),
       modelId: this.#id,
       specJson: fresh ? this.#inspectedSpec : undefined,
-      needsExtraPart: fresh ? specNeedsExtraPart(this.#inspectedSpec) : undefined,
+      needsExtraPart: (fresh && specNeedsExtraPart(this.#inspectedSpec)) || compileNeedsExtraPart(this.#compiled!.json) || undefined,
       compileJson: fresh || this.#workerNeedsCompile ? this.#compiled!.json : undefined,
       weights,
       train: message(train),

@@ -4,7 +4,7 @@
 // function that turns the calls reachable from some outputs into an engine v2 spec
 // (engine/nn/graph.h). Shapes are never computed here: apply() asks the engine (inspect) for the
 // new call's output shape, so a layer applied to the wrong shape fails with the engine's reason.
-import { inExtraPart, inspect } from './engine-tables';
+import { inspect, layerNeedsExtraPart } from './engine-tables';
 import { needExtraPart } from './memory';
 
 /** What symbolic.ts needs of a layer (layers.ts implements it). */
@@ -81,7 +81,7 @@ export function isSymbolic(v: unknown): v is SymbolicTensor {
 /** Records a call of `layer` on `inputs` (already known to be symbolic) without a shape yet. */
 export function recordCall(layer: GraphLayer, inputs: SymbolicTensor[]): LayerCall {
   // A graph with this layer will need the engine's second module: start loading it now.
-  if (inExtraPart(layer.type)) needExtraPart();
+  if (layerNeedsExtraPart(layer.type, layer.config)) needExtraPart();
   const call = { layer, index: layer.calls.length, inputs, seq: nextSeq++ } as LayerCall;
   return call;
 }
