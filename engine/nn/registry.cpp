@@ -429,15 +429,15 @@ constexpr ActivationInfo kActivations[] = {
     {"sigmoid", {}, ActivationKind::kSigmoid, 0.0f},
     {"tanh", {}, ActivationKind::kTanh, 0.0f},
     {"softmax", {}, ActivationKind::kSoftmax, 0.0f},
-    {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f},
-    {"softplus", {}, ActivationKind::kSoftplus, 0.0f},
-    {"softsign", {}, ActivationKind::kSoftsign, 0.0f},
-    {"selu", {}, ActivationKind::kSelu, 0.0f},
-    {"relu6", {}, ActivationKind::kRelu6, 0.0f},
-    {"swish", {"silu"}, ActivationKind::kSwish, 0.0f},
-    {"gelu", {}, ActivationKind::kGelu, 0.0f},
-    {"mish", {}, ActivationKind::kMish, 0.0f},
-    {"exponential", {}, ActivationKind::kExponential, 0.0f},
+    {"hardSigmoid", {"hard_sigmoid"}, ActivationKind::kHardSigmoid, 0.0f, EnginePart::kExtra},
+    {"softplus", {}, ActivationKind::kSoftplus, 0.0f, EnginePart::kExtra},
+    {"softsign", {}, ActivationKind::kSoftsign, 0.0f, EnginePart::kExtra},
+    {"selu", {}, ActivationKind::kSelu, 0.0f, EnginePart::kExtra},
+    {"relu6", {}, ActivationKind::kRelu6, 0.0f, EnginePart::kExtra},
+    {"swish", {"silu"}, ActivationKind::kSwish, 0.0f, EnginePart::kExtra},
+    {"gelu", {}, ActivationKind::kGelu, 0.0f, EnginePart::kExtra},
+    {"mish", {}, ActivationKind::kMish, 0.0f, EnginePart::kExtra},
+    {"exponential", {}, ActivationKind::kExponential, 0.0f, EnginePart::kExtra},
 };
 
 // A table's names, in its order, as a constant array (the choices of a key naming a row).
@@ -1139,7 +1139,7 @@ std::string engine_tables_json() {
   for (const auto& r : activation_table()) {
     w.begin_object().key("aliases");
     write_names(w, r.aliases);
-    w.key("name").string(r.name).end_object();
+    w.key("name").string(r.name).key("part").string(engine_part_name(r.part)).end_object();
   }
   w.end_array().key("initializers");
   named_rows(initializer_table());

@@ -190,9 +190,9 @@ struct LayerArgs {
 // or the second (kExtra, nnplay-extra.wasm), which the library loads before a model that names
 // such a row needs it (web/lib/engine-tables.ts). A layer type's part follows its sources
 // (CMakeLists.txt NNPLAY_EXTRA_PART_REGEX); an initializer's, loss's, metric's, optimizer's or
-// schedule's follows what scripts/engine-profile-workloads.mjs runs: only the core rows, so the
-// code of the others moves to the second module. Activations have no part: their kernels are one
-// switch (ops/activation.cpp) that every model runs. Native builds are one piece.
+// schedule's, activation's follows what scripts/engine-profile-workloads.mjs runs: only the core
+// rows, so the code of the others moves to the second module (an extra activation's kernels are
+// called through a table for that, ops/activation.cpp). Native builds are one piece.
 enum class EnginePart { kCore, kExtra };
 std::string_view engine_part_name(EnginePart p);  // "core", "extra"
 
@@ -236,7 +236,8 @@ struct ActivationInfo {
   std::string_view name;
   NameList aliases;
   ActivationKind kind;
-  float default_alpha;  // leakyRelu 0.3, elu 1.0 (TF.js); others ignore alpha
+  float default_alpha;                  // leakyRelu 0.3, elu 1.0 (TF.js); others ignore alpha
+  EnginePart part = EnginePart::kCore;  // see EnginePart
 };
 Span<ActivationInfo> activation_table();
 const ActivationInfo& find_activation(const std::string& name);  // throws Error listing the allowed

@@ -185,11 +185,11 @@ test.each(familyCases)('%s loads the second module on first use', async (_name, 
 });
 
 // The other tables' parts (engine/nn/registry.h EnginePart): a model naming only core rows runs
-// on the first module alone, and one naming an extra row (an initializer, loss, metric, optimizer
-// or learning-rate schedule) loads the second module by itself, once, and trains.
+// on the first module alone, and one naming an extra row (an activation, initializer, loss,
+// metric, optimizer or learning-rate schedule) loads the second module by itself, once, and trains.
 type Tables = ReturnType<typeof import('nnplay')['engineTables']>;
 type Nn = typeof import('nnplay');
-type RowCase = { initializer?: import('nnplay').KernelInitializer; loss?: import('nnplay').LossName; metric?: import('nnplay').MetricName; optimizer?: string; schedule?: string };
+type RowCase = { activation?: import('nnplay').Activation; initializer?: import('nnplay').KernelInitializer; loss?: import('nnplay').LossName; metric?: import('nnplay').MetricName; optimizer?: string; schedule?: string };
 
 // Trains a small model naming the rows of `c`; returns its losses and how many times the second
 // module had been read once compile() returned (before any call ran the model).
@@ -197,7 +197,7 @@ async function trainWith(nn: Nn, c: RowCase): Promise<{ loss: number[]; readsAtC
   // identity and orthogonal fill 2-D kernels only (a square one, for identity): the bias stays zeros.
   const kernelInitializer = c.initializer ?? 'glorotUniform';
   const model = nn.sequential({ layers: [
-    nn.layers.dense({ inputShape: [2], units: 2, activation: 'relu', kernelInitializer, biasInitializer: c.initializer === 'identity' || c.initializer === 'orthogonal' ? 'zeros' : kernelInitializer }),
+    nn.layers.dense({ inputShape: [2], units: 2, activation: c.activation ?? 'relu', kernelInitializer, biasInitializer: c.initializer === 'identity' || c.initializer === 'orthogonal' ? 'zeros' : kernelInitializer }),
     nn.layers.dense({ units: 2, activation: 'softmax' })], seed: 11 });
   const schedules: Record<string, () => unknown> = {
     exponentialDecay: () => nn.train.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }),
@@ -217,6 +217,7 @@ async function trainWith(nn: Nn, c: RowCase): Promise<{ loss: number[]; readsAtC
 
 const rowCases = (tables: Tables, part: 'core' | 'extra'): [string, RowCase][] => [
   // The tables' names are the library's name types (web/lib/layers.ts, model.ts follow them).
+  ...tables.activations.filter((r) => r.part === part).map((r): [string, RowCase] => [`activation ${r.name}`, { activation: r.name as RowCase['activation'] }]),
   ...tables.initializers.filter((r) => r.part === part).map((r): [string, RowCase] => [`initializer ${r.name}`, { initializer: r.name as RowCase['initializer'] }]),
   ...tables.losses.filter((r) => r.part === part).map((r): [string, RowCase] => [`loss ${r.name}`, { loss: r.name as RowCase['loss'] }]),
   ...tables.metrics.filter((r) => r.part === part).map((r): [string, RowCase] => [`metric ${r.name}`, { metric: r.name as RowCase['metric'] }]),
@@ -224,11 +225,11 @@ const rowCases = (tables: Tables, part: 'core' | 'extra'): [string, RowCase][] =
   ...tables.schedules.filter((r) => r.part === part).map((r): [string, RowCase] => [`schedule ${r.name}`, { schedule: r.name }]),
 ];
 
-test('every core initializer, loss, metric, optimizer and schedule trains without reading the second module', async () => {
+test('every core activation, initializer, loss, metric, optimizer and schedule trains without reading the second module', async () => {
   const nn = await freshLibrary();
   const cases = rowCases(nn.engineTables(), 'core');
   // The first module keeps what TF.js's guides use: a table without core rows would be a mistake.
-  expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(['initializer glorotUniform', 'loss meanSquaredError', 'loss categoricalCrossentropy', 'metric accuracy', 'optimizer adam', 'optimizer sgd']));
+  expect(cases.map(([name]) => name)).toEqual(expect.arrayContaining(['activation relu', 'activation softmax', 'initializer glorotUniform', 'loss meanSquaredError', 'loss categoricalCrossentropy', 'metric accuracy', 'optimizer adam', 'optimizer sgd']));
   for (const [name, c] of cases) {
     const { loss } = await trainWith(nn, c);
     expect(loss.every(Number.isFinite), name).toBe(true);
@@ -236,7 +237,7 @@ test('every core initializer, loss, metric, optimizer and schedule trains withou
   expect(extraReads()).toEqual([]);
 });
 
-test('every extra initializer, loss, metric, optimizer and schedule loads the second module as the model names it, once, and trains', async () => {
+test('every extra activation, initializer, loss, metric, optimizer and schedule loads the second module as the model names it, once, and trains', async () => {
   const tables = (await freshLibrary()).engineTables();
   const cases = rowCases(tables, 'extra');
   expect(cases.length).toBeGreaterThan(0);

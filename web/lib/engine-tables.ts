@@ -21,13 +21,13 @@ export interface TableKey {
 /**
  * Which of the engine's two wasm modules holds a row's code (engine/nn/registry.h EnginePart):
  * 'extra' rows are in nnplay-extra.wasm, which the library loads as soon as a model names one
- * (memory.ts needExtraPart). Activations have no part: their kernels are all in the first module.
+ * (memory.ts needExtraPart).
  */
 export type EnginePart = 'core' | 'extra';
 
 export interface EngineTables {
   layers: { name: string; aliases: string[]; keys: TableKey[]; minInputs: number; maxInputs: number; part: EnginePart }[];
-  activations: { name: string; aliases: string[] }[];
+  activations: { name: string; aliases: string[]; part: EnginePart }[];
   initializers: { name: string; aliases: string[]; keys?: TableKey[]; part: EnginePart }[];
   losses: { name: string; aliases: string[]; keys?: TableKey[]; part: EnginePart }[];
   metrics: { name: string; aliases: string[]; logName: string; part: EnginePart }[];
@@ -86,12 +86,12 @@ function namesExtraRow(rows: readonly Named[], value: unknown): boolean {
 
 /**
  * Whether a layer's code is in the engine's second module, nnplay-extra.wasm: its type's, or that
- * of an initializer its config names.
+ * of an activation or initializer its config names.
  */
 export function layerNeedsExtraPart(type: string, config: Readonly<Record<string, unknown>> = {}): boolean {
   if (layerRow(type)?.part === 'extra') return true;
-  const { initializers } = engineTables();
-  return Object.values(config).some((v) => namesExtraRow(initializers, v));
+  const { activations, initializers } = engineTables();
+  return Object.values(config).some((v) => namesExtraRow(activations, v) || namesExtraRow(initializers, v));
 }
 
 /** Whether an engine spec (JSON text, v2 or v1: {layers: [{type, config}, ...]}) has such a layer. */
