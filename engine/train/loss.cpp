@@ -23,6 +23,59 @@
 
 namespace nnplay {
 
+namespace {
+
+// Each loss kind's op (LossKind order), called through this table rather than a switch. Why:
+// Binaryen's inliner puts a function with one caller into its caller, so called from a switch
+// every loss's loops would sit in it, in the engine's first wasm module; called through pointers
+// each stays a function of its own, and the split moves the ones typical programs never run to
+// the second module (their rows' part is kExtra, nn/registry.cpp).
+struct LossOps {
+  double (*forward)(const float* pred, const float* y, int n, int k, float delta);
+  void (*backward)(float* d_pred, const float* pred, const float* y, int n, int k, float delta);
+  // The gradient with respect to the logits of the fused output activation (sigmoid, softmax).
+  void (*fused_backward)(float* d_logits, const float* pred, const float* y, int n, int k);
+};
+
+// The ops without a parameter, in the table's signature (delta is huberLoss's).
+template <double (*Forward)(const float*, const float*, int, int)>
+double without_delta(const float* pred, const float* y, int n, int k, float) {
+  return Forward(pred, y, n, k);
+}
+template <void (*Backward)(float*, const float*, const float*, int, int)>
+void without_delta(float* d_pred, const float* pred, const float* y, int n, int k, float) {
+  Backward(d_pred, pred, y, n, k);
+}
+
+constexpr LossOps kLossOps[] = {
+    {without_delta<mean_squared_error_forward>, without_delta<mean_squared_error_backward>, nullptr},
+    {without_delta<binary_crossentropy_forward>, without_delta<binary_crossentropy_backward>,
+     binary_crossentropy_sigmoid_backward},
+    {without_delta<categorical_crossentropy_forward>, without_delta<categorical_crossentropy_backward>,
+     categorical_crossentropy_softmax_backward},
+    {without_delta<sparse_categorical_crossentropy_forward>, without_delta<sparse_categorical_crossentropy_backward>,
+     sparse_categorical_crossentropy_softmax_backward},
+    {without_delta<mean_absolute_error_forward>, without_delta<mean_absolute_error_backward>, nullptr},
+    {without_delta<mean_absolute_percentage_error_forward>, without_delta<mean_absolute_percentage_error_backward>,
+     nullptr},
+    {huber_loss_forward, huber_loss_backward, nullptr},
+    {without_delta<hinge_forward>, without_delta<hinge_backward>, nullptr},
+    {without_delta<squared_hinge_forward>, without_delta<squared_hinge_backward>, nullptr},
+    {without_delta<log_cosh_forward>, without_delta<log_cosh_backward>, nullptr},
+    {without_delta<kullback_leibler_divergence_forward>, without_delta<kullback_leibler_divergence_backward>, nullptr},
+    {without_delta<cosine_proximity_forward>, without_delta<cosine_proximity_backward>, nullptr},
+    {without_delta<poisson_forward>, without_delta<poisson_backward>, nullptr},
+    {without_delta<mean_squared_logarithmic_error_forward>, without_delta<mean_squared_logarithmic_error_backward>,
+     nullptr},
+    {without_delta<categorical_hinge_forward>, without_delta<categorical_hinge_backward>, nullptr},
+};
+static_assert(sizeof(kLossOps) / sizeof(kLossOps[0]) == static_cast<std::size_t>(LossKind::kCategoricalHinge) + 1,
+              "one row per loss kind");
+
+const LossOps& loss_ops(LossKind kind) { return kLossOps[static_cast<std::size_t>(kind)]; }
+
+}  // namespace
+
 NNPLAY_COLD Loss::Loss(const std::string& name, ActivationKind output_activation, const Config& params) {
   const LossInfo& info = find_loss(name);
   name_ = info.name;
@@ -62,60 +115,16 @@ void Loss::backward(float* d, const float* pred, const float* y, int n, int k, c
 }
 
 double Loss::batch_mean(const float* pred, const float* y, int n, int k) const {
-  switch (kind_) {
-    case LossKind::kMeanSquaredError: return mean_squared_error_forward(pred, y, n, k);
-    case LossKind::kBinaryCrossentropy: return binary_crossentropy_forward(pred, y, n, k);
-    case LossKind::kCategoricalCrossentropy: return categorical_crossentropy_forward(pred, y, n, k);
-    case LossKind::kSparseCategoricalCrossentropy: return sparse_categorical_crossentropy_forward(pred, y, n, k);
-    case LossKind::kMeanAbsoluteError: return mean_absolute_error_forward(pred, y, n, k);
-    case LossKind::kMeanAbsolutePercentageError: return mean_absolute_percentage_error_forward(pred, y, n, k);
-    case LossKind::kHuberLoss: return huber_loss_forward(pred, y, n, k, delta_);
-    case LossKind::kHinge: return hinge_forward(pred, y, n, k);
-    case LossKind::kSquaredHinge: return squared_hinge_forward(pred, y, n, k);
-    case LossKind::kLogCosh: return log_cosh_forward(pred, y, n, k);
-    case LossKind::kKullbackLeiblerDivergence: return kullback_leibler_divergence_forward(pred, y, n, k);
-    case LossKind::kCosineProximity: return cosine_proximity_forward(pred, y, n, k);
-    case LossKind::kPoisson: return poisson_forward(pred, y, n, k);
-    case LossKind::kMeanSquaredLogarithmicError: return mean_squared_logarithmic_error_forward(pred, y, n, k);
-    case LossKind::kCategoricalHinge: return categorical_hinge_forward(pred, y, n, k);
-  }
-  return 0.0;
+  return loss_ops(kind_).forward(pred, y, n, k, delta_);
 }
 
 void Loss::unweighted_backward(float* d, const float* pred, const float* y, int n, int k) const {
   std::memset(d, 0, sizeof(float) * static_cast<std::size_t>(n) * static_cast<std::size_t>(k));
-  switch (kind_) {
-    case LossKind::kMeanSquaredError: mean_squared_error_backward(d, pred, y, n, k); return;
-    case LossKind::kBinaryCrossentropy:
-      if (fused_)
-        binary_crossentropy_sigmoid_backward(d, pred, y, n, k);
-      else
-        binary_crossentropy_backward(d, pred, y, n, k);
-      return;
-    case LossKind::kCategoricalCrossentropy:
-      if (fused_)
-        categorical_crossentropy_softmax_backward(d, pred, y, n, k);
-      else
-        categorical_crossentropy_backward(d, pred, y, n, k);
-      return;
-    case LossKind::kSparseCategoricalCrossentropy:
-      if (fused_)
-        sparse_categorical_crossentropy_softmax_backward(d, pred, y, n, k);
-      else
-        sparse_categorical_crossentropy_backward(d, pred, y, n, k);
-      return;
-    case LossKind::kMeanAbsoluteError: mean_absolute_error_backward(d, pred, y, n, k); return;
-    case LossKind::kMeanAbsolutePercentageError: mean_absolute_percentage_error_backward(d, pred, y, n, k); return;
-    case LossKind::kHuberLoss: huber_loss_backward(d, pred, y, n, k, delta_); return;
-    case LossKind::kHinge: hinge_backward(d, pred, y, n, k); return;
-    case LossKind::kSquaredHinge: squared_hinge_backward(d, pred, y, n, k); return;
-    case LossKind::kLogCosh: log_cosh_backward(d, pred, y, n, k); return;
-    case LossKind::kKullbackLeiblerDivergence: kullback_leibler_divergence_backward(d, pred, y, n, k); return;
-    case LossKind::kCosineProximity: cosine_proximity_backward(d, pred, y, n, k); return;
-    case LossKind::kPoisson: poisson_backward(d, pred, y, n, k); return;
-    case LossKind::kMeanSquaredLogarithmicError: mean_squared_logarithmic_error_backward(d, pred, y, n, k); return;
-    case LossKind::kCategoricalHinge: categorical_hinge_backward(d, pred, y, n, k); return;
-  }
+  const LossOps& ops = loss_ops(kind_);
+  if (fused_)
+    ops.fused_backward(d, pred, y, n, k);
+  else
+    ops.backward(d, pred, y, n, k, delta_);
 }
 
 }  // namespace nnplay
