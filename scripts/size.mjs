@@ -7,10 +7,12 @@
 //   - start:  the page's JS that loads with the page (the entry chunk and its static imports);
 //   - engine: the .wasm, fetched by the first call that needs the engine (here: sequential());
 //   - extra:  the engine's second part (nnplay-extra.wasm: conv, pooling, recurrent, embedding,
-//             batch-normalization and autoencoder layers, the data-set generators and readers,
-//             and whatever else the library's workloads never call, scripts/profile-engine.mjs),
-//             fetched when a model first has such a layer, a data set is first made, a call
-//             first runs its code, or by nn.ready(); this app's dense model never fetches it;
+//             batch-normalization and autoencoder layers, the rarer activations, initializers,
+//             losses, metrics, optimizers and the schedules (the rows of part 'extra'), the
+//             data-set generators and readers, and whatever else the library's workloads never
+//             call, scripts/profile-engine.mjs), fetched when a model first names such a row, a
+//             data set is first made, a call first runs its code, or by nn.ready(); this app's
+//             dense model never fetches it;
 //   - glue:   the engine's JavaScript glue (dist/lib/nnplay-glue.js), imported with the .wasm by
 //             the page and again by the fit worker, which gets it from the browser's cache;
 //   - worker: the fit worker's JS, loaded when fit() first trains on a page's main thread;
@@ -133,7 +135,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(`(${data.length} data set files, ${kb(data.reduce((s, f) => s + f.bytes, 0))} KB, fetched only by nn.datasets.*: not counted)\n`);
   for (const [name, t] of Object.entries(totals)) console.log(`${name.padEnd(52)} ${kb(t.bytes)} ${kb(t.gzip)} ${kb(t.brotli)}`);
   console.log(`\ntraining app (start + engine + glue + worker), gzip -9: ${(totals.trainingApp.gzip / 1024).toFixed(1)} KB; loaded only when called (lazy): ${(totals.lazy.gzip / 1024).toFixed(1)} KB`);
-  console.log(`the engine's second part (fetched by the first model with a conv, pooling, recurrent, ... layer, the first data set, or the first call that runs its code), gzip -9: ${(totals.extra.gzip / 1024).toFixed(1)} KB`);
+  console.log(`the engine's second part (fetched by the first model that names a row of the extra part: a conv, pooling, recurrent, ... layer, a rarer activation, loss, optimizer, ...; the first data set, or the first call that runs its code), gzip -9: ${(totals.extra.gzip / 1024).toFixed(1)} KB`);
   console.log(`threaded engine (fetched instead of the engine on cross-origin isolated pages), gzip -9: ${(totals.threads.gzip / 1024).toFixed(1)} KB`);
   const at = process.argv.indexOf('--json');
   if (at > 0) {
