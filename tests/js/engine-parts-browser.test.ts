@@ -7,6 +7,8 @@
 //    worker, before it needs it, and then trains; a synchronous call before that loads it on the
 //    spot (a synchronous request) and runs;
 //  - where the second module cannot be fetched, such a model fails with an error naming it;
+//  - the same for a dense model naming extra rows of the other tables (gelu, adagrad, huberLoss):
+//    the page and the fit worker each load the second module by themselves, or fail naming it;
 //  - the data sets (their generators and readers are in the second module too): after the
 //    README's dense XOR app, which fetches the first module only, a synchronous data set loads the
 //    second module on the spot, an asynchronous one waits for it, and where it cannot be fetched
@@ -196,4 +198,58 @@ test.skipIf(!hasChromium)('with the second module blocked, the XOR app still run
   for (const name of ['points', 'sine', 'text', 'mnist', 'pointsAfter', 'sineAfter']) {
     expect(r[`${name}Error`], name).toMatch(/could not load the engine's second part \(nnplay-extra\.wasm\)/);
   }
+});
+
+// A dense model that names extra rows of the other tables (an activation, an optimizer, a loss):
+// the page and the fit worker each load the second module by themselves before they need it.
+const rowsPage = `<!doctype html><meta charset="utf-8"><title>nnplay engine parts: table rows</title>
+<script type="module">
+  const nn = await import('/dist/lib/nnplay.js');
+  const out = {};
+  try {
+    await nn.setBackend('wasm'); // the engine's first part only
+    out.parts = {
+      gelu: nn.engineTables().activations.find((r) => r.name === 'gelu').part,
+      adagrad: nn.engineTables().optimizers.find((r) => r.name === 'adagrad').part,
+      huberLoss: nn.engineTables().losses.find((r) => r.name === 'huberLoss').part,
+    };
+    const model = nn.sequential({ layers: [
+      nn.layers.dense({ inputShape: [3], units: 6, activation: 'gelu' }),
+      nn.layers.dense({ units: 1 }) ], seed: 4 });
+    model.compile({ optimizer: 'adagrad', loss: 'huberLoss' });
+    const xs = nn.randomUniform([32, 3], -1, 1, 'float32', 6);
+    const ys = xs.sum(1, true);
+    try {
+      out.loss = (await model.fit(xs, ys, { epochs: 4, batchSize: 8 })).history.loss;
+      out.predictShape = model.predict(xs).shape;
+    } catch (e) { out.fitError = String(e.message); }
+  } catch (e) {
+    out.error = String(e && e.stack || e);
+  }
+  window.__result = out;
+</script>`;
+
+type RowsResult = { error?: string; parts: Record<string, string>; loss?: number[]; predictShape?: number[]; fitError?: string };
+
+const rowsOpen = servePageAndPackage(rowsPage);
+const rowsBlocked = servePageAndPackage(rowsPage, {}, { block: /nnplay-extra\.wasm$/ });
+
+test.skipIf(!hasChromium)('a dense model naming extra rows loads the second module in the page and the fit worker, and trains', async () => {
+  const r = (await pageResultInChromium(rowsOpen.url, 'nnplay-parts-rows-')) as RowsResult;
+  expect(r.error).toBeUndefined();
+  expect(r.parts).toEqual({ gelu: 'extra', adagrad: 'extra', huberLoss: 'extra' });
+  expect(r.fitError).toBeUndefined();
+  expect(r.loss).toHaveLength(4);
+  expect(r.loss![3]).toBeLessThan(r.loss![0]);
+  expect(r.predictShape).toEqual([32, 1]);
+  // Each of the page and the fit worker fetched both modules, the second once each.
+  const wasm = wasmRequests(rowsOpen.requested);
+  expect(wasm.filter((p) => p.endsWith('/nnplay.wasm'))).toHaveLength(2);
+  expect(wasm.filter((p) => p.endsWith('/nnplay-extra.wasm'))).toHaveLength(2);
+});
+
+test.skipIf(!hasChromium)('where the second module cannot be fetched, such a model fails naming it', async () => {
+  const r = (await pageResultInChromium(rowsBlocked.url, 'nnplay-parts-rows-blocked-')) as RowsResult;
+  expect(r.error).toBeUndefined();
+  expect(r.fitError).toMatch(/could not load the engine's second part \(nnplay-extra\.wasm\)/);
 });
