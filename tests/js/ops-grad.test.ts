@@ -112,6 +112,11 @@ const cases: Record<string, Case> = {
   euclideanNorm: [[[2, 3]], ([a]) => nn.euclideanNorm(a, 1)],
   prelu: [[[2, 3], [3]], ([a, b]) => nn.prelu(a, b)],
   'dropout (seeded mask)': [[[4, 5]], ([a]) => nn.dropout(a, 0.3, undefined, 5)],
+  cumprod: [[[2, 4]], ([a]) => nn.cumprod(a, 1)],
+  'cumprod exclusive reverse': [[[4, 2]], ([a]) => nn.cumprod(a, 0, true, true)],
+  'gatherND (an index twice)': [[[3, 4]], ([a]) => nn.gatherND(a, nn.tensor2d([[0, 1], [2, 3], [0, 1]], undefined, 'int32'))],
+  'gatherND slices': [[[3, 2, 2]], ([a]) => nn.gatherND(a, nn.tensor2d([[2, 1], [0, 0]], undefined, 'int32'))],
+  'unsortedSegmentSum (an id out of range)': [[[4, 3]], ([a]) => nn.unsortedSegmentSum(a, nn.tensor1d([2, 0, 2, 5], 'int32'), 3)],
   'composite (a network layer)': [[[4, 3], [3, 2], [2]], ([x, w, b]) => nn.sigmoid(nn.matMul(x, w).add(b)).mean()],
 };
 

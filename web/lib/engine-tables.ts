@@ -101,9 +101,9 @@ export function specNeedsExtraPart(specJson: string): boolean {
 }
 
 /**
- * Whether an engine compile spec (JSON text: {optimizer: {name, learningRate: rate or {schedule,
- * ...}}, loss, metrics})
- * names an optimizer, learning-rate schedule, loss or metric whose code is in the second module.
+ * Whether an engine compile spec (JSON text: {optimizer: {name, learningRate}, loss, metrics},
+ * where learningRate is a number or a schedule's {schedule, ...}) names an optimizer, schedule,
+ * loss or metric whose code is in the second module.
  */
 export function compileNeedsExtraPart(compileJson: string): boolean {
   const { optimizers, schedules, losses, metrics } = engineTables();

@@ -38,7 +38,8 @@ export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, lo
 export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, softmax, topk } from './ops/reduce';
 // More TF.js ops (ops/math.ts), as plain functions only, so an app that does not call them does not load them.
 export { sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, floor, ceil, round, sign, reciprocal, rsqrt, expm1 } from './ops/math';
-export { softplus, logSigmoid, elu, selu, leakyRelu, step, erf, isNaN, isFinite, isInf, mod, atan2, divNoNan, logicalXor, cumsum, reverse, all, any, logSoftmax } from './ops/math';
+export { softplus, logSigmoid, elu, selu, leakyRelu, step, erf, isNaN, isFinite, isInf, mod, atan2, divNoNan, logicalXor, cumsum, cumprod, reverse, all, any, logSoftmax } from './ops/math';
+export { gatherND, unsortedSegmentSum, bincount, denseBincount, searchSorted, lowerBound, upperBound, meshgrid } from './ops/indexing';
 export { addN, outerProduct, diag, euclideanNorm, prelu, dropout, unique } from './ops/math';
 export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
 export { matMul, dot } from './ops/matmul';

@@ -1,6 +1,6 @@
 // More of TF.js's elementwise and scan ops, the ones its tutorials and guides reach for after
 // the core set (elementwise.ts): trigonometry, rounding, the activations as ops, predicates,
-// mod / atan2 / divNoNan / logicalXor, cumsum, reverse, all / any, logSoftmax, and the small
+// mod / atan2 / divNoNan / logicalXor, cumsum, cumprod, reverse, all / any, logSoftmax, and the small
 // composites addN, outerProduct, diag, euclideanNorm, prelu, dropout and unique. They run in JS
 // as the core ops do, each backward rule beside its forward.
 //
@@ -207,7 +207,7 @@ export function logicalXor(a: TensorInput, b: TensorInput): Tensor {
   return logical('logicalXor', a, b, (x, y) => x ^ y);
 }
 
-// ---- along one axis: cumsum, reverse ------------------------------------------------------------
+// ---- along one axis: cumsum, cumprod, reverse ---------------------------------------------------
 
 // Visits every line along `axis` of a tensor of `shape`: calls line(start, stride, length) with
 // the flat index of the line's first element.
@@ -242,6 +242,56 @@ export function cumsum(x: TensorInput, axis = 0, exclusive = false, reverse = fa
     });
     const y = makeTensor(out, t.shape, dtype);
     record(op, [t], y, ([dy]) => [cumsum(dy, ax, exclusive, !reverse)]);
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+/**
+ * Running products along `axis` (exclusive: each product leaves its own element out; reverse:
+ * from the end), as TF.js's cumprod.
+ */
+export function cumprod(x: TensorInput, axis = 0, exclusive = false, reverse = false): Tensor {
+  const op = 'cumprod';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
+    const ax = normalizeAxis(op, axis, t.rank);
+    const dtype = t.dtype === 'bool' ? 'int32' : t.dtype;
+    const src = t.raw();
+    const out = allocate(dtype, src.length);
+    forEachLine(t.shape, ax, (start, stride, length) => {
+      let acc = 1;
+      for (let k = 0; k < length; k++) {
+        const i = start + stride * (reverse ? length - 1 - k : k);
+        if (exclusive) { out[i] = acc; acc *= src[i]; } else { acc *= src[i]; out[i] = acc; }
+      }
+    });
+    const y = makeTensor(out, t.shape, dtype);
+    // d out_i / d x_j is the product of the other factors of out_i: taken directly (not as
+    // out_i / x_j), so an element equal to 0 gets its gradient too. O(length^2) per line.
+    record(op, [t], y, ([dy], { inputs: [xs] }) => {
+      const xv = xs.raw();
+      const dv = dy.raw();
+      const dx = new Float32Array(xv.length);
+      forEachLine(xs.shape, ax, (start, stride, length) => {
+        const at = (k: number) => start + stride * (reverse ? length - 1 - k : k);
+        for (let j = 0; j < length; j++) {
+          // Output k (in scan order) has factors 0..k (0..k-1 when exclusive).
+          let sum = 0;
+          for (let k = exclusive ? j + 1 : j; k < length; k++) {
+            let p = dv[at(k)];
+            const last = exclusive ? k - 1 : k;
+            for (let m = 0; m <= last; m++) if (m !== j) p *= xv[at(m)];
+            sum += p;
+          }
+          dx[at(j)] = sum;
+        }
+      });
+      return [makeTensor(dx, xs.shape, 'float32')];
+    });
     return y;
   } finally {
     release(converted);
