@@ -117,6 +117,11 @@ const cases: Record<string, Case> = {
   'gatherND (an index twice)': [[[3, 4]], ([a]) => nn.gatherND(a, nn.tensor2d([[0, 1], [2, 3], [0, 1]], undefined, 'int32'))],
   'gatherND slices': [[[3, 2, 2]], ([a]) => nn.gatherND(a, nn.tensor2d([[2, 1], [0, 0]], undefined, 'int32'))],
   'unsortedSegmentSum (an id out of range)': [[[4, 3]], ([a]) => nn.unsortedSegmentSum(a, nn.tensor1d([2, 0, 2, 5], 'int32'), 3)],
+  'scatterND (an index twice)': [[[3, 2]], ([u]) => nn.scatterND(nn.tensor2d([[1], [0], [1]], undefined, 'int32'), u, [3, 2])],
+  tensorScatterUpdate: [[[2, 3], [2]], ([t, u]) => nn.tensorScatterUpdate(t, nn.tensor2d([[0, 1], [1, 2]], undefined, 'int32'), u)],
+  'mirrorPad reflect': [[[3, 3]], ([a]) => nn.mirrorPad(a, [[2, 1], [1, 2]], 'reflect')],
+  'mirrorPad symmetric': [[[2, 3]], ([a]) => nn.mirrorPad(a, [[2, 2], [0, 3]], 'symmetric')],
+  depthToSpace: [[[1, 2, 1, 4]], ([a]) => nn.depthToSpace(a, 2)],
   'composite (a network layer)': [[[4, 3], [3, 2], [2]], ([x, w, b]) => nn.sigmoid(nn.matMul(x, w).add(b)).mean()],
 };
 

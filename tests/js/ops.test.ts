@@ -90,6 +90,8 @@ const cases: Record<string, (L: Lib) => unknown> = {
   'bincount denseBincount': (L) => [L.bincount(L.tensor1d([1, 1, 3, 0, 5], 'int32'), L.tensor1d([]), 4), L.bincount(L.tensor1d([1, 1, 3, 0], 'int32'), L.tensor1d([0.5, 1, 2, 3]), 5), L.denseBincount(L.tensor1d([1, 1, 2], 'int32'), L.tensor1d([]), 3), L.denseBincount(L.tensor2d([[1, 0], [2, 2]], undefined, 'int32'), L.tensor2d([[1, 2], [3, 4]]), 3), L.denseBincount(L.tensor2d([[1, 0], [2, 2]], undefined, 'int32'), L.tensor1d([]), 3, true)],
   'searchSorted lowerBound upperBound': (L) => [L.searchSorted(L.tensor1d([1, 3, 3, 7]), L.tensor1d([0, 3, 4, 8])), L.searchSorted(L.tensor1d([1, 3, 3, 7]), L.tensor1d([0, 3, 4, 8]), 'right'), L.lowerBound(L.tensor2d([[1, 2], [0, 5]]), L.tensor2d([[2, 2, 3], [-1, 5, 6]])), L.upperBound(L.tensor2d([[1, 2], [0, 5]]), L.tensor2d([[2, 2, 3], [-1, 5, 6]]))],
   meshgrid: (L) => [L.meshgrid(L.tensor1d([1, 2, 3]), L.tensor1d([4, 5])), L.meshgrid(L.tensor1d([1, 2, 3]), L.tensor1d([4, 5]), { indexing: 'ij' }), L.meshgrid(L.tensor1d([1, 2])), L.meshgrid(L.tensor2d([[1, 2], [3, 4]]), L.tensor1d([0, 9], 'int32'))],
+  'scatterND tensorScatterUpdate': (L) => [L.scatterND(L.tensor2d([[1], [3], [1]], undefined, 'int32'), L.tensor1d([5, 6, 7]), [5]), L.scatterND(L.tensor2d([[0, 1], [1, 0]], undefined, 'int32'), L.tensor1d([2, 3], 'int32'), [2, 2]), L.scatterND(L.tensor2d([[1]], undefined, 'int32'), L.tensor2d([[1, 2, 3]]), [2, 3]), L.tensorScatterUpdate(m23(L), L.tensor2d([[0, 2], [1, 0], [0, 2]], undefined, 'int32'), L.tensor1d([10, 20, 30])), L.tensorScatterUpdate(m23(L), L.tensor2d([[1]], undefined, 'int32'), L.tensor2d([[7, 8, 9]]))],
+  'mirrorPad depthToSpace ensureShape': (L) => [L.mirrorPad(m23(L), [[1, 1], [2, 2]], 'reflect'), L.mirrorPad(m23(L), [[2, 0], [0, 3]], 'symmetric'), L.mirrorPad(L.tensor1d([1, 2, 3], 'int32'), [[2, 1]], 'reflect'), L.depthToSpace(L.range(0, 32).reshape([1, 2, 2, 8]), 2), L.depthToSpace(L.range(0, 18).reshape([2, 1, 1, 9]), 3), L.ensureShape(m23(L), [2, null]), L.ensureShape(m23(L), [2, 3])],
   'all any logSoftmax': (L) => [L.all(b23(L)), L.all(b23(L), 0), L.any(b23(L), 1), L.any(b23(L), [0, 1], true), L.all(L.tensor2d([[true, true], [true, false]]), -1, true), L.logSoftmax(m23(L)), L.logSoftmax(L.tensor1d([1000, 0, -1000])), L.logSoftmax(v3(L)), L.logSoftmax(i23(L))],
   'addN outerProduct diag euclideanNorm prelu unique': (L) => [L.addN([m23(L), m23(L), L.ones([2, 3])]), L.addN([i23(L)]), L.outerProduct(v3(L), L.tensor1d([1, -2])), L.diag(v3(L)), L.diag(L.tensor2d([[1, 2], [3, 4]])), L.euclideanNorm(m23(L)), L.euclideanNorm(m23(L), 1, true), L.prelu(m23(L), L.tensor1d([0.1, 0.2, 0.3])), L.prelu(m23(L), L.scalar(0.25)), L.unique(L.tensor1d([3, 1, 3, 2, 1, 7])), L.unique(L.tensor1d([4, 4, -1], 'int32'))],
   'rank-suffixed aliases, tensor5d, relu6': (L) => [L.concat1d([v3(L), v3(L)]), L.concat2d([m23(L), m23(L)], 1), L.slice2d(m23(L), [0, 1], [2, 2]), L.slice1d(v3(L), 1, 2), L.pad1d(v3(L), [1, 2], 5), L.pad2d(m23(L), [[0, 1], [1, 0]]), L.reverse1d(v3(L)), L.reverse2d(m23(L), 0), L.tensor5d([1, 2, 3, 4], [1, 1, 2, 2, 1]), L.tensor6d([[[[[[7]]]]]]), L.relu6(L.tensor1d([-1, 3, 6, 9]))],
@@ -296,6 +298,10 @@ describe('bad input says which op and what is allowed', () => {
     ['unsortedSegmentSum ids shape', () => nn.unsortedSegmentSum(nn.ones([2, 3]), nn.tensor1d([0, 1, 0], 'int32'), 2), /unsortedSegmentSum\(\): segmentIds must be a vector of one id per slice of x's first axis \(x has shape \[2,3\]\), got shape \[3\]/],
     ['bincount of a negative value', () => nn.bincount(nn.tensor1d([1, -1], 'int32'), nn.tensor1d([]), 3), /bincount\(\): x must be >= 0 \(counts by value\), got -1 at index 1/],
     ['searchSorted rows', () => nn.searchSorted(nn.ones([2, 3]), nn.ones([3, 1])), /searchSorted\(\): sortedSequence and values must have as many rows/],
+    ['scatterND updates shape', () => nn.scatterND(nn.tensor2d([[1], [3]], undefined, 'int32'), nn.tensor1d([5, 6, 7]), [5]), /scatterND\(\): updates must have shape \[2\] \(indices' leading axes, then the slice\), got \[3\]/],
+    ['mirrorPad too far', () => nn.mirrorPad(nn.ones([2, 3]), [[0, 0], [3, 0]], 'reflect'), /mirrorPad\(\): paddings\[1\]\[0\] is 3; reflect padding of dimension 1 \(size 3\) can be at most 2/],
+    ['depthToSpace channels', () => nn.depthToSpace(nn.ones([1, 2, 2, 6]), 2), /depthToSpace\(\): the channels \(6\) must be a multiple of blockSize² \(4\)/],
+    ['ensureShape', () => nn.ensureShape(nn.ones([2, 3]), [3, null]), /ensureShape\(\): the tensor has shape \[2,3\], not \[3,null\]/],
     ['leakyRelu alpha', () => nn.leakyRelu(nn.ones([2]), NaN), /leakyRelu\(\): alpha must be a finite number, got NaN/],
     ['addN shapes', () => nn.addN([nn.ones([2]), nn.ones([3])]), /addN\(\): tensors\[1\] is float32 \[3\], tensors\[0\] float32 \[2\]: all must have one shape and dtype/],
     ['multinomial of one class', () => nn.multinomial(nn.tensor1d([1]), 3), /multinomial\(\): needs at least 2 classes/],
@@ -403,6 +409,43 @@ describe('seeded random ops', () => {
     nn.util.shuffle(a);
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(a).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
+
+describe('the async ops whose result size depends on the data, as TF.js', () => {
+  test('whereAsync, booleanMaskAsync and setdiff1dAsync give TF.js\'s shapes, dtypes and values, and leave no tensor behind', async () => {
+    // Each: the inputs (made in a tidy, kept) and the async call on them.
+    const programs: [(L: Lib) => unknown[], (L: Lib, ins: unknown[]) => Promise<unknown>][] = [
+      [(L) => [L.tensor2d([[true, false, true], [false, false, true]])], (L, [c]) => L.whereAsync(c)],
+      [(L) => [L.tensor1d([false, false], 'bool')], (L, [c]) => L.whereAsync(c)],
+      [(L) => [L.tensor2d([[1, 2], [3, 4], [5, 6]]), L.tensor1d([true, false, true], 'bool')], (L, [t, m]) => L.booleanMaskAsync(t, m)],
+      [(L) => [L.range(0, 12).reshape([2, 3, 2]), L.tensor1d([false, true, true], 'bool')], (L, [t, m]) => L.booleanMaskAsync(t, m, 1)],
+      [(L) => [L.range(0, 12).reshape([2, 3, 2]), L.tensor2d([[true, false, true], [false, true, false]])], (L, [t, m]) => L.booleanMaskAsync(t, m)],
+      [(L) => [L.tensor1d([1, 2, 3, 4, 5, 6], 'int32'), L.tensor1d([1, 3, 5], 'int32')], (L, [x, y]) => L.setdiff1dAsync(x, y)],
+      [(L) => [L.tensor1d([1.5, 2, 1.5]), L.tensor1d([2])], (L, [x, y]) => L.setdiff1dAsync(x, y)],
+    ];
+    for (const [make, call] of programs) {
+      const results: Result[][] = [];
+      for (const L of [nn, tf] as Lib[]) {
+        const ins = L.tidy(() => make(L));
+        const before = L.memory().numTensors;
+        const out = await call(L, ins);
+        const made = L.memory().numTensors - before;
+        results.push([...collect(L, out), { shape: [], dtype: 'tensors made', values: [made] }]);
+        L.dispose(out);
+        L.dispose(ins);
+      }
+      expect(results[0]).toEqual(results[1]);
+    }
+  });
+  test('rand fills a tensor from a function, as TF.js', () => {
+    nn.tidy(() => {
+      expect(Array.from(nn.rand([2, 3], () => 2.5).dataSync())).toEqual(new Array(6).fill(2.5));
+      let i = 0;
+      const t = nn.rand([3], () => i++, 'int32');
+      expect([t.dtype, Array.from(t.dataSync())]).toEqual(['int32', [0, 1, 2]]);
+      expect(() => nn.rand([2], 3 as unknown as () => number)).toThrow(/rand\(\): randFunction must be a function returning a number, got 3/);
+    });
   });
 });
 

@@ -39,12 +39,12 @@ export { sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, so
 // More TF.js ops (ops/math.ts), as plain functions only, so an app that does not call them does not load them.
 export { sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, floor, ceil, round, sign, reciprocal, rsqrt, expm1 } from './ops/math';
 export { softplus, logSigmoid, elu, selu, leakyRelu, step, erf, isNaN, isFinite, isInf, mod, atan2, divNoNan, logicalXor, cumsum, cumprod, reverse, all, any, logSoftmax } from './ops/math';
-export { gatherND, unsortedSegmentSum, bincount, denseBincount, searchSorted, lowerBound, upperBound, meshgrid } from './ops/indexing';
+export { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentSum, bincount, denseBincount, searchSorted, lowerBound, upperBound, meshgrid, whereAsync, booleanMaskAsync, setdiff1dAsync } from './ops/indexing';
 export { addN, outerProduct, diag, euclideanNorm, prelu, dropout, unique } from './ops/math';
-export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, transpose, broadcastTo } from './ops/shape';
+export { clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split, tile, pad, mirrorPad, depthToSpace, ensureShape, transpose, broadcastTo } from './ops/shape';
 export { matMul, dot } from './ops/matmul';
 export { zeros, ones, zerosLike, onesLike, fill, range, linspace, eye, oneHot } from './ops/create';
-export { randomUniform, randomUniformInt, randomNormal, randomStandardNormal, truncatedNormal, multinomial } from './ops/random';
+export { rand, randomUniform, randomUniformInt, randomNormal, randomStandardNormal, truncatedNormal, multinomial } from './ops/random';
 export { Variable, variable } from './ops/variable';
 export type { ModelWeight } from './ops/model-weights';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './ops/grads';

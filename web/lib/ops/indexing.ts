@@ -1,9 +1,11 @@
 // TF.js's ops that index by the values of another tensor: gatherND (slices at coordinates),
-// unsortedSegmentSum (sums by segment id), bincount and denseBincount (counts by value),
-// searchSorted / lowerBound / upperBound (insertion points in sorted rows), and meshgrid. They
-// run in JS as the core ops do; gatherND and unsortedSegmentSum have backward rules beside their
-// forwards (each is the other's adjoint), the counts and insertion points are integers with no
-// gradient, as in TF.js.
+// scatterND and tensorScatterUpdate (slices written at coordinates), unsortedSegmentSum (sums by
+// segment id), bincount and denseBincount (counts by value), searchSorted / lowerBound /
+// upperBound (insertion points in sorted rows), meshgrid, and the ones whose result's size
+// depends on the data, which TF.js has only as async functions: whereAsync, booleanMaskAsync,
+// setdiff1dAsync. They run in JS as the core ops do; the ones that move values have backward
+// rules beside their forwards (gathering and scattering are each other's adjoints), the counts
+// and indices are integers with no gradient, as in TF.js.
 //
 // Plain functions only (nn.gatherND(x, i), as TF.js has them): a bundler drops the ones an app
 // does not import. tests/js/ops.test.ts runs each on nnplay and TF.js 4.22; their gradients are
@@ -12,7 +14,7 @@ import { Tensor, shapeSize } from '../tensor';
 import type { TensorInput } from '../tensor';
 import { record } from './tape';
 import { allocate, fail, integerArg, makeTensor, release, requireDtype, shapeText, strides, toTensor } from './util';
-import { reshape, tile } from './shape';
+import { gather, reshape, tile } from './shape';
 import { composite } from './reduce';
 
 /** The int32 tensor of an indices-like argument (a plain array becomes int32, as in TF.js). */
@@ -61,6 +63,95 @@ export function gatherND(x: TensorInput, indices: TensorInput): Tensor {
       const dv = dy.raw();
       for (let s = 0; s < slices; s++) for (let e = 0; e < sliceSize; e++) d[starts[s] + e] += dv[s * sliceSize + e];
       return [makeTensor(d, xs.shape, 'float32'), null];
+    });
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+// The flat start of each slice `indices` (int32 [..., K]) names in a tensor of `shape`, after
+// checking that updates' shape is indices.shape[:-1] + shape[K:] (TF.js's scatter rule).
+function scatterStarts(op: string, idx: Tensor, updates: Tensor, shape: readonly number[]): { starts: Int32Array; sliceSize: number } {
+  if (idx.rank === 0) fail(op, 'indices must have rank >= 1 (coordinates along its last axis), got a scalar');
+  const k = idx.shape[idx.rank - 1];
+  if (k > shape.length) fail(op, `indices' last axis has ${k} coordinates, more than the ${shape.length} axes of shape ${shapeText(shape)}`);
+  const want = [...idx.shape.slice(0, -1), ...shape.slice(k)];
+  if (want.length !== updates.rank || want.some((d, i) => d !== updates.shape[i])) {
+    fail(op, `updates must have shape ${shapeText(want)} (indices' leading axes, then the slice), got ${shapeText(updates.shape)}`);
+  }
+  const slices = shapeSize(idx.shape.slice(0, -1));
+  const st = strides(shape);
+  const iv = idx.raw();
+  const starts = new Int32Array(slices);
+  for (let s = 0; s < slices; s++) {
+    let at = 0;
+    for (let j = 0; j < k; j++) {
+      const c = iv[s * k + j];
+      if (c < 0 || c >= shape[j]) fail(op, `indices[${s}] is [${Array.from(iv.subarray(s * k, s * k + k)).join(', ')}]; coordinate ${j} must be in [0, ${shape[j] - 1}] (shape ${shapeText(shape)})`);
+      at += c * st[j];
+    }
+    starts[s] = at;
+  }
+  return { starts, sliceSize: shapeSize(shape.slice(k)) };
+}
+
+/** Zeros of `shape` with each slice of `updates` added at its coordinates in `indices` (repeated coordinates add up). */
+export function scatterND(indices: TensorInput, updates: TensorInput, shape: number[]): Tensor {
+  const op = 'scatterND';
+  const converted: Tensor[] = [];
+  const idx = indexTensor(indices, 'indices', op, converted);
+  const u = toTensor(updates, 'updates', op, converted);
+  try {
+    if (!Array.isArray(shape)) fail(op, `shape must be an array of sizes, got ${String(shape)}`);
+    shape.forEach((d, i) => integerArg(op, `shape[${i}]`, d));
+    const { starts, sliceSize } = scatterStarts(op, idx, u, shape);
+    const uv = u.raw();
+    const out = allocate(u.dtype, shapeSize(shape));
+    for (let s = 0; s < starts.length; s++) for (let e = 0; e < sliceSize; e++) out[starts[s] + e] += uv[s * sliceSize + e];
+    const y = makeTensor(out, [...shape], u.dtype);
+    record(op, [idx, u], y, ([dy]) => {
+      const dv = dy.raw();
+      const d = new Float32Array(starts.length * sliceSize);
+      for (let s = 0; s < starts.length; s++) for (let e = 0; e < sliceSize; e++) d[s * sliceSize + e] = dv[starts[s] + e];
+      return [null, makeTensor(d, u.shape, 'float32')];
+    });
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+/**
+ * A copy of `tensor` with the slices at `indices` replaced by those of `updates` (the last of
+ * repeated coordinates wins, as TF.js's cpu backend).
+ */
+export function tensorScatterUpdate(tensor: TensorInput, indices: TensorInput, updates: TensorInput): Tensor {
+  const op = 'tensorScatterUpdate';
+  const converted: Tensor[] = [];
+  const t = toTensor(tensor, 'tensor', op, converted);
+  const idx = indexTensor(indices, 'indices', op, converted);
+  const u = toTensor(updates, 'updates', op, converted);
+  try {
+    if (u.dtype !== t.dtype) fail(op, `tensor and updates must have one dtype, got ${t.dtype} and ${u.dtype}`);
+    const { starts, sliceSize } = scatterStarts(op, idx, u, t.shape);
+    // Which update slice each written element comes from (-1: kept from tensor).
+    const source = new Int32Array(t.size).fill(-1);
+    for (let s = 0; s < starts.length; s++) for (let e = 0; e < sliceSize; e++) source[starts[s] + e] = s * sliceSize + e;
+    const tv = t.raw();
+    const uv = u.raw();
+    const out = allocate(t.dtype, t.size);
+    for (let i = 0; i < out.length; i++) out[i] = source[i] < 0 ? tv[i] : uv[source[i]];
+    const y = makeTensor(out, t.shape, t.dtype);
+    record(op, [t, idx, u], y, ([dy]) => {
+      const dv = dy.raw();
+      const dt = new Float32Array(t.size);
+      const du = new Float32Array(u.size);
+      for (let i = 0; i < dv.length; i++) {
+        if (source[i] < 0) dt[i] = dv[i];
+        else du[source[i]] = dv[i];
+      }
+      return [makeTensor(dt, t.shape, 'float32'), null, makeTensor(du, u.shape, 'float32')];
     });
     return y;
   } finally {
@@ -251,6 +342,82 @@ export function meshgrid(x?: TensorInput, y?: TensorInput, { indexing = 'xy' }: 
       const gridDown = tile(reshape(down, [rows, 1]), [1, cols]);
       return indexing === 'xy' ? [gridAcross, gridDown] : [gridDown, gridAcross];
     });
+  } finally {
+    release(converted);
+  }
+}
+
+// ---- results whose size depends on the data (async in TF.js, so they are here too) -----------------
+
+/** The coordinates (int32 [count, rank]) of the true elements of a bool tensor, in row-major order. */
+export async function whereAsync(condition: TensorInput): Promise<Tensor> {
+  const op = 'whereAsync';
+  const converted: Tensor[] = [];
+  const c = toTensor(condition, 'condition', op, converted, condition instanceof Tensor ? undefined : 'bool');
+  try {
+    requireDtype(c, 'condition', op, ['bool']);
+    const v = c.raw();
+    const st = strides(c.shape);
+    const coords: number[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (!v[i]) continue;
+      let rest = i;
+      for (let a = 0; a < c.rank; a++) {
+        coords.push(Math.floor(rest / st[a]));
+        rest %= st[a];
+      }
+    }
+    return makeTensor(Int32Array.from(coords), [c.rank === 0 ? coords.length : coords.length / c.rank, c.rank], 'int32');
+  } finally {
+    release(converted);
+  }
+}
+
+/**
+ * The slices of `tensor` where the bool `mask` (the shape of tensor's axes axis, axis+1, ...) is
+ * true, those axes flattened into one; differentiable (a gather).
+ */
+export async function booleanMaskAsync(tensor: TensorInput, mask: TensorInput, axis = 0): Promise<Tensor> {
+  const op = 'booleanMaskAsync';
+  const converted: Tensor[] = [];
+  const t = toTensor(tensor, 'tensor', op, converted);
+  const m = toTensor(mask, 'mask', op, converted, mask instanceof Tensor ? undefined : 'bool');
+  try {
+    requireDtype(m, 'mask', op, ['bool']);
+    if (m.rank === 0) fail(op, 'mask cannot be a scalar');
+    integerArg(op, 'axis', axis);
+    const covered = t.shape.slice(axis, axis + m.rank);
+    if (covered.length !== m.rank || covered.some((d, i) => d !== m.shape[i])) {
+      fail(op, `mask's shape ${shapeText(m.shape)} must match tensor's axes ${axis}..${axis + m.rank - 1} (tensor has shape ${shapeText(t.shape)})`);
+    }
+    const mv = m.raw();
+    const picked: number[] = [];
+    for (let i = 0; i < mv.length; i++) if (mv[i]) picked.push(i);
+    return composite(op, () => {
+      const flat = reshape(t, [...t.shape.slice(0, axis), m.size, ...t.shape.slice(axis + m.rank)]);
+      return gather(flat, makeTensor(Int32Array.from(picked), [picked.length], 'int32'), axis);
+    });
+  } finally {
+    release(converted);
+  }
+}
+
+/** The values of the vector x that are not in the vector y, in x's order, and their indices in x (int32). */
+export async function setdiff1dAsync(x: TensorInput, y: TensorInput): Promise<[Tensor, Tensor]> {
+  const op = 'setdiff1dAsync';
+  const converted: Tensor[] = [];
+  const a = toTensor(x, 'x', op, converted);
+  const b = toTensor(y, 'y', op, converted);
+  try {
+    if (a.dtype !== b.dtype) fail(op, `x and y must have one dtype, got ${a.dtype} and ${b.dtype}`);
+    if (a.rank !== 1 || b.rank !== 1) fail(op, `x and y must be vectors (rank 1), got shapes ${shapeText(a.shape)} and ${shapeText(b.shape)}`);
+    const drop = new Set(Array.from(b.raw()));
+    const av = a.raw();
+    const kept: number[] = [];
+    for (let i = 0; i < av.length; i++) if (!drop.has(av[i])) kept.push(i);
+    const out = allocate(a.dtype, kept.length);
+    kept.forEach((i, k) => (out[k] = av[i]));
+    return [makeTensor(out, [kept.length], a.dtype), makeTensor(Int32Array.from(kept), [kept.length], 'int32')];
   } finally {
     release(converted);
   }

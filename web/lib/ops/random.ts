@@ -84,6 +84,17 @@ function sample(op: string, shape: number[], dtype: DataType, seed: number | und
   return makeTensor(out, s, dtype);
 }
 
+/** A tensor of `shape` filled by calling `randFunction()` once per element, as TF.js's rand (not seeded: the function decides). */
+export function rand(shape: number[], randFunction: () => number, dtype: DataType = 'float32'): Tensor {
+  const op = 'rand';
+  const s = checkShape(shape, `${op}()`);
+  checkDtype(dtype, `${op}()`);
+  if (typeof randFunction !== 'function') fail(op, `randFunction must be a function returning a number, got ${describe(randFunction)}`);
+  const out = allocate(dtype, shapeSize(s));
+  for (let i = 0; i < out.length; i++) out[i] = randFunction();
+  return makeTensor(out, s, dtype);
+}
+
 /** Uniform in [minval, maxval) (int32: floored). */
 export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype: DataType = 'float32', seed?: number): Tensor {
   if (!(minval <= maxval)) fail('randomUniform', `needs minval <= maxval, got ${String(minval)} and ${String(maxval)}`);

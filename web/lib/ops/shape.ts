@@ -1,5 +1,5 @@
 // Shape ops: clone, reshape, expandDims, squeeze, slice, gather, concat, stack, unstack, split,
-// tile, pad, transpose, broadcastTo. They move values and never change them, so reshape, clone,
+// tile, pad, mirrorPad, depthToSpace, ensureShape, transpose, broadcastTo. They move values and never change them, so reshape, clone,
 // expandDims and squeeze share their input's values array (immutable: safe to share; TF.js
 // shares the data buffer the same way and memory() counts it once).
 import { describe, quote } from '../describe';
@@ -156,6 +156,101 @@ export function pad(x: TensorInput, paddings: [number, number][], constantValue 
   } finally {
     release(converted);
   }
+}
+
+/**
+ * x padded with its own values mirrored at each edge: 'reflect' leaves the edge element out
+ * (paddings at most dim - 1), 'symmetric' repeats it (at most dim), as TF.js's mirrorPad.
+ */
+export function mirrorPad(x: TensorInput, paddings: [number, number][], mode: 'reflect' | 'symmetric'): Tensor {
+  const op = 'mirrorPad';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    if (mode !== 'reflect' && mode !== 'symmetric') fail(op, `mode must be 'reflect' or 'symmetric', got ${quote(mode)}`);
+    if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
+    if (!Array.isArray(paddings) || paddings.length !== t.rank || !paddings.every((p) => Array.isArray(p) && p.length === 2)) {
+      fail(op, `paddings must be ${t.rank} pairs [before, after] (one per dimension of shape ${shapeText(t.shape)}), got ${quote(paddings)}`);
+    }
+    const reflect = mode === 'reflect';
+    paddings.forEach(([a, b], i) => {
+      const most = t.shape[i] - (reflect ? 1 : 0);
+      for (const [v, which] of [[a, 0], [b, 1]] as const) {
+        integerArg(op, `paddings[${i}][${which}]`, v);
+        if (v > most) fail(op, `paddings[${i}][${which}] is ${v}; ${mode} padding of dimension ${i} (size ${t.shape[i]}) can be at most ${most}`);
+      }
+    });
+    const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+    // Per axis, the input coordinate of each output coordinate; then each output's flat source.
+    const sourceOf = shape.map((len, axis) =>
+      Int32Array.from({ length: len }, (_, o) => {
+        const n = t.shape[axis];
+        const i = o - paddings[axis][0];
+        if (i < 0) return reflect ? -i : -i - 1;
+        if (i >= n) return reflect ? 2 * (n - 1) - i : 2 * n - 1 - i;
+        return i;
+      }),
+    );
+    const st = strides(t.shape);
+    const total = shapeSize(shape);
+    const from = new Int32Array(total);
+    const counter = new Array<number>(shape.length).fill(0);
+    for (let k = 0; k < total; k++) {
+      let at = 0;
+      for (let a = 0; a < shape.length; a++) at += sourceOf[a][counter[a]] * st[a];
+      from[k] = at;
+      for (let a = shape.length - 1; a >= 0; a--) {
+        if (++counter[a] < shape[a]) break;
+        counter[a] = 0;
+      }
+    }
+    const src = t.raw();
+    const out = allocate(t.dtype, total);
+    for (let k = 0; k < total; k++) out[k] = src[from[k]];
+    const y = makeTensor(out, shape, t.dtype);
+    // Each input element gets the gradient of every output it was copied to.
+    record(op, [t], y, ([dy], { inputs: [xs] }) => {
+      const d = new Float32Array(xs.size);
+      const dv = dy.raw();
+      for (let k = 0; k < total; k++) d[from[k]] += dv[k];
+      return [makeTensor(d, xs.shape, 'float32')];
+    });
+    return y;
+  } finally {
+    release(converted);
+  }
+}
+
+/**
+ * Blocks of channels moved into space, as TF.js's depthToSpace: [b, h, w, c] (NHWC) becomes
+ * [b, h·s, w·s, c / s²]; output pixel (y·s + i, x·s + j) takes channels (i·s + j)·c/s² onward.
+ */
+export function depthToSpace(x: TensorInput, blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
+  const op = 'depthToSpace';
+  const converted: Tensor[] = [];
+  const t = toTensor(x, 'x', op, converted);
+  try {
+    if (dataFormat !== 'NHWC') fail(op, `dataFormat must be 'NHWC' (channels last, as every nnplay image op) yet, got ${quote(dataFormat)}`);
+    if (t.rank !== 4) fail(op, `needs a batch of images [batch, height, width, channels] (rank 4), got shape ${shapeText(t.shape)}`);
+    integerArg(op, 'blockSize', blockSize, 2);
+    const [b, h, w, c] = t.shape;
+    if (c % (blockSize * blockSize) !== 0) fail(op, `the channels (${c}) must be a multiple of blockSize² (${blockSize * blockSize})`);
+    const depth = c / (blockSize * blockSize);
+    // Composed of reshapes and a transpose (so it has their gradients), in a scope that keeps the result only.
+    return runScoped(op, () => reshape(transpose(reshape(t, [b, h, w, blockSize, blockSize, depth]), [0, 1, 3, 2, 4, 5]), [b, h * blockSize, w * blockSize, depth]), isTensor);
+  } finally {
+    release(converted);
+  }
+}
+
+/** x itself when its shape is `shape` (null: any size there), else an error naming both, as TF.js's ensureShape. */
+export function ensureShape(x: TensorInput, shape: (number | null)[]): Tensor {
+  const op = 'ensureShape';
+  const t = x instanceof Tensor ? x : toTensor(x, 'x', op, []);
+  if (!Array.isArray(shape) || shape.length !== t.rank || shape.some((d, i) => d !== null && d !== t.shape[i])) {
+    fail(op, `the tensor has shape ${shapeText(t.shape)}, not ${quote(shape)}`);
+  }
+  return t;
 }
 
 /** Dimensions permuted: result dimension i is input dimension perm[i] (default: reversed). */
