@@ -34,26 +34,9 @@ export function gatherND(x: TensorInput, indices: TensorInput): Tensor {
   const t = toTensor(x, 'x', op, converted);
   const idx = indexTensor(indices, 'indices', op, converted);
   try {
-    if (idx.rank === 0) fail(op, 'indices must have rank >= 1 (coordinates along its last axis), got a scalar');
-    const k = idx.shape[idx.rank - 1];
-    if (k > t.rank) fail(op, `indices' last axis has ${k} coordinates, more than the ${t.rank} axes of x (shape ${shapeText(t.shape)})`);
-    const slices = shapeSize(idx.shape.slice(0, -1));
-    const sliceSize = shapeSize(t.shape.slice(k));
-    const st = strides(t.shape);
-    const iv = idx.raw();
     // Each slice's flat start in x, checked once for forward and backward.
-    const starts = new Int32Array(slices);
-    for (let s = 0; s < slices; s++) {
-      let at = 0;
-      for (let j = 0; j < k; j++) {
-        const c = iv[s * k + j];
-        if (c < 0 || c >= t.shape[j]) {
-          fail(op, `indices[${s}] is [${Array.from(iv.subarray(s * k, s * k + k)).join(', ')}]; coordinate ${j} must be in [0, ${t.shape[j] - 1}] (x has shape ${shapeText(t.shape)})`);
-        }
-        at += c * st[j];
-      }
-      starts[s] = at;
-    }
+    const { starts, sliceSize, k } = sliceStarts(op, idx, t.shape, 'x');
+    const slices = starts.length;
     const src = t.raw();
     const out = allocate(t.dtype, slices * sliceSize);
     for (let s = 0; s < slices; s++) for (let e = 0; e < sliceSize; e++) out[s * sliceSize + e] = src[starts[s] + e];
@@ -70,16 +53,12 @@ export function gatherND(x: TensorInput, indices: TensorInput): Tensor {
   }
 }
 
-// The flat start of each slice `indices` (int32 [..., K]) names in a tensor of `shape`, after
-// checking that updates' shape is indices.shape[:-1] + shape[K:] (TF.js's scatter rule).
-function scatterStarts(op: string, idx: Tensor, updates: Tensor, shape: readonly number[]): { starts: Int32Array; sliceSize: number } {
+// The flat start in a tensor of `shape` (called `named` in messages) of each slice that the
+// coordinates along the last axis of `indices` (int32 [..., K], K <= rank) name, each checked.
+function sliceStarts(op: string, idx: Tensor, shape: readonly number[], named: string): { starts: Int32Array; sliceSize: number; k: number } {
   if (idx.rank === 0) fail(op, 'indices must have rank >= 1 (coordinates along its last axis), got a scalar');
   const k = idx.shape[idx.rank - 1];
-  if (k > shape.length) fail(op, `indices' last axis has ${k} coordinates, more than the ${shape.length} axes of shape ${shapeText(shape)}`);
-  const want = [...idx.shape.slice(0, -1), ...shape.slice(k)];
-  if (want.length !== updates.rank || want.some((d, i) => d !== updates.shape[i])) {
-    fail(op, `updates must have shape ${shapeText(want)} (indices' leading axes, then the slice), got ${shapeText(updates.shape)}`);
-  }
+  if (k > shape.length) fail(op, `indices' last axis has ${k} coordinates, more than the ${shape.length} axes of ${named} (shape ${shapeText(shape)})`);
   const slices = shapeSize(idx.shape.slice(0, -1));
   const st = strides(shape);
   const iv = idx.raw();
@@ -88,12 +67,25 @@ function scatterStarts(op: string, idx: Tensor, updates: Tensor, shape: readonly
     let at = 0;
     for (let j = 0; j < k; j++) {
       const c = iv[s * k + j];
-      if (c < 0 || c >= shape[j]) fail(op, `indices[${s}] is [${Array.from(iv.subarray(s * k, s * k + k)).join(', ')}]; coordinate ${j} must be in [0, ${shape[j] - 1}] (shape ${shapeText(shape)})`);
+      if (c < 0 || c >= shape[j]) {
+        fail(op, `indices[${s}] is [${Array.from(iv.subarray(s * k, s * k + k)).join(', ')}]; coordinate ${j} must be in [0, ${shape[j] - 1}] (${named} has shape ${shapeText(shape)})`);
+      }
       at += c * st[j];
     }
     starts[s] = at;
   }
-  return { starts, sliceSize: shapeSize(shape.slice(k)) };
+  return { starts, sliceSize: shapeSize(shape.slice(k)), k };
+}
+
+// sliceStarts for a scatter, after checking that updates' shape is indices.shape[:-1] +
+// shape[K:] (TF.js's scatter rule).
+function scatterStarts(op: string, idx: Tensor, updates: Tensor, shape: readonly number[], named: string): { starts: Int32Array; sliceSize: number } {
+  const { starts, sliceSize, k } = sliceStarts(op, idx, shape, named);
+  const want = [...idx.shape.slice(0, -1), ...shape.slice(k)];
+  if (want.length !== updates.rank || want.some((d, i) => d !== updates.shape[i])) {
+    fail(op, `updates must have shape ${shapeText(want)} (indices' leading axes, then the slice), got ${shapeText(updates.shape)}`);
+  }
+  return { starts, sliceSize };
 }
 
 /** Zeros of `shape` with each slice of `updates` added at its coordinates in `indices` (repeated coordinates add up). */
@@ -105,7 +97,7 @@ export function scatterND(indices: TensorInput, updates: TensorInput, shape: num
   try {
     if (!Array.isArray(shape)) fail(op, `shape must be an array of sizes, got ${String(shape)}`);
     shape.forEach((d, i) => integerArg(op, `shape[${i}]`, d));
-    const { starts, sliceSize } = scatterStarts(op, idx, u, shape);
+    const { starts, sliceSize } = scatterStarts(op, idx, u, shape, 'the result');
     const uv = u.raw();
     const out = allocate(u.dtype, shapeSize(shape));
     for (let s = 0; s < starts.length; s++) for (let e = 0; e < sliceSize; e++) out[starts[s] + e] += uv[s * sliceSize + e];
@@ -134,7 +126,7 @@ export function tensorScatterUpdate(tensor: TensorInput, indices: TensorInput, u
   const u = toTensor(updates, 'updates', op, converted);
   try {
     if (u.dtype !== t.dtype) fail(op, `tensor and updates must have one dtype, got ${t.dtype} and ${u.dtype}`);
-    const { starts, sliceSize } = scatterStarts(op, idx, u, t.shape);
+    const { starts, sliceSize } = scatterStarts(op, idx, u, t.shape, 'tensor');
     // Which update slice each written element comes from (-1: kept from tensor).
     const source = new Int32Array(t.size).fill(-1);
     for (let s = 0; s < starts.length; s++) for (let e = 0; e < sliceSize; e++) source[starts[s] + e] = s * sliceSize + e;

@@ -16,7 +16,7 @@
 // of bool counts in int32; all and any take bool, as TF.js. tests/js/ops.test.ts runs each on
 // both libraries.
 import { Tensor, shapeSize } from '../tensor';
-import type { TensorInput } from '../tensor';
+import type { DataArray, DataType, TensorInput } from '../tensor';
 import { record } from './tape';
 import { allocate, fail, makeTensor, normalizeAxes, normalizeAxis, release, requireDtype, strides, toTensor } from './util';
 import { add, arithmetic, binary, cast, div, greater, logical, mapFloat, mul, neg, square, sub, unary, where } from './elementwise';
@@ -222,6 +222,21 @@ function forEachLine(shape: readonly number[], axis: number, line: (start: numbe
   }
 }
 
+// The running `combine` of the elements of each line along `axis` (from `identity`; exclusive:
+// each result leaves its own element out; reverse: from the end), what cumsum and cumprod compute.
+function scan(t: Tensor, axis: number, exclusive: boolean, reverse: boolean, dtype: DataType, identity: number, combine: (acc: number, v: number) => number): DataArray {
+  const src = t.raw();
+  const out = allocate(dtype, src.length);
+  forEachLine(t.shape, axis, (start, stride, length) => {
+    let acc = identity;
+    for (let k = 0; k < length; k++) {
+      const i = start + stride * (reverse ? length - 1 - k : k);
+      if (exclusive) { out[i] = acc; acc = combine(acc, src[i]); } else { acc = combine(acc, src[i]); out[i] = acc; }
+    }
+  });
+  return out;
+}
+
 /** Running sums along `axis` (exclusive: each sum leaves its own element out; reverse: from the end). */
 export function cumsum(x: TensorInput, axis = 0, exclusive = false, reverse = false): Tensor {
   const op = 'cumsum';
@@ -231,16 +246,7 @@ export function cumsum(x: TensorInput, axis = 0, exclusive = false, reverse = fa
     if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
     const ax = normalizeAxis(op, axis, t.rank);
     const dtype = t.dtype === 'bool' ? 'int32' : t.dtype;
-    const src = t.raw();
-    const out = allocate(dtype, src.length);
-    forEachLine(t.shape, ax, (start, stride, length) => {
-      let acc = 0;
-      for (let k = 0; k < length; k++) {
-        const i = start + stride * (reverse ? length - 1 - k : k);
-        if (exclusive) { out[i] = acc; acc += src[i]; } else { acc += src[i]; out[i] = acc; }
-      }
-    });
-    const y = makeTensor(out, t.shape, dtype);
+    const y = makeTensor(scan(t, ax, exclusive, reverse, dtype, 0, (acc, v) => acc + v), t.shape, dtype);
     record(op, [t], y, ([dy]) => [cumsum(dy, ax, exclusive, !reverse)]);
     return y;
   } finally {
@@ -260,16 +266,7 @@ export function cumprod(x: TensorInput, axis = 0, exclusive = false, reverse = f
     if (t.rank === 0) fail(op, 'needs a tensor of rank 1 or more, got a scalar');
     const ax = normalizeAxis(op, axis, t.rank);
     const dtype = t.dtype === 'bool' ? 'int32' : t.dtype;
-    const src = t.raw();
-    const out = allocate(dtype, src.length);
-    forEachLine(t.shape, ax, (start, stride, length) => {
-      let acc = 1;
-      for (let k = 0; k < length; k++) {
-        const i = start + stride * (reverse ? length - 1 - k : k);
-        if (exclusive) { out[i] = acc; acc *= src[i]; } else { acc *= src[i]; out[i] = acc; }
-      }
-    });
-    const y = makeTensor(out, t.shape, dtype);
+    const y = makeTensor(scan(t, ax, exclusive, reverse, dtype, 1, (acc, v) => acc * v), t.shape, dtype);
     // d out_i / d x_j is the product of the other factors of out_i: taken directly (not as
     // out_i / x_j), so an element equal to 0 gets its gradient too. O(length^2) per line.
     record(op, [t], y, ([dy], { inputs: [xs] }) => {
